@@ -1,0 +1,348 @@
+package dev.orderpipe.pipeline;
+
+import dev.orderpipe.pipeline.codes.Action;
+import dev.orderpipe.pipeline.codes.ExecType;
+import dev.orderpipe.pipeline.codes.LineError;
+import dev.orderpipe.pipeline.codes.OrderStatus;
+import dev.orderpipe.pipeline.codes.OrderType;
+import dev.orderpipe.pipeline.codes.RejectReason;
+import dev.orderpipe.pipeline.codes.Side;
+import dev.orderpipe.pipeline.codes.TimeInForce;
+import net.openhft.chronicle.bytes.BytesIn;
+import net.openhft.chronicle.bytes.BytesMarshallable;
+import net.openhft.chronicle.bytes.BytesOut;
+import net.openhft.chronicle.core.io.InvalidMarshallableException;
+
+/**
+ * The one record on every orderpipe queue: an inbound order event on {@code orders} and {@code checked}, an execution
+ * report on {@code executions}.
+ *
+ * <p>A stage keeps one instance for reading and one for writing and calls {@link #reset()} between messages, so no
+ * order's data can leak into the next and nothing is allocated per message. Marshalling is hand-written binary:
+ * a format byte followed by fixed-width primitives ({@link #BINARY_LENGTH} bytes in all), no allocation to write or
+ * read. Prices are fixed-point with 4 decimals ({@link Prices}), symbols are {@code long} ({@link Symbols}), enums are
+ * bytes (package {@code codes}).
+ *
+ * <p>Every record carries {@link #sourceIndex()}: the index of the input record that caused it (the queue index the
+ * stage read, or the line number of an order file for ingress). Restart and per-stage latency rely on it.
+ *
+ * <p>Not thread-safe: an instance belongs to one thread.
+ */
+public final class OrderInfo implements BytesMarshallable {
+    /** Format of the binary record; bump it when the layout changes. */
+    public static final byte FORMAT = 1;
+    /** Bytes written by {@link #writeMarshallable(BytesOut)}. */
+    public static final int BINARY_LENGTH = 1 + 8 * 3 + 4 + 8 * 7 + 4 + 8 * 4 + 4 + 8 * 6;
+
+    // identity
+    private long orderId;
+    private long account;
+    private long symbol;
+    // the order
+    private byte action;
+    private byte side;
+    private byte orderType;
+    private byte timeInForce;
+    private long price;
+    private long quantity;
+    // execution report
+    private long seq;
+    private long leavesQty;
+    private long cumQty;
+    private long lastPx;
+    private long lastQty;
+    private long contraOrderId;
+    private long eventTime;
+    private byte execType;
+    private byte status;
+    private byte rejectReason;
+    private byte lineError;
+    // provenance
+    private long sourceLine;
+    private long sourceIndex;
+    private long writerId;
+    private long writerSeq;
+    private int flags;
+    // one timestamp per stage, System.nanoTime() (CLOCK_MONOTONIC: comparable across processes on one host)
+    private long ingressNanos;
+    private long riskNanos;
+    private long matchNanos;
+    private long egressNanos;
+
+    /** Flag: the last report a stage wrote for one input record (lets a restarted stage detect a partial batch). */
+    public static final int FLAG_LAST_OF_BATCH = 1;
+
+    /** Returns every field to its default; call before filling an instance for a new message. */
+    public OrderInfo reset() {
+        orderId = 0;
+        account = 0;
+        symbol = 0;
+        action = 0;
+        side = 0;
+        orderType = 0;
+        timeInForce = 0;
+        price = 0;
+        quantity = 0;
+        seq = 0;
+        leavesQty = 0;
+        cumQty = 0;
+        lastPx = 0;
+        lastQty = 0;
+        contraOrderId = 0;
+        eventTime = 0;
+        execType = 0;
+        status = 0;
+        rejectReason = 0;
+        lineError = 0;
+        sourceLine = 0;
+        sourceIndex = 0;
+        writerId = 0;
+        writerSeq = 0;
+        flags = 0;
+        ingressNanos = 0;
+        riskNanos = 0;
+        matchNanos = 0;
+        egressNanos = 0;
+        return this;
+    }
+
+    /** Copies every field of {@code other} into this instance. */
+    public OrderInfo copyFrom(OrderInfo other) {
+        orderId = other.orderId;
+        account = other.account;
+        symbol = other.symbol;
+        action = other.action;
+        side = other.side;
+        orderType = other.orderType;
+        timeInForce = other.timeInForce;
+        price = other.price;
+        quantity = other.quantity;
+        seq = other.seq;
+        leavesQty = other.leavesQty;
+        cumQty = other.cumQty;
+        lastPx = other.lastPx;
+        lastQty = other.lastQty;
+        contraOrderId = other.contraOrderId;
+        eventTime = other.eventTime;
+        execType = other.execType;
+        status = other.status;
+        rejectReason = other.rejectReason;
+        lineError = other.lineError;
+        sourceLine = other.sourceLine;
+        sourceIndex = other.sourceIndex;
+        writerId = other.writerId;
+        writerSeq = other.writerSeq;
+        flags = other.flags;
+        ingressNanos = other.ingressNanos;
+        riskNanos = other.riskNanos;
+        matchNanos = other.matchNanos;
+        egressNanos = other.egressNanos;
+        return this;
+    }
+
+    @Override
+    public void writeMarshallable(BytesOut<?> out) {
+        out.writeByte(FORMAT);
+        out.writeLong(orderId);
+        out.writeLong(account);
+        out.writeLong(symbol);
+        out.writeByte(action);
+        out.writeByte(side);
+        out.writeByte(orderType);
+        out.writeByte(timeInForce);
+        out.writeLong(price);
+        out.writeLong(quantity);
+        out.writeLong(seq);
+        out.writeLong(leavesQty);
+        out.writeLong(cumQty);
+        out.writeLong(lastPx);
+        out.writeLong(lastQty);
+        out.writeByte(execType);
+        out.writeByte(status);
+        out.writeByte(rejectReason);
+        out.writeByte(lineError);
+        out.writeLong(contraOrderId);
+        out.writeLong(eventTime);
+        out.writeLong(sourceLine);
+        out.writeLong(sourceIndex);
+        out.writeInt(flags);
+        out.writeLong(writerId);
+        out.writeLong(writerSeq);
+        out.writeLong(ingressNanos);
+        out.writeLong(riskNanos);
+        out.writeLong(matchNanos);
+        out.writeLong(egressNanos);
+    }
+
+    /**
+     * Reads a record written by {@link #writeMarshallable(BytesOut)}, overwriting every field.
+     *
+     * @throws InvalidMarshallableException if the record is not an OrderInfo of a known format (a foreign or
+     *                                      corrupt queue); the exception is pre-allocated, so this stays garbage-free
+     */
+    @Override
+    public void readMarshallable(BytesIn<?> in) {
+        if (in.readRemaining() < BINARY_LENGTH)
+            throw NOT_AN_ORDER_INFO;
+        byte format = in.readByte();
+        if (format != FORMAT)
+            throw NOT_AN_ORDER_INFO;
+        orderId = in.readLong();
+        account = in.readLong();
+        symbol = in.readLong();
+        action = in.readByte();
+        side = in.readByte();
+        orderType = in.readByte();
+        timeInForce = in.readByte();
+        price = in.readLong();
+        quantity = in.readLong();
+        seq = in.readLong();
+        leavesQty = in.readLong();
+        cumQty = in.readLong();
+        lastPx = in.readLong();
+        lastQty = in.readLong();
+        execType = in.readByte();
+        status = in.readByte();
+        rejectReason = in.readByte();
+        lineError = in.readByte();
+        contraOrderId = in.readLong();
+        eventTime = in.readLong();
+        sourceLine = in.readLong();
+        sourceIndex = in.readLong();
+        flags = in.readInt();
+        writerId = in.readLong();
+        writerSeq = in.readLong();
+        ingressNanos = in.readLong();
+        riskNanos = in.readLong();
+        matchNanos = in.readLong();
+        egressNanos = in.readLong();
+    }
+
+    private static final InvalidMarshallableException NOT_AN_ORDER_INFO = new InvalidMarshallableException(
+            "record is not an orderpipe OrderInfo (format " + FORMAT + ", " + BINARY_LENGTH + " bytes)");
+
+    @Override
+    public boolean usesSelfDescribingMessage() {
+        return false;
+    }
+
+    // ---- accessors: fluent setters return this, so a stage can fill a record in one expression ----
+
+    public long orderId() { return orderId; }
+    public OrderInfo orderId(long v) { orderId = v; return this; }
+    public long account() { return account; }
+    public OrderInfo account(long v) { account = v; return this; }
+    /** Symbol encoded by {@link Symbols}. */
+    public long symbol() { return symbol; }
+    public OrderInfo symbol(long v) { symbol = v; return this; }
+    public Action action() { return Action.of(action); }
+    public OrderInfo action(Action v) { action = v.code(); return this; }
+    public Side side() { return Side.of(side); }
+    public OrderInfo side(Side v) { side = v.code(); return this; }
+    public OrderType orderType() { return OrderType.of(orderType); }
+    public OrderInfo orderType(OrderType v) { orderType = v.code(); return this; }
+    public TimeInForce timeInForce() { return TimeInForce.of(timeInForce); }
+    public OrderInfo timeInForce(TimeInForce v) { timeInForce = v.code(); return this; }
+    /** Limit price, fixed-point 4 decimals; 0 for none. */
+    public long price() { return price; }
+    public OrderInfo price(long v) { price = v; return this; }
+    /** Order quantity; for REPLACE the new total quantity. */
+    public long quantity() { return quantity; }
+    public OrderInfo quantity(long v) { quantity = v; return this; }
+    /** Sequence number of an execution report, 1-based and dense on the executions queue. */
+    public long seq() { return seq; }
+    public OrderInfo seq(long v) { seq = v; return this; }
+    public long leavesQty() { return leavesQty; }
+    public OrderInfo leavesQty(long v) { leavesQty = v; return this; }
+    public long cumQty() { return cumQty; }
+    public OrderInfo cumQty(long v) { cumQty = v; return this; }
+    /** Price of the last fill (the resting order's price), fixed-point. */
+    public long lastPx() { return lastPx; }
+    public OrderInfo lastPx(long v) { lastPx = v; return this; }
+    public long lastQty() { return lastQty; }
+    public OrderInfo lastQty(long v) { lastQty = v; return this; }
+    public long contraOrderId() { return contraOrderId; }
+    public OrderInfo contraOrderId(long v) { contraOrderId = v; return this; }
+    /** When the event happened at the source, epoch nanoseconds ({@code ts_nanos} of the order file). */
+    public long eventTime() { return eventTime; }
+    public OrderInfo eventTime(long v) { eventTime = v; return this; }
+    public ExecType execType() { return ExecType.of(execType); }
+    public OrderInfo execType(ExecType v) { execType = v.code(); return this; }
+    public OrderStatus status() { return OrderStatus.of(status); }
+    public OrderInfo status(OrderStatus v) { status = v.code(); return this; }
+    public RejectReason rejectReason() { return RejectReason.of(rejectReason); }
+    public OrderInfo rejectReason(RejectReason v) { rejectReason = v.code(); return this; }
+    /** Which format rule a BAD_LINE broke. */
+    public LineError lineError() { return LineError.of(lineError); }
+    public OrderInfo lineError(LineError v) { lineError = v.code(); return this; }
+    /** Line number in the order file, 1-based; 0 when the order did not come from a file. */
+    public long sourceLine() { return sourceLine; }
+    public OrderInfo sourceLine(long v) { sourceLine = v; return this; }
+    /** Index of the input record that caused this one. */
+    public long sourceIndex() { return sourceIndex; }
+    public OrderInfo sourceIndex(long v) { sourceIndex = v; return this; }
+    /** Who wrote the order into the pipeline: 0 the file ingress, otherwise an order-entry writer id. */
+    public long writerId() { return writerId; }
+    public OrderInfo writerId(long v) { writerId = v; return this; }
+    /** The writer's own sequence number for the order. */
+    public long writerSeq() { return writerSeq; }
+    public OrderInfo writerSeq(long v) { writerSeq = v; return this; }
+    public int flags() { return flags; }
+    public OrderInfo flags(int v) { flags = v; return this; }
+    public boolean lastOfBatch() { return (flags & FLAG_LAST_OF_BATCH) != 0; }
+    public long ingressNanos() { return ingressNanos; }
+    public OrderInfo ingressNanos(long v) { ingressNanos = v; return this; }
+    public long riskNanos() { return riskNanos; }
+    public OrderInfo riskNanos(long v) { riskNanos = v; return this; }
+    public long matchNanos() { return matchNanos; }
+    public OrderInfo matchNanos(long v) { matchNanos = v; return this; }
+    public long egressNanos() { return egressNanos; }
+    public OrderInfo egressNanos(long v) { egressNanos = v; return this; }
+
+    /** Whether this record is a rejection (from ingress, risk or matching). */
+    public boolean isRejected() {
+        return rejectReason != 0;
+    }
+
+    /** A readable one-line form for tools and logs (allocates). */
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder(256);
+        sb.append("{orderId: ").append(orderId)
+                .append(", account: ").append(account)
+                .append(", symbol: ").append(Symbols.toString(symbol))
+                .append(", action: ").append(action())
+                .append(", side: ").append(side())
+                .append(", type: ").append(orderType())
+                .append(", tif: ").append(timeInForce())
+                .append(", price: ").append(Prices.format(price))
+                .append(", qty: ").append(quantity);
+        if (execType != 0) {
+            sb.append(", seq: ").append(seq)
+                    .append(", execType: ").append(execType())
+                    .append(", status: ").append(status())
+                    .append(", lastPx: ").append(Prices.format(lastPx))
+                    .append(", lastQty: ").append(lastQty)
+                    .append(", leavesQty: ").append(leavesQty)
+                    .append(", cumQty: ").append(cumQty)
+                    .append(", contraOrderId: ").append(contraOrderId);
+        }
+        if (rejectReason != 0) {
+            sb.append(", reason: ").append(rejectReason());
+            if (lineError != 0)
+                sb.append(", lineError: ").append(lineError());
+        }
+        sb.append(", eventTime: ").append(eventTime)
+                .append(", sourceLine: ").append(sourceLine)
+                .append(", sourceIndex: 0x").append(Long.toHexString(sourceIndex))
+                .append(", writerId: ").append(writerId)
+                .append(", writerSeq: ").append(writerSeq)
+                .append(", flags: ").append(flags)
+                .append(", ingressNanos: ").append(ingressNanos)
+                .append(", riskNanos: ").append(riskNanos)
+                .append(", matchNanos: ").append(matchNanos)
+                .append(", egressNanos: ").append(egressNanos)
+                .append('}');
+        return sb.toString();
+    }
+}

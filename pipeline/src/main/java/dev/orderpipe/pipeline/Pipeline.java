@@ -1,0 +1,203 @@
+package dev.orderpipe.pipeline;
+
+import dev.orderpipe.pipeline.config.ConfigException;
+import dev.orderpipe.pipeline.config.PipelineConfig;
+import dev.orderpipe.pipeline.config.StageGroupConfig;
+import dev.orderpipe.pipeline.risk.RiskEngine;
+import dev.orderpipe.pipeline.stage.EgressStage;
+import dev.orderpipe.pipeline.stage.ExecutionCounts;
+import dev.orderpipe.pipeline.stage.IngressStage;
+import dev.orderpipe.pipeline.stage.MatchingStage;
+import dev.orderpipe.pipeline.stage.RiskStage;
+import dev.orderpipe.pipeline.stage.Stage;
+import dev.orderpipe.pipeline.stage.StageRunner;
+import net.openhft.chronicle.queue.ChronicleQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The pipeline, wired in one place in data-flow order: order file -> ingress -> [orders] -> risk -> [checked] ->
+ * matching -> [executions] -> egress. {@link #start(PipelineConfig)} opens the queues, builds the stages and starts one
+ * {@link StageRunner} per configured group; {@link #close()} stops the runners (each stage finishes the message it is
+ * on), closes the queues and releases CPU reservations.
+ *
+ * <p>A stage that throws stops every runner; {@link #awaitFinished(long, TimeUnit)} and {@link #failure()} report it
+ * as a {@link PipelineFailedException} naming the stage and the input record.
+ */
+public final class Pipeline implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
+
+    private final PipelineConfig config;
+    private final Path dataDir;
+    private final Map<String, ChronicleQueue> queues = new LinkedHashMap<>();
+    private final List<StageRunner> runners = new ArrayList<>();
+    private final IngressStage ingress;
+    private final RiskStage risk;
+    private final MatchingStage matching;
+    private final EgressStage egress;
+    private final Object lock = new Object();
+    private volatile PipelineFailedException failure;
+    private boolean closed;
+
+    private Pipeline(PipelineConfig config) {
+        this.config = config;
+        this.dataDir = config.dataPath().toAbsolutePath();
+        checkFreeSpace(dataDir, config.minFreeDiskMb);
+        try {
+            ChronicleQueue orders = queue(config.ingress.output);
+            ChronicleQueue checked = queue(config.risk.output);
+            ChronicleQueue executions = queue(config.matching.output);
+            Path input = config.ingress.input.isEmpty() ? null : Path.of(config.ingress.input);
+            if (input != null && !Files.isReadable(input))
+                throw new ConfigException("ingress.input: order file " + input + " does not exist or is not readable");
+            ingress = new IngressStage(orders, input, config.ingress.follow, config.ingress.maxLineLength, config.ingress.batchSize);
+            risk = new RiskStage(orders, checked, new RiskEngine(config.risk), ingress);
+            matching = new MatchingStage(checked, executions, config.matching, risk);
+            long executionsEnd = Queues.readLast(executions, new OrderInfo());
+            Path csv = config.egress.output.isEmpty() ? null : Path.of(config.egress.output);
+            egress = new EgressStage(executions, csv, executionsEnd, matching);
+            Map<String, Stage> byName = Map.of("ingress", ingress, "risk", risk, "matching", matching, "egress", egress);
+            for (StageGroupConfig g : config.groups) {
+                List<Stage> stages = new ArrayList<>();
+                for (String name : g.stages)
+                    stages.add(byName.get(name));
+                runners.add(new StageRunner(g.name, stages, g.cpu,
+                        PipelineConfig.pauserMode(g, "groups[" + g.name + "]").get(), this::onStageFailure));
+            }
+        } catch (RuntimeException e) {
+            queues.values().forEach(ChronicleQueue::close);
+            throw e;
+        }
+    }
+
+    /** Opens the queues and starts every stage group. */
+    public static Pipeline start(PipelineConfig config) {
+        Pipeline pipeline = new Pipeline(config);
+        pipeline.runners.forEach(StageRunner::start);
+        LOG.info("pipeline started: data {}, groups {}", pipeline.dataDir, pipeline.runners.size());
+        return pipeline;
+    }
+
+    private ChronicleQueue queue(String name) {
+        ChronicleQueue q = Queues.open(dataDir.resolve(name), config.rollCycle());
+        queues.put(name, q);
+        return q;
+    }
+
+    /** Refuses to start when the data directory's filesystem has less free space than configured. */
+    static void checkFreeSpace(Path dataDir, long minFreeMb) {
+        try {
+            Files.createDirectories(dataDir);
+            long free = Files.getFileStore(dataDir).getUsableSpace();
+            if (free < minFreeMb * 1024 * 1024)
+                throw new ConfigException("data directory " + dataDir + " has " + (free >> 20) + " MB free, less than minFreeDiskMb "
+                        + minFreeMb + ": free some space or lower minFreeDiskMb");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot use data directory " + dataDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void onStageFailure(Stage stage, long inputIndex, Throwable error) {
+        PipelineFailedException f = new PipelineFailedException(stage == null ? "runner" : stage.name(), inputIndex, error);
+        synchronized (lock) {
+            if (failure == null)
+                failure = f;
+            lock.notifyAll();
+        }
+        LOG.error(f.getMessage(), error);
+        runners.forEach(StageRunner::stop);
+    }
+
+    /**
+     * Waits until every stage has finished (the order file is read to its end and every record has reached egress),
+     * a stage fails, or the time is up. A pipeline fed by other processes never finishes: use {@link #close()}.
+     *
+     * @return true when finished, false on time-out
+     * @throws PipelineFailedException when a stage failed
+     */
+    public boolean awaitFinished(long timeout, TimeUnit unit) throws InterruptedException {
+        long deadline = System.nanoTime() + unit.toNanos(timeout);
+        synchronized (lock) {
+            while (true) {
+                if (failure != null)
+                    throw failure;
+                if (allFinished())
+                    return true;
+                long left = deadline - System.nanoTime();
+                if (left <= 0)
+                    return false;
+                lock.wait(Math.min(TimeUnit.NANOSECONDS.toMillis(left) + 1, 5));
+            }
+        }
+    }
+
+    private boolean allFinished() {
+        for (StageRunner r : runners)
+            if (!r.isFinished())
+                return false;
+        return true;
+    }
+
+    /** The failure that stopped the pipeline, or null. */
+    public PipelineFailedException failure() {
+        return failure;
+    }
+
+    /** Stops every runner, waits for them, closes the queues. Safe to call more than once. */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed)
+                return;
+            closed = true;
+        }
+        runners.forEach(StageRunner::stop);
+        for (StageRunner r : runners) {
+            try {
+                if (!r.join(10_000))
+                    LOG.warn("group {} did not stop within 10 s", r.name());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        queues.values().forEach(ChronicleQueue::close);
+        LOG.info("pipeline stopped");
+    }
+
+    public PipelineConfig config() {
+        return config;
+    }
+
+    /** Absolute data directory. */
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    /** Directory of a queue by name. */
+    public Path queuePath(String name) {
+        return dataDir.resolve(name);
+    }
+
+    /** Counts of the reports egress read in this run (exact once finished or closed). */
+    public ExecutionCounts counts() {
+        return egress.counts();
+    }
+
+    public IngressStage ingress() {
+        return ingress;
+    }
+
+    public MatchingStage matching() {
+        return matching;
+    }
+}

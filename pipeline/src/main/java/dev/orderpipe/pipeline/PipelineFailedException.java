@@ -1,0 +1,30 @@
+package dev.orderpipe.pipeline;
+
+/** A stage threw: the pipeline stopped. The message names the stage and the input record it was on. */
+public final class PipelineFailedException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    private final String stage;
+    private final long inputIndex;
+
+    public PipelineFailedException(String stage, long inputIndex, Throwable cause) {
+        super("stage '" + stage + "' failed at input " + describe(stage, inputIndex) + ": " + cause, cause);
+        this.stage = stage;
+        this.inputIndex = inputIndex;
+    }
+
+    private static String describe(String stage, long index) {
+        if (index < 0)
+            return "(none read yet)";
+        if ("ingress".equals(stage))
+            return "line " + index;
+        return "index 0x" + Long.toHexString(index);
+    }
+
+    public String stage() {
+        return stage;
+    }
+
+    public long inputIndex() {
+        return inputIndex;
+    }
+}

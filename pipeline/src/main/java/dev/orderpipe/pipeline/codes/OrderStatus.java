@@ -1,0 +1,27 @@
+package dev.orderpipe.pipeline.codes;
+
+/**
+ * An order's state after an execution report.
+ * <p>Stored in {@link dev.orderpipe.pipeline.OrderInfo} as a {@code byte}: the ordinal, with {@code NONE} (0) meaning
+ * "not set". {@link #of(int)} decodes without allocating.
+ */
+public enum OrderStatus {
+    NONE, NEW, PARTIALLY_FILLED, FILLED, CANCELED, EXPIRED, REJECTED;
+
+    private static final OrderStatus[] VALUES = values();
+
+    /** The byte stored on the queue. */
+    public byte code() {
+        return (byte) ordinal();
+    }
+
+    /** Decodes a stored byte; an out-of-range code maps to {@code NONE} rather than throwing on the hot path. */
+    public static OrderStatus of(int code) {
+        return code >= 0 && code < VALUES.length ? VALUES[code] : NONE;
+    }
+
+    /** Name as written in CSV files: empty for {@code NONE}. */
+    public String csv() {
+        return this == NONE ? "" : name();
+    }
+}

@@ -1,0 +1,20 @@
+package dev.orderpipe.pipeline.config;
+
+/** The ingress stage: decodes an order file into the orders queue. */
+public final class IngressConfig extends StrictConfig {
+    /** Queue it writes. */
+    public String output = "orders";
+    /** Order file (CSV) to read; empty when orders come only from order-entry writers. */
+    public String input = "";
+    /** Keep reading the file as it grows, like {@code tail -f}. */
+    public boolean follow = false;
+    /** Longest accepted line in bytes; a longer line is REJECTED as BAD_LINE (TOO_LONG). */
+    public int maxLineLength = 1024;
+    /** Most lines decoded per call, bounding the work a stage does before its group's next stage runs. */
+    public int batchSize = 64;
+
+    @Override
+    protected String section() {
+        return "ingress";
+    }
+}

@@ -1,0 +1,281 @@
+package dev.orderpipe.pipeline.config;
+
+import dev.orderpipe.pipeline.Prices;
+import dev.orderpipe.pipeline.Symbols;
+import net.openhft.chronicle.queue.RollCycle;
+import net.openhft.chronicle.queue.RollCycles;
+import net.openhft.chronicle.queue.rollcycles.LargeRollCycles;
+import net.openhft.chronicle.threads.PauserMode;
+import net.openhft.chronicle.wire.Marshallable;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The whole pipeline's configuration, loaded from Chronicle Wire YAML ({@code conf/pipeline.yaml}) and validated once
+ * by {@link #validate()}: every problem is a {@link ConfigException} with one line naming the key.
+ */
+public final class PipelineConfig extends StrictConfig {
+    /** Stage names, in data-flow order. */
+    public static final List<String> STAGES = List.of("ingress", "risk", "matching", "egress");
+    /** Classpath location of the embedded default (a copy of conf/pipeline.yaml made by the build). */
+    public static final String EMBEDDED_DEFAULT = "/dev/orderpipe/pipeline/conf/pipeline.yaml";
+
+    /** Where the queues live: a relative path is resolved against the current directory. */
+    public String dataDir = "data";
+    /** Chronicle roll cycle name, e.g. FAST_HOURLY, FAST_DAILY, LARGE_DAILY. */
+    public String rollCycle = "FAST_DAILY";
+    /** Refuse to start with less free space than this in the data directory's filesystem. */
+    public long minFreeDiskMb = 64;
+    public IngressConfig ingress = new IngressConfig();
+    public RiskConfig risk = new RiskConfig();
+    public MatchingConfig matching = new MatchingConfig();
+    public EgressConfig egress = new EgressConfig();
+    public List<StageGroupConfig> groups = new ArrayList<>();
+
+    @Override
+    protected String section() {
+        return "pipeline config";
+    }
+
+    /** Loads and validates a config file. */
+    public static PipelineConfig load(Path file) {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException("config file " + file + " does not exist");
+        } catch (IOException | RuntimeException e) {
+            throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
+        }
+        return parse(text, file.toString());
+    }
+
+    /** Loads the embedded default (conf/pipeline.yaml as built into the jar). */
+    public static PipelineConfig loadDefault() {
+        try (InputStream in = PipelineConfig.class.getResourceAsStream(EMBEDDED_DEFAULT)) {
+            if (in == null)
+                throw new IllegalStateException("embedded default config " + EMBEDDED_DEFAULT + " missing from the build");
+            return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), "embedded default");
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read embedded default config", e);
+        }
+    }
+
+    /** Parses and validates YAML text; {@code origin} names it in messages. */
+    public static PipelineConfig parse(String yaml, String origin) {
+        PipelineConfig config;
+        try {
+            config = Marshallable.fromString(PipelineConfig.class, yaml);
+        } catch (RuntimeException | Error e) {
+            for (Throwable t = e; t != null; t = t.getCause())
+                if (t instanceof ConfigException)
+                    throw new ConfigException(origin + ": " + t.getMessage());
+            throw new ConfigException(origin + ": malformed YAML: " + oneLine(e));
+        }
+        if (config == null)
+            throw new ConfigException(origin + ": empty config");
+        try {
+            config.validate();
+        } catch (ConfigException e) {
+            throw new ConfigException(origin + ": " + e.getMessage());
+        }
+        return config;
+    }
+
+    private static String oneLine(Throwable e) {
+        Throwable t = e;
+        while (t.getMessage() == null && t.getCause() != null)
+            t = t.getCause();
+        String msg = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+        int nl = msg.indexOf('\n');
+        return nl < 0 ? msg : msg.substring(0, nl);
+    }
+
+    /** Checks every setting and cross-field constraint; throws on the first problem. */
+    public PipelineConfig validate() {
+        if (dataDir == null || dataDir.isBlank())
+            throw new ConfigException("dataDir must name a directory");
+        rollCycle();
+        if (minFreeDiskMb < 0)
+            throw new ConfigException("minFreeDiskMb must be >= 0, was " + minFreeDiskMb);
+        require(ingress, "ingress");
+        require(risk, "risk");
+        require(matching, "matching");
+        require(egress, "egress");
+        if (ingress.maxLineLength < 64 || ingress.maxLineLength > 1 << 20)
+            throw new ConfigException("ingress.maxLineLength must be 64..1048576, was " + ingress.maxLineLength);
+        if (ingress.batchSize < 1 || ingress.batchSize > 65_536)
+            throw new ConfigException("ingress.batchSize must be 1..65536, was " + ingress.batchSize);
+        validateQueues();
+        validateRisk();
+        if (matching.maxOpenOrders < 1 || matching.maxOpenOrders > 1 << 26)
+            throw new ConfigException("matching.maxOpenOrders must be 1..67108864, was " + matching.maxOpenOrders);
+        if (matching.maxPriceLevels < 1 || matching.maxPriceLevels > 1 << 20)
+            throw new ConfigException("matching.maxPriceLevels must be 1..1048576, was " + matching.maxPriceLevels);
+        validateGroups();
+        return this;
+    }
+
+    private static void require(Object section, String key) {
+        if (section == null)
+            throw new ConfigException(key + " section is empty");
+    }
+
+    private void validateQueues() {
+        queueName(ingress.output, "ingress.output");
+        queueName(risk.input, "risk.input");
+        queueName(risk.output, "risk.output");
+        queueName(matching.input, "matching.input");
+        queueName(matching.output, "matching.output");
+        queueName(egress.input, "egress.input");
+        Map<String, String> writers = new HashMap<>();
+        writeOnce(writers, ingress.output, "ingress");
+        writeOnce(writers, risk.output, "risk");
+        writeOnce(writers, matching.output, "matching");
+        if (!risk.input.equals(ingress.output))
+            throw new ConfigException("risk.input '" + risk.input + "' must be the queue ingress writes ('" + ingress.output + "')");
+        if (!matching.input.equals(risk.output))
+            throw new ConfigException("matching.input '" + matching.input + "' must be the queue risk writes ('" + risk.output + "')");
+        if (!egress.input.equals(matching.output))
+            throw new ConfigException("egress.input '" + egress.input + "' must be the queue matching writes ('" + matching.output + "')");
+    }
+
+    private static void writeOnce(Map<String, String> writers, String queue, String stage) {
+        String other = writers.putIfAbsent(queue, stage);
+        if (other != null)
+            throw new ConfigException("queue '" + queue + "' is written by two stages, " + other + " and " + stage + ": give each its own output");
+    }
+
+    private static void queueName(String name, String key) {
+        if (name == null || !name.matches("[A-Za-z0-9_-]{1,64}"))
+            throw new ConfigException(key + " must be a queue name of 1 to 64 of A-Z a-z 0-9 _ -, was '" + name + "'");
+    }
+
+    private void validateRisk() {
+        if (!(risk.priceBandPercent > 0) || risk.priceBandPercent > 1000)
+            throw new ConfigException("risk.priceBandPercent must be > 0 and <= 1000, was " + risk.priceBandPercent);
+        decimal(risk.defaultMaxNotional, "risk.defaultMaxNotional");
+        if (risk.maxOrdersPerSecond < 0)
+            throw new ConfigException("risk.maxOrdersPerSecond must be >= 0 (0 disables it), was " + risk.maxOrdersPerSecond);
+        if (risk.orderIdCapacity < 1 || risk.orderIdCapacity > 1 << 28)
+            throw new ConfigException("risk.orderIdCapacity must be 1..268435456, was " + risk.orderIdCapacity);
+        if (risk.accountCapacity < 1 || risk.accountCapacity > 1 << 24)
+            throw new ConfigException("risk.accountCapacity must be 1..16777216, was " + risk.accountCapacity);
+        if (risk.symbols == null || risk.symbols.isEmpty())
+            throw new ConfigException("risk.symbols is empty: configure at least one tradable symbol");
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < risk.symbols.size(); i++) {
+            SymbolConfig s = risk.symbols.get(i);
+            String key = "risk.symbols[" + i + "]";
+            if (s == null)
+                throw new ConfigException(key + " is empty");
+            try {
+                Symbols.encode(s.symbol);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(key + ".symbol: " + e.getMessage());
+            }
+            if (!seen.add(s.symbol))
+                throw new ConfigException(key + ".symbol '" + s.symbol + "' is configured twice");
+            decimal(s.refPrice, key + ".refPrice");
+            if (s.maxOrderQty < 1)
+                throw new ConfigException(key + ".maxOrderQty must be >= 1, was " + s.maxOrderQty);
+        }
+        Set<Long> accounts = new HashSet<>();
+        for (int i = 0; i < risk.accounts.size(); i++) {
+            AccountConfig a = risk.accounts.get(i);
+            String key = "risk.accounts[" + i + "]";
+            if (a == null)
+                throw new ConfigException(key + " is empty");
+            if (a.account <= 0)
+                throw new ConfigException(key + ".account must be a positive id, was " + a.account);
+            if (!accounts.add(a.account))
+                throw new ConfigException(key + ".account " + a.account + " is configured twice");
+            decimal(a.maxNotional, key + ".maxNotional");
+        }
+    }
+
+    private static long decimal(String text, String key) {
+        if (text == null || text.isBlank())
+            throw new ConfigException(key + " is missing");
+        try {
+            return Prices.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(key + ": " + e.getMessage());
+        }
+    }
+
+    private void validateGroups() {
+        if (groups == null || groups.isEmpty())
+            throw new ConfigException("groups is empty: put the stages " + STAGES + " in one or more groups");
+        int cpus = Runtime.getRuntime().availableProcessors();
+        Map<String, String> placed = new HashMap<>();
+        Set<Integer> cpusUsed = new HashSet<>();
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < groups.size(); i++) {
+            StageGroupConfig g = groups.get(i);
+            String key = "groups[" + i + "]";
+            if (g == null)
+                throw new ConfigException(key + " is empty");
+            if (g.name == null || !g.name.matches("[A-Za-z0-9_-]{1,32}"))
+                throw new ConfigException(key + ".name must be 1 to 32 of A-Z a-z 0-9 _ -, was '" + g.name + "'");
+            if (!names.add(g.name))
+                throw new ConfigException(key + ".name '" + g.name + "' is used by two groups");
+            if (g.stages == null || g.stages.isEmpty())
+                throw new ConfigException(key + ".stages is empty");
+            for (String stage : g.stages) {
+                if (!STAGES.contains(stage))
+                    throw new ConfigException(key + ".stages: unknown stage '" + stage + "' (known: " + String.join(", ", STAGES) + ")");
+                String other = placed.putIfAbsent(stage, g.name);
+                if (other != null)
+                    throw new ConfigException(key + ".stages: stage '" + stage + "' is already in group '" + other + "'");
+            }
+            if (g.cpu < -1 || g.cpu >= cpus)
+                throw new ConfigException(key + ".cpu " + g.cpu + " is not present: this machine has CPUs 0.." + (cpus - 1) + " (-1 leaves the group unpinned)");
+            if (g.cpu >= 0 && !cpusUsed.add(g.cpu))
+                throw new ConfigException(key + ".cpu " + g.cpu + " is reserved by another group");
+            pauserMode(g, key);
+        }
+        for (String stage : STAGES) {
+            if (!placed.containsKey(stage))
+                throw new ConfigException("stage '" + stage + "' is in no group: add it to one of groups[].stages");
+        }
+    }
+
+    /** The Chronicle pauser mode of a group. */
+    public static PauserMode pauserMode(StageGroupConfig g, String key) {
+        try {
+            return PauserMode.valueOf(g.pauser);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new ConfigException(key + ".pauser '" + g.pauser + "' is not one of busy, yielding, balanced, sleepy, milli, timedBusy");
+        }
+    }
+
+    /** The configured roll cycle. */
+    public RollCycle rollCycle() {
+        if (rollCycle != null) {
+            for (RollCycles rc : RollCycles.values())
+                if (rc.name().equals(rollCycle))
+                    return rc;
+            for (LargeRollCycles rc : LargeRollCycles.values())
+                if (rc.name().equals(rollCycle))
+                    return rc;
+        }
+        throw new ConfigException("rollCycle '" + rollCycle + "' is not a Chronicle roll cycle (e.g. FAST_HOURLY, FAST_DAILY, LARGE_DAILY)");
+    }
+
+    /** The data directory as a path. */
+    public Path dataPath() {
+        return Path.of(dataDir);
+    }
+}

@@ -1,0 +1,27 @@
+package dev.orderpipe.pipeline.config;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** The pre-trade risk stage and its limits. */
+public final class RiskConfig extends StrictConfig {
+    public String input = "orders";
+    public String output = "checked";
+    /** A limit price more than this many percent away from the symbol's refPrice is rejected (PRICE_BAND). */
+    public double priceBandPercent = 10.0;
+    /** Largest price x quantity of one order for accounts not listed (decimal currency units). */
+    public String defaultMaxNotional = "10000000";
+    /** Most orders per second from one account (NEW and REPLACE count); 0 disables the check. */
+    public int maxOrdersPerSecond = 0;
+    /** Order ids remembered to reject duplicates; when full, new orders are REJECTED (ORDER_ID_TABLE_FULL). */
+    public int orderIdCapacity = 4_194_304;
+    /** Accounts tracked for rate limiting; when full, orders of new accounts are REJECTED (ACCOUNT_TABLE_FULL). */
+    public int accountCapacity = 65_536;
+    public List<SymbolConfig> symbols = new ArrayList<>();
+    public List<AccountConfig> accounts = new ArrayList<>();
+
+    @Override
+    protected String section() {
+        return "risk";
+    }
+}

@@ -1,0 +1,16 @@
+package dev.orderpipe.pipeline.config;
+
+/** A tradable symbol and its risk limits. */
+public final class SymbolConfig extends StrictConfig {
+    /** 1 to 8 of A-Z 0-9 . */
+    public String symbol = "";
+    /** Reference price (decimal, 4 digits at most) for the price band and for MARKET notional. */
+    public String refPrice = "";
+    /** Largest accepted order quantity. */
+    public long maxOrderQty = 1_000_000;
+
+    @Override
+    protected String section() {
+        return "risk.symbols[" + symbol + "]";
+    }
+}

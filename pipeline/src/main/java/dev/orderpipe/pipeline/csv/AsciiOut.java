@@ -1,0 +1,132 @@
+package dev.orderpipe.pipeline.csv;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * A buffered ASCII text writer to a file that formats numbers, fixed-point prices and symbols without allocating,
+ * so the egress stage can write CSV on the hot path. Not thread-safe.
+ */
+public final class AsciiOut implements Closeable {
+    private static final int FLUSH_AT = 1024;
+    private final FileChannel channel;
+    private final ByteBuffer buf = ByteBuffer.allocateDirect(1 << 16);
+    private final byte[] digits = new byte[20];
+    private final Path path;
+
+    /** Creates or truncates {@code path}. */
+    public AsciiOut(Path path) {
+        this.path = path;
+        try {
+            channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    public AsciiOut ch(char c) {
+        buf.put((byte) c);
+        return this;
+    }
+
+    /** Appends an ASCII string (a constant such as an enum name: no allocation). */
+    public AsciiOut text(String s) {
+        for (int i = 0, n = s.length(); i < n; i++)
+            buf.put((byte) s.charAt(i));
+        return this;
+    }
+
+    public AsciiOut number(long v) {
+        if (v == Long.MIN_VALUE) {
+            text("-9223372036854775808");
+            return this;
+        }
+        if (v < 0) {
+            buf.put((byte) '-');
+            v = -v;
+        }
+        int n = 0;
+        do {
+            digits[n++] = (byte) ('0' + (v % 10));
+            v /= 10;
+        } while (v != 0);
+        while (n > 0)
+            buf.put(digits[--n]);
+        return this;
+    }
+
+    /** A positive number, or nothing for 0. */
+    public AsciiOut numberOrEmpty(long v) {
+        return v == 0 ? this : number(v);
+    }
+
+    /** A fixed-point price with exactly 4 decimals, or nothing for 0. */
+    public AsciiOut price(long price) {
+        if (price == 0)
+            return this;
+        if (price < 0) {
+            buf.put((byte) '-');
+            price = -price;
+        }
+        number(price / 10_000);
+        buf.put((byte) '.');
+        long frac = price % 10_000;
+        buf.put((byte) ('0' + frac / 1000));
+        buf.put((byte) ('0' + frac / 100 % 10));
+        buf.put((byte) ('0' + frac / 10 % 10));
+        buf.put((byte) ('0' + frac % 10));
+        return this;
+    }
+
+    /** A symbol encoded by {@link dev.orderpipe.pipeline.Symbols}, or nothing for 0. */
+    public AsciiOut symbol(long symbol) {
+        boolean started = false;
+        for (int shift = 56; shift >= 0; shift -= 8) {
+            int b = (int) (symbol >>> shift) & 0xFF;
+            if (b != 0 || started) {
+                buf.put((byte) b);
+                started = true;
+            }
+        }
+        return this;
+    }
+
+    /** Ends a line and flushes when the buffer is nearly full. */
+    public AsciiOut newline() {
+        buf.put((byte) '\n');
+        if (buf.remaining() < FLUSH_AT)
+            flush();
+        return this;
+    }
+
+    public void flush() {
+        buf.flip();
+        try {
+            while (buf.hasRemaining())
+                channel.write(buf);
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing " + path + " failed: " + e.getMessage(), e);
+        } finally {
+            buf.clear();
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            flush();
+        } finally {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package dev.orderpipe.pipeline.stage;
+
+import dev.orderpipe.pipeline.OrderInfo;
+import dev.orderpipe.pipeline.Queues;
+import dev.orderpipe.pipeline.codes.RejectReason;
+import dev.orderpipe.pipeline.risk.RiskEngine;
+import net.openhft.chronicle.queue.ChronicleQueue;
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.ExcerptTailer;
+
+/**
+ * Reads {@code orders}, applies the pre-trade checks of {@link RiskEngine} and writes every record to
+ * {@code checked}: passed, or REJECTED with a reason. Records already rejected upstream pass through unchanged.
+ * On start it resumes after the last input record whose result it wrote (the {@code sourceIndex} of its last output),
+ * replaying the input before that point through the risk engine without writing, so its state (seen order ids,
+ * rate windows) is what it was.
+ */
+public final class RiskStage extends AbstractStage {
+    private final ChronicleQueue input;
+    private final ChronicleQueue output;
+    private final RiskEngine engine;
+    private final OrderInfo in = new OrderInfo();
+    private final OrderInfo out = new OrderInfo();
+    private ExcerptTailer tailer;
+    private ExcerptAppender appender;
+    private long inputIndex = -1;
+
+    public RiskStage(ChronicleQueue input, ChronicleQueue output, RiskEngine engine, Stage upstream) {
+        super("risk", upstream);
+        this.input = input;
+        this.output = output;
+        this.engine = engine;
+    }
+
+    @Override
+    public void open() {
+        appender = output.createAppender();
+        tailer = input.createTailer().toStart();
+        long last = Queues.readLast(output, out);
+        if (last >= 0) {
+            long resumeAfter = out.sourceIndex();
+            // rebuild state deterministically from the input already processed
+            while (tailer.readBytes(in.reset())) {
+                if (!in.isRejected())
+                    engine.check(in);
+                if (tailer.lastReadIndex() == resumeAfter)
+                    break;
+            }
+            inputIndex = resumeAfter;
+        }
+    }
+
+    @Override
+    public int doWork() {
+        inputIndex = tailer.index(); // the record about to be read, named if reading it fails
+        if (!tailer.readBytes(in.reset()))
+            return 0;
+        inputIndex = tailer.lastReadIndex();
+        out.copyFrom(in).sourceIndex(inputIndex);
+        if (!in.isRejected()) {
+            RejectReason reason = engine.check(in);
+            if (reason != RejectReason.NONE)
+                out.rejectReason(reason);
+        }
+        out.riskNanos(System.nanoTime());
+        appender.writeBytes(out);
+        return 1;
+    }
+
+    @Override
+    public long inputIndex() {
+        return inputIndex;
+    }
+
+    @Override
+    public void close() {
+        if (tailer != null)
+            tailer.close();
+        if (appender != null)
+            appender.close();
+    }
+}

@@ -1,0 +1,41 @@
+package dev.orderpipe.pipeline.stage;
+
+/**
+ * One step of the pipeline, run by a {@link StageRunner} thread together with the other stages of its group.
+ * The same idea as Agrona's {@code Agent}: {@link #doWork()} does a bounded amount of work and says how much.
+ *
+ * <p>Lifecycle, all on the runner's thread: {@link #open()} once, {@link #doWork()} until stopped, {@link #close()}.
+ * Queue appenders and tailers are created in {@code open()} so they belong to the thread that uses them.
+ */
+public interface Stage {
+    /** Name in config, logs and errors: ingress, risk, matching, egress. */
+    String name();
+
+    /** Creates thread-bound resources (tailers, appenders) and finds where to resume. */
+    void open();
+
+    /**
+     * Does a bounded amount of work.
+     *
+     * @return how much was done; 0 means idle, which lets the runner's pauser back off
+     */
+    int doWork();
+
+    /** The index of the input record being (or last) processed, for error messages; -1 if none yet. */
+    long inputIndex();
+
+    /**
+     * Whether no input will ever arrive again and everything has been processed. A stage is finished once its
+     * upstream is finished and it then found nothing to do; a stage fed by other processes never finishes.
+     */
+    boolean isFinished();
+
+    /** Called by the runner after a {@link #doWork()} that returned 0 following a check that upstream had finished. */
+    void markFinished();
+
+    /** Whether the stage feeding this one has finished (false for a stage fed from outside). */
+    boolean upstreamFinished();
+
+    /** Releases thread-bound resources. */
+    void close();
+}

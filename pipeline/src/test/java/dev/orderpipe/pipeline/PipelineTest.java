@@ -1,0 +1,124 @@
+package dev.orderpipe.pipeline;
+
+import dev.orderpipe.pipeline.codes.ExecType;
+import dev.orderpipe.pipeline.codes.LineError;
+import dev.orderpipe.pipeline.codes.RejectReason;
+import dev.orderpipe.pipeline.config.PipelineConfig;
+import net.openhft.chronicle.queue.ChronicleQueue;
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.RollCycles;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class PipelineTest {
+    private static final String FILE = "\uFEFFts_nanos,action,order_id,account,symbol,side,type,tif,price,qty\r\n"
+            + "# a comment\n"
+            + "1000,NEW,1,7,AAPL,BUY,LIMIT,GTC,189.2500,300\r\n"
+            + "\n"
+            + "2000,NEW,2,9,AAPL,SELL,MARKET,IOC,,100\n"
+            + "3000,NEW,3,9,AAPL,SELL,LIMIT,GTC,abc,100\n"
+            + "4000,CANCEL,1,,,,,,,\n"
+            + "5000,NEW,4,9,MSFT,SELL,LIMIT,GTC,415.5,100"; // no final newline: still a line
+
+    @Test
+    void everyDataLineReachesExecutionsExactlyOnce(@TempDir Path dir) throws Exception {
+        Path input = dir.resolve("orders.csv");
+        Files.writeString(input, FILE, StandardCharsets.UTF_8);
+        PipelineConfig config = TestPipelines.config(dir.resolve("data"), input);
+        Pipeline pipeline = TestPipelines.runToEnd(config);
+
+        assertEquals(5, pipeline.ingress().written());
+        assertEquals(1, pipeline.ingress().rejected());
+        assertEquals(5, pipeline.counts().inputsAccounted());
+        assertEquals(1, pipeline.counts().rejectsByReason().get("BAD_LINE"));
+
+        List<OrderInfo> orders = TestPipelines.readAll(pipeline.queuePath("orders"));
+        assertEquals(List.of(3L, 5L, 6L, 7L, 8L), orders.stream().map(OrderInfo::sourceLine).toList());
+        OrderInfo bad = orders.get(2);
+        assertEquals(RejectReason.BAD_LINE, bad.rejectReason());
+        assertEquals(LineError.BAD_PRICE, bad.lineError());
+        assertEquals(3, bad.orderId());
+
+        List<OrderInfo> checked = TestPipelines.readAll(pipeline.queuePath("checked"));
+        List<OrderInfo> executions = TestPipelines.readAll(pipeline.queuePath("executions"));
+        assertEquals(5, checked.size());
+        long seq = 0;
+        for (OrderInfo e : executions) {
+            assertEquals(++seq, e.seq());
+            assertTrue(e.ingressNanos() > 0 && e.ingressNanos() <= e.riskNanos() && e.riskNanos() <= e.matchNanos(),
+                    "stage timestamps in order: " + e);
+        }
+        OrderInfo rejected = executions.stream().filter(e -> e.sourceLine() == 6).findFirst().orElseThrow();
+        assertEquals(ExecType.REJECTED, rejected.execType());
+        assertEquals(RejectReason.BAD_LINE, rejected.rejectReason());
+        // each report points at the checked record that caused it, which points at the orders record
+        for (OrderInfo e : executions) {
+            OrderInfo c = checked.stream().filter(x -> TestPipelines.indexOf(pipeline.queuePath("checked"), x) == e.sourceIndex())
+                    .findFirst().orElseThrow(() -> new AssertionError("no checked record at sourceIndex of " + e));
+            assertEquals(c.sourceLine(), e.sourceLine());
+        }
+    }
+
+    @Test
+    void stagesSplitOverSeveralGroupsGiveTheSameResult(@TempDir Path dir) throws Exception {
+        Path input = dir.resolve("orders.csv");
+        Files.writeString(input, FILE, StandardCharsets.UTF_8);
+        Pipeline one = TestPipelines.runToEnd(TestPipelines.config(dir.resolve("one"), input));
+        Pipeline two = TestPipelines.runToEnd(TestPipelines.groups(TestPipelines.config(dir.resolve("two"), input),
+                "ingress,risk", "matching", "egress"));
+        assertEquals(one.counts().reportsByType(), two.counts().reportsByType());
+        assertEquals(TestPipelines.readAll(one.queuePath("executions")).size(),
+                TestPipelines.readAll(two.queuePath("executions")).size());
+    }
+
+    @Test
+    void aStageThatThrowsStopsThePipelineNamingStageAndIndex(@TempDir Path dir) throws Exception {
+        Path data = dir.resolve("data");
+        try (ChronicleQueue orders = Queues.open(data.resolve("orders"), RollCycles.FAST_DAILY);
+             ExcerptAppender appender = orders.createAppender()) {
+            appender.writeText("not an order");
+        }
+        Pipeline pipeline = Pipeline.start(TestPipelines.config(data, null));
+        try {
+            PipelineFailedException e = assertThrows(PipelineFailedException.class,
+                    () -> pipeline.awaitFinished(30, TimeUnit.SECONDS));
+            assertEquals("risk", e.stage());
+            assertTrue(e.getMessage().startsWith("stage 'risk' failed at input index 0x"), e.getMessage());
+            assertTrue(e.getMessage().contains("not an orderpipe OrderInfo"), e.getMessage());
+        } finally {
+            pipeline.close();
+        }
+    }
+
+    @Test
+    void aPipelineWithoutInputRunsUntilClosed(@TempDir Path dir) throws Exception {
+        Pipeline pipeline = Pipeline.start(TestPipelines.config(dir.resolve("data"), null));
+        assertFalse(pipeline.awaitFinished(200, TimeUnit.MILLISECONDS));
+        long t0 = System.nanoTime();
+        pipeline.close();
+        assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(5));
+        assertEquals(null, pipeline.failure());
+    }
+
+    @Test
+    void startIsRefusedWhenTheDiskIsShort(@TempDir Path dir) throws IOException {
+        PipelineConfig config = TestPipelines.config(dir.resolve("data"), null);
+        config.minFreeDiskMb = Long.MAX_VALUE / (1 << 21);
+        var e = assertThrows(dev.orderpipe.pipeline.config.ConfigException.class, () -> Pipeline.start(config));
+        assertTrue(e.getMessage().contains("less than minFreeDiskMb"), e.getMessage());
+    }
+}

@@ -1,0 +1,72 @@
+package dev.orderpipe.pipeline;
+
+import dev.orderpipe.pipeline.config.PipelineConfig;
+import dev.orderpipe.pipeline.config.StageGroupConfig;
+import net.openhft.chronicle.queue.ChronicleQueue;
+import net.openhft.chronicle.queue.ExcerptTailer;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Helpers shared by tests of every module (published in the pipeline test-jar). */
+public final class TestPipelines {
+    private TestPipelines() {
+    }
+
+    /** The embedded default with its data directory and input replaced. */
+    public static PipelineConfig config(Path dataDir, Path input) {
+        PipelineConfig config = PipelineConfig.loadDefault();
+        config.dataDir = dataDir.toString();
+        config.ingress.input = input == null ? "" : input.toString();
+        config.minFreeDiskMb = 0;
+        return config.validate();
+    }
+
+    /** Splits the stages into the given groups, e.g. {@code "ingress,risk", "matching,egress"}. */
+    public static PipelineConfig groups(PipelineConfig config, String... groups) {
+        config.groups.clear();
+        for (int i = 0; i < groups.length; i++) {
+            StageGroupConfig g = new StageGroupConfig();
+            g.name = "g" + i;
+            g.stages = new ArrayList<>(List.of(groups[i].split(",")));
+            config.groups.add(g);
+        }
+        return config.validate();
+    }
+
+    /** Runs a pipeline over its input file to the end. */
+    public static Pipeline runToEnd(PipelineConfig config) throws InterruptedException {
+        Pipeline pipeline = Pipeline.start(config);
+        try {
+            if (!pipeline.awaitFinished(120, TimeUnit.SECONDS))
+                throw new AssertionError("pipeline did not finish in 120 s");
+        } finally {
+            pipeline.close();
+        }
+        return pipeline;
+    }
+
+    /** The queue index of the record equal to {@code record} (by its sourceIndex and seq), or -1. */
+    public static long indexOf(Path queueDir, OrderInfo record) {
+        try (ChronicleQueue q = Queues.openExisting(queueDir); ExcerptTailer tailer = q.createTailer()) {
+            OrderInfo r = new OrderInfo();
+            while (tailer.readBytes(r.reset()))
+                if (r.sourceIndex() == record.sourceIndex() && r.seq() == record.seq() && r.orderId() == record.orderId())
+                    return tailer.lastReadIndex();
+        }
+        return -1;
+    }
+
+    /** Every record of a queue, copied. */
+    public static List<OrderInfo> readAll(Path queueDir) {
+        List<OrderInfo> records = new ArrayList<>();
+        try (ChronicleQueue q = Queues.openExisting(queueDir); ExcerptTailer tailer = q.createTailer()) {
+            OrderInfo r = new OrderInfo();
+            while (tailer.readBytes(r.reset()))
+                records.add(new OrderInfo().copyFrom(r));
+        }
+        return records;
+    }
+}

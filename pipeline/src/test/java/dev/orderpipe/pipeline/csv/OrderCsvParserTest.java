@@ -1,0 +1,113 @@
+package dev.orderpipe.pipeline.csv;
+
+import dev.orderpipe.pipeline.OrderInfo;
+import dev.orderpipe.pipeline.Symbols;
+import dev.orderpipe.pipeline.codes.Action;
+import dev.orderpipe.pipeline.codes.LineError;
+import dev.orderpipe.pipeline.codes.OrderType;
+import dev.orderpipe.pipeline.codes.Side;
+import dev.orderpipe.pipeline.codes.TimeInForce;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class OrderCsvParserTest {
+    private final OrderCsvParser parser = new OrderCsvParser();
+
+    private LineError parse(String line, OrderInfo into) {
+        byte[] bytes = line.getBytes(StandardCharsets.ISO_8859_1);
+        return parser.parse(ByteBuffer.wrap(bytes), 0, bytes.length, into.reset());
+    }
+
+    @Test
+    void designExamplesParse() {
+        OrderInfo o = new OrderInfo();
+        assertEquals(LineError.NONE, parse("1732780800000000000,NEW,1001,7,AAPL,BUY,LIMIT,GTC,189.2500,300", o));
+        assertEquals(1732780800000000000L, o.eventTime());
+        assertEquals(Action.NEW, o.action());
+        assertEquals(1001, o.orderId());
+        assertEquals(7, o.account());
+        assertEquals(Symbols.encode("AAPL"), o.symbol());
+        assertEquals(Side.BUY, o.side());
+        assertEquals(OrderType.LIMIT, o.orderType());
+        assertEquals(TimeInForce.GTC, o.timeInForce());
+        assertEquals(1_892_500, o.price());
+        assertEquals(300, o.quantity());
+
+        assertEquals(LineError.NONE, parse("1732780800000150000,NEW,1002,9,AAPL,SELL,MARKET,IOC,,100", o));
+        assertEquals(OrderType.MARKET, o.orderType());
+        assertEquals(0, o.price());
+        assertEquals(LineError.NONE, parse("1732780800000300000,REPLACE,1001,7,AAPL,BUY,LIMIT,GTC,189.3000,200", o));
+        assertEquals(Action.REPLACE, o.action());
+        assertEquals(LineError.NONE, parse("1732780800000450000,CANCEL,1001,7,AAPL,,,,,", o));
+        assertEquals(Action.CANCEL, o.action());
+        assertEquals(LineError.NONE, parse("1,CANCEL,1001,,,,,,,", o));
+        assertEquals(LineError.NONE, parse("0,NEW,1,1,BRK.B,SELL,LIMIT,FOK,1,1", o));
+        assertEquals(1, parse("0,NEW,1,1,A,SELL,LIMIT,FOK,0.0001,1", o) == LineError.NONE ? o.price() : -1);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "x,NEW,1,7,AAPL,BUY,LIMIT,GTC,1,1|BAD_TS",
+            "-1,NEW,1,7,AAPL,BUY,LIMIT,GTC,1,1|BAD_TS",
+            "99999999999999999999,NEW,1,7,AAPL,BUY,LIMIT,GTC,1,1|BAD_TS",
+            "9223372036854775808,NEW,1,7,AAPL,BUY,LIMIT,GTC,1,1|BAD_TS",
+            "1,new,1,7,AAPL,BUY,LIMIT,GTC,1,1|BAD_ACTION",
+            "1,AMEND,1,7,AAPL,BUY,LIMIT,GTC,1,1|BAD_ACTION",
+            "1,NEW,0,7,AAPL,BUY,LIMIT,GTC,1,1|BAD_ORDER_ID",
+            "1,NEW,-5,7,AAPL,BUY,LIMIT,GTC,1,1|BAD_ORDER_ID",
+            "1,NEW,1,,AAPL,BUY,LIMIT,GTC,1,1|BAD_ACCOUNT",
+            "1,NEW,1,7,,BUY,LIMIT,GTC,1,1|BAD_SYMBOL",
+            "1,NEW,1,7,TOOLONGSY,BUY,LIMIT,GTC,1,1|BAD_SYMBOL",
+            "1,NEW,1,7,aapl,BUY,LIMIT,GTC,1,1|BAD_SYMBOL",
+            "1,NEW,1,7,AAPL,B,LIMIT,GTC,1,1|BAD_SIDE",
+            "1,NEW,1,7,AAPL,BUY,STOP,GTC,1,1|BAD_TYPE",
+            "1,NEW,1,7,AAPL,BUY,LIMIT,DAY,1,1|BAD_TIF",
+            "1,NEW,1,7,AAPL,BUY,LIMIT,GTC,,1|PRICE_REQUIRED",
+            "1,NEW,1,7,AAPL,BUY,MARKET,IOC,10,1|PRICE_NOT_ALLOWED",
+            "1,CANCEL,1,,,,,,10,|PRICE_NOT_ALLOWED",
+            "1,NEW,1,7,AAPL,BUY,LIMIT,GTC,1.00001,1|BAD_PRICE",
+            "1,NEW,1,7,AAPL,BUY,LIMIT,GTC,0,1|BAD_PRICE",
+            "1,NEW,1,7,AAPL,BUY,LIMIT,GTC,-1,1|BAD_PRICE",
+            "1,NEW,1,7,AAPL,BUY,LIMIT,GTC,NaN,1|BAD_PRICE",
+            "1,NEW,1,7,AAPL,BUY,LIMIT,GTC,1.2.3,1|BAD_PRICE",
+            "1,NEW,1,7,AAPL,BUY,LIMIT,GTC,.,1|BAD_PRICE",
+            "1,NEW,1,7,AAPL,BUY,LIMIT,GTC,922337203685478,1|BAD_PRICE",
+            "1,NEW,1,7,AAPL,BUY,LIMIT,GTC,1,0|BAD_QTY",
+            "1,NEW,1,7,AAPL,BUY,LIMIT,GTC,1,1.5|BAD_QTY",
+            "1,NEW,1,7,AAPL,BUY,LIMIT,GTC,1,|BAD_QTY",
+            "1,NEW,1,7,AAPL,BUY,LIMIT,GTC,1|COLUMN_COUNT",
+            "1,NEW,1,7,AAPL,BUY,LIMIT,GTC,1,1,extra|COLUMN_COUNT",
+            "\"1\",NEW,1,7,AAPL,BUY,LIMIT,GTC,1,1|BAD_TS",
+    })
+    void eachRuleHasItsError(String line, LineError expected) {
+        assertEquals(expected, parse(line, new OrderInfo()), line);
+    }
+
+    @Test
+    void controlAndNonAsciiBytesAreRejected() {
+        assertEquals(LineError.BAD_BYTES, parse("1,NEW,1,7,AA\0PL,BUY,LIMIT,GTC,1,1", new OrderInfo()));
+        assertEquals(LineError.BAD_BYTES, parse("1,NEW,1,7,AAPL,BUY,LIMIT,GTC,1,1\t", new OrderInfo()));
+        assertEquals(LineError.BAD_BYTES, parse("1,NEW,1,7,\u00c4PL,BUY,LIMIT,GTC,1,1", new OrderInfo()));
+    }
+
+    @Test
+    void fieldsDecodedBeforeTheErrorAreKept() {
+        OrderInfo o = new OrderInfo();
+        assertEquals(LineError.BAD_QTY, parse("5,NEW,77,7,AAPL,BUY,LIMIT,GTC,1,x", o));
+        assertEquals(77, o.orderId());
+        assertEquals(7, o.account());
+    }
+
+    @Test
+    void headerIsRecognised() {
+        byte[] h = OrderCsvParser.HEADER.getBytes(StandardCharsets.US_ASCII);
+        assertTrue(OrderCsvParser.isHeader(ByteBuffer.wrap(h), 0, h.length));
+    }
+}
