@@ -1,0 +1,111 @@
+package dev.orderpipe.replay;
+
+import net.openhft.chronicle.wire.Marshallable;
+import net.openhft.chronicle.wire.SelfDescribingMarshallable;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a replay run wrote to {@code summary.yaml} (Chronicle Wire YAML): counts, pacing, duration, the percentiles of
+ * every histogram and where it ran. The report and compare commands read it back with {@link #load(Path)}.
+ *
+ * <p>A run directory holds, beside it: one {@code <histogram name>.hgrm} per histogram (HdrHistogram's
+ * {@code outputPercentileDistribution} format, scaled to microseconds) and {@code latency.hlog}, the end-to-end
+ * interval log (1 s intervals, nanoseconds).
+ */
+public final class RunSummary extends SelfDescribingMarshallable {
+    /** File name in a run directory. */
+    public static final String FILE = "summary.yaml";
+    /** Interval log of end-to-end latency. */
+    public static final String INTERVAL_LOG = "latency.hlog";
+    /** Name of the end-to-end histogram. */
+    public static final String END_TO_END = "end-to-end";
+
+    // what ran
+    public String capture = "";
+    public String config = "";
+    /** recorded, speed, rate or max. */
+    public String pacing = "";
+    /** Speed factor for pacing speed, orders/s for pacing rate, 0 otherwise. */
+    public double pacingValue;
+    /** True for --max: latency then measures a saturated pipeline, not a paced one. */
+    public boolean throughputRun;
+    public long warmup;
+    // counts
+    public long sent;
+    public long accounted;
+    public long reports;
+    public long trades;
+    public long rejected;
+    public Map<String, Long> rejectsByReason = new LinkedHashMap<>();
+    public Map<String, Long> reportsByType = new LinkedHashMap<>();
+    // time
+    public String startTime = "";
+    public double durationSeconds;
+    public double throughputPerSecond;
+    // latency, nanoseconds
+    public List<HistogramSummary> histograms = new ArrayList<>();
+    // verification against the capture
+    /** matches, differs, or not-checked. */
+    public String verification = "not-checked";
+    public long differences;
+    public String firstDifference = "";
+    // where it ran
+    public String javaVersion = "";
+    public String jvm = "";
+    public String jvmArguments = "";
+    public String host = "";
+    public String os = "";
+    public int cpus;
+
+    /** The histogram summary of that name, or null. */
+    public HistogramSummary histogram(String name) {
+        for (HistogramSummary h : histograms)
+            if (h.name.equals(name))
+                return h;
+        return null;
+    }
+
+    /** Writes {@code summary.yaml} into {@code runDir}. */
+    public void save(Path runDir) {
+        try {
+            Files.writeString(runDir.resolve(FILE), toString() + "\n", StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + runDir.resolve(FILE) + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Reads {@code summary.yaml} from a run directory.
+     *
+     * @throws IllegalArgumentException with a one-line message when it is missing or not a summary
+     */
+    public static RunSummary load(Path runDir) {
+        Path file = runDir.resolve(FILE);
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new IllegalArgumentException(runDir + " is not a replay run directory: it has no " + FILE);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read " + file + ": " + e.getMessage());
+        }
+        try {
+            RunSummary summary = Marshallable.fromString(RunSummary.class, text);
+            if (summary == null)
+                throw new IllegalArgumentException(file + " is empty");
+            return summary;
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(file + " is not a replay summary: " + e.getMessage());
+        }
+    }
+}
