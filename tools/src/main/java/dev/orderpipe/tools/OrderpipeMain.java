@@ -1,0 +1,107 @@
+package dev.orderpipe.tools;
+
+import dev.orderpipe.pipeline.PipelineFailedException;
+import dev.orderpipe.pipeline.config.ConfigException;
+import dev.orderpipe.tools.cli.DemoCommand;
+import dev.orderpipe.tools.cli.DumpCommand;
+import dev.orderpipe.tools.cli.ExportCommand;
+import dev.orderpipe.tools.cli.GenerateCommand;
+import dev.orderpipe.tools.cli.RunCommand;
+import dev.orderpipe.tools.cli.StatsCommand;
+import dev.orderpipe.tools.cli.UserException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.NoSuchFileException;
+
+/**
+ * The {@code orderpipe} command: one picocli command with a subcommand per job. Errors a user can cause end in one
+ * line on stderr with exit code 2 (usage) or 1 (failure); stack traces are for bugs.
+ */
+@Command(name = "orderpipe", mixinStandardHelpOptions = true, versionProvider = OrderpipeMain.Version.class,
+        description = "A persisted, zero-garbage order pipeline on Chronicle Queue, with replay and latency reports.",
+        subcommands = {
+                RunCommand.class,
+                DemoCommand.class,
+                GenerateCommand.class,
+                ExportCommand.class,
+                DumpCommand.class,
+                StatsCommand.class,
+                CommandLine.HelpCommand.class
+        })
+public final class OrderpipeMain implements Runnable {
+    /** Exit code for a failure. */
+    public static final int FAILURE = 1;
+    /** Exit code for a usage error. */
+    public static final int USAGE = 2;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required");
+    }
+
+    public static void main(String[] args) {
+        System.setProperty("java.awt.headless", "true");
+        System.exit(execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+    }
+
+    /** Runs a command line and returns its exit code (for tests: in-process, output captured). */
+    public static int execute(PrintWriter out, PrintWriter err, String... args) {
+        CommandLine cl = commandLine(out, err);
+        return cl.execute(args);
+    }
+
+    /** The configured picocli command line. */
+    public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+        CommandLine cl = new CommandLine(new OrderpipeMain());
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setParameterExceptionHandler((ex, args) -> {
+            CommandLine c = ex.getCommandLine();
+            c.getErr().println("orderpipe: " + ex.getMessage());
+            c.getErr().println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for usage.");
+            return USAGE;
+        });
+        cl.setExecutionExceptionHandler((ex, c, parseResult) -> {
+            String message = userMessage(ex);
+            if (message != null) {
+                c.getErr().println("orderpipe: " + message);
+                return ex instanceof UserException ? ((UserException) ex).exitCode() : FAILURE;
+            }
+            c.getErr().println("orderpipe: internal error (a bug, please report it with this trace):");
+            ex.printStackTrace(c.getErr());
+            return FAILURE;
+        });
+        return cl;
+    }
+
+    /** A one-line message for errors a user can cause, or null for bugs. */
+    static String userMessage(Throwable ex) {
+        if (ex instanceof UserException || ex instanceof ConfigException || ex instanceof IllegalArgumentException)
+            return ex.getMessage();
+        if (ex instanceof PipelineFailedException)
+            return ex.getMessage();
+        if (ex instanceof UncheckedIOException) {
+            if (ex.getCause() instanceof NoSuchFileException)
+                return "no such file: " + ex.getCause().getMessage();
+            return ex.getMessage();
+        }
+        return null;
+    }
+
+    /** Version from the jar manifest. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = OrderpipeMain.class.getPackage().getImplementationVersion();
+            return new String[]{"orderpipe " + (v == null ? "(development build)" : v),
+                    "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")"};
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package dev.orderpipe.tools.cli;
+
+import dev.orderpipe.pipeline.OrderInfo;
+import dev.orderpipe.pipeline.csv.AsciiOut;
+import dev.orderpipe.pipeline.csv.ExecutionCsv;
+import dev.orderpipe.pipeline.csv.OrderCsv;
+import net.openhft.chronicle.core.io.InvalidMarshallableException;
+import net.openhft.chronicle.queue.ChronicleQueue;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/** {@code orderpipe export}: a queue as CSV, in the formats of DESIGN.md. */
+@Command(name = "export", mixinStandardHelpOptions = true,
+        description = {"Write a queue as CSV: an executions queue in the executions file format, an orders or checked "
+                + "queue in the order file format (bad lines, which have no valid fields, are counted and left out)."})
+public final class ExportCommand implements Callable<Integer> {
+    /** What to write. */
+    public enum Format { auto, executions, orders }
+
+    @Spec
+    CommandSpec spec;
+    @Parameters(index = "0", paramLabel = "QUEUE", description = "Queue directory, e.g. data/pipeline/executions.")
+    Path queue;
+    @Option(names = {"-o", "--out"}, required = true, paramLabel = "FILE", description = "CSV file to write.")
+    Path out;
+    @Option(names = "--format", defaultValue = "auto",
+            description = "executions, orders, or auto (by the queue's first record; default).")
+    Format format;
+
+    @Override
+    public Integer call() {
+        PrintWriter console = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        try (ChronicleQueue q = QueueArgs.openExisting(queue); ExcerptTailer tailer = q.createTailer()) {
+            OrderInfo r = new OrderInfo();
+            Format f = format;
+            if (f == Format.auto) {
+                f = Format.orders;
+                try (ExcerptTailer peek = q.createTailer()) {
+                    if (read(peek, r) && r.execType() != dev.orderpipe.pipeline.codes.ExecType.NONE)
+                        f = Format.executions;
+                }
+            }
+            Path parent = out.toAbsolutePath().getParent();
+            if (parent != null && !Files.isDirectory(parent))
+                throw new UserException("cannot write " + out + ": directory " + parent + " does not exist");
+            long written = 0;
+            long skipped = 0;
+            long t0 = System.nanoTime();
+            long nextProgress = t0 + 2_000_000_000L;
+            try (AsciiOut csv = new AsciiOut(out)) {
+                if (f == Format.executions)
+                    ExecutionCsv.header(csv);
+                else
+                    OrderCsv.header(csv);
+                while (read(tailer, r)) {
+                    if (f == Format.executions) {
+                        ExecutionCsv.line(csv, r);
+                    } else if (r.rejectReason() == dev.orderpipe.pipeline.codes.RejectReason.BAD_LINE) {
+                        skipped++;
+                        continue;
+                    } else {
+                        OrderCsv.line(csv, r);
+                    }
+                    if (++written % 65_536 == 0 && System.nanoTime() > nextProgress) {
+                        nextProgress += 2_000_000_000L;
+                        err.printf("export: %,d records...%n", written);
+                        err.flush();
+                    }
+                }
+            }
+            console.printf("wrote %,d %s records to %s%s%n", written, f, out,
+                    skipped > 0 ? " (" + skipped + " bad-line records without valid fields left out)" : "");
+            console.flush();
+        }
+        return 0;
+    }
+
+    private boolean read(ExcerptTailer tailer, OrderInfo r) {
+        long index = tailer.index();
+        try {
+            return tailer.readBytes(r.reset());
+        } catch (InvalidMarshallableException e) {
+            throw new UserException(queue + " index 0x" + Long.toHexString(index) + " is not an orderpipe record: "
+                    + QueueArgs.firstLine(e));
+        }
+    }
+}

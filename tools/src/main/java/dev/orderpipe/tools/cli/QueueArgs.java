@@ -1,0 +1,29 @@
+package dev.orderpipe.tools.cli;
+
+import dev.orderpipe.pipeline.Queues;
+import net.openhft.chronicle.queue.ChronicleQueue;
+
+import java.nio.file.Path;
+
+/** Opening a queue named on the command line, with one-line errors for a wrong path. */
+final class QueueArgs {
+    private QueueArgs() {
+    }
+
+    /** Opens an existing queue read-only; a missing or non-queue directory is a one-line UserException. */
+    static ChronicleQueue openExisting(Path dir) {
+        try {
+            return Queues.openExisting(dir);
+        } catch (IllegalArgumentException e) {
+            throw new UserException(e.getMessage());
+        } catch (RuntimeException e) {
+            throw new UserException(dir + " cannot be opened as a Chronicle queue: " + firstLine(e));
+        }
+    }
+
+    static String firstLine(Throwable e) {
+        String m = String.valueOf(e.getMessage());
+        int nl = m.indexOf('\n');
+        return nl < 0 ? m : m.substring(0, nl);
+    }
+}

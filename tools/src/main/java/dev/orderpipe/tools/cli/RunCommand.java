@@ -1,0 +1,92 @@
+package dev.orderpipe.tools.cli;
+
+import dev.orderpipe.pipeline.Pipeline;
+import dev.orderpipe.pipeline.config.PipelineConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+import sun.misc.Signal;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/** {@code orderpipe run}: the production pipeline, until SIGINT or SIGTERM. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = {"Run the pipeline until SIGINT or SIGTERM (then stop cleanly, exit code 0).",
+                "Orders come from --input (or ingress.input in the config) and from order-entry writers."})
+public final class RunCommand implements Runnable {
+    @Spec
+    CommandSpec spec;
+    @Mixin
+    ConfigOption config;
+    @Option(names = {"-i", "--input"}, paramLabel = "FILE", description = "Order file to read (overrides ingress.input).")
+    Path input;
+    @Option(names = "--follow", description = "Keep reading the order file as it grows, like tail -f.")
+    boolean follow;
+    @Option(names = {"-d", "--data"}, paramLabel = "DIR", description = "Data directory (overrides dataDir).")
+    Path data;
+    @Option(names = "--exit-when-done", description = "Stop once the order file is read and every order is processed.")
+    boolean exitWhenDone;
+    @Option(names = "--executions-csv", paramLabel = "FILE", description = "Write execution reports as CSV (overrides egress.output).")
+    Path executionsCsv;
+    @Option(names = "--status-every", defaultValue = "10", paramLabel = "SECONDS",
+            description = "Print a status line every SECONDS (0: never; default ${DEFAULT-VALUE}).")
+    int statusEvery;
+
+    @Override
+    public void run() {
+        PipelineConfig cfg = config.load();
+        if (data != null)
+            cfg.dataDir = data.toString();
+        if (input != null)
+            cfg.ingress.input = input.toString();
+        if (follow)
+            cfg.ingress.follow = true;
+        if (executionsCsv != null)
+            cfg.egress.output = executionsCsv.toString();
+        cfg.validate();
+        if (exitWhenDone && (cfg.ingress.input.isEmpty() || cfg.ingress.follow))
+            throw new UserException("--exit-when-done needs an order file and no --follow", 2);
+        PrintWriter out = spec.commandLine().getOut();
+        CountDownLatch stop = new CountDownLatch(1);
+        // handle the signals ourselves so the JVM does not begin its shutdown: close cleanly and exit 0
+        Signal.handle(new Signal("INT"), sig -> stop.countDown());
+        Signal.handle(new Signal("TERM"), sig -> stop.countDown());
+        long t0 = System.nanoTime();
+        Pipeline pipeline = Pipeline.start(cfg);
+        out.printf("orderpipe: pipeline running, data %s%s%n", pipeline.dataDir(),
+                cfg.ingress.input.isEmpty() ? "" : ", input " + cfg.ingress.input + (cfg.ingress.follow ? " (following)" : ""));
+        out.flush();
+        long nextStatus = statusEvery > 0 ? System.nanoTime() + TimeUnit.SECONDS.toNanos(statusEvery) : Long.MAX_VALUE;
+        try {
+            while (true) {
+                if (stop.await(50, TimeUnit.MILLISECONDS)) {
+                    out.println("orderpipe: stopping");
+                    break;
+                }
+                if (pipeline.failure() != null)
+                    throw pipeline.failure();
+                if (exitWhenDone && pipeline.awaitFinished(0, TimeUnit.MILLISECONDS))
+                    break;
+                if (System.nanoTime() >= nextStatus) {
+                    nextStatus += TimeUnit.SECONDS.toNanos(statusEvery);
+                    out.printf("orderpipe: %,d lines in, %,d reports out%n", pipeline.ingress().written(),
+                            pipeline.counts().reports());
+                    out.flush();
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            pipeline.close();
+        }
+        if (pipeline.failure() != null)
+            throw pipeline.failure();
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        Summaries.printCounts(out, pipeline, seconds);
+    }
+}

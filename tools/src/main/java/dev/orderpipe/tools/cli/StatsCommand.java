@@ -1,0 +1,108 @@
+package dev.orderpipe.tools.cli;
+
+import dev.orderpipe.pipeline.OrderInfo;
+import dev.orderpipe.pipeline.Queues;
+import dev.orderpipe.pipeline.config.PipelineConfig;
+import net.openhft.chronicle.queue.ChronicleQueue;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+
+/** {@code orderpipe stats}: what is in a data directory and how far each stage is behind. */
+@Command(name = "stats", mixinStandardHelpOptions = true,
+        description = {"Per queue: records, first and last index, roll files and size on disk.",
+                "Per stage: how many input records it has not yet turned into output (from the sourceIndex of its last output)."})
+public final class StatsCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+    @Mixin
+    ConfigOption config;
+    @Parameters(index = "0", paramLabel = "DATA_DIR", description = "The pipeline's data directory.")
+    Path dataDir;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter out = spec.commandLine().getOut();
+        if (!Files.isDirectory(dataDir))
+            throw new UserException(dataDir + " is not a directory");
+        PipelineConfig cfg = config.load();
+        Map<String, SingleChronicleQueue> queues = new LinkedHashMap<>();
+        try (Stream<Path> list = Files.list(dataDir)) {
+            for (Path p : list.sorted().toList())
+                if (Queues.isQueueDir(p))
+                    queues.put(p.getFileName().toString(), (SingleChronicleQueue) QueueArgs.openExisting(p));
+        }
+        if (queues.isEmpty())
+            throw new UserException(dataDir + " holds no Chronicle queues (is it the pipeline's dataDir?)");
+        try {
+            out.printf("%-12s %12s %20s %20s %6s %12s%n", "queue", "records", "first index", "last index", "files", "file bytes");
+            for (Map.Entry<String, SingleChronicleQueue> e : queues.entrySet()) {
+                SingleChronicleQueue q = e.getValue();
+                long first = q.firstIndex();
+                long last = q.lastIndex();
+                boolean empty = first == Long.MAX_VALUE || last < 0;
+                long[] files = files(dataDir.resolve(e.getKey()));
+                out.printf("%-12s %,12d %20s %20s %6d %,12d%n", e.getKey(), q.entryCount(),
+                        empty ? "-" : "0x" + Long.toHexString(first), empty ? "-" : "0x" + Long.toHexString(last),
+                        files[0], files[1]);
+            }
+            out.println();
+            out.printf("%-10s %-12s %-12s %14s%n", "stage", "input", "output", "behind");
+            lag(out, "risk", queues.get(cfg.risk.input), cfg.risk.input, queues.get(cfg.risk.output), cfg.risk.output);
+            lag(out, "matching", queues.get(cfg.matching.input), cfg.matching.input, queues.get(cfg.matching.output), cfg.matching.output);
+            out.flush();
+        } finally {
+            queues.values().forEach(ChronicleQueue::close);
+        }
+        return 0;
+    }
+
+    private static void lag(PrintWriter out, String stage, SingleChronicleQueue in, String inName,
+                            SingleChronicleQueue output, String outName) {
+        if (in == null) {
+            out.printf("%-10s %-12s %-12s %14s%n", stage, inName, outName, "(no input queue)");
+            return;
+        }
+        long inCount = in.entryCount();
+        long behind;
+        OrderInfo last = new OrderInfo();
+        if (output == null || Queues.readLast(output, last) < 0) {
+            behind = inCount;
+        } else {
+            long done = last.sourceIndex();
+            long lastIn = in.lastIndex();
+            behind = lastIn <= done ? 0 : Math.max(0, in.countExcerpts(done, lastIn) - 1);
+        }
+        out.printf("%-10s %-12s %-12s %,14d%n", stage, inName, outName, behind);
+    }
+
+    private static long[] files(Path dir) {
+        long[] r = new long[2];
+        try (Stream<Path> list = Files.list(dir)) {
+            for (Path p : (Iterable<Path>) list::iterator) {
+                if (p.getFileName().toString().endsWith(Queues.QUEUE_FILE_SUFFIX)) {
+                    r[0]++;
+                    r[1] += Files.size(p);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return r;
+    }
+
+}

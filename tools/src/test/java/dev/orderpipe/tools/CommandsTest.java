@@ -1,0 +1,194 @@
+package dev.orderpipe.tools;
+
+import dev.orderpipe.pipeline.Queues;
+import dev.orderpipe.pipeline.TestPipelines;
+import dev.orderpipe.pipeline.codes.RejectReason;
+import dev.orderpipe.pipeline.csv.ExecutionCsv;
+import dev.orderpipe.pipeline.csv.OrderCsvParser;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class CommandsTest {
+
+    @Test
+    void helpAndVersion() {
+        Cli c = Cli.run("--help");
+        assertEquals(0, c.exitCode, c.toString());
+        for (String cmd : List.of("run", "demo", "generate", "export", "dump", "stats"))
+            assertTrue(c.out.contains(cmd), cmd + " listed in help: " + c.out);
+        for (String cmd : List.of("run", "demo", "generate", "export", "dump", "stats")) {
+            Cli h = Cli.run(cmd, "--help");
+            assertEquals(0, h.exitCode, h.toString());
+            assertTrue(h.out.contains("Usage: orderpipe " + cmd), h.out);
+        }
+        assertEquals(0, Cli.run("--version").exitCode);
+    }
+
+    @Test
+    void usageErrorsExitTwoWithOneLine() {
+        Cli c = Cli.run();
+        assertEquals(2, c.exitCode, c.toString());
+        c.oneLineError();
+        c = Cli.run("frobnicate");
+        assertEquals(2, c.exitCode, c.toString());
+        assertTrue(c.oneLineError().contains("frobnicate"), c.err);
+        c = Cli.run("generate", "--orders", "ten", "--out", "x.csv");
+        assertEquals(2, c.exitCode, c.toString());
+        assertTrue(c.oneLineError().contains("--orders"), c.err);
+        c = Cli.run("generate");
+        assertEquals(2, c.exitCode, c.toString());
+        assertTrue(c.oneLineError().contains("--out"), c.err);
+        c = Cli.run("dump");
+        assertEquals(2, c.exitCode, c.toString());
+    }
+
+    @Test
+    void generateIsDeterministicAndWellFormed(@TempDir Path dir) throws IOException {
+        Path a = dir.resolve("a.csv"), b = dir.resolve("b.csv"), other = dir.resolve("c.csv");
+        assertEquals(0, Cli.run("generate", "-n", "5000", "--seed", "7", "--out", a.toString()).exitCode);
+        assertEquals(0, Cli.run("generate", "-n", "5000", "--seed", "7", "--out", b.toString()).exitCode);
+        assertEquals(0, Cli.run("generate", "-n", "5000", "--seed", "8", "--out", other.toString()).exitCode);
+        assertArrayEquals(Files.readAllBytes(a), Files.readAllBytes(b));
+        assertFalse(Arrays.equals(Files.readAllBytes(a), Files.readAllBytes(other)));
+        List<String> lines = Files.readAllLines(a);
+        assertEquals(OrderCsvParser.HEADER, lines.get(0));
+        assertEquals(5001, lines.size());
+        assertTrue(lines.stream().anyMatch(l -> l.contains(",CANCEL,")));
+        assertTrue(lines.stream().anyMatch(l -> l.contains(",REPLACE,")));
+        assertTrue(lines.stream().anyMatch(l -> l.contains(",MARKET,")));
+        assertTrue(lines.stream().anyMatch(l -> l.contains(",FOK,")));
+        assertTrue(lines.stream().anyMatch(l -> l.contains(",IOC,")));
+    }
+
+    @Test
+    void generateRejectsBadSettings(@TempDir Path dir) {
+        Cli c = Cli.run("generate", "-n", "10", "--symbols", "99", "--out", dir.resolve("x.csv").toString());
+        assertEquals(2, c.exitCode, c.toString());
+        assertTrue(c.oneLineError().contains("--symbols must be 1..8"), c.err);
+        c = Cli.run("generate", "-n", "10", "--cancel-pct", "150", "--out", dir.resolve("x.csv").toString());
+        assertEquals(2, c.exitCode, c.toString());
+    }
+
+    @Test
+    void runProcessesAFileAndEveryBadLineIsCounted(@TempDir Path dir) throws IOException {
+        Path orders = dir.resolve("orders.csv");
+        assertEquals(0, Cli.run("generate", "-n", "20000", "--malformed-pct", "2", "--out", orders.toString()).exitCode);
+        Path data = dir.resolve("data");
+        Path csv = dir.resolve("executions.csv");
+        Cli c = Cli.run("run", "--input", orders.toString(), "--data", data.toString(), "--exit-when-done",
+                "--executions-csv", csv.toString());
+        assertEquals(0, c.exitCode, c.toString());
+        assertTrue(c.out.contains("orders accounted       20,000"), c.out);
+        long badLines = TestPipelines.readAll(data.resolve("orders")).stream()
+                .filter(o -> o.rejectReason() == RejectReason.BAD_LINE).count();
+        assertTrue(badLines > 200, "about 2% bad lines: " + badLines);
+        List<String> lines = Files.readAllLines(csv);
+        assertEquals(ExecutionCsv.HEADER, lines.get(0));
+        assertEquals(badLines, lines.stream().filter(l -> l.contains(",BAD_LINE:")).count());
+    }
+
+    @Test
+    void runWithABadConfigIsOneLine(@TempDir Path dir) throws IOException {
+        Cli c = Cli.run("run", "--config", dir.resolve("missing.yaml").toString());
+        assertEquals(1, c.exitCode, c.toString());
+        assertEquals("orderpipe: config file " + dir.resolve("missing.yaml") + " does not exist", c.oneLineError());
+        Path bad = dir.resolve("bad.yaml");
+        Files.writeString(bad, "!dev.orderpipe.pipeline.config.PipelineConfig { dataDir: x, groups: [ { name: g, stages: [ nope ] } ] }");
+        c = Cli.run("run", "--config", bad.toString());
+        assertEquals(1, c.exitCode, c.toString());
+        assertTrue(c.oneLineError().contains("unknown stage 'nope'"), c.err);
+        c = Cli.run("run", "--input", dir.resolve("nope.csv").toString(), "--data", dir.resolve("d").toString());
+        assertEquals(1, c.exitCode, c.toString());
+        assertTrue(c.oneLineError().contains("does not exist"), c.err);
+    }
+
+    @Test
+    void exportDumpAndStatsOfARun(@TempDir Path dir) throws IOException {
+        Path orders = dir.resolve("orders.csv");
+        assertEquals(0, Cli.run("generate", "-n", "3000", "--out", orders.toString()).exitCode);
+        Path data = dir.resolve("data");
+        assertEquals(0, Cli.run("run", "-i", orders.toString(), "-d", data.toString(), "--exit-when-done").exitCode);
+
+        Path exec = dir.resolve("exec.csv");
+        Cli c = Cli.run("export", data.resolve("executions").toString(), "--out", exec.toString());
+        assertEquals(0, c.exitCode, c.toString());
+        List<String> lines = Files.readAllLines(exec);
+        assertEquals(ExecutionCsv.HEADER, lines.get(0));
+        assertEquals(TestPipelines.readAll(data.resolve("executions")).size() + 1, lines.size());
+
+        Path back = dir.resolve("orders-back.csv");
+        c = Cli.run("export", data.resolve("orders").toString(), "--out", back.toString());
+        assertEquals(0, c.exitCode, c.toString());
+        assertEquals(Files.readAllLines(orders).size(), Files.readAllLines(back).size(), "every valid line exported");
+
+        c = Cli.run("dump", data.resolve("executions").toString(), "--count", "5");
+        assertEquals(0, c.exitCode, c.toString());
+        String[] dumped = c.out.strip().split("\n");
+        assertEquals(5, dumped.length);
+        assertTrue(dumped[0].startsWith("0x") && dumped[0].contains(" cycle ") && dumped[0].contains("seq: 1,"), dumped[0]);
+        String second = dumped[1].substring(0, dumped[1].indexOf(' '));
+        c = Cli.run("dump", data.resolve("executions").toString(), "--from", second, "-n", "1", "--yaml");
+        assertEquals(0, c.exitCode, c.toString());
+        assertTrue(c.out.startsWith("--- # " + second), c.out);
+        assertTrue(c.out.contains("\nseq: 2\n"), c.out);
+
+        c = Cli.run("stats", data.toString());
+        assertEquals(0, c.exitCode, c.toString());
+        assertTrue(c.out.contains("orders") && c.out.contains("checked") && c.out.contains("executions"), c.out);
+        assertTrue(c.out.matches("(?s).*risk\\s+orders\\s+checked\\s+0\\n.*"), c.out);
+    }
+
+    @Test
+    void queueCommandsGiveOneLineErrorsForWrongDirectories(@TempDir Path dir) throws IOException {
+        Path notQueue = Files.createDirectories(dir.resolve("photos"));
+        Files.writeString(notQueue.resolve("cat.jpg"), "meow");
+        for (String cmd : List.of("dump", "export", "stats")) {
+            String[] args = cmd.equals("export")
+                    ? new String[]{cmd, notQueue.toString(), "--out", dir.resolve("x.csv").toString()}
+                    : new String[]{cmd, notQueue.toString()};
+            Cli c = Cli.run(args);
+            assertEquals(1, c.exitCode, c.toString());
+            c.oneLineError();
+            c = Cli.run(cmd.equals("export")
+                    ? new String[]{cmd, dir.resolve("missing").toString(), "--out", dir.resolve("x.csv").toString()}
+                    : new String[]{cmd, dir.resolve("missing").toString()});
+            assertEquals(1, c.exitCode, c.toString());
+            c.oneLineError();
+        }
+        // a queue of something else than orderpipe records
+        Path foreign = dir.resolve("foreign");
+        try (var q = Queues.open(foreign, net.openhft.chronicle.queue.RollCycles.FAST_DAILY);
+             var a = q.createAppender()) {
+            a.writeText("hello");
+        }
+        Cli c = Cli.run("dump", foreign.toString());
+        assertEquals(1, c.exitCode, c.toString());
+        assertTrue(c.oneLineError().contains("is not an orderpipe record"), c.err);
+        c = Cli.run("dump", foreign.toString(), "--from", "0xZZ");
+        assertEquals(2, c.exitCode, c.toString());
+    }
+
+    @Test
+    void demoRunsEndToEnd(@TempDir Path dir) {
+        Cli c = Cli.run("demo", "--orders", "5000", "--dir", dir.toString());
+        assertEquals(0, c.exitCode, c.toString());
+        assertTrue(c.out.contains("orders accounted        5,000"), c.out);
+        assertTrue(Files.exists(dir.resolve("executions.csv")));
+        // a second demo in the same directory replaces its data
+        c = Cli.run("demo", "--orders", "5000", "--dir", dir.toString());
+        assertEquals(0, c.exitCode, c.toString());
+        assertEquals(5000, TestPipelines.readAll(dir.resolve("data").resolve("orders")).size());
+        assertFalse(c.out.contains("Exception"), c.out);
+    }
+}
