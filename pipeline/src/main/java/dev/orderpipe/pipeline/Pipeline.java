@@ -46,6 +46,7 @@ public final class Pipeline implements AutoCloseable {
     private final MatchingStage matching;
     private final EgressStage egress;
     private final Object lock = new Object();
+    private final DataDirLock dirLock;
     private volatile PipelineFailedException failure;
     private boolean closed;
 
@@ -53,6 +54,7 @@ public final class Pipeline implements AutoCloseable {
         this.config = config;
         this.dataDir = config.dataPath().toAbsolutePath();
         checkFreeSpace(dataDir, config.minFreeDiskMb);
+        dirLock = DataDirLock.acquire(dataDir);
         try {
             ChronicleQueue orders = queue(config.ingress.output);
             ChronicleQueue checked = queue(config.risk.output);
@@ -76,6 +78,7 @@ public final class Pipeline implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             queues.values().forEach(ChronicleQueue::close);
+            dirLock.close();
             throw e;
         }
     }
@@ -171,6 +174,7 @@ public final class Pipeline implements AutoCloseable {
             }
         }
         queues.values().forEach(ChronicleQueue::close);
+        dirLock.close();
         LOG.info("pipeline stopped");
     }
 
@@ -191,6 +195,11 @@ public final class Pipeline implements AutoCloseable {
     /** Counts of the reports egress read in this run (exact once finished or closed). */
     public ExecutionCounts counts() {
         return egress.counts();
+    }
+
+    /** The runner threads, one per configured group, in config order. */
+    public List<StageRunner> runners() {
+        return List.copyOf(runners);
     }
 
     public IngressStage ingress() {

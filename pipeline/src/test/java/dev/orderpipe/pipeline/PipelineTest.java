@@ -115,6 +115,42 @@ class PipelineTest {
     }
 
     @Test
+    void aSecondPipelineOnTheSameDataDirectoryIsRefused(@TempDir Path dir) throws Exception {
+        Pipeline first = Pipeline.start(TestPipelines.config(dir.resolve("data"), null));
+        try {
+            var e = assertThrows(dev.orderpipe.pipeline.config.ConfigException.class,
+                    () -> Pipeline.start(TestPipelines.config(dir.resolve("data"), null)));
+            assertTrue(e.getMessage().contains("is in use by another orderpipe pipeline (pid "), e.getMessage());
+        } finally {
+            first.close();
+        }
+        Pipeline.start(TestPipelines.config(dir.resolve("data"), null)).close(); // released on close
+    }
+
+    @Test
+    void aGroupPinnedToTheReservableCpuRunsThere(@TempDir Path dir) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Runtime.getRuntime().availableProcessors() >= 2,
+                "needs a second CPU to reserve");
+        Path input = dir.resolve("orders.csv");
+        Files.writeString(input, FILE, StandardCharsets.UTF_8);
+        PipelineConfig config = TestPipelines.groups(TestPipelines.config(dir.resolve("data"), input),
+                "risk,matching", "ingress,egress");
+        config.groups.get(0).cpu = Runtime.getRuntime().availableProcessors() - 1;
+        config.validate();
+        Pipeline pipeline = TestPipelines.runToEnd(config);
+        assertEquals(5, pipeline.counts().inputsAccounted());
+        assertEquals(config.groups.get(0).cpu, pipeline.runners().get(0).boundCpu());
+        assertEquals(-1, pipeline.runners().get(1).boundCpu());
+    }
+
+    @Test
+    void chronicleAnalyticsIsDisabledInEveryJvmWeStart() {
+        assertEquals("true", System.getProperty("chronicle.analytics.disable"), "surefire JVM");
+        assertTrue(JvmOptions.list().contains("-Dchronicle.analytics.disable=true"), "forked JVMs and the launcher");
+        assertTrue(JvmOptions.list().contains("--add-opens=java.base/java.lang=ALL-UNNAMED"));
+    }
+
+    @Test
     void startIsRefusedWhenTheDiskIsShort(@TempDir Path dir) throws IOException {
         PipelineConfig config = TestPipelines.config(dir.resolve("data"), null);
         config.minFreeDiskMb = Long.MAX_VALUE / (1 << 21);

@@ -86,6 +86,10 @@ class LauncherIT {
         String first = out.readLine();
         assertTrue(first != null && first.startsWith("orderpipe: pipeline running"), String.valueOf(first));
         // SIGTERM (Process.destroy() would also close our end of the pipes)
+        Result second = run(cwd, "run", "--data", cwd.resolve("data").toString());
+        assertEquals(1, second.exitCode, second.toString());
+        assertTrue(second.err.startsWith("orderpipe: data directory ") && second.err.contains("is in use by another orderpipe pipeline (pid "
+                + javaPid(p) + ","), second.err);
         assertEquals(0, new ProcessBuilder("kill", "-TERM", Long.toString(javaPid(p))).start().waitFor());
         assertTrue(p.waitFor(30, TimeUnit.SECONDS), "stopped after SIGTERM");
         StringBuilder rest = new StringBuilder();

@@ -30,6 +30,7 @@ public final class StageRunner implements Runnable {
     private final Thread thread;
     private volatile boolean running = true;
     private volatile boolean finished;
+    private volatile int boundCpu = -1;
     private Stage failing;
 
     /**
@@ -69,6 +70,11 @@ public final class StageRunner implements Runnable {
         return finished;
     }
 
+    /** The CPU this group's thread is bound to, or -1 when it runs unpinned. */
+    public int boundCpu() {
+        return boundCpu;
+    }
+
     public String name() {
         return name;
     }
@@ -85,7 +91,8 @@ public final class StageRunner implements Runnable {
                     throw new IllegalStateException("group '" + name + "' could not reserve CPU " + cpu
                             + " (it may be taken or not reservable: set cpu: -1 to run unpinned)");
                 }
-                LOG.info("group {} pinned to CPU {}", name, cpu);
+                boundCpu = lock.cpuId();
+                LOG.info("group {} pinned to CPU {}", name, boundCpu);
             }
             for (Stage stage : stages) {
                 current = stage;
