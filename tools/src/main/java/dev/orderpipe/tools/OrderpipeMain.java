@@ -8,6 +8,8 @@ import dev.orderpipe.tools.cli.ExportCommand;
 import dev.orderpipe.tools.cli.GenerateCommand;
 import dev.orderpipe.tools.cli.RunCommand;
 import dev.orderpipe.tools.cli.StatsCommand;
+import dev.orderpipe.tools.cli.SubmitCommand;
+import dev.orderpipe.tools.cli.TailCommand;
 import dev.orderpipe.tools.cli.UserException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -29,6 +31,8 @@ import java.nio.file.NoSuchFileException;
                 ExportCommand.class,
                 DumpCommand.class,
                 StatsCommand.class,
+                SubmitCommand.class,
+                TailCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class OrderpipeMain implements Runnable {

@@ -3,8 +3,11 @@ package dev.orderpipe.pipeline.csv;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
@@ -14,17 +17,35 @@ import java.nio.file.StandardOpenOption;
  */
 public final class AsciiOut implements Closeable {
     private static final int FLUSH_AT = 1024;
-    private final FileChannel channel;
-    private final ByteBuffer buf = ByteBuffer.allocateDirect(1 << 16);
+    private final WritableByteChannel channel;
+    private final ByteBuffer buf;
     private final byte[] digits = new byte[20];
-    private final Path path;
+    private final String name;
+
+    private AsciiOut(WritableByteChannel channel, String name, ByteBuffer buf) {
+        this.channel = channel;
+        this.name = name;
+        this.buf = buf;
+    }
 
     /** Creates or truncates {@code path}. */
     public AsciiOut(Path path) {
-        this.path = path;
+        this(open(path, StandardOpenOption.TRUNCATE_EXISTING), path.toString(), ByteBuffer.allocateDirect(1 << 16));
+    }
+
+    /** Appends to {@code path}, creating it if needed. */
+    public static AsciiOut append(Path path) {
+        return new AsciiOut(open(path, StandardOpenOption.APPEND), path.toString(), ByteBuffer.allocateDirect(1 << 16));
+    }
+
+    /** Writes to a stream through a small heap buffer (for tools printing a few lines). */
+    public static AsciiOut to(OutputStream out) {
+        return new AsciiOut(Channels.newChannel(out), "stream", ByteBuffer.allocate(FLUSH_AT * 4));
+    }
+
+    private static FileChannel open(Path path, StandardOpenOption mode) {
         try {
-            channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING);
+            return FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE, mode);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + path + ": " + e.getMessage(), e);
         }
@@ -111,7 +132,7 @@ public final class AsciiOut implements Closeable {
             while (buf.hasRemaining())
                 channel.write(buf);
         } catch (IOException e) {
-            throw new UncheckedIOException("writing " + path + " failed: " + e.getMessage(), e);
+            throw new UncheckedIOException("writing " + name + " failed: " + e.getMessage(), e);
         } finally {
             buf.clear();
         }

@@ -1,0 +1,175 @@
+package dev.orderpipe.pipeline.api;
+
+import dev.orderpipe.pipeline.OrderInfo;
+import dev.orderpipe.pipeline.Queues;
+import dev.orderpipe.pipeline.Symbols;
+import dev.orderpipe.pipeline.codes.Action;
+import dev.orderpipe.pipeline.codes.OrderType;
+import dev.orderpipe.pipeline.codes.Side;
+import dev.orderpipe.pipeline.codes.TimeInForce;
+import dev.orderpipe.pipeline.config.PipelineConfig;
+import net.openhft.chronicle.core.time.SystemTimeProvider;
+import net.openhft.chronicle.queue.ChronicleQueue;
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.queue.TailerDirection;
+
+import java.nio.file.Path;
+
+/**
+ * Appends orders to a pipeline's {@code orders} queue from any process: the pipeline's inbox for feed handlers and
+ * gateways. Several writers, in several processes, may append to one data directory at once (Chronicle's
+ * cross-process write lock orders them); each record carries this writer's id and its own sequence number, so support
+ * staff can tell where an order came from ({@code orderpipe dump} shows {@code writerId} and {@code writerSeq}).
+ *
+ * <p>Arguments are primitives and nothing is allocated per call. A call checks what is a programming error
+ * (a non-positive order id, quantity or account, a symbol that is not an encoded symbol, a LIMIT without a price...)
+ * and throws {@link IllegalArgumentException}; business checks (known symbol, price band, notional, duplicates) are
+ * the risk stage's, and end as REJECTED execution reports.
+ *
+ * <p>Threading: an instance, like the Chronicle appender inside it, belongs to one thread. Use one per thread.
+ *
+ * <pre>{@code
+ * try (OrderEntry entry = OrderEntry.open(Path.of("data/pipeline"), 42)) {
+ *     long aapl = Symbols.encode("AAPL");                  // once, not per order
+ *     entry.newOrder(1001, 7, aapl, Side.BUY, OrderType.LIMIT, TimeInForce.GTC, Prices.parse("189.25"), 300);
+ *     entry.replace(1001, 7, aapl, Side.BUY, Prices.parse("189.30"), 200);
+ *     entry.cancel(1001);
+ * }
+ * }</pre>
+ */
+public final class OrderEntry implements AutoCloseable {
+    private final ChronicleQueue queue;
+    private final ExcerptAppender appender;
+    private final OrderInfo record = new OrderInfo();
+    private final long writerId;
+    private long writerSeq;
+
+    private OrderEntry(ChronicleQueue queue, long writerId) {
+        this.queue = queue;
+        this.writerId = writerId;
+        this.appender = queue.createAppender();
+        this.writerSeq = lastWriterSeq(queue, writerId);
+    }
+
+    /**
+     * Opens the {@code orders} queue of a data directory laid out by the default config.
+     *
+     * @param writerId this writer's id, > 0 (0 is the pipeline's own file ingress); unique per writer process
+     */
+    public static OrderEntry open(Path dataDir, long writerId) {
+        PipelineConfig defaults = PipelineConfig.loadDefault();
+        return open(dataDir.resolve(defaults.ingress.output), defaults, writerId);
+    }
+
+    /** Opens the orders queue of the pipeline that {@code config} describes. */
+    public static OrderEntry open(PipelineConfig config, long writerId) {
+        return open(config.dataPath().resolve(config.ingress.output), config, writerId);
+    }
+
+    private static OrderEntry open(Path ordersQueue, PipelineConfig config, long writerId) {
+        if (writerId <= 0)
+            throw new IllegalArgumentException("writerId must be > 0 (0 is the pipeline's file ingress), was " + writerId);
+        return new OrderEntry(Queues.open(ordersQueue, config.rollCycle()), writerId);
+    }
+
+    /** The highest sequence number this writer id wrote before, so numbering continues across restarts. */
+    private static long lastWriterSeq(ChronicleQueue queue, long writerId) {
+        OrderInfo r = new OrderInfo();
+        try (ExcerptTailer tailer = queue.createTailer()) {
+            tailer.direction(TailerDirection.BACKWARD).toEnd();
+            while (tailer.readBytes(r.reset()))
+                if (r.writerId() == writerId)
+                    return r.writerSeq();
+        }
+        return 0;
+    }
+
+    /**
+     * Appends a NEW order.
+     *
+     * @param symbol encoded with {@link Symbols#encode(CharSequence)}
+     * @param price  fixed-point, 4 decimals ({@link dev.orderpipe.pipeline.Prices}); 0 for MARKET
+     * @return the order's index on the orders queue
+     */
+    public long newOrder(long orderId, long account, long symbol, Side side, OrderType type, TimeInForce tif,
+                         long price, long quantity) {
+        requirePositive(orderId, "orderId");
+        requirePositive(account, "account");
+        requireSymbol(symbol);
+        if (side == null || side == Side.NONE)
+            throw new IllegalArgumentException("side must be BUY or SELL");
+        if (type == null || type == OrderType.NONE)
+            throw new IllegalArgumentException("type must be LIMIT or MARKET");
+        if (tif == null || tif == TimeInForce.NONE)
+            throw new IllegalArgumentException("tif must be GTC, IOC or FOK");
+        if (type == OrderType.LIMIT)
+            requirePositive(price, "price of a LIMIT order");
+        else if (price != 0)
+            throw new IllegalArgumentException("a MARKET order takes no price (pass 0), was " + price);
+        requirePositive(quantity, "quantity");
+        record.reset().action(Action.NEW).orderId(orderId).account(account).symbol(symbol).side(side).orderType(type)
+                .timeInForce(tif).price(price).quantity(quantity);
+        return append();
+    }
+
+    /** Appends a CANCEL of a live order. */
+    public long cancel(long orderId) {
+        requirePositive(orderId, "orderId");
+        record.reset().action(Action.CANCEL).orderId(orderId);
+        return append();
+    }
+
+    /**
+     * Appends a REPLACE: a new limit price and a new total quantity for a live LIMIT order.
+     *
+     * <p>Account, symbol and side must be those of the live order: the matching engine rejects a mismatch.
+     */
+    public long replace(long orderId, long account, long symbol, Side side, long newPrice, long newQuantity) {
+        requirePositive(orderId, "orderId");
+        requirePositive(account, "account");
+        requireSymbol(symbol);
+        if (side == null || side == Side.NONE)
+            throw new IllegalArgumentException("side must be BUY or SELL");
+        requirePositive(newPrice, "newPrice");
+        requirePositive(newQuantity, "newQuantity");
+        record.reset().action(Action.REPLACE).orderId(orderId).account(account).symbol(symbol).side(side)
+                .orderType(OrderType.LIMIT).timeInForce(TimeInForce.GTC).price(newPrice).quantity(newQuantity);
+        return append();
+    }
+
+    private long append() {
+        record.eventTime(SystemTimeProvider.CLOCK.currentTimeNanos())
+                .writerId(writerId)
+                .writerSeq(++writerSeq)
+                .ingressNanos(System.nanoTime());
+        appender.writeBytes(record);
+        return appender.lastIndexAppended();
+    }
+
+    private static void requirePositive(long value, String what) {
+        if (value <= 0)
+            throw new IllegalArgumentException(what + " must be > 0, was " + value);
+    }
+
+    private static void requireSymbol(long symbol) {
+        if (!Symbols.isValid(symbol))
+            throw new IllegalArgumentException("symbol must be encoded with Symbols.encode, was " + symbol);
+    }
+
+    /** This writer's id. */
+    public long writerId() {
+        return writerId;
+    }
+
+    /** Sequence number of the last order this writer appended (continues across restarts). */
+    public long writerSeq() {
+        return writerSeq;
+    }
+
+    @Override
+    public void close() {
+        appender.close();
+        queue.close();
+    }
+}
