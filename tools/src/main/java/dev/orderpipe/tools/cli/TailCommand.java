@@ -44,7 +44,8 @@ public final class TailCommand implements Callable<Integer> {
     double idleExit;
     @Option(names = "--csv", description = "Print executions CSV lines (DESIGN.md format) instead of records.")
     boolean csv;
-    @Option(names = "--out", paramLabel = "FILE", description = "Append to FILE instead of printing (with --csv: a CSV file).")
+    @Option(names = "--out", paramLabel = "FILE", description = {"Append to FILE instead of printing. With --csv the file "
+            + "also records progress: after a crash, reports already in it are not written again."})
     Path outFile;
 
     private volatile boolean stopped;
@@ -61,8 +62,11 @@ public final class TailCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         AsciiOut file = null;
         try (ExecutionFeed feed = ExecutionFeed.open(cfg, name, fromEnd ? ExecutionFeed.Start.END : ExecutionFeed.Start.BEGINNING)) {
-            if (outFile != null)
+            long doneSeq = 0;
+            if (outFile != null) {
+                doneSeq = csv ? recoverCsv(outFile) : 0;
                 file = AsciiOut.append(outFile);
+            }
             OrderInfo report = new OrderInfo();
             long n = 0;
             long lastSeen = System.nanoTime();
@@ -77,6 +81,10 @@ public final class TailCommand implements Callable<Integer> {
                     continue;
                 }
                 lastSeen = System.nanoTime();
+                if (report.seq() <= doneSeq) {
+                    feed.commit(); // already in the CSV file: written before a crash, not yet committed
+                    continue;
+                }
                 if (file != null) {
                     if (csv)
                         dev.orderpipe.pipeline.csv.ExecutionCsv.line(file, report);
@@ -99,6 +107,41 @@ public final class TailCommand implements Callable<Integer> {
                 file.close();
         }
         return 0;
+    }
+
+    /**
+     * Makes an executions CSV written by an earlier run of this consumer whole again (drops a torn last line) and
+     * returns the seq of its last report: reports up to it are skipped, so the file holds each report exactly once
+     * even when the consumer died between writing a report and committing its position.
+     */
+    static long recoverCsv(Path file) {
+        try {
+            if (!java.nio.file.Files.exists(file))
+                return 0;
+            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file,
+                    java.nio.file.StandardOpenOption.READ, java.nio.file.StandardOpenOption.WRITE)) {
+                long size = ch.size();
+                int tail = (int) Math.min(size, 4096);
+                java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(tail);
+                ch.read(buf, size - tail);
+                byte[] b = buf.array();
+                int end = tail;
+                while (end > 0 && b[end - 1] != '\n')
+                    end--;
+                if (end < tail)
+                    ch.truncate(size - tail + end); // a torn last line
+                if (end == 0)
+                    return 0;
+                int start = end - 1;
+                while (start > 0 && b[start - 1] != '\n')
+                    start--;
+                String last = new String(b, start, end - 1 - start, java.nio.charset.StandardCharsets.US_ASCII);
+                int comma = last.indexOf(',');
+                return comma > 0 && last.chars().limit(comma).allMatch(Character::isDigit) ? Long.parseLong(last.substring(0, comma)) : 0;
+            }
+        } catch (java.io.IOException e) {
+            throw new UserException("cannot read " + file + ": " + e.getMessage());
+        }
     }
 
     private final java.io.ByteArrayOutputStream lineBytes = new java.io.ByteArrayOutputStream(256);
