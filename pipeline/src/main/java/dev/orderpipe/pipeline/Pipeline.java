@@ -47,6 +47,7 @@ public final class Pipeline implements AutoCloseable {
     private final EgressStage egress;
     private final Object lock = new Object();
     private final DataDirLock dirLock;
+    private final DiskSpaceGuard diskGuard;
     private volatile PipelineFailedException failure;
     private boolean closed;
 
@@ -55,6 +56,7 @@ public final class Pipeline implements AutoCloseable {
         this.dataDir = config.dataPath().toAbsolutePath();
         checkFreeSpace(dataDir, config.minFreeDiskMb);
         dirLock = DataDirLock.acquire(dataDir);
+        diskGuard = new DiskSpaceGuard(dataDir, config.minFreeDiskMb);
         try {
             ChronicleQueue orders = queue(config.ingress.output);
             ChronicleQueue checked = queue(config.risk.output);
@@ -62,9 +64,11 @@ public final class Pipeline implements AutoCloseable {
             Path input = config.ingress.input.isEmpty() ? null : Path.of(config.ingress.input);
             if (input != null && !Files.isReadable(input))
                 throw new ConfigException("ingress.input: order file " + input + " does not exist or is not readable");
-            ingress = new IngressStage(orders, input, config.ingress.follow, config.ingress.maxLineLength, config.ingress.batchSize);
-            risk = new RiskStage(orders, checked, new RiskEngine(config.risk), ingress);
+            ingress = new IngressStage(orders, input, config.ingress.follow, config.ingress.maxLineLength,
+                    config.ingress.batchSize, diskGuard, config.ingress.output);
+            risk = new RiskStage(orders, checked, new RiskEngine(config.risk), ingress, diskGuard, config.risk.output);
             matching = new MatchingStage(checked, executions, config.matching, risk);
+            matching.diskGuard(diskGuard, config.matching.output);
             long executionsEnd = Queues.readLast(executions, new OrderInfo());
             Path csv = config.egress.output.isEmpty() ? null : Path.of(config.egress.output);
             egress = new EgressStage(executions, csv, executionsEnd, matching);
@@ -78,6 +82,7 @@ public final class Pipeline implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             queues.values().forEach(ChronicleQueue::close);
+            diskGuard.close();
             dirLock.close();
             throw e;
         }
@@ -117,7 +122,10 @@ public final class Pipeline implements AutoCloseable {
                 failure = f;
             lock.notifyAll();
         }
-        LOG.error(f.getMessage(), error);
+        if (error instanceof DiskSpaceGuard.DiskFullException)
+            LOG.error(f.getMessage());
+        else
+            LOG.error(f.getMessage(), error);
         runners.forEach(StageRunner::stop);
     }
 
@@ -174,6 +182,7 @@ public final class Pipeline implements AutoCloseable {
             }
         }
         queues.values().forEach(ChronicleQueue::close);
+        diskGuard.close();
         dirLock.close();
         LOG.info("pipeline stopped");
     }

@@ -7,7 +7,9 @@ public final class PipelineFailedException extends RuntimeException {
     private final long inputIndex;
 
     public PipelineFailedException(String stage, long inputIndex, Throwable cause) {
-        super("stage '" + stage + "' failed at input " + describe(stage, inputIndex) + ": " + cause, cause);
+        super("stage '" + stage + "' " + (cause instanceof DiskSpaceGuard.DiskFullException ? "stopped" : "failed")
+                + " at input " + describe(stage, inputIndex) + ": "
+                + (cause instanceof DiskSpaceGuard.DiskFullException ? cause.getMessage() : cause.toString()), cause);
         this.stage = stage;
         this.inputIndex = inputIndex;
     }

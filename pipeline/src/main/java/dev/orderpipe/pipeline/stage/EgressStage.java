@@ -51,15 +51,22 @@ public final class EgressStage extends AbstractStage {
 
     @Override
     public int doWork() {
+        int work = 0;
+        while (work < Stage.BATCH && processOne())
+            work++;
+        return work;
+    }
+
+    private boolean processOne() {
         inputIndex = tailer.index(); // the record about to be read, named if reading it fails
         if (!tailer.readBytes(in.reset()))
-            return 0;
+            return false;
         inputIndex = tailer.lastReadIndex();
         in.egressNanos(System.nanoTime());
         counts.add(in);
         if (csv != null)
             ExecutionCsv.line(csv, in);
-        return 1;
+        return true;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.orderpipe.pipeline.stage;
 
+import dev.orderpipe.pipeline.DiskSpaceGuard;
 import dev.orderpipe.pipeline.OrderInfo;
 import dev.orderpipe.pipeline.codes.LineError;
 import dev.orderpipe.pipeline.codes.RejectReason;
@@ -36,6 +37,8 @@ public final class IngressStage extends AbstractStage {
     private final int batchSize;
     private final OrderCsvParser parser = new OrderCsvParser();
     private final OrderInfo out = new OrderInfo();
+    private final DiskSpaceGuard diskGuard;
+    private final String outputName;
 
     private ExcerptAppender appender;
     private FileChannel channel;
@@ -54,8 +57,11 @@ public final class IngressStage extends AbstractStage {
     /**
      * @param file the order file, or null when there is none (the stage then idles, for order-entry writers)
      */
-    public IngressStage(ChronicleQueue output, Path file, boolean follow, int maxLineLength, int batchSize) {
+    public IngressStage(ChronicleQueue output, Path file, boolean follow, int maxLineLength, int batchSize,
+                        DiskSpaceGuard diskGuard, String outputName) {
         super("ingress", null);
+        this.diskGuard = diskGuard;
+        this.outputName = outputName;
         this.output = output;
         this.file = file;
         this.follow = follow;
@@ -204,6 +210,8 @@ public final class IngressStage extends AbstractStage {
 
     private void write(boolean isReject) {
         out.sourceLine(lineNo).sourceIndex(lineNo).writerId(WRITER_ID).writerSeq(lineNo).ingressNanos(System.nanoTime());
+        if (diskGuard.isLow())
+            throw diskGuard.stop(outputName);
         appender.writeBytes(out);
         written++;
         if (isReject)

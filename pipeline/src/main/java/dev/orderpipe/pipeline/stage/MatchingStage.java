@@ -1,5 +1,6 @@
 package dev.orderpipe.pipeline.stage;
 
+import dev.orderpipe.pipeline.DiskSpaceGuard;
 import dev.orderpipe.pipeline.OrderInfo;
 import dev.orderpipe.pipeline.book.MatchingEngine;
 import dev.orderpipe.pipeline.book.ReportSink;
@@ -30,6 +31,8 @@ public final class MatchingStage extends AbstractStage implements ReportSink {
     private long inputIndex = -1;
     private long seq;
     private long reports;
+    private DiskSpaceGuard diskGuard;
+    private String outputName;
 
     public MatchingStage(ChronicleQueue input, ChronicleQueue output, MatchingConfig config, Stage upstream) {
         super("matching", upstream);
@@ -46,16 +49,29 @@ public final class MatchingStage extends AbstractStage implements ReportSink {
 
     @Override
     public int doWork() {
+        int work = 0;
+        while (work < Stage.BATCH && processOne())
+            work++;
+        return work;
+    }
+
+    /** Stops writing when the disk is nearly full (see {@link DiskSpaceGuard}). */
+    public void diskGuard(DiskSpaceGuard guard, String outputName) {
+        this.diskGuard = guard;
+        this.outputName = outputName;
+    }
+
+    private boolean processOne() {
         inputIndex = tailer.index(); // the record about to be read, named if reading it fails
         if (!tailer.readBytes(in.reset()))
-            return 0;
+            return false;
         inputIndex = tailer.lastReadIndex();
         engine.onOrder(in);
         if (pending != null) {
             write(pending, OrderInfo.FLAG_LAST_OF_BATCH);
             pending = null;
         }
-        return 1;
+        return true;
     }
 
     @Override
@@ -84,6 +100,8 @@ public final class MatchingStage extends AbstractStage implements ReportSink {
 
     private void write(OrderInfo r, int flags) {
         r.flags(r.flags() | flags).matchNanos(System.nanoTime());
+        if (diskGuard != null && diskGuard.isLow())
+            throw diskGuard.stop(outputName);
         appender.writeBytes(r);
         reports++;
     }

@@ -1,5 +1,6 @@
 package dev.orderpipe.pipeline.stage;
 
+import dev.orderpipe.pipeline.DiskSpaceGuard;
 import dev.orderpipe.pipeline.OrderInfo;
 import dev.orderpipe.pipeline.Queues;
 import dev.orderpipe.pipeline.codes.RejectReason;
@@ -21,12 +22,17 @@ public final class RiskStage extends AbstractStage {
     private final RiskEngine engine;
     private final OrderInfo in = new OrderInfo();
     private final OrderInfo out = new OrderInfo();
+    private final DiskSpaceGuard diskGuard;
+    private final String outputName;
     private ExcerptTailer tailer;
     private ExcerptAppender appender;
     private long inputIndex = -1;
 
-    public RiskStage(ChronicleQueue input, ChronicleQueue output, RiskEngine engine, Stage upstream) {
+    public RiskStage(ChronicleQueue input, ChronicleQueue output, RiskEngine engine, Stage upstream,
+                     DiskSpaceGuard diskGuard, String outputName) {
         super("risk", upstream);
+        this.diskGuard = diskGuard;
+        this.outputName = outputName;
         this.input = input;
         this.output = output;
         this.engine = engine;
@@ -52,9 +58,16 @@ public final class RiskStage extends AbstractStage {
 
     @Override
     public int doWork() {
+        int work = 0;
+        while (work < Stage.BATCH && processOne())
+            work++;
+        return work;
+    }
+
+    private boolean processOne() {
         inputIndex = tailer.index(); // the record about to be read, named if reading it fails
         if (!tailer.readBytes(in.reset()))
-            return 0;
+            return false;
         inputIndex = tailer.lastReadIndex();
         out.copyFrom(in).sourceIndex(inputIndex);
         if (!in.isRejected()) {
@@ -63,8 +76,10 @@ public final class RiskStage extends AbstractStage {
                 out.rejectReason(reason);
         }
         out.riskNanos(System.nanoTime());
+        if (diskGuard.isLow())
+            throw diskGuard.stop(outputName);
         appender.writeBytes(out);
-        return 1;
+        return true;
     }
 
     @Override

@@ -8,6 +8,9 @@ package dev.orderpipe.pipeline.stage;
  * Queue appenders and tailers are created in {@code open()} so they belong to the thread that uses them.
  */
 public interface Stage {
+    /** Most input records a queue stage processes per {@link #doWork()} call, so stages sharing a thread keep pace. */
+    int BATCH = 64;
+
     /** Name in config, logs and errors: ingress, risk, matching, egress. */
     String name();
 

@@ -1,0 +1,86 @@
+package dev.orderpipe.pipeline;
+
+import java.io.IOException;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Watches the free space of the data directory's filesystem from a thread of its own and tells the stages to stop
+ * writing before it runs out. Chronicle writes through memory-mapped files, and touching a mapped page that the
+ * filesystem cannot back is a SIGBUS: the JVM either dies or turns it into an InternalError in the middle of a record.
+ * Stopping while {@code minFreeDiskMb} is still free keeps every record written so far whole and readable.
+ *
+ * <p>The stages' check is one volatile read per record ({@link #isLow()}); the polling, which allocates a little per
+ * call inside the JDK, happens on the guard's own thread every {@link #POLL_MILLIS} ms.
+ */
+public final class DiskSpaceGuard implements AutoCloseable {
+    /** How often free space is polled. */
+    public static final long POLL_MILLIS = 5;
+
+    private final Path dataDir;
+    private final FileStore store;
+    private final long minFreeBytes;
+    private final Thread thread;
+    private volatile boolean low;
+    private volatile long lastFreeBytes;
+    private volatile boolean running = true;
+
+    public DiskSpaceGuard(Path dataDir, long minFreeMb) {
+        this.dataDir = dataDir;
+        this.minFreeBytes = minFreeMb * 1024 * 1024;
+        try {
+            this.store = Files.getFileStore(dataDir);
+            this.lastFreeBytes = store.getUsableSpace();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot watch free space of " + dataDir + ": " + e.getMessage(), e);
+        }
+        this.thread = new Thread(this::poll, "orderpipe-disk-guard");
+        this.thread.setDaemon(true);
+        if (minFreeBytes > 0)
+            thread.start();
+    }
+
+    private void poll() {
+        while (running) {
+            try {
+                long free = store.getUsableSpace();
+                lastFreeBytes = free;
+                if (free < minFreeBytes)
+                    low = true;
+                Thread.sleep(POLL_MILLIS);
+            } catch (InterruptedException e) {
+                return;
+            } catch (IOException e) {
+                low = true; // cannot tell: stop rather than risk a SIGBUS
+            }
+        }
+    }
+
+    /** Whether writers must stop: free space fell below the minimum. */
+    public boolean isLow() {
+        return low;
+    }
+
+    /** The exception a stage throws instead of writing to {@code queue}. */
+    public DiskFullException stop(String queue) {
+        return new DiskFullException("queue '" + queue + "' stopped before the disk filled: " + dataDir + " has "
+                + (lastFreeBytes >> 20) + " MB free, below minFreeDiskMb " + (minFreeBytes >> 20)
+                + "; everything written is readable: free space and restart to resume");
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        thread.interrupt();
+    }
+
+    /** The pipeline stopped writing because the disk is nearly full. */
+    public static final class DiskFullException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        DiskFullException(String message) {
+            super(message, null, false, false);
+        }
+    }
+}
