@@ -59,6 +59,17 @@ public final class TestPipelines {
         return -1;
     }
 
+    /** The executions queue as executions CSV lines (every business field, no timestamps), header excluded. */
+    public static List<String> executionLines(Path queueDir) {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        dev.orderpipe.pipeline.csv.AsciiOut out = dev.orderpipe.pipeline.csv.AsciiOut.to(bytes);
+        for (OrderInfo r : readAll(queueDir))
+            dev.orderpipe.pipeline.csv.ExecutionCsv.line(out, r);
+        out.flush();
+        String text = bytes.toString(java.nio.charset.StandardCharsets.US_ASCII);
+        return text.isEmpty() ? List.of() : List.of(text.split("\n"));
+    }
+
     /** Every record of a queue, copied. */
     public static List<OrderInfo> readAll(Path queueDir) {
         List<OrderInfo> records = new ArrayList<>();

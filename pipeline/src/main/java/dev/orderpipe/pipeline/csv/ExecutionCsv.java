@@ -3,6 +3,15 @@ package dev.orderpipe.pipeline.csv;
 import dev.orderpipe.pipeline.OrderInfo;
 import dev.orderpipe.pipeline.codes.RejectReason;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
 /**
  * The executions file (DESIGN.md): one execution report per line, prices with exactly 4 decimals, empty fields empty.
  * Formatting allocates nothing, so the egress stage uses it on the hot path and {@code orderpipe export} off it.
@@ -40,5 +49,45 @@ public final class ExecutionCsv {
                 out.ch(':').number(r.sourceLine());
         }
         out.newline();
+    }
+
+    /**
+     * Makes an executions CSV written by an earlier, possibly crashed, writer whole again and says where it ended:
+     * a torn last line (no newline) is cut off, and the {@code seq} of the last complete line is returned (0 for a
+     * missing or empty file, or one holding only the header). A writer that then skips reports up to that seq and
+     * appends the rest gives a file with every report exactly once.
+     */
+    public static long recover(Path file) {
+        if (!Files.exists(file))
+            return 0;
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            long size = ch.size();
+            int tail = (int) Math.min(size, 4096);
+            ByteBuffer buf = ByteBuffer.allocate(tail);
+            while (buf.hasRemaining() && ch.read(buf, size - tail + buf.position()) > 0) {
+                // read the whole tail
+            }
+            byte[] b = buf.array();
+            int end = tail;
+            while (end > 0 && b[end - 1] != '\n')
+                end--;
+            if (end < tail)
+                ch.truncate(size - tail + end);
+            if (end == 0)
+                return 0;
+            int start = end - 1;
+            while (start > 0 && b[start - 1] != '\n')
+                start--;
+            String last = new String(b, start, end - 1 - start, StandardCharsets.US_ASCII);
+            int comma = last.indexOf(',');
+            if (comma <= 0)
+                return 0;
+            for (int i = 0; i < comma; i++)
+                if (!Character.isDigit(last.charAt(i)))
+                    return 0; // the header
+            return Long.parseLong(last.substring(0, comma));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot recover " + file + ": " + e.getMessage(), e);
+        }
     }
 }

@@ -6,13 +6,17 @@ import dev.orderpipe.pipeline.csv.ExecutionCsv;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptTailer;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
  * The end of the pipeline: reads execution reports off {@code executions}, stamps its own time, keeps the run's
  * {@link ExecutionCounts} and, when configured, writes the executions CSV as reports arrive. Allocation-free per
- * report. It starts after the last report on the queue when the pipeline started, so a restarted pipeline
- * counts only its own run (the queue itself is the complete record).
+ * report. Its counts cover the reports of this run (those after the last report on the queue when the pipeline
+ * started; the queue itself is the complete record). Its CSV file covers the whole queue: after a restart it is
+ * recovered ({@link ExecutionCsv#recover}) and continued, so it holds every report exactly once.
  */
 public final class EgressStage extends AbstractStage {
     private final ChronicleQueue input;
@@ -22,6 +26,7 @@ public final class EgressStage extends AbstractStage {
     private ExcerptTailer tailer;
     private AsciiOut csv;
     private long inputIndex = -1;
+    private long csvDoneSeq;
     private final long skipThrough;
 
     /**
@@ -39,13 +44,39 @@ public final class EgressStage extends AbstractStage {
     @Override
     public void open() {
         tailer = input.createTailer().toStart();
+        if (csvFile != null && skipThrough >= 0 && Files.exists(csvFile)) {
+            // a restart: the CSV continues where the last run's left off, each report exactly once
+            csvDoneSeq = ExecutionCsv.recover(csvFile);
+            csv = AsciiOut.append(csvFile);
+            if (csvDoneSeq == 0 && sizeOf(csvFile) == 0)
+                ExecutionCsv.header(csv);
+            while (csvDoneSeq > 0) {
+                long index = tailer.index();
+                if (!tailer.readBytes(in.reset()))
+                    break;
+                if (in.seq() >= csvDoneSeq || tailer.lastReadIndex() >= skipThrough) {
+                    if (in.seq() > csvDoneSeq)
+                        tailer.moveToIndex(index); // not yet in the file: read it again in doWork
+                    break;
+                }
+            }
+            return;
+        }
+        if (csvFile != null) {
+            csv = new AsciiOut(csvFile); // a fresh data directory: a fresh file
+            ExecutionCsv.header(csv);
+        }
         if (skipThrough >= 0) {
             if (!tailer.moveToIndex(skipThrough) || !tailer.readBytes(in.reset()))
                 throw new IllegalStateException("executions index 0x" + Long.toHexString(skipThrough) + " vanished");
         }
-        if (csvFile != null) {
-            csv = new AsciiOut(csvFile);
-            ExecutionCsv.header(csv);
+    }
+
+    private static long sizeOf(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -63,8 +94,9 @@ public final class EgressStage extends AbstractStage {
             return false;
         inputIndex = tailer.lastReadIndex();
         in.egressNanos(System.nanoTime());
-        counts.add(in);
-        if (csv != null)
+        if (inputIndex > skipThrough)
+            counts.add(in);
+        if (csv != null && in.seq() > csvDoneSeq)
             ExecutionCsv.line(csv, in);
         return true;
     }

@@ -2,6 +2,7 @@ package dev.orderpipe.pipeline.stage;
 
 import dev.orderpipe.pipeline.DiskSpaceGuard;
 import dev.orderpipe.pipeline.OrderInfo;
+import dev.orderpipe.pipeline.Queues;
 import dev.orderpipe.pipeline.book.MatchingEngine;
 import dev.orderpipe.pipeline.book.ReportSink;
 import dev.orderpipe.pipeline.config.MatchingConfig;
@@ -31,6 +32,9 @@ public final class MatchingStage extends AbstractStage implements ReportSink {
     private long inputIndex = -1;
     private long seq;
     private long reports;
+    private boolean discarding;
+    private long toSkip;
+    private long resumedAfter = -1;
     private DiskSpaceGuard diskGuard;
     private String outputName;
 
@@ -45,6 +49,65 @@ public final class MatchingStage extends AbstractStage implements ReportSink {
     public void open() {
         appender = output.createAppender();
         tailer = input.createTailer().toStart();
+        resume();
+    }
+
+    /**
+     * Finds where to resume from this stage's own output and rebuilds the books: the last report written names the
+     * input that caused it ({@code sourceIndex}) and says whether it was the last for that input. Every input before
+     * it is fed again to the (deterministic) engine with its reports discarded; a batch cut short by a crash is
+     * finished, skipping the reports already written. Nothing is lost, nothing is written twice.
+     */
+    private void resume() {
+        long last = Queues.readLast(output, reportA);
+        if (last < 0)
+            return;
+        long resumeIndex = reportA.sourceIndex();
+        boolean complete = reportA.lastOfBatch();
+        long lastSeq = reportA.seq();
+        long writtenForResume = complete ? 0 : reportsFor(resumeIndex);
+        discarding = true;
+        while (true) {
+            inputIndex = tailer.index();
+            if (!tailer.readBytes(in.reset()))
+                throw new IllegalStateException("cannot resume: input index 0x" + Long.toHexString(resumeIndex)
+                        + " named by the last execution report is not on the input queue");
+            inputIndex = tailer.lastReadIndex();
+            if (inputIndex == resumeIndex && !complete) {
+                discarding = false;
+                toSkip = writtenForResume;
+                seq = lastSeq - writtenForResume; // the skipped reports keep the numbers they were written with
+                engine.onOrder(in);
+                if (pending != null) {
+                    write(pending, OrderInfo.FLAG_LAST_OF_BATCH);
+                    pending = null;
+                }
+                break;
+            }
+            engine.onOrder(in);
+            if (inputIndex == resumeIndex)
+                break;
+        }
+        discarding = false;
+        if (complete)
+            seq = lastSeq;
+        resumedAfter = resumeIndex;
+    }
+
+    /** Reports already on the output for one input (scanning back from the end). */
+    private long reportsFor(long sourceIndex) {
+        long n = 0;
+        try (ExcerptTailer back = output.createTailer()) {
+            back.direction(net.openhft.chronicle.queue.TailerDirection.BACKWARD).toEnd();
+            while (back.readBytes(reportB.reset()) && reportB.sourceIndex() == sourceIndex)
+                n++;
+        }
+        return n;
+    }
+
+    /** The input index this run resumed after, or -1 for a fresh start. */
+    public long resumedAfter() {
+        return resumedAfter;
     }
 
     @Override
@@ -86,6 +149,13 @@ public final class MatchingStage extends AbstractStage implements ReportSink {
 
     @Override
     public void publish() {
+        if (discarding)
+            return; // rebuilding the books after a restart: these reports are already on the output
+        if (toSkip > 0) {
+            toSkip--;
+            seq++;
+            return;
+        }
         OrderInfo r = claimed;
         r.seq(++seq)
                 .eventTime(in.eventTime())

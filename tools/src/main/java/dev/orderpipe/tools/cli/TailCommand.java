@@ -4,6 +4,7 @@ import dev.orderpipe.pipeline.OrderInfo;
 import dev.orderpipe.pipeline.api.ExecutionFeed;
 import dev.orderpipe.pipeline.config.PipelineConfig;
 import dev.orderpipe.pipeline.csv.AsciiOut;
+import dev.orderpipe.pipeline.csv.ExecutionCsv;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -64,7 +65,7 @@ public final class TailCommand implements Callable<Integer> {
         try (ExecutionFeed feed = ExecutionFeed.open(cfg, name, fromEnd ? ExecutionFeed.Start.END : ExecutionFeed.Start.BEGINNING)) {
             long doneSeq = 0;
             if (outFile != null) {
-                doneSeq = csv ? recoverCsv(outFile) : 0;
+                doneSeq = csv ? ExecutionCsv.recover(outFile) : 0;
                 file = AsciiOut.append(outFile);
             }
             OrderInfo report = new OrderInfo();
@@ -87,7 +88,7 @@ public final class TailCommand implements Callable<Integer> {
                 }
                 if (file != null) {
                     if (csv)
-                        dev.orderpipe.pipeline.csv.ExecutionCsv.line(file, report);
+                        ExecutionCsv.line(file, report);
                     else
                         file.text(report.toString()).newline();
                     file.flush(); // written before the position moves on: a restart repeats nothing it finished
@@ -109,48 +110,13 @@ public final class TailCommand implements Callable<Integer> {
         return 0;
     }
 
-    /**
-     * Makes an executions CSV written by an earlier run of this consumer whole again (drops a torn last line) and
-     * returns the seq of its last report: reports up to it are skipped, so the file holds each report exactly once
-     * even when the consumer died between writing a report and committing its position.
-     */
-    static long recoverCsv(Path file) {
-        try {
-            if (!java.nio.file.Files.exists(file))
-                return 0;
-            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file,
-                    java.nio.file.StandardOpenOption.READ, java.nio.file.StandardOpenOption.WRITE)) {
-                long size = ch.size();
-                int tail = (int) Math.min(size, 4096);
-                java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(tail);
-                ch.read(buf, size - tail);
-                byte[] b = buf.array();
-                int end = tail;
-                while (end > 0 && b[end - 1] != '\n')
-                    end--;
-                if (end < tail)
-                    ch.truncate(size - tail + end); // a torn last line
-                if (end == 0)
-                    return 0;
-                int start = end - 1;
-                while (start > 0 && b[start - 1] != '\n')
-                    start--;
-                String last = new String(b, start, end - 1 - start, java.nio.charset.StandardCharsets.US_ASCII);
-                int comma = last.indexOf(',');
-                return comma > 0 && last.chars().limit(comma).allMatch(Character::isDigit) ? Long.parseLong(last.substring(0, comma)) : 0;
-            }
-        } catch (java.io.IOException e) {
-            throw new UserException("cannot read " + file + ": " + e.getMessage());
-        }
-    }
-
     private final java.io.ByteArrayOutputStream lineBytes = new java.io.ByteArrayOutputStream(256);
     private final AsciiOut lineOut = AsciiOut.to(lineBytes);
 
     /** One executions CSV line, for printing (allocates: the example prints through a PrintWriter). */
     private String csvLine(OrderInfo r) {
         lineBytes.reset();
-        dev.orderpipe.pipeline.csv.ExecutionCsv.line(lineOut, r);
+        ExecutionCsv.line(lineOut, r);
         lineOut.flush();
         return lineBytes.toString(java.nio.charset.StandardCharsets.US_ASCII).stripTrailing();
     }
