@@ -62,7 +62,7 @@ public final class Pipeline implements AutoCloseable {
                 throw new ConfigException("ingress.input: order file " + input + " does not exist or is not readable");
             ingress = new IngressStage(orders, input, config.ingress.follow, config.ingress.maxLineLength, config.ingress.batchSize);
             risk = new RiskStage(orders, checked, new RiskEngine(config.risk), ingress);
-            matching = new MatchingStage(checked, executions, config.matching, risk);
+            matching = new MatchingStage(checked, executions, config, risk);
             long executionsEnd = Queues.readLast(executions, new OrderInfo());
             Path csv = config.egress.output.isEmpty() ? null : Path.of(config.egress.output);
             egress = new EgressStage(executions, csv, executionsEnd, matching);
