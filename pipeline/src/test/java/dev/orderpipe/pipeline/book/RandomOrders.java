@@ -23,6 +23,8 @@ final class RandomOrders {
     private static final long TICK = 100; // 0.01
     private static final long MID = 1_000_000; // 100.0000
     private static final int RECENT = 256;
+    private static final int REASONS = RejectReason.values().length;
+    private static final int LINE_ERRORS = LineError.values().length;
 
     private final SplittableRandom random;
     private final long[] symbols = new long[SYMBOLS.length];
@@ -130,10 +132,10 @@ final class RandomOrders {
         in.action(Action.NEW).orderId(nextId++).account(1 + random.nextInt(4))
                 .symbol(symbols[random.nextInt(SYMBOLS.length)]).side(Side.SELL).orderType(OrderType.LIMIT)
                 .timeInForce(TimeInForce.GTC).price(price()).quantity(1 + random.nextInt(20));
-        RejectReason reason = RejectReason.of(1 + random.nextInt(RejectReason.values().length - 1));
+        RejectReason reason = RejectReason.of(1 + random.nextInt(REASONS - 1));
         in.rejectReason(reason);
         if (reason == RejectReason.BAD_LINE)
-            in.lineError(LineError.of(1 + random.nextInt(LineError.values().length - 1)));
+            in.lineError(LineError.of(1 + random.nextInt(LINE_ERRORS - 1)));
     }
 
     /** Records risk would normally stop: unknown symbol, missing fields, a bad price. */
