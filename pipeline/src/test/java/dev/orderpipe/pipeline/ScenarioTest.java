@@ -77,7 +77,8 @@ class ScenarioTest {
     }
 
     /** Sets {@code a.b: value} lines on the config's public fields ({@code #} comments and blank lines skipped). */
-    static void applyOverrides(PipelineConfig config, List<String> lines, Path file) throws ReflectiveOperationException {
+    static void applyOverrides(PipelineConfig config, List<String> lines, Path file)
+            throws ReflectiveOperationException {
         for (String raw : lines) {
             String line = raw.strip();
             if (line.isEmpty() || line.startsWith("#"))
@@ -103,7 +104,8 @@ class ScenarioTest {
             else if (type == String.class)
                 field.set(target, value);
             else
-                throw new IllegalArgumentException(file + ": cannot set " + line.substring(0, colon) + " of type " + type);
+                throw new IllegalArgumentException(file + ": cannot set " + line.substring(0, colon)
+                        + " of type " + type);
         }
     }
 
@@ -115,7 +117,7 @@ class ScenarioTest {
         for (int i = a.length - 1; i >= 0; i--)
             for (int j = b.length - 1; j >= 0; j--)
                 lcs[i][j] = a[i].equals(b[j]) ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
-        StringBuilder sb = new StringBuilder();
+        StringBuilder sb = new StringBuilder("  (- expected only, + actual only)\n");
         int i = 0;
         int j = 0;
         while (i < a.length || j < b.length) {
@@ -123,10 +125,10 @@ class ScenarioTest {
                 sb.append("    ").append(a[i]).append('\n');
                 i++;
                 j++;
-            } else if (j < b.length && (i == a.length || lcs[i][j + 1] >= lcs[i + 1][j])) {
-                sb.append("  + ").append(b[j++]).append('\n');
-            } else {
+            } else if (i < a.length && (j == b.length || lcs[i + 1][j] >= lcs[i][j + 1])) {
                 sb.append("  - ").append(a[i++]).append('\n');
+            } else {
+                sb.append("  + ").append(b[j++]).append('\n');
             }
         }
         return sb.toString();

@@ -101,7 +101,7 @@ public final class MatchingEngine {
 
     private long trades;
 
-    /** An engine with one book per symbol of {@code config.risk.symbols} and the capacities of {@code config.matching}. */
+    /** One book per symbol of {@code config.risk.symbols}, with the capacities of {@code config.matching}. */
     public MatchingEngine(PipelineConfig config, ReportSink sink) {
         this(config.matching, symbolsOf(config), sink);
     }

@@ -168,8 +168,8 @@ class MatchingEngineCapacityTest {
         List<String> reports = order(4, AAPL, Side.SELL, TimeInForce.IOC, "99", 11);
         assertEquals(5, reports.size(), reports.toString());
         // 10 from 1 at 100, then 1 from 2, still ahead of 3 at 99
-        assertTrue(reports.get(4).startsWith("TRADE PARTIALLY_FILLED id=2 ") && reports.get(4).contains("last=1@99.0000"),
-                reports.get(4));
+        String resting = reports.get(4);
+        assertTrue(resting.startsWith("TRADE PARTIALLY_FILLED id=2 ") && resting.contains("last=1@99.0000"), resting);
         assertEquals(1, engine.priceLevels(AAPL, Side.BUY)); // 100 emptied
         gtc(5, AAPL, Side.BUY, "97", 10);
         // 5 is alone at 97: leaving it makes room for 96
