@@ -67,7 +67,7 @@ public final class Pipeline implements AutoCloseable {
             ingress = new IngressStage(orders, input, config.ingress.follow, config.ingress.maxLineLength,
                     config.ingress.batchSize, diskGuard, config.ingress.output);
             risk = new RiskStage(orders, checked, new RiskEngine(config.risk), ingress, diskGuard, config.risk.output);
-            matching = new MatchingStage(checked, executions, config.matching, risk);
+            matching = new MatchingStage(checked, executions, config, risk);
             matching.diskGuard(diskGuard, config.matching.output);
             long executionsEnd = Queues.readLast(executions, new OrderInfo());
             Path csv = config.egress.output.isEmpty() ? null : Path.of(config.egress.output);

@@ -25,8 +25,12 @@ import java.math.RoundingMode;
  *     <li>{@code UNKNOWN_SYMBOL}, {@code BAD_QTY}, {@code PRICE_BAND}, {@code MAX_NOTIONAL} for NEW and REPLACE
  *     (a MARKET order's notional uses the reference price);</li>
  *     <li>{@code RATE_LIMIT}: more NEW and REPLACE orders in one second of event time from one account than
- *     {@code maxOrdersPerSecond} ({@code ACCOUNT_TABLE_FULL} when the bounded account table is full).</li>
+ *     {@code maxOrdersPerSecond} ({@code ACCOUNT_TABLE_FULL} when the bounded account table is full). Seconds are
+ *     whole seconds of {@code ts_nanos}; an event older than the latest second seen for its account counts in that
+ *     latest second. Only orders that passed every other check use the budget.</li>
  * </ol>
+ * A NEW's order id is remembered as soon as it passes the MALFORMED check, even if a later check rejects it: ids
+ * are unique among all NEW orders of a session (DESIGN.md), so resending a rejected order needs a new id.
  * CANCELs pass unless malformed. Time is the order's own event time ({@code ts_nanos}), so the same input gives the
  * same result at any replay speed. All tables are sized from config and never resize: nothing is allocated per order.
  */
@@ -134,7 +138,9 @@ public final class RiskEngine {
         if (slot == FixedLongIndex.FULL)
             return RejectReason.ACCOUNT_TABLE_FULL;
         long window = Math.floorDiv(eventTime, NANOS_PER_SECOND);
-        if (rateWindow[slot] != window || rateCount[slot] == 0) {
+        // the window only moves forward: event times come from senders and may go back, and resetting on every change
+        // of second would let alternating timestamps dodge the limit; a late event counts in the latest second seen
+        if (window > rateWindow[slot] || rateCount[slot] == 0) {
             rateWindow[slot] = window;
             rateCount[slot] = 0;
         }

@@ -5,7 +5,7 @@ import dev.orderpipe.pipeline.OrderInfo;
 import dev.orderpipe.pipeline.Queues;
 import dev.orderpipe.pipeline.book.MatchingEngine;
 import dev.orderpipe.pipeline.book.ReportSink;
-import dev.orderpipe.pipeline.config.MatchingConfig;
+import dev.orderpipe.pipeline.config.PipelineConfig;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.ExcerptTailer;
@@ -38,7 +38,8 @@ public final class MatchingStage extends AbstractStage implements ReportSink {
     private DiskSpaceGuard diskGuard;
     private String outputName;
 
-    public MatchingStage(ChronicleQueue input, ChronicleQueue output, MatchingConfig config, Stage upstream) {
+    /** @param config the pipeline config: book capacities from {@code matching}, one book per {@code risk.symbols} */
+    public MatchingStage(ChronicleQueue input, ChronicleQueue output, PipelineConfig config, Stage upstream) {
         super("matching", upstream);
         this.input = input;
         this.output = output;

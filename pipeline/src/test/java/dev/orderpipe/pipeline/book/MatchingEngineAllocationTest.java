@@ -1,0 +1,74 @@
+package dev.orderpipe.pipeline.book;
+
+import dev.orderpipe.pipeline.OrderInfo;
+import dev.orderpipe.pipeline.config.MatchingConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.lang.management.ManagementFactory;
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The hot path allocates nothing: after warm-up, random events (every kind the engine handles, BOOK_FULL included)
+ * go through the engine into an overwriting sink, and the thread's allocated-bytes counter must not move beyond a
+ * small fixed allowance (for the counter itself and the odd JIT deoptimisation), whatever the number of events.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class MatchingEngineAllocationTest {
+    private static final int WARM_UP = 200_000;
+    private static final int MEASURED = 300_000;
+    private static final long ALLOWANCE_BYTES = 4_096;
+
+    /** Claims and publishes into one reused record, like the stage, and keeps a checksum so nothing is elided. */
+    private static final class OverwritingSink implements ReportSink {
+        private final OrderInfo record = new OrderInfo();
+        long reports;
+        long checksum;
+
+        @Override
+        public OrderInfo claim() {
+            return record.reset();
+        }
+
+        @Override
+        public void publish() {
+            reports++;
+            checksum = checksum * 31 + record.leavesQty() + record.execType().ordinal();
+        }
+    }
+
+    @Test
+    void noAllocationPerMessage() {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long thread = Thread.currentThread().getId();
+        MatchingConfig config = new MatchingConfig();
+        config.maxOpenOrders = 20_000;
+        config.maxPriceLevels = 64;
+        OverwritingSink sink = new OverwritingSink();
+        // 4 symbols where 3 are tradable: unknown symbols take the reject path too
+        MatchingEngine engine = new MatchingEngine(config,
+                Arrays.asList(RandomOrders.SYMBOLS).subList(0, RandomOrders.SYMBOLS.length - 1), sink);
+        RandomOrders orders = new RandomOrders(424242, 41);
+        OrderInfo in = new OrderInfo();
+
+        for (int i = 0; i < WARM_UP; i++)
+            engine.onOrder(orders.next(in));
+        threads.getThreadAllocatedBytes(thread); // the first call may set things up
+        long reportsBefore = sink.reports;
+        long before = threads.getThreadAllocatedBytes(thread);
+        for (int i = 0; i < MEASURED; i++)
+            engine.onOrder(orders.next(in));
+        long after = threads.getThreadAllocatedBytes(thread);
+
+        long allocated = after - before;
+        long reports = sink.reports - reportsBefore;
+        System.out.printf("allocation: %d bytes over %d events (%d reports, %d trades, %d open): %.5f bytes/order, "
+                        + "checksum %d%n", allocated, MEASURED, reports, engine.trades(), engine.openOrders(),
+                (double) allocated / MEASURED, sink.checksum);
+        assertTrue(reports > MEASURED, "every event reports at least once");
+        assertTrue(allocated <= ALLOWANCE_BYTES, "allocated " + allocated + " bytes over " + MEASURED + " events");
+    }
+}

@@ -1,0 +1,114 @@
+package dev.orderpipe.pipeline.book;
+
+import dev.orderpipe.pipeline.OrderInfo;
+import dev.orderpipe.pipeline.Prices;
+import dev.orderpipe.pipeline.Symbols;
+import dev.orderpipe.pipeline.codes.Action;
+import dev.orderpipe.pipeline.codes.OrderType;
+import dev.orderpipe.pipeline.codes.RejectReason;
+import dev.orderpipe.pipeline.codes.Side;
+import dev.orderpipe.pipeline.codes.TimeInForce;
+import dev.orderpipe.pipeline.config.PipelineConfig;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The engine's accessors, summary, defensive checks and determinism, on the embedded default config. */
+class MatchingEngineTest {
+    private static final long AAPL = Symbols.encode("AAPL");
+    private static final long MSFT = Symbols.encode("MSFT");
+
+    private final Reports.Collecting sink = new Reports.Collecting();
+    private final MatchingEngine engine = new MatchingEngine(PipelineConfig.loadDefault(), sink);
+    private final OrderInfo in = new OrderInfo();
+
+    private List<String> limit(long id, long symbol, Side side, String price, long qty) {
+        engine.onOrder(in.reset().action(Action.NEW).orderId(id).account(7).symbol(symbol).side(side)
+                .orderType(OrderType.LIMIT).timeInForce(TimeInForce.GTC).price(Prices.parse(price)).quantity(qty));
+        return sink.drain();
+    }
+
+    @Test
+    void oneBookPerConfiguredSymbolWithCheapAccessorsAndASummary() {
+        limit(1, AAPL, Side.BUY, "189.10", 100);
+        limit(2, AAPL, Side.BUY, "189.10", 50);
+        limit(3, AAPL, Side.BUY, "189.00", 10);
+        limit(4, AAPL, Side.SELL, "189.30", 70);
+        limit(5, AAPL, Side.SELL, "189.20", 20);
+        limit(6, AAPL, Side.BUY, "189.20", 5);
+        assertEquals(5, engine.openOrders());
+        assertEquals(5, engine.openOrders(AAPL));
+        assertEquals(0, engine.openOrders(MSFT));
+        assertEquals(1, engine.trades());
+        assertEquals(Prices.parse("189.10"), engine.bestBid(AAPL));
+        assertEquals(150, engine.bestBidQty(AAPL));
+        assertEquals(Prices.parse("189.20"), engine.bestAsk(AAPL));
+        assertEquals(15, engine.bestAskQty(AAPL));
+        assertEquals(2, engine.priceLevels(AAPL, Side.BUY));
+        assertEquals(2, engine.priceLevels(AAPL, Side.SELL));
+        assertEquals(0, engine.bestBid(Symbols.encode("XYZ")));
+
+        String summary = engine.summary();
+        assertTrue(summary.startsWith("matching: 5 resting orders, 1 trades\n"), summary);
+        assertTrue(summary.contains("  AAPL: 5 resting, 2 bid / 2 ask levels, best 150 @ 189.1000 / 15 @ 189.2000, "
+                + "1 trades\n"), summary);
+        assertTrue(summary.contains("  MSFT: 0 resting, 0 bid / 0 ask levels, best - / -, 0 trades\n"), summary);
+        assertEquals(9, summary.lines().count(), "a header and one line per configured symbol: " + summary);
+    }
+
+    @Test
+    void recordsRiskWouldStopAreRejectedNotCrashedOn() {
+        engine.onOrder(in.reset().action(Action.NEW).orderId(1).account(7).symbol(Symbols.encode("XYZ"))
+                .side(Side.BUY).orderType(OrderType.LIMIT).timeInForce(TimeInForce.GTC).price(1).quantity(1));
+        engine.onOrder(in.reset().action(Action.NEW).orderId(2).account(7).symbol(AAPL)
+                .side(Side.BUY).orderType(OrderType.LIMIT).timeInForce(TimeInForce.GTC).quantity(1)); // no price
+        engine.onOrder(in.reset().action(Action.CANCEL)); // no id
+        engine.onOrder(in.reset().orderId(3)); // no action
+        List<String> reports = new ArrayList<>(sink.drain());
+        limit(4, AAPL, Side.BUY, "189", 1);
+        engine.onOrder(in.reset().action(Action.NEW).orderId(4).account(7).symbol(AAPL).side(Side.SELL)
+                .orderType(OrderType.MARKET).timeInForce(TimeInForce.IOC).quantity(1)); // live id reused
+        reports.addAll(sink.drain());
+        assertEquals(5, reports.size(), reports.toString());
+        String[] reasons = {"UNKNOWN_SYMBOL", "MALFORMED", "MALFORMED", "MALFORMED", "DUPLICATE_ORDER_ID"};
+        for (int i = 0; i < reasons.length; i++)
+            assertTrue(reports.get(i).endsWith("reason=" + reasons[i] + "/NONE"), reports.get(i));
+        assertEquals(1, engine.openOrders());
+    }
+
+    @Test
+    void rejectedInputsPassThroughWithTheirReasonAndFields() {
+        engine.onOrder(in.reset().action(Action.NEW).orderId(9).account(7).symbol(AAPL).side(Side.SELL)
+                .orderType(OrderType.LIMIT).timeInForce(TimeInForce.GTC).price(Prices.parse("250")).quantity(3)
+                .rejectReason(RejectReason.PRICE_BAND));
+        assertEquals(List.of("REJECTED REJECTED id=9 acct=7 AAPL SELL LIMIT GTC px=250.0000 qty=3 action=NEW "
+                + "last=0@ leaves=0 cum=0 contra=0 reason=PRICE_BAND/NONE"), sink.drain());
+        assertEquals(0, engine.openOrders());
+    }
+
+    @Test
+    void theSameInputsGiveTheSameReportsOnAFreshEngine() {
+        List<String> first = run(11);
+        List<String> second = run(11);
+        assertEquals(first, second);
+        assertTrue(first.size() > 20_000);
+    }
+
+    private static List<String> run(long seed) {
+        Reports.Collecting sink = new Reports.Collecting();
+        MatchingEngine engine = new MatchingEngine(PipelineConfig.loadDefault(), sink);
+        RandomOrders orders = new RandomOrders(seed, 15);
+        OrderInfo in = new OrderInfo();
+        List<String> all = new ArrayList<>();
+        for (int i = 0; i < 10_000; i++) {
+            engine.onOrder(orders.next(in));
+            all.addAll(sink.drain());
+        }
+        all.add(engine.summary());
+        return all;
+    }
+}

@@ -1,0 +1,260 @@
+package dev.orderpipe.pipeline.book;
+
+import dev.orderpipe.pipeline.OrderInfo;
+import dev.orderpipe.pipeline.codes.Action;
+import dev.orderpipe.pipeline.codes.ExecType;
+import dev.orderpipe.pipeline.codes.LineError;
+import dev.orderpipe.pipeline.codes.OrderStatus;
+import dev.orderpipe.pipeline.codes.OrderType;
+import dev.orderpipe.pipeline.codes.RejectReason;
+import dev.orderpipe.pipeline.codes.Side;
+import dev.orderpipe.pipeline.codes.TimeInForce;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The matching rules of {@code book/package-info.java} written as plainly as possible, to check {@link MatchingEngine}
+ * against: one list of resting orders, linear scans, a sort for priority, a time stamp per resting order. Slow and
+ * allocating on purpose; nothing clever to get wrong.
+ */
+final class ReferenceBook {
+    private static final class Order {
+        long id;
+        long account;
+        long symbol;
+        Side side;
+        long price;
+        long qty;
+        long cum;
+        long time;
+
+        long leaves() {
+            return qty - cum;
+        }
+    }
+
+    private final Set<Long> symbols;
+    private final int maxOpenOrders;
+    private final int maxPriceLevels;
+    private final List<Order> resting = new ArrayList<>();
+    private List<OrderInfo> out;
+    private long clock;
+
+    ReferenceBook(Set<Long> symbols, int maxOpenOrders, int maxPriceLevels) {
+        this.symbols = symbols;
+        this.maxOpenOrders = maxOpenOrders;
+        this.maxPriceLevels = maxPriceLevels;
+    }
+
+    int openOrders() {
+        return resting.size();
+    }
+
+    /** The reports for one input, in order. */
+    List<OrderInfo> onOrder(OrderInfo in) {
+        out = new ArrayList<>();
+        if (in.isRejected())
+            reject(in, in.rejectReason(), in.lineError());
+        else if (in.orderId() <= 0)
+            reject(in, RejectReason.MALFORMED, LineError.NONE);
+        else if (in.action() == Action.NEW)
+            onNew(in);
+        else if (in.action() == Action.CANCEL)
+            onCancel(in);
+        else if (in.action() == Action.REPLACE)
+            onReplace(in);
+        else
+            reject(in, RejectReason.MALFORMED, LineError.NONE);
+        return out;
+    }
+
+    private void onNew(OrderInfo in) {
+        if (!symbols.contains(in.symbol())) {
+            reject(in, RejectReason.UNKNOWN_SYMBOL, LineError.NONE);
+            return;
+        }
+        boolean limit = in.orderType() == OrderType.LIMIT;
+        boolean market = in.orderType() == OrderType.MARKET;
+        if (in.side() == Side.NONE || !(limit || market) || in.timeInForce() == TimeInForce.NONE
+                || in.quantity() <= 0 || (limit && in.price() <= 0) || (market && in.price() != 0)) {
+            reject(in, RejectReason.MALFORMED, LineError.NONE);
+            return;
+        }
+        if (find(in.orderId()) != null) {
+            reject(in, RejectReason.DUPLICATE_ORDER_ID, LineError.NONE);
+            return;
+        }
+        boolean rests = limit && in.timeInForce() == TimeInForce.GTC;
+        List<Order> crossing = crossing(in.symbol(), in.side(), market, in.price());
+        if (rests && !roomToRest(crossing, in.symbol(), in.side(), in.price(), in.quantity(), null)) {
+            reject(in, RejectReason.BOOK_FULL, LineError.NONE);
+            return;
+        }
+        Order o = new Order();
+        o.id = in.orderId();
+        o.account = in.account();
+        o.symbol = in.symbol();
+        o.side = in.side();
+        o.price = in.price();
+        o.qty = in.quantity();
+        out.add(report(o, in.orderType(), in.timeInForce(), Action.NEW, ExecType.NEW, OrderStatus.NEW));
+        if (in.timeInForce() == TimeInForce.FOK) {
+            long available = 0;
+            for (Order c : crossing)
+                available += c.leaves();
+            if (available < o.qty) {
+                expire(o, in);
+                return;
+            }
+        }
+        trade(o, in.orderType(), in.timeInForce(), Action.NEW, crossing);
+        if (o.leaves() == 0)
+            return;
+        if (rests) {
+            o.time = ++clock;
+            resting.add(o);
+        } else {
+            expire(o, in);
+        }
+    }
+
+    private void expire(Order o, OrderInfo in) {
+        OrderInfo r = report(o, in.orderType(), in.timeInForce(), Action.NEW, ExecType.EXPIRED, OrderStatus.EXPIRED);
+        out.add(r.leavesQty(0));
+    }
+
+    private void onCancel(OrderInfo in) {
+        Order o = find(in.orderId());
+        if (o == null || !(in.account() == 0 || in.account() == o.account)
+                || !(in.symbol() == 0 || in.symbol() == o.symbol) || !(in.side() == Side.NONE || in.side() == o.side)) {
+            reject(in, RejectReason.UNKNOWN_ORDER, LineError.NONE);
+            return;
+        }
+        resting.remove(o);
+        out.add(report(o, OrderType.LIMIT, TimeInForce.GTC, Action.CANCEL, ExecType.CANCELED, OrderStatus.CANCELED)
+                .leavesQty(0));
+    }
+
+    private void onReplace(OrderInfo in) {
+        Order o = find(in.orderId());
+        if (o == null || in.account() != o.account || in.symbol() != o.symbol || in.side() != o.side) {
+            reject(in, RejectReason.UNKNOWN_ORDER, LineError.NONE);
+            return;
+        }
+        if (in.orderType() != OrderType.LIMIT || in.timeInForce() != TimeInForce.GTC || in.price() <= 0
+                || in.quantity() <= 0) {
+            reject(in, RejectReason.MALFORMED, LineError.NONE);
+            return;
+        }
+        if (in.quantity() <= o.cum) {
+            resting.remove(o);
+            out.add(report(o, OrderType.LIMIT, TimeInForce.GTC, Action.REPLACE, ExecType.CANCELED,
+                    OrderStatus.CANCELED).leavesQty(0));
+            return;
+        }
+        OrderStatus open = o.cum == 0 ? OrderStatus.NEW : OrderStatus.PARTIALLY_FILLED;
+        if (in.price() == o.price && in.quantity() <= o.qty) {
+            o.qty = in.quantity();
+            out.add(report(o, OrderType.LIMIT, TimeInForce.GTC, Action.REPLACE, ExecType.REPLACED, open));
+            return;
+        }
+        List<Order> crossing = crossing(o.symbol, o.side, false, in.price());
+        if (!roomToRest(crossing, o.symbol, o.side, in.price(), in.quantity() - o.cum, o)) {
+            reject(in, RejectReason.BOOK_FULL, LineError.NONE);
+            return;
+        }
+        resting.remove(o);
+        o.price = in.price();
+        o.qty = in.quantity();
+        out.add(report(o, OrderType.LIMIT, TimeInForce.GTC, Action.REPLACE, ExecType.REPLACED, open));
+        trade(o, OrderType.LIMIT, TimeInForce.GTC, Action.REPLACE, crossing);
+        if (o.leaves() > 0) {
+            o.time = ++clock;
+            resting.add(o);
+        }
+    }
+
+    /**
+     * Whether an order that rests what it cannot trade has room: after its trades, fewer than maxOpenOrders other
+     * resting orders, and its price already a level on its side or fewer than maxPriceLevels levels there.
+     */
+    private boolean roomToRest(List<Order> crossing, long symbol, Side side, long price, long qty, Order moving) {
+        long remaining = qty;
+        int consumed = 0;
+        for (Order c : crossing) {
+            if (remaining == 0)
+                break;
+            if (c.leaves() <= remaining)
+                consumed++;
+            remaining -= Math.min(remaining, c.leaves());
+        }
+        if (remaining == 0)
+            return true;
+        int others = resting.size() - consumed - (moving == null ? 0 : 1);
+        Set<Long> levels = new TreeSet<>();
+        for (Order r : resting)
+            if (r != moving && r.symbol == symbol && r.side == side)
+                levels.add(r.price);
+        return others < maxOpenOrders && (levels.contains(price) || levels.size() < maxPriceLevels);
+    }
+
+    /** Resting orders the aggressor may trade with, best first: price, then time. */
+    private List<Order> crossing(long symbol, Side side, boolean market, long limit) {
+        List<Order> list = new ArrayList<>();
+        for (Order r : resting) {
+            if (r.symbol != symbol || r.side == side)
+                continue;
+            boolean crosses = market || (side == Side.BUY ? r.price <= limit : r.price >= limit);
+            if (crosses)
+                list.add(r);
+        }
+        Comparator<Order> byPrice = Comparator.comparingLong(r -> r.price);
+        if (side == Side.SELL)
+            byPrice = byPrice.reversed();
+        list.sort(byPrice.thenComparingLong(r -> r.time));
+        return list;
+    }
+
+    private void trade(Order a, OrderType type, TimeInForce tif, Action action, List<Order> crossing) {
+        for (Order c : crossing) {
+            if (a.leaves() == 0)
+                break;
+            long fill = Math.min(a.leaves(), c.leaves());
+            a.cum += fill;
+            c.cum += fill;
+            out.add(report(a, type, tif, action, ExecType.TRADE,
+                    a.leaves() == 0 ? OrderStatus.FILLED : OrderStatus.PARTIALLY_FILLED)
+                    .lastPx(c.price).lastQty(fill).contraOrderId(c.id));
+            out.add(report(c, OrderType.LIMIT, TimeInForce.GTC, action, ExecType.TRADE,
+                    c.leaves() == 0 ? OrderStatus.FILLED : OrderStatus.PARTIALLY_FILLED)
+                    .lastPx(c.price).lastQty(fill).contraOrderId(a.id));
+            if (c.leaves() == 0)
+                resting.remove(c);
+        }
+    }
+
+    private Order find(long id) {
+        for (Order o : resting)
+            if (o.id == id)
+                return o;
+        return null;
+    }
+
+    private OrderInfo report(Order o, OrderType type, TimeInForce tif, Action action, ExecType execType,
+                             OrderStatus status) {
+        return new OrderInfo().orderId(o.id).account(o.account).symbol(o.symbol).side(o.side).orderType(type)
+                .timeInForce(tif).price(type == OrderType.MARKET ? 0 : o.price).quantity(o.qty).action(action)
+                .execType(execType).status(status).leavesQty(o.leaves()).cumQty(o.cum);
+    }
+
+    private void reject(OrderInfo in, RejectReason reason, LineError lineError) {
+        out.add(new OrderInfo().orderId(in.orderId()).account(in.account()).symbol(in.symbol()).side(in.side())
+                .orderType(in.orderType()).timeInForce(in.timeInForce()).price(in.price()).quantity(in.quantity())
+                .action(in.action()).execType(ExecType.REJECTED).status(OrderStatus.REJECTED).rejectReason(reason)
+                .lineError(lineError));
+    }
+}

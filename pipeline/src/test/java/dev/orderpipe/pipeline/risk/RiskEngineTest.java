@@ -1,0 +1,224 @@
+package dev.orderpipe.pipeline.risk;
+
+import dev.orderpipe.pipeline.OrderInfo;
+import dev.orderpipe.pipeline.Prices;
+import dev.orderpipe.pipeline.Symbols;
+import dev.orderpipe.pipeline.codes.Action;
+import dev.orderpipe.pipeline.codes.OrderType;
+import dev.orderpipe.pipeline.codes.RejectReason;
+import dev.orderpipe.pipeline.codes.Side;
+import dev.orderpipe.pipeline.codes.TimeInForce;
+import dev.orderpipe.pipeline.config.PipelineConfig;
+import dev.orderpipe.pipeline.config.RiskConfig;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@link RiskEngine} on the embedded default limits (AAPL ref 189.25, 10% band, max qty 100000; TSLA max qty 50000;
+ * default max notional 5,000,000, account 1 20,000,000), one rule at a time, and the order the rules apply in.
+ */
+class RiskEngineTest {
+    private static final long SECOND = 1_000_000_000L;
+    private static final long AAPL = Symbols.encode("AAPL");
+    private static final long TSLA = Symbols.encode("TSLA");
+    private static final long MSFT = Symbols.encode("MSFT");
+
+    private final OrderInfo order = new OrderInfo();
+    private long nextId = 1;
+
+    private static RiskConfig config() {
+        return PipelineConfig.loadDefault().risk;
+    }
+
+    private OrderInfo limit(long account, long symbol, String price, long qty) {
+        return order.reset().action(Action.NEW).orderId(nextId++).account(account).symbol(symbol).side(Side.BUY)
+                .orderType(OrderType.LIMIT).timeInForce(TimeInForce.GTC).price(Prices.parse(price)).quantity(qty);
+    }
+
+    private OrderInfo market(long account, long symbol, long qty) {
+        return order.reset().action(Action.NEW).orderId(nextId++).account(account).symbol(symbol).side(Side.SELL)
+                .orderType(OrderType.MARKET).timeInForce(TimeInForce.IOC).quantity(qty);
+    }
+
+    @Test
+    void aValidOrderPasses() {
+        RiskEngine risk = new RiskEngine(config());
+        assertEquals(RejectReason.NONE, risk.check(limit(7, AAPL, "189.25", 100)));
+        assertEquals(RejectReason.NONE, risk.check(market(7, AAPL, 100)));
+        assertEquals(2, risk.orderIdsSeen());
+    }
+
+    @Test
+    void malformedRecords() {
+        RiskEngine risk = new RiskEngine(config());
+        assertEquals(RejectReason.MALFORMED, risk.check(limit(7, AAPL, "189", 1).orderId(0)));
+        assertEquals(RejectReason.MALFORMED, risk.check(limit(7, AAPL, "189", 1).action(Action.NONE)));
+        assertEquals(RejectReason.MALFORMED, risk.check(limit(0, AAPL, "189", 1)));
+        assertEquals(RejectReason.MALFORMED, risk.check(limit(7, AAPL, "189", 1).side(Side.NONE)));
+        assertEquals(RejectReason.MALFORMED, risk.check(limit(7, AAPL, "189", 1).orderType(OrderType.NONE)));
+        assertEquals(RejectReason.MALFORMED, risk.check(limit(7, AAPL, "189", 1).timeInForce(TimeInForce.NONE)));
+        assertEquals(RejectReason.MALFORMED, risk.check(limit(7, 0, "189", 1)));
+        assertEquals(RejectReason.MALFORMED, risk.check(limit(7, AAPL, "189", 1).price(0)));
+        assertEquals(RejectReason.MALFORMED, risk.check(market(7, AAPL, 1).price(Prices.parse("189"))));
+        assertEquals(0, risk.orderIdsSeen(), "a malformed NEW does not spend its id");
+    }
+
+    @Test
+    void cancelsPassUnlessMalformed() {
+        RiskEngine risk = new RiskEngine(config());
+        assertEquals(RejectReason.NONE, risk.check(order.reset().action(Action.CANCEL).orderId(42)));
+        assertEquals(RejectReason.NONE, risk.check(order.reset().action(Action.CANCEL).orderId(42)
+                .symbol(Symbols.encode("XYZ"))));
+        assertEquals(RejectReason.MALFORMED, risk.check(order.reset().action(Action.CANCEL).orderId(0)));
+    }
+
+    @Test
+    void duplicateOrderIdsAmongNewOrders() {
+        RiskEngine risk = new RiskEngine(config());
+        assertEquals(RejectReason.NONE, risk.check(limit(7, AAPL, "189", 1).orderId(5)));
+        assertEquals(RejectReason.DUPLICATE_ORDER_ID, risk.check(limit(9, TSLA, "250", 1).orderId(5)));
+        // a REPLACE names an existing order: not a duplicate
+        assertEquals(RejectReason.NONE, risk.check(limit(7, AAPL, "189", 2).orderId(5).action(Action.REPLACE)));
+        // an id spent on a NEW rejected for another reason stays spent
+        assertEquals(RejectReason.UNKNOWN_SYMBOL, risk.check(limit(7, Symbols.encode("XYZ"), "1", 1).orderId(6)));
+        assertEquals(RejectReason.DUPLICATE_ORDER_ID, risk.check(limit(7, AAPL, "189", 1).orderId(6)));
+    }
+
+    @Test
+    void orderIdTableFull() {
+        RiskConfig config = config();
+        config.orderIdCapacity = 2;
+        RiskEngine risk = new RiskEngine(config);
+        assertEquals(RejectReason.NONE, risk.check(limit(7, AAPL, "189", 1).orderId(1)));
+        assertEquals(RejectReason.NONE, risk.check(limit(7, AAPL, "189", 1).orderId(2)));
+        assertEquals(RejectReason.ORDER_ID_TABLE_FULL, risk.check(limit(7, AAPL, "189", 1).orderId(3)));
+        assertEquals(RejectReason.DUPLICATE_ORDER_ID, risk.check(limit(7, AAPL, "189", 1).orderId(2)));
+        assertEquals(RejectReason.NONE, risk.check(limit(7, AAPL, "189", 5).orderId(1).action(Action.REPLACE)));
+    }
+
+    @Test
+    void unknownSymbol() {
+        RiskEngine risk = new RiskEngine(config());
+        assertEquals(RejectReason.UNKNOWN_SYMBOL, risk.check(limit(7, Symbols.encode("IBM"), "100", 1)));
+        assertEquals(RejectReason.UNKNOWN_SYMBOL, risk.check(market(7, Symbols.encode("A"), 1)));
+    }
+
+    @Test
+    void quantityPerSymbol() {
+        RiskEngine risk = new RiskEngine(config());
+        assertEquals(RejectReason.BAD_QTY, risk.check(limit(7, AAPL, "189", 0)));
+        assertEquals(RejectReason.BAD_QTY, risk.check(limit(7, AAPL, "189", -5)));
+        assertEquals(RejectReason.NONE, risk.check(limit(1, AAPL, "189", 100_000)));
+        assertEquals(RejectReason.BAD_QTY, risk.check(limit(1, AAPL, "189", 100_001)));
+        assertEquals(RejectReason.NONE, risk.check(market(1, TSLA, 50_000)));
+        assertEquals(RejectReason.BAD_QTY, risk.check(market(1, TSLA, 50_001)));
+    }
+
+    @Test
+    void priceBandIncludesItsEnds() {
+        RiskEngine risk = new RiskEngine(config());
+        assertEquals(RejectReason.NONE, risk.check(limit(7, AAPL, "208.175", 1)));
+        assertEquals(RejectReason.PRICE_BAND, risk.check(limit(7, AAPL, "208.1751", 1)));
+        assertEquals(RejectReason.NONE, risk.check(limit(7, AAPL, "170.325", 1)));
+        assertEquals(RejectReason.PRICE_BAND, risk.check(limit(7, AAPL, "170.3249", 1)));
+        assertEquals(RejectReason.NONE, risk.check(market(7, AAPL, 1)), "MARKET has no price to band");
+    }
+
+    @Test
+    void maxNotionalPerAccountWithMarketAtTheReferencePrice() {
+        RiskEngine risk = new RiskEngine(config());
+        assertEquals(RejectReason.NONE, risk.check(limit(7, AAPL, "189.25", 26_420))); // 4,999,985.00
+        assertEquals(RejectReason.MAX_NOTIONAL, risk.check(limit(7, AAPL, "189.25", 26_421))); // 5,000,174.25
+        assertEquals(RejectReason.NONE, risk.check(market(7, AAPL, 26_420)));
+        assertEquals(RejectReason.MAX_NOTIONAL, risk.check(market(7, AAPL, 26_421)));
+        // exactly at the limit passes: 250 x 20,000 = 5,000,000 (TSLA ref 248.30, so 250 is in band)
+        assertEquals(RejectReason.NONE, risk.check(limit(7, TSLA, "250", 20_000)));
+        assertEquals(RejectReason.MAX_NOTIONAL, risk.check(limit(7, TSLA, "250.0001", 20_000)));
+        // account 1: 20,000,000
+        assertEquals(RejectReason.NONE, risk.check(limit(1, AAPL, "189.25", 100_000)));
+        assertEquals(RejectReason.MAX_NOTIONAL, risk.check(limit(1, MSFT, "415.5", 50_000))); // 20,775,000
+        // a REPLACE is checked on its new total quantity
+        assertEquals(RejectReason.MAX_NOTIONAL,
+                risk.check(limit(7, AAPL, "189.25", 26_421).orderId(1).action(Action.REPLACE)));
+    }
+
+    private RiskEngine rateLimited(int perSecond, int accounts) {
+        RiskConfig config = config();
+        config.maxOrdersPerSecond = perSecond;
+        config.accountCapacity = accounts;
+        return new RiskEngine(config);
+    }
+
+    private RejectReason at(RiskEngine risk, long account, long eventTime) {
+        return risk.check(limit(account, AAPL, "189", 1).eventTime(eventTime));
+    }
+
+    @Test
+    void rateLimitPerAccountPerSecondOfEventTime() {
+        RiskEngine risk = rateLimited(2, 16);
+        assertEquals(RejectReason.NONE, at(risk, 7, 5 * SECOND));
+        assertEquals(RejectReason.NONE, at(risk, 7, 5 * SECOND + 999_999_999));
+        assertEquals(RejectReason.RATE_LIMIT, at(risk, 7, 5 * SECOND + 999_999_999));
+        assertEquals(RejectReason.NONE, at(risk, 9, 5 * SECOND + 999_999_999), "each account has its own budget");
+        // a REPLACE counts; a CANCEL does not, and neither does an order rejected for another reason
+        assertEquals(RejectReason.NONE, risk.check(order.reset().action(Action.CANCEL).orderId(1)
+                .eventTime(5 * SECOND)));
+        assertEquals(RejectReason.UNKNOWN_SYMBOL, risk.check(limit(9, Symbols.encode("XYZ"), "1", 1)
+                .eventTime(5 * SECOND)));
+        assertEquals(RejectReason.NONE, risk.check(limit(9, AAPL, "189", 1).orderId(1).action(Action.REPLACE)
+                .eventTime(5 * SECOND)));
+        assertEquals(RejectReason.RATE_LIMIT, at(risk, 9, 5 * SECOND));
+        // the next second starts a new budget
+        assertEquals(RejectReason.NONE, at(risk, 7, 6 * SECOND));
+        assertEquals(RejectReason.NONE, at(risk, 7, 6 * SECOND + 1));
+        assertEquals(RejectReason.RATE_LIMIT, at(risk, 7, 6 * SECOND + 2));
+        // and skipping seconds is fine
+        assertEquals(RejectReason.NONE, at(risk, 7, 60 * SECOND));
+    }
+
+    @Test
+    void rateLimitCannotBeDodgedWithEventTimesThatGoBack() {
+        // event times come from the sender; alternating between two seconds must not reset the budget each time
+        RiskEngine risk = rateLimited(2, 16);
+        int passed = 0;
+        for (int i = 0; i < 20; i++) {
+            if (at(risk, 7, (i % 2 == 0 ? 6 : 5) * SECOND + i) == RejectReason.NONE)
+                passed++;
+        }
+        assertEquals(2, passed, "a late event counts in the latest second seen for its account");
+    }
+
+    @Test
+    void accountTableFull() {
+        RiskEngine risk = rateLimited(5, 2);
+        assertEquals(RejectReason.NONE, at(risk, 7, SECOND));
+        assertEquals(RejectReason.NONE, at(risk, 8, SECOND));
+        assertEquals(RejectReason.ACCOUNT_TABLE_FULL, at(risk, 9, SECOND));
+        assertEquals(RejectReason.NONE, at(risk, 7, 2 * SECOND), "known accounts go on");
+        assertEquals(RejectReason.NONE, new RiskEngine(config()).check(limit(99, AAPL, "189", 1)),
+                "no table at all when the rate limit is off");
+    }
+
+    @Test
+    void checksApplyInTheirDocumentedOrder() {
+        RiskEngine risk = rateLimited(1, 16);
+        // unknown symbol wins over bad qty; bad qty over price band; price band over notional; notional over rate
+        assertEquals(RejectReason.UNKNOWN_SYMBOL, risk.check(limit(7, Symbols.encode("XYZ"), "1000", 0)));
+        assertEquals(RejectReason.BAD_QTY, risk.check(limit(7, AAPL, "1000", 0)));
+        assertEquals(RejectReason.PRICE_BAND, risk.check(limit(7, AAPL, "1000", 100_000)));
+        assertEquals(RejectReason.MAX_NOTIONAL, risk.check(limit(7, AAPL, "189.25", 100_000)));
+        assertEquals(RejectReason.NONE, at(risk, 7, 0));
+        assertEquals(RejectReason.RATE_LIMIT, at(risk, 7, 0));
+    }
+
+    @Test
+    void notionalNeverOverflows() {
+        assertTrue(RiskEngine.exceedsNotional(Long.MAX_VALUE / 2, 3, Long.MAX_VALUE));
+        assertTrue(RiskEngine.exceedsNotional(Prices.parse("100"), Long.MAX_VALUE / 1000, Prices.parse("1000000")));
+        assertFalse(RiskEngine.exceedsNotional(Prices.parse("100"), 10, Prices.parse("1000")));
+        assertTrue(RiskEngine.exceedsNotional(Prices.parse("100"), 11, Prices.parse("1000")));
+    }
+}
