@@ -5,12 +5,16 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
  * A buffered ASCII text writer to a file that formats numbers, fixed-point prices and symbols without allocating,
  * so the egress stage can write CSV on the hot path. Not thread-safe.
+ *
+ * <p>An instance made with {@link #AsciiOut()} writes to memory instead, for tools that want a line as a String (off
+ * the hot path): text accumulates until {@link #takeText()}.
  */
 public final class AsciiOut implements Closeable {
     private static final int FLUSH_AT = 1024;
@@ -18,6 +22,12 @@ public final class AsciiOut implements Closeable {
     private final ByteBuffer buf = ByteBuffer.allocateDirect(1 << 16);
     private final byte[] digits = new byte[20];
     private final Path path;
+
+    /** An in-memory writer: take what was written with {@link #takeText()} (up to 64 KB between takes). */
+    public AsciiOut() {
+        this.path = null;
+        this.channel = null;
+    }
 
     /** Creates or truncates {@code path}. */
     public AsciiOut(Path path) {
@@ -100,12 +110,25 @@ public final class AsciiOut implements Closeable {
     /** Ends a line and flushes when the buffer is nearly full. */
     public AsciiOut newline() {
         buf.put((byte) '\n');
-        if (buf.remaining() < FLUSH_AT)
+        if (channel != null && buf.remaining() < FLUSH_AT)
             flush();
         return this;
     }
 
+    /** Returns the text written to an in-memory writer since the last take (allocates), and clears it. */
+    public String takeText() {
+        if (channel != null)
+            throw new IllegalStateException("takeText() is for an in-memory AsciiOut; this one writes " + path);
+        byte[] bytes = new byte[buf.position()];
+        buf.flip();
+        buf.get(bytes);
+        buf.clear();
+        return new String(bytes, StandardCharsets.US_ASCII);
+    }
+
     public void flush() {
+        if (channel == null)
+            return;
         buf.flip();
         try {
             while (buf.hasRemaining())
@@ -123,7 +146,8 @@ public final class AsciiOut implements Closeable {
             flush();
         } finally {
             try {
-                channel.close();
+                if (channel != null)
+                    channel.close();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
