@@ -27,6 +27,7 @@ public final class ReplayOptions {
     private Path outDir;
     private Pacing pacing = Pacing.recorded();
     private long warmup;
+    private long limit;
     private Path expectedExecutions;
     private boolean verify = true;
     private PrintStream progress;
@@ -71,6 +72,15 @@ public final class ReplayOptions {
     /** The first {@code orders} orders are sent but left out of the latency histograms. */
     public ReplayOptions warmup(long orders) {
         this.warmup = orders;
+        return this;
+    }
+
+    /**
+     * Replay only the first {@code orders} orders of the capture (0, the default, for all): a quick look at a long
+     * capture. Verification then compares the reports the replay produced with the start of the expected ones.
+     */
+    public ReplayOptions limit(long orders) {
+        this.limit = orders;
         return this;
     }
 
@@ -154,6 +164,10 @@ public final class ReplayOptions {
 
     public long warmup() {
         return warmup;
+    }
+
+    public long limit() {
+        return limit;
     }
 
     public Path expectedExecutions() {

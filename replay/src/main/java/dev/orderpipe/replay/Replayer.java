@@ -26,6 +26,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 
 /**
@@ -99,6 +100,8 @@ public final class Replayer {
             throw new ReplayException("no pacing given: recorded, speed:N, rate:N or max");
         if (options.warmup() < 0)
             throw new ReplayException("warmup must be >= 0, was " + options.warmup());
+        if (options.limit() < 0)
+            throw new ReplayException("limit must be >= 0 (0 for the whole capture), was " + options.limit());
         Path capture = CaptureReader.resolve(options.capture()).toAbsolutePath().normalize();
         Path outDir = options.outDir().toAbsolutePath().normalize();
         Path dataDir = outDir.resolve(DATA_DIR);
@@ -111,7 +114,8 @@ public final class Replayer {
         PipelineConfig config = replayConfig(source, dataDir);
         Pauser pauser = recorderPauser(options, config);
 
-        CaptureSchedule schedule = CaptureSchedule.read(capture, config.ingress.maxLineLength, options.pacing());
+        CaptureSchedule schedule = CaptureSchedule.read(capture, config.ingress.maxLineLength, options.pacing(),
+                options.limit());
         if (schedule.count == 0)
             throw new ReplayException("capture " + capture + " holds no orders");
         if (options.warmup() >= schedule.count)
@@ -128,7 +132,8 @@ public final class Replayer {
         writeHistograms(outDir, run.recorder);
         Verification verification = null;
         if (expected != null) {
-            verification = Verification.compare(expected, dataDir.resolve(config.matching.output));
+            verification = Verification.compare(expected, dataDir.resolve(config.matching.output),
+                    schedule.limited);
             summary.verification = verification.matches() ? Verification.MATCHES : Verification.DIFFERS;
             summary.differences = verification.differences();
             summary.firstDifference = verification.matches() ? "" : verification.describe();
@@ -240,6 +245,7 @@ public final class Replayer {
         s.clampedGaps = schedule.clampedGaps;
         s.scheduledSeconds = pacing.isPaced() ? schedule.offsets[(int) schedule.count - 1] / 1e9 : 0;
         s.warmup = options.warmup();
+        s.limit = options.limit();
         s.sent = run.driver.sent();
         s.accounted = recorder.accounted();
         ExecutionCounts counts = recorder.counts();
@@ -294,23 +300,31 @@ public final class Replayer {
         final long[] offsets;
         final long clampedGaps;
         final String kind;
+        /** Whether the limit cut the capture short. */
+        final boolean limited;
 
-        private CaptureSchedule(long count, long[] offsets, long clampedGaps, String kind) {
+        private CaptureSchedule(long count, long[] offsets, long clampedGaps, String kind, boolean limited) {
             this.count = count;
             this.offsets = offsets;
             this.clampedGaps = clampedGaps;
             this.kind = kind;
+            this.limited = limited;
         }
 
-        static CaptureSchedule read(Path capture, int maxLineLength, Pacing pacing) {
+        static CaptureSchedule read(Path capture, int maxLineLength, Pacing pacing, long limit) {
             Pacing.Schedule schedule = pacing.schedule();
             long[] offsets = new long[1 << 16];
             long n = 0;
             OrderInfo r = new OrderInfo();
             String kind;
+            boolean limited = false;
             try (CaptureReader reader = CaptureReader.open(capture, maxLineLength)) {
                 kind = reader.kind();
                 while (reader.next(r)) {
+                    if (limit > 0 && n == limit) {
+                        limited = true;
+                        break;
+                    }
                     if (n == offsets.length) {
                         if (n >= Integer.MAX_VALUE - 16)
                             throw new ReplayException("capture " + capture + " holds more than " + n
@@ -321,7 +335,7 @@ public final class Replayer {
                     n++;
                 }
             }
-            return new CaptureSchedule(n, offsets, schedule.clampedGaps(), kind);
+            return new CaptureSchedule(n, offsets, schedule.clampedGaps(), kind, limited);
         }
     }
 
@@ -376,6 +390,8 @@ public final class Replayer {
             } finally {
                 if (driver != null)
                     driver.stop();
+                if (driverThread != null)
+                    LockSupport.unpark(driverThread); // it may be parked through a long captured gap
                 if (recorder != null)
                     recorder.stop();
                 join(driverThread);

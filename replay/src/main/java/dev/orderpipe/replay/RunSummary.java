@@ -74,6 +74,8 @@ public final class RunSummary extends SelfDescribingMarshallable {
     public String captureKind = "";
     /** The effective pipeline config of the replay (its dataDir, ingress input and egress output replaced). */
     public PipelineConfig pipelineConfig;
+    /** Orders the replay was limited to (the first N of the capture), 0 for all. */
+    public long limit;
     /** Seconds the pacing schedule spans, first to last intended send (0 for max): compare with durationSeconds. */
     public double scheduledSeconds;
     /** Longest captured gap kept by recorded or speed pacing, nanoseconds; 0 keeps every gap. */

@@ -25,7 +25,8 @@ public final class SummaryTable {
 
     /** Prints the summary and percentile table to {@code out}. */
     public static void print(RunSummary s, PrintStream out) {
-        out.println("replay of " + s.capture + ": " + count(s.sent) + " orders, pacing " + pacing(s)
+        out.println("replay of " + s.capture + ": " + count(s.sent) + " orders"
+                + (s.limit > 0 ? " (limited to the first " + count(s.limit) + ")" : "") + ", pacing " + pacing(s)
                 + (s.warmup > 0 ? ", warmup " + count(s.warmup) : "")
                 + (s.throughputRun ? " (throughput run: latency of a saturated pipeline)" : ""));
         StringBuilder counts = new StringBuilder();

@@ -29,15 +29,17 @@ public final class Verification {
     public static final String NOT_CHECKED = "not-checked";
 
     private final String expected;
+    private final boolean prefix;
     private final long compared;
     private final long differences;
     private final long firstDifferenceSeq;
     private final String expectedLine;
     private final String actualLine;
 
-    private Verification(String expected, long compared, long differences, long firstDifferenceSeq,
+    private Verification(String expected, boolean prefix, long compared, long differences, long firstDifferenceSeq,
                          String expectedLine, String actualLine) {
         this.expected = expected;
+        this.prefix = prefix;
         this.compared = compared;
         this.differences = differences;
         this.firstDifferenceSeq = firstDifferenceSeq;
@@ -52,6 +54,14 @@ public final class Verification {
      * @param actual   the replay's executions queue directory
      */
     public static Verification compare(Path expected, Path actual) {
+        return compare(expected, actual, false);
+    }
+
+    /**
+     * Compares as {@link #compare(Path, Path)}; with {@code prefix}, only as many expected reports as the replay
+     * produced (a replay limited to the first orders of a capture).
+     */
+    public static Verification compare(Path expected, Path actual, boolean prefix) {
         try (Lines exp = lines(expected); Lines act = new QueueLines(actual)) {
             long position = 0;
             long differences = 0;
@@ -59,8 +69,10 @@ public final class Verification {
             String firstExpected = null;
             String firstActual = null;
             while (true) {
-                String e = exp.next();
                 String a = act.next();
+                if (a == null && prefix)
+                    break;
+                String e = exp.next();
                 if (e == null && a == null)
                     break;
                 position++;
@@ -72,7 +84,8 @@ public final class Verification {
                     firstActual = a;
                 }
             }
-            return new Verification(expected.toString(), position, differences, firstSeq, firstExpected, firstActual);
+            return new Verification(expected.toString(), prefix, position, differences, firstSeq, firstExpected,
+                    firstActual);
         }
     }
 
@@ -127,7 +140,7 @@ public final class Verification {
     /** {@code replay matches capture (N reports)}, or the first difference, both lines, and the count. */
     public String describe() {
         if (matches())
-            return "replay matches capture (" + compared + " reports)";
+            return "replay matches capture (" + (prefix ? "its first " : "") + compared + " reports)";
         return "replay differs from capture: first difference at seq " + firstDifferenceSeq + ": capture "
                 + quote(expectedLine) + ", replay " + quote(actualLine) + "; " + differences + " of " + compared
                 + " reports differ";

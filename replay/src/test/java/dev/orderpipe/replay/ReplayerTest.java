@@ -157,6 +157,18 @@ class ReplayerTest {
             assertEquals(Replayer.WRITER_ID, sent.get(i).writerId());
         }
 
+        // a replay of the first orders matches the start of the capture's executions
+        ReplayResult limited = Replayer.run(new ReplayOptions()
+                .capture(file)
+                .config(TestCaptures.config(), "test")
+                .outDir(dir.resolve("run-limited"))
+                .pacing(Pacing.max())
+                .limit(300)
+                .expectedExecutions(csv));
+        assertEquals(300, limited.summary().sent);
+        assertEquals(300, limited.summary().limit);
+        assertEquals("replay matches capture (its first 300 reports)", limited.verification().describe());
+
         // an altered expected CSV is reported at the altered line
         List<String> lines = new ArrayList<>(Files.readAllLines(csv));
         String original = lines.get(40);
