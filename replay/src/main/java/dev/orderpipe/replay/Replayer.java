@@ -61,9 +61,11 @@ import java.util.stream.Stream;
  *     executions given), see {@link Verification}.</li>
  * </ol>
  *
- * <p>Threads on a 2-core machine: the sender parks through long gaps and spins the last
- * {@value ReplayDriver#SPIN_NANOS} ns before each send; the recorder idles with the pauser of the config's egress
- * group (or {@link ReplayOptions#recorderPauser(String)}); the pipeline runs its groups as configured.
+ * <p>Threads on a 2-core machine (sender, recorder, and the pipeline's group threads): the sender parks through long
+ * gaps and spins only the last 200 µs before each send, so a quiet capture leaves the CPU to the pipeline while sends
+ * still land within microseconds of their schedule; the recorder idles with the pauser of the config's egress group
+ * (or {@link ReplayOptions#recorderPauser(String)}), reading executions the way the pipeline's own consumer does; the
+ * pipeline runs its groups as configured. The calling thread wakes every 20 ms at most.
  *
  * <p>User mistakes end in a one-line {@link ReplayException} (or {@link ConfigException}); a pipeline stage that
  * fails ends the replay with its {@link PipelineFailedException}.

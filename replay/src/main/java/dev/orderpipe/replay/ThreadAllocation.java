@@ -24,6 +24,6 @@ final class ThreadAllocation {
 
     /** Allocated so far by the calling thread, or -1. */
     static long current() {
-        return BEAN == null ? -1 : BEAN.getCurrentThreadAllocatedBytes();
+        return BEAN == null ? -1 : BEAN.getThreadAllocatedBytes(Thread.currentThread().getId());
     }
 }
