@@ -166,8 +166,9 @@ public final class OrderFileReader implements Closeable {
         if (lineNo <= skipThroughLine)
             return SKIPPED;
         if (lineNo == 1) {
-            if (e - s >= 3 && buf.get(s) == (byte) 0xEF && buf.get(s + 1) == (byte) 0xBB && buf.get(s + 2) == (byte) 0xBF)
-                s += 3;
+            if (e - s >= 3 && buf.get(s) == (byte) 0xEF && buf.get(s + 1) == (byte) 0xBB
+                    && buf.get(s + 2) == (byte) 0xBF)
+                s += 3; // UTF-8 byte order mark
             if (OrderCsvParser.isHeader(buf, s, e))
                 return SKIPPED;
             int first = s < e ? buf.get(s) : '0';
