@@ -1,5 +1,6 @@
 package dev.orderpipe.replay;
 
+import dev.orderpipe.pipeline.config.PipelineConfig;
 import net.openhft.chronicle.wire.Marshallable;
 import net.openhft.chronicle.wire.SelfDescribingMarshallable;
 
@@ -66,6 +67,31 @@ public final class RunSummary extends SelfDescribingMarshallable {
     public String host = "";
     public String os = "";
     public int cpus;
+    // added by the replay engine: more on the run, its pacing and its verification
+    /** CPU model name (from /proc/cpuinfo where there is one). */
+    public String cpuModel = "";
+    /** Kind of capture: queue (an orders queue) or csv (an order file). */
+    public String captureKind = "";
+    /** The effective pipeline config of the replay (its dataDir, ingress input and egress output replaced). */
+    public PipelineConfig pipelineConfig;
+    /** Orders the replay was limited to (the first N of the capture), 0 for all. */
+    public long limit;
+    /** Seconds the pacing schedule spans, first to last intended send (0 for max): compare with durationSeconds. */
+    public double scheduledSeconds;
+    /** Longest captured gap kept by recorded or speed pacing, nanoseconds; 0 keeps every gap. */
+    public long maxGapNanos;
+    /** Captured gaps that went backwards (sent at once) or were shortened to maxGapNanos. */
+    public long clampedGaps;
+    /** What the replay was compared with: an executions queue or CSV; empty when not checked. */
+    public String expected = "";
+    /** Report positions compared. */
+    public long verifiedReports;
+    /** Bytes the sending thread allocated in its send loop (-1: unknown): a small constant, not per order. */
+    public long driverAllocatedBytes = -1;
+    /** Bytes the recording thread allocated in its read loop (-1: unknown): a small constant, not per order. */
+    public long recorderAllocatedBytes = -1;
+    /** Execution reports written by another writer than the replay (0 unless something else fed its pipeline). */
+    public long foreignReports;
 
     /** The histogram summary of that name, or null. */
     public HistogramSummary histogram(String name) {

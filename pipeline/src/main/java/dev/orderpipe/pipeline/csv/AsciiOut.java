@@ -28,6 +28,11 @@ public final class AsciiOut implements Closeable {
         this.buf = buf;
     }
 
+    /** An in-memory writer: take what was written with {@link #takeText()} (up to 64 KB between takes). */
+    public AsciiOut() {
+        this(null, "memory", ByteBuffer.allocate(1 << 16));
+    }
+
     /** Creates or truncates {@code path}. */
     public AsciiOut(Path path) {
         this(open(path, StandardOpenOption.TRUNCATE_EXISTING), path.toString(), ByteBuffer.allocateDirect(1 << 16));
@@ -126,7 +131,20 @@ public final class AsciiOut implements Closeable {
         return this;
     }
 
+    /** The text written since the last take, for an in-memory writer (allocates: for tools and checks). */
+    public String takeText() {
+        if (channel != null)
+            throw new IllegalStateException("takeText() is for an in-memory AsciiOut; this one writes " + name);
+        byte[] bytes = new byte[buf.position()];
+        buf.flip();
+        buf.get(bytes);
+        buf.clear();
+        return new String(bytes, java.nio.charset.StandardCharsets.US_ASCII);
+    }
+
     public void flush() {
+        if (channel == null)
+            return; // in memory: text stays until takeText()
         buf.flip();
         try {
             while (buf.hasRemaining())
@@ -144,7 +162,8 @@ public final class AsciiOut implements Closeable {
             flush();
         } finally {
             try {
-                channel.close();
+                if (channel != null)
+                    channel.close();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

@@ -1,0 +1,67 @@
+package dev.orderpipe.pipeline.csv;
+
+import dev.orderpipe.pipeline.OrderInfo;
+import dev.orderpipe.pipeline.codes.LineError;
+import dev.orderpipe.pipeline.codes.RejectReason;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class OrderFileReaderTest {
+    private static List<OrderInfo> readAll(Path file, int maxLineLength, long skipThrough) {
+        List<OrderInfo> records = new ArrayList<>();
+        try (OrderFileReader reader = new OrderFileReader(file, maxLineLength, false).skipThroughLine(skipThrough)) {
+            OrderInfo o = new OrderInfo();
+            int r;
+            while ((r = reader.read(o)) != OrderFileReader.NOT_YET)
+                if (r == OrderFileReader.RECORD)
+                    records.add(new OrderInfo().copyFrom(o));
+            assertTrue(reader.isDone());
+        }
+        return records;
+    }
+
+    @Test
+    void linesBecomeRecordsWithTheirLineNumbers(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("orders.csv");
+        String longLine = "1,NEW,9,7,AAPL,BUY,LIMIT,GTC,1.0," + "1".repeat(100);
+        Files.writeString(file, "\uFEFF" + OrderCsvParser.HEADER + "\r\n"
+                + "# comment\n"
+                + "1000,NEW,1,7,AAPL,BUY,LIMIT,GTC,189.25,300\r\n"
+                + "\n"
+                + longLine + "\n"
+                + "2000,NEW,2,9,AAPL,SELL,MARKET,IOC,,100\n"
+                + "garbage\n"
+                + "3000,CANCEL,1,,,,,,,", StandardCharsets.UTF_8);
+        List<OrderInfo> records = readAll(file, 80, 0);
+        assertEquals(List.of(3L, 5L, 6L, 7L, 8L), records.stream().map(OrderInfo::sourceLine).toList());
+        assertFalse(records.get(0).isRejected());
+        assertEquals(1000, records.get(0).eventTime());
+        assertEquals(LineError.TOO_LONG, records.get(1).lineError());
+        assertEquals(RejectReason.BAD_LINE, records.get(1).rejectReason());
+        assertEquals(LineError.COLUMN_COUNT, records.get(3).lineError());
+        assertEquals(1, records.get(4).orderId());
+        assertFalse(records.get(4).isRejected());
+
+        assertEquals(List.of(6L, 7L, 8L), readAll(file, 80, 5).stream().map(OrderInfo::sourceLine).toList());
+    }
+
+    @Test
+    void aFirstLineThatLooksLikeAWrongHeaderIsRejected(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("orders.csv");
+        Files.writeString(file, "ts,action\n1000,NEW,1,7,AAPL,BUY,LIMIT,GTC,189.25,300\n", StandardCharsets.UTF_8);
+        List<OrderInfo> records = readAll(file, 1024, 0);
+        assertEquals(2, records.size());
+        assertEquals(LineError.BAD_HEADER, records.get(0).lineError());
+        assertEquals(1, records.get(0).sourceLine());
+    }
+}

@@ -1,0 +1,135 @@
+package dev.orderpipe.replay;
+
+import dev.orderpipe.pipeline.OrderInfo;
+import dev.orderpipe.pipeline.Queues;
+import dev.orderpipe.pipeline.csv.OrderFileReader;
+import net.openhft.chronicle.core.io.InvalidMarshallableException;
+import net.openhft.chronicle.queue.ChronicleQueue;
+import net.openhft.chronicle.queue.ExcerptTailer;
+
+import java.io.Closeable;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Reads the order records of a capture in order, allocation-free per record: an {@code orders} queue (read-only) or
+ * an order CSV file decoded exactly like the ingress stage does ({@link OrderFileReader}: BAD_LINE records and line
+ * numbers included). Each record comes as the ingress would have written it, minus the writer's provenance and
+ * timestamps. One instance per thread.
+ */
+abstract class CaptureReader implements Closeable {
+    /** Reads the next record into {@code into}; false at the end of the capture. */
+    abstract boolean next(OrderInfo into);
+
+    @Override
+    public abstract void close();
+
+    /** What kind of capture it is, for messages and the summary. */
+    abstract String kind();
+
+    /**
+     * Resolves what the user named as a capture to an orders queue directory or an order file.
+     *
+     * @throws ReplayException with a one-line message when it is neither
+     */
+    static Path resolve(Path capture) {
+        if (capture == null)
+            throw new ReplayException("no capture given: name an orders queue directory or an order CSV file");
+        if (!Files.exists(capture))
+            throw new ReplayException("capture " + capture + " does not exist");
+        if (Files.isDirectory(capture)) {
+            if (Queues.isQueueDir(capture))
+                return capture;
+            Path orders = capture.resolve("orders");
+            if (Queues.isQueueDir(orders))
+                return orders; // a pipeline data directory
+            throw new ReplayException("capture " + capture + " is not a Chronicle queue (no *"
+                    + Queues.QUEUE_FILE_SUFFIX + " files) nor a pipeline data directory with an orders queue");
+        }
+        if (!Files.isReadable(capture))
+            throw new ReplayException("capture " + capture + " is not readable");
+        return capture;
+    }
+
+    /** Opens a resolved capture. */
+    static CaptureReader open(Path resolved, int maxLineLength) {
+        if (Files.isDirectory(resolved))
+            return new QueueCapture(resolved);
+        return new CsvCapture(resolved, maxLineLength);
+    }
+
+    /** An orders queue, read with a tailer from its start. */
+    static final class QueueCapture extends CaptureReader {
+        private final Path dir;
+        private final ChronicleQueue queue;
+        private final ExcerptTailer tailer;
+
+        QueueCapture(Path dir) {
+            this.dir = dir;
+            try {
+                queue = Queues.openExisting(dir);
+            } catch (IllegalArgumentException e) {
+                throw new ReplayException("capture " + e.getMessage());
+            }
+            tailer = queue.createTailer().toStart();
+        }
+
+        @Override
+        boolean next(OrderInfo into) {
+            try {
+                return tailer.readBytes(into.reset());
+            } catch (InvalidMarshallableException e) {
+                throw new ReplayException("capture " + dir + " holds a record that is not an orderpipe order at"
+                        + " index 0x" + Long.toHexString(tailer.index()) + ": is it an orders queue?");
+            }
+        }
+
+        @Override
+        String kind() {
+            return "queue";
+        }
+
+        @Override
+        public void close() {
+            tailer.close();
+            queue.close();
+        }
+    }
+
+    /** An order CSV file, split and decoded like the ingress does. */
+    static final class CsvCapture extends CaptureReader {
+        private final OrderFileReader reader;
+
+        CsvCapture(Path file, int maxLineLength) {
+            try {
+                reader = new OrderFileReader(file, maxLineLength, false);
+            } catch (UncheckedIOException e) {
+                throw new ReplayException("capture " + file + " cannot be read: " + e.getCause().getMessage());
+            }
+        }
+
+        @Override
+        boolean next(OrderInfo into) {
+            int r;
+            while ((r = reader.read(into)) == OrderFileReader.SKIPPED) {
+                // header, comment or blank line
+            }
+            if (r == OrderFileReader.RECORD) {
+                into.sourceIndex(into.sourceLine()); // as the ingress writes it
+                return true;
+            }
+            return false;
+        }
+
+        @Override
+        String kind() {
+            return "csv";
+        }
+
+        @Override
+        public void close() {
+            reader.close();
+        }
+    }
+}

@@ -1,0 +1,504 @@
+package dev.orderpipe.replay;
+
+import dev.orderpipe.pipeline.OrderInfo;
+import dev.orderpipe.pipeline.Pipeline;
+import dev.orderpipe.pipeline.PipelineFailedException;
+import dev.orderpipe.pipeline.Queues;
+import dev.orderpipe.pipeline.config.ConfigException;
+import dev.orderpipe.pipeline.config.PipelineConfig;
+import dev.orderpipe.pipeline.config.StageGroupConfig;
+import dev.orderpipe.pipeline.stage.ExecutionCounts;
+import net.openhft.chronicle.queue.ChronicleQueue;
+import net.openhft.chronicle.threads.Pauser;
+import net.openhft.chronicle.threads.PauserMode;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.HistogramLogWriter;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Stream;
+
+/**
+ * Replays a capture through a fresh pipeline and measures it: the library behind {@code orderpipe replay}.
+ *
+ * <pre>{@code
+ * ReplayResult result = Replayer.run(new ReplayOptions()
+ *         .capture(Path.of("data/pipeline/orders"))
+ *         .config(PipelineConfig.loadDefault(), "embedded default")
+ *         .outDir(Path.of("runs/today"))
+ *         .pacing(Pacing.rate(10_000))
+ *         .progress(System.err));
+ * SummaryTable.print(result.summary(), System.out);
+ * System.out.println(result.verification());     // replay matches capture (... reports), or the first difference
+ * System.exit(result.exitCode());                // 1 when the executions differ from the capture's
+ * }</pre>
+ *
+ * <p>A run:
+ * <ol>
+ *     <li>resolves the capture (an orders queue, a pipeline data directory, or an order CSV file) and reads it once to
+ *     count its orders and fix every intended send time ({@link Pacing}) in a preallocated array;</li>
+ *     <li>starts a pipeline in {@code <outDir>/data} with the given config's groups, risk and matching settings (its
+ *     own data directory, order file and egress file are replaced: a replay never writes to the capture or to a
+ *     production directory; it refuses an output directory that holds an earlier run unless told to overwrite);</li>
+ *     <li>runs a sending thread ({@link ReplayDriver}) that appends every captured order to the pipeline's
+ *     {@code orders} queue on schedule, and a measuring thread ({@link LatencyRecorder}) that reads
+ *     {@code executions}; both allocate nothing per order. The calling thread writes the 1 s interval log and the
+ *     progress line, and watches for a failed pipeline or a stall;</li>
+ *     <li>once every order is accounted for, stops the pipeline and writes {@code summary.yaml}, one
+ *     {@code <name>.hgrm} per histogram and {@code latency.hlog} into the output directory;</li>
+ *     <li>compares the executions with the capture's (its sibling {@code executions} queue, or the expected
+ *     executions given), see {@link Verification}.</li>
+ * </ol>
+ *
+ * <p>Threads on a 2-core machine (sender, recorder, and the pipeline's group threads): the sender parks through long
+ * gaps and spins only the last 200 µs before each send, so a quiet capture leaves the CPU to the pipeline while sends
+ * still land within microseconds of their schedule; the recorder idles with the pauser of the config's egress group
+ * (or {@link ReplayOptions#recorderPauser(String)}), reading executions the way the pipeline's own consumer does; the
+ * pipeline runs its groups as configured. The calling thread wakes every 20 ms at most.
+ *
+ * <p>User mistakes end in a one-line {@link ReplayException} (or {@link ConfigException}); a pipeline stage that
+ * fails ends the replay with its {@link PipelineFailedException}.
+ */
+public final class Replayer {
+    /** Writer id of the orders a replay sends ("replay" in ASCII). */
+    public static final long WRITER_ID = 0x7265706C6179L;
+    /** Sub-directory of the output directory that holds the replay pipeline's queues. */
+    public static final String DATA_DIR = "data";
+    /** Histogram names, also the .hgrm file names. */
+    public static final String SEND = "send";
+    public static final String RISK = "risk";
+    public static final String MATCHING = "matching";
+    public static final String EGRESS = "egress";
+
+    private static final long INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final long START_LEAD_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+
+    private Replayer() {
+    }
+
+    /**
+     * Runs a replay to its end.
+     *
+     * @return the summary, verification and exit status
+     * @throws ReplayException         for a user mistake (bad capture, output directory in use) or a stalled pipeline
+     * @throws ConfigException         for a config the replay cannot use
+     * @throws PipelineFailedException when a pipeline stage failed
+     */
+    public static ReplayResult run(ReplayOptions options) {
+        if (options.outDir() == null)
+            throw new ReplayException("no output directory given");
+        if (options.pacing() == null)
+            throw new ReplayException("no pacing given: recorded, speed:N, rate:N or max");
+        if (options.warmup() < 0)
+            throw new ReplayException("warmup must be >= 0, was " + options.warmup());
+        if (options.limit() < 0)
+            throw new ReplayException("limit must be >= 0 (0 for the whole capture), was " + options.limit());
+        Path capture = CaptureReader.resolve(options.capture()).toAbsolutePath().normalize();
+        Path outDir = options.outDir().toAbsolutePath().normalize();
+        Path dataDir = outDir.resolve(DATA_DIR);
+        PipelineConfig source = options.config() != null ? options.config() : PipelineConfig.loadDefault();
+        String origin = options.config() != null ? options.configOrigin() : "embedded default";
+        Path expected = expectedExecutions(options, capture);
+        refuseInside(capture, dataDir, "capture");
+        if (expected != null)
+            refuseInside(expected.toAbsolutePath().normalize(), dataDir, "expected executions");
+        PipelineConfig config = replayConfig(source, dataDir);
+        Pauser pauser = recorderPauser(options, config);
+
+        CaptureSchedule schedule = CaptureSchedule.read(capture, config.ingress.maxLineLength, options.pacing(),
+                options.limit());
+        if (schedule.count == 0)
+            throw new ReplayException("capture " + capture + " holds no orders");
+        if (options.warmup() >= schedule.count)
+            throw new ReplayException("warmup " + options.warmup() + " leaves no order to measure: the capture holds "
+                    + schedule.count + " orders");
+        prepareOutDir(outDir, dataDir, options.overwrite());
+
+        RunSummary summary = new RunSummary();
+        summary.startTime = Instant.now().toString();
+        Run run = new Run(options, config, capture, schedule, pauser, outDir);
+        run.execute();
+
+        fill(summary, run, options, origin, config, capture, schedule);
+        writeHistograms(outDir, run.recorder);
+        Verification verification = null;
+        if (expected != null) {
+            verification = Verification.compare(expected, dataDir.resolve(config.matching.output),
+                    schedule.limited);
+            summary.verification = verification.matches() ? Verification.MATCHES : Verification.DIFFERS;
+            summary.differences = verification.differences();
+            summary.firstDifference = verification.matches() ? "" : verification.describe();
+            summary.expected = expected.toString();
+            summary.verifiedReports = verification.compared();
+        }
+        summary.save(outDir);
+        return new ReplayResult(summary, verification, outDir);
+    }
+
+    /** The explicit expected executions, else the capture's sibling executions queue when it has one, else null. */
+    private static Path expectedExecutions(ReplayOptions options, Path capture) {
+        if (!options.verify())
+            return null;
+        Path expected = options.expectedExecutions();
+        if (expected != null) {
+            if (!Files.exists(expected))
+                throw new ReplayException("expected executions " + expected + " does not exist");
+            if (Files.isDirectory(expected) && !Queues.isQueueDir(expected))
+                throw new ReplayException("expected executions " + expected + " is not a Chronicle queue (no *"
+                        + Queues.QUEUE_FILE_SUFFIX + " files) nor an executions CSV file");
+            return expected;
+        }
+        if (!Files.isDirectory(capture) || capture.getParent() == null)
+            return null;
+        Path sibling = capture.getParent().resolve("executions");
+        return Queues.isQueueDir(sibling) ? sibling : null;
+    }
+
+    private static void refuseInside(Path path, Path dataDir, String what) {
+        if (path.startsWith(dataDir))
+            throw new ReplayException("the " + what + " " + path + " is inside the replay's data directory " + dataDir
+                    + ": choose another output directory");
+    }
+
+    /** The given config with a data directory of the replay's own, no order file and no egress file. */
+    static PipelineConfig replayConfig(PipelineConfig source, Path dataDir) {
+        PipelineConfig config = source.deepCopy();
+        config.dataDir = dataDir.toString();
+        config.ingress.input = "";
+        config.ingress.follow = false;
+        config.egress.output = "";
+        return config.validate();
+    }
+
+    private static Pauser recorderPauser(ReplayOptions options, PipelineConfig config) {
+        String mode = options.recorderPauser();
+        if (mode != null) {
+            try {
+                return PauserMode.valueOf(mode).get();
+            } catch (IllegalArgumentException e) {
+                throw new ReplayException("recorder pauser '" + mode
+                        + "' is not one of busy, yielding, balanced, sleepy, milli, timedBusy");
+            }
+        }
+        for (StageGroupConfig g : config.groups)
+            if (g.stages.contains("egress"))
+                return PipelineConfig.pauserMode(g, "groups[" + g.name + "]").get();
+        return Pauser.balanced();
+    }
+
+    /** Refuses an output directory holding an earlier run unless overwriting, in which case that run is removed. */
+    private static void prepareOutDir(Path outDir, Path dataDir, boolean overwrite) {
+        boolean hasQueues = holdsQueues(dataDir);
+        boolean hasSummary = Files.exists(outDir.resolve(RunSummary.FILE));
+        if ((hasQueues || hasSummary) && !overwrite)
+            throw new ReplayException("output directory " + outDir + " already holds a replay ("
+                    + (hasQueues ? "queues in " + dataDir : RunSummary.FILE) + "): choose another or overwrite it");
+        try {
+            if (Files.exists(dataDir))
+                deleteRecursively(dataDir);
+            Files.deleteIfExists(outDir.resolve(RunSummary.FILE));
+            Files.deleteIfExists(outDir.resolve(RunSummary.INTERVAL_LOG));
+            Files.createDirectories(dataDir);
+        } catch (IOException e) {
+            throw new ReplayException("cannot prepare output directory " + outDir + ": " + e.getMessage());
+        }
+    }
+
+    private static boolean holdsQueues(Path dataDir) {
+        if (!Files.isDirectory(dataDir))
+            return false;
+        try (Stream<Path> files = Files.walk(dataDir, 2)) {
+            return files.anyMatch(p -> p.getFileName().toString().endsWith(Queues.QUEUE_FILE_SUFFIX));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) files.sorted(Comparator.reverseOrder())::iterator)
+                Files.delete(p);
+        }
+    }
+
+    private static void fill(RunSummary s, Run run, ReplayOptions options, String origin, PipelineConfig config,
+                             Path capture, CaptureSchedule schedule) {
+        LatencyRecorder recorder = run.recorder;
+        Pacing pacing = options.pacing();
+        s.capture = capture.toString();
+        s.captureKind = schedule.kind;
+        s.config = origin;
+        s.pipelineConfig = config;
+        s.pacing = pacing.mode().id();
+        s.pacingValue = pacing.mode() == Pacing.Mode.SPEED || pacing.mode() == Pacing.Mode.RATE ? pacing.value() : 0;
+        s.throughputRun = !pacing.isPaced();
+        s.maxGapNanos = pacing.maxGapNanos();
+        s.clampedGaps = schedule.clampedGaps;
+        s.scheduledSeconds = pacing.isPaced() ? schedule.offsets[(int) schedule.count - 1] / 1e9 : 0;
+        s.warmup = options.warmup();
+        s.limit = options.limit();
+        s.sent = run.driver.sent();
+        s.accounted = recorder.accounted();
+        ExecutionCounts counts = recorder.counts();
+        s.reports = counts.reports();
+        s.trades = counts.trades();
+        s.rejected = counts.rejected();
+        s.rejectsByReason = counts.rejectsByReason();
+        s.reportsByType = counts.reportsByType();
+        s.foreignReports = recorder.foreign();
+        long first = pacing.isPaced() ? run.startNanos : recorder.firstSendNanos();
+        long duration = Math.max(1, recorder.lastAccountedNanos() - first);
+        s.durationSeconds = duration / 1e9;
+        s.throughputPerSecond = s.accounted * 1e9 / duration;
+        s.histograms.add(HistogramSummary.of(RunSummary.END_TO_END, pacing.isPaced()
+                ? "intended send time to execution read (coordinated omission corrected)"
+                : "actual send time to execution read (throughput run: no schedule)", recorder.endToEnd));
+        s.histograms.add(HistogramSummary.of(SEND, "intended send time to write on orders (sender lateness)",
+                recorder.send));
+        s.histograms.add(HistogramSummary.of(RISK, "orders queue hop and risk checks (riskNanos - ingressNanos)",
+                recorder.risk));
+        s.histograms.add(HistogramSummary.of(MATCHING, "checked queue hop and matching (matchNanos - riskNanos)",
+                recorder.matching));
+        s.histograms.add(HistogramSummary.of(EGRESS, "executions queue hop to the reader (read time - matchNanos)",
+                recorder.egress));
+        s.driverAllocatedBytes = run.driver.allocatedBytes();
+        s.recorderAllocatedBytes = recorder.allocatedBytes();
+        RunEnvironment.describe(s);
+    }
+
+    private static void writeHistograms(Path outDir, LatencyRecorder r) {
+        writeHgrm(outDir, RunSummary.END_TO_END, r.endToEnd);
+        writeHgrm(outDir, SEND, r.send);
+        writeHgrm(outDir, RISK, r.risk);
+        writeHgrm(outDir, MATCHING, r.matching);
+        writeHgrm(outDir, EGRESS, r.egress);
+    }
+
+    /** HdrHistogram's percentile distribution, values in microseconds, as its plotter reads it. */
+    private static void writeHgrm(Path outDir, String name, Histogram h) {
+        Path file = outDir.resolve(name + ".hgrm");
+        try (OutputStream os = Files.newOutputStream(file);
+             PrintStream ps = new PrintStream(os, false, StandardCharsets.UTF_8)) {
+            h.outputPercentileDistribution(ps, 1000.0);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The counting pass over the capture: how many orders, and the intended offset of each. */
+    static final class CaptureSchedule {
+        final long count;
+        final long[] offsets;
+        final long clampedGaps;
+        final String kind;
+        /** Whether the limit cut the capture short. */
+        final boolean limited;
+
+        private CaptureSchedule(long count, long[] offsets, long clampedGaps, String kind, boolean limited) {
+            this.count = count;
+            this.offsets = offsets;
+            this.clampedGaps = clampedGaps;
+            this.kind = kind;
+            this.limited = limited;
+        }
+
+        static CaptureSchedule read(Path capture, int maxLineLength, Pacing pacing, long limit) {
+            Pacing.Schedule schedule = pacing.schedule();
+            long[] offsets = new long[1 << 16];
+            long n = 0;
+            OrderInfo r = new OrderInfo();
+            String kind;
+            boolean limited = false;
+            try (CaptureReader reader = CaptureReader.open(capture, maxLineLength)) {
+                kind = reader.kind();
+                while (reader.next(r)) {
+                    if (limit > 0 && n == limit) {
+                        limited = true;
+                        break;
+                    }
+                    if (n == offsets.length) {
+                        if (n >= Integer.MAX_VALUE - 16)
+                            throw new ReplayException("capture " + capture + " holds more than " + n
+                                    + " orders: replay a part of it");
+                        offsets = Arrays.copyOf(offsets, (int) Math.min(Integer.MAX_VALUE - 16L, n * 2));
+                    }
+                    offsets[(int) n] = schedule.offset(n, r.eventTime());
+                    n++;
+                }
+            }
+            return new CaptureSchedule(n, offsets, schedule.clampedGaps(), kind, limited);
+        }
+    }
+
+    /** One execution: pipeline, threads, interval log, progress; always cleaned up. */
+    private static final class Run {
+        private final ReplayOptions options;
+        private final PipelineConfig config;
+        private final Path capture;
+        private final CaptureSchedule schedule;
+        private final Pauser pauser;
+        private final Path outDir;
+        private long startNanos;
+        private ReplayDriver driver;
+        private LatencyRecorder recorder;
+
+        Run(ReplayOptions options, PipelineConfig config, Path capture, CaptureSchedule schedule, Pauser pauser,
+            Path outDir) {
+            this.options = options;
+            this.config = config;
+            this.capture = capture;
+            this.schedule = schedule;
+            this.pauser = pauser;
+            this.outDir = outDir;
+        }
+
+        void execute() {
+            Pipeline pipeline = Pipeline.start(config);
+            ChronicleQueue orders = null;
+            ChronicleQueue executions = null;
+            Thread driverThread = null;
+            Thread recorderThread = null;
+            HistogramLogWriter log = null;
+            try {
+                Path data = config.dataPath();
+                orders = Queues.open(data.resolve(config.ingress.output), config.rollCycle());
+                executions = Queues.open(data.resolve(config.matching.output), config.rollCycle());
+                boolean paced = options.pacing().isPaced();
+                long startMillis = System.currentTimeMillis();
+                startNanos = System.nanoTime() + START_LEAD_NANOS;
+                startMillis += TimeUnit.NANOSECONDS.toMillis(START_LEAD_NANOS);
+                recorder = new LatencyRecorder(executions, schedule.offsets, schedule.count, options.warmup(), paced,
+                        startNanos, pauser);
+                driver = new ReplayDriver(capture, config.ingress.maxLineLength, orders, schedule.offsets,
+                        schedule.count, paced, startNanos);
+                log = intervalLog(startMillis);
+                recorder.intervals.reset();
+                recorderThread = new Thread(recorder, "orderpipe-replay-recorder");
+                driverThread = new Thread(driver, "orderpipe-replay-driver");
+                recorderThread.start();
+                driverThread.start();
+                control(pipeline, log);
+            } finally {
+                if (driver != null)
+                    driver.stop();
+                if (driverThread != null)
+                    LockSupport.unpark(driverThread); // it may be parked through a long captured gap
+                if (recorder != null)
+                    recorder.stop();
+                join(driverThread);
+                join(recorderThread);
+                if (log != null)
+                    log.close();
+                pipeline.close();
+                if (orders != null)
+                    orders.close();
+                if (executions != null)
+                    executions.close();
+            }
+            if (pipeline.failure() != null)
+                throw pipeline.failure();
+        }
+
+        private HistogramLogWriter intervalLog(long startMillis) {
+            Path file = outDir.resolve(RunSummary.INTERVAL_LOG);
+            try {
+                HistogramLogWriter log = new HistogramLogWriter(file.toFile());
+                log.outputComment("orderpipe replay of " + capture + ", pacing " + options.pacing()
+                        + ": end-to-end latency in nanoseconds, 1 s intervals");
+                log.outputLogFormatVersion();
+                log.outputStartTime(startMillis);
+                log.setBaseTime(startMillis);
+                log.outputLegend();
+                return log;
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+            }
+        }
+
+        /** Runs on the caller's thread until every order is accounted for, the pipeline fails, or it stalls. */
+        private void control(Pipeline pipeline, HistogramLogWriter log) {
+            long total = schedule.count;
+            long scheduleEnd = options.pacing().isPaced() ? startNanos + schedule.offsets[(int) total - 1] : 0;
+            ProgressReporter progress = new ProgressReporter(options.progress(), options.progressTerminal(),
+                    options.progressInterval().toNanos(), total, startNanos, scheduleEnd);
+            long stallNanos = options.stallTimeout().toNanos();
+            Histogram interval = null;
+            long nextInterval = startNanos + INTERVAL_NANOS;
+            long lastAccounted = -1;
+            long lastChange = System.nanoTime();
+            while (!recorder.isDone()) {
+                failIfBroken(pipeline);
+                long now = System.nanoTime();
+                if (now >= nextInterval) {
+                    interval = recorder.intervals.getIntervalHistogram(interval);
+                    log.outputIntervalHistogram(interval);
+                    nextInterval += INTERVAL_NANOS;
+                }
+                long sent = driver.sent();
+                long accounted = recorder.accounted();
+                progress.update(now, sent, accounted);
+                if (accounted != lastAccounted) {
+                    lastAccounted = accounted;
+                    lastChange = now;
+                } else if (sent > accounted && now - lastChange > stallNanos) {
+                    throw new ReplayException(String.format(Locale.ROOT,
+                            "replay stalled: %,d of %,d sent orders accounted for and none in %d s; the pipeline's"
+                                    + " queues are in %s", accounted, sent,
+                            TimeUnit.NANOSECONDS.toSeconds(stallNanos), config.dataPath()), ReplayException.FAILURE);
+                }
+                long sleep = Math.min(TimeUnit.MILLISECONDS.toNanos(20), Math.max(0, nextInterval - now));
+                if (sleep > 0)
+                    sleepNanos(sleep);
+            }
+            failIfBroken(pipeline);
+            interval = recorder.intervals.getIntervalHistogram(interval);
+            log.outputIntervalHistogram(interval);
+            progress.finish(System.nanoTime(), driver.sent(), recorder.accounted());
+        }
+
+        private void failIfBroken(Pipeline pipeline) {
+            if (pipeline.failure() != null)
+                throw pipeline.failure();
+            rethrow("sending", driver.failure());
+            rethrow("recording", recorder.failure());
+        }
+
+        private static void rethrow(String what, Throwable t) {
+            if (t == null)
+                return;
+            if (t instanceof ReplayException)
+                throw (ReplayException) t;
+            throw new IllegalStateException("replay " + what + " thread failed: " + t, t);
+        }
+
+        private static void sleepNanos(long nanos) {
+            try {
+                TimeUnit.NANOSECONDS.sleep(nanos);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ReplayException("replay interrupted", ReplayException.FAILURE);
+            }
+        }
+
+        private static void join(Thread t) {
+            if (t == null)
+                return;
+            try {
+                t.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

@@ -1,0 +1,253 @@
+package dev.orderpipe.replay;
+
+import dev.orderpipe.pipeline.OrderInfo;
+import dev.orderpipe.pipeline.Queues;
+import dev.orderpipe.pipeline.csv.AsciiOut;
+import dev.orderpipe.pipeline.csv.ExecutionCsv;
+import net.openhft.chronicle.core.io.InvalidMarshallableException;
+import net.openhft.chronicle.queue.ChronicleQueue;
+import net.openhft.chronicle.queue.ExcerptTailer;
+
+import java.io.BufferedReader;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Compares the execution reports a replay produced with what the capture produced, as executions CSV lines
+ * ({@link ExecutionCsv}): every business field (seq, order, account, symbol, side, exec type, status, prices,
+ * quantities, contra order, reject reason with its line number) and no timestamp. Reports are compared in queue order,
+ * position by position; a report missing on either side is a difference too. Runs after the replay, off the hot path.
+ */
+public final class Verification {
+    /** Outcome in summary.yaml. */
+    public static final String MATCHES = "matches";
+    public static final String DIFFERS = "differs";
+    public static final String NOT_CHECKED = "not-checked";
+
+    private final String expected;
+    private final boolean prefix;
+    private final long compared;
+    private final long differences;
+    private final long firstDifferenceSeq;
+    private final String expectedLine;
+    private final String actualLine;
+
+    private Verification(String expected, boolean prefix, long compared, long differences, long firstDifferenceSeq,
+                         String expectedLine, String actualLine) {
+        this.expected = expected;
+        this.prefix = prefix;
+        this.compared = compared;
+        this.differences = differences;
+        this.firstDifferenceSeq = firstDifferenceSeq;
+        this.expectedLine = expectedLine;
+        this.actualLine = actualLine;
+    }
+
+    /**
+     * Compares the executions the replay wrote with the expected ones.
+     *
+     * @param expected an executions queue directory or an executions CSV file
+     * @param actual   the replay's executions queue directory
+     */
+    public static Verification compare(Path expected, Path actual) {
+        return compare(expected, actual, false);
+    }
+
+    /**
+     * Compares as {@link #compare(Path, Path)}; with {@code prefix}, only as many expected reports as the replay
+     * produced (a replay limited to the first orders of a capture).
+     */
+    public static Verification compare(Path expected, Path actual, boolean prefix) {
+        try (Lines exp = lines(expected); Lines act = new QueueLines(actual)) {
+            long position = 0;
+            long differences = 0;
+            long firstSeq = 0;
+            String firstExpected = null;
+            String firstActual = null;
+            while (true) {
+                String a = act.next();
+                if (a == null && prefix)
+                    break;
+                String e = exp.next();
+                if (e == null && a == null)
+                    break;
+                position++;
+                if (e != null && e.equals(a))
+                    continue;
+                if (differences++ == 0) {
+                    firstSeq = position;
+                    firstExpected = e;
+                    firstActual = a;
+                }
+            }
+            return new Verification(expected.toString(), prefix, position, differences, firstSeq, firstExpected,
+                    firstActual);
+        }
+    }
+
+    /** A directory is read as an executions queue, a file as an executions CSV. */
+    private static Lines lines(Path expected) {
+        if (!Files.exists(expected))
+            throw new ReplayException("expected executions " + expected + " does not exist");
+        if (Files.isDirectory(expected)) {
+            if (!Queues.isQueueDir(expected))
+                throw new ReplayException("expected executions " + expected + " is not a Chronicle queue (no *"
+                        + Queues.QUEUE_FILE_SUFFIX + " files) nor an executions CSV file");
+            return new QueueLines(expected);
+        }
+        return new CsvLines(expected);
+    }
+
+    /** Whether the replay produced exactly the expected reports. */
+    public boolean matches() {
+        return differences == 0;
+    }
+
+    /** What was compared against. */
+    public String expected() {
+        return expected;
+    }
+
+    /** Report positions compared (the longer of the two sides). */
+    public long compared() {
+        return compared;
+    }
+
+    /** Positions whose reports differ or exist on one side only. */
+    public long differences() {
+        return differences;
+    }
+
+    /** The 1-based position (the report seq of a single-run queue) of the first difference, 0 if none. */
+    public long firstDifferenceSeq() {
+        return firstDifferenceSeq;
+    }
+
+    /** The capture's line at the first difference, null when the capture has no report there. */
+    public String expectedLine() {
+        return expectedLine;
+    }
+
+    /** The replay's line at the first difference, null when the replay has no report there. */
+    public String actualLine() {
+        return actualLine;
+    }
+
+    /** {@code replay matches capture (N reports)}, or the first difference, both lines, and the count. */
+    public String describe() {
+        if (matches())
+            return "replay matches capture (" + (prefix ? "its first " : "") + compared + " reports)";
+        return "replay differs from capture: first difference at seq " + firstDifferenceSeq + ": capture "
+                + quote(expectedLine) + ", replay " + quote(actualLine) + "; " + differences + " of " + compared
+                + " reports differ";
+    }
+
+    private static String quote(String line) {
+        return line == null ? "(no report)" : "'" + line + "'";
+    }
+
+    @Override
+    public String toString() {
+        return describe();
+    }
+
+    private interface Lines extends Closeable {
+        /** The next report as a CSV line, null at the end. */
+        String next();
+
+        @Override
+        void close();
+    }
+
+    private static final class QueueLines implements Lines {
+        private final Path dir;
+        private final ChronicleQueue queue;
+        private final ExcerptTailer tailer;
+        private final OrderInfo record = new OrderInfo();
+        private final AsciiOut out = new AsciiOut();
+
+        QueueLines(Path dir) {
+            this.dir = dir;
+            try {
+                queue = Queues.openExisting(dir);
+            } catch (IllegalArgumentException e) {
+                throw new ReplayException("executions " + e.getMessage());
+            }
+            tailer = queue.createTailer().toStart();
+        }
+
+        @Override
+        public String next() {
+            try {
+                if (!tailer.readBytes(record.reset()))
+                    return null;
+            } catch (InvalidMarshallableException e) {
+                throw new ReplayException("executions queue " + dir
+                        + " holds a record that is not an orderpipe report");
+            }
+            ExecutionCsv.line(out, record);
+            String line = out.takeText();
+            return line.substring(0, line.length() - 1);
+        }
+
+        @Override
+        public void close() {
+            tailer.close();
+            queue.close();
+        }
+    }
+
+    private static final class CsvLines implements Lines {
+        private final Path file;
+        private final BufferedReader reader;
+        private boolean first = true;
+
+        CsvLines(Path file) {
+            this.file = file;
+            try {
+                reader = Files.newBufferedReader(file, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new ReplayException("expected executions " + file + " cannot be read: " + e.getMessage());
+            }
+        }
+
+        @Override
+        public String next() {
+            try {
+                String line;
+                while ((line = reader.readLine()) != null) {
+                    if (line.endsWith("\r"))
+                        line = line.substring(0, line.length() - 1);
+                    if (first) {
+                        first = false;
+                        if (line.startsWith("\uFEFF"))
+                            line = line.substring(1);
+                        if (line.equals(ExecutionCsv.HEADER))
+                            continue;
+                        if (!line.isEmpty() && !Character.isDigit(line.charAt(0)))
+                            throw new ReplayException("expected executions " + file + " is not an executions CSV: "
+                                    + "its first line is not " + ExecutionCsv.HEADER);
+                    }
+                    if (!line.isEmpty())
+                        return line;
+                }
+                return null;
+            } catch (IOException e) {
+                throw new UncheckedIOException("reading " + file + " failed: " + e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public void close() {
+            try {
+                reader.close();
+            } catch (IOException ignored) {
+                // read-only
+            }
+        }
+    }
+}

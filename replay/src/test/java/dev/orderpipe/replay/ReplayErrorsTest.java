@@ -1,0 +1,104 @@
+package dev.orderpipe.replay;
+
+import dev.orderpipe.pipeline.Queues;
+import net.openhft.chronicle.queue.ChronicleQueue;
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.RollCycles;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** User mistakes end in one line that names the problem: no stack trace, no half-written run. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class ReplayErrorsTest {
+    private static ReplayOptions options(Path capture, Path out) {
+        return new ReplayOptions().capture(capture).config(TestCaptures.config(), "test").outDir(out)
+                .pacing(Pacing.max());
+    }
+
+    private static ReplayException fails(ReplayOptions options) {
+        ReplayException e = assertThrows(ReplayException.class, () -> Replayer.run(options));
+        assertFalse(e.getMessage().contains("\n"), e.getMessage());
+        return e;
+    }
+
+    @Test
+    void aCapturePathThatDoesNotExist(@TempDir Path dir) {
+        Path missing = dir.resolve("nope/orders");
+        ReplayException e = fails(options(missing, dir.resolve("run")));
+        assertEquals("capture " + missing + " does not exist", e.getMessage());
+        assertEquals(2, e.exitCode());
+        assertFalse(Files.exists(dir.resolve("run")), "nothing written");
+    }
+
+    @Test
+    void aDirectoryThatIsNotAQueue(@TempDir Path dir) throws Exception {
+        Path notQueue = Files.createDirectories(dir.resolve("logs"));
+        Files.writeString(notQueue.resolve("app.log"), "hello");
+        ReplayException e = fails(options(notQueue, dir.resolve("run")));
+        assertEquals("capture " + notQueue + " is not a Chronicle queue (no *.cq4 files) nor a pipeline data directory"
+                + " with an orders queue", e.getMessage());
+    }
+
+    @Test
+    void aQueueThatDoesNotHoldOrders(@TempDir Path dir) {
+        Path q = dir.resolve("other");
+        try (ChronicleQueue queue = Queues.open(q, RollCycles.FAST_DAILY); ExcerptAppender a = queue.createAppender()) {
+            a.writeText("not an order");
+        }
+        ReplayException e = fails(options(q, dir.resolve("run")));
+        assertTrue(e.getMessage().startsWith("capture " + q + " holds a record that is not an orderpipe order"),
+                e.getMessage());
+    }
+
+    @Test
+    void anEmptyOrderFileAndATooLargeWarmup(@TempDir Path dir) throws Exception {
+        Path empty = dir.resolve("empty.csv");
+        Files.writeString(empty, "ts_nanos,action,order_id,account,symbol,side,type,tif,price,qty\n");
+        assertEquals("capture " + empty + " holds no orders", fails(options(empty, dir.resolve("run"))).getMessage());
+        Path two = TestCaptures.orderFile(dir.resolve("two.csv"), 2, 1000, 1);
+        assertEquals("warmup 2 leaves no order to measure: the capture holds 2 orders",
+                fails(options(two, dir.resolve("run")).warmup(2)).getMessage());
+    }
+
+    @Test
+    void anOutputDirectoryHoldingARunIsRefusedUnlessOverwriting(@TempDir Path dir) throws Exception {
+        Path file = TestCaptures.orderFile(dir.resolve("orders.csv"), 50, 1000, 1);
+        Path out = dir.resolve("run");
+        assertEquals(50, Replayer.run(options(file, out)).summary().accounted);
+        ReplayException e = fails(options(file, out));
+        assertEquals("output directory " + out + " already holds a replay (queues in " + out.resolve("data")
+                + "): choose another or overwrite it", e.getMessage());
+        RunSummary again = Replayer.run(options(file, out).overwrite(true)).summary();
+        assertEquals(50, again.accounted);
+        assertEquals(50, dev.orderpipe.pipeline.TestPipelines.readAll(out.resolve("data/orders")).size(),
+                "the earlier run's queues were replaced, not appended to");
+    }
+
+    @Test
+    void aCaptureInsideTheReplaysOwnDataDirectoryIsRefused(@TempDir Path dir) throws Exception {
+        Path file = TestCaptures.orderFile(dir.resolve("orders.csv"), 20, 1000, 1);
+        Path out = dir.resolve("run");
+        Replayer.run(options(file, out));
+        ReplayException e = fails(options(out.resolve("data/orders"), out).overwrite(true));
+        assertTrue(e.getMessage().startsWith("the capture " + out.resolve("data/orders") + " is inside"),
+                e.getMessage());
+    }
+
+    @Test
+    void missingExpectedExecutions(@TempDir Path dir) throws Exception {
+        Path file = TestCaptures.orderFile(dir.resolve("orders.csv"), 20, 1000, 1);
+        Path missing = dir.resolve("executions.csv");
+        assertEquals("expected executions " + missing + " does not exist",
+                fails(options(file, dir.resolve("run")).expectedExecutions(missing)).getMessage());
+    }
+}
