@@ -2,9 +2,11 @@ package dev.orderpipe.tools;
 
 import dev.orderpipe.pipeline.PipelineFailedException;
 import dev.orderpipe.pipeline.config.ConfigException;
+import dev.orderpipe.replay.ReplayException;
 import dev.orderpipe.tools.cli.DemoCommand;
 import dev.orderpipe.tools.cli.DumpCommand;
 import dev.orderpipe.tools.cli.ExportCommand;
+import dev.orderpipe.tools.cli.ReplayCommand;
 import dev.orderpipe.tools.cli.GenerateCommand;
 import dev.orderpipe.tools.cli.RunCommand;
 import dev.orderpipe.tools.cli.StatsCommand;
@@ -28,6 +30,7 @@ import java.nio.file.NoSuchFileException;
                 RunCommand.class,
                 DemoCommand.class,
                 GenerateCommand.class,
+                ReplayCommand.class,
                 ExportCommand.class,
                 DumpCommand.class,
                 StatsCommand.class,
@@ -76,7 +79,11 @@ public final class OrderpipeMain implements Runnable {
             String message = userMessage(ex);
             if (message != null) {
                 c.getErr().println("orderpipe: " + message);
-                return ex instanceof UserException ? ((UserException) ex).exitCode() : FAILURE;
+                if (ex instanceof UserException)
+                    return ((UserException) ex).exitCode();
+                if (ex instanceof ReplayException)
+                    return ((ReplayException) ex).exitCode();
+                return FAILURE;
             }
             c.getErr().println("orderpipe: internal error (a bug, please report it with this trace):");
             ex.printStackTrace(c.getErr());
@@ -87,7 +94,8 @@ public final class OrderpipeMain implements Runnable {
 
     /** A one-line message for errors a user can cause, or null for bugs. */
     static String userMessage(Throwable ex) {
-        if (ex instanceof UserException || ex instanceof ConfigException || ex instanceof IllegalArgumentException)
+        if (ex instanceof UserException || ex instanceof ConfigException || ex instanceof IllegalArgumentException
+                || ex instanceof ReplayException)
             return ex.getMessage();
         if (ex instanceof PipelineFailedException)
             return ex.getMessage();

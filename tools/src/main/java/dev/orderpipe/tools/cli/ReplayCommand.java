@@ -1,0 +1,131 @@
+package dev.orderpipe.tools.cli;
+
+import dev.orderpipe.replay.Pacing;
+import dev.orderpipe.replay.ReplayOptions;
+import dev.orderpipe.replay.ReplayResult;
+import dev.orderpipe.replay.Replayer;
+import dev.orderpipe.replay.SummaryTable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+
+/** {@code orderpipe replay}: re-drive a capture through a fresh pipeline and record latency. */
+@Command(name = "replay", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Re-drive captured traffic (an orders queue, a pipeline data directory, or an order file) through "
+                + "a fresh pipeline in OUT/data, record end-to-end and per-stage latency in HdrHistogram (coordinated "
+                + "omission corrected at paced runs) and check the executions against the capture's.",
+                "Writes OUT/summary.yaml, one .hgrm per histogram and OUT/latency.hlog; exits 1 when the executions differ."})
+public final class ReplayCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+    @Parameters(index = "0", paramLabel = "CAPTURE", description = "Orders queue directory, pipeline data directory, or order CSV file.")
+    Path capture;
+    @Mixin
+    ConfigOption config;
+    @Option(names = {"-o", "--out"}, required = true, paramLabel = "DIR", description = "Run directory for the outputs.")
+    Path out;
+
+    @ArgGroup(exclusive = true, multiplicity = "0..1", heading = "Pacing (default: --pace recorded):%n")
+    PacingChoice pacing = new PacingChoice();
+
+    static final class PacingChoice {
+        @Option(names = "--pace", paramLabel = "recorded", description = "The captured inter-arrival gaps (ts_nanos).")
+        String pace;
+        @Option(names = "--speed", paramLabel = "N", description = "The captured gaps divided by N.")
+        Double speed;
+        @Option(names = "--rate", paramLabel = "N", description = "A fixed N orders per second.")
+        Double rate;
+        @Option(names = "--max", description = "As fast as the pipeline takes them (a throughput run).")
+        boolean max;
+    }
+
+    @Option(names = "--max-gap", paramLabel = "DURATION",
+            description = "With recorded or speed pacing, shorten captured gaps longer than this (e.g. 1s, 500ms).")
+    String maxGap;
+    @Option(names = "--warmup", defaultValue = "0", paramLabel = "N", description = "Leave the first N orders out of the histograms.")
+    long warmup;
+    @Option(names = "--limit", defaultValue = "0", paramLabel = "N", description = "Replay only the first N orders (0: all).")
+    long limit;
+    @Option(names = "--expected", paramLabel = "FILE|QUEUE",
+            description = "Executions to compare with (CSV or queue); default: the capture's own executions queue when there is one.")
+    Path expected;
+    @Option(names = "--no-verify", description = "Do not compare the executions with the capture's.")
+    boolean noVerify;
+    @Option(names = "--overwrite", description = "Replace the outputs of an earlier run in OUT.")
+    boolean overwrite;
+
+    @Override
+    public Integer call() {
+        PrintWriter console = spec.commandLine().getOut();
+        PrintStream err = WriterStream.of(spec.commandLine().getErr());
+        ReplayOptions options = new ReplayOptions()
+                .capture(capture)
+                .config(config.load(), config.describe())
+                .outDir(out)
+                .pacing(pacing())
+                .warmup(warmup)
+                .limit(limit)
+                .overwrite(overwrite)
+                .verify(!noVerify)
+                .progress(err);
+        if (expected != null)
+            options.expectedExecutions(expected);
+        ReplayResult result = Replayer.run(options);
+        PrintStream con = WriterStream.of(console);
+        SummaryTable.print(result.summary(), con);
+        con.flush();
+        console.printf("run directory: %s%n", result.runDir());
+        console.flush();
+        return result.exitCode();
+    }
+
+    private Pacing pacing() {
+        Pacing p;
+        if (pacing.max)
+            p = Pacing.max();
+        else if (pacing.rate != null)
+            p = Pacing.rate(positive(pacing.rate, "--rate"));
+        else if (pacing.speed != null)
+            p = Pacing.speed(positive(pacing.speed, "--speed"));
+        else if (pacing.pace == null || pacing.pace.equals("recorded"))
+            p = Pacing.recorded();
+        else
+            throw new UserException("--pace takes 'recorded' (for other pacing use --speed, --rate or --max), was '" + pacing.pace + "'", 2);
+        if (maxGap != null)
+            p = p.withMaxGap(duration(maxGap).toNanos());
+        return p;
+    }
+
+    private static double positive(double v, String option) {
+        if (!(v > 0) || Double.isInfinite(v))
+            throw new UserException(option + " must be a positive number, was " + v, 2);
+        return v;
+    }
+
+    static Duration duration(String text) {
+        String t = text.trim().toLowerCase();
+        try {
+            if (t.endsWith("ms"))
+                return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
+            if (t.endsWith("us"))
+                return Duration.ofNanos(Long.parseLong(t.substring(0, t.length() - 2)) * 1000);
+            if (t.endsWith("s"))
+                return Duration.ofMillis((long) (Double.parseDouble(t.substring(0, t.length() - 1)) * 1000));
+            if (t.endsWith("m"))
+                return Duration.ofSeconds(Long.parseLong(t.substring(0, t.length() - 1)) * 60);
+        } catch (NumberFormatException e) {
+            // fall through to the message
+        }
+        throw new UserException("'" + text + "' is not a duration such as 500ms, 2s or 5m", 2);
+    }
+}
