@@ -12,7 +12,11 @@ final class ChildJvm {
     }
 
     static Process start(Path logDir, String name, String... args) throws IOException {
-        List<String> cmd = JvmOptions.javaCommand(List.of("-Xmx256m", "-XX:+UseSerialGC"), OrderpipeMain.class.getName(), args);
+        return start(List.of("-Xmx256m", "-XX:+UseSerialGC"), logDir, name, args);
+    }
+
+    static Process start(List<String> jvmOptions, Path logDir, String name, String... args) throws IOException {
+        List<String> cmd = JvmOptions.javaCommand(jvmOptions, OrderpipeMain.class.getName(), args);
         return new ProcessBuilder(cmd)
                 .redirectOutput(logDir.resolve(name + ".out").toFile())
                 .redirectError(logDir.resolve(name + ".err").toFile())

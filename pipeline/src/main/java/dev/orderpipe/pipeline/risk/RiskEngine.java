@@ -12,6 +12,7 @@ import dev.orderpipe.pipeline.config.AccountConfig;
 import dev.orderpipe.pipeline.config.RiskConfig;
 import dev.orderpipe.pipeline.config.SymbolConfig;
 import dev.orderpipe.pipeline.util.FixedLongIndex;
+import dev.orderpipe.pipeline.util.FixedLongSet;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -45,7 +46,7 @@ public final class RiskEngine {
     private final FixedLongIndex accountLimitIndex;
     private final long[] accountMaxNotional;
     private final long defaultMaxNotional;
-    private final FixedLongIndex seenOrderIds;
+    private final FixedLongSet seenOrderIds;
     private final int maxOrdersPerSecond;
     private final FixedLongIndex rateAccounts;
     private final long[] rateWindow;
@@ -74,7 +75,7 @@ public final class RiskEngine {
         for (AccountConfig a : config.accounts)
             accountMaxNotional[accountLimitIndex.slotOf(a.account, true)] = Prices.parse(a.maxNotional);
         defaultMaxNotional = Prices.parse(config.defaultMaxNotional);
-        seenOrderIds = new FixedLongIndex(config.orderIdCapacity);
+        seenOrderIds = new FixedLongSet(config.orderIdCapacity);
         maxOrdersPerSecond = config.maxOrdersPerSecond;
         int rateCapacity = maxOrdersPerSecond > 0 ? config.accountCapacity : 1;
         rateAccounts = new FixedLongIndex(rateCapacity);
@@ -94,10 +95,10 @@ public final class RiskEngine {
                 || (order.orderType() == OrderType.LIMIT) != (order.price() > 0))
             return RejectReason.MALFORMED;
         if (action == Action.NEW) {
-            int seen = seenOrderIds.slotOf(order.orderId(), false);
-            if (seen >= 0)
+            int added = seenOrderIds.add(order.orderId());
+            if (added == FixedLongSet.PRESENT)
                 return RejectReason.DUPLICATE_ORDER_ID;
-            if (seenOrderIds.slotOf(order.orderId(), true) == FixedLongIndex.FULL)
+            if (added == FixedLongSet.FULL)
                 return RejectReason.ORDER_ID_TABLE_FULL;
         }
         int symbol = symbolIndex.slotOf(order.symbol(), false);

@@ -70,6 +70,11 @@ public final class StageRunner implements Runnable {
         return finished;
     }
 
+    /** The runner's thread (for per-thread measurements such as allocated bytes). */
+    public Thread thread() {
+        return thread;
+    }
+
     /** The CPU this group's thread is bound to, or -1 when it runs unpinned. */
     public int boundCpu() {
         return boundCpu;
