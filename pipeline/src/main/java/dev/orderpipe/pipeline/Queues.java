@@ -34,7 +34,11 @@ public final class Queues {
         return SingleChronicleQueueBuilder.binary(dir).readOnly(true).build();
     }
 
-    /** Throws a one-line {@link IllegalArgumentException} unless {@code dir} holds a Chronicle queue. */
+    /**
+     * Throws a one-line {@link IllegalArgumentException} unless {@code dir} holds a Chronicle queue whose files start
+     * with Chronicle's header: a foreign or corrupt directory is refused up front instead of being read as an empty
+     * queue (or, worse, waited on).
+     */
     public static void requireQueueDir(Path dir) {
         if (!Files.exists(dir))
             throw new IllegalArgumentException(dir + " does not exist");
@@ -42,6 +46,38 @@ public final class Queues {
             throw new IllegalArgumentException(dir + " is not a directory (expected a Chronicle queue directory)");
         if (!isQueueDir(dir))
             throw new IllegalArgumentException(dir + " is not a Chronicle queue: it has no *" + QUEUE_FILE_SUFFIX + " files");
+        Path metadata = dir.resolve(METADATA_FILE);
+        if (!Files.exists(metadata))
+            throw new IllegalArgumentException(dir + " is not a complete Chronicle queue: " + METADATA_FILE + " is missing");
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                String name = f.getFileName().toString();
+                if ((name.endsWith(QUEUE_FILE_SUFFIX) || name.equals(METADATA_FILE)) && !hasChronicleHeader(f))
+                    throw new IllegalArgumentException(dir + " is not a valid Chronicle queue: " + name
+                            + " does not start with a queue header (corrupt or foreign file)");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Table-store file every queue directory has. */
+    public static final String METADATA_FILE = "metadata.cq4t";
+    /** What a Chronicle queue file holds after its 4-byte header word: the binary-wire field name "header". */
+    private static final byte[] HEADER_FIELD = {(byte) 0xB9, 6, 'h', 'e', 'a', 'd', 'e', 'r'};
+
+    private static boolean hasChronicleHeader(Path file) throws IOException {
+        if (Files.size(file) < 4 + HEADER_FIELD.length)
+            return false;
+        byte[] start = new byte[4 + HEADER_FIELD.length];
+        try (var in = Files.newInputStream(file)) {
+            if (in.readNBytes(start, 0, start.length) != start.length)
+                return false;
+        }
+        for (int i = 0; i < HEADER_FIELD.length; i++)
+            if (start[4 + i] != HEADER_FIELD[i])
+                return false;
+        return true;
     }
 
     /** Whether {@code dir} holds at least one queue file. */
