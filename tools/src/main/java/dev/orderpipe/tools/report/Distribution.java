@@ -75,8 +75,8 @@ public record Distribution(String name, String description, List<Point> points, 
             }
         }
         if (!header)
-            throw new IllegalArgumentException(file + " is not HdrHistogram percentile output: it has no 'Value Percentile'"
-                    + " header line");
+            throw new IllegalArgumentException(file + " is not HdrHistogram percentile output: it has no"
+                    + " 'Value Percentile' header line");
         if (points.isEmpty())
             return new Distribution(name, description, points, 0, 0, mean, false);
         Point last = points.get(points.size() - 1);

@@ -104,10 +104,10 @@ public final class HtmlReport {
         card(x, "Duration", Fmt.decimal(s.durationSeconds, 1), "s");
         Distribution e2e = run.distribution(RunSummary.END_TO_END);
         if (e2e != null && e2e.totalCount() > 0) {
-            card(x, "End-to-end p50", Fmt.micros(e2e.valueAt(0.5)), "µs");
-            card(x, "End-to-end p99", Fmt.micros(e2e.valueAt(0.99)), "µs");
-            card(x, "End-to-end p99.9", Fmt.micros(e2e.valueAt(0.999)), "µs");
-            card(x, "End-to-end max", Fmt.micros(e2e.maxMicros()), "µs");
+            card(x, "End-to-end p50", Fmt.micros(run.valueMicros(e2e, 0.5)), "µs");
+            card(x, "End-to-end p99", Fmt.micros(run.valueMicros(e2e, 0.99)), "µs");
+            card(x, "End-to-end p99.9", Fmt.micros(run.valueMicros(e2e, 0.999)), "µs");
+            card(x, "End-to-end max", Fmt.micros(run.valueMicros(e2e, 1)), "µs");
         }
         card(x, "Rejected", Fmt.count(s.rejected), "orders");
         x.close("div");
@@ -152,10 +152,10 @@ public final class HtmlReport {
             Page.swatchCell(x, d.name(), LatencyCharts.colour(d.name()));
             x.element("td", d.description());
             Page.num(x, Fmt.count(d.totalCount()));
-            Page.num(x, Fmt.micros(d.meanMicros()));
+            Page.num(x, d.totalCount() == 0 ? "-" : Fmt.micros(run.meanMicros(d)));
             for (double p : PERCENTILES)
-                Page.num(x, d.totalCount() == 0 ? "-" : Fmt.micros(d.valueAt(p)));
-            Page.num(x, d.totalCount() == 0 ? "-" : Fmt.micros(d.maxMicros()));
+                Page.num(x, d.totalCount() == 0 ? "-" : Fmt.micros(run.valueMicros(d, p)));
+            Page.num(x, d.totalCount() == 0 ? "-" : Fmt.micros(run.valueMicros(d, 1)));
             x.close("tr");
         }
         x.close("tbody").close("table");

@@ -108,9 +108,9 @@ final class Page {
         String prefix = who == null ? "" : who + ": ";
         if (s.throughputRun)
             banner(x, "warn", prefix + "Throughput run: latency of a saturated pipeline",
-                    "Orders were sent as fast as possible (pacing " + s.pacing + "), so these latencies include queueing"
-                            + " behind earlier orders. They measure capacity, not the latency a paced feed would see;"
-                            + " compare them only with other throughput runs.");
+                    "Orders were sent as fast as possible (pacing " + s.pacing + "), so these latencies include"
+                            + " queueing behind earlier orders. They measure capacity, not the latency a paced feed"
+                            + " would see; compare them only with other throughput runs.");
         if ("differs".equals(s.verification))
             banner(x, "bad", prefix + "Verification differs: outputs do not match the capture",
                     s.differences + " difference(s)" + (s.firstDifference == null || s.firstDifference.isEmpty()

@@ -46,7 +46,13 @@ public final class RunData {
             throw new IllegalArgumentException(dir + " does not exist: give the directory a replay run wrote");
         if (!Files.isDirectory(dir))
             throw new IllegalArgumentException(dir + " is not a directory: give the directory a replay run wrote");
-        RunSummary summary = RunSummary.load(dir);
+        RunSummary summary;
+        try {
+            summary = RunSummary.load(dir);
+        } catch (IllegalArgumentException e) {
+            // Chronicle Wire's parse errors span lines; the user gets one
+            throw new IllegalArgumentException(LatencyIntervals.oneLine(e));
+        }
         List<String> notes = new ArrayList<>();
         List<Distribution> distributions = new ArrayList<>();
         for (String name : histogramNames(dir, summary)) {
@@ -119,6 +125,39 @@ public final class RunData {
             if (!d.name().equals(RunSummary.END_TO_END))
                 out.add(d);
         return out;
+    }
+
+    /**
+     * The latency at a percentile fraction (0.5, 0.9, 0.99, 0.999, 0.9999) or at 1 for the maximum, in microseconds.
+     * The summary's values are exact (HdrHistogram's getValueAtPercentile); the .hgrm file only has the points its
+     * iteration stepped on, so it is the fallback.
+     */
+    public double valueMicros(Distribution d, double percentile) {
+        HistogramSummary h = summary.histogram(d.name());
+        if (h == null || h.count == 0)
+            return percentile >= 1 ? d.maxMicros() : d.valueAt(percentile);
+        long ns;
+        if (percentile >= 1)
+            ns = h.max;
+        else if (percentile >= 0.9999)
+            ns = h.p9999;
+        else if (percentile >= 0.999)
+            ns = h.p999;
+        else if (percentile >= 0.99)
+            ns = h.p99;
+        else if (percentile >= 0.9)
+            ns = h.p90;
+        else if (percentile >= 0.5)
+            ns = h.p50;
+        else
+            return d.valueAt(percentile);
+        return ns / 1e3;
+    }
+
+    /** Mean latency in microseconds: the summary's, else the .hgrm footer's. */
+    public double meanMicros(Distribution d) {
+        HistogramSummary h = summary.histogram(d.name());
+        return h != null && h.count > 0 ? h.mean / 1e3 : d.meanMicros();
     }
 
     /** The end-to-end interval log, empty when the run has none. */

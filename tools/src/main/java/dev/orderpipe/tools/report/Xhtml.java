@@ -82,7 +82,9 @@ final class Xhtml {
                 case '"' -> sb.append("&quot;");
                 case '\'' -> sb.append("&#39;");
                 default -> {
-                    if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                    boolean pair = Character.isHighSurrogate(c) && i + 1 < s.length()
+                            && Character.isLowSurrogate(s.charAt(i + 1));
+                    if (pair) {
                         sb.append(c).append(s.charAt(++i));
                     } else if (c == '\t' || c == '\n' || c == '\r' || (c >= 0x20 && c < 0xD800)
                             || (c > 0xDFFF && c < 0xFFFE)) {
