@@ -37,8 +37,7 @@ final class ComparisonPage {
             Page.banner(x, "info", "No limit given", "Ratios only: pass --fail-if-worse PCT to fail on a regression"
                     + " at p99 or above.");
         else if (verdict.fail())
-            Page.banner(x, "bad", "FAIL: B is worse than A by more than " + Fmt.pct(verdict.limitPct())
-                    + " at p99 or above", String.join("; ", verdict.reasons()));
+            failBanner(x, verdict);
         else
             Page.banner(x, "ok", "PASS: B is within " + Fmt.pct(verdict.limitPct()) + " of A at p99 and above",
                     null);
@@ -64,6 +63,16 @@ final class ComparisonPage {
         return new ReportResult(html, images);
     }
 
+    private static void failBanner(Xhtml x, RunComparison.Verdict verdict) {
+        x.open("div", "class", "banner bad", "role", "alert");
+        x.element("strong", "FAIL: B is worse than A by more than " + Fmt.pct(verdict.limitPct())
+                + " at p99 or above");
+        x.open("ul");
+        for (String reason : verdict.reasons())
+            x.element("li", reason);
+        x.close("ul").close("div");
+    }
+
     private static void ratios(Xhtml x, List<RunComparison.Row> rows, double limitPct) {
         x.open("section", "id", "ratios");
         x.element("h2", "B/A by percentile (µs)");
@@ -73,9 +82,17 @@ final class ComparisonPage {
         x.open("tbody");
         // without a limit, shade changes beyond 10% so the eye still finds them
         double shade = Double.isFinite(limitPct) ? limitPct : 10;
+        String previous = null;
         for (RunComparison.Row r : rows) {
             x.open("tr");
-            Page.swatchCell(x, r.histogram(), LatencyCharts.colour(r.histogram()));
+            // one histogram cell spanning its percentile rows
+            if (!r.histogram().equals(previous)) {
+                long span = rows.stream().filter(o -> o.histogram().equals(r.histogram())).count();
+                x.open("td", "rowspan", String.valueOf(span), "class", "group").open("span", "class", "swatch",
+                        "style", "background:" + Page.hex(LatencyCharts.colour(r.histogram()))).raw("</span>");
+                x.text(r.histogram()).close("td");
+                previous = r.histogram();
+            }
             x.element("td", r.percentile());
             Page.num(x, Fmt.nanosAsMicros(r.aNanos()));
             Page.num(x, Fmt.nanosAsMicros(r.bNanos()));
@@ -102,7 +119,7 @@ final class ComparisonPage {
             Distribution db = b.distribution(da.name());
             if (db == null)
                 continue;
-            String title = da.name() + " latency by percentile";
+            String title = "Latency by percentile: " + da.name();
             XYChart chart = LatencyCharts.percentiles(title, List.of(
                     LatencyCharts.distribution(la, da, LatencyCharts.RUN_A, false),
                     LatencyCharts.distribution(lb, db, LatencyCharts.RUN_B, false)));

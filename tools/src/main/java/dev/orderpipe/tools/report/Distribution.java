@@ -94,7 +94,7 @@ public record Distribution(String name, String description, List<Point> points, 
             double value = parseNumber(f[0]);
             double percentile = parseNumber(f[1]);
             long count = Long.parseLong(f[2]);
-            if (!(percentile >= 0 && percentile <= 1) || value < 0 || count < 0)
+            if (!(percentile >= 0 && percentile <= 1) || !(value >= 0) || Double.isInfinite(value) || count < 0)
                 throw new NumberFormatException("out of range");
             return new Point(percentile, value, count);
         } catch (NumberFormatException e) {

@@ -124,8 +124,8 @@ public final class HtmlReport {
         x.open("section", "id", "distribution");
         x.element("h2", "Latency by percentile");
         x.element("p", "As HdrHistogram's plotter draws it: the x axis is 1/(1-percentile) on a log scale, so each"
-                + " step right is one more nine. Lines are the .hgrm percentile distributions; coordinated omission is"
-                + " corrected by the replay.", "class", "note");
+                + " step right is one more nine. Lines are the .hgrm percentile distributions; the maximum (100%) is"
+                + " in the table.", "class", "note");
         x.open("div", "class", "charts");
         Distribution e2e = run.distribution(RunSummary.END_TO_END);
         List<LatencyCharts.Series> e2eSeries = new ArrayList<>();

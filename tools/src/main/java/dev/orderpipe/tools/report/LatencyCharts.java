@@ -34,6 +34,12 @@ import java.util.regex.Pattern;
  * PNG everywhere.
  */
 public final class LatencyCharts {
+    static {
+        // charts are drawn by command line tools and CI jobs without a display; set before any AWT class asks
+        if (System.getProperty("java.awt.headless") == null)
+            System.setProperty("java.awt.headless", "true");
+    }
+
     /** Chart size in SVG user units and PNG points. */
     static final int WIDTH = 760;
     static final int HEIGHT = 430;
@@ -67,12 +73,6 @@ public final class LatencyCharts {
     private static final Pattern LONG_DECIMAL = Pattern.compile("-?\\d+\\.\\d{3,}");
     private static final Pattern ID = Pattern.compile("id=\"([^\"]+)\"");
     private static final Pattern URL_REF = Pattern.compile("url\\(#([^)]+)\\)");
-
-    static {
-        // charts are drawn by command line tools and CI jobs without a display
-        if (System.getProperty("java.awt.headless") == null)
-            System.setProperty("java.awt.headless", "true");
-    }
 
     private LatencyCharts() {
     }

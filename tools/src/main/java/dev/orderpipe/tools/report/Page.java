@@ -61,6 +61,8 @@ final class Page {
             td.n, th.n { text-align: right; white-space: nowrap; }
             table.kv th { width: 220px; background: #f8f9fb; }
             tbody tr:nth-child(even) td { background: #fafbfc; }
+            td.group { background: var(--card) !important; font-weight: 600; }
+            .banner ul { margin: 6px 0 0; padding-left: 20px; }
             .swatch { display: inline-block; width: 12px; height: 12px; border-radius: 2px; margin-right: 8px;
                       vertical-align: -1px; }
             td.fail { background: var(--bad-bg) !important; color: var(--bad); font-weight: 600; }

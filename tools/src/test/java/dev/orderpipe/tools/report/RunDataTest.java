@@ -115,6 +115,10 @@ class RunDataTest {
         Pages.assertOneLine(e);
         assertTrue(e.getMessage().contains("risk.hgrm line"), e.getMessage());
 
+        Files.writeString(dir.resolve("send.hgrm"), "Value Percentile TotalCount 1/(1-Percentile)\nNaN 0.5 7 2.0\n");
+        e = assertThrows(IllegalArgumentException.class, () -> RunData.load(dir));
+        assertTrue(e.getMessage().contains("send.hgrm line 2"), e.getMessage());
+
         Files.writeString(dir.resolve("risk.hgrm"), "");
         e = assertThrows(IllegalArgumentException.class, () -> RunData.load(dir));
         Pages.assertOneLine(e);
