@@ -3,10 +3,12 @@ package dev.orderpipe.tools;
 import dev.orderpipe.pipeline.PipelineFailedException;
 import dev.orderpipe.pipeline.config.ConfigException;
 import dev.orderpipe.replay.ReplayException;
+import dev.orderpipe.tools.cli.CompareCommand;
 import dev.orderpipe.tools.cli.DemoCommand;
 import dev.orderpipe.tools.cli.DumpCommand;
 import dev.orderpipe.tools.cli.ExportCommand;
 import dev.orderpipe.tools.cli.ReplayCommand;
+import dev.orderpipe.tools.cli.ReportCommand;
 import dev.orderpipe.tools.cli.GenerateCommand;
 import dev.orderpipe.tools.cli.RunCommand;
 import dev.orderpipe.tools.cli.StatsCommand;
@@ -31,6 +33,8 @@ import java.nio.file.NoSuchFileException;
                 DemoCommand.class,
                 GenerateCommand.class,
                 ReplayCommand.class,
+                ReportCommand.class,
+                CompareCommand.class,
                 ExportCommand.class,
                 DumpCommand.class,
                 StatsCommand.class,

@@ -2,7 +2,14 @@ package dev.orderpipe.tools.cli;
 
 import dev.orderpipe.pipeline.Pipeline;
 import dev.orderpipe.pipeline.config.PipelineConfig;
+import dev.orderpipe.replay.Pacing;
+import dev.orderpipe.replay.ReplayOptions;
+import dev.orderpipe.replay.ReplayResult;
+import dev.orderpipe.replay.Replayer;
+import dev.orderpipe.replay.SummaryTable;
 import dev.orderpipe.tools.generate.OrderGenerator;
+import dev.orderpipe.tools.report.HtmlReport;
+import dev.orderpipe.tools.report.ReportResult;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -10,6 +17,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,8 +28,10 @@ import java.util.stream.Stream;
 
 /** {@code orderpipe demo}: the README's main job on the embedded default. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Generate a sample order file, run the pipeline over it and print counts, trades, rejects by "
-                + "reason, throughput and the books' final state."})
+        description = {"The main job on the embedded default: generate a sample order file, run the pipeline over it "
+                + "(counts, trades, rejects by reason, throughput, the books' final state), replay the captured orders "
+                + "through a fresh pipeline at a fixed rate (latency, verification against the run) and write the "
+                + "latency report."})
 public final class DemoCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -31,6 +41,9 @@ public final class DemoCommand implements Callable<Integer> {
     long orders;
     @Option(names = {"-s", "--seed"}, defaultValue = "1", description = "Random seed (default ${DEFAULT-VALUE}).")
     long seed;
+    @Option(names = "--replay-rate", defaultValue = "50000", paramLabel = "N",
+            description = "Orders per second for the replay (default ${DEFAULT-VALUE}).")
+    double replayRate;
     @Option(names = "--dir", defaultValue = "orderpipe-demo", paramLabel = "DIR",
             description = "Working directory for the demo's files; its data/ is replaced each run (default ./${DEFAULT-VALUE}).")
     Path dir;
@@ -43,7 +56,9 @@ public final class DemoCommand implements Callable<Integer> {
         Path data = dir.resolve("data");
         deleteQueues(data);
 
-        out.printf("1/2 generating %,d orders into %s%n", orders, orderFile);
+        if (orders < 1 || !(replayRate > 0))
+            throw new UserException("--orders and --replay-rate must be positive", 2);
+        out.printf("1/4 generating %,d orders into %s%n", orders, orderFile);
         out.flush();
         PipelineConfig cfg = config.load();
         OrderGenerator.Settings settings = new OrderGenerator.Settings();
@@ -57,7 +72,7 @@ public final class DemoCommand implements Callable<Integer> {
         cfg.ingress.follow = false;
         cfg.egress.output = dir.resolve("executions.csv").toString();
         cfg.validate();
-        out.printf("2/2 running the pipeline (%s) over it, queues in %s%n", config.describe(), data);
+        out.printf("2/4 running the pipeline (%s) over it, queues in %s%n", config.describe(), data);
         out.flush();
         long t0 = System.nanoTime();
         Pipeline pipeline = Pipeline.start(cfg);
@@ -73,9 +88,29 @@ public final class DemoCommand implements Callable<Integer> {
         out.println();
         out.println("books at the end:");
         out.println(pipeline.matching().engine().summary());
-        out.printf("executions CSV: %s%n", cfg.egress.output);
+        out.printf("executions CSV: %s%n%n", cfg.egress.output);
+
+        Path run = dir.resolve("replay");
+        out.printf("3/4 replaying the captured orders through a fresh pipeline at %,.0f orders/s into %s%n", replayRate, run);
         out.flush();
-        return 0;
+        long warmup = Math.min(orders / 10, 20_000);
+        ReplayResult replay = Replayer.run(new ReplayOptions()
+                .capture(data.resolve(cfg.ingress.output))
+                .config(config.load(), config.describe())
+                .outDir(run)
+                .pacing(Pacing.rate(replayRate))
+                .warmup(warmup)
+                .overwrite(true)
+                .progress(WriterStream.of(spec.commandLine().getErr())));
+        PrintStream console = WriterStream.of(out);
+        SummaryTable.print(replay.summary(), console);
+        console.flush();
+
+        out.printf("%n4/4 writing the latency report%n");
+        ReportResult report = HtmlReport.write(run, null);
+        out.printf("report: %s%n", report.html().toAbsolutePath());
+        out.flush();
+        return replay.exitCode();
     }
 
     /** Removes the queue directories a previous demo left (only what the demo itself creates). */

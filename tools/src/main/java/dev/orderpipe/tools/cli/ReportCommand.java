@@ -1,0 +1,37 @@
+package dev.orderpipe.tools.cli;
+
+import dev.orderpipe.tools.report.HtmlReport;
+import dev.orderpipe.tools.report.ReportResult;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/** {@code orderpipe report}: the latency report of a replay run. */
+@Command(name = "report", mixinStandardHelpOptions = true,
+        description = {"Write the latency report of a replay run: one self-contained HTML page (no network, no "
+                + "JavaScript) with the percentile distributions, latency and throughput over time, the tables behind "
+                + "them and the run's settings and counts; the charts also as PNG files beside it."})
+public final class ReportCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+    @Parameters(index = "0", paramLabel = "RUN_DIR", description = "A replay run directory (with summary.yaml).")
+    Path runDir;
+    @Option(names = {"-o", "--out"}, paramLabel = "FILE", description = "HTML file to write (default: RUN_DIR/report.html).")
+    Path out;
+
+    @Override
+    public Integer call() {
+        ReportResult result = HtmlReport.write(runDir, out);
+        PrintWriter console = spec.commandLine().getOut();
+        console.printf("report: %s%n", result.html().toAbsolutePath());
+        console.printf("charts: %d PNG files beside it%n", result.images().size());
+        console.flush();
+        return 0;
+    }
+}
