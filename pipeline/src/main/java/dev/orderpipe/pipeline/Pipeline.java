@@ -11,6 +11,7 @@ import dev.orderpipe.pipeline.stage.MatchingStage;
 import dev.orderpipe.pipeline.stage.RiskStage;
 import dev.orderpipe.pipeline.stage.Stage;
 import dev.orderpipe.pipeline.stage.StageRunner;
+import dev.orderpipe.pipeline.stage.SyncPolicy;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,10 +66,12 @@ public final class Pipeline implements AutoCloseable {
             if (input != null && !Files.isReadable(input))
                 throw new ConfigException("ingress.input: order file " + input + " does not exist or is not readable");
             ingress = new IngressStage(orders, input, config.ingress.follow, config.ingress.maxLineLength,
-                    config.ingress.batchSize, diskGuard, config.ingress.output);
-            risk = new RiskStage(orders, checked, new RiskEngine(config.risk), ingress, diskGuard, config.risk.output);
+                    config.ingress.batchSize, diskGuard, config.ingress.output, syncPolicy());
+            risk = new RiskStage(orders, checked, new RiskEngine(config.risk), ingress, diskGuard, config.risk.output,
+                    syncPolicy());
             matching = new MatchingStage(checked, executions, config, risk);
             matching.diskGuard(diskGuard, config.matching.output);
+            matching.syncPolicy(syncPolicy());
             long executionsEnd = Queues.readLast(executions, new OrderInfo());
             Path csv = config.egress.output.isEmpty() ? null : Path.of(config.egress.output);
             egress = new EgressStage(executions, csv, executionsEnd, matching);
@@ -97,9 +100,13 @@ public final class Pipeline implements AutoCloseable {
     }
 
     private ChronicleQueue queue(String name) {
-        ChronicleQueue q = Queues.open(dataDir.resolve(name), config.rollCycle());
+        ChronicleQueue q = Queues.open(dataDir.resolve(name), config.rollCycle(), config.syncMode());
         queues.put(name, q);
         return q;
+    }
+
+    private SyncPolicy syncPolicy() {
+        return new SyncPolicy(config.syncEveryRecords);
     }
 
     /** Refuses to start when the data directory's filesystem has less free space than configured. */

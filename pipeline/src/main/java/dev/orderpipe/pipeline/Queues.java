@@ -1,5 +1,6 @@
 package dev.orderpipe.pipeline;
 
+import net.openhft.chronicle.bytes.SyncMode;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.RollCycle;
@@ -22,7 +23,15 @@ public final class Queues {
 
     /** Opens (creating if needed) a writable queue. */
     public static ChronicleQueue open(Path dir, RollCycle rollCycle) {
-        return SingleChronicleQueueBuilder.binary(dir).rollCycle(rollCycle).build();
+        return open(dir, rollCycle, SyncMode.NONE);
+    }
+
+    /**
+     * Opens (creating if needed) a writable queue whose mapped chunks are msynced with {@code syncMode} when released,
+     * and on {@link net.openhft.chronicle.queue.ExcerptAppender#sync()}.
+     */
+    public static ChronicleQueue open(Path dir, RollCycle rollCycle, SyncMode syncMode) {
+        return SingleChronicleQueueBuilder.binary(dir).rollCycle(rollCycle).syncMode(syncMode).build();
     }
 
     /**

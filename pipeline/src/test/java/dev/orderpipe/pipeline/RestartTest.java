@@ -64,4 +64,38 @@ class RestartTest {
         List<String> csv = Files.readAllLines(dir.resolve("executions.csv"));
         assertEquals(expected, csv.subList(1, csv.size()));
     }
+
+    @Test
+    void syncModeSyncGivesTheSameResultAndRecordsWhatWasSynced(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("orders.csv");
+        Files.writeString(file, orders(1, 2000), StandardCharsets.UTF_8);
+        Pipeline plain = TestPipelines.runToEnd(TestPipelines.config(dir.resolve("plain"), file));
+        PipelineConfig config = TestPipelines.config(dir.resolve("synced"), file);
+        config.syncMode = "SYNC";
+        config.syncEveryRecords = 100;
+        Pipeline synced = TestPipelines.runToEnd(config.validate());
+        assertEquals(TestPipelines.executionLines(plain.queuePath("executions")),
+                TestPipelines.executionLines(synced.queuePath("executions")));
+    }
+
+    @Test
+    void theSyncPolicyMsyncsEveryNRecords(@TempDir Path dir) {
+        try (var q = (net.openhft.chronicle.queue.impl.single.SingleChronicleQueue) Queues.open(dir,
+                net.openhft.chronicle.queue.RollCycles.FAST_DAILY, net.openhft.chronicle.bytes.SyncMode.SYNC);
+             var appender = q.createAppender()) {
+            dev.orderpipe.pipeline.stage.SyncPolicy policy = new dev.orderpipe.pipeline.stage.SyncPolicy(100);
+            OrderInfo r = new OrderInfo();
+            long syncedAt = -1;
+            for (int i = 1; i <= 250; i++) {
+                appender.writeBytes(r.reset().orderId(i));
+                policy.afterWrite(appender);
+                if (i == 99)
+                    assertEquals(-1, q.lastIndexMSynced(), "nothing synced before the 100th record");
+                if (i == 100)
+                    syncedAt = q.lastIndexMSynced();
+            }
+            assertEquals(appender.lastIndexAppended() - 50, q.lastIndexMSynced(), "synced through the 200th record");
+            assertTrue(syncedAt > 0);
+        }
+    }
 }

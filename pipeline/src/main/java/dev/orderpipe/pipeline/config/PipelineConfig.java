@@ -2,6 +2,7 @@ package dev.orderpipe.pipeline.config;
 
 import dev.orderpipe.pipeline.Prices;
 import dev.orderpipe.pipeline.Symbols;
+import net.openhft.chronicle.bytes.SyncMode;
 import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.queue.RollCycles;
 import net.openhft.chronicle.queue.rollcycles.LargeRollCycles;
@@ -37,6 +38,13 @@ public final class PipelineConfig extends StrictConfig {
     public String rollCycle = "FAST_DAILY";
     /** Refuse to start with less free space than this in the data directory's filesystem. */
     public long minFreeDiskMb = 64;
+    /**
+     * Chronicle's msync mode for the queues: NONE (the OS writes pages back when it likes), ASYNC or SYNC (msync when a
+     * mapped chunk is released and at each explicit sync; SYNC waits for the device).
+     */
+    public String syncMode = "NONE";
+    /** With ASYNC or SYNC: each writing stage also syncs after this many records (0: only on chunk release). */
+    public int syncEveryRecords = 0;
     public IngressConfig ingress = new IngressConfig();
     public RiskConfig risk = new RiskConfig();
     public MatchingConfig matching = new MatchingConfig();
@@ -107,6 +115,11 @@ public final class PipelineConfig extends StrictConfig {
         if (dataDir == null || dataDir.isBlank())
             throw new ConfigException("dataDir must name a directory");
         rollCycle();
+        syncMode();
+        if (syncEveryRecords < 0)
+            throw new ConfigException("syncEveryRecords must be >= 0 (0: only when Chronicle releases a chunk), was " + syncEveryRecords);
+        if (syncEveryRecords > 0 && syncMode() == SyncMode.NONE)
+            throw new ConfigException("syncEveryRecords " + syncEveryRecords + " needs syncMode ASYNC or SYNC (with NONE nothing is synced)");
         if (minFreeDiskMb < 0)
             throw new ConfigException("minFreeDiskMb must be >= 0, was " + minFreeDiskMb);
         require(ingress, "ingress");
@@ -272,6 +285,15 @@ public final class PipelineConfig extends StrictConfig {
                     return rc;
         }
         throw new ConfigException("rollCycle '" + rollCycle + "' is not a Chronicle roll cycle (e.g. FAST_HOURLY, FAST_DAILY, LARGE_DAILY)");
+    }
+
+    /** The configured Chronicle sync mode. */
+    public SyncMode syncMode() {
+        try {
+            return SyncMode.valueOf(syncMode);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new ConfigException("syncMode '" + syncMode + "' is not one of NONE, ASYNC, SYNC");
+        }
     }
 
     /** The data directory as a path. */

@@ -33,6 +33,7 @@ public final class IngressStage extends AbstractStage {
     private final OrderInfo out = new OrderInfo();
     private final DiskSpaceGuard diskGuard;
     private final String outputName;
+    private final SyncPolicy syncPolicy;
 
     private ExcerptAppender appender;
     private OrderFileReader reader;
@@ -45,8 +46,9 @@ public final class IngressStage extends AbstractStage {
      * @param file the order file, or null when there is none (the stage then idles, for order-entry writers)
      */
     public IngressStage(ChronicleQueue output, Path file, boolean follow, int maxLineLength, int batchSize,
-                        DiskSpaceGuard diskGuard, String outputName) {
+                        DiskSpaceGuard diskGuard, String outputName, SyncPolicy syncPolicy) {
         super("ingress", null);
+        this.syncPolicy = syncPolicy;
         this.diskGuard = diskGuard;
         this.outputName = outputName;
         this.output = output;
@@ -104,6 +106,7 @@ public final class IngressStage extends AbstractStage {
         if (diskGuard.isLow())
             throw diskGuard.stop(outputName);
         appender.writeBytes(out);
+        syncPolicy.afterWrite(appender);
         written++;
         if (out.isRejected())
             rejected++;

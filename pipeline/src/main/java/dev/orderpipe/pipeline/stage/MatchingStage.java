@@ -36,6 +36,7 @@ public final class MatchingStage extends AbstractStage implements ReportSink {
     private long toSkip;
     private long resumedAfter = -1;
     private DiskSpaceGuard diskGuard;
+    private SyncPolicy syncPolicy = SyncPolicy.none();
     private String outputName;
 
     /** @param config the pipeline config: book capacities from {@code matching}, one book per {@code risk.symbols} */
@@ -119,6 +120,11 @@ public final class MatchingStage extends AbstractStage implements ReportSink {
         return work;
     }
 
+    /** When to msync the output (see {@link SyncPolicy}). */
+    public void syncPolicy(SyncPolicy policy) {
+        this.syncPolicy = policy;
+    }
+
     /** Stops writing when the disk is nearly full (see {@link DiskSpaceGuard}). */
     public void diskGuard(DiskSpaceGuard guard, String outputName) {
         this.diskGuard = guard;
@@ -174,6 +180,7 @@ public final class MatchingStage extends AbstractStage implements ReportSink {
         if (diskGuard != null && diskGuard.isLow())
             throw diskGuard.stop(outputName);
         appender.writeBytes(r);
+        syncPolicy.afterWrite(appender);
         reports++;
     }
 

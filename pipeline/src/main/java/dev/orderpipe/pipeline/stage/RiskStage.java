@@ -24,13 +24,15 @@ public final class RiskStage extends AbstractStage {
     private final OrderInfo out = new OrderInfo();
     private final DiskSpaceGuard diskGuard;
     private final String outputName;
+    private final SyncPolicy syncPolicy;
     private ExcerptTailer tailer;
     private ExcerptAppender appender;
     private long inputIndex = -1;
 
     public RiskStage(ChronicleQueue input, ChronicleQueue output, RiskEngine engine, Stage upstream,
-                     DiskSpaceGuard diskGuard, String outputName) {
+                     DiskSpaceGuard diskGuard, String outputName, SyncPolicy syncPolicy) {
         super("risk", upstream);
+        this.syncPolicy = syncPolicy;
         this.diskGuard = diskGuard;
         this.outputName = outputName;
         this.input = input;
@@ -79,6 +81,7 @@ public final class RiskStage extends AbstractStage {
         if (diskGuard.isLow())
             throw diskGuard.stop(outputName);
         appender.writeBytes(out);
+        syncPolicy.afterWrite(appender);
         return true;
     }
 

@@ -91,6 +91,13 @@ class PipelineConfigTest {
     }
 
     @Test
+    void badSyncSettings() throws IOException {
+        assertTrue(error(defaultYaml().replace("syncMode: NONE", "syncMode: ALWAYS")).contains("syncMode 'ALWAYS'"));
+        assertTrue(error(defaultYaml().replace("syncEveryRecords: 0", "syncEveryRecords: 10")).contains("needs syncMode ASYNC or SYNC"));
+        assertTrue(error(defaultYaml().replace("syncEveryRecords: 0", "syncEveryRecords: -1")).contains("syncEveryRecords must be >= 0"));
+    }
+
+    @Test
     void badRiskSettings() throws IOException {
         assertTrue(error(defaultYaml().replace("symbol: AAPL", "symbol: aapl")).contains("risk.symbols[0].symbol"));
         assertTrue(error(defaultYaml().replace("\"189.25\"", "\"-3\"")).contains("risk.symbols[0].refPrice"));
