@@ -4,7 +4,6 @@ import dev.orderpipe.pipeline.OrderInfo;
 import dev.orderpipe.pipeline.csv.AsciiOut;
 import dev.orderpipe.pipeline.csv.ExecutionCsv;
 import net.openhft.chronicle.queue.ChronicleQueue;
-import net.openhft.chronicle.queue.ExcerptTailer;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -18,14 +17,10 @@ import java.nio.file.Path;
  * started; the queue itself is the complete record). Its CSV file covers the whole queue: after a restart it is
  * recovered ({@link ExecutionCsv#recover}) and continued, so it holds every report exactly once.
  */
-public final class EgressStage extends AbstractStage {
-    private final ChronicleQueue input;
+public final class EgressStage extends QueueInputStage {
     private final Path csvFile;
-    private final OrderInfo in = new OrderInfo();
     private final ExecutionCounts counts = new ExecutionCounts();
-    private ExcerptTailer tailer;
     private AsciiOut csv;
-    private long inputIndex = -1;
     private long csvDoneSeq;
     private final long skipThrough;
 
@@ -35,15 +30,14 @@ public final class EgressStage extends AbstractStage {
      *                    next one), or -1 to read from the start
      */
     public EgressStage(ChronicleQueue input, Path csvFile, long skipThrough, Stage upstream) {
-        super("egress", upstream);
-        this.input = input;
+        super("egress", input, upstream);
         this.csvFile = csvFile;
         this.skipThrough = skipThrough;
     }
 
     @Override
     public void open() {
-        tailer = input.createTailer().toStart();
+        openTailer();
         if (csvFile != null && skipThrough >= 0 && Files.exists(csvFile)) {
             // a restart: the CSV continues where the last run's left off, each report exactly once
             csvDoneSeq = ExecutionCsv.recover(csvFile);
@@ -81,29 +75,12 @@ public final class EgressStage extends AbstractStage {
     }
 
     @Override
-    public int doWork() {
-        int work = 0;
-        while (work < Stage.BATCH && processOne())
-            work++;
-        return work;
-    }
-
-    private boolean processOne() {
-        inputIndex = tailer.index(); // the record about to be read, named if reading it fails
-        if (!tailer.readBytes(in.reset()))
-            return false;
-        inputIndex = tailer.lastReadIndex();
+    protected void onRecord() {
         in.egressNanos(System.nanoTime());
         if (inputIndex > skipThrough)
             counts.add(in);
         if (csv != null && in.seq() > csvDoneSeq)
             ExecutionCsv.line(csv, in);
-        return true;
-    }
-
-    @Override
-    public long inputIndex() {
-        return inputIndex;
     }
 
     /** Counts of this run; read them after the pipeline stopped. */
@@ -112,10 +89,8 @@ public final class EgressStage extends AbstractStage {
     }
 
     @Override
-    public void close() {
+    protected void closeOutput() {
         if (csv != null)
             csv.close();
-        if (tailer != null)
-            tailer.close();
     }
 }

@@ -18,18 +18,14 @@ import net.openhft.chronicle.queue.ExcerptTailer;
  * so a restarted stage can tell a complete batch from one cut short by a crash. The stage holds back one report to
  * set that flag: two reused records, no allocation.
  */
-public final class MatchingStage extends AbstractStage implements ReportSink {
-    private final ChronicleQueue input;
+public final class MatchingStage extends QueueInputStage implements ReportSink {
     private final ChronicleQueue output;
     private final MatchingEngine engine;
-    private final OrderInfo in = new OrderInfo();
     private final OrderInfo reportA = new OrderInfo();
     private final OrderInfo reportB = new OrderInfo();
     private OrderInfo claimed;
     private OrderInfo pending;
-    private ExcerptTailer tailer;
     private ExcerptAppender appender;
-    private long inputIndex = -1;
     private long seq;
     private long reports;
     private boolean discarding;
@@ -41,8 +37,7 @@ public final class MatchingStage extends AbstractStage implements ReportSink {
 
     /** @param config the pipeline config: book capacities from {@code matching}, one book per {@code risk.symbols} */
     public MatchingStage(ChronicleQueue input, ChronicleQueue output, PipelineConfig config, Stage upstream) {
-        super("matching", upstream);
-        this.input = input;
+        super("matching", input, upstream);
         this.output = output;
         this.engine = new MatchingEngine(config, this);
     }
@@ -50,7 +45,7 @@ public final class MatchingStage extends AbstractStage implements ReportSink {
     @Override
     public void open() {
         appender = output.createAppender();
-        tailer = input.createTailer().toStart();
+        openTailer();
         resume();
     }
 
@@ -70,20 +65,14 @@ public final class MatchingStage extends AbstractStage implements ReportSink {
         long writtenForResume = complete ? 0 : reportsFor(resumeIndex);
         discarding = true;
         while (true) {
-            inputIndex = tailer.index();
-            if (!tailer.readBytes(in.reset()))
+            if (!readNext())
                 throw new IllegalStateException("cannot resume: input index 0x" + Long.toHexString(resumeIndex)
                         + " named by the last execution report is not on the input queue");
-            inputIndex = tailer.lastReadIndex();
             if (inputIndex == resumeIndex && !complete) {
                 discarding = false;
                 toSkip = writtenForResume;
                 seq = lastSeq - writtenForResume; // the skipped reports keep the numbers they were written with
-                engine.onOrder(in);
-                if (pending != null) {
-                    write(pending, OrderInfo.FLAG_LAST_OF_BATCH);
-                    pending = null;
-                }
+                onRecord();
                 break;
             }
             engine.onOrder(in);
@@ -112,14 +101,6 @@ public final class MatchingStage extends AbstractStage implements ReportSink {
         return resumedAfter;
     }
 
-    @Override
-    public int doWork() {
-        int work = 0;
-        while (work < Stage.BATCH && processOne())
-            work++;
-        return work;
-    }
-
     /** When to msync the output (see {@link SyncPolicy}). */
     public void syncPolicy(SyncPolicy policy) {
         this.syncPolicy = policy;
@@ -131,17 +112,13 @@ public final class MatchingStage extends AbstractStage implements ReportSink {
         this.outputName = outputName;
     }
 
-    private boolean processOne() {
-        inputIndex = tailer.index(); // the record about to be read, named if reading it fails
-        if (!tailer.readBytes(in.reset()))
-            return false;
-        inputIndex = tailer.lastReadIndex();
+    @Override
+    protected void onRecord() {
         engine.onOrder(in);
-        if (pending != null) {
+        if (pending != null) { // the last report of this input: flag it
             write(pending, OrderInfo.FLAG_LAST_OF_BATCH);
             pending = null;
         }
-        return true;
     }
 
     @Override
@@ -184,11 +161,6 @@ public final class MatchingStage extends AbstractStage implements ReportSink {
         reports++;
     }
 
-    @Override
-    public long inputIndex() {
-        return inputIndex;
-    }
-
     /** Execution reports written by this run. */
     public long reports() {
         return reports;
@@ -200,9 +172,7 @@ public final class MatchingStage extends AbstractStage implements ReportSink {
     }
 
     @Override
-    public void close() {
-        if (tailer != null)
-            tailer.close();
+    protected void closeOutput() {
         if (appender != null)
             appender.close();
     }

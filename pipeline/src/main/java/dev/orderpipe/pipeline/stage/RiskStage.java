@@ -7,7 +7,6 @@ import dev.orderpipe.pipeline.codes.RejectReason;
 import dev.orderpipe.pipeline.risk.RiskEngine;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptAppender;
-import net.openhft.chronicle.queue.ExcerptTailer;
 
 /**
  * Reads {@code orders}, applies the pre-trade checks of {@link RiskEngine} and writes every record to
@@ -16,26 +15,21 @@ import net.openhft.chronicle.queue.ExcerptTailer;
  * replaying the input before that point through the risk engine without writing, so its state (seen order ids,
  * rate windows) is what it was.
  */
-public final class RiskStage extends AbstractStage {
-    private final ChronicleQueue input;
+public final class RiskStage extends QueueInputStage {
     private final ChronicleQueue output;
     private final RiskEngine engine;
-    private final OrderInfo in = new OrderInfo();
     private final OrderInfo out = new OrderInfo();
     private final DiskSpaceGuard diskGuard;
     private final String outputName;
     private final SyncPolicy syncPolicy;
-    private ExcerptTailer tailer;
     private ExcerptAppender appender;
-    private long inputIndex = -1;
 
     public RiskStage(ChronicleQueue input, ChronicleQueue output, RiskEngine engine, Stage upstream,
                      DiskSpaceGuard diskGuard, String outputName, SyncPolicy syncPolicy) {
-        super("risk", upstream);
+        super("risk", input, upstream);
         this.syncPolicy = syncPolicy;
         this.diskGuard = diskGuard;
         this.outputName = outputName;
-        this.input = input;
         this.output = output;
         this.engine = engine;
     }
@@ -43,7 +37,7 @@ public final class RiskStage extends AbstractStage {
     @Override
     public void open() {
         appender = output.createAppender();
-        tailer = input.createTailer().toStart();
+        openTailer();
         long last = Queues.readLast(output, out);
         if (last >= 0) {
             long resumeAfter = out.sourceIndex();
@@ -59,18 +53,7 @@ public final class RiskStage extends AbstractStage {
     }
 
     @Override
-    public int doWork() {
-        int work = 0;
-        while (work < Stage.BATCH && processOne())
-            work++;
-        return work;
-    }
-
-    private boolean processOne() {
-        inputIndex = tailer.index(); // the record about to be read, named if reading it fails
-        if (!tailer.readBytes(in.reset()))
-            return false;
-        inputIndex = tailer.lastReadIndex();
+    protected void onRecord() {
         out.copyFrom(in).sourceIndex(inputIndex);
         if (!in.isRejected()) {
             RejectReason reason = engine.check(in);
@@ -82,18 +65,10 @@ public final class RiskStage extends AbstractStage {
             throw diskGuard.stop(outputName);
         appender.writeBytes(out);
         syncPolicy.afterWrite(appender);
-        return true;
     }
 
     @Override
-    public long inputIndex() {
-        return inputIndex;
-    }
-
-    @Override
-    public void close() {
-        if (tailer != null)
-            tailer.close();
+    protected void closeOutput() {
         if (appender != null)
             appender.close();
     }
