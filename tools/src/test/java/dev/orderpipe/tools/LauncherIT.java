@@ -62,6 +62,28 @@ class LauncherIT {
     }
 
     @Test
+    void replayReportAndCompareThroughTheLauncher(@TempDir Path cwd) throws Exception {
+        assertEquals(0, run(cwd, "generate", "-n", "4000", "--out", "orders.csv").exitCode);
+        Result r = run(cwd, "replay", "orders.csv", "--out", "runs/a", "--rate", "20000");
+        assertEquals(0, r.exitCode, r.toString());
+        assertTrue(r.out.contains("end-to-end"), r.out);
+        assertEquals(0, run(cwd, "replay", "orders.csv", "--out", "runs/b", "--max").exitCode);
+        r = run(cwd, "report", "runs/a");
+        assertEquals(0, r.exitCode, r.toString());
+        assertTrue(Files.exists(cwd.resolve("runs/a/report.html")));
+        r = run(cwd, "compare", "runs/a", "runs/b", "--fail-if-worse", "1000000");
+        assertEquals(0, r.exitCode, r.toString());
+        r = run(cwd, "replay", "no-such.csv", "--out", "runs/c");
+        assertTrue(r.exitCode == 1 || r.exitCode == 2, r.toString());
+        assertEquals(1, r.err.strip().split("\n").length, r.err);
+        r = run(cwd, "compare", "runs/a");
+        assertEquals(2, r.exitCode, r.toString());
+        r = run(cwd, "report", "runs");
+        assertEquals(1, r.exitCode, r.toString());
+        assertEquals(1, r.err.strip().split("\n").length, r.err);
+    }
+
+    @Test
     void userErrorsAreOneLineWithExitCodes(@TempDir Path cwd) throws Exception {
         Result r = run(cwd, "generate", "--out", "x.csv", "--nope");
         assertEquals(2, r.exitCode, r.toString());
