@@ -51,6 +51,9 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--malformed-pct", defaultValue = "0",
             description = "Share of deliberately malformed lines, percent (default ${DEFAULT-VALUE}).")
     double malformedPct;
+    @Option(names = "--stale-pct", defaultValue = "1",
+            description = "Share of cancels/replaces naming an order that just ended, percent (default ${DEFAULT-VALUE}).")
+    double stalePct;
     @Option(names = "--risk-break-pct", defaultValue = "0.5",
             description = "Share of orders breaking a risk limit, percent (default ${DEFAULT-VALUE}).")
     double riskBreakPct;
@@ -71,7 +74,7 @@ public final class GenerateCommand implements Callable<Integer> {
             throw new UserException("--symbols must be 1.." + cfg.risk.symbols.size() + " (the config's symbols), was " + symbols, 2);
         if (accounts < 1)
             throw new UserException("--accounts must be >= 1, was " + accounts, 2);
-        for (double pct : new double[]{cancelPct, replacePct, marketPct, iocPct, fokPct, malformedPct, riskBreakPct})
+        for (double pct : new double[]{cancelPct, replacePct, marketPct, iocPct, fokPct, malformedPct, riskBreakPct, stalePct})
             if (pct < 0 || pct > 100)
                 throw new UserException("percent options must be between 0 and 100, got " + pct, 2);
         if (cancelPct + replacePct > 100 || iocPct + fokPct > 100)
@@ -88,6 +91,7 @@ public final class GenerateCommand implements Callable<Integer> {
         s.fokPercent = fokPct;
         s.malformedPercent = malformedPct;
         s.riskBreakPercent = riskBreakPct;
+        s.stalePercent = stalePct;
         return write(s, syms, out);
     }
 

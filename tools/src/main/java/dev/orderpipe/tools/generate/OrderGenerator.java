@@ -1,6 +1,16 @@
 package dev.orderpipe.tools.generate;
 
+import dev.orderpipe.pipeline.OrderInfo;
 import dev.orderpipe.pipeline.Prices;
+import dev.orderpipe.pipeline.Symbols;
+import dev.orderpipe.pipeline.book.MatchingEngine;
+import dev.orderpipe.pipeline.book.ReportSink;
+import dev.orderpipe.pipeline.codes.Action;
+import dev.orderpipe.pipeline.codes.OrderStatus;
+import dev.orderpipe.pipeline.codes.OrderType;
+import dev.orderpipe.pipeline.codes.Side;
+import dev.orderpipe.pipeline.codes.TimeInForce;
+import dev.orderpipe.pipeline.config.MatchingConfig;
 import dev.orderpipe.pipeline.config.SymbolConfig;
 import dev.orderpipe.pipeline.csv.OrderCsvParser;
 
@@ -8,14 +18,18 @@ import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.Writer;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
  * Writes a realistic synthetic order file (DESIGN.md format). Per symbol, a mid price walks around the configured
  * reference (mean-reverting, so it stays inside the risk band); limit orders are placed around the mid, a share of
- * them aggressive so they cross and trade; cancels and replaces target orders sent earlier (some already filled, as
- * in real flow); arrivals alternate between bursts and quiet periods. A small share of lines break the format on
+ * them aggressive so they cross and trade; cancels and replaces target orders that are still open, which the
+ * generator knows by running its own orders through a {@link MatchingEngine} as it writes them (and a small share
+ * target orders that just filled or ended, as races do in real flow); arrivals alternate between bursts and quiet
+ * periods. A small share of lines break the format on
  * purpose when asked, and a few orders break risk limits, so every path of the pipeline is exercised.
  * The same settings and seed give the same file, byte for byte.
  */
@@ -36,6 +50,8 @@ public final class OrderGenerator {
         public double malformedPercent = 0;
         /** Share of orders that break a risk limit (price band, quantity, unknown symbol, duplicate id). */
         public double riskBreakPercent = 0.5;
+        /** Share of cancels and replaces that name an order which has just ended (an UNKNOWN_ORDER race). */
+        public double stalePercent = 1;
         /** Epoch nanoseconds of the first order. */
         public long startNanos = 1_732_780_800_000_000_000L;
         /** Mean gap between orders in a burst, and in a quiet period, nanoseconds. */
@@ -62,7 +78,16 @@ public final class OrderGenerator {
     private final double[] mid;
     private final double[] ref;
     private final long[] maxQty;
-    private final List<List<long[]>> live = new ArrayList<>(); // per symbol: {orderId, account, side, priceTicks, qty}
+    /** Open orders by id: {orderId, account, side (1 buy, 2 sell), priceTicks, qty}. */
+    private final Map<Long, long[]> liveById = new HashMap<>();
+    /** Per symbol, ids that were open when added (checked against liveById when picked). */
+    private final List<List<Long>> liveIds = new ArrayList<>();
+    /** Ids of orders that ended recently, for stale cancels. */
+    private final long[] ended = new long[1024];
+    private int endedCount;
+    private final OrderInfo order = new OrderInfo();
+    private final OrderInfo report = new OrderInfo();
+    private final MatchingEngine book;
     private long nextOrderId = 1;
     private long ts;
     private boolean burst;
@@ -81,9 +106,56 @@ public final class OrderGenerator {
             ref[i] = Prices.parse(symbols.get(i).refPrice) / (double) Prices.SCALE;
             mid[i] = ref[i];
             maxQty[i] = symbols.get(i).maxOrderQty;
-            live.add(new ArrayList<>());
+            liveIds.add(new ArrayList<>());
         }
         ts = settings.startNanos;
+        MatchingConfig bookConfig = new MatchingConfig();
+        bookConfig.maxOpenOrders = 1 << 18;
+        List<String> names = new ArrayList<>();
+        for (SymbolConfig sc : symbols)
+            names.add(sc.symbol);
+        book = new MatchingEngine(bookConfig, names, new ReportSink() {
+            @Override
+            public OrderInfo claim() {
+                return report.reset();
+            }
+
+            @Override
+            public void publish() {
+                OrderStatus status = report.status();
+                if (status == OrderStatus.FILLED || status == OrderStatus.CANCELED || status == OrderStatus.EXPIRED
+                        || status == OrderStatus.REJECTED) {
+                    if (liveById.remove(report.orderId()) != null)
+                        ended[endedCount++ % ended.length] = report.orderId();
+                }
+            }
+        });
+    }
+
+    /** An open order of the symbol, or null. */
+    private long[] pickLive(int sym) {
+        List<Long> ids = liveIds.get(sym);
+        while (!ids.isEmpty()) {
+            int k = random.nextInt(ids.size());
+            long[] o = liveById.get(ids.get(k));
+            if (o != null)
+                return o;
+            ids.set(k, ids.get(ids.size() - 1)); // ended since: drop it
+            ids.remove(ids.size() - 1);
+        }
+        return null;
+    }
+
+    /** Runs a line the pipeline will accept through the generator's own book, to know what stays open. */
+    private void feed(Action action, long id, long account, int sym, boolean buy, boolean market, String tif, long ticks,
+                      long qty) {
+        order.reset().action(action).orderId(id).account(account).symbol(Symbols.encode(symbols.get(sym).symbol))
+                .eventTime(ts);
+        if (action != Action.CANCEL) {
+            order.side(buy ? Side.BUY : Side.SELL).orderType(market ? OrderType.MARKET : OrderType.LIMIT)
+                    .timeInForce(TimeInForce.valueOf(tif)).price(market ? 0 : ticks * 100).quantity(qty);
+        }
+        book.onOrder(order);
     }
 
     /** Writes the header and {@link Settings#orders} lines. */
@@ -110,25 +182,33 @@ public final class OrderGenerator {
             line.append(String.format(template, ts, nextOrderId++));
             return;
         }
-        List<long[]> open = live.get(sym);
         double action = random.nextDouble() * 100;
-        if (!open.isEmpty() && action < s.cancelPercent) {
-            long[] o = open.remove(random.nextInt(open.size()));
-            line.append(ts).append(",CANCEL,").append(o[0]).append(',').append(o[1]).append(',')
-                    .append(symbols.get(sym).symbol).append(",,,,,");
-            return;
-        }
-        if (!open.isEmpty() && action < s.cancelPercent + s.replacePercent) {
-            long[] o = open.get(random.nextInt(open.size()));
-            long ticks = Math.max(1, o[3] + random.nextInt(-5, 6));
-            long qty = Math.max(1, o[4] + 100L * random.nextInt(-3, 4));
-            o[3] = ticks;
-            o[4] = qty;
-            line.append(ts).append(",REPLACE,").append(o[0]).append(',').append(o[1]).append(',')
-                    .append(symbols.get(sym).symbol).append(',').append(o[2] == 1 ? "BUY" : "SELL")
-                    .append(",LIMIT,GTC,");
-            appendTicks(line, ticks).append(',').append(qty);
-            return;
+        if (action < s.cancelPercent + s.replacePercent) {
+            boolean stale = endedCount > 0 && random.nextDouble() * 100 < s.stalePercent;
+            long[] o = stale ? null : pickLive(sym);
+            if (stale) {
+                long id = ended[random.nextInt(Math.min(endedCount, ended.length))];
+                line.append(ts).append(",CANCEL,").append(id).append(",,,,,,,");
+                return;
+            }
+            if (o != null && action < s.cancelPercent) {
+                line.append(ts).append(",CANCEL,").append(o[0]).append(',').append(o[1]).append(',')
+                        .append(symbols.get(sym).symbol).append(",,,,,");
+                feed(Action.CANCEL, o[0], o[1], sym, o[2] == 1, false, "GTC", 0, 0);
+                return;
+            }
+            if (o != null) {
+                long ticks = Math.max(1, o[3] + random.nextInt(-5, 6));
+                long qty = Math.max(1, o[4] + 100L * random.nextInt(-3, 4));
+                o[3] = ticks;
+                o[4] = qty;
+                line.append(ts).append(",REPLACE,").append(o[0]).append(',').append(o[1]).append(',')
+                        .append(symbols.get(sym).symbol).append(',').append(o[2] == 1 ? "BUY" : "SELL")
+                        .append(",LIMIT,GTC,");
+                appendTicks(line, ticks).append(',').append(qty);
+                feed(Action.REPLACE, o[0], o[1], sym, o[2] == 1, false, "GTC", ticks, qty);
+                return;
+            }
         }
         newOrder(line, sym);
     }
@@ -157,7 +237,8 @@ public final class OrderGenerator {
             double price = buy ? mid[sym] - offset * 0.01 : mid[sym] + offset * 0.01;
             ticks = Math.max(1, Math.round(price * 100));
         }
-        if (random.nextDouble() * 100 < s.riskBreakPercent) {
+        boolean broken = random.nextDouble() * 100 < s.riskBreakPercent;
+        if (broken) {
             switch (random.nextInt(4)) {
                 case 0 -> ticks = market ? 0 : Math.round(ref[sym] * 100 * (random.nextBoolean() ? 1.25 : 0.75));
                 case 1 -> qty = maxQty[sym] + 1 + random.nextInt(1000);
@@ -171,12 +252,13 @@ public final class OrderGenerator {
         if (!market)
             appendTicks(line, ticks);
         line.append(',').append(qty);
-        if (!market && "GTC".equals(tif) && symbol.equals(symbols.get(sym).symbol)) {
-            List<long[]> open = live.get(sym);
-            open.add(new long[]{id, account, buy ? 1 : 2, ticks, qty});
-            if (open.size() > 2_000)
-                open.remove(random.nextInt(open.size()));
+        if (broken)
+            return; // risk rejects it: it never reaches the book
+        if (!market && "GTC".equals(tif)) {
+            liveById.put(id, new long[]{id, account, buy ? 1 : 2, ticks, qty});
+            liveIds.get(sym).add(id);
         }
+        feed(Action.NEW, id, account, sym, buy, market, tif, ticks, qty);
     }
 
     private static StringBuilder appendTicks(StringBuilder line, long ticks) {
