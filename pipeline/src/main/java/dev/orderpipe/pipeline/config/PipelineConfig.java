@@ -37,6 +37,11 @@ public final class PipelineConfig extends StrictConfig {
     public String rollCycle = "FAST_DAILY";
     /** Refuse to start with less free space than this in the data directory's filesystem. */
     public long minFreeDiskMb = 64;
+    /**
+     * Keep the memory ahead of each output queue's write position mapped and touched from a background thread
+     * ({@link dev.orderpipe.pipeline.QueuePretoucher}), so stages never pay for a new chunk or a first-touch fault.
+     */
+    public boolean pretouch = false;
     public IngressConfig ingress = new IngressConfig();
     public RiskConfig risk = new RiskConfig();
     public MatchingConfig matching = new MatchingConfig();
