@@ -54,7 +54,8 @@ final class NaiveRiskEngine {
         for (SymbolConfig s : config.symbols) {
             long ref = Prices.parse(s.refPrice);
             long deviation = BigDecimal.valueOf(ref).multiply(band).setScale(0, RoundingMode.FLOOR).longValueExact();
-            symbols.put(Symbols.encode(s.symbol), new SymbolLimits(ref, s.maxOrderQty, ref - deviation, ref + deviation));
+            symbols.put(Symbols.encode(s.symbol),
+                    new SymbolLimits(ref, s.maxOrderQty, ref - deviation, ref + deviation));
         }
         for (AccountConfig a : config.accounts)
             accountMaxNotional.put(a.account, Prices.parse(a.maxNotional));

@@ -65,7 +65,8 @@ public final class BenchCommand implements Callable<Integer> {
     int warmupOrders;
     @Option(names = "--seed", defaultValue = "1", description = "Workload seed (default ${DEFAULT-VALUE}).")
     long seed;
-    @Option(names = "--quick", description = "Tiny sizes: checks that every row runs (a smoke test, not a measurement).")
+    @Option(names = "--quick",
+            description = "Tiny sizes: checks that every row runs (a smoke test, not a measurement).")
     boolean quick;
 
     @Override
