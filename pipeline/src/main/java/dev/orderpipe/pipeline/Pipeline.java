@@ -49,6 +49,7 @@ public final class Pipeline implements AutoCloseable {
     private final Object lock = new Object();
     private final DataDirLock dirLock;
     private final DiskSpaceGuard diskGuard;
+    private QueuePretoucher pretoucher;
     private volatile PipelineFailedException failure;
     private boolean closed;
 
@@ -94,6 +95,9 @@ public final class Pipeline implements AutoCloseable {
     /** Opens the queues and starts every stage group. */
     public static Pipeline start(PipelineConfig config) {
         Pipeline pipeline = new Pipeline(config);
+        if (config.pretouch)
+            pipeline.pretoucher = new QueuePretoucher("pipeline", List.copyOf(pipeline.queues.values()),
+                    QueuePretoucher.DEFAULT_INTERVAL_NANOS).start();
         pipeline.runners.forEach(StageRunner::start);
         LOG.info("pipeline started: data {}, groups {}", pipeline.dataDir, pipeline.runners.size());
         return pipeline;
@@ -188,6 +192,8 @@ public final class Pipeline implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+        if (pretoucher != null)
+            pretoucher.close();
         queues.values().forEach(ChronicleQueue::close);
         diskGuard.close();
         dirLock.close();

@@ -3,6 +3,7 @@ package dev.orderpipe.tools;
 import dev.orderpipe.pipeline.PipelineFailedException;
 import dev.orderpipe.pipeline.config.ConfigException;
 import dev.orderpipe.replay.ReplayException;
+import dev.orderpipe.tools.cli.BenchCommand;
 import dev.orderpipe.tools.cli.CompareCommand;
 import dev.orderpipe.tools.cli.DemoCommand;
 import dev.orderpipe.tools.cli.DumpCommand;
@@ -35,6 +36,7 @@ import java.nio.file.NoSuchFileException;
                 ReplayCommand.class,
                 ReportCommand.class,
                 CompareCommand.class,
+                BenchCommand.class,
                 ExportCommand.class,
                 DumpCommand.class,
                 StatsCommand.class,

@@ -69,7 +69,7 @@ class ZeroAllocationTest {
         config.risk.maxOrdersPerSecond = 120;
         config.risk.accountCapacity = 46;
         config.risk.orderIdCapacity = 950_000;
-        config.matching.maxOpenOrders = 120_000;
+        config.matching.maxOpenOrders = 9_000;
         config.validate();
 
         Pipeline pipeline = Pipeline.start(config);

@@ -45,6 +45,11 @@ public final class PipelineConfig extends StrictConfig {
     public String syncMode = "NONE";
     /** With ASYNC or SYNC: each writing stage also syncs after this many records (0: only on chunk release). */
     public int syncEveryRecords = 0;
+    /**
+     * Keep the memory ahead of each output queue's write position mapped and touched from a background thread
+     * ({@link dev.orderpipe.pipeline.QueuePretoucher}), so stages never pay for a new chunk or a first-touch fault.
+     */
+    public boolean pretouch = false;
     public IngressConfig ingress = new IngressConfig();
     public RiskConfig risk = new RiskConfig();
     public MatchingConfig matching = new MatchingConfig();

@@ -14,8 +14,10 @@ public abstract class QueueInputStage extends AbstractStage {
     /** The record just read; reset before every read. */
     protected final OrderInfo in = new OrderInfo();
     protected ExcerptTailer tailer;
-    /** Index of the record being handled, or of the one about to be read (named if reading it fails). */
+    /** Index of the record being handled. */
     protected long inputIndex = -1;
+    /** True while a read is in progress: if it throws, the record that failed is the one at the tailer's index. */
+    private boolean reading;
 
     protected QueueInputStage(String name, ChronicleQueue input, Stage upstream) {
         super(name, upstream);
@@ -39,19 +41,21 @@ public abstract class QueueInputStage extends AbstractStage {
 
     /** Reads the next input record into {@link #in}; false when there is none yet. */
     protected final boolean readNext() {
-        inputIndex = tailer.index();
-        if (!tailer.readBytes(in.reset()))
-            return false;
-        inputIndex = tailer.lastReadIndex();
-        return true;
+        reading = true;
+        boolean read = tailer.readBytes(in.reset());
+        reading = false;
+        if (read)
+            inputIndex = tailer.lastReadIndex();
+        return read;
     }
 
     /** Handles the record in {@link #in} read from {@link #inputIndex}. */
     protected abstract void onRecord();
 
+    /** Called on the runner's thread, also when a read failed (then it names the record that could not be read). */
     @Override
     public final long inputIndex() {
-        return inputIndex;
+        return reading && tailer != null ? tailer.index() : inputIndex;
     }
 
     /** Closes the stage's other resources; the tailer is closed after it. */

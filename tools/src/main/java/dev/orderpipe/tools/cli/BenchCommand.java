@@ -1,0 +1,132 @@
+package dev.orderpipe.tools.cli;
+
+import dev.orderpipe.pipeline.config.PipelineConfig;
+import dev.orderpipe.pipeline.config.StageGroupConfig;
+import dev.orderpipe.tools.bench.Bench;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code orderpipe bench}: the pipeline against the physical floor (a raw Chronicle Queue hop) and against the
+ * allocating design it rejects, at fixed rates and flat out, with the pretouch before/after. A program, not a test.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Measure, in one run on this machine: the floor (a raw Chronicle Queue hop of the same "
+                + "record), the pipeline end to end, and a naive allocating implementation of the same stages, at "
+                + "fixed rates (latency from the intended send time, coordinated omission corrected) and flat out; "
+                + "pretouch off/on; and their ratios.",
+                "Prints a table and writes OUT/bench.md and OUT/bench.csv. Run nothing else busy meanwhile."})
+public final class BenchCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+    @Mixin
+    ConfigOption config;
+    @Option(names = "--rates", split = ",", paramLabel = "N[,N...]", defaultValue = "10000,100000,500000",
+            description = "Fixed rates, orders per second (default ${DEFAULT-VALUE}).")
+    List<Double> rates;
+    @Option(names = "--orders-per-rate", paramLabel = "N", defaultValue = "0",
+            description = "Orders sent at each rate (default: rate x --seconds).")
+    int ordersPerRate;
+    @Option(names = "--seconds", paramLabel = "S", defaultValue = "3",
+            description = "Seconds of traffic per rate when --orders-per-rate is not given (default ${DEFAULT-VALUE}).")
+    double seconds;
+    @Option(names = {"-o", "--out"}, paramLabel = "DIR", defaultValue = "bench",
+            description = "Where bench.md and bench.csv go (default ${DEFAULT-VALUE}).")
+    Path out;
+    @Option(names = "--data", paramLabel = "DIR",
+            description = "Where the queues go (a temporary directory inside it, deleted afterwards). Default: "
+                    + "/dev/shm when it exists, else java.io.tmpdir.")
+    Path data;
+    @Option(names = "--disk-data", paramLabel = "DIR",
+            description = "Where the disk scenario's queues go (default java.io.tmpdir).")
+    Path diskData;
+    @Option(names = "--scenarios", split = ",", paramLabel = "S[,S...]",
+            defaultValue = "floor,pipeline,allocating,pretouch",
+            description = "Any of floor, pipeline, allocating, pretouch, disk (default ${DEFAULT-VALUE}).")
+    List<String> scenarios;
+    @Option(names = "--busy", description = "Run every stage group (and the recorder) with the busy pauser.")
+    boolean busy;
+    @Option(names = "--pin-cpu", paramLabel = "CPU", defaultValue = "-1",
+            description = "Pin the first stage group to this CPU (on a 2-core machine only CPU 1 can be reserved).")
+    int pinCpu;
+    @Option(names = "--warmup-orders", paramLabel = "N", defaultValue = "200000",
+            description = "Orders of the unreported warm-up run of each variant (default ${DEFAULT-VALUE}).")
+    int warmupOrders;
+    @Option(names = "--seed", defaultValue = "1", description = "Workload seed (default ${DEFAULT-VALUE}).")
+    long seed;
+    @Option(names = "--quick",
+            description = "Tiny sizes: checks that every row runs (a smoke test, not a measurement).")
+    boolean quick;
+
+    @Override
+    public Integer call() {
+        Bench.Options o = new Bench.Options();
+        if (rates.isEmpty())
+            throw new UserException("--rates needs at least one rate", 2);
+        for (double r : rates)
+            if (!(r > 0) || r > 1e8)
+                throw new UserException("--rates must be positive orders per second up to 1e8, was " + r, 2);
+        if (ordersPerRate < 0)
+            throw new UserException("--orders-per-rate must be >= 0, was " + ordersPerRate, 2);
+        if (!(seconds > 0))
+            throw new UserException("--seconds must be > 0, was " + seconds, 2);
+        if (warmupOrders < 0)
+            throw new UserException("--warmup-orders must be >= 0, was " + warmupOrders, 2);
+        o.rates = List.copyOf(rates);
+        o.ordersPerRate = ordersPerRate;
+        o.seconds = seconds;
+        o.out = out;
+        o.data = data;
+        o.diskData = diskData;
+        o.quick = quick;
+        o.seed = seed;
+        o.warmupOrders = warmupOrders;
+        o.scenarios = scenarios();
+        o.config = pipelineConfig();
+        o.configOrigin = config.describe() + (busy ? ", --busy" : "") + (pinCpu >= 0 ? ", --pin-cpu " + pinCpu : "");
+        PrintWriter console = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Bench.BenchReportView report = Bench.run(o, err);
+        report.print(console);
+        report.write(out);
+        console.printf("wrote %s and %s%n", out.resolve("bench.md"), out.resolve("bench.csv"));
+        console.flush();
+        return 0;
+    }
+
+    private EnumSet<Bench.Scenario> scenarios() {
+        EnumSet<Bench.Scenario> set = EnumSet.noneOf(Bench.Scenario.class);
+        for (String s : scenarios) {
+            try {
+                set.add(Bench.Scenario.valueOf(s.trim().toUpperCase(Locale.ROOT)));
+            } catch (IllegalArgumentException e) {
+                throw new UserException("--scenarios: unknown scenario '" + s
+                        + "' (known: floor, pipeline, allocating, pretouch, disk)", 2);
+            }
+        }
+        return set;
+    }
+
+    private PipelineConfig pipelineConfig() {
+        PipelineConfig c = config.load().deepCopy();
+        List<StageGroupConfig> groups = new ArrayList<>(c.groups);
+        for (StageGroupConfig g : groups)
+            if (busy)
+                g.pauser = "busy";
+        if (pinCpu >= 0 && !groups.isEmpty())
+            groups.get(0).cpu = pinCpu;
+        c.groups = groups;
+        return c.validate();
+    }
+}
