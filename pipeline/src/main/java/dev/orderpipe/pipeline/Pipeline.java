@@ -6,6 +6,7 @@ import dev.orderpipe.pipeline.config.StageGroupConfig;
 import dev.orderpipe.pipeline.risk.RiskEngine;
 import dev.orderpipe.pipeline.stage.EgressStage;
 import dev.orderpipe.pipeline.stage.ExecutionCounts;
+import dev.orderpipe.pipeline.stage.ExecutionListener;
 import dev.orderpipe.pipeline.stage.IngressStage;
 import dev.orderpipe.pipeline.stage.MatchingStage;
 import dev.orderpipe.pipeline.stage.RiskStage;
@@ -212,6 +213,14 @@ public final class Pipeline implements AutoCloseable {
     /** Directory of a queue by name. */
     public Path queuePath(String name) {
         return dataDir.resolve(name);
+    }
+
+    /**
+     * Has the egress stage tell {@code listener} of every report it reads from now on, on its own thread (see
+     * {@link ExecutionListener}): how the replay measures latency without a thread of its own.
+     */
+    public void executionListener(ExecutionListener listener) {
+        egress.listener(listener);
     }
 
     /** Counts of the reports egress read in this run (exact once finished or closed). */

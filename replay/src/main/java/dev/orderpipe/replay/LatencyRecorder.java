@@ -2,17 +2,16 @@ package dev.orderpipe.replay;
 
 import dev.orderpipe.pipeline.OrderInfo;
 import dev.orderpipe.pipeline.stage.ExecutionCounts;
-import net.openhft.chronicle.queue.ChronicleQueue;
-import net.openhft.chronicle.queue.ExcerptTailer;
-import net.openhft.chronicle.threads.Pauser;
+import dev.orderpipe.pipeline.stage.ExecutionListener;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The measuring thread: tails the replay pipeline's {@code executions} queue and, for the first report of each input
- * (writerSeq changes), records its latencies in nanoseconds:
+ * The latency recorder: an {@link ExecutionListener} on the replay pipeline's own egress stage, so the moment a report
+ * is read off {@code executions} is the moment the pipeline's consumer reads it, with no measuring thread of its own
+ * competing for the CPU. For the first report of each input (writerSeq changes) it records, in nanoseconds:
  * <ul>
  *     <li>{@code end-to-end}: read time minus intended send time (coordinated-omission corrected when paced; from the
  *     actual send time in a max run, where no schedule exists)</li>
@@ -25,23 +24,20 @@ import java.util.concurrent.atomic.AtomicLong;
  * accounted but not recorded. End to end also goes to an HdrHistogram {@link Recorder}, whose interval histograms the
  * run's control thread takes every second for {@code latency.hlog}.
  *
- * <p>Nothing is allocated per report: histograms of fixed range (values are clamped into it), one reused record,
- * primitive counters, and a Chronicle {@link Pauser} to idle.
+ * <p>Nothing is allocated per report (histograms of fixed range, values clamped into it; primitive counters); the
+ * bytes the egress thread allocates between the first report and the last are measured and reported.
  */
-final class LatencyRecorder implements Runnable {
+final class LatencyRecorder implements ExecutionListener {
     /** Highest value the histograms track: one hour in nanoseconds; longer latencies are recorded as this. */
     static final long HIGHEST_TRACKABLE = 3_600_000_000_000L;
     /** Significant digits of every histogram. */
     static final int SIGNIFICANT_DIGITS = 3;
 
-    private final ChronicleQueue executions;
     private final long[] offsets;
     private final long count;
     private final long warmup;
     private final boolean paced;
     private final long startNanos;
-    private final Pauser pauser;
-    private final OrderInfo report = new OrderInfo();
     private final ExecutionCounts counts = new ExecutionCounts();
     final Histogram endToEnd = histogram();
     final Histogram send = histogram();
@@ -50,24 +46,21 @@ final class LatencyRecorder implements Runnable {
     final Histogram egress = histogram();
     final Recorder intervals = new Recorder(HIGHEST_TRACKABLE, SIGNIFICANT_DIGITS);
     private final AtomicLong accounted = new AtomicLong();
-    private volatile boolean running = true;
     private volatile boolean done;
-    private volatile Throwable failure;
     private volatile long allocatedBytes = -1;
+    private long allocatedBefore = Long.MIN_VALUE;
+    private long accountedSoFar;
     private long lastSeq = -1;
     private long foreign;
     private long lastAccountedNanos;
     private long firstSendNanos;
 
-    LatencyRecorder(ChronicleQueue executions, long[] offsets, long count, long warmup, boolean paced, long startNanos,
-                    Pauser pauser) {
-        this.executions = executions;
+    LatencyRecorder(long[] offsets, long count, long warmup, boolean paced, long startNanos) {
         this.offsets = offsets;
         this.count = count;
         this.warmup = warmup;
         this.paced = paced;
         this.startNanos = startNanos;
-        this.pauser = pauser;
     }
 
     private static Histogram histogram() {
@@ -75,43 +68,29 @@ final class LatencyRecorder implements Runnable {
     }
 
     @Override
-    public void run() {
-        try (ExcerptTailer tailer = executions.createTailer().toStart()) {
-            long allocatedBefore = ThreadAllocation.current();
-            record(tailer);
-            long allocatedAfter = ThreadAllocation.current();
-            allocatedBytes = allocatedBefore < 0 ? -1 : allocatedAfter - allocatedBefore;
-        } catch (Throwable t) {
-            failure = t;
-        } finally {
-            done = true;
+    public void onReport(OrderInfo r) {
+        if (done)
+            return;
+        if (allocatedBefore == Long.MIN_VALUE)
+            allocatedBefore = ThreadAllocation.current();
+        long now = r.egressNanos();
+        counts.add(r);
+        if (r.writerId() != Replayer.WRITER_ID) {
+            foreign++;
+            return;
         }
-    }
-
-    private void record(ExcerptTailer tailer) {
-        final OrderInfo r = report;
-        final Pauser pauser = this.pauser;
-        long accounted = 0;
-        while (accounted < count && running) {
-            if (!tailer.readBytes(r.reset())) {
-                pauser.pause();
-                continue;
-            }
-            long now = System.nanoTime();
-            pauser.reset();
-            counts.add(r);
-            if (r.writerId() != Replayer.WRITER_ID) {
-                foreign++;
-                continue;
-            }
-            long seq = r.writerSeq();
-            if (seq != lastSeq) {
-                lastSeq = seq;
-                onFirstReport(r, seq, now);
-            }
-            if (r.lastOfBatch()) {
-                lastAccountedNanos = now;
-                this.accounted.lazySet(++accounted);
+        long seq = r.writerSeq();
+        if (seq != lastSeq) {
+            lastSeq = seq;
+            onFirstReport(r, seq, now);
+        }
+        if (r.lastOfBatch()) {
+            lastAccountedNanos = now;
+            accounted.lazySet(++accountedSoFar);
+            if (accountedSoFar >= count) {
+                long after = ThreadAllocation.current();
+                allocatedBytes = allocatedBefore < 0 ? -1 : after - allocatedBefore;
+                done = true;
             }
         }
     }
@@ -140,20 +119,12 @@ final class LatencyRecorder implements Runnable {
         return accounted.get();
     }
 
-    void stop() {
-        running = false;
-        pauser.unpause();
-    }
-
+    /** Whether every input has been accounted for. */
     boolean isDone() {
         return done;
     }
 
-    Throwable failure() {
-        return failure;
-    }
-
-    // read after the thread ended
+    // read after the pipeline stopped
 
     ExecutionCounts counts() {
         return counts;
@@ -174,6 +145,7 @@ final class LatencyRecorder implements Runnable {
         return firstSendNanos;
     }
 
+    /** Bytes the egress thread allocated from the first report to the last, -1 if unknown or unfinished. */
     long allocatedBytes() {
         return allocatedBytes;
     }

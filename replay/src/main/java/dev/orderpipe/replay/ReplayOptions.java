@@ -35,7 +35,6 @@ public final class ReplayOptions {
     private Duration progressInterval = Duration.ofSeconds(5);
     private boolean overwrite;
     private Duration stallTimeout = Duration.ofSeconds(30);
-    private String recorderPauser;
 
     /**
      * The capture to re-drive: an {@code orders} queue directory written by the pipeline, a pipeline data directory
@@ -132,16 +131,6 @@ public final class ReplayOptions {
         return this;
     }
 
-    /**
-     * How the latency recorder idles between execution reports: a Chronicle pauser mode (busy, yielding, balanced,
-     * ...). By default the pauser of the config's group that runs egress, so the recorder reads executions the way
-     * the pipeline's own consumer does.
-     */
-    public ReplayOptions recorderPauser(String pauserMode) {
-        this.recorderPauser = pauserMode;
-        return this;
-    }
-
     public Path capture() {
         return capture;
     }
@@ -197,9 +186,5 @@ public final class ReplayOptions {
 
     public Duration stallTimeout() {
         return stallTimeout;
-    }
-
-    public String recorderPauser() {
-        return recorderPauser;
     }
 }

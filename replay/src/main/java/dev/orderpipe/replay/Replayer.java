@@ -9,8 +9,6 @@ import dev.orderpipe.pipeline.config.PipelineConfig;
 import dev.orderpipe.pipeline.config.StageGroupConfig;
 import dev.orderpipe.pipeline.stage.ExecutionCounts;
 import net.openhft.chronicle.queue.ChronicleQueue;
-import net.openhft.chronicle.threads.Pauser;
-import net.openhft.chronicle.threads.PauserMode;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramLogWriter;
 
@@ -61,11 +59,12 @@ import java.util.stream.Stream;
  *     executions given), see {@link Verification}.</li>
  * </ol>
  *
- * <p>Threads on a 2-core machine (sender, recorder, and the pipeline's group threads): the sender parks through long
- * gaps and spins only the last 200 µs before each send, so a quiet capture leaves the CPU to the pipeline while sends
- * still land within microseconds of their schedule; the recorder idles with the pauser of the config's egress group
- * (or {@link ReplayOptions#recorderPauser(String)}), reading executions the way the pipeline's own consumer does; the
- * pipeline runs its groups as configured. The calling thread wakes every 20 ms at most.
+ * <p>Threads on a 2-core machine: the sender, and the pipeline's group threads. The sender parks through long gaps and
+ * spins only the last 200 µs before each send, so a quiet capture leaves the CPU to the pipeline while sends still
+ * land within microseconds of their schedule. There is no measuring thread: the latency recorder is an
+ * {@link dev.orderpipe.pipeline.stage.ExecutionListener} on the pipeline's own egress stage, so reports are timed as
+ * the pipeline's consumer reads them, and a third spinning thread does not take the CPU from the two that matter.
+ * The calling thread wakes every 20 ms at most.
  *
  * <p>User mistakes end in a one-line {@link ReplayException} (or {@link ConfigException}); a pipeline stage that
  * fails ends the replay with its {@link PipelineFailedException}.
@@ -114,7 +113,6 @@ public final class Replayer {
         if (expected != null)
             refuseInside(expected.toAbsolutePath().normalize(), dataDir, "expected executions");
         PipelineConfig config = replayConfig(source, dataDir);
-        Pauser pauser = recorderPauser(options, config);
 
         CaptureSchedule schedule = CaptureSchedule.read(capture, config.ingress.maxLineLength, options.pacing(),
                 options.limit());
@@ -127,7 +125,7 @@ public final class Replayer {
 
         RunSummary summary = new RunSummary();
         summary.startTime = Instant.now().toString();
-        Run run = new Run(options, config, capture, schedule, pauser, outDir);
+        Run run = new Run(options, config, capture, schedule, outDir);
         run.execute();
 
         fill(summary, run, options, origin, config, capture, schedule);
@@ -181,21 +179,6 @@ public final class Replayer {
         return config.validate();
     }
 
-    private static Pauser recorderPauser(ReplayOptions options, PipelineConfig config) {
-        String mode = options.recorderPauser();
-        if (mode != null) {
-            try {
-                return PauserMode.valueOf(mode).get();
-            } catch (IllegalArgumentException e) {
-                throw new ReplayException("recorder pauser '" + mode
-                        + "' is not one of busy, yielding, balanced, sleepy, milli, timedBusy");
-            }
-        }
-        for (StageGroupConfig g : config.groups)
-            if (g.stages.contains("egress"))
-                return PipelineConfig.pauserMode(g, "groups[" + g.name + "]").get();
-        return Pauser.balanced();
-    }
 
     /** Refuses an output directory holding an earlier run unless overwriting, in which case that run is removed. */
     private static void prepareOutDir(Path outDir, Path dataDir, boolean overwrite) {
@@ -347,46 +330,38 @@ public final class Replayer {
         private final PipelineConfig config;
         private final Path capture;
         private final CaptureSchedule schedule;
-        private final Pauser pauser;
         private final Path outDir;
         private long startNanos;
         private ReplayDriver driver;
         private LatencyRecorder recorder;
 
-        Run(ReplayOptions options, PipelineConfig config, Path capture, CaptureSchedule schedule, Pauser pauser,
-            Path outDir) {
+        Run(ReplayOptions options, PipelineConfig config, Path capture, CaptureSchedule schedule, Path outDir) {
             this.options = options;
             this.config = config;
             this.capture = capture;
             this.schedule = schedule;
-            this.pauser = pauser;
             this.outDir = outDir;
         }
 
         void execute() {
             Pipeline pipeline = Pipeline.start(config);
             ChronicleQueue orders = null;
-            ChronicleQueue executions = null;
             Thread driverThread = null;
-            Thread recorderThread = null;
             HistogramLogWriter log = null;
             try {
                 Path data = config.dataPath();
                 orders = Queues.open(data.resolve(config.ingress.output), config.rollCycle());
-                executions = Queues.open(data.resolve(config.matching.output), config.rollCycle());
                 boolean paced = options.pacing().isPaced();
                 long startMillis = System.currentTimeMillis();
                 startNanos = System.nanoTime() + START_LEAD_NANOS;
                 startMillis += TimeUnit.NANOSECONDS.toMillis(START_LEAD_NANOS);
-                recorder = new LatencyRecorder(executions, schedule.offsets, schedule.count, options.warmup(), paced,
-                        startNanos, pauser);
+                recorder = new LatencyRecorder(schedule.offsets, schedule.count, options.warmup(), paced, startNanos);
                 driver = new ReplayDriver(capture, config.ingress.maxLineLength, orders, schedule.offsets,
                         schedule.count, paced, startNanos);
                 log = intervalLog(startMillis);
                 recorder.intervals.reset();
-                recorderThread = new Thread(recorder, "orderpipe-replay-recorder");
+                pipeline.executionListener(recorder); // measured on the pipeline's own egress thread
                 driverThread = new Thread(driver, "orderpipe-replay-driver");
-                recorderThread.start();
                 driverThread.start();
                 control(pipeline, log);
             } finally {
@@ -394,17 +369,12 @@ public final class Replayer {
                     driver.stop();
                 if (driverThread != null)
                     LockSupport.unpark(driverThread); // it may be parked through a long captured gap
-                if (recorder != null)
-                    recorder.stop();
                 join(driverThread);
-                join(recorderThread);
                 if (log != null)
                     log.close();
                 pipeline.close();
                 if (orders != null)
                     orders.close();
-                if (executions != null)
-                    executions.close();
             }
             if (pipeline.failure() != null)
                 throw pipeline.failure();
@@ -471,7 +441,6 @@ public final class Replayer {
             if (pipeline.failure() != null)
                 throw pipeline.failure();
             rethrow("sending", driver.failure());
-            rethrow("recording", recorder.failure());
         }
 
         private static void rethrow(String what, Throwable t) {

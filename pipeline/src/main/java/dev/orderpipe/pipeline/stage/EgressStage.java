@@ -22,6 +22,7 @@ public final class EgressStage extends QueueInputStage {
     private final ExecutionCounts counts = new ExecutionCounts();
     private AsciiOut csv;
     private long csvDoneSeq;
+    private volatile ExecutionListener listener;
     private final long skipThrough;
 
     /**
@@ -81,6 +82,14 @@ public final class EgressStage extends QueueInputStage {
             counts.add(in);
         if (csv != null && in.seq() > csvDoneSeq)
             ExecutionCsv.line(csv, in);
+        ExecutionListener l = listener;
+        if (l != null)
+            l.onReport(in);
+    }
+
+    /** Installs (or with null removes) the listener told of every report from the next one read. */
+    public void listener(ExecutionListener listener) {
+        this.listener = listener;
     }
 
     /** Counts of this run; read them after the pipeline stopped. */
