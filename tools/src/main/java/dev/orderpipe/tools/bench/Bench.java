@@ -231,12 +231,14 @@ public final class Bench {
             int flags = sut.input() == sut.output() ? OrderInfo.FLAG_LAST_OF_BATCH : 0;
             recorder = new HopRecorder(sut.output(), count, warmup, rate, startNanos, recorderPauserMode(config));
             driver = new HopDriver(sut.input(), w, count, rate, startNanos, flags);
-            recorderThread = new Thread(recorder, "bench-recorder");
+            // on the system's egress thread when it has one; otherwise (the floor) the hop's reading thread
+            recorderThread = sut.attach(recorder) ? null : new Thread(recorder, "bench-recorder");
             driverThread = new Thread(driver, "bench-driver");
             allocBefore = allocated(stageThreads);
             gcCountBefore = gcCount();
             gcTimeBefore = gcTimeMillis();
-            recorderThread.start();
+            if (recorderThread != null)
+                recorderThread.start();
             driverThread.start();
             awaitDone(sut, driver, recorder);
             long[] allocAfter = allocated(stageThreads);
@@ -349,7 +351,7 @@ public final class Bench {
             groups.append(groups.length() == 0 ? "" : "; ").append(g.name).append(' ').append(g.stages)
                     .append(" pauser ").append(g.pauser).append(" cpu ").append(g.cpu);
         h.add("pipeline config: " + o.configOrigin + ": " + groups + "; the allocating variant runs on the same"
-                + " groups; floor tailer and bench recorder idle with the egress group's pauser");
+                + " groups, measured on their egress stage's thread; the floor's reading thread idles with the egress group's pauser");
         h.add(String.format(Locale.ROOT, "workload: %,d generated orders (OrderGenerator seed %d), each run sends the"
                 + " first rate x %.1f s (or --orders-per-rate); warm-up run per variant: %,d orders",
                 w.count(), o.seed, o.seconds, Math.min(o.warmupOrders, w.count())));
@@ -467,6 +469,8 @@ public final class Bench {
     }
 
     private static void join(Thread t) {
+        if (t == null)
+            return;
         try {
             t.join(10_000);
         } catch (InterruptedException e) {

@@ -1,6 +1,7 @@
 package dev.orderpipe.tools.bench;
 
 import dev.orderpipe.pipeline.OrderInfo;
+import dev.orderpipe.pipeline.stage.ExecutionListener;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.threads.Pauser;
@@ -9,13 +10,15 @@ import org.HdrHistogram.Histogram;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The measuring thread of a run: tails the output queue and, for the first report of each bench order (writerSeq
- * changes), records read time minus the order's intended send time: coordinated omission corrected, since a late
+ * The measurement of a run. For the pipeline and the allocating variant it is an {@link ExecutionListener} on their
+ * egress stage (timed when the stage reads the report, on the stage's own thread, as the replay does); for the floor,
+ * which has no stages, it is the hop's reading thread. For the first report of each bench order (writerSeq changes)
+ * it records read time minus the order's intended send time: coordinated omission corrected, since a late
  * send or a stalled stage shows up instead of delaying the schedule. In a flat-out run (rate 0) there is no schedule;
  * the actual send time (ingressNanos) is used. The report flagged {@link OrderInfo#FLAG_LAST_OF_BATCH} accounts for
  * its order. The first {@code warmup} orders are accounted but not recorded. Nothing is allocated per report.
  */
-final class HopRecorder implements Runnable {
+final class HopRecorder implements Runnable, ExecutionListener {
     static final long HIGHEST_TRACKABLE = 3_600_000_000_000L;
 
     private final ChronicleQueue queue;
@@ -31,6 +34,7 @@ final class HopRecorder implements Runnable {
     private volatile boolean done;
     private volatile Throwable failure;
     private long reports;
+    private long accountedSoFar;
     private long lastSeq = -1;
     private long lastAccountedNanos;
 
@@ -56,30 +60,41 @@ final class HopRecorder implements Runnable {
 
     private void record(ExcerptTailer tailer) {
         final OrderInfo r = report;
-        final boolean paced = rate > 0;
-        long n = 0;
-        while (n < count && running) {
+        while (accountedSoFar < count && running) {
             if (!tailer.readBytes(r.reset())) {
                 pauser.pause();
                 continue;
             }
             long now = System.nanoTime();
             pauser.reset();
-            if (r.writerId() != HopDriver.WRITER_ID)
-                continue;
-            reports++;
-            long seq = r.writerSeq();
-            if (seq != lastSeq) {
-                lastSeq = seq;
-                if (seq >= warmup) {
-                    long intended = paced ? HopDriver.intended(startNanos, rate, seq) : r.ingressNanos();
-                    latency.recordValue(Math.min(HIGHEST_TRACKABLE, Math.max(0, now - intended)));
-                }
+            handle(r, now);
+        }
+    }
+
+    /** As a listener on an egress stage: the report was read at its egressNanos. */
+    @Override
+    public void onReport(OrderInfo r) {
+        if (accountedSoFar < count)
+            handle(r, r.egressNanos());
+        if (accountedSoFar >= count)
+            done = true;
+    }
+
+    private void handle(OrderInfo r, long now) {
+        if (r.writerId() != HopDriver.WRITER_ID)
+            return;
+        reports++;
+        long seq = r.writerSeq();
+        if (seq != lastSeq) {
+            lastSeq = seq;
+            if (seq >= warmup) {
+                long intended = rate > 0 ? HopDriver.intended(startNanos, rate, seq) : r.ingressNanos();
+                latency.recordValue(Math.min(HIGHEST_TRACKABLE, Math.max(0, now - intended)));
             }
-            if (r.lastOfBatch()) {
-                lastAccountedNanos = now;
-                accounted.lazySet(++n);
-            }
+        }
+        if (r.lastOfBatch()) {
+            lastAccountedNanos = now;
+            accounted.lazySet(++accountedSoFar);
         }
     }
 

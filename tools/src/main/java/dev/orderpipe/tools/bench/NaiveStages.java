@@ -140,6 +140,7 @@ final class NaiveStages {
         private final Map<ExecType, Long> counts = new HashMap<>();
         private ExcerptTailer tailer;
         private long inputIndex = -1;
+        private volatile dev.orderpipe.pipeline.stage.ExecutionListener listener;
 
         Egress(ChronicleQueue input) {
             super("egress", null);
@@ -161,6 +162,9 @@ final class NaiveStages {
                 inputIndex = tailer.lastReadIndex();
                 in.egressNanos(System.nanoTime());
                 counts.merge(in.execType(), 1L, Long::sum);
+                dev.orderpipe.pipeline.stage.ExecutionListener l = listener;
+                if (l != null)
+                    l.onReport(in);
                 work++;
             }
             return work;
@@ -169,6 +173,11 @@ final class NaiveStages {
         @Override
         public long inputIndex() {
             return inputIndex;
+        }
+
+        /** Told of every report read, on this stage's thread (like the real egress stage's listener). */
+        void listener(dev.orderpipe.pipeline.stage.ExecutionListener l) {
+            this.listener = l;
         }
 
         @Override

@@ -5,6 +5,7 @@ import dev.orderpipe.pipeline.QueuePretoucher;
 import dev.orderpipe.pipeline.Queues;
 import dev.orderpipe.pipeline.config.PipelineConfig;
 import dev.orderpipe.pipeline.config.StageGroupConfig;
+import dev.orderpipe.pipeline.stage.ExecutionListener;
 import dev.orderpipe.pipeline.stage.Stage;
 import dev.orderpipe.pipeline.stage.StageRunner;
 import net.openhft.chronicle.queue.ChronicleQueue;
@@ -33,6 +34,14 @@ abstract class SystemUnderTest implements AutoCloseable {
 
     /** What stopped a stage, or null. */
     abstract Throwable failure();
+
+    /**
+     * Installs the measurement on the system's egress stage (its own thread, like the replay); false when there is
+     * no stage to carry it (the floor), so the bench reads the output on a thread of its own.
+     */
+    boolean attach(ExecutionListener listener) {
+        return false;
+    }
 
     /** Stops the stages and closes every queue. */
     @Override
@@ -122,6 +131,12 @@ abstract class SystemUnderTest implements AutoCloseable {
             }
 
             @Override
+            boolean attach(ExecutionListener listener) {
+                pipeline.executionListener(listener);
+                return true;
+            }
+
+            @Override
             void closeStages() {
                 pipeline.close();
             }
@@ -146,13 +161,14 @@ abstract class SystemUnderTest implements AutoCloseable {
             private final QueuePretoucher pretoucher = pretouch ? new QueuePretoucher("allocating",
                     List.of(orders, checked, executions, in), QueuePretoucher.DEFAULT_INTERVAL_NANOS).start() : null;
             private final List<StageRunner> runners = new ArrayList<>();
+            private final NaiveStages.Egress egress = new NaiveStages.Egress(executions);
             private volatile Throwable failure;
 
             {
                 Map<String, Stage> byName = Map.of(
                         "risk", new NaiveStages.Risk(orders, checked, config),
                         "matching", new NaiveStages.Matching(checked, executions, config),
-                        "egress", new NaiveStages.Egress(executions));
+                        "egress", egress);
                 for (StageGroupConfig g : config.groups) {
                     List<Stage> stages = new ArrayList<>();
                     for (String name : g.stages)
@@ -187,6 +203,12 @@ abstract class SystemUnderTest implements AutoCloseable {
             @Override
             Throwable failure() {
                 return failure;
+            }
+
+            @Override
+            boolean attach(ExecutionListener listener) {
+                egress.listener(listener);
+                return true;
             }
 
             @Override
