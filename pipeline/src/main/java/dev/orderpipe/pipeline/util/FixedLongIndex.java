@@ -27,7 +27,7 @@ public final class FixedLongIndex {
         if (capacity < 1)
             throw new IllegalArgumentException("capacity must be >= 1");
         this.capacity = capacity;
-        int tableSize = Integer.highestOneBit(Math.max(2, capacity) * 2 - 1) << 1; // load factor <= 0.5
+        int tableSize = tableSizeFor(capacity);
         keys = new long[tableSize];
         slots = new int[tableSize];
         mask = tableSize - 1;
@@ -122,7 +122,13 @@ public final class FixedLongIndex {
         size = 0;
     }
 
-    private static int hash(long key) {
+    /** Open-addressing table size for {@code capacity} keys: a power of two, load factor at most 0.5. */
+    static int tableSizeFor(int capacity) {
+        return Integer.highestOneBit(Math.max(2, capacity) * 2 - 1) << 1;
+    }
+
+    /** Spreads a key over the table (Fibonacci hashing). */
+    static int hash(long key) {
         long h = key * 0x9E3779B97F4A7C15L;
         return (int) (h ^ (h >>> 32));
     }

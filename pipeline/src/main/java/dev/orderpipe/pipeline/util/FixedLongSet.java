@@ -23,7 +23,7 @@ public final class FixedLongSet {
         if (capacity < 1)
             throw new IllegalArgumentException("capacity must be >= 1");
         this.capacity = capacity;
-        int tableSize = Integer.highestOneBit(Math.max(2, capacity) * 2 - 1) << 1; // load factor <= 0.5
+        int tableSize = FixedLongIndex.tableSizeFor(capacity);
         keys = new long[tableSize];
         mask = tableSize - 1;
     }
@@ -32,7 +32,7 @@ public final class FixedLongSet {
     public int add(long key) {
         if (key == 0)
             throw new IllegalArgumentException("key 0 is reserved");
-        int i = hash(key) & mask;
+        int i = FixedLongIndex.hash(key) & mask;
         while (true) {
             long k = keys[i];
             if (k == key)
@@ -50,7 +50,7 @@ public final class FixedLongSet {
 
     /** Whether {@code key} is held. */
     public boolean contains(long key) {
-        int i = hash(key) & mask;
+        int i = FixedLongIndex.hash(key) & mask;
         while (true) {
             long k = keys[i];
             if (k == key)
@@ -67,10 +67,5 @@ public final class FixedLongSet {
 
     public int capacity() {
         return capacity;
-    }
-
-    private static int hash(long key) {
-        long h = key * 0x9E3779B97F4A7C15L;
-        return (int) (h ^ (h >>> 32));
     }
 }
