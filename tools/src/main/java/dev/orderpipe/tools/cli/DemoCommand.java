@@ -65,7 +65,10 @@ public final class DemoCommand implements Callable<Integer> {
         settings.orders = orders;
         settings.seed = seed;
         settings.malformedPercent = 0.1;
-        GenerateCommand.write(settings, cfg.risk.symbols, orderFile);
+        GenerateCommand.write(settings, cfg.risk.symbols, orderFile, n -> {
+            out.printf("    ... %,d lines%n", n);
+            out.flush();
+        });
 
         cfg.dataDir = data.toString();
         cfg.ingress.input = orderFile.toString();

@@ -10,6 +10,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -92,16 +93,21 @@ public final class GenerateCommand implements Callable<Integer> {
         s.malformedPercent = malformedPct;
         s.riskBreakPercent = riskBreakPct;
         s.stalePercent = stalePct;
-        return write(s, syms, out);
+        PrintWriter err = spec.commandLine().getErr();
+        return write(s, syms, out, n -> {
+            err.printf("generate: %,d of %,d lines%n", n, orders);
+            err.flush();
+        });
     }
 
     /** Writes an order file with the given settings. */
-    static Path write(OrderGenerator.Settings settings, List<SymbolConfig> symbols, Path out) throws IOException {
+    static Path write(OrderGenerator.Settings settings, List<SymbolConfig> symbols, Path out,
+                      java.util.function.LongConsumer progress) throws IOException {
         Path parent = out.toAbsolutePath().getParent();
         if (parent != null)
             Files.createDirectories(parent);
         try (Writer w = Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
-            new OrderGenerator(settings, symbols).write(w);
+            new OrderGenerator(settings, symbols).write(w, progress);
         }
         return out;
     }

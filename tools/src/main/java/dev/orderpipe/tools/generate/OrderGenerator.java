@@ -160,6 +160,11 @@ public final class OrderGenerator {
 
     /** Writes the header and {@link Settings#orders} lines. */
     public void write(Writer out) throws IOException {
+        write(out, n -> { });
+    }
+
+    /** Writes the header and the lines, telling {@code progress} the lines written every 500,000. */
+    public void write(Writer out, java.util.function.LongConsumer progress) throws IOException {
         BufferedWriter w = out instanceof BufferedWriter ? (BufferedWriter) out : new BufferedWriter(out, 1 << 16);
         w.write(OrderCsvParser.HEADER);
         w.write('\n');
@@ -168,6 +173,8 @@ public final class OrderGenerator {
             line.setLength(0);
             next(line);
             w.append(line).append('\n');
+            if ((n + 1) % 500_000 == 0)
+                progress.accept(n + 1);
         }
         w.flush();
     }
