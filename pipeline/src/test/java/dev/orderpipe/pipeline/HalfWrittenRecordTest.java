@@ -48,13 +48,16 @@ class HalfWrittenRecordTest {
         Path queue = dir.resolve("orders");
         Process child = new ProcessBuilder(JvmOptions.javaCommand(List.of("-Xmx128m"), HalfWriter.class.getName(),
                 queue.toString())).redirectErrorStream(true).start();
-        BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream()));
         String line;
-        while ((line = out.readLine()) != null && !line.equals("inside a record")) {
-            // Chronicle's start-up log lines
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream()));
+            while ((line = out.readLine()) != null && !line.equals("inside a record")) {
+                // Chronicle's start-up log lines
+            }
+        } finally {
+            child.destroyForcibly(); // SIGKILL, inside the record (or after a failure: never left running)
         }
         assertEquals("inside a record", line);
-        child.destroyForcibly(); // SIGKILL
         assertTrue(child.waitFor(10, TimeUnit.SECONDS));
 
         try (ChronicleQueue q = Queues.open(queue, RollCycles.FAST_DAILY)) {

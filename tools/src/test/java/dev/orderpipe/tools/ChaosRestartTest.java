@@ -45,33 +45,41 @@ class ChaosRestartTest {
         SplittableRandom random = new SplittableRandom(2026);
         int kills = 0;
         int runs = 0;
-        while (kills < KILLS) {
-            Process p = ChildJvm.start(dir, "run" + runs, "run", "-i", growing.toString(), "--follow", "-d", data.toString(),
-                    "--executions-csv", csv.toString(), "--status-every", "0");
-            runs++;
-            long killAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(random.nextLong(200, 1_500));
-            while (System.nanoTime() < killAt && p.isAlive()) {
-                if (appended < lines.size()) {
-                    int to = Math.min(lines.size(), appended + chunk / 4);
-                    Files.writeString(growing, String.join("\n", lines.subList(appended, to)) + "\n",
-                            StandardOpenOption.APPEND);
-                    appended = to;
+        Process current = null;
+        try {
+            while (kills < KILLS) {
+                Process p = ChildJvm.start(dir, "run" + runs, "run", "-i", growing.toString(), "--follow", "-d", data.toString(),
+                        "--executions-csv", csv.toString(), "--status-every", "0");
+                current = p;
+                runs++;
+                long killAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(random.nextLong(200, 1_500));
+                while (System.nanoTime() < killAt && p.isAlive()) {
+                    if (appended < lines.size()) {
+                        int to = Math.min(lines.size(), appended + chunk / 4);
+                        Files.writeString(growing, String.join("\n", lines.subList(appended, to)) + "\n",
+                                StandardOpenOption.APPEND);
+                        appended = to;
+                    }
+                    Thread.sleep(random.nextLong(20, 120));
                 }
-                Thread.sleep(random.nextLong(20, 120));
+                assertTrue(p.isAlive(), "the pipeline died by itself:\n" + ChildJvm.log(dir, "run" + (runs - 1)));
+                p.destroyForcibly(); // SIGKILL: during start-up, while rebuilding the books, or in full flow
+                assertTrue(p.waitFor(20, TimeUnit.SECONDS));
+                kills++;
             }
-            assertTrue(p.isAlive(), "the pipeline died by itself:\n" + ChildJvm.log(dir, "run" + (runs - 1)));
-            p.destroyForcibly(); // SIGKILL: during start-up, while rebuilding the books, or in full flow
-            assertTrue(p.waitFor(20, TimeUnit.SECONDS));
-            kills++;
+            if (appended < lines.size())
+                Files.writeString(growing, String.join("\n", lines.subList(appended, lines.size())) + "\n",
+                        StandardOpenOption.APPEND);
+            Process last = ChildJvm.start(dir, "final", "run", "-i", growing.toString(), "-d", data.toString(),
+                    "--exit-when-done", "--executions-csv", csv.toString(), "--status-every", "0");
+            current = last;
+            runs++;
+            assertTrue(last.waitFor(180, TimeUnit.SECONDS), ChildJvm.log(dir, "final"));
+            assertEquals(0, last.exitValue(), ChildJvm.log(dir, "final"));
+        } finally {
+            if (current != null)
+                current.destroyForcibly(); // never leave a pipeline running after a failed assertion
         }
-        if (appended < lines.size())
-            Files.writeString(growing, String.join("\n", lines.subList(appended, lines.size())) + "\n",
-                    StandardOpenOption.APPEND);
-        Process last = ChildJvm.start(dir, "final", "run", "-i", growing.toString(), "-d", data.toString(),
-                "--exit-when-done", "--executions-csv", csv.toString(), "--status-every", "0");
-        runs++;
-        assertTrue(last.waitFor(180, TimeUnit.SECONDS), ChildJvm.log(dir, "final"));
-        assertEquals(0, last.exitValue(), ChildJvm.log(dir, "final"));
         System.out.printf("chaos: %d kills over %d runs%n", kills, runs);
 
         List<String> expected = TestPipelines.executionLines(reference.resolve("executions"));

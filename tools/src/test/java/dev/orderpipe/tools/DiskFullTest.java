@@ -43,7 +43,9 @@ class DiskFullTest {
 
             Process p = ChildJvm.start(dir, "full", "run", "-c", config.toString(), "--input", orders.toString(),
                     "--data", data.toString(), "--exit-when-done");
-            assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+            boolean ended = p.waitFor(120, TimeUnit.SECONDS);
+            p.destroyForcibly();
+            assertTrue(ended, ChildJvm.log(dir, "full"));
             String err = Files.readString(dir.resolve("full.err"));
             assertEquals(1, p.exitValue(), ChildJvm.log(dir, "full"));
             String last = err.strip().substring(err.strip().lastIndexOf('\n') + 1);

@@ -32,7 +32,9 @@ class EpsilonGcTest {
             assertEquals(0, Cli.run("generate", "-n", "2000000", "--malformed-pct", "0.1", "--out", orders.toString()).exitCode);
             Process p = ChildJvm.start(EPSILON, dir, "epsilon", "run", "-i", orders.toString(), "-d",
                     dir.resolve("data").toString(), "--exit-when-done", "--status-every", "0");
-            assertTrue(p.waitFor(300, TimeUnit.SECONDS), ChildJvm.log(dir, "epsilon"));
+            boolean ended = p.waitFor(300, TimeUnit.SECONDS);
+            p.destroyForcibly();
+            assertTrue(ended, ChildJvm.log(dir, "epsilon"));
             String log = ChildJvm.log(dir, "epsilon");
             System.out.println(log);
             assertEquals(0, p.exitValue(), log);

@@ -104,22 +104,26 @@ class LauncherIT {
     @Test
     void sigtermStopsRunCleanlyWithExitZero(@TempDir Path cwd) throws Exception {
         Process p = start(cwd, "run", "--data", cwd.resolve("data").toString());
-        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-        String first = out.readLine();
-        assertTrue(first != null && first.startsWith("orderpipe: pipeline running"), String.valueOf(first));
-        // SIGTERM (Process.destroy() would also close our end of the pipes)
-        Result second = run(cwd, "run", "--data", cwd.resolve("data").toString());
-        assertEquals(1, second.exitCode, second.toString());
-        assertTrue(second.err.startsWith("orderpipe: data directory ") && second.err.contains("is in use by another orderpipe pipeline (pid "
-                + javaPid(p) + ","), second.err);
-        assertEquals(0, new ProcessBuilder("kill", "-TERM", Long.toString(javaPid(p))).start().waitFor());
-        assertTrue(p.waitFor(30, TimeUnit.SECONDS), "stopped after SIGTERM");
-        StringBuilder rest = new StringBuilder();
-        for (String line; (line = out.readLine()) != null; )
-            rest.append(line).append('\n');
-        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, p.exitValue(), rest + err);
-        assertTrue(rest.toString().contains("orderpipe: stopping"), rest.toString());
-        assertTrue(rest.toString().contains("orders accounted"), rest.toString());
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            String first = out.readLine();
+            assertTrue(first != null && first.startsWith("orderpipe: pipeline running"), String.valueOf(first));
+            Result second = run(cwd, "run", "--data", cwd.resolve("data").toString());
+            assertEquals(1, second.exitCode, second.toString());
+            assertTrue(second.err.startsWith("orderpipe: data directory ") && second.err.contains(
+                    "is in use by another orderpipe pipeline (pid " + javaPid(p) + ","), second.err);
+            // SIGTERM (Process.destroy() would also close our end of the pipes)
+            assertEquals(0, new ProcessBuilder("kill", "-TERM", Long.toString(javaPid(p))).start().waitFor());
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS), "stopped after SIGTERM");
+            StringBuilder rest = new StringBuilder();
+            for (String line; (line = out.readLine()) != null; )
+                rest.append(line).append('\n');
+            String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals(0, p.exitValue(), rest + err);
+            assertTrue(rest.toString().contains("orderpipe: stopping"), rest.toString());
+            assertTrue(rest.toString().contains("orders accounted"), rest.toString());
+        } finally {
+            p.destroyForcibly(); // never leave a pipeline spinning after a failed assertion
+        }
     }
 }
