@@ -76,7 +76,7 @@ public final class DiskSpaceGuard implements AutoCloseable {
     }
 
     /** The pipeline stopped writing because the disk is nearly full. */
-    public static final class DiskFullException extends RuntimeException {
+    public static final class DiskFullException extends RuntimeException implements OperatorError {
         private static final long serialVersionUID = 1L;
 
         DiskFullException(String message) {

@@ -11,7 +11,10 @@ import dev.orderpipe.pipeline.codes.TimeInForce;
 import net.openhft.chronicle.bytes.BytesIn;
 import net.openhft.chronicle.bytes.BytesMarshallable;
 import net.openhft.chronicle.bytes.BytesOut;
-import net.openhft.chronicle.core.io.InvalidMarshallableException;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.zip.CRC32C;
 
 /**
  * The one record on every orderpipe queue: an inbound order event on {@code orders} and {@code checked}, an execution
@@ -20,7 +23,8 @@ import net.openhft.chronicle.core.io.InvalidMarshallableException;
  * <p>A stage keeps one instance for reading and one for writing and calls {@link #reset()} between messages, so no
  * order's data can leak into the next and nothing is allocated per message. Marshalling is hand-written binary:
  * a format byte followed by fixed-width primitives ({@link #BINARY_LENGTH} bytes in all), no allocation to write or
- * read. Prices are fixed-point with 4 decimals ({@link Prices}), symbols are {@code long} ({@link Symbols}), enums are
+ * read; a CRC32C of the record's bytes follows them and is checked on every read ({@link DamagedRecordException}).
+ * Prices are fixed-point with 4 decimals ({@link Prices}), symbols are {@code long} ({@link Symbols}), enums are
  * bytes (package {@code codes}).
  *
  * <p>Every record carries {@link #sourceIndex()}: the index of the input record that caused it (the queue index the
@@ -29,10 +33,15 @@ import net.openhft.chronicle.core.io.InvalidMarshallableException;
  * <p>Not thread-safe: an instance belongs to one thread.
  */
 public final class OrderInfo implements BytesMarshallable {
-    /** Format of the binary record; bump it when the layout changes. */
-    public static final byte FORMAT = 1;
-    /** Bytes written by {@link #writeMarshallable(BytesOut)}. */
-    public static final int BINARY_LENGTH = 1 + 8 * 3 + 4 + 8 * 7 + 4 + 8 * 4 + 4 + 8 * 6;
+    /** Format of the binary record; bump it when the layout changes (2: a CRC32C trailer). */
+    public static final byte FORMAT = 2;
+    /** Bytes of the format byte and the fields, which the checksum covers. */
+    static final int PAYLOAD_LENGTH = 1 + 8 * 3 + 4 + 8 * 7 + 4 + 8 * 4 + 4 + 8 * 6;
+    /** Bytes written by {@link #writeMarshallable(BytesOut)}: the payload and its CRC32C. */
+    public static final int BINARY_LENGTH = PAYLOAD_LENGTH + 4;
+
+    /** Marshalling state, not message data: the one final instance field (reset() leaves it alone). */
+    private final Codec codec = new Codec();
 
     // identity
     private long orderId;
@@ -142,84 +151,120 @@ public final class OrderInfo implements BytesMarshallable {
 
     @Override
     public void writeMarshallable(BytesOut<?> out) {
-        out.writeByte(FORMAT);
-        out.writeLong(orderId);
-        out.writeLong(account);
-        out.writeLong(symbol);
-        out.writeByte(action);
-        out.writeByte(side);
-        out.writeByte(orderType);
-        out.writeByte(timeInForce);
-        out.writeLong(price);
-        out.writeLong(quantity);
-        out.writeLong(seq);
-        out.writeLong(leavesQty);
-        out.writeLong(cumQty);
-        out.writeLong(lastPx);
-        out.writeLong(lastQty);
-        out.writeByte(execType);
-        out.writeByte(status);
-        out.writeByte(rejectReason);
-        out.writeByte(lineError);
-        out.writeLong(contraOrderId);
-        out.writeLong(eventTime);
-        out.writeLong(sourceLine);
-        out.writeLong(sourceIndex);
-        out.writeInt(flags);
-        out.writeLong(writerId);
-        out.writeLong(writerSeq);
-        out.writeLong(ingressNanos);
-        out.writeLong(riskNanos);
-        out.writeLong(matchNanos);
-        out.writeLong(egressNanos);
+        ByteBuffer b = codec.buffer;
+        b.clear();
+        b.put(FORMAT);
+        b.putLong(orderId);
+        b.putLong(account);
+        b.putLong(symbol);
+        b.put(action);
+        b.put(side);
+        b.put(orderType);
+        b.put(timeInForce);
+        b.putLong(price);
+        b.putLong(quantity);
+        b.putLong(seq);
+        b.putLong(leavesQty);
+        b.putLong(cumQty);
+        b.putLong(lastPx);
+        b.putLong(lastQty);
+        b.put(execType);
+        b.put(status);
+        b.put(rejectReason);
+        b.put(lineError);
+        b.putLong(contraOrderId);
+        b.putLong(eventTime);
+        b.putLong(sourceLine);
+        b.putLong(sourceIndex);
+        b.putInt(flags);
+        b.putLong(writerId);
+        b.putLong(writerSeq);
+        b.putLong(ingressNanos);
+        b.putLong(riskNanos);
+        b.putLong(matchNanos);
+        b.putLong(egressNanos);
+        out.write(codec.array, 0, PAYLOAD_LENGTH);
+        out.writeInt(codec.checksum());
     }
 
     /**
-     * Reads a record written by {@link #writeMarshallable(BytesOut)}, overwriting every field.
+     * Reads a record written by {@link #writeMarshallable(BytesOut)}, overwriting every field, after checking its
+     * length, format byte and checksum.
      *
-     * @throws InvalidMarshallableException if the record is not an OrderInfo of a known format (a foreign or
-     *                                      corrupt queue); the exception is pre-allocated, so this stays garbage-free
+     * @throws DamagedRecordException if the record is not an OrderInfo of this format or its bytes do not match its
+     *                                checksum (a foreign, older or damaged queue); the exceptions are pre-allocated,
+     *                                so reading stays garbage-free
      */
     @Override
     public void readMarshallable(BytesIn<?> in) {
         if (in.readRemaining() < BINARY_LENGTH)
-            throw NOT_AN_ORDER_INFO;
-        byte format = in.readByte();
-        if (format != FORMAT)
-            throw NOT_AN_ORDER_INFO;
-        orderId = in.readLong();
-        account = in.readLong();
-        symbol = in.readLong();
-        action = in.readByte();
-        side = in.readByte();
-        orderType = in.readByte();
-        timeInForce = in.readByte();
-        price = in.readLong();
-        quantity = in.readLong();
-        seq = in.readLong();
-        leavesQty = in.readLong();
-        cumQty = in.readLong();
-        lastPx = in.readLong();
-        lastQty = in.readLong();
-        execType = in.readByte();
-        status = in.readByte();
-        rejectReason = in.readByte();
-        lineError = in.readByte();
-        contraOrderId = in.readLong();
-        eventTime = in.readLong();
-        sourceLine = in.readLong();
-        sourceIndex = in.readLong();
-        flags = in.readInt();
-        writerId = in.readLong();
-        writerSeq = in.readLong();
-        ingressNanos = in.readLong();
-        riskNanos = in.readLong();
-        matchNanos = in.readLong();
-        egressNanos = in.readLong();
+            throw in.readRemaining() > 0 && in.peekUnsignedByte() != FORMAT ? DamagedRecordException.FORMAT
+                    : DamagedRecordException.LENGTH;
+        Codec c = codec;
+        in.read(c.array, 0, PAYLOAD_LENGTH);
+        int crc = in.readInt();
+        if (c.array[0] != FORMAT)
+            throw DamagedRecordException.FORMAT;
+        if (c.checksummed && c.checksum() != crc)
+            throw DamagedRecordException.CHECKSUM;
+        ByteBuffer b = c.buffer;
+        b.clear().position(1);
+        orderId = b.getLong();
+        account = b.getLong();
+        symbol = b.getLong();
+        action = b.get();
+        side = b.get();
+        orderType = b.get();
+        timeInForce = b.get();
+        price = b.getLong();
+        quantity = b.getLong();
+        seq = b.getLong();
+        leavesQty = b.getLong();
+        cumQty = b.getLong();
+        lastPx = b.getLong();
+        lastQty = b.getLong();
+        execType = b.get();
+        status = b.get();
+        rejectReason = b.get();
+        lineError = b.get();
+        contraOrderId = b.getLong();
+        eventTime = b.getLong();
+        sourceLine = b.getLong();
+        sourceIndex = b.getLong();
+        flags = b.getInt();
+        writerId = b.getLong();
+        writerSeq = b.getLong();
+        ingressNanos = b.getLong();
+        riskNanos = b.getLong();
+        matchNanos = b.getLong();
+        egressNanos = b.getLong();
     }
 
-    private static final InvalidMarshallableException NOT_AN_ORDER_INFO = new InvalidMarshallableException(
-            "record is not an orderpipe OrderInfo (format " + FORMAT + ", " + BINARY_LENGTH + " bytes)");
+    /**
+     * For the bench only: writes 0 instead of the checksum and reads without checking it, to measure what checksums
+     * cost. Every orderpipe stage and tool reads and writes checksummed records.
+     */
+    public OrderInfo withoutChecksum() {
+        codec.checksummed = false;
+        return this;
+    }
+
+    /** The fields are encoded into a reused array so that CRC32C (an intrinsic) can cover them; nothing allocated. */
+    private static final class Codec {
+        final byte[] array = new byte[PAYLOAD_LENGTH];
+        final ByteBuffer buffer = ByteBuffer.wrap(array).order(ByteOrder.LITTLE_ENDIAN);
+        final CRC32C crc32c = new CRC32C();
+        boolean checksummed = true;
+
+        /** CRC32C of the encoded payload, or 0 when checksums are off. */
+        int checksum() {
+            if (!checksummed)
+                return 0;
+            crc32c.reset();
+            crc32c.update(array, 0, PAYLOAD_LENGTH);
+            return (int) crc32c.getValue();
+        }
+    }
 
     @Override
     public boolean usesSelfDescribingMessage() {

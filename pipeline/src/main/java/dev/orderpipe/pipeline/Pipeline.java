@@ -67,16 +67,17 @@ public final class Pipeline implements AutoCloseable {
             Path input = config.ingress.input.isEmpty() ? null : Path.of(config.ingress.input);
             if (input != null && !Files.isReadable(input))
                 throw new ConfigException("ingress.input: order file " + input + " does not exist or is not readable");
-            ingress = new IngressStage(orders, input, config.ingress.follow, config.ingress.maxLineLength,
-                    config.ingress.batchSize, diskGuard, config.ingress.output, syncPolicy());
-            risk = new RiskStage(orders, checked, new RiskEngine(config.risk), ingress, diskGuard, config.risk.output,
-                    syncPolicy());
-            matching = new MatchingStage(checked, executions, config, risk);
-            matching.diskGuard(diskGuard, config.matching.output);
-            matching.syncPolicy(syncPolicy());
-            long executionsEnd = Queues.readLast(executions, new OrderInfo());
+            ingress = new IngressStage(output(config.ingress.output, orders, CrashPoints.Point.ORDERS_WRITTEN), input,
+                    config.ingress.follow, config.ingress.maxLineLength, config.ingress.batchSize);
+            risk = new RiskStage(new QueueInput(config.ingress.output, orders),
+                    output(config.risk.output, checked, CrashPoints.Point.CHECKED_WRITTEN),
+                    new RiskEngine(config.risk), ingress);
+            matching = new MatchingStage(new QueueInput(config.risk.output, checked),
+                    output(config.matching.output, executions, CrashPoints.Point.EXECUTIONS_WRITTEN), config, risk);
+            long executionsEnd = QueueInput.readLast(config.matching.output, executions, new OrderInfo());
             Path csv = config.egress.output.isEmpty() ? null : Path.of(config.egress.output);
-            egress = new EgressStage(executions, csv, executionsEnd, matching);
+            egress = new EgressStage(new QueueInput(config.matching.output, executions), csv, diskGuard,
+                    executionsEnd, matching);
             Map<String, Stage> byName = Map.of("ingress", ingress, "risk", risk, "matching", matching, "egress", egress);
             for (StageGroupConfig g : config.groups) {
                 List<Stage> stages = new ArrayList<>();
@@ -110,8 +111,9 @@ public final class Pipeline implements AutoCloseable {
         return q;
     }
 
-    private SyncPolicy syncPolicy() {
-        return new SyncPolicy(config.syncEveryRecords);
+    /** A stage's one output: the queue with the disk guard, the sync policy and its crash point. */
+    private QueueOutput output(String name, ChronicleQueue queue, CrashPoints.Point writtenPoint) {
+        return new QueueOutput(name, queue, diskGuard, new SyncPolicy(config.syncEveryRecords), writtenPoint);
     }
 
     /** Refuses to start when the data directory's filesystem has less free space than configured. */
@@ -134,7 +136,7 @@ public final class Pipeline implements AutoCloseable {
                 failure = f;
             lock.notifyAll();
         }
-        if (error instanceof DiskSpaceGuard.DiskFullException)
+        if (error instanceof OperatorError)
             LOG.error(f.getMessage());
         else
             LOG.error(f.getMessage(), error);

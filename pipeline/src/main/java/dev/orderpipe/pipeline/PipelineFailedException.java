@@ -7,9 +7,9 @@ public final class PipelineFailedException extends RuntimeException {
     private final long inputIndex;
 
     public PipelineFailedException(String stage, long inputIndex, Throwable cause) {
-        super("stage '" + stage + "' " + (cause instanceof DiskSpaceGuard.DiskFullException ? "stopped" : "failed")
+        super("stage '" + stage + "' " + (cause instanceof OperatorError ? "stopped" : "failed")
                 + " at input " + describe(stage, inputIndex) + ": "
-                + (cause instanceof DiskSpaceGuard.DiskFullException ? cause.getMessage() : cause.toString()), cause);
+                + (cause instanceof OperatorError ? cause.getMessage() : cause.toString()), cause);
         this.stage = stage;
         this.inputIndex = inputIndex;
     }
@@ -20,6 +20,11 @@ public final class PipelineFailedException extends RuntimeException {
         if ("ingress".equals(stage))
             return "line " + index;
         return "index 0x" + Long.toHexString(index);
+    }
+
+    /** Whether the cause is an {@link OperatorError} (to be reported in one line) rather than a bug. */
+    public boolean isOperatorError() {
+        return getCause() instanceof OperatorError;
     }
 
     public String stage() {

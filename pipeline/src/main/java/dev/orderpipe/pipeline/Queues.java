@@ -100,6 +100,15 @@ public final class Queues {
         }
     }
 
+    /** An index as people read it: hex, with its cycle and the record's number in the cycle. */
+    public static String describeIndex(ChronicleQueue queue, long index) {
+        if (index < 0)
+            return "none";
+        RollCycle rc = queue.rollCycle();
+        return "0x" + Long.toHexString(index) + " (cycle " + rc.toCycle(index) + ", record " + rc.toSequenceNumber(index)
+                + ")";
+    }
+
     /**
      * Reads the last record of {@code queue} into {@code into}.
      *

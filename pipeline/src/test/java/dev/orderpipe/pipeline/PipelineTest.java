@@ -97,8 +97,10 @@ class PipelineTest {
             PipelineFailedException e = assertThrows(PipelineFailedException.class,
                     () -> pipeline.awaitFinished(30, TimeUnit.SECONDS));
             assertEquals("risk", e.stage());
-            assertTrue(e.getMessage().startsWith("stage 'risk' failed at input index 0x"), e.getMessage());
-            assertTrue(e.getMessage().contains("not an orderpipe OrderInfo"), e.getMessage());
+            assertTrue(e.getMessage().startsWith("stage 'risk' stopped at input index 0x"), e.getMessage());
+            assertTrue(e.getMessage().contains("queue orders is damaged at index 0x"), e.getMessage());
+            assertTrue(e.getMessage().contains("not an orderpipe record of format " + OrderInfo.FORMAT), e.getMessage());
+            assertTrue(e.isOperatorError());
         } finally {
             pipeline.close();
         }

@@ -1,5 +1,6 @@
 package dev.orderpipe.tools;
 
+import dev.orderpipe.pipeline.OperatorError;
 import dev.orderpipe.pipeline.PipelineFailedException;
 import dev.orderpipe.pipeline.config.ConfigException;
 import dev.orderpipe.replay.ReplayException;
@@ -101,7 +102,7 @@ public final class OrderpipeMain implements Runnable {
     /** A one-line message for errors a user can cause, or null for bugs. */
     static String userMessage(Throwable ex) {
         if (ex instanceof UserException || ex instanceof ConfigException || ex instanceof IllegalArgumentException
-                || ex instanceof ReplayException)
+                || ex instanceof ReplayException || ex instanceof OperatorError)
             return ex.getMessage();
         if (ex instanceof PipelineFailedException)
             return ex.getMessage();

@@ -142,6 +142,25 @@ public final class AsciiOut implements Closeable {
         return new String(bytes, java.nio.charset.StandardCharsets.US_ASCII);
     }
 
+    /**
+     * Writes out all but the last {@code keep} buffered bytes: for the crash test of a torn line (a crash while a
+     * line is half on disk), never on a normal path.
+     */
+    public void flushAllBut(int keep) {
+        if (channel == null || buf.position() <= keep)
+            return;
+        int end = buf.position();
+        buf.flip().limit(end - keep);
+        try {
+            while (buf.hasRemaining())
+                channel.write(buf);
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing " + name + " failed: " + e.getMessage(), e);
+        }
+        buf.limit(end);
+        buf.compact(); // the kept bytes move to the front, still to be written
+    }
+
     public void flush() {
         if (channel == null)
             return; // in memory: text stays until takeText()

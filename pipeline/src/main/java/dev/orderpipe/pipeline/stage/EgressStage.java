@@ -1,9 +1,11 @@
 package dev.orderpipe.pipeline.stage;
 
+import dev.orderpipe.pipeline.CrashPoints;
+import dev.orderpipe.pipeline.DiskSpaceGuard;
 import dev.orderpipe.pipeline.OrderInfo;
+import dev.orderpipe.pipeline.QueueInput;
 import dev.orderpipe.pipeline.csv.AsciiOut;
 import dev.orderpipe.pipeline.csv.ExecutionCsv;
-import net.openhft.chronicle.queue.ChronicleQueue;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -19,6 +21,7 @@ import java.nio.file.Path;
  */
 public final class EgressStage extends QueueInputStage {
     private final Path csvFile;
+    private final DiskSpaceGuard diskGuard;
     private final ExecutionCounts counts = new ExecutionCounts();
     private AsciiOut csv;
     private long csvDoneSeq;
@@ -27,18 +30,20 @@ public final class EgressStage extends QueueInputStage {
 
     /**
      * @param csvFile     executions CSV to write, or null
+     * @param diskGuard   stops writing the CSV before the disk fills, like the queue writers
      * @param skipThrough index of the last report already on the queue when the pipeline started (read from the
      *                    next one), or -1 to read from the start
      */
-    public EgressStage(ChronicleQueue input, Path csvFile, long skipThrough, Stage upstream) {
+    public EgressStage(QueueInput input, Path csvFile, DiskSpaceGuard diskGuard, long skipThrough, Stage upstream) {
         super("egress", input, upstream);
         this.csvFile = csvFile;
+        this.diskGuard = diskGuard;
         this.skipThrough = skipThrough;
     }
 
     @Override
     public void open() {
-        openTailer();
+        openInput();
         if (csvFile != null && skipThrough >= 0 && Files.exists(csvFile)) {
             // a restart: the CSV continues where the last run's left off, each report exactly once
             csvDoneSeq = ExecutionCsv.recover(csvFile);
@@ -46,12 +51,12 @@ public final class EgressStage extends QueueInputStage {
             if (csvDoneSeq == 0 && sizeOf(csvFile) == 0)
                 ExecutionCsv.header(csv);
             while (csvDoneSeq > 0) {
-                long index = tailer.index();
-                if (!tailer.readBytes(in.reset()))
+                long index = input.position();
+                if (!input.read(in))
                     break;
-                if (in.seq() >= csvDoneSeq || tailer.lastReadIndex() >= skipThrough) {
+                if (in.seq() >= csvDoneSeq || input.lastReadIndex() >= skipThrough) {
                     if (in.seq() > csvDoneSeq)
-                        tailer.moveToIndex(index); // not yet in the file: read it again in doWork
+                        input.moveTo(index); // not yet in the file: read it again in doWork
                     break;
                 }
             }
@@ -62,8 +67,8 @@ public final class EgressStage extends QueueInputStage {
             ExecutionCsv.header(csv);
         }
         if (skipThrough >= 0) {
-            if (!tailer.moveToIndex(skipThrough) || !tailer.readBytes(in.reset()))
-                throw new IllegalStateException("executions index 0x" + Long.toHexString(skipThrough) + " vanished");
+            if (!input.moveTo(skipThrough) || !input.read(in))
+                throw input.damaged(skipThrough, "the last report when the pipeline started cannot be read again");
         }
     }
 
@@ -80,11 +85,23 @@ public final class EgressStage extends QueueInputStage {
         in.egressNanos(System.nanoTime());
         if (inputIndex > skipThrough)
             counts.add(in);
-        if (csv != null && in.seq() > csvDoneSeq)
+        if (csv != null && in.seq() > csvDoneSeq) {
+            if (diskGuard.isLow())
+                throw diskGuard.stop(csvFile.toString());
             ExecutionCsv.line(csv, in);
+            if (CrashPoints.armed())
+                tearLineAndCrash();
+        }
         ExecutionListener l = listener;
         if (l != null)
             l.onReport(in);
+    }
+
+    /** The crash test's torn line: half of the line just formatted reaches the file, then the crash point. */
+    private void tearLineAndCrash() {
+        csv.flushAllBut(7);
+        CrashPoints.hit(CrashPoints.Point.EGRESS_CSV_LINE);
+        csv.flush();
     }
 
     /** Installs (or with null removes) the listener told of every report from the next one read. */

@@ -1,18 +1,15 @@
 package dev.orderpipe.pipeline.stage;
 
-import dev.orderpipe.pipeline.DiskSpaceGuard;
 import dev.orderpipe.pipeline.OrderInfo;
+import dev.orderpipe.pipeline.QueueInput;
+import dev.orderpipe.pipeline.QueueOutput;
 import dev.orderpipe.pipeline.codes.LineError;
 import dev.orderpipe.pipeline.csv.OrderFileReader;
-import net.openhft.chronicle.queue.ChronicleQueue;
-import net.openhft.chronicle.queue.ExcerptAppender;
-import net.openhft.chronicle.queue.ExcerptTailer;
-import net.openhft.chronicle.queue.TailerDirection;
 
 import java.nio.file.Path;
 
 /**
- * Reads an order file (CSV, DESIGN.md) line by line into the {@code orders} queue. Every data line becomes exactly one
+ * Reads an order file (CSV, docs/formats.md) line by line into the {@code orders} queue. Every data line becomes exactly one
  * record: a valid order, or a REJECTED one with reason {@code BAD_LINE}, its {@link LineError} and line number.
  * Comment lines ({@code #}) and blank lines are skipped; a UTF-8 BOM and {@code \r\n} line ends are accepted.
  *
@@ -25,32 +22,23 @@ public final class IngressStage extends AbstractStage {
     /** Writer id of records written by the file ingress. */
     public static final long WRITER_ID = 0;
 
-    private final ChronicleQueue output;
+    private final QueueOutput output;
     private final Path file;
     private final boolean follow;
     private final int maxLineLength;
     private final int batchSize;
     private final OrderInfo out = new OrderInfo();
-    private final DiskSpaceGuard diskGuard;
-    private final String outputName;
-    private final SyncPolicy syncPolicy;
 
-    private ExcerptAppender appender;
     private OrderFileReader reader;
     private long resumeAfterLine;
     private volatile boolean doneReading;
-    private long written;
     private long rejected;
 
     /**
      * @param file the order file, or null when there is none (the stage then idles, for order-entry writers)
      */
-    public IngressStage(ChronicleQueue output, Path file, boolean follow, int maxLineLength, int batchSize,
-                        DiskSpaceGuard diskGuard, String outputName, SyncPolicy syncPolicy) {
+    public IngressStage(QueueOutput output, Path file, boolean follow, int maxLineLength, int batchSize) {
         super("ingress", null);
-        this.syncPolicy = syncPolicy;
-        this.diskGuard = diskGuard;
-        this.outputName = outputName;
         this.output = output;
         this.file = file;
         this.follow = follow;
@@ -60,19 +48,18 @@ public final class IngressStage extends AbstractStage {
 
     @Override
     public void open() {
-        appender = output.createAppender();
+        output.open();
         if (file == null)
             return;
-        resumeAfterLine = lastLineWritten(output);
+        resumeAfterLine = lastLineWritten(output.reader());
         reader = new OrderFileReader(file, maxLineLength, follow).skipThroughLine(resumeAfterLine);
     }
 
     /** The line number of the last record the file ingress wrote to {@code orders}, 0 if none. */
-    static long lastLineWritten(ChronicleQueue orders) {
+    static long lastLineWritten(QueueInput orders) {
         OrderInfo record = new OrderInfo();
-        try (ExcerptTailer tailer = orders.createTailer()) {
-            tailer.direction(TailerDirection.BACKWARD).toEnd();
-            while (tailer.readBytes(record.reset())) {
+        try (QueueInput back = orders.openBackward()) {
+            while (back.read(record)) {
                 if (record.writerId() == WRITER_ID && record.sourceLine() > 0)
                     return record.sourceLine();
             }
@@ -103,11 +90,7 @@ public final class IngressStage extends AbstractStage {
     private void write() {
         long lineNo = out.sourceLine();
         out.sourceIndex(lineNo).writerId(WRITER_ID).writerSeq(lineNo).ingressNanos(System.nanoTime());
-        if (diskGuard.isLow())
-            throw diskGuard.stop(outputName);
-        appender.writeBytes(out);
-        syncPolicy.afterWrite(appender);
-        written++;
+        output.write(out);
         if (out.isRejected())
             rejected++;
     }
@@ -118,13 +101,18 @@ public final class IngressStage extends AbstractStage {
     }
 
     @Override
+    public boolean atEndOfInput() {
+        return reader == null || doneReading;
+    }
+
+    @Override
     public long inputIndex() {
         return reader == null ? -1 : reader.lineNo();
     }
 
     /** Records written (valid and rejected). Read after the runner stopped, or as a rough live figure. */
     public long written() {
-        return written;
+        return output.written();
     }
 
     /** BAD_LINE records written. */
@@ -139,9 +127,11 @@ public final class IngressStage extends AbstractStage {
 
     @Override
     public void close() {
-        if (reader != null)
-            reader.close();
-        if (appender != null)
-            appender.close();
+        try {
+            if (reader != null)
+                reader.close();
+        } finally {
+            output.close();
+        }
     }
 }

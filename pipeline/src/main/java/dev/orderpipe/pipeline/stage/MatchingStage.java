@@ -1,14 +1,12 @@
 package dev.orderpipe.pipeline.stage;
 
-import dev.orderpipe.pipeline.DiskSpaceGuard;
+import dev.orderpipe.pipeline.CrashPoints;
 import dev.orderpipe.pipeline.OrderInfo;
-import dev.orderpipe.pipeline.Queues;
+import dev.orderpipe.pipeline.QueueInput;
+import dev.orderpipe.pipeline.QueueOutput;
 import dev.orderpipe.pipeline.book.MatchingEngine;
 import dev.orderpipe.pipeline.book.ReportSink;
 import dev.orderpipe.pipeline.config.PipelineConfig;
-import net.openhft.chronicle.queue.ChronicleQueue;
-import net.openhft.chronicle.queue.ExcerptAppender;
-import net.openhft.chronicle.queue.ExcerptTailer;
 
 /**
  * Reads {@code checked}, runs the {@link MatchingEngine}, writes its execution reports to {@code executions}.
@@ -19,24 +17,19 @@ import net.openhft.chronicle.queue.ExcerptTailer;
  * set that flag: two reused records, no allocation.
  */
 public final class MatchingStage extends QueueInputStage implements ReportSink {
-    private final ChronicleQueue output;
+    private final QueueOutput output;
     private final MatchingEngine engine;
     private final OrderInfo reportA = new OrderInfo();
     private final OrderInfo reportB = new OrderInfo();
     private OrderInfo claimed;
     private OrderInfo pending;
-    private ExcerptAppender appender;
     private long seq;
-    private long reports;
     private boolean discarding;
     private long toSkip;
     private long resumedAfter = -1;
-    private DiskSpaceGuard diskGuard;
-    private SyncPolicy syncPolicy = SyncPolicy.none();
-    private String outputName;
 
     /** @param config the pipeline config: book capacities from {@code matching}, one book per {@code risk.symbols} */
-    public MatchingStage(ChronicleQueue input, ChronicleQueue output, PipelineConfig config, Stage upstream) {
+    public MatchingStage(QueueInput input, QueueOutput output, PipelineConfig config, Stage upstream) {
         super("matching", input, upstream);
         this.output = output;
         this.engine = new MatchingEngine(config, this);
@@ -44,8 +37,8 @@ public final class MatchingStage extends QueueInputStage implements ReportSink {
 
     @Override
     public void open() {
-        appender = output.createAppender();
-        openTailer();
+        output.open();
+        openInput();
         resume();
     }
 
@@ -56,7 +49,7 @@ public final class MatchingStage extends QueueInputStage implements ReportSink {
      * finished, skipping the reports already written. Nothing is lost, nothing is written twice.
      */
     private void resume() {
-        long last = Queues.readLast(output, reportA);
+        long last = output.readLast(reportA);
         if (last < 0)
             return;
         long resumeIndex = reportA.sourceIndex();
@@ -65,9 +58,9 @@ public final class MatchingStage extends QueueInputStage implements ReportSink {
         long writtenForResume = complete ? 0 : reportsFor(resumeIndex);
         discarding = true;
         while (true) {
-            if (!readNext())
-                throw new IllegalStateException("cannot resume: input index 0x" + Long.toHexString(resumeIndex)
-                        + " named by the last execution report is not on the input queue");
+            if (!readNext() || inputIndex > resumeIndex)
+                throw input.damaged(resumeIndex, "cannot resume matching: this input record, named by the last"
+                        + " report on " + output.name() + ", is not on the input");
             if (inputIndex == resumeIndex && !complete) {
                 discarding = false;
                 toSkip = writtenForResume;
@@ -76,6 +69,7 @@ public final class MatchingStage extends QueueInputStage implements ReportSink {
                 break;
             }
             engine.onOrder(in);
+            CrashPoints.hit(CrashPoints.Point.MATCHING_REBUILD);
             if (inputIndex == resumeIndex)
                 break;
         }
@@ -88,9 +82,8 @@ public final class MatchingStage extends QueueInputStage implements ReportSink {
     /** Reports already on the output for one input (scanning back from the end). */
     private long reportsFor(long sourceIndex) {
         long n = 0;
-        try (ExcerptTailer back = output.createTailer()) {
-            back.direction(net.openhft.chronicle.queue.TailerDirection.BACKWARD).toEnd();
-            while (back.readBytes(reportB.reset()) && reportB.sourceIndex() == sourceIndex)
+        try (QueueInput back = output.reader().openBackward()) {
+            while (back.read(reportB) && reportB.sourceIndex() == sourceIndex)
                 n++;
         }
         return n;
@@ -99,17 +92,6 @@ public final class MatchingStage extends QueueInputStage implements ReportSink {
     /** The input index this run resumed after, or -1 for a fresh start. */
     public long resumedAfter() {
         return resumedAfter;
-    }
-
-    /** When to msync the output (see {@link SyncPolicy}). */
-    public void syncPolicy(SyncPolicy policy) {
-        this.syncPolicy = policy;
-    }
-
-    /** Stops writing when the disk is nearly full (see {@link DiskSpaceGuard}). */
-    public void diskGuard(DiskSpaceGuard guard, String outputName) {
-        this.diskGuard = guard;
-        this.outputName = outputName;
     }
 
     @Override
@@ -154,16 +136,14 @@ public final class MatchingStage extends QueueInputStage implements ReportSink {
 
     private void write(OrderInfo r, int flags) {
         r.flags(r.flags() | flags).matchNanos(System.nanoTime());
-        if (diskGuard != null && diskGuard.isLow())
-            throw diskGuard.stop(outputName);
-        appender.writeBytes(r);
-        syncPolicy.afterWrite(appender);
-        reports++;
+        output.write(r);
+        if (flags == 0)
+            CrashPoints.hit(CrashPoints.Point.EXECUTIONS_MID_BATCH);
     }
 
     /** Execution reports written by this run. */
     public long reports() {
-        return reports;
+        return output.written();
     }
 
     /** The engine, for its end-of-run summary. */
@@ -173,7 +153,6 @@ public final class MatchingStage extends QueueInputStage implements ReportSink {
 
     @Override
     protected void closeOutput() {
-        if (appender != null)
-            appender.close();
+        output.close();
     }
 }

@@ -1,32 +1,28 @@
 package dev.orderpipe.pipeline.stage;
 
 import dev.orderpipe.pipeline.OrderInfo;
-import net.openhft.chronicle.queue.ChronicleQueue;
-import net.openhft.chronicle.queue.ExcerptTailer;
+import dev.orderpipe.pipeline.QueueInput;
 
 /**
- * A stage that reads {@link OrderInfo} records from a queue into one reused instance and handles them one at a time,
- * up to {@link Stage#BATCH} per {@link #doWork()} call. Subclasses position {@link #tailer} in {@link #open()} (it is
- * created there, on the runner's thread) and implement {@link #onRecord()}.
+ * A stage that reads {@link OrderInfo} records from a queue ({@link QueueInput}: checked reads) into one reused
+ * instance and handles them one at a time, up to {@link Stage#BATCH} per {@link #doWork()} call. Subclasses open
+ * {@link #input} in {@link #open()} (on the runner's thread) and implement {@link #onRecord()}.
  */
 public abstract class QueueInputStage extends AbstractStage {
-    protected final ChronicleQueue input;
+    protected final QueueInput input;
     /** The record just read; reset before every read. */
     protected final OrderInfo in = new OrderInfo();
-    protected ExcerptTailer tailer;
     /** Index of the record being handled. */
     protected long inputIndex = -1;
-    /** True while a read is in progress: if it throws, the record that failed is the one at the tailer's index. */
-    private boolean reading;
 
-    protected QueueInputStage(String name, ChronicleQueue input, Stage upstream) {
+    protected QueueInputStage(String name, QueueInput input, Stage upstream) {
         super(name, upstream);
         this.input = input;
     }
 
-    /** Creates the tailer at the start of the input; subclasses call it first in {@link #open()}. */
-    protected final void openTailer() {
-        tailer = input.createTailer().toStart();
+    /** Opens the reader at the start of the input; subclasses call it first in {@link #open()}. */
+    protected final void openInput() {
+        input.open();
     }
 
     @Override
@@ -41,11 +37,9 @@ public abstract class QueueInputStage extends AbstractStage {
 
     /** Reads the next input record into {@link #in}; false when there is none yet. */
     protected final boolean readNext() {
-        reading = true;
-        boolean read = tailer.readBytes(in.reset());
-        reading = false;
+        boolean read = input.read(in);
         if (read)
-            inputIndex = tailer.lastReadIndex();
+            inputIndex = input.lastReadIndex();
         return read;
     }
 
@@ -55,10 +49,15 @@ public abstract class QueueInputStage extends AbstractStage {
     /** Called on the runner's thread, also when a read failed (then it names the record that could not be read). */
     @Override
     public final long inputIndex() {
-        return reading && tailer != null ? tailer.index() : inputIndex;
+        return input.currentIndex();
     }
 
-    /** Closes the stage's other resources; the tailer is closed after it. */
+    @Override
+    public boolean atEndOfInput() {
+        return input.atEnd();
+    }
+
+    /** Closes the stage's other resources; the reader is closed after it. */
     protected abstract void closeOutput();
 
     @Override
@@ -66,8 +65,7 @@ public abstract class QueueInputStage extends AbstractStage {
         try {
             closeOutput();
         } finally {
-            if (tailer != null)
-                tailer.close();
+            input.close();
         }
     }
 }

@@ -1,12 +1,11 @@
 package dev.orderpipe.pipeline.stage;
 
-import dev.orderpipe.pipeline.DiskSpaceGuard;
+import dev.orderpipe.pipeline.CrashPoints;
 import dev.orderpipe.pipeline.OrderInfo;
-import dev.orderpipe.pipeline.Queues;
+import dev.orderpipe.pipeline.QueueInput;
+import dev.orderpipe.pipeline.QueueOutput;
 import dev.orderpipe.pipeline.codes.RejectReason;
 import dev.orderpipe.pipeline.risk.RiskEngine;
-import net.openhft.chronicle.queue.ChronicleQueue;
-import net.openhft.chronicle.queue.ExcerptAppender;
 
 /**
  * Reads {@code orders}, applies the pre-trade checks of {@link RiskEngine} and writes every record to
@@ -16,39 +15,33 @@ import net.openhft.chronicle.queue.ExcerptAppender;
  * rate windows) is what it was.
  */
 public final class RiskStage extends QueueInputStage {
-    private final ChronicleQueue output;
+    private final QueueOutput output;
     private final RiskEngine engine;
     private final OrderInfo out = new OrderInfo();
-    private final DiskSpaceGuard diskGuard;
-    private final String outputName;
-    private final SyncPolicy syncPolicy;
-    private ExcerptAppender appender;
 
-    public RiskStage(ChronicleQueue input, ChronicleQueue output, RiskEngine engine, Stage upstream,
-                     DiskSpaceGuard diskGuard, String outputName, SyncPolicy syncPolicy) {
+    public RiskStage(QueueInput input, QueueOutput output, RiskEngine engine, Stage upstream) {
         super("risk", input, upstream);
-        this.syncPolicy = syncPolicy;
-        this.diskGuard = diskGuard;
-        this.outputName = outputName;
         this.output = output;
         this.engine = engine;
     }
 
     @Override
     public void open() {
-        appender = output.createAppender();
-        openTailer();
-        long last = Queues.readLast(output, out);
-        if (last >= 0) {
-            long resumeAfter = out.sourceIndex();
-            // rebuild state deterministically from the input already processed
-            while (tailer.readBytes(in.reset())) {
-                if (!in.isRejected())
-                    engine.check(in);
-                if (tailer.lastReadIndex() == resumeAfter)
-                    break;
-            }
-            inputIndex = resumeAfter;
+        output.open();
+        openInput();
+        if (output.readLast(out) < 0)
+            return;
+        long resumeAfter = out.sourceIndex();
+        // rebuild state deterministically from the input already processed
+        while (true) {
+            if (!readNext() || inputIndex > resumeAfter)
+                throw input.damaged(resumeAfter, "cannot resume risk: this input record, named by the last record"
+                        + " on " + output.name() + ", is not on the input");
+            if (!in.isRejected())
+                engine.check(in);
+            CrashPoints.hit(CrashPoints.Point.RISK_REBUILD);
+            if (inputIndex == resumeAfter)
+                break;
         }
     }
 
@@ -61,15 +54,16 @@ public final class RiskStage extends QueueInputStage {
                 out.rejectReason(reason);
         }
         out.riskNanos(System.nanoTime());
-        if (diskGuard.isLow())
-            throw diskGuard.stop(outputName);
-        appender.writeBytes(out);
-        syncPolicy.afterWrite(appender);
+        output.write(out);
+    }
+
+    /** Records written by this run. */
+    public long written() {
+        return output.written();
     }
 
     @Override
     protected void closeOutput() {
-        if (appender != null)
-            appender.close();
+        output.close();
     }
 }

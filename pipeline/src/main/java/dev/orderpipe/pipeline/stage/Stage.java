@@ -28,6 +28,12 @@ public interface Stage {
     long inputIndex();
 
     /**
+     * Whether the stage has consumed everything its input holds now (a queue read to its last index, an order file
+     * read to its end). A stage whose reader found nothing but is not at the end is stuck, not finished.
+     */
+    boolean atEndOfInput();
+
+    /**
      * Whether no input will ever arrive again and everything has been processed. A stage is finished once its
      * upstream is finished and it then found nothing to do; a stage fed by other processes never finishes.
      */

@@ -134,7 +134,7 @@ public final class StageRunner implements Runnable {
                     continue;
                 boolean upstreamDone = stage.upstreamFinished();
                 int done = stage.doWork();
-                if (done == 0 && upstreamDone)
+                if (done == 0 && upstreamDone && stage.atEndOfInput())
                     stage.markFinished();
                 else
                     allFinished = false;

@@ -71,6 +71,12 @@ final class NaiveStages {
         }
 
         @Override
+        public boolean atEndOfInput() {
+            long last = input.lastIndex();
+            return last < 0 || inputIndex >= last;
+        }
+
+        @Override
         public void close() {
             if (tailer != null)
                 tailer.close();

@@ -1,0 +1,86 @@
+package dev.orderpipe.pipeline;
+
+import java.util.Locale;
+
+/**
+ * Named crash points for deterministic crash tests: with the system property {@code orderpipe.crashAt=POINT:N} the
+ * JVM halts ({@link Runtime#halt}, as abruptly as SIGKILL: no shutdown hooks, no flushing) the N-th time the code
+ * passes {@code POINT}. A test starts a child pipeline with it, restarts it and compares with an uninterrupted run,
+ * so each crash window is covered on every run rather than by chance.
+ *
+ * <p>The property is read once, when this class initialises. Unarmed, {@link #hit} is a compare of a static final
+ * field with a constant: the JIT removes it, so the hot path pays nothing.
+ */
+public final class CrashPoints {
+    /** The system property that arms a crash point: {@code POINT:N}, for example {@code executions-written:1000}. */
+    public static final String PROPERTY = "orderpipe.crashAt";
+    /** Exit status of a halt at a crash point (what a shell reports for SIGKILL). */
+    public static final int EXIT_STATUS = 137;
+
+    /** Where the code can be told to crash. The property names them in lower case with dashes. */
+    public enum Point {
+        /** Right after a record was appended to {@code orders} (between one record's write and the next). */
+        ORDERS_WRITTEN,
+        /** Right after a record was appended to {@code checked}. */
+        CHECKED_WRITTEN,
+        /** Right after a report was appended to {@code executions}. */
+        EXECUTIONS_WRITTEN,
+        /** After a report that is not the last of its input was appended: in the middle of one input's reports. */
+        EXECUTIONS_MID_BATCH,
+        /** In the middle of writing one line of the executions CSV (half of it is on disk). */
+        EGRESS_CSV_LINE,
+        /** While risk rebuilds its state from its input after a restart (once per input record re-fed). */
+        RISK_REBUILD,
+        /** While matching rebuilds its books from its input after a restart (once per input record re-fed). */
+        MATCHING_REBUILD,
+        /** When a queue has just created a new cycle file (first write to a queue, and at every roll). */
+        CYCLE_FILE_CREATED;
+
+        /** The name used in the property. */
+        public String propertyName() {
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        }
+    }
+
+    private static final Point ARMED;
+    private static final long AT;
+    private static long hits;
+
+    static {
+        String spec = System.getProperty(PROPERTY, "").trim();
+        Point armed = null;
+        long at = 0;
+        if (!spec.isEmpty()) {
+            int colon = spec.lastIndexOf(':');
+            try {
+                String name = colon < 0 ? spec : spec.substring(0, colon);
+                armed = Point.valueOf(name.toUpperCase(Locale.ROOT).replace('-', '_'));
+                at = colon < 0 ? 1 : Long.parseLong(spec.substring(colon + 1));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(PROPERTY + "=" + spec + ": expected POINT:N with POINT one of "
+                        + java.util.Arrays.toString(Point.values()).toLowerCase(Locale.ROOT).replace('_', '-'));
+            }
+            if (at < 1)
+                throw new IllegalArgumentException(PROPERTY + "=" + spec + ": N must be 1 or more");
+        }
+        ARMED = armed;
+        AT = at;
+    }
+
+    private CrashPoints() {
+    }
+
+    /** Halts the JVM if {@code point} is armed and this is its N-th pass. Each point is passed by one thread. */
+    public static void hit(Point point) {
+        if (point == ARMED && ++hits == AT) {
+            System.err.println("orderpipe: crash point " + point.propertyName() + ":" + AT + " reached, halting");
+            System.err.flush();
+            Runtime.getRuntime().halt(EXIT_STATUS);
+        }
+    }
+
+    /** Whether any crash point is armed (for code that must do extra work only then, never on the hot path). */
+    public static boolean armed() {
+        return ARMED != null;
+    }
+}

@@ -1,0 +1,83 @@
+package dev.orderpipe.pipeline;
+
+import dev.orderpipe.pipeline.stage.SyncPolicy;
+import net.openhft.chronicle.queue.ChronicleQueue;
+import net.openhft.chronicle.queue.ExcerptAppender;
+
+/**
+ * The one way a stage writes {@link OrderInfo} records to its output queue: check the disk guard, append (the record
+ * writes its own CRC32C), sync as configured, count, and pass the queue's crash point. Every writing stage gets one,
+ * so integrity lives in one place. Allocation-free per write.
+ *
+ * <p>The appender is created by {@link #open()} on the thread that writes.
+ */
+public final class QueueOutput implements AutoCloseable {
+    private final String name;
+    private final ChronicleQueue queue;
+    private final DiskSpaceGuard diskGuard;
+    private final SyncPolicy syncPolicy;
+    private final CrashPoints.Point writtenPoint;
+    private ExcerptAppender appender;
+    private long written;
+
+    /**
+     * @param name         the queue's name, for messages
+     * @param diskGuard    stops writing before the disk fills
+     * @param syncPolicy   when to msync
+     * @param writtenPoint the crash point passed after each write, or null
+     */
+    public QueueOutput(String name, ChronicleQueue queue, DiskSpaceGuard diskGuard, SyncPolicy syncPolicy,
+                       CrashPoints.Point writtenPoint) {
+        this.name = name;
+        this.queue = queue;
+        this.diskGuard = diskGuard;
+        this.syncPolicy = syncPolicy;
+        this.writtenPoint = writtenPoint;
+    }
+
+    /** Creates the appender, on the calling thread. */
+    public QueueOutput open() {
+        appender = queue.createAppender();
+        return this;
+    }
+
+    /** Appends {@code record}; throws {@link DiskSpaceGuard.DiskFullException} instead when the disk is nearly full. */
+    public void write(OrderInfo record) {
+        if (diskGuard.isLow())
+            throw diskGuard.stop(name);
+        appender.writeBytes(record);
+        syncPolicy.afterWrite(appender);
+        written++;
+        if (writtenPoint != null)
+            CrashPoints.hit(writtenPoint);
+    }
+
+    /**
+     * Reads the last record on this output into {@code into} (where a restarted stage resumes), checked.
+     *
+     * @return its index, or -1 when the queue is empty
+     */
+    public long readLast(OrderInfo into) {
+        return QueueInput.readLast(name, queue, into);
+    }
+
+    /** A reader of this output, for a stage that must look back at what it wrote (not yet opened). */
+    public QueueInput reader() {
+        return new QueueInput(name, queue);
+    }
+
+    /** Records written by this instance. */
+    public long written() {
+        return written;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public void close() {
+        if (appender != null)
+            appender.close();
+    }
+}
