@@ -15,15 +15,23 @@ import net.openhft.chronicle.queue.RollCycles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import net.openhft.chronicle.bytes.Bytes;
+
+import java.io.InputStream;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.HexFormat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class OrderInfoTest {
@@ -149,5 +157,82 @@ class OrderInfoTest {
         assertEquals(RejectReason.BOOK_FULL, info.rejectReason());
         assertEquals(LineError.BAD_QTY, info.lineError());
         assertTrue(info.isRejected());
+    }
+
+    /** A record with every field set to a distinct, fixed value through the public setters. */
+    static OrderInfo goldenRecord() {
+        return new OrderInfo().orderId(1001).account(7).symbol(Symbols.encode("AAPL")).action(Action.REPLACE)
+                .side(Side.SELL).orderType(OrderType.LIMIT).timeInForce(TimeInForce.GTC).price(1_892_500)
+                .quantity(300).seq(42).leavesQty(100).cumQty(200).lastPx(1_892_400).lastQty(50).contraOrderId(1002)
+                .eventTime(1_732_780_800_000_000_000L).execType(ExecType.TRADE).status(OrderStatus.PARTIALLY_FILLED)
+                .rejectReason(RejectReason.PRICE_BAND).lineError(LineError.BAD_PRICE).sourceLine(17)
+                .sourceIndex(0x4a0000001cL).writerId(3).writerSeq(99).flags(OrderInfo.FLAG_LAST_OF_BATCH)
+                .ingressNanos(11).riskNanos(22).matchNanos(33).egressNanos(44);
+    }
+
+    private static byte[] bytesOf(OrderInfo info) {
+        Bytes<?> bytes = Bytes.allocateElasticOnHeap(256);
+        info.writeMarshallable(bytes);
+        return bytes.toByteArray();
+    }
+
+    /**
+     * The binary layout of this format is pinned by a fixture: a change of layout without a new {@link OrderInfo#FORMAT}
+     * (and a fixture of its own) fails here, so queues written by one version are never misread by another.
+     */
+    @Test
+    void theRecordLayoutOfThisFormatIsPinnedByAGoldenFixture() throws Exception {
+        String resource = "/golden/orderinfo-format-" + OrderInfo.FORMAT + ".hex";
+        byte[] golden;
+        try (InputStream in = OrderInfoTest.class.getResourceAsStream(resource)) {
+            assertNotNull(in, "no golden fixture " + resource + " for record format " + OrderInfo.FORMAT
+                    + ": a new format needs one (write goldenRecord() and check every byte by hand)");
+            golden = HexFormat.of().parseHex(new String(in.readAllBytes(), StandardCharsets.US_ASCII).strip());
+        }
+        assertEquals(OrderInfo.BINARY_LENGTH, golden.length);
+        assertEquals(HexFormat.of().formatHex(golden), HexFormat.of().formatHex(bytesOf(goldenRecord())),
+                "the record layout changed: bump OrderInfo.FORMAT and add a fixture for the new format");
+        OrderInfo read = new OrderInfo();
+        read.readMarshallable(Bytes.wrapForRead(golden));
+        assertSameFields(goldenRecord(), read);
+        assertEquals(OrderInfo.FLAG_LAST_OF_BATCH, read.flags());
+        assertTrue(read.lastOfBatch());
+        assertEquals(44, read.egressNanos());
+    }
+
+    @Test
+    void everySingleBitFlipIsRefused() {
+        byte[] good = bytesOf(goldenRecord());
+        for (int i = 0; i < good.length; i++) {
+            for (int bit = 0; bit < 8; bit++) {
+                byte[] bad = good.clone();
+                bad[i] ^= (byte) (1 << bit);
+                DamagedRecordException e = assertThrows(DamagedRecordException.class,
+                        () -> new OrderInfo().readMarshallable(Bytes.wrapForRead(bad)), "byte " + i + " bit " + bit);
+                assertSame(i == 0 ? DamagedRecordException.FORMAT : DamagedRecordException.CHECKSUM, e);
+            }
+        }
+    }
+
+    @Test
+    void aShortRecordOrAnotherFormatIsRefused() {
+        byte[] good = bytesOf(goldenRecord());
+        assertSame(DamagedRecordException.LENGTH, assertThrows(DamagedRecordException.class,
+                () -> new OrderInfo().readMarshallable(Bytes.wrapForRead(java.util.Arrays.copyOf(good, good.length - 1)))));
+        byte[] older = java.util.Arrays.copyOf(good, good.length - 4); // format 1 had no checksum
+        older[0] = 1;
+        assertSame(DamagedRecordException.FORMAT, assertThrows(DamagedRecordException.class,
+                () -> new OrderInfo().readMarshallable(Bytes.wrapForRead(older))));
+    }
+
+    @Test
+    void withoutChecksumWritesZeroAndSkipsTheCheck() throws IllegalAccessException {
+        byte[] unsummed = bytesOf(goldenRecord().withoutChecksum());
+        for (int i = unsummed.length - 4; i < unsummed.length; i++)
+            assertEquals(0, unsummed[i]);
+        assertThrows(DamagedRecordException.class, () -> new OrderInfo().readMarshallable(Bytes.wrapForRead(unsummed)));
+        OrderInfo read = new OrderInfo().withoutChecksum();
+        read.readMarshallable(Bytes.wrapForRead(unsummed));
+        assertSameFields(goldenRecord(), read);
     }
 }

@@ -36,6 +36,43 @@ public final class TestPipelines {
         return config.validate();
     }
 
+    /**
+     * A deterministic order file of {@code n} events on two symbols: limit orders that cross and rest, market and
+     * IOC/FOK orders, cancels and replaces of earlier orders (some of them no longer live), so it produces every
+     * kind of report.
+     */
+    public static String mixedOrders(long seed, int n) {
+        java.util.Random random = new java.util.Random(seed);
+        StringBuilder sb = new StringBuilder("ts_nanos,action,order_id,account,symbol,side,type,tif,price,qty\n");
+        String[] symbols = {"AAPL", "MSFT"};
+        for (int i = 1; i <= n; i++) {
+            String symbol = symbols[random.nextInt(symbols.length)];
+            String side = random.nextBoolean() ? "BUY" : "SELL";
+            String price = (symbol.equals("AAPL") ? "189." : "415.") + (10 + random.nextInt(20));
+            int qty = 100 * (1 + random.nextInt(5));
+            int account = 1 + random.nextInt(5);
+            int roll = random.nextInt(100);
+            sb.append(1_000_000L * i).append(',');
+            if (roll < 10 && i > 10)
+                sb.append("CANCEL,").append(i - 1 - random.nextInt(10)).append(",,,,,,,\n");
+            else if (roll < 20 && i > 10)
+                sb.append("REPLACE,").append(i - 1 - random.nextInt(10)).append(',').append(account).append(',')
+                        .append(symbol).append(',').append(side).append(",LIMIT,GTC,").append(price).append(',')
+                        .append(qty).append('\n');
+            else if (roll < 25)
+                sb.append("NEW,").append(i).append(',').append(account).append(',').append(symbol).append(',')
+                        .append(side).append(",MARKET,IOC,,").append(qty).append('\n');
+            else if (roll < 30)
+                sb.append("NEW,").append(i).append(',').append(account).append(',').append(symbol).append(',')
+                        .append(side).append(",LIMIT,").append(roll < 27 ? "IOC" : "FOK").append(',').append(price)
+                        .append(',').append(qty).append('\n');
+            else
+                sb.append("NEW,").append(i).append(',').append(account).append(',').append(symbol).append(',')
+                        .append(side).append(",LIMIT,GTC,").append(price).append(',').append(qty).append('\n');
+        }
+        return sb.toString();
+    }
+
     /** Runs a pipeline over its input file to the end. */
     public static Pipeline runToEnd(PipelineConfig config) throws InterruptedException {
         Pipeline pipeline = Pipeline.start(config);
