@@ -163,7 +163,7 @@ class PipelineTest {
     @Test
     void startIsRefusedWhenTheDiskIsShort(@TempDir Path dir) throws IOException {
         PipelineConfig config = TestPipelines.config(dir.resolve("data"), null);
-        config.minFreeDiskMb = Long.MAX_VALUE / (1 << 21);
+        config.minFreeDiskMb = 1L << 30; // 1 PB, the most minFreeDiskMb takes: more than any test machine has free
         var e = assertThrows(dev.orderpipe.pipeline.config.ConfigException.class, () -> Pipeline.start(config));
         assertTrue(e.getMessage().contains("less than minFreeDiskMb"), e.getMessage());
     }

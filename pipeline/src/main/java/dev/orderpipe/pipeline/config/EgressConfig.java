@@ -5,9 +5,4 @@ public final class EgressConfig extends StrictConfig {
     public String input = "executions";
     /** Executions CSV (DESIGN.md format) to write as reports arrive; empty for none. */
     public String output = "";
-
-    @Override
-    protected String section() {
-        return "egress";
-    }
 }

@@ -9,12 +9,9 @@ public final class IngressConfig extends StrictConfig {
     /** Keep reading the file as it grows, like {@code tail -f}. */
     public boolean follow = false;
     /** Longest accepted line in bytes; a longer line is REJECTED as BAD_LINE (TOO_LONG). */
+    @Range(min = 64, max = 1 << 20)
     public int maxLineLength = 1024;
     /** Most lines decoded per call, bounding the work a stage does before its group's next stage runs. */
+    @Range(min = 1, max = 65_536)
     public int batchSize = 64;
-
-    @Override
-    protected String section() {
-        return "ingress";
-    }
 }

@@ -5,12 +5,9 @@ public final class MatchingConfig extends StrictConfig {
     public String input = "checked";
     public String output = "executions";
     /** Resting orders across all books; a full pool rejects new orders (BOOK_FULL). */
+    @Range(min = 1, max = 1 << 26)
     public int maxOpenOrders = 1_048_576;
     /** Price levels per side of one book; a full side rejects orders at new prices (BOOK_FULL). */
+    @Range(min = 1, max = 1 << 20)
     public int maxPriceLevels = 4_096;
-
-    @Override
-    protected String section() {
-        return "matching";
-    }
 }

@@ -37,6 +37,7 @@ public final class PipelineConfig extends StrictConfig {
     /** Chronicle roll cycle name, e.g. FAST_HOURLY, FAST_DAILY, LARGE_DAILY. */
     public String rollCycle = "FAST_DAILY";
     /** Refuse to start with less free space than this in the data directory's filesystem. */
+    @Range(min = 0, max = 1L << 30, note = "MB, 1 PB at most; 0 turns the guard off")
     public long minFreeDiskMb = 64;
     /**
      * Chronicle's msync mode for the queues: NONE (the OS writes pages back when it likes), ASYNC or SYNC (msync when a
@@ -44,6 +45,7 @@ public final class PipelineConfig extends StrictConfig {
      */
     public String syncMode = "NONE";
     /** With ASYNC or SYNC: each writing stage also syncs after this many records (0: only on chunk release). */
+    @Range(min = 0, max = 1_000_000_000, note = "0: only when Chronicle releases a chunk")
     public int syncEveryRecords = 0;
     /**
      * Keep the memory ahead of each output queue's write position mapped and touched from a background thread
@@ -55,11 +57,6 @@ public final class PipelineConfig extends StrictConfig {
     public MatchingConfig matching = new MatchingConfig();
     public EgressConfig egress = new EgressConfig();
     public List<StageGroupConfig> groups = new ArrayList<>();
-
-    @Override
-    protected String section() {
-        return "pipeline config";
-    }
 
     /** Loads and validates a config file. */
     public static PipelineConfig load(Path file) {
@@ -121,26 +118,15 @@ public final class PipelineConfig extends StrictConfig {
             throw new ConfigException("dataDir must name a directory");
         rollCycle();
         syncMode();
-        if (syncEveryRecords < 0)
-            throw new ConfigException("syncEveryRecords must be >= 0 (0: only when Chronicle releases a chunk), was " + syncEveryRecords);
-        if (syncEveryRecords > 0 && syncMode() == SyncMode.NONE)
-            throw new ConfigException("syncEveryRecords " + syncEveryRecords + " needs syncMode ASYNC or SYNC (with NONE nothing is synced)");
-        if (minFreeDiskMb < 0)
-            throw new ConfigException("minFreeDiskMb must be >= 0, was " + minFreeDiskMb);
         require(ingress, "ingress");
         require(risk, "risk");
         require(matching, "matching");
         require(egress, "egress");
-        if (ingress.maxLineLength < 64 || ingress.maxLineLength > 1 << 20)
-            throw new ConfigException("ingress.maxLineLength must be 64..1048576, was " + ingress.maxLineLength);
-        if (ingress.batchSize < 1 || ingress.batchSize > 65_536)
-            throw new ConfigException("ingress.batchSize must be 1..65536, was " + ingress.batchSize);
+        checkRanges("");
+        if (syncEveryRecords > 0 && syncMode() == SyncMode.NONE)
+            throw new ConfigException("syncEveryRecords " + syncEveryRecords + " needs syncMode ASYNC or SYNC (with NONE nothing is synced)");
         validateQueues();
         validateRisk();
-        if (matching.maxOpenOrders < 1 || matching.maxOpenOrders > 1 << 26)
-            throw new ConfigException("matching.maxOpenOrders must be 1..67108864, was " + matching.maxOpenOrders);
-        if (matching.maxPriceLevels < 1 || matching.maxPriceLevels > 1 << 20)
-            throw new ConfigException("matching.maxPriceLevels must be 1..1048576, was " + matching.maxPriceLevels);
         validateGroups();
         return this;
     }
@@ -184,12 +170,6 @@ public final class PipelineConfig extends StrictConfig {
         if (!(risk.priceBandPercent > 0) || risk.priceBandPercent > 1000)
             throw new ConfigException("risk.priceBandPercent must be > 0 and <= 1000, was " + risk.priceBandPercent);
         decimal(risk.defaultMaxNotional, "risk.defaultMaxNotional");
-        if (risk.maxOrdersPerSecond < 0)
-            throw new ConfigException("risk.maxOrdersPerSecond must be >= 0 (0 disables it), was " + risk.maxOrdersPerSecond);
-        if (risk.orderIdCapacity < 1 || risk.orderIdCapacity > 1 << 28)
-            throw new ConfigException("risk.orderIdCapacity must be 1..268435456, was " + risk.orderIdCapacity);
-        if (risk.accountCapacity < 1 || risk.accountCapacity > 1 << 24)
-            throw new ConfigException("risk.accountCapacity must be 1..16777216, was " + risk.accountCapacity);
         if (risk.symbols == null || risk.symbols.isEmpty())
             throw new ConfigException("risk.symbols is empty: configure at least one tradable symbol");
         Set<String> seen = new HashSet<>();
@@ -206,8 +186,6 @@ public final class PipelineConfig extends StrictConfig {
             if (!seen.add(s.symbol))
                 throw new ConfigException(key + ".symbol '" + s.symbol + "' is configured twice");
             decimal(s.refPrice, key + ".refPrice");
-            if (s.maxOrderQty < 1)
-                throw new ConfigException(key + ".maxOrderQty must be >= 1, was " + s.maxOrderQty);
         }
         Set<Long> accounts = new HashSet<>();
         for (int i = 0; i < risk.accounts.size(); i++) {
@@ -215,8 +193,6 @@ public final class PipelineConfig extends StrictConfig {
             String key = "risk.accounts[" + i + "]";
             if (a == null)
                 throw new ConfigException(key + " is empty");
-            if (a.account <= 0)
-                throw new ConfigException(key + ".account must be a positive id, was " + a.account);
             if (!accounts.add(a.account))
                 throw new ConfigException(key + ".account " + a.account + " is configured twice");
             decimal(a.maxNotional, key + ".maxNotional");
@@ -258,7 +234,7 @@ public final class PipelineConfig extends StrictConfig {
                 if (other != null)
                     throw new ConfigException(key + ".stages: stage '" + stage + "' is already in group '" + other + "'");
             }
-            if (g.cpu < -1 || g.cpu >= cpus)
+            if (g.cpu >= cpus)
                 throw new ConfigException(key + ".cpu " + g.cpu + " is not present: this machine has CPUs 0.." + (cpus - 1) + " (-1 leaves the group unpinned)");
             if (g.cpu >= 0 && !cpusUsed.add(g.cpu))
                 throw new ConfigException(key + ".cpu " + g.cpu + " is reserved by another group");

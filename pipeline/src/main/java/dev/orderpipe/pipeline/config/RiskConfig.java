@@ -12,16 +12,14 @@ public final class RiskConfig extends StrictConfig {
     /** Largest price x quantity of one order for accounts not listed (decimal currency units). */
     public String defaultMaxNotional = "10000000";
     /** Most orders per second from one account (NEW and REPLACE count); 0 disables the check. */
+    @Range(min = 0, max = 1_000_000_000, note = "0 disables it")
     public int maxOrdersPerSecond = 0;
     /** Order ids remembered to reject duplicates; when full, new orders are REJECTED (ORDER_ID_TABLE_FULL). */
+    @Range(min = 1, max = 1 << 28)
     public int orderIdCapacity = 4_194_304;
     /** Accounts tracked for rate limiting; when full, orders of new accounts are REJECTED (ACCOUNT_TABLE_FULL). */
+    @Range(min = 1, max = 1 << 24)
     public int accountCapacity = 65_536;
     public List<SymbolConfig> symbols = new ArrayList<>();
     public List<AccountConfig> accounts = new ArrayList<>();
-
-    @Override
-    protected String section() {
-        return "risk";
-    }
 }

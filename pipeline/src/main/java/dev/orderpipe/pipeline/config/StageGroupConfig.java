@@ -10,12 +10,8 @@ public final class StageGroupConfig extends StrictConfig {
     /** Stage names: ingress, risk, matching, egress. */
     public List<String> stages = new ArrayList<>();
     /** CPU to reserve with OpenHFT Affinity, or -1 to leave the thread unpinned. */
+    @Range(min = -1, max = 65_535, note = "-1 leaves the group unpinned")
     public int cpu = -1;
     /** Chronicle pauser when idle: busy, yielding, balanced, sleepy, milli, timedBusy. */
     public String pauser = "balanced";
-
-    @Override
-    protected String section() {
-        return "groups[" + name + "]";
-    }
 }

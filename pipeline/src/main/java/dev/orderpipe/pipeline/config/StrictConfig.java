@@ -1,18 +1,228 @@
 package dev.orderpipe.pipeline.config;
 
+import net.openhft.chronicle.wire.BracketType;
 import net.openhft.chronicle.wire.SelfDescribingMarshallable;
 import net.openhft.chronicle.wire.ValueIn;
+import net.openhft.chronicle.wire.WireIn;
+import net.openhft.chronicle.wire.Wires;
+
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.lang.reflect.ParameterizedType;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
 
 /**
- * Base of every config section: a Chronicle Wire marshallable that refuses keys it does not know, so a typo in a
- * YAML file is an error that names the key instead of a setting silently ignored.
+ * Base of every config section: a Chronicle Wire marshallable whose YAML is read strictly, so that whatever a person
+ * typed wrong is a {@link ConfigException} naming the key, never a setting silently ignored or changed.
+ *
+ * <p>Wire's own field reader logs a warning and keeps the default when a number does not fit its field ({@code
+ * 3000000000} for an int), wraps 64-bit overflow, truncates {@code 1.5} to 1 and matches keys ignoring case. This class
+ * reads the text of every value itself instead: unknown keys, numbers that are not plain integers (or decimals for a
+ * {@code double}), integers outside the field's {@link Range}, and booleans other than {@code true}/{@code false} are
+ * refused with one line. Nested sections and lists of sections are read the same way, with their path in the YAML
+ * ({@code risk.symbols[2].maxOrderQty}) in messages. A binary wire (Wire's {@code deepCopy}) holds values this class
+ * wrote and is read by Wire as usual.
  */
 public abstract class StrictConfig extends SelfDescribingMarshallable {
-    /** The section's path in the YAML file, for messages, e.g. {@code risk.symbols[2]}. */
-    protected abstract String section();
+    private static final Pattern INTEGER = Pattern.compile("[-+]?[0-9]+(_[0-9]+)*");
+    private static final Pattern DECIMAL = Pattern.compile("[-+]?[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?");
+
+    /** Where this section is in the YAML, e.g. {@code risk.symbols[2]}; empty for the top level. */
+    private transient String path = "";
 
     @Override
-    public void unexpectedField(Object event, ValueIn valueIn) {
-        throw new ConfigException("unknown key '" + event + "' in " + section() + " (check the spelling against conf/pipeline.yaml)");
+    public void readMarshallable(WireIn wire) {
+        if (wire.isBinary()) {
+            Wires.readMarshallable(this, wire, true);
+            return;
+        }
+        StringBuilder name = new StringBuilder();
+        while (wire.hasMore()) {
+            long before = wire.bytes().readPosition();
+            ValueIn in = wire.read(name);
+            String key = name.toString();
+            Field field = field(key);
+            try {
+                field.set(this, value(field, keyOf(key), in));
+            } catch (IllegalAccessException e) {
+                throw new IllegalStateException("config field " + field + " is not public", e);
+            }
+            if (wire.bytes().readPosition() == before)
+                throw new ConfigException("malformed YAML in " + where() + " near '" + key + "'");
+        }
+    }
+
+    private Field field(String key) {
+        for (Field f : getClass().getFields())
+            if (isSetting(f) && f.getName().equals(key))
+                return f;
+        for (Field f : getClass().getFields())
+            if (isSetting(f) && f.getName().equalsIgnoreCase(key))
+                throw new ConfigException("unknown key '" + key + "' in " + where() + " (keys are case-sensitive: "
+                        + f.getName() + ")");
+        throw new ConfigException("unknown key '" + key + "' in " + where()
+                + " (check the spelling against conf/pipeline.yaml)");
+    }
+
+    private static boolean isSetting(Field f) {
+        int m = f.getModifiers();
+        return !Modifier.isStatic(m) && !Modifier.isTransient(m);
+    }
+
+    private static Object value(Field field, String key, ValueIn in) {
+        Class<?> type = field.getType();
+        if (StrictConfig.class.isAssignableFrom(type))
+            return section(type, key, in);
+        if (type == List.class)
+            return list(field, key, in);
+        String text = scalar(key, in);
+        if (type == String.class)
+            return text;
+        if (text == null)
+            throw new ConfigException(key + " must have a value");
+        String t = text.trim();
+        if (type == int.class || type == long.class) {
+            Range range = rangeOf(field);
+            long v = checkRange(key, integer(key, t, range), range);
+            return type == int.class ? (Object) (int) v : (Object) v;
+        }
+        if (type == double.class) {
+            if (!DECIMAL.matcher(t).matches())
+                throw new ConfigException(key + " must be a decimal number, was '" + text + "'");
+            double d = Double.parseDouble(t);
+            if (Double.isInfinite(d))
+                throw new ConfigException(key + " is too large, was '" + text + "'");
+            return d;
+        }
+        if (type == boolean.class) {
+            if (t.equalsIgnoreCase("true") || t.equalsIgnoreCase("false"))
+                return Boolean.parseBoolean(t);
+            throw new ConfigException(key + " must be true or false, was '" + text + "'");
+        }
+        throw new IllegalStateException("config field " + field + " has a type the reader does not know");
+    }
+
+    /** The text of a single value; a section or a list where one value belongs is refused. */
+    private static String scalar(String key, ValueIn in) {
+        BracketType bracket = in.getBracketType();
+        if (bracket == BracketType.MAP || bracket == BracketType.SEQ)
+            throw new ConfigException(key + " must be a single value, not a "
+                    + (bracket == BracketType.MAP ? "section { }" : "list [ ]"));
+        return in.text();
+    }
+
+    /** Every integer setting declares its range: an int field without one could still be wrapped by a cast. */
+    private static Range rangeOf(Field field) {
+        Range range = field.getAnnotation(Range.class);
+        if (range == null)
+            throw new IllegalStateException("integer config field " + field + " has no @Range");
+        return range;
+    }
+
+    /** A plain decimal integer (digits may be grouped with {@code _}); beyond 64 bits it is out of range too. */
+    private static long integer(String key, String text, Range range) {
+        if (!INTEGER.matcher(text).matches())
+            throw new ConfigException(key + " must be an integer in " + describe(range) + ", was '" + text + "'");
+        String digits = text.replace("_", "");
+        try {
+            return Long.parseLong(digits);
+        } catch (NumberFormatException e) {
+            // reported as written, never wrapped
+            throw new ConfigException(key + " must be " + describe(range) + ", was " + digits);
+        }
+    }
+
+    /**
+     * Refuses a value outside the key's range with one line naming the key, the range and the value.
+     *
+     * @return the value
+     */
+    static long checkRange(String key, long value, Range range) {
+        if (value < range.min() || value > range.max())
+            throw new ConfigException(key + " must be " + describe(range) + ", was " + value);
+        return value;
+    }
+
+    private static String describe(Range range) {
+        return range.min() + ".." + range.max() + (range.note().isEmpty() ? "" : " (" + range.note() + ")");
+    }
+
+    /** A nested section, {@code { key: value, ... }}; null for an empty value (validate() names what is missing). */
+    private static StrictConfig section(Class<?> type, String key, ValueIn in) {
+        if (in.getBracketType() != BracketType.MAP) {
+            String text = in.text();
+            if (text == null || text.isBlank())
+                return null;
+            throw new ConfigException(key + " must be a section in { }, was '" + text + "'");
+        }
+        StrictConfig section = newSection(type, key);
+        in.marshallable(section);
+        return section;
+    }
+
+    private static List<Object> list(Field field, String key, ValueIn in) {
+        if (in.getBracketType() != BracketType.SEQ)
+            throw new ConfigException(key + " must be a list in [ ], was '" + in.text() + "'");
+        Class<?> element = (Class<?>) ((ParameterizedType) field.getGenericType()).getActualTypeArguments()[0];
+        List<Object> list = new ArrayList<>();
+        in.sequence(list, (l, items) -> {
+            while (items.hasNextSequenceItem()) {
+                String itemKey = key + "[" + l.size() + "]";
+                if (element == String.class) {
+                    l.add(scalar(itemKey, items));
+                } else {
+                    l.add(section(element, itemKey, items));
+                }
+            }
+        });
+        return list;
+    }
+
+    private static StrictConfig newSection(Class<?> type, String path) {
+        try {
+            StrictConfig section = (StrictConfig) type.getConstructor().newInstance();
+            section.path = path;
+            return section;
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("config section " + type + " needs a public no-argument constructor", e);
+        }
+    }
+
+    private String keyOf(String name) {
+        return path.isEmpty() ? name : path + "." + name;
+    }
+
+    private String where() {
+        return path.isEmpty() ? "pipeline config" : path;
+    }
+
+    /**
+     * Checks every {@link Range} of this section and of the sections and lists of sections below it, named by their
+     * path from {@code prefix}; for configs built or changed in code, which the YAML reader has not seen.
+     */
+    final void checkRanges(String prefix) {
+        for (Field f : getClass().getFields()) {
+            if (!isSetting(f))
+                continue;
+            String key = prefix.isEmpty() ? f.getName() : prefix + "." + f.getName();
+            Object value;
+            try {
+                value = f.get(this);
+            } catch (IllegalAccessException e) {
+                throw new IllegalStateException("config field " + f + " is not public", e);
+            }
+            if (f.getType() == int.class || f.getType() == long.class)
+                checkRange(key, ((Number) value).longValue(), rangeOf(f));
+            if (value instanceof StrictConfig)
+                ((StrictConfig) value).checkRanges(key);
+            if (value instanceof List) {
+                List<?> list = (List<?>) value;
+                for (int i = 0; i < list.size(); i++)
+                    if (list.get(i) instanceof StrictConfig)
+                        ((StrictConfig) list.get(i)).checkRanges(key + "[" + i + "]");
+            }
+        }
     }
 }

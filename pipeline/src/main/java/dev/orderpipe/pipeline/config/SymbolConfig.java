@@ -7,10 +7,6 @@ public final class SymbolConfig extends StrictConfig {
     /** Reference price (decimal, 4 digits at most) for the price band and for MARKET notional. */
     public String refPrice = "";
     /** Largest accepted order quantity. */
+    @Range(min = 1, max = Long.MAX_VALUE)
     public long maxOrderQty = 1_000_000;
-
-    @Override
-    protected String section() {
-        return "risk.symbols[" + symbol + "]";
-    }
 }

@@ -1,5 +1,7 @@
 package dev.orderpipe.pipeline.config;
 
+import net.openhft.chronicle.core.Jvm;
+import net.openhft.chronicle.core.onoes.ExceptionKey;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -8,6 +10,10 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -75,7 +81,7 @@ class PipelineConfigTest {
         String msg = error(defaultYaml().replace("cpu: -1", "cpu: 4096"));
         assertTrue(msg.contains("groups[0].cpu 4096 is not present"), msg);
         msg = error(defaultYaml().replace("cpu: -1", "cpu: -7"));
-        assertTrue(msg.contains("groups[0].cpu -7"), msg);
+        assertTrue(msg.contains("groups[0].cpu must be -1..65535 (-1 leaves the group unpinned), was -7"), msg);
     }
 
     @Test
@@ -94,7 +100,7 @@ class PipelineConfigTest {
     void badSyncSettings() throws IOException {
         assertTrue(error(defaultYaml().replace("syncMode: NONE", "syncMode: ALWAYS")).contains("syncMode 'ALWAYS'"));
         assertTrue(error(defaultYaml().replace("syncEveryRecords: 0", "syncEveryRecords: 10")).contains("needs syncMode ASYNC or SYNC"));
-        assertTrue(error(defaultYaml().replace("syncEveryRecords: 0", "syncEveryRecords: -1")).contains("syncEveryRecords must be >= 0"));
+        assertTrue(error(defaultYaml().replace("syncEveryRecords: 0", "syncEveryRecords: -1")).contains("syncEveryRecords must be 0..1000000000"));
     }
 
     @Test
@@ -110,6 +116,121 @@ class PipelineConfigTest {
         String msg = error(defaultYaml().replace("groups: [", "groups: [[[ {"));
         assertTrue(msg.contains("test.yaml"), msg);
         error("!dev.orderpipe.pipeline.config.PipelineConfig { dataDir: x, ingress: { maxLineLength: notanumber } }");
+    }
+
+    /** Every integer key: its setting in the default YAML, its path in messages and its range. */
+    private static final List<String[]> INTEGER_KEYS = List.of(
+            new String[]{"minFreeDiskMb: 64", "minFreeDiskMb", "0..1073741824"},
+            new String[]{"syncEveryRecords: 0", "syncEveryRecords", "0..1000000000"},
+            new String[]{"maxLineLength: 1024", "ingress.maxLineLength", "64..1048576"},
+            new String[]{"batchSize: 64", "ingress.batchSize", "1..65536"},
+            new String[]{"maxOrdersPerSecond: 0", "risk.maxOrdersPerSecond", "0..1000000000"},
+            new String[]{"orderIdCapacity: 4194304", "risk.orderIdCapacity", "1..268435456"},
+            new String[]{"accountCapacity: 65536", "risk.accountCapacity", "1..16777216"},
+            new String[]{"maxOpenOrders: 1048576", "matching.maxOpenOrders", "1..67108864"},
+            new String[]{"maxPriceLevels: 4096", "matching.maxPriceLevels", "1..1048576"},
+            new String[]{"cpu: -1", "groups[0].cpu", "-1..65535"},
+            new String[]{"maxOrderQty: 100000", "risk.symbols[0].maxOrderQty", "1..9223372036854775807"},
+            new String[]{"account: 1", "risk.accounts[0].account", "1..9223372036854775807"});
+
+    /** The default YAML with the first {@code setting} ("key: value") outside comments given another value. */
+    private static String with(String setting, String value) throws IOException {
+        String key = setting.substring(0, setting.indexOf(':'));
+        String yaml = defaultYaml();
+        Matcher m = Pattern.compile("(?m)^[^#\\n]*?(" + Pattern.quote(setting) + ")\\b").matcher(yaml);
+        assertTrue(m.find(), setting);
+        return yaml.substring(0, m.start(1)) + key + ": " + value + yaml.substring(m.end(1));
+    }
+
+    @Test
+    void everyIntegerKeyOutsideItsRangeIsOneLineNamingTheKeyAndTheRange() throws IOException {
+        Map<ExceptionKey, Integer> warnings = Jvm.recordExceptions(false); // warnings and errors, not debug
+        try {
+            for (String[] k : INTEGER_KEYS) {
+                long min = Long.parseLong(k[2].substring(0, k[2].indexOf("..")));
+                List<String> values = List.of("2147483648", "3000000000", "17592186044416", "-2147483649",
+                        "99999999999999999999", "-99999999999999999999", Long.toString(min - 1));
+                for (String v : values) {
+                    if (v.equals("2147483648") || v.equals("3000000000") || v.equals("17592186044416"))
+                        if (k[2].endsWith("..9223372036854775807"))
+                            continue; // a valid 64-bit id or quantity
+                    String msg = error(with(k[0], v));
+                    assertEquals("test.yaml: " + k[1] + " must be " + k[2] + range(k[1]) + ", was " + v, msg);
+                }
+                for (String v : List.of("1.5", "abc", "1e9", "0x10", "12abc"))
+                    assertEquals("test.yaml: " + k[1] + " must be an integer in " + k[2] + range(k[1]) + ", was '" + v
+                            + "'", error(with(k[0], v)));
+            }
+            assertTrue(warnings.isEmpty(), "Chronicle warned instead of the config failing: " + warnings);
+        } finally {
+            Jvm.resetExceptionHandlers();
+        }
+    }
+
+    /** The note of the keys whose special values mean something. */
+    private static String range(String key) {
+        switch (key) {
+            case "minFreeDiskMb":
+                return " (MB, 1 PB at most; 0 turns the guard off)";
+            case "syncEveryRecords":
+                return " (0: only when Chronicle releases a chunk)";
+            case "risk.maxOrdersPerSecond":
+                return " (0 disables it)";
+            case "groups[0].cpu":
+                return " (-1 leaves the group unpinned)";
+            default:
+                return "";
+        }
+    }
+
+    @Test
+    void integerKeysAcceptTheirWholeRangeAndDigitGroups() throws IOException {
+        assertEquals(65_536, PipelineConfig.parse(with("batchSize: 64", "65536"), "t").ingress.batchSize);
+        assertEquals(1 << 28, PipelineConfig.parse(with("orderIdCapacity: 4194304", "268_435_456"), "t").risk.orderIdCapacity);
+        assertEquals(1L << 30, PipelineConfig.parse(with("minFreeDiskMb: 64", "1073741824"), "t").minFreeDiskMb);
+        assertEquals(Long.MAX_VALUE,
+                PipelineConfig.parse(with("maxOrderQty: 100000", "9223372036854775807"), "t").risk.symbols.get(0).maxOrderQty);
+    }
+
+    @Test
+    void aConfigChangedInCodeIsRangeCheckedByValidate() {
+        PipelineConfig config = PipelineConfig.loadDefault();
+        config.matching.maxOpenOrders = -5;
+        ConfigException e = assertThrows(ConfigException.class, config::validate);
+        assertEquals("matching.maxOpenOrders must be 1..67108864, was -5", e.getMessage());
+        config = PipelineConfig.loadDefault();
+        config.risk.symbols.get(2).maxOrderQty = 0;
+        e = assertThrows(ConfigException.class, config::validate);
+        assertEquals("risk.symbols[2].maxOrderQty must be 1..9223372036854775807, was 0", e.getMessage());
+        config = PipelineConfig.loadDefault();
+        config.minFreeDiskMb = 1L << 44; // 2^44 MB: in bytes it would overflow a long to 0 and turn the guard off
+        e = assertThrows(ConfigException.class, config::validate);
+        assertTrue(e.getMessage().startsWith("minFreeDiskMb must be 0..1073741824"), e.getMessage());
+    }
+
+    @Test
+    void valuesOfTheWrongShapeAreRefused() throws IOException {
+        assertEquals("test.yaml: ingress.follow must be true or false, was 'yes'", error(with("follow: false", "yes")));
+        assertEquals("test.yaml: risk.priceBandPercent must be a decimal number, was 'NaN'",
+                error(with("priceBandPercent: 10.0", "NaN")));
+        assertEquals("test.yaml: matching.maxPriceLevels must be a single value, not a section { }",
+                error(with("maxPriceLevels: 4096", "{ a: 1 }")));
+        assertEquals("test.yaml: groups[0].stages must be a list in [ ], was 'ingress'",
+                error(defaultYaml().replace("stages: [ ingress, risk, matching, egress ]", "stages: ingress")));
+        assertEquals("test.yaml: risk.symbols[0] must be a section in { }, was 'AAPL'",
+                error(defaultYaml().replace("symbols: [", "symbols: [ AAPL,")));
+        assertEquals("test.yaml: unknown key 'MaxOpenOrders' in matching (keys are case-sensitive: maxOpenOrders)",
+                error(defaultYaml().replace("maxOpenOrders:", "MaxOpenOrders:")));
+        assertEquals(100.0, PipelineConfig.parse(with("priceBandPercent: 10.0", "1e2"), "t").risk.priceBandPercent);
+    }
+
+    @Test
+    void aDeepCopyEqualsTheOriginal() {
+        PipelineConfig config = PipelineConfig.loadDefault();
+        config.risk.symbols.get(1).maxOrderQty = 5_000_000_000L;
+        PipelineConfig copy = config.deepCopy();
+        assertEquals(config, copy);
+        assertEquals(5_000_000_000L, copy.risk.symbols.get(1).maxOrderQty);
     }
 
     @Test
