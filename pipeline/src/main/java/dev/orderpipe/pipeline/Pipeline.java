@@ -94,8 +94,15 @@ public final class Pipeline implements AutoCloseable {
         }
     }
 
-    /** Opens the queues and starts every stage group. */
+    /**
+     * Validates the config (every key, and capacities against this JVM's heap before anything is allocated), opens the
+     * queues and starts every stage group.
+     *
+     * @throws ConfigException with one line naming the key when the config cannot run here
+     */
     public static Pipeline start(PipelineConfig config) {
+        config.validate();
+        HeapBudget.check(config, Runtime.getRuntime().maxMemory());
         Pipeline pipeline = new Pipeline(config);
         if (config.pretouch)
             pipeline.pretoucher = new QueuePretoucher("pipeline", List.copyOf(pipeline.queues.values()),

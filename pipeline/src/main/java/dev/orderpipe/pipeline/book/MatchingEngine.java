@@ -163,6 +163,21 @@ public final class MatchingEngine {
         sideCount = new int[books * 2];
     }
 
+    /**
+     * About the heap the constructor allocates for {@code books} symbols with the capacities of {@code config}, so that
+     * a start can refuse capacities the heap cannot hold before allocating them. Counts the same arrays as the
+     * constructor: keep the two together.
+     */
+    public static long heapBytes(MatchingConfig config, int books) {
+        int orders = config.maxOpenOrders;
+        long sideSlots = (long) books * 2 * config.maxPriceLevels;
+        long levels = Math.min(sideSlots, orders);
+        return FixedLongIndex.heapBytes(books) + (2L * Long.BYTES + Integer.BYTES) * books
+                + FixedLongIndex.heapBytes(orders) + (5L * Long.BYTES + 4L * Integer.BYTES) * orders
+                + (2L * Long.BYTES + 4L * Integer.BYTES) * levels
+                + (long) (Long.BYTES + Integer.BYTES) * sideSlots + 2L * Integer.BYTES * books;
+    }
+
     private static List<String> symbolsOf(PipelineConfig config) {
         List<String> symbols = new ArrayList<>();
         for (SymbolConfig s : config.risk.symbols)

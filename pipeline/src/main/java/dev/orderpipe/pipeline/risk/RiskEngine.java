@@ -77,10 +77,28 @@ public final class RiskEngine {
         defaultMaxNotional = Prices.parse(config.defaultMaxNotional);
         seenOrderIds = new FixedLongSet(config.orderIdCapacity);
         maxOrdersPerSecond = config.maxOrdersPerSecond;
-        int rateCapacity = maxOrdersPerSecond > 0 ? config.accountCapacity : 1;
+        int rateCapacity = rateCapacity(config);
         rateAccounts = new FixedLongIndex(rateCapacity);
         rateWindow = new long[rateCapacity];
         rateCount = new int[rateCapacity];
+    }
+
+    private static int rateCapacity(RiskConfig config) {
+        return config.maxOrdersPerSecond > 0 ? config.accountCapacity : 1;
+    }
+
+    /**
+     * About the heap the constructor allocates for {@code config}, so that a start can refuse capacities the heap
+     * cannot hold before allocating them. Counts the same tables as the constructor: keep the two together.
+     */
+    public static long heapBytes(RiskConfig config) {
+        long symbols = config.symbols.size();
+        int accounts = Math.max(1, config.accounts.size());
+        int rateCapacity = rateCapacity(config);
+        return FixedLongIndex.heapBytes((int) symbols) + 4 * Long.BYTES * symbols
+                + FixedLongIndex.heapBytes(accounts) + (long) Long.BYTES * accounts
+                + FixedLongSet.heapBytes(config.orderIdCapacity)
+                + FixedLongIndex.heapBytes(rateCapacity) + (long) (Long.BYTES + Integer.BYTES) * rateCapacity;
     }
 
     /** Checks one order; returns {@link RejectReason#NONE} when it passes. */

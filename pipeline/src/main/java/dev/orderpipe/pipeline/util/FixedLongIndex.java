@@ -122,6 +122,11 @@ public final class FixedLongIndex {
         size = 0;
     }
 
+    /** About the heap an index of {@code capacity} keys allocates: its table of keys and slots, and its free list. */
+    public static long heapBytes(int capacity) {
+        return (long) tableSizeFor(capacity) * (Long.BYTES + Integer.BYTES) + (long) capacity * Integer.BYTES;
+    }
+
     /** Open-addressing table size for {@code capacity} keys: a power of two, load factor at most 0.5. */
     static int tableSizeFor(int capacity) {
         return Integer.highestOneBit(Math.max(2, capacity) * 2 - 1) << 1;

@@ -28,6 +28,11 @@ public final class FixedLongSet {
         mask = tableSize - 1;
     }
 
+    /** About the heap a set of {@code capacity} keys allocates. */
+    public static long heapBytes(int capacity) {
+        return (long) FixedLongIndex.tableSizeFor(capacity) * Long.BYTES;
+    }
+
     /** Adds {@code key} (non-zero) unless held; says which happened. */
     public int add(long key) {
         if (key == 0)
