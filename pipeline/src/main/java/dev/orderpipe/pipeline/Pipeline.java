@@ -3,6 +3,7 @@ package dev.orderpipe.pipeline;
 import dev.orderpipe.pipeline.config.ConfigException;
 import dev.orderpipe.pipeline.config.PipelineConfig;
 import dev.orderpipe.pipeline.config.StageGroupConfig;
+import dev.orderpipe.pipeline.csv.OrderFileReader;
 import dev.orderpipe.pipeline.risk.RiskEngine;
 import dev.orderpipe.pipeline.stage.EgressStage;
 import dev.orderpipe.pipeline.stage.ExecutionCounts;
@@ -65,8 +66,9 @@ public final class Pipeline implements AutoCloseable {
             ChronicleQueue checked = queue(config.risk.output);
             ChronicleQueue executions = queue(config.matching.output);
             Path input = config.ingress.input.isEmpty() ? null : Path.of(config.ingress.input);
-            if (input != null && !Files.isReadable(input))
-                throw new ConfigException("ingress.input: order file " + input + " does not exist or is not readable");
+            String problem = input == null ? null : OrderFileReader.whyNotReadable(input);
+            if (problem != null)
+                throw new ConfigException("ingress.input: order file " + input + " " + problem + ": give an order file (CSV)");
             ingress = new IngressStage(output(config.ingress.output, orders, CrashPoints.Point.ORDERS_WRITTEN), input,
                     config.ingress.follow, config.ingress.maxLineLength, config.ingress.batchSize);
             risk = new RiskStage(new QueueInput(config.ingress.output, orders),

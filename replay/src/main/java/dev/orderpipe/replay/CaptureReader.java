@@ -47,8 +47,10 @@ abstract class CaptureReader implements Closeable {
             throw new ReplayException("capture " + capture + " is not a Chronicle queue (no *"
                     + Queues.QUEUE_FILE_SUFFIX + " files) nor a pipeline data directory with an orders queue");
         }
-        if (!Files.isReadable(capture))
-            throw new ReplayException("capture " + capture + " is not readable");
+        String problem = OrderFileReader.whyNotReadable(capture);
+        if (problem != null)
+            throw new ReplayException("capture " + capture + " " + problem
+                    + ": give an orders queue directory, a pipeline data directory or an order CSV file");
         return capture;
     }
 

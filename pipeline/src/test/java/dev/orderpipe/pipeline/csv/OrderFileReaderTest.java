@@ -4,17 +4,24 @@ import dev.orderpipe.pipeline.OrderInfo;
 import dev.orderpipe.pipeline.codes.LineError;
 import dev.orderpipe.pipeline.codes.RejectReason;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class OrderFileReaderTest {
     private static List<OrderInfo> readAll(Path file, int maxLineLength, long skipThrough) {
@@ -63,5 +70,58 @@ class OrderFileReaderTest {
         assertEquals(2, records.size());
         assertEquals(LineError.BAD_HEADER, records.get(0).lineError());
         assertEquals(1, records.get(0).sourceLine());
+    }
+
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void oneCallSkipsAtMostOneBufferOfAnEndlessLine(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("huge.csv");
+        long size = 64L << 20; // 64 MB of NUL bytes and no newline, as /dev/zero would give
+        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+            f.setLength(size);
+        }
+        Files.writeString(file, "\n1000,NEW,1,7,AAPL,BUY,LIMIT,GTC,189.25,300\n", java.nio.file.StandardOpenOption.APPEND);
+        for (boolean follow : new boolean[]{false, true}) {
+            try (OrderFileReader reader = new OrderFileReader(file, 1024, follow)) {
+                OrderInfo o = new OrderInfo();
+                assertEquals(OrderFileReader.RECORD, reader.read(o));
+                assertEquals(LineError.TOO_LONG, o.lineError());
+                int calls = 0;
+                int r;
+                while ((r = reader.read(o)) == OrderFileReader.SKIPPED)
+                    calls++;
+                assertEquals(OrderFileReader.RECORD, r);
+                assertEquals(2, o.sourceLine());
+                assertFalse(o.isRejected());
+                // the buffer is 64 KB: about one call per buffer, never the whole line in one call
+                assertTrue(calls >= size / (64 << 10) - 2 && calls <= size / (64 << 10) + 2, "calls: " + calls);
+            }
+        }
+    }
+
+    @Test
+    @Timeout(value = 10, unit = TimeUnit.SECONDS)
+    void onlyARegularFileIsAnOrderFile(@TempDir Path dir) throws Exception {
+        assertNull(OrderFileReader.whyNotReadable(Files.writeString(dir.resolve("orders.csv"), OrderCsvParser.HEADER)));
+        assertEquals("does not exist", OrderFileReader.whyNotReadable(dir.resolve("nope.csv")));
+        assertEquals("is a directory", OrderFileReader.whyNotReadable(dir));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new OrderFileReader(dir, 1024, true));
+        assertEquals("order file " + dir + " is a directory", e.getMessage());
+        Path zero = Path.of("/dev/zero");
+        if (Files.exists(zero)) {
+            assertEquals("is not a regular file (a device, FIFO or socket)", OrderFileReader.whyNotReadable(zero));
+            assertThrows(IllegalArgumentException.class, () -> new OrderFileReader(zero, 1024, false));
+        }
+        // opening a FIFO would block until a writer comes: it is refused before
+        Path fifo = dir.resolve("fifo");
+        boolean made;
+        try {
+            made = new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor() == 0;
+        } catch (IOException noMkfifo) {
+            made = false;
+        }
+        assumeTrue(made, "mkfifo is not available");
+        assertThrows(IllegalArgumentException.class, () -> new OrderFileReader(fifo, 1024, true));
     }
 }
