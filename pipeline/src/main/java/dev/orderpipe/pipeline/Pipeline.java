@@ -58,6 +58,11 @@ public final class Pipeline implements AutoCloseable {
     private Pipeline(PipelineConfig config) {
         this.config = config;
         this.dataDir = config.dataPath().toAbsolutePath();
+        Path input = config.ingress.input.isEmpty() ? null : Path.of(config.ingress.input);
+        String problem = input == null ? null : OrderFileReader.whyNotReadable(input);
+        if (problem != null)
+            throw new ConfigException("ingress.input: order file " + input + " " + problem
+                    + ": give an order file (CSV)");
         checkFreeSpace(dataDir, config.minFreeDiskMb);
         dirLock = DataDirLock.acquire(dataDir);
         diskGuard = new DiskSpaceGuard(dataDir, config.minFreeDiskMb);
@@ -65,10 +70,6 @@ public final class Pipeline implements AutoCloseable {
             ChronicleQueue orders = queue(config.ingress.output);
             ChronicleQueue checked = queue(config.risk.output);
             ChronicleQueue executions = queue(config.matching.output);
-            Path input = config.ingress.input.isEmpty() ? null : Path.of(config.ingress.input);
-            String problem = input == null ? null : OrderFileReader.whyNotReadable(input);
-            if (problem != null)
-                throw new ConfigException("ingress.input: order file " + input + " " + problem + ": give an order file (CSV)");
             ingress = new IngressStage(output(config.ingress.output, orders, CrashPoints.Point.ORDERS_WRITTEN), input,
                     config.ingress.follow, config.ingress.maxLineLength, config.ingress.batchSize);
             risk = new RiskStage(new QueueInput(config.ingress.output, orders),
