@@ -114,8 +114,9 @@ public final class OrderFileReader implements Closeable {
 
     /**
      * Why {@code file} cannot be read as an order file, as the end of a sentence that starts with its name ("does not
-     * exist", "is a directory"...), or null when it can. It must be a readable regular file: opening a FIFO blocks until a writer comes, and a device such as
-     * {@code /dev/zero} yields bytes forever, so both are refused before they are opened, as is a directory.
+     * exist", "is a directory"...), or null when it can. It must be a readable regular file: opening a FIFO blocks
+     * until a writer comes, and a device such as {@code /dev/zero} yields bytes forever, so both are refused before
+     * they are opened, as is a directory.
      */
     public static String whyNotReadable(Path file) {
         BasicFileAttributes attributes;
