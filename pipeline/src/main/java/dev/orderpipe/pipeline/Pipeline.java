@@ -1,8 +1,10 @@
 package dev.orderpipe.pipeline;
 
+import dev.orderpipe.pipeline.book.MatchingEngine;
 import dev.orderpipe.pipeline.config.ConfigException;
 import dev.orderpipe.pipeline.config.PipelineConfig;
 import dev.orderpipe.pipeline.config.StageGroupConfig;
+import dev.orderpipe.pipeline.config.SymbolConfig;
 import dev.orderpipe.pipeline.risk.RiskEngine;
 import dev.orderpipe.pipeline.stage.EgressStage;
 import dev.orderpipe.pipeline.stage.ExecutionCounts;
@@ -71,7 +73,9 @@ public final class Pipeline implements AutoCloseable {
                     config.ingress.batchSize, diskGuard, config.ingress.output, syncPolicy());
             risk = new RiskStage(orders, checked, new RiskEngine(config.risk), ingress, diskGuard, config.risk.output,
                     syncPolicy());
-            matching = new MatchingStage(checked, executions, config, risk);
+            List<String> symbols = SymbolConfig.names(config.risk.symbols); // one book per symbol risk accepts
+            matching = new MatchingStage(checked, executions,
+                    sink -> new MatchingEngine(config.matching, symbols, sink), risk);
             matching.diskGuard(diskGuard, config.matching.output);
             matching.syncPolicy(syncPolicy());
             long executionsEnd = Queues.readLast(executions, new OrderInfo());

@@ -5,10 +5,11 @@ import dev.orderpipe.pipeline.OrderInfo;
 import dev.orderpipe.pipeline.Queues;
 import dev.orderpipe.pipeline.book.MatchingEngine;
 import dev.orderpipe.pipeline.book.ReportSink;
-import dev.orderpipe.pipeline.config.PipelineConfig;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.ExcerptTailer;
+
+import java.util.function.Function;
 
 /**
  * Reads {@code checked}, runs the {@link MatchingEngine}, writes its execution reports to {@code executions}.
@@ -35,11 +36,16 @@ public final class MatchingStage extends QueueInputStage implements ReportSink {
     private SyncPolicy syncPolicy = SyncPolicy.none();
     private String outputName;
 
-    /** @param config the pipeline config: book capacities from {@code matching}, one book per {@code risk.symbols} */
-    public MatchingStage(ChronicleQueue input, ChronicleQueue output, PipelineConfig config, Stage upstream) {
+    /**
+     * @param engine builds the engine over the sink it is given, this stage: the engine writes through the stage and
+     *               the stage drives the engine, so the stage hands itself over once it exists and both keep a final
+     *               reference (the engine only stores its sink while it is built)
+     */
+    public MatchingStage(ChronicleQueue input, ChronicleQueue output, Function<ReportSink, MatchingEngine> engine,
+                         Stage upstream) {
         super("matching", input, upstream);
         this.output = output;
-        this.engine = new MatchingEngine(config, this);
+        this.engine = engine.apply(this);
     }
 
     @Override

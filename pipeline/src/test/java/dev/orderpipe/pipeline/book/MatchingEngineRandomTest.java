@@ -68,8 +68,8 @@ class MatchingEngineRandomTest {
                     bookFull++;
             }
             reports += actual.size();
-            assertEquals(reference.openOrders(), engine.openOrders(), "open orders after event " + i);
-            maxOpen = Math.max(maxOpen, engine.openOrders());
+            assertEquals(reference.openOrders(), engine.books().openOrders(), "open orders after event " + i);
+            maxOpen = Math.max(maxOpen, engine.books().openOrders());
         }
         assertEquals(trades / 2, engine.trades());
         System.out.printf("seed %d: %d events, %d reports, %d trades, %d BOOK_FULL, max %d open orders%n",

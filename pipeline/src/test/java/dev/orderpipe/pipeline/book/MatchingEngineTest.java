@@ -9,6 +9,7 @@ import dev.orderpipe.pipeline.codes.RejectReason;
 import dev.orderpipe.pipeline.codes.Side;
 import dev.orderpipe.pipeline.codes.TimeInForce;
 import dev.orderpipe.pipeline.config.PipelineConfig;
+import dev.orderpipe.pipeline.config.SymbolConfig;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -23,8 +24,14 @@ class MatchingEngineTest {
     private static final long MSFT = Symbols.encode("MSFT");
 
     private final Reports.Collecting sink = new Reports.Collecting();
-    private final MatchingEngine engine = new MatchingEngine(PipelineConfig.loadDefault(), sink);
+    private final MatchingEngine engine = defaultEngine(sink);
     private final OrderInfo in = new OrderInfo();
+
+    /** An engine as the pipeline builds it on the embedded default: one book per risk symbol, its capacities. */
+    private static MatchingEngine defaultEngine(ReportSink sink) {
+        PipelineConfig config = PipelineConfig.loadDefault();
+        return new MatchingEngine(config.matching, SymbolConfig.names(config.risk.symbols), sink);
+    }
 
     private List<String> limit(long id, long symbol, Side side, String price, long qty) {
         engine.onOrder(in.reset().action(Action.NEW).orderId(id).account(7).symbol(symbol).side(side)
@@ -40,19 +47,19 @@ class MatchingEngineTest {
         limit(4, AAPL, Side.SELL, "189.30", 70);
         limit(5, AAPL, Side.SELL, "189.20", 20);
         limit(6, AAPL, Side.BUY, "189.20", 5);
-        assertEquals(5, engine.openOrders());
-        assertEquals(5, engine.openOrders(AAPL));
-        assertEquals(0, engine.openOrders(MSFT));
+        assertEquals(5, engine.books().openOrders());
+        assertEquals(5, engine.books().openOrders(AAPL));
+        assertEquals(0, engine.books().openOrders(MSFT));
         assertEquals(1, engine.trades());
-        assertEquals(Prices.parse("189.10"), engine.bestBid(AAPL));
-        assertEquals(150, engine.bestBidQty(AAPL));
-        assertEquals(Prices.parse("189.20"), engine.bestAsk(AAPL));
-        assertEquals(15, engine.bestAskQty(AAPL));
-        assertEquals(2, engine.priceLevels(AAPL, Side.BUY));
-        assertEquals(2, engine.priceLevels(AAPL, Side.SELL));
-        assertEquals(0, engine.bestBid(Symbols.encode("XYZ")));
+        assertEquals(Prices.parse("189.10"), engine.books().bestBid(AAPL));
+        assertEquals(150, engine.books().bestBidQty(AAPL));
+        assertEquals(Prices.parse("189.20"), engine.books().bestAsk(AAPL));
+        assertEquals(15, engine.books().bestAskQty(AAPL));
+        assertEquals(2, engine.books().priceLevels(AAPL, Side.BUY));
+        assertEquals(2, engine.books().priceLevels(AAPL, Side.SELL));
+        assertEquals(0, engine.books().bestBid(Symbols.encode("XYZ")));
 
-        String summary = engine.summary();
+        String summary = BookSummary.of(engine);
         assertTrue(summary.startsWith("matching: 5 resting orders, 1 trades\n"), summary);
         assertTrue(summary.contains("  AAPL: 5 resting, 2 bid / 2 ask levels, best 150 @ 189.1000 / 15 @ 189.2000, "
                 + "1 trades\n"), summary);
@@ -77,7 +84,7 @@ class MatchingEngineTest {
         String[] reasons = {"UNKNOWN_SYMBOL", "MALFORMED", "MALFORMED", "MALFORMED", "DUPLICATE_ORDER_ID"};
         for (int i = 0; i < reasons.length; i++)
             assertTrue(reports.get(i).endsWith("reason=" + reasons[i] + "/NONE"), reports.get(i));
-        assertEquals(1, engine.openOrders());
+        assertEquals(1, engine.books().openOrders());
     }
 
     @Test
@@ -87,7 +94,7 @@ class MatchingEngineTest {
                 .rejectReason(RejectReason.PRICE_BAND));
         assertEquals(List.of("REJECTED REJECTED id=9 acct=7 AAPL SELL LIMIT GTC px=250.0000 qty=3 action=NEW "
                 + "last=0@ leaves=0 cum=0 contra=0 reason=PRICE_BAND/NONE"), sink.drain());
-        assertEquals(0, engine.openOrders());
+        assertEquals(0, engine.books().openOrders());
     }
 
     @Test
@@ -100,7 +107,7 @@ class MatchingEngineTest {
 
     private static List<String> run(long seed) {
         Reports.Collecting sink = new Reports.Collecting();
-        MatchingEngine engine = new MatchingEngine(PipelineConfig.loadDefault(), sink);
+        MatchingEngine engine = defaultEngine(sink);
         RandomOrders orders = new RandomOrders(seed, 15);
         OrderInfo in = new OrderInfo();
         List<String> all = new ArrayList<>();
@@ -108,7 +115,7 @@ class MatchingEngineTest {
             engine.onOrder(orders.next(in));
             all.addAll(sink.drain());
         }
-        all.add(engine.summary());
+        all.add(BookSummary.of(engine));
         return all;
     }
 }
