@@ -1,5 +1,6 @@
 package dev.orderpipe.pipeline.book;
 
+import dev.orderpipe.pipeline.Prices;
 import dev.orderpipe.pipeline.Symbols;
 import dev.orderpipe.pipeline.codes.Side;
 import dev.orderpipe.pipeline.config.MatchingConfig;
@@ -10,7 +11,7 @@ import java.util.List;
 
 /**
  * The store under {@link MatchingEngine}'s rules: one book per symbol, its resting orders and its price levels. It
- * knows nothing of matching; it keeps its structure consistent.
+ * knows nothing of matching; it keeps its structure consistent and can prove it ({@link #checkInvariants()}).
  *
  * <p>Everything is allocated in the constructor and never resized:
  * <ul>
@@ -69,6 +70,14 @@ public final class OrderBooks {
     private final long[] sideKey;
     private final int[] sideLevel;
     private final int[] sideCount;
+
+    // checkInvariants: what each level pool entry was seen as and the run that saw it (no clearing between runs);
+    // the sum and xor of all pool entries
+    private int[] levelSeenRun;
+    private byte[] levelSeenAs;
+    private int checkRun;
+    private int poolSum;
+    private int poolXor;
 
     /**
      * Books for {@code symbols} (created up front, so the first order of a symbol allocates nothing) with the
@@ -473,5 +482,220 @@ public final class OrderBooks {
         if (level == NIL)
             return 0;
         return qty ? levelQty[level] : levelPrice[level];
+    }
+
+    // ---------------------------------------------------------------- invariants
+
+    private static final byte ON_SIDE = 1;
+    private static final byte FREE = 2;
+
+    /**
+     * Checks the whole structure and throws {@link IllegalStateException} naming the first broken invariant:
+     * <ul>
+     *     <li>each side has at most {@code maxPriceLevels} levels, their keys strictly ascending and each the key of
+     *     its level's price;</li>
+     *     <li>each level is non-empty, its links (head, tail, prev, next) agree with its order count, its orders rest
+     *     at its price on its side with leaves above 0, and its quantity equals the sum of their leaves;</li>
+     *     <li>every level pool entry is either on one side or on the free list, once (the free list by count, sum and
+     *     xor; it is walked to name an entry when they differ);</li>
+     *     <li>the id index finds every resting order at its slot and holds no other order;</li>
+     *     <li>each book's open-order count equals the orders resting on its levels.</li>
+     * </ul>
+     * O(level pool + resting orders), allocating on its first call: for tests (the randomized reference test calls it
+     * after every event) and debugging, never on the hot path.
+     */
+    public void checkInvariants() {
+        int levels = levelPrice.length;
+        if (levelSeenRun == null) {
+            levelSeenRun = new int[levels];
+            levelSeenAs = new byte[levels];
+            for (int level = 0; level < levels; level++) {
+                poolSum += level;
+                poolXor ^= level;
+            }
+        }
+        int run = ++checkRun;
+        int resting = 0;
+        int levelsOnSides = 0;
+        int sideSum = 0; // of the pool entries on sides, wrapping: compared with the free list's below
+        int sideXor = 0;
+        for (int book = 0; book < books; book++) {
+            int bookResting = 0;
+            for (int bookSide = book * 2; bookSide <= book * 2 + 1; bookSide++) {
+                int count = sideCount[bookSide];
+                if (count < 0 || count > maxPriceLevels)
+                    fail(sideName(bookSide) + " has " + count + " levels, outside 0.." + maxPriceLevels);
+                int base = bookSide * maxPriceLevels;
+                for (int pos = base; pos < base + count; pos++) {
+                    int level = sideLevel[pos];
+                    int depth = count - 1 - (pos - base);
+                    if (level < 0 || level >= levels)
+                        fail(sideName(bookSide) + " level " + depth + " from the best names pool entry " + level
+                                + ", outside 0.." + (levels - 1));
+                    if (levelSeenRun[level] == run)
+                        fail(levelName(bookSide, depth, level) + " is listed twice");
+                    levelSeenRun[level] = run;
+                    levelSeenAs[level] = ON_SIDE;
+                    sideSum += level;
+                    sideXor ^= level;
+                    if (sideKey[pos] != key(bookSide, levelPrice[level]))
+                        fail(levelName(bookSide, depth, level) + ": key " + sideKey[pos]
+                                + " is not the key of its price, " + key(bookSide, levelPrice[level]));
+                    if (pos > base && sideKey[pos - 1] >= sideKey[pos])
+                        fail(levelName(bookSide, depth, level) + ": keys not strictly ascending: " + sideKey[pos]
+                                + " after " + sideKey[pos - 1]);
+                    bookResting += checkLevel(bookSide, depth, level);
+                }
+                levelsOnSides += count;
+            }
+            if (bookResting != bookOpenOrders[book])
+                fail("book " + Symbols.toString(bookSymbol[book]) + ": open-order count " + bookOpenOrders[book]
+                        + " but " + bookResting + " orders rest on its levels");
+            resting += bookResting;
+        }
+        if (orderIndex.size() != resting)
+            fail("the id index holds " + orderIndex.size() + " orders but " + resting + " rest on levels");
+        if (levelFreeTop != levels - levelsOnSides)
+            fail("the level free list has " + levelFreeTop + " entries, expected " + (levels - levelsOnSides) + " ("
+                    + levels + " pooled, " + levelsOnSides + " on sides)");
+        // every pool entry must be on a side or on the free list, once. The free list is most of the pool, so it is
+        // compared by sum and xor (no stores: cheap enough for every event of a test) with the entries not on a side,
+        // and walked entry by entry only to name the culprit once they differ
+        int freeSum = 0;
+        int freeXor = 0;
+        for (int i = 0; i < levelFreeTop; i++) {
+            freeSum += levelFree[i];
+            freeXor ^= levelFree[i];
+        }
+        if (freeSum != poolSum - sideSum || freeXor != (poolXor ^ sideXor))
+            blameFreeList(run);
+    }
+
+    /** Names the free list entry that is out of the pool, on a side or listed twice. */
+    private void blameFreeList(int run) {
+        int levels = levelPrice.length;
+        for (int i = 0; i < levelFreeTop; i++) {
+            int level = levelFree[i];
+            if (level < 0 || level >= levels)
+                fail("level free list entry " + i + " names pool entry " + level + ", outside 0.." + (levels - 1));
+            if (levelSeenRun[level] == run)
+                fail("level free list entry " + i + " names pool entry " + level + ", which is "
+                        + (levelSeenAs[level] == FREE ? "already on the free list" : "on a side"));
+            levelSeenRun[level] = run;
+            levelSeenAs[level] = FREE;
+        }
+        fail("the level free list and the sides do not hold each pool entry once (sum or xor differ)");
+    }
+
+    /** Checks one level's order list against its count and quantity; returns its number of orders. */
+    private int checkLevel(int bookSide, int depth, int level) {
+        int count = levelCount[level];
+        if (count < 1)
+            fail(levelName(bookSide, depth, level) + ": order count " + count + ", but an empty level leaves its side");
+        int n = 0;
+        long open = 0;
+        int prev = NIL;
+        for (int o = levelHead[level]; o != NIL; o = orderNext[o]) {
+            if (o < 0 || o >= orderId.length)
+                fail(levelName(bookSide, depth, level) + ": order link " + o + " is not a slot");
+            if (++n > count)
+                fail(levelName(bookSide, depth, level) + ": more orders linked than its count " + count);
+            if (orderPrev[o] != prev)
+                fail(orderName(bookSide, depth, level, o) + ": prev link " + orderPrev[o] + ", expected " + prev);
+            if (orderLevel[o] != level || orderBookSide[o] != bookSide)
+                fail(orderName(bookSide, depth, level, o) + ": says pool entry " + orderLevel[o] + " of "
+                        + sideName(orderBookSide[o]));
+            if (orderPrice[o] != levelPrice[level])
+                fail(orderName(bookSide, depth, level, o) + ": price " + Prices.format(orderPrice[o]));
+            if (orderCum[o] < 0 || orderCum[o] >= orderQty[o])
+                fail(orderName(bookSide, depth, level, o) + ": filled " + orderCum[o] + " of " + orderQty[o]
+                        + ", a resting order has leaves > 0");
+            int indexed = orderId[o] > 0 ? orderIndex.slotOf(orderId[o], false) : NIL;
+            if (indexed != o)
+                fail(orderName(bookSide, depth, level, o) + ": the id index gives slot " + indexed + " for its id");
+            open += orderQty[o] - orderCum[o];
+            prev = o;
+        }
+        if (n != count)
+            fail(levelName(bookSide, depth, level) + ": order count " + count + " but " + n + " orders linked");
+        if (levelTail[level] != prev)
+            fail(levelName(bookSide, depth, level) + ": tail " + levelTail[level] + ", expected the last linked order "
+                    + prev);
+        if (open != levelQty[level])
+            fail(levelName(bookSide, depth, level) + ": quantity " + levelQty[level] + " but its orders' leaves sum to "
+                    + open);
+        return n;
+    }
+
+    /** E.g. {@code book AAPL BUY level 0 from the best (pool entry 7, price 189.2500)}. */
+    private String levelName(int bookSide, int depth, int level) {
+        return sideName(bookSide) + " level " + depth + " from the best (pool entry " + level + ", price "
+                + Prices.format(levelPrice[level]) + ")";
+    }
+
+    private String orderName(int bookSide, int depth, int level, int slot) {
+        return levelName(bookSide, depth, level) + " order " + orderId[slot] + " (slot " + slot + ")";
+    }
+
+    private String sideName(int bookSide) {
+        if (bookSide < 0 || bookSide >= books * 2)
+            return "book side " + bookSide + " (none)";
+        return "book " + Symbols.toString(bookSymbol[bookOf(bookSide)]) + " " + sideOf(bookSide);
+    }
+
+    private static void fail(String what) {
+        throw new IllegalStateException("order book invariant broken: " + what);
+    }
+
+    // ---------------------------------------------------------------- test hook
+
+    /** A bug {@link #corrupt} can simulate, for tests of {@link #checkInvariants()}. */
+    enum Corruption {
+        /** The best level's quantity off by one. */
+        LEVEL_QUANTITY,
+        /** The two best levels' keys and levels swapped (the side needs two levels). */
+        KEY_ORDER,
+        /** One free level lost from the free list. */
+        FREE_COUNT,
+        /** The free list's top entry overwritten with the best level, which is in use. */
+        FREE_ENTRY,
+        /** The id of the best level's first order changed without telling the id index. */
+        ORDER_ID,
+        /** The book's open-order count one too high. */
+        OPEN_ORDERS
+    }
+
+    /** Test hook: breaks one invariant on {@code side} of the book of {@code symbol}, as a bug would. */
+    void corrupt(Corruption what, long symbol, Side side) {
+        int book = book(symbol);
+        int bookSide = bookSide(book, side);
+        int top = bookSide * maxPriceLevels + sideCount[bookSide] - 1;
+        switch (what) {
+            case LEVEL_QUANTITY:
+                levelQty[sideLevel[top]]++;
+                break;
+            case KEY_ORDER:
+                long key = sideKey[top];
+                int level = sideLevel[top];
+                sideKey[top] = sideKey[top - 1];
+                sideLevel[top] = sideLevel[top - 1];
+                sideKey[top - 1] = key;
+                sideLevel[top - 1] = level;
+                break;
+            case FREE_COUNT:
+                levelFreeTop--;
+                break;
+            case FREE_ENTRY:
+                levelFree[levelFreeTop - 1] = sideLevel[top];
+                break;
+            case ORDER_ID:
+                orderId[levelHead[sideLevel[top]]] += 1_000_000;
+                break;
+            case OPEN_ORDERS:
+                bookOpenOrders[book]++;
+                break;
+            default:
+                throw new AssertionError(what);
+        }
     }
 }
