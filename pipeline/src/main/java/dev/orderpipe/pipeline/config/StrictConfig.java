@@ -2,14 +2,28 @@ package dev.orderpipe.pipeline.config;
 
 import net.openhft.chronicle.wire.SelfDescribingMarshallable;
 import net.openhft.chronicle.wire.ValueIn;
+import net.openhft.chronicle.wire.WireIn;
+import net.openhft.chronicle.wire.Wires;
 
 /**
  * Base of every config section: a Chronicle Wire marshallable that refuses keys it does not know, so a typo in a
- * YAML file is an error that names the key instead of a setting silently ignored.
+ * YAML file is an error that names the key instead of a setting silently ignored, and that reads a section over the
+ * values it already has, so a file can be read over a base config ({@link PipelineConfig#load(java.nio.file.Path,
+ * PipelineConfig)}).
  */
 public abstract class StrictConfig extends SelfDescribingMarshallable {
     /** The section's path in the YAML file, for messages, e.g. {@code risk.symbols[2]}. */
     protected abstract String section();
+
+    /**
+     * Sets the keys the YAML gives and keeps every other field as it is (Chronicle's default resets them to the
+     * class's defaults). A fresh section has the class's defaults, so reading into one is unchanged; a nested section
+     * already in place is read into the same way, and a list is replaced whole.
+     */
+    @Override
+    public void readMarshallable(WireIn wire) {
+        Wires.readMarshallable(this, wire, false);
+    }
 
     @Override
     public void unexpectedField(Object event, ValueIn valueIn) {
