@@ -16,9 +16,11 @@ public abstract class StrictConfig extends SelfDescribingMarshallable {
     protected abstract String section();
 
     /**
-     * Sets the keys the YAML gives and keeps every other field as it is (Chronicle's default resets them to the
-     * class's defaults). A fresh section has the class's defaults, so reading into one is unchanged; a nested section
-     * already in place is read into the same way, and a list is replaced whole.
+     * Sets the keys the YAML gives and keeps every other field as it is; a nested section already in place is read
+     * into the same way, and a list is replaced whole. A fresh section has the class's defaults, so reading into one
+     * gives what it always gave. Chronicle's default instead resets the other fields from one shared default instance,
+     * nested sections by reference: every config read or {@code deepCopy()}-ed then shared its sections with the
+     * others, so a change to one reached them all and a key left out of a file took the last loaded config's value.
      */
     @Override
     public void readMarshallable(WireIn wire) {

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -47,6 +48,24 @@ class PipelineConfigTest {
         assertEquals(Files.readString(conf), defaultYaml());
         assertEquals(PipelineConfig.loadDefault(), PipelineConfig.load(conf));
         assertEquals(PipelineConfig.loadDefault(), PipelineConfig.load(conf, PipelineConfig.loadDefault()));
+    }
+
+    @Test
+    void configsShareNoSectionsSoAChangeToOneStaysInIt() {
+        PipelineConfig a = PipelineConfig.loadDefault();
+        PipelineConfig b = PipelineConfig.loadDefault();
+        PipelineConfig copy = a.deepCopy();
+        assertNotSame(a.risk, b.risk);
+        assertNotSame(a.matching, copy.matching);
+        assertNotSame(a.risk.symbols, copy.risk.symbols);
+        copy.matching.maxOpenOrders = 5;
+        b.risk.symbols.clear();
+        assertEquals(1_048_576, a.matching.maxOpenOrders);
+        assertEquals(8, a.risk.symbols.size());
+        // a file that leaves a section out gets the config class's defaults, not those of the last config loaded
+        String msg = error("!dev.orderpipe.pipeline.config.PipelineConfig { "
+                + "groups: [ { name: g, stages: [ ingress, risk, matching, egress ] } ] }");
+        assertTrue(msg.contains("risk.symbols is empty"), msg);
     }
 
     @Test
