@@ -36,6 +36,9 @@ public final class OrderBooks {
     static final int SELL = 1;
     /** The limit key of an order that takes any price (MARKET): every level's key is at least this. */
     static final long ANY_PRICE = Long.MIN_VALUE;
+    // what checkInvariants saw a level pool entry as
+    private static final byte ON_SIDE = 1;
+    private static final byte FREE = 2;
 
     private final int books;
     private final int maxPriceLevels;
@@ -485,9 +488,6 @@ public final class OrderBooks {
     }
 
     // ---------------------------------------------------------------- invariants
-
-    private static final byte ON_SIDE = 1;
-    private static final byte FREE = 2;
 
     /**
      * Checks the whole structure and throws {@link IllegalStateException} naming the first broken invariant:
