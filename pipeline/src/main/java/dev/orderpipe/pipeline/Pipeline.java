@@ -1,9 +1,11 @@
 package dev.orderpipe.pipeline;
 
+import dev.orderpipe.pipeline.book.MatchingEngine;
 import dev.orderpipe.pipeline.config.ConfigException;
 import dev.orderpipe.pipeline.config.PipelineConfig;
 import dev.orderpipe.pipeline.config.StageGroupConfig;
 import dev.orderpipe.pipeline.csv.OrderFileReader;
+import dev.orderpipe.pipeline.config.SymbolConfig;
 import dev.orderpipe.pipeline.risk.RiskEngine;
 import dev.orderpipe.pipeline.stage.EgressStage;
 import dev.orderpipe.pipeline.stage.ExecutionCounts;
@@ -75,8 +77,10 @@ public final class Pipeline implements AutoCloseable {
             risk = new RiskStage(new QueueInput(config.ingress.output, orders),
                     output(config.risk.output, checked, CrashPoints.Point.CHECKED_WRITTEN),
                     new RiskEngine(config.risk), ingress);
+            List<String> symbols = SymbolConfig.names(config.risk.symbols); // one book per symbol risk accepts
             matching = new MatchingStage(new QueueInput(config.risk.output, checked),
-                    output(config.matching.output, executions, CrashPoints.Point.EXECUTIONS_WRITTEN), config, risk);
+                    output(config.matching.output, executions, CrashPoints.Point.EXECUTIONS_WRITTEN),
+                    sink -> new MatchingEngine(config.matching, symbols, sink), risk);
             long executionsEnd = QueueInput.readLast(config.matching.output, executions, new OrderInfo());
             Path csv = config.egress.output.isEmpty() ? null : Path.of(config.egress.output);
             egress = new EgressStage(new QueueInput(config.matching.output, executions), csv, diskGuard,

@@ -7,7 +7,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.IOException;
-import java.lang.reflect.Field;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
@@ -23,8 +22,15 @@ import static org.junit.jupiter.api.Assertions.fail;
 /**
  * Business rules as readable scenarios, run through the real pipeline (file ingress, risk, matching, CSV egress on
  * Chronicle queues in a temp directory). For each {@code scenarios/NAME.in.csv} (order file) the executions CSV must
- * equal {@code scenarios/NAME.out.csv} byte for byte. An optional {@code NAME.config.yaml} overrides settings of the
- * embedded default config, one {@code dotted.key: value} per line (e.g. {@code risk.maxOrdersPerSecond: 2}).
+ * equal {@code scenarios/NAME.out.csv} byte for byte. An optional {@code NAME.config.yaml} is a pipeline config in the
+ * form of {@code conf/pipeline.yaml} that gives only the keys it changes: the config loader reads it over the embedded
+ * default (the test's data directory, input and output set), with the same unknown-key check and validation as any
+ * config file, e.g.
+ * <pre>
+ * !dev.orderpipe.pipeline.config.PipelineConfig {
+ *   risk: { maxOrdersPerSecond: 2 }
+ * }
+ * </pre>
  *
  * <p>On a mismatch the test prints a line diff and leaves the actual output in
  * {@code target/scenario-actual/NAME.out.csv}: review it line by line before copying it over the expected file.
@@ -60,8 +66,7 @@ class ScenarioTest {
         Path output = tempDir.resolve("out.csv");
         config.egress.output = output.toString();
         if (Files.exists(overrides))
-            applyOverrides(config, Files.readAllLines(overrides, StandardCharsets.UTF_8), overrides);
-        config.validate();
+            PipelineConfig.load(overrides, config);
         TestPipelines.runToEnd(config);
 
         byte[] actual = Files.readAllBytes(output);
@@ -74,39 +79,6 @@ class ScenarioTest {
         fail("scenario " + name + ": executions differ from " + name + ".out.csv (actual kept in "
                 + keep.toAbsolutePath() + ")\n" + diff(new String(expected, StandardCharsets.UTF_8),
                 new String(actual, StandardCharsets.UTF_8)));
-    }
-
-    /** Sets {@code a.b: value} lines on the config's public fields ({@code #} comments and blank lines skipped). */
-    static void applyOverrides(PipelineConfig config, List<String> lines, Path file)
-            throws ReflectiveOperationException {
-        for (String raw : lines) {
-            String line = raw.strip();
-            if (line.isEmpty() || line.startsWith("#"))
-                continue;
-            int colon = line.indexOf(':');
-            if (colon < 0)
-                throw new IllegalArgumentException(file + ": expected 'dotted.key: value', got '" + line + "'");
-            String[] path = line.substring(0, colon).strip().split("\\.");
-            String value = line.substring(colon + 1).strip();
-            Object target = config;
-            for (int i = 0; i < path.length - 1; i++)
-                target = target.getClass().getField(path[i]).get(target);
-            Field field = target.getClass().getField(path[path.length - 1]);
-            Class<?> type = field.getType();
-            if (type == int.class)
-                field.setInt(target, Integer.parseInt(value));
-            else if (type == long.class)
-                field.setLong(target, Long.parseLong(value));
-            else if (type == double.class)
-                field.setDouble(target, Double.parseDouble(value));
-            else if (type == boolean.class)
-                field.setBoolean(target, Boolean.parseBoolean(value));
-            else if (type == String.class)
-                field.set(target, value);
-            else
-                throw new IllegalArgumentException(file + ": cannot set " + line.substring(0, colon)
-                        + " of type " + type);
-        }
     }
 
     /** A readable line diff: every line, marked {@code -} expected only, {@code +} actual only (LCS based). */

@@ -104,7 +104,10 @@ class CommandsTest {
         assertEquals(1, c.exitCode, c.toString());
         assertEquals("orderpipe: config file " + dir.resolve("missing.yaml") + " does not exist", c.oneLineError());
         Path bad = dir.resolve("bad.yaml");
-        Files.writeString(bad, "!dev.orderpipe.pipeline.config.PipelineConfig { dataDir: x, groups: [ { name: g, stages: [ nope ] } ] }");
+        // valid but for the stage; keys left out take the config classes' defaults (no symbols, so one is given)
+        Files.writeString(bad, "!dev.orderpipe.pipeline.config.PipelineConfig { dataDir: x, "
+                + "risk: { symbols: [ { symbol: AAPL, refPrice: \"189.25\" } ] }, "
+                + "groups: [ { name: g, stages: [ nope ] } ] }");
         c = Cli.run("run", "--config", bad.toString());
         assertEquals(1, c.exitCode, c.toString());
         assertTrue(c.oneLineError().contains("unknown stage 'nope'"), c.err);

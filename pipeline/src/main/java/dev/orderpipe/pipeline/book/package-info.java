@@ -1,7 +1,9 @@
 /**
- * The matching stage's order book: {@link dev.orderpipe.pipeline.book.MatchingEngine}, a continuous limit order book
- * per configured symbol with price-time priority, writing execution reports to a
- * {@link dev.orderpipe.pipeline.book.ReportSink}.
+ * The matching stage's order book: a continuous limit order book per configured symbol with price-time priority.
+ * {@link dev.orderpipe.pipeline.book.MatchingEngine} applies the rules below and writes execution reports to a
+ * {@link dev.orderpipe.pipeline.book.ReportSink}; {@link dev.orderpipe.pipeline.book.OrderBooks} stores the resting
+ * orders and price levels it works on (and checks its own invariants); {@link dev.orderpipe.pipeline.book.BookSummary}
+ * describes the books to an operator.
  *
  * <h2>Rules (from the issue)</h2>
  * <ul>

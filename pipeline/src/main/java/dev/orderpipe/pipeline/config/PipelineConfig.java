@@ -2,12 +2,14 @@ package dev.orderpipe.pipeline.config;
 
 import dev.orderpipe.pipeline.Prices;
 import dev.orderpipe.pipeline.Symbols;
+import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.bytes.SyncMode;
 import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.queue.RollCycles;
 import net.openhft.chronicle.queue.rollcycles.LargeRollCycles;
 import net.openhft.chronicle.threads.PauserMode;
-import net.openhft.chronicle.wire.Marshallable;
+import net.openhft.chronicle.wire.Wire;
+import net.openhft.chronicle.wire.WireType;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -58,8 +60,18 @@ public final class PipelineConfig extends StrictConfig {
     public EgressConfig egress = new EgressConfig();
     public List<StageGroupConfig> groups = new ArrayList<>();
 
-    /** Loads and validates a config file. */
+    /** Loads and validates a config file; the keys it leaves out take the defaults of the config classes. */
     public static PipelineConfig load(Path file) {
+        return load(file, new PipelineConfig());
+    }
+
+    /**
+     * Loads a config file over {@code base} and validates the result: each key the file gives replaces base's value
+     * (a list, such as {@code risk.symbols}, is replaced whole) and every other keeps base's, so
+     * {@code load(file, loadDefault())} reads a file that says only how it differs from the embedded default.
+     * {@code base} is filled in place and returned.
+     */
+    public static PipelineConfig load(Path file, PipelineConfig base) {
         String text;
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
@@ -68,7 +80,7 @@ public final class PipelineConfig extends StrictConfig {
         } catch (IOException | RuntimeException e) {
             throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
         }
-        return parse(text, file.toString());
+        return parse(text, file.toString(), base);
     }
 
     /** Loads the embedded default (conf/pipeline.yaml as built into the jar). */
@@ -84,23 +96,32 @@ public final class PipelineConfig extends StrictConfig {
 
     /** Parses and validates YAML text; {@code origin} names it in messages. */
     public static PipelineConfig parse(String yaml, String origin) {
-        PipelineConfig config;
+        return parse(yaml, origin, new PipelineConfig());
+    }
+
+    /** Parses YAML text over {@code base} (see {@link #load(Path, PipelineConfig)}) and validates the result. */
+    private static PipelineConfig parse(String yaml, String origin, PipelineConfig base) {
+        Object config;
+        Bytes<?> bytes = Bytes.from(yaml);
         try {
-            config = Marshallable.fromString(PipelineConfig.class, yaml);
+            Wire wire = WireType.TEXT.apply(bytes);
+            wire.consumePadding(); // blank lines and comments
+            config = bytes.readRemaining() == 0 ? null : wire.getValueIn().object(base, PipelineConfig.class);
         } catch (RuntimeException | Error e) {
             for (Throwable t = e; t != null; t = t.getCause())
                 if (t instanceof ConfigException)
                     throw new ConfigException(origin + ": " + t.getMessage());
             throw new ConfigException(origin + ": malformed YAML: " + oneLine(e));
+        } finally {
+            bytes.releaseLast();
         }
-        if (config == null)
+        if (config != base) // nothing but comments, or a null document: nothing was read into base
             throw new ConfigException(origin + ": empty config");
         try {
-            config.validate();
+            return base.validate();
         } catch (ConfigException e) {
             throw new ConfigException(origin + ": " + e.getMessage());
         }
-        return config;
     }
 
     private static String oneLine(Throwable e) {

@@ -24,6 +24,11 @@ import java.util.regex.Pattern;
  * refused with one line. Nested sections and lists of sections are read the same way, with their path in the YAML
  * ({@code risk.symbols[2].maxOrderQty}) in messages. A binary wire (Wire's {@code deepCopy}) holds values this class
  * wrote and is read by Wire as usual.
+ *
+ * <p>A section is read over the values it already has: the keys the YAML gives are set and every other field keeps
+ * its value; a nested section already in place is read into the same way, and a list is replaced whole. A fresh
+ * section has the class's defaults, so reading into one gives what it always gave, and a file can be read over a
+ * base config ({@link PipelineConfig#load(java.nio.file.Path, PipelineConfig)}).
  */
 public abstract class StrictConfig extends SelfDescribingMarshallable {
     private static final Pattern INTEGER = Pattern.compile("[-+]?[0-9]+(_[0-9]+)*");
@@ -45,7 +50,7 @@ public abstract class StrictConfig extends SelfDescribingMarshallable {
             String key = name.toString();
             Field field = field(key);
             try {
-                field.set(this, value(field, keyOf(key), in));
+                field.set(this, value(field.get(this), field, keyOf(key), in));
             } catch (IllegalAccessException e) {
                 throw new IllegalStateException("config field " + field + " is not public", e);
             }
@@ -71,10 +76,10 @@ public abstract class StrictConfig extends SelfDescribingMarshallable {
         return !Modifier.isStatic(m) && !Modifier.isTransient(m);
     }
 
-    private static Object value(Field field, String key, ValueIn in) {
+    private static Object value(Object current, Field field, String key, ValueIn in) {
         Class<?> type = field.getType();
         if (StrictConfig.class.isAssignableFrom(type))
-            return section(type, key, in);
+            return section(type, key, in, (StrictConfig) current);
         if (type == List.class)
             return list(field, key, in);
         String text = scalar(key, in);
@@ -149,15 +154,19 @@ public abstract class StrictConfig extends SelfDescribingMarshallable {
         return range.min() + ".." + range.max() + (range.note().isEmpty() ? "" : " (" + range.note() + ")");
     }
 
-    /** A nested section, {@code { key: value, ... }}; null for an empty value (validate() names what is missing). */
-    private static StrictConfig section(Class<?> type, String key, ValueIn in) {
+    /**
+     * A nested section, {@code { key: value, ... }}, read over {@code current} when there is one; null for an empty
+     * value (validate() names what is missing).
+     */
+    private static StrictConfig section(Class<?> type, String key, ValueIn in, StrictConfig current) {
         if (in.getBracketType() != BracketType.MAP) {
             String text = in.text();
             if (text == null || text.isBlank())
                 return null;
             throw new ConfigException(key + " must be a section in { }, was '" + text + "'");
         }
-        StrictConfig section = newSection(type, key);
+        StrictConfig section = current != null ? current : newSection(type, key);
+        section.path = key;
         in.marshallable(section);
         return section;
     }
@@ -173,7 +182,7 @@ public abstract class StrictConfig extends SelfDescribingMarshallable {
                 if (element == String.class) {
                     l.add(scalar(itemKey, items));
                 } else {
-                    l.add(section(element, itemKey, items));
+                    l.add(section(element, itemKey, items, null));
                 }
             }
         });

@@ -1,5 +1,8 @@
 package dev.orderpipe.pipeline.config;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /** A tradable symbol and its risk limits. */
 public final class SymbolConfig extends StrictConfig {
     /** 1 to 8 of A-Z 0-9 . */
@@ -9,4 +12,12 @@ public final class SymbolConfig extends StrictConfig {
     /** Largest accepted order quantity. */
     @Range(min = 1, max = Long.MAX_VALUE)
     public long maxOrderQty = 1_000_000;
+
+    /** The symbols' names, in the same order: what the matching engine opens one book for each of. */
+    public static List<String> names(List<SymbolConfig> symbols) {
+        List<String> names = new ArrayList<>(symbols.size());
+        for (SymbolConfig s : symbols)
+            names.add(s.symbol);
+        return names;
+    }
 }

@@ -6,7 +6,8 @@ import dev.orderpipe.pipeline.QueueInput;
 import dev.orderpipe.pipeline.QueueOutput;
 import dev.orderpipe.pipeline.book.MatchingEngine;
 import dev.orderpipe.pipeline.book.ReportSink;
-import dev.orderpipe.pipeline.config.PipelineConfig;
+
+import java.util.function.Function;
 
 /**
  * Reads {@code checked}, runs the {@link MatchingEngine}, writes its execution reports to {@code executions}.
@@ -28,11 +29,16 @@ public final class MatchingStage extends QueueInputStage implements ReportSink {
     private long toSkip;
     private long resumedAfter = -1;
 
-    /** @param config the pipeline config: book capacities from {@code matching}, one book per {@code risk.symbols} */
-    public MatchingStage(QueueInput input, QueueOutput output, PipelineConfig config, Stage upstream) {
+    /**
+     * @param engine builds the engine over the sink it is given, this stage: the engine writes through the stage and
+     *               the stage drives the engine, so the stage hands itself over once it exists and both keep a final
+     *               reference (the engine only stores its sink while it is built)
+     */
+    public MatchingStage(QueueInput input, QueueOutput output, Function<ReportSink, MatchingEngine> engine,
+                         Stage upstream) {
         super("matching", input, upstream);
         this.output = output;
-        this.engine = new MatchingEngine(config, this);
+        this.engine = engine.apply(this);
     }
 
     @Override

@@ -66,7 +66,7 @@ class MatchingEngineAllocationTest {
         long allocated = after - before;
         long reports = sink.reports - reportsBefore;
         System.out.printf("allocation: %d bytes over %d events (%d reports, %d trades, %d open): %.5f bytes/order, "
-                        + "checksum %d%n", allocated, MEASURED, reports, engine.trades(), engine.openOrders(),
+                        + "checksum %d%n", allocated, MEASURED, reports, engine.trades(), engine.books().openOrders(),
                 (double) allocated / MEASURED, sink.checksum);
         assertTrue(reports > MEASURED, "every event reports at least once");
         assertTrue(allocated <= ALLOWANCE_BYTES, "allocated " + allocated + " bytes over " + MEASURED + " events");

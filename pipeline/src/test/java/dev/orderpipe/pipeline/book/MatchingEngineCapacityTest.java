@@ -75,15 +75,15 @@ class MatchingEngineCapacityTest {
         assertStarts("NEW NEW", 1, gtc(1, AAPL, Side.BUY, "100", 10));
         assertStarts("NEW NEW", 1, gtc(2, AAPL, Side.SELL, "101", 10));
         assertStarts("NEW NEW", 1, gtc(3, MSFT, Side.BUY, "100", 10));
-        assertEquals(3, engine.openOrders());
+        assertEquals(3, engine.books().openOrders());
         assertBookFull(gtc(4, MSFT, Side.SELL, "105", 10));
         assertBookFull(gtc(5, AAPL, Side.BUY, "100", 10)); // an existing level does not help: no order slot
-        assertEquals(3, engine.openOrders());
-        assertEquals(10, engine.bestBidQty(AAPL));
+        assertEquals(3, engine.books().openOrders());
+        assertEquals(10, engine.books().bestBidQty(AAPL));
 
         assertStarts("CANCELED CANCELED", 1, cancel(3));
         assertStarts("NEW NEW", 1, gtc(6, MSFT, Side.SELL, "105", 10));
-        assertEquals(3, engine.openOrders());
+        assertEquals(3, engine.books().openOrders());
         assertBookFull(gtc(7, MSFT, Side.SELL, "106", 10));
     }
 
@@ -98,7 +98,7 @@ class MatchingEngineCapacityTest {
         assertStarts("NEW NEW", 2, order(5, AAPL, Side.BUY, TimeInForce.IOC, "99", 1)); // NEW, EXPIRED
         assertStarts("NEW NEW", 3, market(6, 3)); // NEW, TRADE x2
         assertStarts("NEW NEW", 6, market(7, 100)); // NEW, TRADE x4 (2 left of 1, 10 of 2), EXPIRED
-        assertEquals(0, engine.openOrders());
+        assertEquals(0, engine.books().openOrders());
         assertEquals(4, engine.trades(), "one trade each for 3 and 6, two for 7");
     }
 
@@ -114,18 +114,18 @@ class MatchingEngineCapacityTest {
         gtc(2, AAPL, Side.SELL, "101", 10);
         // fills order 1, whose slot the remaining 5 take
         assertStarts("NEW NEW", 3, gtc(3, AAPL, Side.BUY, "100", 15));
-        assertEquals(2, engine.openOrders());
-        assertEquals(Prices.parse("100"), engine.bestBid(AAPL));
-        assertEquals(5, engine.bestBidQty(AAPL));
+        assertEquals(2, engine.books().openOrders());
+        assertEquals(Prices.parse("100"), engine.books().bestBid(AAPL));
+        assertEquals(5, engine.books().bestBidQty(AAPL));
         // full: an order that trades in full is fine, one that would rest without trading is not
         assertStarts("NEW NEW", 3, gtc(4, AAPL, Side.SELL, "99", 2));
         assertBookFull(gtc(5, AAPL, Side.SELL, "102", 1));
         assertBookFull(gtc(6, AAPL, Side.BUY, "99", 1));
         // a GTC across both resting orders takes order 2's slot once it fills it
         assertStarts("NEW NEW", 3, gtc(7, AAPL, Side.BUY, "101", 12));
-        assertEquals(2, engine.openOrders());
-        assertEquals(2, engine.bestBidQty(AAPL));
-        assertEquals(0, engine.bestAsk(AAPL));
+        assertEquals(2, engine.books().openOrders());
+        assertEquals(2, engine.books().bestBidQty(AAPL));
+        assertEquals(0, engine.books().bestAsk(AAPL));
     }
 
     @Test
@@ -138,21 +138,21 @@ class MatchingEngineCapacityTest {
         assertStarts("NEW NEW", 1, gtc(5, AAPL, Side.SELL, "101", 10)); // the other side
         assertStarts("NEW NEW", 1, gtc(6, AAPL, Side.SELL, "102", 10));
         assertStarts("NEW NEW", 1, gtc(7, MSFT, Side.BUY, "98", 10)); // another book
-        assertEquals(2, engine.priceLevels(AAPL, Side.BUY));
-        assertEquals(2, engine.priceLevels(AAPL, Side.SELL));
-        assertEquals(1, engine.priceLevels(MSFT, Side.BUY));
+        assertEquals(2, engine.books().priceLevels(AAPL, Side.BUY));
+        assertEquals(2, engine.books().priceLevels(AAPL, Side.SELL));
+        assertEquals(1, engine.books().priceLevels(MSFT, Side.BUY));
 
         // a bid at a new price that trades in full needs no level; one that would rest its remainder does
         assertStarts("NEW NEW", 3, gtc(8, AAPL, Side.BUY, "102", 5));
         assertBookFull(gtc(9, AAPL, Side.BUY, "102", 30));
-        assertEquals(5, engine.bestAskQty(AAPL), "nothing traded for the refused order");
+        assertEquals(5, engine.books().bestAskQty(AAPL), "nothing traded for the refused order");
 
         // when the 99 level empties, a third price fits
         cancel(2);
         assertBookFull(gtc(10, AAPL, Side.BUY, "98", 10));
         cancel(4);
         assertStarts("NEW NEW", 1, gtc(11, AAPL, Side.BUY, "98", 10));
-        assertEquals(2, engine.priceLevels(AAPL, Side.BUY));
+        assertEquals(2, engine.books().priceLevels(AAPL, Side.BUY));
     }
 
     @Test
@@ -170,12 +170,12 @@ class MatchingEngineCapacityTest {
         // 10 from 1 at 100, then 1 from 2, still ahead of 3 at 99
         String resting = reports.get(4);
         assertTrue(resting.startsWith("TRADE PARTIALLY_FILLED id=2 ") && resting.contains("last=1@99.0000"), resting);
-        assertEquals(1, engine.priceLevels(AAPL, Side.BUY)); // 100 emptied
+        assertEquals(1, engine.books().priceLevels(AAPL, Side.BUY)); // 100 emptied
         gtc(5, AAPL, Side.BUY, "97", 10);
         // 5 is alone at 97: leaving it makes room for 96
         assertStarts("REPLACED NEW", 1, replace(5, AAPL, Side.BUY, "96", 10));
-        assertEquals(2, engine.priceLevels(AAPL, Side.BUY));
-        assertEquals(Prices.parse("99"), engine.bestBid(AAPL));
+        assertEquals(2, engine.books().priceLevels(AAPL, Side.BUY));
+        assertEquals(Prices.parse("99"), engine.books().bestBid(AAPL));
     }
 
     @Test

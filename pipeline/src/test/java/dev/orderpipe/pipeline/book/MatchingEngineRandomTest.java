@@ -20,7 +20,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * The engine against {@link ReferenceBook} on random event streams: every report, field by field, in order.
+ * The engine against {@link ReferenceBook} on random event streams: every report, field by field, in order, and the
+ * resting orders per book; after every event the books must pass {@link OrderBooks#checkInvariants()}.
  * One seed runs with roomy books; others with capacities small enough that BOOK_FULL is frequent.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
@@ -68,8 +69,12 @@ class MatchingEngineRandomTest {
                     bookFull++;
             }
             reports += actual.size();
-            assertEquals(reference.openOrders(), engine.openOrders(), "open orders after event " + i);
-            maxOpen = Math.max(maxOpen, engine.openOrders());
+            engine.books().checkInvariants();
+            assertEquals(reference.openOrders(), engine.books().openOrders(), "open orders after event " + i);
+            for (long symbol : symbols)
+                assertEquals(reference.openOrders(symbol), engine.books().openOrders(symbol),
+                        "open orders of " + Symbols.toString(symbol) + " after event " + i);
+            maxOpen = Math.max(maxOpen, engine.books().openOrders());
         }
         assertEquals(trades / 2, engine.trades());
         System.out.printf("seed %d: %d events, %d reports, %d trades, %d BOOK_FULL, max %d open orders%n",

@@ -9,6 +9,7 @@ import dev.orderpipe.pipeline.codes.RejectReason;
 import dev.orderpipe.pipeline.codes.Side;
 import dev.orderpipe.pipeline.codes.TimeInForce;
 import dev.orderpipe.pipeline.config.PipelineConfig;
+import dev.orderpipe.pipeline.config.SymbolConfig;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -17,18 +18,31 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The engine's accessors, summary, defensive checks and determinism, on the embedded default config. */
+/**
+ * The engine's accessors, summary, per-book counts, defensive checks and determinism, on the embedded default config's
+ * symbols and capacities.
+ */
 class MatchingEngineTest {
     private static final long AAPL = Symbols.encode("AAPL");
     private static final long MSFT = Symbols.encode("MSFT");
 
     private final Reports.Collecting sink = new Reports.Collecting();
-    private final MatchingEngine engine = new MatchingEngine(PipelineConfig.loadDefault(), sink);
+    private final MatchingEngine engine = defaultEngine(sink);
     private final OrderInfo in = new OrderInfo();
 
+    /** An engine as the pipeline builds it on the embedded default: one book per risk symbol, its capacities. */
+    private static MatchingEngine defaultEngine(ReportSink sink) {
+        PipelineConfig config = PipelineConfig.loadDefault();
+        return new MatchingEngine(config.matching, SymbolConfig.names(config.risk.symbols), sink);
+    }
+
     private List<String> limit(long id, long symbol, Side side, String price, long qty) {
+        return limit(id, symbol, side, TimeInForce.GTC, price, qty);
+    }
+
+    private List<String> limit(long id, long symbol, Side side, TimeInForce tif, String price, long qty) {
         engine.onOrder(in.reset().action(Action.NEW).orderId(id).account(7).symbol(symbol).side(side)
-                .orderType(OrderType.LIMIT).timeInForce(TimeInForce.GTC).price(Prices.parse(price)).quantity(qty));
+                .orderType(OrderType.LIMIT).timeInForce(tif).price(Prices.parse(price)).quantity(qty));
         return sink.drain();
     }
 
@@ -40,19 +54,19 @@ class MatchingEngineTest {
         limit(4, AAPL, Side.SELL, "189.30", 70);
         limit(5, AAPL, Side.SELL, "189.20", 20);
         limit(6, AAPL, Side.BUY, "189.20", 5);
-        assertEquals(5, engine.openOrders());
-        assertEquals(5, engine.openOrders(AAPL));
-        assertEquals(0, engine.openOrders(MSFT));
+        assertEquals(5, engine.books().openOrders());
+        assertEquals(5, engine.books().openOrders(AAPL));
+        assertEquals(0, engine.books().openOrders(MSFT));
         assertEquals(1, engine.trades());
-        assertEquals(Prices.parse("189.10"), engine.bestBid(AAPL));
-        assertEquals(150, engine.bestBidQty(AAPL));
-        assertEquals(Prices.parse("189.20"), engine.bestAsk(AAPL));
-        assertEquals(15, engine.bestAskQty(AAPL));
-        assertEquals(2, engine.priceLevels(AAPL, Side.BUY));
-        assertEquals(2, engine.priceLevels(AAPL, Side.SELL));
-        assertEquals(0, engine.bestBid(Symbols.encode("XYZ")));
+        assertEquals(Prices.parse("189.10"), engine.books().bestBid(AAPL));
+        assertEquals(150, engine.books().bestBidQty(AAPL));
+        assertEquals(Prices.parse("189.20"), engine.books().bestAsk(AAPL));
+        assertEquals(15, engine.books().bestAskQty(AAPL));
+        assertEquals(2, engine.books().priceLevels(AAPL, Side.BUY));
+        assertEquals(2, engine.books().priceLevels(AAPL, Side.SELL));
+        assertEquals(0, engine.books().bestBid(Symbols.encode("XYZ")));
 
-        String summary = engine.summary();
+        String summary = BookSummary.of(engine);
         assertTrue(summary.startsWith("matching: 5 resting orders, 1 trades\n"), summary);
         assertTrue(summary.contains("  AAPL: 5 resting, 2 bid / 2 ask levels, best 150 @ 189.1000 / 15 @ 189.2000, "
                 + "1 trades\n"), summary);
@@ -77,7 +91,7 @@ class MatchingEngineTest {
         String[] reasons = {"UNKNOWN_SYMBOL", "MALFORMED", "MALFORMED", "MALFORMED", "DUPLICATE_ORDER_ID"};
         for (int i = 0; i < reasons.length; i++)
             assertTrue(reports.get(i).endsWith("reason=" + reasons[i] + "/NONE"), reports.get(i));
-        assertEquals(1, engine.openOrders());
+        assertEquals(1, engine.books().openOrders());
     }
 
     @Test
@@ -87,7 +101,99 @@ class MatchingEngineTest {
                 .rejectReason(RejectReason.PRICE_BAND));
         assertEquals(List.of("REJECTED REJECTED id=9 acct=7 AAPL SELL LIMIT GTC px=250.0000 qty=3 action=NEW "
                 + "last=0@ leaves=0 cum=0 contra=0 reason=PRICE_BAND/NONE"), sink.drain());
-        assertEquals(0, engine.openOrders());
+        assertEquals(0, engine.books().openOrders());
+    }
+
+    private List<String> cancel(long id) {
+        engine.onOrder(in.reset().action(Action.CANCEL).orderId(id));
+        return sink.drain();
+    }
+
+    private List<String> replace(long id, long symbol, Side side, long price, long qty) {
+        engine.onOrder(in.reset().action(Action.REPLACE).orderId(id).account(7).symbol(symbol).side(side)
+                .orderType(OrderType.LIMIT).timeInForce(TimeInForce.GTC).price(price).quantity(qty));
+        return sink.drain();
+    }
+
+    /** Resting orders per book and in all, after the books proved consistent. */
+    private void assertResting(int aapl, int msft) {
+        engine.books().checkInvariants();
+        assertEquals(aapl, engine.books().openOrders(AAPL), "AAPL");
+        assertEquals(msft, engine.books().openOrders(MSFT), "MSFT");
+        assertEquals(aapl + msft, engine.books().openOrders(), "all books");
+    }
+
+    /** Each report as its exec type and order id, e.g. {@code TRADE id=5}. */
+    private static List<String> execTypes(List<String> reports) {
+        List<String> types = new ArrayList<>();
+        for (String r : reports)
+            types.add(r.substring(0, r.indexOf(' ')) + " id=" + r.split(" id=")[1].split(" ")[0]);
+        return types;
+    }
+
+    @Test
+    void eachBookCountsItsRestingOrdersDownWhenTheyLeaveByCancelFillOrReplace() {
+        limit(1, AAPL, Side.BUY, "189.10", 10);
+        limit(2, AAPL, Side.BUY, "189.00", 10);
+        limit(3, AAPL, Side.SELL, "189.50", 10);
+        limit(4, MSFT, Side.BUY, "415.00", 10);
+        assertResting(3, 1);
+
+        assertEquals(List.of("CANCELED id=2"), execTypes(cancel(2)));
+        assertResting(2, 1);
+        // a partial fill leaves order 1 resting, 6 of 10 open
+        assertEquals(List.of("NEW id=5", "TRADE id=5", "TRADE id=1"),
+                execTypes(limit(5, AAPL, Side.SELL, TimeInForce.IOC, "189.10", 4)));
+        assertResting(2, 1);
+        // a replace at or below the filled quantity ends the order
+        assertEquals(List.of("CANCELED id=1"), execTypes(replace(1, AAPL, Side.BUY, Prices.parse("189.10"), 4)));
+        assertResting(1, 1);
+
+        limit(6, AAPL, Side.BUY, "189.20", 5);
+        assertResting(2, 1);
+        // a fill takes the resting order 6 whole; the aggressor 7 fills too and never rests
+        assertEquals(List.of("NEW id=7", "TRADE id=7", "TRADE id=6"),
+                execTypes(limit(7, AAPL, Side.SELL, "189.20", 5)));
+        assertResting(1, 1);
+
+        limit(8, AAPL, Side.BUY, "189.30", 5);
+        assertResting(2, 1);
+        // a replace that moves order 3 without crossing keeps it resting
+        assertEquals(List.of("REPLACED id=3"), execTypes(replace(3, AAPL, Side.SELL, Prices.parse("189.40"), 10)));
+        assertResting(2, 1);
+        // a replace that crosses and trades in full: order 3 and the order it fills, 8, both leave
+        assertEquals(List.of("REPLACED id=3", "TRADE id=3", "TRADE id=8"),
+                execTypes(replace(3, AAPL, Side.SELL, Prices.parse("189.30"), 5)));
+        assertResting(0, 1);
+
+        assertEquals(List.of("CANCELED id=4"), execTypes(cancel(4)));
+        assertResting(0, 0);
+    }
+
+    @Test
+    void aNewOrderWithNoSymbolIsUnknownSymbol() {
+        engine.onOrder(in.reset().action(Action.NEW).orderId(1).account(7).side(Side.BUY).orderType(OrderType.LIMIT)
+                .timeInForce(TimeInForce.GTC).price(Prices.parse("189")).quantity(5)); // symbol 0: none given
+        assertEquals(List.of("REJECTED REJECTED id=1 acct=7  BUY LIMIT GTC px=189.0000 qty=5 action=NEW last=0@ "
+                + "leaves=0 cum=0 contra=0 reason=UNKNOWN_SYMBOL/NONE"), sink.drain());
+        assertResting(0, 0);
+    }
+
+    @Test
+    void aReplaceToQuantityOrPriceZeroIsMalformedAndChangesNothing() {
+        limit(1, AAPL, Side.BUY, "189.10", 10);
+        long price = Prices.parse("189.10");
+        assertEquals(List.of("REJECTED REJECTED id=1 acct=7 AAPL BUY LIMIT GTC px=189.1000 qty=0 action=REPLACE "
+                + "last=0@ leaves=0 cum=0 contra=0 reason=MALFORMED/NONE"), replace(1, AAPL, Side.BUY, price, 0));
+        assertEquals(List.of("REJECTED REJECTED id=1 acct=7 AAPL BUY LIMIT GTC px= qty=10 action=REPLACE "
+                + "last=0@ leaves=0 cum=0 contra=0 reason=MALFORMED/NONE"), replace(1, AAPL, Side.BUY, 0, 10));
+        assertResting(1, 0);
+        assertEquals(price, engine.books().bestBid(AAPL));
+        assertEquals(10, engine.books().bestBidQty(AAPL));
+        assertEquals(1, engine.books().priceLevels(AAPL, Side.BUY));
+        // still live, with its priority: the next seller trades with it
+        assertEquals(List.of("NEW id=2", "TRADE id=2", "TRADE id=1", "EXPIRED id=2"),
+                execTypes(limit(2, AAPL, Side.SELL, TimeInForce.IOC, "189.10", 20)));
     }
 
     @Test
@@ -100,7 +206,7 @@ class MatchingEngineTest {
 
     private static List<String> run(long seed) {
         Reports.Collecting sink = new Reports.Collecting();
-        MatchingEngine engine = new MatchingEngine(PipelineConfig.loadDefault(), sink);
+        MatchingEngine engine = defaultEngine(sink);
         RandomOrders orders = new RandomOrders(seed, 15);
         OrderInfo in = new OrderInfo();
         List<String> all = new ArrayList<>();
@@ -108,7 +214,7 @@ class MatchingEngineTest {
             engine.onOrder(orders.next(in));
             all.addAll(sink.drain());
         }
-        all.add(engine.summary());
+        all.add(BookSummary.of(engine));
         return all;
     }
 }

@@ -54,6 +54,14 @@ final class ReferenceBook {
         return resting.size();
     }
 
+    int openOrders(long symbol) {
+        int n = 0;
+        for (Order o : resting)
+            if (o.symbol == symbol)
+                n++;
+        return n;
+    }
+
     /** The reports for one input, in order. */
     List<OrderInfo> onOrder(OrderInfo in) {
         out = new ArrayList<>();

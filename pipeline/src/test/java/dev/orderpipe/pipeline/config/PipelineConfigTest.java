@@ -17,6 +17,8 @@ import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -50,7 +52,77 @@ class PipelineConfigTest {
     void theConfFileIsTheEmbeddedDefault() throws IOException {
         Path conf = Path.of("..", "conf", "pipeline.yaml");
         assertEquals(Files.readString(conf), defaultYaml());
-        PipelineConfig.load(conf);
+        assertEquals(PipelineConfig.loadDefault(), PipelineConfig.load(conf));
+        assertEquals(PipelineConfig.loadDefault(), PipelineConfig.load(conf, PipelineConfig.loadDefault()));
+    }
+
+    @Test
+    void configsShareNoSectionsSoAChangeToOneStaysInIt() {
+        PipelineConfig a = PipelineConfig.loadDefault();
+        PipelineConfig b = PipelineConfig.loadDefault();
+        PipelineConfig copy = a.deepCopy();
+        assertNotSame(a.risk, b.risk);
+        assertNotSame(a.matching, copy.matching);
+        assertNotSame(a.risk.symbols, copy.risk.symbols);
+        copy.matching.maxOpenOrders = 5;
+        b.risk.symbols.clear();
+        assertEquals(1_048_576, a.matching.maxOpenOrders);
+        assertEquals(8, a.risk.symbols.size());
+        // a file that leaves a section out gets the config class's defaults, not those of the last config loaded
+        String msg = error("!dev.orderpipe.pipeline.config.PipelineConfig { "
+                + "groups: [ { name: g, stages: [ ingress, risk, matching, egress ] } ] }");
+        assertTrue(msg.contains("risk.symbols is empty"), msg);
+    }
+
+    @Test
+    void aFileReadOverABaseChangesOnlyTheKeysItGives(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("small.yaml");
+        Files.writeString(file, "# two settings and a shorter list\n"
+                + "!dev.orderpipe.pipeline.config.PipelineConfig {\n"
+                + "  matching: { maxPriceLevels: 2 },\n"
+                + "  risk: {\n"
+                + "    maxOrdersPerSecond: 5,\n"
+                + "    symbols: [ { symbol: AAPL, refPrice: \"190\" } ]\n"
+                + "  }\n"
+                + "}\n");
+        PipelineConfig base = PipelineConfig.loadDefault();
+        PipelineConfig config = PipelineConfig.load(file, base);
+
+        assertSame(base, config);
+        assertEquals(2, config.matching.maxPriceLevels);
+        assertEquals(5, config.risk.maxOrdersPerSecond);
+        // every other key keeps the embedded default's value, not the config class's
+        PipelineConfig defaults = PipelineConfig.loadDefault();
+        assertEquals(defaults.matching.maxOpenOrders, config.matching.maxOpenOrders);
+        assertEquals("5000000", config.risk.defaultMaxNotional);
+        assertEquals(defaults.risk.accounts, config.risk.accounts);
+        assertEquals(defaults.groups, config.groups);
+        assertEquals("data/pipeline", config.dataDir);
+        // a list is replaced whole; its new elements start from the class's defaults
+        assertEquals(1, config.risk.symbols.size());
+        assertEquals("190", config.risk.symbols.get(0).refPrice);
+        assertEquals(new SymbolConfig().maxOrderQty, config.risk.symbols.get(0).maxOrderQty);
+        // the same file over the config classes' defaults: no groups, so it does not validate
+        assertTrue(assertThrows(ConfigException.class, () -> PipelineConfig.load(file)).getMessage()
+                .contains("groups is empty"));
+    }
+
+    @Test
+    void aFileReadOverABaseIsCheckedAsAnyConfigFile(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("typo.yaml");
+        Files.writeString(file, "!dev.orderpipe.pipeline.config.PipelineConfig { matching: { maxPriceLevel: 2 } }\n");
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> PipelineConfig.load(file, PipelineConfig.loadDefault()));
+        assertEquals(file + ": unknown key 'maxPriceLevel' in matching (check the spelling against "
+                + "conf/pipeline.yaml)", e.getMessage()); // Wire lower-cases keys
+
+        Files.writeString(file, "!dev.orderpipe.pipeline.config.PipelineConfig { matching: { maxPriceLevels: 0 } }\n");
+        e = assertThrows(ConfigException.class, () -> PipelineConfig.load(file, PipelineConfig.loadDefault()));
+        assertEquals(file + ": matching.maxPriceLevels must be 1..1048576, was 0", e.getMessage());
+
+        Files.writeString(file, "# nothing but a comment\n\n");
+        e = assertThrows(ConfigException.class, () -> PipelineConfig.load(file, PipelineConfig.loadDefault()));
+        assertEquals(file + ": empty config", e.getMessage());
     }
 
     @Test

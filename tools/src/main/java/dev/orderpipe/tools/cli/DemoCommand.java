@@ -1,6 +1,7 @@
 package dev.orderpipe.tools.cli;
 
 import dev.orderpipe.pipeline.Pipeline;
+import dev.orderpipe.pipeline.book.BookSummary;
 import dev.orderpipe.pipeline.config.PipelineConfig;
 import dev.orderpipe.replay.Pacing;
 import dev.orderpipe.replay.ReplayOptions;
@@ -90,7 +91,7 @@ public final class DemoCommand implements Callable<Integer> {
         Summaries.printCounts(out, pipeline, seconds);
         out.println();
         out.println("books at the end:");
-        out.println(pipeline.matching().engine().summary());
+        out.println(BookSummary.of(pipeline.matching().engine()));
         out.printf("executions CSV: %s%n%n", cfg.egress.output);
 
         Path run = dir.resolve("replay");

@@ -111,10 +111,7 @@ public final class OrderGenerator {
         ts = settings.startNanos;
         MatchingConfig bookConfig = new MatchingConfig();
         bookConfig.maxOpenOrders = 1 << 18;
-        List<String> names = new ArrayList<>();
-        for (SymbolConfig sc : symbols)
-            names.add(sc.symbol);
-        book = new MatchingEngine(bookConfig, names, new ReportSink() {
+        book = new MatchingEngine(bookConfig, SymbolConfig.names(symbols), new ReportSink() {
             @Override
             public OrderInfo claim() {
                 return report.reset();
