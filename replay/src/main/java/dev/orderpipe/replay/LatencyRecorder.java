@@ -3,6 +3,7 @@ package dev.orderpipe.replay;
 import dev.orderpipe.pipeline.OrderInfo;
 import dev.orderpipe.pipeline.stage.ExecutionCounts;
 import dev.orderpipe.pipeline.stage.ExecutionListener;
+import dev.orderpipe.pipeline.util.ThreadAllocation;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 

@@ -1,6 +1,7 @@
 package dev.orderpipe.replay;
 
 import dev.orderpipe.pipeline.OrderInfo;
+import dev.orderpipe.pipeline.util.ThreadAllocation;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptAppender;
 

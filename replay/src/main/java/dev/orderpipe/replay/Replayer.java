@@ -8,6 +8,7 @@ import dev.orderpipe.pipeline.config.ConfigException;
 import dev.orderpipe.pipeline.config.PipelineConfig;
 import dev.orderpipe.pipeline.config.StageGroupConfig;
 import dev.orderpipe.pipeline.stage.ExecutionCounts;
+import dev.orderpipe.pipeline.util.FileTrees;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramLogWriter;
@@ -21,7 +22,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -188,8 +188,7 @@ public final class Replayer {
             throw new ReplayException("output directory " + outDir + " already holds a replay ("
                     + (hasQueues ? "queues in " + dataDir : RunSummary.FILE) + "): choose another or overwrite it");
         try {
-            if (Files.exists(dataDir))
-                deleteRecursively(dataDir);
+            FileTrees.delete(dataDir);
             Files.deleteIfExists(outDir.resolve(RunSummary.FILE));
             Files.deleteIfExists(outDir.resolve(RunSummary.INTERVAL_LOG));
             Files.createDirectories(dataDir);
@@ -205,13 +204,6 @@ public final class Replayer {
             return files.anyMatch(p -> p.getFileName().toString().endsWith(Queues.QUEUE_FILE_SUFFIX));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path p : (Iterable<Path>) files.sorted(Comparator.reverseOrder())::iterator)
-                Files.delete(p);
         }
     }
 

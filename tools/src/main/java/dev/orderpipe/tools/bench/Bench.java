@@ -3,6 +3,8 @@ package dev.orderpipe.tools.bench;
 import dev.orderpipe.pipeline.OrderInfo;
 import dev.orderpipe.pipeline.config.PipelineConfig;
 import dev.orderpipe.pipeline.config.StageGroupConfig;
+import dev.orderpipe.pipeline.util.FileTrees;
+import dev.orderpipe.pipeline.util.ThreadAllocation;
 import net.openhft.chronicle.threads.Pauser;
 import org.HdrHistogram.Histogram;
 
@@ -15,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,7 +24,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * {@code orderpipe bench}: in one JVM, on one machine, one after another (never two at once), with the same
@@ -422,11 +422,9 @@ public final class Bench {
     }
 
     private static long[] allocated(List<Thread> threads) {
-        java.lang.management.ThreadMXBean bean = ManagementFactory.getThreadMXBean();
         long[] bytes = new long[threads.size()];
         for (int i = 0; i < bytes.length; i++)
-            bytes[i] = bean instanceof com.sun.management.ThreadMXBean
-                    ? ((com.sun.management.ThreadMXBean) bean).getThreadAllocatedBytes(threads.get(i).getId()) : -1;
+            bytes[i] = ThreadAllocation.of(threads.get(i));
         return bytes;
     }
 
@@ -449,11 +447,8 @@ public final class Bench {
     }
 
     static void deleteTree(Path dir) {
-        if (dir == null || !Files.exists(dir))
-            return;
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path p : (Iterable<Path>) files.sorted(Comparator.reverseOrder())::iterator)
-                Files.deleteIfExists(p);
+        try {
+            FileTrees.delete(dir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot delete bench data " + dir + ": " + e.getMessage(), e);
         }

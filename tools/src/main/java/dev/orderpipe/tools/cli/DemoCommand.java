@@ -2,6 +2,7 @@ package dev.orderpipe.tools.cli;
 
 import dev.orderpipe.pipeline.Pipeline;
 import dev.orderpipe.pipeline.config.PipelineConfig;
+import dev.orderpipe.pipeline.util.FileTrees;
 import dev.orderpipe.replay.Pacing;
 import dev.orderpipe.replay.ReplayOptions;
 import dev.orderpipe.replay.ReplayResult;
@@ -21,10 +22,8 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /** {@code orderpipe demo}: the README's main job on the embedded default. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
@@ -54,7 +53,7 @@ public final class DemoCommand implements Callable<Integer> {
         Files.createDirectories(dir);
         Path orderFile = dir.resolve("orders.csv");
         Path data = dir.resolve("data");
-        deleteQueues(data);
+        FileTrees.delete(data); // the queues a previous demo left (only what the demo itself creates)
 
         if (orders < 1 || !(replayRate > 0))
             throw new UserException("--orders and --replay-rate must be positive", 2);
@@ -114,15 +113,5 @@ public final class DemoCommand implements Callable<Integer> {
         out.printf("report: %s%n", report.html().toAbsolutePath());
         out.flush();
         return replay.exitCode();
-    }
-
-    /** Removes the queue directories a previous demo left (only what the demo itself creates). */
-    private static void deleteQueues(Path data) throws IOException {
-        if (!Files.exists(data))
-            return;
-        try (Stream<Path> walk = Files.walk(data)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList())
-                Files.delete(p);
-        }
     }
 }

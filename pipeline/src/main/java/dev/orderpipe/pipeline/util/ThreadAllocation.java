@@ -1,9 +1,12 @@
-package dev.orderpipe.replay;
+package dev.orderpipe.pipeline.util;
 
 import java.lang.management.ManagementFactory;
 
-/** Bytes allocated by the current thread (HotSpot's {@code com.sun.management.ThreadMXBean}), -1 if unsupported. */
-final class ThreadAllocation {
+/**
+ * Bytes allocated by a thread, from HotSpot's {@code com.sun.management.ThreadMXBean}: how the replay, the bench and
+ * the zero-allocation tests measure the hot path. -1 where the JVM cannot tell (another JVM, or measurement off).
+ */
+public final class ThreadAllocation {
     private static final com.sun.management.ThreadMXBean BEAN = bean();
 
     private ThreadAllocation() {
@@ -23,7 +26,12 @@ final class ThreadAllocation {
     }
 
     /** Allocated so far by the calling thread, or -1. */
-    static long current() {
-        return BEAN == null ? -1 : BEAN.getThreadAllocatedBytes(Thread.currentThread().getId());
+    public static long current() {
+        return of(Thread.currentThread());
+    }
+
+    /** Allocated so far by {@code thread}, or -1 (also once it has ended). */
+    public static long of(Thread thread) {
+        return BEAN == null ? -1 : BEAN.getThreadAllocatedBytes(thread.getId());
     }
 }
