@@ -50,16 +50,16 @@ public final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
+        if (orders < 1 || !(replayRate > 0))
+            throw new UserException("--orders and --replay-rate must be positive", 2);
+        PipelineConfig cfg = config.load(); // a bad config is refused before anything is deleted
         Files.createDirectories(dir);
         Path orderFile = dir.resolve("orders.csv");
         Path data = dir.resolve("data");
         FileTrees.delete(data); // the queues a previous demo left (only what the demo itself creates)
 
-        if (orders < 1 || !(replayRate > 0))
-            throw new UserException("--orders and --replay-rate must be positive", 2);
         out.printf("1/4 generating %,d orders into %s%n", orders, orderFile);
         out.flush();
-        PipelineConfig cfg = config.load();
         OrderGenerator.Settings settings = new OrderGenerator.Settings();
         settings.orders = orders;
         settings.seed = seed;
