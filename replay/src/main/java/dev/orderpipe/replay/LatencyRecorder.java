@@ -98,6 +98,11 @@ public final class LatencyRecorder implements ExecutionListener {
         return done;
     }
 
+    /** The start of the schedule (System.nanoTime()). */
+    public long startNanos() {
+        return startNanos;
+    }
+
     /** What it records into. */
     public LatencyHistograms histograms() {
         return histograms;

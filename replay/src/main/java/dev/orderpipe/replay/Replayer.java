@@ -166,8 +166,11 @@ public final class Replayer {
                     + ": choose another output directory");
     }
 
-    /** The given config with a data directory of the replay's own, no order file and no egress file. */
-    static PipelineConfig replayConfig(PipelineConfig source, Path dataDir) {
+    /**
+     * The given config with a data directory of its own, no order file and no egress file: a pipeline that only a
+     * {@link ReplayDriver} feeds (the replay's, the bench's).
+     */
+    public static PipelineConfig replayConfig(PipelineConfig source, Path dataDir) {
         PipelineConfig config = source.deepCopy();
         config.dataDir = dataDir.toString();
         config.ingress.input = "";

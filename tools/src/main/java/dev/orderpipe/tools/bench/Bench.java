@@ -5,7 +5,12 @@ import dev.orderpipe.pipeline.config.PipelineConfig;
 import dev.orderpipe.pipeline.config.StageGroupConfig;
 import dev.orderpipe.pipeline.util.FileTrees;
 import dev.orderpipe.pipeline.util.ThreadAllocation;
-import net.openhft.chronicle.threads.Pauser;
+import dev.orderpipe.replay.LatencyHistograms;
+import dev.orderpipe.replay.LatencyRecorder;
+import dev.orderpipe.replay.Pacing;
+import dev.orderpipe.replay.ReplayDriver;
+import dev.orderpipe.replay.RunWatch;
+import dev.orderpipe.replay.SendSchedule;
 import org.HdrHistogram.Histogram;
 
 import java.io.IOException;
@@ -16,6 +21,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -70,7 +76,7 @@ public final class Bench {
     }
 
     private static final double SATURATED = 0.95;
-    private static final long STALL_NANOS = TimeUnit.SECONDS.toNanos(30);
+    private static final Duration STALL_TIMEOUT = Duration.ofSeconds(30);
 
     private final Options o;
     private final PrintWriter log;
@@ -133,12 +139,11 @@ public final class Bench {
             describe(config, w);
             Map<String, BenchRow> rows = new LinkedHashMap<>();
             if (o.scenarios.contains(Scenario.FLOOR) || o.scenarios.contains(Scenario.PRETOUCH)) {
-                warm("floor", w, (dir, p) -> SystemUnderTest.floor(dir, config, p), config);
-                series(rows, "floor", "floor", w, (dir, p) -> SystemUnderTest.floor(dir, config, p), config, false,
-                        true);
+                warm("floor", w, (dir, p) -> SystemUnderTest.floor(dir, config, p));
+                series(rows, "floor", "floor", w, (dir, p) -> SystemUnderTest.floor(dir, config, p), false, true);
                 if (o.scenarios.contains(Scenario.PRETOUCH))
                     series(rows, "floor", "floor+pretouch", w, (dir, p) -> SystemUnderTest.floor(dir, config, p),
-                            config, true, false);
+                            true, false);
             }
             if (o.scenarios.contains(Scenario.DISK)) {
                 Path disk = createBase(o.diskData != null ? o.diskData : Path.of(System.getProperty("java.io.tmpdir")));
@@ -146,26 +151,26 @@ public final class Bench {
                 base = disk;
                 try {
                     series(rows, "floor-disk", "floor-disk", w, (dir, p) -> SystemUnderTest.floor(dir, config, p),
-                            config, false, false);
+                            false, false);
                     series(rows, "floor-disk", "floor-disk+pretouch", w,
-                            (dir, p) -> SystemUnderTest.floor(dir, config, p), config, true, false);
+                            (dir, p) -> SystemUnderTest.floor(dir, config, p), true, false);
                 } finally {
                     base = saved;
                     deleteTree(disk);
                 }
             }
             if (o.scenarios.contains(Scenario.PIPELINE) || o.scenarios.contains(Scenario.PRETOUCH)) {
-                warm("pipeline", w, (dir, p) -> SystemUnderTest.pipeline(dir, config, p), config);
-                series(rows, "pipeline", "pipeline", w, (dir, p) -> SystemUnderTest.pipeline(dir, config, p), config,
-                        false, true);
+                warm("pipeline", w, (dir, p) -> SystemUnderTest.pipeline(dir, config, p));
+                series(rows, "pipeline", "pipeline", w, (dir, p) -> SystemUnderTest.pipeline(dir, config, p), false,
+                        true);
                 if (o.scenarios.contains(Scenario.PRETOUCH))
                     series(rows, "pipeline", "pipeline+pretouch", w,
-                            (dir, p) -> SystemUnderTest.pipeline(dir, config, p), config, true, false);
+                            (dir, p) -> SystemUnderTest.pipeline(dir, config, p), true, false);
             }
             if (o.scenarios.contains(Scenario.ALLOCATING)) {
-                warm("allocating", w, (dir, p) -> SystemUnderTest.allocating(dir, config, p), config);
+                warm("allocating", w, (dir, p) -> SystemUnderTest.allocating(dir, config, p));
                 series(rows, "allocating", "allocating", w, (dir, p) -> SystemUnderTest.allocating(dir, config, p),
-                        config, false, true);
+                        false, true);
             }
             ratios(rows);
             report.header.add(String.format(Locale.ROOT, "load average after: %s", loadAverage()));
@@ -174,7 +179,7 @@ public final class Bench {
         }
     }
 
-    /** Builds a system under test in a directory, with or without pretouch. */
+    /** Builds and starts a system under test in a directory, with or without pretouch. */
     interface Factory {
         SystemUnderTest create(Path dir, boolean pretouch);
     }
@@ -186,75 +191,54 @@ public final class Bench {
     }
 
     private void series(Map<String, BenchRow> rows, String section, String variant, Workload w, Factory f,
-                        PipelineConfig config, boolean pretouch, boolean withMax) {
+                        boolean pretouch, boolean withMax) {
         for (double rate : o.rates) {
-            BenchRow row = measure(section, variant, w, f, config, pretouch, rate, Math.min(count(rate), w.count()));
+            BenchRow row = measure(section, variant, w, f, pretouch, rate, Math.min(count(rate), w.count()));
             report.add(row);
             rows.put(variant + "@" + (long) rate, row);
         }
         if (withMax) {
             int n = w.count();
-            BenchRow row = measure(section, variant, w, f, config, pretouch, 0, n);
+            BenchRow row = measure(section, variant, w, f, pretouch, 0, n);
             report.add(row);
             rows.put(variant + "@max", row);
         }
     }
 
-    private void warm(String variant, Workload w, Factory f, PipelineConfig config) {
+    private void warm(String variant, Workload w, Factory f) {
         log.printf("warming up %s (%,d orders flat out, not reported)...%n", variant, Math.min(o.warmupOrders,
                 w.count()));
         log.flush();
-        measure("warmup", variant, w, f, config, false, 0, Math.min(o.warmupOrders, w.count()));
+        measure("warmup", variant, w, f, false, 0, Math.min(o.warmupOrders, w.count()));
     }
 
-    private BenchRow measure(String section, String variant, Workload w, Factory f, PipelineConfig config,
-                             boolean pretouch, double rate, int count) {
+    private BenchRow measure(String section, String variant, Workload w, Factory f, boolean pretouch, double rate,
+                             int count) {
         Path dir = base.resolve("run" + (++runNo));
         int warmup = rate == 0 ? 0 : Math.min(count / 10, 10_000);
         log.printf("%-10s %-20s %s: %,d orders...%n", section, variant,
                 rate == 0 ? "max" : String.format(Locale.ROOT, "%,.0f/s", rate), count);
         log.flush();
-        SystemUnderTest sut = f.create(dir, pretouch);
-        HopRecorder recorder;
-        HopDriver driver;
-        Thread recorderThread;
-        Thread driverThread;
-        long[] allocBefore;
-        long gcCountBefore;
-        long gcTimeBefore;
-        long startNanos;
-        List<Thread> stageThreads;
+        SendSchedule schedule = SendSchedule.of(rate == 0 ? Pacing.max() : Pacing.rate(rate), count);
+        SystemUnderTest sut = f.create(dir, pretouch); // started: every stage has opened
         try {
-            sleepMillis(100); // stages open their tailers and appenders
-            stageThreads = threads(sut.stageThreads());
-            startNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20);
-            int flags = sut.input() == sut.output() ? OrderInfo.FLAG_LAST_OF_BATCH : 0;
-            recorder = new HopRecorder(sut.output(), count, warmup, rate, startNanos, recorderPauserMode(config));
-            driver = new HopDriver(sut.input(), w, count, rate, startNanos, flags);
-            // on the system's egress thread when it has one; otherwise (the floor) the hop's reading thread
-            recorderThread = sut.attach(recorder) ? null : new Thread(recorder, "bench-recorder");
-            driverThread = new Thread(driver, "bench-driver");
-            allocBefore = allocated(stageThreads);
-            gcCountBefore = gcCount();
-            gcTimeBefore = gcTimeMillis();
-            if (recorderThread != null)
-                recorderThread.start();
-            driverThread.start();
-            awaitDone(sut, driver, recorder);
+            List<Thread> stageThreads = sut.stageThreads();
+            long[] allocBefore = allocated(stageThreads);
+            long gcCountBefore = gcCount();
+            long gcTimeBefore = gcTimeMillis();
+            LatencyRecorder recorder = drive(sut, w, schedule, warmup, dir);
             long[] allocAfter = allocated(stageThreads);
             long gcCount = gcCount() - gcCountBefore;
             long gcTime = gcTimeMillis() - gcTimeBefore;
-            join(driverThread);
-            join(recorderThread);
-            long first = rate == 0 ? driver.firstSendNanos() : startNanos;
+            long first = rate == 0 ? recorder.firstSendNanos() : recorder.startNanos();
             long elapsed = Math.max(1, recorder.lastAccountedNanos() - first);
             BenchRow row = new BenchRow(section, variant, rate == 0 ? BenchRow.Kind.THROUGHPUT
                     : BenchRow.Kind.LATENCY, rate);
-            Histogram h = recorder.latency;
+            Histogram h = recorder.histograms().endToEnd();
             row.percentiles(h);
             row.count = count;
             row.achieved = recorder.accounted() * 1e9 / elapsed;
-            row.reports = recorder.reports();
+            row.reports = recorder.counts().reports();
             if (!stageThreads.isEmpty()) {
                 row.gcCount = gcCount;
                 row.gcPercent = 100.0 * TimeUnit.MILLISECONDS.toNanos(gcTime) / elapsed;
@@ -282,32 +266,21 @@ public final class Bench {
         }
     }
 
-    private void awaitDone(SystemUnderTest sut, HopDriver driver, HopRecorder recorder) {
-        long lastAccounted = -1;
-        long lastChange = System.nanoTime();
-        try {
-            while (!recorder.isDone()) {
-                Throwable t = sut.failure() != null ? sut.failure()
-                        : driver.failure() != null ? driver.failure() : recorder.failure();
-                if (t != null)
-                    throw new IllegalStateException("bench run failed: " + t, t);
-                long accounted = recorder.accounted();
-                long now = System.nanoTime();
-                if (accounted != lastAccounted) {
-                    lastAccounted = accounted;
-                    lastChange = now;
-                } else if (now - lastChange > STALL_NANOS) {
-                    throw new IllegalStateException("bench run stalled: " + accounted + " of " + driver.sent()
-                            + " sent orders accounted for and none in 30 s");
-                }
-                sleepMillis(5);
-            }
-            if (recorder.failure() != null)
-                throw new IllegalStateException("bench recorder failed: " + recorder.failure(), recorder.failure());
-        } finally {
-            driver.stop();
-            recorder.stop();
+    /**
+     * Sends the first {@code schedule.count()} orders of the workload through a started system with the replay's own
+     * driver, recorder (end to end only, on the system's last stage) and stall watch; returns the recorder once every
+     * order is accounted for.
+     */
+    static LatencyRecorder drive(SystemUnderTest sut, Workload w, SendSchedule schedule, int warmup, Path dir) {
+        long startNanos = System.nanoTime() + ReplayDriver.START_LEAD_NANOS;
+        LatencyRecorder recorder = new LatencyRecorder(schedule, warmup, startNanos,
+                LatencyHistograms.endToEndOnly());
+        sut.attach(recorder);
+        try (ReplayDriver driver = new ReplayDriver(w::source, sut.input(), schedule, startNanos, sut.sendFlags())) {
+            driver.start("bench-driver");
+            new RunWatch("bench run", driver, recorder, sut::failure, STALL_TIMEOUT, dir).awaitDone(null);
         }
+        return recorder;
     }
 
     private void ratios(Map<String, BenchRow> rows) {
@@ -358,13 +331,6 @@ public final class Bench {
         h.add("load average before: " + loadAverage());
     }
 
-    private static Pauser recorderPauserMode(PipelineConfig config) {
-        for (StageGroupConfig g : config.groups)
-            if (g.stages.contains("egress"))
-                return PipelineConfig.pauserMode(g, "groups[" + g.name + "]").get();
-        return Pauser.balanced();
-    }
-
     private static String cpuModel() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"), StandardCharsets.UTF_8))
@@ -413,14 +379,6 @@ public final class Bench {
         return n;
     }
 
-    private static List<Thread> threads(List<String> names) {
-        List<Thread> found = new ArrayList<>();
-        for (Thread t : Thread.getAllStackTraces().keySet())
-            if (names.contains(t.getName()))
-                found.add(t);
-        return found;
-    }
-
     private static long[] allocated(List<Thread> threads) {
         long[] bytes = new long[threads.size()];
         for (int i = 0; i < bytes.length; i++)
@@ -454,22 +412,4 @@ public final class Bench {
         }
     }
 
-    private static void sleepMillis(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("bench interrupted");
-        }
-    }
-
-    private static void join(Thread t) {
-        if (t == null)
-            return;
-        try {
-            t.join(10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
 }

@@ -39,13 +39,14 @@ final class NaiveMatchingEngine {
         long qty;
         long cum;
 
-        Order(long id, long account, long symbol, Side side, long price, long qty) {
-            this.id = id;
-            this.account = account;
-            this.symbol = symbol;
-            this.side = side;
+        /** A new order from its NEW request, at {@code price} (0 for a market order). */
+        Order(OrderInfo in, long price) {
+            this.id = in.orderId();
+            this.account = in.account();
+            this.symbol = in.symbol();
+            this.side = in.side();
             this.price = price;
-            this.qty = qty;
+            this.qty = in.quantity();
         }
 
         long leaves() {
@@ -107,8 +108,7 @@ final class NaiveMatchingEngine {
             return;
         }
         boolean market = type == OrderType.MARKET;
-        Order o = new Order(in.orderId(), in.account(), in.symbol(), in.side(), market ? 0 : in.price(),
-                in.quantity());
+        Order o = new Order(in, market ? 0 : in.price());
         out.add(report(o, type, tif, Action.NEW, ExecType.NEW, OrderStatus.NEW));
         if (tif == TimeInForce.FOK && available(book, o, market) < o.qty) {
             out.add(report(o, type, tif, Action.NEW, ExecType.EXPIRED, OrderStatus.EXPIRED).leavesQty(0));

@@ -3,6 +3,7 @@ package dev.orderpipe.tools.bench;
 import dev.orderpipe.pipeline.OrderInfo;
 import dev.orderpipe.pipeline.config.PipelineConfig;
 import dev.orderpipe.pipeline.csv.OrderFileReader;
+import dev.orderpipe.replay.RecordSource;
 import dev.orderpipe.tools.generate.OrderGenerator;
 import net.openhft.chronicle.bytes.Bytes;
 
@@ -18,7 +19,7 @@ import java.nio.file.Path;
  * same every run) and decoded once, exactly as the ingress stage decodes it, into an in-memory array of marshalled
  * {@link OrderInfo} records. A run sends a prefix of it, so each rate sees the same order flow from the start.
  *
- * <p>{@link Reader#read(int, OrderInfo)} is allocation-free: the sending thread decodes a record into its one reused
+ * <p>Its {@link #source()} is allocation-free per record: the sending thread decodes each record into its one reused
  * {@link OrderInfo}, as a stage reads a queue.
  */
 final class Workload {
@@ -66,24 +67,25 @@ final class Workload {
         return count;
     }
 
-    /** A reader for one thread (Chronicle bytes belong to the thread that uses them). */
-    Reader reader() {
-        return new Reader(Bytes.wrapForRead(records));
-    }
+    /** The records in order, read on the sending thread (Chronicle bytes belong to the thread that uses them). */
+    RecordSource source() {
+        Bytes<byte[]> view = Bytes.wrapForRead(records);
+        return new RecordSource() {
+            private int next;
 
-    /** Reads records of the workload on one thread, allocation-free. */
-    static final class Reader {
-        private final Bytes<byte[]> view;
+            @Override
+            public boolean next(OrderInfo into) {
+                if (next == count)
+                    return false;
+                view.readPositionRemaining((long) next++ * OrderInfo.BINARY_LENGTH, OrderInfo.BINARY_LENGTH);
+                into.readMarshallable(view);
+                return true;
+            }
 
-        private Reader(Bytes<byte[]> view) {
-            this.view = view;
-        }
-
-        /** Decodes record {@code i} into {@code into}. */
-        void read(int i, OrderInfo into) {
-            view.readPositionRemaining((long) i * OrderInfo.BINARY_LENGTH, OrderInfo.BINARY_LENGTH);
-            into.readMarshallable(view);
-        }
+            @Override
+            public void close() {
+            }
+        };
     }
 
     /** Bytes held. */

@@ -3,9 +3,11 @@ package dev.orderpipe.tools.bench;
 import dev.orderpipe.pipeline.OrderInfo;
 import dev.orderpipe.pipeline.Queues;
 import dev.orderpipe.pipeline.config.PipelineConfig;
+import dev.orderpipe.replay.LatencyRecorder;
+import dev.orderpipe.replay.Pacing;
+import dev.orderpipe.replay.SendSchedule;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptTailer;
-import net.openhft.chronicle.threads.Pauser;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,19 +54,9 @@ class AllocatingEquivalenceTest {
     }
 
     /** Sends the whole workload flat out, waits for every order, and returns the executions without timestamps. */
-    private static List<String> run(SystemUnderTest sut, Workload w, Path dir) throws InterruptedException {
+    private static List<String> run(SystemUnderTest sut, Workload w, Path dir) {
         try {
-            long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20);
-            HopRecorder recorder = new HopRecorder(sut.output(), w.count(), 0, 0, start, Pauser.balanced());
-            HopDriver driver = new HopDriver(sut.input(), w, w.count(), 0, start, 0);
-            Thread r = new Thread(recorder);
-            Thread d = new Thread(driver);
-            r.start();
-            d.start();
-            d.join(60_000);
-            r.join(60_000);
-            assertEquals(null, driver.failure());
-            assertEquals(null, recorder.failure());
+            LatencyRecorder recorder = Bench.drive(sut, w, SendSchedule.of(Pacing.max(), w.count()), 0, dir);
             assertEquals(null, sut.failure());
             assertEquals(w.count(), recorder.accounted());
         } finally {
