@@ -1,5 +1,6 @@
 package dev.orderpipe.tools.cli;
 
+import dev.orderpipe.bench.OrderGenerator;
 import dev.orderpipe.pipeline.Pipeline;
 import dev.orderpipe.pipeline.config.PipelineConfig;
 import dev.orderpipe.pipeline.util.FileTrees;
@@ -8,9 +9,8 @@ import dev.orderpipe.replay.ReplayOptions;
 import dev.orderpipe.replay.ReplayResult;
 import dev.orderpipe.replay.Replayer;
 import dev.orderpipe.replay.SummaryTable;
-import dev.orderpipe.tools.generate.OrderGenerator;
-import dev.orderpipe.tools.report.HtmlReport;
-import dev.orderpipe.tools.report.ReportResult;
+import dev.orderpipe.report.HtmlReport;
+import dev.orderpipe.report.ReportResult;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
