@@ -44,9 +44,10 @@ import java.util.concurrent.TimeUnit;
  *     <li><b>pretouch</b>: floor and pipeline again with {@link dev.orderpipe.pipeline.QueuePretoucher} on;</li>
  *     <li>ratios: pipeline per hop over floor, pipeline over allocating, pretouch on over off.</li>
  * </ul>
- * Latency is end to end from each order's intended send time (coordinated omission corrected), HdrHistogram with 3
- * significant digits. A rate the machine cannot sustain is reported with the rate achieved and flagged: its
- * latency then measures queueing.
+ * Orders are sent and timed as a replay sends and times them: the replay's {@link ReplayDriver} and
+ * {@link LatencyRecorder} (on the system's last stage) and its {@link RunWatch}. Latency is end to end from each
+ * order's intended send time (coordinated omission corrected), HdrHistogram with 3 significant digits. A rate the
+ * machine cannot sustain is reported with the rate achieved and flagged: its latency then measures queueing.
  */
 public final class Bench {
     /** Scenario groups. */
