@@ -51,6 +51,7 @@ public final class Pipeline implements AutoCloseable {
     private final MatchingStage matching;
     private final EgressStage egress;
     private final Object lock = new Object();
+    private final StartSignal started = new StartSignal();
     private final DataDirLock dirLock;
     private final DiskSpaceGuard diskGuard;
     private QueuePretoucher pretoucher;
@@ -90,6 +91,7 @@ public final class Pipeline implements AutoCloseable {
                 List<Stage> stages = new ArrayList<>();
                 for (String name : g.stages)
                     stages.add(byName.get(name));
+                stages.add(started.marker()); // for awaitStarted
                 runners.add(new StageRunner(g.name, stages, g.cpu,
                         PipelineConfig.pauserMode(g, "groups[" + g.name + "]").get(), this::onStageFailure));
             }
@@ -150,11 +152,26 @@ public final class Pipeline implements AutoCloseable {
                 failure = f;
             lock.notifyAll();
         }
+        started.abort();
         if (error instanceof OperatorError)
             LOG.error(f.getMessage());
         else
             LOG.error(f.getMessage(), error);
         runners.forEach(StageRunner::stop);
+    }
+
+    /**
+     * Waits until every stage group has opened its stages (tailers and appenders created, each stage's resume position
+     * found), a stage fails, or the time is up: a measurement starts sending after it.
+     *
+     * @return true when started, false on time-out
+     * @throws PipelineFailedException when a stage failed
+     */
+    public boolean awaitStarted(long timeout, TimeUnit unit) throws InterruptedException {
+        boolean opened = started.await(timeout, unit);
+        if (failure != null)
+            throw failure;
+        return opened;
     }
 
     /**

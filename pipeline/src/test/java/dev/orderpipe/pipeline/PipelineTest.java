@@ -115,6 +115,40 @@ class PipelineTest {
     }
 
     @Test
+    void awaitStartedReturnsOnceEveryGroupHasOpenedItsStages(@TempDir Path dir) throws Exception {
+        Path input = dir.resolve("orders.csv");
+        Files.writeString(input, FILE, StandardCharsets.UTF_8);
+        PipelineConfig config = TestPipelines.groups(TestPipelines.config(dir.resolve("data"), input),
+                "ingress,risk", "matching,egress");
+        assertEquals(1, TestPipelines.runToEnd(config).matching().engine().books().openOrders());
+        Pipeline restarted = Pipeline.start(config);
+        try {
+            assertTrue(restarted.awaitStarted(30, TimeUnit.SECONDS));
+            assertEquals(1, restarted.matching().engine().books().openOrders(), "matching rebuilt its book as it opened");
+        } finally {
+            restarted.close();
+        }
+    }
+
+    @Test
+    void awaitStartedReportsAGroupThatFailedToOpen(@TempDir Path dir) throws Exception {
+        Path data = dir.resolve("data");
+        try (ChronicleQueue executions = Queues.open(data.resolve("executions"), RollCycles.FAST_DAILY);
+             ExcerptAppender appender = executions.createAppender()) {
+            appender.writeBytes(new OrderInfo().seq(1).sourceIndex(0x1234).flags(OrderInfo.FLAG_LAST_OF_BATCH));
+        }
+        Pipeline pipeline = Pipeline.start(TestPipelines.config(data, null));
+        try {
+            PipelineFailedException e = assertThrows(PipelineFailedException.class,
+                    () -> pipeline.awaitStarted(30, TimeUnit.SECONDS));
+            assertEquals("matching", e.stage());
+            assertTrue(e.getMessage().contains("cannot resume: input index 0x1234"), e.getMessage());
+        } finally {
+            pipeline.close();
+        }
+    }
+
+    @Test
     void aPipelineWithoutInputRunsUntilClosed(@TempDir Path dir) throws Exception {
         Pipeline pipeline = Pipeline.start(TestPipelines.config(dir.resolve("data"), null));
         assertFalse(pipeline.awaitFinished(200, TimeUnit.MILLISECONDS));

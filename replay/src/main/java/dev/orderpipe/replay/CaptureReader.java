@@ -7,7 +7,6 @@ import net.openhft.chronicle.core.io.InvalidMarshallableException;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptTailer;
 
-import java.io.Closeable;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,9 +17,10 @@ import java.nio.file.Path;
  * numbers included). Each record comes as the ingress would have written it, minus the writer's provenance and
  * timestamps. One instance per thread.
  */
-abstract class CaptureReader implements Closeable {
+abstract class CaptureReader implements RecordSource {
     /** Reads the next record into {@code into}; false at the end of the capture. */
-    abstract boolean next(OrderInfo into);
+    @Override
+    public abstract boolean next(OrderInfo into);
 
     @Override
     public abstract void close();
@@ -78,7 +78,7 @@ abstract class CaptureReader implements Closeable {
         }
 
         @Override
-        boolean next(OrderInfo into) {
+        public boolean next(OrderInfo into) {
             try {
                 return tailer.readBytes(into.reset());
             } catch (InvalidMarshallableException e) {
@@ -112,7 +112,7 @@ abstract class CaptureReader implements Closeable {
         }
 
         @Override
-        boolean next(OrderInfo into) {
+        public boolean next(OrderInfo into) {
             int r;
             while ((r = reader.read(into)) == OrderFileReader.SKIPPED) {
                 // header, comment or blank line

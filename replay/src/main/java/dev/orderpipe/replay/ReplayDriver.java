@@ -1,62 +1,83 @@
 package dev.orderpipe.replay;
 
 import dev.orderpipe.pipeline.OrderInfo;
+import dev.orderpipe.pipeline.util.ThreadAllocation;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptAppender;
 
-import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 
 /**
- * The sending thread: reads the capture again and appends each record to the replay pipeline's {@code orders} queue
- * at its intended time. Each record keeps its captured fields (sourceLine too, so {@code BAD_LINE:N} reasons match the
- * capture) with writerId {@link Replayer#WRITER_ID}, writerSeq the send sequence 0..N-1 and ingressNanos the actual
- * write time.
+ * The sending thread: reads the orders from a {@link RecordSource} (a capture, read again; the bench's workload) and
+ * appends each to the driven pipeline's input queue at its intended time. Each record keeps its source's fields
+ * (sourceLine too, so {@code BAD_LINE:N} reasons match the capture) with writerId {@link Replayer#WRITER_ID},
+ * writerSeq the send sequence 0..N-1, the flags given (0 for a pipeline, whose matching stage marks the last report
+ * of each order) and ingressNanos the actual write time.
  *
- * <p>Waiting: the intended time of each send is absolute ({@code startNanos + offset}), so a late send never moves the
- * next. Gaps longer than {@link #SPIN_NANOS} park the thread until {@code SPIN_NANOS} before the send (so recorded
- * pacing of a quiet capture leaves the CPU to the pipeline), then it spins with {@link Thread#onSpinWait()}; on a
- * 2-core machine that is the cheapest wait that still hits the schedule within tens of microseconds.
+ * <p>Waiting: the intended time of each send is absolute ({@code startNanos + }{@link SendSchedule#offset(long)}), so
+ * a late send never moves the next. Gaps longer than {@link #SPIN_NANOS} park the thread until {@code SPIN_NANOS}
+ * before the send (so recorded pacing of a quiet capture leaves the CPU to the pipeline), then it spins with
+ * {@link Thread#onSpinWait()}; on a 2-core machine that is the cheapest wait that still hits the schedule within tens
+ * of microseconds.
  *
- * <p>Nothing is allocated per record: one reused {@link OrderInfo}, a preallocated offset array, the appender.
+ * <p>Nothing is allocated per record: one reused {@link OrderInfo}, the source, the appender.
  */
-final class ReplayDriver implements Runnable {
+public final class ReplayDriver implements AutoCloseable {
     /** Gaps above this are parked through, the last part of every wait is spun. */
     static final long SPIN_NANOS = 200_000;
+    /**
+     * How far ahead of now a run's schedule starts: the driver thread starts and the queue's first write is set up
+     * before the first order is due.
+     */
+    public static final long START_LEAD_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
-    private final Path capturePath;
-    private final int maxLineLength;
+    private final Supplier<? extends RecordSource> source;
     private final ChronicleQueue orders;
-    private final long[] offsets;
+    private final SendSchedule schedule;
     private final long count;
     private final boolean paced;
     private final long startNanos;
+    private final int flags;
     private final OrderInfo record = new OrderInfo();
     private final AtomicLong sent = new AtomicLong();
     private volatile boolean running = true;
     private volatile long allocatedBytes = -1;
     private volatile Throwable failure;
     private volatile boolean done;
+    private Thread thread;
 
-    ReplayDriver(Path capturePath, int maxLineLength, ChronicleQueue orders, long[] offsets, long count, boolean paced,
-                 long startNanos) {
-        this.capturePath = capturePath;
-        this.maxLineLength = maxLineLength;
+    /**
+     * @param source     opens the orders on the sending thread
+     * @param orders     the queue to append to (its own instance: the appender is created on the sending thread)
+     * @param startNanos the start of the schedule (System.nanoTime()), as given to the recorder
+     * @param flags      flags set on every record sent
+     */
+    public ReplayDriver(Supplier<? extends RecordSource> source, ChronicleQueue orders, SendSchedule schedule,
+                        long startNanos, int flags) {
+        this.source = source;
         this.orders = orders;
-        this.offsets = offsets;
-        this.count = count;
-        this.paced = paced;
+        this.schedule = schedule;
+        this.count = schedule.count();
+        this.paced = schedule.isPaced();
         this.startNanos = startNanos;
+        this.flags = flags;
     }
 
-    @Override
-    public void run() {
-        // the tailer and appender are created on this thread: Chronicle binds them to the thread that uses them
-        try (CaptureReader capture = CaptureReader.open(capturePath, maxLineLength);
+    /** Starts the sending thread. */
+    public void start(String threadName) {
+        thread = new Thread(this::run, threadName);
+        thread.start();
+    }
+
+    private void run() {
+        // the source, tailer and appender are created on this thread: Chronicle binds them to the thread that uses them
+        try (RecordSource records = source.get();
              ExcerptAppender appender = orders.createAppender()) {
             long allocatedBefore = ThreadAllocation.current();
-            send(capture, appender);
+            send(records, appender);
             long allocatedAfter = ThreadAllocation.current();
             allocatedBytes = allocatedBefore < 0 ? -1 : allocatedAfter - allocatedBefore;
         } catch (Throwable t) {
@@ -66,16 +87,16 @@ final class ReplayDriver implements Runnable {
         }
     }
 
-    private void send(CaptureReader capture, ExcerptAppender appender) {
+    private void send(RecordSource records, ExcerptAppender appender) {
         final OrderInfo r = record;
-        final long[] offsets = this.offsets;
+        final SendSchedule schedule = this.schedule;
         final long start = startNanos;
         for (long seq = 0; seq < count && running; seq++) {
-            if (!capture.next(r))
+            if (!records.next(r))
                 throw new IllegalStateException("capture ended after " + seq + " of " + count + " records");
             if (paced)
-                awaitUntil(start + offsets[(int) seq]);
-            r.writerId(Replayer.WRITER_ID).writerSeq(seq).flags(0).ingressNanos(System.nanoTime());
+                awaitUntil(start + schedule.offset(seq));
+            r.writerId(Replayer.WRITER_ID).writerSeq(seq).flags(flags).ingressNanos(System.nanoTime());
             appender.writeBytes(r);
             sent.lazySet(seq + 1);
         }
@@ -95,25 +116,37 @@ final class ReplayDriver implements Runnable {
     }
 
     /** Orders written so far. */
-    long sent() {
+    public long sent() {
         return sent.get();
     }
 
-    void stop() {
-        running = false;
-    }
-
-    boolean isDone() {
+    /** Whether the sending thread has ended. */
+    public boolean isDone() {
         return done;
     }
 
     /** What stopped the driver, or null. */
-    Throwable failure() {
+    public Throwable failure() {
         return failure;
     }
 
-    /** Bytes this thread allocated while sending (after the appender was created), -1 if unknown or unfinished. */
-    long allocatedBytes() {
+    /** Bytes the sending thread allocated while sending (after the appender was created), -1 if unknown or unfinished. */
+    public long allocatedBytes() {
         return allocatedBytes;
+    }
+
+    /** Stops sending and waits (10 s at most) for the thread to end; it may be parked through a long captured gap. */
+    @Override
+    public void close() {
+        running = false;
+        Thread t = thread;
+        if (t == null)
+            return;
+        LockSupport.unpark(t);
+        try {
+            t.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

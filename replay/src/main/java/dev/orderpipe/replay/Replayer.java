@@ -8,6 +8,7 @@ import dev.orderpipe.pipeline.config.ConfigException;
 import dev.orderpipe.pipeline.config.PipelineConfig;
 import dev.orderpipe.pipeline.config.StageGroupConfig;
 import dev.orderpipe.pipeline.stage.ExecutionCounts;
+import dev.orderpipe.pipeline.util.FileTrees;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramLogWriter;
@@ -21,10 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.Comparator;
-import java.util.Locale;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 
 /**
@@ -50,9 +48,9 @@ import java.util.stream.Stream;
  *     own data directory, order file and egress file are replaced: a replay never writes to the capture or to a
  *     production directory; it refuses an output directory that holds an earlier run unless told to overwrite);</li>
  *     <li>runs a sending thread ({@link ReplayDriver}) that appends every captured order to the pipeline's
- *     {@code orders} queue on schedule, and a measuring thread ({@link LatencyRecorder}) that reads
- *     {@code executions}; both allocate nothing per order. The calling thread writes the 1 s interval log and the
- *     progress line, and watches for a failed pipeline or a stall;</li>
+ *     {@code orders} queue on schedule, and a {@link LatencyRecorder} on the pipeline's egress stage that times the
+ *     reports read off {@code executions}; both allocate nothing per order. The calling thread writes the 1 s interval
+ *     log and the progress line, and watches for a failed pipeline or a stall ({@link RunWatch});</li>
  *     <li>once every order is accounted for, stops the pipeline and writes {@code summary.yaml}, one
  *     {@code <name>.hgrm} per histogram and {@code latency.hlog} into the output directory;</li>
  *     <li>compares the executions with the capture's (its sibling {@code executions} queue, or the expected
@@ -81,7 +79,6 @@ public final class Replayer {
     public static final String EGRESS = "egress";
 
     private static final long INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
-    private static final long START_LEAD_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
     private Replayer() {
     }
@@ -129,7 +126,7 @@ public final class Replayer {
         run.execute();
 
         fill(summary, run, options, origin, config, capture, schedule);
-        writeHistograms(outDir, run.recorder);
+        writeHistograms(outDir, run.recorder.histograms());
         Verification verification = null;
         if (expected != null) {
             verification = Verification.compare(expected, dataDir.resolve(config.matching.output),
@@ -169,8 +166,11 @@ public final class Replayer {
                     + ": choose another output directory");
     }
 
-    /** The given config with a data directory of the replay's own, no order file and no egress file. */
-    static PipelineConfig replayConfig(PipelineConfig source, Path dataDir) {
+    /**
+     * The given config with a data directory of its own, no order file and no egress file: a pipeline that only a
+     * {@link ReplayDriver} feeds (the replay's, the bench's).
+     */
+    public static PipelineConfig replayConfig(PipelineConfig source, Path dataDir) {
         PipelineConfig config = source.deepCopy();
         config.dataDir = dataDir.toString();
         config.ingress.input = "";
@@ -188,8 +188,7 @@ public final class Replayer {
             throw new ReplayException("output directory " + outDir + " already holds a replay ("
                     + (hasQueues ? "queues in " + dataDir : RunSummary.FILE) + "): choose another or overwrite it");
         try {
-            if (Files.exists(dataDir))
-                deleteRecursively(dataDir);
+            FileTrees.delete(dataDir);
             Files.deleteIfExists(outDir.resolve(RunSummary.FILE));
             Files.deleteIfExists(outDir.resolve(RunSummary.INTERVAL_LOG));
             Files.createDirectories(dataDir);
@@ -208,16 +207,10 @@ public final class Replayer {
         }
     }
 
-    private static void deleteRecursively(Path dir) throws IOException {
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path p : (Iterable<Path>) files.sorted(Comparator.reverseOrder())::iterator)
-                Files.delete(p);
-        }
-    }
-
     private static void fill(RunSummary s, Run run, ReplayOptions options, String origin, PipelineConfig config,
                              Path capture, CaptureSchedule schedule) {
         LatencyRecorder recorder = run.recorder;
+        LatencyHistograms h = recorder.histograms();
         Pacing pacing = options.pacing();
         s.capture = capture.toString();
         s.captureKind = schedule.kind;
@@ -228,7 +221,7 @@ public final class Replayer {
         s.throughputRun = !pacing.isPaced();
         s.maxGapNanos = pacing.maxGapNanos();
         s.clampedGaps = schedule.clampedGaps;
-        s.scheduledSeconds = pacing.isPaced() ? schedule.offsets[(int) schedule.count - 1] / 1e9 : 0;
+        s.scheduledSeconds = pacing.isPaced() ? schedule.send.offset(schedule.count - 1) / 1e9 : 0;
         s.warmup = options.warmup();
         s.limit = options.limit();
         s.sent = run.driver.sent();
@@ -246,26 +239,26 @@ public final class Replayer {
         s.throughputPerSecond = s.accounted * 1e9 / duration;
         s.histograms.add(HistogramSummary.of(RunSummary.END_TO_END, pacing.isPaced()
                 ? "intended send time to execution read (coordinated omission corrected)"
-                : "actual send time to execution read (throughput run: no schedule)", recorder.endToEnd));
+                : "actual send time to execution read (throughput run: no schedule)", h.endToEnd()));
         s.histograms.add(HistogramSummary.of(SEND, "intended send time to write on orders (sender lateness)",
-                recorder.send));
+                h.send()));
         s.histograms.add(HistogramSummary.of(RISK, "orders queue hop and risk checks (riskNanos - ingressNanos)",
-                recorder.risk));
+                h.risk()));
         s.histograms.add(HistogramSummary.of(MATCHING, "checked queue hop and matching (matchNanos - riskNanos)",
-                recorder.matching));
+                h.matching()));
         s.histograms.add(HistogramSummary.of(EGRESS, "executions queue hop to the reader (read time - matchNanos)",
-                recorder.egress));
+                h.egress()));
         s.driverAllocatedBytes = run.driver.allocatedBytes();
         s.recorderAllocatedBytes = recorder.allocatedBytes();
         RunEnvironment.describe(s);
     }
 
-    private static void writeHistograms(Path outDir, LatencyRecorder r) {
-        writeHgrm(outDir, RunSummary.END_TO_END, r.endToEnd);
-        writeHgrm(outDir, SEND, r.send);
-        writeHgrm(outDir, RISK, r.risk);
-        writeHgrm(outDir, MATCHING, r.matching);
-        writeHgrm(outDir, EGRESS, r.egress);
+    private static void writeHistograms(Path outDir, LatencyHistograms h) {
+        writeHgrm(outDir, RunSummary.END_TO_END, h.endToEnd());
+        writeHgrm(outDir, SEND, h.send());
+        writeHgrm(outDir, RISK, h.risk());
+        writeHgrm(outDir, MATCHING, h.matching());
+        writeHgrm(outDir, EGRESS, h.egress());
     }
 
     /** HdrHistogram's percentile distribution, values in microseconds, as its plotter reads it. */
@@ -282,15 +275,15 @@ public final class Replayer {
     /** The counting pass over the capture: how many orders, and the intended offset of each. */
     static final class CaptureSchedule {
         final long count;
-        final long[] offsets;
+        final SendSchedule send;
         final long clampedGaps;
         final String kind;
         /** Whether the limit cut the capture short. */
         final boolean limited;
 
-        private CaptureSchedule(long count, long[] offsets, long clampedGaps, String kind, boolean limited) {
-            this.count = count;
-            this.offsets = offsets;
+        private CaptureSchedule(SendSchedule send, long clampedGaps, String kind, boolean limited) {
+            this.count = send.count();
+            this.send = send;
             this.clampedGaps = clampedGaps;
             this.kind = kind;
             this.limited = limited;
@@ -320,12 +313,12 @@ public final class Replayer {
                     n++;
                 }
             }
-            return new CaptureSchedule(n, offsets, schedule.clampedGaps(), kind, limited);
+            return new CaptureSchedule(SendSchedule.fixed(pacing, n, offsets), schedule.clampedGaps(), kind, limited);
         }
     }
 
     /** One execution: pipeline, threads, interval log, progress; always cleaned up. */
-    private static final class Run {
+    private static final class Run implements RunWatch.Tick {
         private final ReplayOptions options;
         private final PipelineConfig config;
         private final Path capture;
@@ -334,6 +327,10 @@ public final class Replayer {
         private long startNanos;
         private ReplayDriver driver;
         private LatencyRecorder recorder;
+        private HistogramLogWriter log;
+        private Histogram interval;
+        private long nextInterval;
+        private ProgressReporter progress;
 
         Run(ReplayOptions options, PipelineConfig config, Path capture, CaptureSchedule schedule, Path outDir) {
             this.options = options;
@@ -346,30 +343,25 @@ public final class Replayer {
         void execute() {
             Pipeline pipeline = Pipeline.start(config);
             ChronicleQueue orders = null;
-            Thread driverThread = null;
-            HistogramLogWriter log = null;
             try {
                 Path data = config.dataPath();
                 orders = Queues.open(data.resolve(config.ingress.output), config.rollCycle());
-                boolean paced = options.pacing().isPaced();
                 long startMillis = System.currentTimeMillis();
-                startNanos = System.nanoTime() + START_LEAD_NANOS;
-                startMillis += TimeUnit.NANOSECONDS.toMillis(START_LEAD_NANOS);
-                recorder = new LatencyRecorder(schedule.offsets, schedule.count, options.warmup(), paced, startNanos);
-                driver = new ReplayDriver(capture, config.ingress.maxLineLength, orders, schedule.offsets,
-                        schedule.count, paced, startNanos);
+                startNanos = System.nanoTime() + ReplayDriver.START_LEAD_NANOS;
+                startMillis += TimeUnit.NANOSECONDS.toMillis(ReplayDriver.START_LEAD_NANOS);
+                recorder = new LatencyRecorder(schedule.send, options.warmup(), startNanos,
+                        LatencyHistograms.perHop());
+                int maxLineLength = config.ingress.maxLineLength;
+                driver = new ReplayDriver(() -> CaptureReader.open(capture, maxLineLength), orders, schedule.send,
+                        startNanos, 0);
                 log = intervalLog(startMillis);
-                recorder.intervals.reset();
+                recorder.histograms().intervals().reset();
                 pipeline.executionListener(recorder); // measured on the pipeline's own egress thread
-                driverThread = new Thread(driver, "orderpipe-replay-driver");
-                driverThread.start();
-                control(pipeline, log);
+                driver.start("orderpipe-replay-driver");
+                control(pipeline);
             } finally {
                 if (driver != null)
-                    driver.stop();
-                if (driverThread != null)
-                    LockSupport.unpark(driverThread); // it may be parked through a long captured gap
-                join(driverThread);
+                    driver.close();
                 if (log != null)
                     log.close();
                 pipeline.close();
@@ -397,77 +389,29 @@ public final class Replayer {
         }
 
         /** Runs on the caller's thread until every order is accounted for, the pipeline fails, or it stalls. */
-        private void control(Pipeline pipeline, HistogramLogWriter log) {
+        private void control(Pipeline pipeline) {
             long total = schedule.count;
-            long scheduleEnd = options.pacing().isPaced() ? startNanos + schedule.offsets[(int) total - 1] : 0;
-            ProgressReporter progress = new ProgressReporter(options.progress(), options.progressTerminal(),
+            long scheduleEnd = options.pacing().isPaced() ? startNanos + schedule.send.offset(total - 1) : 0;
+            progress = new ProgressReporter(options.progress(), options.progressTerminal(),
                     options.progressInterval().toNanos(), total, startNanos, scheduleEnd);
-            long stallNanos = options.stallTimeout().toNanos();
-            Histogram interval = null;
-            long nextInterval = startNanos + INTERVAL_NANOS;
-            long lastAccounted = -1;
-            long lastChange = System.nanoTime();
-            while (!recorder.isDone()) {
-                failIfBroken(pipeline);
-                long now = System.nanoTime();
-                if (now >= nextInterval) {
-                    interval = recorder.intervals.getIntervalHistogram(interval);
-                    log.outputIntervalHistogram(interval);
-                    nextInterval += INTERVAL_NANOS;
-                }
-                long sent = driver.sent();
-                long accounted = recorder.accounted();
-                progress.update(now, sent, accounted);
-                if (accounted != lastAccounted) {
-                    lastAccounted = accounted;
-                    lastChange = now;
-                } else if (sent > accounted && now - lastChange > stallNanos) {
-                    throw new ReplayException(String.format(Locale.ROOT,
-                            "replay stalled: %,d of %,d sent orders accounted for and none in %d s; the pipeline's"
-                                    + " queues are in %s", accounted, sent,
-                            TimeUnit.NANOSECONDS.toSeconds(stallNanos), config.dataPath()), ReplayException.FAILURE);
-                }
-                long sleep = Math.min(TimeUnit.MILLISECONDS.toNanos(20), Math.max(0, nextInterval - now));
-                if (sleep > 0)
-                    sleepNanos(sleep);
-            }
-            failIfBroken(pipeline);
-            interval = recorder.intervals.getIntervalHistogram(interval);
+            nextInterval = startNanos + INTERVAL_NANOS;
+            new RunWatch("replay", driver, recorder, pipeline::failure, options.stallTimeout(), config.dataPath())
+                    .awaitDone(this);
+            interval = recorder.histograms().intervals().getIntervalHistogram(interval);
             log.outputIntervalHistogram(interval);
             progress.finish(System.nanoTime(), driver.sent(), recorder.accounted());
         }
 
-        private void failIfBroken(Pipeline pipeline) {
-            if (pipeline.failure() != null)
-                throw pipeline.failure();
-            rethrow("sending", driver.failure());
-        }
-
-        private static void rethrow(String what, Throwable t) {
-            if (t == null)
-                return;
-            if (t instanceof ReplayException)
-                throw (ReplayException) t;
-            throw new IllegalStateException("replay " + what + " thread failed: " + t, t);
-        }
-
-        private static void sleepNanos(long nanos) {
-            try {
-                TimeUnit.NANOSECONDS.sleep(nanos);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new ReplayException("replay interrupted", ReplayException.FAILURE);
+        /** Every check of the watch: the interval log each second, the progress line. */
+        @Override
+        public long onTick(long now, long sent, long accounted) {
+            if (now >= nextInterval) {
+                interval = recorder.histograms().intervals().getIntervalHistogram(interval);
+                log.outputIntervalHistogram(interval);
+                nextInterval += INTERVAL_NANOS;
             }
-        }
-
-        private static void join(Thread t) {
-            if (t == null)
-                return;
-            try {
-                t.join(10_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            progress.update(now, sent, accounted);
+            return nextInterval;
         }
     }
 }

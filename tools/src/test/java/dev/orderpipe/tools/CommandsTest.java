@@ -194,4 +194,18 @@ class CommandsTest {
         assertEquals(5000, TestPipelines.readAll(dir.resolve("data").resolve("orders")).size());
         assertFalse(c.out.contains("Exception"), c.out);
     }
+
+    @Test
+    void demoRefusesBadArgumentsBeforeTouchingAnEarlierRun(@TempDir Path dir) throws IOException {
+        Path earlier = Files.createDirectories(dir.resolve("data").resolve("orders")).resolve("marker");
+        Files.writeString(earlier, "an earlier demo's queue");
+        Cli c = Cli.run("demo", "--orders", "0", "--dir", dir.toString());
+        assertEquals(2, c.exitCode, c.toString());
+        assertTrue(c.oneLineError().contains("--orders"), c.err);
+        assertTrue(Files.exists(earlier), "a usage error leaves the earlier run alone");
+        c = Cli.run("demo", "--config", dir.resolve("missing.yaml").toString(), "--dir", dir.toString());
+        assertEquals(1, c.exitCode, c.toString());
+        assertTrue(c.oneLineError().contains("missing.yaml"), c.err);
+        assertTrue(Files.exists(earlier), "a bad config leaves the earlier run alone");
+    }
 }

@@ -1,14 +1,13 @@
 package dev.orderpipe.tools;
 
+import dev.orderpipe.pipeline.util.FileTrees;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -42,10 +41,7 @@ class EpsilonGcTest {
             assertTrue(log.contains("orders accounted    2,000,000"), log);
             assertTrue(log.contains("TRADE") && log.contains("CANCELED") && log.contains("REPLACED") && log.contains("REJECTED"), log);
         } finally {
-            try (Stream<Path> walk = Files.walk(dir)) {
-                for (Path f : walk.sorted(Comparator.reverseOrder()).toList())
-                    Files.deleteIfExists(f);
-            }
+            FileTrees.delete(dir);
         }
     }
 }

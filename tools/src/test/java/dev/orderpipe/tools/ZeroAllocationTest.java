@@ -4,6 +4,8 @@ import dev.orderpipe.pipeline.Pipeline;
 import dev.orderpipe.pipeline.TestPipelines;
 import dev.orderpipe.pipeline.config.PipelineConfig;
 import dev.orderpipe.pipeline.stage.StageRunner;
+import dev.orderpipe.pipeline.util.FileTrees;
+import dev.orderpipe.pipeline.util.ThreadAllocation;
 import dev.orderpipe.replay.Pacing;
 import dev.orderpipe.replay.ReplayOptions;
 import dev.orderpipe.replay.Replayer;
@@ -13,16 +15,13 @@ import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -38,8 +37,6 @@ class ZeroAllocationTest {
     private static final int WARMUP = 200_000;
     private static final int MEASURED = 1_000_000;
     private static final long ALLOWANCE_PER_THREAD = 256 * 1024;
-    private static final com.sun.management.ThreadMXBean THREADS =
-            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
     @Test
     void everyHotThreadAllocatesNothingPerOrder() throws Exception {
@@ -47,10 +44,7 @@ class ZeroAllocationTest {
         try {
             run(dir);
         } finally {
-            try (Stream<Path> walk = Files.walk(dir)) {
-                for (Path p : walk.sorted(Comparator.reverseOrder()).toList())
-                    Files.deleteIfExists(p);
-            }
+            FileTrees.delete(dir);
         }
     }
 
@@ -131,7 +125,7 @@ class ZeroAllocationTest {
         List<StageRunner> runners = pipeline.runners();
         long[] bytes = new long[runners.size()];
         for (int i = 0; i < bytes.length; i++)
-            bytes[i] = THREADS.getThreadAllocatedBytes(runners.get(i).thread().getId());
+            bytes[i] = ThreadAllocation.of(runners.get(i).thread());
         return bytes;
     }
 

@@ -1,8 +1,8 @@
 package dev.orderpipe.pipeline.api;
 
-import dev.orderpipe.pipeline.Allocations;
 import dev.orderpipe.pipeline.OrderInfo;
 import dev.orderpipe.pipeline.Queues;
+import dev.orderpipe.pipeline.util.ThreadAllocation;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.RollCycles;
@@ -91,13 +91,13 @@ class ExecutionFeedTest {
             OrderInfo r = new OrderInfo();
             for (int i = 0; i < 50_000; i++)
                 assertTrue(feed.next(r));
-            long before = Allocations.current();
+            long before = ThreadAllocation.current();
             int n = 0;
             while (feed.next(r)) {
                 feed.commit();
                 n++;
             }
-            long allocated = Allocations.current() - before;
+            long allocated = ThreadAllocation.current() - before;
             System.out.printf("ExecutionFeed: %d bytes over %d reports%n", allocated, n);
             assertEquals(250_000, n);
             assertFalse(allocated > 64 * 1024, "allocation per report must be 0, allowance 64 KiB per run: " + allocated);

@@ -1,6 +1,5 @@
 package dev.orderpipe.pipeline.api;
 
-import dev.orderpipe.pipeline.Allocations;
 import dev.orderpipe.pipeline.OrderInfo;
 import dev.orderpipe.pipeline.Prices;
 import dev.orderpipe.pipeline.Symbols;
@@ -9,6 +8,7 @@ import dev.orderpipe.pipeline.codes.Action;
 import dev.orderpipe.pipeline.codes.OrderType;
 import dev.orderpipe.pipeline.codes.Side;
 import dev.orderpipe.pipeline.codes.TimeInForce;
+import dev.orderpipe.pipeline.util.ThreadAllocation;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -69,13 +69,13 @@ class OrderEntryTest {
         try (OrderEntry entry = OrderEntry.open(dir, 3)) {
             for (int i = 1; i <= 20_000; i++)
                 entry.newOrder(i, 7, AAPL, Side.BUY, OrderType.LIMIT, TimeInForce.GTC, 1_000_000 + i, 100);
-            long before = Allocations.current();
+            long before = ThreadAllocation.current();
             int n = 200_000;
             for (int i = 1; i <= n; i++) {
                 entry.newOrder(100_000 + i, 7, AAPL, Side.SELL, OrderType.LIMIT, TimeInForce.GTC, 1_000_000 + i, 100);
                 entry.cancel(100_000 + i);
             }
-            long allocated = Allocations.current() - before;
+            long allocated = ThreadAllocation.current() - before;
             System.out.printf("OrderEntry: %d bytes over %d calls (%.4f bytes/call)%n", allocated, 2 * n, allocated / (2.0 * n));
             assertTrue(allocated < 64 * 1024, "allocation per call must be 0, allowance 64 KiB per run: " + allocated);
         }

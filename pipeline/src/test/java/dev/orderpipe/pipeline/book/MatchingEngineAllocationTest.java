@@ -2,10 +2,10 @@ package dev.orderpipe.pipeline.book;
 
 import dev.orderpipe.pipeline.OrderInfo;
 import dev.orderpipe.pipeline.config.MatchingConfig;
+import dev.orderpipe.pipeline.util.ThreadAllocation;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 
@@ -42,8 +42,6 @@ class MatchingEngineAllocationTest {
 
     @Test
     void noAllocationPerMessage() {
-        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        long thread = Thread.currentThread().getId();
         MatchingConfig config = new MatchingConfig();
         config.maxOpenOrders = 20_000;
         config.maxPriceLevels = 64;
@@ -56,12 +54,12 @@ class MatchingEngineAllocationTest {
 
         for (int i = 0; i < WARM_UP; i++)
             engine.onOrder(orders.next(in));
-        threads.getThreadAllocatedBytes(thread); // the first call may set things up
+        ThreadAllocation.current(); // the first call may set things up
         long reportsBefore = sink.reports;
-        long before = threads.getThreadAllocatedBytes(thread);
+        long before = ThreadAllocation.current();
         for (int i = 0; i < MEASURED; i++)
             engine.onOrder(orders.next(in));
-        long after = threads.getThreadAllocatedBytes(thread);
+        long after = ThreadAllocation.current();
 
         long allocated = after - before;
         long reports = sink.reports - reportsBefore;

@@ -1,8 +1,8 @@
 package dev.orderpipe.tools.cli;
 
+import dev.orderpipe.bench.Bench;
 import dev.orderpipe.pipeline.config.PipelineConfig;
 import dev.orderpipe.pipeline.config.StageGroupConfig;
-import dev.orderpipe.tools.bench.Bench;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;

@@ -1,6 +1,6 @@
 package dev.orderpipe.tools.cli;
 
-import dev.orderpipe.tools.report.RunComparison;
+import dev.orderpipe.report.RunComparison;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;

@@ -1,16 +1,17 @@
 package dev.orderpipe.tools.cli;
 
+import dev.orderpipe.bench.OrderGenerator;
 import dev.orderpipe.pipeline.Pipeline;
 import dev.orderpipe.pipeline.book.BookSummary;
 import dev.orderpipe.pipeline.config.PipelineConfig;
+import dev.orderpipe.pipeline.util.FileTrees;
 import dev.orderpipe.replay.Pacing;
 import dev.orderpipe.replay.ReplayOptions;
 import dev.orderpipe.replay.ReplayResult;
 import dev.orderpipe.replay.Replayer;
 import dev.orderpipe.replay.SummaryTable;
-import dev.orderpipe.tools.generate.OrderGenerator;
-import dev.orderpipe.tools.report.HtmlReport;
-import dev.orderpipe.tools.report.ReportResult;
+import dev.orderpipe.report.HtmlReport;
+import dev.orderpipe.report.ReportResult;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -22,10 +23,8 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /** {@code orderpipe demo}: the README's main job on the embedded default. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
@@ -52,16 +51,16 @@ public final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
+        if (orders < 1 || !(replayRate > 0))
+            throw new UserException("--orders and --replay-rate must be positive", 2);
+        PipelineConfig cfg = config.load(); // a bad config is refused before anything is deleted
         Files.createDirectories(dir);
         Path orderFile = dir.resolve("orders.csv");
         Path data = dir.resolve("data");
-        deleteQueues(data);
+        FileTrees.delete(data); // the queues a previous demo left (only what the demo itself creates)
 
-        if (orders < 1 || !(replayRate > 0))
-            throw new UserException("--orders and --replay-rate must be positive", 2);
         out.printf("1/4 generating %,d orders into %s%n", orders, orderFile);
         out.flush();
-        PipelineConfig cfg = config.load();
         OrderGenerator.Settings settings = new OrderGenerator.Settings();
         settings.orders = orders;
         settings.seed = seed;
@@ -115,15 +114,5 @@ public final class DemoCommand implements Callable<Integer> {
         out.printf("report: %s%n", report.html().toAbsolutePath());
         out.flush();
         return replay.exitCode();
-    }
-
-    /** Removes the queue directories a previous demo left (only what the demo itself creates). */
-    private static void deleteQueues(Path data) throws IOException {
-        if (!Files.exists(data))
-            return;
-        try (Stream<Path> walk = Files.walk(data)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList())
-                Files.delete(p);
-        }
     }
 }

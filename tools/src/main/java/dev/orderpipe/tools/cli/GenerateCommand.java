@@ -1,8 +1,8 @@
 package dev.orderpipe.tools.cli;
 
+import dev.orderpipe.bench.OrderGenerator;
 import dev.orderpipe.pipeline.config.PipelineConfig;
 import dev.orderpipe.pipeline.config.SymbolConfig;
-import dev.orderpipe.tools.generate.OrderGenerator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

@@ -1,7 +1,7 @@
 package dev.orderpipe.tools.cli;
 
-import dev.orderpipe.tools.report.HtmlReport;
-import dev.orderpipe.tools.report.ReportResult;
+import dev.orderpipe.report.HtmlReport;
+import dev.orderpipe.report.ReportResult;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;

@@ -1,0 +1,416 @@
+package dev.orderpipe.bench;
+
+import dev.orderpipe.pipeline.OrderInfo;
+import dev.orderpipe.pipeline.config.PipelineConfig;
+import dev.orderpipe.pipeline.config.StageGroupConfig;
+import dev.orderpipe.pipeline.util.FileTrees;
+import dev.orderpipe.pipeline.util.ThreadAllocation;
+import dev.orderpipe.replay.LatencyHistograms;
+import dev.orderpipe.replay.LatencyRecorder;
+import dev.orderpipe.replay.Pacing;
+import dev.orderpipe.replay.ReplayDriver;
+import dev.orderpipe.replay.RunWatch;
+import dev.orderpipe.replay.SendSchedule;
+import org.HdrHistogram.Histogram;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code orderpipe bench}: in one JVM, on one machine, one after another (never two at once), with the same
+ * generated workload:
+ * <ul>
+ *     <li><b>floor</b>: a raw Chronicle Queue hop of {@link OrderInfo} records ({@value OrderInfo#BINARY_LENGTH}
+ *     bytes), appended in one thread and tailed in another, at each rate, and flat out;</li>
+ *     <li><b>pipeline</b>: the real pipeline (risk, matching, egress; 3 queue hops) end to end at each rate, and
+ *     flat out;</li>
+ *     <li><b>allocating</b>: the same stages written naively ({@link NaiveStages}), at each rate and flat out, with
+ *     GC count, GC time share and bytes allocated per order on the stage threads;</li>
+ *     <li><b>pretouch</b>: floor and pipeline again with {@link dev.orderpipe.pipeline.QueuePretoucher} on;</li>
+ *     <li>ratios: pipeline per hop over floor, pipeline over allocating, pretouch on over off.</li>
+ * </ul>
+ * Orders are sent and timed as a replay sends and times them: the replay's {@link ReplayDriver} and
+ * {@link LatencyRecorder} (on the system's last stage) and its {@link RunWatch}. Latency is end to end from each
+ * order's intended send time (coordinated omission corrected), HdrHistogram with 3 significant digits. A rate the
+ * machine cannot sustain is reported with the rate achieved and flagged: its latency then measures queueing.
+ */
+public final class Bench {
+    /** Scenario groups. */
+    public enum Scenario {
+        FLOOR, PIPELINE, ALLOCATING, PRETOUCH, DISK
+    }
+
+    /** What to run; set by {@code BenchCommand}. */
+    public static final class Options {
+        public List<Double> rates = List.of(10_000d, 100_000d, 500_000d);
+        /** Orders per rate; 0: rate x seconds. */
+        public int ordersPerRate;
+        public double seconds = 3;
+        public Path out = Path.of("bench");
+        /** Base directory for the queues; null for /dev/shm (when it exists) or java.io.tmpdir. */
+        public Path data;
+        /** Directory on disk for the DISK scenario; null for java.io.tmpdir. */
+        public Path diskData;
+        public boolean quick;
+        public Set<Scenario> scenarios = EnumSet.of(Scenario.FLOOR, Scenario.PIPELINE, Scenario.ALLOCATING,
+                Scenario.PRETOUCH);
+        public PipelineConfig config;
+        public String configOrigin = "embedded default";
+        public long seed = 1;
+        /** Orders of the warm-up run of each variant (not reported). */
+        public int warmupOrders = 200_000;
+    }
+
+    private static final double SATURATED = 0.95;
+    private static final Duration STALL_TIMEOUT = Duration.ofSeconds(30);
+
+    private final Options o;
+    private final PrintWriter log;
+    private final BenchReport report = new BenchReport();
+    private Path base;
+    private int runNo;
+
+    private Bench(Options options, PrintWriter log) {
+        this.o = options;
+        this.log = log;
+    }
+
+    /** Runs every selected scenario; progress lines go to {@code log}. */
+    public static BenchReportView run(Options options, PrintWriter log) {
+        Bench b = new Bench(options, log);
+        b.execute();
+        return new BenchReportView(b.report);
+    }
+
+    /** A finished report: print it or write it. */
+    public static final class BenchReportView {
+        private final BenchReport report;
+
+        BenchReportView(BenchReport report) {
+            this.report = report;
+        }
+
+        public void print(PrintWriter out) {
+            report.print(out);
+        }
+
+        public void write(Path dir) {
+            report.write(dir);
+        }
+
+        /** "section variant rate" of every row, for tests. */
+        public List<String> rowKeys() {
+            List<String> keys = new ArrayList<>();
+            for (BenchRow r : report.rows)
+                keys.add(r.section + " " + r.variant + " " + (r.rate == 0 ? "max" : Long.toString((long) r.rate)));
+            return keys;
+        }
+    }
+
+    private void execute() {
+        if (o.quick) {
+            o.seconds = Math.min(o.seconds, 0.2);
+            o.warmupOrders = Math.min(o.warmupOrders, 5_000);
+        }
+        PipelineConfig config = o.config != null ? o.config : PipelineConfig.loadDefault();
+        base = createBase(o.data);
+        try {
+            int maxCount = 0;
+            for (double rate : o.rates)
+                maxCount = Math.max(maxCount, count(rate));
+            maxCount = Math.max(maxCount, o.warmupOrders);
+            log.printf("generating %,d orders (seed %d)...%n", maxCount, o.seed);
+            log.flush();
+            Workload w = Workload.generate(config, maxCount, o.seed, base.resolve("orders.csv"));
+            describe(config, w);
+            Map<String, BenchRow> rows = new LinkedHashMap<>();
+            if (o.scenarios.contains(Scenario.FLOOR) || o.scenarios.contains(Scenario.PRETOUCH)) {
+                warm("floor", w, (dir, p) -> SystemUnderTest.floor(dir, config, p));
+                series(rows, "floor", "floor", w, (dir, p) -> SystemUnderTest.floor(dir, config, p), false, true);
+                if (o.scenarios.contains(Scenario.PRETOUCH))
+                    series(rows, "floor", "floor+pretouch", w, (dir, p) -> SystemUnderTest.floor(dir, config, p),
+                            true, false);
+            }
+            if (o.scenarios.contains(Scenario.DISK)) {
+                Path disk = createBase(o.diskData != null ? o.diskData : Path.of(System.getProperty("java.io.tmpdir")));
+                Path saved = base;
+                base = disk;
+                try {
+                    series(rows, "floor-disk", "floor-disk", w, (dir, p) -> SystemUnderTest.floor(dir, config, p),
+                            false, false);
+                    series(rows, "floor-disk", "floor-disk+pretouch", w,
+                            (dir, p) -> SystemUnderTest.floor(dir, config, p), true, false);
+                } finally {
+                    base = saved;
+                    deleteTree(disk);
+                }
+            }
+            if (o.scenarios.contains(Scenario.PIPELINE) || o.scenarios.contains(Scenario.PRETOUCH)) {
+                warm("pipeline", w, (dir, p) -> SystemUnderTest.pipeline(dir, config, p));
+                series(rows, "pipeline", "pipeline", w, (dir, p) -> SystemUnderTest.pipeline(dir, config, p), false,
+                        true);
+                if (o.scenarios.contains(Scenario.PRETOUCH))
+                    series(rows, "pipeline", "pipeline+pretouch", w,
+                            (dir, p) -> SystemUnderTest.pipeline(dir, config, p), true, false);
+            }
+            if (o.scenarios.contains(Scenario.ALLOCATING)) {
+                warm("allocating", w, (dir, p) -> SystemUnderTest.allocating(dir, config, p));
+                series(rows, "allocating", "allocating", w, (dir, p) -> SystemUnderTest.allocating(dir, config, p),
+                        false, true);
+            }
+            ratios(rows);
+            report.header.add(String.format(Locale.ROOT, "load average after: %s", loadAverage()));
+        } finally {
+            deleteTree(base);
+        }
+    }
+
+    /** Builds and starts a system under test in a directory, with or without pretouch. */
+    interface Factory {
+        SystemUnderTest create(Path dir, boolean pretouch);
+    }
+
+    private int count(double rate) {
+        if (o.ordersPerRate > 0)
+            return o.ordersPerRate;
+        return (int) Math.max(100, Math.min(Integer.MAX_VALUE / OrderInfo.BINARY_LENGTH, rate * o.seconds));
+    }
+
+    private void series(Map<String, BenchRow> rows, String section, String variant, Workload w, Factory f,
+                        boolean pretouch, boolean withMax) {
+        for (double rate : o.rates) {
+            BenchRow row = measure(section, variant, w, f, pretouch, rate, Math.min(count(rate), w.count()));
+            report.add(row);
+            rows.put(variant + "@" + (long) rate, row);
+        }
+        if (withMax) {
+            int n = w.count();
+            BenchRow row = measure(section, variant, w, f, pretouch, 0, n);
+            report.add(row);
+            rows.put(variant + "@max", row);
+        }
+    }
+
+    private void warm(String variant, Workload w, Factory f) {
+        log.printf("warming up %s (%,d orders flat out, not reported)...%n", variant, Math.min(o.warmupOrders,
+                w.count()));
+        log.flush();
+        measure("warmup", variant, w, f, false, 0, Math.min(o.warmupOrders, w.count()));
+    }
+
+    private BenchRow measure(String section, String variant, Workload w, Factory f, boolean pretouch, double rate,
+                             int count) {
+        Path dir = base.resolve("run" + (++runNo));
+        int warmup = rate == 0 ? 0 : Math.min(count / 10, 10_000);
+        log.printf("%-10s %-20s %s: %,d orders...%n", section, variant,
+                rate == 0 ? "max" : String.format(Locale.ROOT, "%,.0f/s", rate), count);
+        log.flush();
+        SendSchedule schedule = SendSchedule.of(rate == 0 ? Pacing.max() : Pacing.rate(rate), count);
+        SystemUnderTest sut = f.create(dir, pretouch); // started: every stage has opened
+        try {
+            List<Thread> stageThreads = sut.stageThreads();
+            long[] allocBefore = allocated(stageThreads);
+            long gcCountBefore = gcCount();
+            long gcTimeBefore = gcTimeMillis();
+            LatencyRecorder recorder = drive(sut, w, schedule, warmup, dir);
+            long[] allocAfter = allocated(stageThreads);
+            long gcCount = gcCount() - gcCountBefore;
+            long gcTime = gcTimeMillis() - gcTimeBefore;
+            long first = rate == 0 ? recorder.firstSendNanos() : recorder.startNanos();
+            long elapsed = Math.max(1, recorder.lastAccountedNanos() - first);
+            BenchRow row = new BenchRow(section, variant, rate == 0 ? BenchRow.Kind.THROUGHPUT
+                    : BenchRow.Kind.LATENCY, rate);
+            Histogram h = recorder.histograms().endToEnd();
+            row.percentiles(h);
+            row.count = count;
+            row.achieved = recorder.accounted() * 1e9 / elapsed;
+            row.reports = recorder.counts().reports();
+            if (!stageThreads.isEmpty()) {
+                row.gcCount = gcCount;
+                row.gcPercent = 100.0 * TimeUnit.MILLISECONDS.toNanos(gcTime) / elapsed;
+                long bytes = 0;
+                boolean known = true;
+                for (int i = 0; i < allocAfter.length; i++) {
+                    known &= allocAfter[i] >= 0 && allocBefore[i] >= 0;
+                    bytes += allocAfter[i] - allocBefore[i];
+                }
+                row.bytesPerOrder = known ? (double) bytes / count : -1;
+            }
+            List<String> notes = new ArrayList<>();
+            if (rate > 0 && row.achieved < rate * SATURATED)
+                notes.add(String.format(Locale.ROOT, "SATURATED: achieved %.0f%% of the rate, latency is queueing",
+                        100 * row.achieved / rate));
+            if (!section.startsWith("floor"))
+                notes.add(String.format(Locale.ROOT, "%,d reports", row.reports));
+            if (warmup > 0)
+                notes.add("first " + warmup + " not recorded");
+            row.note = String.join("; ", notes);
+            return row;
+        } finally {
+            sut.close();
+            deleteTree(dir);
+        }
+    }
+
+    /**
+     * Sends the first {@code schedule.count()} orders of the workload through a started system with the replay's own
+     * driver, recorder (end to end only, on the system's last stage) and stall watch; returns the recorder once every
+     * order is accounted for.
+     */
+    static LatencyRecorder drive(SystemUnderTest sut, Workload w, SendSchedule schedule, int warmup, Path dir) {
+        long startNanos = System.nanoTime() + ReplayDriver.START_LEAD_NANOS;
+        LatencyRecorder recorder = new LatencyRecorder(schedule, warmup, startNanos,
+                LatencyHistograms.endToEndOnly());
+        sut.attach(recorder);
+        try (ReplayDriver driver = new ReplayDriver(w::source, sut.input(), schedule, startNanos, sut.sendFlags())) {
+            driver.start("bench-driver");
+            new RunWatch("bench run", driver, recorder, sut::failure, STALL_TIMEOUT, dir).awaitDone(null);
+        }
+        return recorder;
+    }
+
+    private void ratios(Map<String, BenchRow> rows) {
+        for (double rate : o.rates) {
+            String at = "@" + (long) rate;
+            ratio(rows, "pipeline/3 hops vs floor", rate, "pipeline" + at, "floor" + at, 3);
+            ratio(rows, "pipeline vs allocating", rate, "pipeline" + at, "allocating" + at, 1);
+            ratio(rows, "floor pretouch on vs off", rate, "floor+pretouch" + at, "floor" + at, 1);
+            ratio(rows, "disk pretouch on vs off", rate, "floor-disk+pretouch" + at, "floor-disk" + at, 1);
+            ratio(rows, "pipeline pretouch on vs off", rate, "pipeline+pretouch" + at, "pipeline" + at, 1);
+        }
+        throughputRatio(rows, "pipeline vs floor", "pipeline@max", "floor@max");
+        throughputRatio(rows, "pipeline vs allocating", "pipeline@max", "allocating@max");
+    }
+
+    private void ratio(Map<String, BenchRow> rows, String name, double rate, String a, String b, double divisor) {
+        if (rows.containsKey(a) && rows.containsKey(b))
+            report.add(BenchRow.ratio("ratio", name, rate, rows.get(a), rows.get(b), divisor));
+    }
+
+    private void throughputRatio(Map<String, BenchRow> rows, String name, String a, String b) {
+        if (rows.containsKey(a) && rows.containsKey(b))
+            report.add(BenchRow.throughputRatio("ratio", name + " (throughput)", rows.get(a), rows.get(b)));
+    }
+
+    // ---------------------------------------------------------------- environment
+
+    private void describe(PipelineConfig config, Workload w) {
+        List<String> h = report.header;
+        Runtime rt = Runtime.getRuntime();
+        h.add(String.format(Locale.ROOT, "machine: %d CPUs, %s; %s %s", rt.availableProcessors(), cpuModel(),
+                System.getProperty("os.name"), System.getProperty("os.version")));
+        h.add("JVM: " + System.getProperty("java.vm.name") + " " + System.getProperty("java.vm.version") + " ("
+                + System.getProperty("java.vm.vendor") + "), max heap " + (rt.maxMemory() >> 20) + " MB");
+        h.add("JVM flags: " + String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()));
+        h.add("GC: " + String.join(", ", gcNames()));
+        h.add("queues: " + base + " (" + fileStoreType(base) + "), roll cycle " + config.rollCycle
+                + ", record " + OrderInfo.BINARY_LENGTH + " bytes");
+        StringBuilder groups = new StringBuilder();
+        for (StageGroupConfig g : config.groups)
+            groups.append(groups.length() == 0 ? "" : "; ").append(g.name).append(' ').append(g.stages)
+                    .append(" pauser ").append(g.pauser).append(" cpu ").append(g.cpu);
+        h.add("pipeline config: " + o.configOrigin + ": " + groups + "; the allocating variant runs on the same"
+                + " groups, measured on their egress stage's thread; the floor's reading thread idles with the egress group's pauser");
+        h.add(String.format(Locale.ROOT, "workload: %,d generated orders (OrderGenerator seed %d), each run sends the"
+                + " first rate x %.1f s (or --orders-per-rate); warm-up run per variant: %,d orders",
+                w.count(), o.seed, o.seconds, Math.min(o.warmupOrders, w.count())));
+        h.add("load average before: " + loadAverage());
+    }
+
+    private static String cpuModel() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"), StandardCharsets.UTF_8))
+                if (line.startsWith("model name"))
+                    return line.substring(line.indexOf(':') + 1).trim();
+        } catch (IOException | RuntimeException e) {
+            // not Linux
+        }
+        return System.getProperty("os.arch");
+    }
+
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).trim();
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
+    }
+
+    private static String fileStoreType(Path p) {
+        try {
+            return Files.getFileStore(p).type();
+        } catch (IOException e) {
+            return "unknown filesystem";
+        }
+    }
+
+    private static List<String> gcNames() {
+        List<String> names = new ArrayList<>();
+        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans())
+            names.add(gc.getName());
+        return names;
+    }
+
+    private static long gcCount() {
+        long n = 0;
+        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans())
+            n += Math.max(0, gc.getCollectionCount());
+        return n;
+    }
+
+    private static long gcTimeMillis() {
+        long n = 0;
+        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans())
+            n += Math.max(0, gc.getCollectionTime());
+        return n;
+    }
+
+    private static long[] allocated(List<Thread> threads) {
+        long[] bytes = new long[threads.size()];
+        for (int i = 0; i < bytes.length; i++)
+            bytes[i] = ThreadAllocation.of(threads.get(i));
+        return bytes;
+    }
+
+    // ---------------------------------------------------------------- files and threads
+
+    private static Path createBase(Path requested) {
+        try {
+            Path parent = requested;
+            if (parent == null) {
+                Path shm = Path.of("/dev/shm");
+                parent = Files.isDirectory(shm) && Files.isWritable(shm) ? shm
+                        : Path.of(System.getProperty("java.io.tmpdir"));
+            }
+            Files.createDirectories(parent);
+            return Files.createTempDirectory(parent, "orderpipe-bench-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a bench data directory under " + requested + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    static void deleteTree(Path dir) {
+        try {
+            FileTrees.delete(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete bench data " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+}

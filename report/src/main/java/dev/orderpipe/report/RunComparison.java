@@ -1,0 +1,164 @@
+package dev.orderpipe.report;
+
+import dev.orderpipe.replay.HistogramSummary;
+import dev.orderpipe.replay.RunSummary;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Two replay runs side by side ({@code orderpipe compare RUN_A RUN_B [--fail-if-worse PCT]}): B/A ratios per
+ * percentile and per histogram, a comparison page with both runs on the same axes, and the CI decision.
+ *
+ * <p>The decision: B fails when it is worse than A by more than PCT percent at p99, p99.9, p99.99 or max of
+ * end-to-end or of any stage. Lower percentiles are reported but never fail a build: on a shared machine they move
+ * with noise that says nothing about the tail a trading system cares about.
+ */
+public final class RunComparison {
+    /** Pass as {@code failIfWorsePct} when no limit was given: the comparison never fails. */
+    public static final double NO_LIMIT = Double.POSITIVE_INFINITY;
+    /** File name used when no output file is given: in run B's directory. */
+    public static final String DEFAULT_FILE = "compare.html";
+    /** Exit code when B is within the limit. */
+    public static final int PASS = 0;
+    /** Exit code when B is worse than A beyond the limit at p99 or above. */
+    public static final int FAIL = 1;
+
+    static final String[] PERCENTILES = {"p50", "p90", "p99", "p99.9", "p99.99", "max"};
+    private static final boolean[] GATED = {false, false, true, true, true, true};
+
+    private RunComparison() {
+    }
+
+    /**
+     * One percentile of one histogram in both runs.
+     *
+     * @param histogram  histogram name
+     * @param percentile p50, p90, p99, p99.9, p99.99 or max
+     * @param aNanos     run A's latency
+     * @param bNanos     run B's latency
+     * @param gated      true for p99 and above: it can fail the comparison
+     */
+    public record Row(String histogram, String percentile, long aNanos, long bNanos, boolean gated) {
+        /** B/A; infinite when A is 0 and B is not. */
+        public double ratio() {
+            if (aNanos == 0)
+                return bNanos == 0 ? 1.0 : Double.POSITIVE_INFINITY;
+            return (double) bNanos / aNanos;
+        }
+
+        /** True when B is worse than A by more than {@code pct} percent (exactly pct is not worse). */
+        public boolean worseBy(double pct) {
+            // multiplied out, so that 1100 vs 1000 at 10% compares integers rather than 1000 * 1.1000000000000001
+            return (double) bNanos * 100 > (double) aNanos * (100 + pct);
+        }
+    }
+
+    /**
+     * The outcome of a comparison.
+     *
+     * @param fail     true when B is worse than A beyond the limit at p99 or above
+     * @param limitPct the limit, {@link #NO_LIMIT} when none was given
+     * @param reasons  one line per percentile that failed, empty when none did
+     */
+    public record Verdict(boolean fail, double limitPct, List<String> reasons) {
+        public Verdict {
+            reasons = List.copyOf(reasons);
+        }
+
+        /** The exit code for CI: {@link #FAIL} or {@link #PASS}. */
+        public int exitCode() {
+            return fail ? FAIL : PASS;
+        }
+    }
+
+    /**
+     * The rows of a comparison: every percentile of every histogram both runs recorded samples in, in run A's
+     * order. Histograms only one run has, or that one run has no samples in, are described in {@code notes}.
+     */
+    public static List<Row> rows(RunSummary a, RunSummary b, List<String> notes) {
+        List<Row> rows = new ArrayList<>();
+        for (HistogramSummary ha : a.histograms) {
+            HistogramSummary hb = b.histogram(ha.name);
+            if (hb == null) {
+                notes.add(ha.name + " is only in run A: not compared.");
+            } else if (ha.count == 0 || hb.count == 0) {
+                notes.add(ha.name + " has no samples in run " + (ha.count == 0 ? "A" : "B") + ": not compared.");
+            } else {
+                long[] va = values(ha);
+                long[] vb = values(hb);
+                for (int i = 0; i < PERCENTILES.length; i++)
+                    rows.add(new Row(ha.name, PERCENTILES[i], va[i], vb[i], GATED[i]));
+            }
+        }
+        for (HistogramSummary hb : b.histograms)
+            if (a.histogram(hb.name) == null)
+                notes.add(hb.name + " is only in run B: not compared.");
+        return rows;
+    }
+
+    private static long[] values(HistogramSummary h) {
+        return new long[]{h.p50, h.p90, h.p99, h.p999, h.p9999, h.max};
+    }
+
+    /**
+     * Decides whether B is worse than A: by more than {@code failIfWorsePct} percent at p99, p99.9, p99.99 or max
+     * of any row. A pure function of its arguments.
+     *
+     * @param failIfWorsePct a percentage >= 0, or {@link #NO_LIMIT}
+     * @throws IllegalArgumentException when the percentage is negative or not a number
+     */
+    public static Verdict decide(List<Row> rows, double failIfWorsePct) {
+        checkLimit(failIfWorsePct);
+        List<String> reasons = new ArrayList<>();
+        for (Row r : rows) {
+            if (r.gated() && r.worseBy(failIfWorsePct)) {
+                reasons.add(r.histogram() + " " + r.percentile() + ": B " + Fmt.nanosAsMicros(r.bNanos())
+                        + " µs vs A " + Fmt.nanosAsMicros(r.aNanos()) + " µs, B/A " + Fmt.ratio(r.ratio())
+                        + " > " + Fmt.ratio(1 + failIfWorsePct / 100));
+            }
+        }
+        return new Verdict(!reasons.isEmpty(), failIfWorsePct, reasons);
+    }
+
+    /** {@link #decide(List, double)} on two summaries. */
+    public static Verdict decide(RunSummary a, RunSummary b, double failIfWorsePct) {
+        return decide(rows(a, b, new ArrayList<>()), failIfWorsePct);
+    }
+
+    static void checkLimit(double pct) {
+        if (Double.isNaN(pct) || pct < 0)
+            throw new IllegalArgumentException("--fail-if-worse must be a percentage >= 0, e.g. 10; got " + pct);
+    }
+
+    /**
+     * Compares two runs: writes the comparison page (and its PNG charts beside it), prints the B/A table and the
+     * verdict to {@code console}, and returns the exit code.
+     *
+     * @param a              the baseline run directory
+     * @param b              the run under test
+     * @param failIfWorsePct fail when B is worse than A by more than this percentage at p99 or above;
+     *                       {@link #NO_LIMIT} never fails
+     * @param outFile        the HTML file to write; null writes {@value #DEFAULT_FILE} in run B's directory, and a
+     *                       directory gets {@value #DEFAULT_FILE} in it
+     * @param console        where the table goes (System.out from the command line)
+     * @return {@link #FAIL} (1) when B is worse beyond the limit, else {@link #PASS} (0)
+     * @throws IllegalArgumentException with a one-line message for a missing or corrupt run directory, a bad limit
+     *                                  or an output that cannot be written
+     */
+    public static int compare(Path a, Path b, double failIfWorsePct, Path outFile, PrintStream console) {
+        checkLimit(failIfWorsePct);
+        RunData runA = RunData.load(a);
+        RunData runB = RunData.load(b);
+        List<String> notes = new ArrayList<>();
+        List<Row> rows = rows(runA.summary(), runB.summary(), notes);
+        Verdict verdict = decide(rows, failIfWorsePct);
+        Path html = Page.outFile(outFile, b, DEFAULT_FILE);
+        ReportResult result = ComparisonPage.write(runA, runB, rows, verdict, notes, html);
+        ConsoleTable.print(console, runA, runB, rows, verdict, notes);
+        console.println("Comparison page: " + result.html());
+        return verdict.exitCode();
+    }
+}

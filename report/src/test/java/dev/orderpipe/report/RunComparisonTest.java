@@ -1,0 +1,183 @@
+package dev.orderpipe.report;
+
+import dev.orderpipe.replay.HistogramSummary;
+import dev.orderpipe.replay.RunSummary;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.w3c.dom.Document;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class RunComparisonTest {
+    @TempDir
+    Path tmp;
+
+    // --- the decision, as a pure function of two summaries
+
+    @Test
+    void equalRunsPass() {
+        RunSummary a = summary(h("end-to-end", 1.0), h("risk", 1.0));
+        assertEquals(RunComparison.PASS, RunComparison.decide(a, a, 10).exitCode());
+        assertEquals(RunComparison.PASS, RunComparison.decide(a, a, 0).exitCode());
+    }
+
+    @Test
+    void aFasterBPasses() {
+        RunSummary a = summary(h("end-to-end", 1.0));
+        RunSummary b = summary(h("end-to-end", 0.5));
+        assertFalse(RunComparison.decide(a, b, 0).fail());
+    }
+
+    @Test
+    void bWorseBeyondTheLimitAtP99Fails() {
+        RunSummary a = summary(h("end-to-end", 1.0));
+        HistogramSummary slow = h("end-to-end", 1.0);
+        slow.p99 = slow.p99 * 12 / 10;
+        RunComparison.Verdict v = RunComparison.decide(a, summary(slow), 10);
+        assertTrue(v.fail());
+        assertEquals(RunComparison.FAIL, v.exitCode());
+        assertEquals(1, v.reasons().size(), v.reasons().toString());
+        assertTrue(v.reasons().get(0).startsWith("end-to-end p99: "), v.reasons().get(0));
+        assertTrue(v.reasons().get(0).contains("B/A 1.20 > 1.10"), v.reasons().get(0));
+    }
+
+    @Test
+    void aStageWorseAtMaxFailsAndIsNamed() {
+        RunSummary a = summary(h("end-to-end", 1.0), h("matching", 1.0));
+        HistogramSummary slow = h("matching", 1.0);
+        slow.max *= 3;
+        RunComparison.Verdict v = RunComparison.decide(a, summary(h("end-to-end", 1.0), slow), 10);
+        assertTrue(v.fail());
+        assertTrue(v.reasons().get(0).startsWith("matching max: "), v.reasons().toString());
+    }
+
+    @Test
+    void worseOnlyBelowP99Passes() {
+        RunSummary a = summary(h("end-to-end", 1.0));
+        HistogramSummary b = h("end-to-end", 1.0);
+        b.p50 *= 2;
+        b.p90 *= 2;
+        assertFalse(RunComparison.decide(a, summary(b), 10).fail());
+    }
+
+    @Test
+    void worseWithinTheLimitPasses() {
+        RunSummary a = summary(h("end-to-end", 1.0));
+        assertFalse(RunComparison.decide(a, summary(h("end-to-end", 1.05)), 10).fail());
+        // exactly the limit is not "more than" it
+        assertFalse(RunComparison.decide(a, summary(h("end-to-end", 1.1)), 10).fail());
+        assertTrue(RunComparison.decide(a, summary(h("end-to-end", 1.11)), 10).fail());
+    }
+
+    @Test
+    void withoutALimitNothingFails() {
+        RunSummary a = summary(h("end-to-end", 1.0));
+        assertFalse(RunComparison.decide(a, summary(h("end-to-end", 100)), RunComparison.NO_LIMIT).fail());
+    }
+
+    @Test
+    void histogramsInOneRunOnlyAreNotedNotCompared() {
+        RunSummary a = summary(h("end-to-end", 1.0), h("risk", 1.0));
+        RunSummary b = summary(h("end-to-end", 1.0), h("egress", 9.0));
+        List<String> notes = new ArrayList<>();
+        List<RunComparison.Row> rows = RunComparison.rows(a, b, notes);
+        assertEquals(6, rows.size());
+        assertEquals(List.of("risk is only in run A: not compared.", "egress is only in run B: not compared."), notes);
+        assertFalse(RunComparison.decide(rows, 10).fail());
+    }
+
+    @Test
+    void aBadLimitIsAOneLineError() {
+        RunSummary a = summary(h("end-to-end", 1.0));
+        Pages.assertOneLine(assertThrows(IllegalArgumentException.class, () -> RunComparison.decide(a, a, -1)));
+        Pages.assertOneLine(assertThrows(IllegalArgumentException.class,
+                () -> RunComparison.decide(a, a, Double.NaN)));
+    }
+
+    @Test
+    void ratioOfAZeroBaseline() {
+        assertEquals(1.0, new RunComparison.Row("x", "p99", 0, 0, true).ratio());
+        assertEquals(Double.POSITIVE_INFINITY, new RunComparison.Row("x", "p99", 0, 5, true).ratio());
+        assertTrue(new RunComparison.Row("x", "p99", 0, 5, true).worseBy(10));
+    }
+
+    // --- the whole command on real run directories
+
+    @Test
+    void comparesTwoRunsOnThePageAndTheConsole() throws Exception {
+        Path a = RunDirs.write(tmp.resolve("a"), 1.0, 4, 300, 1);
+        Path b = RunDirs.write(tmp.resolve("b"), 1.5, 6, 300, 2);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        int exit = RunComparison.compare(a, b, 10, null, new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        String console = bytes.toString(StandardCharsets.UTF_8);
+        assertEquals(RunComparison.FAIL, exit, console);
+        assertTrue(console.contains("B/A"), console);
+        assertTrue(console.contains("FAIL: B is worse than A by more than 10% at p99 or above"), console);
+        assertTrue(console.contains("end-to-end p99: "), console);
+
+        Path html = b.resolve(RunComparison.DEFAULT_FILE);
+        assertTrue(Files.exists(html));
+        Document doc = Pages.parse(html);
+        Pages.assertSelfContained(html, doc);
+        Pages.assertHasIds(doc, "verdict", "ratios", "table-ratios", "distribution", "over-time", "throughput",
+                "runs", "table-runs", "chart-end-to-end", "chart-send", "chart-risk", "chart-matching", "chart-egress",
+                "chart-latency-over-time", "chart-throughput");
+        assertEquals(7, Pages.svgCount(doc));
+        assertTrue(Pages.byId(doc, "verdict").getTextContent().contains("FAIL"));
+        assertTrue(Files.exists(b.resolve("compare-end-to-end.png")));
+    }
+
+    @Test
+    void aRunComparedWithItselfPasses() throws Exception {
+        Path a = RunDirs.write(tmp.resolve("a"), 1.0, 3, 200, 1);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        Path out = tmp.resolve("reports/same.html");
+        int exit = RunComparison.compare(a, a, 0, out, new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        String console = bytes.toString(StandardCharsets.UTF_8);
+        assertEquals(RunComparison.PASS, exit, console);
+        assertTrue(console.contains("PASS"), console);
+        assertTrue(Files.exists(out));
+    }
+
+    @Test
+    void aMissingRunIsAOneLineError() throws Exception {
+        Path a = RunDirs.write(tmp.resolve("a"), 1.0, 2, 100, 1);
+        PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> RunComparison.compare(a, tmp.resolve("b"), 10, null, quiet));
+        Pages.assertOneLine(e);
+        assertTrue(e.getMessage().contains("does not exist"), e.getMessage());
+    }
+
+    private static RunSummary summary(HistogramSummary... histograms) {
+        RunSummary s = new RunSummary();
+        s.histograms.addAll(List.of(histograms));
+        return s;
+    }
+
+    /** A histogram summary with a realistic shape, every percentile scaled by {@code scale}. */
+    private static HistogramSummary h(String name, double scale) {
+        HistogramSummary h = new HistogramSummary();
+        h.name = name;
+        h.count = 10_000;
+        h.mean = 30_000 * scale;
+        h.p50 = Math.round(20_000 * scale);
+        h.p90 = Math.round(40_000 * scale);
+        h.p99 = Math.round(200_000 * scale);
+        h.p999 = Math.round(900_000 * scale);
+        h.p9999 = Math.round(2_000_000 * scale);
+        h.max = Math.round(3_000_000 * scale);
+        return h;
+    }
+}

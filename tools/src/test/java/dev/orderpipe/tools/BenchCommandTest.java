@@ -1,0 +1,64 @@
+package dev.orderpipe.tools;
+
+import dev.orderpipe.tools.cli.BenchCommand;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** A smoke run of {@code orderpipe bench --quick}: every row is printed and both files are written. Not a benchmark. */
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class BenchCommandTest {
+    @Test
+    void aQuickRunPrintsEveryRowAndWritesMarkdownAndCsv(@TempDir Path dir) throws Exception {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cl = new CommandLine(new BenchCommand());
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        int code = cl.execute("--quick", "--rates", "2000,20000", "--out", dir.resolve("out").toString(),
+                "--data", dir.resolve("data").toString());
+        String table = out.toString();
+        assertEquals(0, code, err + "\n" + table);
+
+        List<String> lines = table.lines().toList();
+        for (String rate : List.of("2,000", "20,000")) {
+            for (String[] row : new String[][]{
+                    {"floor", "floor"}, {"floor", "floor+pretouch"}, {"pipeline", "pipeline"},
+                    {"pipeline", "pipeline+pretouch"}, {"allocating", "allocating"},
+                    {"ratio", "pipeline/3 hops vs floor"}, {"ratio", "pipeline vs allocating"},
+                    {"ratio", "floor pretouch on vs off"}, {"ratio", "pipeline pretouch on vs off"}})
+                assertRow(lines, row[0], row[1], rate, table);
+        }
+        for (String variant : List.of("floor", "pipeline", "allocating"))
+            assertRow(lines, variant, variant, "max", table);
+        assertRow(lines, "ratio", "pipeline vs floor (throughput)", "max", table);
+        assertRow(lines, "ratio", "pipeline vs allocating (throughput)", "max", table);
+        assertTrue(table.contains("machine: ") && table.contains("JVM flags: ") && table.contains("pipeline config: "),
+                table);
+
+        String md = Files.readString(dir.resolve("out/bench.md"));
+        String csv = Files.readString(dir.resolve("out/bench.csv"));
+        assertTrue(md.contains("| pipeline | pipeline+pretouch |"), md);
+        assertTrue(csv.startsWith("section,variant,kind,rate,"), csv);
+        assertEquals(lines.stream().filter(l -> l.matches("^(floor|pipeline|allocating|ratio)  .*")).count(),
+                csv.lines().count() - 1, csv);
+        assertTrue(Files.list(dir.resolve("data")).findAny().isEmpty(), "the bench data is deleted afterwards");
+    }
+
+    private static void assertRow(List<String> lines, String section, String variant, String rate, String table) {
+        boolean found = lines.stream().anyMatch(l -> l.startsWith(section + " ") && l.contains(" " + variant + " ")
+                && l.contains(" " + rate + " "));
+        assertTrue(found, "no row '" + section + " | " + variant + " | " + rate + "' in\n" + table);
+    }
+}
