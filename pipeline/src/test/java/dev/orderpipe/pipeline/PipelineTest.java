@@ -142,7 +142,7 @@ class PipelineTest {
             PipelineFailedException e = assertThrows(PipelineFailedException.class,
                     () -> pipeline.awaitStarted(30, TimeUnit.SECONDS));
             assertEquals("matching", e.stage());
-            assertTrue(e.getMessage().contains("cannot resume: input index 0x1234"), e.getMessage());
+            assertTrue(e.getMessage().contains("queue checked is damaged at index 0x1234 (cycle 0, record 4660): cannot resume matching"), e.getMessage());
         } finally {
             pipeline.close();
         }
