@@ -105,8 +105,9 @@ public final class Pipeline implements AutoCloseable {
         return pipeline;
     }
 
+    /** Opens a queue, first repairing a file a crash left half-created ({@link CycleFiles}): before any reader. */
     private ChronicleQueue queue(String name) {
-        ChronicleQueue q = Queues.open(dataDir.resolve(name), config.rollCycle(), config.syncMode());
+        ChronicleQueue q = CycleFiles.openRepaired(name, dataDir.resolve(name), config.rollCycle(), config.syncMode());
         queues.put(name, q);
         return q;
     }

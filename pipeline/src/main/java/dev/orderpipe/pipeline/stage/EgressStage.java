@@ -89,7 +89,7 @@ public final class EgressStage extends QueueInputStage {
             if (diskGuard.isLow())
                 throw diskGuard.stop(csvFile.toString());
             ExecutionCsv.line(csv, in);
-            if (CrashPoints.armed())
+            if (CrashPoints.armed(CrashPoints.Point.EGRESS_CSV_LINE))
                 tearLineAndCrash();
         }
         ExecutionListener l = listener;
