@@ -11,9 +11,11 @@ import dev.orderpipe.pipeline.stage.IngressStage;
 import dev.orderpipe.pipeline.stage.MatchingStage;
 import dev.orderpipe.pipeline.stage.RiskStage;
 import dev.orderpipe.pipeline.stage.Stage;
+import dev.orderpipe.pipeline.stage.StageLink;
 import dev.orderpipe.pipeline.stage.StageRunner;
 import dev.orderpipe.pipeline.stage.SyncPolicy;
 import net.openhft.chronicle.queue.ChronicleQueue;
+import net.openhft.chronicle.queue.impl.RollingChronicleQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,22 +71,29 @@ public final class Pipeline implements AutoCloseable {
                 throw new ConfigException("ingress.input: order file " + input + " does not exist or is not readable");
             ingress = new IngressStage(output(config.ingress.output, orders, CrashPoints.Point.ORDERS_WRITTEN), input,
                     config.ingress.follow, config.ingress.maxLineLength, config.ingress.batchSize);
-            risk = new RiskStage(new QueueInput(config.ingress.output, orders),
-                    output(config.risk.output, checked, CrashPoints.Point.CHECKED_WRITTEN),
-                    new RiskEngine(config.risk), ingress);
-            matching = new MatchingStage(new QueueInput(config.risk.output, checked),
-                    output(config.matching.output, executions, CrashPoints.Point.EXECUTIONS_WRITTEN), config, risk);
+            QueueInput riskInput = new QueueInput(config.ingress.output, orders);
+            risk = new RiskStage(riskInput, output(config.risk.output, checked, CrashPoints.Point.CHECKED_WRITTEN),
+                    new RiskEngine(config.risk));
+            QueueInput matchingInput = new QueueInput(config.risk.output, checked);
+            matching = new MatchingStage(matchingInput,
+                    output(config.matching.output, executions, CrashPoints.Point.EXECUTIONS_WRITTEN), config);
             long executionsEnd = QueueInput.readLast(config.matching.output, executions, new OrderInfo());
             Path csv = config.egress.output.isEmpty() ? null : Path.of(config.egress.output);
-            egress = new EgressStage(new QueueInput(config.matching.output, executions), csv, diskGuard,
-                    executionsEnd, matching);
-            Map<String, Stage> byName = Map.of("ingress", ingress, "risk", risk, "matching", matching, "egress", egress);
+            QueueInput egressInput = new QueueInput(config.matching.output, executions);
+            egress = new EgressStage(egressInput, csv, diskGuard, executionsEnd);
+            // the finish protocol: each stage finishes after the one that feeds it, ingress when its file ends
+            StageLink ingressLink = StageLink.source(ingress, ingress::inputComplete);
+            StageLink riskLink = StageLink.after(ingressLink, risk, riskInput);
+            StageLink matchingLink = StageLink.after(riskLink, matching, matchingInput);
+            StageLink egressLink = StageLink.after(matchingLink, egress, egressInput);
+            Map<String, StageLink> byName = Map.of("ingress", ingressLink, "risk", riskLink, "matching", matchingLink,
+                    "egress", egressLink);
             for (StageGroupConfig g : config.groups) {
-                List<Stage> stages = new ArrayList<>();
+                List<StageLink> stages = new ArrayList<>();
                 for (String name : g.stages)
                     stages.add(byName.get(name));
-                runners.add(new StageRunner(g.name, stages, g.cpu,
-                        PipelineConfig.pauserMode(g, "groups[" + g.name + "]").get(), this::onStageFailure));
+                runners.add(new StageRunner(g.name, g.cpu, PipelineConfig.pauserMode(g, "groups[" + g.name + "]").get(),
+                        config.stallTimeoutMs, this::onStageFailure, stages));
             }
         } catch (RuntimeException e) {
             queues.values().forEach(ChronicleQueue::close);
@@ -229,6 +238,32 @@ public final class Pipeline implements AutoCloseable {
     /** Counts of the reports egress read in this run (exact once finished or closed). */
     public ExecutionCounts counts() {
         return egress.counts();
+    }
+
+    /** The whole data directory's count of orders in and of orders accounted for (see {@link #accounting()}). */
+    public record Accounting(long ordersIn, long accounted) {
+        /** Whether every order in is accounted for, exactly once. */
+        public boolean balanced() {
+            return ordersIn == accounted;
+        }
+    }
+
+    /**
+     * Counts, over the whole data directory (every run, not only this one), the records on the orders queue and the
+     * orders accounted for on the executions queue (reports flagged last of their input), read through
+     * {@link QueueInput}. Equal once a finished pipeline processed everything; call it after
+     * {@link #awaitFinished}, before {@link #close()}. Reads every report: not for a hot loop.
+     */
+    public Accounting accounting() {
+        long ordersIn = ((RollingChronicleQueue) queues.get(config.ingress.output)).entryCount();
+        long accounted = 0;
+        OrderInfo report = new OrderInfo();
+        try (QueueInput executions = new QueueInput(config.matching.output, queues.get(config.matching.output)).open()) {
+            while (executions.read(report))
+                if (report.lastOfBatch())
+                    accounted++;
+        }
+        return new Accounting(ordersIn, accounted);
     }
 
     /** The runner threads, one per configured group, in config order. */

@@ -6,6 +6,7 @@ import net.openhft.chronicle.bytes.SyncMode;
 import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.queue.RollCycles;
 import net.openhft.chronicle.queue.rollcycles.LargeRollCycles;
+import net.openhft.chronicle.queue.rollcycles.TestRollCycles;
 import net.openhft.chronicle.threads.PauserMode;
 import net.openhft.chronicle.wire.Marshallable;
 
@@ -34,7 +35,7 @@ public final class PipelineConfig extends StrictConfig {
 
     /** Where the queues live: a relative path is resolved against the current directory. */
     public String dataDir = "data";
-    /** Chronicle roll cycle name, e.g. FAST_HOURLY, FAST_DAILY, LARGE_DAILY. */
+    /** Chronicle roll cycle name, e.g. FAST_HOURLY, FAST_DAILY, LARGE_DAILY (TEST_SECONDLY rolls every second). */
     public String rollCycle = "FAST_DAILY";
     /** Refuse to start with less free space than this in the data directory's filesystem. */
     public long minFreeDiskMb = 64;
@@ -50,6 +51,11 @@ public final class PipelineConfig extends StrictConfig {
      * ({@link dev.orderpipe.pipeline.QueuePretoucher}), so stages never pay for a new chunk or a first-touch fault.
      */
     public boolean pretouch = false;
+    /**
+     * How long a stage may have input waiting (records beyond its reader) without making progress before the pipeline
+     * stops with an error instead of idling forever; a WARN line names the stage at half of it.
+     */
+    public long stallTimeoutMs = 10_000;
     public IngressConfig ingress = new IngressConfig();
     public RiskConfig risk = new RiskConfig();
     public MatchingConfig matching = new MatchingConfig();
@@ -127,6 +133,9 @@ public final class PipelineConfig extends StrictConfig {
             throw new ConfigException("syncEveryRecords " + syncEveryRecords + " needs syncMode ASYNC or SYNC (with NONE nothing is synced)");
         if (minFreeDiskMb < 0)
             throw new ConfigException("minFreeDiskMb must be >= 0, was " + minFreeDiskMb);
+        if (stallTimeoutMs < 100 || stallTimeoutMs > 86_400_000)
+            throw new ConfigException("stallTimeoutMs must be 100..86400000 (how long a stage may have input waiting"
+                    + " without progress before the pipeline stops), was " + stallTimeoutMs);
         require(ingress, "ingress");
         require(risk, "risk");
         require(matching, "matching");
@@ -286,6 +295,9 @@ public final class PipelineConfig extends StrictConfig {
                 if (rc.name().equals(rollCycle))
                     return rc;
             for (LargeRollCycles rc : LargeRollCycles.values())
+                if (rc.name().equals(rollCycle))
+                    return rc;
+            for (TestRollCycles rc : TestRollCycles.values()) // TEST_SECONDLY: a roll every second, for crash tests
                 if (rc.name().equals(rollCycle))
                     return rc;
         }

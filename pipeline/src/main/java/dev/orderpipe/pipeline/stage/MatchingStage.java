@@ -29,8 +29,8 @@ public final class MatchingStage extends QueueInputStage implements ReportSink {
     private long resumedAfter = -1;
 
     /** @param config the pipeline config: book capacities from {@code matching}, one book per {@code risk.symbols} */
-    public MatchingStage(QueueInput input, QueueOutput output, PipelineConfig config, Stage upstream) {
-        super("matching", input, upstream);
+    public MatchingStage(QueueInput input, QueueOutput output, PipelineConfig config) {
+        super("matching", input);
         this.output = output;
         this.engine = new MatchingEngine(config, this);
     }
