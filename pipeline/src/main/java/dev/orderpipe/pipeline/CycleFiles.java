@@ -36,9 +36,9 @@ import java.util.stream.Stream;
  * tailer opened on such a file waits for it (10 s) and is then left without a store, reading nothing ever again,
  * while the next writer re-initialises the file and writes records it never sees.
  *
- * <p>{@link #openRepaired} runs before any reader or writer of the pipeline uses the queue. A not-ready cycle file holds no record by construction, so it is
- * moved aside as Chronicle's own writer does when it finds one ({@code <file>-<millis>.discard}, kept for inspection)
- * and the writer creates it afresh on its next write. A not-ready file that nevertheless holds records (its chain of
+ * <p>{@link #openRepaired} runs before any reader or writer of the pipeline uses the queue. A not-ready cycle file
+ * holds no record by construction, so it is moved aside as Chronicle's own writer does when it finds one
+ * ({@code <file>-<millis>.discard}, kept for inspection) and the writer creates it afresh on its next write. A not-ready file that nevertheless holds records (its chain of
  * documents after the header contains data) was not left by a crash in that window: it is refused, never discarded.
  * A not-ready {@code metadata.cq4t} (the queue's table store: the range of cycles, which Chronicle rebuilds from the
  * directory when it opens the queue, and the write lock) is moved aside the same way.

@@ -258,7 +258,8 @@ public final class Pipeline implements AutoCloseable {
         long ordersIn = ((RollingChronicleQueue) queues.get(config.ingress.output)).entryCount();
         long accounted = 0;
         OrderInfo report = new OrderInfo();
-        try (QueueInput executions = new QueueInput(config.matching.output, queues.get(config.matching.output)).open()) {
+        ChronicleQueue executionsQueue = queues.get(config.matching.output);
+        try (QueueInput executions = new QueueInput(config.matching.output, executionsQueue).open()) {
             while (executions.read(report))
                 if (report.lastOfBatch())
                     accounted++;

@@ -117,7 +117,8 @@ class CycleFilesTest {
         int cycle = SECONDLY.current(SystemTimeProvider.INSTANCE, 0);
         SimpleDateFormat format = new SimpleDateFormat(SECONDLY.format());
         format.setTimeZone(TimeZone.getTimeZone("UTC"));
-        Path file = queue.resolve(format.format(new Date((long) cycle * SECONDLY.lengthInMillis())) + Queues.QUEUE_FILE_SUFFIX);
+        String name = format.format(new Date((long) cycle * SECONDLY.lengthInMillis()));
+        Path file = queue.resolve(name + Queues.QUEUE_FILE_SUFFIX);
         assertFalse(Files.exists(file));
         assertEquals(1, cycleFiles(queue).size());
         return file;

@@ -217,8 +217,8 @@ class CrashPointTest {
         /** Runs the pipeline in a child JVM armed to halt at {@code point}; asserts it halted there. */
         Run crash(String point) throws Exception {
             String name = "crash" + crashes++;
-            Process p = ChildJvm.start(List.of("-Xmx256m", "-XX:+UseSerialGC", "-D" + CrashPoints.PROPERTY + "=" + point),
-                    dir, name, args());
+            List<String> jvm = List.of("-Xmx256m", "-XX:+UseSerialGC", "-D" + CrashPoints.PROPERTY + "=" + point);
+            Process p = ChildJvm.start(jvm, dir, name, args());
             try {
                 assertTrue(p.waitFor(120, TimeUnit.SECONDS), "halted:\n" + ChildJvm.log(dir, name));
             } finally {
@@ -235,7 +235,8 @@ class CrashPointTest {
             assertEquals(0, restart.exitCode, restart.toString());
             assertArrayEquals(expectedExport, export(data, dir.resolve("export.csv")),
                     "the executions queue, exported, equals the uninterrupted run's");
-            assertArrayEquals(expectedCsv, Files.readAllBytes(csv), "the executions CSV equals the uninterrupted run's");
+            assertArrayEquals(expectedCsv, Files.readAllBytes(csv),
+                    "the executions CSV equals the uninterrupted run's");
         }
     }
 

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -140,7 +141,8 @@ class StageRunnerTest {
                 Throwable error = failure.get(10, TimeUnit.SECONDS);
                 long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
                 assertInstanceOf(StageStalledException.class, error);
-                assertTrue(error.getMessage().startsWith("stage 'matching' has made no progress for "), error.getMessage());
+                assertTrue(error.getMessage().startsWith("stage 'matching' has made no progress for "),
+                        error.getMessage());
                 assertTrue(error.getMessage().contains("its input queue 'checked' holds 30 records beyond its reader"),
                         error.getMessage());
                 assertFalse(error.getMessage().contains("\n"), "one line");
@@ -188,7 +190,7 @@ class StageRunnerTest {
         }
     }
 
-    private static void waitUntil(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
+    private static void waitUntil(BooleanSupplier condition, String what) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline)

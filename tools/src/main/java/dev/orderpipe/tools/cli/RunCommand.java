@@ -94,7 +94,8 @@ public final class RunCommand implements Runnable {
         // exit 0 means the output is right: a finished pipeline has accounted for every order it was given
         if (accounting != null && !accounting.balanced())
             throw new UserException(String.format("the pipeline finished but accounted for %,d orders of the %,d on"
-                    + " '%s' in %s: its output is incomplete; the data directory is left as it is for inspection",
+                    + " '%s' in %s: the output does not match the input; the data directory is left as it is for"
+                    + " inspection",
                     accounting.accounted(), accounting.ordersIn(), cfg.ingress.output, pipeline.dataDir()), 1);
     }
 }
