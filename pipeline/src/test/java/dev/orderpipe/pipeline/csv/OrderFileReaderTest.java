@@ -146,6 +146,25 @@ class OrderFileReaderTest {
     }
 
     @Test
+    void lineNoAndIsDoneFollowTheReading(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("orders.csv");
+        Files.writeString(file, OrderCsvParser.HEADER + "\n" + ORDER + "\n", StandardCharsets.US_ASCII);
+        try (OrderFileReader reader = new OrderFileReader(file, 1024, false)) {
+            assertEquals(file, reader.file());
+            assertEquals(0, reader.lineNo());
+            assertFalse(reader.isDone());
+            OrderInfo o = new OrderInfo();
+            assertEquals(OrderFileReader.SKIPPED, reader.read(o));
+            assertEquals(OrderFileReader.RECORD, reader.read(o));
+            assertEquals(2, reader.lineNo());
+            assertFalse(reader.isDone(), "the end of the file is not known yet");
+            assertEquals(OrderFileReader.NOT_YET, reader.read(o));
+            assertTrue(reader.isDone());
+            assertEquals(2, reader.lineNo());
+        }
+    }
+
+    @Test
     void blankLinesAtTheStartOfTheFileAreSkipped(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("orders.csv");
         Files.writeString(file, "\n\r\n" + ORDER + "\n", StandardCharsets.US_ASCII);
