@@ -24,8 +24,9 @@ import java.nio.file.StandardOpenOption;
  * The first document is the queue's own header ({@code header: !SCQStore}), which holds {@code writePosition}: the
  * position of the last data record's header and, in a second long, that record's sequence number in the cycle
  * (packed with the position's low bits, so that a stale value can be told from a current one). Index pages are
- * metadata documents between the data records. A word of 0 is where nothing has been written yet; the word
- * {@link #END_OF_DATA} closes a cycle once the queue has rolled to the next one. The file itself is created sparse
+ * metadata documents between the data records. A word of 0 is where nothing has been written yet (or a record is being
+ * written: Chronicle sets the word when the record is complete); the word {@link #END_OF_DATA} closes a cycle once the
+ * queue has rolled to the next one. The file itself is created sparse
  * and larger than its data, so a walk that reaches the end of the file without meeting the end of the data means the
  * file was cut short.
  *
@@ -37,13 +38,6 @@ final class CycleFile implements AutoCloseable {
     static final int LENGTH_MASK = 0x3FFFFFFF;
     /** The word that closes a cycle file once the queue has rolled to the next cycle. */
     static final int END_OF_DATA = NOT_COMPLETE | META_DATA;
-    /**
-     * How far past the end of the data (or past the last record the queue header names, whichever is further) the
-     * checks look for bytes that should not be there. A zeroed header is followed at once by its record's bytes, so
-     * a short look finds it; the region beyond is sparse, never written, and reading it would cost as much as the
-     * data (Chronicle pre-sizes cycle files at tens of MB).
-     */
-    static final long TRAILING_SCAN = 1 << 20;
     private static final int WINDOW = 1 << 20;
 
     private final String queue;
@@ -51,7 +45,7 @@ final class CycleFile implements AutoCloseable {
     private final int cycle;
     private final RollCycle rollCycle;
     private final FileChannel channel;
-    private final long size;
+    private long size;
     private final ByteBuffer window = ByteBuffer.allocateDirect(WINDOW).order(ByteOrder.LITTLE_ENDIAN);
     private long windowStart = -1;
     private int windowLength;
@@ -105,7 +99,7 @@ final class CycleFile implements AutoCloseable {
         if ((word & META_DATA) == 0 || length < start.length || !Queues.isHeaderDocument(start, 0))
             throw damaged(0, -1, "the file does not start with a queue header (not a Chronicle queue file, or its"
                     + " first bytes are damaged)");
-        if (4L + length > size)
+        if (!within(4L + length))
             throw damaged(0, -1, "its queue header is " + length + " bytes long but the file ends at byte " + size
                     + " (cut short)");
         byte[] header = new byte[length];
@@ -139,27 +133,30 @@ final class CycleFile implements AutoCloseable {
     /**
      * Moves to the next data record, checking the framing on the way.
      *
-     * @return false at the end of the data (nothing written yet, a record being written, or the end-of-data mark)
-     * @throws QueueDamagedException where the framing is broken: the file ends inside the data, a header was zeroed
-     *                               (data follows it, or the queue header names records beyond it), a length runs
-     *                               past the end of the file
+     * <p>The end of the data is a zero header word (nothing written yet: Chronicle writes a record's bytes first and
+     * its header word last, so bytes after a zero word are a record being written, or one a writer killed mid-write
+     * left, which the next writer overwrites), a word marked incomplete, or the end-of-data mark. It must lie after
+     * the last record the queue header names ({@code writePosition}, moved only once a record is complete): else a
+     * header was zeroed or cut off and the records after it are hidden.
+     *
+     * @return false at the end of the data
+     * @throws QueueDamagedException where the framing is broken: the file ends inside the data, a header was zeroed,
+     *                               a length runs past the end of the file
      */
     boolean next() {
         while (true) {
             long pos = position;
-            if (pos + 4 > size)
+            if (!within(pos + 4))
                 throw damaged(pos, records, "the file ends at byte " + size + " with no end of data after its last"
                         + " record (cut short)");
             int word = wordAt(pos);
             if (word == 0 || (word & NOT_COMPLETE) != 0) {
-                if (word == 0 && dataFollows(pos))
-                    continue; // a writer appended meanwhile: walk on
                 checkEnd(pos, word);
                 return false;
             }
             int length = word & LENGTH_MASK;
             long end = pos + 4 + length;
-            if (end > size)
+            if (!within(end))
                 throw damaged(pos, (word & META_DATA) == 0 ? records : -1, "the record header at byte " + pos
                         + " gives a length of " + length + " bytes but the file ends at byte " + size
                         + " (cut short, or the header is damaged)");
@@ -171,22 +168,6 @@ final class CycleFile implements AutoCloseable {
                 return true;
             }
         }
-    }
-
-    /**
-     * At a zero word: false when nothing but zeros follows within {@link #TRAILING_SCAN} bytes, true when the word has
-     * meanwhile been written by a live appender, else a damaged header hides data.
-     */
-    private boolean dataFollows(long pos) {
-        long limit = Math.min(size, Math.max(pos, writePosition) + TRAILING_SCAN);
-        long nonZero = firstNonZero(pos, limit);
-        if (nonZero < 0)
-            return false;
-        windowStart = -1; // read the word again, from the file
-        if (wordAt(pos) != 0)
-            return true;
-        throw damaged(pos, records, "the record header at byte " + pos + " is zero but data follows at byte "
-                + nonZero + ": a damaged header hides the records after it");
     }
 
     private void checkEnd(long pos, int word) {
@@ -217,7 +198,7 @@ final class CycleFile implements AutoCloseable {
     long checkLastRecord(OrderInfo into) {
         if (writePosition < dataStart)
             return writeSequence >= 0 ? writeSequence + 1 : -1;
-        if (writePosition + 4 > size)
+        if (!within(writePosition + 4))
             throw damaged(writePosition, writeSequence, "the file ends at byte " + size + ", before its last record"
                     + " at byte " + writePosition + " (cut short)");
         int word = wordAt(writePosition);
@@ -226,14 +207,14 @@ final class CycleFile implements AutoCloseable {
         if (word == 0 || (word & (NOT_COMPLETE | META_DATA)) != 0)
             throw damaged(writePosition, seq, "the last record, at byte " + writePosition + ", has no valid record"
                     + " header (0x" + Integer.toHexString(word) + "): damaged");
-        if (writePosition + 4 + length > size)
+        if (!within(writePosition + 4 + length))
             throw damaged(writePosition, seq, "the last record, at byte " + writePosition + ", runs past the end of"
                     + " the file at byte " + size + " (cut short)");
         recordPosition = writePosition;
         recordLength = length;
         decode(into, seq);
         long after = align(writePosition + 4 + length);
-        if (after + 4 > size)
+        if (!within(after + 4))
             throw damaged(after, -1, "the file ends at byte " + size + " right after its last record, with no end of"
                     + " data (cut short)");
         int next = wordAt(after);
@@ -304,6 +285,21 @@ final class CycleFile implements AutoCloseable {
         return new QueueDamagedException(queue, seq >= 0 ? rollCycle.toIndex(cycle, seq) : -1, where, what);
     }
 
+    /**
+     * Whether the file reaches {@code end}. A live appender grows the file as it writes (Chronicle maps it chunk by
+     * chunk), so the size is read again before anything is called cut short.
+     */
+    private boolean within(long end) {
+        if (end <= size)
+            return true;
+        try {
+            size = channel.size();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + path + ": " + e.getMessage(), e);
+        }
+        return end <= size;
+    }
+
     private static long align(long position) {
         return (position + 3) & ~3L;
     }
@@ -318,30 +314,11 @@ final class CycleFile implements AutoCloseable {
         window.get((int) (pos - windowStart), into, 0, length);
     }
 
-    /** The position of the first non-zero byte in [from, to), or -1. */
-    private long firstNonZero(long from, long to) {
-        long pos = from;
-        while (pos < to) {
-            int n = (int) Math.min(WINDOW, to - pos);
-            fill(pos, n);
-            int base = (int) (pos - windowStart);
-            int i = 0;
-            for (; i + 8 <= n; i += 8)
-                if (window.getLong(base + i) != 0)
-                    break;
-            for (; i < n; i++)
-                if (window.get(base + i) != 0)
-                    return pos + i;
-            pos += n;
-        }
-        return -1;
-    }
-
     /** Makes [pos, pos + length) readable in the window; the caller has checked it lies within the file. */
     private void fill(long pos, int length) {
         if (pos >= windowStart && pos + length <= windowStart + windowLength && windowStart >= 0)
             return;
-        if (pos + length > size)
+        if (!within(pos + length))
             throw damaged(pos, -1, "the file ends at byte " + size + " inside the data (cut short)");
         window.clear();
         try {

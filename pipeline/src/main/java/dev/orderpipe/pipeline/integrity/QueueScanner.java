@@ -17,6 +17,7 @@ final class QueueScanner implements AutoCloseable {
     private long records;
     private long firstIndex = -1;
     private long index = -1;
+    private long previousIndex = -1;
     private QueueDamagedException damage;
 
     QueueScanner(QueueFiles files) {
@@ -37,6 +38,7 @@ final class QueueScanner implements AutoCloseable {
                 }
                 if (current.next()) {
                     current.decode(record, current.sequence());
+                    previousIndex = index;
                     index = current.index();
                     if (firstIndex < 0)
                         firstIndex = index;
@@ -53,11 +55,19 @@ final class QueueScanner implements AutoCloseable {
         }
     }
 
-    /** Records a problem with the current record and stops the scan. */
+    /**
+     * Records a problem with the current record and stops the scan; the record no longer counts as intact (its
+     * bytes are, what it says is not).
+     */
     void fail(String what) {
-        if (damage == null)
+        if (damage == null) {
             damage = new QueueDamagedException(files.name(), index, "index "
                     + Queues.describeIndex(files.rollCycle(), index), what);
+            records--;
+            index = previousIndex;
+            if (records == 0)
+                firstIndex = -1;
+        }
         close();
     }
 
@@ -66,7 +76,7 @@ final class QueueScanner implements AutoCloseable {
         return record;
     }
 
-    /** The current record's index. */
+    /** The current record's index (after a problem: the last intact one's, -1 if none). */
     long index() {
         return index;
     }

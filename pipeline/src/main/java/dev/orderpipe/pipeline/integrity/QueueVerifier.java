@@ -17,8 +17,7 @@ import java.nio.file.Path;
  * <ul>
  *     <li>the newest cycle file in full: its queue header, every record header to the end of the written data, that
  *     the data ends where the queue header says the last record is (a zeroed or cut-off header hides records, which
- *     Chronicle would take for "nothing written yet"), that the MB after the end is zero, and every record's length,
- *     format and CRC32C. That is one sequential read of the newest file: about
+ *     Chronicle would take for "nothing written yet"), and every record's length, format and CRC32C. That is one sequential read of the newest file: about
  *     a second per million records on a cold page cache, a fraction of that on a warm one, less than a restarted
  *     stage spends re-reading its input;</li>
  *     <li>older cycle files in O(1) each: the queue header, the last record it names (checksum, and the end-of-data
