@@ -57,6 +57,9 @@ public final class ExecutionFeed implements AutoCloseable {
         END
     }
 
+    /** How often an idle feed checks that it is at the queue's real end (see {@link #next}). */
+    private static final long END_CHECK_NANOS = 50_000_000;
+
     private final ChronicleQueue queue;
     private final QueueInput input;
     private final String name;
@@ -64,6 +67,8 @@ public final class ExecutionFeed implements AutoCloseable {
     private final FileLock positionLock;
     private final MappedByteBuffer position;
     private long lastRead = -1;
+    private boolean idle;
+    private long lastEndCheck;
 
     private ExecutionFeed(ChronicleQueue queue, String queueName, String name, Path positionFile, Start start) {
         this.queue = queue;
@@ -153,8 +158,20 @@ public final class ExecutionFeed implements AutoCloseable {
      */
     public boolean next(OrderInfo into) {
         commit();
-        if (!input.readOrEnd(into))
+        boolean read = input.read(into);
+        if (!read) {
+            // nothing readable: is this the queue's end? Asked on the first empty poll after reports, then now and
+            // then (asking Chronicle for the last index on every poll of a spinning consumer would cost the writers)
+            long now = System.nanoTime();
+            if (!idle || now - lastEndCheck >= END_CHECK_NANOS) {
+                idle = true;
+                lastEndCheck = now;
+                read = input.readOrEnd(into);
+            }
+        }
+        if (!read)
             return false;
+        idle = false;
         lastRead = input.lastReadIndex();
         return true;
     }

@@ -230,12 +230,9 @@ final class CycleFile implements AutoCloseable {
      * @param seq the record's sequence number in the cycle, for the message
      */
     void decode(OrderInfo into, long seq) {
-        if (recordLength != OrderInfo.BINARY_LENGTH) {
-            String what = recordLength < OrderInfo.BINARY_LENGTH ? DamagedRecordException.LENGTH.getMessage()
-                    : "record is " + recordLength + " bytes long, an orderpipe record has " + OrderInfo.BINARY_LENGTH
-                    + " (a foreign queue, or damaged)";
-            throw damaged(recordPosition, seq, what);
-        }
+        if (recordLength != OrderInfo.BINARY_LENGTH)
+            throw damaged(recordPosition, seq, "the record is " + recordLength + " bytes long: it is not an orderpipe"
+                    + " record (" + OrderInfo.BINARY_LENGTH + " bytes; a foreign queue, or damaged)");
         read(recordPosition + 4, recordBytes, recordLength);
         recordIn.readPositionRemaining(0, recordLength);
         try {
