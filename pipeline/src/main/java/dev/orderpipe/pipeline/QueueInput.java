@@ -9,7 +9,10 @@ import net.openhft.chronicle.queue.TailerDirection;
  * execution feed all read through it. Each read is checked (length, format, CRC32C, in {@link OrderInfo}); a record
  * that fails stops the reader with a {@link QueueDamagedException} naming the queue and the index, never passed on
  * as data. It also tells "nothing to read yet" from "read to the end of the queue" ({@link #atEnd()}), which is what
- * a stage needs before it may call itself finished.
+ * a stage needs before it may call itself finished, and what {@link #readOrEnd} uses so that a reader that stops
+ * (export, dump, replay, a feed) never stops short of the end without saying so. A file cut short, which Chronicle
+ * meets as a SIGBUS (an {@link InternalError}), is named like any other damage; the tools check the files before they
+ * read ({@link dev.orderpipe.pipeline.integrity.QueueVerifier}), so that is a last line of defence.
  *
  * <p>The tailer is created by {@link #open()} on the thread that reads. Allocation-free per read.
  */

@@ -197,7 +197,7 @@ final class CycleFile implements AutoCloseable {
      */
     long checkLastRecord(OrderInfo into) {
         if (writePosition < dataStart)
-            return writeSequence >= 0 ? writeSequence + 1 : -1;
+            return 0; // writePosition moves with every record: none was written
         if (!within(writePosition + 4))
             throw damaged(writePosition, writeSequence, "the file ends at byte " + size + ", before its last record"
                     + " at byte " + writePosition + " (cut short)");
@@ -255,10 +255,6 @@ final class CycleFile implements AutoCloseable {
     /** The index of the record the walk is on. */
     long index() {
         return rollCycle.toIndex(cycle, records - 1);
-    }
-
-    long size() {
-        return size;
     }
 
     int cycle() {

@@ -69,9 +69,9 @@ final class QueueFiles {
         List<int[]> order = new ArrayList<>();
         for (int i = 0; i < paths.size(); i++) {
             String file = paths.get(i).getFileName().toString();
+            String cycleName = file.substring(0, file.length() - Queues.QUEUE_FILE_SUFFIX.length());
             try {
-                order.add(new int[]{names.parseCount(file.substring(0, file.length() - Queues.QUEUE_FILE_SUFFIX.length())),
-                        i});
+                order.add(new int[]{names.parseCount(cycleName), i});
             } catch (RuntimeException e) {
                 throw new QueueDamagedException(name, -1, file, "not a cycle file of this queue's roll cycle "
                         + rollCycle + " (a foreign file: move it out of the queue directory)");

@@ -120,8 +120,8 @@ class CycleFilesTest {
             f.writeInt(0);
         }
         QueueDamagedException e = quickCheckFails(dir);
-        assertTrue(e.where().contains("record " + (PER_CYCLE - 1) + "), byte " + offset + " of " + second.getFileName()),
-                e.getMessage());
+        assertTrue(e.where().contains("record " + (PER_CYCLE - 1) + "), byte " + offset + " of "
+                + second.getFileName()), e.getMessage());
     }
 
     /**
