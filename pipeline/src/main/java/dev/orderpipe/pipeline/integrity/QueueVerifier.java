@@ -7,6 +7,7 @@ import dev.orderpipe.pipeline.config.PipelineConfig;
 import net.openhft.chronicle.queue.RollCycle;
 
 import java.nio.file.Path;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The quick integrity check of orderpipe's queues: run by the pipeline before it opens its queues
@@ -87,11 +88,11 @@ public final class QueueVerifier {
             int newest = files.count() - 1;
             if (newest < 0)
                 return;
-            if (skipNotReadyNewest) {
-                try (CycleFile f = files.open(newest)) {
-                    if (f.notReady())
-                        newest--; // the crash repair's, not damage: it holds no record
-                }
+            if (notReady(newest)) {
+                if (skipNotReadyNewest)
+                    newest--; // the crash repair's, not damage: it holds no record
+                else
+                    awaitReady(newest);
             }
             OrderInfo r = new OrderInfo();
             for (int i = 0; i < newest; i++) {
@@ -116,6 +117,21 @@ public final class QueueVerifier {
                 }
                 counts[newest] = f.records();
             }
+        }
+
+        private boolean notReady(int file) {
+            try (CycleFile f = files.open(file)) {
+                return f.notReady();
+            }
+        }
+
+        /**
+         * Gives a writer that is creating the newest file (a pipeline rolling to a new cycle while a tool opens the
+         * queue) a moment to write its header; a file still not ready after that is reported by the walk.
+         */
+        private void awaitReady(int file) {
+            for (int i = 0; i < 20 && notReady(file); i++)
+                LockSupport.parkNanos(10_000_000);
         }
 
         /** Throws unless {@code input} holds the record that this queue's last record names as its source. */
