@@ -96,12 +96,13 @@ class PipelineTest {
     @Test
     void aStageThatThrowsStopsThePipelineNamingStageAndIndex(@TempDir Path dir) throws Exception {
         Path data = dir.resolve("data");
-        try (ChronicleQueue orders = Queues.open(data.resolve("orders"), RollCycles.FAST_DAILY);
-             ExcerptAppender appender = orders.createAppender()) {
-            appender.writeText("not an order");
-        }
         Pipeline pipeline = Pipeline.start(TestPipelines.config(data, null));
         try {
+            // written by another process once the pipeline runs (before, the start-up check would refuse it)
+            try (ChronicleQueue orders = Queues.open(data.resolve("orders"), RollCycles.FAST_DAILY);
+                 ExcerptAppender appender = orders.createAppender()) {
+                appender.writeText("not an order");
+            }
             PipelineFailedException e = assertThrows(PipelineFailedException.class,
                     () -> pipeline.awaitFinished(30, TimeUnit.SECONDS));
             assertEquals("risk", e.stage());

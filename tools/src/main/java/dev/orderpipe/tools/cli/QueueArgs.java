@@ -1,5 +1,6 @@
 package dev.orderpipe.tools.cli;
 
+import dev.orderpipe.pipeline.QueueDamagedException;
 import dev.orderpipe.pipeline.Queues;
 import net.openhft.chronicle.queue.ChronicleQueue;
 
@@ -10,12 +11,17 @@ final class QueueArgs {
     private QueueArgs() {
     }
 
-    /** Opens an existing queue read-only; a missing or non-queue directory is a one-line UserException. */
+    /**
+     * Opens an existing queue read-only after the quick integrity check; a missing or non-queue directory is a
+     * one-line UserException, a damaged one a one-line QueueDamagedException.
+     */
     static ChronicleQueue openExisting(Path dir) {
         try {
             return Queues.openExisting(dir);
         } catch (IllegalArgumentException e) {
             throw new UserException(e.getMessage());
+        } catch (QueueDamagedException e) {
+            throw e;
         } catch (RuntimeException e) {
             throw new UserException(dir + " cannot be opened as a Chronicle queue: " + firstLine(e));
         }
