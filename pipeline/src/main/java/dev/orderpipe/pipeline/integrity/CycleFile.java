@@ -75,11 +75,12 @@ final class CycleFile implements AutoCloseable {
     }
 
     /**
-     * Whether the file is what a crash while Chronicle created it leaves: empty, or a first header still marked
-     * "not complete". The start-up repair of such a file belongs to the pipeline's crash recovery, not to this check.
+     * Whether the file is what a crash while Chronicle created it leaves: empty, or a first header still 0 or
+     * marked "not complete" (what Chronicle's {@code Wires.isReady} calls not ready). The start-up repair of such a
+     * file belongs to the pipeline's crash recovery ({@code CycleFiles}), which refuses one that holds records.
      */
     boolean notReady() {
-        return size == 0 || size >= 4 && (wordAt(0) & NOT_COMPLETE) != 0;
+        return size == 0 || size >= 4 && (wordAt(0) == 0 || (wordAt(0) & NOT_COMPLETE) != 0);
     }
 
     /** Checks the queue header document and reads {@code writePosition} from it; positions the walk after it. */
