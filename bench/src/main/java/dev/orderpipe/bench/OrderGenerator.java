@@ -24,7 +24,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * Writes a realistic synthetic order file (DESIGN.md format). Per symbol, a mid price walks around the configured
+ * Writes a realistic synthetic order file (docs/formats.md format). Per symbol, a mid price walks around the configured
  * reference (mean-reverting, so it stays inside the risk band); limit orders are placed around the mid, a share of
  * them aggressive so they cross and trade; cancels and replaces target orders that are still open, which the
  * generator knows by running its own orders through a {@link MatchingEngine} as it writes them (and a small share

@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * {@code orderpipe export} writes the executions file exactly as DESIGN.md specifies: known scenarios (the pipeline's
+ * {@code orderpipe export} writes the executions file exactly as docs/formats.md specifies: known scenarios (the pipeline's
  * scenario files) run through {@code orderpipe run}, exported, and compared byte for byte, header included.
  */
 class ExportScenarioTest {

@@ -1,7 +1,7 @@
 package dev.orderpipe.pipeline.codes;
 
 /**
- * Kind of execution report (DESIGN.md, executions file).
+ * Kind of execution report (docs/formats.md, executions file).
  * <p>Stored in {@link dev.orderpipe.pipeline.OrderInfo} as a {@code byte}: the ordinal, with {@code NONE} (0) meaning
  * "not set". {@link #of(int)} decodes without allocating.
  */

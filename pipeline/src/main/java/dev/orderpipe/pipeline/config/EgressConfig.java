@@ -3,6 +3,6 @@ package dev.orderpipe.pipeline.config;
 /** The egress stage: reads execution reports off the executions queue and keeps the run's counts. */
 public final class EgressConfig extends StrictConfig {
     public String input = "executions";
-    /** Executions CSV (DESIGN.md format) to write as reports arrive; empty for none. */
+    /** Executions CSV (docs/formats.md format) to write as reports arrive; empty for none. */
     public String output = "";
 }

@@ -11,7 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The executions file (DESIGN.md): one execution report per line, prices with exactly 4 decimals, empty fields empty.
+ * The executions file (docs/formats.md): one execution report per line, prices with exactly 4 decimals, empty fields empty.
  * Formatting allocates nothing, so the egress stage uses it on the hot path and {@code orderpipe export} off it.
  */
 public final class ExecutionCsv {

@@ -3,7 +3,7 @@ package dev.orderpipe.pipeline.csv;
 import dev.orderpipe.pipeline.OrderInfo;
 
 /**
- * Writes order records in the order file format (DESIGN.md), for exporting an {@code orders} queue back to a file
+ * Writes order records in the order file format (docs/formats.md), for exporting an {@code orders} queue back to a file
  * that the ingress can read again. Rejected records (bad lines) have nothing valid to write and are skipped by callers.
  */
 public final class OrderCsv {

@@ -12,7 +12,7 @@ import dev.orderpipe.pipeline.codes.TimeInForce;
 import java.nio.ByteBuffer;
 
 /**
- * Decodes one line of the order file (DESIGN.md) straight from bytes into an {@link OrderInfo}: no Strings, no
+ * Decodes one line of the order file (docs/formats.md) straight from bytes into an {@link OrderInfo}: no Strings, no
  * allocation, no exceptions. Every rule of the format is checked; the first broken rule is returned as a
  * {@link LineError} and the fields decoded before it are left in the record, so a rejection still names the order.
  *

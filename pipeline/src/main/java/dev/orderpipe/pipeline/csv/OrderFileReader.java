@@ -17,7 +17,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Objects;
 
 /**
- * Splits an order file (CSV, DESIGN.md) into lines and decodes each one into an {@link OrderInfo}, exactly as the
+ * Splits an order file (CSV, docs/formats.md) into lines and decodes each one into an {@link OrderInfo}, exactly as the
  * ingress stage does, so that every reader of an order file (the ingress, replay) agrees on records and line numbers.
  *
  * <p>Every data line becomes one record: a valid order, or a REJECTED one with reason {@code BAD_LINE} and its

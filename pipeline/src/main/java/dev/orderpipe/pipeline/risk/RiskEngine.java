@@ -31,7 +31,7 @@ import java.math.RoundingMode;
  *     latest second. Only orders that passed every other check use the budget.</li>
  * </ol>
  * A NEW's order id is remembered as soon as it passes the MALFORMED check, even if a later check rejects it: ids
- * are unique among all NEW orders of a session (DESIGN.md), so resending a rejected order needs a new id.
+ * are unique among all NEW orders of a session (docs/formats.md), so resending a rejected order needs a new id.
  * CANCELs pass unless malformed. Time is the order's own event time ({@code ts_nanos}), so the same input gives the
  * same result at any replay speed. All tables are sized from config and never resize: nothing is allocated per order.
  */

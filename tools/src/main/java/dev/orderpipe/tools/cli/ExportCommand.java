@@ -17,7 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-/** {@code orderpipe export}: a queue as CSV, in the formats of DESIGN.md. */
+/** {@code orderpipe export}: a queue as CSV, in the formats of docs/formats.md. */
 @Command(name = "export", mixinStandardHelpOptions = true,
         description = {"Write a queue as CSV: an executions queue in the executions file format, an orders or checked "
                 + "queue in the order file format (bad lines, which have no valid fields, are counted and left out)."})

@@ -20,7 +20,7 @@ import java.util.concurrent.Callable;
 
 /** {@code orderpipe generate}: a realistic synthetic order file. */
 @Command(name = "generate", mixinStandardHelpOptions = true,
-        description = {"Write a realistic synthetic order file (DESIGN.md format): prices walking around each symbol's "
+        description = {"Write a realistic synthetic order file (docs/formats.md format): prices walking around each symbol's "
                 + "reference, a mix of NEW/CANCEL/REPLACE, LIMIT/MARKET, GTC/IOC/FOK, bursts and quiet periods.",
                 "The same options and seed give the same file."})
 public final class GenerateCommand implements Callable<Integer> {

@@ -43,7 +43,7 @@ public final class TailCommand implements Callable<Integer> {
     @Option(names = "--idle-exit", defaultValue = "0", paramLabel = "SECONDS",
             description = "Stop when no report arrived for SECONDS (default: never).")
     double idleExit;
-    @Option(names = "--csv", description = "Print executions CSV lines (DESIGN.md format) instead of records.")
+    @Option(names = "--csv", description = "Print executions CSV lines (docs/formats.md format) instead of records.")
     boolean csv;
     @Option(names = "--out", paramLabel = "FILE", description = {"Append to FILE instead of printing. With --csv the file "
             + "also records progress: after a crash, reports already in it are not written again."})
