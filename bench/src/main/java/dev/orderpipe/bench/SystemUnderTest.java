@@ -169,7 +169,7 @@ abstract class SystemUnderTest implements AutoCloseable {
             /** No matching stage marks the last report of each order: every record is its own last. */
             @Override
             int sendFlags() {
-                return OrderInfo.FLAG_LAST_OF_BATCH;
+                return OrderInfo.FLAG_LAST_FOR_INPUT;
             }
 
             @Override

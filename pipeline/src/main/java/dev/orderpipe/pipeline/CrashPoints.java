@@ -26,7 +26,7 @@ public final class CrashPoints {
         /** Right after a report was appended to {@code executions}. */
         EXECUTIONS_WRITTEN,
         /** After a report that is not the last of its input was appended: in the middle of one input's reports. */
-        EXECUTIONS_MID_BATCH,
+        EXECUTIONS_MID_INPUT,
         /** In the middle of writing one line of the executions CSV (half of it is on disk). */
         EGRESS_CSV_LINE,
         /** While risk rebuilds its state from its input after a restart (once per input record re-fed). */

@@ -74,7 +74,7 @@ public final class Pipeline implements AutoCloseable {
             ChronicleQueue checked = queue(config.risk.output);
             ChronicleQueue executions = queue(config.matching.output);
             ingress = new IngressStage(output(config.ingress.output, orders, CrashPoints.Point.ORDERS_WRITTEN), input,
-                    config.ingress.follow, config.ingress.maxLineLength, config.ingress.batchSize);
+                    config.ingress.follow, config.ingress.maxLineLength, config.ingress.linesPerCall);
             risk = new RiskStage(new QueueInput(config.ingress.output, orders),
                     output(config.risk.output, checked, CrashPoints.Point.CHECKED_WRITTEN),
                     new RiskEngine(config.risk), ingress);

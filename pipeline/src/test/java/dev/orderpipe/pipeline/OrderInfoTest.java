@@ -166,7 +166,7 @@ class OrderInfoTest {
                 .quantity(300).seq(42).leavesQty(100).cumQty(200).lastPx(1_892_400).lastQty(50).contraOrderId(1002)
                 .eventTime(1_732_780_800_000_000_000L).execType(ExecType.TRADE).status(OrderStatus.PARTIALLY_FILLED)
                 .rejectReason(RejectReason.PRICE_BAND).lineError(LineError.BAD_PRICE).sourceLine(17)
-                .sourceIndex(0x4a0000001cL).writerId(3).writerSeq(99).flags(OrderInfo.FLAG_LAST_OF_BATCH)
+                .sourceIndex(0x4a0000001cL).writerId(3).writerSeq(99).flags(OrderInfo.FLAG_LAST_FOR_INPUT)
                 .ingressNanos(11).riskNanos(22).matchNanos(33).egressNanos(44);
     }
 
@@ -195,8 +195,8 @@ class OrderInfoTest {
         OrderInfo read = new OrderInfo();
         read.readMarshallable(Bytes.wrapForRead(golden));
         assertSameFields(goldenRecord(), read);
-        assertEquals(OrderInfo.FLAG_LAST_OF_BATCH, read.flags());
-        assertTrue(read.lastOfBatch());
+        assertEquals(OrderInfo.FLAG_LAST_FOR_INPUT, read.flags());
+        assertTrue(read.lastForInput());
         assertEquals(44, read.egressNanos());
     }
 

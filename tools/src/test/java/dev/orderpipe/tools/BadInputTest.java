@@ -59,7 +59,7 @@ class BadInputTest {
             new String[]{"orderIdCapacity: 4194304", "risk.orderIdCapacity must be 1..268435456"},
             new String[]{"maxOpenOrders: 1048576", "matching.maxOpenOrders must be 1..67108864"},
             new String[]{"maxPriceLevels: 4096", "matching.maxPriceLevels must be 1..1048576"},
-            new String[]{"batchSize: 64", "ingress.batchSize must be 1..65536"},
+            new String[]{"linesPerCall: 64", "ingress.linesPerCall must be 1..65536"},
             new String[]{"maxOrdersPerSecond: 0", "risk.maxOrdersPerSecond must be 0..1000000000 (0 disables it)"},
             new String[]{"cpu: -1,", "groups[0].cpu must be -1..65535 (-1 leaves the group unpinned)"},
             new String[]{"minFreeDiskMb: 64",
@@ -125,7 +125,7 @@ class BadInputTest {
 
     /**
      * A followed file of one endless line (64 GB of NUL bytes, sparse: as /dev/zero would give, but a regular file):
-     * the ingress skips it a buffer at a time and returns to its runner between batches, so SIGTERM stops the run
+     * the ingress skips it a buffer at a time and returns to its runner between calls, so SIGTERM stops the run
      * cleanly, without waiting out the runner's join time-out.
      */
     @Test
@@ -150,6 +150,6 @@ class BadInputTest {
         String log = ChildJvm.log(dir, "follow");
         assertEquals(0, p.exitValue(), log);
         assertTrue(log.contains("orderpipe: stopping") && log.contains("(1 bad lines)"), log);
-        assertFalse(log.contains("did not stop"), "the runner returned between batches:\n" + log);
+        assertFalse(log.contains("did not stop"), "the runner returned between calls:\n" + log);
     }
 }

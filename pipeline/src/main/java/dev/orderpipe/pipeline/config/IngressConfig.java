@@ -13,5 +13,5 @@ public final class IngressConfig extends StrictConfig {
     public int maxLineLength = 1024;
     /** Most lines decoded per call, bounding the work a stage does before its group's next stage runs. */
     @Range(min = 1, max = 65_536)
-    public int batchSize = 64;
+    public int linesPerCall = 64;
 }
