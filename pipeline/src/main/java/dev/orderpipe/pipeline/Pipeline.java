@@ -61,30 +61,30 @@ public final class Pipeline implements AutoCloseable {
     private Pipeline(PipelineConfig config) {
         this.config = config;
         this.dataDir = config.dataPath().toAbsolutePath();
-        Path input = config.ingress.input.isEmpty() ? null : Path.of(config.ingress.input);
+        Path input = config.ingress.file.isEmpty() ? null : Path.of(config.ingress.file);
         String problem = input == null ? null : OrderFileReader.whyNotReadable(input);
         if (problem != null)
-            throw new ConfigException("ingress.input: order file " + input + " " + problem
+            throw new ConfigException("ingress.file: order file " + input + " " + problem
                     + ": give an order file (CSV)");
         checkFreeSpace(dataDir, config.minFreeDiskMb);
         dirLock = DataDirLock.acquire(dataDir);
         diskGuard = new DiskSpaceGuard(dataDir, config.minFreeDiskMb);
         try {
-            ChronicleQueue orders = queue(config.ingress.output);
-            ChronicleQueue checked = queue(config.risk.output);
-            ChronicleQueue executions = queue(config.matching.output);
-            ingress = new IngressStage(output(config.ingress.output, orders, CrashPoints.Point.ORDERS_WRITTEN), input,
+            ChronicleQueue orders = queue(config.ingress.queue);
+            ChronicleQueue checked = queue(config.risk.queue);
+            ChronicleQueue executions = queue(config.matching.queue);
+            ingress = new IngressStage(output(config.ingress.queue, orders, CrashPoints.Point.ORDERS_WRITTEN), input,
                     config.ingress.follow, config.ingress.maxLineLength, config.ingress.linesPerCall);
-            risk = new RiskStage(new QueueInput(config.ingress.output, orders),
-                    output(config.risk.output, checked, CrashPoints.Point.CHECKED_WRITTEN),
+            risk = new RiskStage(new QueueInput(config.ingress.queue, orders),
+                    output(config.risk.queue, checked, CrashPoints.Point.CHECKED_WRITTEN),
                     new RiskEngine(config.risk), ingress);
             List<String> symbols = SymbolConfig.names(config.risk.symbols); // one book per symbol risk accepts
-            matching = new MatchingStage(new QueueInput(config.risk.output, checked),
-                    output(config.matching.output, executions, CrashPoints.Point.EXECUTIONS_WRITTEN),
+            matching = new MatchingStage(new QueueInput(config.risk.queue, checked),
+                    output(config.matching.queue, executions, CrashPoints.Point.EXECUTIONS_WRITTEN),
                     sink -> new MatchingEngine(config.matching, symbols, sink), risk);
-            long executionsEnd = QueueInput.readLast(config.matching.output, executions, new OrderInfo());
-            Path csv = config.egress.output.isEmpty() ? null : Path.of(config.egress.output);
-            egress = new EgressStage(new QueueInput(config.matching.output, executions), csv, diskGuard,
+            long executionsEnd = QueueInput.readLast(config.matching.queue, executions, new OrderInfo());
+            Path csv = config.egress.csvFile.isEmpty() ? null : Path.of(config.egress.csvFile);
+            egress = new EgressStage(new QueueInput(config.matching.queue, executions), csv, diskGuard,
                     executionsEnd, matching);
             Map<String, Stage> byName = Map.of("ingress", ingress, "risk", risk, "matching", matching, "egress", egress);
             for (StageGroupConfig g : config.groups) {

@@ -129,7 +129,7 @@ public final class Replayer {
         writeHistograms(outDir, run.recorder.histograms());
         Verification verification = null;
         if (expected != null) {
-            verification = Verification.compare(expected, dataDir.resolve(config.matching.output),
+            verification = Verification.compare(expected, dataDir.resolve(config.matching.queue),
                     schedule.limited);
             summary.verification = verification.matches() ? Verification.MATCHES : Verification.DIFFERS;
             summary.differences = verification.differences();
@@ -173,9 +173,9 @@ public final class Replayer {
     public static PipelineConfig replayConfig(PipelineConfig source, Path dataDir) {
         PipelineConfig config = source.deepCopy();
         config.dataDir = dataDir.toString();
-        config.ingress.input = "";
+        config.ingress.file = "";
         config.ingress.follow = false;
-        config.egress.output = "";
+        config.egress.csvFile = "";
         return config.validate();
     }
 
@@ -345,7 +345,7 @@ public final class Replayer {
             ChronicleQueue orders = null;
             try {
                 Path data = config.dataPath();
-                orders = Queues.open(data.resolve(config.ingress.output), config.rollCycle());
+                orders = Queues.open(data.resolve(config.ingress.queue), config.rollCycle());
                 long startMillis = System.currentTimeMillis();
                 startNanos = System.nanoTime() + ReplayDriver.START_LEAD_NANOS;
                 startMillis += TimeUnit.NANOSECONDS.toMillis(ReplayDriver.START_LEAD_NANOS);

@@ -72,7 +72,7 @@ public final class RunSummary extends SelfDescribingMarshallable {
     public String cpuModel = "";
     /** Kind of capture: queue (an orders queue) or csv (an order file). */
     public String captureKind = "";
-    /** The effective pipeline config of the replay (its dataDir, ingress input and egress output replaced). */
+    /** The effective pipeline config of the replay (its dataDir, ingress.file and egress.csvFile replaced). */
     public PipelineConfig pipelineConfig;
     /** Orders the replay was limited to (the first N of the capture), 0 for all. */
     public long limit;

@@ -36,11 +36,11 @@ class BadInputTest {
         Path folder = Files.createDirectories(dir.resolve("folder"));
         Cli c = Cli.run("run", "--input", folder.toString(), "--data", data.toString(), "--exit-when-done");
         assertEquals(1, c.exitCode, c.toString());
-        assertEquals("orderpipe: ingress.input: order file " + folder + " is a directory: give an order file (CSV)",
+        assertEquals("orderpipe: ingress.file: order file " + folder + " is a directory: give an order file (CSV)",
                 c.oneLineError());
         c = Cli.run("run", "--input", "/dev/zero", "--follow", "--data", data.toString(), "--status-every", "0");
         assertEquals(1, c.exitCode, c.toString());
-        assertEquals("orderpipe: ingress.input: order file /dev/zero is not a regular file (a device, FIFO or socket):"
+        assertEquals("orderpipe: ingress.file: order file /dev/zero is not a regular file (a device, FIFO or socket):"
                 + " give an order file (CSV)", c.oneLineError());
         assertFalse(Files.exists(data), "refused before the data directory was made");
 

@@ -109,12 +109,12 @@ public final class ExecutionFeed implements AutoCloseable {
      */
     public static ExecutionFeed open(Path dataDir, String name, Start start) {
         PipelineConfig defaults = PipelineConfig.loadDefault();
-        return open(dataDir, defaults.matching.output, defaults, name, start);
+        return open(dataDir, defaults.matching.queue, defaults, name, start);
     }
 
     /** Opens a feed on the executions queue of the pipeline {@code config} describes. */
     public static ExecutionFeed open(PipelineConfig config, String name, Start start) {
-        return open(config.dataPath(), config.matching.output, config, name, start);
+        return open(config.dataPath(), config.matching.queue, config, name, start);
     }
 
     private static ExecutionFeed open(Path dataDir, String queueName, PipelineConfig config, String name, Start start) {

@@ -59,12 +59,12 @@ public final class OrderEntry implements AutoCloseable {
      */
     public static OrderEntry open(Path dataDir, long writerId) {
         PipelineConfig defaults = PipelineConfig.loadDefault();
-        return open(dataDir.resolve(defaults.ingress.output), defaults, writerId);
+        return open(dataDir.resolve(defaults.ingress.queue), defaults, writerId);
     }
 
     /** Opens the orders queue of the pipeline that {@code config} describes. */
     public static OrderEntry open(PipelineConfig config, long writerId) {
-        return open(config.dataPath().resolve(config.ingress.output), config, writerId);
+        return open(config.dataPath().resolve(config.ingress.queue), config, writerId);
     }
 
     private static OrderEntry open(Path ordersQueue, PipelineConfig config, long writerId) {

@@ -43,7 +43,7 @@ class PipelineConfigTest {
         assertEquals(1, config.groups.size());
         assertEquals(-1, config.groups.get(0).cpu);
         assertEquals(PipelineConfig.STAGES, config.groups.get(0).stages);
-        assertEquals("orders", config.ingress.output);
+        assertEquals("orders", config.ingress.queue);
         assertEquals(8, config.risk.symbols.size());
         assertEquals("AAPL", config.risk.symbols.get(0).symbol);
     }
@@ -158,7 +158,7 @@ class PipelineConfigTest {
 
     @Test
     void oneQueueWrittenByTwoStagesIsRefused() throws IOException {
-        String msg = error(defaultYaml().replace("output: checked", "output: orders"));
+        String msg = error(defaultYaml().replace("queue: checked", "queue: orders"));
         assertTrue(msg.contains("queue 'orders' is written by two stages, ingress and risk"), msg);
     }
 

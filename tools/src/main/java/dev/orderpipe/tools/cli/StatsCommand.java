@@ -62,8 +62,10 @@ public final class StatsCommand implements Callable<Integer> {
             }
             out.println();
             out.printf("%-10s %-12s %-12s %14s%n", "stage", "input", "output", "behind");
-            lag(out, "risk", queues.get(cfg.risk.input), cfg.risk.input, queues.get(cfg.risk.output), cfg.risk.output);
-            lag(out, "matching", queues.get(cfg.matching.input), cfg.matching.input, queues.get(cfg.matching.output), cfg.matching.output);
+            lag(out, "risk", queues.get(cfg.ingress.queue), cfg.ingress.queue, queues.get(cfg.risk.queue),
+                    cfg.risk.queue);
+            lag(out, "matching", queues.get(cfg.risk.queue), cfg.risk.queue, queues.get(cfg.matching.queue),
+                    cfg.matching.queue);
             out.flush();
         } finally {
             queues.values().forEach(ChronicleQueue::close);

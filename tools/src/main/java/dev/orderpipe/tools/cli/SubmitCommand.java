@@ -113,7 +113,7 @@ public final class SubmitCommand implements Callable<Integer> {
             }
             PrintWriter out = spec.commandLine().getOut();
             out.printf("writer %d submitted %,d orders to %s (last writerSeq %d)%n", writerId, orders,
-                    cfg.dataPath().resolve(cfg.ingress.output), entry.writerSeq());
+                    cfg.dataPath().resolve(cfg.ingress.queue), entry.writerSeq());
             out.flush();
         }
         return 0;
