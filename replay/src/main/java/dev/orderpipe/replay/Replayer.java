@@ -57,11 +57,10 @@ import java.util.stream.Stream;
  *     executions given), see {@link Verification}.</li>
  * </ol>
  *
- * <p>Threads on a 2-core machine: the sender, and the pipeline's group threads. The sender parks through long gaps and
+ * <p>Threads: the sender, the pipeline's group threads and the calling thread. The sender parks through long gaps and
  * spins only the last 200 µs before each send, so a quiet capture leaves the CPU to the pipeline while sends still
- * land within microseconds of their schedule. There is no measuring thread: the latency recorder is an
- * {@link dev.orderpipe.pipeline.stage.ExecutionListener} on the pipeline's own egress stage, so reports are timed as
- * the pipeline's consumer reads them, and a third spinning thread does not take the CPU from the two that matter.
+ * land within microseconds of their schedule. The latency recorder runs on the pipeline's egress thread, as its
+ * {@link dev.orderpipe.pipeline.stage.ExecutionListener}: a report is timed when the pipeline's own consumer reads it.
  * The calling thread wakes every 20 ms at most.
  *
  * <p>User mistakes end in a one-line {@link ReplayException} (or {@link ConfigException}); a pipeline stage that
