@@ -14,8 +14,6 @@ import java.util.Locale;
 public final class CrashPoints {
     /** The system property that arms a crash point: {@code POINT:N}, for example {@code executions-written:1000}. */
     public static final String PROPERTY = "orderpipe.crashAt";
-    /** Exit status of a halt at a crash point (what a shell reports for SIGKILL). */
-    public static final int EXIT_STATUS = 137;
 
     /** Where the code can be told to crash. The property names them in lower case with dashes. */
     public enum Point {
@@ -75,7 +73,7 @@ public final class CrashPoints {
         if (point == ARMED && ++hits == AT) {
             System.err.println("orderpipe: crash point " + point.propertyName() + ":" + AT + " reached, halting");
             System.err.flush();
-            Runtime.getRuntime().halt(EXIT_STATUS);
+            Runtime.getRuntime().halt(ExitCodes.KILLED);
         }
     }
 

@@ -35,21 +35,21 @@ abstract class CaptureReader implements RecordSource {
      */
     static Path resolve(Path capture) {
         if (capture == null)
-            throw new ReplayException("no capture given: name an orders queue directory or an order CSV file");
+            throw ReplayException.usage("no capture given: name an orders queue directory or an order CSV file");
         if (!Files.exists(capture))
-            throw new ReplayException("capture " + capture + " does not exist");
+            throw ReplayException.usage("capture " + capture + " does not exist");
         if (Files.isDirectory(capture)) {
             if (Queues.isQueueDir(capture))
                 return capture;
             Path orders = capture.resolve("orders");
             if (Queues.isQueueDir(orders))
                 return orders; // a pipeline data directory
-            throw new ReplayException("capture " + capture + " is not a Chronicle queue (no *"
+            throw ReplayException.usage("capture " + capture + " is not a Chronicle queue (no *"
                     + Queues.QUEUE_FILE_SUFFIX + " files) nor a pipeline data directory with an orders queue");
         }
         String problem = OrderFileReader.whyNotReadable(capture);
         if (problem != null)
-            throw new ReplayException("capture " + capture + " " + problem
+            throw ReplayException.usage("capture " + capture + " " + problem
                     + ": give an orders queue directory, a pipeline data directory or an order CSV file");
         return capture;
     }
@@ -72,7 +72,7 @@ abstract class CaptureReader implements RecordSource {
             try {
                 queue = Queues.openExisting(dir);
             } catch (IllegalArgumentException e) {
-                throw new ReplayException("capture " + e.getMessage());
+                throw ReplayException.usage("capture " + e.getMessage());
             }
             tailer = queue.createTailer().toStart();
         }
@@ -82,7 +82,7 @@ abstract class CaptureReader implements RecordSource {
             try {
                 return tailer.readBytes(into.reset());
             } catch (InvalidMarshallableException e) {
-                throw new ReplayException("capture " + dir + " holds a record that is not an orderpipe order at"
+                throw ReplayException.usage("capture " + dir + " holds a record that is not an orderpipe order at"
                         + " index 0x" + Long.toHexString(tailer.index()) + ": is it an orders queue?");
             }
         }
@@ -107,7 +107,7 @@ abstract class CaptureReader implements RecordSource {
             try {
                 reader = new OrderFileReader(file, maxLineLength, false);
             } catch (UncheckedIOException e) {
-                throw new ReplayException("capture " + file + " cannot be read: " + e.getCause().getMessage());
+                throw ReplayException.usage("capture " + file + " cannot be read: " + e.getCause().getMessage());
             }
         }
 

@@ -37,7 +37,7 @@ import java.util.stream.Stream;
  *         .progress(System.err));
  * SummaryTable.print(result.summary(), System.out);
  * System.out.println(result.verification());     // replay matches capture (... reports), or the first difference
- * System.exit(result.exitCode());                // 1 when the executions differ from the capture's
+ * System.exit(result.exitCode());                // ExitCodes.FAILURE when the executions differ from the capture's
  * }</pre>
  *
  * <p>A run:
@@ -92,13 +92,13 @@ public final class Replayer {
      */
     public static ReplayResult run(ReplayOptions options) {
         if (options.outDir() == null)
-            throw new ReplayException("no output directory given");
+            throw ReplayException.usage("no output directory given");
         if (options.pacing() == null)
-            throw new ReplayException("no pacing given: recorded, speed:N, rate:N or max");
+            throw ReplayException.usage("no pacing given: recorded, speed:N, rate:N or max");
         if (options.warmup() < 0)
-            throw new ReplayException("warmup must be >= 0, was " + options.warmup());
+            throw ReplayException.usage("warmup must be >= 0, was " + options.warmup());
         if (options.limit() < 0)
-            throw new ReplayException("limit must be >= 0 (0 for the whole capture), was " + options.limit());
+            throw ReplayException.usage("limit must be >= 0 (0 for the whole capture), was " + options.limit());
         Path capture = CaptureReader.resolve(options.capture()).toAbsolutePath().normalize();
         Path outDir = options.outDir().toAbsolutePath().normalize();
         Path dataDir = outDir.resolve(DATA_DIR);
@@ -113,9 +113,9 @@ public final class Replayer {
         CaptureSchedule schedule = CaptureSchedule.read(capture, config.ingress.maxLineLength, options.pacing(),
                 options.limit());
         if (schedule.count == 0)
-            throw new ReplayException("capture " + capture + " holds no orders");
+            throw ReplayException.usage("capture " + capture + " holds no orders");
         if (options.warmup() >= schedule.count)
-            throw new ReplayException("warmup " + options.warmup() + " leaves no order to measure: the capture holds "
+            throw ReplayException.usage("warmup " + options.warmup() + " leaves no order to measure: the capture holds "
                     + schedule.count + " orders");
         prepareOutDir(outDir, dataDir, options.overwrite());
 
@@ -147,9 +147,9 @@ public final class Replayer {
         Path expected = options.expectedExecutions();
         if (expected != null) {
             if (!Files.exists(expected))
-                throw new ReplayException("expected executions " + expected + " does not exist");
+                throw ReplayException.usage("expected executions " + expected + " does not exist");
             if (Files.isDirectory(expected) && !Queues.isQueueDir(expected))
-                throw new ReplayException("expected executions " + expected + " is not a Chronicle queue (no *"
+                throw ReplayException.usage("expected executions " + expected + " is not a Chronicle queue (no *"
                         + Queues.QUEUE_FILE_SUFFIX + " files) nor an executions CSV file");
             return expected;
         }
@@ -161,7 +161,7 @@ public final class Replayer {
 
     private static void refuseInside(Path path, Path dataDir, String what) {
         if (path.startsWith(dataDir))
-            throw new ReplayException("the " + what + " " + path + " is inside the replay's data directory " + dataDir
+            throw ReplayException.usage("the " + what + " " + path + " is inside the replay's data directory " + dataDir
                     + ": choose another output directory");
     }
 
@@ -184,7 +184,7 @@ public final class Replayer {
         boolean hasQueues = holdsQueues(dataDir);
         boolean hasSummary = Files.exists(outDir.resolve(RunSummary.FILE));
         if ((hasQueues || hasSummary) && !overwrite)
-            throw new ReplayException("output directory " + outDir + " already holds a replay ("
+            throw ReplayException.usage("output directory " + outDir + " already holds a replay ("
                     + (hasQueues ? "queues in " + dataDir : RunSummary.FILE) + "): choose another or overwrite it");
         try {
             FileTrees.delete(dataDir);
@@ -192,7 +192,7 @@ public final class Replayer {
             Files.deleteIfExists(outDir.resolve(RunSummary.INTERVAL_LOG));
             Files.createDirectories(dataDir);
         } catch (IOException e) {
-            throw new ReplayException("cannot prepare output directory " + outDir + ": " + e.getMessage());
+            throw ReplayException.usage("cannot prepare output directory " + outDir + ": " + e.getMessage());
         }
     }
 
@@ -304,7 +304,7 @@ public final class Replayer {
                     }
                     if (n == offsets.length) {
                         if (n >= Integer.MAX_VALUE - 16)
-                            throw new ReplayException("capture " + capture + " holds more than " + n
+                            throw ReplayException.usage("capture " + capture + " holds more than " + n
                                     + " orders: replay a part of it");
                         offsets = Arrays.copyOf(offsets, (int) Math.min(Integer.MAX_VALUE - 16L, n * 2));
                     }

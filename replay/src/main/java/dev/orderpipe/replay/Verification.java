@@ -92,10 +92,10 @@ public final class Verification {
     /** A directory is read as an executions queue, a file as an executions CSV. */
     private static Lines lines(Path expected) {
         if (!Files.exists(expected))
-            throw new ReplayException("expected executions " + expected + " does not exist");
+            throw ReplayException.usage("expected executions " + expected + " does not exist");
         if (Files.isDirectory(expected)) {
             if (!Queues.isQueueDir(expected))
-                throw new ReplayException("expected executions " + expected + " is not a Chronicle queue (no *"
+                throw ReplayException.usage("expected executions " + expected + " is not a Chronicle queue (no *"
                         + Queues.QUEUE_FILE_SUFFIX + " files) nor an executions CSV file");
             return new QueueLines(expected);
         }
@@ -175,7 +175,7 @@ public final class Verification {
             try {
                 queue = Queues.openExisting(dir);
             } catch (IllegalArgumentException e) {
-                throw new ReplayException("executions " + e.getMessage());
+                throw ReplayException.usage("executions " + e.getMessage());
             }
             tailer = queue.createTailer().toStart();
         }
@@ -186,7 +186,7 @@ public final class Verification {
                 if (!tailer.readBytes(record.reset()))
                     return null;
             } catch (InvalidMarshallableException e) {
-                throw new ReplayException("executions queue " + dir
+                throw ReplayException.usage("executions queue " + dir
                         + " holds a record that is not an orderpipe report");
             }
             ExecutionCsv.line(out, record);
@@ -211,7 +211,7 @@ public final class Verification {
             try {
                 reader = Files.newBufferedReader(file, StandardCharsets.UTF_8);
             } catch (IOException e) {
-                throw new ReplayException("expected executions " + file + " cannot be read: " + e.getMessage());
+                throw ReplayException.usage("expected executions " + file + " cannot be read: " + e.getMessage());
             }
         }
 
@@ -229,7 +229,7 @@ public final class Verification {
                         if (line.equals(ExecutionCsv.HEADER))
                             continue;
                         if (!line.isEmpty() && !Character.isDigit(line.charAt(0)))
-                            throw new ReplayException("expected executions " + file + " is not an executions CSV: "
+                            throw ReplayException.usage("expected executions " + file + " is not an executions CSV: "
                                     + "its first line is not " + ExecutionCsv.HEADER);
                     }
                     if (!line.isEmpty())

@@ -1,5 +1,6 @@
 package dev.orderpipe.tools;
 
+import dev.orderpipe.pipeline.ExitCodes;
 import dev.orderpipe.pipeline.OperatorError;
 import dev.orderpipe.pipeline.PipelineFailedException;
 import dev.orderpipe.pipeline.config.ConfigException;
@@ -26,7 +27,7 @@ import java.nio.file.NoSuchFileException;
 
 /**
  * The {@code orderpipe} command: one picocli command with a subcommand per job. Errors a user can cause end in one
- * line on stderr with exit code 2 (usage) or 1 (failure); stack traces are for bugs.
+ * line on stderr with exit code {@link ExitCodes#USAGE} or {@link ExitCodes#FAILURE}; stack traces are for bugs.
  */
 @Command(name = "orderpipe", mixinStandardHelpOptions = true, versionProvider = OrderpipeMain.Version.class,
         description = "A persisted, zero-garbage order pipeline on Chronicle Queue, with replay and latency reports.",
@@ -46,11 +47,6 @@ import java.nio.file.NoSuchFileException;
                 CommandLine.HelpCommand.class
         })
 public final class OrderpipeMain implements Runnable {
-    /** Exit code for a failure. */
-    public static final int FAILURE = 1;
-    /** Exit code for a usage error. */
-    public static final int USAGE = 2;
-
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -80,7 +76,7 @@ public final class OrderpipeMain implements Runnable {
             CommandLine c = ex.getCommandLine();
             c.getErr().println("orderpipe: " + ex.getMessage());
             c.getErr().println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for usage.");
-            return USAGE;
+            return ExitCodes.USAGE;
         });
         cl.setExecutionExceptionHandler((ex, c, parseResult) -> {
             String message = userMessage(ex);
@@ -90,11 +86,11 @@ public final class OrderpipeMain implements Runnable {
                     return ((UserException) ex).exitCode();
                 if (ex instanceof ReplayException)
                     return ((ReplayException) ex).exitCode();
-                return FAILURE;
+                return ExitCodes.FAILURE;
             }
             c.getErr().println("orderpipe: internal error (a bug, please report it with this trace):");
             ex.printStackTrace(c.getErr());
-            return FAILURE;
+            return ExitCodes.FAILURE;
         });
         return cl;
     }

@@ -1,5 +1,7 @@
 package dev.orderpipe.tools;
 
+import dev.orderpipe.pipeline.ExitCodes;
+
 import java.io.PrintWriter;
 import java.io.StringWriter;
 
@@ -27,7 +29,7 @@ final class Cli {
         String[] lines = err.strip().split("\n");
         if (!lines[0].startsWith("orderpipe: "))
             throw new AssertionError("error should start with 'orderpipe: ': " + err);
-        int allowed = exitCode == OrderpipeMain.USAGE ? 2 : 1;
+        int allowed = exitCode == ExitCodes.USAGE ? 2 : 1;
         if (lines.length > allowed || err.contains("\tat "))
             throw new AssertionError("error should be one line without a stack trace:\n" + err);
         return lines[0];

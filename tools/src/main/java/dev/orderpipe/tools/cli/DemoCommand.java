@@ -52,7 +52,7 @@ public final class DemoCommand implements Callable<Integer> {
     public Integer call() throws IOException, InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         if (orders < 1 || !(replayRate > 0))
-            throw new UserException("--orders and --replay-rate must be positive", 2);
+            throw UserException.usage("--orders and --replay-rate must be positive");
         PipelineConfig cfg = config.load(); // a bad config is refused before anything is deleted
         Files.createDirectories(dir);
         Path orderFile = dir.resolve("orders.csv");

@@ -1,5 +1,6 @@
 package dev.orderpipe.tools.cli;
 
+import dev.orderpipe.pipeline.ExitCodes;
 import dev.orderpipe.pipeline.OrderInfo;
 import net.openhft.chronicle.core.io.InvalidMarshallableException;
 import net.openhft.chronicle.queue.ChronicleQueue;
@@ -47,7 +48,7 @@ public final class DumpCommand implements Callable<Integer> {
         try (ChronicleQueue q = QueueArgs.openExisting(queue); ExcerptTailer tailer = q.createTailer()) {
             RollCycle rc = q.rollCycle();
             if (fromIndex >= 0 && !tailer.moveToIndex(fromIndex))
-                throw new UserException("index " + from + " is not in " + queue + " (first 0x"
+                throw UserException.failure("index " + from + " is not in " + queue + " (first 0x"
                         + Long.toHexString(q.firstIndex()) + ", last 0x" + Long.toHexString(q.lastIndex()) + ")");
             OrderInfo r = new OrderInfo();
             long printed = 0;
@@ -57,7 +58,7 @@ public final class DumpCommand implements Callable<Integer> {
                 try {
                     read = tailer.readBytes(r.reset());
                 } catch (InvalidMarshallableException e) {
-                    throw new UserException(queue + " index 0x" + Long.toHexString(index) + " is not an orderpipe record: "
+                    throw UserException.failure(queue + " index 0x" + Long.toHexString(index) + " is not an orderpipe record: "
                             + QueueArgs.firstLine(e));
                 }
                 if (!read) {
@@ -73,7 +74,7 @@ public final class DumpCommand implements Callable<Integer> {
             }
             out.flush();
         }
-        return 0;
+        return ExitCodes.OK;
     }
 
     private void print(PrintWriter out, OrderInfo r, long index, RollCycle rc) {
@@ -92,7 +93,7 @@ public final class DumpCommand implements Callable<Integer> {
         try {
             return text.startsWith("0x") || text.startsWith("0X") ? Long.parseUnsignedLong(text.substring(2), 16) : Long.parseLong(text);
         } catch (NumberFormatException e) {
-            throw new UserException("--from '" + text + "' is not an index (decimal, or hex with 0x)", 2);
+            throw UserException.usage("--from '" + text + "' is not an index (decimal, or hex with 0x)");
         }
     }
 }

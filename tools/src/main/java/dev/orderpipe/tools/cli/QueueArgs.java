@@ -15,9 +15,9 @@ final class QueueArgs {
         try {
             return Queues.openExisting(dir);
         } catch (IllegalArgumentException e) {
-            throw new UserException(e.getMessage());
+            throw UserException.failure(e.getMessage());
         } catch (RuntimeException e) {
-            throw new UserException(dir + " cannot be opened as a Chronicle queue: " + firstLine(e));
+            throw UserException.failure(dir + " cannot be opened as a Chronicle queue: " + firstLine(e));
         }
     }
 

@@ -50,7 +50,7 @@ public final class RunCommand implements Runnable {
             cfg.egress.csvFile = executionsCsv.toString();
         cfg.validate();
         if (exitWhenDone && (cfg.ingress.file.isEmpty() || cfg.ingress.follow))
-            throw new UserException("--exit-when-done needs an order file and no --follow", 2);
+            throw UserException.usage("--exit-when-done needs an order file and no --follow");
         PrintWriter out = spec.commandLine().getOut();
         CountDownLatch stop = new CountDownLatch(1);
         // handle the signals ourselves so the JVM does not begin its shutdown: close cleanly and exit 0

@@ -1,5 +1,6 @@
 package dev.orderpipe.tools.cli;
 
+import dev.orderpipe.pipeline.ExitCodes;
 import dev.orderpipe.pipeline.OrderInfo;
 import dev.orderpipe.pipeline.Queues;
 import dev.orderpipe.pipeline.config.PipelineConfig;
@@ -38,7 +39,7 @@ public final class StatsCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         if (!Files.isDirectory(dataDir))
-            throw new UserException(dataDir + " is not a directory");
+            throw UserException.failure(dataDir + " is not a directory");
         PipelineConfig cfg = config.load();
         Map<String, SingleChronicleQueue> queues = new LinkedHashMap<>();
         try (Stream<Path> list = Files.list(dataDir)) {
@@ -47,7 +48,7 @@ public final class StatsCommand implements Callable<Integer> {
                     queues.put(p.getFileName().toString(), (SingleChronicleQueue) QueueArgs.openExisting(p));
         }
         if (queues.isEmpty())
-            throw new UserException(dataDir + " holds no Chronicle queues (is it the pipeline's dataDir?)");
+            throw UserException.failure(dataDir + " holds no Chronicle queues (is it the pipeline's dataDir?)");
         try {
             out.printf("%-12s %12s %20s %20s %6s %12s%n", "queue", "records", "first index", "last index", "files", "file bytes");
             for (Map.Entry<String, SingleChronicleQueue> e : queues.entrySet()) {
@@ -70,7 +71,7 @@ public final class StatsCommand implements Callable<Integer> {
         } finally {
             queues.values().forEach(ChronicleQueue::close);
         }
-        return 0;
+        return ExitCodes.OK;
     }
 
     private static void lag(PrintWriter out, String stage, SingleChronicleQueue in, String inName,
