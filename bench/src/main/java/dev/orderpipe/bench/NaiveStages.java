@@ -38,7 +38,7 @@ final class NaiveStages {
         long inputIndex = -1;
 
         NaiveStage(String name, ChronicleQueue input, ChronicleQueue output) {
-            super(name, null);
+            super(name);
             this.input = input;
             this.output = output;
         }

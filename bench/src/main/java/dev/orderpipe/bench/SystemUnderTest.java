@@ -5,7 +5,6 @@ import dev.orderpipe.pipeline.QueueInput;
 import dev.orderpipe.pipeline.Pipeline;
 import dev.orderpipe.pipeline.QueuePretoucher;
 import dev.orderpipe.pipeline.Queues;
-import dev.orderpipe.pipeline.StartSignal;
 import dev.orderpipe.pipeline.config.PipelineConfig;
 import dev.orderpipe.pipeline.config.StageGroupConfig;
 import dev.orderpipe.pipeline.stage.ExecutionListener;
@@ -34,7 +33,6 @@ abstract class SystemUnderTest implements AutoCloseable {
 
     private final List<ChronicleQueue> opened = new ArrayList<>();
     private final List<StageRunner> runners = new ArrayList<>();
-    private final StartSignal started = new StartSignal();
     private volatile RuntimeException failure;
     private QueuePretoucher driverPretoucher;
 
@@ -59,7 +57,7 @@ abstract class SystemUnderTest implements AutoCloseable {
 
     /** Waits until every stage has opened. */
     void awaitStarted() throws InterruptedException {
-        boolean ok = started.await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        boolean ok = StageRunner.awaitOpened(runners, START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         if (failure != null)
             throw failure;
         if (!ok)
@@ -100,12 +98,9 @@ abstract class SystemUnderTest implements AutoCloseable {
 
     /** Starts a group of the bench's own stages on a {@link StageRunner}, the pipeline's runner. */
     StageRunner run(String group, List<Stage> stages, int cpu, Pauser pauser) {
-        List<Stage> all = new ArrayList<>(stages);
-        all.add(started.marker());
-        StageRunner runner = new StageRunner(group, all, cpu, pauser, (stage, index, error) -> {
+        StageRunner runner = new StageRunner(group, stages, cpu, pauser, (stage, index, error) -> {
             failure = new IllegalStateException("bench stage '" + (stage == null ? group : stage.name())
                     + "' failed: " + error, error);
-            started.abort();
             runners.forEach(StageRunner::stop);
         });
         runners.add(runner);
@@ -301,7 +296,7 @@ abstract class SystemUnderTest implements AutoCloseable {
         volatile ExecutionListener listener;
 
         FloorReader(ChronicleQueue queue) {
-            super("floor", new QueueInput("floor", queue), null);
+            super("floor", new QueueInput("floor", queue));
         }
 
         @Override

@@ -31,7 +31,10 @@ public final class CrashPoints {
         RISK_REBUILD,
         /** While matching rebuilds its books from its input after a restart (once per input record re-fed). */
         MATCHING_REBUILD,
-        /** When a queue has just created a new cycle file (first write to a queue, and at every roll). */
+        /**
+         * While a queue creates a new cycle file (first write to a queue, and at every roll): the file exists with a
+         * not-complete first header word, before Chronicle completes its header. Counts creations across queues.
+         */
         CYCLE_FILE_CREATED;
 
         /** The name used in the property. */
@@ -68,7 +71,10 @@ public final class CrashPoints {
     private CrashPoints() {
     }
 
-    /** Halts the JVM if {@code point} is armed and this is its N-th pass. Each point is passed by one thread. */
+    /**
+     * Halts the JVM if {@code point} is armed and this is its N-th pass. Each point is passed by one thread, except
+     * {@link Point#CYCLE_FILE_CREATED} (every writing thread): its count is exact when the writers share a thread.
+     */
     public static void hit(Point point) {
         if (point == ARMED && ++hits == AT) {
             System.err.println("orderpipe: crash point " + point.propertyName() + ":" + AT + " reached, halting");
@@ -80,5 +86,10 @@ public final class CrashPoints {
     /** Whether any crash point is armed (for code that must do extra work only then, never on the hot path). */
     public static boolean armed() {
         return ARMED != null;
+    }
+
+    /** Whether {@code point} is the armed one. */
+    public static boolean armed(Point point) {
+        return ARMED == point;
     }
 }

@@ -14,9 +14,11 @@ import dev.orderpipe.pipeline.stage.IngressStage;
 import dev.orderpipe.pipeline.stage.MatchingStage;
 import dev.orderpipe.pipeline.stage.RiskStage;
 import dev.orderpipe.pipeline.stage.Stage;
+import dev.orderpipe.pipeline.stage.StageLink;
 import dev.orderpipe.pipeline.stage.StageRunner;
 import dev.orderpipe.pipeline.stage.SyncPolicy;
 import net.openhft.chronicle.queue.ChronicleQueue;
+import net.openhft.chronicle.queue.impl.RollingChronicleQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,7 +53,6 @@ public final class Pipeline implements AutoCloseable {
     private final MatchingStage matching;
     private final EgressStage egress;
     private final Object lock = new Object();
-    private final StartSignal started = new StartSignal();
     private final DataDirLock dirLock;
     private final DiskSpaceGuard diskGuard;
     private QueuePretoucher pretoucher;
@@ -75,25 +76,31 @@ public final class Pipeline implements AutoCloseable {
             ChronicleQueue executions = queue(config.matching.queue);
             ingress = new IngressStage(output(config.ingress.queue, orders, CrashPoints.Point.ORDERS_WRITTEN), input,
                     config.ingress.follow, config.ingress.maxLineLength, config.ingress.linesPerCall);
-            risk = new RiskStage(new QueueInput(config.ingress.queue, orders),
-                    output(config.risk.queue, checked, CrashPoints.Point.CHECKED_WRITTEN),
-                    new RiskEngine(config.risk), ingress);
+            QueueInput riskInput = new QueueInput(config.ingress.queue, orders);
+            risk = new RiskStage(riskInput, output(config.risk.queue, checked, CrashPoints.Point.CHECKED_WRITTEN),
+                    new RiskEngine(config.risk));
             List<String> symbols = SymbolConfig.names(config.risk.symbols); // one book per symbol risk accepts
-            matching = new MatchingStage(new QueueInput(config.risk.queue, checked),
+            QueueInput matchingInput = new QueueInput(config.risk.queue, checked);
+            matching = new MatchingStage(matchingInput,
                     output(config.matching.queue, executions, CrashPoints.Point.EXECUTIONS_WRITTEN),
-                    sink -> new MatchingEngine(config.matching, symbols, sink), risk);
+                    sink -> new MatchingEngine(config.matching, symbols, sink));
             long executionsEnd = QueueInput.readLast(config.matching.queue, executions, new OrderInfo());
             Path csv = config.egress.csvFile.isEmpty() ? null : Path.of(config.egress.csvFile);
-            egress = new EgressStage(new QueueInput(config.matching.queue, executions), csv, diskGuard,
-                    executionsEnd, matching);
-            Map<String, Stage> byName = Map.of("ingress", ingress, "risk", risk, "matching", matching, "egress", egress);
+            QueueInput egressInput = new QueueInput(config.matching.queue, executions);
+            egress = new EgressStage(egressInput, csv, diskGuard, executionsEnd);
+            // the finish protocol: each stage finishes after the one that feeds it, ingress when its file ends
+            StageLink ingressLink = StageLink.source(ingress, ingress::inputComplete);
+            StageLink riskLink = StageLink.after(ingressLink, risk, riskInput);
+            StageLink matchingLink = StageLink.after(riskLink, matching, matchingInput);
+            StageLink egressLink = StageLink.after(matchingLink, egress, egressInput);
+            Map<String, StageLink> byName = Map.of("ingress", ingressLink, "risk", riskLink, "matching", matchingLink,
+                    "egress", egressLink);
             for (StageGroupConfig g : config.groups) {
-                List<Stage> stages = new ArrayList<>();
+                List<StageLink> stages = new ArrayList<>();
                 for (String name : g.stages)
                     stages.add(byName.get(name));
-                stages.add(started.marker()); // for awaitStarted
-                runners.add(new StageRunner(g.name, stages, g.cpu,
-                        PipelineConfig.pauserMode(g, "groups[" + g.name + "]").get(), this::onStageFailure));
+                runners.add(new StageRunner(g.name, g.cpu, PipelineConfig.pauserMode(g, "groups[" + g.name + "]").get(),
+                        config.stallTimeoutMs, this::onStageFailure, stages));
             }
         } catch (RuntimeException e) {
             queues.values().forEach(ChronicleQueue::close);
@@ -121,8 +128,9 @@ public final class Pipeline implements AutoCloseable {
         return pipeline;
     }
 
+    /** Opens a queue, first repairing a file a crash left half-created ({@link CycleFiles}): before any reader. */
     private ChronicleQueue queue(String name) {
-        ChronicleQueue q = Queues.open(dataDir.resolve(name), config.rollCycle(), config.syncMode());
+        ChronicleQueue q = CycleFiles.openRepaired(name, dataDir.resolve(name), config.rollCycle(), config.syncMode());
         queues.put(name, q);
         return q;
     }
@@ -152,7 +160,6 @@ public final class Pipeline implements AutoCloseable {
                 failure = f;
             lock.notifyAll();
         }
-        started.abort();
         if (error instanceof OperatorError)
             LOG.error(f.getMessage());
         else
@@ -168,7 +175,7 @@ public final class Pipeline implements AutoCloseable {
      * @throws PipelineFailedException when a stage failed
      */
     public boolean awaitStarted(long timeout, TimeUnit unit) throws InterruptedException {
-        boolean opened = started.await(timeout, unit);
+        boolean opened = StageRunner.awaitOpened(runners, timeout, unit);
         if (failure != null)
             throw failure;
         return opened;
@@ -259,6 +266,33 @@ public final class Pipeline implements AutoCloseable {
     /** Counts of the reports egress read in this run (exact once finished or closed). */
     public ExecutionCounts counts() {
         return egress.counts();
+    }
+
+    /** The whole data directory's count of orders in and of orders accounted for (see {@link #accounting()}). */
+    public record Accounting(long ordersIn, long accounted) {
+        /** Whether every order in is accounted for, exactly once. */
+        public boolean balanced() {
+            return ordersIn == accounted;
+        }
+    }
+
+    /**
+     * Counts, over the whole data directory (every run, not only this one), the records on the orders queue and the
+     * orders accounted for on the executions queue (reports flagged last of their input), read through
+     * {@link QueueInput}. Equal once a finished pipeline processed everything; call it after
+     * {@link #awaitFinished}, before {@link #close()}. Reads every report: not for a hot loop.
+     */
+    public Accounting accounting() {
+        long ordersIn = ((RollingChronicleQueue) queues.get(config.ingress.queue)).entryCount();
+        long accounted = 0;
+        OrderInfo report = new OrderInfo();
+        ChronicleQueue executionsQueue = queues.get(config.matching.queue);
+        try (QueueInput executions = new QueueInput(config.matching.queue, executionsQueue).open()) {
+            while (executions.read(report))
+                if (report.lastForInput())
+                    accounted++;
+        }
+        return new Accounting(ordersIn, accounted);
     }
 
     /** The runner threads, one per configured group, in config order. */

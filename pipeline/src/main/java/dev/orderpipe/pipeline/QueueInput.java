@@ -3,6 +3,7 @@ package dev.orderpipe.pipeline;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.TailerDirection;
+import net.openhft.chronicle.queue.impl.RollingChronicleQueue;
 
 /**
  * The one way orderpipe reads {@link OrderInfo} records off a queue: stages, replay, export, dump, tail and the
@@ -75,6 +76,25 @@ public final class QueueInput implements AutoCloseable {
     public boolean atEnd() {
         long last = queue.lastIndex();
         return last < 0 || lastReadIndex >= last;
+    }
+
+    /**
+     * How many records the queue holds beyond the last one read (all of them before the first read). Not for the hot
+     * path: it asks the queue for its last index and counts.
+     */
+    public long backlog() {
+        long last = queue.lastIndex();
+        if (last < 0 || lastReadIndex >= last)
+            return 0;
+        if (lastReadIndex >= 0)
+            return ((RollingChronicleQueue) queue).countExcerpts(lastReadIndex, last);
+        return ((RollingChronicleQueue) queue).countExcerpts(queue.firstIndex(), last) + 1;
+    }
+
+    /** The reader's position and the queue's end as people read them, for messages. */
+    public String describePosition() {
+        return "last read " + Queues.describeIndex(queue, lastReadIndex) + ", the queue's last "
+                + Queues.describeIndex(queue, queue.lastIndex());
     }
 
     /** Index of the last record read, -1 before the first. */

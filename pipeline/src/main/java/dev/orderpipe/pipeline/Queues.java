@@ -5,7 +5,9 @@ import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.queue.TailerDirection;
+import net.openhft.chronicle.queue.impl.WireStoreFactory;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
+import net.openhft.chronicle.wire.WireType;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -31,7 +33,29 @@ public final class Queues {
      * and on {@link net.openhft.chronicle.queue.ExcerptAppender#sync()}.
      */
     public static ChronicleQueue open(Path dir, RollCycle rollCycle, SyncMode syncMode) {
-        return SingleChronicleQueueBuilder.binary(dir).rollCycle(rollCycle).syncMode(syncMode).build();
+        SingleChronicleQueueBuilder builder = CrashPoints.armed(CrashPoints.Point.CYCLE_FILE_CREATED)
+                ? new CycleFileCrashPoint() : SingleChronicleQueueBuilder.builder();
+        return builder.path(dir.toFile()).wireType(WireType.BINARY_LIGHT).rollCycle(rollCycle).syncMode(syncMode)
+                .build();
+    }
+
+    /**
+     * A queue builder whose store factory passes {@link CrashPoints.Point#CYCLE_FILE_CREATED}: Chronicle calls it on
+     * the writing thread right after it wrote the new cycle file's not-complete first header word and before it
+     * completes the header, so a crash there leaves exactly what a kill in the creation window leaves. Used only
+     * when that crash point is armed.
+     */
+    private static final class CycleFileCrashPoint extends SingleChronicleQueueBuilder {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public WireStoreFactory storeFactory() {
+            WireStoreFactory chronicle = super.storeFactory();
+            return (queue, wire) -> {
+                CrashPoints.hit(CrashPoints.Point.CYCLE_FILE_CREATED);
+                return chronicle.apply(queue, wire);
+            };
+        }
     }
 
     /**

@@ -1,10 +1,14 @@
 package dev.orderpipe.tools;
 
+import dev.orderpipe.pipeline.OrderInfo;
 import dev.orderpipe.pipeline.Queues;
 import dev.orderpipe.pipeline.TestPipelines;
 import dev.orderpipe.pipeline.codes.RejectReason;
 import dev.orderpipe.pipeline.csv.ExecutionCsv;
 import dev.orderpipe.pipeline.csv.OrderCsvParser;
+import net.openhft.chronicle.queue.ChronicleQueue;
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.RollCycles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -150,6 +154,37 @@ class CommandsTest {
         assertEquals(0, c.exitCode, c.toString());
         assertTrue(c.out.contains("orders") && c.out.contains("checked") && c.out.contains("executions"), c.out);
         assertTrue(c.out.matches("(?s).*risk\\s+orders\\s+checked\\s+0\\n.*"), c.out);
+    }
+
+    @Test
+    void statsShowsAStageBehindAndARunThatLeavesOrdersUnaccountedExitsOne(@TempDir Path dir) throws IOException {
+        Path orders = dir.resolve("orders.csv");
+        assertEquals(0, Cli.run("generate", "-n", "500", "--out", orders.toString()).exitCode);
+        Path data = dir.resolve("data");
+        String[] run = {"run", "-i", orders.toString(), "-d", data.toString(), "--exit-when-done", "--status-every", "0"};
+        Cli c = Cli.run(run);
+        assertEquals(0, c.exitCode, c.toString());
+        assertTrue(c.out.contains("orders accounted          500"), c.out);
+
+        // a foreign writer appends three records to checked that no order on the orders queue stands for
+        List<OrderInfo> checked = TestPipelines.readAll(data.resolve("checked"));
+        try (ChronicleQueue q = Queues.open(data.resolve("checked"), RollCycles.FAST_DAILY);
+             ExcerptAppender appender = q.createAppender()) {
+            for (OrderInfo r : checked.subList(checked.size() - 3, checked.size()))
+                appender.writeBytes(r);
+        }
+        c = Cli.run("stats", data.toString());
+        assertEquals(0, c.exitCode, c.toString());
+        assertTrue(c.out.matches("(?s).*risk\\s+orders\\s+checked\\s+0\\n.*"), c.out);
+        assertTrue(c.out.matches("(?s).*matching\\s+checked\\s+executions\\s+3\\n.*"),
+                "matching is 3 behind:\n" + c.out);
+
+        // matching answers them: 503 orders accounted for 500 in is a wrong output, never exit 0
+        c = Cli.run(run);
+        assertEquals(1, c.exitCode, c.toString());
+        assertEquals("orderpipe: the pipeline finished but accounted for 503 orders of the 500 on 'orders' in "
+                + data.toAbsolutePath() + ": the output does not match the input; the data directory is left as it"
+                + " is for inspection", c.oneLineError());
     }
 
     @Test

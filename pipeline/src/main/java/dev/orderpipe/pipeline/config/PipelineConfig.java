@@ -7,6 +7,7 @@ import net.openhft.chronicle.bytes.SyncMode;
 import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.queue.RollCycles;
 import net.openhft.chronicle.queue.rollcycles.LargeRollCycles;
+import net.openhft.chronicle.queue.rollcycles.TestRollCycles;
 import net.openhft.chronicle.threads.PauserMode;
 import net.openhft.chronicle.wire.Wire;
 import net.openhft.chronicle.wire.WireType;
@@ -36,7 +37,7 @@ public final class PipelineConfig extends StrictConfig {
 
     /** Where the queues live: a relative path is resolved against the current directory. */
     public String dataDir = "data";
-    /** Chronicle roll cycle name, e.g. FAST_HOURLY, FAST_DAILY, LARGE_DAILY. */
+    /** Chronicle roll cycle name, e.g. FAST_HOURLY, FAST_DAILY, LARGE_DAILY (TEST_SECONDLY rolls every second). */
     public String rollCycle = "FAST_DAILY";
     /** Refuse to start with less free space than this in the data directory's filesystem. */
     @Range(min = 0, max = 1L << 30, note = "MB, 1 PB at most; 0 turns the guard off")
@@ -54,6 +55,12 @@ public final class PipelineConfig extends StrictConfig {
      * ({@link dev.orderpipe.pipeline.QueuePretoucher}), so stages never pay for a new chunk or a first-touch fault.
      */
     public boolean pretouch = false;
+    /**
+     * How long a stage may have input waiting (records beyond its reader) without making progress before the pipeline
+     * stops with an error instead of idling forever; a WARN line names the stage at half of it.
+     */
+    @Range(min = 100, max = 86_400_000, note = "how long a stage may have input waiting without progress")
+    public long stallTimeoutMs = 10_000;
     public IngressConfig ingress = new IngressConfig();
     public RiskConfig risk = new RiskConfig();
     public MatchingConfig matching = new MatchingConfig();
@@ -276,6 +283,9 @@ public final class PipelineConfig extends StrictConfig {
                 if (rc.name().equals(rollCycle))
                     return rc;
             for (LargeRollCycles rc : LargeRollCycles.values())
+                if (rc.name().equals(rollCycle))
+                    return rc;
+            for (TestRollCycles rc : TestRollCycles.values()) // TEST_SECONDLY: a roll every second, for crash tests
                 if (rc.name().equals(rollCycle))
                     return rc;
         }

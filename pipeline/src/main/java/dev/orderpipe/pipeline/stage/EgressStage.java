@@ -34,8 +34,8 @@ public final class EgressStage extends QueueInputStage {
      * @param skipThrough index of the last report already on the queue when the pipeline started (read from the
      *                    next one), or -1 to read from the start
      */
-    public EgressStage(QueueInput input, Path csvFile, DiskSpaceGuard diskGuard, long skipThrough, Stage upstream) {
-        super("egress", input, upstream);
+    public EgressStage(QueueInput input, Path csvFile, DiskSpaceGuard diskGuard, long skipThrough) {
+        super("egress", input);
         this.csvFile = csvFile;
         this.diskGuard = diskGuard;
         this.skipThrough = skipThrough;
@@ -89,7 +89,7 @@ public final class EgressStage extends QueueInputStage {
             if (diskGuard.isLow())
                 throw diskGuard.stop(csvFile.toString());
             ExecutionCsv.line(csv, in);
-            if (CrashPoints.armed())
+            if (CrashPoints.armed(CrashPoints.Point.EGRESS_CSV_LINE))
                 tearLineAndCrash();
         }
         ExecutionListener l = listener;

@@ -32,13 +32,14 @@ public final class IngressStage extends AbstractStage {
     private OrderFileReader reader;
     private long resumeAfterLine;
     private volatile boolean doneReading;
+    private boolean caughtUp;
     private long rejected;
 
     /**
      * @param file the order file, or null when there is none (the stage then idles, for order-entry writers)
      */
     public IngressStage(QueueOutput output, Path file, boolean follow, int maxLineLength, int linesPerCall) {
-        super("ingress", null);
+        super("ingress");
         this.output = output;
         this.file = file;
         this.follow = follow;
@@ -78,8 +79,10 @@ public final class IngressStage extends AbstractStage {
             if (r == OrderFileReader.NOT_YET) {
                 if (reader.isDone())
                     doneReading = true;
+                caughtUp = true;
                 break;
             }
+            caughtUp = false;
             if (r == OrderFileReader.RECORD)
                 write();
             work++;
@@ -95,14 +98,18 @@ public final class IngressStage extends AbstractStage {
             rejected++;
     }
 
-    @Override
-    public boolean upstreamFinished() {
+    /**
+     * Whether the order file was read to its end and will not grow (not following): no line will ever arrive
+     * again. False without a file (orders then come from order-entry writers, which may write at any time).
+     */
+    public boolean inputComplete() {
         return doneReading;
     }
 
+    /** Whether the file was read as far as it goes now (a file followed as it grows is at its end between lines). */
     @Override
     public boolean atEndOfInput() {
-        return reader == null || doneReading;
+        return reader == null || caughtUp;
     }
 
     @Override

@@ -34,9 +34,8 @@ public final class MatchingStage extends QueueInputStage implements ReportSink {
      *               the stage drives the engine, so the stage hands itself over once it exists and both keep a final
      *               reference (the engine only stores its sink while it is built)
      */
-    public MatchingStage(QueueInput input, QueueOutput output, Function<ReportSink, MatchingEngine> engine,
-                         Stage upstream) {
-        super("matching", input, upstream);
+    public MatchingStage(QueueInput input, QueueOutput output, Function<ReportSink, MatchingEngine> engine) {
+        super("matching", input);
         this.output = output;
         this.engine = engine.apply(this);
     }

@@ -15,8 +15,8 @@ public abstract class QueueInputStage extends AbstractStage {
     /** Index of the record being handled. */
     protected long inputIndex = -1;
 
-    protected QueueInputStage(String name, QueueInput input, Stage upstream) {
-        super(name, upstream);
+    protected QueueInputStage(String name, QueueInput input) {
+        super(name);
         this.input = input;
     }
 

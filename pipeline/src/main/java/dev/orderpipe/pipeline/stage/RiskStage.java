@@ -19,8 +19,8 @@ public final class RiskStage extends QueueInputStage {
     private final RiskEngine engine;
     private final OrderInfo out = new OrderInfo();
 
-    public RiskStage(QueueInput input, QueueOutput output, RiskEngine engine, Stage upstream) {
-        super("risk", input, upstream);
+    public RiskStage(QueueInput input, QueueOutput output, RiskEngine engine) {
+        super("risk", input);
         this.output = output;
         this.engine = engine;
     }

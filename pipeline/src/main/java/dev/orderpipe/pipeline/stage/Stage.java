@@ -5,7 +5,8 @@ package dev.orderpipe.pipeline.stage;
  * The same idea as Agrona's {@code Agent}: {@link #doWork()} does a bounded amount of work and says how much.
  *
  * <p>Lifecycle, all on the runner's thread: {@link #open()} once, {@link #doWork()} until stopped, {@link #close()}.
- * Queue appenders and tailers are created in {@code open()} so they belong to the thread that uses them.
+ * Queue appenders and tailers are created in {@code open()} so they belong to the thread that uses them. When a stage
+ * is finished is the runner's business ({@link StageLink}): it asks the stage only for {@link #atEndOfInput()}.
  */
 public interface Stage {
     /** Most input records a queue stage processes per {@link #doWork()} call, so stages sharing a thread keep pace. */
@@ -24,26 +25,18 @@ public interface Stage {
      */
     int doWork();
 
-    /** The index of the input record being (or last) processed, for error messages; -1 if none yet. */
+    /**
+     * The position of the input record being (or last) processed, for error messages and for telling progress from
+     * a stall; -1 if none yet.
+     */
     long inputIndex();
 
     /**
      * Whether the stage has consumed everything its input holds now (a queue read to its last index, an order file
-     * read to its end). A stage whose reader found nothing but is not at the end is stuck, not finished.
+     * read to its current end). Asked only when the stage is idle, never per message. A stage that found nothing to
+     * read but is not at the end of its input is stuck, not finished.
      */
     boolean atEndOfInput();
-
-    /**
-     * Whether no input will ever arrive again and everything has been processed. A stage is finished once its
-     * upstream is finished and it then found nothing to do; a stage fed by other processes never finishes.
-     */
-    boolean isFinished();
-
-    /** Called by the runner after a {@link #doWork()} that returned 0 following a check that upstream had finished. */
-    void markFinished();
-
-    /** Whether the stage feeding this one has finished (false for a stage fed from outside). */
-    boolean upstreamFinished();
 
     /** Releases thread-bound resources. */
     void close();

@@ -62,6 +62,7 @@ public final class RunCommand implements Runnable {
                 cfg.ingress.file.isEmpty() ? "" : ", input " + cfg.ingress.file + (cfg.ingress.follow ? " (following)" : ""));
         out.flush();
         long nextStatus = statusEvery > 0 ? System.nanoTime() + TimeUnit.SECONDS.toNanos(statusEvery) : Long.MAX_VALUE;
+        Pipeline.Accounting accounting = null;
         try {
             while (true) {
                 if (stop.await(50, TimeUnit.MILLISECONDS)) {
@@ -70,8 +71,10 @@ public final class RunCommand implements Runnable {
                 }
                 if (pipeline.failure() != null)
                     throw pipeline.failure();
-                if (exitWhenDone && pipeline.awaitFinished(0, TimeUnit.MILLISECONDS))
+                if (exitWhenDone && pipeline.awaitFinished(0, TimeUnit.MILLISECONDS)) {
+                    accounting = pipeline.accounting();
                     break;
+                }
                 if (System.nanoTime() >= nextStatus) {
                     nextStatus += TimeUnit.SECONDS.toNanos(statusEvery);
                     out.printf("orderpipe: %,d lines in, %,d reports out%n", pipeline.ingress().written(),
@@ -88,5 +91,11 @@ public final class RunCommand implements Runnable {
             throw pipeline.failure();
         double seconds = (System.nanoTime() - t0) / 1e9;
         Summaries.printCounts(out, pipeline, seconds);
+        // exit 0 means the output is right: a finished pipeline has accounted for every order it was given
+        if (accounting != null && !accounting.balanced())
+            throw UserException.failure(String.format("the pipeline finished but accounted for %,d orders of the %,d on"
+                    + " '%s' in %s: the output does not match the input; the data directory is left as it is for"
+                    + " inspection",
+                    accounting.accounted(), accounting.ordersIn(), cfg.ingress.queue, pipeline.dataDir()));
     }
 }

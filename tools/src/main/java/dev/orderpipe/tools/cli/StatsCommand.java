@@ -88,7 +88,8 @@ public final class StatsCommand implements Callable<Integer> {
         } else {
             long done = last.sourceIndex();
             long lastIn = in.lastIndex();
-            behind = lastIn <= done ? 0 : Math.max(0, in.countExcerpts(done, lastIn) - 1);
+            // countExcerpts counts [done, lastIn): as many as there are in (done, lastIn], the records not yet done
+            behind = lastIn <= done ? 0 : in.countExcerpts(done, lastIn);
         }
         out.printf("%-10s %-12s %-12s %,14d%n", stage, inName, outName, behind);
     }

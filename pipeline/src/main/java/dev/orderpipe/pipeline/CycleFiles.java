@@ -1,0 +1,241 @@
+package dev.orderpipe.pipeline;
+
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.bytes.SyncMode;
+import net.openhft.chronicle.queue.ChronicleQueue;
+import net.openhft.chronicle.queue.RollCycle;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.queue.impl.single.TableStoreWriteLock;
+import net.openhft.chronicle.threads.Pauser;
+import net.openhft.chronicle.wire.Wire;
+import net.openhft.chronicle.wire.WireType;
+import net.openhft.chronicle.wire.Wires;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * The start-up check of a queue's files for what a crash while Chronicle was creating one leaves behind.
+ *
+ * <p>Chronicle creates a cycle file on the first write of a cycle (the first start of a data directory, every roll):
+ * it creates the file, maps it, writes a not-complete first header word, the queue's header and its index, and only
+ * then marks the first header complete; no record is written before that. A process killed in that window leaves a
+ * file that is 0 bytes long, or whose first header word is 0 or has the not-complete bit ({@code 0x80000000}). A
+ * tailer opened on such a file waits for it (10 s) and is then left without a store, reading nothing ever again,
+ * while the next writer re-initialises the file and writes records it never sees.
+ *
+ * <p>{@link #openRepaired} runs before any reader or writer of the pipeline uses the queue. A not-ready cycle file
+ * holds no record by construction, so it is moved aside as Chronicle's own writer does when it finds one
+ * ({@code <file>-<millis>.discard}, kept for inspection) and the writer creates it afresh on its next write. A not-ready file that nevertheless holds records (its chain of
+ * documents after the header contains data) was not left by a crash in that window: it is refused, never discarded.
+ * A not-ready {@code metadata.cq4t} (the queue's table store: the range of cycles, which Chronicle rebuilds from the
+ * directory when it opens the queue, and the write lock) is moved aside the same way.
+ */
+public final class CycleFiles {
+    private static final Logger LOG = LoggerFactory.getLogger(CycleFiles.class);
+    /** Suffix Chronicle gives a cycle file it moved aside. */
+    public static final String DISCARD_SUFFIX = ".discard";
+    /** How long to wait for a live writer that holds the queue's write lock (Chronicle's own default timeout). */
+    private static final long LOCK_TIMEOUT_MS = 10_000;
+    /** How much of a not-ready file's start is parsed for its header (the header is a few hundred bytes). */
+    private static final int HEADER_SCAN = 64 << 10;
+
+    private CycleFiles() {
+    }
+
+    /** A queue file orderpipe cannot use and will not repair: one line naming the file and what to do. */
+    public static final class RefusedException extends RuntimeException implements OperatorError {
+        private static final long serialVersionUID = 1L;
+
+        RefusedException(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /**
+     * Opens the queue in {@code dir} after repairing what a crash left half-created: a not-ready
+     * {@code metadata.cq4t} is moved aside before Chronicle opens it (holding its file lock, as Chronicle does while
+     * it creates it), a not-ready cycle file after, holding the queue's write lock, so a live writer of another
+     * process that is creating one right now is waited for, never disturbed.
+     *
+     * @param queue the queue's name, for messages
+     * @throws RefusedException when a file has a not-ready header but holds records, or cannot be moved
+     */
+    public static ChronicleQueue openRepaired(String queue, Path dir, RollCycle rollCycle, SyncMode syncMode) {
+        Path metadata = dir.resolve(Queues.METADATA_FILE);
+        if (Files.exists(metadata) && !Wires.isReady(firstHeader(metadata)))
+            repairTableStore(queue, metadata);
+        ChronicleQueue q = Queues.open(dir, rollCycle, syncMode);
+        try {
+            if (!notReady(dir).isEmpty())
+                repairCycleFiles(queue, (SingleChronicleQueue) q, dir);
+            return q;
+        } catch (RuntimeException e) {
+            q.close();
+            throw e;
+        }
+    }
+
+    private static void repairTableStore(String queue, Path metadata) {
+        try (FileChannel ch = FileChannel.open(metadata, StandardOpenOption.READ, StandardOpenOption.WRITE);
+             FileLock lock = ch.tryLock()) {
+            if (lock == null)
+                throw new RefusedException("queue " + queue + ": " + metadata + " is being created by another process"
+                        + " (it holds the file's lock): stop it and start again");
+            if (!Wires.isReady(firstHeader(metadata)))
+                moveAside(queue, metadata);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot check " + metadata + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void repairCycleFiles(String queue, SingleChronicleQueue q, Path dir) {
+        try (TableStoreWriteLock lock = new TableStoreWriteLock(q.metaStore(), Pauser::balanced, LOCK_TIMEOUT_MS)) {
+            lock.lock();
+            try {
+                for (Path file : notReady(dir)) {
+                    int header = firstHeader(file);
+                    if (holdsData(file))
+                        throw new RefusedException("queue " + queue + ": " + file + " has an incomplete first header"
+                                + " (0x" + Integer.toHexString(header) + ") but holds records, so a crash while it was"
+                                + " created did not leave it: it is damaged; run 'orderpipe verify' on the data"
+                                + " directory and restore it from a copy");
+                    moveAside(queue, file);
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+        q.refreshDirectoryListing();
+    }
+
+    /** The queue's cycle files whose first header is not ready, oldest first. */
+    static List<Path> notReady(Path dir) {
+        try (Stream<Path> list = Files.list(dir)) {
+            return list.filter(p -> p.getFileName().toString().endsWith(Queues.QUEUE_FILE_SUFFIX))
+                    .filter(p -> !Wires.isReady(firstHeader(p)))
+                    .sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list queue directory " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Renames a file holding no record to {@code <name>-<millis>.discard}, as Chronicle's writer does. */
+    private static void moveAside(String queue, Path file) {
+        int header = firstHeader(file);
+        long bytes = size(file);
+        Path aside = file.resolveSibling(file.getFileName() + "-" + System.currentTimeMillis() + DISCARD_SUFFIX);
+        try {
+            Files.move(file, aside, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new RefusedException("queue " + queue + ": " + file + " was left half-created by a crash (no record"
+                    + " in it) and cannot be moved aside (" + e + "): move it out of " + file.getParent()
+                    + " and start again");
+        }
+        LOG.warn("queue {}: {} was left half-created by a crash (first header 0x{}, {} bytes, no record in it):"
+                + " moved aside to {}; Chronicle creates it again", queue, file.getFileName(),
+                Integer.toHexString(header), bytes, aside.getFileName());
+    }
+
+    /** The first header word, 0 for a file shorter than one (not ready either way). */
+    private static int firstHeader(Path file) {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            return readInt(ch, 0);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Whether a file with a not-ready first header holds a data document (a record). Chronicle writes the header's
+     * body after the first header word, then complete metadata documents (its index), and records only once the
+     * header is complete; so the chain of documents after the body is walked as a reader would, and any data
+     * document in it means the header was damaged later, not left unfinished.
+     */
+    private static boolean holdsData(Path file) {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = ch.size();
+            if (size <= 4)
+                return false;
+            long pos = headerBodyEnd(ch, size);
+            if (pos < 0)
+                return !zeroFrom(ch, HEADER_SCAN, size); // a body cut short: nothing can follow it
+            pos = (pos + 3) & ~3L;
+            while (pos + 4 <= size) {
+                int h = readInt(ch, pos);
+                if (h == 0 || Wires.isNotComplete(h))
+                    return false; // the end of what was written, or the index being written when the crash came
+                if ((h & Wires.META_DATA) == 0)
+                    return true;
+                pos = (pos + 4 + (h & Wires.LENGTH_MASK) + 3) & ~3L;
+            }
+            return false;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Where the header's body (after the first header word) ends: 4 when none was written, -1 when it is cut. */
+    private static long headerBodyEnd(FileChannel ch, long size) throws IOException {
+        int n = (int) Math.min(size, HEADER_SCAN);
+        ByteBuffer buf = ByteBuffer.allocate(n);
+        while (buf.hasRemaining() && ch.read(buf, buf.position()) > 0) {
+            // read the start of the file
+        }
+        byte[] start = buf.array();
+        if (start[4] == 0)
+            return 4;
+        Bytes<byte[]> bytes = Bytes.wrapForRead(start);
+        try {
+            Wire wire = WireType.BINARY_LIGHT.apply(bytes);
+            bytes.readPosition(4);
+            StringBuilder name = new StringBuilder();
+            wire.readEventName(name).skipValue();
+            return "header".contentEquals(name) && bytes.readPosition() < n ? bytes.readPosition() : -1;
+        } catch (RuntimeException e) {
+            return -1;
+        } finally {
+            bytes.releaseLast();
+        }
+    }
+
+    private static boolean zeroFrom(FileChannel ch, long from, long size) throws IOException {
+        ByteBuffer buf = ByteBuffer.allocate(1 << 16);
+        for (long pos = from; pos < size; pos += buf.capacity()) {
+            buf.clear();
+            int read = ch.read(buf, pos);
+            for (int i = 0; i < read; i++)
+                if (buf.get(i) != 0)
+                    return false;
+        }
+        return true;
+    }
+
+    private static int readInt(FileChannel ch, long pos) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
+        while (b.hasRemaining() && ch.read(b, pos + b.position()) > 0) {
+            // read the word
+        }
+        return b.hasRemaining() ? 0 : b.getInt(0);
+    }
+
+    private static long size(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+}

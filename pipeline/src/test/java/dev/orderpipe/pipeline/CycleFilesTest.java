@@ -1,0 +1,138 @@
+package dev.orderpipe.pipeline;
+
+import net.openhft.chronicle.bytes.SyncMode;
+import net.openhft.chronicle.core.time.SystemTimeProvider;
+import net.openhft.chronicle.queue.ChronicleQueue;
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.RollCycle;
+import net.openhft.chronicle.queue.rollcycles.TestRollCycles;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.text.SimpleDateFormat;
+import java.util.Date;
+import java.util.List;
+import java.util.TimeZone;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The start-up check of queue files ({@link CycleFiles}): the newest cycle file left half-created by a crash at a
+ * roll, after complete older ones, in each state a kill leaves (0 bytes; first header word 0; the not-complete bit),
+ * is moved aside, and a tailer opened afterwards reads the old records and the new ones the writer adds; a file whose
+ * header looks unfinished but which holds records is refused.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class CycleFilesTest {
+    private static final RollCycle SECONDLY = TestRollCycles.TEST_SECONDLY;
+
+    @Test
+    void aZeroByteCycleFileAtARollIsMovedAsideAndReadersSeeWhatTheWriterAddsNext(@TempDir Path dir) throws Exception {
+        rollWithHalfCreatedFile(dir, 0, -1);
+    }
+
+    @Test
+    void aCycleFileWithAZeroFirstHeaderIsMovedAside(@TempDir Path dir) throws Exception {
+        rollWithHalfCreatedFile(dir, 83_886_080, 0);
+    }
+
+    @Test
+    void aCycleFileWithTheNotCompleteBitIsMovedAside(@TempDir Path dir) throws Exception {
+        rollWithHalfCreatedFile(dir, 83_886_080, 0x8000_0000);
+    }
+
+    /** Writes 20 records in one cycle, then leaves the current cycle's file as a crash in its creation would. */
+    private static void rollWithHalfCreatedFile(Path dir, long size, int header) throws Exception {
+        Path queue = dir.resolve("checked");
+        try (ChronicleQueue q = Queues.open(queue, SECONDLY)) {
+            write(q, 1, 20);
+        }
+        Path halfCreated = nextCycleFile(queue);
+        try (RandomAccessFile f = new RandomAccessFile(halfCreated.toFile(), "rw")) {
+            f.setLength(size);
+            if (header != -1)
+                f.writeInt(Integer.reverseBytes(header)); // little-endian, as Chronicle writes it
+        }
+        try (ChronicleQueue q = CycleFiles.openRepaired("checked", queue, SECONDLY, SyncMode.NONE);
+             QueueInput reader = new QueueInput("checked", q).open()) {
+            assertFalse(Files.exists(halfCreated), "the half-created file was moved aside");
+            assertEquals(1, discarded(queue).size(), "kept beside the queue as <file>-<millis>.discard");
+            OrderInfo r = new OrderInfo();
+            for (int i = 1; i <= 20; i++) {
+                assertTrue(reader.read(r), "old record " + i);
+                assertEquals(i, r.orderId());
+            }
+            assertFalse(reader.read(r));
+            write(q, 21, 30); // recreates the current cycle's file
+            for (int i = 21; i <= 30; i++) {
+                assertTrue(reader.read(r), "new record " + i + ": the reader is not blind");
+                assertEquals(i, r.orderId());
+            }
+            assertTrue(reader.atEnd());
+        }
+    }
+
+    @Test
+    void aFileWhoseHeaderLooksUnfinishedButHoldsRecordsIsRefusedNotDiscarded(@TempDir Path dir) throws Exception {
+        Path queue = dir.resolve("executions");
+        try (ChronicleQueue q = Queues.open(queue, SECONDLY)) {
+            write(q, 1, 5);
+        }
+        Path file = cycleFiles(queue).get(0);
+        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+            f.writeInt(Integer.reverseBytes(0x8000_0000)); // a damaged header word, records after it
+        }
+        CycleFiles.RefusedException e = assertThrows(CycleFiles.RefusedException.class,
+                () -> CycleFiles.openRepaired("executions", queue, SECONDLY, SyncMode.NONE).close());
+        assertTrue(e.getMessage().startsWith("queue executions: " + file + " has an incomplete first header"
+                + " (0x80000000) but holds records"), e.getMessage());
+        assertFalse(e.getMessage().contains("\n"));
+        assertTrue(Files.exists(file), "never moved");
+        assertTrue(discarded(queue).isEmpty());
+    }
+
+    private static void write(ChronicleQueue q, int from, int to) {
+        try (ExcerptAppender appender = q.createAppender()) {
+            OrderInfo r = new OrderInfo();
+            for (int i = from; i <= to; i++)
+                appender.writeBytes(r.reset().orderId(i));
+        }
+    }
+
+    /** The file of the cycle that is current once the clock has moved past the last written one. */
+    private static Path nextCycleFile(Path queue) throws InterruptedException, IOException {
+        int last = SECONDLY.current(SystemTimeProvider.INSTANCE, 0);
+        while (SECONDLY.current(SystemTimeProvider.INSTANCE, 0) == last)
+            Thread.sleep(10);
+        int cycle = SECONDLY.current(SystemTimeProvider.INSTANCE, 0);
+        SimpleDateFormat format = new SimpleDateFormat(SECONDLY.format());
+        format.setTimeZone(TimeZone.getTimeZone("UTC"));
+        String name = format.format(new Date((long) cycle * SECONDLY.lengthInMillis()));
+        Path file = queue.resolve(name + Queues.QUEUE_FILE_SUFFIX);
+        assertFalse(Files.exists(file));
+        assertEquals(1, cycleFiles(queue).size());
+        return file;
+    }
+
+    private static List<Path> cycleFiles(Path queue) throws IOException {
+        try (Stream<Path> s = Files.list(queue)) {
+            return s.filter(p -> p.toString().endsWith(Queues.QUEUE_FILE_SUFFIX)).sorted().toList();
+        }
+    }
+
+    private static List<Path> discarded(Path queue) throws IOException {
+        try (Stream<Path> s = Files.list(queue)) {
+            return s.filter(p -> p.toString().endsWith(CycleFiles.DISCARD_SUFFIX)).toList();
+        }
+    }
+}

@@ -1,0 +1,201 @@
+package dev.orderpipe.pipeline.stage;
+
+import dev.orderpipe.pipeline.OrderInfo;
+import dev.orderpipe.pipeline.QueueInput;
+import dev.orderpipe.pipeline.Queues;
+import net.openhft.chronicle.queue.ChronicleQueue;
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.RollCycles;
+import net.openhft.chronicle.threads.Pauser;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The runner's finish protocol and its stall watch, on real queues. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class StageRunnerTest {
+
+    /** Reads its queue and counts; {@link Gate} stops it from reading. */
+    private static final class Reader extends QueueInputStage {
+        volatile boolean reading = true;
+        long read;
+
+        Reader(QueueInput input) {
+            super("reader", input);
+        }
+
+        @Override
+        public void open() {
+            openInput();
+        }
+
+        @Override
+        protected void onRecord() {
+            read++;
+        }
+
+        @Override
+        protected void closeOutput() {
+        }
+    }
+
+    /** A stage that reads only while its reader's {@code reading} is set: unset, a reader blind to its input. */
+    private static final class Gate implements Stage {
+        private final Reader reader;
+
+        Gate(Reader reader) {
+            this.reader = reader;
+        }
+
+        @Override
+        public String name() {
+            return "matching";
+        }
+
+        @Override
+        public void open() {
+            reader.open();
+        }
+
+        @Override
+        public int doWork() {
+            return reader.reading ? reader.doWork() : 0;
+        }
+
+        @Override
+        public long inputIndex() {
+            return reader.inputIndex();
+        }
+
+        @Override
+        public boolean atEndOfInput() {
+            return reader.atEndOfInput();
+        }
+
+        @Override
+        public void close() {
+            reader.close();
+        }
+    }
+
+    private static void write(ChronicleQueue q, int n) {
+        try (ExcerptAppender appender = q.createAppender()) {
+            OrderInfo r = new OrderInfo();
+            for (int i = 1; i <= n; i++)
+                appender.writeBytes(r.reset().orderId(i));
+        }
+    }
+
+    @Test
+    void aStageWithInputWaitingAndNoProgressIsReportedAndStopsThePipeline(@TempDir Path dir) throws Exception {
+        try (ChronicleQueue q = Queues.open(dir.resolve("checked"), RollCycles.FAST_DAILY)) {
+            write(q, 50);
+            Reader reader = new Reader(new QueueInput("checked", q));
+            Gate stage = new Gate(reader);
+            AtomicBoolean upstreamDone = new AtomicBoolean(true);
+            StageLink link = StageLink.source(stage, upstreamDone::get);
+            CompletableFuture<Throwable> failure = new CompletableFuture<>();
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            PrintStream stderr = System.err;
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            StageRunner runner = new StageRunner("g", -1, Pauser.millis(1), 600,
+                    (s, index, error) -> failure.complete(error), List.of(link));
+            try {
+                runner.start();
+                waitUntil(link::isFinished, "finished at the end of its input");
+                assertEquals(50, reader.read);
+                Thread.sleep(1_000);
+                assertFalse(failure.isDone(), "an idle stage at the end of its input is not stalled");
+            } finally {
+                runner.stop();
+                runner.join(5_000);
+            }
+            // a reader that reads the 50 records, then stops seeing its input while 30 more arrive
+            QueueInput blindInput = new QueueInput("checked", q);
+            Reader blind = new Reader(blindInput);
+            StageLink blindLink = StageLink.fedFromOutside(new Gate(blind), blindInput); // never finished
+            StageRunner second = new StageRunner("g", -1, Pauser.millis(1), 600,
+                    (s, index, error) -> failure.complete(error), List.of(blindLink));
+            try {
+                blind.reading = true;
+                second.start();
+                waitUntil(() -> blind.read == 50, "read the 50 records");
+                blind.reading = false;
+                write(q, 30);
+                long t0 = System.nanoTime();
+                Throwable error = failure.get(10, TimeUnit.SECONDS);
+                long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+                assertInstanceOf(StageStalledException.class, error);
+                assertTrue(error.getMessage().startsWith("stage 'matching' has made no progress for "),
+                        error.getMessage());
+                assertTrue(error.getMessage().contains("its input queue 'checked' holds 30 records beyond its reader"),
+                        error.getMessage());
+                assertFalse(error.getMessage().contains("\n"), "one line");
+                assertTrue(ms >= 600 && ms < 5_000, "stopped after the stall timeout, not before: " + ms + " ms");
+            } finally {
+                second.stop();
+                second.join(5_000);
+                System.setErr(stderr);
+            }
+            String log = err.toString(StandardCharsets.UTF_8);
+            assertTrue(log.contains("WARN") && log.contains("stage 'matching' has made no progress")
+                    && log.contains("'checked' holds 30 records"), log);
+        }
+    }
+
+    @Test
+    void aStageIsFinishedOnlyAfterItsUpstreamAndAtTheEndOfItsInput(@TempDir Path dir) throws Exception {
+        try (ChronicleQueue q = Queues.open(dir.resolve("orders"), RollCycles.FAST_DAILY)) {
+            write(q, 10);
+            Reader reader = new Reader(new QueueInput("orders", q));
+            Gate stage = new Gate(reader);
+            AtomicBoolean upstreamDone = new AtomicBoolean(false);
+            StageLink up = StageLink.source(stage, upstreamDone::get);
+            StageRunner runner = new StageRunner("g", -1, Pauser.millis(1), 60_000,
+                    (s, index, error) -> { }, List.of(up));
+            try {
+                runner.start();
+                waitUntil(() -> reader.read == 10, "read everything");
+                Thread.sleep(50);
+                assertFalse(up.isFinished(), "not finished while its upstream may still write");
+                reader.reading = false;
+                write(q, 5);
+                upstreamDone.set(true);
+                Thread.sleep(100);
+                assertFalse(up.isFinished(), "not finished with input it has not read");
+                assertFalse(runner.isFinished());
+                reader.reading = true;
+                waitUntil(up::isFinished, "finished once it read the rest");
+                assertEquals(15, reader.read);
+                waitUntil(runner::isFinished, "the runner reports its group finished");
+            } finally {
+                runner.stop();
+                runner.join(5_000);
+            }
+        }
+    }
+
+    private static void waitUntil(BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline)
+                throw new AssertionError("timed out waiting: " + what);
+            Thread.sleep(5);
+        }
+    }
+}
