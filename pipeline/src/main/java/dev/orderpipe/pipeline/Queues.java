@@ -60,7 +60,7 @@ public final class Queues {
 
     /**
      * Opens an existing queue for reading, after checking that {@code dir} is a directory holding Chronicle queue
-     * files, so a wrong path is a clear {@link IllegalArgumentException} and not a new empty queue.
+     * files, so a wrong path is a clear {@link BadFileException} and not a new empty queue.
      */
     public static ChronicleQueue openExisting(Path dir) {
         requireQueueDir(dir);
@@ -68,25 +68,25 @@ public final class Queues {
     }
 
     /**
-     * Throws a one-line {@link IllegalArgumentException} unless {@code dir} holds a Chronicle queue whose files start
+     * Throws a one-line {@link BadFileException} unless {@code dir} holds a Chronicle queue whose files start
      * with Chronicle's header: a foreign or corrupt directory is refused up front instead of being read as an empty
      * queue (or, worse, waited on).
      */
     public static void requireQueueDir(Path dir) {
         if (!Files.exists(dir))
-            throw new IllegalArgumentException(dir + " does not exist");
+            throw new BadFileException(dir + " does not exist");
         if (!Files.isDirectory(dir))
-            throw new IllegalArgumentException(dir + " is not a directory (expected a Chronicle queue directory)");
+            throw new BadFileException(dir + " is not a directory (expected a Chronicle queue directory)");
         if (!isQueueDir(dir))
-            throw new IllegalArgumentException(dir + " is not a Chronicle queue: it has no *" + QUEUE_FILE_SUFFIX + " files");
+            throw new BadFileException(dir + " is not a Chronicle queue: it has no *" + QUEUE_FILE_SUFFIX + " files");
         Path metadata = dir.resolve(METADATA_FILE);
         if (!Files.exists(metadata))
-            throw new IllegalArgumentException(dir + " is not a complete Chronicle queue: " + METADATA_FILE + " is missing");
+            throw new BadFileException(dir + " is not a complete Chronicle queue: " + METADATA_FILE + " is missing");
         try (Stream<Path> files = Files.list(dir)) {
             for (Path f : (Iterable<Path>) files::iterator) {
                 String name = f.getFileName().toString();
                 if ((name.endsWith(QUEUE_FILE_SUFFIX) || name.equals(METADATA_FILE)) && !hasChronicleHeader(f))
-                    throw new IllegalArgumentException(dir + " is not a valid Chronicle queue: " + name
+                    throw new BadFileException(dir + " is not a valid Chronicle queue: " + name
                             + " does not start with a queue header (corrupt or foreign file)");
             }
         } catch (IOException e) {

@@ -1,5 +1,6 @@
 package dev.orderpipe.replay;
 
+import dev.orderpipe.pipeline.BadFileException;
 import dev.orderpipe.pipeline.OrderInfo;
 import dev.orderpipe.pipeline.Queues;
 import dev.orderpipe.pipeline.csv.OrderFileReader;
@@ -71,7 +72,7 @@ abstract class CaptureReader implements RecordSource {
             this.dir = dir;
             try {
                 queue = Queues.openExisting(dir);
-            } catch (IllegalArgumentException e) {
+            } catch (BadFileException e) {
                 throw ReplayException.usage("capture " + e.getMessage());
             }
             tailer = queue.createTailer().toStart();

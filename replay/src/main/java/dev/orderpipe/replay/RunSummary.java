@@ -1,5 +1,6 @@
 package dev.orderpipe.replay;
 
+import dev.orderpipe.pipeline.BadFileException;
 import dev.orderpipe.pipeline.config.PipelineConfig;
 import net.openhft.chronicle.wire.Marshallable;
 import net.openhft.chronicle.wire.SelfDescribingMarshallable;
@@ -113,7 +114,7 @@ public final class RunSummary extends SelfDescribingMarshallable {
     /**
      * Reads {@code summary.yaml} from a run directory.
      *
-     * @throws IllegalArgumentException with a one-line message when it is missing or not a summary
+     * @throws BadFileException with a one-line message when it is missing or not a summary
      */
     public static RunSummary load(Path runDir) {
         Path file = runDir.resolve(FILE);
@@ -121,17 +122,17 @@ public final class RunSummary extends SelfDescribingMarshallable {
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
-            throw new IllegalArgumentException(runDir + " is not a replay run directory: it has no " + FILE);
+            throw new BadFileException(runDir + " is not a replay run directory: it has no " + FILE);
         } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read " + file + ": " + e.getMessage());
+            throw new BadFileException("cannot read " + file + ": " + e.getMessage());
         }
         try {
             RunSummary summary = Marshallable.fromString(RunSummary.class, text);
             if (summary == null)
-                throw new IllegalArgumentException(file + " is empty");
+                throw new BadFileException(file + " is empty");
             return summary;
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException(file + " is not a replay summary: " + e.getMessage());
+            throw new BadFileException(file + " is not a replay summary: " + e.getMessage());
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.orderpipe.replay;
 
+import dev.orderpipe.pipeline.BadFileException;
 import dev.orderpipe.pipeline.OrderInfo;
 import dev.orderpipe.pipeline.Queues;
 import dev.orderpipe.pipeline.csv.AsciiOut;
@@ -174,7 +175,7 @@ public final class Verification {
             this.dir = dir;
             try {
                 queue = Queues.openExisting(dir);
-            } catch (IllegalArgumentException e) {
+            } catch (BadFileException e) {
                 throw ReplayException.usage("executions " + e.getMessage());
             }
             tailer = queue.createTailer().toStart();

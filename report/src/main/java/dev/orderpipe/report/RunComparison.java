@@ -141,8 +141,9 @@ public final class RunComparison {
      *                       directory gets {@value #DEFAULT_FILE} in it
      * @param console        where the table goes (System.out from the command line)
      * @return {@link ExitCodes#FAILURE} when B is worse beyond the limit, else {@link ExitCodes#OK}
-     * @throws IllegalArgumentException with a one-line message for a missing or corrupt run directory, a bad limit
-     *                                  or an output that cannot be written
+     * @throws dev.orderpipe.pipeline.BadFileException with a one-line message for a missing or corrupt run directory
+     *                                                 or an output that cannot be written
+     * @throws IllegalArgumentException                for a bad limit (callers check what a person typed first)
      */
     public static int compare(Path a, Path b, double failIfWorsePct, Path outFile, PrintStream console) {
         checkLimit(failIfWorsePct);

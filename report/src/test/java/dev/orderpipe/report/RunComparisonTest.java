@@ -1,5 +1,6 @@
 package dev.orderpipe.report;
 
+import dev.orderpipe.pipeline.BadFileException;
 import dev.orderpipe.pipeline.ExitCodes;
 import dev.orderpipe.replay.HistogramSummary;
 import dev.orderpipe.replay.RunSummary;
@@ -155,7 +156,7 @@ class RunComparisonTest {
     void aMissingRunIsAOneLineError() throws Exception {
         Path a = RunDirs.write(tmp.resolve("a"), 1.0, 2, 100, 1);
         PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        BadFileException e = assertThrows(BadFileException.class,
                 () -> RunComparison.compare(a, tmp.resolve("b"), 10, null, quiet));
         Pages.assertOneLine(e);
         assertTrue(e.getMessage().contains("does not exist"), e.getMessage());

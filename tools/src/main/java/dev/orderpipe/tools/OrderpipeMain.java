@@ -95,13 +95,17 @@ public final class OrderpipeMain implements Runnable {
         return cl;
     }
 
-    /** A one-line message for errors a user can cause, or null for bugs. */
+    /**
+     * A one-line message for errors a user can cause, or null for bugs (then printed with their stack trace). Only
+     * the types made for a user's mistake count: an {@link IllegalArgumentException} from library code is a bug.
+     */
     static String userMessage(Throwable ex) {
-        if (ex instanceof UserException || ex instanceof ConfigException || ex instanceof IllegalArgumentException
-                || ex instanceof ReplayException || ex instanceof OperatorError)
+        if (ex instanceof UserException || ex instanceof ConfigException || ex instanceof ReplayException
+                || ex instanceof OperatorError)
             return ex.getMessage();
-        if (ex instanceof PipelineFailedException)
+        if (ex instanceof PipelineFailedException && ((PipelineFailedException) ex).isOperatorError())
             return ex.getMessage();
+        // an I/O error (no such file, no permission, no space) is the environment's, and its message names the file
         if (ex instanceof UncheckedIOException) {
             if (ex.getCause() instanceof NoSuchFileException)
                 return "no such file: " + ex.getCause().getMessage();

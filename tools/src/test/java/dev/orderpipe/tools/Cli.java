@@ -1,6 +1,7 @@
 package dev.orderpipe.tools;
 
 import dev.orderpipe.pipeline.ExitCodes;
+import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -18,9 +19,22 @@ final class Cli {
     }
 
     static Cli run(String... args) {
+        return runWith(null, args);
+    }
+
+    /** Runs the command line with {@code extra} (a picocli command) added as a subcommand, null for none. */
+    static Cli runWith(Object extra, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int code = OrderpipeMain.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
+        PrintWriter outWriter = new PrintWriter(out, true);
+        PrintWriter errWriter = new PrintWriter(err, true);
+        CommandLine cl = OrderpipeMain.commandLine(outWriter, errWriter);
+        if (extra != null) {
+            cl.addSubcommand(extra);
+            cl.setOut(outWriter); // again: picocli hands the writers to the subcommands there are when they are set
+            cl.setErr(errWriter);
+        }
+        int code = cl.execute(args);
         return new Cli(code, out.toString(), err.toString());
     }
 

@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -154,9 +155,23 @@ public final class PipelineConfig extends StrictConfig {
         if (syncEveryRecords > 0 && syncMode() == SyncMode.NONE)
             throw new ConfigException("syncEveryRecords " + syncEveryRecords + " needs syncMode ASYNC or SYNC (with NONE nothing is synced)");
         validateQueues();
+        path(dataDir, "dataDir");
+        path(ingress.file, "ingress.file");
+        path(egress.csvFile, "egress.csvFile");
         validateRisk();
         validateGroups();
         return this;
+    }
+
+    /** A path as written (empty for none): one the file system cannot name is refused here, naming its key. */
+    private static void path(String text, String key) {
+        if (text == null)
+            throw new ConfigException(key + " must be a path, or \"\" for none");
+        try {
+            Path.of(text);
+        } catch (InvalidPathException e) {
+            throw new ConfigException(key + " '" + text + "' is not a path: " + e.getReason());
+        }
     }
 
     private static void require(Object section, String key) {

@@ -163,6 +163,18 @@ class PipelineConfigTest {
     }
 
     @Test
+    void aPathTheFileSystemCannotNameIsRefusedWithItsKey() {
+        PipelineConfig config = PipelineConfig.loadDefault();
+        config.egress.csvFile = "out\0.csv";
+        ConfigException e = assertThrows(ConfigException.class, config::validate);
+        assertEquals("egress.csvFile 'out\0.csv' is not a path: Nul character not allowed", e.getMessage());
+        config.egress.csvFile = "";
+        config.ingress.file = null;
+        e = assertThrows(ConfigException.class, config::validate);
+        assertEquals("ingress.file must be a path, or \"\" for none", e.getMessage());
+    }
+
+    @Test
     void badPauserAndRollCycle() throws IOException {
         assertTrue(error(defaultYaml().replace("pauser: balanced", "pauser: lazy")).contains("pauser 'lazy'"));
         assertTrue(error(defaultYaml().replace("rollCycle: FAST_DAILY", "rollCycle: MONTHLY")).contains("rollCycle 'MONTHLY'"));

@@ -1,5 +1,6 @@
 package dev.orderpipe.tools.cli;
 
+import dev.orderpipe.pipeline.BadFileException;
 import dev.orderpipe.pipeline.Queues;
 import net.openhft.chronicle.queue.ChronicleQueue;
 
@@ -10,12 +11,15 @@ final class QueueArgs {
     private QueueArgs() {
     }
 
-    /** Opens an existing queue read-only; a missing or non-queue directory is a one-line UserException. */
+    /**
+     * Opens an existing queue read-only; a missing or non-queue directory is a one-line {@link BadFileException}, a
+     * directory Chronicle cannot open a one-line UserException.
+     */
     static ChronicleQueue openExisting(Path dir) {
         try {
             return Queues.openExisting(dir);
-        } catch (IllegalArgumentException e) {
-            throw UserException.failure(e.getMessage());
+        } catch (BadFileException e) {
+            throw e; // names the directory and what is wrong with it
         } catch (RuntimeException e) {
             throw UserException.failure(dir + " cannot be opened as a Chronicle queue: " + firstLine(e));
         }

@@ -56,6 +56,8 @@ public final class TailCommand implements Callable<Integer> {
     public Integer call() {
         if (!"executions".equals(what))
             throw UserException.usage("tail reads 'executions' (the pipeline's outbox), not '" + what + "'");
+        if (name != null && !ExecutionFeed.isValidName(name))
+            throw UserException.usage("--name must be " + ExecutionFeed.NAME_RULE + ", was '" + name + "'");
         PipelineConfig cfg = config.load();
         if (data != null)
             cfg.dataDir = data.toString();
