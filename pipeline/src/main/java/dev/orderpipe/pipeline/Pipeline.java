@@ -6,6 +6,7 @@ import dev.orderpipe.pipeline.config.PipelineConfig;
 import dev.orderpipe.pipeline.config.StageGroupConfig;
 import dev.orderpipe.pipeline.csv.OrderFileReader;
 import dev.orderpipe.pipeline.config.SymbolConfig;
+import dev.orderpipe.pipeline.integrity.QueueVerifier;
 import dev.orderpipe.pipeline.risk.RiskEngine;
 import dev.orderpipe.pipeline.stage.EgressStage;
 import dev.orderpipe.pipeline.stage.ExecutionCounts;
@@ -71,6 +72,7 @@ public final class Pipeline implements AutoCloseable {
         dirLock = DataDirLock.acquire(dataDir);
         diskGuard = new DiskSpaceGuard(dataDir, config.minFreeDiskMb);
         try {
+            QueueVerifier.checkAtStart(config); // before Chronicle maps a file: a cut-short file is refused, not grown
             ChronicleQueue orders = queue(config.ingress.queue);
             ChronicleQueue checked = queue(config.risk.queue);
             ChronicleQueue executions = queue(config.matching.queue);

@@ -10,7 +10,10 @@ import net.openhft.chronicle.queue.impl.RollingChronicleQueue;
  * execution feed all read through it. Each read is checked (length, format, CRC32C, in {@link OrderInfo}); a record
  * that fails stops the reader with a {@link QueueDamagedException} naming the queue and the index, never passed on
  * as data. It also tells "nothing to read yet" from "read to the end of the queue" ({@link #atEnd()}), which is what
- * a stage needs before it may call itself finished.
+ * a stage needs before it may call itself finished, and what {@link #readOrEnd} uses so that a reader that stops
+ * (export, dump, replay, a feed) never stops short of the end without saying so. A file cut short, which Chronicle
+ * meets as a SIGBUS (an {@link InternalError}), is named like any other damage; the tools check the files before they
+ * read ({@link dev.orderpipe.pipeline.integrity.QueueVerifier}), so that is a last line of defence.
  *
  * <p>The tailer is created by {@link #open()} on the thread that reads. Allocation-free per read.
  */
@@ -19,6 +22,8 @@ public final class QueueInput implements AutoCloseable {
     private final ChronicleQueue queue;
     private ExcerptTailer tailer;
     private long lastReadIndex = -1;
+    /** The reader has read, or been positioned past, every record up to this index (for {@link #atEnd()}). */
+    private long readThrough = -1;
     private long reading = -1;
 
     /** @param name the queue's name for messages (orders, checked, executions, or a directory) */
@@ -29,13 +34,36 @@ public final class QueueInput implements AutoCloseable {
 
     /** Creates the tailer at the start of the queue, on the calling thread. */
     public QueueInput open() {
-        tailer = queue.createTailer().toStart();
+        try {
+            tailer = queue.createTailer().toStart();
+        } catch (InternalError e) {
+            throw cutShort(queue.firstIndex(), e);
+        }
         return this;
     }
 
     /** Creates the tailer at the end of the queue reading backwards (the last record first), on the calling thread. */
     public QueueInput openBackward() {
-        tailer = queue.createTailer().direction(TailerDirection.BACKWARD).toEnd();
+        try {
+            tailer = queue.createTailer().direction(TailerDirection.BACKWARD).toEnd();
+        } catch (InternalError e) {
+            throw cutShort(-1, e);
+        }
+        return this;
+    }
+
+    /**
+     * Creates the tailer after the last record of the queue (the next read returns the next record appended), on the
+     * calling thread: the records before count as read for {@link #atEnd()}.
+     */
+    public QueueInput openAtEnd() {
+        try {
+            tailer = queue.createTailer().toEnd();
+        } catch (InternalError e) {
+            throw cutShort(-1, e);
+        }
+        // the index before the tailer's position: numerically at or after every record that was on the queue
+        readThrough = tailer.index() - 1;
         return this;
     }
 
@@ -54,18 +82,56 @@ public final class QueueInput implements AutoCloseable {
         } catch (DamagedRecordException e) {
             throw damaged(reading, e.getMessage());
         } catch (InternalError e) {
-            // Chronicle maps a file cut short (truncated) as a SIGBUS, which the JVM raises as an InternalError
-            throw damaged(reading, "the queue file ends inside a record (truncated): " + e.getMessage());
+            throw cutShort(reading, e);
         }
         reading = -1;
-        if (read)
+        if (read) {
             lastReadIndex = t.lastReadIndex();
+            readThrough = lastReadIndex;
+        }
         return read;
+    }
+
+    /**
+     * Reads the next record like {@link #read}, for a reader that must not stop short of the end (export, dump,
+     * replay, a feed): false only when the reader has read the queue's last record. When nothing can be read although
+     * the queue's last index lies beyond what was read (a record header zeroed, a file cut short, which Chronicle
+     * takes for "nothing written yet"), it throws {@link QueueDamagedException} naming the first index it cannot read.
+     * A record a live writer appends meanwhile is read, not taken for damage: Chronicle completes a record's header
+     * before it moves the queue's last index, so a second read after seeing the last index must succeed. Not for the
+     * hot path of a stage that polls (it asks for the last index whenever nothing is readable).
+     */
+    public boolean readOrEnd(OrderInfo into) {
+        if (read(into))
+            return true;
+        long last = lastIndex();
+        if (last < 0 || readThrough >= last)
+            return false;
+        if (read(into))
+            return true;
+        throw damaged(tailer.index(), "no record can be read here although the queue's last index is "
+                + Queues.describeIndex(queue, last) + ": a record header is damaged or a queue file was cut short");
+    }
+
+    private long lastIndex() {
+        try {
+            return queue.lastIndex();
+        } catch (InternalError e) {
+            throw cutShort(-1, e);
+        }
+    }
+
+    /** Chronicle maps a file cut short (truncated) as a SIGBUS, which the JVM raises as an InternalError. */
+    private QueueDamagedException cutShort(long index, InternalError e) {
+        String what = "a queue file ends inside the data (cut short): " + e.getMessage();
+        if (index < 0)
+            return new QueueDamagedException(name, -1, "its end", what);
+        return damaged(index, what);
     }
 
     /** The failure for an unreadable record at {@code index}. */
     public QueueDamagedException damaged(long index, String what) {
-        return new QueueDamagedException(name, index, Queues.describeIndex(queue, index), what);
+        return new QueueDamagedException(name, index, "index " + Queues.describeIndex(queue, index), what);
     }
 
     /**
@@ -74,8 +140,8 @@ public final class QueueInput implements AutoCloseable {
      * asks the queue for its last index.
      */
     public boolean atEnd() {
-        long last = queue.lastIndex();
-        return last < 0 || lastReadIndex >= last;
+        long last = lastIndex();
+        return last < 0 || readThrough >= last;
     }
 
     /**
@@ -111,7 +177,11 @@ public final class QueueInput implements AutoCloseable {
 
     /** Positions the reader so that the next read returns the record at {@code index}; false if there is none. */
     public boolean moveTo(long index) {
-        return tailer.moveToIndex(index);
+        try {
+            return tailer.moveToIndex(index);
+        } catch (InternalError e) {
+            throw cutShort(index, e);
+        }
     }
 
     /** Where the next read will be (the tailer's index). */

@@ -1,11 +1,12 @@
 package dev.orderpipe.pipeline;
 
+import dev.orderpipe.pipeline.integrity.QueueVerifier;
 import net.openhft.chronicle.bytes.SyncMode;
 import net.openhft.chronicle.queue.ChronicleQueue;
-import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.queue.TailerDirection;
 import net.openhft.chronicle.queue.impl.WireStoreFactory;
+import net.openhft.chronicle.queue.RollCycles;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 import net.openhft.chronicle.wire.WireType;
 
@@ -68,9 +69,10 @@ public final class Queues {
     }
 
     /**
-     * Throws a one-line {@link BadFileException} unless {@code dir} holds a Chronicle queue whose files start
-     * with Chronicle's header: a foreign or corrupt directory is refused up front instead of being read as an empty
-     * queue (or, worse, waited on).
+     * Throws a one-line {@link BadFileException} unless {@code dir} holds a Chronicle queue whose metadata
+     * starts with Chronicle's header, and a one-line {@link QueueDamagedException} unless its files pass the quick
+     * integrity check ({@link QueueVerifier#checkQueue}): a foreign, corrupt or damaged directory is refused up front
+     * instead of being read as an empty or shorter queue (or, worse, waited on).
      */
     public static void requireQueueDir(Path dir) {
         if (!Files.exists(dir))
@@ -82,16 +84,14 @@ public final class Queues {
         Path metadata = dir.resolve(METADATA_FILE);
         if (!Files.exists(metadata))
             throw new BadFileException(dir + " is not a complete Chronicle queue: " + METADATA_FILE + " is missing");
-        try (Stream<Path> files = Files.list(dir)) {
-            for (Path f : (Iterable<Path>) files::iterator) {
-                String name = f.getFileName().toString();
-                if ((name.endsWith(QUEUE_FILE_SUFFIX) || name.equals(METADATA_FILE)) && !hasChronicleHeader(f))
-                    throw new BadFileException(dir + " is not a valid Chronicle queue: " + name
-                            + " does not start with a queue header (corrupt or foreign file)");
-            }
+        try {
+            if (!hasChronicleHeader(metadata))
+                throw new BadFileException(dir + " is not a valid Chronicle queue: " + METADATA_FILE
+                        + " does not start with a queue header (corrupt or foreign file)");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        QueueVerifier.checkQueue(dir.toString(), dir, RollCycles.FAST_DAILY);
     }
 
     /** Table-store file every queue directory has. */
@@ -107,10 +107,22 @@ public final class Queues {
             if (in.readNBytes(start, 0, start.length) != start.length)
                 return false;
         }
+        return isHeaderDocument(start, 4);
+    }
+
+    /** Whether {@code bytes} at {@code offset} (after a document's 4-byte header word) start a queue file's header. */
+    public static boolean isHeaderDocument(byte[] bytes, int offset) {
+        if (bytes.length < offset + HEADER_FIELD.length)
+            return false;
         for (int i = 0; i < HEADER_FIELD.length; i++)
-            if (start[4 + i] != HEADER_FIELD[i])
+            if (bytes[offset + i] != HEADER_FIELD[i])
                 return false;
         return true;
+    }
+
+    /** Bytes a queue file's header document starts with, after its header word. */
+    public static int headerDocumentPrefix() {
+        return HEADER_FIELD.length;
     }
 
     /** Whether {@code dir} holds at least one queue file. */
@@ -126,24 +138,14 @@ public final class Queues {
 
     /** An index as people read it: hex, with its cycle and the record's number in the cycle. */
     public static String describeIndex(ChronicleQueue queue, long index) {
-        if (index < 0)
-            return "none";
-        RollCycle rc = queue.rollCycle();
-        return "0x" + Long.toHexString(index) + " (cycle " + rc.toCycle(index) + ", record " + rc.toSequenceNumber(index)
-                + ")";
+        return describeIndex(queue.rollCycle(), index);
     }
 
-    /**
-     * Reads the last record of {@code queue} into {@code into}.
-     *
-     * @return the record's index, or -1 when the queue is empty
-     */
-    public static long readLast(ChronicleQueue queue, OrderInfo into) {
-        try (ExcerptTailer tailer = queue.createTailer()) {
-            tailer.direction(TailerDirection.BACKWARD).toEnd();
-            if (!tailer.readBytes(into.reset()))
-                return -1;
-            return tailer.lastReadIndex();
-        }
+    /** An index of a queue with roll cycle {@code rc} as people read it. */
+    public static String describeIndex(RollCycle rc, long index) {
+        if (index < 0)
+            return "none";
+        return "0x" + Long.toHexString(index) + " (cycle " + rc.toCycle(index) + ", record " + rc.toSequenceNumber(index)
+                + ")";
     }
 }

@@ -200,6 +200,43 @@ class OrderInfoTest {
         assertEquals(44, read.egressNanos());
     }
 
+    /** The getters of a record read back from its bytes, one by one (the fixture test compares fields). */
+    @Test
+    void everyGetterReturnsItsFieldAfterARoundTrip() {
+        OrderInfo r = new OrderInfo();
+        r.readMarshallable(Bytes.wrapForRead(bytesOf(goldenRecord())));
+        assertEquals(1001, r.orderId());
+        assertEquals(7, r.account());
+        assertEquals(Symbols.encode("AAPL"), r.symbol());
+        assertEquals(Action.REPLACE, r.action());
+        assertEquals(Side.SELL, r.side());
+        assertEquals(OrderType.LIMIT, r.orderType());
+        assertEquals(TimeInForce.GTC, r.timeInForce());
+        assertEquals(1_892_500, r.price());
+        assertEquals(300, r.quantity());
+        assertEquals(42, r.seq());
+        assertEquals(100, r.leavesQty());
+        assertEquals(200, r.cumQty());
+        assertEquals(1_892_400, r.lastPx());
+        assertEquals(50, r.lastQty());
+        assertEquals(1002, r.contraOrderId());
+        assertEquals(1_732_780_800_000_000_000L, r.eventTime());
+        assertEquals(ExecType.TRADE, r.execType());
+        assertEquals(OrderStatus.PARTIALLY_FILLED, r.status());
+        assertEquals(RejectReason.PRICE_BAND, r.rejectReason());
+        assertEquals(LineError.BAD_PRICE, r.lineError());
+        assertEquals(17, r.sourceLine());
+        assertEquals(0x4a0000001cL, r.sourceIndex());
+        assertEquals(3, r.writerId());
+        assertEquals(99, r.writerSeq());
+        assertEquals(OrderInfo.FLAG_LAST_FOR_INPUT, r.flags());
+        assertEquals(11, r.ingressNanos());
+        assertEquals(22, r.riskNanos());
+        assertEquals(33, r.matchNanos());
+        assertEquals(44, r.egressNanos());
+        assertFalse(r.usesSelfDescribingMessage(), "the record is hand-written binary, not self-describing wire");
+    }
+
     @Test
     void everySingleBitFlipIsRefused() {
         byte[] good = bytesOf(goldenRecord());
@@ -223,6 +260,40 @@ class OrderInfoTest {
         older[0] = 1;
         assertSame(DamagedRecordException.FORMAT, assertThrows(DamagedRecordException.class,
                 () -> new OrderInfo().readMarshallable(Bytes.wrapForRead(older))));
+    }
+
+    @Test
+    void anEmptyRecordIsShortNotForeign() {
+        assertSame(DamagedRecordException.LENGTH, assertThrows(DamagedRecordException.class,
+                () -> new OrderInfo().readMarshallable(Bytes.wrapForRead(new byte[0]))));
+    }
+
+    @Test
+    void lastForInputAndIsRejectedReadTheirOwnBitsOnly() {
+        OrderInfo info = new OrderInfo();
+        assertFalse(info.lastForInput());
+        assertFalse(info.isRejected());
+        assertFalse(info.flags(2).lastForInput(), "another flag is not last-for-input");
+        assertTrue(info.flags(2 | OrderInfo.FLAG_LAST_FOR_INPUT).lastForInput());
+    }
+
+    /** The readable form that {@code dump} and {@code tail} print: report fields only for reports. */
+    @Test
+    void toStringNamesEveryFieldThatIsSet() {
+        assertEquals("{orderId: 1001, account: 7, symbol: AAPL, action: REPLACE, side: SELL, type: LIMIT, tif: GTC, "
+                + "price: 189.2500, qty: 300, seq: 42, execType: TRADE, status: PARTIALLY_FILLED, lastPx: 189.2400, "
+                + "lastQty: 50, leavesQty: 100, cumQty: 200, contraOrderId: 1002, reason: PRICE_BAND, "
+                + "lineError: BAD_PRICE, eventTime: 1732780800000000000, sourceLine: 17, sourceIndex: 0x4a0000001c, "
+                + "writerId: 3, writerSeq: 99, flags: 1, ingressNanos: 11, riskNanos: 22, matchNanos: 33, "
+                + "egressNanos: 44}", goldenRecord().toString());
+        assertEquals("{orderId: 5, account: 0, symbol: , action: CANCEL, side: NONE, type: NONE, tif: NONE, price: , "
+                + "qty: 0, eventTime: 0, sourceLine: 3, sourceIndex: 0x0, writerId: 0, writerSeq: 0, flags: 0, "
+                + "ingressNanos: 0, riskNanos: 0, matchNanos: 0, egressNanos: 0}",
+                new OrderInfo().orderId(5).action(Action.CANCEL).sourceLine(3).toString());
+        assertEquals("{orderId: 5, account: 0, symbol: , action: NEW, side: NONE, type: NONE, tif: NONE, price: , "
+                + "qty: 0, reason: UNKNOWN_SYMBOL, eventTime: 0, sourceLine: 0, sourceIndex: 0x0, writerId: 0, "
+                + "writerSeq: 0, flags: 0, ingressNanos: 0, riskNanos: 0, matchNanos: 0, egressNanos: 0}",
+                new OrderInfo().orderId(5).action(Action.NEW).rejectReason(RejectReason.UNKNOWN_SYMBOL).toString());
     }
 
     @Test

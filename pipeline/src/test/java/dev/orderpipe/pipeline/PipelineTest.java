@@ -96,12 +96,13 @@ class PipelineTest {
     @Test
     void aStageThatThrowsStopsThePipelineNamingStageAndIndex(@TempDir Path dir) throws Exception {
         Path data = dir.resolve("data");
-        try (ChronicleQueue orders = Queues.open(data.resolve("orders"), RollCycles.FAST_DAILY);
-             ExcerptAppender appender = orders.createAppender()) {
-            appender.writeText("not an order");
-        }
         Pipeline pipeline = Pipeline.start(TestPipelines.config(data, null));
         try {
+            // written by another process once the pipeline runs (before, the start-up check would refuse it)
+            try (ChronicleQueue orders = Queues.open(data.resolve("orders"), RollCycles.FAST_DAILY);
+                 ExcerptAppender appender = orders.createAppender()) {
+                appender.writeText("not an order");
+            }
             PipelineFailedException e = assertThrows(PipelineFailedException.class,
                     () -> pipeline.awaitFinished(30, TimeUnit.SECONDS));
             assertEquals("risk", e.stage());
@@ -131,21 +132,40 @@ class PipelineTest {
     }
 
     @Test
-    void awaitStartedReportsAGroupThatFailedToOpen(@TempDir Path dir) throws Exception {
+    void aDamagedQueueIsRefusedBeforeAnyStageOpens(@TempDir Path dir) {
         Path data = dir.resolve("data");
         try (ChronicleQueue executions = Queues.open(data.resolve("executions"), RollCycles.FAST_DAILY);
              ExcerptAppender appender = executions.createAppender()) {
             appender.writeBytes(new OrderInfo().seq(1).sourceIndex(0x1234).flags(OrderInfo.FLAG_LAST_FOR_INPUT));
         }
-        Pipeline pipeline = Pipeline.start(TestPipelines.config(data, null));
-        try {
-            PipelineFailedException e = assertThrows(PipelineFailedException.class,
-                    () -> pipeline.awaitStarted(30, TimeUnit.SECONDS));
-            assertEquals("matching", e.stage());
-            assertTrue(e.getMessage().contains("queue checked is damaged at index 0x1234 (cycle 0, record 4660): cannot resume matching"), e.getMessage());
-        } finally {
-            pipeline.close();
-        }
+        QueueDamagedException e = assertThrows(QueueDamagedException.class,
+                () -> Pipeline.start(TestPipelines.config(data, null)));
+        assertTrue(e.getMessage().startsWith("queue checked is damaged at index 0x1234 (cycle 0, record 4660)"),
+                e.getMessage());
+    }
+
+    @Test
+    @Timeout(30)
+    void awaitOpenedReportsAGroupThatFailedToOpenAtOnce() throws Exception {
+        java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        dev.orderpipe.pipeline.stage.Stage broken = new dev.orderpipe.pipeline.stage.Stage() {
+            public String name() { return "broken"; }
+            public void open() { throw new IllegalStateException("cannot open"); }
+            public int doWork() { return 0; }
+            public long inputIndex() { return -1; }
+            public boolean atEndOfInput() { return true; }
+            public void close() { }
+        };
+        dev.orderpipe.pipeline.stage.StageRunner runner = new dev.orderpipe.pipeline.stage.StageRunner("g",
+                List.of(broken), -1, net.openhft.chronicle.threads.Pauser.balanced(),
+                (stage, index, error) -> failure.set(error));
+        runner.start();
+        long t0 = System.nanoTime();
+        assertFalse(dev.orderpipe.pipeline.stage.StageRunner.awaitOpened(List.of(runner), 20, TimeUnit.SECONDS));
+        assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(10), "released by the failure, not the time-out");
+        assertEquals("cannot open", failure.get().getMessage());
+        runner.stop();
+        assertTrue(runner.join(5_000));
     }
 
     @Test

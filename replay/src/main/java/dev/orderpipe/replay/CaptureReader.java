@@ -2,11 +2,10 @@ package dev.orderpipe.replay;
 
 import dev.orderpipe.pipeline.BadFileException;
 import dev.orderpipe.pipeline.OrderInfo;
+import dev.orderpipe.pipeline.QueueInput;
 import dev.orderpipe.pipeline.Queues;
 import dev.orderpipe.pipeline.csv.OrderFileReader;
-import net.openhft.chronicle.core.io.InvalidMarshallableException;
 import net.openhft.chronicle.queue.ChronicleQueue;
-import net.openhft.chronicle.queue.ExcerptTailer;
 
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -62,30 +61,23 @@ abstract class CaptureReader implements RecordSource {
         return new CsvCapture(resolved, maxLineLength);
     }
 
-    /** An orders queue, read with a tailer from its start. */
+    /** An orders queue, read from its start through {@link QueueInput} (checked, and to its real end). */
     static final class QueueCapture extends CaptureReader {
-        private final Path dir;
         private final ChronicleQueue queue;
-        private final ExcerptTailer tailer;
+        private final QueueInput input;
 
         QueueCapture(Path dir) {
-            this.dir = dir;
             try {
                 queue = Queues.openExisting(dir);
             } catch (BadFileException e) {
                 throw ReplayException.usage("capture " + e.getMessage());
             }
-            tailer = queue.createTailer().toStart();
+            input = new QueueInput(dir.toString(), queue).open();
         }
 
         @Override
         public boolean next(OrderInfo into) {
-            try {
-                return tailer.readBytes(into.reset());
-            } catch (InvalidMarshallableException e) {
-                throw ReplayException.usage("capture " + dir + " holds a record that is not an orderpipe order at"
-                        + " index 0x" + Long.toHexString(tailer.index()) + ": is it an orders queue?");
-            }
+            return input.readOrEnd(into);
         }
 
         @Override
@@ -95,7 +87,7 @@ abstract class CaptureReader implements RecordSource {
 
         @Override
         public void close() {
-            tailer.close();
+            input.close();
             queue.close();
         }
     }

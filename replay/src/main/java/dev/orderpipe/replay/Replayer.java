@@ -1,5 +1,6 @@
 package dev.orderpipe.replay;
 
+import dev.orderpipe.pipeline.BadFileException;
 import dev.orderpipe.pipeline.OrderInfo;
 import dev.orderpipe.pipeline.Pipeline;
 import dev.orderpipe.pipeline.PipelineFailedException;
@@ -105,6 +106,8 @@ public final class Replayer {
         PipelineConfig source = options.config() != null ? options.config() : PipelineConfig.loadDefault();
         String origin = options.config() != null ? options.configOrigin() : "embedded default";
         Path expected = expectedExecutions(options, capture);
+        if (expected != null && Files.isDirectory(expected))
+            requireIntact(expected); // before the replay runs, not after: a damaged queue would waste the whole run
         refuseInside(capture, dataDir, "capture");
         if (expected != null)
             refuseInside(expected.toAbsolutePath().normalize(), dataDir, "expected executions");
@@ -157,6 +160,15 @@ public final class Replayer {
             return null;
         Path sibling = capture.getParent().resolve("executions");
         return Queues.isQueueDir(sibling) ? sibling : null;
+    }
+
+    /** The quick check of the expected executions queue: one line when it is damaged or not a queue. */
+    private static void requireIntact(Path expected) {
+        try {
+            Queues.requireQueueDir(expected);
+        } catch (BadFileException e) {
+            throw ReplayException.usage("expected executions " + e.getMessage());
+        }
     }
 
     private static void refuseInside(Path path, Path dataDir, String what) {

@@ -2,12 +2,11 @@ package dev.orderpipe.replay;
 
 import dev.orderpipe.pipeline.BadFileException;
 import dev.orderpipe.pipeline.OrderInfo;
+import dev.orderpipe.pipeline.QueueInput;
 import dev.orderpipe.pipeline.Queues;
 import dev.orderpipe.pipeline.csv.AsciiOut;
 import dev.orderpipe.pipeline.csv.ExecutionCsv;
-import net.openhft.chronicle.core.io.InvalidMarshallableException;
 import net.openhft.chronicle.queue.ChronicleQueue;
-import net.openhft.chronicle.queue.ExcerptTailer;
 
 import java.io.BufferedReader;
 import java.io.Closeable;
@@ -165,31 +164,24 @@ public final class Verification {
     }
 
     private static final class QueueLines implements Lines {
-        private final Path dir;
         private final ChronicleQueue queue;
-        private final ExcerptTailer tailer;
+        private final QueueInput input;
         private final OrderInfo record = new OrderInfo();
         private final AsciiOut out = new AsciiOut();
 
         QueueLines(Path dir) {
-            this.dir = dir;
             try {
                 queue = Queues.openExisting(dir);
             } catch (BadFileException e) {
                 throw ReplayException.usage("executions " + e.getMessage());
             }
-            tailer = queue.createTailer().toStart();
+            input = new QueueInput(dir.toString(), queue).open();
         }
 
         @Override
         public String next() {
-            try {
-                if (!tailer.readBytes(record.reset()))
-                    return null;
-            } catch (InvalidMarshallableException e) {
-                throw ReplayException.usage("executions queue " + dir
-                        + " holds a record that is not an orderpipe report");
-            }
+            if (!input.readOrEnd(record))
+                return null;
             ExecutionCsv.line(out, record);
             String line = out.takeText();
             return line.substring(0, line.length() - 1);
@@ -197,7 +189,7 @@ public final class Verification {
 
         @Override
         public void close() {
-            tailer.close();
+            input.close();
             queue.close();
         }
     }

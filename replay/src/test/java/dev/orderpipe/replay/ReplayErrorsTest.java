@@ -1,5 +1,6 @@
 package dev.orderpipe.replay;
 
+import dev.orderpipe.pipeline.QueueDamagedException;
 import dev.orderpipe.pipeline.Queues;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptAppender;
@@ -55,9 +56,11 @@ class ReplayErrorsTest {
         try (ChronicleQueue queue = Queues.open(q, RollCycles.FAST_DAILY); ExcerptAppender a = queue.createAppender()) {
             a.writeText("not an order");
         }
-        ReplayException e = fails(options(q, dir.resolve("run")));
-        assertTrue(e.getMessage().startsWith("capture " + q + " holds a record that is not an orderpipe order"),
-                e.getMessage());
+        QueueDamagedException e = assertThrows(QueueDamagedException.class,
+                () -> Replayer.run(options(q, dir.resolve("run"))));
+        assertTrue(e.getMessage().startsWith("queue " + q + " is damaged at index 0x"), e.getMessage());
+        assertTrue(e.what().contains("it is not an orderpipe record"), e.getMessage());
+        assertFalse(e.getMessage().contains("\n"), e.getMessage());
     }
 
     @Test

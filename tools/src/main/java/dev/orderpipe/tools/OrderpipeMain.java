@@ -18,6 +18,7 @@ import dev.orderpipe.tools.cli.StatsCommand;
 import dev.orderpipe.tools.cli.SubmitCommand;
 import dev.orderpipe.tools.cli.TailCommand;
 import dev.orderpipe.tools.cli.UserException;
+import dev.orderpipe.tools.cli.VerifyCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -44,6 +45,7 @@ import java.nio.file.NoSuchFileException;
                 StatsCommand.class,
                 SubmitCommand.class,
                 TailCommand.class,
+                VerifyCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class OrderpipeMain implements Runnable {

@@ -29,9 +29,9 @@ class CommandsTest {
     void helpAndVersion() {
         Cli c = Cli.run("--help");
         assertEquals(0, c.exitCode, c.toString());
-        for (String cmd : List.of("run", "demo", "generate", "replay", "report", "compare", "export", "dump", "stats", "submit", "tail"))
+        for (String cmd : List.of("run", "demo", "generate", "replay", "report", "compare", "export", "dump", "stats", "submit", "tail", "verify"))
             assertTrue(c.out.contains(cmd), cmd + " listed in help: " + c.out);
-        for (String cmd : List.of("run", "demo", "generate", "replay", "report", "compare", "export", "dump", "stats", "submit", "tail")) {
+        for (String cmd : List.of("run", "demo", "generate", "replay", "report", "compare", "export", "dump", "stats", "submit", "tail", "verify")) {
             Cli h = Cli.run(cmd, "--help");
             assertEquals(0, h.exitCode, h.toString());
             assertTrue(h.out.contains("Usage: orderpipe " + cmd), h.out);

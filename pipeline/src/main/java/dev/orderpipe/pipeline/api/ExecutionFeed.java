@@ -2,10 +2,11 @@ package dev.orderpipe.pipeline.api;
 
 import dev.orderpipe.pipeline.BadFileException;
 import dev.orderpipe.pipeline.OrderInfo;
+import dev.orderpipe.pipeline.QueueInput;
 import dev.orderpipe.pipeline.Queues;
 import dev.orderpipe.pipeline.config.PipelineConfig;
+import dev.orderpipe.pipeline.integrity.QueueVerifier;
 import net.openhft.chronicle.queue.ChronicleQueue;
-import net.openhft.chronicle.queue.ExcerptTailer;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -27,6 +28,11 @@ import java.nio.file.StandardOpenOption;
  * consumer restarted under the same name therefore continues with the first report it had not finished: it never
  * skips one, and repeats at most the one it was processing when it died (at-least-once; commit right after handling
  * a report to make that window a few instructions wide). Only one live consumer may use a name at a time.
+ *
+ * <p>Every report is read through {@link QueueInput}: checked (length, format, CRC32C), and a feed that finds no report
+ * although the queue holds more (a damaged header, a file cut short) throws a one-line
+ * {@link dev.orderpipe.pipeline.QueueDamagedException} rather than waiting forever. The queue's files are checked
+ * when the feed opens ({@link QueueVerifier#checkQueue}).
  *
  * <p>Threading: an instance, like the Chronicle tailer inside it, belongs to one thread. Nothing is allocated per
  * report.
@@ -55,18 +61,23 @@ public final class ExecutionFeed implements AutoCloseable {
         END
     }
 
+    /** How often an idle feed checks that it is at the queue's real end (see {@link #next}). */
+    private static final long END_CHECK_NANOS = 50_000_000;
+
     private final ChronicleQueue queue;
-    private final ExcerptTailer tailer;
+    private final QueueInput input;
     private final String name;
     private final FileChannel positionChannel;
     private final FileLock positionLock;
     private final MappedByteBuffer position;
     private long lastRead = -1;
+    private boolean idle;
+    private long lastEndCheck;
 
-    private ExecutionFeed(ChronicleQueue queue, String name, Path positionFile, Start start) {
+    private ExecutionFeed(ChronicleQueue queue, String queueName, String name, Path positionFile, Start start) {
         this.queue = queue;
         this.name = name;
-        this.tailer = queue.createTailer();
+        this.input = new QueueInput(queueName, queue);
         try {
             if (positionFile == null) {
                 positionChannel = null;
@@ -95,13 +106,14 @@ public final class ExecutionFeed implements AutoCloseable {
         long committed = position == null ? 0 : position.getLong(0);
         if (committed != 0) {
             // the stored value is the index of the last committed report: continue after it
-            if (!tailer.moveToIndex(committed) || !tailer.readBytes(new OrderInfo()))
+            input.open();
+            if (!input.moveTo(committed) || !input.read(new OrderInfo()))
                 throw new IllegalStateException("feed '" + name + "' position 0x" + Long.toHexString(committed)
                         + " is not on the executions queue (was the data directory replaced?)");
         } else if (start == Start.END) {
-            tailer.toEnd();
+            input.openAtEnd();
         } else {
-            tailer.toStart();
+            input.open();
         }
     }
 
@@ -131,11 +143,15 @@ public final class ExecutionFeed implements AutoCloseable {
             throw new IllegalArgumentException("feed name must be " + NAME_RULE + ", was '" + name + "'");
         if (!Files.isDirectory(dataDir))
             throw new BadFileException("data directory " + dataDir + " does not exist");
-        // the pipeline may not have written a report yet: open (creating) rather than require queue files
-        ChronicleQueue q = Queues.open(dataDir.resolve(queueName), config.rollCycle());
+        // the pipeline may not have written a report yet: open (creating) rather than require queue files; but what
+        // is there is checked before Chronicle maps it (a file cut short would otherwise be grown with zeros)
+        Path dir = dataDir.resolve(queueName);
+        if (Queues.isQueueDir(dir))
+            QueueVerifier.checkQueue(queueName, dir, config.rollCycle());
+        ChronicleQueue q = Queues.open(dir, config.rollCycle());
         try {
             Path positionFile = name == null ? null : dataDir.resolve("consumers").resolve(name + ".position");
-            return new ExecutionFeed(q, name, positionFile, start == null ? Start.BEGINNING : start);
+            return new ExecutionFeed(q, queueName, name, positionFile, start == null ? Start.BEGINNING : start);
         } catch (RuntimeException e) {
             q.close();
             throw e;
@@ -146,12 +162,26 @@ public final class ExecutionFeed implements AutoCloseable {
      * Reads the next report into {@code into}, committing the previous one.
      *
      * @return false when no report is available yet (poll again later)
+     * @throws dev.orderpipe.pipeline.QueueDamagedException when the next report cannot be read as written, or the
+     *                                                      queue holds reports beyond one that cannot be read
      */
     public boolean next(OrderInfo into) {
         commit();
-        if (!tailer.readBytes(into.reset()))
+        boolean read = input.read(into);
+        if (!read) {
+            // nothing readable: is this the queue's end? Asked on the first empty poll after reports, then now and
+            // then (asking Chronicle for the last index on every poll of a spinning consumer would cost the writers)
+            long now = System.nanoTime();
+            if (!idle || now - lastEndCheck >= END_CHECK_NANOS) {
+                idle = true;
+                lastEndCheck = now;
+                read = input.readOrEnd(into);
+            }
+        }
+        if (!read)
             return false;
-        lastRead = tailer.lastReadIndex();
+        idle = false;
+        lastRead = input.lastReadIndex();
         return true;
     }
 
@@ -173,7 +203,7 @@ public final class ExecutionFeed implements AutoCloseable {
 
     @Override
     public void close() {
-        tailer.close();
+        input.close();
         queue.close();
         try {
             if (positionLock != null)

@@ -1,6 +1,7 @@
 package dev.orderpipe.pipeline.api;
 
 import dev.orderpipe.pipeline.OrderInfo;
+import dev.orderpipe.pipeline.QueueInput;
 import dev.orderpipe.pipeline.Queues;
 import dev.orderpipe.pipeline.Symbols;
 import dev.orderpipe.pipeline.codes.Action;
@@ -11,8 +12,6 @@ import dev.orderpipe.pipeline.config.PipelineConfig;
 import net.openhft.chronicle.core.time.SystemTimeProvider;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptAppender;
-import net.openhft.chronicle.queue.ExcerptTailer;
-import net.openhft.chronicle.queue.TailerDirection;
 
 import java.nio.file.Path;
 
@@ -45,11 +44,11 @@ public final class OrderEntry implements AutoCloseable {
     private final long writerId;
     private long writerSeq;
 
-    private OrderEntry(ChronicleQueue queue, long writerId) {
+    private OrderEntry(String name, ChronicleQueue queue, long writerId) {
         this.queue = queue;
         this.writerId = writerId;
         this.appender = queue.createAppender();
-        this.writerSeq = lastWriterSeq(queue, writerId);
+        this.writerSeq = lastWriterSeq(name, queue, writerId);
     }
 
     /**
@@ -70,15 +69,14 @@ public final class OrderEntry implements AutoCloseable {
     private static OrderEntry open(Path ordersQueue, PipelineConfig config, long writerId) {
         if (writerId <= 0)
             throw new IllegalArgumentException("writerId must be > 0 (0 is the pipeline's file ingress), was " + writerId);
-        return new OrderEntry(Queues.open(ordersQueue, config.rollCycle()), writerId);
+        return new OrderEntry(config.ingress.queue, Queues.open(ordersQueue, config.rollCycle()), writerId);
     }
 
     /** The highest sequence number this writer id wrote before, so numbering continues across restarts. */
-    private static long lastWriterSeq(ChronicleQueue queue, long writerId) {
+    private static long lastWriterSeq(String name, ChronicleQueue queue, long writerId) {
         OrderInfo r = new OrderInfo();
-        try (ExcerptTailer tailer = queue.createTailer()) {
-            tailer.direction(TailerDirection.BACKWARD).toEnd();
-            while (tailer.readBytes(r.reset()))
+        try (QueueInput back = new QueueInput(name, queue).openBackward()) {
+            while (back.read(r))
                 if (r.writerId() == writerId)
                     return r.writerSeq();
         }

@@ -4,13 +4,11 @@ import dev.orderpipe.pipeline.OrderInfo;
 import dev.orderpipe.pipeline.codes.RejectReason;
 
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 
 /**
  * The executions file (DESIGN.md): one execution report per line, prices with exactly 4 decimals, empty fields empty.
@@ -60,34 +58,35 @@ public final class ExecutionCsv {
     public static long recover(Path file) {
         if (!Files.exists(file))
             return 0;
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            long size = ch.size();
-            int tail = (int) Math.min(size, 4096);
-            ByteBuffer buf = ByteBuffer.allocate(tail);
-            while (buf.hasRemaining() && ch.read(buf, size - tail + buf.position()) > 0) {
-                // read the whole tail
-            }
-            byte[] b = buf.array();
-            int end = tail;
-            while (end > 0 && b[end - 1] != '\n')
+        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+            long size = f.length();
+            byte[] tail = new byte[(int) Math.min(size, 4096)];
+            f.seek(size - tail.length);
+            f.readFully(tail);
+            int end = tail.length;
+            while (end > 0 && tail[end - 1] != '\n')
                 end--;
-            if (end < tail)
-                ch.truncate(size - tail + end);
-            if (end == 0)
-                return 0;
-            int start = end - 1;
-            while (start > 0 && b[start - 1] != '\n')
-                start--;
-            String last = new String(b, start, end - 1 - start, StandardCharsets.US_ASCII);
-            int comma = last.indexOf(',');
-            if (comma <= 0)
-                return 0;
-            for (int i = 0; i < comma; i++)
-                if (!Character.isDigit(last.charAt(i)))
-                    return 0; // the header
-            return Long.parseLong(last.substring(0, comma));
+            f.setLength(size - tail.length + end); // cuts a torn last line off; no change after a whole line
+            return seqOfLineEndingAt(tail, end);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot recover " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The seq of the line whose newline is {@code b[end - 1]}; 0 when there is none or it is the header. */
+    private static long seqOfLineEndingAt(byte[] b, int end) {
+        if (end == 0)
+            return 0;
+        int start = end - 1;
+        while (start > 0 && b[start - 1] != '\n')
+            start--;
+        String last = new String(b, start, end - 1 - start, StandardCharsets.US_ASCII);
+        int comma = last.indexOf(',');
+        if (comma <= 0)
+            return 0;
+        for (int i = 0; i < comma; i++)
+            if (!Character.isDigit(last.charAt(i)))
+                return 0; // the header
+        return Long.parseLong(last.substring(0, comma));
     }
 }

@@ -164,7 +164,7 @@ public final class OrderCsvParser {
     private boolean parsePrice(int start, int end) {
         long value = 0;
         int fracDigits = -1;
-        int digits = 0;
+        boolean anyDigit = false;
         for (int i = start; i < end; i++) {
             int b = buf.get(i);
             if (b == '.') {
@@ -181,9 +181,9 @@ public final class OrderCsvParser {
             if (value > (Long.MAX_VALUE - d) / 10)
                 return false;
             value = value * 10 + d;
-            digits++;
+            anyDigit = true;
         }
-        if (digits == 0)
+        if (!anyDigit)
             return false;
         for (int f = Math.max(fracDigits, 0); f < Prices.DECIMALS; f++) {
             if (value > Long.MAX_VALUE / 10)

@@ -15,6 +15,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class OrderCsvParserTest {
@@ -79,15 +80,92 @@ class OrderCsvParserTest {
             "1,NEW,1,7,AAPL,BUY,LIMIT,GTC,1.2.3,1|BAD_PRICE",
             "1,NEW,1,7,AAPL,BUY,LIMIT,GTC,.,1|BAD_PRICE",
             "1,NEW,1,7,AAPL,BUY,LIMIT,GTC,922337203685478,1|BAD_PRICE",
+            // x 10^4 wraps past 2^64 to a small positive value (0.8384): refused, not read as a price
+            "1,NEW,1,7,AAPL,BUY,LIMIT,GTC,1844674407370956,1|BAD_PRICE",
+            "1,NEW,1,7,AAPL,BUY,LIMIT,GTC,99999999999999999999,1|BAD_PRICE",
+            "1,NEW,1,7,AAPL,BUY,LIMIT,GTC,1..5,1|BAD_PRICE",
+            "1,NEW,1,7,AAPL,BUY,LIMIT,GTC,9223372036854775.808,1|BAD_PRICE",
+            // bytes from space to ~ reach the column rules; anything outside is a bad byte
+            "1,NEW,1,7,AAPL,BUY,LIMIT,GTC,1, 1|BAD_QTY",
+            "1,NEW,1,7,AAPL~,BUY,LIMIT,GTC,1,1|BAD_SYMBOL",
+            "1,NEW,1,7,AAPL\u007f,BUY,LIMIT,GTC,1,1|BAD_BYTES",
+            "1,NEW,1,7,AAPL\u001f,BUY,LIMIT,GTC,1,1|BAD_BYTES",
             "1,NEW,1,7,AAPL,BUY,LIMIT,GTC,1,0|BAD_QTY",
             "1,NEW,1,7,AAPL,BUY,LIMIT,GTC,1,1.5|BAD_QTY",
             "1,NEW,1,7,AAPL,BUY,LIMIT,GTC,1,|BAD_QTY",
             "1,NEW,1,7,AAPL,BUY,LIMIT,GTC,1|COLUMN_COUNT",
             "1,NEW,1,7,AAPL,BUY,LIMIT,GTC,1,1,extra|COLUMN_COUNT",
             "\"1\",NEW,1,7,AAPL,BUY,LIMIT,GTC,1,1|BAD_TS",
+            // a keyword with more after it is not the keyword
+            "1,NEWX,1,7,AAPL,BUY,LIMIT,GTC,1,1|BAD_ACTION",
+            "1,CANCELS,1,,,,,,,|BAD_ACTION",
+            "1,REPLACED,1,7,AAPL,BUY,LIMIT,GTC,1,1|BAD_ACTION",
+            "1,NEW,1,7,AAPL,BUYER,LIMIT,GTC,1,1|BAD_SIDE",
+            "1,NEW,1,7,AAPL,SELLS,LIMIT,GTC,1,1|BAD_SIDE",
+            "1,NEW,1,7,AAPL,BUY,LIMITED,GTC,1,1|BAD_TYPE",
+            "1,NEW,1,7,AAPL,BUY,MARKETS,IOC,,1|BAD_TYPE",
+            "1,NEW,1,7,AAPL,BUY,LIMIT,GTCX,1,1|BAD_TIF",
+            "1,NEW,1,7,AAPL,BUY,LIMIT,IOC1,1,1|BAD_TIF",
+            "1,NEW,1,7,AAPL,BUY,LIMIT,FOKS,1,1|BAD_TIF",
+            "1,NE,1,7,AAPL,BUY,LIMIT,GTC,1,1|BAD_ACTION",
+            // a CANCEL may leave its other columns empty, but what it fills in must be valid
+            "1,CANCEL,1,x,,,,,,|BAD_ACCOUNT",
+            "1,CANCEL,1,,aapl,,,,,|BAD_SYMBOL",
+            "1,CANCEL,1,,,BUYER,,,,|BAD_SIDE",
+            "1,CANCEL,1,,,,STOP,,,|BAD_TYPE",
+            "1,CANCEL,1,,,,,DAY,,|BAD_TIF",
+            "1,CANCEL,1,,,,,,,0|BAD_QTY",
+            "1,CANCEL,1,,,,,,,x|BAD_QTY",
     })
     void eachRuleHasItsError(String line, LineError expected) {
         assertEquals(expected, parse(line, new OrderInfo()), line);
+    }
+
+    @Test
+    void numbersUpToTheLargestLongAreRead() {
+        OrderInfo o = new OrderInfo();
+        assertEquals(LineError.NONE,
+                parse("9223372036854775807,NEW,9223372036854775807,1,ABCDEFGH,BUY,LIMIT,GTC,1,1", o));
+        assertEquals(Long.MAX_VALUE, o.eventTime());
+        assertEquals(Long.MAX_VALUE, o.orderId());
+        assertEquals(Symbols.encode("ABCDEFGH"), o.symbol(), "8 characters, the longest symbol");
+        // prices: the digits alone, and the digits scaled to 4 decimals, each up to the largest long
+        assertEquals(LineError.NONE, parse("1,NEW,1,1,A,BUY,LIMIT,GTC,922337203685477.5807,1", o));
+        assertEquals(Long.MAX_VALUE, o.price());
+        assertEquals(LineError.NONE, parse("1,NEW,1,1,A,BUY,LIMIT,GTC,922337203685477.580,1", o));
+        assertEquals(9_223_372_036_854_775_800L, o.price());
+    }
+
+    @Test
+    void aCancelKeepsTheOptionalColumnsItFillsIn() {
+        OrderInfo o = new OrderInfo();
+        assertEquals(LineError.NONE, parse("9,CANCEL,5,7,MSFT,SELL,MARKET,IOC,,40", o));
+        assertEquals(Action.CANCEL, o.action());
+        assertEquals(5, o.orderId());
+        assertEquals(7, o.account());
+        assertEquals(Symbols.encode("MSFT"), o.symbol());
+        assertEquals(Side.SELL, o.side());
+        assertEquals(OrderType.MARKET, o.orderType());
+        assertEquals(TimeInForce.IOC, o.timeInForce());
+        assertEquals(0, o.price());
+        assertEquals(40, o.quantity());
+    }
+
+    @Test
+    void aLineIsReadOnlyBetweenItsBounds() {
+        // the reader parses lines in place in its buffer: the bytes around a line are not part of it
+        String around = "XX,1,NEW,1,7,AAPL,BUY,LIMIT,GTC,1.5,10,99\n";
+        byte[] bytes = around.getBytes(StandardCharsets.US_ASCII);
+        OrderInfo o = new OrderInfo();
+        assertEquals(LineError.NONE, parser.parse(ByteBuffer.wrap(bytes), 3, around.indexOf(",99"), o));
+        assertEquals(1, o.eventTime());
+        assertEquals(15_000, o.price());
+        assertEquals(10, o.quantity());
+
+        byte[] longer = (OrderCsvParser.HEADER + ",x").getBytes(StandardCharsets.US_ASCII);
+        assertTrue(OrderCsvParser.isHeader(ByteBuffer.wrap(longer), 0, OrderCsvParser.HEADER.length()));
+        assertFalse(OrderCsvParser.isHeader(ByteBuffer.wrap(longer), 0, longer.length));
+        assertFalse(OrderCsvParser.isHeader(ByteBuffer.wrap(longer), 0, OrderCsvParser.HEADER.length() - 1));
     }
 
     @Test

@@ -100,6 +100,105 @@ class OrderFileReaderTest {
         }
     }
 
+    private static final String ORDER = "1000,NEW,1,7,AAPL,BUY,LIMIT,GTC,189.25,300";
+
+    /** Each record as "line:error" (NONE for a valid order). */
+    private static List<String> summary(List<OrderInfo> records) {
+        return records.stream().map(r -> r.sourceLine() + ":" + r.lineError()).toList();
+    }
+
+    @Test
+    void upperCaseAndOtherWrongHeadersAreRejectedButAFileMayStartWithData(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("orders.csv");
+        // any letter starts a header; anything else starts a data line (a file without a header)
+        for (String first : new String[]{"TS_NANOS,ACTION", "A", "Z", "a", "z", "Ts,action"}) {
+            Files.writeString(file, first + "\n" + ORDER + "\n", StandardCharsets.US_ASCII);
+            assertEquals(List.of("1:BAD_HEADER", "2:NONE"), summary(readAll(file, 1024, 0)), first);
+        }
+        for (String first : new String[]{"@", "[", "`", "{"}) {
+            Files.writeString(file, first + "\n" + ORDER + "\n", StandardCharsets.US_ASCII);
+            assertEquals(List.of("1:COLUMN_COUNT", "2:NONE"), summary(readAll(file, 1024, 0)), first);
+        }
+        Files.writeString(file, ORDER + "\n" + ORDER.replace(",1,", ",2,") + "\n", StandardCharsets.US_ASCII);
+        assertEquals(List.of("1:NONE", "2:NONE"), summary(readAll(file, 1024, 0)));
+    }
+
+    @Test
+    void aByteOrderMarkAloneOnTheFirstLineIsSkipped(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("orders.csv");
+        Files.writeString(file, "\uFEFF\n" + ORDER + "\n", StandardCharsets.UTF_8);
+        assertEquals(List.of("2:NONE"), summary(readAll(file, 1024, 0)));
+        // two bytes of a mark are not one: the line is a bad line, not a header
+        Files.write(file, new byte[]{(byte) 0xEF, (byte) 0xBB, '\n'});
+        assertEquals(List.of("1:BAD_BYTES"), summary(readAll(file, 1024, 0)));
+    }
+
+    @Test
+    void aLineOfExactlyMaxLineLengthIsRead(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("orders.csv");
+        int max = ORDER.length();
+        String tooLong = ORDER.replace("300", "3000");
+        Files.writeString(file, ORDER + "\n" + tooLong + "\n" + ORDER + "\n" + tooLong + "\n" + ORDER,
+                StandardCharsets.US_ASCII);
+        assertEquals(List.of("1:NONE", "2:TOO_LONG", "3:NONE", "4:TOO_LONG", "5:NONE"),
+                summary(readAll(file, max, 0)));
+        // the last line without its newline, one byte too long
+        Files.writeString(file, ORDER + "\n" + tooLong, StandardCharsets.US_ASCII);
+        assertEquals(List.of("1:NONE", "2:TOO_LONG"), summary(readAll(file, max, 0)));
+    }
+
+    @Test
+    void linesLongerThanTheDefaultBufferAreReadWhole(@TempDir Path dir) throws Exception {
+        // maxLineLength above 32 KiB: the buffer grows past its 64 KiB default to hold such a line and its line end
+        int max = 100_000;
+        String padded = "1000,NEW,1,7,AAPL,BUY,LIMIT,GTC," + "0".repeat(max - ORDER.length()) + "189.25,300";
+        assertEquals(max, padded.length());
+        Path file = dir.resolve("orders.csv");
+        Files.writeString(file, padded + "\n" + padded + "0\n" + ORDER + "\n" + "x".repeat(max) + "\n" + padded,
+                StandardCharsets.US_ASCII);
+        List<OrderInfo> records = readAll(file, max, 0);
+        assertEquals(List.of("1:NONE", "2:TOO_LONG", "3:NONE", "4:COLUMN_COUNT", "5:NONE"), summary(records));
+        assertEquals(1_892_500, records.get(0).price());
+        assertEquals(1_892_500, records.get(4).price());
+    }
+
+    @Test
+    void resumingSkipsThroughTheLastLineReadAndNoFurther(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("orders.csv");
+        Files.writeString(file, OrderCsvParser.HEADER + "\n"
+                + ORDER + "\n"
+                + "# comment\n"
+                + ORDER.replace(",1,", ",2,") + "\n"
+                + "bad\n"
+                + ORDER.replace(",1,", ",3,"), StandardCharsets.US_ASCII);
+        assertEquals(List.of("2:NONE", "4:NONE", "5:COLUMN_COUNT", "6:NONE"), summary(readAll(file, 1024, 0)));
+        assertEquals(List.of("2:NONE", "4:NONE", "5:COLUMN_COUNT", "6:NONE"), summary(readAll(file, 1024, 1)));
+        // the last record line written before a restart is not emitted again: it would be a duplicate order
+        assertEquals(List.of("4:NONE", "5:COLUMN_COUNT", "6:NONE"), summary(readAll(file, 1024, 2)));
+        assertEquals(List.of("5:COLUMN_COUNT", "6:NONE"), summary(readAll(file, 1024, 4)));
+        assertEquals(List.of("6:NONE"), summary(readAll(file, 1024, 5)));
+        assertEquals(List.of(), summary(readAll(file, 1024, 6)), "the last line, without its newline");
+    }
+
+    @Test
+    void lineNoAndIsDoneFollowTheReading(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("orders.csv");
+        Files.writeString(file, OrderCsvParser.HEADER + "\n" + ORDER + "\n", StandardCharsets.US_ASCII);
+        try (OrderFileReader reader = new OrderFileReader(file, 1024, false)) {
+            assertEquals(file, reader.file());
+            assertEquals(0, reader.lineNo());
+            assertFalse(reader.isDone());
+            OrderInfo o = new OrderInfo();
+            assertEquals(OrderFileReader.SKIPPED, reader.read(o));
+            assertEquals(OrderFileReader.RECORD, reader.read(o));
+            assertEquals(2, reader.lineNo());
+            assertFalse(reader.isDone(), "the end of the file is not known yet");
+            assertEquals(OrderFileReader.NOT_YET, reader.read(o));
+            assertTrue(reader.isDone());
+            assertEquals(2, reader.lineNo());
+        }
+    }
+
     @Test
     @Timeout(value = 10, unit = TimeUnit.SECONDS)
     void onlyARegularFileIsAnOrderFile(@TempDir Path dir) throws Exception {
@@ -124,5 +223,12 @@ class OrderFileReaderTest {
         }
         assumeTrue(made, "mkfifo is not available");
         assertThrows(BadFileException.class, () -> new OrderFileReader(fifo, 1024, true));
+    }
+
+    @Test
+    void blankLinesAtTheStartOfTheFileAreSkipped(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("orders.csv");
+        Files.writeString(file, "\n\r\n" + ORDER + "\n", StandardCharsets.US_ASCII);
+        assertEquals(List.of("3:NONE"), summary(readAll(file, 1024, 0)));
     }
 }

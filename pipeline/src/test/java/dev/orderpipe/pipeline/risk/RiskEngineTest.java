@@ -220,5 +220,6 @@ class RiskEngineTest {
         assertTrue(RiskEngine.exceedsNotional(Prices.parse("100"), Long.MAX_VALUE / 1000, Prices.parse("1000000")));
         assertFalse(RiskEngine.exceedsNotional(Prices.parse("100"), 10, Prices.parse("1000")));
         assertTrue(RiskEngine.exceedsNotional(Prices.parse("100"), 11, Prices.parse("1000")));
+        assertFalse(RiskEngine.exceedsNotional(0, 11, 0), "nothing exceeds nothing");
     }
 }

@@ -2,9 +2,8 @@ package dev.orderpipe.tools.cli;
 
 import dev.orderpipe.pipeline.ExitCodes;
 import dev.orderpipe.pipeline.OrderInfo;
-import net.openhft.chronicle.core.io.InvalidMarshallableException;
+import dev.orderpipe.pipeline.QueueInput;
 import net.openhft.chronicle.queue.ChronicleQueue;
-import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.RollCycle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -45,31 +44,23 @@ public final class DumpCommand implements Callable<Integer> {
             Signal.handle(new Signal("INT"), s -> stopped = true);
             Signal.handle(new Signal("TERM"), s -> stopped = true);
         }
-        try (ChronicleQueue q = QueueArgs.openExisting(queue); ExcerptTailer tailer = q.createTailer()) {
+        try (ChronicleQueue q = QueueArgs.openExisting(queue); QueueInput input = new QueueInput(queue.toString(), q)) {
             RollCycle rc = q.rollCycle();
-            if (fromIndex >= 0 && !tailer.moveToIndex(fromIndex))
+            input.open();
+            if (fromIndex >= 0 && !input.moveTo(fromIndex))
                 throw UserException.failure("index " + from + " is not in " + queue + " (first 0x"
                         + Long.toHexString(q.firstIndex()) + ", last 0x" + Long.toHexString(q.lastIndex()) + ")");
             OrderInfo r = new OrderInfo();
             long printed = 0;
             while (count < 0 || printed < count) {
-                long index = tailer.index();
-                boolean read;
-                try {
-                    read = tailer.readBytes(r.reset());
-                } catch (InvalidMarshallableException e) {
-                    throw UserException.failure(queue + " index 0x" + Long.toHexString(index) + " is not an orderpipe record: "
-                            + QueueArgs.firstLine(e));
-                }
-                if (!read) {
+                if (!input.readOrEnd(r)) {
                     if (!follow || stopped)
                         break;
                     out.flush();
                     Thread.sleep(10);
                     continue;
                 }
-                index = tailer.lastReadIndex();
-                print(out, r, index, rc);
+                print(out, r, input.lastReadIndex(), rc);
                 printed++;
             }
             out.flush();

@@ -2,12 +2,11 @@ package dev.orderpipe.tools.cli;
 
 import dev.orderpipe.pipeline.ExitCodes;
 import dev.orderpipe.pipeline.OrderInfo;
+import dev.orderpipe.pipeline.QueueInput;
 import dev.orderpipe.pipeline.csv.AsciiOut;
 import dev.orderpipe.pipeline.csv.ExecutionCsv;
 import dev.orderpipe.pipeline.csv.OrderCsv;
-import net.openhft.chronicle.core.io.InvalidMarshallableException;
 import net.openhft.chronicle.queue.ChronicleQueue;
-import net.openhft.chronicle.queue.ExcerptTailer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -41,16 +40,17 @@ public final class ExportCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter console = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        try (ChronicleQueue q = QueueArgs.openExisting(queue); ExcerptTailer tailer = q.createTailer()) {
+        try (ChronicleQueue q = QueueArgs.openExisting(queue); QueueInput input = new QueueInput(queue.toString(), q)) {
             OrderInfo r = new OrderInfo();
             Format f = format;
             if (f == Format.auto) {
                 f = Format.orders;
-                try (ExcerptTailer peek = q.createTailer()) {
-                    if (read(peek, r) && r.execType() != dev.orderpipe.pipeline.codes.ExecType.NONE)
+                try (QueueInput peek = new QueueInput(queue.toString(), q).open()) {
+                    if (peek.read(r) && r.execType() != dev.orderpipe.pipeline.codes.ExecType.NONE)
                         f = Format.executions;
                 }
             }
+            input.open();
             Path parent = out.toAbsolutePath().getParent();
             if (parent != null && !Files.isDirectory(parent))
                 throw UserException.failure("cannot write " + out + ": directory " + parent + " does not exist");
@@ -63,7 +63,7 @@ public final class ExportCommand implements Callable<Integer> {
                     ExecutionCsv.header(csv);
                 else
                     OrderCsv.header(csv);
-                while (read(tailer, r)) {
+                while (input.readOrEnd(r)) {
                     if (f == Format.executions) {
                         ExecutionCsv.line(csv, r);
                     } else if (r.rejectReason() == dev.orderpipe.pipeline.codes.RejectReason.BAD_LINE) {
@@ -84,15 +84,5 @@ public final class ExportCommand implements Callable<Integer> {
             console.flush();
         }
         return ExitCodes.OK;
-    }
-
-    private boolean read(ExcerptTailer tailer, OrderInfo r) {
-        long index = tailer.index();
-        try {
-            return tailer.readBytes(r.reset());
-        } catch (InvalidMarshallableException e) {
-            throw UserException.failure(queue + " index 0x" + Long.toHexString(index) + " is not an orderpipe record: "
-                    + QueueArgs.firstLine(e));
-        }
     }
 }

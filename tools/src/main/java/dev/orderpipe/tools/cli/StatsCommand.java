@@ -2,6 +2,7 @@ package dev.orderpipe.tools.cli;
 
 import dev.orderpipe.pipeline.ExitCodes;
 import dev.orderpipe.pipeline.OrderInfo;
+import dev.orderpipe.pipeline.QueueInput;
 import dev.orderpipe.pipeline.Queues;
 import dev.orderpipe.pipeline.config.PipelineConfig;
 import net.openhft.chronicle.queue.ChronicleQueue;
@@ -46,6 +47,9 @@ public final class StatsCommand implements Callable<Integer> {
             for (Path p : list.sorted().toList())
                 if (Queues.isQueueDir(p))
                     queues.put(p.getFileName().toString(), (SingleChronicleQueue) QueueArgs.openExisting(p));
+        } catch (RuntimeException e) {
+            queues.values().forEach(ChronicleQueue::close); // a damaged queue: close those already open
+            throw e;
         }
         if (queues.isEmpty())
             throw UserException.failure(dataDir + " holds no Chronicle queues (is it the pipeline's dataDir?)");
@@ -83,7 +87,7 @@ public final class StatsCommand implements Callable<Integer> {
         long inCount = in.entryCount();
         long behind;
         OrderInfo last = new OrderInfo();
-        if (output == null || Queues.readLast(output, last) < 0) {
+        if (output == null || QueueInput.readLast(outName, output, last) < 0) {
             behind = inCount;
         } else {
             long done = last.sourceIndex();

@@ -1,0 +1,341 @@
+package dev.orderpipe.pipeline.integrity;
+
+import dev.orderpipe.pipeline.DamagedRecordException;
+import dev.orderpipe.pipeline.OrderInfo;
+import dev.orderpipe.pipeline.QueueDamagedException;
+import dev.orderpipe.pipeline.Queues;
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.queue.RollCycle;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * One Chronicle Queue cycle file ({@code .cq4}) read as plain bytes, never mapped: a file cut short is a short read
+ * here, not a SIGBUS. It walks the file's framing the way Chronicle lays it out and says where it is broken.
+ *
+ * <p>The layout (Chronicle Queue 5 and 2026.x, binary wire): every document starts with a 4-byte little-endian header
+ * word at a 4-byte-aligned position: bit 31 "not complete" (being written), bit 30 "metadata", 30 bits of length.
+ * The first document is the queue's own header ({@code header: !SCQStore}), which holds {@code writePosition}: the
+ * position of the last data record's header and, in a second long, that record's sequence number in the cycle
+ * (packed with the position's low bits, so that a stale value can be told from a current one). Index pages are
+ * metadata documents between the data records. A word of 0 is where nothing has been written yet (or a record is being
+ * written: Chronicle sets the word when the record is complete); the word {@link #END_OF_DATA} closes a cycle once the
+ * queue has rolled to the next one. The file itself is created sparse
+ * and larger than its data, so a walk that reaches the end of the file without meeting the end of the data means the
+ * file was cut short.
+ *
+ * <p>Not thread-safe; one walk per instance.
+ */
+final class CycleFile implements AutoCloseable {
+    static final int NOT_COMPLETE = 0x80000000;
+    static final int META_DATA = 0x40000000;
+    static final int LENGTH_MASK = 0x3FFFFFFF;
+    /** The word that closes a cycle file once the queue has rolled to the next cycle. */
+    static final int END_OF_DATA = NOT_COMPLETE | META_DATA;
+    private static final int WINDOW = 1 << 20;
+
+    private final String queue;
+    private final Path path;
+    private final int cycle;
+    private final RollCycle rollCycle;
+    private final FileChannel channel;
+    private long size;
+    private final ByteBuffer window = ByteBuffer.allocateDirect(WINDOW).order(ByteOrder.LITTLE_ENDIAN);
+    private long windowStart = -1;
+    private int windowLength;
+
+    private long dataStart = -1;
+    private long writePosition = -1;
+    private long writeSequence = -1;
+
+    private long position;
+    private long records;
+    private long recordPosition = -1;
+    private int recordLength;
+    private final byte[] recordBytes = new byte[OrderInfo.BINARY_LENGTH];
+    private final Bytes<byte[]> recordIn = Bytes.wrapForRead(recordBytes);
+
+    CycleFile(String queue, Path path, int cycle, RollCycle rollCycle) {
+        this.queue = queue;
+        this.path = path;
+        this.cycle = cycle;
+        this.rollCycle = rollCycle;
+        try {
+            channel = FileChannel.open(path, StandardOpenOption.READ);
+            size = channel.size();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Whether the file is what a crash while Chronicle created it leaves: empty, or a first header still marked
+     * "not complete". The start-up repair of such a file belongs to the pipeline's crash recovery, not to this check.
+     */
+    boolean notReady() {
+        return size == 0 || size >= 4 && (wordAt(0) & NOT_COMPLETE) != 0;
+    }
+
+    /** Checks the queue header document and reads {@code writePosition} from it; positions the walk after it. */
+    void readHeader() {
+        if (size == 0)
+            throw damaged(0, -1, "the file is empty (0 bytes): cut short, or left by a crash while the file was being"
+                    + " created (starting the pipeline repairs that)");
+        if (size < 4 + Queues.headerDocumentPrefix())
+            throw damaged(0, -1, "the file is only " + size + " bytes long: its queue header is cut off");
+        int word = wordAt(0);
+        int length = word & LENGTH_MASK;
+        if ((word & NOT_COMPLETE) != 0)
+            throw damaged(0, -1, "its queue header is marked incomplete (a crash while the file was being created;"
+                    + " starting the pipeline repairs that)");
+        byte[] start = new byte[Queues.headerDocumentPrefix()];
+        read(4, start, start.length);
+        if ((word & META_DATA) == 0 || length < start.length || !Queues.isHeaderDocument(start, 0))
+            throw damaged(0, -1, "the file does not start with a queue header (not a Chronicle queue file, or its"
+                    + " first bytes are damaged)");
+        if (!within(4L + length))
+            throw damaged(0, -1, "its queue header is " + length + " bytes long but the file ends at byte " + size
+                    + " (cut short)");
+        byte[] header = new byte[length];
+        read(4, header, length);
+        long[] wp = WireFields.longs(header, "writePosition");
+        if (wp.length == 0)
+            throw damaged(0, -1, "its queue header has no writePosition (damaged)");
+        writePosition = wp[0];
+        if (wp.length > 1 && wp[1] != 0) {
+            // the second long packs the position's low bits above the sequence: current only when they agree
+            int shift = sequenceShift(header);
+            long mask = (1L << shift) - 1;
+            if ((wp[1] >>> shift) == ((writePosition << shift) >>> shift))
+                writeSequence = wp[1] & mask;
+        }
+        dataStart = align(4L + length);
+        position = dataStart;
+    }
+
+    /** Chronicle's RollCycleEncodeSequence: max(32, 2 * log2(indexCount) + log2(indexSpacing)). */
+    private static int sequenceShift(byte[] header) {
+        long[] count = WireFields.longs(header, "indexCount");
+        long[] spacing = WireFields.longs(header, "indexSpacing");
+        if (count.length == 0 || spacing.length == 0 || count[0] <= 0 || spacing[0] <= 0)
+            return 32;
+        int log2Count = 63 - Long.numberOfLeadingZeros(count[0]);
+        int log2Spacing = 63 - Long.numberOfLeadingZeros(spacing[0]);
+        return Math.max(32, log2Count * 2 + log2Spacing);
+    }
+
+    /**
+     * Moves to the next data record, checking the framing on the way.
+     *
+     * <p>The end of the data is a zero header word (nothing written yet: Chronicle writes a record's bytes first and
+     * its header word last, so bytes after a zero word are a record being written, or one a writer killed mid-write
+     * left, which the next writer overwrites), a word marked incomplete, or the end-of-data mark. It must lie after
+     * the last record the queue header names ({@code writePosition}, moved only once a record is complete): else a
+     * header was zeroed or cut off and the records after it are hidden.
+     *
+     * @return false at the end of the data
+     * @throws QueueDamagedException where the framing is broken: the file ends inside the data, a header was zeroed,
+     *                               a length runs past the end of the file
+     */
+    boolean next() {
+        while (true) {
+            long pos = position;
+            if (!within(pos + 4))
+                throw damaged(pos, records, "the file ends at byte " + size + " with no end of data after its last"
+                        + " record (cut short)");
+            int word = wordAt(pos);
+            if (word == 0 || (word & NOT_COMPLETE) != 0) {
+                checkEnd(pos, word);
+                return false;
+            }
+            int length = word & LENGTH_MASK;
+            long end = pos + 4 + length;
+            if (!within(end))
+                throw damaged(pos, (word & META_DATA) == 0 ? records : -1, "the record header at byte " + pos
+                        + " gives a length of " + length + " bytes but the file ends at byte " + size
+                        + " (cut short, or the header is damaged)");
+            position = align(end);
+            if ((word & META_DATA) == 0) {
+                recordPosition = pos;
+                recordLength = length;
+                records++;
+                return true;
+            }
+        }
+    }
+
+    private void checkEnd(long pos, int word) {
+        if (writePosition >= dataStart && pos <= writePosition)
+            throw damaged(pos, records, "the data ends at byte " + pos + " (" + describeWord(word) + ") but the"
+                    + " queue header says records were written up to byte " + writePosition
+                    + ": the records in between cannot be read");
+        if (writeSequence >= 0 && records < writeSequence + 1)
+            throw damaged(pos, records, "the file holds " + records + " readable records but its queue header"
+                    + " counts " + (writeSequence + 1));
+    }
+
+    private static String describeWord(int word) {
+        if (word == 0)
+            return "a zero header";
+        if (word == END_OF_DATA)
+            return "the end-of-data mark";
+        return "a header marked incomplete";
+    }
+
+    /**
+     * The start-up check of a cycle file that is not the newest: O(1), it reads the last record that the queue
+     * header names ({@code writePosition}), checks its checksum into {@code into} and that the end-of-data mark (or
+     * nothing yet) follows it.
+     *
+     * @return the number of records in the file, or -1 when the header does not say
+     */
+    long checkLastRecord(OrderInfo into) {
+        if (writePosition < dataStart)
+            return 0; // writePosition moves with every record: none was written
+        if (!within(writePosition + 4))
+            throw damaged(writePosition, writeSequence, "the file ends at byte " + size + ", before its last record"
+                    + " at byte " + writePosition + " (cut short)");
+        int word = wordAt(writePosition);
+        int length = word & LENGTH_MASK;
+        long seq = writeSequence;
+        if (word == 0 || (word & (NOT_COMPLETE | META_DATA)) != 0)
+            throw damaged(writePosition, seq, "the last record, at byte " + writePosition + ", has no valid record"
+                    + " header (0x" + Integer.toHexString(word) + "): damaged");
+        if (!within(writePosition + 4 + length))
+            throw damaged(writePosition, seq, "the last record, at byte " + writePosition + ", runs past the end of"
+                    + " the file at byte " + size + " (cut short)");
+        recordPosition = writePosition;
+        recordLength = length;
+        decode(into, seq);
+        long after = align(writePosition + 4 + length);
+        if (!within(after + 4))
+            throw damaged(after, -1, "the file ends at byte " + size + " right after its last record, with no end of"
+                    + " data (cut short)");
+        int next = wordAt(after);
+        if (next != 0 && next != END_OF_DATA)
+            throw damaged(after, -1, "a header follows the record that the queue header names as the last one"
+                    + " (the queue header is damaged)");
+        return seq >= 0 ? seq + 1 : -1;
+    }
+
+    /**
+     * Decodes the current record into {@code into}, checked (length, format, CRC32C).
+     *
+     * @param seq the record's sequence number in the cycle, for the message
+     */
+    void decode(OrderInfo into, long seq) {
+        if (recordLength != OrderInfo.BINARY_LENGTH)
+            throw damaged(recordPosition, seq, "the record is " + recordLength + " bytes long: it is not an orderpipe"
+                    + " record (" + OrderInfo.BINARY_LENGTH + " bytes; a foreign queue, or damaged)");
+        read(recordPosition + 4, recordBytes, recordLength);
+        recordIn.readPositionRemaining(0, recordLength);
+        try {
+            into.readMarshallable(recordIn);
+        } catch (DamagedRecordException e) {
+            throw damaged(recordPosition, seq, e.getMessage());
+        }
+    }
+
+    /** Sequence number in the cycle of the record the walk is on. */
+    long sequence() {
+        return records - 1;
+    }
+
+    /** Data records walked so far. */
+    long records() {
+        return records;
+    }
+
+    /** The index of the record the walk is on. */
+    long index() {
+        return rollCycle.toIndex(cycle, records - 1);
+    }
+
+    int cycle() {
+        return cycle;
+    }
+
+    Path path() {
+        return path;
+    }
+
+    /**
+     * The failure at byte {@code pos} of this file; {@code seq} is the sequence number in the cycle of the record
+     * that cannot be read (-1 when the damage is not in a record).
+     */
+    QueueDamagedException damaged(long pos, long seq, String what) {
+        String file = path.getFileName().toString();
+        String where = seq >= 0
+                ? "index " + Queues.describeIndex(rollCycle, rollCycle.toIndex(cycle, seq)) + ", byte " + pos + " of "
+                + file
+                : "byte " + pos + " of " + file;
+        return new QueueDamagedException(queue, seq >= 0 ? rollCycle.toIndex(cycle, seq) : -1, where, what);
+    }
+
+    /**
+     * Whether the file reaches {@code end}. A live appender grows the file as it writes (Chronicle maps it chunk by
+     * chunk), so the size is read again before anything is called cut short.
+     */
+    private boolean within(long end) {
+        if (end <= size)
+            return true;
+        try {
+            size = channel.size();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + path + ": " + e.getMessage(), e);
+        }
+        return end <= size;
+    }
+
+    private static long align(long position) {
+        return (position + 3) & ~3L;
+    }
+
+    private int wordAt(long pos) {
+        fill(pos, 4);
+        return window.getInt((int) (pos - windowStart));
+    }
+
+    private void read(long pos, byte[] into, int length) {
+        fill(pos, length);
+        window.get((int) (pos - windowStart), into, 0, length);
+    }
+
+    /** Makes [pos, pos + length) readable in the window; the caller has checked it lies within the file. */
+    private void fill(long pos, int length) {
+        if (pos >= windowStart && pos + length <= windowStart + windowLength && windowStart >= 0)
+            return;
+        if (!within(pos + length))
+            throw damaged(pos, -1, "the file ends at byte " + size + " inside the data (cut short)");
+        window.clear();
+        try {
+            while (window.hasRemaining()) {
+                int n = channel.read(window, pos + window.position());
+                if (n < 0)
+                    break;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + path + ": " + e.getMessage(), e);
+        }
+        windowStart = pos;
+        windowLength = window.position();
+        if (windowLength < length)
+            throw damaged(pos, -1, "the file ends at byte " + (pos + windowLength) + " inside the data (cut short"
+                    + " while it was being read)");
+    }
+
+    @Override
+    public void close() {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,310 @@
+package dev.orderpipe.pipeline.integrity;
+
+import dev.orderpipe.pipeline.OrderInfo;
+import dev.orderpipe.pipeline.QueueDamagedException;
+import dev.orderpipe.pipeline.config.PipelineConfig;
+import net.openhft.chronicle.queue.RollCycle;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code orderpipe verify}: reads every record of the three queues of a data directory off their files, once, in
+ * step, and checks
+ * <ul>
+ *     <li>the framing of every cycle file (queue header, every record header to the end of the data, nothing
+ *     hidden after it, no file cut short) and every record's length, format and CRC32C;</li>
+ *     <li>{@code checked}: the k-th record names the k-th {@code orders} record ({@code sourceIndex}): risk turns
+ *     every input into exactly one output, in order;</li>
+ *     <li>{@code executions}: seq is 1, 2, 3...; the reports name {@code checked} records in order, every checked
+ *     record gets at least one report, and the last report of each input, only that one, is flagged last for its
+ *     input (an input's reports cut short at the very end are a pipeline stopped mid-input, which a restart
+ *     finishes).</li>
+ * </ul>
+ * It keeps the first problem per queue (a queue whose records are intact but whose chain is broken is reported at
+ * the first record that breaks it), counts how far each stage is behind its input, and never writes.
+ */
+public final class DataDirVerifier {
+    private DataDirVerifier() {
+    }
+
+    /** Verifies the queues of {@code config}'s data directory that exist. */
+    public static Report verify(PipelineConfig config) {
+        long t0 = System.nanoTime();
+        Path data = config.dataPath();
+        RollCycle rc = config.rollCycle();
+        QueueReport orders = new QueueReport(config.ingress.queue, data.resolve(config.ingress.queue), rc);
+        QueueReport checked = new QueueReport(config.risk.queue, data.resolve(config.risk.queue), rc);
+        QueueReport executions = new QueueReport(config.matching.queue, data.resolve(config.matching.queue), rc);
+        try {
+            new Walk(orders, checked, executions).run();
+        } finally {
+            orders.close();
+            checked.close();
+            executions.close();
+        }
+        return new Report(data, List.of(orders, checked, executions), System.nanoTime() - t0);
+    }
+
+    /** The three queues read in step: orders as checked names them, executions as they name checked records. */
+    private static final class Walk {
+        private final QueueReport orders;
+        private final QueueReport checked;
+        private final QueueReport executions;
+        private final QueueScanner o;
+        private final QueueScanner c;
+        private final QueueScanner e;
+        private long nextSeq = 1;
+        private boolean eHave;
+
+        Walk(QueueReport orders, QueueReport checked, QueueReport executions) {
+            this.orders = orders;
+            this.checked = checked;
+            this.executions = executions;
+            this.o = orders.scanner;
+            this.c = checked.scanner;
+            this.e = executions.scanner;
+        }
+
+        void run() {
+            boolean riskChain = o != null && c != null;
+            boolean matchingChain = c != null && e != null;
+            eHave = nextExecution();
+            long notMatched = 0;
+            while (c != null && c.next()) {
+                long ci = c.index();
+                if (riskChain)
+                    riskChain = checkRisk(ci, c.record().sourceIndex());
+                if (!matchingChain)
+                    continue;
+                if (!eHave) {
+                    notMatched++;
+                    continue;
+                }
+                matchingChain = consumeReportsOf(ci);
+            }
+            boolean checkedWhole = c != null && c.damage() == null;
+            if (matchingChain && checkedWhole && eHave) {
+                e.fail("the report names checked index " + c.describe(e.record().sourceIndex())
+                        + ", beyond the last checked record" + (c.records() == 0 ? " (checked holds none)"
+                        : " " + c.describe(c.index())));
+                eHave = false;
+            }
+            if (riskChain && checkedWhole) {
+                long notChecked = 0;
+                while (o.next())
+                    notChecked++;
+                checked.behind = o.damage() == null ? notChecked : -1;
+            } else if (o != null) {
+                while (o.next()) {
+                    // framing and checksums of the rest
+                }
+            }
+            if (matchingChain && checkedWhole)
+                executions.behind = notMatched;
+            while (eHave)
+                eHave = nextExecution();
+        }
+
+        /** The k-th checked record must name the k-th orders record. */
+        private boolean checkRisk(long ci, long source) {
+            if (!o.next()) {
+                if (o.damage() == null)
+                    c.fail("the record names orders index " + o.describe(source) + ", but orders ends before it"
+                            + (o.records() == 0 ? " (it holds no records)" : ", at " + o.describe(o.index())));
+                return false;
+            }
+            if (source != o.index()) {
+                c.fail("the record names orders index " + o.describe(source) + ", but the next orders record is "
+                        + o.describe(o.index()) + " (records were lost, repeated or reordered)");
+                return false;
+            }
+            return true;
+        }
+
+        /**
+         * Reads the reports of checked record {@code ci}: they must come next, at least one, the last one flagged.
+         *
+         * @return whether the chain still holds
+         */
+        private boolean consumeReportsOf(long ci) {
+            OrderInfo r = e.record();
+            if (r.sourceIndex() != ci) {
+                e.fail("the report (seq " + r.seq() + ") names checked index " + c.describe(r.sourceIndex())
+                        + ", but the next checked record is " + c.describe(ci) + ", which has no report"
+                        + " (reports were lost, repeated or reordered)");
+                eHave = false;
+                return false;
+            }
+            while (true) {
+                boolean lastForInput = r.lastForInput();
+                eHave = nextExecution();
+                if (!eHave) {
+                    if (!lastForInput && e.damage() == null)
+                        executions.note = "matching stopped inside the reports of checked index " + c.describe(ci)
+                                + " (a restart finishes them)";
+                    return e.damage() == null;
+                }
+                if (r.sourceIndex() != ci) {
+                    if (lastForInput)
+                        return true;
+                    e.fail("the reports of checked index " + c.describe(ci) + " end without one flagged last for"
+                            + " the input, and this one (seq " + r.seq() + ") names " + c.describe(r.sourceIndex()));
+                    eHave = false;
+                    return false;
+                }
+                if (lastForInput) {
+                    e.fail("the report (seq " + r.seq() + ") names checked index " + c.describe(ci)
+                            + " after the report flagged last for that input");
+                    eHave = false;
+                    return false;
+                }
+            }
+        }
+
+        /** The next report, whose seq must be the next number. */
+        private boolean nextExecution() {
+            if (e == null || !e.next())
+                return false;
+            long seq = e.record().seq();
+            if (seq != nextSeq) {
+                e.fail("the report has seq " + seq + " where " + nextSeq + " comes next (seq must be 1, 2, 3...:"
+                        + " reports were lost or repeated)");
+                return false;
+            }
+            nextSeq++;
+            return true;
+        }
+    }
+
+    /** What verify found in one queue. */
+    public static final class QueueReport implements AutoCloseable {
+        private final String name;
+        private final QueueScanner scanner;
+        private final QueueDamagedException listing;
+        private long behind = -1;
+        private String note;
+
+        QueueReport(String name, Path dir, RollCycle fallback) {
+            this.name = name;
+            QueueScanner s = null;
+            QueueDamagedException failure = null;
+            try {
+                QueueFiles files = QueueFiles.list(name, dir, fallback);
+                if (files.count() > 0)
+                    s = new QueueScanner(files);
+            } catch (QueueDamagedException ex) {
+                failure = ex;
+            }
+            this.scanner = s;
+            this.listing = failure;
+        }
+
+        public String name() {
+            return name;
+        }
+
+        /** Whether the data directory has this queue (a directory with cycle files). */
+        public boolean present() {
+            return scanner != null || listing != null;
+        }
+
+        /** Intact records read before the first problem (all of them when sound). */
+        public long records() {
+            return scanner == null ? 0 : scanner.records();
+        }
+
+        /** Cycle files. */
+        public int files() {
+            return scanner == null ? 0 : scanner.files().count();
+        }
+
+        /** Bytes of the cycle files (sparse: more than they take on disk). */
+        public long bytes() {
+            return scanner == null ? 0 : scanner.files().bytes();
+        }
+
+        /** First and last intact index as people read them, "-" when none. */
+        public String firstIndex() {
+            return scanner == null || scanner.firstIndex() < 0 ? "-" : "0x" + Long.toHexString(scanner.firstIndex());
+        }
+
+        public String lastIndex() {
+            return scanner == null || scanner.records() == 0 ? "-" : "0x" + Long.toHexString(scanner.index());
+        }
+
+        /** The first problem, or null when the queue is sound. */
+        public QueueDamagedException problem() {
+            return listing != null ? listing : scanner == null ? null : scanner.damage();
+        }
+
+        /**
+         * Input records the stage writing this queue has not yet turned into output (orders not yet checked,
+         * checked records not yet matched), or -1 when that is unknown (no input, or a problem on the way).
+         */
+        public long behind() {
+            return behind;
+        }
+
+        /** Something worth knowing that is not a problem, or null. */
+        public String note() {
+            return note;
+        }
+
+        @Override
+        public void close() {
+            if (scanner != null)
+                scanner.close();
+        }
+    }
+
+    /** What verify found in a data directory. */
+    public static final class Report {
+        private final Path dataDir;
+        private final List<QueueReport> queues;
+        private final long nanos;
+
+        Report(Path dataDir, List<QueueReport> queues, long nanos) {
+            this.dataDir = dataDir;
+            this.queues = queues;
+            this.nanos = nanos;
+        }
+
+        public Path dataDir() {
+            return dataDir;
+        }
+
+        /** Orders, checked and executions, in that order (absent ones included). */
+        public List<QueueReport> queues() {
+            return queues;
+        }
+
+        /** The queues with a problem. */
+        public List<QueueReport> damaged() {
+            List<QueueReport> d = new ArrayList<>();
+            for (QueueReport q : queues)
+                if (q.problem() != null)
+                    d.add(q);
+            return d;
+        }
+
+        /** Whether every present queue is sound. */
+        public boolean sound() {
+            return damaged().isEmpty();
+        }
+
+        /** Records read, all queues. */
+        public long records() {
+            long n = 0;
+            for (QueueReport q : queues)
+                n += q.records();
+            return n;
+        }
+
+        /** How long the verification took. */
+        public long nanos() {
+            return nanos;
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package dev.orderpipe.pipeline.integrity;
+
+import dev.orderpipe.pipeline.OrderInfo;
+import dev.orderpipe.pipeline.QueueDamagedException;
+import dev.orderpipe.pipeline.Queues;
+
+/**
+ * Reads every record of a queue off its files in order, checking the framing of every cycle file to its end and
+ * every record's length, format and checksum. It stops at the first problem and keeps it ({@link #damage()}); a
+ * caller that finds a problem in what the records say (a broken sourceIndex chain) records it with {@link #fail}.
+ */
+final class QueueScanner implements AutoCloseable {
+    private final QueueFiles files;
+    private final OrderInfo record = new OrderInfo();
+    private CycleFile current;
+    private int file = -1;
+    private long records;
+    private long firstIndex = -1;
+    private long index = -1;
+    private long previousIndex = -1;
+    private QueueDamagedException damage;
+
+    QueueScanner(QueueFiles files) {
+        this.files = files;
+    }
+
+    /** Moves to the next record; false at the end of the queue or at the first problem. */
+    boolean next() {
+        if (damage != null)
+            return false;
+        try {
+            while (true) {
+                if (current == null) {
+                    if (file + 1 >= files.count())
+                        return false;
+                    current = files.open(++file);
+                    current.readHeader();
+                }
+                if (current.next()) {
+                    current.decode(record, current.sequence());
+                    previousIndex = index;
+                    index = current.index();
+                    if (firstIndex < 0)
+                        firstIndex = index;
+                    records++;
+                    return true;
+                }
+                current.close();
+                current = null;
+            }
+        } catch (QueueDamagedException e) {
+            damage = e;
+            close();
+            return false;
+        }
+    }
+
+    /**
+     * Records a problem with the current record and stops the scan; the record no longer counts as intact (its
+     * bytes are, what it says is not).
+     */
+    void fail(String what) {
+        if (damage == null) {
+            damage = new QueueDamagedException(files.name(), index, "index "
+                    + Queues.describeIndex(files.rollCycle(), index), what);
+            records--;
+            index = previousIndex;
+            if (records == 0)
+                firstIndex = -1;
+        }
+        close();
+    }
+
+    /** The current record (valid after {@link #next} returned true). */
+    OrderInfo record() {
+        return record;
+    }
+
+    /** The current record's index (after a problem: the last intact one's, -1 if none). */
+    long index() {
+        return index;
+    }
+
+    long firstIndex() {
+        return firstIndex;
+    }
+
+    /** Records read (intact) so far. */
+    long records() {
+        return records;
+    }
+
+    /** The first problem, or null. */
+    QueueDamagedException damage() {
+        return damage;
+    }
+
+    QueueFiles files() {
+        return files;
+    }
+
+    String describe(long anIndex) {
+        return Queues.describeIndex(files.rollCycle(), anIndex);
+    }
+
+    @Override
+    public void close() {
+        if (current != null) {
+            current.close();
+            current = null;
+        }
+    }
+}
