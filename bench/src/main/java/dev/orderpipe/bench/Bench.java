@@ -41,8 +41,11 @@ import java.util.concurrent.TimeUnit;
  *     flat out;</li>
  *     <li><b>allocating</b>: the same stages written naively ({@link NaiveStages}), at each rate and flat out, with
  *     GC count, GC time share and bytes allocated per order on the stage threads;</li>
+ *     <li><b>floor-nocrc</b> (with the floor): the same hop with the writer's and the reader's records not
+ *     checksummed ({@link OrderInfo#withoutChecksum()}), to show what the CRC32C of every record costs;</li>
  *     <li><b>pretouch</b>: floor and pipeline again with {@link dev.orderpipe.pipeline.QueuePretoucher} on;</li>
- *     <li>ratios: pipeline per hop over floor, pipeline over allocating, pretouch on over off.</li>
+ *     <li>ratios: pipeline per hop over floor, pipeline over allocating, checksum on over off, pretouch on over
+ *     off.</li>
  * </ul>
  * Orders are sent and timed as a replay sends and times them: the replay's {@link ReplayDriver} and
  * {@link LatencyRecorder} (on the system's last stage) and its {@link RunWatch}. Latency is end to end from each
@@ -76,6 +79,8 @@ public final class Bench {
         public int warmupOrders = 200_000;
     }
 
+    /** The floor with checksums off: the writer and the reader use {@link OrderInfo#withoutChecksum()}. */
+    static final String NO_CRC = "floor-nocrc";
     private static final double SATURATED = 0.95;
     private static final Duration STALL_TIMEOUT = Duration.ofSeconds(30);
 
@@ -139,22 +144,27 @@ public final class Bench {
             Workload w = Workload.generate(config, maxCount, o.seed, base.resolve("orders.csv"));
             describe(config, w);
             Map<String, BenchRow> rows = new LinkedHashMap<>();
+            Factory floor = (dir, p) -> SystemUnderTest.floor(dir, config, p, true);
             if (o.scenarios.contains(Scenario.FLOOR) || o.scenarios.contains(Scenario.PRETOUCH)) {
-                warm("floor", w, (dir, p) -> SystemUnderTest.floor(dir, config, p));
-                series(rows, "floor", "floor", w, (dir, p) -> SystemUnderTest.floor(dir, config, p), false, true);
+                Factory noCrc = (dir, p) -> SystemUnderTest.floor(dir, config, p, false);
+                boolean checksumOff = o.scenarios.contains(Scenario.FLOOR);
+                warm("floor", w, floor);
+                // both branches of the checksum are compiled before either variant is measured
+                if (checksumOff)
+                    warm(NO_CRC, w, noCrc);
+                series(rows, "floor", "floor", w, floor, false, true);
+                if (checksumOff)
+                    series(rows, "floor", NO_CRC, w, noCrc, false, true);
                 if (o.scenarios.contains(Scenario.PRETOUCH))
-                    series(rows, "floor", "floor+pretouch", w, (dir, p) -> SystemUnderTest.floor(dir, config, p),
-                            true, false);
+                    series(rows, "floor", "floor+pretouch", w, floor, true, false);
             }
             if (o.scenarios.contains(Scenario.DISK)) {
                 Path disk = createBase(o.diskData != null ? o.diskData : Path.of(System.getProperty("java.io.tmpdir")));
                 Path saved = base;
                 base = disk;
                 try {
-                    series(rows, "floor-disk", "floor-disk", w, (dir, p) -> SystemUnderTest.floor(dir, config, p),
-                            false, false);
-                    series(rows, "floor-disk", "floor-disk+pretouch", w,
-                            (dir, p) -> SystemUnderTest.floor(dir, config, p), true, false);
+                    series(rows, "floor-disk", "floor-disk", w, floor, false, false);
+                    series(rows, "floor-disk", "floor-disk+pretouch", w, floor, true, false);
                 } finally {
                     base = saved;
                     deleteTree(disk);
@@ -278,6 +288,8 @@ public final class Bench {
                 LatencyHistograms.endToEndOnly());
         sut.attach(recorder);
         try (ReplayDriver driver = new ReplayDriver(w::source, sut.input(), schedule, startNanos, sut.sendFlags())) {
+            if (!sut.checksums())
+                driver.withoutChecksum();
             driver.start("bench-driver");
             new RunWatch("bench run", driver, recorder, sut::failure, STALL_TIMEOUT, dir).awaitDone(null);
         }
@@ -289,12 +301,38 @@ public final class Bench {
             String at = "@" + (long) rate;
             ratio(rows, "pipeline/3 hops vs floor", rate, "pipeline" + at, "floor" + at, 3);
             ratio(rows, "pipeline vs allocating", rate, "pipeline" + at, "allocating" + at, 1);
+            ratio(rows, "floor checksum on vs off", rate, "floor" + at, NO_CRC + at, 1);
             ratio(rows, "floor pretouch on vs off", rate, "floor+pretouch" + at, "floor" + at, 1);
             ratio(rows, "disk pretouch on vs off", rate, "floor-disk+pretouch" + at, "floor-disk" + at, 1);
             ratio(rows, "pipeline pretouch on vs off", rate, "pipeline+pretouch" + at, "pipeline" + at, 1);
         }
         throughputRatio(rows, "pipeline vs floor", "pipeline@max", "floor@max");
         throughputRatio(rows, "pipeline vs allocating", "pipeline@max", "allocating@max");
+        throughputRatio(rows, "floor checksum on vs off", "floor@max", NO_CRC + "@max");
+        checksumCost(rows);
+    }
+
+    /**
+     * What the floor's checksum on/off rows of this run say one CRC32C write and read costs: flat out, the time per
+     * record (1 / throughput) with and without checksums, and at each rate the difference of the p50 latencies.
+     */
+    private void checksumCost(Map<String, BenchRow> rows) {
+        BenchRow on = rows.get("floor@max");
+        BenchRow off = rows.get(NO_CRC + "@max");
+        if (on == null || off == null)
+            return;
+        double onNs = 1e9 / on.achieved;
+        double offNs = 1e9 / off.achieved;
+        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "checksum cost (floor, this run): flat out"
+                + " %.1f ns per record written and read with CRC32C vs %.1f ns without, %+.1f ns (%+.1f%%)", onNs,
+                offNs, onNs - offNs, 100 * (onNs - offNs) / offNs));
+        for (double rate : o.rates) {
+            BenchRow a = rows.get("floor@" + (long) rate);
+            BenchRow b = rows.get(NO_CRC + "@" + (long) rate);
+            if (a != null && b != null)
+                line.append(String.format(Locale.ROOT, "; p50 at %,.0f/s %+.0f ns", rate, a.p50 - b.p50));
+        }
+        report.header.add(line.toString());
     }
 
     private void ratio(Map<String, BenchRow> rows, String name, double rate, String a, String b, double divisor) {

@@ -50,6 +50,11 @@ abstract class SystemUnderTest implements AutoCloseable {
         return 0;
     }
 
+    /** Whether the sending thread writes checksummed records: false only for the floor without checksums. */
+    boolean checksums() {
+        return true;
+    }
+
     /** What stopped a stage, or null. */
     RuntimeException failure() {
         return failure;
@@ -133,14 +138,15 @@ abstract class SystemUnderTest implements AutoCloseable {
 
     /**
      * The floor: one queue, appended in one thread and read in another (a runner idling with the egress group's
-     * pauser); nothing in between.
+     * pauser); nothing in between. Without {@code checksums} the writer's and the reader's records skip the CRC32C
+     * ({@link OrderInfo#withoutChecksum()}), so the difference between the two measures what the checksum costs.
      */
-    static SystemUnderTest floor(Path dir, PipelineConfig config, boolean pretouch) {
+    static SystemUnderTest floor(Path dir, PipelineConfig config, boolean pretouch, boolean checksums) {
         return started(new SystemUnderTest() {
             private final ChronicleQueue queue = open(dir.resolve("floor"), config);
             private final QueuePretoucher pretoucher = pretouch ? new QueuePretoucher("floor", List.of(queue),
                     QueuePretoucher.DEFAULT_INTERVAL_NANOS).start() : null;
-            private final FloorReader reader = new FloorReader(queue);
+            private final FloorReader reader = new FloorReader(queue, checksums);
 
             {
                 run("floor", List.of(reader), -1, egressPauser(config));
@@ -159,6 +165,11 @@ abstract class SystemUnderTest implements AutoCloseable {
             @Override
             void attach(ExecutionListener listener) {
                 reader.listener = listener;
+            }
+
+            @Override
+            boolean checksums() {
+                return checksums;
             }
 
             /** No matching stage marks the last report of each order: every record is its own last. */
@@ -295,8 +306,10 @@ abstract class SystemUnderTest implements AutoCloseable {
     private static final class FloorReader extends QueueInputStage {
         volatile ExecutionListener listener;
 
-        FloorReader(ChronicleQueue queue) {
+        FloorReader(ChronicleQueue queue, boolean checksums) {
             super("floor", new QueueInput("floor", queue));
+            if (!checksums)
+                in.withoutChecksum();
         }
 
         @Override

@@ -55,13 +55,7 @@ class AllocatingEquivalenceTest {
 
     /** Sends the whole workload flat out, waits for every order, and returns the executions without timestamps. */
     private static List<String> run(SystemUnderTest sut, Workload w, Path dir) {
-        try {
-            LatencyRecorder recorder = Bench.drive(sut, w, SendSchedule.of(Pacing.max(), w.count()), 0, dir);
-            assertEquals(null, sut.failure());
-            assertEquals(w.count(), recorder.accounted());
-        } finally {
-            sut.close();
-        }
+        sendAll(sut, w, dir);
         List<String> reports = new ArrayList<>();
         try (ChronicleQueue q = Queues.openExisting(dir.resolve("executions")); ExcerptTailer t = q.createTailer()) {
             OrderInfo r = new OrderInfo();
@@ -69,5 +63,16 @@ class AllocatingEquivalenceTest {
                 reports.add(r.ingressNanos(0).riskNanos(0).matchNanos(0).egressNanos(0).toString());
         }
         return reports;
+    }
+
+    /** Sends the whole workload flat out, checks that every order was accounted for, and closes the system. */
+    static void sendAll(SystemUnderTest sut, Workload w, Path dir) {
+        try {
+            LatencyRecorder recorder = Bench.drive(sut, w, SendSchedule.of(Pacing.max(), w.count()), 0, dir);
+            assertEquals(null, sut.failure());
+            assertEquals(w.count(), recorder.accounted());
+        } finally {
+            sut.close();
+        }
     }
 }

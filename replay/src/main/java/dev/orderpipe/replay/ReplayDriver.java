@@ -66,6 +66,15 @@ public final class ReplayDriver implements AutoCloseable {
         this.flags = flags;
     }
 
+    /**
+     * For the bench only ({@link OrderInfo#withoutChecksum()}): the records are written with 0 in place of their
+     * checksum, to measure what the checksum costs. Call before {@link #start(String)}.
+     */
+    public ReplayDriver withoutChecksum() {
+        record.withoutChecksum();
+        return this;
+    }
+
     /** Starts the sending thread. */
     public void start(String threadName) {
         thread = new Thread(this::run, threadName);

@@ -34,14 +34,21 @@ class BenchCommandTest {
         List<String> lines = table.lines().toList();
         for (String rate : List.of("2,000", "20,000")) {
             for (String[] row : new String[][]{
-                    {"floor", "floor"}, {"floor", "floor+pretouch"}, {"pipeline", "pipeline"},
+                    {"floor", "floor"}, {"floor", "floor-nocrc"}, {"floor", "floor+pretouch"},
+                    {"pipeline", "pipeline"},
                     {"pipeline", "pipeline+pretouch"}, {"allocating", "allocating"},
                     {"ratio", "pipeline/3 hops vs floor"}, {"ratio", "pipeline vs allocating"},
-                    {"ratio", "floor pretouch on vs off"}, {"ratio", "pipeline pretouch on vs off"}})
+                    {"ratio", "floor checksum on vs off"}, {"ratio", "floor pretouch on vs off"},
+                    {"ratio", "pipeline pretouch on vs off"}})
                 assertRow(lines, row[0], row[1], rate, table);
         }
         for (String variant : List.of("floor", "pipeline", "allocating"))
             assertRow(lines, variant, variant, "max", table);
+        assertRow(lines, "floor", "floor-nocrc", "max", table);
+        assertRow(lines, "ratio", "floor checksum on vs off (throughput)", "max", table);
+        assertTrue(lines.stream().anyMatch(l -> l.matches("checksum cost \\(floor, this run\\): flat out [0-9.]+ ns "
+                + "per record written and read with CRC32C vs [0-9.]+ ns without, [-+][0-9.]+ ns \\([-+][0-9.]+%\\); "
+                + "p50 at 2,000/s [-+][0-9]+ ns; p50 at 20,000/s [-+][0-9]+ ns")), table);
         assertRow(lines, "ratio", "pipeline vs floor (throughput)", "max", table);
         assertRow(lines, "ratio", "pipeline vs allocating (throughput)", "max", table);
         assertTrue(table.contains("machine: ") && table.contains("JVM flags: ") && table.contains("pipeline config: "),

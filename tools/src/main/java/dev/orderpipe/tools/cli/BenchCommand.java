@@ -20,13 +20,14 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code orderpipe bench}: the pipeline against the physical floor (a raw Chronicle Queue hop) and against the
- * allocating design it rejects, at fixed rates and flat out, with the pretouch before/after. A program, not a test.
+ * allocating design it rejects, at fixed rates and flat out, with the pretouch before/after and the floor's checksums
+ * on/off. A program, not a test.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Measure, in one run on this machine: the floor (a raw Chronicle Queue hop of the same "
                 + "record), the pipeline end to end, and a naive allocating implementation of the same stages, at "
                 + "fixed rates (latency from the intended send time, coordinated omission corrected) and flat out; "
-                + "pretouch off/on; and their ratios.",
+                + "pretouch off/on; the floor's record checksums on/off; and their ratios.",
                 "Prints a table and writes OUT/bench.md and OUT/bench.csv. Run nothing else busy meanwhile."})
 public final class BenchCommand implements Callable<Integer> {
     @Spec
