@@ -17,17 +17,18 @@ import java.util.Map;
 
 /**
  * The risk, matching and egress stages as a naive implementation writes them, for the bench's "allocating" variant:
- * the same queues, the same {@link Stage} contract and batch size, run by the same {@code StageRunner}, and the same
- * records on every queue, but a new {@link OrderInfo} for every record read and every record written, and the naive
- * engines ({@link NaiveRiskEngine}, {@link NaiveMatchingEngine}) in place of the pooled ones.
+ * the same queues, the same {@link Stage} contract and records per call, run by the same {@code StageRunner}, and the
+ * same records on every queue, but a new {@link OrderInfo} for every record read and every record written, and the
+ * naive engines ({@link NaiveRiskEngine}, {@link NaiveMatchingEngine}) in place of the pooled ones.
  */
 final class NaiveStages {
     private NaiveStages() {
     }
 
     /**
-     * What the three naive stages share: a new {@link OrderInfo} for every record read, up to {@link Stage#BATCH} per
-     * call, handed to {@link #handle(OrderInfo)}; an appender when the stage has an output queue.
+     * What the three naive stages share: a new {@link OrderInfo} for every record read, up to
+     * {@link Stage#MAX_RECORDS_PER_CALL} per call, handed to {@link #handle(OrderInfo)}; an appender when the stage has
+     * an output queue.
      */
     private abstract static class NaiveStage extends AbstractStage {
         private final ChronicleQueue input;
@@ -52,7 +53,7 @@ final class NaiveStages {
         @Override
         public int doWork() {
             int work = 0;
-            while (work < Stage.BATCH) {
+            while (work < Stage.MAX_RECORDS_PER_CALL) {
                 OrderInfo in = new OrderInfo();
                 if (!tailer.readBytes(in))
                     break;
@@ -125,7 +126,7 @@ final class NaiveStages {
                         .writerId(in.writerId()).writerSeq(in.writerSeq()).ingressNanos(in.ingressNanos())
                         .riskNanos(in.riskNanos());
                 if (i == reports.size() - 1)
-                    r.flags(OrderInfo.FLAG_LAST_OF_BATCH);
+                    r.flags(OrderInfo.FLAG_LAST_FOR_INPUT);
                 appender.writeBytes(r.matchNanos(System.nanoTime()));
             }
         }

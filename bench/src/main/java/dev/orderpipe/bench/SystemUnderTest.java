@@ -175,7 +175,7 @@ abstract class SystemUnderTest implements AutoCloseable {
             /** No matching stage marks the last report of each order: every record is its own last. */
             @Override
             int sendFlags() {
-                return OrderInfo.FLAG_LAST_OF_BATCH;
+                return OrderInfo.FLAG_LAST_FOR_INPUT;
             }
 
             @Override
@@ -191,7 +191,7 @@ abstract class SystemUnderTest implements AutoCloseable {
         PipelineConfig config = benchConfig(source, dir, pretouch);
         Pipeline pipeline = Pipeline.start(config);
         SystemUnderTest sut = new SystemUnderTest() {
-            private final ChronicleQueue in = open(dir.resolve(config.ingress.output), config);
+            private final ChronicleQueue in = open(dir.resolve(config.ingress.queue), config);
 
             @Override
             ChronicleQueue input() {
@@ -240,10 +240,10 @@ abstract class SystemUnderTest implements AutoCloseable {
     static SystemUnderTest allocating(Path dir, PipelineConfig source, boolean pretouch) {
         PipelineConfig config = benchConfig(source, dir, pretouch);
         return started(new SystemUnderTest() {
-            private final ChronicleQueue orders = open(dir.resolve(config.ingress.output), config);
-            private final ChronicleQueue checked = open(dir.resolve(config.risk.output), config);
-            private final ChronicleQueue executions = open(dir.resolve(config.matching.output), config);
-            private final ChronicleQueue in = open(dir.resolve(config.ingress.output), config);
+            private final ChronicleQueue orders = open(dir.resolve(config.ingress.queue), config);
+            private final ChronicleQueue checked = open(dir.resolve(config.risk.queue), config);
+            private final ChronicleQueue executions = open(dir.resolve(config.matching.queue), config);
+            private final ChronicleQueue in = open(dir.resolve(config.ingress.queue), config);
             private final QueuePretoucher pretoucher = pretouch ? new QueuePretoucher("allocating",
                     List.of(orders, checked, executions, in), QueuePretoucher.DEFAULT_INTERVAL_NANOS).start() : null;
             private final NaiveStages.Egress egress = new NaiveStages.Egress(executions);

@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The comparison is fair only if the allocating variant does the same work: the same workload through the real
  * pipeline and through {@link NaiveStages} gives the same execution reports, field by field (all but the stage
- * timestamps), in the same order, with the same seq, provenance and batch flags.
+ * timestamps), in the same order, with the same seq, provenance and last-for-input flags.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class AllocatingEquivalenceTest {

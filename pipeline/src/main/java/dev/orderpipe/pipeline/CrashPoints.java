@@ -14,8 +14,6 @@ import java.util.Locale;
 public final class CrashPoints {
     /** The system property that arms a crash point: {@code POINT:N}, for example {@code executions-written:1000}. */
     public static final String PROPERTY = "orderpipe.crashAt";
-    /** Exit status of a halt at a crash point (what a shell reports for SIGKILL). */
-    public static final int EXIT_STATUS = 137;
 
     /** Where the code can be told to crash. The property names them in lower case with dashes. */
     public enum Point {
@@ -26,7 +24,7 @@ public final class CrashPoints {
         /** Right after a report was appended to {@code executions}. */
         EXECUTIONS_WRITTEN,
         /** After a report that is not the last of its input was appended: in the middle of one input's reports. */
-        EXECUTIONS_MID_BATCH,
+        EXECUTIONS_MID_INPUT,
         /** In the middle of writing one line of the executions CSV (half of it is on disk). */
         EGRESS_CSV_LINE,
         /** While risk rebuilds its state from its input after a restart (once per input record re-fed). */
@@ -81,7 +79,7 @@ public final class CrashPoints {
         if (point == ARMED && ++hits == AT) {
             System.err.println("orderpipe: crash point " + point.propertyName() + ":" + AT + " reached, halting");
             System.err.flush();
-            Runtime.getRuntime().halt(EXIT_STATUS);
+            Runtime.getRuntime().halt(ExitCodes.KILLED);
         }
     }
 

@@ -78,8 +78,11 @@ public final class OrderInfo implements BytesMarshallable {
     private long matchNanos;
     private long egressNanos;
 
-    /** Flag: the last report a stage wrote for one input record (lets a restarted stage detect a partial batch). */
-    public static final int FLAG_LAST_OF_BATCH = 1;
+    /**
+     * Flag: the last report a stage wrote for one input record (lets a restarted stage detect an input whose reports
+     * were cut short).
+     */
+    public static final int FLAG_LAST_FOR_INPUT = 1;
 
     /** Returns every field to its default; call before filling an instance for a new message. */
     public OrderInfo reset() {
@@ -334,7 +337,7 @@ public final class OrderInfo implements BytesMarshallable {
     public OrderInfo writerSeq(long v) { writerSeq = v; return this; }
     public int flags() { return flags; }
     public OrderInfo flags(int v) { flags = v; return this; }
-    public boolean lastOfBatch() { return (flags & FLAG_LAST_OF_BATCH) != 0; }
+    public boolean lastForInput() { return (flags & FLAG_LAST_FOR_INPUT) != 0; }
     public long ingressNanos() { return ingressNanos; }
     public OrderInfo ingressNanos(long v) { ingressNanos = v; return this; }
     public long riskNanos() { return riskNanos; }

@@ -63,32 +63,32 @@ public final class Pipeline implements AutoCloseable {
     private Pipeline(PipelineConfig config) {
         this.config = config;
         this.dataDir = config.dataPath().toAbsolutePath();
-        Path input = config.ingress.input.isEmpty() ? null : Path.of(config.ingress.input);
+        Path input = config.ingress.file.isEmpty() ? null : Path.of(config.ingress.file);
         String problem = input == null ? null : OrderFileReader.whyNotReadable(input);
         if (problem != null)
-            throw new ConfigException("ingress.input: order file " + input + " " + problem
+            throw new ConfigException("ingress.file: order file " + input + " " + problem
                     + ": give an order file (CSV)");
         checkFreeSpace(dataDir, config.minFreeDiskMb);
         dirLock = DataDirLock.acquire(dataDir);
         diskGuard = new DiskSpaceGuard(dataDir, config.minFreeDiskMb);
         try {
             QueueVerifier.checkAtStart(config); // before Chronicle maps a file: a cut-short file is refused, not grown
-            ChronicleQueue orders = queue(config.ingress.output);
-            ChronicleQueue checked = queue(config.risk.output);
-            ChronicleQueue executions = queue(config.matching.output);
-            ingress = new IngressStage(output(config.ingress.output, orders, CrashPoints.Point.ORDERS_WRITTEN), input,
-                    config.ingress.follow, config.ingress.maxLineLength, config.ingress.batchSize);
-            QueueInput riskInput = new QueueInput(config.ingress.output, orders);
-            risk = new RiskStage(riskInput, output(config.risk.output, checked, CrashPoints.Point.CHECKED_WRITTEN),
+            ChronicleQueue orders = queue(config.ingress.queue);
+            ChronicleQueue checked = queue(config.risk.queue);
+            ChronicleQueue executions = queue(config.matching.queue);
+            ingress = new IngressStage(output(config.ingress.queue, orders, CrashPoints.Point.ORDERS_WRITTEN), input,
+                    config.ingress.follow, config.ingress.maxLineLength, config.ingress.linesPerCall);
+            QueueInput riskInput = new QueueInput(config.ingress.queue, orders);
+            risk = new RiskStage(riskInput, output(config.risk.queue, checked, CrashPoints.Point.CHECKED_WRITTEN),
                     new RiskEngine(config.risk));
             List<String> symbols = SymbolConfig.names(config.risk.symbols); // one book per symbol risk accepts
-            QueueInput matchingInput = new QueueInput(config.risk.output, checked);
+            QueueInput matchingInput = new QueueInput(config.risk.queue, checked);
             matching = new MatchingStage(matchingInput,
-                    output(config.matching.output, executions, CrashPoints.Point.EXECUTIONS_WRITTEN),
+                    output(config.matching.queue, executions, CrashPoints.Point.EXECUTIONS_WRITTEN),
                     sink -> new MatchingEngine(config.matching, symbols, sink));
-            long executionsEnd = QueueInput.readLast(config.matching.output, executions, new OrderInfo());
-            Path csv = config.egress.output.isEmpty() ? null : Path.of(config.egress.output);
-            QueueInput egressInput = new QueueInput(config.matching.output, executions);
+            long executionsEnd = QueueInput.readLast(config.matching.queue, executions, new OrderInfo());
+            Path csv = config.egress.csvFile.isEmpty() ? null : Path.of(config.egress.csvFile);
+            QueueInput egressInput = new QueueInput(config.matching.queue, executions);
             egress = new EgressStage(egressInput, csv, diskGuard, executionsEnd);
             // the finish protocol: each stage finishes after the one that feeds it, ingress when its file ends
             StageLink ingressLink = StageLink.source(ingress, ingress::inputComplete);
@@ -285,13 +285,13 @@ public final class Pipeline implements AutoCloseable {
      * {@link #awaitFinished}, before {@link #close()}. Reads every report: not for a hot loop.
      */
     public Accounting accounting() {
-        long ordersIn = ((RollingChronicleQueue) queues.get(config.ingress.output)).entryCount();
+        long ordersIn = ((RollingChronicleQueue) queues.get(config.ingress.queue)).entryCount();
         long accounted = 0;
         OrderInfo report = new OrderInfo();
-        ChronicleQueue executionsQueue = queues.get(config.matching.output);
-        try (QueueInput executions = new QueueInput(config.matching.output, executionsQueue).open()) {
+        ChronicleQueue executionsQueue = queues.get(config.matching.queue);
+        try (QueueInput executions = new QueueInput(config.matching.queue, executionsQueue).open()) {
             while (executions.read(report))
-                if (report.lastOfBatch())
+                if (report.lastForInput())
                     accounted++;
         }
         return new Accounting(ordersIn, accounted);

@@ -61,7 +61,7 @@ public final class Queues {
 
     /**
      * Opens an existing queue for reading, after checking that {@code dir} is a directory holding Chronicle queue
-     * files, so a wrong path is a clear {@link IllegalArgumentException} and not a new empty queue.
+     * files, so a wrong path is a clear {@link BadFileException} and not a new empty queue.
      */
     public static ChronicleQueue openExisting(Path dir) {
         requireQueueDir(dir);
@@ -69,24 +69,24 @@ public final class Queues {
     }
 
     /**
-     * Throws a one-line {@link IllegalArgumentException} unless {@code dir} holds a Chronicle queue whose metadata
+     * Throws a one-line {@link BadFileException} unless {@code dir} holds a Chronicle queue whose metadata
      * starts with Chronicle's header, and a one-line {@link QueueDamagedException} unless its files pass the quick
      * integrity check ({@link QueueVerifier#checkQueue}): a foreign, corrupt or damaged directory is refused up front
      * instead of being read as an empty or shorter queue (or, worse, waited on).
      */
     public static void requireQueueDir(Path dir) {
         if (!Files.exists(dir))
-            throw new IllegalArgumentException(dir + " does not exist");
+            throw new BadFileException(dir + " does not exist");
         if (!Files.isDirectory(dir))
-            throw new IllegalArgumentException(dir + " is not a directory (expected a Chronicle queue directory)");
+            throw new BadFileException(dir + " is not a directory (expected a Chronicle queue directory)");
         if (!isQueueDir(dir))
-            throw new IllegalArgumentException(dir + " is not a Chronicle queue: it has no *" + QUEUE_FILE_SUFFIX + " files");
+            throw new BadFileException(dir + " is not a Chronicle queue: it has no *" + QUEUE_FILE_SUFFIX + " files");
         Path metadata = dir.resolve(METADATA_FILE);
         if (!Files.exists(metadata))
-            throw new IllegalArgumentException(dir + " is not a complete Chronicle queue: " + METADATA_FILE + " is missing");
+            throw new BadFileException(dir + " is not a complete Chronicle queue: " + METADATA_FILE + " is missing");
         try {
             if (!hasChronicleHeader(metadata))
-                throw new IllegalArgumentException(dir + " is not a valid Chronicle queue: " + METADATA_FILE
+                throw new BadFileException(dir + " is not a valid Chronicle queue: " + METADATA_FILE
                         + " does not start with a queue header (corrupt or foreign file)");
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -166,7 +166,7 @@ class OrderInfoTest {
                 .quantity(300).seq(42).leavesQty(100).cumQty(200).lastPx(1_892_400).lastQty(50).contraOrderId(1002)
                 .eventTime(1_732_780_800_000_000_000L).execType(ExecType.TRADE).status(OrderStatus.PARTIALLY_FILLED)
                 .rejectReason(RejectReason.PRICE_BAND).lineError(LineError.BAD_PRICE).sourceLine(17)
-                .sourceIndex(0x4a0000001cL).writerId(3).writerSeq(99).flags(OrderInfo.FLAG_LAST_OF_BATCH)
+                .sourceIndex(0x4a0000001cL).writerId(3).writerSeq(99).flags(OrderInfo.FLAG_LAST_FOR_INPUT)
                 .ingressNanos(11).riskNanos(22).matchNanos(33).egressNanos(44);
     }
 
@@ -195,8 +195,8 @@ class OrderInfoTest {
         OrderInfo read = new OrderInfo();
         read.readMarshallable(Bytes.wrapForRead(golden));
         assertSameFields(goldenRecord(), read);
-        assertEquals(OrderInfo.FLAG_LAST_OF_BATCH, read.flags());
-        assertTrue(read.lastOfBatch());
+        assertEquals(OrderInfo.FLAG_LAST_FOR_INPUT, read.flags());
+        assertTrue(read.lastForInput());
         assertEquals(44, read.egressNanos());
     }
 
@@ -229,7 +229,7 @@ class OrderInfoTest {
         assertEquals(0x4a0000001cL, r.sourceIndex());
         assertEquals(3, r.writerId());
         assertEquals(99, r.writerSeq());
-        assertEquals(OrderInfo.FLAG_LAST_OF_BATCH, r.flags());
+        assertEquals(OrderInfo.FLAG_LAST_FOR_INPUT, r.flags());
         assertEquals(11, r.ingressNanos());
         assertEquals(22, r.riskNanos());
         assertEquals(33, r.matchNanos());
@@ -269,12 +269,12 @@ class OrderInfoTest {
     }
 
     @Test
-    void lastOfBatchAndIsRejectedReadTheirOwnBitsOnly() {
+    void lastForInputAndIsRejectedReadTheirOwnBitsOnly() {
         OrderInfo info = new OrderInfo();
-        assertFalse(info.lastOfBatch());
+        assertFalse(info.lastForInput());
         assertFalse(info.isRejected());
-        assertFalse(info.flags(2).lastOfBatch(), "another flag is not last-of-batch");
-        assertTrue(info.flags(2 | OrderInfo.FLAG_LAST_OF_BATCH).lastOfBatch());
+        assertFalse(info.flags(2).lastForInput(), "another flag is not last-for-input");
+        assertTrue(info.flags(2 | OrderInfo.FLAG_LAST_FOR_INPUT).lastForInput());
     }
 
     /** The readable form that {@code dump} and {@code tail} print: report fields only for reports. */

@@ -48,7 +48,7 @@ class RestartTest {
         Path data = dir.resolve("data");
         Files.writeString(growing, orders(1, 1000), StandardCharsets.UTF_8);
         PipelineConfig config = TestPipelines.config(data, growing);
-        config.egress.output = dir.resolve("executions.csv").toString();
+        config.egress.csvFile = dir.resolve("executions.csv").toString();
         Pipeline first = TestPipelines.runToEnd(config);
         long lastChecked;
         try (var checked = Queues.openExisting(first.queuePath("checked"))) {

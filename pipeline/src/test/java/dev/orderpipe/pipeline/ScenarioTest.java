@@ -64,7 +64,7 @@ class ScenarioTest {
 
         PipelineConfig config = TestPipelines.config(tempDir.resolve("data"), input);
         Path output = tempDir.resolve("out.csv");
-        config.egress.output = output.toString();
+        config.egress.csvFile = output.toString();
         if (Files.exists(overrides))
             PipelineConfig.load(overrides, config);
         TestPipelines.runToEnd(config);

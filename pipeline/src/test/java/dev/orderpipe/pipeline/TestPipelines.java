@@ -19,7 +19,7 @@ public final class TestPipelines {
     public static PipelineConfig config(Path dataDir, Path input) {
         PipelineConfig config = PipelineConfig.loadDefault();
         config.dataDir = dataDir.toString();
-        config.ingress.input = input == null ? "" : input.toString();
+        config.ingress.file = input == null ? "" : input.toString();
         config.minFreeDiskMb = 0;
         return config.validate();
     }

@@ -1,5 +1,6 @@
 package dev.orderpipe.replay;
 
+import dev.orderpipe.pipeline.BadFileException;
 import dev.orderpipe.pipeline.OrderInfo;
 import dev.orderpipe.pipeline.QueueInput;
 import dev.orderpipe.pipeline.Queues;
@@ -34,21 +35,21 @@ abstract class CaptureReader implements RecordSource {
      */
     static Path resolve(Path capture) {
         if (capture == null)
-            throw new ReplayException("no capture given: name an orders queue directory or an order CSV file");
+            throw ReplayException.usage("no capture given: name an orders queue directory or an order CSV file");
         if (!Files.exists(capture))
-            throw new ReplayException("capture " + capture + " does not exist");
+            throw ReplayException.usage("capture " + capture + " does not exist");
         if (Files.isDirectory(capture)) {
             if (Queues.isQueueDir(capture))
                 return capture;
             Path orders = capture.resolve("orders");
             if (Queues.isQueueDir(orders))
                 return orders; // a pipeline data directory
-            throw new ReplayException("capture " + capture + " is not a Chronicle queue (no *"
+            throw ReplayException.usage("capture " + capture + " is not a Chronicle queue (no *"
                     + Queues.QUEUE_FILE_SUFFIX + " files) nor a pipeline data directory with an orders queue");
         }
         String problem = OrderFileReader.whyNotReadable(capture);
         if (problem != null)
-            throw new ReplayException("capture " + capture + " " + problem
+            throw ReplayException.usage("capture " + capture + " " + problem
                     + ": give an orders queue directory, a pipeline data directory or an order CSV file");
         return capture;
     }
@@ -68,8 +69,8 @@ abstract class CaptureReader implements RecordSource {
         QueueCapture(Path dir) {
             try {
                 queue = Queues.openExisting(dir);
-            } catch (IllegalArgumentException e) {
-                throw new ReplayException("capture " + e.getMessage());
+            } catch (BadFileException e) {
+                throw ReplayException.usage("capture " + e.getMessage());
             }
             input = new QueueInput(dir.toString(), queue).open();
         }
@@ -99,7 +100,7 @@ abstract class CaptureReader implements RecordSource {
             try {
                 reader = new OrderFileReader(file, maxLineLength, false);
             } catch (UncheckedIOException e) {
-                throw new ReplayException("capture " + file + " cannot be read: " + e.getCause().getMessage());
+                throw ReplayException.usage("capture " + file + " cannot be read: " + e.getCause().getMessage());
             }
         }
 

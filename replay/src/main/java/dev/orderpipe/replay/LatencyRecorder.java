@@ -8,13 +8,13 @@ import dev.orderpipe.pipeline.util.ThreadAllocation;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The latency recorder: an {@link ExecutionListener} on the driven pipeline's own egress stage, so the moment a report
- * is read off {@code executions} is the moment the pipeline's consumer reads it, with no measuring thread of its own
- * competing for the CPU (the bench's floor, which has no egress stage, calls it from the hop's reading thread). For the
- * first report of each order a {@link ReplayDriver} sent (writerId {@link Replayer#WRITER_ID}; writerSeq changes) it
- * records into its {@link LatencyHistograms}, from the intended send time the {@link SendSchedule} gives (the actual
- * send time, ingressNanos, when the schedule is not paced). A report flagged {@link OrderInfo#FLAG_LAST_OF_BATCH}
- * accounts for its order. Orders below the warmup count are accounted but not recorded.
+ * The latency recorder: an {@link ExecutionListener} that runs on the driven pipeline's egress thread, so the moment a
+ * report is read off {@code executions} is the moment the pipeline's consumer reads it (the bench's floor, which has no
+ * egress stage, calls it from the hop's reading thread). For the first report of each order a {@link ReplayDriver} sent
+ * (writerId {@link Replayer#WRITER_ID}; writerSeq changes) it records into its {@link LatencyHistograms}, from the
+ * intended send time the {@link SendSchedule} gives (the actual send time, ingressNanos, when the schedule is not
+ * paced). A report flagged {@link OrderInfo#FLAG_LAST_FOR_INPUT} accounts for its order. Orders below the warmup count
+ * are accounted but not recorded.
  *
  * <p>Nothing is allocated per report (primitive counters, histograms of fixed range); the bytes the calling thread
  * allocates between the first report and the last are measured and reported.
@@ -68,7 +68,7 @@ public final class LatencyRecorder implements ExecutionListener {
             lastSeq = seq;
             onFirstReport(r, seq, now);
         }
-        if (r.lastOfBatch()) {
+        if (r.lastForInput()) {
             lastAccountedNanos = now;
             accounted.lazySet(++accountedSoFar);
             if (accountedSoFar >= count) {

@@ -15,6 +15,9 @@ import java.util.Locale;
  * <p>Recorded and speed use the captured inter-arrival gaps of {@code ts_nanos} ({@code OrderInfo.eventTime}): a gap
  * that goes backwards, or a record without a time (a bad line), counts as 0; {@link #withMaxGap(long)} shortens long
  * gaps (a lunch break, a night) so a trading day replays without its idle hours.
+ *
+ * <p>Its values come from people (flags, {@code speed:10}): one that no pacing can have is a one-line
+ * {@link ReplayException#usage usage error}.
  */
 public final class Pacing {
     /** The pacing modes. */
@@ -55,14 +58,14 @@ public final class Pacing {
     /** The captured gaps divided by {@code factor} (2 = twice as fast, 0.5 = half speed). */
     public static Pacing speed(double factor) {
         if (!(factor > 0) || Double.isInfinite(factor))
-            throw new IllegalArgumentException("speed must be a positive factor, was " + factor);
+            throw ReplayException.usage("speed must be a positive factor, was " + factor);
         return new Pacing(Mode.SPEED, factor, 0);
     }
 
     /** A fixed rate of orders per second. */
     public static Pacing rate(double ordersPerSecond) {
         if (!(ordersPerSecond > 0) || ordersPerSecond > 1e9)
-            throw new IllegalArgumentException("rate must be 0 < orders/s <= 1e9, was " + ordersPerSecond);
+            throw ReplayException.usage("rate must be 0 < orders/s <= 1e9, was " + ordersPerSecond);
         return new Pacing(Mode.RATE, ordersPerSecond, 0);
     }
 
@@ -75,7 +78,7 @@ public final class Pacing {
      * Parses {@code recorded}, {@code speed:N}, {@code rate:N} or {@code max} (case-insensitive; {@code =} works as
      * well as {@code :}).
      *
-     * @throws IllegalArgumentException with a one-line message
+     * @throws ReplayException with a one-line message
      */
     public static Pacing parse(String text) {
         String t = text == null ? "" : text.trim().toLowerCase(Locale.ROOT);
@@ -98,14 +101,14 @@ public final class Pacing {
             default:
                 break;
         }
-        throw new IllegalArgumentException("pacing '" + text + "' is not one of recorded, speed:N, rate:N, max");
+        throw ReplayException.usage("pacing '" + text + "' is not one of recorded, speed:N, rate:N, max");
     }
 
     private static double number(String arg, String text) {
         try {
             return Double.parseDouble(arg);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("pacing '" + text + "' needs a number, e.g. speed:10 or rate:5000");
+            throw ReplayException.usage("pacing '" + text + "' needs a number, e.g. speed:10 or rate:5000");
         }
     }
 
@@ -115,9 +118,9 @@ public final class Pacing {
      */
     public Pacing withMaxGap(long nanos) {
         if (nanos < 0)
-            throw new IllegalArgumentException("max gap must be >= 0, was " + nanos);
+            throw ReplayException.usage("max gap must be >= 0, was " + nanos);
         if (mode != Mode.RECORDED && mode != Mode.SPEED && nanos != 0)
-            throw new IllegalArgumentException("a max gap applies to recorded and speed pacing, not " + mode.id());
+            throw ReplayException.usage("a max gap applies to recorded and speed pacing, not " + mode.id());
         return new Pacing(mode, value, nanos);
     }
 

@@ -6,7 +6,7 @@ import java.util.Locale;
 /**
  * The live progress of a replay: sent, accounted, the accounted rate and an ETA. On a terminal one line is
  * rewritten in place ({@code \r}); otherwise a plain line is printed every interval, for logs. Runs on the replay's
- * control thread (it formats Strings; the sending and measuring threads never do).
+ * control thread (it formats Strings; the sending thread and the recorder on the egress thread never do).
  */
 final class ProgressReporter {
     /** How often a terminal line is redrawn. */

@@ -1,5 +1,7 @@
 package dev.orderpipe.replay;
 
+import dev.orderpipe.pipeline.ExitCodes;
+
 import java.nio.file.Path;
 
 /**
@@ -35,8 +37,11 @@ public final class ReplayResult {
         return verification == null || verification.matches();
     }
 
-    /** 0 when the replay ran and matched (or was not checked), 1 when its executions differ from the capture's. */
+    /**
+     * {@link ExitCodes#OK} when the replay ran and matched (or was not checked), {@link ExitCodes#FAILURE} when its
+     * executions differ from the capture's.
+     */
     public int exitCode() {
-        return matches() ? 0 : 1;
+        return matches() ? ExitCodes.OK : ExitCodes.FAILURE;
     }
 }

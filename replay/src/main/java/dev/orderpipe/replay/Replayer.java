@@ -1,5 +1,6 @@
 package dev.orderpipe.replay;
 
+import dev.orderpipe.pipeline.BadFileException;
 import dev.orderpipe.pipeline.OrderInfo;
 import dev.orderpipe.pipeline.Pipeline;
 import dev.orderpipe.pipeline.PipelineFailedException;
@@ -37,7 +38,7 @@ import java.util.stream.Stream;
  *         .progress(System.err));
  * SummaryTable.print(result.summary(), System.out);
  * System.out.println(result.verification());     // replay matches capture (... reports), or the first difference
- * System.exit(result.exitCode());                // 1 when the executions differ from the capture's
+ * System.exit(result.exitCode());                // ExitCodes.FAILURE when the executions differ from the capture's
  * }</pre>
  *
  * <p>A run:
@@ -57,11 +58,10 @@ import java.util.stream.Stream;
  *     executions given), see {@link Verification}.</li>
  * </ol>
  *
- * <p>Threads on a 2-core machine: the sender, and the pipeline's group threads. The sender parks through long gaps and
+ * <p>Threads: the sender, the pipeline's group threads and the calling thread. The sender parks through long gaps and
  * spins only the last 200 µs before each send, so a quiet capture leaves the CPU to the pipeline while sends still
- * land within microseconds of their schedule. There is no measuring thread: the latency recorder is an
- * {@link dev.orderpipe.pipeline.stage.ExecutionListener} on the pipeline's own egress stage, so reports are timed as
- * the pipeline's consumer reads them, and a third spinning thread does not take the CPU from the two that matter.
+ * land within microseconds of their schedule. The latency recorder runs on the pipeline's egress thread, as its
+ * {@link dev.orderpipe.pipeline.stage.ExecutionListener}: a report is timed when the pipeline's own consumer reads it.
  * The calling thread wakes every 20 ms at most.
  *
  * <p>User mistakes end in a one-line {@link ReplayException} (or {@link ConfigException}); a pipeline stage that
@@ -93,13 +93,13 @@ public final class Replayer {
      */
     public static ReplayResult run(ReplayOptions options) {
         if (options.outDir() == null)
-            throw new ReplayException("no output directory given");
+            throw ReplayException.usage("no output directory given");
         if (options.pacing() == null)
-            throw new ReplayException("no pacing given: recorded, speed:N, rate:N or max");
+            throw ReplayException.usage("no pacing given: recorded, speed:N, rate:N or max");
         if (options.warmup() < 0)
-            throw new ReplayException("warmup must be >= 0, was " + options.warmup());
+            throw ReplayException.usage("warmup must be >= 0, was " + options.warmup());
         if (options.limit() < 0)
-            throw new ReplayException("limit must be >= 0 (0 for the whole capture), was " + options.limit());
+            throw ReplayException.usage("limit must be >= 0 (0 for the whole capture), was " + options.limit());
         Path capture = CaptureReader.resolve(options.capture()).toAbsolutePath().normalize();
         Path outDir = options.outDir().toAbsolutePath().normalize();
         Path dataDir = outDir.resolve(DATA_DIR);
@@ -116,9 +116,9 @@ public final class Replayer {
         CaptureSchedule schedule = CaptureSchedule.read(capture, config.ingress.maxLineLength, options.pacing(),
                 options.limit());
         if (schedule.count == 0)
-            throw new ReplayException("capture " + capture + " holds no orders");
+            throw ReplayException.usage("capture " + capture + " holds no orders");
         if (options.warmup() >= schedule.count)
-            throw new ReplayException("warmup " + options.warmup() + " leaves no order to measure: the capture holds "
+            throw ReplayException.usage("warmup " + options.warmup() + " leaves no order to measure: the capture holds "
                     + schedule.count + " orders");
         prepareOutDir(outDir, dataDir, options.overwrite());
 
@@ -131,7 +131,7 @@ public final class Replayer {
         writeHistograms(outDir, run.recorder.histograms());
         Verification verification = null;
         if (expected != null) {
-            verification = Verification.compare(expected, dataDir.resolve(config.matching.output),
+            verification = Verification.compare(expected, dataDir.resolve(config.matching.queue),
                     schedule.limited);
             summary.verification = verification.matches() ? Verification.MATCHES : Verification.DIFFERS;
             summary.differences = verification.differences();
@@ -150,9 +150,9 @@ public final class Replayer {
         Path expected = options.expectedExecutions();
         if (expected != null) {
             if (!Files.exists(expected))
-                throw new ReplayException("expected executions " + expected + " does not exist");
+                throw ReplayException.usage("expected executions " + expected + " does not exist");
             if (Files.isDirectory(expected) && !Queues.isQueueDir(expected))
-                throw new ReplayException("expected executions " + expected + " is not a Chronicle queue (no *"
+                throw ReplayException.usage("expected executions " + expected + " is not a Chronicle queue (no *"
                         + Queues.QUEUE_FILE_SUFFIX + " files) nor an executions CSV file");
             return expected;
         }
@@ -166,14 +166,14 @@ public final class Replayer {
     private static void requireIntact(Path expected) {
         try {
             Queues.requireQueueDir(expected);
-        } catch (IllegalArgumentException e) {
-            throw new ReplayException("expected executions " + e.getMessage());
+        } catch (BadFileException e) {
+            throw ReplayException.usage("expected executions " + e.getMessage());
         }
     }
 
     private static void refuseInside(Path path, Path dataDir, String what) {
         if (path.startsWith(dataDir))
-            throw new ReplayException("the " + what + " " + path + " is inside the replay's data directory " + dataDir
+            throw ReplayException.usage("the " + what + " " + path + " is inside the replay's data directory " + dataDir
                     + ": choose another output directory");
     }
 
@@ -184,9 +184,9 @@ public final class Replayer {
     public static PipelineConfig replayConfig(PipelineConfig source, Path dataDir) {
         PipelineConfig config = source.deepCopy();
         config.dataDir = dataDir.toString();
-        config.ingress.input = "";
+        config.ingress.file = "";
         config.ingress.follow = false;
-        config.egress.output = "";
+        config.egress.csvFile = "";
         return config.validate();
     }
 
@@ -196,7 +196,7 @@ public final class Replayer {
         boolean hasQueues = holdsQueues(dataDir);
         boolean hasSummary = Files.exists(outDir.resolve(RunSummary.FILE));
         if ((hasQueues || hasSummary) && !overwrite)
-            throw new ReplayException("output directory " + outDir + " already holds a replay ("
+            throw ReplayException.usage("output directory " + outDir + " already holds a replay ("
                     + (hasQueues ? "queues in " + dataDir : RunSummary.FILE) + "): choose another or overwrite it");
         try {
             FileTrees.delete(dataDir);
@@ -204,7 +204,7 @@ public final class Replayer {
             Files.deleteIfExists(outDir.resolve(RunSummary.INTERVAL_LOG));
             Files.createDirectories(dataDir);
         } catch (IOException e) {
-            throw new ReplayException("cannot prepare output directory " + outDir + ": " + e.getMessage());
+            throw ReplayException.usage("cannot prepare output directory " + outDir + ": " + e.getMessage());
         }
     }
 
@@ -316,7 +316,7 @@ public final class Replayer {
                     }
                     if (n == offsets.length) {
                         if (n >= Integer.MAX_VALUE - 16)
-                            throw new ReplayException("capture " + capture + " holds more than " + n
+                            throw ReplayException.usage("capture " + capture + " holds more than " + n
                                     + " orders: replay a part of it");
                         offsets = Arrays.copyOf(offsets, (int) Math.min(Integer.MAX_VALUE - 16L, n * 2));
                     }
@@ -356,7 +356,7 @@ public final class Replayer {
             ChronicleQueue orders = null;
             try {
                 Path data = config.dataPath();
-                orders = Queues.open(data.resolve(config.ingress.output), config.rollCycle());
+                orders = Queues.open(data.resolve(config.ingress.queue), config.rollCycle());
                 long startMillis = System.currentTimeMillis();
                 startNanos = System.nanoTime() + ReplayDriver.START_LEAD_NANOS;
                 startMillis += TimeUnit.NANOSECONDS.toMillis(ReplayDriver.START_LEAD_NANOS);

@@ -1,5 +1,6 @@
 package dev.orderpipe.replay;
 
+import dev.orderpipe.pipeline.BadFileException;
 import dev.orderpipe.pipeline.config.PipelineConfig;
 import net.openhft.chronicle.wire.Marshallable;
 import net.openhft.chronicle.wire.SelfDescribingMarshallable;
@@ -72,7 +73,7 @@ public final class RunSummary extends SelfDescribingMarshallable {
     public String cpuModel = "";
     /** Kind of capture: queue (an orders queue) or csv (an order file). */
     public String captureKind = "";
-    /** The effective pipeline config of the replay (its dataDir, ingress input and egress output replaced). */
+    /** The effective pipeline config of the replay (its dataDir, ingress.file and egress.csvFile replaced). */
     public PipelineConfig pipelineConfig;
     /** Orders the replay was limited to (the first N of the capture), 0 for all. */
     public long limit;
@@ -113,7 +114,7 @@ public final class RunSummary extends SelfDescribingMarshallable {
     /**
      * Reads {@code summary.yaml} from a run directory.
      *
-     * @throws IllegalArgumentException with a one-line message when it is missing or not a summary
+     * @throws BadFileException with a one-line message when it is missing or not a summary
      */
     public static RunSummary load(Path runDir) {
         Path file = runDir.resolve(FILE);
@@ -121,17 +122,17 @@ public final class RunSummary extends SelfDescribingMarshallable {
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
-            throw new IllegalArgumentException(runDir + " is not a replay run directory: it has no " + FILE);
+            throw new BadFileException(runDir + " is not a replay run directory: it has no " + FILE);
         } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read " + file + ": " + e.getMessage());
+            throw new BadFileException("cannot read " + file + ": " + e.getMessage());
         }
         try {
             RunSummary summary = Marshallable.fromString(RunSummary.class, text);
             if (summary == null)
-                throw new IllegalArgumentException(file + " is empty");
+                throw new BadFileException(file + " is empty");
             return summary;
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException(file + " is not a replay summary: " + e.getMessage());
+            throw new BadFileException(file + " is not a replay summary: " + e.getMessage());
         }
     }
 }

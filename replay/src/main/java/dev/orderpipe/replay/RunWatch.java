@@ -68,10 +68,10 @@ public final class RunWatch {
                 lastAccounted = accounted;
                 lastChange = now;
             } else if (sent > accounted && now - lastChange > stallNanos) {
-                throw new ReplayException(String.format(Locale.ROOT,
+                throw ReplayException.failure(String.format(Locale.ROOT,
                         "%s stalled: %,d of %,d sent orders accounted for and none in %d s; the pipeline's queues"
                                 + " are in %s", what, accounted, sent, TimeUnit.NANOSECONDS.toSeconds(stallNanos),
-                        queues), ReplayException.FAILURE);
+                        queues));
             }
             long sleep = Math.min(POLL_NANOS, Math.max(0, next - now));
             if (sleep > 0)
@@ -97,7 +97,7 @@ public final class RunWatch {
             TimeUnit.NANOSECONDS.sleep(nanos);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ReplayException(what + " interrupted", ReplayException.FAILURE);
+            throw ReplayException.failure(what + " interrupted");
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.orderpipe.replay;
 
+import dev.orderpipe.pipeline.BadFileException;
 import dev.orderpipe.pipeline.OrderInfo;
 import dev.orderpipe.pipeline.QueueInput;
 import dev.orderpipe.pipeline.Queues;
@@ -91,10 +92,10 @@ public final class Verification {
     /** A directory is read as an executions queue, a file as an executions CSV. */
     private static Lines lines(Path expected) {
         if (!Files.exists(expected))
-            throw new ReplayException("expected executions " + expected + " does not exist");
+            throw ReplayException.usage("expected executions " + expected + " does not exist");
         if (Files.isDirectory(expected)) {
             if (!Queues.isQueueDir(expected))
-                throw new ReplayException("expected executions " + expected + " is not a Chronicle queue (no *"
+                throw ReplayException.usage("expected executions " + expected + " is not a Chronicle queue (no *"
                         + Queues.QUEUE_FILE_SUFFIX + " files) nor an executions CSV file");
             return new QueueLines(expected);
         }
@@ -171,8 +172,8 @@ public final class Verification {
         QueueLines(Path dir) {
             try {
                 queue = Queues.openExisting(dir);
-            } catch (IllegalArgumentException e) {
-                throw new ReplayException("executions " + e.getMessage());
+            } catch (BadFileException e) {
+                throw ReplayException.usage("executions " + e.getMessage());
             }
             input = new QueueInput(dir.toString(), queue).open();
         }
@@ -203,7 +204,7 @@ public final class Verification {
             try {
                 reader = Files.newBufferedReader(file, StandardCharsets.UTF_8);
             } catch (IOException e) {
-                throw new ReplayException("expected executions " + file + " cannot be read: " + e.getMessage());
+                throw ReplayException.usage("expected executions " + file + " cannot be read: " + e.getMessage());
             }
         }
 
@@ -221,7 +222,7 @@ public final class Verification {
                         if (line.equals(ExecutionCsv.HEADER))
                             continue;
                         if (!line.isEmpty() && !Character.isDigit(line.charAt(0)))
-                            throw new ReplayException("expected executions " + file + " is not an executions CSV: "
+                            throw ReplayException.usage("expected executions " + file + " is not an executions CSV: "
                                     + "its first line is not " + ExecutionCsv.HEADER);
                     }
                     if (!line.isEmpty())

@@ -1,5 +1,6 @@
 package dev.orderpipe.replay;
 
+import dev.orderpipe.pipeline.ExitCodes;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -23,12 +24,13 @@ class PacingTest {
     @Test
     void badPacingIsAOneLineError() {
         assertEquals("pacing 'fast' is not one of recorded, speed:N, rate:N, max",
-                assertThrows(IllegalArgumentException.class, () -> Pacing.parse("fast")).getMessage());
+                assertThrows(ReplayException.class, () -> Pacing.parse("fast")).getMessage());
         assertEquals("pacing 'rate:x' needs a number, e.g. speed:10 or rate:5000",
-                assertThrows(IllegalArgumentException.class, () -> Pacing.parse("rate:x")).getMessage());
-        assertThrows(IllegalArgumentException.class, () -> Pacing.speed(0));
-        assertThrows(IllegalArgumentException.class, () -> Pacing.rate(-1));
-        assertThrows(IllegalArgumentException.class, () -> Pacing.rate(10).withMaxGap(5));
+                assertThrows(ReplayException.class, () -> Pacing.parse("rate:x")).getMessage());
+        assertThrows(ReplayException.class, () -> Pacing.speed(0));
+        assertThrows(ReplayException.class, () -> Pacing.rate(-1));
+        assertThrows(ReplayException.class, () -> Pacing.rate(10).withMaxGap(5));
+        assertEquals(ExitCodes.USAGE, assertThrows(ReplayException.class, () -> Pacing.rate(2e9)).exitCode());
     }
 
     @Test

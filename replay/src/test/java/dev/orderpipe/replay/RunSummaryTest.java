@@ -1,5 +1,6 @@
 package dev.orderpipe.replay;
 
+import dev.orderpipe.pipeline.BadFileException;
 import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,7 +36,7 @@ class RunSummaryTest {
 
     @Test
     void aDirectoryWithoutSummaryIsAOneLineError(@TempDir Path dir) {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RunSummary.load(dir));
+        BadFileException e = assertThrows(BadFileException.class, () -> RunSummary.load(dir));
         assertEquals(dir + " is not a replay run directory: it has no summary.yaml", e.getMessage());
     }
 }

@@ -69,7 +69,7 @@ final class TestCaptures {
     static Pipeline capture(Path dataDir, Path orderFile, Path executionsCsv) throws InterruptedException {
         PipelineConfig config = TestPipelines.config(dataDir, orderFile);
         if (executionsCsv != null)
-            config.egress.output = executionsCsv.toString();
+            config.egress.csvFile = executionsCsv.toString();
         return TestPipelines.runToEnd(config);
     }
 

@@ -1,5 +1,6 @@
 package dev.orderpipe.report;
 
+import dev.orderpipe.pipeline.BadFileException;
 import dev.orderpipe.replay.HistogramSummary;
 
 import java.io.IOException;
@@ -53,9 +54,9 @@ public record Distribution(String name, String description, List<Point> points, 
         try {
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
-            throw new IllegalArgumentException(file + " does not exist");
+            throw new BadFileException(file + " does not exist");
         } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read " + file + ": " + e.getMessage());
+            throw new BadFileException("cannot read " + file + ": " + e.getMessage());
         }
         List<Point> points = new ArrayList<>();
         boolean header = false;
@@ -75,7 +76,7 @@ public record Distribution(String name, String description, List<Point> points, 
             }
         }
         if (!header)
-            throw new IllegalArgumentException(file + " is not HdrHistogram percentile output: it has no"
+            throw new BadFileException(file + " is not HdrHistogram percentile output: it has no"
                     + " 'Value Percentile' header line");
         if (points.isEmpty())
             return new Distribution(name, description, points, 0, 0, mean, false);
@@ -98,7 +99,7 @@ public record Distribution(String name, String description, List<Point> points, 
                 throw new NumberFormatException("out of range");
             return new Point(percentile, value, count);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(file + " line " + lineNumber
+            throw new BadFileException(file + " line " + lineNumber
                     + " is not HdrHistogram percentile output (Value Percentile TotalCount 1/(1-Percentile)): " + line);
         }
     }

@@ -34,8 +34,8 @@ public final class HtmlReport {
      * @param outFile the HTML file to write; null writes {@value #DEFAULT_FILE} in the run directory, and a directory
      *                gets {@value #DEFAULT_FILE} in it. The PNG charts go beside it, named after it.
      * @return the page and the PNG files written
-     * @throws IllegalArgumentException with a one-line message for a missing or corrupt run directory or an output
-     *                                  that cannot be written
+     * @throws dev.orderpipe.pipeline.BadFileException with a one-line message for a missing or corrupt run directory
+     *                                                 or an output that cannot be written
      */
     public static ReportResult write(Path runDir, Path outFile) {
         RunData run = RunData.load(runDir);

@@ -1,5 +1,6 @@
 package dev.orderpipe.report;
 
+import dev.orderpipe.pipeline.BadFileException;
 import org.knowm.xchart.AnnotationLine;
 import org.knowm.xchart.AnnotationText;
 import org.knowm.xchart.BitmapEncoder;
@@ -337,7 +338,7 @@ public final class LatencyCharts {
         try {
             BitmapEncoder.saveBitmapWithDPI(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG, PNG_DPI);
         } catch (IOException e) {
-            throw new IllegalArgumentException("cannot write " + file + ": " + e.getMessage());
+            throw new BadFileException("cannot write " + file + ": " + e.getMessage());
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.orderpipe.report;
 
+import dev.orderpipe.pipeline.BadFileException;
 import org.HdrHistogram.AbstractHistogram;
 import org.HdrHistogram.DoubleHistogram;
 import org.HdrHistogram.EncodableHistogram;
@@ -42,7 +43,7 @@ final class LatencyIntervals {
     /**
      * Reads every interval of the log.
      *
-     * @throws IllegalArgumentException with one line when the file cannot be read or a line of it is not an interval
+     * @throws BadFileException with one line when the file cannot be read or a line of it is not an interval
      */
     static List<Interval> read(Path file) {
         long dataLines = countDataLines(file);
@@ -56,14 +57,14 @@ final class LatencyIntervals {
                 out.add(interval(h, first));
             }
         } catch (FileNotFoundException e) {
-            throw new IllegalArgumentException("cannot read " + file + ": " + e.getMessage());
+            throw new BadFileException("cannot read " + file + ": " + e.getMessage());
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException(file + " is not a readable HdrHistogram interval log: interval "
+            throw new BadFileException(file + " is not a readable HdrHistogram interval log: interval "
                     + (out.size() + 1) + ": " + oneLine(e));
         }
         // HistogramLogReader stops quietly at a line it cannot parse; a truncated report would hide that
         if (out.size() < dataLines)
-            throw new IllegalArgumentException(file + " is corrupt: interval " + (out.size() + 1) + " of " + dataLines
+            throw new BadFileException(file + " is corrupt: interval " + (out.size() + 1) + " of " + dataLines
                     + " cannot be read as StartTimestamp,Interval_Length,Interval_Max,Interval_Compressed_Histogram");
         return out;
     }
@@ -94,7 +95,7 @@ final class LatencyIntervals {
                     .filter(l -> !l.isEmpty() && !l.startsWith("#") && !l.startsWith("\"StartTimestamp\""))
                     .count();
         } catch (IOException | RuntimeException e) {
-            throw new IllegalArgumentException("cannot read " + file + ": " + oneLine(e));
+            throw new BadFileException("cannot read " + file + ": " + oneLine(e));
         }
     }
 

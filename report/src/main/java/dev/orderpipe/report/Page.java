@@ -1,5 +1,6 @@
 package dev.orderpipe.report;
 
+import dev.orderpipe.pipeline.BadFileException;
 import dev.orderpipe.replay.RunSummary;
 import org.knowm.xchart.XYChart;
 
@@ -191,7 +192,7 @@ final class Page {
             if (parent != null)
                 Files.createDirectories(parent);
         } catch (IOException e) {
-            throw new IllegalArgumentException("cannot create " + parent + ": " + e.getMessage());
+            throw new BadFileException("cannot create " + parent + ": " + e.getMessage());
         }
         return out;
     }
@@ -200,7 +201,7 @@ final class Page {
         try {
             Files.writeString(file, content, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new IllegalArgumentException("cannot write " + file + ": " + e);
+            throw new BadFileException("cannot write " + file + ": " + e);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.orderpipe.report;
 
+import dev.orderpipe.pipeline.ExitCodes;
 import dev.orderpipe.replay.HistogramSummary;
 import dev.orderpipe.replay.RunSummary;
 
@@ -21,11 +22,6 @@ public final class RunComparison {
     public static final double NO_LIMIT = Double.POSITIVE_INFINITY;
     /** File name used when no output file is given: in run B's directory. */
     public static final String DEFAULT_FILE = "compare.html";
-    /** Exit code when B is within the limit. */
-    public static final int PASS = 0;
-    /** Exit code when B is worse than A beyond the limit at p99 or above. */
-    public static final int FAIL = 1;
-
     static final String[] PERCENTILES = {"p50", "p90", "p99", "p99.9", "p99.99", "max"};
     private static final boolean[] GATED = {false, false, true, true, true, true};
 
@@ -68,9 +64,9 @@ public final class RunComparison {
             reasons = List.copyOf(reasons);
         }
 
-        /** The exit code for CI: {@link #FAIL} or {@link #PASS}. */
+        /** The exit code for CI: {@link ExitCodes#FAILURE} when B is worse beyond the limit, else OK. */
         public int exitCode() {
-            return fail ? FAIL : PASS;
+            return fail ? ExitCodes.FAILURE : ExitCodes.OK;
         }
     }
 
@@ -144,9 +140,10 @@ public final class RunComparison {
      * @param outFile        the HTML file to write; null writes {@value #DEFAULT_FILE} in run B's directory, and a
      *                       directory gets {@value #DEFAULT_FILE} in it
      * @param console        where the table goes (System.out from the command line)
-     * @return {@link #FAIL} (1) when B is worse beyond the limit, else {@link #PASS} (0)
-     * @throws IllegalArgumentException with a one-line message for a missing or corrupt run directory, a bad limit
-     *                                  or an output that cannot be written
+     * @return {@link ExitCodes#FAILURE} when B is worse beyond the limit, else {@link ExitCodes#OK}
+     * @throws dev.orderpipe.pipeline.BadFileException with a one-line message for a missing or corrupt run directory
+     *                                                 or an output that cannot be written
+     * @throws IllegalArgumentException                for a bad limit (callers check what a person typed first)
      */
     public static int compare(Path a, Path b, double failIfWorsePct, Path outFile, PrintStream console) {
         checkLimit(failIfWorsePct);

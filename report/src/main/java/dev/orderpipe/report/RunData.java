@@ -1,5 +1,6 @@
 package dev.orderpipe.report;
 
+import dev.orderpipe.pipeline.BadFileException;
 import dev.orderpipe.replay.HistogramSummary;
 import dev.orderpipe.replay.RunSummary;
 
@@ -36,22 +37,22 @@ public final class RunData {
     /**
      * Loads a run directory.
      *
-     * @throws IllegalArgumentException with a one-line message when it is missing, has no summary, or a file in it
-     *                                  is corrupt
+     * @throws BadFileException with a one-line message when it is missing, has no summary, or a file in it is
+     *                          corrupt
      */
     public static RunData load(Path dir) {
         if (dir == null)
             throw new IllegalArgumentException("no run directory given");
         if (!Files.exists(dir))
-            throw new IllegalArgumentException(dir + " does not exist: give the directory a replay run wrote");
+            throw new BadFileException(dir + " does not exist: give the directory a replay run wrote");
         if (!Files.isDirectory(dir))
-            throw new IllegalArgumentException(dir + " is not a directory: give the directory a replay run wrote");
+            throw new BadFileException(dir + " is not a directory: give the directory a replay run wrote");
         RunSummary summary;
         try {
             summary = RunSummary.load(dir);
-        } catch (IllegalArgumentException e) {
+        } catch (BadFileException e) {
             // Chronicle Wire's parse errors span lines; the user gets one
-            throw new IllegalArgumentException(LatencyIntervals.oneLine(e));
+            throw new BadFileException(LatencyIntervals.oneLine(e));
         }
         List<String> notes = new ArrayList<>();
         List<Distribution> distributions = new ArrayList<>();

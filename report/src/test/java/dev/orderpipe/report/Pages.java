@@ -99,7 +99,7 @@ final class Pages {
         return doc.getDocumentElement().getTextContent();
     }
 
-    static void assertOneLine(IllegalArgumentException e) {
+    static void assertOneLine(RuntimeException e) {
         assertNotNull(e.getMessage());
         assertFalse(e.getMessage().contains("\n"), "one line: " + e.getMessage());
         assertTrue(e.getMessage().length() < 300, "short: " + e.getMessage());

@@ -1,5 +1,7 @@
 package dev.orderpipe.report;
 
+import dev.orderpipe.pipeline.BadFileException;
+import dev.orderpipe.pipeline.ExitCodes;
 import dev.orderpipe.replay.HistogramSummary;
 import dev.orderpipe.replay.RunSummary;
 import org.junit.jupiter.api.Test;
@@ -28,8 +30,8 @@ class RunComparisonTest {
     @Test
     void equalRunsPass() {
         RunSummary a = summary(h("end-to-end", 1.0), h("risk", 1.0));
-        assertEquals(RunComparison.PASS, RunComparison.decide(a, a, 10).exitCode());
-        assertEquals(RunComparison.PASS, RunComparison.decide(a, a, 0).exitCode());
+        assertEquals(ExitCodes.OK, RunComparison.decide(a, a, 10).exitCode());
+        assertEquals(ExitCodes.OK, RunComparison.decide(a, a, 0).exitCode());
     }
 
     @Test
@@ -46,7 +48,7 @@ class RunComparisonTest {
         slow.p99 = slow.p99 * 12 / 10;
         RunComparison.Verdict v = RunComparison.decide(a, summary(slow), 10);
         assertTrue(v.fail());
-        assertEquals(RunComparison.FAIL, v.exitCode());
+        assertEquals(ExitCodes.FAILURE, v.exitCode());
         assertEquals(1, v.reasons().size(), v.reasons().toString());
         assertTrue(v.reasons().get(0).startsWith("end-to-end p99: "), v.reasons().get(0));
         assertTrue(v.reasons().get(0).contains("B/A 1.20 > 1.10"), v.reasons().get(0));
@@ -121,7 +123,7 @@ class RunComparisonTest {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         int exit = RunComparison.compare(a, b, 10, null, new PrintStream(bytes, true, StandardCharsets.UTF_8));
         String console = bytes.toString(StandardCharsets.UTF_8);
-        assertEquals(RunComparison.FAIL, exit, console);
+        assertEquals(ExitCodes.FAILURE, exit, console);
         assertTrue(console.contains("B/A"), console);
         assertTrue(console.contains("FAIL: B is worse than A by more than 10% at p99 or above"), console);
         assertTrue(console.contains("end-to-end p99: "), console);
@@ -145,7 +147,7 @@ class RunComparisonTest {
         Path out = tmp.resolve("reports/same.html");
         int exit = RunComparison.compare(a, a, 0, out, new PrintStream(bytes, true, StandardCharsets.UTF_8));
         String console = bytes.toString(StandardCharsets.UTF_8);
-        assertEquals(RunComparison.PASS, exit, console);
+        assertEquals(ExitCodes.OK, exit, console);
         assertTrue(console.contains("PASS"), console);
         assertTrue(Files.exists(out));
     }
@@ -154,7 +156,7 @@ class RunComparisonTest {
     void aMissingRunIsAOneLineError() throws Exception {
         Path a = RunDirs.write(tmp.resolve("a"), 1.0, 2, 100, 1);
         PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        BadFileException e = assertThrows(BadFileException.class,
                 () -> RunComparison.compare(a, tmp.resolve("b"), 10, null, quiet));
         Pages.assertOneLine(e);
         assertTrue(e.getMessage().contains("does not exist"), e.getMessage());

@@ -1,5 +1,6 @@
 package dev.orderpipe.report;
 
+import dev.orderpipe.pipeline.BadFileException;
 import dev.orderpipe.replay.RunSummary;
 import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.Test;
@@ -65,7 +66,7 @@ class RunDataTest {
     @Test
     void aMissingDirectoryIsAOneLineError() {
         Path missing = tmp.resolve("nope");
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RunData.load(missing));
+        BadFileException e = assertThrows(BadFileException.class, () -> RunData.load(missing));
         Pages.assertOneLine(e);
         assertEquals(missing + " does not exist: give the directory a replay run wrote", e.getMessage());
     }
@@ -73,14 +74,14 @@ class RunDataTest {
     @Test
     void aFileInsteadOfADirectoryIsAOneLineError() throws Exception {
         Path file = Files.writeString(tmp.resolve("file"), "x");
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RunData.load(file));
+        BadFileException e = assertThrows(BadFileException.class, () -> RunData.load(file));
         Pages.assertOneLine(e);
         assertTrue(e.getMessage().contains("is not a directory"), e.getMessage());
     }
 
     @Test
     void aDirectoryWithoutSummaryIsAOneLineError() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> HtmlReport.write(tmp, null));
+        BadFileException e = assertThrows(BadFileException.class, () -> HtmlReport.write(tmp, null));
         Pages.assertOneLine(e);
         assertTrue(e.getMessage().endsWith("it has no summary.yaml"), e.getMessage());
     }
@@ -91,7 +92,7 @@ class RunDataTest {
         // HistogramLogReader would stop here quietly and report two of five intervals
         Files.writeString(dir.resolve("latency.hlog"), "this is not an interval\n1.0,1.0,1.0,AAAA\n",
                 StandardOpenOption.APPEND);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RunData.load(dir));
+        BadFileException e = assertThrows(BadFileException.class, () -> RunData.load(dir));
         Pages.assertOneLine(e);
         assertTrue(e.getMessage().contains("latency.hlog"), e.getMessage());
         assertTrue(e.getMessage().contains("interval 4 of 5"), e.getMessage());
@@ -102,7 +103,7 @@ class RunDataTest {
         Path dir = RunDirs.write(tmp.resolve("run"), 1.0, 3, 100, 1);
         Files.writeString(dir.resolve("latency.hlog"), "3.000,1.000,0.5,HISTFAAAAC94nJNpmSzMwMDAyQABzFCaEUIDAAq!\n",
                 StandardOpenOption.APPEND);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RunData.load(dir));
+        BadFileException e = assertThrows(BadFileException.class, () -> RunData.load(dir));
         Pages.assertOneLine(e);
         assertTrue(e.getMessage().contains("latency.hlog"), e.getMessage());
     }
@@ -111,16 +112,16 @@ class RunDataTest {
     void aCorruptPercentileFileIsAOneLineError() throws Exception {
         Path dir = RunDirs.write(tmp.resolve("run"), 1.0, 2, 100, 1);
         Files.writeString(dir.resolve("risk.hgrm"), "12.0 banana 7\n", StandardOpenOption.APPEND);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RunData.load(dir));
+        BadFileException e = assertThrows(BadFileException.class, () -> RunData.load(dir));
         Pages.assertOneLine(e);
         assertTrue(e.getMessage().contains("risk.hgrm line"), e.getMessage());
 
         Files.writeString(dir.resolve("send.hgrm"), "Value Percentile TotalCount 1/(1-Percentile)\nNaN 0.5 7 2.0\n");
-        e = assertThrows(IllegalArgumentException.class, () -> RunData.load(dir));
+        e = assertThrows(BadFileException.class, () -> RunData.load(dir));
         assertTrue(e.getMessage().contains("send.hgrm line 2"), e.getMessage());
 
         Files.writeString(dir.resolve("risk.hgrm"), "");
-        e = assertThrows(IllegalArgumentException.class, () -> RunData.load(dir));
+        e = assertThrows(BadFileException.class, () -> RunData.load(dir));
         Pages.assertOneLine(e);
         assertTrue(e.getMessage().contains("is not HdrHistogram percentile output"), e.getMessage());
     }
@@ -129,7 +130,7 @@ class RunDataTest {
     void aCorruptSummaryIsAOneLineError() throws Exception {
         Path dir = RunDirs.write(tmp.resolve("run"), 1.0, 2, 100, 1);
         Files.writeString(dir.resolve("summary.yaml"), "!dev.orderpipe.replay.RunSummary {\n  sent: [[[\n");
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RunData.load(dir));
+        BadFileException e = assertThrows(BadFileException.class, () -> RunData.load(dir));
         Pages.assertOneLine(e);
         assertTrue(e.getMessage().contains("summary.yaml"), e.getMessage());
     }

@@ -1,5 +1,6 @@
 package dev.orderpipe.tools;
 
+import dev.orderpipe.pipeline.ExitCodes;
 import dev.orderpipe.pipeline.OperatorError;
 import dev.orderpipe.pipeline.PipelineFailedException;
 import dev.orderpipe.pipeline.config.ConfigException;
@@ -27,7 +28,7 @@ import java.nio.file.NoSuchFileException;
 
 /**
  * The {@code orderpipe} command: one picocli command with a subcommand per job. Errors a user can cause end in one
- * line on stderr with exit code 2 (usage) or 1 (failure); stack traces are for bugs.
+ * line on stderr with exit code {@link ExitCodes#USAGE} or {@link ExitCodes#FAILURE}; stack traces are for bugs.
  */
 @Command(name = "orderpipe", mixinStandardHelpOptions = true, versionProvider = OrderpipeMain.Version.class,
         description = "A persisted, zero-garbage order pipeline on Chronicle Queue, with replay and latency reports.",
@@ -48,11 +49,6 @@ import java.nio.file.NoSuchFileException;
                 CommandLine.HelpCommand.class
         })
 public final class OrderpipeMain implements Runnable {
-    /** Exit code for a failure. */
-    public static final int FAILURE = 1;
-    /** Exit code for a usage error. */
-    public static final int USAGE = 2;
-
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -82,7 +78,7 @@ public final class OrderpipeMain implements Runnable {
             CommandLine c = ex.getCommandLine();
             c.getErr().println("orderpipe: " + ex.getMessage());
             c.getErr().println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for usage.");
-            return USAGE;
+            return ExitCodes.USAGE;
         });
         cl.setExecutionExceptionHandler((ex, c, parseResult) -> {
             String message = userMessage(ex);
@@ -92,22 +88,26 @@ public final class OrderpipeMain implements Runnable {
                     return ((UserException) ex).exitCode();
                 if (ex instanceof ReplayException)
                     return ((ReplayException) ex).exitCode();
-                return FAILURE;
+                return ExitCodes.FAILURE;
             }
             c.getErr().println("orderpipe: internal error (a bug, please report it with this trace):");
             ex.printStackTrace(c.getErr());
-            return FAILURE;
+            return ExitCodes.FAILURE;
         });
         return cl;
     }
 
-    /** A one-line message for errors a user can cause, or null for bugs. */
+    /**
+     * A one-line message for errors a user can cause, or null for bugs (then printed with their stack trace). Only
+     * the types made for a user's mistake count: an {@link IllegalArgumentException} from library code is a bug.
+     */
     static String userMessage(Throwable ex) {
-        if (ex instanceof UserException || ex instanceof ConfigException || ex instanceof IllegalArgumentException
-                || ex instanceof ReplayException || ex instanceof OperatorError)
+        if (ex instanceof UserException || ex instanceof ConfigException || ex instanceof ReplayException
+                || ex instanceof OperatorError)
             return ex.getMessage();
-        if (ex instanceof PipelineFailedException)
+        if (ex instanceof PipelineFailedException && ((PipelineFailedException) ex).isOperatorError())
             return ex.getMessage();
+        // an I/O error (no such file, no permission, no space) is the environment's, and its message names the file
         if (ex instanceof UncheckedIOException) {
             if (ex.getCause() instanceof NoSuchFileException)
                 return "no such file: " + ex.getCause().getMessage();

@@ -36,11 +36,11 @@ class BadInputTest {
         Path folder = Files.createDirectories(dir.resolve("folder"));
         Cli c = Cli.run("run", "--input", folder.toString(), "--data", data.toString(), "--exit-when-done");
         assertEquals(1, c.exitCode, c.toString());
-        assertEquals("orderpipe: ingress.input: order file " + folder + " is a directory: give an order file (CSV)",
+        assertEquals("orderpipe: ingress.file: order file " + folder + " is a directory: give an order file (CSV)",
                 c.oneLineError());
         c = Cli.run("run", "--input", "/dev/zero", "--follow", "--data", data.toString(), "--status-every", "0");
         assertEquals(1, c.exitCode, c.toString());
-        assertEquals("orderpipe: ingress.input: order file /dev/zero is not a regular file (a device, FIFO or socket):"
+        assertEquals("orderpipe: ingress.file: order file /dev/zero is not a regular file (a device, FIFO or socket):"
                 + " give an order file (CSV)", c.oneLineError());
         assertFalse(Files.exists(data), "refused before the data directory was made");
 
@@ -59,7 +59,7 @@ class BadInputTest {
             new String[]{"orderIdCapacity: 4194304", "risk.orderIdCapacity must be 1..268435456"},
             new String[]{"maxOpenOrders: 1048576", "matching.maxOpenOrders must be 1..67108864"},
             new String[]{"maxPriceLevels: 4096", "matching.maxPriceLevels must be 1..1048576"},
-            new String[]{"batchSize: 64", "ingress.batchSize must be 1..65536"},
+            new String[]{"linesPerCall: 64", "ingress.linesPerCall must be 1..65536"},
             new String[]{"maxOrdersPerSecond: 0", "risk.maxOrdersPerSecond must be 0..1000000000 (0 disables it)"},
             new String[]{"cpu: -1,", "groups[0].cpu must be -1..65535 (-1 leaves the group unpinned)"},
             new String[]{"minFreeDiskMb: 64",
@@ -125,7 +125,7 @@ class BadInputTest {
 
     /**
      * A followed file of one endless line (64 GB of NUL bytes, sparse: as /dev/zero would give, but a regular file):
-     * the ingress skips it a buffer at a time and returns to its runner between batches, so SIGTERM stops the run
+     * the ingress skips it a buffer at a time and returns to its runner between calls, so SIGTERM stops the run
      * cleanly, without waiting out the runner's join time-out.
      */
     @Test
@@ -150,6 +150,6 @@ class BadInputTest {
         String log = ChildJvm.log(dir, "follow");
         assertEquals(0, p.exitValue(), log);
         assertTrue(log.contains("orderpipe: stopping") && log.contains("(1 bad lines)"), log);
-        assertFalse(log.contains("did not stop"), "the runner returned between batches:\n" + log);
+        assertFalse(log.contains("did not stop"), "the runner returned between calls:\n" + log);
     }
 }

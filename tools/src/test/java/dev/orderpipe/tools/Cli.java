@@ -1,5 +1,8 @@
 package dev.orderpipe.tools;
 
+import dev.orderpipe.pipeline.ExitCodes;
+import picocli.CommandLine;
+
 import java.io.PrintWriter;
 import java.io.StringWriter;
 
@@ -16,9 +19,22 @@ final class Cli {
     }
 
     static Cli run(String... args) {
+        return runWith(null, args);
+    }
+
+    /** Runs the command line with {@code extra} (a picocli command) added as a subcommand, null for none. */
+    static Cli runWith(Object extra, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int code = OrderpipeMain.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
+        PrintWriter outWriter = new PrintWriter(out, true);
+        PrintWriter errWriter = new PrintWriter(err, true);
+        CommandLine cl = OrderpipeMain.commandLine(outWriter, errWriter);
+        if (extra != null) {
+            cl.addSubcommand(extra);
+            cl.setOut(outWriter); // again: picocli hands the writers to the subcommands there are when they are set
+            cl.setErr(errWriter);
+        }
+        int code = cl.execute(args);
         return new Cli(code, out.toString(), err.toString());
     }
 
@@ -27,7 +43,7 @@ final class Cli {
         String[] lines = err.strip().split("\n");
         if (!lines[0].startsWith("orderpipe: "))
             throw new AssertionError("error should start with 'orderpipe: ': " + err);
-        int allowed = exitCode == OrderpipeMain.USAGE ? 2 : 1;
+        int allowed = exitCode == ExitCodes.USAGE ? 2 : 1;
         if (lines.length > allowed || err.contains("\tat "))
             throw new AssertionError("error should be one line without a stack trace:\n" + err);
         return lines[0];

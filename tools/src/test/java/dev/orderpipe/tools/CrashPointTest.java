@@ -2,6 +2,7 @@ package dev.orderpipe.tools;
 
 import dev.orderpipe.pipeline.CrashPoints;
 import dev.orderpipe.pipeline.CycleFiles;
+import dev.orderpipe.pipeline.ExitCodes;
 import dev.orderpipe.pipeline.OrderInfo;
 import dev.orderpipe.pipeline.Queues;
 import dev.orderpipe.pipeline.TestPipelines;
@@ -32,8 +33,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Deterministic crash windows: a child pipeline JVM halts at a named {@link CrashPoints crash point}, as abruptly as
  * SIGKILL, and is started again with {@code run --exit-when-done}; its executions queue (exported) and its executions
  * CSV must equal an uninterrupted run's byte for byte. Each test also checks, before the restart, that the crash left
- * the state the window is about (a half-created cycle file, a batch of reports cut short, a torn CSV line, a halt in
- * the middle of a rebuild), so the recovery path is taken on every run, not by chance.
+ * the state the window is about (a half-created cycle file, the reports of one input cut short, a torn CSV line, a halt
+ * in the middle of a rebuild), so the recovery path is taken on every run, not by chance.
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class CrashPointTest {
@@ -149,11 +150,11 @@ class CrashPointTest {
     }
 
     @Test
-    void executionsMidBatch(@TempDir Path dir) throws Exception {
-        Run run = new Run(dir).crash("executions-mid-batch:300");
+    void executionsMidInput(@TempDir Path dir) throws Exception {
+        Run run = new Run(dir).crash("executions-mid-input:300");
         List<OrderInfo> written = TestPipelines.readAll(run.data.resolve("executions"));
-        assertFalse(written.get(written.size() - 1).lastOfBatch(),
-                "the last report on executions is not the last of its input: matching must finish the batch");
+        assertFalse(written.get(written.size() - 1).lastForInput(),
+                "the last report on executions is not the last of its input: matching must finish its reports");
         run.restartAndCompare();
     }
 
@@ -224,7 +225,7 @@ class CrashPointTest {
             } finally {
                 p.destroyForcibly(); // never left running after a failed assertion
             }
-            assertEquals(CrashPoints.EXIT_STATUS, p.exitValue(), ChildJvm.log(dir, name));
+            assertEquals(ExitCodes.KILLED, p.exitValue(), ChildJvm.log(dir, name));
             assertTrue(ChildJvm.log(dir, name).contains("crash point " + point + " reached"), ChildJvm.log(dir, name));
             return this;
         }

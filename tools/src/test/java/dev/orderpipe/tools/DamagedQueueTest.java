@@ -2,6 +2,7 @@ package dev.orderpipe.tools;
 
 import dev.orderpipe.pipeline.DamagedFiles;
 import dev.orderpipe.pipeline.DamagedFiles.Damage;
+import dev.orderpipe.pipeline.ExitCodes;
 import dev.orderpipe.pipeline.OrderInfo;
 import dev.orderpipe.pipeline.QueueInput;
 import dev.orderpipe.pipeline.Queues;
@@ -88,7 +89,7 @@ class DamagedQueueTest {
 
     /** Exit 1 and one line (no stack trace) naming the damaged queue and each of {@code where}. */
     private static void assertLoud(String command, Cli c, String queue, String... where) {
-        assertEquals(OrderpipeMain.FAILURE, c.exitCode, command + ": " + c);
+        assertEquals(ExitCodes.FAILURE, c.exitCode, command + ": " + c);
         String line = c.oneLineError();
         assertTrue(line.startsWith("orderpipe: queue ") && line.contains(queue + " is damaged at "),
                 command + ": " + line);

@@ -78,7 +78,7 @@ class LiveFeedProcessTest {
         List<OrderInfo> executions = TestPipelines.readAll(data.resolve("executions"));
         List<String> accounted = new ArrayList<>();
         for (OrderInfo e : executions)
-            if (e.lastOfBatch())
+            if (e.lastForInput())
                 accounted.add(e.writerId() + ":" + e.writerSeq());
         assertEquals(orders.stream().map(o -> o.writerId() + ":" + o.writerSeq()).toList(), accounted);
 

@@ -1,5 +1,6 @@
 package dev.orderpipe.pipeline.api;
 
+import dev.orderpipe.pipeline.BadFileException;
 import dev.orderpipe.pipeline.OrderInfo;
 import dev.orderpipe.pipeline.QueueInput;
 import dev.orderpipe.pipeline.Queues;
@@ -49,6 +50,9 @@ import java.nio.file.StandardOpenOption;
  * }</pre>
  */
 public final class ExecutionFeed implements AutoCloseable {
+    /** What a feed name may be made of. */
+    public static final String NAME_RULE = "1 to 64 of A-Z a-z 0-9 _ . -";
+
     /** Where a feed without a stored position starts. */
     public enum Start {
         /** The first report on the queue. */
@@ -121,19 +125,24 @@ public final class ExecutionFeed implements AutoCloseable {
      */
     public static ExecutionFeed open(Path dataDir, String name, Start start) {
         PipelineConfig defaults = PipelineConfig.loadDefault();
-        return open(dataDir, defaults.matching.output, defaults, name, start);
+        return open(dataDir, defaults.matching.queue, defaults, name, start);
     }
 
     /** Opens a feed on the executions queue of the pipeline {@code config} describes. */
     public static ExecutionFeed open(PipelineConfig config, String name, Start start) {
-        return open(config.dataPath(), config.matching.output, config, name, start);
+        return open(config.dataPath(), config.matching.queue, config, name, start);
+    }
+
+    /** Whether {@code name} can name a feed: {@value #NAME_RULE} (it names the file the position is kept in). */
+    public static boolean isValidName(String name) {
+        return name.matches("[A-Za-z0-9_.-]{1,64}");
     }
 
     private static ExecutionFeed open(Path dataDir, String queueName, PipelineConfig config, String name, Start start) {
-        if (name != null && !name.matches("[A-Za-z0-9_.-]{1,64}"))
-            throw new IllegalArgumentException("feed name must be 1 to 64 of A-Z a-z 0-9 _ . -, was '" + name + "'");
+        if (name != null && !isValidName(name))
+            throw new IllegalArgumentException("feed name must be " + NAME_RULE + ", was '" + name + "'");
         if (!Files.isDirectory(dataDir))
-            throw new IllegalArgumentException("data directory " + dataDir + " does not exist");
+            throw new BadFileException("data directory " + dataDir + " does not exist");
         // the pipeline may not have written a report yet: open (creating) rather than require queue files; but what
         // is there is checked before Chronicle maps it (a file cut short would otherwise be grown with zeros)
         Path dir = dataDir.resolve(queueName);

@@ -58,18 +58,18 @@ public final class OrderEntry implements AutoCloseable {
      */
     public static OrderEntry open(Path dataDir, long writerId) {
         PipelineConfig defaults = PipelineConfig.loadDefault();
-        return open(dataDir.resolve(defaults.ingress.output), defaults, writerId);
+        return open(dataDir.resolve(defaults.ingress.queue), defaults, writerId);
     }
 
     /** Opens the orders queue of the pipeline that {@code config} describes. */
     public static OrderEntry open(PipelineConfig config, long writerId) {
-        return open(config.dataPath().resolve(config.ingress.output), config, writerId);
+        return open(config.dataPath().resolve(config.ingress.queue), config, writerId);
     }
 
     private static OrderEntry open(Path ordersQueue, PipelineConfig config, long writerId) {
         if (writerId <= 0)
             throw new IllegalArgumentException("writerId must be > 0 (0 is the pipeline's file ingress), was " + writerId);
-        return new OrderEntry(config.ingress.output, Queues.open(ordersQueue, config.rollCycle()), writerId);
+        return new OrderEntry(config.ingress.queue, Queues.open(ordersQueue, config.rollCycle()), writerId);
     }
 
     /** The highest sequence number this writer id wrote before, so numbering continues across restarts. */

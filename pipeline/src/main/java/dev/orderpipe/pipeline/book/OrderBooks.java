@@ -3,6 +3,7 @@ package dev.orderpipe.pipeline.book;
 import dev.orderpipe.pipeline.Prices;
 import dev.orderpipe.pipeline.Symbols;
 import dev.orderpipe.pipeline.codes.Side;
+import dev.orderpipe.pipeline.config.ConfigException;
 import dev.orderpipe.pipeline.config.MatchingConfig;
 import dev.orderpipe.pipeline.util.FixedLongIndex;
 
@@ -131,7 +132,8 @@ public final class OrderBooks {
 
         long sideSlots = (long) books * 2 * maxPriceLevels;
         if (sideSlots > Integer.MAX_VALUE - 8)
-            throw new IllegalArgumentException("symbols x 2 x matching.maxPriceLevels is too large: " + sideSlots);
+            throw new ConfigException("risk.symbols x 2 x matching.maxPriceLevels is " + sideSlots
+                    + ", more price-level slots than an array holds: lower matching.maxPriceLevels");
         // every level holds at least one order, so there are never more levels than open orders
         int levels = (int) Math.min(sideSlots, orders);
         levelPrice = new long[levels];

@@ -2,7 +2,6 @@ package dev.orderpipe.pipeline.config;
 
 /** The egress stage: reads execution reports off the executions queue and keeps the run's counts. */
 public final class EgressConfig extends StrictConfig {
-    public String input = "executions";
     /** Executions CSV (docs/formats.md format) to write as reports arrive; empty for none. */
-    public String output = "";
+    public String csvFile = "";
 }

@@ -2,8 +2,8 @@ package dev.orderpipe.pipeline.config;
 
 /** The matching stage and the capacity of its books. */
 public final class MatchingConfig extends StrictConfig {
-    public String input = "checked";
-    public String output = "executions";
+    /** Queue it writes its execution reports to (egress reads it); it reads the risk queue. */
+    public String queue = "executions";
     /** Resting orders across all books; a full pool rejects new orders (BOOK_FULL). */
     @Range(min = 1, max = 1 << 26)
     public int maxOpenOrders = 1_048_576;

@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -154,9 +155,23 @@ public final class PipelineConfig extends StrictConfig {
         if (syncEveryRecords > 0 && syncMode() == SyncMode.NONE)
             throw new ConfigException("syncEveryRecords " + syncEveryRecords + " needs syncMode ASYNC or SYNC (with NONE nothing is synced)");
         validateQueues();
+        path(dataDir, "dataDir");
+        path(ingress.file, "ingress.file");
+        path(egress.csvFile, "egress.csvFile");
         validateRisk();
         validateGroups();
         return this;
+    }
+
+    /** A path as written (empty for none): one the file system cannot name is refused here, naming its key. */
+    private static void path(String text, String key) {
+        if (text == null)
+            throw new ConfigException(key + " must be a path, or \"\" for none");
+        try {
+            Path.of(text);
+        } catch (InvalidPathException e) {
+            throw new ConfigException(key + " '" + text + "' is not a path: " + e.getReason());
+        }
     }
 
     private static void require(Object section, String key) {
@@ -164,29 +179,22 @@ public final class PipelineConfig extends StrictConfig {
             throw new ConfigException(key + " section is empty");
     }
 
+    /** The queues each writing stage names; each stage reads the queue of the stage before it. */
     private void validateQueues() {
-        queueName(ingress.output, "ingress.output");
-        queueName(risk.input, "risk.input");
-        queueName(risk.output, "risk.output");
-        queueName(matching.input, "matching.input");
-        queueName(matching.output, "matching.output");
-        queueName(egress.input, "egress.input");
+        queueName(ingress.queue, "ingress.queue");
+        queueName(risk.queue, "risk.queue");
+        queueName(matching.queue, "matching.queue");
         Map<String, String> writers = new HashMap<>();
-        writeOnce(writers, ingress.output, "ingress");
-        writeOnce(writers, risk.output, "risk");
-        writeOnce(writers, matching.output, "matching");
-        if (!risk.input.equals(ingress.output))
-            throw new ConfigException("risk.input '" + risk.input + "' must be the queue ingress writes ('" + ingress.output + "')");
-        if (!matching.input.equals(risk.output))
-            throw new ConfigException("matching.input '" + matching.input + "' must be the queue risk writes ('" + risk.output + "')");
-        if (!egress.input.equals(matching.output))
-            throw new ConfigException("egress.input '" + egress.input + "' must be the queue matching writes ('" + matching.output + "')");
+        writeOnce(writers, ingress.queue, "ingress");
+        writeOnce(writers, risk.queue, "risk");
+        writeOnce(writers, matching.queue, "matching");
     }
 
     private static void writeOnce(Map<String, String> writers, String queue, String stage) {
         String other = writers.putIfAbsent(queue, stage);
         if (other != null)
-            throw new ConfigException("queue '" + queue + "' is written by two stages, " + other + " and " + stage + ": give each its own output");
+            throw new ConfigException("queue '" + queue + "' is written by two stages, " + other + " and " + stage
+                    + ": give each its own queue");
     }
 
     private static void queueName(String name, String key) {

@@ -5,8 +5,8 @@ import java.util.List;
 
 /** The pre-trade risk stage and its limits. */
 public final class RiskConfig extends StrictConfig {
-    public String input = "orders";
-    public String output = "checked";
+    /** Queue it writes (matching reads it); it reads the ingress queue. */
+    public String queue = "checked";
     /** A limit price more than this many percent away from the symbol's refPrice is rejected (PRICE_BAND). */
     public double priceBandPercent = 10.0;
     /** Largest price x quantity of one order for accounts not listed (decimal currency units). */

@@ -1,5 +1,6 @@
 package dev.orderpipe.pipeline.csv;
 
+import dev.orderpipe.pipeline.BadFileException;
 import dev.orderpipe.pipeline.OrderInfo;
 import dev.orderpipe.pipeline.codes.LineError;
 import dev.orderpipe.pipeline.codes.RejectReason;
@@ -91,13 +92,13 @@ public final class OrderFileReader implements Closeable {
     /**
      * Opens the file.
      *
-     * @throws IllegalArgumentException when it is not a readable regular file ({@link #whyNotReadable(Path)})
-     * @throws UncheckedIOException     when it cannot be opened
+     * @throws BadFileException     when it is not a readable regular file ({@link #whyNotReadable(Path)})
+     * @throws UncheckedIOException when it cannot be opened
      */
     public OrderFileReader(Path file, int maxLineLength, boolean follow) {
         String problem = whyNotReadable(file);
         if (problem != null)
-            throw new IllegalArgumentException("order file " + file + " " + problem);
+            throw new BadFileException("order file " + file + " " + problem);
         this.file = file;
         this.follow = follow;
         this.maxLineLength = maxLineLength;

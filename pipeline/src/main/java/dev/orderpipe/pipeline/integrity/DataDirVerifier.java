@@ -18,8 +18,9 @@ import java.util.List;
  *     <li>{@code checked}: the k-th record names the k-th {@code orders} record ({@code sourceIndex}): risk turns
  *     every input into exactly one output, in order;</li>
  *     <li>{@code executions}: seq is 1, 2, 3...; the reports name {@code checked} records in order, every checked
- *     record gets at least one report, and the last report of each input, only that one, is flagged last of
- *     batch (a batch cut short at the very end is a pipeline stopped mid-input, which a restart finishes).</li>
+ *     record gets at least one report, and the last report of each input, only that one, is flagged last for its
+ *     input (an input's reports cut short at the very end are a pipeline stopped mid-input, which a restart
+ *     finishes).</li>
  * </ul>
  * It keeps the first problem per queue (a queue whose records are intact but whose chain is broken is reported at
  * the first record that breaks it), counts how far each stage is behind its input, and never writes.
@@ -33,9 +34,9 @@ public final class DataDirVerifier {
         long t0 = System.nanoTime();
         Path data = config.dataPath();
         RollCycle rc = config.rollCycle();
-        QueueReport orders = new QueueReport(config.ingress.output, data.resolve(config.ingress.output), rc);
-        QueueReport checked = new QueueReport(config.risk.output, data.resolve(config.risk.output), rc);
-        QueueReport executions = new QueueReport(config.matching.output, data.resolve(config.matching.output), rc);
+        QueueReport orders = new QueueReport(config.ingress.queue, data.resolve(config.ingress.queue), rc);
+        QueueReport checked = new QueueReport(config.risk.queue, data.resolve(config.risk.queue), rc);
+        QueueReport executions = new QueueReport(config.matching.queue, data.resolve(config.matching.queue), rc);
         try {
             new Walk(orders, checked, executions).run();
         } finally {
@@ -137,25 +138,25 @@ public final class DataDirVerifier {
                 return false;
             }
             while (true) {
-                boolean lastOfBatch = r.lastOfBatch();
+                boolean lastForInput = r.lastForInput();
                 eHave = nextExecution();
                 if (!eHave) {
-                    if (!lastOfBatch && e.damage() == null)
+                    if (!lastForInput && e.damage() == null)
                         executions.note = "matching stopped inside the reports of checked index " + c.describe(ci)
                                 + " (a restart finishes them)";
                     return e.damage() == null;
                 }
                 if (r.sourceIndex() != ci) {
-                    if (lastOfBatch)
+                    if (lastForInput)
                         return true;
-                    e.fail("the reports of checked index " + c.describe(ci) + " end without one flagged last of"
-                            + " batch, and this one (seq " + r.seq() + ") names " + c.describe(r.sourceIndex()));
+                    e.fail("the reports of checked index " + c.describe(ci) + " end without one flagged last for"
+                            + " the input, and this one (seq " + r.seq() + ") names " + c.describe(r.sourceIndex()));
                     eHave = false;
                     return false;
                 }
-                if (lastOfBatch) {
+                if (lastForInput) {
                     e.fail("the report (seq " + r.seq() + ") names checked index " + c.describe(ci)
-                            + " after the report flagged last of that input's batch");
+                            + " after the report flagged last for that input");
                     eHave = false;
                     return false;
                 }

@@ -47,9 +47,9 @@ public final class QueueVerifier {
     public static void checkAtStart(PipelineConfig config) {
         Path data = config.dataPath();
         RollCycle rc = config.rollCycle();
-        QueueTail orders = QueueTail.of(config.ingress.output, data.resolve(config.ingress.output), rc, true);
-        QueueTail checked = QueueTail.of(config.risk.output, data.resolve(config.risk.output), rc, true);
-        QueueTail executions = QueueTail.of(config.matching.output, data.resolve(config.matching.output), rc, true);
+        QueueTail orders = QueueTail.of(config.ingress.queue, data.resolve(config.ingress.queue), rc, true);
+        QueueTail checked = QueueTail.of(config.risk.queue, data.resolve(config.risk.queue), rc, true);
+        QueueTail executions = QueueTail.of(config.matching.queue, data.resolve(config.matching.queue), rc, true);
         checked.requireInputHolds(orders);
         executions.requireInputHolds(checked);
         executions.requireDenseSeq();

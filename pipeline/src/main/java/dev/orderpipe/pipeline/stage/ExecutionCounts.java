@@ -22,7 +22,7 @@ public final class ExecutionCounts {
         byExecType[r.execType().ordinal()]++;
         if (r.isRejected())
             byReason[r.rejectReason().ordinal()]++;
-        if (r.lastOfBatch())
+        if (r.lastForInput())
             inputsAccounted++;
     }
 

@@ -26,7 +26,7 @@ public final class IngressStage extends AbstractStage {
     private final Path file;
     private final boolean follow;
     private final int maxLineLength;
-    private final int batchSize;
+    private final int linesPerCall;
     private final OrderInfo out = new OrderInfo();
 
     private OrderFileReader reader;
@@ -38,13 +38,13 @@ public final class IngressStage extends AbstractStage {
     /**
      * @param file the order file, or null when there is none (the stage then idles, for order-entry writers)
      */
-    public IngressStage(QueueOutput output, Path file, boolean follow, int maxLineLength, int batchSize) {
+    public IngressStage(QueueOutput output, Path file, boolean follow, int maxLineLength, int linesPerCall) {
         super("ingress");
         this.output = output;
         this.file = file;
         this.follow = follow;
         this.maxLineLength = maxLineLength;
-        this.batchSize = batchSize;
+        this.linesPerCall = linesPerCall;
     }
 
     @Override
@@ -74,7 +74,7 @@ public final class IngressStage extends AbstractStage {
         if (reader == null)
             return 0;
         int work = 0;
-        while (work < batchSize) {
+        while (work < linesPerCall) {
             int r = reader.read(out);
             if (r == OrderFileReader.NOT_YET) {
                 if (reader.isDone())

@@ -13,9 +13,9 @@ import java.util.function.Function;
  * Reads {@code checked}, runs the {@link MatchingEngine}, writes its execution reports to {@code executions}.
  *
  * <p>Every report carries the index of the input record that caused it, a dense 1-based {@code seq}, the input's
- * provenance and stage timestamps, and the last report of each input is flagged {@link OrderInfo#FLAG_LAST_OF_BATCH},
- * so a restarted stage can tell a complete batch from one cut short by a crash. The stage holds back one report to
- * set that flag: two reused records, no allocation.
+ * provenance and stage timestamps, and the last report of each input is flagged {@link OrderInfo#FLAG_LAST_FOR_INPUT},
+ * so a restarted stage can tell an input whose reports are all written from one cut short by a crash. The stage
+ * holds back one report to set that flag: two reused records, no allocation.
  */
 public final class MatchingStage extends QueueInputStage implements ReportSink {
     private final QueueOutput output;
@@ -50,15 +50,15 @@ public final class MatchingStage extends QueueInputStage implements ReportSink {
     /**
      * Finds where to resume from this stage's own output and rebuilds the books: the last report written names the
      * input that caused it ({@code sourceIndex}) and says whether it was the last for that input. Every input before
-     * it is fed again to the (deterministic) engine with its reports discarded; a batch cut short by a crash is
-     * finished, skipping the reports already written. Nothing is lost, nothing is written twice.
+     * it is fed again to the (deterministic) engine with its reports discarded; the reports of an input cut short by a
+     * crash are finished, skipping the reports already written. Nothing is lost, nothing is written twice.
      */
     private void resume() {
         long last = output.readLast(reportA);
         if (last < 0)
             return;
         long resumeIndex = reportA.sourceIndex();
-        boolean complete = reportA.lastOfBatch();
+        boolean complete = reportA.lastForInput();
         long lastSeq = reportA.seq();
         long writtenForResume = complete ? 0 : reportsFor(resumeIndex);
         discarding = true;
@@ -103,7 +103,7 @@ public final class MatchingStage extends QueueInputStage implements ReportSink {
     protected void onRecord() {
         engine.onOrder(in);
         if (pending != null) { // the last report of this input: flag it
-            write(pending, OrderInfo.FLAG_LAST_OF_BATCH);
+            write(pending, OrderInfo.FLAG_LAST_FOR_INPUT);
             pending = null;
         }
     }
@@ -143,7 +143,7 @@ public final class MatchingStage extends QueueInputStage implements ReportSink {
         r.flags(r.flags() | flags).matchNanos(System.nanoTime());
         output.write(r);
         if (flags == 0)
-            CrashPoints.hit(CrashPoints.Point.EXECUTIONS_MID_BATCH);
+            CrashPoints.hit(CrashPoints.Point.EXECUTIONS_MID_INPUT);
     }
 
     /** Execution reports written by this run. */

@@ -5,8 +5,8 @@ import dev.orderpipe.pipeline.QueueInput;
 
 /**
  * A stage that reads {@link OrderInfo} records from a queue ({@link QueueInput}: checked reads) into one reused
- * instance and handles them one at a time, up to {@link Stage#BATCH} per {@link #doWork()} call. Subclasses open
- * {@link #input} in {@link #open()} (on the runner's thread) and implement {@link #onRecord()}.
+ * instance and handles them one at a time, up to {@link Stage#MAX_RECORDS_PER_CALL} per {@link #doWork()} call.
+ * Subclasses open {@link #input} in {@link #open()} (on the runner's thread) and implement {@link #onRecord()}.
  */
 public abstract class QueueInputStage extends AbstractStage {
     protected final QueueInput input;
@@ -28,7 +28,7 @@ public abstract class QueueInputStage extends AbstractStage {
     @Override
     public final int doWork() {
         int work = 0;
-        while (work < BATCH && readNext()) {
+        while (work < MAX_RECORDS_PER_CALL && readNext()) {
             onRecord();
             work++;
         }

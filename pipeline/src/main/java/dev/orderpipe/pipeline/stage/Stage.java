@@ -10,7 +10,7 @@ package dev.orderpipe.pipeline.stage;
  */
 public interface Stage {
     /** Most input records a queue stage processes per {@link #doWork()} call, so stages sharing a thread keep pace. */
-    int BATCH = 64;
+    int MAX_RECORDS_PER_CALL = 64;
 
     /** Name in config, logs and errors: ingress, risk, matching, egress. */
     String name();

@@ -1,5 +1,6 @@
 package dev.orderpipe.pipeline.stage;
 
+import dev.orderpipe.pipeline.config.ConfigException;
 import net.openhft.affinity.AffinityLock;
 import net.openhft.chronicle.threads.Pauser;
 import org.slf4j.Logger;
@@ -136,7 +137,7 @@ public final class StageRunner implements Runnable {
             if (cpu >= 0) {
                 lock = AffinityLock.acquireLock(cpu);
                 if (!lock.isBound()) {
-                    throw new IllegalStateException("group '" + name + "' could not reserve CPU " + cpu
+                    throw new ConfigException("group '" + name + "' could not reserve CPU " + cpu
                             + " (it may be taken or not reservable: set cpu: -1 to run unpinned)");
                 }
                 boundCpu = lock.cpuId();

@@ -1,5 +1,6 @@
 package dev.orderpipe.pipeline.api;
 
+import dev.orderpipe.pipeline.BadFileException;
 import dev.orderpipe.pipeline.OrderInfo;
 import dev.orderpipe.pipeline.Queues;
 import dev.orderpipe.pipeline.util.ThreadAllocation;
@@ -81,7 +82,8 @@ class ExecutionFeedTest {
             assertTrue(feed.next(new OrderInfo()));
         }
         assertThrows(IllegalArgumentException.class, () -> ExecutionFeed.open(dir, "bad name!", ExecutionFeed.Start.BEGINNING));
-        assertThrows(IllegalArgumentException.class, () -> ExecutionFeed.open(dir.resolve("nope"), "x", ExecutionFeed.Start.BEGINNING));
+        assertEquals("data directory " + dir.resolve("nope") + " does not exist", assertThrows(BadFileException.class,
+                () -> ExecutionFeed.open(dir.resolve("nope"), "x", ExecutionFeed.Start.BEGINNING)).getMessage());
     }
 
     @Test

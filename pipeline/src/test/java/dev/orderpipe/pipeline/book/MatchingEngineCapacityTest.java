@@ -7,10 +7,12 @@ import dev.orderpipe.pipeline.codes.Action;
 import dev.orderpipe.pipeline.codes.OrderType;
 import dev.orderpipe.pipeline.codes.Side;
 import dev.orderpipe.pipeline.codes.TimeInForce;
+import dev.orderpipe.pipeline.config.ConfigException;
 import dev.orderpipe.pipeline.config.MatchingConfig;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -185,5 +187,12 @@ class MatchingEngineCapacityTest {
         assertThrows(IllegalArgumentException.class, () -> new MatchingEngine(config, List.of("AAPL", "AAPL"), sink));
         config.maxOpenOrders = 0;
         assertThrows(IllegalArgumentException.class, () -> new MatchingEngine(config, List.of("AAPL"), sink));
+        // a config that passes every key's range but not their product: the user's to fix, named as such
+        config.maxOpenOrders = 1;
+        config.maxPriceLevels = 1 << 20;
+        List<String> symbols = IntStream.range(0, 1024).mapToObj(i -> "S" + i).toList();
+        ConfigException e = assertThrows(ConfigException.class, () -> new MatchingEngine(config, symbols, sink));
+        assertEquals("risk.symbols x 2 x matching.maxPriceLevels is 2147483648, more price-level slots than an array"
+                + " holds: lower matching.maxPriceLevels", e.getMessage());
     }
 }

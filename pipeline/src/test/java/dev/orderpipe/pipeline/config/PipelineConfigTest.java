@@ -43,7 +43,7 @@ class PipelineConfigTest {
         assertEquals(1, config.groups.size());
         assertEquals(-1, config.groups.get(0).cpu);
         assertEquals(PipelineConfig.STAGES, config.groups.get(0).stages);
-        assertEquals("orders", config.ingress.output);
+        assertEquals("orders", config.ingress.queue);
         assertEquals(8, config.risk.symbols.size());
         assertEquals("AAPL", config.risk.symbols.get(0).symbol);
     }
@@ -158,8 +158,20 @@ class PipelineConfigTest {
 
     @Test
     void oneQueueWrittenByTwoStagesIsRefused() throws IOException {
-        String msg = error(defaultYaml().replace("output: checked", "output: orders"));
+        String msg = error(defaultYaml().replace("queue: checked", "queue: orders"));
         assertTrue(msg.contains("queue 'orders' is written by two stages, ingress and risk"), msg);
+    }
+
+    @Test
+    void aPathTheFileSystemCannotNameIsRefusedWithItsKey() {
+        PipelineConfig config = PipelineConfig.loadDefault();
+        config.egress.csvFile = "out\0.csv";
+        ConfigException e = assertThrows(ConfigException.class, config::validate);
+        assertEquals("egress.csvFile 'out\0.csv' is not a path: Nul character not allowed", e.getMessage());
+        config.egress.csvFile = "";
+        config.ingress.file = null;
+        e = assertThrows(ConfigException.class, config::validate);
+        assertEquals("ingress.file must be a path, or \"\" for none", e.getMessage());
     }
 
     @Test
@@ -195,7 +207,7 @@ class PipelineConfigTest {
             new String[]{"minFreeDiskMb: 64", "minFreeDiskMb", "0..1073741824"},
             new String[]{"syncEveryRecords: 0", "syncEveryRecords", "0..1000000000"},
             new String[]{"maxLineLength: 1024", "ingress.maxLineLength", "64..1048576"},
-            new String[]{"batchSize: 64", "ingress.batchSize", "1..65536"},
+            new String[]{"linesPerCall: 64", "ingress.linesPerCall", "1..65536"},
             new String[]{"maxOrdersPerSecond: 0", "risk.maxOrdersPerSecond", "0..1000000000"},
             new String[]{"orderIdCapacity: 4194304", "risk.orderIdCapacity", "1..268435456"},
             new String[]{"accountCapacity: 65536", "risk.accountCapacity", "1..16777216"},
@@ -257,7 +269,7 @@ class PipelineConfigTest {
 
     @Test
     void integerKeysAcceptTheirWholeRangeAndDigitGroups() throws IOException {
-        assertEquals(65_536, PipelineConfig.parse(with("batchSize: 64", "65536"), "t").ingress.batchSize);
+        assertEquals(65_536, PipelineConfig.parse(with("linesPerCall: 64", "65536"), "t").ingress.linesPerCall);
         assertEquals(1 << 28, PipelineConfig.parse(with("orderIdCapacity: 4194304", "268_435_456"), "t").risk.orderIdCapacity);
         assertEquals(1L << 30, PipelineConfig.parse(with("minFreeDiskMb: 64", "1073741824"), "t").minFreeDiskMb);
         assertEquals(Long.MAX_VALUE,

@@ -1,5 +1,6 @@
 package dev.orderpipe.pipeline.csv;
 
+import dev.orderpipe.pipeline.BadFileException;
 import dev.orderpipe.pipeline.OrderInfo;
 import dev.orderpipe.pipeline.codes.LineError;
 import dev.orderpipe.pipeline.codes.RejectReason;
@@ -204,13 +205,13 @@ class OrderFileReaderTest {
         assertNull(OrderFileReader.whyNotReadable(Files.writeString(dir.resolve("orders.csv"), OrderCsvParser.HEADER)));
         assertEquals("does not exist", OrderFileReader.whyNotReadable(dir.resolve("nope.csv")));
         assertEquals("is a directory", OrderFileReader.whyNotReadable(dir));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        BadFileException e = assertThrows(BadFileException.class,
                 () -> new OrderFileReader(dir, 1024, true));
         assertEquals("order file " + dir + " is a directory", e.getMessage());
         Path zero = Path.of("/dev/zero");
         if (Files.exists(zero)) {
             assertEquals("is not a regular file (a device, FIFO or socket)", OrderFileReader.whyNotReadable(zero));
-            assertThrows(IllegalArgumentException.class, () -> new OrderFileReader(zero, 1024, false));
+            assertThrows(BadFileException.class, () -> new OrderFileReader(zero, 1024, false));
         }
         // opening a FIFO would block until a writer comes: it is refused before
         Path fifo = dir.resolve("fifo");
@@ -221,7 +222,7 @@ class OrderFileReaderTest {
             made = false;
         }
         assumeTrue(made, "mkfifo is not available");
-        assertThrows(IllegalArgumentException.class, () -> new OrderFileReader(fifo, 1024, true));
+        assertThrows(BadFileException.class, () -> new OrderFileReader(fifo, 1024, true));
     }
 
     @Test

@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@code verify}'s checks of what the records say, on queues written record by record: each stage's sourceIndex
- * chain against its input, seq density, last-of-batch flags, and how far each stage is behind. (The framing and
+ * chain against its input, seq density, last-for-input flags, and how far each stage is behind. (The framing and
  * checksum checks are {@link CycleFilesTest}'s and, on a real pipeline's queues, the tools' damaged-queue tests'.)
  */
 class DataDirVerifierTest {
@@ -74,7 +74,7 @@ class DataDirVerifierTest {
                         continue;
                     executions.write(r.reset().orderId(k + 1).seq(plan.seq(++seq))
                             .sourceIndex(plan.executionSource(k, checked.indices))
-                            .flags(last && !plan.dropLastFlag(k) ? OrderInfo.FLAG_LAST_OF_BATCH : 0));
+                            .flags(last && !plan.dropLastFlag(k) ? OrderInfo.FLAG_LAST_FOR_INPUT : 0));
                 }
             }
         }
@@ -129,7 +129,7 @@ class DataDirVerifierTest {
     }
 
     @Test
-    void aBatchCutShortAtTheEndIsAPipelineStoppedMidInputNotDamage(@TempDir Path dir) {
+    void anInputsReportsCutShortAtTheEndAreAPipelineStoppedMidInputNotDamage(@TempDir Path dir) {
         DataDirVerifier.Report report = DataDirVerifier.verify(dataDir(dir, new Plan() {
             @Override
             public boolean skipReport(int k, int j) {
@@ -171,7 +171,7 @@ class DataDirVerifierTest {
     }
 
     @Test
-    void aMissingLastOfBatchFlag(@TempDir Path dir) {
+    void aMissingLastForInputFlag(@TempDir Path dir) {
         DataDirVerifier.Report report = DataDirVerifier.verify(dataDir(dir, new Plan() {
             @Override
             public boolean dropLastFlag(int k) {
@@ -180,7 +180,7 @@ class DataDirVerifierTest {
         }));
         QueueDamagedException p = problem(report, "executions");
         assertEquals(1 + 2 + 3, p.index() & 0xFFFFFFFFL, "at the first report of the next input: " + p.getMessage());
-        assertTrue(p.what().contains("end without one flagged last of batch"), p.what());
+        assertTrue(p.what().contains("end without one flagged last for the input"), p.what());
     }
 
     @Test

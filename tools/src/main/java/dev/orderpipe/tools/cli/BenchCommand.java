@@ -1,6 +1,7 @@
 package dev.orderpipe.tools.cli;
 
 import dev.orderpipe.bench.Bench;
+import dev.orderpipe.pipeline.ExitCodes;
 import dev.orderpipe.pipeline.config.PipelineConfig;
 import dev.orderpipe.pipeline.config.StageGroupConfig;
 import picocli.CommandLine.Command;
@@ -74,16 +75,16 @@ public final class BenchCommand implements Callable<Integer> {
     public Integer call() {
         Bench.Options o = new Bench.Options();
         if (rates.isEmpty())
-            throw new UserException("--rates needs at least one rate", 2);
+            throw UserException.usage("--rates needs at least one rate");
         for (double r : rates)
             if (!(r > 0) || r > 1e8)
-                throw new UserException("--rates must be positive orders per second up to 1e8, was " + r, 2);
+                throw UserException.usage("--rates must be positive orders per second up to 1e8, was " + r);
         if (ordersPerRate < 0)
-            throw new UserException("--orders-per-rate must be >= 0, was " + ordersPerRate, 2);
+            throw UserException.usage("--orders-per-rate must be >= 0, was " + ordersPerRate);
         if (!(seconds > 0))
-            throw new UserException("--seconds must be > 0, was " + seconds, 2);
+            throw UserException.usage("--seconds must be > 0, was " + seconds);
         if (warmupOrders < 0)
-            throw new UserException("--warmup-orders must be >= 0, was " + warmupOrders, 2);
+            throw UserException.usage("--warmup-orders must be >= 0, was " + warmupOrders);
         o.rates = List.copyOf(rates);
         o.ordersPerRate = ordersPerRate;
         o.seconds = seconds;
@@ -103,7 +104,7 @@ public final class BenchCommand implements Callable<Integer> {
         report.write(out);
         console.printf("wrote %s and %s%n", out.resolve("bench.md"), out.resolve("bench.csv"));
         console.flush();
-        return 0;
+        return ExitCodes.OK;
     }
 
     private EnumSet<Bench.Scenario> scenarios() {
@@ -112,8 +113,8 @@ public final class BenchCommand implements Callable<Integer> {
             try {
                 set.add(Bench.Scenario.valueOf(s.trim().toUpperCase(Locale.ROOT)));
             } catch (IllegalArgumentException e) {
-                throw new UserException("--scenarios: unknown scenario '" + s
-                        + "' (known: floor, pipeline, allocating, pretouch, disk)", 2);
+                throw UserException.usage("--scenarios: unknown scenario '" + s
+                        + "' (known: floor, pipeline, allocating, pretouch, disk)");
             }
         }
         return set;

@@ -31,7 +31,7 @@ public final class CompareCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (failIfWorse != null && (failIfWorse.isNaN() || failIfWorse < 0))
-            throw new UserException("--fail-if-worse must be a percentage >= 0, was " + failIfWorse, 2);
+            throw UserException.usage("--fail-if-worse must be a percentage >= 0, was " + failIfWorse);
         return RunComparison.compare(a, b, failIfWorse == null ? RunComparison.NO_LIMIT : failIfWorse, out,
                 WriterStream.of(spec.commandLine().getOut()));
     }

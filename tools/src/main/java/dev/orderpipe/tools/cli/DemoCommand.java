@@ -52,7 +52,7 @@ public final class DemoCommand implements Callable<Integer> {
     public Integer call() throws IOException, InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         if (orders < 1 || !(replayRate > 0))
-            throw new UserException("--orders and --replay-rate must be positive", 2);
+            throw UserException.usage("--orders and --replay-rate must be positive");
         PipelineConfig cfg = config.load(); // a bad config is refused before anything is deleted
         Files.createDirectories(dir);
         Path orderFile = dir.resolve("orders.csv");
@@ -71,9 +71,9 @@ public final class DemoCommand implements Callable<Integer> {
         });
 
         cfg.dataDir = data.toString();
-        cfg.ingress.input = orderFile.toString();
+        cfg.ingress.file = orderFile.toString();
         cfg.ingress.follow = false;
-        cfg.egress.output = dir.resolve("executions.csv").toString();
+        cfg.egress.csvFile = dir.resolve("executions.csv").toString();
         cfg.validate();
         out.printf("2/4 running the pipeline (%s) over it, queues in %s%n", config.describe(), data);
         out.flush();
@@ -91,14 +91,14 @@ public final class DemoCommand implements Callable<Integer> {
         out.println();
         out.println("books at the end:");
         out.println(BookSummary.of(pipeline.matching().engine()));
-        out.printf("executions CSV: %s%n%n", cfg.egress.output);
+        out.printf("executions CSV: %s%n%n", cfg.egress.csvFile);
 
         Path run = dir.resolve("replay");
         out.printf("3/4 replaying the captured orders through a fresh pipeline at %,.0f orders/s into %s%n", replayRate, run);
         out.flush();
         long warmup = Math.min(orders / 10, 20_000);
         ReplayResult replay = Replayer.run(new ReplayOptions()
-                .capture(data.resolve(cfg.ingress.output))
+                .capture(data.resolve(cfg.ingress.queue))
                 .config(config.load(), config.describe())
                 .outDir(run)
                 .pacing(Pacing.rate(replayRate))

@@ -1,5 +1,6 @@
 package dev.orderpipe.tools.cli;
 
+import dev.orderpipe.pipeline.ExitCodes;
 import dev.orderpipe.pipeline.OrderInfo;
 import dev.orderpipe.pipeline.QueueInput;
 import net.openhft.chronicle.queue.ChronicleQueue;
@@ -47,7 +48,7 @@ public final class DumpCommand implements Callable<Integer> {
             RollCycle rc = q.rollCycle();
             input.open();
             if (fromIndex >= 0 && !input.moveTo(fromIndex))
-                throw new UserException("index " + from + " is not in " + queue + " (first 0x"
+                throw UserException.failure("index " + from + " is not in " + queue + " (first 0x"
                         + Long.toHexString(q.firstIndex()) + ", last 0x" + Long.toHexString(q.lastIndex()) + ")");
             OrderInfo r = new OrderInfo();
             long printed = 0;
@@ -64,7 +65,7 @@ public final class DumpCommand implements Callable<Integer> {
             }
             out.flush();
         }
-        return 0;
+        return ExitCodes.OK;
     }
 
     private void print(PrintWriter out, OrderInfo r, long index, RollCycle rc) {
@@ -83,7 +84,7 @@ public final class DumpCommand implements Callable<Integer> {
         try {
             return text.startsWith("0x") || text.startsWith("0X") ? Long.parseUnsignedLong(text.substring(2), 16) : Long.parseLong(text);
         } catch (NumberFormatException e) {
-            throw new UserException("--from '" + text + "' is not an index (decimal, or hex with 0x)", 2);
+            throw UserException.usage("--from '" + text + "' is not an index (decimal, or hex with 0x)");
         }
     }
 }

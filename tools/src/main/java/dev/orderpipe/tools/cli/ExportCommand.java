@@ -1,5 +1,6 @@
 package dev.orderpipe.tools.cli;
 
+import dev.orderpipe.pipeline.ExitCodes;
 import dev.orderpipe.pipeline.OrderInfo;
 import dev.orderpipe.pipeline.QueueInput;
 import dev.orderpipe.pipeline.csv.AsciiOut;
@@ -52,7 +53,7 @@ public final class ExportCommand implements Callable<Integer> {
             input.open();
             Path parent = out.toAbsolutePath().getParent();
             if (parent != null && !Files.isDirectory(parent))
-                throw new UserException("cannot write " + out + ": directory " + parent + " does not exist");
+                throw UserException.failure("cannot write " + out + ": directory " + parent + " does not exist");
             long written = 0;
             long skipped = 0;
             long t0 = System.nanoTime();
@@ -82,6 +83,6 @@ public final class ExportCommand implements Callable<Integer> {
                     skipped > 0 ? " (" + skipped + " bad-line records without valid fields left out)" : "");
             console.flush();
         }
-        return 0;
+        return ExitCodes.OK;
     }
 }

@@ -1,6 +1,7 @@
 package dev.orderpipe.tools.cli;
 
 import dev.orderpipe.bench.OrderGenerator;
+import dev.orderpipe.pipeline.ExitCodes;
 import dev.orderpipe.pipeline.config.PipelineConfig;
 import dev.orderpipe.pipeline.config.SymbolConfig;
 import picocli.CommandLine.Command;
@@ -63,23 +64,24 @@ public final class GenerateCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         Path file = generate();
         spec.commandLine().getOut().printf("wrote %,d orders to %s%n", orders, file);
-        return 0;
+        return ExitCodes.OK;
     }
 
     /** Writes the file and returns its path. */
     Path generate() throws IOException {
         PipelineConfig cfg = config.load();
         if (orders < 0)
-            throw new UserException("--orders must be >= 0, was " + orders, 2);
+            throw UserException.usage("--orders must be >= 0, was " + orders);
         if (symbols < 0 || symbols > cfg.risk.symbols.size())
-            throw new UserException("--symbols must be 1.." + cfg.risk.symbols.size() + " (the config's symbols), was " + symbols, 2);
+            throw UserException.usage("--symbols must be 1.." + cfg.risk.symbols.size()
+                    + " (the config's symbols), was " + symbols);
         if (accounts < 1)
-            throw new UserException("--accounts must be >= 1, was " + accounts, 2);
+            throw UserException.usage("--accounts must be >= 1, was " + accounts);
         for (double pct : new double[]{cancelPct, replacePct, marketPct, iocPct, fokPct, malformedPct, riskBreakPct, stalePct})
             if (pct < 0 || pct > 100)
-                throw new UserException("percent options must be between 0 and 100, got " + pct, 2);
+                throw UserException.usage("percent options must be between 0 and 100, got " + pct);
         if (cancelPct + replacePct > 100 || iocPct + fokPct > 100)
-            throw new UserException("--cancel-pct + --replace-pct and --ioc-pct + --fok-pct must each be <= 100", 2);
+            throw UserException.usage("--cancel-pct + --replace-pct and --ioc-pct + --fok-pct must each be <= 100");
         List<SymbolConfig> syms = symbols == 0 ? cfg.risk.symbols : cfg.risk.symbols.subList(0, symbols);
         OrderGenerator.Settings s = new OrderGenerator.Settings();
         s.orders = orders;

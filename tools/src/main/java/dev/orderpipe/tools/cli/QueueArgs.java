@@ -1,5 +1,6 @@
 package dev.orderpipe.tools.cli;
 
+import dev.orderpipe.pipeline.BadFileException;
 import dev.orderpipe.pipeline.QueueDamagedException;
 import dev.orderpipe.pipeline.Queues;
 import net.openhft.chronicle.queue.ChronicleQueue;
@@ -13,17 +14,16 @@ final class QueueArgs {
 
     /**
      * Opens an existing queue read-only after the quick integrity check; a missing or non-queue directory is a
-     * one-line UserException, a damaged one a one-line QueueDamagedException.
+     * one-line {@link BadFileException}, a damaged one a one-line {@link QueueDamagedException} (both OperatorErrors),
+     * a directory Chronicle cannot open a one-line UserException.
      */
     static ChronicleQueue openExisting(Path dir) {
         try {
             return Queues.openExisting(dir);
-        } catch (IllegalArgumentException e) {
-            throw new UserException(e.getMessage());
-        } catch (QueueDamagedException e) {
-            throw e;
+        } catch (BadFileException | QueueDamagedException e) {
+            throw e; // names the directory and what is wrong with it
         } catch (RuntimeException e) {
-            throw new UserException(dir + " cannot be opened as a Chronicle queue: " + firstLine(e));
+            throw UserException.failure(dir + " cannot be opened as a Chronicle queue: " + firstLine(e));
         }
     }
 

@@ -100,7 +100,8 @@ public final class ReplayCommand implements Callable<Integer> {
         else if (pacing.pace == null || pacing.pace.equals("recorded"))
             p = Pacing.recorded();
         else
-            throw new UserException("--pace takes 'recorded' (for other pacing use --speed, --rate or --max), was '" + pacing.pace + "'", 2);
+            throw UserException.usage("--pace takes 'recorded' (for other pacing use --speed, --rate or --max), was '"
+                    + pacing.pace + "'");
         if (maxGap != null)
             p = p.withMaxGap(duration(maxGap).toNanos());
         return p;
@@ -108,7 +109,7 @@ public final class ReplayCommand implements Callable<Integer> {
 
     private static double positive(double v, String option) {
         if (!(v > 0) || Double.isInfinite(v))
-            throw new UserException(option + " must be a positive number, was " + v, 2);
+            throw UserException.usage(option + " must be a positive number, was " + v);
         return v;
     }
 
@@ -126,6 +127,6 @@ public final class ReplayCommand implements Callable<Integer> {
         } catch (NumberFormatException e) {
             // fall through to the message
         }
-        throw new UserException("'" + text + "' is not a duration such as 500ms, 2s or 5m", 2);
+        throw UserException.usage("'" + text + "' is not a duration such as 500ms, 2s or 5m");
     }
 }

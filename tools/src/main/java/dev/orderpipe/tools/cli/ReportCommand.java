@@ -1,5 +1,6 @@
 package dev.orderpipe.tools.cli;
 
+import dev.orderpipe.pipeline.ExitCodes;
 import dev.orderpipe.report.HtmlReport;
 import dev.orderpipe.report.ReportResult;
 import picocli.CommandLine.Command;
@@ -32,6 +33,6 @@ public final class ReportCommand implements Callable<Integer> {
         console.printf("report: %s%n", result.html().toAbsolutePath());
         console.printf("charts: %d PNG files beside it%n", result.images().size());
         console.flush();
-        return 0;
+        return ExitCodes.OK;
     }
 }

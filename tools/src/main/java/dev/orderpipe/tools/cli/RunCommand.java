@@ -17,13 +17,13 @@ import java.util.concurrent.TimeUnit;
 /** {@code orderpipe run}: the production pipeline, until SIGINT or SIGTERM. */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {"Run the pipeline until SIGINT or SIGTERM (then stop cleanly, exit code 0).",
-                "Orders come from --input (or ingress.input in the config) and from order-entry writers."})
+                "Orders come from --input (or ingress.file in the config) and from order-entry writers."})
 public final class RunCommand implements Runnable {
     @Spec
     CommandSpec spec;
     @Mixin
     ConfigOption config;
-    @Option(names = {"-i", "--input"}, paramLabel = "FILE", description = "Order file to read (overrides ingress.input).")
+    @Option(names = {"-i", "--input"}, paramLabel = "FILE", description = "Order file to read (overrides ingress.file).")
     Path input;
     @Option(names = "--follow", description = "Keep reading the order file as it grows, like tail -f.")
     boolean follow;
@@ -31,7 +31,7 @@ public final class RunCommand implements Runnable {
     Path data;
     @Option(names = "--exit-when-done", description = "Stop once the order file is read and every order is processed.")
     boolean exitWhenDone;
-    @Option(names = "--executions-csv", paramLabel = "FILE", description = "Write execution reports as CSV (overrides egress.output).")
+    @Option(names = "--executions-csv", paramLabel = "FILE", description = "Write execution reports as CSV (overrides egress.csvFile).")
     Path executionsCsv;
     @Option(names = "--status-every", defaultValue = "10", paramLabel = "SECONDS",
             description = "Print a status line every SECONDS (0: never; default ${DEFAULT-VALUE}).")
@@ -43,14 +43,14 @@ public final class RunCommand implements Runnable {
         if (data != null)
             cfg.dataDir = data.toString();
         if (input != null)
-            cfg.ingress.input = input.toString();
+            cfg.ingress.file = input.toString();
         if (follow)
             cfg.ingress.follow = true;
         if (executionsCsv != null)
-            cfg.egress.output = executionsCsv.toString();
+            cfg.egress.csvFile = executionsCsv.toString();
         cfg.validate();
-        if (exitWhenDone && (cfg.ingress.input.isEmpty() || cfg.ingress.follow))
-            throw new UserException("--exit-when-done needs an order file and no --follow", 2);
+        if (exitWhenDone && (cfg.ingress.file.isEmpty() || cfg.ingress.follow))
+            throw UserException.usage("--exit-when-done needs an order file and no --follow");
         PrintWriter out = spec.commandLine().getOut();
         CountDownLatch stop = new CountDownLatch(1);
         // handle the signals ourselves so the JVM does not begin its shutdown: close cleanly and exit 0
@@ -59,7 +59,7 @@ public final class RunCommand implements Runnable {
         long t0 = System.nanoTime();
         Pipeline pipeline = Pipeline.start(cfg);
         out.printf("orderpipe: pipeline running, data %s%s%n", pipeline.dataDir(),
-                cfg.ingress.input.isEmpty() ? "" : ", input " + cfg.ingress.input + (cfg.ingress.follow ? " (following)" : ""));
+                cfg.ingress.file.isEmpty() ? "" : ", input " + cfg.ingress.file + (cfg.ingress.follow ? " (following)" : ""));
         out.flush();
         long nextStatus = statusEvery > 0 ? System.nanoTime() + TimeUnit.SECONDS.toNanos(statusEvery) : Long.MAX_VALUE;
         Pipeline.Accounting accounting = null;
@@ -93,9 +93,9 @@ public final class RunCommand implements Runnable {
         Summaries.printCounts(out, pipeline, seconds);
         // exit 0 means the output is right: a finished pipeline has accounted for every order it was given
         if (accounting != null && !accounting.balanced())
-            throw new UserException(String.format("the pipeline finished but accounted for %,d orders of the %,d on"
+            throw UserException.failure(String.format("the pipeline finished but accounted for %,d orders of the %,d on"
                     + " '%s' in %s: the output does not match the input; the data directory is left as it is for"
                     + " inspection",
-                    accounting.accounted(), accounting.ordersIn(), cfg.ingress.output, pipeline.dataDir()), 1);
+                    accounting.accounted(), accounting.ordersIn(), cfg.ingress.queue, pipeline.dataDir()));
     }
 }

@@ -1,5 +1,6 @@
 package dev.orderpipe.tools.cli;
 
+import dev.orderpipe.pipeline.ExitCodes;
 import dev.orderpipe.pipeline.OrderInfo;
 import dev.orderpipe.pipeline.QueueInput;
 import dev.orderpipe.pipeline.Queues;
@@ -39,7 +40,7 @@ public final class StatsCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         if (!Files.isDirectory(dataDir))
-            throw new UserException(dataDir + " is not a directory");
+            throw UserException.failure(dataDir + " is not a directory");
         PipelineConfig cfg = config.load();
         Map<String, SingleChronicleQueue> queues = new LinkedHashMap<>();
         try (Stream<Path> list = Files.list(dataDir)) {
@@ -51,7 +52,7 @@ public final class StatsCommand implements Callable<Integer> {
             throw e;
         }
         if (queues.isEmpty())
-            throw new UserException(dataDir + " holds no Chronicle queues (is it the pipeline's dataDir?)");
+            throw UserException.failure(dataDir + " holds no Chronicle queues (is it the pipeline's dataDir?)");
         try {
             out.printf("%-12s %12s %20s %20s %6s %12s%n", "queue", "records", "first index", "last index", "files", "file bytes");
             for (Map.Entry<String, SingleChronicleQueue> e : queues.entrySet()) {
@@ -66,13 +67,15 @@ public final class StatsCommand implements Callable<Integer> {
             }
             out.println();
             out.printf("%-10s %-12s %-12s %14s%n", "stage", "input", "output", "behind");
-            lag(out, "risk", queues.get(cfg.risk.input), cfg.risk.input, queues.get(cfg.risk.output), cfg.risk.output);
-            lag(out, "matching", queues.get(cfg.matching.input), cfg.matching.input, queues.get(cfg.matching.output), cfg.matching.output);
+            lag(out, "risk", queues.get(cfg.ingress.queue), cfg.ingress.queue, queues.get(cfg.risk.queue),
+                    cfg.risk.queue);
+            lag(out, "matching", queues.get(cfg.risk.queue), cfg.risk.queue, queues.get(cfg.matching.queue),
+                    cfg.matching.queue);
             out.flush();
         } finally {
             queues.values().forEach(ChronicleQueue::close);
         }
-        return 0;
+        return ExitCodes.OK;
     }
 
     private static void lag(PrintWriter out, String stage, SingleChronicleQueue in, String inName,

@@ -1,5 +1,6 @@
 package dev.orderpipe.tools.cli;
 
+import dev.orderpipe.pipeline.ExitCodes;
 import dev.orderpipe.pipeline.Prices;
 import dev.orderpipe.pipeline.Symbols;
 import dev.orderpipe.pipeline.api.OrderEntry;
@@ -51,9 +52,9 @@ public final class SubmitCommand implements Callable<Integer> {
         if (data != null)
             cfg.dataDir = data.toString();
         if (writerId <= 0)
-            throw new UserException("--writer must be > 0 (0 is the pipeline's file ingress), was " + writerId, 2);
+            throw UserException.usage("--writer must be > 0 (0 is the pipeline's file ingress), was " + writerId);
         if (orders < 0 || rate < 0)
-            throw new UserException("--orders and --rate must be >= 0", 2);
+            throw UserException.usage("--orders and --rate must be >= 0");
         int n = cfg.risk.symbols.size();
         long[] symbols = new long[n];
         long[] refTicks = new long[n];
@@ -113,9 +114,9 @@ public final class SubmitCommand implements Callable<Integer> {
             }
             PrintWriter out = spec.commandLine().getOut();
             out.printf("writer %d submitted %,d orders to %s (last writerSeq %d)%n", writerId, orders,
-                    cfg.dataPath().resolve(cfg.ingress.output), entry.writerSeq());
+                    cfg.dataPath().resolve(cfg.ingress.queue), entry.writerSeq());
             out.flush();
         }
-        return 0;
+        return ExitCodes.OK;
     }
 }

@@ -1,5 +1,6 @@
 package dev.orderpipe.tools.cli;
 
+import dev.orderpipe.pipeline.ExitCodes;
 import dev.orderpipe.pipeline.OrderInfo;
 import dev.orderpipe.pipeline.api.ExecutionFeed;
 import dev.orderpipe.pipeline.config.PipelineConfig;
@@ -54,7 +55,9 @@ public final class TailCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (!"executions".equals(what))
-            throw new UserException("tail reads 'executions' (the pipeline's outbox), not '" + what + "'", 2);
+            throw UserException.usage("tail reads 'executions' (the pipeline's outbox), not '" + what + "'");
+        if (name != null && !ExecutionFeed.isValidName(name))
+            throw UserException.usage("--name must be " + ExecutionFeed.NAME_RULE + ", was '" + name + "'");
         PipelineConfig cfg = config.load();
         if (data != null)
             cfg.dataDir = data.toString();
@@ -107,7 +110,7 @@ public final class TailCommand implements Callable<Integer> {
             if (file != null)
                 file.close();
         }
-        return 0;
+        return ExitCodes.OK;
     }
 
     private final java.io.ByteArrayOutputStream lineBytes = new java.io.ByteArrayOutputStream(256);

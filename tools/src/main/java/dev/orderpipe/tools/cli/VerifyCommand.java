@@ -1,5 +1,6 @@
 package dev.orderpipe.tools.cli;
 
+import dev.orderpipe.pipeline.ExitCodes;
 import dev.orderpipe.pipeline.QueueDamagedException;
 import dev.orderpipe.pipeline.config.PipelineConfig;
 import dev.orderpipe.pipeline.integrity.DataDirVerifier;
@@ -35,15 +36,15 @@ public final class VerifyCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (!Files.isDirectory(dataDir))
-            throw new UserException(dataDir + " is not a directory");
+            throw UserException.failure(dataDir + " is not a directory");
         PipelineConfig cfg = config.load();
         cfg.dataDir = dataDir.toString();
         DataDirVerifier.Report report = DataDirVerifier.verify(cfg);
         List<DataDirVerifier.QueueReport> present = report.queues().stream()
                 .filter(DataDirVerifier.QueueReport::present).toList();
         if (present.isEmpty())
-            throw new UserException(dataDir + " holds none of the queues " + cfg.ingress.output + ", "
-                    + cfg.risk.output + ", " + cfg.matching.output + " (is it the pipeline's dataDir?)");
+            throw UserException.failure(dataDir + " holds none of the queues " + cfg.ingress.queue + ", "
+                    + cfg.risk.queue + ", " + cfg.matching.queue + " (is it the pipeline's dataDir?)");
         PrintWriter out = spec.commandLine().getOut();
         out.printf("%-12s %12s %6s %18s %18s  %s%n", "queue", "records", "files", "first index", "last index",
                 "result");
@@ -70,13 +71,13 @@ public final class VerifyCommand implements Callable<Integer> {
         if (damaged.isEmpty()) {
             out.println(dataDir + " is sound: " + took);
             out.flush();
-            return 0;
+            return ExitCodes.OK;
         }
         out.println(dataDir + " is damaged (" + String.join(", ", damaged.stream()
                 .map(DataDirVerifier.QueueReport::name).toList()) + "): the records before each problem are intact;"
                 + " restore the damaged queues from a copy (" + took + ")");
         out.flush();
-        return 1;
+        return ExitCodes.FAILURE;
     }
 
     private static String result(DataDirVerifier.QueueReport q) {
