@@ -43,7 +43,7 @@ import java.util.concurrent.TimeUnit;
  *     GC count, GC time share and bytes allocated per order on the stage threads;</li>
  *     <li><b>floor-nocrc</b> (with the floor): the same hop with the writer's and the reader's records not
  *     checksummed ({@link OrderInfo#withoutChecksum()}), to show what the CRC32C of every record costs;</li>
- *     <li><b>pretouch</b>: floor and pipeline again with {@link dev.orderpipe.pipeline.QueuePretoucher} on;</li>
+ *     <li><b>pretouch</b>: floor and pipeline again with {@link dev.orderpipe.pipeline.infra.QueuePretoucher} on;</li>
  *     <li>ratios: pipeline per hop over floor, pipeline over allocating, checksum on over off, pretouch on over
  *     off.</li>
  * </ul>

@@ -1,10 +1,10 @@
 package dev.orderpipe.bench;
 
 import dev.orderpipe.pipeline.OrderInfo;
-import dev.orderpipe.pipeline.QueueInput;
+import dev.orderpipe.pipeline.infra.QueueInput;
 import dev.orderpipe.pipeline.Pipeline;
-import dev.orderpipe.pipeline.QueuePretoucher;
-import dev.orderpipe.pipeline.Queues;
+import dev.orderpipe.pipeline.infra.QueuePretoucher;
+import dev.orderpipe.pipeline.infra.Queues;
 import dev.orderpipe.pipeline.config.PipelineConfig;
 import dev.orderpipe.pipeline.config.StageGroupConfig;
 import dev.orderpipe.pipeline.stage.ExecutionListener;

@@ -1,7 +1,7 @@
 package dev.orderpipe.bench;
 
 import dev.orderpipe.pipeline.OrderInfo;
-import dev.orderpipe.pipeline.Queues;
+import dev.orderpipe.pipeline.infra.Queues;
 import dev.orderpipe.pipeline.config.PipelineConfig;
 import dev.orderpipe.replay.LatencyRecorder;
 import dev.orderpipe.replay.Pacing;

@@ -1,5 +1,6 @@
 package dev.orderpipe.pipeline;
 
+import dev.orderpipe.pipeline.infra.QueueInput;
 import net.openhft.chronicle.core.io.InvalidMarshallableException;
 
 /**

@@ -1,5 +1,7 @@
 package dev.orderpipe.pipeline;
 
+import dev.orderpipe.pipeline.infra.CrashPoints;
+
 /**
  * The exit codes of orderpipe's commands, in one place: the command line returns them, and the libraries that decide
  * one (a replay whose executions differ, a comparison worse than allowed, a halt at a crash point) name them here.

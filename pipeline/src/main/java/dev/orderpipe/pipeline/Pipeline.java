@@ -1,5 +1,12 @@
 package dev.orderpipe.pipeline;
 
+import dev.orderpipe.pipeline.infra.QueueInput;
+import dev.orderpipe.pipeline.infra.QueueOutput;
+import dev.orderpipe.pipeline.infra.CycleFiles;
+import dev.orderpipe.pipeline.infra.CrashPoints;
+import dev.orderpipe.pipeline.infra.QueuePretoucher;
+import dev.orderpipe.pipeline.infra.DiskSpaceGuard;
+import dev.orderpipe.pipeline.infra.DataDirLock;
 import dev.orderpipe.pipeline.book.MatchingEngine;
 import dev.orderpipe.pipeline.config.ConfigException;
 import dev.orderpipe.pipeline.config.PipelineConfig;

@@ -1,5 +1,6 @@
 package dev.orderpipe.pipeline;
 
+import dev.orderpipe.pipeline.infra.Queues;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;

@@ -1,5 +1,6 @@
 package dev.orderpipe.pipeline;
 
+import dev.orderpipe.pipeline.infra.Queues;
 import dev.orderpipe.pipeline.codes.Action;
 import dev.orderpipe.pipeline.codes.ExecType;
 import dev.orderpipe.pipeline.codes.LineError;

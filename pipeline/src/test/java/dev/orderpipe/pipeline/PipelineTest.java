@@ -1,5 +1,8 @@
 package dev.orderpipe.pipeline;
 
+import dev.orderpipe.pipeline.infra.Queues;
+import dev.orderpipe.pipeline.infra.QueueDamagedException;
+import dev.orderpipe.pipeline.infra.JvmOptions;
 import dev.orderpipe.pipeline.codes.ExecType;
 import dev.orderpipe.pipeline.codes.LineError;
 import dev.orderpipe.pipeline.codes.RejectReason;

@@ -1,5 +1,6 @@
 package dev.orderpipe.pipeline;
 
+import dev.orderpipe.pipeline.infra.Queues;
 import dev.orderpipe.pipeline.config.PipelineConfig;
 import dev.orderpipe.pipeline.config.StageGroupConfig;
 import net.openhft.chronicle.queue.ChronicleQueue;

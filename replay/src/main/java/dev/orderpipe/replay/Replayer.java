@@ -4,7 +4,7 @@ import dev.orderpipe.pipeline.BadFileException;
 import dev.orderpipe.pipeline.OrderInfo;
 import dev.orderpipe.pipeline.Pipeline;
 import dev.orderpipe.pipeline.PipelineFailedException;
-import dev.orderpipe.pipeline.Queues;
+import dev.orderpipe.pipeline.infra.Queues;
 import dev.orderpipe.pipeline.config.ConfigException;
 import dev.orderpipe.pipeline.config.PipelineConfig;
 import dev.orderpipe.pipeline.config.StageGroupConfig;

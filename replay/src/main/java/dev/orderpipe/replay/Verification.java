@@ -2,8 +2,8 @@ package dev.orderpipe.replay;
 
 import dev.orderpipe.pipeline.BadFileException;
 import dev.orderpipe.pipeline.OrderInfo;
-import dev.orderpipe.pipeline.QueueInput;
-import dev.orderpipe.pipeline.Queues;
+import dev.orderpipe.pipeline.infra.QueueInput;
+import dev.orderpipe.pipeline.infra.Queues;
 import dev.orderpipe.pipeline.csv.AsciiOut;
 import dev.orderpipe.pipeline.csv.ExecutionCsv;
 import net.openhft.chronicle.queue.ChronicleQueue;

@@ -1,7 +1,7 @@
 package dev.orderpipe.replay;
 
-import dev.orderpipe.pipeline.QueueDamagedException;
-import dev.orderpipe.pipeline.Queues;
+import dev.orderpipe.pipeline.infra.QueueDamagedException;
+import dev.orderpipe.pipeline.infra.Queues;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.RollCycles;

@@ -2,7 +2,7 @@ package dev.orderpipe.replay;
 
 import dev.orderpipe.pipeline.OrderInfo;
 import dev.orderpipe.pipeline.Pipeline;
-import dev.orderpipe.pipeline.Queues;
+import dev.orderpipe.pipeline.infra.Queues;
 import dev.orderpipe.pipeline.TestPipelines;
 import dev.orderpipe.pipeline.codes.Action;
 import dev.orderpipe.pipeline.codes.OrderType;

@@ -1,6 +1,6 @@
 package dev.orderpipe.tools;
 
-import dev.orderpipe.pipeline.JvmOptions;
+import dev.orderpipe.pipeline.infra.JvmOptions;
 
 import java.io.IOException;
 import java.nio.file.Path;

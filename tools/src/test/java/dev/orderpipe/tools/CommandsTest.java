@@ -1,7 +1,7 @@
 package dev.orderpipe.tools;
 
 import dev.orderpipe.pipeline.OrderInfo;
-import dev.orderpipe.pipeline.Queues;
+import dev.orderpipe.pipeline.infra.Queues;
 import dev.orderpipe.pipeline.TestPipelines;
 import dev.orderpipe.pipeline.codes.RejectReason;
 import dev.orderpipe.pipeline.csv.ExecutionCsv;

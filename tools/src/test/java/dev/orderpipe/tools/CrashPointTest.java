@@ -1,10 +1,10 @@
 package dev.orderpipe.tools;
 
-import dev.orderpipe.pipeline.CrashPoints;
-import dev.orderpipe.pipeline.CycleFiles;
+import dev.orderpipe.pipeline.infra.CrashPoints;
+import dev.orderpipe.pipeline.infra.CycleFiles;
 import dev.orderpipe.pipeline.ExitCodes;
 import dev.orderpipe.pipeline.OrderInfo;
-import dev.orderpipe.pipeline.Queues;
+import dev.orderpipe.pipeline.infra.Queues;
 import dev.orderpipe.pipeline.TestPipelines;
 import dev.orderpipe.pipeline.config.PipelineConfig;
 import org.junit.jupiter.api.BeforeAll;

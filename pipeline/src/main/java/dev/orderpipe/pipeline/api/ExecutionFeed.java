@@ -2,8 +2,8 @@ package dev.orderpipe.pipeline.api;
 
 import dev.orderpipe.pipeline.BadFileException;
 import dev.orderpipe.pipeline.OrderInfo;
-import dev.orderpipe.pipeline.QueueInput;
-import dev.orderpipe.pipeline.Queues;
+import dev.orderpipe.pipeline.infra.QueueInput;
+import dev.orderpipe.pipeline.infra.Queues;
 import dev.orderpipe.pipeline.config.PipelineConfig;
 import dev.orderpipe.pipeline.integrity.QueueVerifier;
 import net.openhft.chronicle.queue.ChronicleQueue;
@@ -31,7 +31,7 @@ import java.nio.file.StandardOpenOption;
  *
  * <p>Every report is read through {@link QueueInput}: checked (length, format, CRC32C), and a feed that finds no report
  * although the queue holds more (a damaged header, a file cut short) throws a one-line
- * {@link dev.orderpipe.pipeline.QueueDamagedException} rather than waiting forever. The queue's files are checked
+ * {@link dev.orderpipe.pipeline.infra.QueueDamagedException} rather than waiting forever. The queue's files are checked
  * when the feed opens ({@link QueueVerifier#checkQueue}).
  *
  * <p>Threading: an instance, like the Chronicle tailer inside it, belongs to one thread. Nothing is allocated per
@@ -162,7 +162,7 @@ public final class ExecutionFeed implements AutoCloseable {
      * Reads the next report into {@code into}, committing the previous one.
      *
      * @return false when no report is available yet (poll again later)
-     * @throws dev.orderpipe.pipeline.QueueDamagedException when the next report cannot be read as written, or the
+     * @throws dev.orderpipe.pipeline.infra.QueueDamagedException when the next report cannot be read as written, or the
      *                                                      queue holds reports beyond one that cannot be read
      */
     public boolean next(OrderInfo into) {

@@ -53,7 +53,7 @@ public final class PipelineConfig extends StrictConfig {
     public int syncEveryRecords = 0;
     /**
      * Keep the memory ahead of each output queue's write position mapped and touched from a background thread
-     * ({@link dev.orderpipe.pipeline.QueuePretoucher}), so stages never pay for a new chunk or a first-touch fault.
+     * ({@link dev.orderpipe.pipeline.infra.QueuePretoucher}), so stages never pay for a new chunk or a first-touch fault.
      */
     public boolean pretouch = false;
     /**

@@ -2,8 +2,8 @@ package dev.orderpipe.pipeline.integrity;
 
 import dev.orderpipe.pipeline.DamagedRecordException;
 import dev.orderpipe.pipeline.OrderInfo;
-import dev.orderpipe.pipeline.QueueDamagedException;
-import dev.orderpipe.pipeline.Queues;
+import dev.orderpipe.pipeline.infra.QueueDamagedException;
+import dev.orderpipe.pipeline.infra.Queues;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.RollCycle;
 

@@ -1,7 +1,7 @@
 package dev.orderpipe.pipeline.integrity;
 
 import dev.orderpipe.pipeline.OrderInfo;
-import dev.orderpipe.pipeline.QueueDamagedException;
+import dev.orderpipe.pipeline.infra.QueueDamagedException;
 import dev.orderpipe.pipeline.config.PipelineConfig;
 import net.openhft.chronicle.queue.RollCycle;
 

@@ -1,7 +1,7 @@
 package dev.orderpipe.pipeline.integrity;
 
-import dev.orderpipe.pipeline.QueueDamagedException;
-import dev.orderpipe.pipeline.Queues;
+import dev.orderpipe.pipeline.infra.QueueDamagedException;
+import dev.orderpipe.pipeline.infra.Queues;
 import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.queue.RollCycles;
 import net.openhft.chronicle.queue.impl.RollingResourcesCache;

@@ -1,8 +1,8 @@
 package dev.orderpipe.pipeline.integrity;
 
 import dev.orderpipe.pipeline.OrderInfo;
-import dev.orderpipe.pipeline.QueueDamagedException;
-import dev.orderpipe.pipeline.Queues;
+import dev.orderpipe.pipeline.infra.QueueDamagedException;
+import dev.orderpipe.pipeline.infra.Queues;
 
 /**
  * Reads every record of a queue off its files in order, checking the framing of every cycle file to its end and

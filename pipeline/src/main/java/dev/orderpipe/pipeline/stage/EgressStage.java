@@ -1,9 +1,9 @@
 package dev.orderpipe.pipeline.stage;
 
-import dev.orderpipe.pipeline.CrashPoints;
-import dev.orderpipe.pipeline.DiskSpaceGuard;
+import dev.orderpipe.pipeline.infra.CrashPoints;
+import dev.orderpipe.pipeline.infra.DiskSpaceGuard;
 import dev.orderpipe.pipeline.OrderInfo;
-import dev.orderpipe.pipeline.QueueInput;
+import dev.orderpipe.pipeline.infra.QueueInput;
 import dev.orderpipe.pipeline.csv.AsciiOut;
 import dev.orderpipe.pipeline.csv.ExecutionCsv;
 

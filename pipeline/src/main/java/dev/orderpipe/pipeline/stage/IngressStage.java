@@ -1,8 +1,8 @@
 package dev.orderpipe.pipeline.stage;
 
 import dev.orderpipe.pipeline.OrderInfo;
-import dev.orderpipe.pipeline.QueueInput;
-import dev.orderpipe.pipeline.QueueOutput;
+import dev.orderpipe.pipeline.infra.QueueInput;
+import dev.orderpipe.pipeline.infra.QueueOutput;
 import dev.orderpipe.pipeline.codes.LineError;
 import dev.orderpipe.pipeline.csv.OrderFileReader;
 

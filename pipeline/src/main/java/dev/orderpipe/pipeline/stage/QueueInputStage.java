@@ -1,7 +1,7 @@
 package dev.orderpipe.pipeline.stage;
 
 import dev.orderpipe.pipeline.OrderInfo;
-import dev.orderpipe.pipeline.QueueInput;
+import dev.orderpipe.pipeline.infra.QueueInput;
 
 /**
  * A stage that reads {@link OrderInfo} records from a queue ({@link QueueInput}: checked reads) into one reused

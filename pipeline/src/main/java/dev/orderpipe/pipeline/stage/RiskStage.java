@@ -1,9 +1,9 @@
 package dev.orderpipe.pipeline.stage;
 
-import dev.orderpipe.pipeline.CrashPoints;
+import dev.orderpipe.pipeline.infra.CrashPoints;
 import dev.orderpipe.pipeline.OrderInfo;
-import dev.orderpipe.pipeline.QueueInput;
-import dev.orderpipe.pipeline.QueueOutput;
+import dev.orderpipe.pipeline.infra.QueueInput;
+import dev.orderpipe.pipeline.infra.QueueOutput;
 import dev.orderpipe.pipeline.codes.RejectReason;
 import dev.orderpipe.pipeline.risk.RiskEngine;
 

@@ -1,6 +1,6 @@
 package dev.orderpipe.pipeline.stage;
 
-import dev.orderpipe.pipeline.QueueInput;
+import dev.orderpipe.pipeline.infra.QueueInput;
 
 import java.util.function.BooleanSupplier;
 

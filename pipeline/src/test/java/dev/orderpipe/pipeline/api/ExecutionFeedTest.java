@@ -2,7 +2,7 @@ package dev.orderpipe.pipeline.api;
 
 import dev.orderpipe.pipeline.BadFileException;
 import dev.orderpipe.pipeline.OrderInfo;
-import dev.orderpipe.pipeline.Queues;
+import dev.orderpipe.pipeline.infra.Queues;
 import dev.orderpipe.pipeline.util.ThreadAllocation;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptAppender;

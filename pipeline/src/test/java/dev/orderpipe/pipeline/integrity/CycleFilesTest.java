@@ -2,9 +2,9 @@ package dev.orderpipe.pipeline.integrity;
 
 import dev.orderpipe.pipeline.DamagedFiles;
 import dev.orderpipe.pipeline.OrderInfo;
-import dev.orderpipe.pipeline.QueueDamagedException;
-import dev.orderpipe.pipeline.QueueInput;
-import dev.orderpipe.pipeline.Queues;
+import dev.orderpipe.pipeline.infra.QueueDamagedException;
+import dev.orderpipe.pipeline.infra.QueueInput;
+import dev.orderpipe.pipeline.infra.Queues;
 import net.openhft.chronicle.core.time.SetTimeProvider;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptAppender;

@@ -2,7 +2,7 @@ package dev.orderpipe.tools.cli;
 
 import dev.orderpipe.pipeline.ExitCodes;
 import dev.orderpipe.pipeline.OrderInfo;
-import dev.orderpipe.pipeline.QueueInput;
+import dev.orderpipe.pipeline.infra.QueueInput;
 import dev.orderpipe.pipeline.csv.AsciiOut;
 import dev.orderpipe.pipeline.csv.ExecutionCsv;
 import dev.orderpipe.pipeline.csv.OrderCsv;

@@ -1,8 +1,8 @@
 package dev.orderpipe.tools.cli;
 
 import dev.orderpipe.pipeline.BadFileException;
-import dev.orderpipe.pipeline.QueueDamagedException;
-import dev.orderpipe.pipeline.Queues;
+import dev.orderpipe.pipeline.infra.QueueDamagedException;
+import dev.orderpipe.pipeline.infra.Queues;
 import net.openhft.chronicle.queue.ChronicleQueue;
 
 import java.nio.file.Path;

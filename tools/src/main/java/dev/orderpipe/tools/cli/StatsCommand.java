@@ -2,8 +2,8 @@ package dev.orderpipe.tools.cli;
 
 import dev.orderpipe.pipeline.ExitCodes;
 import dev.orderpipe.pipeline.OrderInfo;
-import dev.orderpipe.pipeline.QueueInput;
-import dev.orderpipe.pipeline.Queues;
+import dev.orderpipe.pipeline.infra.QueueInput;
+import dev.orderpipe.pipeline.infra.Queues;
 import dev.orderpipe.pipeline.config.PipelineConfig;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;

@@ -1,7 +1,7 @@
 package dev.orderpipe.tools.cli;
 
 import dev.orderpipe.pipeline.ExitCodes;
-import dev.orderpipe.pipeline.QueueDamagedException;
+import dev.orderpipe.pipeline.infra.QueueDamagedException;
 import dev.orderpipe.pipeline.config.PipelineConfig;
 import dev.orderpipe.pipeline.integrity.DataDirVerifier;
 import picocli.CommandLine.Command;

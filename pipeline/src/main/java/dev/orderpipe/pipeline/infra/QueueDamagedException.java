@@ -1,4 +1,6 @@
-package dev.orderpipe.pipeline;
+package dev.orderpipe.pipeline.infra;
+
+import dev.orderpipe.pipeline.OperatorError;
 
 /**
  * A queue holds a record that cannot be read as written (checksum, format, length, a broken header, a file cut

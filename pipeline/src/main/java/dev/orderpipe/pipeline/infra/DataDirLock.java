@@ -1,4 +1,4 @@
-package dev.orderpipe.pipeline;
+package dev.orderpipe.pipeline.infra;
 
 import dev.orderpipe.pipeline.config.ConfigException;
 

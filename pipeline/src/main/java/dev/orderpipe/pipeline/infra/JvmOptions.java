@@ -1,4 +1,4 @@
-package dev.orderpipe.pipeline;
+package dev.orderpipe.pipeline.infra;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,5 +1,8 @@
-package dev.orderpipe.pipeline;
+package dev.orderpipe.pipeline.infra;
 
+import dev.orderpipe.pipeline.Pipeline;
+import dev.orderpipe.pipeline.OrderInfo;
+import dev.orderpipe.pipeline.TestPipelines;
 import dev.orderpipe.pipeline.config.PipelineConfig;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptAppender;

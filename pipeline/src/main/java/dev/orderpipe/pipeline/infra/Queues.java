@@ -1,5 +1,6 @@
-package dev.orderpipe.pipeline;
+package dev.orderpipe.pipeline.infra;
 
+import dev.orderpipe.pipeline.BadFileException;
 import dev.orderpipe.pipeline.integrity.QueueVerifier;
 import net.openhft.chronicle.bytes.SyncMode;
 import net.openhft.chronicle.queue.ChronicleQueue;

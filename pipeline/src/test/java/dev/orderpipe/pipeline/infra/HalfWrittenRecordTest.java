@@ -1,5 +1,6 @@
-package dev.orderpipe.pipeline;
+package dev.orderpipe.pipeline.infra;
 
+import dev.orderpipe.pipeline.OrderInfo;
 import dev.orderpipe.pipeline.integrity.QueueVerifier;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptAppender;

@@ -1,4 +1,4 @@
-package dev.orderpipe.pipeline;
+package dev.orderpipe.pipeline.infra;
 
 import net.openhft.chronicle.bytes.MappedBytesStore;
 import net.openhft.chronicle.bytes.MappedFile;

@@ -1,5 +1,6 @@
-package dev.orderpipe.pipeline;
+package dev.orderpipe.pipeline.infra;
 
+import dev.orderpipe.pipeline.OperatorError;
 import java.io.IOException;
 import java.nio.file.FileStore;
 import java.nio.file.Files;

@@ -1,5 +1,6 @@
-package dev.orderpipe.pipeline;
+package dev.orderpipe.pipeline.infra;
 
+import dev.orderpipe.pipeline.ExitCodes;
 import java.util.Locale;
 
 /**
