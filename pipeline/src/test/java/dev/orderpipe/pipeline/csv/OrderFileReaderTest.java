@@ -10,6 +10,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -223,6 +224,15 @@ class OrderFileReaderTest {
         }
         assumeTrue(made, "mkfifo is not available");
         assertThrows(BadFileException.class, () -> new OrderFileReader(fifo, 1024, true));
+    }
+
+    @Test
+    void aClosedReaderReadsNoMore(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("orders.csv");
+        Files.writeString(file, ORDER + "\n", StandardCharsets.US_ASCII);
+        OrderFileReader reader = new OrderFileReader(file, 1024, false);
+        reader.close();
+        assertThrows(UncheckedIOException.class, () -> reader.read(new OrderInfo()));
     }
 
     @Test

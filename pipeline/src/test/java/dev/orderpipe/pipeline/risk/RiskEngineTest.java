@@ -8,8 +8,10 @@ import dev.orderpipe.pipeline.codes.OrderType;
 import dev.orderpipe.pipeline.codes.RejectReason;
 import dev.orderpipe.pipeline.codes.Side;
 import dev.orderpipe.pipeline.codes.TimeInForce;
+import dev.orderpipe.pipeline.config.AccountConfig;
 import dev.orderpipe.pipeline.config.PipelineConfig;
 import dev.orderpipe.pipeline.config.RiskConfig;
+import dev.orderpipe.pipeline.util.TableBytes;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -212,6 +214,33 @@ class RiskEngineTest {
         assertEquals(RejectReason.MAX_NOTIONAL, risk.check(limit(7, AAPL, "189.25", 100_000)));
         assertEquals(RejectReason.NONE, at(risk, 7, 0));
         assertEquals(RejectReason.RATE_LIMIT, at(risk, 7, 0));
+    }
+
+    /** {@code heapBytes} counts the tables the constructor allocates, so that a start can refuse them beforehand. */
+    @Test
+    void heapBytesIsWhatTheEngineHolds() {
+        RiskConfig config = config();
+        config.orderIdCapacity = 5_000;
+        for (long account = 2; account <= 3; account++) {
+            AccountConfig a = new AccountConfig();
+            a.account = account;
+            a.maxNotional = "1000";
+            config.accounts.add(a);
+        }
+        assertEquals(TableBytes.of(new RiskEngine(config)), RiskEngine.heapBytes(config), "rate limit off");
+        config.maxOrdersPerSecond = 10;
+        config.accountCapacity = 1_000;
+        assertEquals(TableBytes.of(new RiskEngine(config)), RiskEngine.heapBytes(config), "rate limit on");
+    }
+
+    @Test
+    void withTheRateLimitOffAccountCapacityCostsNoHeap() {
+        RiskConfig config = config();
+        long heap = RiskEngine.heapBytes(config);
+        config.accountCapacity = 1 << 24;
+        assertEquals(heap, RiskEngine.heapBytes(config));
+        config.maxOrdersPerSecond = 1;
+        assertTrue(RiskEngine.heapBytes(config) > heap + (1L << 24) * 12);
     }
 
     @Test

@@ -103,6 +103,16 @@ class FixedTablesTest {
         assertEquals(FixedLongIndex.FULL, index.slotOf(4, true));
     }
 
+    @Test
+    void heapBytesIsWhatTheTablesHold() {
+        for (int capacity : new int[]{1, 3, 500, 4096, 100_000}) {
+            assertEquals(TableBytes.of(new FixedLongIndex(capacity)), FixedLongIndex.heapBytes(capacity),
+                    "index of " + capacity);
+            assertEquals(TableBytes.of(new FixedLongSet(capacity)), FixedLongSet.heapBytes(capacity),
+                    "set of " + capacity);
+        }
+    }
+
     /**
      * Lookups stay short only if keys spread over the table: dense ids (1, 2, 3...) and ids that differ only in their
      * high bits (a sender's prefix, a shifted counter) must both land in many buckets, not in a few long runs.
