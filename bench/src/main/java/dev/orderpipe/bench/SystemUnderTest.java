@@ -259,7 +259,7 @@ abstract class SystemUnderTest implements AutoCloseable {
                         if (byName.containsKey(name))
                             stages.add(byName.get(name));
                     if (!stages.isEmpty())
-                        run(g.name, stages, g.cpu, PipelineConfig.pauserMode(g, "groups[" + g.name + "]").get());
+                        run(g.name, stages, g.cpu, PipelineConfig.newPauser(g, "groups[" + g.name + "]"));
                 }
             }
 
@@ -298,7 +298,7 @@ abstract class SystemUnderTest implements AutoCloseable {
     private static Pauser egressPauser(PipelineConfig config) {
         for (StageGroupConfig g : config.groups)
             if (g.stages.contains("egress"))
-                return PipelineConfig.pauserMode(g, "groups[" + g.name + "]").get();
+                return PipelineConfig.newPauser(g, "groups[" + g.name + "]");
         return Pauser.balanced();
     }
 

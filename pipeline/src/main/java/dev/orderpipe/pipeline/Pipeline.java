@@ -108,7 +108,7 @@ public final class Pipeline implements AutoCloseable {
                 List<StageLink> stages = new ArrayList<>();
                 for (String name : g.stages)
                     stages.add(byName.get(name));
-                runners.add(new StageRunner(g.name, g.cpu, PipelineConfig.pauserMode(g, "groups[" + g.name + "]").get(),
+                runners.add(new StageRunner(g.name, g.cpu, PipelineConfig.newPauser(g, "groups[" + g.name + "]"),
                         config.stallTimeoutMs, this::onStageFailure, stages));
             }
         } catch (RuntimeException e) {
@@ -134,6 +134,13 @@ public final class Pipeline implements AutoCloseable {
                     QueuePretoucher.DEFAULT_INTERVAL_NANOS).start();
         pipeline.runners.forEach(StageRunner::start);
         LOG.info("pipeline started: data {}, groups {}", pipeline.dataDir, pipeline.runners.size());
+        for (StageGroupConfig g : config.groups) {
+            LOG.info("group {}: stages {}, pauser {}, {}", g.name, String.join(" ", g.stages), g.pauser,
+                    g.cpu < 0 ? "unpinned" : "cpu " + g.cpu);
+            if (g.cpu < 0 && PipelineConfig.spins(g))
+                LOG.warn("group {} spins (pauser {}) on no reserved CPU: it takes a core from every other thread;"
+                        + " give it a cpu, or a balanced pauser", g.name, g.pauser);
+        }
         return pipeline;
     }
 

@@ -2,6 +2,9 @@ package dev.orderpipe.pipeline.config;
 
 import net.openhft.chronicle.core.Jvm;
 import net.openhft.chronicle.core.onoes.ExceptionKey;
+import net.openhft.chronicle.threads.BusyPauser;
+import net.openhft.chronicle.threads.BusyTimedPauser;
+import net.openhft.chronicle.threads.Pauser;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -207,6 +210,24 @@ class PipelineConfigTest {
     void badPauserAndRollCycle() throws IOException {
         assertTrue(error(defaultYaml().replace("pauser: balanced", "pauser: lazy")).contains("pauser 'lazy'"));
         assertTrue(error(defaultYaml().replace("rollCycle: FAST_DAILY", "rollCycle: MONTHLY")).contains("rollCycle 'MONTHLY'"));
+    }
+
+    @Test
+    void aBusyGroupSpinsWhateverTheNumberOfCpus() {
+        StageGroupConfig g = new StageGroupConfig();
+        g.pauser = "busy";
+        Pauser busy = PipelineConfig.newPauser(g, "groups[hot]");
+        assertSame(BusyPauser.INSTANCE, busy);
+        assertTrue(busy.isBusy());
+        g.pauser = "timedBusy";
+        assertTrue(PipelineConfig.newPauser(g, "groups[hot]") instanceof BusyTimedPauser);
+        assertTrue(PipelineConfig.spins(g));
+        g.pauser = "balanced";
+        assertFalse(PipelineConfig.newPauser(g, "groups[hot]").isBusy());
+        assertFalse(PipelineConfig.spins(g));
+        // why: below pauser.minProcessors (4) CPUs Chronicle's own factory hands out a sleeping pauser for busy
+        if (Runtime.getRuntime().availableProcessors() < 4)
+            assertFalse(Pauser.busy().isBusy(), "Chronicle's Pauser.busy() on a machine with fewer than 4 CPUs");
     }
 
     @Test
