@@ -1,18 +1,19 @@
 package dev.orderpipe.pipeline;
 
-import dev.orderpipe.pipeline.infra.QueueInput;
-import dev.orderpipe.pipeline.infra.QueueOutput;
-import dev.orderpipe.pipeline.infra.CycleFiles;
-import dev.orderpipe.pipeline.infra.CrashPoints;
-import dev.orderpipe.pipeline.infra.QueuePretoucher;
-import dev.orderpipe.pipeline.infra.DiskSpaceGuard;
-import dev.orderpipe.pipeline.infra.DataDirLock;
 import dev.orderpipe.pipeline.book.MatchingEngine;
 import dev.orderpipe.pipeline.config.ConfigException;
 import dev.orderpipe.pipeline.config.PipelineConfig;
 import dev.orderpipe.pipeline.config.StageGroupConfig;
-import dev.orderpipe.pipeline.csv.OrderFileReader;
 import dev.orderpipe.pipeline.config.SymbolConfig;
+import dev.orderpipe.pipeline.csv.OrderFileReader;
+import dev.orderpipe.pipeline.infra.CpuPlacement;
+import dev.orderpipe.pipeline.infra.CrashPoints;
+import dev.orderpipe.pipeline.infra.CycleFiles;
+import dev.orderpipe.pipeline.infra.DataDirLock;
+import dev.orderpipe.pipeline.infra.DiskSpaceGuard;
+import dev.orderpipe.pipeline.infra.QueueInput;
+import dev.orderpipe.pipeline.infra.QueueOutput;
+import dev.orderpipe.pipeline.infra.QueuePretoucher;
 import dev.orderpipe.pipeline.integrity.QueueVerifier;
 import dev.orderpipe.pipeline.risk.RiskEngine;
 import dev.orderpipe.pipeline.stage.EgressStage;
@@ -109,7 +110,7 @@ public final class Pipeline implements AutoCloseable {
                 for (String name : g.stages)
                     stages.add(byName.get(name));
                 runners.add(new StageRunner(g.name, g.cpu, PipelineConfig.newPauser(g, "groups[" + g.name + "]"),
-                        config.stallTimeoutMs, this::onStageFailure, stages));
+                        config.stallTimeoutMs, this::onStageFailure, stages).keepOff(CpuPlacement.pinned(config)));
             }
         } catch (RuntimeException e) {
             queues.values().forEach(ChronicleQueue::close);

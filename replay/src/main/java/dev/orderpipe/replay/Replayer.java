@@ -4,10 +4,11 @@ import dev.orderpipe.pipeline.BadFileException;
 import dev.orderpipe.pipeline.OrderInfo;
 import dev.orderpipe.pipeline.Pipeline;
 import dev.orderpipe.pipeline.PipelineFailedException;
-import dev.orderpipe.pipeline.infra.Queues;
 import dev.orderpipe.pipeline.config.ConfigException;
 import dev.orderpipe.pipeline.config.PipelineConfig;
 import dev.orderpipe.pipeline.config.StageGroupConfig;
+import dev.orderpipe.pipeline.infra.CpuPlacement;
+import dev.orderpipe.pipeline.infra.Queues;
 import dev.orderpipe.pipeline.stage.ExecutionCounts;
 import dev.orderpipe.pipeline.util.FileTrees;
 import net.openhft.chronicle.queue.ChronicleQueue;
@@ -23,6 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -352,6 +354,16 @@ public final class Replayer {
         }
 
         void execute() {
+            // this thread watches the run: it stays off the CPUs the groups spin on, like the driver
+            BitSet affinityBefore = CpuPlacement.keepOff(CpuPlacement.pinned(config), "replay");
+            try {
+                executeOff();
+            } finally {
+                CpuPlacement.restore(affinityBefore);
+            }
+        }
+
+        private void executeOff() {
             Pipeline pipeline = Pipeline.start(config);
             ChronicleQueue orders = null;
             try {
@@ -364,7 +376,7 @@ public final class Replayer {
                         LatencyHistograms.perHop());
                 int maxLineLength = config.ingress.maxLineLength;
                 driver = new ReplayDriver(() -> CaptureReader.open(capture, maxLineLength), orders, schedule.send,
-                        startNanos, 0);
+                        startNanos, 0).keepOff(CpuPlacement.pinned(config));
                 log = intervalLog(startMillis);
                 recorder.histograms().intervals().reset();
                 pipeline.executionListener(recorder); // measured on the pipeline's own egress thread
