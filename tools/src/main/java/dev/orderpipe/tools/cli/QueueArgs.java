@@ -3,6 +3,7 @@ package dev.orderpipe.tools.cli;
 import dev.orderpipe.pipeline.BadFileException;
 import dev.orderpipe.pipeline.infra.QueueDamagedException;
 import dev.orderpipe.pipeline.infra.Queues;
+import dev.orderpipe.pipeline.integrity.RecordKind;
 import net.openhft.chronicle.queue.ChronicleQueue;
 
 import java.nio.file.Path;
@@ -18,8 +19,13 @@ final class QueueArgs {
      * a directory Chronicle cannot open a one-line UserException.
      */
     static ChronicleQueue openExisting(Path dir) {
+        return openExisting(dir, RecordKind.ofQueueName(dir.getFileName().toString()));
+    }
+
+    /** {@link #openExisting(Path)} of a queue that must hold {@code kind} records (null: one kind, any). */
+    static ChronicleQueue openExisting(Path dir, RecordKind kind) {
         try {
-            return Queues.openExisting(dir);
+            return Queues.openExisting(dir, kind);
         } catch (BadFileException | QueueDamagedException e) {
             throw e; // names the directory and what is wrong with it
         } catch (RuntimeException e) {
