@@ -10,6 +10,7 @@ import dev.orderpipe.pipeline.config.StageGroupConfig;
 import dev.orderpipe.pipeline.infra.CpuPlacement;
 import dev.orderpipe.pipeline.infra.Queues;
 import dev.orderpipe.pipeline.stage.ExecutionCounts;
+import dev.orderpipe.pipeline.util.AtomicFile;
 import dev.orderpipe.pipeline.util.FileTrees;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import org.HdrHistogram.Histogram;
@@ -277,9 +278,12 @@ public final class Replayer {
     /** HdrHistogram's percentile distribution, values in microseconds, as its plotter reads it. */
     private static void writeHgrm(Path outDir, String name, Histogram h) {
         Path file = outDir.resolve(name + ".hgrm");
-        try (OutputStream os = Files.newOutputStream(file);
-             PrintStream ps = new PrintStream(os, false, StandardCharsets.UTF_8)) {
-            h.outputPercentileDistribution(ps, 1000.0);
+        try (AtomicFile out = AtomicFile.create(file)) {
+            try (OutputStream os = Files.newOutputStream(out.temp());
+                 PrintStream ps = new PrintStream(os, false, StandardCharsets.UTF_8)) {
+                h.outputPercentileDistribution(ps, 1000.0);
+            }
+            out.commit();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
         }
