@@ -67,9 +67,22 @@ public final class Pipeline implements AutoCloseable {
     private QueuePretoucher pretoucher;
     private volatile PipelineFailedException failure;
     private boolean closed;
+    private final FailureReport failureReport;
 
-    private Pipeline(PipelineConfig config) {
+    /** Who reports a stage's failure when it happens. */
+    public enum FailureReport {
+        /** The pipeline logs it (ERROR, with the stack trace of a bug) as well as keeping it for its owner. */
+        LOG,
+        /**
+         * Only the owner, which asks {@link #failure()} (or gets it from {@link #awaitFinished}) and reports it
+         * itself, as the command line does: so it is reported once.
+         */
+        CALLER
+    }
+
+    private Pipeline(PipelineConfig config, FailureReport failureReport) {
         this.config = config;
+        this.failureReport = failureReport;
         this.dataDir = config.dataPath().toAbsolutePath();
         Path input = config.ingress.file.isEmpty() ? null : Path.of(config.ingress.file);
         String problem = input == null ? null : OrderFileReader.whyNotReadable(input);
@@ -127,9 +140,17 @@ public final class Pipeline implements AutoCloseable {
      * @throws ConfigException with one line naming the key when the config cannot run here
      */
     public static Pipeline start(PipelineConfig config) {
+        return start(config, FailureReport.LOG);
+    }
+
+    /**
+     * {@link #start(PipelineConfig)}, saying who reports a stage's failure: {@link FailureReport#CALLER} for an owner
+     * that reports {@link #failure()} itself.
+     */
+    public static Pipeline start(PipelineConfig config, FailureReport failureReport) {
         config.validate();
         HeapBudget.check(config, Runtime.getRuntime().maxMemory());
-        Pipeline pipeline = new Pipeline(config);
+        Pipeline pipeline = new Pipeline(config, failureReport);
         if (config.pretouch)
             pipeline.pretoucher = new QueuePretoucher("pipeline", List.copyOf(pipeline.queues.values()),
                     QueuePretoucher.DEFAULT_INTERVAL_NANOS).start();
@@ -177,10 +198,12 @@ public final class Pipeline implements AutoCloseable {
                 failure = f;
             lock.notifyAll();
         }
-        if (error instanceof OperatorError)
-            LOG.error(f.getMessage());
-        else
-            LOG.error(f.getMessage(), error);
+        if (failureReport == FailureReport.LOG) {
+            if (error instanceof OperatorError)
+                LOG.error(f.getMessage());
+            else
+                LOG.error(f.getMessage(), error);
+        }
         runners.forEach(StageRunner::stop);
     }
 

@@ -368,7 +368,7 @@ public final class Replayer {
         }
 
         private void executeOff() {
-            Pipeline pipeline = Pipeline.start(config);
+            Pipeline pipeline = Pipeline.start(config, Pipeline.FailureReport.CALLER); // thrown to the caller
             ChronicleQueue orders = null;
             try {
                 Path data = config.dataPath();
