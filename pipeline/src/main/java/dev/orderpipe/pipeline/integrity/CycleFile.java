@@ -15,6 +15,7 @@ import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 
 /**
  * One Chronicle Queue cycle file ({@code .cq4}) read as plain bytes, never mapped: a file cut short is a short read
@@ -179,7 +180,7 @@ final class CycleFile implements AutoCloseable {
             return false;
         byte[] start = new byte[name.length];
         read(pos + 4, start, start.length);
-        return java.util.Arrays.equals(start, name);
+        return Arrays.equals(start, name);
     }
 
     /** What Chronicle's index documents start with: the event name {@code index2index}. */
