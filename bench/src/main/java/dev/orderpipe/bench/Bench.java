@@ -353,6 +353,12 @@ public final class Bench {
                 line.append(String.format(Locale.ROOT, "; p50 at %,.0f/s %+.0f ns", rate, a.p50 - b.p50));
         }
         report.header.add(line.toString());
+        int perRound = o.quick ? 20_000 : 1_000_000;
+        double[] codec = CodecCost.measure(perRound);
+        report.header.add(String.format(Locale.ROOT, "checksum cost (codec, one thread, median of %d rounds of %,d):"
+                        + " %.1f ns to write and read back a record with CRC32C vs %.1f ns without, %+.1f ns per hop"
+                        + " (the pipeline makes 3 hops per order)", CodecCost.ROUNDS, perRound,
+                codec[0], codec[1], codec[0] - codec[1]));
     }
 
     private void ratio(Map<String, BenchRow> rows, String name, double rate, String a, String b, double divisor) {

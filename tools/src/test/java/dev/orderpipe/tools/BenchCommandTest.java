@@ -49,6 +49,9 @@ class BenchCommandTest {
         assertTrue(lines.stream().anyMatch(l -> l.matches("checksum cost \\(floor, this run\\): flat out [0-9.]+ ns "
                 + "per record written and read with CRC32C vs [0-9.]+ ns without, [-+][0-9.]+ ns \\([-+][0-9.]+%\\); "
                 + "p50 at 2,000/s [-+][0-9]+ ns; p50 at 20,000/s [-+][0-9]+ ns")), table);
+        assertTrue(lines.stream().anyMatch(l -> l.matches("checksum cost \\(codec, one thread, median of 21 rounds of "
+                + "20,000\\): [0-9.]+ ns to write and read back a record with CRC32C vs [0-9.]+ ns without, [-+][0-9.]+ ns "
+                + "per hop \\(the pipeline makes 3 hops per order\\)")), table);
         assertRow(lines, "ratio", "pipeline vs floor (throughput)", "max", table);
         assertRow(lines, "ratio", "pipeline vs allocating (throughput)", "max", table);
         assertTrue(table.contains("machine: ") && table.contains("JVM flags: ") && table.contains("pipeline config: "),
