@@ -2,6 +2,7 @@ package dev.orderpipe.pipeline;
 
 import dev.orderpipe.pipeline.infra.QueueInput;
 import dev.orderpipe.pipeline.infra.QueueOutput;
+import dev.orderpipe.pipeline.infra.RecordContinuity.Kind;
 import dev.orderpipe.pipeline.infra.CycleFiles;
 import dev.orderpipe.pipeline.infra.CrashPoints;
 import dev.orderpipe.pipeline.infra.QueuePretoucher;
@@ -85,17 +86,17 @@ public final class Pipeline implements AutoCloseable {
             ChronicleQueue executions = queue(config.matching.queue);
             ingress = new IngressStage(output(config.ingress.queue, orders, CrashPoints.Point.ORDERS_WRITTEN), input,
                     config.ingress.follow, config.ingress.maxLineLength, config.ingress.linesPerCall);
-            QueueInput riskInput = new QueueInput(config.ingress.queue, orders);
+            QueueInput riskInput = new QueueInput(config.ingress.queue, orders, Kind.ORDERS);
             risk = new RiskStage(riskInput, output(config.risk.queue, checked, CrashPoints.Point.CHECKED_WRITTEN),
                     new RiskEngine(config.risk));
             List<String> symbols = SymbolConfig.names(config.risk.symbols); // one book per symbol risk accepts
-            QueueInput matchingInput = new QueueInput(config.risk.queue, checked);
+            QueueInput matchingInput = new QueueInput(config.risk.queue, checked, Kind.CHECKED);
             matching = new MatchingStage(matchingInput,
                     output(config.matching.queue, executions, CrashPoints.Point.EXECUTIONS_WRITTEN),
                     sink -> new MatchingEngine(config.matching, symbols, sink));
             long executionsEnd = QueueInput.readLast(config.matching.queue, executions, new OrderInfo());
             Path csv = config.egress.csvFile.isEmpty() ? null : Path.of(config.egress.csvFile);
-            QueueInput egressInput = new QueueInput(config.matching.queue, executions);
+            QueueInput egressInput = new QueueInput(config.matching.queue, executions, Kind.EXECUTIONS);
             egress = new EgressStage(egressInput, csv, diskGuard, executionsEnd);
             // the finish protocol: each stage finishes after the one that feeds it, ingress when its file ends
             StageLink ingressLink = StageLink.source(ingress, ingress::inputComplete);
@@ -296,7 +297,8 @@ public final class Pipeline implements AutoCloseable {
         long accounted = 0;
         OrderInfo report = new OrderInfo();
         ChronicleQueue executionsQueue = queues.get(config.matching.queue);
-        try (QueueInput executions = new QueueInput(config.matching.queue, executionsQueue).open()) {
+        try (QueueInput executions = new QueueInput(config.matching.queue, executionsQueue,
+                Kind.EXECUTIONS).open()) {
             while (executions.read(report))
                 if (report.lastForInput())
                     accounted++;
