@@ -70,12 +70,27 @@ public final class Queues {
     }
 
     /**
+     * Opens an existing queue for reading like {@link #openExisting} whose files the caller has just checked
+     * ({@link QueueVerifier#checkDataDir}), so they are not read twice.
+     */
+    public static ChronicleQueue openVerified(Path dir) {
+        requireQueueFiles(dir);
+        return SingleChronicleQueueBuilder.binary(dir).readOnly(true).build();
+    }
+
+    /**
      * Throws a one-line {@link BadFileException} unless {@code dir} holds a Chronicle queue whose metadata
      * starts with Chronicle's header, and a one-line {@link QueueDamagedException} unless its files pass the quick
      * integrity check ({@link QueueVerifier#checkQueue}): a foreign, corrupt or damaged directory is refused up front
      * instead of being read as an empty or shorter queue (or, worse, waited on).
      */
     public static void requireQueueDir(Path dir) {
+        requireQueueFiles(dir);
+        QueueVerifier.checkQueue(dir.toString(), dir, RollCycles.FAST_DAILY);
+    }
+
+    /** {@link #requireQueueDir} but the integrity check: the directory, its cycle files and metadata. */
+    private static void requireQueueFiles(Path dir) {
         if (!Files.exists(dir))
             throw new BadFileException(dir + " does not exist");
         if (!Files.isDirectory(dir))
@@ -92,7 +107,6 @@ public final class Queues {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        QueueVerifier.checkQueue(dir.toString(), dir, RollCycles.FAST_DAILY);
     }
 
     /** Table-store file every queue directory has. */

@@ -2,6 +2,7 @@ package dev.orderpipe.pipeline.integrity;
 
 import dev.orderpipe.pipeline.OrderInfo;
 import dev.orderpipe.pipeline.infra.QueueDamagedException;
+import dev.orderpipe.pipeline.infra.RecordContinuity.Kind;
 import dev.orderpipe.pipeline.config.PipelineConfig;
 import net.openhft.chronicle.queue.RollCycle;
 
@@ -15,12 +16,14 @@ import java.util.List;
  * <ul>
  *     <li>the framing of every cycle file (queue header, every record header to the end of the data, nothing
  *     hidden after it, no file cut short) and every record's length, format and CRC32C;</li>
+ *     <li>every record's place in its queue, by the rules every reader applies
+ *     ({@link dev.orderpipe.pipeline.infra.RecordContinuity}): each order-entry writer's numbers on {@code orders},
+ *     seq 1, 2, 3... on {@code executions} with the reports of each input together, the last one flagged;</li>
  *     <li>{@code checked}: the k-th record names the k-th {@code orders} record ({@code sourceIndex}): risk turns
  *     every input into exactly one output, in order;</li>
- *     <li>{@code executions}: seq is 1, 2, 3...; the reports name {@code checked} records in order, every checked
- *     record gets at least one report, and the last report of each input, only that one, is flagged last for its
- *     input (an input's reports cut short at the very end are a pipeline stopped mid-input, which a restart
- *     finishes).</li>
+ *     <li>{@code executions}: the reports name {@code checked} records in order and every checked record gets at
+ *     least one report (an input's reports cut short at the very end are a pipeline stopped mid-input, which a
+ *     restart finishes).</li>
  * </ul>
  * It keeps the first problem per queue (a queue whose records are intact but whose chain is broken is reported at
  * the first record that breaks it), counts how far each stage is behind its input, and never writes.
@@ -34,9 +37,10 @@ public final class DataDirVerifier {
         long t0 = System.nanoTime();
         Path data = config.dataPath();
         RollCycle rc = config.rollCycle();
-        QueueReport orders = new QueueReport(config.ingress.queue, data.resolve(config.ingress.queue), rc);
-        QueueReport checked = new QueueReport(config.risk.queue, data.resolve(config.risk.queue), rc);
-        QueueReport executions = new QueueReport(config.matching.queue, data.resolve(config.matching.queue), rc);
+        QueueReport orders = new QueueReport(config.ingress.queue, data.resolve(config.ingress.queue), rc, Kind.ORDERS);
+        QueueReport checked = new QueueReport(config.risk.queue, data.resolve(config.risk.queue), rc, Kind.CHECKED);
+        QueueReport executions = new QueueReport(config.matching.queue, data.resolve(config.matching.queue), rc,
+                Kind.EXECUTIONS);
         try {
             new Walk(orders, checked, executions).run();
         } finally {
@@ -55,7 +59,6 @@ public final class DataDirVerifier {
         private final QueueScanner o;
         private final QueueScanner c;
         private final QueueScanner e;
-        private long nextSeq = 1;
         private boolean eHave;
 
         Walk(QueueReport orders, QueueReport checked, QueueReport executions) {
@@ -107,7 +110,10 @@ public final class DataDirVerifier {
                 eHave = nextExecution();
         }
 
-        /** The k-th checked record must name the k-th orders record. */
+        /**
+         * The k-th checked record must name the k-th orders record. When it names a later one than the next on
+         * orders, checked lost records (or repeated a later one); when an earlier one, orders lost it.
+         */
         private boolean checkRisk(long ci, long source) {
             if (!o.next()) {
                 if (o.damage() == null)
@@ -115,22 +121,36 @@ public final class DataDirVerifier {
                             + (o.records() == 0 ? " (it holds no records)" : ", at " + o.describe(o.index())));
                 return false;
             }
-            if (source != o.index()) {
+            if (source > o.index()) {
                 c.fail("the record names orders index " + o.describe(source) + ", but the next orders record is "
-                        + o.describe(o.index()) + " (records were lost, repeated or reordered)");
+                        + o.describe(o.index()) + ", which no checked record names (records were lost, repeated or"
+                        + " reordered)");
+                return false;
+            }
+            if (source < o.index()) {
+                o.fail("the next orders record should be index " + o.describe(source) + ", which checked index "
+                        + c.describe(ci) + " names, but it is missing (orders records were lost)");
                 return false;
             }
             return true;
         }
 
         /**
-         * Reads the reports of checked record {@code ci}: they must come next, at least one, the last one flagged.
+         * Reads the reports of checked record {@code ci}: they must come next, at least one. (That an input's reports
+         * come together and end with the one flagged last is the scanner's order check.) A report that names an
+         * earlier checked record than {@code ci} names one that checked lost; a later one, {@code ci}'s reports are
+         * lost.
          *
          * @return whether the chain still holds
          */
         private boolean consumeReportsOf(long ci) {
             OrderInfo r = e.record();
-            if (r.sourceIndex() != ci) {
+            if (r.sourceIndex() < ci) {
+                c.fail("the next checked record should be index " + c.describe(r.sourceIndex()) + ", which the next"
+                        + " report (seq " + r.seq() + ") names, but it is missing (checked records were lost)");
+                return false; // the rest of executions is still read for its own checks
+            }
+            if (r.sourceIndex() > ci) {
                 e.fail("the report (seq " + r.seq() + ") names checked index " + c.describe(r.sourceIndex())
                         + ", but the next checked record is " + c.describe(ci) + ", which has no report"
                         + " (reports were lost, repeated or reordered)");
@@ -146,35 +166,14 @@ public final class DataDirVerifier {
                                 + " (a restart finishes them)";
                     return e.damage() == null;
                 }
-                if (r.sourceIndex() != ci) {
-                    if (lastForInput)
-                        return true;
-                    e.fail("the reports of checked index " + c.describe(ci) + " end without one flagged last for"
-                            + " the input, and this one (seq " + r.seq() + ") names " + c.describe(r.sourceIndex()));
-                    eHave = false;
-                    return false;
-                }
-                if (lastForInput) {
-                    e.fail("the report (seq " + r.seq() + ") names checked index " + c.describe(ci)
-                            + " after the report flagged last for that input");
-                    eHave = false;
-                    return false;
-                }
+                if (r.sourceIndex() != ci)
+                    return true; // the order check saw that the report before was flagged last for its input
             }
         }
 
-        /** The next report, whose seq must be the next number. */
+        /** The next report (seq and the grouping of each input's reports checked by the scanner). */
         private boolean nextExecution() {
-            if (e == null || !e.next())
-                return false;
-            long seq = e.record().seq();
-            if (seq != nextSeq) {
-                e.fail("the report has seq " + seq + " where " + nextSeq + " comes next (seq must be 1, 2, 3...:"
-                        + " reports were lost or repeated)");
-                return false;
-            }
-            nextSeq++;
-            return true;
+            return e != null && e.next();
         }
     }
 
@@ -186,14 +185,14 @@ public final class DataDirVerifier {
         private long behind = -1;
         private String note;
 
-        QueueReport(String name, Path dir, RollCycle fallback) {
+        QueueReport(String name, Path dir, RollCycle fallback, Kind kind) {
             this.name = name;
             QueueScanner s = null;
             QueueDamagedException failure = null;
             try {
                 QueueFiles files = QueueFiles.list(name, dir, fallback);
                 if (files.count() > 0)
-                    s = new QueueScanner(files);
+                    s = new QueueScanner(files, kind);
             } catch (QueueDamagedException ex) {
                 failure = ex;
             }

@@ -18,8 +18,17 @@ final class QueueArgs {
      * a directory Chronicle cannot open a one-line UserException.
      */
     static ChronicleQueue openExisting(Path dir) {
+        return open(dir, false);
+    }
+
+    /** {@link #openExisting} of a queue whose files were just checked ({@link Queues#openVerified}). */
+    static ChronicleQueue openVerified(Path dir) {
+        return open(dir, true);
+    }
+
+    private static ChronicleQueue open(Path dir, boolean verified) {
         try {
-            return Queues.openExisting(dir);
+            return verified ? Queues.openVerified(dir) : Queues.openExisting(dir);
         } catch (BadFileException | QueueDamagedException e) {
             throw e; // names the directory and what is wrong with it
         } catch (RuntimeException e) {

@@ -21,8 +21,9 @@ import java.util.concurrent.Callable;
 @Command(name = "verify", mixinStandardHelpOptions = true,
         description = {"Check every record of a data directory's queues (orders, checked, executions): the framing of "
                 + "every cycle file (no header zeroed, no file cut short), each record's length, format and CRC32C, "
-                + "seq on executions (1, 2, 3...) and that each stage's sourceIndex chain matches its input (every "
-                + "input accounted for, in order). Reads only; run it with the pipeline stopped or running.",
+                + "each record's place (seq 1, 2, 3... on executions with each input's reports together, each writer's "
+                + "numbers on orders: docs/formats.md) and that each stage's sourceIndex chain matches its input "
+                + "(every input accounted for, in order). Reads only; run it with the pipeline stopped or running.",
                 "Prints one line per queue, the first problem of each damaged queue, and a summary. "
                         + "Exit 0 only when everything is sound, 1 when anything is damaged."})
 public final class VerifyCommand implements Callable<Integer> {
