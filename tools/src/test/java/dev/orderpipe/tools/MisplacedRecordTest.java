@@ -86,10 +86,10 @@ class MisplacedRecordTest {
         Cli s = Cli.run("stats", fixture.toString(), "--config", config.toString());
         assertEquals(0, s.exitCode, s.toString());
         stats = s.out;
+        executions = TestPipelines.executionLines(fixture.resolve("executions"));
         Cli t = tail(fixture);
         assertEquals(0, t.exitCode, t.toString());
         tailed = t.out;
-        executions = TestPipelines.executionLines(fixture.resolve("executions"));
         assertEquals(executions.size(), tailed.lines().count());
         Cli v = Cli.run("verify", fixture.toString(), "--config", config.toString());
         assertEquals(0, v.exitCode, "the laid-out copy is sound: " + v);
@@ -99,9 +99,10 @@ class MisplacedRecordTest {
         return Cli.run("export", data.resolve(queue).toString(), "--out", out.toString());
     }
 
+    /** Every report, not a timing: it stops after the last one (the idle exit only ends a tail that hangs). */
     private static Cli tail(Path data) {
         return Cli.run("tail", "executions", "--data", data.toString(), "--config", config.toString(), "--csv",
-                "--idle-exit", "0.3");
+                "--count", Integer.toString(executions.size()), "--idle-exit", "10");
     }
 
     private static Cli restart(Path data) {
