@@ -70,6 +70,8 @@ public final class RecordContinuity {
     private long fileLine = NONE;
     private FixedLongIndex writers;
     private long[] writerSeqs;
+    /** The slot of the writer of the record being checked, {@link FixedLongIndex#FULL} when not followed. */
+    private int writerSlot;
     /** The first break, kept for the message; once broken, every record is refused. */
     private Break broken = Break.NONE;
     private long expected;
@@ -102,6 +104,8 @@ public final class RecordContinuity {
         fromStart = false;
         if (kind == null)
             kind = Kind.of(before);
+        if (kind == Kind.ORDERS && before.writerId() != 0)
+            writerSlot = writers.slotOf(before.writerId(), true);
         remember(before);
         return this;
     }
@@ -172,8 +176,10 @@ public final class RecordContinuity {
         long seq = r.writerSeq();
         if (w == 0) // the file ingress's line; a record with none (0) is not the ingress's and not checked
             return seq > 0 && fileLine != NONE && seq <= fileLine ? at(Break.FILE_LINE, fileLine, seq) : Break.NONE;
-        int slot = writers.slotOf(w, false);
-        if (slot >= 0 && seq != writerSeqs[slot] + 1) {
+        int known = writers.size();
+        int slot = writers.slotOf(w, true); // one lookup: a new writer is added here, remembered below
+        writerSlot = slot;
+        if (slot >= 0 && writers.size() == known && seq != writerSeqs[slot] + 1) {
             writer = w;
             return at(Break.WRITER_SEQ, writerSeqs[slot] + 1, seq);
         }
@@ -199,9 +205,8 @@ public final class RecordContinuity {
                 fileLine = r.writerSeq();
             return;
         }
-        int slot = writers.slotOf(w, true);
-        if (slot >= 0) // FULL: a writer beyond the table is not followed
-            writerSeqs[slot] = r.writerSeq();
+        if (writerSlot >= 0) // FULL: a writer beyond the table is not followed
+            writerSeqs[writerSlot] = r.writerSeq();
     }
 
     /** Whether a record broke a rule. */
