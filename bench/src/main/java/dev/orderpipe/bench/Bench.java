@@ -3,6 +3,7 @@ package dev.orderpipe.bench;
 import dev.orderpipe.pipeline.OrderInfo;
 import dev.orderpipe.pipeline.config.PipelineConfig;
 import dev.orderpipe.pipeline.config.StageGroupConfig;
+import dev.orderpipe.pipeline.infra.CpuPlacement;
 import dev.orderpipe.pipeline.util.FileTrees;
 import dev.orderpipe.pipeline.util.ThreadAllocation;
 import dev.orderpipe.replay.LatencyHistograms;
@@ -23,6 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -60,7 +62,7 @@ public final class Bench {
 
     /** What to run; set by {@code BenchCommand}. */
     public static final class Options {
-        public List<Double> rates = List.of(10_000d, 100_000d, 500_000d);
+        public List<Double> rates = List.of(200d, 1_000d, 10_000d, 100_000d, 500_000d);
         /** Orders per rate; 0: rate x seconds. */
         public int ordersPerRate;
         public double seconds = 3;
@@ -87,6 +89,10 @@ public final class Bench {
     private final Options o;
     private final PrintWriter log;
     private final BenchReport report = new BenchReport();
+    /** Fewest orders sent at a rate unless --orders-per-rate or --quick says otherwise. */
+    static final int MIN_ORDERS_PER_RATE = 2_000;
+    /** CPUs the config pins groups to: the driver and the watching thread keep off them. */
+    private BitSet pinnedCpus = new BitSet();
     private Path base;
     private int runNo;
 
@@ -133,6 +139,17 @@ public final class Bench {
             o.warmupOrders = Math.min(o.warmupOrders, 5_000);
         }
         PipelineConfig config = o.config != null ? o.config : PipelineConfig.loadDefault();
+        pinnedCpus = CpuPlacement.pinned(config);
+        // this thread watches the runs: it stays off the CPUs the groups spin on, like the driver
+        BitSet affinityBefore = CpuPlacement.keepOff(pinnedCpus, "bench");
+        try {
+            executeOff(config);
+        } finally {
+            CpuPlacement.restore(affinityBefore);
+        }
+    }
+
+    private void executeOff(PipelineConfig config) {
         base = createBase(o.data);
         try {
             int maxCount = 0;
@@ -198,7 +215,9 @@ public final class Bench {
     private int count(double rate) {
         if (o.ordersPerRate > 0)
             return o.ordersPerRate;
-        return (int) Math.max(100, Math.min(Integer.MAX_VALUE / OrderInfo.BINARY_LENGTH, rate * o.seconds));
+        // low rates get enough orders for their tail: 2,000 at least (10 s at 200/s), or 100 in a quick run
+        return (int) Math.max(o.quick ? 100 : MIN_ORDERS_PER_RATE,
+                Math.min(Integer.MAX_VALUE / OrderInfo.BINARY_LENGTH, rate * o.seconds));
     }
 
     private void series(Map<String, BenchRow> rows, String section, String variant, Workload w, Factory f,
@@ -237,7 +256,7 @@ public final class Bench {
             long[] allocBefore = allocated(stageThreads);
             long gcCountBefore = gcCount();
             long gcTimeBefore = gcTimeMillis();
-            LatencyRecorder recorder = drive(sut, w, schedule, warmup, dir);
+            LatencyRecorder recorder = drive(sut, w, schedule, warmup, dir, pinnedCpus);
             long[] allocAfter = allocated(stageThreads);
             long gcCount = gcCount() - gcCountBefore;
             long gcTime = gcTimeMillis() - gcTimeBefore;
@@ -282,7 +301,8 @@ public final class Bench {
      * driver, recorder (end to end only, on the system's last stage) and stall watch; returns the recorder once every
      * order is accounted for.
      */
-    static LatencyRecorder drive(SystemUnderTest sut, Workload w, SendSchedule schedule, int warmup, Path dir) {
+    static LatencyRecorder drive(SystemUnderTest sut, Workload w, SendSchedule schedule, int warmup, Path dir,
+                                 BitSet keepOff) {
         long startNanos = System.nanoTime() + ReplayDriver.START_LEAD_NANOS;
         LatencyRecorder recorder = new LatencyRecorder(schedule, warmup, startNanos,
                 LatencyHistograms.endToEndOnly());
@@ -290,7 +310,7 @@ public final class Bench {
         try (ReplayDriver driver = new ReplayDriver(w::source, sut.input(), schedule, startNanos, sut.sendFlags())) {
             if (!sut.checksums())
                 driver.withoutChecksum();
-            driver.start("bench-driver");
+            driver.keepOff(keepOff).start("bench-driver");
             new RunWatch("bench run", driver, recorder, sut::failure, STALL_TIMEOUT, dir).awaitDone(null);
         }
         return recorder;
@@ -363,7 +383,7 @@ public final class Bench {
             groups.append(groups.length() == 0 ? "" : "; ").append(g.name).append(' ').append(g.stages)
                     .append(" pauser ").append(g.pauser).append(" cpu ").append(g.cpu);
         h.add("pipeline config: " + o.configOrigin + ": " + groups + "; the allocating variant runs on the same"
-                + " groups, measured on their egress stage's thread; the floor's reading thread idles with the egress group's pauser");
+                + " groups, measured on their egress stage's thread; the floor's reading thread spins");
         h.add(String.format(Locale.ROOT, "workload: %,d generated orders (OrderGenerator seed %d), each run sends the"
                 + " first rate x %.1f s (or --orders-per-rate); warm-up run per variant: %,d orders",
                 w.count(), o.seed, o.seconds, Math.min(o.warmupOrders, w.count())));

@@ -1,9 +1,10 @@
 package dev.orderpipe.bench;
 
+import dev.orderpipe.pipeline.util.AtomicFile;
+
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -102,7 +103,7 @@ final class BenchReport {
                     md.append(' ').append(c.replace("|", "\\|")).append(" |");
                 md.append('\n');
             }
-            Files.writeString(dir.resolve("bench.md"), md, StandardCharsets.UTF_8);
+            AtomicFile.writeString(dir.resolve("bench.md"), md);
 
             StringBuilder csv = new StringBuilder("section,variant,kind,rate,achieved,n,p50_ns,p99_ns,p999_ns,"
                     + "p9999_ns,max_ns,gc_count,gc_percent,bytes_per_order,reports,note\n");
@@ -111,7 +112,7 @@ final class BenchReport {
                         num(r.rate), num(r.achieved), Long.toString(r.count), num(r.p50), num(r.p99), num(r.p999),
                         num(r.p9999), num(r.max), Long.toString(r.gcCount), num(r.gcPercent), num(r.bytesPerOrder),
                         Long.toString(r.reports), '"' + r.note.replace("\"", "'") + '"')).append('\n');
-            Files.writeString(dir.resolve("bench.csv"), csv, StandardCharsets.UTF_8);
+            AtomicFile.writeString(dir.resolve("bench.csv"), csv);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the bench report to " + dir + ": " + e.getMessage(), e);
         }

@@ -13,6 +13,7 @@ import dev.orderpipe.pipeline.stage.Stage;
 import dev.orderpipe.pipeline.stage.StageRunner;
 import dev.orderpipe.replay.Replayer;
 import net.openhft.chronicle.queue.ChronicleQueue;
+import net.openhft.chronicle.threads.BusyPauser;
 import net.openhft.chronicle.threads.Pauser;
 
 import java.nio.file.Path;
@@ -137,8 +138,8 @@ abstract class SystemUnderTest implements AutoCloseable {
     }
 
     /**
-     * The floor: one queue, appended in one thread and read in another (a runner idling with the egress group's
-     * pauser); nothing in between. Without {@code checksums} the writer's and the reader's records skip the CRC32C
+     * The floor: one queue, appended in one thread and read in another (a runner that spins); nothing in between.
+     * Without {@code checksums} the writer's and the reader's records skip the CRC32C
      * ({@link OrderInfo#withoutChecksum()}), so the difference between the two measures what the checksum costs.
      */
     static SystemUnderTest floor(Path dir, PipelineConfig config, boolean pretouch, boolean checksums) {
@@ -149,7 +150,7 @@ abstract class SystemUnderTest implements AutoCloseable {
             private final FloorReader reader = new FloorReader(queue, checksums);
 
             {
-                run("floor", List.of(reader), -1, egressPauser(config));
+                run("floor", List.of(reader), -1, BusyPauser.INSTANCE); // the floor: a reader that spins
             }
 
             @Override
@@ -259,7 +260,7 @@ abstract class SystemUnderTest implements AutoCloseable {
                         if (byName.containsKey(name))
                             stages.add(byName.get(name));
                     if (!stages.isEmpty())
-                        run(g.name, stages, g.cpu, PipelineConfig.pauserMode(g, "groups[" + g.name + "]").get());
+                        run(g.name, stages, g.cpu, PipelineConfig.newPauser(g, "groups[" + g.name + "]"));
                 }
             }
 
@@ -294,13 +295,6 @@ abstract class SystemUnderTest implements AutoCloseable {
         return config.validate();
     }
 
-    /** The egress group's pauser: the floor's reader idles as the pipeline's egress does. */
-    private static Pauser egressPauser(PipelineConfig config) {
-        for (StageGroupConfig g : config.groups)
-            if (g.stages.contains("egress"))
-                return PipelineConfig.pauserMode(g, "groups[" + g.name + "]").get();
-        return Pauser.balanced();
-    }
 
     /** The floor's reading side: each record read is stamped with its read time and handed to the measurement. */
     private static final class FloorReader extends QueueInputStage {

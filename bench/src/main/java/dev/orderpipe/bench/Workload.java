@@ -3,6 +3,7 @@ package dev.orderpipe.bench;
 import dev.orderpipe.pipeline.OrderInfo;
 import dev.orderpipe.pipeline.config.PipelineConfig;
 import dev.orderpipe.pipeline.csv.OrderFileReader;
+import dev.orderpipe.pipeline.util.AtomicFile;
 import dev.orderpipe.replay.RecordSource;
 import net.openhft.chronicle.bytes.Bytes;
 
@@ -35,8 +36,11 @@ final class Workload {
         OrderGenerator.Settings s = new OrderGenerator.Settings();
         s.orders = orders;
         s.seed = seed;
-        try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-            new OrderGenerator(s, config.risk.symbols).write(w);
+        try (AtomicFile out = AtomicFile.create(file)) {
+            try (Writer w = Files.newBufferedWriter(out.temp(), StandardCharsets.UTF_8)) {
+                new OrderGenerator(s, config.risk.symbols).write(w);
+            }
+            out.commit();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the bench order file " + file + ": " + e.getMessage(), e);
         }

@@ -1,8 +1,8 @@
 package dev.orderpipe.bench;
 
 import dev.orderpipe.pipeline.OrderInfo;
-import dev.orderpipe.pipeline.infra.Queues;
 import dev.orderpipe.pipeline.config.PipelineConfig;
+import dev.orderpipe.pipeline.infra.Queues;
 import dev.orderpipe.replay.LatencyRecorder;
 import dev.orderpipe.replay.Pacing;
 import dev.orderpipe.replay.SendSchedule;
@@ -14,6 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -68,7 +69,7 @@ class AllocatingEquivalenceTest {
     /** Sends the whole workload flat out, checks that every order was accounted for, and closes the system. */
     static void sendAll(SystemUnderTest sut, Workload w, Path dir) {
         try {
-            LatencyRecorder recorder = Bench.drive(sut, w, SendSchedule.of(Pacing.max(), w.count()), 0, dir);
+            LatencyRecorder recorder = Bench.drive(sut, w, SendSchedule.of(Pacing.max(), w.count()), 0, dir, new BitSet());
             assertEquals(null, sut.failure());
             assertEquals(w.count(), recorder.accounted());
         } finally {

@@ -16,6 +16,12 @@ public final class ExitCodes {
     public static final int FAILURE = 1;
     /** The command was asked wrongly: a bad flag or argument. */
     public static final int USAGE = 2;
+    /**
+     * {@code orderpipe verify}: no record is damaged, but a queue is as a crash left it (a newest cycle file or a
+     * {@code metadata.cq4t} half-created) or lacks its {@code metadata.cq4t}: starting the pipeline repairs that, and
+     * the other tools refuse the queue until then.
+     */
+    public static final int NEEDS_REPAIR = 3;
     /** A halt at an armed crash point ({@link CrashPoints}): what a shell reports for a process killed by SIGKILL. */
     public static final int KILLED = 137;
 

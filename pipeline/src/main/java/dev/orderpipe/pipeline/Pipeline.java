@@ -1,19 +1,20 @@
 package dev.orderpipe.pipeline;
 
-import dev.orderpipe.pipeline.infra.QueueInput;
-import dev.orderpipe.pipeline.infra.QueueOutput;
-import dev.orderpipe.pipeline.infra.RecordContinuity.Kind;
-import dev.orderpipe.pipeline.infra.CycleFiles;
-import dev.orderpipe.pipeline.infra.CrashPoints;
-import dev.orderpipe.pipeline.infra.QueuePretoucher;
-import dev.orderpipe.pipeline.infra.DiskSpaceGuard;
-import dev.orderpipe.pipeline.infra.DataDirLock;
 import dev.orderpipe.pipeline.book.MatchingEngine;
 import dev.orderpipe.pipeline.config.ConfigException;
 import dev.orderpipe.pipeline.config.PipelineConfig;
 import dev.orderpipe.pipeline.config.StageGroupConfig;
-import dev.orderpipe.pipeline.csv.OrderFileReader;
 import dev.orderpipe.pipeline.config.SymbolConfig;
+import dev.orderpipe.pipeline.csv.OrderFileReader;
+import dev.orderpipe.pipeline.infra.CpuPlacement;
+import dev.orderpipe.pipeline.infra.CrashPoints;
+import dev.orderpipe.pipeline.infra.CycleFiles;
+import dev.orderpipe.pipeline.infra.DataDirLock;
+import dev.orderpipe.pipeline.infra.DiskSpaceGuard;
+import dev.orderpipe.pipeline.infra.QueueInput;
+import dev.orderpipe.pipeline.infra.QueueOutput;
+import dev.orderpipe.pipeline.infra.QueuePretoucher;
+import dev.orderpipe.pipeline.infra.RecordContinuity.Kind;
 import dev.orderpipe.pipeline.integrity.QueueVerifier;
 import dev.orderpipe.pipeline.risk.RiskEngine;
 import dev.orderpipe.pipeline.stage.EgressStage;
@@ -67,9 +68,22 @@ public final class Pipeline implements AutoCloseable {
     private QueuePretoucher pretoucher;
     private volatile PipelineFailedException failure;
     private boolean closed;
+    private final FailureReport failureReport;
 
-    private Pipeline(PipelineConfig config) {
+    /** Who reports a stage's failure when it happens. */
+    public enum FailureReport {
+        /** The pipeline logs it (ERROR, with the stack trace of a bug) as well as keeping it for its owner. */
+        LOG,
+        /**
+         * Only the owner, which asks {@link #failure()} (or gets it from {@link #awaitFinished}) and reports it
+         * itself, as the command line does: so it is reported once.
+         */
+        CALLER
+    }
+
+    private Pipeline(PipelineConfig config, FailureReport failureReport) {
         this.config = config;
+        this.failureReport = failureReport;
         this.dataDir = config.dataPath().toAbsolutePath();
         Path input = config.ingress.file.isEmpty() ? null : Path.of(config.ingress.file);
         String problem = input == null ? null : OrderFileReader.whyNotReadable(input);
@@ -109,8 +123,8 @@ public final class Pipeline implements AutoCloseable {
                 List<StageLink> stages = new ArrayList<>();
                 for (String name : g.stages)
                     stages.add(byName.get(name));
-                runners.add(new StageRunner(g.name, g.cpu, PipelineConfig.pauserMode(g, "groups[" + g.name + "]").get(),
-                        config.stallTimeoutMs, this::onStageFailure, stages));
+                runners.add(new StageRunner(g.name, g.cpu, PipelineConfig.newPauser(g, "groups[" + g.name + "]"),
+                        config.stallTimeoutMs, this::onStageFailure, stages).keepOff(CpuPlacement.pinned(config)));
             }
         } catch (RuntimeException e) {
             queues.values().forEach(ChronicleQueue::close);
@@ -127,14 +141,29 @@ public final class Pipeline implements AutoCloseable {
      * @throws ConfigException with one line naming the key when the config cannot run here
      */
     public static Pipeline start(PipelineConfig config) {
+        return start(config, FailureReport.LOG);
+    }
+
+    /**
+     * {@link #start(PipelineConfig)}, saying who reports a stage's failure: {@link FailureReport#CALLER} for an owner
+     * that reports {@link #failure()} itself.
+     */
+    public static Pipeline start(PipelineConfig config, FailureReport failureReport) {
         config.validate();
         HeapBudget.check(config, Runtime.getRuntime().maxMemory());
-        Pipeline pipeline = new Pipeline(config);
+        Pipeline pipeline = new Pipeline(config, failureReport);
         if (config.pretouch)
             pipeline.pretoucher = new QueuePretoucher("pipeline", List.copyOf(pipeline.queues.values()),
                     QueuePretoucher.DEFAULT_INTERVAL_NANOS).start();
         pipeline.runners.forEach(StageRunner::start);
         LOG.info("pipeline started: data {}, groups {}", pipeline.dataDir, pipeline.runners.size());
+        for (StageGroupConfig g : config.groups) {
+            LOG.info("group {}: stages {}, pauser {}, {}", g.name, String.join(" ", g.stages), g.pauser,
+                    g.cpu < 0 ? "unpinned" : "cpu " + g.cpu);
+            if (g.cpu < 0 && PipelineConfig.spins(g))
+                LOG.warn("group {} spins (pauser {}) on no reserved CPU: it takes a core from every other thread;"
+                        + " give it a cpu, or a balanced pauser", g.name, g.pauser);
+        }
         return pipeline;
     }
 
@@ -170,10 +199,12 @@ public final class Pipeline implements AutoCloseable {
                 failure = f;
             lock.notifyAll();
         }
-        if (error instanceof OperatorError)
-            LOG.error(f.getMessage());
-        else
-            LOG.error(f.getMessage(), error);
+        if (failureReport == FailureReport.LOG) {
+            if (error instanceof OperatorError)
+                LOG.error(f.getMessage());
+            else
+                LOG.error(f.getMessage(), error);
+        }
         runners.forEach(StageRunner::stop);
     }
 

@@ -127,6 +127,18 @@ public final class DamagedFiles {
         }
     }
 
+    /** Flips the bits of {@code mask} in the byte at {@code offset} of {@code file} (a bit flipped on disk). */
+    public static void xorByte(Path file, long offset, int mask) {
+        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+            f.seek(offset);
+            int b = f.read();
+            f.seek(offset);
+            f.write(b ^ mask);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /**
      * Copies a directory tree (a data directory fixture) to {@code to}, keeping files sparse: Chronicle pre-sizes
      * cycle files at tens of MB of which a small test writes a few hundred KB.

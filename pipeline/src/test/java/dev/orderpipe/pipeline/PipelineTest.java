@@ -139,7 +139,8 @@ class PipelineTest {
         Path data = dir.resolve("data");
         try (ChronicleQueue executions = Queues.open(data.resolve("executions"), RollCycles.FAST_DAILY);
              ExcerptAppender appender = executions.createAppender()) {
-            appender.writeBytes(new OrderInfo().seq(1).sourceIndex(0x1234).flags(OrderInfo.FLAG_LAST_FOR_INPUT));
+            appender.writeBytes(new OrderInfo().seq(1).execType(ExecType.NEW).sourceIndex(0x1234)
+                    .flags(OrderInfo.FLAG_LAST_FOR_INPUT));
         }
         QueueDamagedException e = assertThrows(QueueDamagedException.class,
                 () -> Pipeline.start(TestPipelines.config(data, null)));

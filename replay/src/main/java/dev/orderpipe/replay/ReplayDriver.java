@@ -1,10 +1,12 @@
 package dev.orderpipe.replay;
 
 import dev.orderpipe.pipeline.OrderInfo;
+import dev.orderpipe.pipeline.infra.CpuPlacement;
 import dev.orderpipe.pipeline.util.ThreadAllocation;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptAppender;
 
+import java.util.BitSet;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -48,6 +50,7 @@ public final class ReplayDriver implements AutoCloseable {
     private volatile Throwable failure;
     private volatile boolean done;
     private Thread thread;
+    private BitSet keepOff = new BitSet();
 
     /**
      * @param source     opens the orders on the sending thread
@@ -75,6 +78,15 @@ public final class ReplayDriver implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Keeps the sending thread off these CPUs (those the pipeline's groups are pinned to, where a busy pauser spins).
+     * Call before {@link #start(String)}.
+     */
+    public ReplayDriver keepOff(BitSet cpus) {
+        keepOff = (BitSet) cpus.clone();
+        return this;
+    }
+
     /** Starts the sending thread. */
     public void start(String threadName) {
         thread = new Thread(this::run, threadName);
@@ -82,6 +94,7 @@ public final class ReplayDriver implements AutoCloseable {
     }
 
     private void run() {
+        CpuPlacement.keepOff(keepOff, "replay driver");
         // the source, tailer and appender are created on this thread: Chronicle binds them to the thread that uses them
         try (RecordSource records = source.get();
              ExcerptAppender appender = orders.createAppender()) {

@@ -4,11 +4,13 @@ import dev.orderpipe.pipeline.BadFileException;
 import dev.orderpipe.pipeline.OrderInfo;
 import dev.orderpipe.pipeline.Pipeline;
 import dev.orderpipe.pipeline.PipelineFailedException;
-import dev.orderpipe.pipeline.infra.Queues;
 import dev.orderpipe.pipeline.config.ConfigException;
 import dev.orderpipe.pipeline.config.PipelineConfig;
 import dev.orderpipe.pipeline.config.StageGroupConfig;
+import dev.orderpipe.pipeline.infra.CpuPlacement;
+import dev.orderpipe.pipeline.infra.Queues;
 import dev.orderpipe.pipeline.stage.ExecutionCounts;
+import dev.orderpipe.pipeline.util.AtomicFile;
 import dev.orderpipe.pipeline.util.FileTrees;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import org.HdrHistogram.Histogram;
@@ -23,6 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -275,9 +278,12 @@ public final class Replayer {
     /** HdrHistogram's percentile distribution, values in microseconds, as its plotter reads it. */
     private static void writeHgrm(Path outDir, String name, Histogram h) {
         Path file = outDir.resolve(name + ".hgrm");
-        try (OutputStream os = Files.newOutputStream(file);
-             PrintStream ps = new PrintStream(os, false, StandardCharsets.UTF_8)) {
-            h.outputPercentileDistribution(ps, 1000.0);
+        try (AtomicFile out = AtomicFile.create(file)) {
+            try (OutputStream os = Files.newOutputStream(out.temp());
+                 PrintStream ps = new PrintStream(os, false, StandardCharsets.UTF_8)) {
+                h.outputPercentileDistribution(ps, 1000.0);
+            }
+            out.commit();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
         }
@@ -352,7 +358,17 @@ public final class Replayer {
         }
 
         void execute() {
-            Pipeline pipeline = Pipeline.start(config);
+            // this thread watches the run: it stays off the CPUs the groups spin on, like the driver
+            BitSet affinityBefore = CpuPlacement.keepOff(CpuPlacement.pinned(config), "replay");
+            try {
+                executeOff();
+            } finally {
+                CpuPlacement.restore(affinityBefore);
+            }
+        }
+
+        private void executeOff() {
+            Pipeline pipeline = Pipeline.start(config, Pipeline.FailureReport.CALLER); // thrown to the caller
             ChronicleQueue orders = null;
             try {
                 Path data = config.dataPath();
@@ -364,7 +380,7 @@ public final class Replayer {
                         LatencyHistograms.perHop());
                 int maxLineLength = config.ingress.maxLineLength;
                 driver = new ReplayDriver(() -> CaptureReader.open(capture, maxLineLength), orders, schedule.send,
-                        startNanos, 0);
+                        startNanos, 0).keepOff(CpuPlacement.pinned(config));
                 log = intervalLog(startMillis);
                 recorder.histograms().intervals().reset();
                 pipeline.executionListener(recorder); // measured on the pipeline's own egress thread

@@ -2,6 +2,7 @@ package dev.orderpipe.replay;
 
 import dev.orderpipe.pipeline.BadFileException;
 import dev.orderpipe.pipeline.config.PipelineConfig;
+import dev.orderpipe.pipeline.util.AtomicFile;
 import net.openhft.chronicle.wire.Marshallable;
 import net.openhft.chronicle.wire.SelfDescribingMarshallable;
 
@@ -105,7 +106,7 @@ public final class RunSummary extends SelfDescribingMarshallable {
     /** Writes {@code summary.yaml} into {@code runDir}. */
     public void save(Path runDir) {
         try {
-            Files.writeString(runDir.resolve(FILE), toString() + "\n", StandardCharsets.UTF_8);
+            AtomicFile.writeString(runDir.resolve(FILE), toString() + "\n");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + runDir.resolve(FILE) + ": " + e.getMessage(), e);
         }

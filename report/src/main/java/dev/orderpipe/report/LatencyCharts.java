@@ -1,6 +1,7 @@
 package dev.orderpipe.report;
 
 import dev.orderpipe.pipeline.BadFileException;
+import dev.orderpipe.pipeline.util.AtomicFile;
 import org.knowm.xchart.AnnotationLine;
 import org.knowm.xchart.AnnotationText;
 import org.knowm.xchart.BitmapEncoder;
@@ -335,8 +336,9 @@ public final class LatencyCharts {
 
     /** Writes the chart as a PNG file. */
     static void png(XYChart chart, Path file) {
-        try {
-            BitmapEncoder.saveBitmapWithDPI(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG, PNG_DPI);
+        try (AtomicFile out = AtomicFile.create(file)) {
+            BitmapEncoder.saveBitmapWithDPI(chart, out.temp().toString(), BitmapEncoder.BitmapFormat.PNG, PNG_DPI);
+            out.commit();
         } catch (IOException e) {
             throw new BadFileException("cannot write " + file + ": " + e.getMessage());
         }

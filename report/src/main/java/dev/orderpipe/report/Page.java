@@ -1,11 +1,11 @@
 package dev.orderpipe.report;
 
 import dev.orderpipe.pipeline.BadFileException;
+import dev.orderpipe.pipeline.util.AtomicFile;
 import dev.orderpipe.replay.RunSummary;
 import org.knowm.xchart.XYChart;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZonedDateTime;
@@ -199,7 +199,7 @@ final class Page {
 
     static void write(Path file, String content) {
         try {
-            Files.writeString(file, content, StandardCharsets.UTF_8);
+            AtomicFile.writeString(file, content);
         } catch (IOException e) {
             throw new BadFileException("cannot write " + file + ": " + e);
         }

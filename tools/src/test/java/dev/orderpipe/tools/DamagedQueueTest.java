@@ -52,11 +52,9 @@ class DamagedQueueTest {
 
     @BeforeAll
     static void finishedRun() throws Exception {
-        orderFile = shared.resolve("orders.csv");
-        Cli g = Cli.run("generate", "-n", "2000", "--seed", "11", "--out", orderFile.toString());
-        assertEquals(0, g.exitCode, g.toString());
-        fixture = shared.resolve("fixture");
-        TestPipelines.runToEnd(TestPipelines.config(fixture, orderFile));
+        FinishedRun run = FinishedRun.create(shared);
+        orderFile = run.orderFile;
+        fixture = run.data;
         for (String queue : QUEUES) {
             try (ChronicleQueue q = Queues.openExisting(fixture.resolve(queue));
                  QueueInput in = new QueueInput(queue, q).open()) {
@@ -127,13 +125,20 @@ class DamagedQueueTest {
         }
 
         Cli verify = Cli.run("verify", data.toString());
-        assertEquals(1, verify.exitCode, verify.toString());
+        // the newest executions file emptied is what a crash while creating it leaves (nothing names its records):
+        // verify says that the start-up repair handles it, as a restart does (below)
+        boolean crashLeftover = queue.equals("executions") && damage == Damage.CUT_TO_ZERO;
+        assertEquals(crashLeftover ? ExitCodes.NEEDS_REPAIR : ExitCodes.FAILURE, verify.exitCode, verify.toString());
         assertEquals("", verify.err);
-        String problem = verify.out.lines().filter(l -> l.startsWith(queue + ": damaged at ")).findFirst()
+        String problem = verify.out.lines()
+                .filter(l -> l.startsWith(queue + (crashLeftover ? ": needs the start-up repair at "
+                        : ": damaged at ")))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("verify names no problem on " + queue + ": " + verify.out));
         for (String w : where)
             assertTrue(problem.contains(w), "verify should name '" + w + "': " + problem);
-        assertEquals(1, verify.out.lines().filter(l -> l.contains(": damaged at ")).count(), verify.out);
+        assertEquals(crashLeftover ? 0 : 1, verify.out.lines().filter(l -> l.contains(": damaged at ")).count(),
+                verify.out);
 
         Cli replay = Cli.run("replay", data.resolve("orders").toString(), "--out", dir.resolve("run").toString(),
                 "--max");

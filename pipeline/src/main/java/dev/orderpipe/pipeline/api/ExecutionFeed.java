@@ -6,8 +6,11 @@ import dev.orderpipe.pipeline.infra.QueueInput;
 import dev.orderpipe.pipeline.infra.Queues;
 import dev.orderpipe.pipeline.infra.RecordContinuity;
 import dev.orderpipe.pipeline.config.PipelineConfig;
+import dev.orderpipe.pipeline.integrity.QueueMetadata;
 import dev.orderpipe.pipeline.integrity.QueueVerifier;
+import dev.orderpipe.pipeline.integrity.RecordKind;
 import net.openhft.chronicle.queue.ChronicleQueue;
+import net.openhft.chronicle.queue.RollCycle;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -148,9 +151,13 @@ public final class ExecutionFeed implements AutoCloseable {
         // the pipeline may not have written a report yet: open (creating) rather than require queue files; but what
         // is there is checked before Chronicle maps it (a file cut short would otherwise be grown with zeros)
         Path dir = dataDir.resolve(queueName);
-        if (Queues.isQueueDir(dir))
-            QueueVerifier.checkQueue(queueName, dir, config.rollCycle());
-        ChronicleQueue q = Queues.open(dir, config.rollCycle());
+        RollCycle rollCycle = config.rollCycle();
+        if (Queues.isQueueDir(dir)) {
+            QueueVerifier.checkQueue(queueName, dir, rollCycle, RecordKind.REPORT);
+            // the queue's own roll cycle: nothing for Chronicle to override (and to warn about on stderr)
+            rollCycle = QueueMetadata.read(queueName, dir).rollCycle();
+        }
+        ChronicleQueue q = Queues.open(dir, rollCycle);
         try {
             Path positionFile = name == null ? null : dataDir.resolve("consumers").resolve(name + ".position");
             return new ExecutionFeed(q, queueName, name, positionFile, start == null ? Start.BEGINNING : start);

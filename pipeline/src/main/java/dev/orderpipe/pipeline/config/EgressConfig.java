@@ -4,4 +4,13 @@ package dev.orderpipe.pipeline.config;
 public final class EgressConfig extends StrictConfig {
     /** Executions CSV (docs/formats.md format) to write as reports arrive; empty for none. */
     public String csvFile = "";
+
+    @Override
+    protected String renamedKey(String key) {
+        switch (key) {
+            case "output": return "csvFile";
+            case "input": return "";
+            default: return null;
+        }
+    }
 }

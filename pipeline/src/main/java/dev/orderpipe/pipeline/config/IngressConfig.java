@@ -14,4 +14,14 @@ public final class IngressConfig extends StrictConfig {
     /** Most lines decoded per call, bounding the work a stage does before its group's next stage runs. */
     @Range(min = 1, max = 65_536)
     public int linesPerCall = 64;
+
+    @Override
+    protected String renamedKey(String key) {
+        switch (key) {
+            case "output": return "queue";
+            case "input": return "file";
+            case "batchSize": return "linesPerCall";
+            default: return null;
+        }
+    }
 }

@@ -10,4 +10,13 @@ public final class MatchingConfig extends StrictConfig {
     /** Price levels per side of one book; a full side rejects orders at new prices (BOOK_FULL). */
     @Range(min = 1, max = 1 << 20)
     public int maxPriceLevels = 4_096;
+
+    @Override
+    protected String renamedKey(String key) {
+        switch (key) {
+            case "output": return "queue";
+            case "input": return "";
+            default: return null;
+        }
+    }
 }

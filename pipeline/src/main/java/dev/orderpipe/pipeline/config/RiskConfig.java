@@ -22,4 +22,13 @@ public final class RiskConfig extends StrictConfig {
     public int accountCapacity = 65_536;
     public List<SymbolConfig> symbols = new ArrayList<>();
     public List<AccountConfig> accounts = new ArrayList<>();
+
+    @Override
+    protected String renamedKey(String key) {
+        switch (key) {
+            case "output": return "queue";
+            case "input": return "";
+            default: return null;
+        }
+    }
 }

@@ -5,6 +5,8 @@ import net.openhft.chronicle.wire.SelfDescribingMarshallable;
 import net.openhft.chronicle.wire.ValueIn;
 import net.openhft.chronicle.wire.WireIn;
 import net.openhft.chronicle.wire.Wires;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
@@ -31,6 +33,7 @@ import java.util.regex.Pattern;
  * base config ({@link PipelineConfig#load(java.nio.file.Path, PipelineConfig)}).
  */
 public abstract class StrictConfig extends SelfDescribingMarshallable {
+    private static final Logger LOG = LoggerFactory.getLogger(StrictConfig.class);
     private static final Pattern INTEGER = Pattern.compile("[-+]?[0-9]+(_[0-9]+)*");
     private static final Pattern DECIMAL = Pattern.compile("[-+]?[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?");
 
@@ -48,6 +51,18 @@ public abstract class StrictConfig extends SelfDescribingMarshallable {
             long before = wire.bytes().readPosition();
             ValueIn in = wire.read(name);
             String key = name.toString();
+            String renamed = renamedKey(key);
+            if (renamed != null) {
+                if (renamed.isEmpty()) {
+                    // a key with one legal value that no longer exists: its value cannot have changed anything
+                    LOG.warn("config key '{}' in {} is no longer used (each stage reads the queue of the stage before"
+                            + " it): remove it", key, where());
+                    in.skipValue();
+                    continue;
+                }
+                LOG.warn("config key '{}' in {} is now called '{}': rename it", key, where(), renamed);
+                key = renamed;
+            }
             Field field = field(key);
             try {
                 field.set(this, value(field.get(this), field, keyOf(key), in));
@@ -57,6 +72,15 @@ public abstract class StrictConfig extends SelfDescribingMarshallable {
             if (wire.bytes().readPosition() == before)
                 throw new ConfigException("malformed YAML in " + where() + " near '" + key + "'");
         }
+    }
+
+    /**
+     * A key of an earlier release that this section still reads, so that older configs and the {@code summary.yaml}
+     * of older replay runs load: the key it is now called, "" for a key that was removed because it had one legal
+     * value, or null when {@code key} is not an old key. Each use logs one WARN line.
+     */
+    protected String renamedKey(String key) {
+        return null;
     }
 
     private Field field(String key) {

@@ -76,7 +76,7 @@ public final class CycleFiles {
      */
     public static ChronicleQueue openRepaired(String queue, Path dir, RollCycle rollCycle, SyncMode syncMode) {
         Path metadata = dir.resolve(Queues.METADATA_FILE);
-        if (Files.exists(metadata) && !Wires.isReady(firstHeader(metadata)))
+        if (Files.exists(metadata) && !headerReady(metadata))
             repairTableStore(queue, metadata);
         ChronicleQueue q = Queues.open(dir, rollCycle, syncMode);
         try {
@@ -95,7 +95,7 @@ public final class CycleFiles {
             if (lock == null)
                 throw new RefusedException("queue " + queue + ": " + metadata + " is being created by another process"
                         + " (it holds the file's lock): stop it and start again");
-            if (!Wires.isReady(firstHeader(metadata)))
+            if (!headerReady(metadata))
                 moveAside(queue, metadata);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot check " + metadata + ": " + e.getMessage(), e);
@@ -122,11 +122,24 @@ public final class CycleFiles {
         q.refreshDirectoryListing();
     }
 
+    /**
+     * Whether {@code file} (a cycle file) is what a crash while Chronicle created it leaves: its first header not
+     * ready and no record in it. The start-up repair moves such a file aside when it is the queue's newest.
+     */
+    public static boolean leftHalfCreated(Path file) {
+        return !headerReady(file) && !holdsData(file);
+    }
+
+    /** Whether the first header of {@code file} (a cycle file or {@code metadata.cq4t}) is complete. */
+    public static boolean headerReady(Path file) {
+        return Wires.isReady(firstHeader(file));
+    }
+
     /** The queue's cycle files whose first header is not ready, oldest first. */
     static List<Path> notReady(Path dir) {
         try (Stream<Path> list = Files.list(dir)) {
             return list.filter(p -> p.getFileName().toString().endsWith(Queues.QUEUE_FILE_SUFFIX))
-                    .filter(p -> !Wires.isReady(firstHeader(p)))
+                    .filter(p -> !headerReady(p))
                     .sorted().toList();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list queue directory " + dir + ": " + e.getMessage(), e);

@@ -6,16 +6,24 @@ import dev.orderpipe.pipeline.OperatorError;
  * A queue holds a record that cannot be read as written (checksum, format, length, a broken header, a file cut
  * short): a user-facing, one-line failure naming the queue, where (the index, or the byte of a cycle file) and what
  * to do. Nothing after the damage is read as if it were data.
+ *
+ * <p>A {@linkplain #repairable() repairable} one is a file that may be what a crash leaves and the pipeline repairs
+ * when it starts (a newest cycle file left half-created, a missing or half-created {@code metadata.cq4t}): a reader
+ * cannot use it as it is, but restoring from a copy may not be needed; {@code orderpipe verify} tells which.
  */
 public final class QueueDamagedException extends RuntimeException implements OperatorError {
     private static final long serialVersionUID = 1L;
     /** What the operator does about it. */
     static final String REMEDY = "run 'orderpipe verify' on the data directory and restore it from a copy";
+    /** What the operator does about a file that may be a crash's leftover. */
+    static final String REPAIR_REMEDY = "run 'orderpipe verify' on the data directory: it tells a crash's leftover,"
+            + " which starting the pipeline ('orderpipe run') repairs, from damage to restore from a copy";
 
     private final String queue;
     private final long index;
     private final String where;
     private final String what;
+    private final boolean repairable;
 
     /**
      * @param index the index of the first record that cannot be read, or -1 when the damage is not in a record
@@ -24,11 +32,30 @@ public final class QueueDamagedException extends RuntimeException implements Ope
      * @param what  what is wrong there
      */
     public QueueDamagedException(String queue, long index, String where, String what) {
-        super("queue " + queue + " is damaged at " + where + ": " + what + "; " + REMEDY, null, false, false);
+        this(queue, index, where, what, false);
+    }
+
+    private QueueDamagedException(String queue, long index, String where, String what, boolean repairable) {
+        super("queue " + queue + " is damaged at " + where + ": " + what + "; " + (repairable ? REPAIR_REMEDY : REMEDY),
+                null, false, false);
         this.queue = queue;
         this.index = index;
         this.where = where;
         this.what = what;
+        this.repairable = repairable;
+    }
+
+    /**
+     * A file that may be what a crash leaves and the pipeline repairs at start (see the class comment); {@code what}
+     * says which and what the repair does.
+     */
+    public static QueueDamagedException repairable(String queue, String where, String what) {
+        return new QueueDamagedException(queue, -1, where, what, true);
+    }
+
+    /** Whether starting the pipeline repairs this (when it is what a crash left, which verify tells). */
+    public boolean repairable() {
+        return repairable;
     }
 
     /** The queue's name (or directory). */

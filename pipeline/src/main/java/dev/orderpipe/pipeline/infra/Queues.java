@@ -1,7 +1,9 @@
 package dev.orderpipe.pipeline.infra;
 
 import dev.orderpipe.pipeline.BadFileException;
+import dev.orderpipe.pipeline.integrity.QueueMetadata;
 import dev.orderpipe.pipeline.integrity.QueueVerifier;
+import dev.orderpipe.pipeline.integrity.RecordKind;
 import net.openhft.chronicle.bytes.SyncMode;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.RollCycle;
@@ -62,11 +64,23 @@ public final class Queues {
 
     /**
      * Opens an existing queue for reading, after checking that {@code dir} is a directory holding Chronicle queue
-     * files, so a wrong path is a clear {@link BadFileException} and not a new empty queue.
+     * files, so a wrong path is a clear {@link BadFileException} and not a new empty queue; a directory named like one
+     * of the pipeline's queues must hold that kind of record ({@link RecordKind#ofQueueName}). The queue is opened
+     * with the roll cycle and epoch its metadata records, so Chronicle has nothing to override (and to warn about).
      */
     public static ChronicleQueue openExisting(Path dir) {
-        requireQueueDir(dir);
-        return SingleChronicleQueueBuilder.binary(dir).readOnly(true).build();
+        return openExisting(dir, RecordKind.ofQueueName(dir.getFileName().toString()));
+    }
+
+    /** {@link #openExisting(Path)} of a queue that must hold {@code kind} records (null: one kind, any). */
+    public static ChronicleQueue openExisting(Path dir, RecordKind kind) {
+        requireQueueDir(dir, kind);
+        return openRecorded(dir);
+    }
+
+    /** {@link #requireQueueDir(Path, RecordKind)} with the kind its name calls for ({@link RecordKind#ofQueueName}). */
+    public static void requireQueueDir(Path dir) {
+        requireQueueDir(dir, RecordKind.ofQueueName(dir.getFileName().toString()));
     }
 
     /**
@@ -75,18 +89,28 @@ public final class Queues {
      */
     public static ChronicleQueue openVerified(Path dir) {
         requireQueueFiles(dir);
-        return SingleChronicleQueueBuilder.binary(dir).readOnly(true).build();
+        return openRecorded(dir);
+    }
+
+    /** A read-only queue with the roll cycle and epoch its metadata records. */
+    private static ChronicleQueue openRecorded(Path dir) {
+        QueueMetadata recorded = QueueMetadata.read(dir.toString(), dir);
+        return SingleChronicleQueueBuilder.binary(dir).rollCycle(recorded.rollCycle()).epoch(recorded.epoch())
+                .readOnly(true).build();
     }
 
     /**
      * Throws a one-line {@link BadFileException} unless {@code dir} holds a Chronicle queue whose metadata
      * starts with Chronicle's header, and a one-line {@link QueueDamagedException} unless its files pass the quick
-     * integrity check ({@link QueueVerifier#checkQueue}): a foreign, corrupt or damaged directory is refused up front
-     * instead of being read as an empty or shorter queue (or, worse, waited on).
+     * integrity check ({@link QueueVerifier#checkQueue}), their records included: a foreign, corrupt or damaged
+     * directory, or one holding another kind of record than {@code kind}, is refused up front instead of being read
+     * as an empty or shorter queue (or, worse, waited on, or read as what it is not).
+     *
+     * @param kind the kind of record the queue must hold, null for "one kind, whichever its first record is"
      */
-    public static void requireQueueDir(Path dir) {
+    public static void requireQueueDir(Path dir, RecordKind kind) {
         requireQueueFiles(dir);
-        QueueVerifier.checkQueue(dir.toString(), dir, RollCycles.FAST_DAILY);
+        QueueVerifier.checkQueue(dir.toString(), dir, RollCycles.FAST_DAILY, kind);
     }
 
     /** {@link #requireQueueDir} but the integrity check: the directory, its cycle files and metadata. */
@@ -98,10 +122,9 @@ public final class Queues {
         if (!isQueueDir(dir))
             throw new BadFileException(dir + " is not a Chronicle queue: it has no *" + QUEUE_FILE_SUFFIX + " files");
         Path metadata = dir.resolve(METADATA_FILE);
-        if (!Files.exists(metadata))
-            throw new BadFileException(dir + " is not a complete Chronicle queue: " + METADATA_FILE + " is missing");
         try {
-            if (!hasChronicleHeader(metadata))
+            // a missing or half-created metadata file is the quick check's to name (the start-up repair's case)
+            if (Files.exists(metadata) && CycleFiles.headerReady(metadata) && !hasChronicleHeader(metadata))
                 throw new BadFileException(dir + " is not a valid Chronicle queue: " + METADATA_FILE
                         + " does not start with a queue header (corrupt or foreign file)");
         } catch (IOException e) {

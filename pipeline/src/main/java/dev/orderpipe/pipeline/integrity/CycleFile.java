@@ -2,6 +2,7 @@ package dev.orderpipe.pipeline.integrity;
 
 import dev.orderpipe.pipeline.DamagedRecordException;
 import dev.orderpipe.pipeline.OrderInfo;
+import dev.orderpipe.pipeline.infra.CycleFiles;
 import dev.orderpipe.pipeline.infra.QueueDamagedException;
 import dev.orderpipe.pipeline.infra.Queues;
 import net.openhft.chronicle.bytes.Bytes;
@@ -14,6 +15,7 @@ import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 
 /**
  * One Chronicle Queue cycle file ({@code .cq4}) read as plain bytes, never mapped: a file cut short is a short read
@@ -21,7 +23,9 @@ import java.nio.file.StandardOpenOption;
  *
  * <p>The layout (Chronicle Queue 5 and 2026.x, binary wire): every document starts with a 4-byte little-endian header
  * word at a 4-byte-aligned position: bit 31 "not complete" (being written), bit 30 "metadata", 30 bits of length.
- * The first document is the queue's own header ({@code header: !SCQStore}), which holds {@code writePosition}: the
+ * The first document is the queue's own header ({@code header: !SCQStore}, read here field by field in the order
+ * Chronicle writes and reads them, so that a damaged byte in it is named, not met later as a parse failure inside
+ * Chronicle), which holds {@code writePosition}: the
  * position of the last data record's header and, in a second long, that record's sequence number in the cycle
  * (packed with the position's low bits, so that a stale value can be told from a current one). Index pages are
  * metadata documents between the data records. A word of 0 is where nothing has been written yet (or a record is being
@@ -44,6 +48,8 @@ final class CycleFile implements AutoCloseable {
     private final Path path;
     private final int cycle;
     private final RollCycle rollCycle;
+    private final boolean newest;
+    private final RecordKind.Check kinds;
     private final FileChannel channel;
     private long size;
     private final ByteBuffer window = ByteBuffer.allocateDirect(WINDOW).order(ByteOrder.LITTLE_ENDIAN);
@@ -60,9 +66,16 @@ final class CycleFile implements AutoCloseable {
     private int recordLength;
     private final byte[] recordBytes = new byte[OrderInfo.BINARY_LENGTH];
     private final Bytes<byte[]> recordIn = Bytes.wrapForRead(recordBytes);
+    private final OrderInfo scratch = new OrderInfo();
 
-    CycleFile(String queue, Path path, int cycle, RollCycle rollCycle) {
+    /**
+     * @param newest whether this is the queue's newest file (the only one a crash can leave half-created)
+     * @param kinds  checks the kind of every record decoded, across the files of one walk
+     */
+    CycleFile(String queue, Path path, int cycle, RollCycle rollCycle, boolean newest, RecordKind.Check kinds) {
         this.queue = queue;
+        this.newest = newest;
+        this.kinds = kinds;
         this.path = path;
         this.cycle = cycle;
         this.rollCycle = rollCycle;
@@ -83,18 +96,17 @@ final class CycleFile implements AutoCloseable {
         return size == 0 || size >= 4 && (wordAt(0) == 0 || (wordAt(0) & NOT_COMPLETE) != 0);
     }
 
-    /** Checks the queue header document and reads {@code writePosition} from it; positions the walk after it. */
+    /**
+     * Checks the queue header document, field by field as Chronicle reads it, and reads {@code writePosition} from
+     * it; positions the walk after it.
+     */
     void readHeader() {
-        if (size == 0)
-            throw damaged(0, -1, "the file is empty (0 bytes): cut short, or left by a crash while the file was being"
-                    + " created (starting the pipeline repairs that)");
+        if (notReady())
+            throw notReadyHeader();
         if (size < 4 + Queues.headerDocumentPrefix())
             throw damaged(0, -1, "the file is only " + size + " bytes long: its queue header is cut off");
         int word = wordAt(0);
         int length = word & LENGTH_MASK;
-        if ((word & NOT_COMPLETE) != 0)
-            throw damaged(0, -1, "its queue header is marked incomplete (a crash while the file was being created;"
-                    + " starting the pipeline repairs that)");
         byte[] start = new byte[Queues.headerDocumentPrefix()];
         read(4, start, start.length);
         if ((word & META_DATA) == 0 || length < start.length || !Queues.isHeaderDocument(start, 0))
@@ -105,29 +117,109 @@ final class CycleFile implements AutoCloseable {
                     + " (cut short)");
         byte[] header = new byte[length];
         read(4, header, length);
-        long[] wp = WireFields.longs(header, "writePosition");
-        if (wp.length == 0)
-            throw damaged(0, -1, "its queue header has no writePosition (damaged)");
-        writePosition = wp[0];
-        if (wp.length > 1 && wp[1] != 0) {
-            // the second long packs the position's low bits above the sequence: current only when they agree
-            int shift = sequenceShift(header);
-            long mask = (1L << shift) - 1;
-            if ((wp[1] >>> shift) == ((writePosition << shift) >>> shift))
-                writeSequence = wp[1] & mask;
-        }
         dataStart = align(4L + length);
+        StoreHeader h;
+        try {
+            h = new StoreHeader(header);
+        } catch (WireFields.Malformed e) {
+            throw damaged(4L + e.offset, -1, "its queue header is damaged at byte " + (4 + e.offset) + ": "
+                    + e.getMessage() + " (Chronicle cannot read the file)");
+        }
+        checkHeader(h);
+        writePosition = h.writePosition[0];
+        if (h.writePosition[1] != 0) {
+            // the second long packs the position's low bits above the sequence: current only when they agree
+            int shift = sequenceShift(h.indexCount, h.indexSpacing);
+            long mask = (1L << shift) - 1;
+            if ((h.writePosition[1] >>> shift) == ((writePosition << shift) >>> shift))
+                writeSequence = h.writePosition[1] & mask;
+        }
         position = dataStart;
     }
 
+    /**
+     * A first header that is not ready: what a crash while Chronicle created the file leaves when the file is the
+     * queue's newest and holds no record ({@link CycleFiles#leftHalfCreated}: the start-up repair moves it aside),
+     * else damage.
+     */
+    private QueueDamagedException notReadyHeader() {
+        String state = size == 0 ? "the file is empty (0 bytes)" : size < 4 || wordAt(0) == 0
+                ? "its queue header is missing (the first header word is 0)"
+                : "its queue header is marked incomplete (0x" + Integer.toHexString(wordAt(0)) + ")";
+        if (newest && CycleFiles.leftHalfCreated(path))
+            return QueueDamagedException.repairable(queue, "byte 0 of " + path.getFileName(), state + ", no record in"
+                    + " it: left by a crash while Chronicle created the file, which starting the pipeline repairs (it"
+                    + " moves the file aside)" + (size == 0 ? ", or the file was emptied" : ""));
+        return damaged(0, -1, state + (newest ? " but records follow it: no crash while the file was created left"
+                + " it (damaged)" : ": only a queue's newest file can be left so by a crash (cut short or damaged)"));
+    }
+
+    /**
+     * The values of a well-formed queue header that Chronicle relies on: the index layout must be the roll cycle's
+     * (orderpipe never sets another), and the index's root, once written, must be an index document of this file.
+     */
+    private void checkHeader(StoreHeader h) {
+        if (h.indexCount != rollCycle.defaultIndexCount() || h.indexSpacing != rollCycle.defaultIndexSpacing())
+            throw damaged(0, -1, "its queue header gives indexCount " + h.indexCount + " and indexSpacing "
+                    + h.indexSpacing + " where the queue's roll cycle " + rollCycle + " has "
+                    + rollCycle.defaultIndexCount() + " and " + rollCycle.defaultIndexSpacing() + " (the header is"
+                    + " damaged, or the file belongs to a queue of another roll cycle)");
+        if (h.lastIndex < 0)
+            throw damaged(0, -1, "its queue header gives lastIndex " + h.lastIndex + " (damaged)");
+        if (h.index2Index != 0 && !isIndexDocument(h.index2Index, INDEX2INDEX))
+            throw damaged(0, -1, "its queue header places the index at byte " + h.index2Index + ", where there is"
+                    + " no index (the header is damaged)");
+    }
+
+    /** Whether a complete metadata document at {@code pos} starts with the event name {@code name}. */
+    private boolean isIndexDocument(long pos, byte[] name) {
+        if (pos < dataStart || (pos & 3) != 0 || !within(pos + 4 + name.length))
+            return false;
+        int word = wordAt(pos);
+        if ((word & (NOT_COMPLETE | META_DATA)) != META_DATA || (word & LENGTH_MASK) < name.length)
+            return false;
+        byte[] start = new byte[name.length];
+        read(pos + 4, start, start.length);
+        return Arrays.equals(start, name);
+    }
+
+    /** What Chronicle's index documents start with: the event name {@code index2index}. */
+    private static final byte[] INDEX2INDEX = {(byte) 0xB9, 11, 'i', 'n', 'd', 'e', 'x', '2', 'i', 'n', 'd', 'e',
+            'x'};
+
+    /** The fields of a queue header ({@code !SCQStore}), in the order Chronicle writes and reads them. */
+    private static final class StoreHeader {
+        final long[] writePosition;
+        final long indexCount;
+        final long indexSpacing;
+        final long index2Index;
+        final long lastIndex;
+
+        StoreHeader(byte[] doc) {
+            WireFields.Reader r = new WireFields.Reader(doc);
+            int store = r.field("header").type("SCQStore").nested();
+            writePosition = r.field("writePosition").longs("writePosition");
+            if (writePosition.length != 2)
+                throw new WireFields.Malformed(r.position(), "writePosition holds " + writePosition.length
+                        + " values, not 2");
+            int indexing = r.field("indexing").type("SCQSIndexing").nested();
+            indexCount = r.field("indexCount").integer("indexCount");
+            indexSpacing = r.field("indexSpacing").integer("indexSpacing");
+            index2Index = r.field("index2Index").integer("index2Index");
+            lastIndex = r.field("lastIndex").integer("lastIndex");
+            r.end(indexing);
+            r.field("dataFormat").integer("dataFormat");
+            r.end(store);
+            r.end(doc.length);
+        }
+    }
+
     /** Chronicle's RollCycleEncodeSequence: max(32, 2 * log2(indexCount) + log2(indexSpacing)). */
-    private static int sequenceShift(byte[] header) {
-        long[] count = WireFields.longs(header, "indexCount");
-        long[] spacing = WireFields.longs(header, "indexSpacing");
-        if (count.length == 0 || spacing.length == 0 || count[0] <= 0 || spacing[0] <= 0)
+    private static int sequenceShift(long count, long spacing) {
+        if (count <= 0 || spacing <= 0)
             return 32;
-        int log2Count = 63 - Long.numberOfLeadingZeros(count[0]);
-        int log2Spacing = 63 - Long.numberOfLeadingZeros(spacing[0]);
+        int log2Count = 63 - Long.numberOfLeadingZeros(count);
+        int log2Spacing = 63 - Long.numberOfLeadingZeros(spacing);
         return Math.max(32, log2Count * 2 + log2Spacing);
     }
 
@@ -168,6 +260,24 @@ final class CycleFile implements AutoCloseable {
                 records++;
                 return true;
             }
+            if (length == OrderInfo.BINARY_LENGTH && isRecord(pos))
+                throw damaged(pos, records, "the record's header at byte " + pos + " has the metadata bit set (0x"
+                        + Integer.toHexString(word) + "): readers skip it as Chronicle metadata (a damaged header)");
+        }
+    }
+
+    /**
+     * Whether the document at {@code pos} holds an intact orderpipe record (format, CRC32C): Chronicle's own metadata
+     * (index pages) never does, so a metadata document that does is a record whose header has the metadata bit set.
+     */
+    private boolean isRecord(long pos) {
+        read(pos + 4, recordBytes, OrderInfo.BINARY_LENGTH);
+        recordIn.readPositionRemaining(0, OrderInfo.BINARY_LENGTH);
+        try {
+            scratch.readMarshallable(recordIn);
+            return true;
+        } catch (DamagedRecordException e) {
+            return false;
         }
     }
 
@@ -177,8 +287,10 @@ final class CycleFile implements AutoCloseable {
                     + " queue header says records were written up to byte " + writePosition
                     + ": the records in between cannot be read");
         if (writeSequence >= 0 && records < writeSequence + 1)
-            throw damaged(pos, records, "the file holds " + records + " readable records but its queue header"
-                    + " counts " + (writeSequence + 1));
+            // which record is hidden is not known here (a damaged header that reads as metadata): no index to name
+            throw damaged(pos, -1, "the file holds " + records + " readable records but its queue header counts "
+                    + (writeSequence + 1) + ": " + (writeSequence + 1 - records) + " record(s) before byte " + pos
+                    + " cannot be read (a record header is damaged)");
     }
 
     private static String describeWord(int word) {
@@ -241,6 +353,9 @@ final class CycleFile implements AutoCloseable {
         } catch (DamagedRecordException e) {
             throw damaged(recordPosition, seq, e.getMessage());
         }
+        String wrongKind = kinds.check(into);
+        if (wrongKind != null)
+            throw damaged(recordPosition, seq, wrongKind);
     }
 
     /** Sequence number in the cycle of the record the walk is on. */

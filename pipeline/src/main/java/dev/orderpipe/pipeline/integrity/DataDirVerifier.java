@@ -14,8 +14,10 @@ import java.util.List;
  * {@code orderpipe verify}: reads every record of the three queues of a data directory off their files, once, in
  * step, and checks
  * <ul>
- *     <li>the framing of every cycle file (queue header, every record header to the end of the data, nothing
- *     hidden after it, no file cut short) and every record's length, format and CRC32C;</li>
+ *     <li>the framing of every cycle file (queue header, read field by field as Chronicle reads it, every record
+ *     header to the end of the data, nothing hidden after it or as metadata, no file cut short) and every record's
+ *     length, format, CRC32C and kind ({@link RecordKind}: orders on orders, checked orders on checked, reports on
+ *     executions);</li>
  *     <li>every record's place in its queue, by the rules every reader applies
  *     ({@link dev.orderpipe.pipeline.infra.RecordContinuity}): each order-entry writer's numbers on {@code orders},
  *     seq 1, 2, 3... on {@code executions} with the reports of each input together, the last one flagged;</li>
@@ -25,6 +27,9 @@ import java.util.List;
  *     least one report (an input's reports cut short at the very end are a pipeline stopped mid-input, which a
  *     restart finishes).</li>
  * </ul>
+ * What the pipeline's start-up repair handles (a newest cycle file left half-created by a crash, a missing or
+ * half-created {@code metadata.cq4t}) is not damage: it is reported per queue ({@link QueueReport#repairs}), unless
+ * another queue names records that such a newest file would have held, which makes it damage (records lost).
  * It keeps the first problem per queue (a queue whose records are intact but whose chain is broken is reported at
  * the first record that breaks it), counts how far each stage is behind its input, and never writes.
  */
@@ -37,10 +42,12 @@ public final class DataDirVerifier {
         long t0 = System.nanoTime();
         Path data = config.dataPath();
         RollCycle rc = config.rollCycle();
-        QueueReport orders = new QueueReport(config.ingress.queue, data.resolve(config.ingress.queue), rc, Kind.ORDERS);
-        QueueReport checked = new QueueReport(config.risk.queue, data.resolve(config.risk.queue), rc, Kind.CHECKED);
+        QueueReport orders = new QueueReport(config.ingress.queue, data.resolve(config.ingress.queue), rc,
+                RecordKind.ORDER, Kind.ORDERS);
+        QueueReport checked = new QueueReport(config.risk.queue, data.resolve(config.risk.queue), rc,
+                RecordKind.CHECKED, Kind.CHECKED);
         QueueReport executions = new QueueReport(config.matching.queue, data.resolve(config.matching.queue), rc,
-                Kind.EXECUTIONS);
+                RecordKind.REPORT, Kind.EXECUTIONS);
         try {
             new Walk(orders, checked, executions).run();
         } finally {
@@ -89,10 +96,18 @@ public final class DataDirVerifier {
             }
             boolean checkedWhole = c != null && c.damage() == null;
             if (matchingChain && checkedWhole && eHave) {
-                e.fail("the report names checked index " + c.describe(e.record().sourceIndex())
-                        + ", beyond the last checked record" + (c.records() == 0 ? " (checked holds none)"
-                        : " " + c.describe(c.index())));
-                eHave = false;
+                if (c.repair() != null) {
+                    // checked's newest file, taken for a crash's leftover, held the records the reports name
+                    c.lost("the report with seq " + e.record().seq() + " on executions names checked index "
+                            + c.describe(e.record().sourceIndex()));
+                    checkedWhole = false;
+                    matchingChain = false;
+                } else {
+                    e.fail("the report names checked index " + c.describe(e.record().sourceIndex())
+                            + ", beyond the last checked record" + (c.records() == 0 ? " (checked holds none)"
+                            : " " + c.describe(c.index())));
+                    eHave = false;
+                }
             }
             if (riskChain && checkedWhole) {
                 long notChecked = 0;
@@ -116,7 +131,9 @@ public final class DataDirVerifier {
          */
         private boolean checkRisk(long ci, long source) {
             if (!o.next()) {
-                if (o.damage() == null)
+                if (o.repair() != null)
+                    o.lost("checked index " + c.describe(ci) + " names orders index " + o.describe(source));
+                else if (o.damage() == null)
                     c.fail("the record names orders index " + o.describe(source) + ", but orders ends before it"
                             + (o.records() == 0 ? " (it holds no records)" : ", at " + o.describe(o.index())));
                 return false;
@@ -182,22 +199,26 @@ public final class DataDirVerifier {
         private final String name;
         private final QueueScanner scanner;
         private final QueueDamagedException listing;
+        private final QueueDamagedException metadataRepair;
         private long behind = -1;
         private String note;
 
-        QueueReport(String name, Path dir, RollCycle fallback, Kind kind) {
+        QueueReport(String name, Path dir, RollCycle fallback, RecordKind kind, Kind order) {
             this.name = name;
             QueueScanner s = null;
             QueueDamagedException failure = null;
+            QueueDamagedException repair = null;
             try {
-                QueueFiles files = QueueFiles.list(name, dir, fallback);
+                QueueFiles files = QueueFiles.list(name, dir, fallback, kind);
+                repair = files.repair();
                 if (files.count() > 0)
-                    s = new QueueScanner(files, kind);
+                    s = new QueueScanner(files, order);
             } catch (QueueDamagedException ex) {
                 failure = ex;
             }
             this.scanner = s;
             this.listing = failure;
+            this.metadataRepair = repair;
         }
 
         public String name() {
@@ -236,6 +257,20 @@ public final class DataDirVerifier {
         /** The first problem, or null when the queue is sound. */
         public QueueDamagedException problem() {
             return listing != null ? listing : scanner == null ? null : scanner.damage();
+        }
+
+        /**
+         * What the start-up repair would do to this queue (a missing or half-created {@code metadata.cq4t}, a newest
+         * cycle file left half-created by a crash), each naming the file; empty when nothing. The records are intact:
+         * a reader refuses the queue until {@code orderpipe run} has repaired it.
+         */
+        public List<QueueDamagedException> repairs() {
+            List<QueueDamagedException> r = new ArrayList<>(2);
+            if (metadataRepair != null)
+                r.add(metadataRepair);
+            if (scanner != null && scanner.repair() != null)
+                r.add(scanner.repair());
+            return r;
         }
 
         /**
@@ -288,9 +323,17 @@ public final class DataDirVerifier {
             return d;
         }
 
-        /** Whether every present queue is sound. */
+        /** Whether every present queue is sound (it may still need the start-up repair: {@link #needsRepair}). */
         public boolean sound() {
             return damaged().isEmpty();
+        }
+
+        /** Whether a queue needs the start-up repair ({@link QueueReport#repairs}). */
+        public boolean needsRepair() {
+            for (QueueReport q : queues)
+                if (!q.repairs().isEmpty())
+                    return true;
+            return false;
         }
 
         /** Records read, all queues. */

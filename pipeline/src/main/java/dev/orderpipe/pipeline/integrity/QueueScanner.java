@@ -22,6 +22,7 @@ final class QueueScanner implements AutoCloseable {
     private long index = -1;
     private long previousIndex = -1;
     private QueueDamagedException damage;
+    private QueueDamagedException repair;
 
     QueueScanner(QueueFiles files, RecordContinuity.Kind kind) {
         this.files = files;
@@ -56,9 +57,34 @@ final class QueueScanner implements AutoCloseable {
                 current = null;
             }
         } catch (QueueDamagedException e) {
-            damage = e;
+            if (e.repairable())
+                repair = e; // the newest file left half-created: the end of the records, for the start-up repair
+            else
+                damage = e;
             close();
             return false;
+        }
+    }
+
+    /**
+     * The newest file as a crash while Chronicle created it leaves it (no record in it), which the start-up repair
+     * moves aside; null when there is none.
+     */
+    QueueDamagedException repair() {
+        return repair;
+    }
+
+    /**
+     * Records that {@link #repair()}'s file, taken for a crash's leftover, held records that another queue names: it
+     * was cut short or emptied, which is damage.
+     *
+     * @param named which record of another queue names one of this queue's beyond its end
+     */
+    void lost(String named) {
+        if (damage == null && repair != null) {
+            damage = new QueueDamagedException(files.name(), -1, repair.where(), "the queue's newest file holds no"
+                    + " record, but " + named + ": records were lost (the file was cut short or emptied)");
+            repair = null;
         }
     }
 

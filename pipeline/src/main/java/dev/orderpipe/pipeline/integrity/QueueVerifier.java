@@ -18,7 +18,8 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>What it checks, per queue:
  * <ul>
- *     <li>the newest cycle file in full: its queue header, every record header to the end of the written data, that
+ *     <li>the newest cycle file in full: its queue header (field by field, as Chronicle reads it), every record header
+ *     to the end of the written data, that
  *     the data ends where the queue header says the last record is (a zeroed or cut-off header hides records, which
  *     Chronicle would take for "nothing written yet"), every record's length, format and CRC32C, and in a pipeline's
  *     queues ({@link #checkAtStart}, {@link #checkDataDir}) each record's place after the one before in the file
@@ -27,6 +28,8 @@ import java.util.concurrent.locks.LockSupport;
  *     cycle, on the shared 2-core build machine under load), less than a restarted stage spends re-reading its
  *     input: the framing walk touches every page anyway, and the checksums are what catch bytes overwritten in a
  *     record that no stage reads again;</li>
+ *     <li>that every record read is of the queue's kind ({@link RecordKind}: the pipeline's queues by the config's
+ *     names, a tool's by the directory's name or else by its first record);</li>
  *     <li>older cycle files in O(1) each: the queue header, the last record it names (checksum, and the end-of-data
  *     mark after it), and that the file is not shorter than its data (the older files' middles are checked by
  *     {@code orderpipe verify}, and by the checksum of every record a reader reads);</li>
@@ -40,7 +43,8 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>The newest cycle file of a queue that is "not ready" (empty, or its queue header still marked incomplete: what
  * a crash while Chronicle created the file leaves) is left to the pipeline's crash repair at start-up and treated as
- * holding no records here; to a tool it is damage.
+ * holding no records here; a tool refuses it (and a missing or half-created {@code metadata.cq4t}) as
+ * {@linkplain QueueDamagedException#repairable() repairable}, pointing to {@code orderpipe verify}.
  */
 public final class QueueVerifier {
     private QueueVerifier() {
@@ -68,25 +72,32 @@ public final class QueueVerifier {
     private static void checkQueues(PipelineConfig config, boolean atStart) {
         Path data = config.dataPath();
         RollCycle rc = config.rollCycle();
-        QueueTail orders = QueueTail.of(config.ingress.queue, data.resolve(config.ingress.queue), rc, Kind.ORDERS,
+        QueueTail orders = QueueTail.of(data, config.ingress.queue, rc, RecordKind.ORDER, Kind.ORDERS, atStart);
+        QueueTail checked = QueueTail.of(data, config.risk.queue, rc, RecordKind.CHECKED, Kind.CHECKED, atStart);
+        QueueTail executions = QueueTail.of(data, config.matching.queue, rc, RecordKind.REPORT, Kind.EXECUTIONS,
                 atStart);
-        QueueTail checked = QueueTail.of(config.risk.queue, data.resolve(config.risk.queue), rc, Kind.CHECKED, atStart);
-        QueueTail executions = QueueTail.of(config.matching.queue, data.resolve(config.matching.queue), rc,
-                Kind.EXECUTIONS, atStart);
         checked.requireInputHolds(orders);
         checked.requireOnePerInput(orders);
         executions.requireInputHolds(checked);
         executions.requireDenseSeq();
     }
 
+    /** {@link #checkQueue(String, Path, RollCycle, RecordKind)} with the kind the directory's name calls for. */
+    public static void checkQueue(String name, Path dir, RollCycle fallback) {
+        checkQueue(name, dir, fallback, RecordKind.ofQueueName(dir.getFileName().toString()));
+    }
+
     /**
-     * The quick check of one queue directory, for a tool about to read it; a not-ready newest file is damage here.
+     * The quick check of one queue directory, for a tool about to read it; a not-ready newest file, and a missing or
+     * half-created {@code metadata.cq4t}, are refused here (as {@linkplain QueueDamagedException#repairable()
+     * repairable}: starting the pipeline repairs what a crash left).
      *
      * @param name the queue's name for messages (its directory, as the user gave it)
+     * @param kind the kind of record the queue must hold, or null for "one kind, whichever its first record is"
      * @throws QueueDamagedException naming the queue, the index or byte, and what to do
      */
-    public static void checkQueue(String name, Path dir, RollCycle fallback) {
-        QueueTail.of(name, dir, fallback, null, false);
+    public static void checkQueue(String name, Path dir, RollCycle fallback, RecordKind kind) {
+        QueueTail.of(name, dir, fallback, kind, null, false);
     }
 
     /** The end of one queue as the quick check found it. */
@@ -102,11 +113,26 @@ public final class QueueVerifier {
             this.counts = new long[files.count()];
         }
 
-        /** @param kind what the queue holds, for the order check of the newest file; null: no order check */
-        static QueueTail of(String name, Path dir, RollCycle fallback, Kind kind, boolean skipNotReadyNewest) {
-            QueueTail t = new QueueTail(QueueFiles.list(name, dir, fallback));
-            t.check(kind, skipNotReadyNewest);
+        /**
+         * @param kind  the kind of record the queue must hold, null for "one kind, whichever its first record is"
+         * @param order what the queue holds, for the order check of the newest file; null: no order check
+         */
+        static QueueTail of(String name, Path dir, RollCycle fallback, RecordKind kind, Kind order, boolean atStart) {
+            QueueFiles files = QueueFiles.list(name, dir, fallback, kind);
+            if (!atStart && files.repair() != null)
+                throw files.repair(); // at start, Chronicle recreates the metadata file (CycleFiles)
+            QueueTail t = new QueueTail(files);
+            t.check(order, atStart);
             return t;
+        }
+
+        /**
+         * The queue {@code queue} of the data directory {@code data}: named as the pipeline names it at its start, by
+         * its directory for a tool (as every tool names a queue it reads).
+         */
+        static QueueTail of(Path data, String queue, RollCycle rc, RecordKind kind, Kind order, boolean atStart) {
+            Path dir = data.resolve(queue);
+            return of(atStart ? queue : dir.toString(), dir, rc, kind, order, atStart);
         }
 
         private void check(Kind kind, boolean skipNotReadyNewest) {

@@ -1,11 +1,13 @@
 package dev.orderpipe.pipeline.stage;
 
 import dev.orderpipe.pipeline.config.ConfigException;
+import dev.orderpipe.pipeline.infra.CpuPlacement;
 import net.openhft.affinity.AffinityLock;
 import net.openhft.chronicle.threads.Pauser;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.BitSet;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -44,6 +46,8 @@ public final class StageRunner implements Runnable {
     private final long stallTimeoutNanos;
     private final long stallCheckNanos;
     private final int cpu;
+    /** CPUs other groups are pinned to, which this group keeps off when it is unpinned itself. */
+    private volatile BitSet keepOff = new BitSet();
     private final Pauser pauser;
     private final FailureListener failureListener;
     private final Thread thread;
@@ -119,6 +123,15 @@ public final class StageRunner implements Runnable {
         return thread;
     }
 
+    /**
+     * When this group is unpinned, its thread keeps off these CPUs (those other groups are pinned to, where a busy
+     * pauser may spin). Call before {@link #start()}.
+     */
+    public StageRunner keepOff(BitSet cpus) {
+        keepOff = (BitSet) cpus.clone();
+        return this;
+    }
+
     /** The CPU this group's thread is bound to, or -1 when it runs unpinned. */
     public int boundCpu() {
         return boundCpu;
@@ -134,6 +147,8 @@ public final class StageRunner implements Runnable {
         int opened = 0;
         Stage current = null;
         try {
+            if (cpu < 0)
+                CpuPlacement.keepOff(keepOff, "group " + name);
             if (cpu >= 0) {
                 lock = AffinityLock.acquireLock(cpu);
                 if (!lock.isBound()) {

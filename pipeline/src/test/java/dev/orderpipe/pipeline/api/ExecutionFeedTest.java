@@ -2,6 +2,7 @@ package dev.orderpipe.pipeline.api;
 
 import dev.orderpipe.pipeline.BadFileException;
 import dev.orderpipe.pipeline.OrderInfo;
+import dev.orderpipe.pipeline.codes.ExecType;
 import dev.orderpipe.pipeline.infra.Queues;
 import dev.orderpipe.pipeline.util.ThreadAllocation;
 import net.openhft.chronicle.queue.ChronicleQueue;
@@ -26,7 +27,7 @@ class ExecutionFeedTest {
              ExcerptAppender a = q.createAppender()) {
             OrderInfo r = new OrderInfo();
             for (long s = fromSeq; s <= toSeq; s++)
-                a.writeBytes(r.reset().seq(s).orderId(s));
+                a.writeBytes(r.reset().seq(s).orderId(s).execType(ExecType.NEW));
         }
     }
 

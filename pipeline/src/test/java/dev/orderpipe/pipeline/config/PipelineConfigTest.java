@@ -2,6 +2,9 @@ package dev.orderpipe.pipeline.config;
 
 import net.openhft.chronicle.core.Jvm;
 import net.openhft.chronicle.core.onoes.ExceptionKey;
+import net.openhft.chronicle.threads.BusyPauser;
+import net.openhft.chronicle.threads.BusyTimedPauser;
+import net.openhft.chronicle.threads.Pauser;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -126,6 +129,35 @@ class PipelineConfigTest {
     }
 
     @Test
+    void theKeysOfTheFirstReleaseStillLoadAsTheirNewNames(@TempDir Path dir) throws IOException {
+        Path old = dir.resolve("old.yaml");
+        Files.writeString(old, "!dev.orderpipe.pipeline.config.PipelineConfig {\n"
+                + "  ingress: { output: in, input: orders.csv, batchSize: 7 },\n"
+                + "  risk: { input: in, output: ok },\n"
+                + "  matching: { input: ok, output: out },\n"
+                + "  egress: { input: out, output: out.csv }\n"
+                + "}\n");
+        Path current = dir.resolve("new.yaml");
+        Files.writeString(current, "!dev.orderpipe.pipeline.config.PipelineConfig {\n"
+                + "  ingress: { queue: in, file: orders.csv, linesPerCall: 7 },\n"
+                + "  risk: { queue: ok },\n"
+                + "  matching: { queue: out },\n"
+                + "  egress: { csvFile: out.csv }\n"
+                + "}\n");
+        PipelineConfig fromOld = PipelineConfig.load(old, PipelineConfig.loadDefault());
+        assertEquals(PipelineConfig.load(current, PipelineConfig.loadDefault()), fromOld);
+        assertEquals("in", fromOld.ingress.queue);
+        assertEquals("orders.csv", fromOld.ingress.file);
+        assertEquals(7, fromOld.ingress.linesPerCall);
+        assertEquals("out.csv", fromOld.egress.csvFile);
+        // an old key is no way around the checks of its new name
+        Files.writeString(old, "!dev.orderpipe.pipeline.config.PipelineConfig { ingress: { batchSize: 0 } }\n");
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> PipelineConfig.load(old, PipelineConfig.loadDefault()));
+        assertEquals(old + ": ingress.linesPerCall must be 1..65536, was 0", e.getMessage());
+    }
+
+    @Test
     void unknownKeyIsNamed() throws IOException {
         String msg = error(defaultYaml().replace("minFreeDiskMb: 64", "minFreeDisk: 64"));
         assertTrue(msg.toLowerCase().contains("unknown key 'minfreedisk' in pipeline config"), msg); // Wire lower-cases keys
@@ -178,6 +210,24 @@ class PipelineConfigTest {
     void badPauserAndRollCycle() throws IOException {
         assertTrue(error(defaultYaml().replace("pauser: balanced", "pauser: lazy")).contains("pauser 'lazy'"));
         assertTrue(error(defaultYaml().replace("rollCycle: FAST_DAILY", "rollCycle: MONTHLY")).contains("rollCycle 'MONTHLY'"));
+    }
+
+    @Test
+    void aBusyGroupSpinsWhateverTheNumberOfCpus() {
+        StageGroupConfig g = new StageGroupConfig();
+        g.pauser = "busy";
+        Pauser busy = PipelineConfig.newPauser(g, "groups[hot]");
+        assertSame(BusyPauser.INSTANCE, busy);
+        assertTrue(busy.isBusy());
+        g.pauser = "timedBusy";
+        assertTrue(PipelineConfig.newPauser(g, "groups[hot]") instanceof BusyTimedPauser);
+        assertTrue(PipelineConfig.spins(g));
+        g.pauser = "balanced";
+        assertFalse(PipelineConfig.newPauser(g, "groups[hot]").isBusy());
+        assertFalse(PipelineConfig.spins(g));
+        // why: below pauser.minProcessors (4) CPUs Chronicle's own factory hands out a sleeping pauser for busy
+        if (Runtime.getRuntime().availableProcessors() < 4)
+            assertFalse(Pauser.busy().isBusy(), "Chronicle's Pauser.busy() on a machine with fewer than 4 CPUs");
     }
 
     @Test

@@ -72,7 +72,7 @@ class CycleFilesTest {
     /** Every record of the queue through the full scan, or the problem it stopped at. */
     private static List<Long> scan(Path dir, AtomicReference<QueueDamagedException> problem) {
         List<Long> ids = new ArrayList<>();
-        try (QueueScanner s = new QueueScanner(QueueFiles.list("q", dir, RollCycles.FAST_DAILY),
+        try (QueueScanner s = new QueueScanner(QueueFiles.list("q", dir, RollCycles.FAST_DAILY, null),
                 RecordContinuity.Kind.ORDERS)) {
             while (s.next())
                 ids.add(s.record().orderId());

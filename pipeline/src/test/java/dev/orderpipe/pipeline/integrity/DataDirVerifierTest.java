@@ -1,6 +1,7 @@
 package dev.orderpipe.pipeline.integrity;
 
 import dev.orderpipe.pipeline.OrderInfo;
+import dev.orderpipe.pipeline.codes.ExecType;
 import dev.orderpipe.pipeline.infra.QueueDamagedException;
 import dev.orderpipe.pipeline.infra.Queues;
 import dev.orderpipe.pipeline.TestPipelines;
@@ -64,7 +65,8 @@ class DataDirVerifierTest {
             for (int i = 1; i <= 10; i++)
                 orders.write(r.reset().orderId(i).sourceIndex(i).sourceLine(i).writerSeq(i));
             for (int k = 0; k < 8; k++)
-                checked.write(r.reset().orderId(k + 1).sourceIndex(plan.checkedSource(k, orders.indices)));
+                checked.write(r.reset().orderId(k + 1).sourceIndex(plan.checkedSource(k, orders.indices))
+                        .riskNanos(k + 1)); // what makes it a checked record (RecordKind)
             long seq = 0;
             for (int k = 0; k < 6; k++) {
                 int reports = k % 3 + 1;
@@ -72,7 +74,7 @@ class DataDirVerifierTest {
                     boolean last = j == reports - 1;
                     if (plan.skipReport(k, j))
                         continue;
-                    executions.write(r.reset().orderId(k + 1).seq(plan.seq(++seq))
+                    executions.write(r.reset().orderId(k + 1).seq(plan.seq(++seq)).execType(ExecType.NEW)
                             .sourceIndex(plan.executionSource(k, checked.indices))
                             .flags(last && !plan.dropLastFlag(k) ? OrderInfo.FLAG_LAST_FOR_INPUT : 0));
                 }

@@ -1,12 +1,16 @@
 package dev.orderpipe.pipeline.stage;
 
 import dev.orderpipe.pipeline.OrderInfo;
+import dev.orderpipe.pipeline.infra.CpuPlacement;
 import dev.orderpipe.pipeline.infra.QueueInput;
 import dev.orderpipe.pipeline.infra.Queues;
+import net.openhft.affinity.Affinity;
+import net.openhft.affinity.AffinityLock;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.RollCycles;
 import net.openhft.chronicle.threads.Pauser;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -15,6 +19,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.BitSet;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -31,7 +36,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class StageRunnerTest {
 
     /** Reads its queue and counts; {@link Gate} stops it from reading. */
-    private static final class Reader extends QueueInputStage {
+    private static class Reader extends QueueInputStage {
         volatile boolean reading = true;
         long read;
 
@@ -188,6 +193,45 @@ class StageRunnerTest {
                 runner.join(5_000);
             }
         }
+    }
+
+    @Test
+    void anUnpinnedGroupKeepsOffTheCpusOtherGroupsArePinnedTo(@TempDir Path dir) throws Exception {
+        BitSet all = AffinityLock.BASE_AFFINITY;
+        Assumptions.assumeTrue(all.cardinality() >= 2 && Affinity.getAffinity().equals(all),
+                "needs two CPUs and a settable thread affinity");
+        BitSet pinned = new BitSet();
+        pinned.set(all.length() - 1); // the last CPU, as a busy group would take it
+        BitSet expected = (BitSet) all.clone();
+        expected.andNot(pinned);
+        try (ChronicleQueue q = Queues.open(dir.resolve("orders"), RollCycles.FAST_DAILY)) {
+            CompletableFuture<BitSet> seen = new CompletableFuture<>();
+            Reader reader = new Reader(new QueueInput("orders", q)) {
+                @Override
+                public void open() {
+                    seen.complete(Affinity.getAffinity());
+                    super.open();
+                }
+            };
+            StageRunner runner = new StageRunner("g", -1, Pauser.millis(1), 60_000, (s, index, error) -> { },
+                    List.of(StageLink.source(reader, () -> false))).keepOff(pinned);
+            try {
+                runner.start();
+                assertEquals(expected, seen.get(20, TimeUnit.SECONDS));
+            } finally {
+                runner.stop();
+                runner.join(5_000);
+            }
+        }
+        // the helper gives a thread back what it had
+        BitSet before = CpuPlacement.keepOff(pinned, "test");
+        try {
+            assertEquals(expected, Affinity.getAffinity());
+        } finally {
+            CpuPlacement.restore(before);
+        }
+        assertEquals(all, Affinity.getAffinity());
+        assertEquals(null, CpuPlacement.keepOff(new BitSet(), "nothing pinned"));
     }
 
     private static void waitUntil(BooleanSupplier condition, String what) throws InterruptedException {

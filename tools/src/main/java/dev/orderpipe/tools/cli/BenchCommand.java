@@ -34,11 +34,11 @@ public final class BenchCommand implements Callable<Integer> {
     CommandSpec spec;
     @Mixin
     ConfigOption config;
-    @Option(names = "--rates", split = ",", paramLabel = "N[,N...]", defaultValue = "10000,100000,500000",
+    @Option(names = "--rates", split = ",", paramLabel = "N[,N...]", defaultValue = "200,1000,10000,100000,500000",
             description = "Fixed rates, orders per second (default ${DEFAULT-VALUE}).")
     List<Double> rates;
     @Option(names = "--orders-per-rate", paramLabel = "N", defaultValue = "0",
-            description = "Orders sent at each rate (default: rate x --seconds).")
+            description = "Orders sent at each rate (default: rate x --seconds, at least 2,000).")
     int ordersPerRate;
     @Option(names = "--seconds", paramLabel = "S", defaultValue = "3",
             description = "Seconds of traffic per rate when --orders-per-rate is not given (default ${DEFAULT-VALUE}).")

@@ -78,7 +78,7 @@ public final class DemoCommand implements Callable<Integer> {
         out.printf("2/4 running the pipeline (%s) over it, queues in %s%n", config.describe(), data);
         out.flush();
         long t0 = System.nanoTime();
-        Pipeline pipeline = Pipeline.start(cfg);
+        Pipeline pipeline = Pipeline.start(cfg, Pipeline.FailureReport.CALLER); // thrown, reported once
         try {
             while (!pipeline.awaitFinished(5, TimeUnit.SECONDS))
                 out.printf("    ... %,d lines in, %,d reports out%n", pipeline.ingress().written(), pipeline.counts().reports());

@@ -4,6 +4,7 @@ import dev.orderpipe.bench.OrderGenerator;
 import dev.orderpipe.pipeline.ExitCodes;
 import dev.orderpipe.pipeline.config.PipelineConfig;
 import dev.orderpipe.pipeline.config.SymbolConfig;
+import dev.orderpipe.pipeline.util.AtomicFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -108,8 +109,11 @@ public final class GenerateCommand implements Callable<Integer> {
         Path parent = out.toAbsolutePath().getParent();
         if (parent != null)
             Files.createDirectories(parent);
-        try (Writer w = Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
-            new OrderGenerator(settings, symbols).write(w, progress);
+        try (AtomicFile file = AtomicFile.create(out)) {
+            try (Writer w = Files.newBufferedWriter(file.temp(), StandardCharsets.UTF_8)) {
+                new OrderGenerator(settings, symbols).write(w, progress);
+            }
+            file.commit();
         }
         return out;
     }

@@ -57,7 +57,7 @@ public final class RunCommand implements Runnable {
         Signal.handle(new Signal("INT"), sig -> stop.countDown());
         Signal.handle(new Signal("TERM"), sig -> stop.countDown());
         long t0 = System.nanoTime();
-        Pipeline pipeline = Pipeline.start(cfg);
+        Pipeline pipeline = Pipeline.start(cfg, Pipeline.FailureReport.CALLER); // reported once, below
         out.printf("orderpipe: pipeline running, data %s%s%n", pipeline.dataDir(),
                 cfg.ingress.file.isEmpty() ? "" : ", input " + cfg.ingress.file + (cfg.ingress.follow ? " (following)" : ""));
         out.flush();

@@ -2,10 +2,12 @@ package dev.orderpipe.tools.cli;
 
 import dev.orderpipe.pipeline.ExitCodes;
 import dev.orderpipe.pipeline.OrderInfo;
+import dev.orderpipe.pipeline.infra.QueueDamagedException;
 import dev.orderpipe.pipeline.infra.QueueInput;
 import dev.orderpipe.pipeline.infra.Queues;
 import dev.orderpipe.pipeline.config.PipelineConfig;
 import dev.orderpipe.pipeline.integrity.QueueVerifier;
+import dev.orderpipe.pipeline.integrity.RecordKind;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import picocli.CommandLine.Command;
@@ -55,7 +57,7 @@ public final class StatsCommand implements Callable<Integer> {
                 String name = p.getFileName().toString();
                 if (Queues.isQueueDir(p))
                     queues.put(name, (SingleChronicleQueue) (verified.contains(name) ? QueueArgs.openVerified(p)
-                            : QueueArgs.openExisting(p)));
+                            : QueueArgs.openExisting(p, RecordKind.ofQueue(cfg, name))));
             }
         } catch (RuntimeException e) {
             queues.values().forEach(ChronicleQueue::close); // a damaged queue: close those already open
@@ -102,10 +104,27 @@ public final class StatsCommand implements Callable<Integer> {
         } else {
             long done = last.sourceIndex();
             long lastIn = in.lastIndex();
+            if (done < in.firstIndex() || done > lastIn)
+                throw notOnInput(inName, outName, in, done);
             // countExcerpts counts [done, lastIn): as many as there are in (done, lastIn], the records not yet done
-            behind = lastIn <= done ? 0 : in.countExcerpts(done, lastIn);
+            try {
+                behind = lastIn == done ? 0 : in.countExcerpts(done, lastIn);
+            } catch (IllegalStateException e) {
+                throw notOnInput(inName, outName, in, done); // Chronicle finds no cycle file for the record named
+            }
         }
         out.printf("%-10s %-12s %-12s %,14d%n", stage, inName, outName, behind);
+    }
+
+    /** The last record on {@code outName} names an input record that {@code in} does not hold: records were lost. */
+    private static QueueDamagedException notOnInput(String inName, String outName, SingleChronicleQueue in,
+                                                    long source) {
+        long first = in.firstIndex();
+        String holds = first == Long.MAX_VALUE || in.lastIndex() < 0 ? "holds no records" : "holds "
+                + Queues.describeIndex(in, first) + " to " + Queues.describeIndex(in, in.lastIndex());
+        return new QueueDamagedException(inName, source, "index " + Queues.describeIndex(in, source), "the record is"
+                + " missing (" + inName + " " + holds + ") but the last record on " + outName + " was made from it:"
+                + " records were lost (a cycle file cut short, emptied or removed)");
     }
 
     private static long[] files(Path dir) {

@@ -20,12 +20,19 @@ import java.util.concurrent.Callable;
 /** {@code orderpipe verify}: is every record of a data directory intact and consistent? */
 @Command(name = "verify", mixinStandardHelpOptions = true,
         description = {"Check every record of a data directory's queues (orders, checked, executions): the framing of "
-                + "every cycle file (no header zeroed, no file cut short), each record's length, format and CRC32C, "
-                + "each record's place (seq 1, 2, 3... on executions with each input's reports together, each writer's "
-                + "numbers on orders: docs/formats.md) and that each stage's sourceIndex chain matches its input "
-                + "(every input accounted for, in order). Reads only; run it with the pipeline stopped or running.",
-                "Prints one line per queue, the first problem of each damaged queue, and a summary. "
-                        + "Exit 0 only when everything is sound, 1 when anything is damaged."})
+                + "every cycle file (its queue header read field by field as Chronicle reads it, no record header "
+                + "zeroed or turned into metadata, no file cut short), each record's length, format and CRC32C, that "
+                + "each queue holds its kind of record (orders, checked orders, execution reports), each record's "
+                + "place (seq 1, 2, 3... on executions with each input's reports together, each writer's numbers on "
+                + "orders: docs/formats.md) and that each stage's sourceIndex chain matches its input (every input "
+                + "accounted for, in order). Reads only; run it with the pipeline stopped or running.",
+                "Prints one line per queue, the first problem of each damaged queue, what the start-up repair would "
+                        + "do, and a summary.",
+                "Exit codes: 0 sound; 1 damaged (the records before each problem are intact: restore the damaged "
+                        + "queue from a copy); 3 sound but in need of the start-up repair (a newest cycle file or a "
+                        + "metadata.cq4t left half-created by a crash, a missing metadata.cq4t): start the pipeline "
+                        + "('orderpipe run'), which repairs it; the other tools refuse the queue until then; "
+                        + "2 a usage error."})
 public final class VerifyCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -65,25 +72,39 @@ public final class VerifyCommand implements Callable<Integer> {
                 out.println(q.name() + ": damaged at " + p.where() + ": " + p.what());
             else if (q.note() != null)
                 out.println(q.name() + ": " + q.note());
+            for (QueueDamagedException r : q.repairs())
+                out.println(q.name() + ": needs the start-up repair at " + r.where() + ": " + r.what());
         }
         List<DataDirVerifier.QueueReport> damaged = report.damaged();
         String took = String.format(Locale.ROOT, "%,d records in %d queues (%,.1f MB of files) read in %.2f s",
                 report.records(), present.size(), bytes / 1e6, report.nanos() / 1e9);
-        if (damaged.isEmpty()) {
-            out.println(dataDir + " is sound: " + took);
+        if (!damaged.isEmpty()) {
+            out.println(dataDir + " is damaged (" + names(damaged) + "): the records before each problem are intact;"
+                    + " restore the damaged queues from a copy (" + took + ")");
             out.flush();
-            return ExitCodes.OK;
+            return ExitCodes.FAILURE;
         }
-        out.println(dataDir + " is damaged (" + String.join(", ", damaged.stream()
-                .map(DataDirVerifier.QueueReport::name).toList()) + "): the records before each problem are intact;"
-                + " restore the damaged queues from a copy (" + took + ")");
+        if (report.needsRepair()) {
+            out.println(dataDir + " needs the start-up repair (" + names(report.queues().stream()
+                    .filter(q -> !q.repairs().isEmpty()).toList()) + "): no record is damaged; start the pipeline on"
+                    + " it ('orderpipe run'), which repairs it, before other tools read it (" + took + ")");
+            out.flush();
+            return ExitCodes.NEEDS_REPAIR;
+        }
+        out.println(dataDir + " is sound: " + took);
         out.flush();
-        return ExitCodes.FAILURE;
+        return ExitCodes.OK;
+    }
+
+    private static String names(List<DataDirVerifier.QueueReport> queues) {
+        return String.join(", ", queues.stream().map(DataDirVerifier.QueueReport::name).toList());
     }
 
     private static String result(DataDirVerifier.QueueReport q) {
         if (q.problem() != null)
             return "DAMAGED (intact records before the problem)";
+        if (!q.repairs().isEmpty())
+            return "sound, needs the start-up repair";
         if (q.behind() > 0)
             return String.format(Locale.ROOT, "sound (%,d input records not yet processed)", q.behind());
         return "sound";
