@@ -4,7 +4,6 @@ import dev.orderpipe.pipeline.BadFileException;
 import dev.orderpipe.pipeline.OrderInfo;
 import dev.orderpipe.pipeline.infra.QueueInput;
 import dev.orderpipe.pipeline.infra.Queues;
-import dev.orderpipe.pipeline.infra.RecordContinuity;
 import dev.orderpipe.pipeline.config.PipelineConfig;
 import dev.orderpipe.pipeline.integrity.QueueMetadata;
 import dev.orderpipe.pipeline.integrity.QueueVerifier;
@@ -82,7 +81,7 @@ public final class ExecutionFeed implements AutoCloseable {
     private ExecutionFeed(ChronicleQueue queue, String queueName, String name, Path positionFile, Start start) {
         this.queue = queue;
         this.name = name;
-        this.input = new QueueInput(queueName, queue, RecordContinuity.Kind.EXECUTIONS);
+        this.input = new QueueInput(queueName, queue, RecordKind.REPORT);
         try {
             if (positionFile == null) {
                 positionChannel = null;

@@ -2,6 +2,7 @@ package dev.orderpipe.pipeline.infra;
 
 import dev.orderpipe.pipeline.DamagedRecordException;
 import dev.orderpipe.pipeline.OrderInfo;
+import dev.orderpipe.pipeline.integrity.RecordKind;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.TailerDirection;
@@ -29,7 +30,7 @@ import net.openhft.chronicle.queue.impl.RollingChronicleQueue;
 public final class QueueInput implements AutoCloseable {
     private final String name;
     private final ChronicleQueue queue;
-    private final RecordContinuity.Kind kind;
+    private final RecordKind kind;
     private ExcerptTailer tailer;
     /** The order check of a forward reader, null for a backward one. */
     private RecordContinuity continuity;
@@ -41,7 +42,7 @@ public final class QueueInput implements AutoCloseable {
     private long reading = -1;
 
     /**
-     * A reader of a queue whose kind it takes from the first record ({@link RecordContinuity.Kind#of}): for a tool
+     * A reader of a queue whose kind it takes from the first record ({@link RecordKind#of}): for a tool
      * given a directory.
      *
      * @param name the queue's name for messages (orders, checked, executions, or a directory)
@@ -54,7 +55,7 @@ public final class QueueInput implements AutoCloseable {
      * @param name the queue's name for messages (orders, checked, executions, or a directory)
      * @param kind what the queue holds, which decides the order checks; null to take it from the first record
      */
-    public QueueInput(String name, ChronicleQueue queue, RecordContinuity.Kind kind) {
+    public QueueInput(String name, ChronicleQueue queue, RecordKind kind) {
         this.name = name;
         this.queue = queue;
         this.kind = kind;

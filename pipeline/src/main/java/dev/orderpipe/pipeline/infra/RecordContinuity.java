@@ -1,7 +1,7 @@
 package dev.orderpipe.pipeline.infra;
 
 import dev.orderpipe.pipeline.OrderInfo;
-import dev.orderpipe.pipeline.codes.ExecType;
+import dev.orderpipe.pipeline.integrity.RecordKind;
 import dev.orderpipe.pipeline.util.FixedLongIndex;
 import net.openhft.chronicle.queue.RollCycle;
 
@@ -9,18 +9,20 @@ import net.openhft.chronicle.queue.RollCycle;
  * The order of the records on one queue, checked record by record as a reader reads them forward: each record is
  * intact on its own (its CRC32C says so), and this says whether it is in its place. Chronicle's tailer passes over a
  * missing cycle file without a word, and a record copied over another, or two records exchanged, read as well as any;
- * what the records say about each other is what tells. The rules, per kind of queue (docs/formats.md):
+ * what the records say about each other is what tells. The rules, per kind of queue ({@link RecordKind},
+ * docs/formats.md):
  * <ul>
- *     <li>{@link Kind#EXECUTIONS}: {@code seq} is the previous report's + 1, and 1 for the queue's first report; the
- *     reports of one input come together: a report names the input ({@code sourceIndex}) of the report before
- *     unless that one was flagged last for its input, and then it names a later one;</li>
- *     <li>{@link Kind#CHECKED}: each record names a later input ({@code sourceIndex}, an orders index) than the one
- *     before (risk writes one record per order, in order);</li>
- *     <li>{@link Kind#ORDERS}: per writer ({@code writerId}), {@code writerSeq} follows the writer's previous record:
- *     the file ingress's (writer 0, whose writerSeq is the line of the order file, from 1) is greater, as lines may
- *     be skipped (the header, comments, blank lines); an order-entry writer's is the previous + 1 (it numbers its
- *     records densely). Up to {@value #WRITERS} writers are followed; records of writers beyond them, and records of
- *     writer 0 without a line (writerSeq 0: not the file ingress's), are not checked.</li>
+ *     <li>{@link RecordKind#REPORT} ({@code executions}): {@code seq} is the previous report's + 1, and 1 for the
+ *     queue's first report; the reports of one input come together: a report names the input ({@code sourceIndex})
+ *     of the report before unless that one was flagged last for its input, and then it names a later one;</li>
+ *     <li>{@link RecordKind#CHECKED}: each record names a later input ({@code sourceIndex}, an orders index) than the
+ *     one before (risk writes one record per order, in order);</li>
+ *     <li>{@link RecordKind#ORDER} ({@code orders}): per writer ({@code writerId}), {@code writerSeq} follows the
+ *     writer's previous record: the file ingress's (writer 0, whose writerSeq is the line of the order file, from
+ *     1) is greater, as lines may be skipped (the header, comments, blank lines); an order-entry writer's is the
+ *     previous + 1 (it numbers its records densely). Up to {@value #WRITERS} writers are followed; records of writers
+ *     beyond them, and records of writer 0 without a line (writerSeq 0: not the file ingress's), are not
+ *     checked.</li>
  * </ul>
  * What it cannot see: a lost cycle file of {@code orders} that held only the file ingress's records (line numbers
  * may skip) or the records of writers that wrote nothing after it, and a lost cycle file of {@code checked} whose
@@ -36,30 +38,10 @@ public final class RecordContinuity {
     public static final int WRITERS = 1024;
     private static final long NONE = Long.MIN_VALUE;
 
-    /** What a queue holds, which decides the rules. */
-    public enum Kind {
-        /** Order events as ingress and order-entry writers write them. */
-        ORDERS,
-        /** Orders after the risk checks, one per order. */
-        CHECKED,
-        /** Execution reports. */
-        EXECUTIONS;
-
-        /**
-         * The kind a record's fields say it comes from, for a reader that was not told (a tool given a directory):
-         * a report has an exec type, a checked record risk's timestamp, an order neither.
-         */
-        public static Kind of(OrderInfo r) {
-            if (r.execType() != ExecType.NONE)
-                return EXECUTIONS;
-            return r.riskNanos() != 0 ? CHECKED : ORDERS;
-        }
-    }
-
     /** The rule a record broke. */
     private enum Break { NONE, SEQ, INPUT_CUT, INPUT_REPEATED, SOURCE, FILE_LINE, WRITER_SEQ }
 
-    private Kind kind;
+    private RecordKind kind;
     private boolean havePrevious;
     private boolean fromStart;
     /** The previous record's seq, sourceIndex and flag (executions), sourceIndex (checked). */
@@ -80,12 +62,12 @@ public final class RecordContinuity {
     private long seqFound;
 
     /**
-     * @param kind the queue's kind, or null to take it from the first record read or seeded ({@link Kind#of})
+     * @param kind the queue's kind, or null to take it from the first record read or seeded ({@link RecordKind#of})
      */
-    public RecordContinuity(Kind kind) {
+    public RecordContinuity(RecordKind kind) {
         this.kind = kind;
         // allocated here, before any record is read: the reading thread allocates nothing per record
-        if (kind == null || kind == Kind.ORDERS) {
+        if (kind == null || kind == RecordKind.ORDER) {
             writers = new FixedLongIndex(WRITERS);
             writerSeqs = new long[WRITERS];
         }
@@ -103,8 +85,8 @@ public final class RecordContinuity {
         forget();
         fromStart = false;
         if (kind == null)
-            kind = Kind.of(before);
-        if (kind == Kind.ORDERS && before.writerId() != 0)
+            kind = RecordKind.of(before);
+        if (kind == RecordKind.ORDER && before.writerId() != 0)
             writerSlot = writers.slotOf(before.writerId(), true);
         remember(before);
         return this;
@@ -118,7 +100,7 @@ public final class RecordContinuity {
     }
 
     /** The kind checked, null until it is known. */
-    public Kind kind() {
+    public RecordKind kind() {
         return kind;
     }
 
@@ -131,10 +113,10 @@ public final class RecordContinuity {
         if (broken != Break.NONE)
             return false;
         if (kind == null)
-            kind = Kind.of(r);
+            kind = RecordKind.of(r);
         Break b;
         switch (kind) {
-            case EXECUTIONS:
+            case REPORT:
                 b = checkReport(r);
                 break;
             case CHECKED:
@@ -197,7 +179,7 @@ public final class RecordContinuity {
         previousSeq = r.seq();
         previousSource = r.sourceIndex();
         previousLast = r.lastForInput();
-        if (kind != Kind.ORDERS)
+        if (kind != RecordKind.ORDER)
             return;
         long w = r.writerId();
         if (w == 0) {

@@ -2,7 +2,6 @@ package dev.orderpipe.pipeline.integrity;
 
 import dev.orderpipe.pipeline.OrderInfo;
 import dev.orderpipe.pipeline.infra.QueueDamagedException;
-import dev.orderpipe.pipeline.infra.RecordContinuity.Kind;
 import dev.orderpipe.pipeline.config.PipelineConfig;
 import net.openhft.chronicle.queue.RollCycle;
 
@@ -43,11 +42,11 @@ public final class DataDirVerifier {
         Path data = config.dataPath();
         RollCycle rc = config.rollCycle();
         QueueReport orders = new QueueReport(config.ingress.queue, data.resolve(config.ingress.queue), rc,
-                RecordKind.ORDER, Kind.ORDERS);
+                RecordKind.ORDER);
         QueueReport checked = new QueueReport(config.risk.queue, data.resolve(config.risk.queue), rc,
-                RecordKind.CHECKED, Kind.CHECKED);
+                RecordKind.CHECKED);
         QueueReport executions = new QueueReport(config.matching.queue, data.resolve(config.matching.queue), rc,
-                RecordKind.REPORT, Kind.EXECUTIONS);
+                RecordKind.REPORT);
         try {
             new Walk(orders, checked, executions).run();
         } finally {
@@ -203,7 +202,7 @@ public final class DataDirVerifier {
         private long behind = -1;
         private String note;
 
-        QueueReport(String name, Path dir, RollCycle fallback, RecordKind kind, Kind order) {
+        QueueReport(String name, Path dir, RollCycle fallback, RecordKind kind) {
             this.name = name;
             QueueScanner s = null;
             QueueDamagedException failure = null;
@@ -212,7 +211,7 @@ public final class DataDirVerifier {
                 QueueFiles files = QueueFiles.list(name, dir, fallback, kind);
                 repair = files.repair();
                 if (files.count() > 0)
-                    s = new QueueScanner(files, order);
+                    s = new QueueScanner(files);
             } catch (QueueDamagedException ex) {
                 failure = ex;
             }

@@ -24,9 +24,10 @@ final class QueueScanner implements AutoCloseable {
     private QueueDamagedException damage;
     private QueueDamagedException repair;
 
-    QueueScanner(QueueFiles files, RecordContinuity.Kind kind) {
+    QueueScanner(QueueFiles files) {
         this.files = files;
-        this.continuity = new RecordContinuity(kind).startOfQueue();
+        // the kind the files' records must be of decides the order rules (taken from the first record when unknown)
+        this.continuity = new RecordContinuity(files.kind()).startOfQueue();
     }
 
     /** Moves to the next record; false at the end of the queue or at the first problem. */

@@ -4,7 +4,6 @@ import dev.orderpipe.pipeline.OrderInfo;
 import dev.orderpipe.pipeline.infra.QueueDamagedException;
 import dev.orderpipe.pipeline.infra.Queues;
 import dev.orderpipe.pipeline.infra.RecordContinuity;
-import dev.orderpipe.pipeline.infra.RecordContinuity.Kind;
 import dev.orderpipe.pipeline.config.PipelineConfig;
 import net.openhft.chronicle.queue.RollCycle;
 
@@ -72,10 +71,9 @@ public final class QueueVerifier {
     private static void checkQueues(PipelineConfig config, boolean atStart) {
         Path data = config.dataPath();
         RollCycle rc = config.rollCycle();
-        QueueTail orders = QueueTail.of(data, config.ingress.queue, rc, RecordKind.ORDER, Kind.ORDERS, atStart);
-        QueueTail checked = QueueTail.of(data, config.risk.queue, rc, RecordKind.CHECKED, Kind.CHECKED, atStart);
-        QueueTail executions = QueueTail.of(data, config.matching.queue, rc, RecordKind.REPORT, Kind.EXECUTIONS,
-                atStart);
+        QueueTail orders = QueueTail.of(data, config.ingress.queue, rc, RecordKind.ORDER, atStart);
+        QueueTail checked = QueueTail.of(data, config.risk.queue, rc, RecordKind.CHECKED, atStart);
+        QueueTail executions = QueueTail.of(data, config.matching.queue, rc, RecordKind.REPORT, atStart);
         checked.requireInputHolds(orders);
         checked.requireOnePerInput(orders);
         executions.requireInputHolds(checked);
@@ -97,7 +95,7 @@ public final class QueueVerifier {
      * @throws QueueDamagedException naming the queue, the index or byte, and what to do
      */
     public static void checkQueue(String name, Path dir, RollCycle fallback, RecordKind kind) {
-        QueueTail.of(name, dir, fallback, kind, null, false);
+        QueueTail.of(name, dir, fallback, kind, false, false);
     }
 
     /** The end of one queue as the quick check found it. */
@@ -115,9 +113,10 @@ public final class QueueVerifier {
 
         /**
          * @param kind  the kind of record the queue must hold, null for "one kind, whichever its first record is"
-         * @param order what the queue holds, for the order check of the newest file; null: no order check
+         * @param order whether to check the order of the newest file's records (by the rules of their kind)
          */
-        static QueueTail of(String name, Path dir, RollCycle fallback, RecordKind kind, Kind order, boolean atStart) {
+        static QueueTail of(String name, Path dir, RollCycle fallback, RecordKind kind, boolean order,
+                            boolean atStart) {
             QueueFiles files = QueueFiles.list(name, dir, fallback, kind);
             if (!atStart && files.repair() != null)
                 throw files.repair(); // at start, Chronicle recreates the metadata file (CycleFiles)
@@ -130,12 +129,12 @@ public final class QueueVerifier {
          * The queue {@code queue} of the data directory {@code data}: named as the pipeline names it at its start, by
          * its directory for a tool (as every tool names a queue it reads).
          */
-        static QueueTail of(Path data, String queue, RollCycle rc, RecordKind kind, Kind order, boolean atStart) {
+        static QueueTail of(Path data, String queue, RollCycle rc, RecordKind kind, boolean atStart) {
             Path dir = data.resolve(queue);
-            return of(atStart ? queue : dir.toString(), dir, rc, kind, order, atStart);
+            return of(atStart ? queue : dir.toString(), dir, rc, kind, true, atStart);
         }
 
-        private void check(Kind kind, boolean skipNotReadyNewest) {
+        private void check(boolean order, boolean skipNotReadyNewest) {
             int newest = files.count() - 1;
             if (newest < 0)
                 return;
@@ -163,9 +162,9 @@ public final class QueueVerifier {
                 return;
             // the newest file's records are read anyway: a pipeline's queue's are checked in their place after the one
             // before (its first too when it is the queue's first file; after an older file, the readers check it, and
-            // report the first record out of place, which may be in an older file). A tool's queue of no known kind
-            // is left to the reader, which checks every record.
-            RecordContinuity continuity = kind == null ? null : new RecordContinuity(kind);
+            // report the first record out of place, which may be in an older file). A tool's queue is left to the
+            // reader, which checks every record.
+            RecordContinuity continuity = order ? new RecordContinuity(files.kind()) : null;
             if (continuity != null && !before)
                 continuity.startOfQueue();
             try (CycleFile f = files.open(newest)) {

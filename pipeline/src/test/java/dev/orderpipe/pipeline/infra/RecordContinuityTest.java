@@ -2,7 +2,7 @@ package dev.orderpipe.pipeline.infra;
 
 import dev.orderpipe.pipeline.OrderInfo;
 import dev.orderpipe.pipeline.codes.ExecType;
-import dev.orderpipe.pipeline.infra.RecordContinuity.Kind;
+import dev.orderpipe.pipeline.integrity.RecordKind;
 import net.openhft.chronicle.core.time.SetTimeProvider;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptAppender;
@@ -57,63 +57,64 @@ class RecordContinuityTest {
 
     @Test
     void reportsAreNumberedOneByOneFromOneWithTheReportsOfEachInputTogether() {
-        assertNull(feed(new RecordContinuity(Kind.EXECUTIONS).startOfQueue(), report(1, 10, false),
+        assertNull(feed(new RecordContinuity(RecordKind.REPORT).startOfQueue(), report(1, 10, false),
                 report(2, 10, true), report(3, 11, true), report(4, 13, false), report(5, 13, false),
                 report(6, 13, true)));
         assertEquals("the report has seq 2 where 1 comes first (seq must be 1, 2, 3...: reports were lost, repeated"
-                + " or reordered)", feed(new RecordContinuity(Kind.EXECUTIONS).startOfQueue(), report(2, 10, true)));
+                + " or reordered)", feed(new RecordContinuity(RecordKind.REPORT).startOfQueue(), report(2, 10, true)));
         assertEquals("the report has seq 4 where 3 comes next (seq must be 1, 2, 3...: reports were lost, repeated"
-                        + " or reordered)", feed(new RecordContinuity(Kind.EXECUTIONS).startOfQueue(),
+                        + " or reordered)", feed(new RecordContinuity(RecordKind.REPORT).startOfQueue(),
                 report(1, 10, true), report(2, 11, true), report(4, 12, true)));
         assertEquals("the reports of input index 0xa (cycle 0, record 10) end without one flagged last for the input,"
                         + " and this one (seq 2) names input index 0xb (cycle 0, record 11) (reports were lost or"
                         + " reordered)",
-                feed(new RecordContinuity(Kind.EXECUTIONS).startOfQueue(), report(1, 10, false), report(2, 11, true)));
+                feed(new RecordContinuity(RecordKind.REPORT).startOfQueue(), report(1, 10, false),
+                        report(2, 11, true)));
         assertEquals("the report (seq 2) names input index 0xa (cycle 0, record 10), not after input index 0xa"
                         + " (cycle 0, record 10) whose last report came before (reports were repeated or reordered)",
-                feed(new RecordContinuity(Kind.EXECUTIONS).startOfQueue(), report(1, 10, true), report(2, 10, true)));
-        assertTrue(feed(new RecordContinuity(Kind.EXECUTIONS).startOfQueue(), report(1, 10, true),
+                feed(new RecordContinuity(RecordKind.REPORT).startOfQueue(), report(1, 10, true), report(2, 10, true)));
+        assertTrue(feed(new RecordContinuity(RecordKind.REPORT).startOfQueue(), report(1, 10, true),
                 report(2, 9, true)).startsWith("the report (seq 2) names input index 0x9 "));
     }
 
     @Test
     void aReaderThatStartsInTheMiddleExpectsWhatFollowsTheRecordBefore() {
-        RecordContinuity c = new RecordContinuity(Kind.EXECUTIONS).seed(report(41, 7, true));
+        RecordContinuity c = new RecordContinuity(RecordKind.REPORT).seed(report(41, 7, true));
         assertNull(feed(c, report(42, 8, true)));
-        assertTrue(feed(new RecordContinuity(Kind.EXECUTIONS).seed(report(41, 7, true)), report(43, 8, true))
+        assertTrue(feed(new RecordContinuity(RecordKind.REPORT).seed(report(41, 7, true)), report(43, 8, true))
                 .startsWith("the report has seq 43 where 42 comes next"));
         // not seeded and not at the start: the first report read sets the expectation
-        assertNull(feed(new RecordContinuity(Kind.EXECUTIONS), report(900, 5, true), report(901, 6, true)));
+        assertNull(feed(new RecordContinuity(RecordKind.REPORT), report(900, 5, true), report(901, 6, true)));
     }
 
     @Test
     void eachCheckedRecordNamesALaterInput() {
-        assertNull(feed(new RecordContinuity(Kind.CHECKED).startOfQueue(), checked(3), checked(4), checked(9)));
+        assertNull(feed(new RecordContinuity(RecordKind.CHECKED).startOfQueue(), checked(3), checked(4), checked(9)));
         assertEquals("the record names input index 0x4 (cycle 0, record 4), not after input index 0x4 (cycle 0,"
                         + " record 4) named by the record before (one record per input, in order: records were"
                         + " repeated or reordered)",
-                feed(new RecordContinuity(Kind.CHECKED).startOfQueue(), checked(3), checked(4), checked(4)));
-        assertTrue(feed(new RecordContinuity(Kind.CHECKED).startOfQueue(), checked(3), checked(2))
+                feed(new RecordContinuity(RecordKind.CHECKED).startOfQueue(), checked(3), checked(4), checked(4)));
+        assertTrue(feed(new RecordContinuity(RecordKind.CHECKED).startOfQueue(), checked(3), checked(2))
                 .startsWith("the record names input index 0x2 "));
     }
 
     @Test
     void eachWriterNumbersItsOrdersTheFileIngressByLinesThatMaySkip() {
-        assertNull(feed(new RecordContinuity(Kind.ORDERS).startOfQueue(), order(0, 2), order(7, 41), order(0, 5),
+        assertNull(feed(new RecordContinuity(RecordKind.ORDER).startOfQueue(), order(0, 2), order(7, 41), order(0, 5),
                 order(8, 0), order(7, 42), order(8, 1), order(0, 6), order(0, 0), order(0, 0), order(0, 9)));
         assertEquals("the record is line 5 of the order file, not after line 5 of the file ingress's record before"
                         + " (records were repeated or reordered)",
-                feed(new RecordContinuity(Kind.ORDERS).startOfQueue(), order(0, 2), order(0, 5), order(0, 5)));
+                feed(new RecordContinuity(RecordKind.ORDER).startOfQueue(), order(0, 2), order(0, 5), order(0, 5)));
         assertEquals("writer 7's record has writerSeq 44 where 43 comes next (a writer numbers its records one by"
                         + " one: records were lost, repeated or reordered)",
-                feed(new RecordContinuity(Kind.ORDERS).startOfQueue(), order(7, 42), order(0, 3), order(7, 44)));
-        assertTrue(feed(new RecordContinuity(Kind.ORDERS).startOfQueue(), order(7, 42), order(7, 42))
+                feed(new RecordContinuity(RecordKind.ORDER).startOfQueue(), order(7, 42), order(0, 3), order(7, 44)));
+        assertTrue(feed(new RecordContinuity(RecordKind.ORDER).startOfQueue(), order(7, 42), order(7, 42))
                 .startsWith("writer 7's record has writerSeq 42 where 43 comes next"));
     }
 
     @Test
     void writersBeyondTheTableAreNotFollowedTheFirstOnesStillAre() {
-        RecordContinuity c = new RecordContinuity(Kind.ORDERS).startOfQueue();
+        RecordContinuity c = new RecordContinuity(RecordKind.ORDER).startOfQueue();
         for (int w = 1; w <= RecordContinuity.WRITERS + 1; w++)
             assertTrue(c.accept(order(w, 1)));
         assertTrue(c.accept(order(RecordContinuity.WRITERS + 1, 5)), "not followed: any number");
@@ -122,7 +123,7 @@ class RecordContinuityTest {
 
     @Test
     void onceARecordIsRefusedEveryLaterOneIs() {
-        RecordContinuity c = new RecordContinuity(Kind.CHECKED).startOfQueue();
+        RecordContinuity c = new RecordContinuity(RecordKind.CHECKED).startOfQueue();
         assertTrue(c.accept(checked(5)));
         assertFalse(c.accept(checked(5)));
         assertTrue(c.broken());
@@ -131,12 +132,12 @@ class RecordContinuityTest {
 
     @Test
     void aReaderNotToldTheKindTakesItFromTheFirstRecord() {
-        assertSame(Kind.EXECUTIONS, Kind.of(report(1, 1, true)));
-        assertSame(Kind.CHECKED, Kind.of(checked(1)));
-        assertSame(Kind.ORDERS, Kind.of(order(0, 2)));
+        assertSame(RecordKind.REPORT, RecordKind.of(report(1, 1, true)));
+        assertSame(RecordKind.CHECKED, RecordKind.of(checked(1)));
+        assertSame(RecordKind.ORDER, RecordKind.of(order(0, 2)));
         RecordContinuity c = new RecordContinuity(null).startOfQueue();
         assertFalse(c.accept(report(2, 1, true)), "a queue of reports starts at seq 1");
-        assertSame(Kind.EXECUTIONS, c.kind());
+        assertSame(RecordKind.REPORT, c.kind());
     }
 
     /** A queue of one-second cycles written with a clock the test moves: one file per entry of {@code perCycle}. */
@@ -163,7 +164,7 @@ class RecordContinuityTest {
         List<Long> at = write(dir, new int[]{3, 2, 2}, new long[]{1, 2, 3, 4, 5, 8, 9});
         try (ChronicleQueue q = Queues.openExisting(dir)) {
             OrderInfo r = new OrderInfo();
-            try (QueueInput in = new QueueInput("executions", q, Kind.EXECUTIONS).open()) {
+            try (QueueInput in = new QueueInput("executions", q, RecordKind.REPORT).open()) {
                 assertTrue(in.moveTo(at.get(3)), "the first record of the second file");
                 assertTrue(in.read(r));
                 assertEquals(4, r.seq());
@@ -174,12 +175,12 @@ class RecordContinuityTest {
                 assertSame(e, assertThrows(QueueDamagedException.class, () -> in.read(r)), "stopped for good");
                 assertEquals(at.get(5), in.currentIndex(), "what a stage names");
             }
-            try (QueueInput in = new QueueInput("executions", q, Kind.EXECUTIONS).open()) {
+            try (QueueInput in = new QueueInput("executions", q, RecordKind.REPORT).open()) {
                 assertTrue(in.moveTo(at.get(5)));
                 QueueDamagedException e = assertThrows(QueueDamagedException.class, () -> in.read(r));
                 assertTrue(e.getMessage().contains("the report has seq 8 where 6 comes next"), e.getMessage());
             }
-            try (QueueInput in = new QueueInput("executions", q, Kind.EXECUTIONS).open()) {
+            try (QueueInput in = new QueueInput("executions", q, RecordKind.REPORT).open()) {
                 assertTrue(in.moveTo(at.get(0)), "the queue's first record: seq 1 comes first");
                 assertTrue(in.read(r));
             }
@@ -193,7 +194,7 @@ class RecordContinuityTest {
     void aQueueInputOpenedAtTheEndChecksWhatIsAppendedAfterTheLastRecord(@TempDir Path dir) {
         write(dir, new int[]{2}, new long[]{1, 2});
         try (ChronicleQueue q = Queues.open(dir, TestRollCycles.TEST_SECONDLY);
-             QueueInput in = new QueueInput("executions", q, Kind.EXECUTIONS).openAtEnd();
+             QueueInput in = new QueueInput("executions", q, RecordKind.REPORT).openAtEnd();
              ExcerptAppender a = q.createAppender()) {
             OrderInfo r = new OrderInfo();
             assertFalse(in.read(r));

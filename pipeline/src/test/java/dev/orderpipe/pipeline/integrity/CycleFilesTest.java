@@ -4,7 +4,6 @@ import dev.orderpipe.pipeline.DamagedFiles;
 import dev.orderpipe.pipeline.OrderInfo;
 import dev.orderpipe.pipeline.infra.QueueDamagedException;
 import dev.orderpipe.pipeline.infra.QueueInput;
-import dev.orderpipe.pipeline.infra.RecordContinuity;
 import dev.orderpipe.pipeline.infra.Queues;
 import net.openhft.chronicle.core.time.SetTimeProvider;
 import net.openhft.chronicle.queue.ChronicleQueue;
@@ -72,8 +71,7 @@ class CycleFilesTest {
     /** Every record of the queue through the full scan, or the problem it stopped at. */
     private static List<Long> scan(Path dir, AtomicReference<QueueDamagedException> problem) {
         List<Long> ids = new ArrayList<>();
-        try (QueueScanner s = new QueueScanner(QueueFiles.list("q", dir, RollCycles.FAST_DAILY, null),
-                RecordContinuity.Kind.ORDERS)) {
+        try (QueueScanner s = new QueueScanner(QueueFiles.list("q", dir, RollCycles.FAST_DAILY, RecordKind.ORDER))) {
             while (s.next())
                 ids.add(s.record().orderId());
             problem.set(s.damage());
