@@ -15,6 +15,7 @@ import dev.orderpipe.pipeline.infra.QueueInput;
 import dev.orderpipe.pipeline.infra.QueueOutput;
 import dev.orderpipe.pipeline.infra.QueuePretoucher;
 import dev.orderpipe.pipeline.integrity.QueueVerifier;
+import dev.orderpipe.pipeline.integrity.RecordKind;
 import dev.orderpipe.pipeline.risk.RiskEngine;
 import dev.orderpipe.pipeline.stage.EgressStage;
 import dev.orderpipe.pipeline.stage.ExecutionCounts;
@@ -99,17 +100,17 @@ public final class Pipeline implements AutoCloseable {
             ChronicleQueue executions = queue(config.matching.queue);
             ingress = new IngressStage(output(config.ingress.queue, orders, CrashPoints.Point.ORDERS_WRITTEN), input,
                     config.ingress.follow, config.ingress.maxLineLength, config.ingress.linesPerCall);
-            QueueInput riskInput = new QueueInput(config.ingress.queue, orders);
+            QueueInput riskInput = new QueueInput(config.ingress.queue, orders, RecordKind.ORDER);
             risk = new RiskStage(riskInput, output(config.risk.queue, checked, CrashPoints.Point.CHECKED_WRITTEN),
                     new RiskEngine(config.risk));
             List<String> symbols = SymbolConfig.names(config.risk.symbols); // one book per symbol risk accepts
-            QueueInput matchingInput = new QueueInput(config.risk.queue, checked);
+            QueueInput matchingInput = new QueueInput(config.risk.queue, checked, RecordKind.CHECKED);
             matching = new MatchingStage(matchingInput,
                     output(config.matching.queue, executions, CrashPoints.Point.EXECUTIONS_WRITTEN),
                     sink -> new MatchingEngine(config.matching, symbols, sink));
             long executionsEnd = QueueInput.readLast(config.matching.queue, executions, new OrderInfo());
             Path csv = config.egress.csvFile.isEmpty() ? null : Path.of(config.egress.csvFile);
-            QueueInput egressInput = new QueueInput(config.matching.queue, executions);
+            QueueInput egressInput = new QueueInput(config.matching.queue, executions, RecordKind.REPORT);
             egress = new EgressStage(egressInput, csv, diskGuard, executionsEnd);
             // the finish protocol: each stage finishes after the one that feeds it, ingress when its file ends
             StageLink ingressLink = StageLink.source(ingress, ingress::inputComplete);
@@ -327,7 +328,8 @@ public final class Pipeline implements AutoCloseable {
         long accounted = 0;
         OrderInfo report = new OrderInfo();
         ChronicleQueue executionsQueue = queues.get(config.matching.queue);
-        try (QueueInput executions = new QueueInput(config.matching.queue, executionsQueue).open()) {
+        try (QueueInput executions = new QueueInput(config.matching.queue, executionsQueue,
+                RecordKind.REPORT).open()) {
             while (executions.read(report))
                 if (report.lastForInput())
                     accounted++;

@@ -1,6 +1,12 @@
 package dev.orderpipe.tools;
 
 import dev.orderpipe.pipeline.OrderInfo;
+import dev.orderpipe.pipeline.Prices;
+import dev.orderpipe.pipeline.Symbols;
+import dev.orderpipe.pipeline.api.OrderEntry;
+import dev.orderpipe.pipeline.codes.OrderType;
+import dev.orderpipe.pipeline.codes.Side;
+import dev.orderpipe.pipeline.codes.TimeInForce;
 import dev.orderpipe.pipeline.infra.Queues;
 import dev.orderpipe.pipeline.TestPipelines;
 import dev.orderpipe.pipeline.codes.RejectReason;
@@ -157,7 +163,7 @@ class CommandsTest {
     }
 
     @Test
-    void statsShowsAStageBehindAndARunThatLeavesOrdersUnaccountedExitsOne(@TempDir Path dir) throws IOException {
+    void statsShowsAStageBehindAndRecordsRepeatedOnAQueueStopStatsAndARestart(@TempDir Path dir) throws IOException {
         Path orders = dir.resolve("orders.csv");
         assertEquals(0, Cli.run("generate", "-n", "500", "--out", orders.toString()).exitCode);
         Path data = dir.resolve("data");
@@ -166,25 +172,48 @@ class CommandsTest {
         assertEquals(0, c.exitCode, c.toString());
         assertTrue(c.out.contains("orders accounted          500"), c.out);
 
-        // a foreign writer appends three records to checked that no order on the orders queue stands for
-        List<OrderInfo> checked = TestPipelines.readAll(data.resolve("checked"));
-        try (ChronicleQueue q = Queues.open(data.resolve("checked"), RollCycles.FAST_DAILY);
+        // an order-entry writer adds three orders, and risk's records of them are on checked: matching is 3 behind
+        try (OrderEntry entry = OrderEntry.open(data, 7);
+             ChronicleQueue q = Queues.open(data.resolve("checked"), RollCycles.FAST_DAILY);
              ExcerptAppender appender = q.createAppender()) {
-            for (OrderInfo r : checked.subList(checked.size() - 3, checked.size()))
-                appender.writeBytes(r);
+            long aapl = Symbols.encode("AAPL");
+            for (int i = 1; i <= 3; i++) {
+                long index = entry.newOrder(9_000 + i, 1, aapl, Side.BUY, OrderType.LIMIT, TimeInForce.GTC,
+                        Prices.parse("1.00"), 100);
+                OrderInfo order = TestPipelines.readAll(data.resolve("orders")).get(500 + i - 1);
+                appender.writeBytes(new OrderInfo().copyFrom(order).sourceIndex(index).riskNanos(System.nanoTime()));
+            }
         }
         c = Cli.run("stats", data.toString());
         assertEquals(0, c.exitCode, c.toString());
         assertTrue(c.out.matches("(?s).*risk\\s+orders\\s+checked\\s+0\\n.*"), c.out);
         assertTrue(c.out.matches("(?s).*matching\\s+checked\\s+executions\\s+3\\n.*"),
                 "matching is 3 behind:\n" + c.out);
+        c = Cli.run(run);
+        assertEquals(0, c.exitCode, c.toString());
+        assertTrue(c.out.matches("(?s).*reports out\\s+3\\n.*orders accounted\\s+3\\n.*"), "this run's: " + c.out);
 
-        // matching answers them: 503 orders accounted for 500 in is a wrong output, never exit 0
+        // a foreign writer appends copies of the last three checked records: in the stats' quick check of the newest
+        // file, the first names an order before the one the record before names, and a restart refuses to start
+        List<OrderInfo> checked = TestPipelines.readAll(data.resolve("checked"));
+        long firstCopy;
+        try (ChronicleQueue q = Queues.open(data.resolve("checked"), RollCycles.FAST_DAILY);
+             ExcerptAppender appender = q.createAppender()) {
+            for (OrderInfo r : checked.subList(checked.size() - 3, checked.size()))
+                appender.writeBytes(r);
+            firstCopy = appender.lastIndexAppended() - 2;
+        }
+        List<String> reports = TestPipelines.executionLines(data.resolve("executions"));
+        String expected = " is damaged at index 0x" + Long.toHexString(firstCopy) + " ";
+        c = Cli.run("stats", data.toString());
+        assertEquals(1, c.exitCode, c.toString());
+        // stats names the queue by its directory, as every tool does; the pipeline by its name
+        assertTrue(c.oneLineError().contains("queue " + data.resolve("checked") + expected), c.toString());
+        assertTrue(c.err.contains("not after input index"), c.toString());
         c = Cli.run(run);
         assertEquals(1, c.exitCode, c.toString());
-        assertEquals("orderpipe: the pipeline finished but accounted for 503 orders of the 500 on 'orders' in "
-                + data.toAbsolutePath() + ": the output does not match the input; the data directory is left as it"
-                + " is for inspection", c.oneLineError());
+        assertTrue(c.oneLineError().contains("queue checked" + expected), c.toString());
+        assertEquals(reports, TestPipelines.executionLines(data.resolve("executions")), "nothing written");
     }
 
     @Test

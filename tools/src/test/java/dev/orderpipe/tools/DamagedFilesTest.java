@@ -267,9 +267,9 @@ class DamagedFilesTest {
         assertFalse(Files.exists(out), "an orders queue is not exported as executions");
         assertOneLine("dump", Cli.run("dump", data.resolve("orders").toString()), ExitCodes.FAILURE,
                 "orderpipe: queue " + data.resolve("orders") + " is damaged at " + reportInOrders + REMEDY);
-        // stats reads checked, executions, orders, in that order
+        // stats checks the pipeline's queues orders, checked, executions, in that order
         assertOneLine("stats", Cli.run("stats", data.toString()), ExitCodes.FAILURE,
-                "orderpipe: queue " + data.resolve("executions") + " is damaged at " + orderInExecutions + REMEDY);
+                "orderpipe: queue " + data.resolve("orders") + " is damaged at " + reportInOrders + REMEDY);
         assertOneLine("tail", tail(data), ExitCodes.FAILURE,
                 "orderpipe: queue executions is damaged at " + orderInExecutions + REMEDY);
         // replay checks the executions queue beside the capture (its expected reports) first
@@ -289,6 +289,7 @@ class DamagedFilesTest {
         Path data = dir.resolve("data");
         OrderInfo r = new OrderInfo();
         long firstOrder;
+        long checkedIndex;
         try (ChronicleQueue orders = Queues.open(data.resolve("orders"), RollCycles.FAST_DAILY);
              ChronicleQueue checked = Queues.open(data.resolve("checked"), RollCycles.FAST_DAILY);
              ExcerptAppender o = orders.createAppender(); ExcerptAppender c = checked.createAppender()) {
@@ -296,12 +297,16 @@ class DamagedFilesTest {
                 o.writeBytes(order(r, i));
             firstOrder = orders.firstIndex();
             c.writeBytes(order(r, 1).sourceIndex(5).riskNanos(1)); // names record 5 of cycle 0
+            checkedIndex = c.lastIndexAppended();
         }
-        assertOneLine("stats", Cli.run("stats", data.toString()), ExitCodes.FAILURE, "orderpipe: queue orders is"
-                + " damaged at index 0x5 (cycle 0, record 5): the record is missing (orders holds "
-                + Queues.describeIndex(RollCycles.FAST_DAILY, firstOrder) + " to "
-                + Queues.describeIndex(RollCycles.FAST_DAILY, firstOrder + 2) + ") but the last record on checked was"
-                + " made from it: records were lost (a cycle file cut short, emptied or removed)" + REMEDY);
+        // the data directory's check compares the queues before stats reads them
+        String orders = data.resolve("orders").toString();
+        assertOneLine("stats", Cli.run("stats", data.toString()), ExitCodes.FAILURE, "orderpipe: queue " + orders
+                + " is damaged at index 0x5 (cycle 0, record 5): the record is missing (" + orders + " ends at index "
+                + Queues.describeIndex(RollCycles.FAST_DAILY, firstOrder + 2) + " and has no file for that cycle) but"
+                + " the last record on " + data.resolve("checked") + ", index "
+                + Queues.describeIndex(RollCycles.FAST_DAILY, checkedIndex) + ", was made from it: records were lost"
+                + " (a file cut short, emptied or removed)" + REMEDY);
     }
 
     private static long firstIndex(Path queueDir) {

@@ -36,7 +36,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class DamagedQueueTest {
-    private static final List<String> QUEUES = List.of("orders", "checked", "executions");
+    static final List<String> QUEUES = List.of("orders", "checked", "executions");
     /** The record damaged inside a file (of 2,000 on orders and checked, about 4,000 on executions). */
     private static final int RECORD = 1000;
 
@@ -74,10 +74,15 @@ class DamagedQueueTest {
     }
 
     static Stream<Arguments> damages() {
+        return everyQueueWith(Damage.values());
+    }
+
+    /** The cases of a parameterized test: each queue with each of {@code ways}. */
+    static Stream<Arguments> everyQueueWith(Object[] ways) {
         List<Arguments> cases = new ArrayList<>();
         for (String queue : QUEUES)
-            for (Damage damage : Damage.values())
-                cases.add(Arguments.of(queue, damage));
+            for (Object way : ways)
+                cases.add(Arguments.of(queue, way));
         return cases.stream();
     }
 

@@ -32,8 +32,9 @@ import java.nio.file.StandardOpenOption;
  * skips one, and repeats at most the one it was processing when it died (at-least-once; commit right after handling
  * a report to make that window a few instructions wide). Only one live consumer may use a name at a time.
  *
- * <p>Every report is read through {@link QueueInput}: checked (length, format, CRC32C), and a feed that finds no report
- * although the queue holds more (a damaged header, a file cut short) throws a one-line
+ * <p>Every report is read through {@link QueueInput}: checked (length, format, CRC32C, and its place: seq 1, 2, 3...
+ * with the reports of each input together, from the report before the feed's first on), and a feed that finds no
+ * report although the queue holds more (a damaged header, a file cut short) throws a one-line
  * {@link dev.orderpipe.pipeline.infra.QueueDamagedException} rather than waiting forever. The queue's files are checked
  * when the feed opens ({@link QueueVerifier#checkQueue}).
  *
@@ -80,7 +81,7 @@ public final class ExecutionFeed implements AutoCloseable {
     private ExecutionFeed(ChronicleQueue queue, String queueName, String name, Path positionFile, Start start) {
         this.queue = queue;
         this.name = name;
-        this.input = new QueueInput(queueName, queue);
+        this.input = new QueueInput(queueName, queue, RecordKind.REPORT);
         try {
             if (positionFile == null) {
                 positionChannel = null;

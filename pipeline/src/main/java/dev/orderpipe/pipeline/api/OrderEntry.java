@@ -18,15 +18,18 @@ import java.nio.file.Path;
 /**
  * Appends orders to a pipeline's {@code orders} queue from any process: the pipeline's inbox for feed handlers and
  * gateways. Several writers, in several processes, may append to one data directory at once (Chronicle's
- * cross-process write lock orders them); each record carries this writer's id and its own sequence number, so support
- * staff can tell where an order came from ({@code orderpipe dump} shows {@code writerId} and {@code writerSeq}).
+ * cross-process write lock orders them); each record carries this writer's id and its own sequence number, 1, 2, 3...
+ * without a gap, so support staff can tell where an order came from ({@code orderpipe dump} shows {@code writerId} and
+ * {@code writerSeq}) and every reader can tell a lost or repeated record. One writer id belongs to one open
+ * {@code OrderEntry} at a time: two with one id would repeat each other's numbers, which readers refuse as damage.
  *
  * <p>Arguments are primitives and nothing is allocated per call. A call checks what is a programming error
  * (a non-positive order id, quantity or account, a symbol that is not an encoded symbol, a LIMIT without a price...)
  * and throws {@link IllegalArgumentException}; business checks (known symbol, price band, notional, duplicates) are
  * the risk stage's, and end as REJECTED execution reports.
  *
- * <p>Threading: an instance, like the Chronicle appender inside it, belongs to one thread. Use one per thread.
+ * <p>Threading: an instance, like the Chronicle appender inside it, belongs to one thread. Use one per thread, each
+ * with its own writer id.
  *
  * <pre>{@code
  * try (OrderEntry entry = OrderEntry.open(Path.of("data/pipeline"), 42)) {
@@ -54,7 +57,8 @@ public final class OrderEntry implements AutoCloseable {
     /**
      * Opens the {@code orders} queue of a data directory laid out by the default config.
      *
-     * @param writerId this writer's id, > 0 (0 is the pipeline's own file ingress); unique per writer process
+     * @param writerId this writer's id, > 0 (0 is the pipeline's own file ingress); used by one open OrderEntry at a
+     *                 time
      */
     public static OrderEntry open(Path dataDir, long writerId) {
         PipelineConfig defaults = PipelineConfig.loadDefault();
@@ -139,9 +143,10 @@ public final class OrderEntry implements AutoCloseable {
     private long append() {
         record.eventTime(SystemTimeProvider.CLOCK.currentTimeNanos())
                 .writerId(writerId)
-                .writerSeq(++writerSeq)
+                .writerSeq(writerSeq + 1)
                 .ingressNanos(System.nanoTime());
         appender.writeBytes(record);
+        writerSeq++; // only once written: readers refuse a writer's numbers with a gap as records lost
         return appender.lastIndexAppended();
     }
 

@@ -2,6 +2,7 @@ package dev.orderpipe.pipeline.infra;
 
 import dev.orderpipe.pipeline.DamagedRecordException;
 import dev.orderpipe.pipeline.OrderInfo;
+import dev.orderpipe.pipeline.integrity.RecordKind;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.TailerDirection;
@@ -17,21 +18,47 @@ import net.openhft.chronicle.queue.impl.RollingChronicleQueue;
  * meets as a SIGBUS (an {@link InternalError}), is named like any other damage; the tools check the files before they
  * read ({@link dev.orderpipe.pipeline.integrity.QueueVerifier}), so that is a last line of defence.
  *
+ * <p>A forward reader also checks that each record is in its place ({@link RecordContinuity}: seq, the sourceIndex
+ * chain, each writer's numbering): a record intact on its own but out of place (a cycle file lost or exchanged with
+ * another, a record copied over another) stops it with a {@link QueueDamagedException} naming the queue, the index,
+ * what was expected and what was found. A reader that starts in the middle ({@link #moveTo}, {@link #openAtEnd}) takes
+ * its expectation from the record before its start. After a failure every read throws it again: nothing behind it
+ * is read as data. Backward reads (a short look back from the end) are not checked.
+ *
  * <p>The tailer is created by {@link #open()} on the thread that reads. Allocation-free per read.
  */
 public final class QueueInput implements AutoCloseable {
     private final String name;
     private final ChronicleQueue queue;
+    private final RecordKind kind;
     private ExcerptTailer tailer;
+    /** The order check of a forward reader, null for a backward one. */
+    private RecordContinuity continuity;
+    /** The damage that stopped this reader; every later read throws it again. */
+    private QueueDamagedException failure;
     private long lastReadIndex = -1;
     /** The reader has read, or been positioned past, every record up to this index (for {@link #atEnd()}). */
     private long readThrough = -1;
     private long reading = -1;
 
-    /** @param name the queue's name for messages (orders, checked, executions, or a directory) */
+    /**
+     * A reader of a queue whose kind it takes from the first record ({@link RecordKind#of}): for a tool
+     * given a directory.
+     *
+     * @param name the queue's name for messages (orders, checked, executions, or a directory)
+     */
     public QueueInput(String name, ChronicleQueue queue) {
+        this(name, queue, null);
+    }
+
+    /**
+     * @param name the queue's name for messages (orders, checked, executions, or a directory)
+     * @param kind what the queue holds, which decides the order checks; null to take it from the first record
+     */
+    public QueueInput(String name, ChronicleQueue queue, RecordKind kind) {
         this.name = name;
         this.queue = queue;
+        this.kind = kind;
     }
 
     /** Creates the tailer at the start of the queue, on the calling thread. */
@@ -41,6 +68,7 @@ public final class QueueInput implements AutoCloseable {
         } catch (InternalError e) {
             throw cutShort(queue.firstIndex(), e);
         }
+        continuity = new RecordContinuity(kind).startOfQueue();
         return this;
     }
 
@@ -59,13 +87,24 @@ public final class QueueInput implements AutoCloseable {
      * calling thread: the records before count as read for {@link #atEnd()}.
      */
     public QueueInput openAtEnd() {
+        continuity = new RecordContinuity(kind);
+        OrderInfo last = new OrderInfo();
+        long lastIndex = readLast(name, queue, last);
         try {
-            tailer = queue.createTailer().toEnd();
+            tailer = queue.createTailer();
+            if (lastIndex < 0) {
+                tailer.toStart(); // nothing written yet: the next record is the queue's first
+                continuity.startOfQueue();
+                return this;
+            }
+            // after the record the expectation is taken from, whatever was appended since: no record is missed
+            if (!tailer.moveToIndex(lastIndex) || !tailer.readBytes(last.reset()))
+                throw damaged(lastIndex, "the queue's last record cannot be read again");
         } catch (InternalError e) {
-            throw cutShort(-1, e);
+            throw cutShort(lastIndex, e);
         }
-        // the index before the tailer's position: numerically at or after every record that was on the queue
-        readThrough = tailer.index() - 1;
+        continuity.seed(last);
+        readThrough = lastIndex;
         return this;
     }
 
@@ -76,22 +115,40 @@ public final class QueueInput implements AutoCloseable {
      * @throws QueueDamagedException when the next record cannot be read as written
      */
     public boolean read(OrderInfo into) {
+        if (failure != null)
+            throw failure;
         ExcerptTailer t = tailer;
         reading = t.index();
         boolean read;
         try {
             read = t.readBytes(into.reset());
         } catch (DamagedRecordException e) {
-            throw damaged(reading, e.getMessage());
+            throw fail(reading, e.getMessage());
         } catch (InternalError e) {
-            throw cutShort(reading, e);
+            throw fail(cutShort(reading, e));
+        }
+        if (!read) {
+            reading = -1;
+            return false;
+        }
+        long index = t.lastReadIndex();
+        if (continuity != null && !continuity.accept(into)) {
+            reading = index;
+            throw fail(index, continuity.problem(queue.rollCycle()));
         }
         reading = -1;
-        if (read) {
-            lastReadIndex = t.lastReadIndex();
-            readThrough = lastReadIndex;
-        }
-        return read;
+        lastReadIndex = index;
+        readThrough = index;
+        return true;
+    }
+
+    private QueueDamagedException fail(long index, String what) {
+        return fail(damaged(index, what));
+    }
+
+    private QueueDamagedException fail(QueueDamagedException e) {
+        failure = e;
+        return e;
     }
 
     /**
@@ -111,7 +168,7 @@ public final class QueueInput implements AutoCloseable {
             return false;
         if (read(into))
             return true;
-        throw damaged(tailer.index(), "no record can be read here although the queue's last index is "
+        throw fail(tailer.index(), "no record can be read here although the queue's last index is "
                 + Queues.describeIndex(queue, last) + ": a record header is damaged or a queue file was cut short");
     }
 
@@ -177,12 +234,38 @@ public final class QueueInput implements AutoCloseable {
         return reading >= 0 ? reading : lastReadIndex;
     }
 
-    /** Positions the reader so that the next read returns the record at {@code index}; false if there is none. */
+    /**
+     * Positions the reader so that the next read returns the record at {@code index}; false if there is none. The
+     * order check then expects what follows the record before {@code index} (read backwards once, checksum checked).
+     */
     public boolean moveTo(long index) {
+        boolean there;
         try {
-            return tailer.moveToIndex(index);
+            there = tailer.moveToIndex(index);
         } catch (InternalError e) {
             throw cutShort(index, e);
+        }
+        if (there && continuity != null)
+            seedBefore(index);
+        return there;
+    }
+
+    /** Takes the order check's expectation from the record before {@code index}, or the queue's start if none. */
+    private void seedBefore(long index) {
+        OrderInfo before = new OrderInfo();
+        try (QueueInput back = new QueueInput(name, queue)) {
+            try {
+                back.tailer = queue.createTailer().direction(TailerDirection.BACKWARD);
+                if (!back.tailer.moveToIndex(index))
+                    throw damaged(index, "the record cannot be read backwards");
+            } catch (InternalError e) {
+                throw cutShort(index, e);
+            }
+            // the record at index, then the one before it
+            if (back.read(before) && back.read(before))
+                continuity.seed(before);
+            else
+                continuity.startOfQueue();
         }
     }
 

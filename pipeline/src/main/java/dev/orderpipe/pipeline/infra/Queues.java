@@ -75,14 +75,28 @@ public final class Queues {
     /** {@link #openExisting(Path)} of a queue that must hold {@code kind} records (null: one kind, any). */
     public static ChronicleQueue openExisting(Path dir, RecordKind kind) {
         requireQueueDir(dir, kind);
-        QueueMetadata recorded = QueueMetadata.read(dir.toString(), dir);
-        return SingleChronicleQueueBuilder.binary(dir).rollCycle(recorded.rollCycle()).epoch(recorded.epoch())
-                .readOnly(true).build();
+        return openRecorded(dir);
     }
 
     /** {@link #requireQueueDir(Path, RecordKind)} with the kind its name calls for ({@link RecordKind#ofQueueName}). */
     public static void requireQueueDir(Path dir) {
         requireQueueDir(dir, RecordKind.ofQueueName(dir.getFileName().toString()));
+    }
+
+    /**
+     * Opens an existing queue for reading like {@link #openExisting} whose files the caller has just checked
+     * ({@link QueueVerifier#checkDataDir}), so they are not read twice.
+     */
+    public static ChronicleQueue openVerified(Path dir) {
+        requireQueueFiles(dir);
+        return openRecorded(dir);
+    }
+
+    /** A read-only queue with the roll cycle and epoch its metadata records. */
+    private static ChronicleQueue openRecorded(Path dir) {
+        QueueMetadata recorded = QueueMetadata.read(dir.toString(), dir);
+        return SingleChronicleQueueBuilder.binary(dir).rollCycle(recorded.rollCycle()).epoch(recorded.epoch())
+                .readOnly(true).build();
     }
 
     /**
@@ -95,6 +109,12 @@ public final class Queues {
      * @param kind the kind of record the queue must hold, null for "one kind, whichever its first record is"
      */
     public static void requireQueueDir(Path dir, RecordKind kind) {
+        requireQueueFiles(dir);
+        QueueVerifier.checkQueue(dir.toString(), dir, RollCycles.FAST_DAILY, kind);
+    }
+
+    /** {@link #requireQueueDir} but the integrity check: the directory, its cycle files and metadata. */
+    private static void requireQueueFiles(Path dir) {
         if (!Files.exists(dir))
             throw new BadFileException(dir + " does not exist");
         if (!Files.isDirectory(dir))
@@ -110,7 +130,6 @@ public final class Queues {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        QueueVerifier.checkQueue(dir.toString(), dir, RollCycles.FAST_DAILY, kind);
     }
 
     /** Table-store file every queue directory has. */

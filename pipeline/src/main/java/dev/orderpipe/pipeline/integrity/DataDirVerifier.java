@@ -17,12 +17,14 @@ import java.util.List;
  *     header to the end of the data, nothing hidden after it or as metadata, no file cut short) and every record's
  *     length, format, CRC32C and kind ({@link RecordKind}: orders on orders, checked orders on checked, reports on
  *     executions);</li>
+ *     <li>every record's place in its queue, by the rules every reader applies
+ *     ({@link dev.orderpipe.pipeline.infra.RecordContinuity}): each order-entry writer's numbers on {@code orders},
+ *     seq 1, 2, 3... on {@code executions} with the reports of each input together, the last one flagged;</li>
  *     <li>{@code checked}: the k-th record names the k-th {@code orders} record ({@code sourceIndex}): risk turns
  *     every input into exactly one output, in order;</li>
- *     <li>{@code executions}: seq is 1, 2, 3...; the reports name {@code checked} records in order, every checked
- *     record gets at least one report, and the last report of each input, only that one, is flagged last for its
- *     input (an input's reports cut short at the very end are a pipeline stopped mid-input, which a restart
- *     finishes).</li>
+ *     <li>{@code executions}: the reports name {@code checked} records in order and every checked record gets at
+ *     least one report (an input's reports cut short at the very end are a pipeline stopped mid-input, which a
+ *     restart finishes).</li>
  * </ul>
  * What the pipeline's start-up repair handles (a newest cycle file left half-created by a crash, a missing or
  * half-created {@code metadata.cq4t}) is not damage: it is reported per queue ({@link QueueReport#repairs}), unless
@@ -63,7 +65,6 @@ public final class DataDirVerifier {
         private final QueueScanner o;
         private final QueueScanner c;
         private final QueueScanner e;
-        private long nextSeq = 1;
         private boolean eHave;
 
         Walk(QueueReport orders, QueueReport checked, QueueReport executions) {
@@ -123,7 +124,10 @@ public final class DataDirVerifier {
                 eHave = nextExecution();
         }
 
-        /** The k-th checked record must name the k-th orders record. */
+        /**
+         * The k-th checked record must name the k-th orders record. When it names a later one than the next on
+         * orders, checked lost records (or repeated a later one); when an earlier one, orders lost it.
+         */
         private boolean checkRisk(long ci, long source) {
             if (!o.next()) {
                 if (o.repair() != null)
@@ -133,22 +137,36 @@ public final class DataDirVerifier {
                             + (o.records() == 0 ? " (it holds no records)" : ", at " + o.describe(o.index())));
                 return false;
             }
-            if (source != o.index()) {
+            if (source > o.index()) {
                 c.fail("the record names orders index " + o.describe(source) + ", but the next orders record is "
-                        + o.describe(o.index()) + " (records were lost, repeated or reordered)");
+                        + o.describe(o.index()) + ", which no checked record names (records were lost, repeated or"
+                        + " reordered)");
+                return false;
+            }
+            if (source < o.index()) {
+                o.fail("the next orders record should be index " + o.describe(source) + ", which checked index "
+                        + c.describe(ci) + " names, but it is missing (orders records were lost)");
                 return false;
             }
             return true;
         }
 
         /**
-         * Reads the reports of checked record {@code ci}: they must come next, at least one, the last one flagged.
+         * Reads the reports of checked record {@code ci}: they must come next, at least one. (That an input's reports
+         * come together and end with the one flagged last is the scanner's order check.) A report that names an
+         * earlier checked record than {@code ci} names one that checked lost; a later one, {@code ci}'s reports are
+         * lost.
          *
          * @return whether the chain still holds
          */
         private boolean consumeReportsOf(long ci) {
             OrderInfo r = e.record();
-            if (r.sourceIndex() != ci) {
+            if (r.sourceIndex() < ci) {
+                c.fail("the next checked record should be index " + c.describe(r.sourceIndex()) + ", which the next"
+                        + " report (seq " + r.seq() + ") names, but it is missing (checked records were lost)");
+                return false; // the rest of executions is still read for its own checks
+            }
+            if (r.sourceIndex() > ci) {
                 e.fail("the report (seq " + r.seq() + ") names checked index " + c.describe(r.sourceIndex())
                         + ", but the next checked record is " + c.describe(ci) + ", which has no report"
                         + " (reports were lost, repeated or reordered)");
@@ -164,35 +182,14 @@ public final class DataDirVerifier {
                                 + " (a restart finishes them)";
                     return e.damage() == null;
                 }
-                if (r.sourceIndex() != ci) {
-                    if (lastForInput)
-                        return true;
-                    e.fail("the reports of checked index " + c.describe(ci) + " end without one flagged last for"
-                            + " the input, and this one (seq " + r.seq() + ") names " + c.describe(r.sourceIndex()));
-                    eHave = false;
-                    return false;
-                }
-                if (lastForInput) {
-                    e.fail("the report (seq " + r.seq() + ") names checked index " + c.describe(ci)
-                            + " after the report flagged last for that input");
-                    eHave = false;
-                    return false;
-                }
+                if (r.sourceIndex() != ci)
+                    return true; // the order check saw that the report before was flagged last for its input
             }
         }
 
-        /** The next report, whose seq must be the next number. */
+        /** The next report (seq and the grouping of each input's reports checked by the scanner). */
         private boolean nextExecution() {
-            if (e == null || !e.next())
-                return false;
-            long seq = e.record().seq();
-            if (seq != nextSeq) {
-                e.fail("the report has seq " + seq + " where " + nextSeq + " comes next (seq must be 1, 2, 3...:"
-                        + " reports were lost or repeated)");
-                return false;
-            }
-            nextSeq++;
-            return true;
+            return e != null && e.next();
         }
     }
 

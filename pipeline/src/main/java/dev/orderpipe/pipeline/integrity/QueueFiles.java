@@ -38,6 +38,11 @@ final class QueueFiles {
         this.repair = repair;
     }
 
+    /** The kind of record the queue must hold: the expected one, else the first record read's; null before. */
+    RecordKind kind() {
+        return kinds.kind();
+    }
+
     /**
      * Lists a queue directory. The roll cycle and epoch come from the queue's metadata file when it has one
      * ({@link QueueMetadata}), else {@code fallback} with epoch 0: what Chronicle records when the pipeline, started

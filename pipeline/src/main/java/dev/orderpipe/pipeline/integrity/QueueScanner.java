@@ -3,14 +3,17 @@ package dev.orderpipe.pipeline.integrity;
 import dev.orderpipe.pipeline.OrderInfo;
 import dev.orderpipe.pipeline.infra.QueueDamagedException;
 import dev.orderpipe.pipeline.infra.Queues;
+import dev.orderpipe.pipeline.infra.RecordContinuity;
 
 /**
- * Reads every record of a queue off its files in order, checking the framing of every cycle file to its end and
- * every record's length, format and checksum. It stops at the first problem and keeps it ({@link #damage()}); a
- * caller that finds a problem in what the records say (a broken sourceIndex chain) records it with {@link #fail}.
+ * Reads every record of a queue off its files in order, checking the framing of every cycle file to its end, every
+ * record's length, format and checksum, and that each record is in its place ({@link RecordContinuity}, the rules
+ * every reader applies). It stops at the first problem and keeps it ({@link #damage()}); a caller that finds a
+ * problem in what the records say against another queue (a broken sourceIndex chain) records it with {@link #fail}.
  */
 final class QueueScanner implements AutoCloseable {
     private final QueueFiles files;
+    private final RecordContinuity continuity;
     private final OrderInfo record = new OrderInfo();
     private CycleFile current;
     private int file = -1;
@@ -23,6 +26,8 @@ final class QueueScanner implements AutoCloseable {
 
     QueueScanner(QueueFiles files) {
         this.files = files;
+        // the kind the files' records must be of decides the order rules (taken from the first record when unknown)
+        this.continuity = new RecordContinuity(files.kind()).startOfQueue();
     }
 
     /** Moves to the next record; false at the end of the queue or at the first problem. */
@@ -44,7 +49,10 @@ final class QueueScanner implements AutoCloseable {
                     if (firstIndex < 0)
                         firstIndex = index;
                     records++;
-                    return true;
+                    if (continuity.accept(record))
+                        return true;
+                    fail(continuity.problem(files.rollCycle()));
+                    return false;
                 }
                 current.close();
                 current = null;

@@ -12,7 +12,8 @@ import dev.orderpipe.pipeline.config.RiskConfig;
  * {@code execType} (every report the matching stage writes has one), a checked order has none but carries
  * {@code riskNanos} (the risk stage's timestamp), an order has neither. Every queue holds one kind: {@code orders}
  * orders, {@code checked} checked orders, {@code executions} reports; a queue directory holding another kind was
- * renamed, swapped or copied over, and reading it as its name says would be wrong.
+ * renamed, swapped or copied over, and reading it as its name says would be wrong. The kind also decides the rules
+ * that put each record in its place ({@link dev.orderpipe.pipeline.infra.RecordContinuity}).
  */
 public enum RecordKind {
     ORDER("an order", "orders"),

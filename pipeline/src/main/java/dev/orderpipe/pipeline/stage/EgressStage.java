@@ -50,25 +50,30 @@ public final class EgressStage extends QueueInputStage {
             csv = AsciiOut.append(csvFile);
             if (csvDoneSeq == 0 && sizeOf(csvFile) == 0)
                 ExecutionCsv.header(csv);
-            while (csvDoneSeq > 0) {
-                long index = input.position();
-                if (!input.read(in))
-                    break;
-                if (in.seq() >= csvDoneSeq || input.lastReadIndex() >= skipThrough) {
-                    if (in.seq() > csvDoneSeq)
-                        input.moveTo(index); // not yet in the file: read it again in doWork
-                    break;
-                }
-            }
-            return;
-        }
-        if (csvFile != null) {
-            csv = new AsciiOut(csvFile); // a fresh data directory: a fresh file
+        } else if (csvFile != null) {
+            csv = new AsciiOut(csvFile); // a fresh file, which the catch-up fills with the reports already on the queue
             ExecutionCsv.header(csv);
         }
-        if (skipThrough >= 0) {
-            if (!input.moveTo(skipThrough) || !input.read(in))
+        if (skipThrough >= 0)
+            catchUp();
+    }
+
+    /**
+     * A restart reads again, checked like every read (seq, the reports of each input together), every report that was
+     * on the queue when the pipeline started: a queue damaged before this run stops it here instead of being
+     * continued. Reports the CSV lacks are written to it; they are not counted, nor told to the listener (this run's
+     * reports are those after).
+     */
+    private void catchUp() {
+        while (true) {
+            boolean read = input.readOrEnd(in);
+            inputIndex = input.lastReadIndex();
+            if (!read || inputIndex > skipThrough)
                 throw input.damaged(skipThrough, "the last report when the pipeline started cannot be read again");
+            if (csv != null && in.seq() > csvDoneSeq)
+                writeCsv();
+            if (inputIndex == skipThrough)
+                return;
         }
     }
 
@@ -85,16 +90,19 @@ public final class EgressStage extends QueueInputStage {
         in.egressNanos(System.nanoTime());
         if (inputIndex > skipThrough)
             counts.add(in);
-        if (csv != null && in.seq() > csvDoneSeq) {
-            if (diskGuard.isLow())
-                throw diskGuard.stop(csvFile.toString());
-            ExecutionCsv.line(csv, in);
-            if (CrashPoints.armed(CrashPoints.Point.EGRESS_CSV_LINE))
-                tearLineAndCrash();
-        }
+        if (csv != null && in.seq() > csvDoneSeq)
+            writeCsv();
         ExecutionListener l = listener;
         if (l != null)
             l.onReport(in);
+    }
+
+    private void writeCsv() {
+        if (diskGuard.isLow())
+            throw diskGuard.stop(csvFile.toString());
+        ExecutionCsv.line(csv, in);
+        if (CrashPoints.armed(CrashPoints.Point.EGRESS_CSV_LINE))
+            tearLineAndCrash();
     }
 
     /** The crash test's torn line: half of the line just formatted reaches the file, then the crash point. */

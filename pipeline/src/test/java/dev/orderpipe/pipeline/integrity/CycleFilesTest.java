@@ -50,7 +50,7 @@ class CycleFilesTest {
             OrderInfo r = new OrderInfo();
             for (int c = 0; c < CYCLES; c++) {
                 for (int i = 1; i <= PER_CYCLE; i++)
-                    a.writeBytes(r.reset().orderId(c * PER_CYCLE + i));
+                    a.writeBytes(r.reset().orderId(c * PER_CYCLE + i).writerSeq(c * PER_CYCLE + i));
                 time.advanceMillis(1000);
             }
         }
@@ -71,7 +71,7 @@ class CycleFilesTest {
     /** Every record of the queue through the full scan, or the problem it stopped at. */
     private static List<Long> scan(Path dir, AtomicReference<QueueDamagedException> problem) {
         List<Long> ids = new ArrayList<>();
-        try (QueueScanner s = new QueueScanner(QueueFiles.list("q", dir, RollCycles.FAST_DAILY, null))) {
+        try (QueueScanner s = new QueueScanner(QueueFiles.list("q", dir, RollCycles.FAST_DAILY, RecordKind.ORDER))) {
             while (s.next())
                 ids.add(s.record().orderId());
             problem.set(s.damage());
@@ -185,13 +185,13 @@ class CycleFilesTest {
         try (ChronicleQueue q = SingleChronicleQueueBuilder.binary(queue).rollCycle(RollCycles.FAST_DAILY)
                 .blockSize(1 << 16).build()) {
             try (ExcerptAppender a = q.createAppender()) {
-                a.writeBytes(new OrderInfo().orderId(1)); // the file exists before the first check
+                a.writeBytes(new OrderInfo().orderId(1).writerSeq(1)); // the file exists before the first check
             }
             Thread writer = new Thread(() -> {
                 try (ExcerptAppender a = q.createAppender()) {
                     OrderInfo r = new OrderInfo();
                     for (long i = 2; i <= 60_000 && !stop.get(); i++) {
-                        a.writeBytes(r.reset().orderId(i));
+                        a.writeBytes(r.reset().orderId(i).writerSeq(i));
                         if (i % 200 == 0)
                             LockSupport.parkNanos(1_000_000); // paced: checks overlap many appends and file growths
                     }

@@ -63,7 +63,7 @@ class DataDirVerifierTest {
              Writer checked = new Writer(dir.resolve("checked"));
              Writer executions = new Writer(dir.resolve("executions"))) {
             for (int i = 1; i <= 10; i++)
-                orders.write(r.reset().orderId(i).sourceIndex(i));
+                orders.write(r.reset().orderId(i).sourceIndex(i).sourceLine(i).writerSeq(i));
             for (int k = 0; k < 8; k++)
                 checked.write(r.reset().orderId(k + 1).sourceIndex(plan.checkedSource(k, orders.indices))
                         .riskNanos(k + 1)); // what makes it a checked record (RecordKind)
@@ -168,8 +168,8 @@ class DataDirVerifierTest {
         }));
         QueueDamagedException p = problem(report, "executions");
         assertEquals(6, p.index() & 0xFFFFFFFFL, p.getMessage());
-        assertEquals("the report has seq 8 where 7 comes next (seq must be 1, 2, 3...: reports were lost or repeated)",
-                p.what());
+        assertEquals("the report has seq 8 where 7 comes next (seq must be 1, 2, 3...: reports were lost, repeated or"
+                + " reordered)", p.what());
     }
 
     @Test

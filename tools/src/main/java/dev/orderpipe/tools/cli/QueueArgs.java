@@ -7,6 +7,7 @@ import dev.orderpipe.pipeline.integrity.RecordKind;
 import net.openhft.chronicle.queue.ChronicleQueue;
 
 import java.nio.file.Path;
+import java.util.function.Supplier;
 
 /** Opening a queue named on the command line, with one-line errors for a wrong path. */
 final class QueueArgs {
@@ -24,8 +25,17 @@ final class QueueArgs {
 
     /** {@link #openExisting(Path)} of a queue that must hold {@code kind} records (null: one kind, any). */
     static ChronicleQueue openExisting(Path dir, RecordKind kind) {
+        return open(dir, () -> Queues.openExisting(dir, kind));
+    }
+
+    /** {@link #openExisting} of a queue whose files were just checked ({@link Queues#openVerified}). */
+    static ChronicleQueue openVerified(Path dir) {
+        return open(dir, () -> Queues.openVerified(dir));
+    }
+
+    private static ChronicleQueue open(Path dir, Supplier<ChronicleQueue> opener) {
         try {
-            return Queues.openExisting(dir, kind);
+            return opener.get();
         } catch (BadFileException | QueueDamagedException e) {
             throw e; // names the directory and what is wrong with it
         } catch (RuntimeException e) {

@@ -6,6 +6,7 @@ import dev.orderpipe.pipeline.infra.QueueDamagedException;
 import dev.orderpipe.pipeline.infra.QueueInput;
 import dev.orderpipe.pipeline.infra.Queues;
 import dev.orderpipe.pipeline.config.PipelineConfig;
+import dev.orderpipe.pipeline.integrity.QueueVerifier;
 import dev.orderpipe.pipeline.integrity.RecordKind;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
@@ -23,12 +24,14 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
 /** {@code orderpipe stats}: what is in a data directory and how far each stage is behind. */
 @Command(name = "stats", mixinStandardHelpOptions = true,
-        description = {"Per queue: records, first and last index, roll files and size on disk.",
+        description = {"Per queue: records, first and last index, roll files and size on disk, after the quick check "
+                + "of the queues' files and that none lost records that another names.",
                 "Per stage: how many input records it has not yet turned into output (from the sourceIndex of its last output)."})
 public final class StatsCommand implements Callable<Integer> {
     @Spec
@@ -44,12 +47,18 @@ public final class StatsCommand implements Callable<Integer> {
         if (!Files.isDirectory(dataDir))
             throw UserException.failure(dataDir + " is not a directory");
         PipelineConfig cfg = config.load();
+        cfg.dataDir = dataDir.toString();
+        // the pipeline's queues together: each one's files, and that none lost records the others name
+        QueueVerifier.checkDataDir(cfg);
+        Set<String> verified = Set.of(cfg.ingress.queue, cfg.risk.queue, cfg.matching.queue);
         Map<String, SingleChronicleQueue> queues = new LinkedHashMap<>();
         try (Stream<Path> list = Files.list(dataDir)) {
-            for (Path p : list.sorted().toList())
+            for (Path p : list.sorted().toList()) {
+                String name = p.getFileName().toString();
                 if (Queues.isQueueDir(p))
-                    queues.put(p.getFileName().toString(), (SingleChronicleQueue) QueueArgs.openExisting(p,
-                            RecordKind.ofQueue(cfg, p.getFileName().toString())));
+                    queues.put(name, (SingleChronicleQueue) (verified.contains(name) ? QueueArgs.openVerified(p)
+                            : QueueArgs.openExisting(p, RecordKind.ofQueue(cfg, name))));
+            }
         } catch (RuntimeException e) {
             queues.values().forEach(ChronicleQueue::close); // a damaged queue: close those already open
             throw e;
