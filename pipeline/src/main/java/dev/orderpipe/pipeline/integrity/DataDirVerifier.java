@@ -174,6 +174,14 @@ public final class DataDirVerifier {
                 return false;
             }
             while (true) {
+                // a checked record found out of place is no input to compare the reports with
+                String differs = c.damage() != null ? null : RecordLink.differs(RecordKind.REPORT, c.record(), r);
+                if (differs != null) {
+                    e.fail(RecordLink.problem(executions.name, e.describe(e.index()), checked.name, c.describe(ci),
+                            differs));
+                    eHave = false;
+                    return false;
+                }
                 boolean lastForInput = r.lastForInput();
                 eHave = nextExecution();
                 if (!eHave) {

@@ -78,6 +78,8 @@ public final class QueueVerifier {
         checked.requireOnePerInput(orders);
         executions.requireInputHolds(checked);
         executions.requireDenseSeq();
+        checked.requireSameInput(orders, RecordKind.CHECKED);
+        executions.requireSameInput(checked, RecordKind.REPORT);
     }
 
     /** {@link #checkQueue(String, Path, RollCycle, RecordKind)} with the kind the directory's name calls for. */
@@ -247,6 +249,52 @@ public final class QueueVerifier {
                         + " holds " + inputs + " records up to this one, but " + mine + " holds " + total + " records"
                         + " made from them one by one, the last from this one: " + (total - inputs) + " " + in
                         + " records were lost (a cycle file removed or emptied), or " + mine + " records repeated");
+        }
+
+        /**
+         * Throws unless this queue's last record carries the identity of the input record it names
+         * ({@link RecordLink}): a cycle file copied in from another run holds records with valid checksums, in their
+         * places, whose inputs are other orders. Called after {@link #requireInputHolds}, which names a missing one.
+         */
+        void requireSameInput(QueueTail input, RecordKind kind) {
+            if (lastIndex < 0)
+                return;
+            long source = last.sourceIndex();
+            OrderInfo in = input.recordAt(source);
+            if (in == null)
+                return;
+            String differs = RecordLink.differs(kind, in, last);
+            if (differs == null)
+                return;
+            String at = Queues.describeIndex(files.rollCycle(), lastIndex);
+            throw new QueueDamagedException(files.name(), lastIndex, "index " + at, RecordLink.problem(files.name(),
+                    at, input.files.name(), Queues.describeIndex(input.files.rollCycle(), source), differs));
+        }
+
+        /**
+         * The record at {@code index}, null when the queue has no file for its cycle or the file ends before it: the
+         * last record when it is that one (the common case, a stage caught up), else read by walking its file's
+         * framing to it (one sequential read, only once per queue at start).
+         */
+        private OrderInfo recordAt(long index) {
+            if (index == lastIndex)
+                return last;
+            RollCycle rc = files.rollCycle();
+            int file = files.fileOf(rc.toCycle(index));
+            if (file < 0)
+                return null;
+            long seq = rc.toSequenceNumber(index);
+            try (CycleFile f = files.open(file)) {
+                f.readHeader();
+                while (f.next()) {
+                    if (f.sequence() == seq) {
+                        OrderInfo r = new OrderInfo();
+                        f.decode(r, seq);
+                        return r;
+                    }
+                }
+            }
+            return null;
         }
 
         /** Records in all files, -1 when an older file's header does not say. */
