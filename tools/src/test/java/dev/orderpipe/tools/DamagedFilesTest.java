@@ -205,6 +205,23 @@ class DamagedFilesTest {
         assertOneLine("run", run(data), ExitCodes.FAILURE, "orderpipe: queue " + queue + " " + line);
     }
 
+    // --- Chronicle's own index damaged: its first index2index entry (byte 0xf0, right after the queue header)
+
+    @Test
+    void aDamagedChronicleIndexIsOneLineNotAStackTrace(@TempDir Path dir) {
+        Path data = copy(dir);
+        Path queueDir = data.resolve("executions");
+        DamagedFiles.xorByte(DamagedFiles.newestCycleFile(queueDir), 0xf0, 0x5a);
+        String what = "Chronicle cannot read the queue file's structure (an index or a header is damaged)";
+        assertOneLine("export", Cli.run("export", queueDir.toString(), "--out", dir.resolve("x.csv").toString()),
+                ExitCodes.FAILURE, "orderpipe: queue " + queueDir + " is damaged at ", what, REMEDY);
+        assertFalse(Files.exists(dir.resolve("x.csv")));
+        assertOneLine("stats", Cli.run("stats", data.toString()), ExitCodes.FAILURE,
+                "orderpipe: queue executions is damaged at ", what, REMEDY);
+        assertOneLine("run", run(data), ExitCodes.FAILURE, "orderpipe: queue executions is damaged at ", what,
+                REMEDY);
+    }
+
     // --- a record's header turned into metadata (readers skip it): named at that record, not at the file's end
 
     @Test

@@ -90,6 +90,17 @@ class ErrorReportingTest {
         assertEquals(ExitCodes.FAILURE, c.exitCode, c.toString());
         assertEquals("orderpipe: data directory " + dir.resolve("nope") + " does not exist", c.oneLineError());
 
+        // a negative count is refused, not taken as "no limit" (tail would wait forever)
+        c = Cli.run("tail", "executions", "--data", dir.toString(), "--count", "-5");
+        assertEquals(ExitCodes.USAGE, c.exitCode, c.toString());
+        assertEquals("orderpipe: --count must be 0 or more, was -5", c.oneLineError());
+        c = Cli.run("tail", "executions", "--data", dir.toString(), "--idle-exit", "-1");
+        assertEquals(ExitCodes.USAGE, c.exitCode, c.toString());
+        assertEquals("orderpipe: --idle-exit must be 0 or more seconds, was -1.0", c.oneLineError());
+        c = Cli.run("dump", dir.resolve("executions").toString(), "--count", "-1");
+        assertEquals(ExitCodes.USAGE, c.exitCode, c.toString());
+        assertEquals("orderpipe: --count must be 0 or more, was -1", c.oneLineError());
+
         String[] replay = {"replay", dir.resolve("orders").toString(), "--out", dir.resolve("run").toString()};
         c = Cli.run(concat(replay, "--rate", "2e9"));
         assertEquals(ExitCodes.USAGE, c.exitCode, c.toString());

@@ -3,6 +3,7 @@ package dev.orderpipe.pipeline.infra;
 import dev.orderpipe.pipeline.DamagedRecordException;
 import dev.orderpipe.pipeline.OrderInfo;
 import dev.orderpipe.pipeline.integrity.RecordKind;
+import net.openhft.chronicle.core.io.ClosedIllegalStateException;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.TailerDirection;
@@ -65,7 +66,7 @@ public final class QueueInput implements AutoCloseable {
     public QueueInput open() {
         try {
             tailer = queue.createTailer().toStart();
-        } catch (InternalError e) {
+        } catch (InternalError | IllegalStateException e) {
             throw cutShort(queue.firstIndex(), e);
         }
         continuity = new RecordContinuity(kind).startOfQueue();
@@ -76,7 +77,7 @@ public final class QueueInput implements AutoCloseable {
     public QueueInput openBackward() {
         try {
             tailer = queue.createTailer().direction(TailerDirection.BACKWARD).toEnd();
-        } catch (InternalError e) {
+        } catch (InternalError | IllegalStateException e) {
             throw cutShort(-1, e);
         }
         return this;
@@ -100,7 +101,7 @@ public final class QueueInput implements AutoCloseable {
             // after the record the expectation is taken from, whatever was appended since: no record is missed
             if (!tailer.moveToIndex(lastIndex) || !tailer.readBytes(last.reset()))
                 throw damaged(lastIndex, "the queue's last record cannot be read again");
-        } catch (InternalError e) {
+        } catch (InternalError | IllegalStateException e) {
             throw cutShort(lastIndex, e);
         }
         continuity.seed(last);
@@ -124,7 +125,7 @@ public final class QueueInput implements AutoCloseable {
             read = t.readBytes(into.reset());
         } catch (DamagedRecordException e) {
             throw fail(reading, e.getMessage());
-        } catch (InternalError e) {
+        } catch (InternalError | IllegalStateException e) {
             throw fail(cutShort(reading, e));
         }
         if (!read) {
@@ -175,14 +176,22 @@ public final class QueueInput implements AutoCloseable {
     private long lastIndex() {
         try {
             return queue.lastIndex();
-        } catch (InternalError e) {
+        } catch (InternalError | IllegalStateException e) {
             throw cutShort(-1, e);
         }
     }
 
-    /** Chronicle maps a file cut short (truncated) as a SIGBUS, which the JVM raises as an InternalError. */
-    private QueueDamagedException cutShort(long index, InternalError e) {
-        String what = "a queue file ends inside the data (cut short): " + e.getMessage();
+    /**
+     * Chronicle maps a file cut short (truncated) as a SIGBUS, which the JVM raises as an InternalError; a damaged
+     * index or header inside a cycle file makes its tailer throw an IllegalStateException ("Meta data not ready").
+     * Both are damage to name, not a bug to trace; a queue closed under the reader is neither and is rethrown.
+     */
+    private QueueDamagedException cutShort(long index, Throwable e) {
+        if (e instanceof ClosedIllegalStateException)
+            throw (ClosedIllegalStateException) e;
+        String what = e instanceof InternalError ? "a queue file ends inside the data (cut short): " + e.getMessage()
+                : "Chronicle cannot read the queue file's structure (an index or a header is damaged): "
+                + e.getMessage();
         if (index < 0)
             return new QueueDamagedException(name, -1, "its end", what);
         return damaged(index, what);
@@ -242,7 +251,7 @@ public final class QueueInput implements AutoCloseable {
         boolean there;
         try {
             there = tailer.moveToIndex(index);
-        } catch (InternalError e) {
+        } catch (InternalError | IllegalStateException e) {
             throw cutShort(index, e);
         }
         if (there && continuity != null)
@@ -258,7 +267,7 @@ public final class QueueInput implements AutoCloseable {
                 back.tailer = queue.createTailer().direction(TailerDirection.BACKWARD);
                 if (!back.tailer.moveToIndex(index))
                     throw damaged(index, "the record cannot be read backwards");
-            } catch (InternalError e) {
+            } catch (InternalError | IllegalStateException e) {
                 throw cutShort(index, e);
             }
             // the record at index, then the one before it

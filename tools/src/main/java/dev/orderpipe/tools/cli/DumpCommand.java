@@ -27,8 +27,8 @@ public final class DumpCommand implements Callable<Integer> {
     @Option(names = "--from", paramLabel = "INDEX",
             description = "First index to print: decimal, or hex with 0x as printed by dump (default: the start).")
     String from;
-    @Option(names = {"-n", "--count"}, defaultValue = "-1", description = "Print at most N records.")
-    long count;
+    @Option(names = {"-n", "--count"}, paramLabel = "N", description = "Print at most N records.")
+    Long count;
     @Option(names = {"-f", "--follow"}, description = "Keep printing records as they are appended (until Ctrl-C).")
     boolean follow;
     @Option(names = "--yaml", description = "One YAML document per record instead of one line.")
@@ -38,6 +38,8 @@ public final class DumpCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        if (count != null && count < 0)
+            throw UserException.usage("--count must be 0 or more, was " + count);
         PrintWriter out = spec.commandLine().getOut();
         long fromIndex = from == null ? -1 : parseIndex(from);
         if (follow) {
@@ -52,7 +54,7 @@ public final class DumpCommand implements Callable<Integer> {
                         + Long.toHexString(q.firstIndex()) + ", last 0x" + Long.toHexString(q.lastIndex()) + ")");
             OrderInfo r = new OrderInfo();
             long printed = 0;
-            while (count < 0 || printed < count) {
+            while (count == null || printed < count) {
                 if (!input.readOrEnd(r)) {
                     if (!follow || stopped)
                         break;

@@ -8,6 +8,7 @@ import dev.orderpipe.pipeline.infra.Queues;
 import dev.orderpipe.pipeline.config.PipelineConfig;
 import dev.orderpipe.pipeline.integrity.QueueVerifier;
 import dev.orderpipe.pipeline.integrity.RecordKind;
+import net.openhft.chronicle.core.io.ClosedIllegalStateException;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import picocli.CommandLine.Command;
@@ -69,11 +70,21 @@ public final class StatsCommand implements Callable<Integer> {
             out.printf("%-12s %12s %20s %20s %6s %12s%n", "queue", "records", "first index", "last index", "files", "file bytes");
             for (Map.Entry<String, SingleChronicleQueue> e : queues.entrySet()) {
                 SingleChronicleQueue q = e.getValue();
-                long first = q.firstIndex();
-                long last = q.lastIndex();
+                long first, last, count;
+                try {
+                    first = q.firstIndex();
+                    last = q.lastIndex();
+                    count = q.entryCount();
+                } catch (InternalError | IllegalStateException x) {
+                    if (x instanceof ClosedIllegalStateException)
+                        throw x;
+                    // Chronicle's index of a cycle file is damaged (the record check reads the records, not it)
+                    throw new QueueDamagedException(e.getKey(), -1, "its index", "Chronicle cannot read the queue"
+                            + " file's structure (an index or a header is damaged): " + x.getMessage());
+                }
                 boolean empty = first == Long.MAX_VALUE || last < 0;
                 long[] files = files(dataDir.resolve(e.getKey()));
-                out.printf("%-12s %,12d %20s %20s %6d %,12d%n", e.getKey(), q.entryCount(),
+                out.printf("%-12s %,12d %20s %20s %6d %,12d%n", e.getKey(), count,
                         empty ? "-" : "0x" + Long.toHexString(first), empty ? "-" : "0x" + Long.toHexString(last),
                         files[0], files[1]);
             }

@@ -39,8 +39,8 @@ public final class TailCommand implements Callable<Integer> {
     String name;
     @Option(names = "--from-end", description = "Without a stored position, start after the last report (default: the first).")
     boolean fromEnd;
-    @Option(names = {"-n", "--count"}, defaultValue = "-1", description = "Stop after N reports.")
-    long count;
+    @Option(names = {"-n", "--count"}, paramLabel = "N", description = "Stop after N reports.")
+    Long count;
     @Option(names = "--idle-exit", defaultValue = "0", paramLabel = "SECONDS",
             description = "Stop when no report arrived for SECONDS (default: never).")
     double idleExit;
@@ -54,6 +54,10 @@ public final class TailCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (count != null && count < 0)
+            throw UserException.usage("--count must be 0 or more, was " + count);
+        if (!(idleExit >= 0))
+            throw UserException.usage("--idle-exit must be 0 or more seconds, was " + idleExit);
         if (!"executions".equals(what))
             throw UserException.usage("tail reads 'executions' (the pipeline's outbox), not '" + what + "'");
         if (name != null && !ExecutionFeed.isValidName(name))
@@ -74,7 +78,7 @@ public final class TailCommand implements Callable<Integer> {
             OrderInfo report = new OrderInfo();
             long n = 0;
             long lastSeen = System.nanoTime();
-            while (!stopped && (count < 0 || n < count)) {
+            while (!stopped && (count == null || n < count)) {
                 if (!feed.next(report)) {
                     if (idleExit > 0 && System.nanoTime() - lastSeen > idleExit * 1e9)
                         break;
