@@ -671,14 +671,22 @@ public final class OrderBooks {
         LEVEL_QUANTITY,
         /** The two best levels' keys and levels swapped (the side needs two levels). */
         KEY_ORDER,
+        /** The best level moved to the next level's price and key: two levels at one price (needs two levels). */
+        EQUAL_KEYS,
         /** One free level lost from the free list. */
         FREE_COUNT,
         /** The free list's top entry overwritten with the best level, which is in use. */
         FREE_ENTRY,
+        /** The free list's top entry overwritten with the first entry past the pool. */
+        FREE_RANGE,
         /** The id of the best level's first order changed without telling the id index. */
         ORDER_ID,
         /** The book's open-order count one too high. */
-        OPEN_ORDERS
+        OPEN_ORDERS,
+        /** The best level's last order linked to the first slot past the order pool. */
+        ORDER_LINK,
+        /** The best level's first order said to be on the first book side past the books. */
+        ORDER_SIDE
     }
 
     /** Test hook: breaks one invariant on {@code side} of the book of {@code symbol}, as a bug would. */
@@ -698,17 +706,30 @@ public final class OrderBooks {
                 sideKey[top - 1] = key;
                 sideLevel[top - 1] = level;
                 break;
+            case EQUAL_KEYS:
+                levelPrice[sideLevel[top]] = levelPrice[sideLevel[top - 1]];
+                sideKey[top] = sideKey[top - 1];
+                break;
             case FREE_COUNT:
                 levelFreeTop--;
                 break;
             case FREE_ENTRY:
                 levelFree[levelFreeTop - 1] = sideLevel[top];
                 break;
+            case FREE_RANGE:
+                levelFree[levelFreeTop - 1] = levelPrice.length;
+                break;
             case ORDER_ID:
                 orderId[levelHead[sideLevel[top]]] += 1_000_000;
                 break;
             case OPEN_ORDERS:
                 bookOpenOrders[book]++;
+                break;
+            case ORDER_LINK:
+                orderNext[levelTail[sideLevel[top]]] = orderId.length;
+                break;
+            case ORDER_SIDE:
+                orderBookSide[levelHead[sideLevel[top]]] = books * 2;
                 break;
             default:
                 throw new AssertionError(what);
