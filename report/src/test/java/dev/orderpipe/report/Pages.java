@@ -4,6 +4,7 @@ import org.w3c.dom.Attr;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.NamedNodeMap;
+import org.w3c.dom.Node;
 import org.w3c.dom.NodeList;
 
 import javax.xml.parsers.DocumentBuilder;
@@ -11,12 +12,16 @@ import javax.xml.parsers.DocumentBuilderFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -89,6 +94,55 @@ final class Pages {
         assertFalse(text.contains("@import"), "CSS import");
         assertFalse(text.contains("@font-face"), "web font");
         assertFalse(text.toLowerCase().contains("<script"), "script");
+    }
+
+    /** The text of each cell ({@code th} or {@code td}) of each row of the first table body within an element. */
+    static List<List<String>> rows(Element within) {
+        return cells(first(within, "tbody"));
+    }
+
+    /** The text of the header cells of the first table within an element. */
+    static List<String> header(Element within) {
+        List<List<String>> rows = cells(first(within, "thead"));
+        assertEquals(1, rows.size(), "one header row");
+        return rows.get(0);
+    }
+
+    /** A table of two columns (the key/value and count tables) as a map, in the table's order. */
+    static Map<String, String> keyValues(Element within) {
+        Map<String, String> map = new LinkedHashMap<>();
+        for (List<String> row : rows(within)) {
+            assertEquals(2, row.size(), "key and value: " + row);
+            assertNull(map.put(row.get(0), row.get(1)), "key shown twice: " + row.get(0));
+        }
+        return map;
+    }
+
+    /** Descendants of an element with an XHTML or SVG name, in document order. */
+    static List<Element> elements(Element within, String ns, String name) {
+        NodeList list = within.getElementsByTagNameNS(ns, name);
+        List<Element> out = new ArrayList<>();
+        for (int i = 0; i < list.getLength(); i++)
+            out.add((Element) list.item(i));
+        return out;
+    }
+
+    private static Element first(Element within, String name) {
+        List<Element> found = elements(within, Page.XHTML_NS, name);
+        assertFalse(found.isEmpty(), "no <" + name + "> in " + within.getAttribute("id"));
+        return found.get(0);
+    }
+
+    private static List<List<String>> cells(Element section) {
+        List<List<String>> rows = new ArrayList<>();
+        for (Element tr : elements(section, Page.XHTML_NS, "tr")) {
+            List<String> row = new ArrayList<>();
+            for (Node c = tr.getFirstChild(); c != null; c = c.getNextSibling())
+                if (c instanceof Element cell)
+                    row.add(cell.getTextContent().trim());
+            rows.add(row);
+        }
+        return rows;
     }
 
     static int svgCount(Document doc) {

@@ -10,6 +10,9 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Random;
 
 /** Builds synthetic replay run directories with real HdrHistogram output, as the replay writes them. */
@@ -21,11 +24,26 @@ final class RunDirs {
     }
 
     /**
+     * A run directory and the histograms written into it.
+     *
+     * @param dir        the run directory
+     * @param histograms the recorded values of every histogram by name, end-to-end first: what a report must show
+     */
+    record Run(Path dir, Map<String, Histogram> histograms) {
+    }
+
+    /**
      * A run whose latencies are {@code scale} times a base shape (about 20 µs median, a tail in the milliseconds),
      * with {@code intervals} one-second intervals of {@code perInterval} orders each.
      */
     static Path write(Path dir, double scale, int intervals, int perInterval, long seed) throws IOException {
+        return record(dir, scale, intervals, perInterval, seed).dir();
+    }
+
+    /** {@link #write}, keeping the histograms it recorded. */
+    static Run record(Path dir, double scale, int intervals, int perInterval, long seed) throws IOException {
         Files.createDirectories(dir);
+        Map<String, Histogram> recorded = new LinkedHashMap<>();
         Random random = new Random(seed);
         RunSummary s = summary();
         Histogram endToEnd = new Histogram(3);
@@ -49,6 +67,7 @@ final class RunDirs {
             }
         }
         hgrm(dir, RunSummary.END_TO_END, endToEnd);
+        recorded.put(RunSummary.END_TO_END, endToEnd);
         s.histograms.add(HistogramSummary.of(RunSummary.END_TO_END, "intended send to execution read", endToEnd));
         double[] share = {0.15, 0.25, 0.4, 0.2};
         for (int k = 0; k < STAGES.length; k++) {
@@ -56,6 +75,7 @@ final class RunDirs {
             for (int j = 0; j < 5_000; j++)
                 h.recordValue(latency(random, scale * share[k]));
             hgrm(dir, STAGES[k], h);
+            recorded.put(STAGES[k], h);
             s.histograms.add(HistogramSummary.of(STAGES[k], "time in " + STAGES[k], h));
         }
         s.sent = (long) intervals * perInterval;
@@ -63,7 +83,7 @@ final class RunDirs {
         s.durationSeconds = intervals;
         s.throughputPerSecond = perInterval;
         s.save(dir);
-        return dir;
+        return new Run(dir, Collections.unmodifiableMap(recorded));
     }
 
     static RunSummary summary() {

@@ -234,10 +234,10 @@ public final class OrderBooks {
     }
 
     /**
-     * Rests a new order at the back of its price level (created if needed) and returns its slot. The caller has
-     * checked the room ({@link #hasFreeSlot()}, {@link #levelAvailable}); no room here is a bug.
+     * Rests a new order at the back of its price level (created if needed). The caller has checked the room
+     * ({@link #hasFreeSlot()}, {@link #levelAvailable}); no room here is a bug.
      */
-    int rest(long id, long account, long price, long qty, long cum, int bookSide) {
+    void rest(long id, long account, long price, long qty, long cum, int bookSide) {
         int slot = orderIndex.slotOf(id, true);
         if (slot < 0)
             throw new IllegalStateException("no order slot for order " + id + " although room was checked");
@@ -248,7 +248,6 @@ public final class OrderBooks {
         orderCum[slot] = cum;
         bookOpenOrders[bookOf(bookSide)]++;
         attach(slot, bookSide);
-        return slot;
     }
 
     /** Removes a resting order from the book and frees its slot. */
@@ -671,14 +670,28 @@ public final class OrderBooks {
         LEVEL_QUANTITY,
         /** The two best levels' keys and levels swapped (the side needs two levels). */
         KEY_ORDER,
+        /** The best level moved to the next level's price and key: two levels at one price (needs two levels). */
+        EQUAL_KEYS,
+        /** The best level's entry on its side naming the first entry past the level pool. */
+        SIDE_RANGE,
         /** One free level lost from the free list. */
         FREE_COUNT,
         /** The free list's top entry overwritten with the best level, which is in use. */
         FREE_ENTRY,
+        /** The free list's top entry overwritten with the first entry past the pool. */
+        FREE_RANGE,
         /** The id of the best level's first order changed without telling the id index. */
         ORDER_ID,
+        /** The id of the best level's first order cleared to 0 (no order has it) without telling the id index. */
+        ORDER_ID_ZERO,
+        /** The best level's first order filled in full but left resting. */
+        ORDER_FILLED,
         /** The book's open-order count one too high. */
-        OPEN_ORDERS
+        OPEN_ORDERS,
+        /** The best level's last order linked to the first slot past the order pool. */
+        ORDER_LINK,
+        /** The best level's first order said to be on the first book side past the books. */
+        ORDER_SIDE
     }
 
     /** Test hook: breaks one invariant on {@code side} of the book of {@code symbol}, as a bug would. */
@@ -698,17 +711,39 @@ public final class OrderBooks {
                 sideKey[top - 1] = key;
                 sideLevel[top - 1] = level;
                 break;
+            case EQUAL_KEYS:
+                levelPrice[sideLevel[top]] = levelPrice[sideLevel[top - 1]];
+                sideKey[top] = sideKey[top - 1];
+                break;
+            case SIDE_RANGE:
+                sideLevel[top] = levelPrice.length;
+                break;
             case FREE_COUNT:
                 levelFreeTop--;
                 break;
             case FREE_ENTRY:
                 levelFree[levelFreeTop - 1] = sideLevel[top];
                 break;
+            case FREE_RANGE:
+                levelFree[levelFreeTop - 1] = levelPrice.length;
+                break;
             case ORDER_ID:
                 orderId[levelHead[sideLevel[top]]] += 1_000_000;
                 break;
+            case ORDER_ID_ZERO:
+                orderId[levelHead[sideLevel[top]]] = 0;
+                break;
+            case ORDER_FILLED:
+                orderCum[levelHead[sideLevel[top]]] = orderQty[levelHead[sideLevel[top]]];
+                break;
             case OPEN_ORDERS:
                 bookOpenOrders[book]++;
+                break;
+            case ORDER_LINK:
+                orderNext[levelTail[sideLevel[top]]] = orderId.length;
+                break;
+            case ORDER_SIDE:
+                orderBookSide[levelHead[sideLevel[top]]] = books * 2;
                 break;
             default:
                 throw new AssertionError(what);

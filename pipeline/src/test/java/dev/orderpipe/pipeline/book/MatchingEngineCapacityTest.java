@@ -9,6 +9,7 @@ import dev.orderpipe.pipeline.codes.Side;
 import dev.orderpipe.pipeline.codes.TimeInForce;
 import dev.orderpipe.pipeline.config.ConfigException;
 import dev.orderpipe.pipeline.config.MatchingConfig;
+import dev.orderpipe.pipeline.util.TableBytes;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -194,5 +195,19 @@ class MatchingEngineCapacityTest {
         ConfigException e = assertThrows(ConfigException.class, () -> new MatchingEngine(config, symbols, sink));
         assertEquals("risk.symbols x 2 x matching.maxPriceLevels is 2147483648, more price-level slots than an array"
                 + " holds: lower matching.maxPriceLevels", e.getMessage());
+    }
+
+    @Test
+    void heapBytesIsWhatTheEngineHolds() {
+        List<String> symbols = List.of("AAPL", "MSFT", "GOOG");
+        MatchingConfig config = new MatchingConfig();
+        config.maxPriceLevels = 50;
+        config.maxOpenOrders = 1_000; // more orders than level slots (3 books x 2 sides x 50): levels by the slots
+        // no sink: the engine only keeps it, and the test's own sink holds a buffer of its own
+        assertEquals(TableBytes.of(new MatchingEngine(config, symbols, null)),
+                MatchingEngine.heapBytes(config, symbols.size()), "levels bounded by the books' sides");
+        config.maxOpenOrders = 100; // fewer orders than level slots: a level holds an order at least
+        assertEquals(TableBytes.of(new MatchingEngine(config, symbols, null)),
+                MatchingEngine.heapBytes(config, symbols.size()), "levels bounded by the orders");
     }
 }

@@ -66,13 +66,27 @@ class OrderBooksTest {
     @CsvSource(delimiter = '|', value = {
             "LEVEL_QUANTITY | BUY | book AAPL BUY level 0 from the best (pool entry 0, price 100.0000): quantity 16 "
                     + "but its orders' leaves sum to 15",
+            "LEVEL_QUANTITY | SELL | book AAPL SELL level 0 from the best (pool entry 2, price 101.0000): quantity 5 "
+                    + "but its orders' leaves sum to 4",
             "KEY_ORDER | BUY | book AAPL BUY level 0 from the best (pool entry 1, price 99.0000): keys not strictly "
                     + "ascending: 990000 after 1000000",
+            "EQUAL_KEYS | BUY | book AAPL BUY level 0 from the best (pool entry 0, price 99.0000): keys not strictly "
+                    + "ascending: 990000 after 990000",
+            "SIDE_RANGE | BUY | book AAPL BUY level 0 from the best names pool entry 40, outside 0..39",
             "FREE_COUNT | BUY | the level free list has 36 entries, expected 37 (40 pooled, 3 on sides)",
             "FREE_ENTRY | BUY | level free list entry 36 names pool entry 0, which is on a side",
+            "FREE_RANGE | BUY | level free list entry 36 names pool entry 40, outside 0..39",
             "ORDER_ID | BUY | book AAPL BUY level 0 from the best (pool entry 0, price 100.0000) order 1000001 "
                     + "(slot 0): the id index gives slot -1 for its id",
-            "OPEN_ORDERS | SELL | book AAPL: open-order count 5 but 4 orders rest on its levels"})
+            "ORDER_ID_ZERO | BUY | book AAPL BUY level 0 from the best (pool entry 0, price 100.0000) order 0 "
+                    + "(slot 0): the id index gives slot -1 for its id",
+            "ORDER_FILLED | BUY | book AAPL BUY level 0 from the best (pool entry 0, price 100.0000) order 1 "
+                    + "(slot 0): filled 10 of 10, a resting order has leaves > 0",
+            "OPEN_ORDERS | SELL | book AAPL: open-order count 5 but 4 orders rest on its levels",
+            "ORDER_LINK | BUY | book AAPL BUY level 0 from the best (pool entry 0, price 100.0000): order link 100 is "
+                    + "not a slot",
+            "ORDER_SIDE | BUY | book AAPL BUY level 0 from the best (pool entry 0, price 100.0000) order 1 (slot 0): "
+                    + "says pool entry 0 of book side 4 (none)"})
     void aBrokenInvariantIsNamed(OrderBooks.Corruption corruption, Side side, String message) {
         engine.books().corrupt(corruption, AAPL, side);
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> engine.books().checkInvariants());
