@@ -65,7 +65,8 @@ class DataDirVerifierTest {
             for (int i = 1; i <= 10; i++)
                 orders.write(r.reset().orderId(i).sourceIndex(i).sourceLine(i).writerSeq(i));
             for (int k = 0; k < 8; k++)
-                checked.write(r.reset().orderId(k + 1).sourceIndex(plan.checkedSource(k, orders.indices))
+                checked.write(r.reset().orderId(k + 1).sourceLine(k + 1).writerSeq(k + 1) // as risk copies the order
+                        .sourceIndex(plan.checkedSource(k, orders.indices))
                         .riskNanos(k + 1)); // what makes it a checked record (RecordKind)
             long seq = 0;
             for (int k = 0; k < 6; k++) {
@@ -75,6 +76,7 @@ class DataDirVerifierTest {
                     if (plan.skipReport(k, j))
                         continue;
                     executions.write(r.reset().orderId(k + 1).seq(plan.seq(++seq)).execType(ExecType.NEW)
+                            .sourceLine(k + 1).writerSeq(k + 1).riskNanos(k + 1) // as matching copies the checked
                             .sourceIndex(plan.executionSource(k, checked.indices))
                             .flags(last && !plan.dropLastFlag(k) ? OrderInfo.FLAG_LAST_FOR_INPUT : 0));
                 }
