@@ -7,10 +7,6 @@ public final class EgressConfig extends StrictConfig {
 
     @Override
     protected String renamedKey(String key) {
-        switch (key) {
-            case "output": return "csvFile";
-            case "input": return "";
-            default: return null;
-        }
+        return renamed(key, "output", "csvFile", "input", "");
     }
 }

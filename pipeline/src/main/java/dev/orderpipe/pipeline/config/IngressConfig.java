@@ -17,11 +17,6 @@ public final class IngressConfig extends StrictConfig {
 
     @Override
     protected String renamedKey(String key) {
-        switch (key) {
-            case "output": return "queue";
-            case "input": return "file";
-            case "batchSize": return "linesPerCall";
-            default: return null;
-        }
+        return renamed(key, "output", "queue", "input", "file", "batchSize", "linesPerCall");
     }
 }

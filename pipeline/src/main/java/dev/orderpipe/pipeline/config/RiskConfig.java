@@ -25,10 +25,6 @@ public final class RiskConfig extends StrictConfig {
 
     @Override
     protected String renamedKey(String key) {
-        switch (key) {
-            case "output": return "queue";
-            case "input": return "";
-            default: return null;
-        }
+        return renamed(key, "output", "queue", "input", "");
     }
 }

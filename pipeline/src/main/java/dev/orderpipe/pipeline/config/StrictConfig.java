@@ -83,6 +83,14 @@ public abstract class StrictConfig extends SelfDescribingMarshallable {
         return null;
     }
 
+    /** For {@link #renamedKey}: {@code renames} is old, new, old, new...; null when {@code key} is none of the old. */
+    protected static String renamed(String key, String... renames) {
+        for (int i = 0; i < renames.length; i += 2)
+            if (renames[i].equals(key))
+                return renames[i + 1];
+        return null;
+    }
+
     private Field field(String key) {
         for (Field f : getClass().getFields())
             if (isSetting(f) && f.getName().equals(key))

@@ -1,6 +1,7 @@
 package dev.orderpipe.pipeline.infra;
 
 import dev.orderpipe.pipeline.OperatorError;
+import net.openhft.chronicle.core.io.ClosedIllegalStateException;
 
 /**
  * A queue holds a record that cannot be read as written (checksum, format, length, a broken header, a file cut
@@ -24,6 +25,20 @@ public final class QueueDamagedException extends RuntimeException implements Ope
     private final String where;
     private final String what;
     private final boolean repairable;
+
+    /**
+     * What a failure Chronicle raised while reading a queue's files says about them: a file cut short (Chronicle meets
+     * it as a SIGBUS, which the JVM raises as an {@link InternalError}) or a damaged index or header (its tailer throws
+     * an {@link IllegalStateException}, "Meta data not ready"). Both are damage to name in one line, not a bug to
+     * trace; a queue closed under the reader is neither and is rethrown.
+     */
+    public static String whatChronicleMet(Throwable e) {
+        if (e instanceof ClosedIllegalStateException)
+            throw (ClosedIllegalStateException) e;
+        return e instanceof InternalError ? "a queue file ends inside the data (cut short): " + e.getMessage()
+                : "Chronicle cannot read the queue file's structure (an index or a header is damaged): "
+                + e.getMessage();
+    }
 
     /**
      * @param index the index of the first record that cannot be read, or -1 when the damage is not in a record

@@ -3,7 +3,6 @@ package dev.orderpipe.pipeline.infra;
 import dev.orderpipe.pipeline.DamagedRecordException;
 import dev.orderpipe.pipeline.OrderInfo;
 import dev.orderpipe.pipeline.integrity.RecordKind;
-import net.openhft.chronicle.core.io.ClosedIllegalStateException;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.TailerDirection;
@@ -181,17 +180,9 @@ public final class QueueInput implements AutoCloseable {
         }
     }
 
-    /**
-     * Chronicle maps a file cut short (truncated) as a SIGBUS, which the JVM raises as an InternalError; a damaged
-     * index or header inside a cycle file makes its tailer throw an IllegalStateException ("Meta data not ready").
-     * Both are damage to name, not a bug to trace; a queue closed under the reader is neither and is rethrown.
-     */
+    /** The failure for what Chronicle met reading the files ({@link QueueDamagedException#whatChronicleMet}). */
     private QueueDamagedException cutShort(long index, Throwable e) {
-        if (e instanceof ClosedIllegalStateException)
-            throw (ClosedIllegalStateException) e;
-        String what = e instanceof InternalError ? "a queue file ends inside the data (cut short): " + e.getMessage()
-                : "Chronicle cannot read the queue file's structure (an index or a header is damaged): "
-                + e.getMessage();
+        String what = QueueDamagedException.whatChronicleMet(e);
         if (index < 0)
             return new QueueDamagedException(name, -1, "its end", what);
         return damaged(index, what);

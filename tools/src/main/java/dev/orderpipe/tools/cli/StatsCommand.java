@@ -8,7 +8,6 @@ import dev.orderpipe.pipeline.infra.Queues;
 import dev.orderpipe.pipeline.config.PipelineConfig;
 import dev.orderpipe.pipeline.integrity.QueueVerifier;
 import dev.orderpipe.pipeline.integrity.RecordKind;
-import net.openhft.chronicle.core.io.ClosedIllegalStateException;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import picocli.CommandLine.Command;
@@ -76,11 +75,9 @@ public final class StatsCommand implements Callable<Integer> {
                     last = q.lastIndex();
                     count = q.entryCount();
                 } catch (InternalError | IllegalStateException x) {
-                    if (x instanceof ClosedIllegalStateException)
-                        throw x;
                     // Chronicle's index of a cycle file is damaged (the record check reads the records, not it)
-                    throw new QueueDamagedException(e.getKey(), -1, "its index", "Chronicle cannot read the queue"
-                            + " file's structure (an index or a header is damaged): " + x.getMessage());
+                    throw new QueueDamagedException(e.getKey(), -1, "its index",
+                            QueueDamagedException.whatChronicleMet(x));
                 }
                 boolean empty = first == Long.MAX_VALUE || last < 0;
                 long[] files = files(dataDir.resolve(e.getKey()));
