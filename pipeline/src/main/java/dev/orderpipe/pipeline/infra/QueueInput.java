@@ -2,6 +2,7 @@ package dev.orderpipe.pipeline.infra;
 
 import dev.orderpipe.pipeline.DamagedRecordException;
 import dev.orderpipe.pipeline.OrderInfo;
+import dev.orderpipe.pipeline.integrity.QueueVerifier;
 import dev.orderpipe.pipeline.integrity.RecordKind;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptTailer;
@@ -237,8 +238,15 @@ public final class QueueInput implements AutoCloseable {
     /**
      * Positions the reader so that the next read returns the record at {@code index}; false if there is none. The
      * order check then expects what follows the record before {@code index} (read backwards once, checksum checked).
+     * Chronicle gets there through its index, which it trusts: the entries it follows are checked first
+     * ({@link QueueVerifier#checkIndexTo}, a read of the cycle file up to the record), so that an entry pointing at
+     * another record (which the order check may not see: the record before would be read through the same entry) is
+     * named rather than read as the record at {@code index}.
+     *
+     * @throws QueueDamagedException when the index leads elsewhere, or the record cannot be read
      */
     public boolean moveTo(long index) {
+        QueueVerifier.checkIndexTo(name, queue.file().toPath(), queue.rollCycle(), index);
         boolean there;
         try {
             there = tailer.moveToIndex(index);

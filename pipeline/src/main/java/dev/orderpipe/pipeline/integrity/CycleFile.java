@@ -15,7 +15,6 @@ import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.Arrays;
 
 /**
  * One Chronicle Queue cycle file ({@code .cq4}) read as plain bytes, never mapped: a file cut short is a short read
@@ -59,6 +58,10 @@ final class CycleFile implements AutoCloseable {
     private long dataStart = -1;
     private long writePosition = -1;
     private long writeSequence = -1;
+    /** Chronicle's index in the file, null when the header names none; checked as the walk passes the records. */
+    private CycleIndex index;
+    /** Whether the walk checks the index (not when it only looks for what lies at a byte, for a message). */
+    private boolean checkIndex = true;
 
     private long position;
     private long records;
@@ -126,6 +129,8 @@ final class CycleFile implements AutoCloseable {
                     + e.getMessage() + " (Chronicle cannot read the file)");
         }
         checkHeader(h);
+        if (h.index2Index != 0)
+            index = CycleIndex.of(this, h.index2Index, (int) h.indexCount, (int) h.indexSpacing);
         writePosition = h.writePosition[0];
         if (h.writePosition[1] != 0) {
             // the second long packs the position's low bits above the sequence: current only when they agree
@@ -156,7 +161,8 @@ final class CycleFile implements AutoCloseable {
 
     /**
      * The values of a well-formed queue header that Chronicle relies on: the index layout must be the roll cycle's
-     * (orderpipe never sets another), and the index's root, once written, must be an index document of this file.
+     * (orderpipe never sets another; the index's root, once written, must be an index document of this file:
+     * {@link CycleIndex#of}).
      */
     private void checkHeader(StoreHeader h) {
         if (h.indexCount != rollCycle.defaultIndexCount() || h.indexSpacing != rollCycle.defaultIndexSpacing())
@@ -166,26 +172,10 @@ final class CycleFile implements AutoCloseable {
                     + " damaged, or the file belongs to a queue of another roll cycle)");
         if (h.lastIndex < 0)
             throw damaged(0, -1, "its queue header gives lastIndex " + h.lastIndex + " (damaged)");
-        if (h.index2Index != 0 && !isIndexDocument(h.index2Index, INDEX2INDEX))
+        if (h.index2Index != 0 && h.index2Index < dataStart)
             throw damaged(0, -1, "its queue header places the index at byte " + h.index2Index + ", where there is"
                     + " no index (the header is damaged)");
     }
-
-    /** Whether a complete metadata document at {@code pos} starts with the event name {@code name}. */
-    private boolean isIndexDocument(long pos, byte[] name) {
-        if (pos < dataStart || (pos & 3) != 0 || !within(pos + 4 + name.length))
-            return false;
-        int word = wordAt(pos);
-        if ((word & (NOT_COMPLETE | META_DATA)) != META_DATA || (word & LENGTH_MASK) < name.length)
-            return false;
-        byte[] start = new byte[name.length];
-        read(pos + 4, start, start.length);
-        return Arrays.equals(start, name);
-    }
-
-    /** What Chronicle's index documents start with: the event name {@code index2index}. */
-    private static final byte[] INDEX2INDEX = {(byte) 0xB9, 11, 'i', 'n', 'd', 'e', 'x', '2', 'i', 'n', 'd', 'e',
-            'x'};
 
     /** The fields of a queue header ({@code !SCQStore}), in the order Chronicle writes and reads them. */
     private static final class StoreHeader {
@@ -245,6 +235,8 @@ final class CycleFile implements AutoCloseable {
             int word = wordAt(pos);
             if (word == 0 || (word & NOT_COMPLETE) != 0) {
                 checkEnd(pos, word);
+                if (index != null && checkIndex)
+                    index.end(records, pos, word == END_OF_DATA);
                 return false;
             }
             int length = word & LENGTH_MASK;
@@ -257,6 +249,8 @@ final class CycleFile implements AutoCloseable {
             if ((word & META_DATA) == 0) {
                 recordPosition = pos;
                 recordLength = length;
+                if (index != null && checkIndex)
+                    index.record(records, pos);
                 records++;
                 return true;
             }
@@ -304,7 +298,9 @@ final class CycleFile implements AutoCloseable {
     /**
      * The start-up check of a cycle file that is not the newest: O(1), it reads the last record that the queue
      * header names ({@code writePosition}), checks its checksum into {@code into} and that the end-of-data mark (or
-     * nothing yet) follows it.
+     * nothing yet) follows it, and the entries of Chronicle's index that a reader follows into and out of the file:
+     * the first record's (a tailer enters a cycle at its first index), the last one's and those past it (a tailer
+     * moving to the end, or waiting for the next index).
      *
      * @return the number of records in the file, or -1 when the header does not say
      */
@@ -334,6 +330,11 @@ final class CycleFile implements AutoCloseable {
         if (next != 0 && next != END_OF_DATA)
             throw damaged(after, -1, "a header follows the record that the queue header names as the last one"
                     + " (the queue header is damaged)");
+        if (index != null && seq >= 0) {
+            next(); // the first record, after the index documents Chronicle writes when it creates the file
+            index.record(seq, writePosition);
+            index.end(seq + 1, after, next == END_OF_DATA);
+        }
         return seq >= 0 ? seq + 1 : -1;
     }
 
@@ -356,6 +357,48 @@ final class CycleFile implements AutoCloseable {
         String wrongKind = kinds.check(into);
         if (wrongKind != null)
             throw damaged(recordPosition, seq, wrongKind);
+    }
+
+    /**
+     * Records the walk passed that Chronicle's index leaves out (an entry of 0, with a later record indexed: what a
+     * writer killed between completing a record and indexing it leaves; readers scan past them from an earlier
+     * entry). 0 when the file has no index.
+     */
+    long unindexed() {
+        return index == null ? 0 : index.unindexed();
+    }
+
+    /** The index of the first of the {@link #unindexed()} records, -1 when none. */
+    long firstUnindexed() {
+        return index == null || index.firstUnindexed() < 0 ? -1 : rollCycle.toIndex(cycle, index.firstUnindexed());
+    }
+
+    /**
+     * What lies at byte {@code target} of the file, for a message about an index entry pointing there: a record (its
+     * index), the inside of one, Chronicle's metadata between records, or nothing (past the end of the data). It walks
+     * the framing from the start in a second instance (only when a message needs it).
+     */
+    String describe(long target) {
+        if (target < dataStart)
+            return "inside the queue header";
+        try (CycleFile f = new CycleFile(queue, path, cycle, rollCycle, newest, kinds)) {
+            f.checkIndex = false;
+            f.readHeader();
+            while (f.next()) {
+                long at = f.recordPosition;
+                String record = "the record at index " + Queues.describeIndex(rollCycle, f.index());
+                if (target == at)
+                    return record;
+                if (target < at)
+                    return "no record header (Chronicle metadata before " + record + ")";
+                if (target < at + 4 + f.recordLength)
+                    return "inside " + record;
+            }
+            return target < f.position ? "no record header (Chronicle metadata after the last record)"
+                    : "past the end of the data (byte " + f.position + ")";
+        } catch (QueueDamagedException e) {
+            return "which the framing does not reach (" + e.what() + ")";
+        }
     }
 
     /** Sequence number in the cycle of the record the walk is on. */
@@ -411,6 +454,26 @@ final class CycleFile implements AutoCloseable {
 
     private static long align(long position) {
         return (position + 3) & ~3L;
+    }
+
+    /**
+     * Reads from byte {@code pos} into {@code into} as far as the file goes, beside the walk's window (the index
+     * arrays lie elsewhere in the file than the walk).
+     *
+     * @return the bytes read
+     */
+    int readAt(long pos, ByteBuffer into) {
+        int start = into.position();
+        try {
+            while (into.hasRemaining()) {
+                int n = channel.read(into, pos + into.position() - start);
+                if (n < 0)
+                    break;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + path + ": " + e.getMessage(), e);
+        }
+        return into.position() - start;
     }
 
     private int wordAt(long pos) {

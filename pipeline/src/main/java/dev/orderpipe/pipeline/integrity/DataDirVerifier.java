@@ -8,6 +8,7 @@ import net.openhft.chronicle.queue.RollCycle;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * {@code orderpipe verify}: reads every record of the three queues of a data directory off their files, once, in
@@ -290,7 +291,14 @@ public final class DataDirVerifier {
 
         /** Something worth knowing that is not a problem, or null. */
         public String note() {
-            return note;
+            long unindexed = scanner == null ? 0 : scanner.unindexed();
+            if (unindexed == 0)
+                return note;
+            String notIndexed = String.format(Locale.ROOT, "%,d Chronicle index entr%s 0 (the first for index %s): a"
+                    + " writer killed between writing a record and indexing it leaves that; readers that move near"
+                    + " %s scan from an earlier entry (slower, not wrong)", unindexed, unindexed == 1 ? "y is" : "ies are",
+                    scanner.describe(scanner.firstUnindexed()), unindexed == 1 ? "it" : "them");
+            return note == null ? notIndexed : note + "; " + notIndexed;
         }
 
         @Override

@@ -23,6 +23,8 @@ final class QueueScanner implements AutoCloseable {
     private long previousIndex = -1;
     private QueueDamagedException damage;
     private QueueDamagedException repair;
+    private long unindexed;
+    private long firstUnindexed = -1;
 
     QueueScanner(QueueFiles files) {
         this.files = files;
@@ -54,6 +56,7 @@ final class QueueScanner implements AutoCloseable {
                     fail(continuity.problem(files.rollCycle()));
                     return false;
                 }
+                noteUnindexed(current);
                 current.close();
                 current = null;
             }
@@ -65,6 +68,25 @@ final class QueueScanner implements AutoCloseable {
             close();
             return false;
         }
+    }
+
+    private void noteUnindexed(CycleFile f) {
+        if (unindexed == 0)
+            firstUnindexed = f.firstUnindexed();
+        unindexed += f.unindexed();
+    }
+
+    /**
+     * Records of files read to their end that Chronicle's index leaves out ({@link CycleFile#unindexed()}): not
+     * damage, a reader moving near them scans from an earlier entry.
+     */
+    long unindexed() {
+        return unindexed;
+    }
+
+    /** The index of the first of the {@link #unindexed()} records, -1 when none. */
+    long firstUnindexed() {
+        return firstUnindexed;
     }
 
     /**

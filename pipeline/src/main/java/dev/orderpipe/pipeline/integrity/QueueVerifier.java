@@ -100,6 +100,34 @@ public final class QueueVerifier {
         QueueTail.of(name, dir, fallback, kind, false, false);
     }
 
+    /**
+     * Checks Chronicle's index in the cycle file of {@code index} as far as a tailer that moves to {@code index}
+     * follows it ({@link CycleIndex}): every entry up to that record's, each against the record the framing walk
+     * finds, or, when the file ends before it, the entries past its end. Chronicle trusts an entry: one that points at
+     * another record would start the reader there and call it {@code index}. For a reader about to start in the
+     * middle of a queue ({@code dump --from}, a feed resuming): one sequential read of one cycle file up to the record
+     * (the quick check reads only the newest file whole, and of the older ones the entries a reader follows into and
+     * out of them).
+     *
+     * @throws QueueDamagedException naming the entry, the record it is for, and what it points at
+     */
+    public static void checkIndexTo(String name, Path dir, RollCycle fallback, long index) {
+        QueueFiles files = QueueFiles.list(name, dir, fallback, null);
+        RollCycle rc = files.rollCycle();
+        int file = files.fileOf(rc.toCycle(index));
+        if (file < 0)
+            return; // no file for the cycle: nothing to move to, which the reader says
+        long seq = rc.toSequenceNumber(index);
+        try (CycleFile f = files.open(file)) {
+            if (f.notReady())
+                return; // being created (a live writer rolling), or the quick check's to name: nothing indexed
+            f.readHeader();
+            while (f.next() && f.sequence() < seq) {
+                // the walk checks each record's entry, and the entries past the end when it gets there
+            }
+        }
+    }
+
     /** The end of one queue as the quick check found it. */
     static final class QueueTail {
         private final QueueFiles files;

@@ -238,6 +238,21 @@ final class WireFields {
             return values(name, at);
         }
 
+        /**
+         * The head of an array of longs ({@code I64_ARRAY}, after any padding) of any capacity, without its values:
+         * {capacity, used}; the reader is left at its first value (the values themselves may lie beyond the bytes
+         * given: a caller reads them from the file).
+         */
+        long[] arrayHead(String name) {
+            int at = skipPadding(d, p);
+            if (at >= d.length || (d[at] & 0xFF) != I64_ARRAY)
+                throw new Malformed(at, "the value of '" + name + "' is not an array of longs");
+            if (!fits(d, at, 16))
+                throw new Malformed(at, "the array '" + name + "' is cut off");
+            p = at + 17;
+            return new long[]{le(d, at + 1, 8), le(d, at + 9, 8)};
+        }
+
         private long[] values(String name, int at) {
             int[] end = new int[1];
             long[] v = value(d, at, end);
