@@ -74,6 +74,98 @@ public final class DamagedFiles {
     }
 
     /**
+     * Chronicle's index in a cycle file, found the way Chronicle lays it out: the first document after the queue
+     * header is the {@code index2index} array (its entry k the position of the k-th index array, whose entry i the
+     * position of record {@code (k * indexCount + i) * indexSpacing}); each array is an event name, padding, the code
+     * {@code 0x8D}, its capacity and used count (longs), then the values.
+     */
+    public static final class ChronicleIndex {
+        private final Path file;
+        private final long index2index;
+
+        private ChronicleIndex(Path file, long index2index) {
+            this.file = file;
+            this.index2index = index2index;
+        }
+
+        /** Byte offset of entry k of the index2index array. */
+        public long index2indexEntry(int k) {
+            return index2index + 8L * k;
+        }
+
+        /** Byte offset of entry i of the k-th index array (the one index2index names). */
+        public long entry(int k, int i) {
+            return valuesOf(file, readLong(file, index2indexEntry(k))) + 8L * i;
+        }
+
+        /** Byte offset of the index entry of data record {@code record} of the file (0-based; indexed ones only). */
+        public long entryOf(int record, int indexCount, int indexSpacing) {
+            if (record % indexSpacing != 0)
+                throw new IllegalArgumentException("record " + record + " is not indexed");
+            int n = record / indexSpacing;
+            return entry(n / indexCount, n % indexCount);
+        }
+    }
+
+    /** The index of a cycle file ({@link ChronicleIndex}). */
+    public static ChronicleIndex chronicleIndex(Path cycleFile) {
+        long header = readInt(cycleFile, 0) & 0x3FFFFFFFL;
+        long second = (4 + header + 3) & ~3L;
+        return new ChronicleIndex(cycleFile, valuesOf(cycleFile, second));
+    }
+
+    /** Where the values of the array document at {@code doc} start: after its name, padding, code, capacity, used. */
+    private static long valuesOf(Path file, long doc) {
+        byte[] head = new byte[64];
+        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "r")) {
+            f.seek(doc + 4);
+            f.readFully(head);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if ((head[0] & 0xFF) != 0xB9)
+            throw new AssertionError("no index document at byte " + doc + " of " + file);
+        int p = 2 + head[1];
+        while ((head[p] & 0xFF) != 0x8D) {
+            if ((head[p] & 0xFF) == 0x8F)
+                p++;
+            else if ((head[p] & 0xFF) == 0x8E)
+                p += 5 + ByteBuffer.wrap(head, p + 1, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
+            else
+                throw new AssertionError("no array of longs in the index document at byte " + doc + " of " + file);
+        }
+        return doc + 4 + p + 1 + 16;
+    }
+
+    /** The little-endian long at byte {@code offset} of {@code file}. */
+    public static long readLong(Path file, long offset) {
+        return read(file, offset, 8).getLong(0);
+    }
+
+    private static int readInt(Path file, long offset) {
+        return read(file, offset, 4).getInt(0);
+    }
+
+    private static ByteBuffer read(Path file, long offset, int length) {
+        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "r")) {
+            ByteBuffer b = ByteBuffer.allocate(length).order(ByteOrder.LITTLE_ENDIAN);
+            f.getChannel().read(b, offset);
+            return b;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Writes {@code value} as a little-endian long at byte {@code offset} of {@code file} (an index entry). */
+    public static void writeLong(Path file, long offset, long value) {
+        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+            f.getChannel().write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(0, value), offset);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
      * Damages the newest cycle file of {@code queueDir}.
      *
      * @param record for damage inside a record, which data record of the file (0-based)
