@@ -3,8 +3,12 @@ package dev.orderpipe.pipeline;
 import dev.orderpipe.pipeline.infra.Queues;
 import dev.orderpipe.pipeline.config.PipelineConfig;
 import dev.orderpipe.pipeline.config.StageGroupConfig;
+import net.openhft.chronicle.core.time.TimeProvider;
 import net.openhft.chronicle.queue.ChronicleQueue;
+import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.queue.RollCycle;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,6 +27,20 @@ public final class TestPipelines {
         config.ingress.file = input == null ? "" : input.toString();
         config.minFreeDiskMb = 0;
         return config.validate();
+    }
+
+    /**
+     * Appends {@code n} orders to the queue at {@code dir} (created with {@code rollCycle} when new), orderId and
+     * writerSeq (the file ingress's line) {@code from}, {@code from + 1}...: a queue written directly, for tests of
+     * its files, with a clock the test moves to roll cycles.
+     */
+    public static void writeOrders(Path dir, RollCycle rollCycle, TimeProvider time, int from, int n) {
+        try (ChronicleQueue q = SingleChronicleQueueBuilder.binary(dir).rollCycle(rollCycle).timeProvider(time)
+                .build(); ExcerptAppender a = q.createAppender()) {
+            OrderInfo r = new OrderInfo();
+            for (int i = from; i < from + n; i++)
+                a.writeBytes(r.reset().orderId(i).writerSeq(i));
+        }
     }
 
     /** Splits the stages into the given groups, e.g. {@code "ingress,risk", "matching,egress"}. */

@@ -51,7 +51,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Exit 0 means the output is right; damage and a user's mistakes end in one line and a non-zero exit: the damage
  * that the queue-file checks used to miss or misname, each on a copy of one finished run, through every command that
  * reads it (run, export, dump, stats, tail, verify). A queue header with a byte flipped, a record header turned into
- * metadata, queue directories swapped (a queue holding another kind of record), a missing {@code metadata.cq4t} and a
+ * metadata, Chronicle's own index inside a cycle file (an entry redirected to another record, an index2index entry
+ * naming no array or another block's, an entry zeroed: sound, noted), queue directories swapped (a queue holding
+ * another kind of record), a missing {@code metadata.cq4t} and a
  * crash while Chronicle created a cycle file (what the start-up repair handles: verify exits 3), an export that fails
  * midway (no partial file), and the lines nothing else may add to stderr (Chronicle's roll-cycle warning, a stage's
  * stop logged as well as reported).
@@ -205,21 +207,184 @@ class DamagedFilesTest {
         assertOneLine("run", run(data), ExitCodes.FAILURE, "orderpipe: queue " + queue + " " + line);
     }
 
-    // --- Chronicle's own index damaged: its first index2index entry (byte 0xf0, right after the queue header)
+    // --- Chronicle's own index damaged (what moveToIndex follows, and trusts): named at the entry's byte
 
+    /** FAST_DAILY's index: arrays of 4,096 entries, one for every 256th record. */
+    private static final int INDEX_COUNT = 4096;
+    private static final int INDEX_SPACING = 256;
+
+    /** The index of data record {@code record} of the fixture's queue {@code queue} (its only cycle file). */
+    private static long indexOf(String queue, int record) {
+        try (ChronicleQueue q = SingleChronicleQueueBuilder.binary(fixture.resolve(queue)).readOnly(true).build()) {
+            return q.firstIndex() + record;
+        }
+    }
+
+    private static String describe(long index) {
+        return "index " + Queues.describeIndex(RollCycles.FAST_DAILY, index);
+    }
+
+    /** Its first index2index entry (byte 0xf0, right after the queue header) no longer names an index array. */
     @Test
-    void aDamagedChronicleIndexIsOneLineNotAStackTrace(@TempDir Path dir) {
+    void anIndex2indexEntryNamingNoArrayIsNamedAtItsByte(@TempDir Path dir) {
         Path data = copy(dir);
         Path queueDir = data.resolve("executions");
-        DamagedFiles.xorByte(DamagedFiles.newestCycleFile(queueDir), 0xf0, 0x5a);
-        String what = "Chronicle cannot read the queue file's structure (an index or a header is damaged)";
+        Path file = DamagedFiles.newestCycleFile(queueDir);
+        long entry = DamagedFiles.chronicleIndex(file).index2indexEntry(0);
+        assertEquals(0xf0, entry);
+        long array = DamagedFiles.readLong(file, entry);
+        DamagedFiles.xorByte(file, entry, 0x5a);
+        String where = describe(indexOf("executions", 0)) + ", byte " + entry + " of " + file.getFileName();
+        String what = "Chronicle's index2index entry for the records from this index on points at byte "
+                + (array ^ 0x5a) + ", where there is no index array (not a document boundary): Chronicle cannot"
+                + " find these records by index";
+
+        Cli verify = Cli.run("verify", data.toString());
+        assertEquals(ExitCodes.FAILURE, verify.exitCode, verify.toString());
+        assertEquals(List.of("executions: damaged at " + where + ": " + what), lines(verify, "executions: "));
+        String line = "is damaged at " + where + ": " + what + REMEDY;
+        assertOneLine("dump --from", Cli.run("dump", queueDir.toString(), "--from",
+                "0x" + Long.toHexString(indexOf("executions", 1000))), ExitCodes.FAILURE,
+                "orderpipe: queue " + queueDir + " " + line);
         assertOneLine("export", Cli.run("export", queueDir.toString(), "--out", dir.resolve("x.csv").toString()),
-                ExitCodes.FAILURE, "orderpipe: queue " + queueDir + " is damaged at ", what, REMEDY);
+                ExitCodes.FAILURE, "orderpipe: queue " + queueDir + " " + line);
         assertFalse(Files.exists(dir.resolve("x.csv")));
         assertOneLine("stats", Cli.run("stats", data.toString()), ExitCodes.FAILURE,
-                "orderpipe: queue executions is damaged at ", what, REMEDY);
-        assertOneLine("run", run(data), ExitCodes.FAILURE, "orderpipe: queue executions is damaged at ", what,
-                REMEDY);
+                "orderpipe: queue " + queueDir + " " + line);
+        assertOneLine("run", run(data), ExitCodes.FAILURE, "orderpipe: queue executions " + line);
+    }
+
+    /**
+     * An index entry pointing at another valid record: Chronicle would start a reader moving to its index (and to
+     * the 255 after it) at that record and call it the record asked for. Entry 3 (record 768) made entry 1's (record
+     * 256's header).
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("queues")
+    void anIndexEntryRedirectedToAnotherRecordIsNamedAtItsByte(String queue, @TempDir Path dir) {
+        Path data = copy(dir);
+        Path queueDir = data.resolve(queue);
+        Path file = DamagedFiles.newestCycleFile(queueDir);
+        List<Long> offsets = DamagedFiles.recordOffsets(file);
+        DamagedFiles.ChronicleIndex index = DamagedFiles.chronicleIndex(file);
+        long entry = index.entryOf(768, INDEX_COUNT, INDEX_SPACING);
+        DamagedFiles.writeLong(file, entry, offsets.get(256));
+        String where = describe(indexOf(queue, 768)) + ", byte " + entry + " of " + file.getFileName();
+        String what = "Chronicle's index entry for this record (index array at byte "
+                + DamagedFiles.readLong(file, index.index2indexEntry(0)) + ") points at byte " + offsets.get(256)
+                + ", the record at " + describe(indexOf(queue, 256)) + ", instead of byte " + offsets.get(768)
+                + ", this record's header: a reader that moves to this index reads the wrong record";
+
+        Cli verify = Cli.run("verify", data.toString());
+        assertEquals(ExitCodes.FAILURE, verify.exitCode, verify.toString());
+        assertEquals(List.of(queue + ": damaged at " + where + ": " + what), lines(verify, queue + ": "));
+        assertEquals(1, verify.out.lines().filter(l -> l.contains(": damaged at ")).count(), verify.out);
+        assertOneLine("dump --from", Cli.run("dump", queueDir.toString(), "--from",
+                "0x" + Long.toHexString(indexOf(queue, 769))), ExitCodes.FAILURE, "orderpipe: queue " + queueDir
+                + " is damaged at " + where + ": " + what + REMEDY);
+    }
+
+    static Stream<String> queues() {
+        return QUEUES.stream();
+    }
+
+    /**
+     * An index entry of 0 in the middle: what a writer killed between completing a record and indexing it leaves,
+     * which Chronicle's readers step over (they scan from the entry before). Sound, with a note; dump --from right.
+     */
+    @Test
+    void anIndexEntryZeroedInTheMiddleIsNotedAndReadRight(@TempDir Path dir) {
+        Path data = copy(dir);
+        Path queueDir = data.resolve("executions");
+        Path file = DamagedFiles.newestCycleFile(queueDir);
+        DamagedFiles.writeLong(file, DamagedFiles.chronicleIndex(file).entryOf(768, INDEX_COUNT, INDEX_SPACING), 0);
+
+        Cli verify = Cli.run("verify", data.toString());
+        assertEquals(ExitCodes.OK, verify.exitCode, verify.toString());
+        assertEquals(List.of("executions: 1 Chronicle index entry is 0 (the first for "
+                + describe(indexOf("executions", 768)) + "): a writer killed between writing a record and indexing it"
+                + " leaves that; readers that move near it scan from an earlier entry (slower, not wrong)"),
+                lines(verify, "executions: "));
+        String from = "0x" + Long.toHexString(indexOf("executions", 769));
+        Cli dump = Cli.run("dump", queueDir.toString(), "--from", from, "--count", "3");
+        assertEquals(ExitCodes.OK, dump.exitCode, dump.toString());
+        Cli undamaged = Cli.run("dump", fixture.resolve("executions").toString(), "--from", from, "--count", "3");
+        assertEquals(undamaged.out, dump.out);
+        assertEquals(3, dump.out.lines().count(), dump.out);
+        assertTrue(dump.out.startsWith(from + " "), dump.out);
+    }
+
+    /**
+     * An index2index entry naming an earlier block's array (Chronicle would read record 128 on for 256 on): a queue
+     * with small index arrays (TEST4_DAILY: 32 entries, every 4th record), three of them for 300 orders.
+     */
+    @Test
+    void anIndex2indexEntryNamingAnotherArrayIsNamedAtItsByte(@TempDir Path dir) throws IOException {
+        Path data = dir.resolve("data");
+        Path orders = data.resolve("orders");
+        TestPipelines.writeOrders(orders, TestRollCycles.TEST4_DAILY, new SetTimeProvider("2026-01-05T10:00:00"), 1,
+                300);
+        Path file = DamagedFiles.newestCycleFile(orders);
+        List<Long> offsets = DamagedFiles.recordOffsets(file);
+        DamagedFiles.ChronicleIndex index = DamagedFiles.chronicleIndex(file);
+        long second = DamagedFiles.readLong(file, index.index2indexEntry(1));
+        DamagedFiles.writeLong(file, index.index2indexEntry(2), second);
+        long first;
+        try (ChronicleQueue q = SingleChronicleQueueBuilder.binary(orders).readOnly(true).build()) {
+            first = q.firstIndex();
+        }
+        String where = "index " + Queues.describeIndex(TestRollCycles.TEST4_DAILY, first + 256) + ", byte "
+                + index.index2indexEntry(2) + " of " + file.getFileName();
+        String what = "Chronicle's index2index entry for the records from this index on points at the index array at"
+                + " byte " + second + ", written before this record at byte " + offsets.get(256) + ": it indexes"
+                + " other records, so a reader that moves to these indexes reads the wrong records";
+
+        Cli verify = Cli.run("verify", data.toString());
+        assertEquals(ExitCodes.FAILURE, verify.exitCode, verify.toString());
+        assertEquals(List.of("orders: damaged at " + where + ": " + what), lines(verify, "orders: "));
+        assertOneLine("dump --from", Cli.run("dump", orders.toString(), "--from",
+                "0x" + Long.toHexString(first + 257)), ExitCodes.FAILURE, "orderpipe: queue " + orders
+                + " is damaged at " + where + ": " + what + REMEDY);
+    }
+
+    /**
+     * An entry redirected inside an older cycle file: beyond the tools' quick check (O(1) per older file), so a plain
+     * dump, which reads the file in order, is right and exits 0; dump --from checks the entries it follows first.
+     */
+    @Test
+    void dumpFromIntoAnOlderFileChecksTheEntriesItFollows(@TempDir Path dir) throws IOException {
+        Path orders = dir.resolve("data").resolve("orders");
+        SetTimeProvider time = new SetTimeProvider("2026-01-05T10:00:00");
+        TestPipelines.writeOrders(orders, TestRollCycles.TEST4_SECONDLY, time, 1, 100);
+        time.advanceMillis(1000);
+        TestPipelines.writeOrders(orders, TestRollCycles.TEST4_SECONDLY, time, 101, 50);
+        Path older = cycleFiles(orders).get(0);
+        List<Long> offsets = DamagedFiles.recordOffsets(older);
+        DamagedFiles.ChronicleIndex index = DamagedFiles.chronicleIndex(older);
+        long entry = index.entryOf(40, 32, 4);
+        DamagedFiles.writeLong(older, entry, offsets.get(20));
+        long first;
+        try (ChronicleQueue q = SingleChronicleQueueBuilder.binary(orders).readOnly(true).build()) {
+            first = q.firstIndex();
+        }
+        String where = "index " + Queues.describeIndex(TestRollCycles.TEST4_SECONDLY, first + 40) + ", byte " + entry
+                + " of " + older.getFileName();
+        String what = "Chronicle's index entry for this record (index array at byte "
+                + DamagedFiles.readLong(older, index.index2indexEntry(0)) + ") points at byte " + offsets.get(20)
+                + ", the record at index " + Queues.describeIndex(TestRollCycles.TEST4_SECONDLY, first + 20)
+                + ", instead of byte " + offsets.get(40) + ", this record's header: a reader that moves to this index"
+                + " reads the wrong record";
+
+        Cli dump = Cli.run("dump", orders.toString());
+        assertEquals(ExitCodes.OK, dump.exitCode, dump.toString());
+        assertEquals(150, dump.out.lines().count());
+        assertTrue(dump.out.lines().skip(41).findFirst().orElseThrow().contains("{orderId: 42,"), dump.out);
+        assertOneLine("dump --from", Cli.run("dump", orders.toString(), "--from",
+                "0x" + Long.toHexString(first + 41)), ExitCodes.FAILURE, "orderpipe: queue " + orders
+                + " is damaged at " + where + ": " + what + REMEDY);
+        Cli verify = Cli.run("verify", dir.resolve("data").toString());
+        assertEquals(ExitCodes.FAILURE, verify.exitCode, verify.toString());
+        assertEquals(List.of("orders: damaged at " + where + ": " + what), lines(verify, "orders: "));
     }
 
     // --- a record's header turned into metadata (readers skip it): named at that record, not at the file's end

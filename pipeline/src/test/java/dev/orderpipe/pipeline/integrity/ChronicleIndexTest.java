@@ -8,7 +8,6 @@ import dev.orderpipe.pipeline.infra.QueueInput;
 import dev.orderpipe.pipeline.infra.Queues;
 import net.openhft.chronicle.core.time.SetTimeProvider;
 import net.openhft.chronicle.queue.ChronicleQueue;
-import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.queue.RollCycles;
@@ -47,16 +46,6 @@ class ChronicleIndexTest {
     private static final int RECORDS = 300;
     private static final String WRONG_RECORD = ": a reader that moves to this index reads the wrong record";
 
-    /** {@code n} orders (orderId and line i for record i - 1) appended to the queue at {@code dir}. */
-    private static void write(Path dir, RollCycle rollCycle, SetTimeProvider time, int from, int n) {
-        try (ChronicleQueue q = SingleChronicleQueueBuilder.binary(dir).rollCycle(rollCycle).timeProvider(time)
-                .build(); ExcerptAppender a = q.createAppender()) {
-            OrderInfo r = new OrderInfo();
-            for (int i = from; i < from + n; i++)
-                a.writeBytes(r.reset().orderId(i).writerSeq(i));
-        }
-    }
-
     /** A data directory holding an orders queue of {@link #RECORDS} orders in one cycle, and where they lie. */
     private static final class Orders {
         final Path data;
@@ -67,7 +56,7 @@ class ChronicleIndexTest {
 
         Orders(Path data) throws IOException {
             this.data = data;
-            write(data.resolve("orders"), DAILY, new SetTimeProvider("2026-01-05T10:00:00"), 1, RECORDS);
+            TestPipelines.writeOrders(data.resolve("orders"), DAILY, new SetTimeProvider("2026-01-05T10:00:00"), 1, RECORDS);
             file = cycleFiles(data.resolve("orders")).get(0);
             try (ChronicleQueue q = open(data.resolve("orders"), DAILY)) {
                 cycle = DAILY.toCycle(q.firstIndex());
@@ -241,9 +230,9 @@ class ChronicleIndexTest {
         Path dir = data.resolve("orders");
         RollCycle secondly = TestRollCycles.TEST4_SECONDLY;
         SetTimeProvider time = new SetTimeProvider("2026-01-05T10:00:00");
-        write(dir, secondly, time, 1, 100);
+        TestPipelines.writeOrders(dir, secondly, time, 1, 100);
         time.advanceMillis(1000);
-        write(dir, secondly, time, 101, 50);
+        TestPipelines.writeOrders(dir, secondly, time, 101, 50);
         Path older = cycleFiles(dir).get(0);
         int cycle;
         try (ChronicleQueue q = open(dir, secondly)) {
