@@ -26,8 +26,9 @@ import java.nio.file.StandardOpenOption;
  * Chronicle writes and reads them, so that a damaged byte in it is named, not met later as a parse failure inside
  * Chronicle), which holds {@code writePosition}: the
  * position of the last data record's header and, in a second long, that record's sequence number in the cycle
- * (packed with the position's low bits, so that a stale value can be told from a current one). Index pages are
- * metadata documents between the data records. A word of 0 is where nothing has been written yet (or a record is being
+ * (packed with the position's low bits, so that a stale value can be told from a current one). Chronicle's index
+ * arrays are metadata documents between the data records, checked against them as the walk passes
+ * ({@link CycleIndex}). A word of 0 is where nothing has been written yet (or a record is being
  * written: Chronicle sets the word when the record is complete); the word {@link #END_OF_DATA} closes a cycle once the
  * queue has rolled to the next one. The file itself is created sparse
  * and larger than its data, so a walk that reaches the end of the file without meeting the end of the data means the

@@ -15,8 +15,9 @@ import java.util.Locale;
  * step, and checks
  * <ul>
  *     <li>the framing of every cycle file (queue header, read field by field as Chronicle reads it, every record
- *     header to the end of the data, nothing hidden after it or as metadata, no file cut short) and every record's
- *     length, format, CRC32C and kind ({@link RecordKind}: orders on orders, checked orders on checked, reports on
+ *     header to the end of the data, nothing hidden after it or as metadata, no file cut short), Chronicle's index
+ *     against the records ({@link CycleIndex}; entries of 0 a killed writer leaves are noted, not damage) and every
+ *     record's length, format, CRC32C and kind ({@link RecordKind}: orders on orders, checked orders on checked, reports on
  *     executions);</li>
  *     <li>every record's place in its queue, by the rules every reader applies
  *     ({@link dev.orderpipe.pipeline.infra.RecordContinuity}): each order-entry writer's numbers on {@code orders},

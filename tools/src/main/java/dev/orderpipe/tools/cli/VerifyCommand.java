@@ -21,11 +21,13 @@ import java.util.concurrent.Callable;
 @Command(name = "verify", mixinStandardHelpOptions = true,
         description = {"Check every record of a data directory's queues (orders, checked, executions): the framing of "
                 + "every cycle file (its queue header read field by field as Chronicle reads it, no record header "
-                + "zeroed or turned into metadata, no file cut short), each record's length, format and CRC32C, that "
-                + "each queue holds its kind of record (orders, checked orders, execution reports), each record's "
-                + "place (seq 1, 2, 3... on executions with each input's reports together, each writer's numbers on "
-                + "orders: docs/formats.md) and that each stage's sourceIndex chain matches its input (every input "
-                + "accounted for, in order). Reads only; run it with the pipeline stopped or running.",
+                + "zeroed or turned into metadata, no file cut short), Chronicle's index in each file (every entry "
+                + "pointing at exactly its record: an entry of 0, which a killed writer leaves, is noted), each "
+                + "record's length, format and CRC32C, that each queue holds its kind of record (orders, checked "
+                + "orders, execution reports), each record's place (seq 1, 2, 3... on executions with each input's "
+                + "reports together, each writer's numbers on orders: docs/formats.md) and that each stage's "
+                + "sourceIndex chain matches its input (every input accounted for, in order). Reads only; run it with "
+                + "the pipeline stopped or running.",
                 "Prints one line per queue, the first problem of each damaged queue, what the start-up repair would "
                         + "do, and a summary.",
                 "Exit codes: 0 sound; 1 damaged (the records before each problem are intact: restore the damaged "
