@@ -59,14 +59,14 @@ final class CycleIndex {
     private long unindexed;
     private long firstUnindexed = -1;
 
-    private CycleIndex(CycleFile file, long root, long rootEntries, int count, int spacing) {
+    private CycleIndex(CycleFile file, long root, int count, int spacing) {
         this.file = file;
         this.root = root;
-        this.rootEntries = rootEntries;
         this.count = count;
         this.spacing = spacing;
         this.spacingBits = Integer.numberOfTrailingZeros(spacing);
         this.blockBits = spacingBits + Integer.numberOfTrailingZeros(count);
+        this.rootEntries = entriesOf(root, "index2index");
     }
 
     /**
@@ -75,12 +75,11 @@ final class CycleIndex {
      * @throws QueueDamagedException when there is no index2index document there
      */
     static CycleIndex of(CycleFile file, long root, int count, int spacing) {
-        CycleIndex index = new CycleIndex(file, root, 0, count, spacing);
-        long entries = index.entriesOf(root, "index2index");
-        if (entries < 0)
+        CycleIndex index = new CycleIndex(file, root, count, spacing);
+        if (index.rootEntries < 0)
             throw file.damaged(0, -1, "its queue header places the index at byte " + root + ", where there is no"
                     + " index (the header is damaged)");
-        return new CycleIndex(file, root, entries, count, spacing);
+        return index;
     }
 
     /**
@@ -174,7 +173,7 @@ final class CycleIndex {
      * {@code firstSeq}, then every {@code 1 << bits} records, none of which is written, must be unset.
      */
     private void checkUnset(long entries, int from, int to, long firstSeq, int bits, long records, long end,
-                            boolean rolled, String array) {
+                            boolean rolled, String arrayName) {
         ByteBuffer values = ByteBuffer.allocate(8 * (to - from)).order(ByteOrder.LITTLE_ENDIAN);
         int read = file.readAt(entries + 8L * from, values) / 8; // entries past the end of the file read as unset
         for (int i = from; i < from + read; i++) {
@@ -182,7 +181,7 @@ final class CycleIndex {
             if (e == 0 || !rolled && e >= end)
                 continue;
             long seq = firstSeq + ((long) (i - from) << bits);
-            throw file.damaged(entries + 8L * i, seq, "Chronicle's " + array + " entry for this index, past the last"
+            throw file.damaged(entries + 8L * i, seq, "Chronicle's " + arrayName + " entry for this index, past the last"
                     + " record (the file holds " + records + "), points at byte " + e + ", " + file.describe(e)
                     + (rolled ? ", in a file the queue has rolled from, where no entry is set past the last record"
                     : ", before the end of the data at byte " + end) + ": a reader waiting for this index would read"
