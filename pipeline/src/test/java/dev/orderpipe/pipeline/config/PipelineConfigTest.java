@@ -2,9 +2,6 @@ package dev.orderpipe.pipeline.config;
 
 import net.openhft.chronicle.core.Jvm;
 import net.openhft.chronicle.core.onoes.ExceptionKey;
-import net.openhft.chronicle.threads.BusyPauser;
-import net.openhft.chronicle.threads.BusyTimedPauser;
-import net.openhft.chronicle.threads.Pauser;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -175,7 +172,7 @@ class PipelineConfigTest {
     void stageInNoGroupOrTwoGroups() throws IOException {
         String msg = error(defaultYaml().replace("stages: [ ingress, risk, matching, egress ]", "stages: [ ingress, risk, matching ]"));
         assertTrue(msg.contains("stage 'egress' is in no group"), msg);
-        msg = error(defaultYaml().replace("{ name: pipeline, stages: [ ingress, risk, matching, egress ], cpu: -1, pauser: balanced }",
+        msg = error(defaultYaml().replace("{ name: pipeline, stages: [ ingress, risk, matching, egress ], cpu: -1, pauser: balanced, maxPauseMicros: 1000 }",
                 "{ name: a, stages: [ ingress, risk, matching, egress ] }, { name: b, stages: [ risk ] }"));
         assertTrue(msg.contains("stage 'risk' is already in group 'a'"), msg);
     }
@@ -213,24 +210,6 @@ class PipelineConfigTest {
     }
 
     @Test
-    void aBusyGroupSpinsWhateverTheNumberOfCpus() {
-        StageGroupConfig g = new StageGroupConfig();
-        g.pauser = "busy";
-        Pauser busy = PipelineConfig.newPauser(g, "groups[hot]");
-        assertSame(BusyPauser.INSTANCE, busy);
-        assertTrue(busy.isBusy());
-        g.pauser = "timedBusy";
-        assertTrue(PipelineConfig.newPauser(g, "groups[hot]") instanceof BusyTimedPauser);
-        assertTrue(PipelineConfig.spins(g));
-        g.pauser = "balanced";
-        assertFalse(PipelineConfig.newPauser(g, "groups[hot]").isBusy());
-        assertFalse(PipelineConfig.spins(g));
-        // why: below pauser.minProcessors (4) CPUs Chronicle's own factory hands out a sleeping pauser for busy
-        if (Runtime.getRuntime().availableProcessors() < 4)
-            assertFalse(Pauser.busy().isBusy(), "Chronicle's Pauser.busy() on a machine with fewer than 4 CPUs");
-    }
-
-    @Test
     void badSyncSettings() throws IOException {
         assertTrue(error(defaultYaml().replace("syncMode: NONE", "syncMode: ALWAYS")).contains("syncMode 'ALWAYS'"));
         assertTrue(error(defaultYaml().replace("syncEveryRecords: 0", "syncEveryRecords: 10")).contains("needs syncMode ASYNC or SYNC"));
@@ -264,6 +243,7 @@ class PipelineConfigTest {
             new String[]{"maxOpenOrders: 1048576", "matching.maxOpenOrders", "1..67108864"},
             new String[]{"maxPriceLevels: 4096", "matching.maxPriceLevels", "1..1048576"},
             new String[]{"cpu: -1", "groups[0].cpu", "-1..65535"},
+            new String[]{"maxPauseMicros: 1000", "groups[0].maxPauseMicros", "10..1000000"},
             new String[]{"maxOrderQty: 100000", "risk.symbols[0].maxOrderQty", "1..9223372036854775807"},
             new String[]{"account: 1", "risk.accounts[0].account", "1..9223372036854775807"});
 
@@ -312,6 +292,8 @@ class PipelineConfigTest {
                 return " (0 disables it)";
             case "groups[0].cpu":
                 return " (-1 leaves the group unpinned)";
+            case "groups[0].maxPauseMicros":
+                return " (longest sleep of a balanced or sleepy group, microseconds)";
             default:
                 return "";
         }
