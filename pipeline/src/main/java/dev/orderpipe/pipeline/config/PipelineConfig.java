@@ -2,6 +2,7 @@ package dev.orderpipe.pipeline.config;
 
 import dev.orderpipe.pipeline.Prices;
 import dev.orderpipe.pipeline.Symbols;
+import net.openhft.affinity.AffinityLock;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.bytes.SyncMode;
 import net.openhft.chronicle.queue.RollCycle;
@@ -252,7 +253,9 @@ public final class PipelineConfig extends StrictConfig {
     private void validateGroups() {
         if (groups == null || groups.isEmpty())
             throw new ConfigException("groups is empty: put the stages " + STAGES + " in one or more groups");
-        int cpus = Runtime.getRuntime().availableProcessors();
+        // the process's CPUs, not the calling thread's (what availableProcessors counts on Linux): a replay or bench
+        // thread kept off a pinned CPU (CpuPlacement) validates the config of the pipeline it starts
+        int cpus = Math.max(Runtime.getRuntime().availableProcessors(), AffinityLock.BASE_AFFINITY.length());
         Map<String, String> placed = new HashMap<>();
         Set<Integer> cpusUsed = new HashSet<>();
         Set<String> names = new HashSet<>();

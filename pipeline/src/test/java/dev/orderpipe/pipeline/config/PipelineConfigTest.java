@@ -1,5 +1,6 @@
 package dev.orderpipe.pipeline.config;
 
+import dev.orderpipe.pipeline.infra.CpuPlacement;
 import net.openhft.chronicle.core.Jvm;
 import net.openhft.chronicle.core.onoes.ExceptionKey;
 import org.junit.jupiter.api.Test;
@@ -10,6 +11,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -21,6 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class PipelineConfigTest {
 
@@ -183,6 +186,29 @@ class PipelineConfigTest {
         assertTrue(msg.contains("groups[0].cpu 4096 is not present"), msg);
         msg = error(defaultYaml().replace("cpu: -1", "cpu: -7"));
         assertTrue(msg.contains("groups[0].cpu must be -1..65535 (-1 leaves the group unpinned), was -7"), msg);
+    }
+
+    @Test
+    void aThreadKeptOffAPinnedCpuValidatesTheConfigThatPinsIt() throws InterruptedException {
+        int cpus = Runtime.getRuntime().availableProcessors();
+        assumeTrue(cpus >= 2, "needs a second CPU to pin");
+        PipelineConfig config = PipelineConfig.loadDefault();
+        config.groups.get(0).cpu = cpus - 1;
+        BitSet before = CpuPlacement.keepOff(CpuPlacement.pinned(config), "test");
+        try {
+            // what Linux tells a thread about CPUs is its own affinity (the JVM keeps the count 20 ms in a container):
+            // a replay's or bench's watching thread, kept off the pinned CPU, sees one CPU fewer; the config is still
+            // checked against the process's
+            Thread.sleep(50);
+            assertEquals(cpus - 1, Runtime.getRuntime().availableProcessors());
+            config.validate();
+            config.groups.get(0).cpu = cpus;
+            ConfigException e = assertThrows(ConfigException.class, config::validate);
+            assertEquals("groups[0].cpu " + cpus + " is not present: this machine has CPUs 0.." + (cpus - 1)
+                    + " (-1 leaves the group unpinned)", e.getMessage());
+        } finally {
+            CpuPlacement.restore(before);
+        }
     }
 
     @Test
