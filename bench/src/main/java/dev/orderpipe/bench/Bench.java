@@ -113,8 +113,6 @@ public final class Bench {
     private BitSet pinnedCpus = new BitSet();
     private Path base;
     private int runNo;
-    /** The process's CPUs, counted before this thread keeps off the pinned ones (then it sees fewer). */
-    private int cpus;
 
     private Bench(Options options, PrintWriter log) {
         this.o = options;
@@ -160,7 +158,6 @@ public final class Bench {
         }
         PipelineConfig config = o.config != null ? o.config : PipelineConfig.loadDefault();
         List<Layout> layouts = o.layouts.isEmpty() ? List.of(new Layout(Layout.CONFIG, config)) : o.layouts;
-        cpus = Runtime.getRuntime().availableProcessors();
         pinnedCpus = CpuPlacement.pinned(config);
         for (Layout l : layouts)
             pinnedCpus.or(CpuPlacement.pinned(l.config()));
@@ -413,7 +410,7 @@ public final class Bench {
     private void describe(PipelineConfig config, List<Layout> layouts, Workload w) {
         List<String> h = report.header;
         Runtime rt = Runtime.getRuntime();
-        h.add(String.format(Locale.ROOT, "machine: %d CPUs, %s; %s %s", cpus, cpuModel(),
+        h.add(String.format(Locale.ROOT, "machine: %d CPUs, %s; %s %s", CpuPlacement.processCpus(), cpuModel(),
                 System.getProperty("os.name"), System.getProperty("os.version")));
         h.add("JVM: " + System.getProperty("java.vm.name") + " " + System.getProperty("java.vm.version") + " ("
                 + System.getProperty("java.vm.vendor") + "), max heap " + (rt.maxMemory() >> 20) + " MB");

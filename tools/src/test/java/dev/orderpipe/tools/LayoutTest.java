@@ -60,7 +60,8 @@ class LayoutTest {
 
     @Test
     void aReplayOnTheLatencyLayoutRecordsItsGroups(@TempDir Path dir) throws Exception {
-        assumeTrue(Runtime.getRuntime().availableProcessors() >= 2, "the latency layout needs CPU 1");
+        int cpus = Runtime.getRuntime().availableProcessors();
+        assumeTrue(cpus >= 2, "the latency layout needs CPU 1");
         Path orders = dir.resolve("orders.csv");
         assertEquals(0, Cli.run("generate", "-n", "3000", "--out", orders.toString()).exitCode);
         Cli c = Cli.run("replay", orders.toString(), "--out", dir.resolve("run").toString(), "--layout", "latency",
@@ -75,6 +76,7 @@ class LayoutTest {
         assertEquals(List.of("ingress", "risk", "matching", "egress"), hot.stages);
         assertEquals(1, s.pipelineConfig.groups.get(0).cpu);
         assertEquals(3000, s.accounted);
+        assertEquals(cpus, s.cpus, "every CPU, though the replay's thread keeps off CPU 1");
         // everything but the groups is the embedded default's
         PipelineConfig expected = PipelineConfig.loadDefault();
         s.pipelineConfig.groups = expected.groups;
