@@ -2,7 +2,7 @@ package dev.orderpipe.bench;
 
 import dev.orderpipe.pipeline.OrderInfo;
 import dev.orderpipe.pipeline.config.PipelineConfig;
-import dev.orderpipe.pipeline.config.StageGroupConfig;
+import dev.orderpipe.pipeline.config.EffectiveGroup;
 import dev.orderpipe.pipeline.infra.CpuPlacement;
 import dev.orderpipe.pipeline.util.FileTrees;
 import dev.orderpipe.pipeline.util.ThreadAllocation;
@@ -40,9 +40,10 @@ import java.util.concurrent.TimeUnit;
  *     <li><b>floor</b>: a raw Chronicle Queue hop of {@link OrderInfo} records ({@value OrderInfo#BINARY_LENGTH}
  *     bytes), appended in one thread and tailed in another, at each rate, and flat out;</li>
  *     <li><b>pipeline</b>: the real pipeline (risk, matching, egress; 3 queue hops) end to end at each rate, and
- *     flat out;</li>
+ *     flat out, once for each {@link Layout} (its stage groups: which threads, pausers and CPUs);</li>
  *     <li><b>allocating</b>: the same stages written naively ({@link NaiveStages}), at each rate and flat out, with
- *     GC count, GC time share and bytes allocated per order on the stage threads;</li>
+ *     GC count, GC time share and bytes allocated per order on the stage threads, on the groups of
+ *     {@link Options#config};</li>
  *     <li><b>floor-nocrc</b> (with the floor): the same hop with the writer's and the reader's records not
  *     checksummed ({@link OrderInfo#withoutChecksum()}), to show what the CRC32C of every record costs;</li>
  *     <li><b>pretouch</b>: floor and pipeline again with {@link dev.orderpipe.pipeline.infra.QueuePretoucher} on;</li>
@@ -60,6 +61,20 @@ public final class Bench {
         FLOOR, PIPELINE, ALLOCATING, PRETOUCH, DISK
     }
 
+    /**
+     * A pipeline variant: a layout's name ({@code config} for the config's own groups) and the config with its
+     * groups. Its rows are called {@code pipeline} for {@code config}, else {@code pipeline:<name>}.
+     */
+    public record Layout(String name, PipelineConfig config) {
+        /** The layout name of the config's own groups. */
+        public static final String CONFIG = "config";
+
+        /** The variant name of its rows. */
+        String variant() {
+            return CONFIG.equals(name) ? "pipeline" : "pipeline:" + name;
+        }
+    }
+
     /** What to run; set by {@code BenchCommand}. */
     public static final class Options {
         public List<Double> rates = List.of(200d, 1_000d, 10_000d, 100_000d, 500_000d);
@@ -74,8 +89,11 @@ public final class Bench {
         public boolean quick;
         public Set<Scenario> scenarios = EnumSet.of(Scenario.FLOOR, Scenario.PIPELINE, Scenario.ALLOCATING,
                 Scenario.PRETOUCH);
+        /** The config: its risk and matching settings for every variant, its groups for the allocating one. */
         public PipelineConfig config;
         public String configOrigin = "embedded default";
+        /** The pipeline variants, in the order they run; empty for the config's own groups only. */
+        public List<Layout> layouts = List.of();
         public long seed = 1;
         /** Orders of the warm-up run of each variant (not reported). */
         public int warmupOrders = 200_000;
@@ -91,7 +109,7 @@ public final class Bench {
     private final BenchReport report = new BenchReport();
     /** Fewest orders sent at a rate unless --orders-per-rate or --quick says otherwise. */
     static final int MIN_ORDERS_PER_RATE = 2_000;
-    /** CPUs the config pins groups to: the driver and the watching thread keep off them. */
+    /** CPUs any variant pins groups to: the floor's driver and the watching thread keep off them. */
     private BitSet pinnedCpus = new BitSet();
     private Path base;
     private int runNo;
@@ -139,17 +157,20 @@ public final class Bench {
             o.warmupOrders = Math.min(o.warmupOrders, 5_000);
         }
         PipelineConfig config = o.config != null ? o.config : PipelineConfig.loadDefault();
+        List<Layout> layouts = o.layouts.isEmpty() ? List.of(new Layout(Layout.CONFIG, config)) : o.layouts;
         pinnedCpus = CpuPlacement.pinned(config);
+        for (Layout l : layouts)
+            pinnedCpus.or(CpuPlacement.pinned(l.config()));
         // this thread watches the runs: it stays off the CPUs the groups spin on, like the driver
         BitSet affinityBefore = CpuPlacement.keepOff(pinnedCpus, "bench");
         try {
-            executeOff(config);
+            executeOff(config, layouts);
         } finally {
             CpuPlacement.restore(affinityBefore);
         }
     }
 
-    private void executeOff(PipelineConfig config) {
+    private void executeOff(PipelineConfig config, List<Layout> layouts) {
         base = createBase(o.data);
         try {
             int maxCount = 0;
@@ -159,48 +180,51 @@ public final class Bench {
             log.printf("generating %,d orders (seed %d)...%n", maxCount, o.seed);
             log.flush();
             Workload w = Workload.generate(config, maxCount, o.seed, base.resolve("orders.csv"));
-            describe(config, w);
+            describe(config, layouts, w);
             Map<String, BenchRow> rows = new LinkedHashMap<>();
             Factory floor = (dir, p) -> SystemUnderTest.floor(dir, config, p, true);
             if (o.scenarios.contains(Scenario.FLOOR) || o.scenarios.contains(Scenario.PRETOUCH)) {
                 Factory noCrc = (dir, p) -> SystemUnderTest.floor(dir, config, p, false);
                 boolean checksumOff = o.scenarios.contains(Scenario.FLOOR);
-                warm("floor", w, floor);
+                warm("floor", w, floor, pinnedCpus);
                 // both branches of the checksum are compiled before either variant is measured
                 if (checksumOff)
-                    warm(NO_CRC, w, noCrc);
-                series(rows, "floor", "floor", w, floor, false, true);
+                    warm(NO_CRC, w, noCrc, pinnedCpus);
+                series(rows, "floor", "floor", w, floor, pinnedCpus, false, true);
                 if (checksumOff)
-                    series(rows, "floor", NO_CRC, w, noCrc, false, true);
+                    series(rows, "floor", NO_CRC, w, noCrc, pinnedCpus, false, true);
                 if (o.scenarios.contains(Scenario.PRETOUCH))
-                    series(rows, "floor", "floor+pretouch", w, floor, true, false);
+                    series(rows, "floor", "floor+pretouch", w, floor, pinnedCpus, true, false);
             }
             if (o.scenarios.contains(Scenario.DISK)) {
                 Path disk = createBase(o.diskData != null ? o.diskData : Path.of(System.getProperty("java.io.tmpdir")));
                 Path saved = base;
                 base = disk;
                 try {
-                    series(rows, "floor-disk", "floor-disk", w, floor, false, false);
-                    series(rows, "floor-disk", "floor-disk+pretouch", w, floor, true, false);
+                    series(rows, "floor-disk", "floor-disk", w, floor, pinnedCpus, false, false);
+                    series(rows, "floor-disk", "floor-disk+pretouch", w, floor, pinnedCpus, true, false);
                 } finally {
                     base = saved;
                     deleteTree(disk);
                 }
             }
             if (o.scenarios.contains(Scenario.PIPELINE) || o.scenarios.contains(Scenario.PRETOUCH)) {
-                warm("pipeline", w, (dir, p) -> SystemUnderTest.pipeline(dir, config, p));
-                series(rows, "pipeline", "pipeline", w, (dir, p) -> SystemUnderTest.pipeline(dir, config, p), false,
-                        true);
-                if (o.scenarios.contains(Scenario.PRETOUCH))
-                    series(rows, "pipeline", "pipeline+pretouch", w,
-                            (dir, p) -> SystemUnderTest.pipeline(dir, config, p), true, false);
+                for (Layout l : layouts) {
+                    Factory pipeline = (dir, p) -> SystemUnderTest.pipeline(dir, l.config(), p);
+                    BitSet pinned = CpuPlacement.pinned(l.config());
+                    warm(l.variant(), w, pipeline, pinned);
+                    series(rows, "pipeline", l.variant(), w, pipeline, pinned, false, true);
+                    if (o.scenarios.contains(Scenario.PRETOUCH))
+                        series(rows, "pipeline", l.variant() + "+pretouch", w, pipeline, pinned, true, false);
+                }
             }
             if (o.scenarios.contains(Scenario.ALLOCATING)) {
-                warm("allocating", w, (dir, p) -> SystemUnderTest.allocating(dir, config, p));
-                series(rows, "allocating", "allocating", w, (dir, p) -> SystemUnderTest.allocating(dir, config, p),
-                        false, true);
+                Factory allocating = (dir, p) -> SystemUnderTest.allocating(dir, config, p);
+                BitSet pinned = CpuPlacement.pinned(config);
+                warm("allocating", w, allocating, pinned);
+                series(rows, "allocating", "allocating", w, allocating, pinned, false, true);
             }
-            ratios(rows);
+            ratios(rows, layouts);
             report.header.add(String.format(Locale.ROOT, "load average after: %s", loadAverage()));
         } finally {
             deleteTree(base);
@@ -220,30 +244,32 @@ public final class Bench {
                 Math.min(Integer.MAX_VALUE / OrderInfo.BINARY_LENGTH, rate * o.seconds));
     }
 
+    /** One variant at every rate (and flat out); its driver keeps off {@code keepOff}, the CPUs it pins. */
     private void series(Map<String, BenchRow> rows, String section, String variant, Workload w, Factory f,
-                        boolean pretouch, boolean withMax) {
+                        BitSet keepOff, boolean pretouch, boolean withMax) {
         for (double rate : o.rates) {
-            BenchRow row = measure(section, variant, w, f, pretouch, rate, Math.min(count(rate), w.count()));
+            BenchRow row = measure(section, variant, w, f, keepOff, pretouch, rate,
+                    Math.min(count(rate), w.count()));
             report.add(row);
             rows.put(variant + "@" + (long) rate, row);
         }
         if (withMax) {
             int n = w.count();
-            BenchRow row = measure(section, variant, w, f, pretouch, 0, n);
+            BenchRow row = measure(section, variant, w, f, keepOff, pretouch, 0, n);
             report.add(row);
             rows.put(variant + "@max", row);
         }
     }
 
-    private void warm(String variant, Workload w, Factory f) {
+    private void warm(String variant, Workload w, Factory f, BitSet keepOff) {
         log.printf("warming up %s (%,d orders flat out, not reported)...%n", variant, Math.min(o.warmupOrders,
                 w.count()));
         log.flush();
-        measure("warmup", variant, w, f, false, 0, Math.min(o.warmupOrders, w.count()));
+        measure("warmup", variant, w, f, keepOff, false, 0, Math.min(o.warmupOrders, w.count()));
     }
 
-    private BenchRow measure(String section, String variant, Workload w, Factory f, boolean pretouch, double rate,
-                             int count) {
+    private BenchRow measure(String section, String variant, Workload w, Factory f, BitSet keepOff,
+                             boolean pretouch, double rate, int count) {
         Path dir = base.resolve("run" + (++runNo));
         int warmup = rate == 0 ? 0 : Math.min(count / 10, 10_000);
         log.printf("%-10s %-20s %s: %,d orders...%n", section, variant,
@@ -256,7 +282,7 @@ public final class Bench {
             long[] allocBefore = allocated(stageThreads);
             long gcCountBefore = gcCount();
             long gcTimeBefore = gcTimeMillis();
-            LatencyRecorder recorder = drive(sut, w, schedule, warmup, dir, pinnedCpus);
+            LatencyRecorder recorder = drive(sut, w, schedule, warmup, dir, keepOff);
             long[] allocAfter = allocated(stageThreads);
             long gcCount = gcCount() - gcCountBefore;
             long gcTime = gcTimeMillis() - gcTimeBefore;
@@ -316,17 +342,25 @@ public final class Bench {
         return recorder;
     }
 
-    private void ratios(Map<String, BenchRow> rows) {
+    /**
+     * Every variant against the floor and with pretouch against without; the allocating design against the pipeline
+     * on the same groups (the config's own).
+     */
+    private void ratios(Map<String, BenchRow> rows, List<Layout> layouts) {
         for (double rate : o.rates) {
             String at = "@" + (long) rate;
-            ratio(rows, "pipeline/3 hops vs floor", rate, "pipeline" + at, "floor" + at, 3);
+            for (Layout l : layouts)
+                ratio(rows, l.variant() + "/3 hops vs floor", rate, l.variant() + at, "floor" + at, 3);
             ratio(rows, "pipeline vs allocating", rate, "pipeline" + at, "allocating" + at, 1);
             ratio(rows, "floor checksum on vs off", rate, "floor" + at, NO_CRC + at, 1);
             ratio(rows, "floor pretouch on vs off", rate, "floor+pretouch" + at, "floor" + at, 1);
             ratio(rows, "disk pretouch on vs off", rate, "floor-disk+pretouch" + at, "floor-disk" + at, 1);
-            ratio(rows, "pipeline pretouch on vs off", rate, "pipeline+pretouch" + at, "pipeline" + at, 1);
+            for (Layout l : layouts)
+                ratio(rows, l.variant() + " pretouch on vs off", rate, l.variant() + "+pretouch" + at,
+                        l.variant() + at, 1);
         }
-        throughputRatio(rows, "pipeline vs floor", "pipeline@max", "floor@max");
+        for (Layout l : layouts)
+            throughputRatio(rows, l.variant() + " vs floor", l.variant() + "@max", "floor@max");
         throughputRatio(rows, "pipeline vs allocating", "pipeline@max", "allocating@max");
         throughputRatio(rows, "floor checksum on vs off", "floor@max", NO_CRC + "@max");
         checksumCost(rows);
@@ -373,10 +407,10 @@ public final class Bench {
 
     // ---------------------------------------------------------------- environment
 
-    private void describe(PipelineConfig config, Workload w) {
+    private void describe(PipelineConfig config, List<Layout> layouts, Workload w) {
         List<String> h = report.header;
         Runtime rt = Runtime.getRuntime();
-        h.add(String.format(Locale.ROOT, "machine: %d CPUs, %s; %s %s", rt.availableProcessors(), cpuModel(),
+        h.add(String.format(Locale.ROOT, "machine: %d CPUs, %s; %s %s", CpuPlacement.processCpus(), cpuModel(),
                 System.getProperty("os.name"), System.getProperty("os.version")));
         h.add("JVM: " + System.getProperty("java.vm.name") + " " + System.getProperty("java.vm.version") + " ("
                 + System.getProperty("java.vm.vendor") + "), max heap " + (rt.maxMemory() >> 20) + " MB");
@@ -384,12 +418,15 @@ public final class Bench {
         h.add("GC: " + String.join(", ", gcNames()));
         h.add("queues: " + base + " (" + fileStoreType(base) + "), roll cycle " + config.rollCycle
                 + ", record " + OrderInfo.BINARY_LENGTH + " bytes");
-        StringBuilder groups = new StringBuilder();
-        for (StageGroupConfig g : config.groups)
-            groups.append(groups.length() == 0 ? "" : "; ").append(g.name).append(' ').append(g.stages)
-                    .append(" pauser ").append(g.pauser).append(" cpu ").append(g.cpu);
-        h.add("pipeline config: " + o.configOrigin + ": " + groups + "; the allocating variant runs on the same"
-                + " groups, measured on their egress stage's thread; the floor's reading thread spins");
+        h.add("pipeline config: " + o.configOrigin + "; each pipeline variant runs on its layout's stage groups, the"
+                + " allocating variant on the config's own (measured on their egress stage's thread); the floor's"
+                + " reading thread spins" + (pinnedCpus.isEmpty() ? "" : "; the sending thread of every variant and"
+                + " of the floor keeps off the CPUs " + pinnedCpus + " that a variant pins"));
+        for (Layout l : layouts)
+            h.add("groups of " + l.variant() + " (layout " + l.name() + "): "
+                    + EffectiveGroup.describe(EffectiveGroup.of(l.config()), " | "));
+        if (o.scenarios.contains(Scenario.ALLOCATING))
+            h.add("groups of allocating: " + EffectiveGroup.describe(EffectiveGroup.of(config), " | "));
         h.add(String.format(Locale.ROOT, "workload: %,d generated orders (OrderGenerator seed %d), each run sends the"
                 + " first rate x %.1f s (or --orders-per-rate); warm-up run per variant: %,d orders",
                 w.count(), o.seed, o.seconds, Math.min(o.warmupOrders, w.count())));

@@ -5,6 +5,7 @@ import dev.orderpipe.pipeline.infra.QueueInput;
 import dev.orderpipe.pipeline.Pipeline;
 import dev.orderpipe.pipeline.infra.QueuePretoucher;
 import dev.orderpipe.pipeline.infra.Queues;
+import dev.orderpipe.pipeline.config.GroupPauser;
 import dev.orderpipe.pipeline.config.PipelineConfig;
 import dev.orderpipe.pipeline.config.StageGroupConfig;
 import dev.orderpipe.pipeline.stage.ExecutionListener;
@@ -254,13 +255,14 @@ abstract class SystemUnderTest implements AutoCloseable {
                         "risk", new NaiveStages.Risk(orders, checked, config),
                         "matching", new NaiveStages.Matching(checked, executions, config),
                         "egress", egress);
-                for (StageGroupConfig g : config.groups) {
+                for (int i = 0; i < config.groups.size(); i++) {
+                    StageGroupConfig g = config.groups.get(i);
                     List<Stage> stages = new ArrayList<>();
                     for (String name : g.stages)
                         if (byName.containsKey(name))
                             stages.add(byName.get(name));
                     if (!stages.isEmpty())
-                        run(g.name, stages, g.cpu, PipelineConfig.newPauser(g, "groups[" + g.name + "]"));
+                        run(g.name, stages, g.cpu, GroupPauser.of(g, "groups[" + i + "]").create());
                 }
             }
 

@@ -2,6 +2,8 @@ package dev.orderpipe.pipeline;
 
 import dev.orderpipe.pipeline.book.MatchingEngine;
 import dev.orderpipe.pipeline.config.ConfigException;
+import dev.orderpipe.pipeline.config.EffectiveGroup;
+import dev.orderpipe.pipeline.config.GroupPauser;
 import dev.orderpipe.pipeline.config.PipelineConfig;
 import dev.orderpipe.pipeline.config.StageGroupConfig;
 import dev.orderpipe.pipeline.config.SymbolConfig;
@@ -119,11 +121,12 @@ public final class Pipeline implements AutoCloseable {
             StageLink egressLink = StageLink.after(matchingLink, egress, egressInput);
             Map<String, StageLink> byName = Map.of("ingress", ingressLink, "risk", riskLink, "matching", matchingLink,
                     "egress", egressLink);
-            for (StageGroupConfig g : config.groups) {
+            for (int i = 0; i < config.groups.size(); i++) {
+                StageGroupConfig g = config.groups.get(i);
                 List<StageLink> stages = new ArrayList<>();
                 for (String name : g.stages)
                     stages.add(byName.get(name));
-                runners.add(new StageRunner(g.name, g.cpu, PipelineConfig.newPauser(g, "groups[" + g.name + "]"),
+                runners.add(new StageRunner(g.name, g.cpu, GroupPauser.of(g, "groups[" + i + "]").create(),
                         config.stallTimeoutMs, this::onStageFailure, stages).keepOff(CpuPlacement.pinned(config)));
             }
         } catch (RuntimeException e) {
@@ -157,10 +160,11 @@ public final class Pipeline implements AutoCloseable {
                     QueuePretoucher.DEFAULT_INTERVAL_NANOS).start();
         pipeline.runners.forEach(StageRunner::start);
         LOG.info("pipeline started: data {}, groups {}", pipeline.dataDir, pipeline.runners.size());
-        for (StageGroupConfig g : config.groups) {
-            LOG.info("group {}: stages {}, pauser {}, {}", g.name, String.join(" ", g.stages), g.pauser,
-                    g.cpu < 0 ? "unpinned" : "cpu " + g.cpu);
-            if (g.cpu < 0 && PipelineConfig.spins(g))
+        for (int i = 0; i < config.groups.size(); i++) {
+            StageGroupConfig g = config.groups.get(i);
+            String key = "groups[" + i + "]";
+            LOG.info("group {}", EffectiveGroup.of(g, key).describe());
+            if (g.cpu < 0 && GroupPauser.of(g, key).spins())
                 LOG.warn("group {} spins (pauser {}) on no reserved CPU: it takes a core from every other thread;"
                         + " give it a cpu, or a balanced pauser", g.name, g.pauser);
         }

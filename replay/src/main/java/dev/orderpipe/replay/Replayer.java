@@ -5,6 +5,7 @@ import dev.orderpipe.pipeline.OrderInfo;
 import dev.orderpipe.pipeline.Pipeline;
 import dev.orderpipe.pipeline.PipelineFailedException;
 import dev.orderpipe.pipeline.config.ConfigException;
+import dev.orderpipe.pipeline.config.EffectiveGroup;
 import dev.orderpipe.pipeline.config.PipelineConfig;
 import dev.orderpipe.pipeline.config.StageGroupConfig;
 import dev.orderpipe.pipeline.infra.CpuPlacement;
@@ -230,6 +231,7 @@ public final class Replayer {
         s.captureKind = schedule.kind;
         s.config = origin;
         s.pipelineConfig = config;
+        s.groups = EffectiveGroup.of(config);
         s.pacing = pacing.mode().id();
         s.pacingValue = pacing.mode() == Pacing.Mode.SPEED || pacing.mode() == Pacing.Mode.RATE ? pacing.value() : 0;
         s.throughputRun = !pacing.isPaced();

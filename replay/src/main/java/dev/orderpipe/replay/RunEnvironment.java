@@ -1,5 +1,7 @@
 package dev.orderpipe.replay;
 
+import dev.orderpipe.pipeline.infra.CpuPlacement;
+
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
@@ -20,7 +22,7 @@ final class RunEnvironment {
         s.host = hostName();
         s.os = System.getProperty("os.name", "") + " " + System.getProperty("os.version", "") + " "
                 + System.getProperty("os.arch", "");
-        s.cpus = Runtime.getRuntime().availableProcessors();
+        s.cpus = CpuPlacement.processCpus();
         s.cpuModel = cpuModel();
     }
 

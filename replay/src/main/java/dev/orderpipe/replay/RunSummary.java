@@ -1,6 +1,7 @@
 package dev.orderpipe.replay;
 
 import dev.orderpipe.pipeline.BadFileException;
+import dev.orderpipe.pipeline.config.EffectiveGroup;
 import dev.orderpipe.pipeline.config.PipelineConfig;
 import dev.orderpipe.pipeline.util.AtomicFile;
 import net.openhft.chronicle.wire.Marshallable;
@@ -76,6 +77,11 @@ public final class RunSummary extends SelfDescribingMarshallable {
     public String captureKind = "";
     /** The effective pipeline config of the replay (its dataDir, ingress.file and egress.csvFile replaced). */
     public PipelineConfig pipelineConfig;
+    /**
+     * The stage groups as they ran: stages, the pauser as built on that machine (with its back-off bound) and CPU;
+     * empty in the summaries of runs made before they were recorded.
+     */
+    public List<EffectiveGroup> groups = new ArrayList<>();
     /** Orders the replay was limited to (the first N of the capture), 0 for all. */
     public long limit;
     /** Seconds the pacing schedule spans, first to last intended send (0 for max): compare with durationSeconds. */

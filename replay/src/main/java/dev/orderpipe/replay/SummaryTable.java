@@ -1,5 +1,7 @@
 package dev.orderpipe.replay;
 
+import dev.orderpipe.pipeline.config.EffectiveGroup;
+
 import java.io.PrintStream;
 import java.util.Locale;
 import java.util.Map;
@@ -12,6 +14,7 @@ import java.util.Map;
  * replay of data/pipeline/orders: 100,000 orders, pacing rate:10000, warmup 1,000
  * accounted 100,000  reports 180,214  trades 40,107  rejected 1,012 (PRICE_BAND 1,000, BAD_LINE 12)
  * duration 10.002 s  throughput 9,998/s
+ * group pipeline: ingress risk matching egress; pauser balanced (yield 50 us, then sleep 500..1000 us); unpinned
  *
  * latency (us)        count      p50      p90      p99    p99.9   p99.99      max
  * end-to-end         99,000   12.345   20.100  150.000  900.100 2000.000 3000.000
@@ -46,6 +49,8 @@ public final class SummaryTable {
         out.println(counts);
         out.println(String.format(Locale.ROOT, "duration %.3f s  throughput %s/s", s.durationSeconds,
                 count(Math.round(s.throughputPerSecond))));
+        for (EffectiveGroup g : s.groups)
+            out.println("group " + g.describe());
         out.println();
         out.println(String.format(Locale.ROOT, "%-14s %12s %10s %10s %10s %10s %10s %10s",
                 "latency (us)", "count", "p50", "p90", "p99", "p99.9", "p99.99", "max"));

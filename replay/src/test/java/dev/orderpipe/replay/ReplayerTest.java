@@ -2,6 +2,9 @@ package dev.orderpipe.replay;
 
 import dev.orderpipe.pipeline.OrderInfo;
 import dev.orderpipe.pipeline.Pipeline;
+import dev.orderpipe.pipeline.config.EffectiveGroup;
+import dev.orderpipe.pipeline.config.GroupPauser;
+import dev.orderpipe.pipeline.config.PipelineConfig;
 import dev.orderpipe.pipeline.infra.Queues;
 import dev.orderpipe.pipeline.TestPipelines;
 import dev.orderpipe.pipeline.codes.Action;
@@ -9,6 +12,7 @@ import dev.orderpipe.pipeline.codes.OrderType;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.RollCycles;
+import net.openhft.chronicle.threads.Pauser;
 import org.HdrHistogram.EncodableHistogram;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramLogReader;
@@ -65,6 +69,15 @@ class ReplayerTest {
         assertTrue(s.durationSeconds > 0 && s.throughputPerSecond > 0);
         assertEquals(out.resolve("data").toString(), s.pipelineConfig.dataDir);
         assertFalse(s.jvm.isEmpty() || s.javaVersion.isEmpty() || s.host.isEmpty() || s.cpus == 0, s.toString());
+        // the groups as they ran: the embedded default's one group, its pauser as built here
+        assertEquals(1, s.groups.size());
+        EffectiveGroup g = s.groups.get(0);
+        assertEquals("pipeline", g.name);
+        assertEquals(PipelineConfig.STAGES, g.stages);
+        assertEquals(-1, g.cpu);
+        assertEquals(GroupPauser.of(TestCaptures.config().groups.get(0), "groups[0]").toString(), g.pauser);
+        assertTrue(g.pauser.startsWith("balanced (") && g.pauser.endsWith("then sleep "
+                + (Pauser.SLEEPY ? 500 : 200) + "..1000 us)"), g.pauser);
 
         // summary.yaml reads back as it was written
         assertEquals(s, RunSummary.load(out));
@@ -100,6 +113,8 @@ class ReplayerTest {
         assertTrue(table.contains("p99.99"), table);
         assertTrue(table.contains("replay matches capture"), table);
         assertTrue(table.contains("throughput run"), table);
+        assertTrue(table.contains("\ngroup pipeline: ingress risk matching egress; pauser " + g.pauser + "; unpinned\n"),
+                table);
     }
 
     /** Parses the percentile lines of a .hgrm file and checks them against the summary (nanoseconds there). */

@@ -174,6 +174,8 @@ final class ComparisonPage {
         Page.headerRow(x, "", "A: " + a.label(), "B: " + b.label());
         x.open("tbody");
         sideBySide(x, HtmlReport.runRows(sa), HtmlReport.runRows(sb));
+        sideBySide(x, Map.of("Stage groups", HtmlReport.groupsText(sa)), Map.of("Stage groups",
+                HtmlReport.groupsText(sb)));
         sideBySide(x, HtmlReport.countRows(sa), HtmlReport.countRows(sb));
         Map<String, String> va = new LinkedHashMap<>();
         Map<String, String> vb = new LinkedHashMap<>();
@@ -185,14 +187,19 @@ final class ComparisonPage {
         x.close("section");
     }
 
+    /** One row per key of {@code a}: A's value, and B's marked when it differs; values of many lines as such. */
     private static void sideBySide(Xhtml x, Map<String, String> a, Map<String, String> b) {
         for (Map.Entry<String, String> e : a.entrySet()) {
             String vb = b.get(e.getKey());
             boolean differs = !e.getValue().equals(vb);
             x.open("tr").element("th", e.getKey(), "scope", "row");
-            x.open("td").element("code", e.getValue()).close("td");
-            x.open("td", "class", differs ? "up" : null).element("code", vb).close("td");
+            x.open("td").element(tag(e.getValue()), e.getValue()).close("td");
+            x.open("td", "class", differs ? "up" : null).element(tag(vb), vb).close("td");
             x.close("tr");
         }
+    }
+
+    private static String tag(String value) {
+        return value != null && value.indexOf('\n') >= 0 ? "pre" : "code";
     }
 }

@@ -1,5 +1,6 @@
 package dev.orderpipe.report;
 
+import dev.orderpipe.pipeline.config.EffectiveGroup;
 import dev.orderpipe.replay.RunSummary;
 
 import java.io.PrintStream;
@@ -76,6 +77,9 @@ final class ConsoleTable {
             w.add("pacing differs: A " + HtmlReport.pacing(a) + ", B " + HtmlReport.pacing(b));
         if (!a.host.equals(b.host))
             w.add("ran on different hosts: A " + a.host + ", B " + b.host);
+        if (!a.groups.isEmpty() && !b.groups.isEmpty() && !a.groups.equals(b.groups))
+            w.add("stage groups differ: A " + EffectiveGroup.describe(a.groups, " | ") + "; B "
+                    + EffectiveGroup.describe(b.groups, " | "));
         if ("differs".equals(a.verification))
             w.add("run A's outputs differ from its capture");
         if ("differs".equals(b.verification))

@@ -1,5 +1,6 @@
 package dev.orderpipe.report;
 
+import dev.orderpipe.pipeline.config.EffectiveGroup;
 import dev.orderpipe.replay.RunSummary;
 import org.knowm.xchart.XYChart;
 
@@ -15,7 +16,8 @@ import java.util.Map;
  *
  * <p>Sections, by id: {@code summary}, {@code distribution} (end-to-end and per-stage latency by percentile),
  * {@code over-time} (p50, p99, max per interval), {@code throughput} (orders per interval), {@code run} (capture,
- * config, pacing), {@code counts}, {@code rejects}, {@code verification}, {@code environment}.
+ * config, pacing), {@code groups} (the stage groups as they ran: stages, effective pauser, CPU), {@code counts},
+ * {@code rejects}, {@code verification}, {@code environment}.
  */
 public final class HtmlReport {
     /** File name used when no output file is given: in the run directory. */
@@ -64,6 +66,7 @@ public final class HtmlReport {
         distribution(x, run, html, images);
         overTime(x, run, html, images);
         runSection(x, s);
+        groups(x, s);
         counts(x, s);
         verification(x, s);
         environment(x, s, run.dir());
@@ -238,6 +241,39 @@ public final class HtmlReport {
         x.element("h2", "Run");
         Page.keyValues(x, "table-run", runRows(s));
         x.close("section");
+    }
+
+    /** The stage groups as the run recorded them; a note for a run recorded before summaries held them. */
+    private static void groups(Xhtml x, RunSummary s) {
+        x.open("section", "id", "groups");
+        x.element("h2", "Stage groups");
+        if (s.groups.isEmpty()) {
+            x.element("p", NO_GROUPS, "class", "note");
+        } else {
+            x.element("p", "Each group is one thread running its stages in turn; the pauser is how it waits for work"
+                    + " when idle, as built on the machine that ran (with the longest sleep it backs off to).",
+                    "class", "note");
+            x.open("table", "id", "table-groups");
+            Page.headerRow(x, "Group", "Stages", "Pauser", "CPU");
+            x.open("tbody");
+            for (EffectiveGroup g : s.groups) {
+                x.open("tr").element("td", g.name).element("td", String.join(" ", g.stages));
+                x.open("td").element("code", g.pauser).close("td");
+                x.element("td", g.cpu < 0 ? "unpinned" : Integer.toString(g.cpu));
+                x.close("tr");
+            }
+            x.close("tbody").close("table");
+        }
+        x.close("section");
+    }
+
+    /** What the report and comparison say of a run whose summary.yaml has no stage groups. */
+    static final String NO_GROUPS = "Not recorded: this run's summary.yaml was written before replays recorded"
+            + " their stage groups (its config's groups are in the config it names).";
+
+    /** The stage groups of a run, one line each, for the comparison's side-by-side table. */
+    static String groupsText(RunSummary s) {
+        return s.groups.isEmpty() ? "(not recorded)" : EffectiveGroup.describe(s.groups, "\n");
     }
 
     static Map<String, String> runRows(RunSummary s) {

@@ -24,6 +24,7 @@ import java.util.Set;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class HtmlReportTest {
@@ -56,11 +57,11 @@ class HtmlReportTest {
 
     @Test
     void hasEverySectionAndTheTablesBehindTheCharts() {
-        Pages.assertHasIds(page, "banners", "summary", "distribution", "over-time", "throughput", "run", "counts",
-                "rejects", "verification", "environment",
+        Pages.assertHasIds(page, "banners", "summary", "distribution", "over-time", "throughput", "run", "groups",
+                "counts", "rejects", "verification", "environment",
                 "chart-end-to-end", "chart-stages", "chart-latency-over-time", "chart-throughput",
                 "table-percentiles", "table-distribution-end-to-end", "table-distribution-matching",
-                "table-intervals", "table-run", "table-counts", "table-rejects", "table-environment");
+                "table-intervals", "table-run", "table-groups", "table-counts", "table-rejects", "table-environment");
         String rejects = Pages.byId(page, "table-rejects").getTextContent();
         assertTrue(rejects.contains("PRICE_BAND") && rejects.contains("BAD_LINE:17"), rejects);
         assertTrue(Pages.byId(page, "table-environment").getTextContent().contains("build-1"));
@@ -172,6 +173,35 @@ class HtmlReportTest {
         assertEquals(s.reportsByType, counts(Pages.keyValues(Pages.byId(page, "table-reports-by-type"))));
         assertEquals(s.rejectsByReason, counts(Pages.keyValues(Pages.byId(page, "table-rejects"))));
         assertEquals(List.of("Reason", "Count"), Pages.header(Pages.byId(page, "table-rejects")));
+    }
+
+    @Test
+    void groupTableShowsEachStageGroupAsItRan() {
+        RunSummary s = RunSummary.load(run);
+        assertEquals(2, s.groups.size(), "the fixture records two groups");
+        Element table = Pages.byId(page, "table-groups");
+        assertEquals(List.of("Group", "Stages", "Pauser", "CPU"), Pages.header(table));
+        assertEquals(List.of(
+                        List.of("hot", "risk matching egress", "busy (spin)", "1"),
+                        List.of("edge", "ingress", "sleepy (yield 50 us, then sleep 500..2000 us)", "unpinned")),
+                Pages.rows(table));
+        assertFalse(Pages.byId(page, "groups").getTextContent().contains("Not recorded"));
+    }
+
+    @Test
+    void aRunRecordedBeforeGroupsWereSaysSoInsteadOfATable() throws Exception {
+        Path dir = RunDirs.write(tmp.resolve("older"), 1.0, 2, 100, 5);
+        RunDirs.update(dir, s -> s.groups.clear());
+        String yaml = Files.readString(dir.resolve(RunSummary.FILE));
+        Files.writeString(dir.resolve(RunSummary.FILE), yaml.replace("  groups: [ ],\n", ""));
+        assertFalse(Files.readString(dir.resolve(RunSummary.FILE)).contains("groups"), "as an older replay wrote it");
+        Document doc = Pages.parse(HtmlReport.write(dir, null).html());
+        Element groups = Pages.byId(doc, "groups");
+        assertEquals(List.of("Stage groups"), Pages.elements(groups, Page.XHTML_NS, "h2").stream()
+                .map(Element::getTextContent).toList());
+        assertEquals(List.of(HtmlReport.NO_GROUPS), Pages.elements(groups, Page.XHTML_NS, "p").stream()
+                .map(Element::getTextContent).toList());
+        assertNull(Pages.byId(doc, "table-groups"));
     }
 
     @Test

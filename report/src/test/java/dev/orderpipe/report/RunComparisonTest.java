@@ -14,7 +14,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -150,6 +152,49 @@ class RunComparisonTest {
         assertEquals(ExitCodes.OK, exit, console);
         assertTrue(console.contains("PASS"), console);
         assertTrue(Files.exists(out));
+    }
+
+    @Test
+    void runsOnDifferentStageGroupsShowBothOnTheConsoleAndThePage() throws Exception {
+        Path a = RunDirs.write(tmp.resolve("a"), 1.0, 3, 200, 1);
+        Path b = RunDirs.write(tmp.resolve("b"), 1.0, 3, 200, 2);
+        RunDirs.update(a, s -> s.groups = List.of(RunDirs.group("pipeline",
+                List.of("ingress", "risk", "matching", "egress"), "balanced (yield 50 us, then sleep 500..1000 us)",
+                -1)));
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        RunComparison.compare(a, b, RunComparison.NO_LIMIT, null, new PrintStream(bytes, true,
+                StandardCharsets.UTF_8));
+        String console = bytes.toString(StandardCharsets.UTF_8);
+        String warning = "stage groups differ: A pipeline: ingress risk matching egress; pauser balanced (yield 50 us,"
+                + " then sleep 500..1000 us); unpinned; B hot: risk matching egress; pauser busy (spin); cpu 1 | edge:"
+                + " ingress; pauser sleepy (yield 50 us, then sleep 500..2000 us); unpinned";
+        assertTrue(console.contains("\nwarning: " + warning + "\n"), console);
+
+        Document doc = Pages.parse(b.resolve(RunComparison.DEFAULT_FILE));
+        String verdict = Pages.byId(doc, "verdict").getTextContent();
+        assertTrue(verdict.contains("Runs may not be comparable\n" + warning), verdict);
+        Map<String, List<String>> runs = new LinkedHashMap<>();
+        for (List<String> row : Pages.rows(Pages.byId(doc, "table-runs")))
+            runs.put(row.get(0), row.subList(1, row.size()));
+        assertEquals(List.of("pipeline: ingress risk matching egress; pauser balanced (yield 50 us, then sleep"
+                        + " 500..1000 us); unpinned",
+                "hot: risk matching egress; pauser busy (spin); cpu 1\nedge: ingress; pauser sleepy (yield 50 us, then"
+                        + " sleep 500..2000 us); unpinned"), runs.get("Stage groups"));
+
+        // the same groups: no warning; a run recorded before groups were: not compared, shown as such
+        bytes.reset();
+        RunComparison.compare(b, b, RunComparison.NO_LIMIT, tmp.resolve("same.html"), new PrintStream(bytes, true,
+                StandardCharsets.UTF_8));
+        assertFalse(bytes.toString(StandardCharsets.UTF_8).contains("stage groups differ"));
+        RunDirs.update(a, s -> s.groups = List.of());
+        bytes.reset();
+        RunComparison.compare(a, b, RunComparison.NO_LIMIT, tmp.resolve("older.html"), new PrintStream(bytes, true,
+                StandardCharsets.UTF_8));
+        assertFalse(bytes.toString(StandardCharsets.UTF_8).contains("stage groups differ"));
+        doc = Pages.parse(tmp.resolve("older.html"));
+        for (List<String> row : Pages.rows(Pages.byId(doc, "table-runs")))
+            if (row.get(0).equals("Stage groups"))
+                assertEquals("(not recorded)", row.get(1));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.orderpipe.report;
 
+import dev.orderpipe.pipeline.config.EffectiveGroup;
 import dev.orderpipe.replay.HistogramSummary;
 import dev.orderpipe.replay.RunSummary;
 import org.HdrHistogram.Histogram;
@@ -10,8 +11,10 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
@@ -109,7 +112,19 @@ final class RunDirs {
         s.host = "build-1";
         s.os = "Linux 6.1 amd64";
         s.cpus = 2;
+        s.groups = List.of(group("hot", List.of("risk", "matching", "egress"), "busy (spin)", 1),
+                group("edge", List.of("ingress"), "sleepy (yield 50 us, then sleep 500..2000 us)", -1));
         return s;
+    }
+
+    /** A stage group as a replay records it. */
+    static EffectiveGroup group(String name, List<String> stages, String pauser, int cpu) {
+        EffectiveGroup g = new EffectiveGroup();
+        g.name = name;
+        g.stages = new ArrayList<>(stages);
+        g.pauser = pauser;
+        g.cpu = cpu;
+        return g;
     }
 
     /** Rewrites summary.yaml after changing it. */

@@ -1,5 +1,7 @@
 package dev.orderpipe.tools;
 
+import dev.orderpipe.pipeline.config.GroupPauser;
+import dev.orderpipe.pipeline.config.PipelineConfig;
 import dev.orderpipe.tools.cli.BenchCommand;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -15,12 +17,15 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** A smoke run of {@code orderpipe bench --quick}: every row is printed and both files are written. Not a benchmark. */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class BenchCommandTest {
     @Test
     void aQuickRunPrintsEveryRowAndWritesMarkdownAndCsv(@TempDir Path dir) throws Exception {
+        int cpus = Runtime.getRuntime().availableProcessors();
+        assumeTrue(cpus >= 2, "the latency layout, measured by default, needs CPU 1");
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         CommandLine cl = new CommandLine(new BenchCommand());
@@ -37,13 +42,17 @@ class BenchCommandTest {
                     {"floor", "floor"}, {"floor", "floor-nocrc"}, {"floor", "floor+pretouch"},
                     {"pipeline", "pipeline"},
                     {"pipeline", "pipeline+pretouch"}, {"allocating", "allocating"},
+                    {"pipeline", "pipeline:latency"}, {"pipeline", "pipeline:latency+pretouch"},
                     {"ratio", "pipeline/3 hops vs floor"}, {"ratio", "pipeline vs allocating"},
+                    {"ratio", "pipeline:latency/3 hops vs floor"},
                     {"ratio", "floor checksum on vs off"}, {"ratio", "floor pretouch on vs off"},
-                    {"ratio", "pipeline pretouch on vs off"}})
+                    {"ratio", "pipeline pretouch on vs off"}, {"ratio", "pipeline:latency pretouch on vs off"}})
                 assertRow(lines, row[0], row[1], rate, table);
         }
         for (String variant : List.of("floor", "pipeline", "allocating"))
             assertRow(lines, variant, variant, "max", table);
+        assertRow(lines, "pipeline", "pipeline:latency", "max", table);
+        assertRow(lines, "ratio", "pipeline:latency vs floor (throughput)", "max", table);
         assertRow(lines, "floor", "floor-nocrc", "max", table);
         assertRow(lines, "ratio", "floor checksum on vs off (throughput)", "max", table);
         assertTrue(lines.stream().anyMatch(l -> l.matches("checksum cost \\(floor, this run\\): flat out [0-9.]+ ns "
@@ -56,10 +65,21 @@ class BenchCommandTest {
         assertRow(lines, "ratio", "pipeline vs allocating (throughput)", "max", table);
         assertTrue(table.contains("machine: ") && table.contains("JVM flags: ") && table.contains("pipeline config: "),
                 table);
+        // each variant's groups as they ran: stages, effective pauser, CPU
+        String balanced = GroupPauser.of(PipelineConfig.loadDefault().groups.get(0), "groups[0]").toString();
+        String defaultGroups = "pipeline: ingress risk matching egress; pauser " + balanced + "; unpinned";
+        assertTrue(lines.contains("groups of pipeline (layout config): " + defaultGroups), table);
+        assertTrue(lines.contains("groups of pipeline:latency (layout latency): hot: ingress risk matching egress;"
+                + " pauser busy (spin); cpu 1"), table);
+        assertTrue(lines.contains("groups of allocating: " + defaultGroups), table);
+        // every CPU, though the bench's thread, which writes the header, keeps off CPU 1
+        assertTrue(lines.get(0).startsWith("machine: " + cpus + " CPUs, "), table);
 
         String md = Files.readString(dir.resolve("out/bench.md"));
         String csv = Files.readString(dir.resolve("out/bench.csv"));
         assertTrue(md.contains("| pipeline | pipeline+pretouch |"), md);
+        assertTrue(md.contains("| pipeline | pipeline:latency | 2,000 |"), md);
+        assertTrue(md.contains("- groups of pipeline:latency (layout latency): hot: "), md);
         assertTrue(csv.startsWith("section,variant,kind,rate,"), csv);
         assertEquals(lines.stream().filter(l -> l.matches("^(floor|pipeline|allocating|ratio)  .*")).count(),
                 csv.lines().count() - 1, csv);

@@ -2,16 +2,13 @@ package dev.orderpipe.pipeline.config;
 
 import dev.orderpipe.pipeline.Prices;
 import dev.orderpipe.pipeline.Symbols;
+import net.openhft.affinity.AffinityLock;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.bytes.SyncMode;
 import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.queue.RollCycles;
 import net.openhft.chronicle.queue.rollcycles.LargeRollCycles;
 import net.openhft.chronicle.queue.rollcycles.TestRollCycles;
-import net.openhft.chronicle.threads.BusyPauser;
-import net.openhft.chronicle.threads.BusyTimedPauser;
-import net.openhft.chronicle.threads.Pauser;
-import net.openhft.chronicle.threads.PauserMode;
 import net.openhft.chronicle.wire.Wire;
 import net.openhft.chronicle.wire.WireType;
 
@@ -96,12 +93,17 @@ public final class PipelineConfig extends StrictConfig {
 
     /** Loads the embedded default (conf/pipeline.yaml as built into the jar). */
     public static PipelineConfig loadDefault() {
-        try (InputStream in = PipelineConfig.class.getResourceAsStream(EMBEDDED_DEFAULT)) {
+        return parse(embedded(EMBEDDED_DEFAULT), "embedded default");
+    }
+
+    /** The text of a file of conf/ built into the jar ({@link #EMBEDDED_DEFAULT}, a layout's). */
+    static String embedded(String resource) {
+        try (InputStream in = PipelineConfig.class.getResourceAsStream(resource)) {
             if (in == null)
-                throw new IllegalStateException("embedded default config " + EMBEDDED_DEFAULT + " missing from the build");
-            return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), "embedded default");
+                throw new IllegalStateException("embedded config " + resource + " missing from the build");
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new IllegalStateException("cannot read embedded default config", e);
+            throw new IllegalStateException("cannot read embedded config " + resource, e);
         }
     }
 
@@ -111,7 +113,7 @@ public final class PipelineConfig extends StrictConfig {
     }
 
     /** Parses YAML text over {@code base} (see {@link #load(Path, PipelineConfig)}) and validates the result. */
-    private static PipelineConfig parse(String yaml, String origin, PipelineConfig base) {
+    static PipelineConfig parse(String yaml, String origin, PipelineConfig base) {
         Object config;
         Bytes<?> bytes = Bytes.from(yaml);
         try {
@@ -251,7 +253,9 @@ public final class PipelineConfig extends StrictConfig {
     private void validateGroups() {
         if (groups == null || groups.isEmpty())
             throw new ConfigException("groups is empty: put the stages " + STAGES + " in one or more groups");
-        int cpus = Runtime.getRuntime().availableProcessors();
+        // the process's CPUs, not the calling thread's (what availableProcessors counts on Linux): a replay or bench
+        // thread kept off a pinned CPU (CpuPlacement) validates the config of the pipeline it starts
+        int cpus = Math.max(Runtime.getRuntime().availableProcessors(), AffinityLock.BASE_AFFINITY.length());
         Map<String, String> placed = new HashMap<>();
         Set<Integer> cpusUsed = new HashSet<>();
         Set<String> names = new HashSet<>();
@@ -277,44 +281,11 @@ public final class PipelineConfig extends StrictConfig {
                 throw new ConfigException(key + ".cpu " + g.cpu + " is not present: this machine has CPUs 0.." + (cpus - 1) + " (-1 leaves the group unpinned)");
             if (g.cpu >= 0 && !cpusUsed.add(g.cpu))
                 throw new ConfigException(key + ".cpu " + g.cpu + " is reserved by another group");
-            pauserMode(g, key);
+            GroupPauser.of(g, key);
         }
         for (String stage : STAGES) {
             if (!placed.containsKey(stage))
                 throw new ConfigException("stage '" + stage + "' is in no group: add it to one of groups[].stages");
-        }
-    }
-
-    /**
-     * A new pauser of the mode the group names, and that mode whatever the machine: Chronicle's {@code Pauser.busy()}
-     * and {@code timedBusy()} quietly return a balanced (sleeping) pauser on machines with fewer than
-     * {@code pauser.minProcessors} (4) CPUs, which on a 2-core machine costs hundreds of microseconds per wake-up. A
-     * group configured {@code busy} spins here (Chronicle's {@link BusyPauser}) and {@code timedBusy} spins with a
-     * timeout ({@link BusyTimedPauser}); the other modes are Chronicle's own.
-     */
-    public static Pauser newPauser(StageGroupConfig g, String key) {
-        PauserMode mode = pauserMode(g, key);
-        switch (mode) {
-            case busy:
-                return BusyPauser.INSTANCE;
-            case timedBusy:
-                return new BusyTimedPauser();
-            default:
-                return mode.get();
-        }
-    }
-
-    /** Whether a group's pauser spins (busy, timedBusy, yielding) rather than sleeping when idle. */
-    public static boolean spins(StageGroupConfig g) {
-        return "busy".equals(g.pauser) || "timedBusy".equals(g.pauser) || "yielding".equals(g.pauser);
-    }
-
-    /** The Chronicle pauser mode of a group. */
-    public static PauserMode pauserMode(StageGroupConfig g, String key) {
-        try {
-            return PauserMode.valueOf(g.pauser);
-        } catch (IllegalArgumentException | NullPointerException e) {
-            throw new ConfigException(key + ".pauser '" + g.pauser + "' is not one of busy, yielding, balanced, sleepy, milli, timedBusy");
         }
     }
 

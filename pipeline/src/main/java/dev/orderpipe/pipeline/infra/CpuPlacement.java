@@ -22,6 +22,15 @@ public final class CpuPlacement {
     private CpuPlacement() {
     }
 
+    /**
+     * How many CPUs the process may run on. Not {@code Runtime.availableProcessors()} alone: on Linux that counts the
+     * calling thread's CPUs (and a container JVM keeps the count for 20 ms, whichever thread asked), so a thread
+     * kept off a pinned CPU, or one asking just after it, is told one fewer.
+     */
+    public static int processCpus() {
+        return Math.max(Runtime.getRuntime().availableProcessors(), AffinityLock.BASE_AFFINITY.cardinality());
+    }
+
     /** The CPUs the config's groups are pinned to (empty when none is). */
     public static BitSet pinned(PipelineConfig config) {
         BitSet cpus = new BitSet();

@@ -1,10 +1,8 @@
 package dev.orderpipe.pipeline.config;
 
+import dev.orderpipe.pipeline.infra.CpuPlacement;
 import net.openhft.chronicle.core.Jvm;
 import net.openhft.chronicle.core.onoes.ExceptionKey;
-import net.openhft.chronicle.threads.BusyPauser;
-import net.openhft.chronicle.threads.BusyTimedPauser;
-import net.openhft.chronicle.threads.Pauser;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -13,6 +11,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -24,6 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class PipelineConfigTest {
 
@@ -175,7 +175,7 @@ class PipelineConfigTest {
     void stageInNoGroupOrTwoGroups() throws IOException {
         String msg = error(defaultYaml().replace("stages: [ ingress, risk, matching, egress ]", "stages: [ ingress, risk, matching ]"));
         assertTrue(msg.contains("stage 'egress' is in no group"), msg);
-        msg = error(defaultYaml().replace("{ name: pipeline, stages: [ ingress, risk, matching, egress ], cpu: -1, pauser: balanced }",
+        msg = error(defaultYaml().replace("{ name: pipeline, stages: [ ingress, risk, matching, egress ], cpu: -1, pauser: balanced, maxPauseMicros: 1000 }",
                 "{ name: a, stages: [ ingress, risk, matching, egress ] }, { name: b, stages: [ risk ] }"));
         assertTrue(msg.contains("stage 'risk' is already in group 'a'"), msg);
     }
@@ -186,6 +186,29 @@ class PipelineConfigTest {
         assertTrue(msg.contains("groups[0].cpu 4096 is not present"), msg);
         msg = error(defaultYaml().replace("cpu: -1", "cpu: -7"));
         assertTrue(msg.contains("groups[0].cpu must be -1..65535 (-1 leaves the group unpinned), was -7"), msg);
+    }
+
+    @Test
+    void aThreadKeptOffAPinnedCpuValidatesTheConfigThatPinsIt() throws InterruptedException {
+        int cpus = Runtime.getRuntime().availableProcessors();
+        assumeTrue(cpus >= 2, "needs a second CPU to pin");
+        PipelineConfig config = PipelineConfig.loadDefault();
+        config.groups.get(0).cpu = cpus - 1;
+        BitSet before = CpuPlacement.keepOff(CpuPlacement.pinned(config), "test");
+        try {
+            // what Linux tells a thread about CPUs is its own affinity (the JVM keeps the count 20 ms in a container):
+            // a replay's or bench's watching thread, kept off the pinned CPU, sees one CPU fewer; the config is still
+            // checked against the process's
+            Thread.sleep(50);
+            assertEquals(cpus - 1, Runtime.getRuntime().availableProcessors());
+            config.validate();
+            config.groups.get(0).cpu = cpus;
+            ConfigException e = assertThrows(ConfigException.class, config::validate);
+            assertEquals("groups[0].cpu " + cpus + " is not present: this machine has CPUs 0.." + (cpus - 1)
+                    + " (-1 leaves the group unpinned)", e.getMessage());
+        } finally {
+            CpuPlacement.restore(before);
+        }
     }
 
     @Test
@@ -210,24 +233,6 @@ class PipelineConfigTest {
     void badPauserAndRollCycle() throws IOException {
         assertTrue(error(defaultYaml().replace("pauser: balanced", "pauser: lazy")).contains("pauser 'lazy'"));
         assertTrue(error(defaultYaml().replace("rollCycle: FAST_DAILY", "rollCycle: MONTHLY")).contains("rollCycle 'MONTHLY'"));
-    }
-
-    @Test
-    void aBusyGroupSpinsWhateverTheNumberOfCpus() {
-        StageGroupConfig g = new StageGroupConfig();
-        g.pauser = "busy";
-        Pauser busy = PipelineConfig.newPauser(g, "groups[hot]");
-        assertSame(BusyPauser.INSTANCE, busy);
-        assertTrue(busy.isBusy());
-        g.pauser = "timedBusy";
-        assertTrue(PipelineConfig.newPauser(g, "groups[hot]") instanceof BusyTimedPauser);
-        assertTrue(PipelineConfig.spins(g));
-        g.pauser = "balanced";
-        assertFalse(PipelineConfig.newPauser(g, "groups[hot]").isBusy());
-        assertFalse(PipelineConfig.spins(g));
-        // why: below pauser.minProcessors (4) CPUs Chronicle's own factory hands out a sleeping pauser for busy
-        if (Runtime.getRuntime().availableProcessors() < 4)
-            assertFalse(Pauser.busy().isBusy(), "Chronicle's Pauser.busy() on a machine with fewer than 4 CPUs");
     }
 
     @Test
@@ -264,6 +269,7 @@ class PipelineConfigTest {
             new String[]{"maxOpenOrders: 1048576", "matching.maxOpenOrders", "1..67108864"},
             new String[]{"maxPriceLevels: 4096", "matching.maxPriceLevels", "1..1048576"},
             new String[]{"cpu: -1", "groups[0].cpu", "-1..65535"},
+            new String[]{"maxPauseMicros: 1000", "groups[0].maxPauseMicros", "10..1000000"},
             new String[]{"maxOrderQty: 100000", "risk.symbols[0].maxOrderQty", "1..9223372036854775807"},
             new String[]{"account: 1", "risk.accounts[0].account", "1..9223372036854775807"});
 
@@ -312,6 +318,8 @@ class PipelineConfigTest {
                 return " (0 disables it)";
             case "groups[0].cpu":
                 return " (-1 leaves the group unpinned)";
+            case "groups[0].maxPauseMicros":
+                return " (longest sleep of a balanced or sleepy group, microseconds)";
             default:
                 return "";
         }

@@ -2,6 +2,7 @@ package dev.orderpipe.tools.cli;
 
 import dev.orderpipe.bench.Bench;
 import dev.orderpipe.pipeline.ExitCodes;
+import dev.orderpipe.pipeline.config.Layouts;
 import dev.orderpipe.pipeline.config.PipelineConfig;
 import dev.orderpipe.pipeline.config.StageGroupConfig;
 import picocli.CommandLine.Command;
@@ -14,8 +15,10 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.Callable;
 
 /**
@@ -25,9 +28,10 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Measure, in one run on this machine: the floor (a raw Chronicle Queue hop of the same "
-                + "record), the pipeline end to end, and a naive allocating implementation of the same stages, at "
-                + "fixed rates (latency from the intended send time, coordinated omission corrected) and flat out; "
-                + "pretouch off/on; the floor's record checksums on/off; and their ratios.",
+                + "record), the pipeline end to end on each layout's stage groups, and a naive allocating "
+                + "implementation of the same stages, at fixed rates (latency from the intended send time, "
+                + "coordinated omission corrected) and flat out; pretouch off/on; the floor's record checksums "
+                + "on/off; and their ratios.",
                 "Prints a table and writes OUT/bench.md and OUT/bench.csv. Run nothing else busy meanwhile."})
 public final class BenchCommand implements Callable<Integer> {
     @Spec
@@ -57,10 +61,19 @@ public final class BenchCommand implements Callable<Integer> {
             defaultValue = "floor,pipeline,allocating,pretouch",
             description = "Any of floor, pipeline, allocating, pretouch, disk (default ${DEFAULT-VALUE}).")
     List<String> scenarios;
-    @Option(names = "--busy", description = "Run every stage group (and the recorder) with the busy pauser.")
+    @Option(names = "--layouts", split = ",", paramLabel = "L[,L...]", defaultValue = "config,latency",
+            description = {"The pipeline variants, each on a layout's stage groups: config (the groups of --config, "
+                    + "or of the embedded default), default (the embedded default's: one unpinned thread that sleeps "
+                    + "when idle) or latency (every stage spinning on CPU 1, conf/latency.yaml); default "
+                    + "${DEFAULT-VALUE}. Rows are named pipeline for config, pipeline:NAME for the others; the "
+                    + "allocating variant runs on the config's groups."})
+    List<String> layouts;
+    @Option(names = "--busy", description = "Run every stage group of every variant (and the recorder) with the busy"
+            + " pauser.")
     boolean busy;
     @Option(names = "--pin-cpu", paramLabel = "CPU", defaultValue = "-1",
-            description = "Pin the first stage group to this CPU (on a 2-core machine only CPU 1 can be reserved).")
+            description = "Pin the first stage group of every variant to this CPU (on a 2-core machine only CPU 1 can"
+                    + " be reserved).")
     int pinCpu;
     @Option(names = "--warmup-orders", paramLabel = "N", defaultValue = "200000",
             description = "Orders of the unreported warm-up run of each variant (default ${DEFAULT-VALUE}).")
@@ -95,7 +108,9 @@ public final class BenchCommand implements Callable<Integer> {
         o.seed = seed;
         o.warmupOrders = warmupOrders;
         o.scenarios = scenarios();
-        o.config = pipelineConfig();
+        PipelineConfig loaded = config.load();
+        o.config = adjust(loaded);
+        o.layouts = layouts(loaded);
         o.configOrigin = config.describe() + (busy ? ", --busy" : "") + (pinCpu >= 0 ? ", --pin-cpu " + pinCpu : "");
         PrintWriter console = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
@@ -120,12 +135,35 @@ public final class BenchCommand implements Callable<Integer> {
         return set;
     }
 
-    private PipelineConfig pipelineConfig() {
-        PipelineConfig c = config.load().deepCopy();
+    /** A variant per layout named, each on the loaded config with that layout's groups. */
+    private List<Bench.Layout> layouts(PipelineConfig loaded) {
+        List<Bench.Layout> variants = new ArrayList<>();
+        Set<String> named = new HashSet<>();
+        for (String name : layouts) {
+            String n = name.trim();
+            if (!named.add(n))
+                throw UserException.usage("--layouts names '" + n + "' twice");
+            if (Bench.Layout.CONFIG.equals(n))
+                variants.add(new Bench.Layout(n, adjust(loaded)));
+            else
+                variants.add(new Bench.Layout(n, adjust(Layouts.apply(loaded, LayoutOption.known(n, "--layouts",
+                        Bench.Layout.CONFIG)))));
+        }
+        if (variants.isEmpty())
+            throw UserException.usage("--layouts needs at least one layout");
+        return variants;
+    }
+
+    /** A copy of the config with --busy and --pin-cpu applied to its groups. */
+    private PipelineConfig adjust(PipelineConfig loaded) {
+        PipelineConfig c = loaded.deepCopy();
         List<StageGroupConfig> groups = new ArrayList<>(c.groups);
-        for (StageGroupConfig g : groups)
-            if (busy)
+        for (StageGroupConfig g : groups) {
+            if (busy) {
                 g.pauser = "busy";
+                g.maxPauseMicros = StageGroupConfig.DEFAULT_MAX_PAUSE_MICROS; // a spinning pauser has no back-off
+            }
+        }
         if (pinCpu >= 0 && !groups.isEmpty())
             groups.get(0).cpu = pinCpu;
         c.groups = groups;

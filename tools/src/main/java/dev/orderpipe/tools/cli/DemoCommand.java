@@ -37,6 +37,8 @@ public final class DemoCommand implements Callable<Integer> {
     CommandSpec spec;
     @Mixin
     ConfigOption config;
+    @Mixin
+    LayoutOption layout;
     @Option(names = {"-n", "--orders"}, defaultValue = "200000", description = "Orders to generate (default ${DEFAULT-VALUE}).")
     long orders;
     @Option(names = {"-s", "--seed"}, defaultValue = "1", description = "Random seed (default ${DEFAULT-VALUE}).")
@@ -53,7 +55,7 @@ public final class DemoCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         if (orders < 1 || !(replayRate > 0))
             throw UserException.usage("--orders and --replay-rate must be positive");
-        PipelineConfig cfg = config.load(); // a bad config is refused before anything is deleted
+        PipelineConfig cfg = layout.apply(config.load()); // a bad config is refused before anything is deleted
         Files.createDirectories(dir);
         Path orderFile = dir.resolve("orders.csv");
         Path data = dir.resolve("data");
@@ -75,8 +77,8 @@ public final class DemoCommand implements Callable<Integer> {
         cfg.ingress.follow = false;
         cfg.egress.csvFile = dir.resolve("executions.csv").toString();
         cfg.validate();
-        out.printf("2/4 running the pipeline (%s) over it, queues in %s%n", config.describe(), data);
-        out.flush();
+        out.printf("2/4 running the pipeline (%s) over it, queues in %s%n", layout.describe(config.describe()), data);
+        Summaries.printGroups(out, cfg, "    ");
         long t0 = System.nanoTime();
         Pipeline pipeline = Pipeline.start(cfg, Pipeline.FailureReport.CALLER); // thrown, reported once
         try {
@@ -99,7 +101,7 @@ public final class DemoCommand implements Callable<Integer> {
         long warmup = Math.min(orders / 10, 20_000);
         ReplayResult replay = Replayer.run(new ReplayOptions()
                 .capture(data.resolve(cfg.ingress.queue))
-                .config(config.load(), config.describe())
+                .config(layout.apply(config.load()), layout.describe(config.describe()))
                 .outDir(run)
                 .pacing(Pacing.rate(replayRate))
                 .warmup(warmup)

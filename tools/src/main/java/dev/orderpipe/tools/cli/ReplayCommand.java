@@ -32,6 +32,8 @@ public final class ReplayCommand implements Callable<Integer> {
     Path capture;
     @Mixin
     ConfigOption config;
+    @Mixin
+    LayoutOption layout;
     @Option(names = {"-o", "--out"}, required = true, paramLabel = "DIR", description = "Run directory for the outputs.")
     Path out;
 
@@ -70,7 +72,7 @@ public final class ReplayCommand implements Callable<Integer> {
         PrintStream err = WriterStream.of(spec.commandLine().getErr());
         ReplayOptions options = new ReplayOptions()
                 .capture(capture)
-                .config(config.load(), config.describe())
+                .config(layout.apply(config.load()), layout.describe(config.describe()))
                 .outDir(out)
                 .pacing(pacing())
                 .warmup(warmup)

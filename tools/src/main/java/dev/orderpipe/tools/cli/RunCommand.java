@@ -23,6 +23,8 @@ public final class RunCommand implements Runnable {
     CommandSpec spec;
     @Mixin
     ConfigOption config;
+    @Mixin
+    LayoutOption layout;
     @Option(names = {"-i", "--input"}, paramLabel = "FILE", description = "Order file to read (overrides ingress.file).")
     Path input;
     @Option(names = "--follow", description = "Keep reading the order file as it grows, like tail -f.")
@@ -39,7 +41,7 @@ public final class RunCommand implements Runnable {
 
     @Override
     public void run() {
-        PipelineConfig cfg = config.load();
+        PipelineConfig cfg = layout.apply(config.load());
         if (data != null)
             cfg.dataDir = data.toString();
         if (input != null)
@@ -60,7 +62,7 @@ public final class RunCommand implements Runnable {
         Pipeline pipeline = Pipeline.start(cfg, Pipeline.FailureReport.CALLER); // reported once, below
         out.printf("orderpipe: pipeline running, data %s%s%n", pipeline.dataDir(),
                 cfg.ingress.file.isEmpty() ? "" : ", input " + cfg.ingress.file + (cfg.ingress.follow ? " (following)" : ""));
-        out.flush();
+        Summaries.printGroups(out, cfg, "orderpipe: ");
         long nextStatus = statusEvery > 0 ? System.nanoTime() + TimeUnit.SECONDS.toNanos(statusEvery) : Long.MAX_VALUE;
         Pipeline.Accounting accounting = null;
         try {

@@ -1,6 +1,8 @@
 package dev.orderpipe.tools.cli;
 
 import dev.orderpipe.pipeline.Pipeline;
+import dev.orderpipe.pipeline.config.EffectiveGroup;
+import dev.orderpipe.pipeline.config.PipelineConfig;
 import dev.orderpipe.pipeline.stage.ExecutionCounts;
 
 import java.io.PrintWriter;
@@ -9,6 +11,13 @@ import java.util.Map;
 /** Printing a run's counts the same way in every command. */
 final class Summaries {
     private Summaries() {
+    }
+
+    /** One line per stage group as it runs: stages, effective pauser (with its back-off bound) and CPU. */
+    static void printGroups(PrintWriter out, PipelineConfig config, String prefix) {
+        for (EffectiveGroup g : EffectiveGroup.of(config))
+            out.println(prefix + "group " + g.describe());
+        out.flush();
     }
 
     static void printCounts(PrintWriter out, Pipeline pipeline, double seconds) {
