@@ -5,6 +5,8 @@ import dev.orderpipe.pipeline.OrderInfo;
 import dev.orderpipe.pipeline.infra.QueueInput;
 import dev.orderpipe.pipeline.infra.QueueOutput;
 import dev.orderpipe.pipeline.codes.RejectReason;
+import dev.orderpipe.pipeline.integrity.RecordKind;
+import dev.orderpipe.pipeline.integrity.RecordLink;
 import dev.orderpipe.pipeline.risk.RiskEngine;
 
 /**
@@ -12,12 +14,15 @@ import dev.orderpipe.pipeline.risk.RiskEngine;
  * {@code checked}: passed, or REJECTED with a reason. Records already rejected upstream pass through unchanged.
  * On start it resumes after the last input record whose result it wrote (the {@code sourceIndex} of its last output),
  * replaying the input before that point through the risk engine without writing, so its state (seen order ids,
- * rate windows) is what it was.
+ * rate windows) is what it was, and checking each record it wrote then against what it makes of its input again
+ * ({@link RecordLink#requireRemade}).
  */
 public final class RiskStage extends QueueInputStage {
     private final QueueOutput output;
     private final RiskEngine engine;
     private final OrderInfo out = new OrderInfo();
+    /** A record of the output read back while the engine is rebuilt at a restart. */
+    private final OrderInfo readBack = new OrderInfo();
 
     public RiskStage(QueueInput input, QueueOutput output, RiskEngine engine) {
         super("risk", input);
@@ -32,29 +37,38 @@ public final class RiskStage extends QueueInputStage {
         if (output.readLast(out) < 0)
             return;
         long resumeAfter = out.sourceIndex();
-        // rebuild state deterministically from the input already processed
-        while (true) {
-            if (!readNext() || inputIndex > resumeAfter)
-                throw input.damaged(resumeAfter, "cannot resume risk: this input record, named by the last record"
-                        + " on " + output.name() + ", is not on the input");
-            if (!in.isRejected())
-                engine.check(in);
-            CrashPoints.hit(CrashPoints.Point.RISK_REBUILD);
-            if (inputIndex == resumeAfter)
-                break;
+        // rebuild the engine's state (seen order ids, rate windows) from the input already processed; risk wrote one
+        // record per input, in order, so its output is read again beside it and each record checked against what the
+        // (deterministic) engine makes of its input again: a record from another run or altered is refused here
+        try (QueueInput written = output.reader().open()) {
+            while (true) {
+                if (!readNext() || inputIndex > resumeAfter)
+                    throw input.damaged(resumeAfter, "cannot resume risk: this input record, named by the last record"
+                            + " on " + output.name() + ", is not on the input");
+                decide();
+                RecordLink.requireRemade(name(), RecordKind.CHECKED, input, inputIndex, in, out, written, readBack);
+                CrashPoints.hit(CrashPoints.Point.RISK_REBUILD);
+                if (inputIndex == resumeAfter)
+                    break;
+            }
         }
     }
 
     @Override
     protected void onRecord() {
+        decide();
+        out.riskNanos(System.nanoTime());
+        output.write(out);
+    }
+
+    /** Fills {@link #out} with what risk writes for the input record {@link #in}, but its timestamp. */
+    private void decide() {
         out.copyFrom(in).sourceIndex(inputIndex);
         if (!in.isRejected()) {
             RejectReason reason = engine.check(in);
             if (reason != RejectReason.NONE)
                 out.rejectReason(reason);
         }
-        out.riskNanos(System.nanoTime());
-        output.write(out);
     }
 
     /** Records written by this run. */
