@@ -11,10 +11,10 @@ import dev.orderpipe.pipeline.infra.Queues;
  * {@code orderId}, {@code account}, {@code symbol}, {@code side}, the provenance ({@code writerId}, {@code writerSeq},
  * {@code sourceLine}), {@code eventTime} and {@code ingressNanos}; matching copies the provenance, {@code eventTime}
  * and the stage timestamps ({@code ingressNanos}, {@code riskNanos}) into every report of an input, whose
- * {@code orderId} may be a resting order's. {@code ingressNanos} differs between any two runs. One comparison, used by {@code orderpipe
- * verify} ({@link DataDirVerifier}), the pipeline's start-up check ({@link QueueVerifier}) and the rebuild of risk
- * and matching at a restart ({@link #requireRemade}), which also compares every other field of what the stage writes
- * with what it makes again of the same input.
+ * {@code orderId} may be a resting order's. {@code ingressNanos} differs between any two runs. One comparison, used
+ * by {@code orderpipe verify} ({@link DataDirVerifier}), the pipeline's start-up check ({@link QueueVerifier}) and the
+ * rebuild of risk and matching at a restart ({@link #requireRemade}), which also compares every other field of what
+ * the stage writes with what it makes again of the same input.
  */
 public final class RecordLink {
     private RecordLink() {
