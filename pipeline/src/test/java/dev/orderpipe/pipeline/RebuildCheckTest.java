@@ -2,6 +2,7 @@ package dev.orderpipe.pipeline;
 
 import dev.orderpipe.pipeline.codes.Action;
 import dev.orderpipe.pipeline.codes.ExecType;
+import dev.orderpipe.pipeline.codes.OrderType;
 import dev.orderpipe.pipeline.codes.RejectReason;
 import dev.orderpipe.pipeline.config.PipelineConfig;
 import dev.orderpipe.pipeline.infra.QueueInput;
@@ -17,7 +18,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -30,7 +30,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The rebuild of risk and matching at a restart checks what they wrote before against what they make again of the
  * same input, record by record: a record altered in the middle of a queue with its checksum made anew, or carrying
  * another run's identity, stops the restart with one line naming both queues and indexes before the stage writes
- * anything, while the stage's own timestamp is not compared. The rebuild allocates nothing per record.
+ * anything, while the stage's own timestamp is not compared; so does a config under which risk decides a past order
+ * differently. The rebuild allocates nothing per record.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class RebuildCheckTest {
@@ -126,6 +127,22 @@ class RebuildCheckTest {
     }
 
     @Test
+    void aRiskConfigThatDecidesAPastOrderDifferentlyStopsTheRiskRebuild(@TempDir Path dir) throws Exception {
+        PipelineConfig config = copy(dir);
+        config.risk.priceBandPercent = 0.001; // of the orders' prices, only AAPL's reference price stays in the band
+        config.validate();
+        long aapl = Symbols.encode("AAPL");
+        long aaplRef = Prices.parse("189.25");
+        Path checked = config.dataPath().resolve("checked");
+        int k = first(checked, 0, r -> !r.isRejected() && r.orderType() == OrderType.LIMIT
+                && !(r.symbol() == aapl && r.price() == aaplRef));
+        long o = index(config.dataPath().resolve("orders"), k);
+        long c = index(checked, k);
+        assertRefused(config, "risk", o, "checked", c,
+                notRemade("risk", "checked", c, "orders", o, "rejectReason PRICE_BAND vs NONE"));
+    }
+
+    @Test
     void theStagesOwnTimestampIsNotComparedAndTheRestartGoesOn(@TempDir Path dir) throws Exception {
         PipelineConfig config = copy(dir);
         Path data = config.dataPath();
@@ -216,8 +233,13 @@ class RebuildCheckTest {
 
     /** The first record from {@link #FROM} on (the queue's record number) that {@code which} accepts. */
     private static int first(Path queueDir, Predicate<OrderInfo> which) {
+        return first(queueDir, FROM, which);
+    }
+
+    /** The first record from record {@code from} on that {@code which} accepts, not the queue's last. */
+    private static int first(Path queueDir, int from, Predicate<OrderInfo> which) {
         List<OrderInfo> records = TestPipelines.readAll(queueDir);
-        for (int k = FROM; k < records.size() - 1; k++)
+        for (int k = from; k < records.size() - 1; k++)
             if (which.test(records.get(k)))
                 return k;
         throw new AssertionError("no such record in " + queueDir);
