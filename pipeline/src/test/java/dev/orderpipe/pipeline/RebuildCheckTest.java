@@ -30,8 +30,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The rebuild of risk and matching at a restart checks what they wrote before against what they make again of the
  * same input, record by record: a record altered in the middle of a queue with its checksum made anew, or carrying
  * another run's identity, stops the restart with one line naming both queues and indexes before the stage writes
- * anything, while the stage's own timestamp is not compared; so does a config under which risk decides a past order
- * differently. The rebuild allocates nothing per record.
+ * anything, while the stage's own timestamp is not compared. Risk's verdicts are its config's: a config under which
+ * risk decides past orders differently lets the restart go on (what was written stands), while matching, whose reports
+ * follow the verdicts written, refuses a verdict altered on {@code checked}. The rebuild allocates nothing per record.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class RebuildCheckTest {
@@ -61,15 +62,18 @@ class RebuildCheckTest {
     }
 
     @Test
-    void aVerdictAlteredOnCheckedStopsTheRiskRebuild(@TempDir Path dir) throws Exception {
+    void aVerdictAlteredOnCheckedPassesRiskButStopsTheMatchingRebuild(@TempDir Path dir) throws Exception {
+        // risk's verdict is its config's and risk lets a changed one go on (below); matching, though, made its reports
+        // of the verdict that was written, and makes others of the altered one
         PipelineConfig config = copy(dir);
         Path checked = config.dataPath().resolve("checked");
         int k = first(checked, r -> r.action() == Action.NEW && !r.isRejected());
         MisplacedRecords.alter(DamagedFiles.newestCycleFile(checked), k, r -> r.rejectReason(RejectReason.PRICE_BAND));
-        long o = index(config.dataPath().resolve("orders"), k);
         long c = index(checked, k);
-        assertRefused(config, "risk", o, "checked", c,
-                notRemade("risk", "checked", c, "orders", o, "rejectReason NONE vs PRICE_BAND"));
+        Path executions = config.dataPath().resolve("executions");
+        int e = first(executions, 0, r -> r.sourceIndex() == c);
+        assertRefused(config, "matching", c, "executions", index(executions, e),
+                notRemade("matching", "executions", index(executions, e), "checked", c, "execType REJECTED vs NEW"));
     }
 
     @Test
@@ -127,19 +131,32 @@ class RebuildCheckTest {
     }
 
     @Test
-    void aRiskConfigThatDecidesAPastOrderDifferentlyStopsTheRiskRebuild(@TempDir Path dir) throws Exception {
+    void aRiskConfigThatDecidesPastOrdersDifferentlyLetsTheRestartGoOnWithWhatWasWritten(@TempDir Path dir)
+            throws Exception {
         PipelineConfig config = copy(dir);
         config.risk.priceBandPercent = 0.001; // of the orders' prices, only AAPL's reference price stays in the band
         config.validate();
-        long aapl = Symbols.encode("AAPL");
-        long aaplRef = Prices.parse("189.25");
-        Path checked = config.dataPath().resolve("checked");
-        int k = first(checked, 0, r -> !r.isRejected() && r.orderType() == OrderType.LIMIT
-                && !(r.symbol() == aapl && r.price() == aaplRef));
-        long o = index(config.dataPath().resolve("orders"), k);
-        long c = index(checked, k);
-        assertRefused(config, "risk", o, "checked", c,
-                notRemade("risk", "checked", c, "orders", o, "rejectReason PRICE_BAND vs NONE"));
+        Path data = config.dataPath();
+        List<OrderInfo> checkedBefore = TestPipelines.readAll(data.resolve("checked"));
+        List<String> executionsBefore = TestPipelines.executionLines(data.resolve("executions"));
+        long passedBefore = checkedBefore.stream().filter(r -> !r.isRejected()).count();
+        Pipeline restarted = TestPipelines.runToEnd(config);
+        assertEquals(MORE, restarted.counts().inputsAccounted());
+        List<OrderInfo> checkedAfter = TestPipelines.readAll(data.resolve("checked"));
+        assertEquals(ORDERS + MORE, checkedAfter.size());
+        // what was written stands, record for record (the stage timestamps included)
+        for (int k = 0; k < ORDERS; k++)
+            assertEquals(checkedBefore.get(k).toString(), checkedAfter.get(k).toString(), "checked record " + k);
+        assertEquals(executionsBefore, TestPipelines.executionLines(data.resolve("executions"))
+                .subList(0, executionsBefore.size()));
+        // and the new orders are checked with the new config: the band rejects nearly all limit orders now
+        long newLimits = checkedAfter.subList(ORDERS, ORDERS + MORE).stream()
+                .filter(r -> r.action() == Action.NEW && r.orderType() == OrderType.LIMIT).count();
+        long newBanded = checkedAfter.subList(ORDERS, ORDERS + MORE).stream()
+                .filter(r -> r.rejectReason() == RejectReason.PRICE_BAND).count();
+        assertTrue(passedBefore > ORDERS / 2, "the old band passed most orders: " + passedBefore);
+        assertTrue(newLimits > 0 && newBanded >= newLimits * 9 / 10, newBanded + " of " + newLimits
+                + " new limit orders rejected PRICE_BAND");
     }
 
     @Test

@@ -105,8 +105,9 @@ public final class RecordLink {
 
     /**
      * Null when {@code written} holds every field of {@code remade} but the timestamp of the stage that writes
-     * {@code kind} ({@code riskNanos} of a checked record, {@code matchNanos} of a report), else the first field that
-     * differs, "name A vs B" ({@code remade}'s value first).
+     * {@code kind} ({@code riskNanos} of a checked record, {@code matchNanos} of a report) and a checked record's
+     * {@code rejectReason} (risk's verdict, which a changed risk config may change: {@code RiskStage} compares it and
+     * says so), else the first field that differs, "name A vs B" ({@code remade}'s value first).
      */
     static String remadeDiffers(RecordKind kind, OrderInfo remade, OrderInfo written) {
         OrderInfo a = remade;
@@ -117,7 +118,8 @@ public final class RecordLink {
             return "execType " + a.execType() + " vs " + b.execType();
         if (a.status() != b.status())
             return "status " + a.status() + " vs " + b.status();
-        if (a.rejectReason() != b.rejectReason())
+        // risk's verdict is its config's: risk compares it itself, and a changed config may change it
+        if (kind != RecordKind.CHECKED && a.rejectReason() != b.rejectReason())
             return "rejectReason " + a.rejectReason() + " vs " + b.rejectReason();
         if (a.lineError() != b.lineError())
             return "lineError " + a.lineError() + " vs " + b.lineError();

@@ -7,7 +7,10 @@ import dev.orderpipe.pipeline.infra.QueueOutput;
 import dev.orderpipe.pipeline.codes.RejectReason;
 import dev.orderpipe.pipeline.integrity.RecordKind;
 import dev.orderpipe.pipeline.integrity.RecordLink;
+import dev.orderpipe.pipeline.infra.Queues;
 import dev.orderpipe.pipeline.risk.RiskEngine;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads {@code orders}, applies the pre-trade checks of {@link RiskEngine} and writes every record to
@@ -18,11 +21,17 @@ import dev.orderpipe.pipeline.risk.RiskEngine;
  * ({@link RecordLink#requireRemade}).
  */
 public final class RiskStage extends QueueInputStage {
+    private static final Logger LOG = LoggerFactory.getLogger(RiskStage.class);
     private final QueueOutput output;
     private final RiskEngine engine;
     private final OrderInfo out = new OrderInfo();
     /** A record of the output read back while the engine is rebuilt at a restart. */
     private final OrderInfo readBack = new OrderInfo();
+    /** At a restart: the orders the rebuilt engine decides otherwise than the checked records say (a changed config). */
+    private long redecided;
+    private long firstRedecided;
+    private RejectReason firstWritten;
+    private RejectReason firstNow;
 
     public RiskStage(QueueInput input, QueueOutput output, RiskEngine engine) {
         super("risk", input);
@@ -47,11 +56,26 @@ public final class RiskStage extends QueueInputStage {
                             + " on " + output.name() + ", is not on the input");
                 decide();
                 RecordLink.requireRemade(name(), RecordKind.CHECKED, input, inputIndex, in, out, written, readBack);
+                if (out.rejectReason() != readBack.rejectReason() && redecided++ == 0) {
+                    firstRedecided = inputIndex;
+                    firstWritten = readBack.rejectReason();
+                    firstNow = out.rejectReason();
+                }
                 CrashPoints.hit(CrashPoints.Point.RISK_REBUILD);
                 if (inputIndex == resumeAfter)
                     break;
             }
         }
+        if (redecided > 0)
+            LOG.warn("risk now decides {} of the orders it had checked otherwise (its config changed; the first,"
+                            + " {} index {}, was {} and would now be {}): what was written stands, and the"
+                            + " orders after {} index {} are checked with this config", redecided, input.name(),
+                    Queues.describeIndex(input.queue(), firstRedecided), verdict(firstWritten),
+                    verdict(firstNow), input.name(), Queues.describeIndex(input.queue(), resumeAfter));
+    }
+
+    private static String verdict(RejectReason reason) {
+        return reason == RejectReason.NONE ? "passed" : "REJECTED " + reason;
     }
 
     @Override
