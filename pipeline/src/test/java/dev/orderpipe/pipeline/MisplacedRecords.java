@@ -1,6 +1,7 @@
 package dev.orderpipe.pipeline;
 
 import dev.orderpipe.pipeline.infra.Queues;
+import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.core.time.SetTimeProvider;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptAppender;
@@ -18,13 +19,15 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
  * Records that are intact on their own (their CRC32C matches) but not in their place, as people and tools leave them:
  * a cycle file removed from the middle of a queue, two cycle files exchanged (renamed), a record copied over the next
  * one, two records exchanged. Nothing is re-computed: whole files are renamed and whole records (header word and
- * bytes) copied, so every checksum stays valid. The queues are first laid out over several cycle files
+ * bytes) copied, so every checksum stays valid; or a record changed in place with its checksum written anew
+ * ({@link #alter}). The queues are first laid out over several cycle files
  * ({@link #layOut}), deterministically. Shared by tests of every module (pipeline test-jar).
  */
 public final class MisplacedRecords {
@@ -162,6 +165,33 @@ public final class MisplacedRecords {
                 f.seek(a);
                 f.write(second);
             }
+        }
+    }
+
+    /**
+     * Changes one record of a cycle file in place and writes its CRC32C anew, as someone who edits a record with the
+     * format at hand would: the record reads as intact, and only what it says against the other queues tells.
+     *
+     * @param record which data record of the file (0-based)
+     * @return the record as it was before the change
+     */
+    public static OrderInfo alter(Path cycleFile, int record, Consumer<OrderInfo> change) {
+        long offset = DamagedFiles.recordOffsets(cycleFile).get(record) + 4;
+        try (RandomAccessFile f = new RandomAccessFile(cycleFile.toFile(), "rw")) {
+            byte[] bytes = new byte[OrderInfo.BINARY_LENGTH];
+            f.seek(offset);
+            f.readFully(bytes);
+            OrderInfo r = new OrderInfo();
+            r.readMarshallable(Bytes.wrapForRead(bytes));
+            OrderInfo before = new OrderInfo().copyFrom(r);
+            change.accept(r);
+            Bytes<?> out = Bytes.allocateElasticOnHeap(OrderInfo.BINARY_LENGTH);
+            r.writeMarshallable(out);
+            f.seek(offset);
+            f.write(out.toByteArray());
+            return before;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -173,6 +173,7 @@ class CommandsTest {
         assertTrue(c.out.contains("orders accounted          500"), c.out);
 
         // an order-entry writer adds three orders, and risk's records of them are on checked: matching is 3 behind
+        // (as risk writes them: a restart's rebuild of risk compares them with what it makes of the orders again)
         try (OrderEntry entry = OrderEntry.open(data, 7);
              ChronicleQueue q = Queues.open(data.resolve("checked"), RollCycles.FAST_DAILY);
              ExcerptAppender appender = q.createAppender()) {
@@ -181,7 +182,8 @@ class CommandsTest {
                 long index = entry.newOrder(9_000 + i, 1, aapl, Side.BUY, OrderType.LIMIT, TimeInForce.GTC,
                         Prices.parse("1.00"), 100);
                 OrderInfo order = TestPipelines.readAll(data.resolve("orders")).get(500 + i - 1);
-                appender.writeBytes(new OrderInfo().copyFrom(order).sourceIndex(index).riskNanos(System.nanoTime()));
+                appender.writeBytes(new OrderInfo().copyFrom(order).sourceIndex(index)
+                        .rejectReason(RejectReason.PRICE_BAND).riskNanos(System.nanoTime()));
             }
         }
         c = Cli.run("stats", data.toString());

@@ -22,11 +22,11 @@ import java.util.Locale;
  *     <li>every record's place in its queue, by the rules every reader applies
  *     ({@link dev.orderpipe.pipeline.infra.RecordContinuity}): each order-entry writer's numbers on {@code orders},
  *     seq 1, 2, 3... on {@code executions} with the reports of each input together, the last one flagged;</li>
- *     <li>{@code checked}: the k-th record names the k-th {@code orders} record ({@code sourceIndex}): risk turns
- *     every input into exactly one output, in order;</li>
- *     <li>{@code executions}: the reports name {@code checked} records in order and every checked record gets at
- *     least one report (an input's reports cut short at the very end are a pipeline stopped mid-input, which a
- *     restart finishes).</li>
+ *     <li>{@code checked}: the k-th record names the k-th {@code orders} record ({@code sourceIndex}) and carries
+ *     over its order ({@link RecordLink}): risk turns every input into exactly one output, in order;</li>
+ *     <li>{@code executions}: the reports name {@code checked} records in order, carry over what matching copies of
+ *     them ({@link RecordLink}), and every checked record gets at least one report (an input's reports cut short at
+ *     the very end are a pipeline stopped mid-input, which a restart finishes).</li>
  * </ul>
  * What the pipeline's start-up repair handles (a newest cycle file left half-created by a crash, a missing or
  * half-created {@code metadata.cq4t}) is not damage: it is reported per queue ({@link QueueReport#repairs}), unless
@@ -128,7 +128,8 @@ public final class DataDirVerifier {
 
         /**
          * The k-th checked record must name the k-th orders record. When it names a later one than the next on
-         * orders, checked lost records (or repeated a later one); when an earlier one, orders lost it.
+         * orders, checked lost records (or repeated a later one); when an earlier one, orders lost it. It must carry
+         * over that order ({@link RecordLink}).
          */
         private boolean checkRisk(long ci, long source) {
             if (!o.next()) {
@@ -148,6 +149,20 @@ public final class DataDirVerifier {
             if (source < o.index()) {
                 o.fail("the next orders record should be index " + o.describe(source) + ", which checked index "
                         + c.describe(ci) + " names, but it is missing (orders records were lost)");
+                return false;
+            }
+            String differs = RecordLink.differs(RecordKind.CHECKED, o.record(), c.record());
+            if (differs != null) {
+                // either queue may hold the stranger; orders records exchanged or reordered read as in place up to
+                // where the order rules break, further on: a problem of orders' own names the culprit, so orders is
+                // read on first and checked is blamed only when orders is sound
+                String problem = RecordLink.problem(checked.name, c.describe(ci), orders.name, o.describe(source),
+                        differs);
+                while (o.next()) {
+                    // its framing, checksums and order to the end
+                }
+                if (o.damage() == null)
+                    c.fail(problem);
                 return false;
             }
             return true;

@@ -6,6 +6,8 @@ import dev.orderpipe.pipeline.infra.QueueInput;
 import dev.orderpipe.pipeline.infra.QueueOutput;
 import dev.orderpipe.pipeline.book.MatchingEngine;
 import dev.orderpipe.pipeline.book.ReportSink;
+import dev.orderpipe.pipeline.integrity.RecordKind;
+import dev.orderpipe.pipeline.integrity.RecordLink;
 
 import java.util.function.Function;
 
@@ -22,11 +24,20 @@ public final class MatchingStage extends QueueInputStage implements ReportSink {
     private final MatchingEngine engine;
     private final OrderInfo reportA = new OrderInfo();
     private final OrderInfo reportB = new OrderInfo();
+    /** A report of the output read back while the books are rebuilt at a restart. */
+    private final OrderInfo readBack = new OrderInfo();
     private OrderInfo claimed;
     private OrderInfo pending;
     private long seq;
-    private boolean discarding;
-    private long toSkip;
+    /**
+     * While the books are rebuilt at a restart, a reader of the reports already written, each of which must be the
+     * report the engine makes again; null otherwise.
+     */
+    private QueueInput rebuilding;
+    /** The index of the last report on the output when the rebuild began. */
+    private long lastWritten;
+    /** Rebuilding the input whose reports a crash cut short: the reports beyond those written are written now. */
+    private boolean finishing;
     private long resumedAfter = -1;
 
     /**
@@ -49,9 +60,12 @@ public final class MatchingStage extends QueueInputStage implements ReportSink {
 
     /**
      * Finds where to resume from this stage's own output and rebuilds the books: the last report written names the
-     * input that caused it ({@code sourceIndex}) and says whether it was the last for that input. Every input before
-     * it is fed again to the (deterministic) engine with its reports discarded; the reports of an input cut short by a
-     * crash are finished, skipping the reports already written. Nothing is lost, nothing is written twice.
+     * input that caused it ({@code sourceIndex}) and says whether it was the last for that input. Every input up to it
+     * is fed again to the (deterministic) engine, and every report it makes again is compared with the one written
+     * then, in order ({@link RecordLink#requireRemade}: the input it names, what it carries over, every field but
+     * {@code matchNanos}), instead of being written: reports from another run or altered are refused before this run
+     * writes one. The reports of an input cut short by a crash are finished: those written are compared, the rest
+     * written. Nothing is lost, nothing is written twice.
      */
     private void resume() {
         long last = output.readLast(reportA);
@@ -59,39 +73,26 @@ public final class MatchingStage extends QueueInputStage implements ReportSink {
             return;
         long resumeIndex = reportA.sourceIndex();
         boolean complete = reportA.lastForInput();
-        long lastSeq = reportA.seq();
-        long writtenForResume = complete ? 0 : reportsFor(resumeIndex);
-        discarding = true;
-        while (true) {
-            if (!readNext() || inputIndex > resumeIndex)
-                throw input.damaged(resumeIndex, "cannot resume matching: this input record, named by the last"
-                        + " report on " + output.name() + ", is not on the input");
-            if (inputIndex == resumeIndex && !complete) {
-                discarding = false;
-                toSkip = writtenForResume;
-                seq = lastSeq - writtenForResume; // the skipped reports keep the numbers they were written with
+        lastWritten = last;
+        try (QueueInput written = output.reader().open()) {
+            rebuilding = written;
+            while (true) {
+                if (!readNext() || inputIndex > resumeIndex)
+                    throw input.damaged(resumeIndex, "cannot resume matching: this input record, named by the last"
+                            + " report on " + output.name() + ", is not on the input");
+                finishing = inputIndex == resumeIndex && !complete;
                 onRecord();
-                break;
+                if (finishing)
+                    break; // it wrote: no longer a rebuild
+                CrashPoints.hit(CrashPoints.Point.MATCHING_REBUILD);
+                if (inputIndex == resumeIndex)
+                    break;
             }
-            engine.onOrder(in);
-            CrashPoints.hit(CrashPoints.Point.MATCHING_REBUILD);
-            if (inputIndex == resumeIndex)
-                break;
+        } finally {
+            rebuilding = null;
+            finishing = false;
         }
-        discarding = false;
-        if (complete)
-            seq = lastSeq;
         resumedAfter = resumeIndex;
-    }
-
-    /** Reports already on the output for one input (scanning back from the end). */
-    private long reportsFor(long sourceIndex) {
-        long n = 0;
-        try (QueueInput back = output.reader().openBackward()) {
-            while (back.read(reportB) && reportB.sourceIndex() == sourceIndex)
-                n++;
-        }
-        return n;
     }
 
     /** The input index this run resumed after, or -1 for a fresh start. */
@@ -120,13 +121,6 @@ public final class MatchingStage extends QueueInputStage implements ReportSink {
 
     @Override
     public void publish() {
-        if (discarding)
-            return; // rebuilding the books after a restart: these reports are already on the output
-        if (toSkip > 0) {
-            toSkip--;
-            seq++;
-            return;
-        }
         OrderInfo r = claimed;
         r.seq(++seq)
                 .eventTime(in.eventTime())
@@ -139,8 +133,17 @@ public final class MatchingStage extends QueueInputStage implements ReportSink {
         pending = r;
     }
 
+    /**
+     * Writes a report; while the books are rebuilt, compares it with the one written then (the next on the output)
+     * instead, until the reports written of an input cut short by a crash run out.
+     */
     private void write(OrderInfo r, int flags) {
-        r.flags(r.flags() | flags).matchNanos(System.nanoTime());
+        r.flags(r.flags() | flags);
+        if (rebuilding != null && !(finishing && rebuilding.lastReadIndex() == lastWritten)) {
+            RecordLink.requireRemade(name(), RecordKind.REPORT, input, inputIndex, in, r, rebuilding, readBack);
+            return;
+        }
+        r.matchNanos(System.nanoTime());
         output.write(r);
         if (flags == 0)
             CrashPoints.hit(CrashPoints.Point.EXECUTIONS_MID_INPUT);

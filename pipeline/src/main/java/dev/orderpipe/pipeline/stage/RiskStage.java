@@ -5,19 +5,33 @@ import dev.orderpipe.pipeline.OrderInfo;
 import dev.orderpipe.pipeline.infra.QueueInput;
 import dev.orderpipe.pipeline.infra.QueueOutput;
 import dev.orderpipe.pipeline.codes.RejectReason;
+import dev.orderpipe.pipeline.integrity.RecordKind;
+import dev.orderpipe.pipeline.integrity.RecordLink;
+import dev.orderpipe.pipeline.infra.Queues;
 import dev.orderpipe.pipeline.risk.RiskEngine;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads {@code orders}, applies the pre-trade checks of {@link RiskEngine} and writes every record to
  * {@code checked}: passed, or REJECTED with a reason. Records already rejected upstream pass through unchanged.
  * On start it resumes after the last input record whose result it wrote (the {@code sourceIndex} of its last output),
  * replaying the input before that point through the risk engine without writing, so its state (seen order ids,
- * rate windows) is what it was.
+ * rate windows) is what it was, and checking each record it wrote then against what it makes of its input again
+ * ({@link RecordLink#requireRemade}).
  */
 public final class RiskStage extends QueueInputStage {
+    private static final Logger LOG = LoggerFactory.getLogger(RiskStage.class);
     private final QueueOutput output;
     private final RiskEngine engine;
     private final OrderInfo out = new OrderInfo();
+    /** A record of the output read back while the engine is rebuilt at a restart. */
+    private final OrderInfo readBack = new OrderInfo();
+    /** At a restart: the orders the rebuilt engine decides otherwise than the checked records say (a changed config). */
+    private long redecided;
+    private long firstRedecided;
+    private RejectReason firstWritten;
+    private RejectReason firstNow;
 
     public RiskStage(QueueInput input, QueueOutput output, RiskEngine engine) {
         super("risk", input);
@@ -32,29 +46,53 @@ public final class RiskStage extends QueueInputStage {
         if (output.readLast(out) < 0)
             return;
         long resumeAfter = out.sourceIndex();
-        // rebuild state deterministically from the input already processed
-        while (true) {
-            if (!readNext() || inputIndex > resumeAfter)
-                throw input.damaged(resumeAfter, "cannot resume risk: this input record, named by the last record"
-                        + " on " + output.name() + ", is not on the input");
-            if (!in.isRejected())
-                engine.check(in);
-            CrashPoints.hit(CrashPoints.Point.RISK_REBUILD);
-            if (inputIndex == resumeAfter)
-                break;
+        // rebuild the engine's state (seen order ids, rate windows) from the input already processed; risk wrote one
+        // record per input, in order, so its output is read again beside it and each record checked against what the
+        // (deterministic) engine makes of its input again: a record from another run or altered is refused here
+        try (QueueInput written = output.reader().open()) {
+            while (true) {
+                if (!readNext() || inputIndex > resumeAfter)
+                    throw input.damaged(resumeAfter, "cannot resume risk: this input record, named by the last record"
+                            + " on " + output.name() + ", is not on the input");
+                decide();
+                RecordLink.requireRemade(name(), RecordKind.CHECKED, input, inputIndex, in, out, written, readBack);
+                if (out.rejectReason() != readBack.rejectReason() && redecided++ == 0) {
+                    firstRedecided = inputIndex;
+                    firstWritten = readBack.rejectReason();
+                    firstNow = out.rejectReason();
+                }
+                CrashPoints.hit(CrashPoints.Point.RISK_REBUILD);
+                if (inputIndex == resumeAfter)
+                    break;
+            }
         }
+        if (redecided > 0)
+            LOG.warn("risk now decides {} of the orders it had checked otherwise (its config changed; the first,"
+                            + " {} index {}, was {} and would now be {}): what was written stands, and the"
+                            + " orders after {} index {} are checked with this config", redecided, input.name(),
+                    Queues.describeIndex(input.queue(), firstRedecided), verdict(firstWritten),
+                    verdict(firstNow), input.name(), Queues.describeIndex(input.queue(), resumeAfter));
+    }
+
+    private static String verdict(RejectReason reason) {
+        return reason == RejectReason.NONE ? "passed" : "REJECTED " + reason;
     }
 
     @Override
     protected void onRecord() {
+        decide();
+        out.riskNanos(System.nanoTime());
+        output.write(out);
+    }
+
+    /** Fills {@link #out} with what risk writes for the input record {@link #in}, but its timestamp. */
+    private void decide() {
         out.copyFrom(in).sourceIndex(inputIndex);
         if (!in.isRejected()) {
             RejectReason reason = engine.check(in);
             if (reason != RejectReason.NONE)
                 out.rejectReason(reason);
         }
-        out.riskNanos(System.nanoTime());
-        output.write(out);
     }
 
     /** Records written by this run. */
