@@ -25,9 +25,9 @@ import java.util.TreeMap;
 /**
  * The price-time book of {@code MatchingEngine} (the rules of {@code dev.orderpipe.pipeline.book}), as a naive
  * implementation writes it: per symbol a {@code TreeMap<Long, ArrayDeque<Order>>} per side, a
- * {@code HashMap<Long, Order>} by id, a new {@code Order} object per resting order, a new {@link OrderInfo} per
- * report and a new list of reports per input. It has no capacity limits, so it never rejects BOOK_FULL (the bench
- * workload stays far below the real engine's configured capacity).
+ * {@code HashMap<String, Order>} by account and id, a new {@code Order} object per resting order, a new
+ * {@link OrderInfo} per report and a new list of reports per input. It has no capacity limits, so it never rejects
+ * BOOK_FULL (the bench workload stays far below the real engine's configured capacity).
  */
 final class NaiveMatchingEngine {
     private static final class Order {
@@ -64,7 +64,7 @@ final class NaiveMatchingEngine {
     }
 
     private final Map<Long, Book> books = new HashMap<>();
-    private final Map<Long, Order> orders = new HashMap<>();
+    private final Map<String, Order> orders = new HashMap<>(); // by key(account, id): ids are per account
     private List<OrderInfo> out;
 
     NaiveMatchingEngine(PipelineConfig config) {
@@ -103,7 +103,7 @@ final class NaiveMatchingEngine {
             reject(in, RejectReason.MALFORMED, LineError.NONE);
             return;
         }
-        if (orders.containsKey(in.orderId())) {
+        if (orders.containsKey(key(in.account(), in.orderId()))) {
             reject(in, RejectReason.DUPLICATE_ORDER_ID, LineError.NONE);
             return;
         }
@@ -124,9 +124,9 @@ final class NaiveMatchingEngine {
     }
 
     private void onCancel(OrderInfo in) {
-        Order o = orders.get(in.orderId());
-        if (o == null || !(in.account() == 0 || in.account() == o.account)
-                || !(in.symbol() == 0 || in.symbol() == o.symbol) || !(in.side() == Side.NONE || in.side() == o.side)) {
+        Order o = orders.get(key(in.account(), in.orderId()));
+        if (o == null || !(in.symbol() == 0 || in.symbol() == o.symbol)
+                || !(in.side() == Side.NONE || in.side() == o.side)) {
             reject(in, RejectReason.UNKNOWN_ORDER, LineError.NONE);
             return;
         }
@@ -136,8 +136,8 @@ final class NaiveMatchingEngine {
     }
 
     private void onReplace(OrderInfo in) {
-        Order o = orders.get(in.orderId());
-        if (o == null || in.account() != o.account || in.symbol() != o.symbol || in.side() != o.side) {
+        Order o = orders.get(key(in.account(), in.orderId()));
+        if (o == null || in.symbol() != o.symbol || in.side() != o.side) {
             reject(in, RejectReason.UNKNOWN_ORDER, LineError.NONE);
             return;
         }
@@ -208,7 +208,7 @@ final class NaiveMatchingEngine {
                         .lastPx(px).lastQty(fill).contraOrderId(a.id));
                 if (c.leaves() == 0) {
                     level.pollFirst();
-                    orders.remove(c.id);
+                    orders.remove(key(c.account, c.id));
                 }
             }
             if (level.isEmpty())
@@ -218,7 +218,7 @@ final class NaiveMatchingEngine {
 
     private void rest(Book book, Order o) {
         book.side(o.side).computeIfAbsent(o.price, p -> new ArrayDeque<>()).addLast(o);
-        orders.put(o.id, o);
+        orders.put(key(o.account, o.id), o);
     }
 
     private void remove(Order o) {
@@ -227,7 +227,7 @@ final class NaiveMatchingEngine {
         level.remove(o);
         if (level.isEmpty())
             side.remove(o.price);
-        orders.remove(o.id);
+        orders.remove(key(o.account, o.id));
     }
 
     private static OrderInfo report(Order o, OrderType type, TimeInForce tif, Action action, ExecType execType,
@@ -242,5 +242,10 @@ final class NaiveMatchingEngine {
                 .orderType(in.orderType()).timeInForce(in.timeInForce()).price(in.price()).quantity(in.quantity())
                 .action(in.action()).execType(ExecType.REJECTED).status(OrderStatus.REJECTED).rejectReason(reason)
                 .lineError(lineError));
+    }
+
+    /** The map key of an order: account and id, as a naive implementation would build it (a string per lookup). */
+    private static String key(long account, long id) {
+        return account + "/" + id;
     }
 }

@@ -36,7 +36,7 @@ import java.nio.file.Path;
  *     long aapl = Symbols.encode("AAPL");                  // once, not per order
  *     entry.newOrder(1001, 7, aapl, Side.BUY, OrderType.LIMIT, TimeInForce.GTC, Prices.parse("189.25"), 300);
  *     entry.replace(1001, 7, aapl, Side.BUY, Prices.parse("189.30"), 200);
- *     entry.cancel(1001);
+ *     entry.cancel(1001, 7);
  * }
  * }</pre>
  */
@@ -115,10 +115,14 @@ public final class OrderEntry implements AutoCloseable {
         return append();
     }
 
-    /** Appends a CANCEL of a live order. */
-    public long cancel(long orderId) {
+    /**
+     * Appends a CANCEL of a live order. Order ids are unique per account, so the order is named by its account and id
+     * together; a CANCEL naming another account's id is rejected {@code UNKNOWN_ORDER}, as for an id never used.
+     */
+    public long cancel(long orderId, long account) {
         requirePositive(orderId, "orderId");
-        record.reset().action(Action.CANCEL).orderId(orderId);
+        requirePositive(account, "account");
+        record.reset().action(Action.CANCEL).orderId(orderId).account(account);
         return append();
     }
 

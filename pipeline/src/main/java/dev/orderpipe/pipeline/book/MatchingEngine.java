@@ -110,8 +110,8 @@ public final class MatchingEngine {
             reject(in, RejectReason.MALFORMED, LineError.NONE);
             return;
         }
-        if (books.isResting(in.orderId())) {
-            // risk rejects reused ids; this guards the book's id index if a record bypassed it
+        if (books.isResting(in.account(), in.orderId())) {
+            // risk rejects ids reused on an account; this guards the book's id index if a record bypassed it
             reject(in, RejectReason.DUPLICATE_ORDER_ID, LineError.NONE);
             return;
         }
@@ -157,7 +157,8 @@ public final class MatchingEngine {
     // ---------------------------------------------------------------- CANCEL
 
     private void onCancel(OrderInfo in) {
-        int slot = books.slotOf(in.orderId());
+        // (account, id) names the order: an empty account names none, another account's id is not found
+        int slot = books.slotOf(in.account(), in.orderId());
         if (slot < 0 || !namesLiveOrder(in, slot, true)) {
             reject(in, RejectReason.UNKNOWN_ORDER, LineError.NONE);
             return;
@@ -171,7 +172,7 @@ public final class MatchingEngine {
     // ---------------------------------------------------------------- REPLACE
 
     private void onReplace(OrderInfo in) {
-        int slot = books.slotOf(in.orderId());
+        int slot = books.slotOf(in.account(), in.orderId());
         if (slot < 0 || !namesLiveOrder(in, slot, false)) {
             reject(in, RejectReason.UNKNOWN_ORDER, LineError.NONE);
             return;
@@ -227,15 +228,12 @@ public final class MatchingEngine {
     }
 
     /**
-     * Whether a CANCEL or REPLACE names the live order in {@code slot}: same account, symbol and side. For a CANCEL an
-     * empty (zero) account, symbol or side matches anything, since the order file lets a CANCEL leave them out.
+     * Whether a CANCEL or REPLACE found by its (account, id) names the live order in {@code slot}: same symbol and
+     * side. For a CANCEL an empty symbol or side matches anything, since the order file lets a CANCEL leave them out.
      */
     private boolean namesLiveOrder(OrderInfo in, int slot, boolean emptyMatches) {
-        long account = in.account();
         long symbol = in.symbol();
         Side side = in.side();
-        if (!(account == books.account(slot) || (emptyMatches && account == 0)))
-            return false;
         if (!(symbol == books.symbolOf(slot) || (emptyMatches && symbol == 0)))
             return false;
         Side liveSide = OrderBooks.sideOf(books.bookSideOf(slot));

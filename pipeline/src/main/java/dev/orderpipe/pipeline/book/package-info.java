@@ -37,10 +37,14 @@
  *     <li><b>Rejected requests change nothing.</b> A REJECTED report is about the request: it copies the input's
  *     fields, has {@code leavesQty} and {@code cumQty} 0, and a live order named by a rejected CANCEL or REPLACE stays
  *     exactly as it was (price, quantity, time priority).</li>
- *     <li><b>CANCEL/REPLACE must name the live order's owner.</b> A REPLACE whose account, symbol or side differs from
- *     the live order's is REJECTED {@code UNKNOWN_ORDER}, as is such a CANCEL; a CANCEL may leave account, symbol and
- *     side empty (the order file allows it) and then matches by id alone. {@code UNKNOWN_ORDER} rather than a
- *     distinct reason so that another account learns nothing about whether the id is live.</li>
+ *     <li><b>Order ids are per account.</b> An order is named by its (account, order id) pair: two accounts' orders
+ *     with one id are two orders, and a CANCEL or REPLACE is looked up by its own account and id, so it can reach only
+ *     its account's order. Naming another account's live id gives exactly the report an id never used gives
+ *     ({@code UNKNOWN_ORDER}, echoing the request), so an account learns nothing about other accounts' ids. A CANCEL
+ *     with no account names no order ({@code UNKNOWN_ORDER}).</li>
+ *     <li><b>CANCEL/REPLACE must name the live order's symbol and side.</b> A REPLACE whose symbol or side differs
+ *     from the live order's is REJECTED {@code UNKNOWN_ORDER}, as is such a CANCEL; a CANCEL may leave symbol and side
+ *     empty (the order file allows it).</li>
  *     <li><b>REPLACE changes only price and quantity.</b> Only LIMIT GTC orders rest, so a REPLACE must say LIMIT GTC
  *     with a price; a REPLACE asking for MARKET, IOC or FOK is REJECTED {@code MALFORMED} and the order is
  *     unchanged. (MARKET/IOC/FOK orders never rest, so a REPLACE naming one finds no live order: UNKNOWN_ORDER.)</li>
@@ -59,9 +63,9 @@
  *     issue.</li>
  *     <li><b>Defensive checks.</b> The engine trusts risk but never a record enough to crash on it: an unknown
  *     symbol is REJECTED {@code UNKNOWN_SYMBOL}; a record with no action, id &lt;= 0, no side/type/tif, a
- *     non-positive quantity or a price that contradicts its type is REJECTED {@code MALFORMED}; a NEW whose id is
- *     live in the book is REJECTED {@code DUPLICATE_ORDER_ID} (risk catches reuse of finished ids too; the book only
- *     knows live ones).</li>
+ *     non-positive quantity or a price that contradicts its type is REJECTED {@code MALFORMED}; a NEW whose
+ *     (account, id) is live in the book is REJECTED {@code DUPLICATE_ORDER_ID} (risk catches reuse of finished ids
+ *     too; the book only knows live ones).</li>
  *     <li><b>Determinism.</b> No clock, no hash-iteration order, no randomness: the reports (every field but the
  *     stage's timestamps) are a pure function of the input sequence, and slots are handed out in a fixed order, so
  *     re-feeding the inputs to a fresh engine rebuilds the same book.</li>

@@ -87,7 +87,8 @@ public final class OrderCsvParser {
         into.orderId(parsedValue);
 
         boolean cancel = action == Action.CANCEL;
-        // a CANCEL needs only ts, action and order id; other columns, when present, must still be valid
+        // a CANCEL needs only ts, action and order id (and its account to name an order: without one, matching answers
+        // UNKNOWN_ORDER); other columns, when present, must still be valid
         if (!(cancel && empty(3))) {
             if (!parseLong(3, false))
                 return LineError.BAD_ACCOUNT;

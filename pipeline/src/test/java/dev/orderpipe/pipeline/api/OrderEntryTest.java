@@ -30,7 +30,7 @@ class OrderEntryTest {
         }
         try (OrderEntry entry = OrderEntry.open(dir, 42)) {
             assertEquals(2, entry.writerSeq());
-            entry.cancel(1);
+            entry.cancel(1, 7);
         }
         List<OrderInfo> records = TestPipelines.readAll(dir.resolve("orders"));
         assertEquals(3, records.size());
@@ -43,6 +43,7 @@ class OrderEntryTest {
         }
         assertEquals(1_892_500, records.get(0).price());
         assertEquals(200, records.get(1).quantity());
+        assertEquals(7, records.get(2).account(), "a CANCEL names its account: ids are per account");
     }
 
     @Test
@@ -58,7 +59,9 @@ class OrderEntryTest {
             assertThrows(IllegalArgumentException.class, () -> entry.newOrder(1, 7, AAPL, Side.BUY, OrderType.LIMIT, TimeInForce.GTC, 0, 1));
             assertThrows(IllegalArgumentException.class, () -> entry.newOrder(1, 7, AAPL, Side.BUY, OrderType.MARKET, TimeInForce.IOC, 5, 1));
             assertThrows(IllegalArgumentException.class, () -> entry.newOrder(1, 7, AAPL, Side.BUY, OrderType.LIMIT, TimeInForce.GTC, 1, 0));
-            assertThrows(IllegalArgumentException.class, () -> entry.cancel(-3));
+            assertThrows(IllegalArgumentException.class, () -> entry.cancel(-3, 7));
+            e = assertThrows(IllegalArgumentException.class, () -> entry.cancel(3, 0));
+            assertEquals("account must be > 0, was 0", e.getMessage());
             assertThrows(IllegalArgumentException.class, () -> entry.replace(1, 7, AAPL, Side.BUY, 1, 0));
             assertEquals(0, entry.writerSeq(), "nothing written by a refused call");
         }
@@ -73,7 +76,7 @@ class OrderEntryTest {
             int n = 200_000;
             for (int i = 1; i <= n; i++) {
                 entry.newOrder(100_000 + i, 7, AAPL, Side.SELL, OrderType.LIMIT, TimeInForce.GTC, 1_000_000 + i, 100);
-                entry.cancel(100_000 + i);
+                entry.cancel(100_000 + i, 7);
             }
             long allocated = ThreadAllocation.current() - before;
             System.out.printf("OrderEntry: %d bytes over %d calls (%.4f bytes/call)%n", allocated, 2 * n, allocated / (2.0 * n));

@@ -67,6 +67,12 @@ final class RandomOrders {
     private void newOrder(OrderInfo in, int r) {
         long id = nextId++;
         long account = 1 + random.nextInt(4);
+        if (recentCount > 0 && random.nextInt(100) < 15) {
+            // ids are per account: a recent id again, on another account (or, by chance, its own: a duplicate while
+            // the first order rests)
+            id = recentIds[random.nextInt(recentCount)];
+            nextId--;
+        }
         long symbol = symbols[random.nextInt(SYMBOLS.length - 1)];
         Side side = random.nextBoolean() ? Side.BUY : Side.SELL;
         in.action(Action.NEW).orderId(id).account(account).symbol(symbol).side(side);
@@ -93,9 +99,12 @@ final class RandomOrders {
         }
         int slot = random.nextInt(recentCount);
         in.orderId(recentIds[slot]);
+        if (r < 12)
+            return; // id alone: names no order, ids being per account
+        in.account(recentAccounts[slot]);
         if (r < 50)
-            return; // id alone, as the order file allows
-        in.account(recentAccounts[slot]).symbol(recentSymbols[slot]).side(Side.of(recentSides[slot]));
+            return; // account and id, as the order file allows
+        in.symbol(recentSymbols[slot]).side(Side.of(recentSides[slot]));
         if (r < 56)
             in.account(recentAccounts[slot] % 4 + 1); // someone else's order
         else if (r < 59)

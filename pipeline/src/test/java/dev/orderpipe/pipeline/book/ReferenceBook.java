@@ -92,7 +92,7 @@ final class ReferenceBook {
             reject(in, RejectReason.MALFORMED, LineError.NONE);
             return;
         }
-        if (find(in.orderId()) != null) {
+        if (find(in.account(), in.orderId()) != null) {
             reject(in, RejectReason.DUPLICATE_ORDER_ID, LineError.NONE);
             return;
         }
@@ -136,9 +136,8 @@ final class ReferenceBook {
     }
 
     private void onCancel(OrderInfo in) {
-        Order o = find(in.orderId());
-        if (o == null || !(in.account() == 0 || in.account() == o.account)
-                || !(in.symbol() == 0 || in.symbol() == o.symbol) || !(in.side() == Side.NONE || in.side() == o.side)) {
+        Order o = find(in.account(), in.orderId());
+        if (o == null || !(in.symbol() == 0 || in.symbol() == o.symbol) || !(in.side() == Side.NONE || in.side() == o.side)) {
             reject(in, RejectReason.UNKNOWN_ORDER, LineError.NONE);
             return;
         }
@@ -148,8 +147,8 @@ final class ReferenceBook {
     }
 
     private void onReplace(OrderInfo in) {
-        Order o = find(in.orderId());
-        if (o == null || in.account() != o.account || in.symbol() != o.symbol || in.side() != o.side) {
+        Order o = find(in.account(), in.orderId());
+        if (o == null || in.symbol() != o.symbol || in.side() != o.side) {
             reject(in, RejectReason.UNKNOWN_ORDER, LineError.NONE);
             return;
         }
@@ -245,9 +244,10 @@ final class ReferenceBook {
         }
     }
 
-    private Order find(long id) {
+    /** The resting order of {@code account} with {@code id}: ids are per account, an id alone names nothing. */
+    private Order find(long account, long id) {
         for (Order o : resting)
-            if (o.id == id)
+            if (o.id == id && o.account == account)
                 return o;
         return null;
     }
