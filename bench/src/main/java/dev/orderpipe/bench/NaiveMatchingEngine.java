@@ -35,6 +35,7 @@ final class NaiveMatchingEngine {
         final long account;
         final long symbol;
         final Side side;
+        final TimeInForce tif;
         long price;
         long qty;
         long cum;
@@ -45,6 +46,7 @@ final class NaiveMatchingEngine {
             this.account = in.account();
             this.symbol = in.symbol();
             this.side = in.side();
+            this.tif = in.timeInForce();
             this.price = price;
             this.qty = in.quantity();
         }
@@ -117,7 +119,7 @@ final class NaiveMatchingEngine {
         match(book, o, type, tif, Action.NEW, market);
         if (o.leaves() == 0)
             return;
-        if (!market && tif == TimeInForce.GTC)
+        if (!market && (tif == TimeInForce.GTC || tif == TimeInForce.DAY))
             rest(book, o);
         else
             out.add(report(o, type, tif, Action.NEW, ExecType.EXPIRED, OrderStatus.EXPIRED).leavesQty(0));
@@ -130,7 +132,7 @@ final class NaiveMatchingEngine {
             reject(in, RejectReason.UNKNOWN_ORDER, LineError.NONE);
             return;
         }
-        out.add(report(o, OrderType.LIMIT, TimeInForce.GTC, Action.CANCEL, ExecType.CANCELED, OrderStatus.CANCELED)
+        out.add(report(o, OrderType.LIMIT, o.tif, Action.CANCEL, ExecType.CANCELED, OrderStatus.CANCELED)
                 .leavesQty(0));
         remove(o);
     }
@@ -141,13 +143,13 @@ final class NaiveMatchingEngine {
             reject(in, RejectReason.UNKNOWN_ORDER, LineError.NONE);
             return;
         }
-        if (in.orderType() != OrderType.LIMIT || in.timeInForce() != TimeInForce.GTC || in.price() <= 0
+        if (in.orderType() != OrderType.LIMIT || in.timeInForce() != o.tif || in.price() <= 0
                 || in.quantity() <= 0) {
             reject(in, RejectReason.MALFORMED, LineError.NONE);
             return;
         }
         if (in.quantity() <= o.cum) {
-            out.add(report(o, OrderType.LIMIT, TimeInForce.GTC, Action.REPLACE, ExecType.CANCELED,
+            out.add(report(o, OrderType.LIMIT, o.tif, Action.REPLACE, ExecType.CANCELED,
                     OrderStatus.CANCELED).leavesQty(0));
             remove(o);
             return;
@@ -155,15 +157,15 @@ final class NaiveMatchingEngine {
         OrderStatus open = o.cum == 0 ? OrderStatus.NEW : OrderStatus.PARTIALLY_FILLED;
         if (in.price() == o.price && in.quantity() <= o.qty) {
             o.qty = in.quantity(); // keeps its place in the queue
-            out.add(report(o, OrderType.LIMIT, TimeInForce.GTC, Action.REPLACE, ExecType.REPLACED, open));
+            out.add(report(o, OrderType.LIMIT, o.tif, Action.REPLACE, ExecType.REPLACED, open));
             return;
         }
         Book book = books.get(o.symbol);
         remove(o);
         o.price = in.price();
         o.qty = in.quantity();
-        out.add(report(o, OrderType.LIMIT, TimeInForce.GTC, Action.REPLACE, ExecType.REPLACED, open));
-        match(book, o, OrderType.LIMIT, TimeInForce.GTC, Action.REPLACE, false);
+        out.add(report(o, OrderType.LIMIT, o.tif, Action.REPLACE, ExecType.REPLACED, open));
+        match(book, o, OrderType.LIMIT, o.tif, Action.REPLACE, false);
         if (o.leaves() > 0)
             rest(book, o);
     }
@@ -203,7 +205,7 @@ final class NaiveMatchingEngine {
                 out.add(report(a, type, tif, action, ExecType.TRADE,
                         a.leaves() == 0 ? OrderStatus.FILLED : OrderStatus.PARTIALLY_FILLED)
                         .lastPx(px).lastQty(fill).contraOrderId(c.id));
-                out.add(report(c, OrderType.LIMIT, TimeInForce.GTC, action, ExecType.TRADE,
+                out.add(report(c, OrderType.LIMIT, c.tif, action, ExecType.TRADE,
                         c.leaves() == 0 ? OrderStatus.FILLED : OrderStatus.PARTIALLY_FILLED)
                         .lastPx(px).lastQty(fill).contraOrderId(a.id));
                 if (c.leaves() == 0) {

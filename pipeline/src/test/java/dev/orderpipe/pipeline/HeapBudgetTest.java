@@ -24,7 +24,7 @@ class HeapBudgetTest {
         HeapBudget.check(config, 256 * MB);
         ConfigException e = assertThrows(ConfigException.class, () -> HeapBudget.check(config, 128 * MB));
         // the (account, id) pairs risk remembers are the largest tables: 28 bytes per id of capacity
-        assertEquals("risk.orderIdCapacity 4194304 needs about 112 MB of heap (all preallocated tables 183 MB), the JVM"
+        assertEquals("risk.orderIdCapacity 4194304 needs about 112 MB of heap (all preallocated tables 184 MB), the JVM"
                 + " has 128 MB (-Xmx) and the tables may use 3/4 of it: lower risk.orderIdCapacity or raise -Xmx",
                 e.getMessage());
     }

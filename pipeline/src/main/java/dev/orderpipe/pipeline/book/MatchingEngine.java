@@ -116,7 +116,7 @@ public final class MatchingEngine {
             return;
         }
         boolean market = type == OrderType.MARKET;
-        boolean rests = !market && tif == TimeInForce.GTC;
+        boolean rests = !market && tif.rests();
         int own = OrderBooks.bookSide(book, side);
         int opposite = OrderBooks.opposite(own);
         long limitKey = market ? OrderBooks.ANY_PRICE : OrderBooks.key(opposite, price);
@@ -149,7 +149,7 @@ public final class MatchingEngine {
         if (aCum == aQty)
             return;
         if (rests)
-            books.rest(aId, aAccount, aPrice, aQty, aCum, own);
+            books.rest(aId, aAccount, aTif, aPrice, aQty, aCum, own);
         else
             aggressorReport(ExecType.EXPIRED, OrderStatus.EXPIRED, 0);
     }
@@ -179,8 +179,9 @@ public final class MatchingEngine {
         }
         long newPrice = in.price();
         long newQty = in.quantity();
-        // only LIMIT GTC orders rest, and a replace changes price and quantity, never type or time in force
-        if (in.orderType() != OrderType.LIMIT || in.timeInForce() != TimeInForce.GTC || newPrice <= 0 || newQty <= 0) {
+        // only LIMIT GTC and DAY orders rest, and a replace changes price and quantity, never type or time in force
+        TimeInForce tif = books.timeInForce(slot);
+        if (in.orderType() != OrderType.LIMIT || in.timeInForce() != tif || newPrice <= 0 || newQty <= 0) {
             reject(in, RejectReason.MALFORMED, LineError.NONE);
             return;
         }
@@ -214,7 +215,7 @@ public final class MatchingEngine {
         aSymbol = books.symbol(aBook);
         aSide = OrderBooks.sideOf(own);
         aType = OrderType.LIMIT;
-        aTif = TimeInForce.GTC;
+        aTif = tif;
         aAction = Action.REPLACE;
         aPrice = newPrice;
         aQty = newQty;
@@ -337,8 +338,8 @@ public final class MatchingEngine {
     private OrderInfo restingReport(int slot, Action action, ExecType execType) {
         return sink.claim().orderId(books.orderId(slot)).account(books.account(slot)).symbol(books.symbolOf(slot))
                 .side(OrderBooks.sideOf(books.bookSideOf(slot))).orderType(OrderType.LIMIT)
-                .timeInForce(TimeInForce.GTC).price(books.price(slot)).quantity(books.quantity(slot)).action(action)
-                .execType(execType).leavesQty(books.leaves(slot)).cumQty(books.filled(slot));
+                .timeInForce(books.timeInForce(slot)).price(books.price(slot)).quantity(books.quantity(slot))
+                .action(action).execType(execType).leavesQty(books.leaves(slot)).cumQty(books.filled(slot));
     }
 
     // ---------------------------------------------------------------- state, for operators and tests

@@ -3,6 +3,7 @@ package dev.orderpipe.pipeline.book;
 import dev.orderpipe.pipeline.Prices;
 import dev.orderpipe.pipeline.Symbols;
 import dev.orderpipe.pipeline.codes.Side;
+import dev.orderpipe.pipeline.codes.TimeInForce;
 import dev.orderpipe.pipeline.config.ConfigException;
 import dev.orderpipe.pipeline.config.MatchingConfig;
 import dev.orderpipe.pipeline.util.FixedLongIndex;
@@ -60,6 +61,7 @@ public final class OrderBooks {
     private final long[] orderPrice;
     private final long[] orderQty;
     private final long[] orderCum;
+    private final byte[] orderTif;
     private final int[] orderBookSide;
     private final int[] orderLevel;
     private final int[] orderPrev;
@@ -96,7 +98,7 @@ public final class OrderBooks {
         long sideSlots = (long) books * 2 * config.maxPriceLevels;
         long levels = Math.min(sideSlots, orders);
         return FixedLongIndex.heapBytes(books) + (long) (Long.BYTES + Integer.BYTES) * books
-                + FixedPairIndex.heapBytes(orders) + (3L * Long.BYTES + 4L * Integer.BYTES) * orders
+                + FixedPairIndex.heapBytes(orders) + (3L * Long.BYTES + 4L * Integer.BYTES + Byte.BYTES) * orders
                 + (2L * Long.BYTES + 4L * Integer.BYTES) * levels
                 + (long) (Long.BYTES + Integer.BYTES) * sideSlots + 2L * Integer.BYTES * books;
     }
@@ -129,6 +131,7 @@ public final class OrderBooks {
         orderPrice = new long[orders];
         orderQty = new long[orders];
         orderCum = new long[orders];
+        orderTif = new byte[orders];
         orderBookSide = new int[orders];
         orderLevel = new int[orders];
         orderPrev = new int[orders];
@@ -228,6 +231,11 @@ public final class OrderBooks {
         return orderQty[slot] - orderCum[slot];
     }
 
+    /** The time in force of a resting order: GTC or DAY. */
+    TimeInForce timeInForce(int slot) {
+        return TimeInForce.of(orderTif[slot]);
+    }
+
     int bookSideOf(int slot) {
         return orderBookSide[slot];
     }
@@ -241,10 +249,11 @@ public final class OrderBooks {
      * Rests a new order at the back of its price level (created if needed). The caller has checked the room
      * ({@link #hasFreeSlot()}, {@link #levelAvailable}); no room here is a bug.
      */
-    void rest(long id, long account, long price, long qty, long cum, int bookSide) {
+    void rest(long id, long account, TimeInForce tif, long price, long qty, long cum, int bookSide) {
         int slot = orderIndex.slotOf(account, id, true);
         if (slot < 0)
             throw new IllegalStateException("no order slot for order " + id + " although room was checked");
+        orderTif[slot] = tif.code();
         orderPrice[slot] = price;
         orderQty[slot] = qty;
         orderCum[slot] = cum;

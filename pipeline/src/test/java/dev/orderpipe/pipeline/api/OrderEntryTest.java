@@ -47,6 +47,18 @@ class OrderEntryTest {
     }
 
     @Test
+    void aDayOrderIsWrittenAndReplacedWithItsTimeInForce(@TempDir Path dir) {
+        try (OrderEntry entry = OrderEntry.open(dir, 5)) {
+            entry.newOrder(1, 7, AAPL, Side.BUY, OrderType.LIMIT, TimeInForce.DAY, Prices.parse("189.25"), 300);
+            entry.replace(1, 7, AAPL, Side.BUY, TimeInForce.DAY, Prices.parse("189.30"), 200);
+            entry.replace(1, 7, AAPL, Side.BUY, Prices.parse("189.35"), 100);
+        }
+        List<OrderInfo> records = TestPipelines.readAll(dir.resolve("orders"));
+        assertEquals(List.of(TimeInForce.DAY, TimeInForce.DAY, TimeInForce.GTC),
+                records.stream().map(OrderInfo::timeInForce).toList(), "the short replace is for GTC orders");
+    }
+
+    @Test
     void programmingErrorsThrowClearly(@TempDir Path dir) {
         assertThrows(IllegalArgumentException.class, () -> OrderEntry.open(dir, 0));
         try (OrderEntry entry = OrderEntry.open(dir, 1)) {
@@ -63,6 +75,9 @@ class OrderEntryTest {
             e = assertThrows(IllegalArgumentException.class, () -> entry.cancel(3, 0));
             assertEquals("account must be > 0, was 0", e.getMessage());
             assertThrows(IllegalArgumentException.class, () -> entry.replace(1, 7, AAPL, Side.BUY, 1, 0));
+            e = assertThrows(IllegalArgumentException.class,
+                    () -> entry.replace(1, 7, AAPL, Side.BUY, TimeInForce.IOC, 1, 1));
+            assertEquals("the tif of a replaced order is GTC or DAY, was IOC", e.getMessage());
             assertEquals(0, entry.writerSeq(), "nothing written by a refused call");
         }
     }

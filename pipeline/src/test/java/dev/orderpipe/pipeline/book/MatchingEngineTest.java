@@ -230,6 +230,26 @@ class MatchingEngineTest {
         return heads;
     }
 
+    /** A DAY order rests like GTC (no session ever closes here) and every report about it says DAY. */
+    @Test
+    void aRestingDayOrderKeepsItsTimeInForce() {
+        limit(1, AAPL, Side.BUY, TimeInForce.DAY, "189.00", 10);
+        assertResting(1, 0);
+        assertEquals(List.of("REJECTED REJECTED id=1 acct=7 AAPL BUY LIMIT GTC px=190.0000 qty=10 action=REPLACE "
+                + "last=0@ leaves=0 cum=0 contra=0 reason=MALFORMED/NONE"),
+                replace(1, AAPL, Side.BUY, Prices.parse("190.00"), 10), "a replace names the order's time in force");
+        engine.onOrder(in.reset().action(Action.REPLACE).orderId(1).account(7).symbol(AAPL).side(Side.BUY)
+                .orderType(OrderType.LIMIT).timeInForce(TimeInForce.DAY).price(Prices.parse("189.00")).quantity(8));
+        assertEquals(List.of("REPLACED NEW id=1 acct=7 AAPL BUY LIMIT DAY px=189.0000 qty=8 action=REPLACE last=0@ "
+                + "leaves=8 cum=0 contra=0"), sink.drain());
+        List<String> trade = limit(2, AAPL, Side.SELL, TimeInForce.IOC, "189.00", 3);
+        assertEquals("TRADE PARTIALLY_FILLED id=1 acct=7 AAPL BUY LIMIT DAY px=189.0000 qty=8 action=NEW "
+                + "last=3@189.0000 leaves=5 cum=3 contra=2", trade.get(2));
+        assertEquals(List.of("CANCELED CANCELED id=1 acct=7 AAPL BUY LIMIT DAY px=189.0000 qty=8 action=CANCEL last=0@ "
+                + "leaves=0 cum=3 contra=0"), cancel(1));
+        assertResting(0, 0);
+    }
+
     @Test
     void aNewOrderWithNoSymbolIsUnknownSymbol() {
         engine.onOrder(in.reset().action(Action.NEW).orderId(1).account(7).side(Side.BUY).orderType(OrderType.LIMIT)
