@@ -25,9 +25,9 @@ import java.util.TreeMap;
 /**
  * The price-time book of {@code MatchingEngine} (the rules of {@code dev.orderpipe.pipeline.book}), as a naive
  * implementation writes it: per symbol a {@code TreeMap<Long, ArrayDeque<Order>>} per side, a
- * {@code HashMap<Long, Order>} by id, a new {@code Order} object per resting order, a new {@link OrderInfo} per
- * report and a new list of reports per input. It has no capacity limits, so it never rejects BOOK_FULL (the bench
- * workload stays far below the real engine's configured capacity).
+ * {@code HashMap<String, Order>} by account and id, a new {@code Order} object per resting order, a new
+ * {@link OrderInfo} per report and a new list of reports per input. It has no capacity limits, so it never rejects
+ * BOOK_FULL (the bench workload stays far below the real engine's configured capacity).
  */
 final class NaiveMatchingEngine {
     private static final class Order {
@@ -35,6 +35,7 @@ final class NaiveMatchingEngine {
         final long account;
         final long symbol;
         final Side side;
+        final TimeInForce tif;
         long price;
         long qty;
         long cum;
@@ -45,6 +46,7 @@ final class NaiveMatchingEngine {
             this.account = in.account();
             this.symbol = in.symbol();
             this.side = in.side();
+            this.tif = in.timeInForce();
             this.price = price;
             this.qty = in.quantity();
         }
@@ -64,7 +66,7 @@ final class NaiveMatchingEngine {
     }
 
     private final Map<Long, Book> books = new HashMap<>();
-    private final Map<Long, Order> orders = new HashMap<>();
+    private final Map<String, Order> orders = new HashMap<>(); // by key(account, id): ids are per account
     private List<OrderInfo> out;
 
     NaiveMatchingEngine(PipelineConfig config) {
@@ -103,7 +105,7 @@ final class NaiveMatchingEngine {
             reject(in, RejectReason.MALFORMED, LineError.NONE);
             return;
         }
-        if (orders.containsKey(in.orderId())) {
+        if (orders.containsKey(key(in.account(), in.orderId()))) {
             reject(in, RejectReason.DUPLICATE_ORDER_ID, LineError.NONE);
             return;
         }
@@ -117,37 +119,37 @@ final class NaiveMatchingEngine {
         match(book, o, type, tif, Action.NEW, market);
         if (o.leaves() == 0)
             return;
-        if (!market && tif == TimeInForce.GTC)
+        if (!market && (tif == TimeInForce.GTC || tif == TimeInForce.DAY))
             rest(book, o);
         else
             out.add(report(o, type, tif, Action.NEW, ExecType.EXPIRED, OrderStatus.EXPIRED).leavesQty(0));
     }
 
     private void onCancel(OrderInfo in) {
-        Order o = orders.get(in.orderId());
-        if (o == null || !(in.account() == 0 || in.account() == o.account)
-                || !(in.symbol() == 0 || in.symbol() == o.symbol) || !(in.side() == Side.NONE || in.side() == o.side)) {
+        Order o = orders.get(key(in.account(), in.orderId()));
+        if (o == null || !(in.symbol() == 0 || in.symbol() == o.symbol)
+                || !(in.side() == Side.NONE || in.side() == o.side)) {
             reject(in, RejectReason.UNKNOWN_ORDER, LineError.NONE);
             return;
         }
-        out.add(report(o, OrderType.LIMIT, TimeInForce.GTC, Action.CANCEL, ExecType.CANCELED, OrderStatus.CANCELED)
+        out.add(report(o, OrderType.LIMIT, o.tif, Action.CANCEL, ExecType.CANCELED, OrderStatus.CANCELED)
                 .leavesQty(0));
         remove(o);
     }
 
     private void onReplace(OrderInfo in) {
-        Order o = orders.get(in.orderId());
-        if (o == null || in.account() != o.account || in.symbol() != o.symbol || in.side() != o.side) {
+        Order o = orders.get(key(in.account(), in.orderId()));
+        if (o == null || in.symbol() != o.symbol || in.side() != o.side) {
             reject(in, RejectReason.UNKNOWN_ORDER, LineError.NONE);
             return;
         }
-        if (in.orderType() != OrderType.LIMIT || in.timeInForce() != TimeInForce.GTC || in.price() <= 0
+        if (in.orderType() != OrderType.LIMIT || in.timeInForce() != o.tif || in.price() <= 0
                 || in.quantity() <= 0) {
             reject(in, RejectReason.MALFORMED, LineError.NONE);
             return;
         }
         if (in.quantity() <= o.cum) {
-            out.add(report(o, OrderType.LIMIT, TimeInForce.GTC, Action.REPLACE, ExecType.CANCELED,
+            out.add(report(o, OrderType.LIMIT, o.tif, Action.REPLACE, ExecType.CANCELED,
                     OrderStatus.CANCELED).leavesQty(0));
             remove(o);
             return;
@@ -155,15 +157,15 @@ final class NaiveMatchingEngine {
         OrderStatus open = o.cum == 0 ? OrderStatus.NEW : OrderStatus.PARTIALLY_FILLED;
         if (in.price() == o.price && in.quantity() <= o.qty) {
             o.qty = in.quantity(); // keeps its place in the queue
-            out.add(report(o, OrderType.LIMIT, TimeInForce.GTC, Action.REPLACE, ExecType.REPLACED, open));
+            out.add(report(o, OrderType.LIMIT, o.tif, Action.REPLACE, ExecType.REPLACED, open));
             return;
         }
         Book book = books.get(o.symbol);
         remove(o);
         o.price = in.price();
         o.qty = in.quantity();
-        out.add(report(o, OrderType.LIMIT, TimeInForce.GTC, Action.REPLACE, ExecType.REPLACED, open));
-        match(book, o, OrderType.LIMIT, TimeInForce.GTC, Action.REPLACE, false);
+        out.add(report(o, OrderType.LIMIT, o.tif, Action.REPLACE, ExecType.REPLACED, open));
+        match(book, o, OrderType.LIMIT, o.tif, Action.REPLACE, false);
         if (o.leaves() > 0)
             rest(book, o);
     }
@@ -203,12 +205,12 @@ final class NaiveMatchingEngine {
                 out.add(report(a, type, tif, action, ExecType.TRADE,
                         a.leaves() == 0 ? OrderStatus.FILLED : OrderStatus.PARTIALLY_FILLED)
                         .lastPx(px).lastQty(fill).contraOrderId(c.id));
-                out.add(report(c, OrderType.LIMIT, TimeInForce.GTC, action, ExecType.TRADE,
+                out.add(report(c, OrderType.LIMIT, c.tif, action, ExecType.TRADE,
                         c.leaves() == 0 ? OrderStatus.FILLED : OrderStatus.PARTIALLY_FILLED)
                         .lastPx(px).lastQty(fill).contraOrderId(a.id));
                 if (c.leaves() == 0) {
                     level.pollFirst();
-                    orders.remove(c.id);
+                    orders.remove(key(c.account, c.id));
                 }
             }
             if (level.isEmpty())
@@ -218,7 +220,7 @@ final class NaiveMatchingEngine {
 
     private void rest(Book book, Order o) {
         book.side(o.side).computeIfAbsent(o.price, p -> new ArrayDeque<>()).addLast(o);
-        orders.put(o.id, o);
+        orders.put(key(o.account, o.id), o);
     }
 
     private void remove(Order o) {
@@ -227,7 +229,7 @@ final class NaiveMatchingEngine {
         level.remove(o);
         if (level.isEmpty())
             side.remove(o.price);
-        orders.remove(o.id);
+        orders.remove(key(o.account, o.id));
     }
 
     private static OrderInfo report(Order o, OrderType type, TimeInForce tif, Action action, ExecType execType,
@@ -242,5 +244,10 @@ final class NaiveMatchingEngine {
                 .orderType(in.orderType()).timeInForce(in.timeInForce()).price(in.price()).quantity(in.quantity())
                 .action(in.action()).execType(ExecType.REJECTED).status(OrderStatus.REJECTED).rejectReason(reason)
                 .lineError(lineError));
+    }
+
+    /** The map key of an order: account and id, as a naive implementation would build it (a string per lookup). */
+    private static String key(long account, long id) {
+        return account + "/" + id;
     }
 }

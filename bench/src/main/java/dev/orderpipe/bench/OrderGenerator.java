@@ -69,7 +69,7 @@ public final class OrderGenerator {
             "%d,BUY,%d,7,AAPL,BUY,LIMIT,GTC,189.25,100",
             "%d,NEW,%d,7,AAPL,BUY,MARKET,IOC,189.25,100",
             "%d,NEW,%d,0,AAPL,BUY,LIMIT,GTC,189.25,100",
-            "%d,NEW,%d,7,AAPL,BUY,LIMIT,DAY,189.25,100",
+            "%d,NEW,%d,7,AAPL,BUY,LIMIT,GTD,189.25,100",
     };
 
     private final Settings s;

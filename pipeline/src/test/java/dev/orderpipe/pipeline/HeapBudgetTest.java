@@ -23,8 +23,9 @@ class HeapBudgetTest {
         PipelineConfig config = PipelineConfig.loadDefault();
         HeapBudget.check(config, 256 * MB);
         ConfigException e = assertThrows(ConfigException.class, () -> HeapBudget.check(config, 128 * MB));
-        assertEquals("matching.maxOpenOrders 1048576 needs about 86 MB of heap (all preallocated tables 151 MB), the JVM"
-                + " has 128 MB (-Xmx) and the tables may use 3/4 of it: lower matching.maxOpenOrders or raise -Xmx",
+        // the (account, id) pairs risk remembers are the largest tables: 28 bytes per id of capacity
+        assertEquals("risk.orderIdCapacity 4194304 needs about 112 MB of heap (all preallocated tables 184 MB), the JVM"
+                + " has 128 MB (-Xmx) and the tables may use 3/4 of it: lower risk.orderIdCapacity or raise -Xmx",
                 e.getMessage());
     }
 
@@ -33,8 +34,8 @@ class HeapBudgetTest {
         PipelineConfig config = PipelineConfig.loadDefault();
         config.risk.orderIdCapacity = 1 << 28;
         ConfigException e = assertThrows(ConfigException.class, () -> HeapBudget.check(config, 1024 * MB));
-        assertTrue(e.getMessage().startsWith("risk.orderIdCapacity 268435456 needs about 4.0 GB of heap (all preallocated"
-                + " tables 4.1 GB), the JVM has 1.0 GB (-Xmx)"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("risk.orderIdCapacity 268435456 needs about 7.0 GB of heap (all preallocated"
+                + " tables 7.1 GB), the JVM has 1.0 GB (-Xmx)"), e.getMessage());
         config.risk.orderIdCapacity = 1024;
         config.risk.maxOrdersPerSecond = 100;
         config.risk.accountCapacity = 1 << 24;
@@ -57,7 +58,7 @@ class HeapBudgetTest {
         config.matching.maxOpenOrders = 1 << 26;
         long heap = Runtime.getRuntime().maxMemory();
         ConfigException e = assertThrows(ConfigException.class, () -> Pipeline.start(config));
-        assertEquals("matching.maxOpenOrders 67108864 needs about 5.3 GB of heap (all preallocated tables 5.3 GB), the"
+        assertEquals("matching.maxOpenOrders 67108864 needs about 4.3 GB of heap (all preallocated tables 4.4 GB), the"
                 + " JVM has " + HeapBudget.size(heap) + " (-Xmx) and the tables may use 3/4 of it: lower"
                 + " matching.maxOpenOrders or raise -Xmx", e.getMessage());
         assertFalse(Files.exists(dir.resolve("data")), "refused before the data directory was touched");

@@ -34,7 +34,7 @@ class PipelineTest {
             + "\n"
             + "2000,NEW,2,9,AAPL,SELL,MARKET,IOC,,100\n"
             + "3000,NEW,3,9,AAPL,SELL,LIMIT,GTC,abc,100\n"
-            + "4000,CANCEL,1,,,,,,,\n"
+            + "4000,CANCEL,1,7,,,,,,\n"
             + "5000,NEW,4,9,MSFT,SELL,LIMIT,GTC,415.5,100"; // no final newline: still a line
 
     @Test

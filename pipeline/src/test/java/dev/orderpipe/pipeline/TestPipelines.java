@@ -64,30 +64,34 @@ public final class TestPipelines {
         java.util.Random random = new java.util.Random(seed);
         StringBuilder sb = new StringBuilder("ts_nanos,action,order_id,account,symbol,side,type,tif,price,qty\n");
         String[] symbols = {"AAPL", "MSFT"};
+        int[] accountOf = new int[n + 1]; // a CANCEL names its order by account and id
         for (int i = 1; i <= n; i++) {
             String symbol = symbols[random.nextInt(symbols.length)];
             String side = random.nextBoolean() ? "BUY" : "SELL";
             String price = (symbol.equals("AAPL") ? "189." : "415.") + (10 + random.nextInt(20));
             int qty = 100 * (1 + random.nextInt(5));
             int account = 1 + random.nextInt(5);
+            accountOf[i] = account;
             int roll = random.nextInt(100);
             sb.append(1_000_000L * i).append(',');
-            if (roll < 10 && i > 10)
-                sb.append("CANCEL,").append(i - 1 - random.nextInt(10)).append(",,,,,,,\n");
-            else if (roll < 20 && i > 10)
+            if (roll < 10 && i > 10) {
+                int id = i - 1 - random.nextInt(10);
+                sb.append("CANCEL,").append(id).append(',').append(accountOf[id]).append(",,,,,,\n");
+            } else if (roll < 20 && i > 10) {
                 sb.append("REPLACE,").append(i - 1 - random.nextInt(10)).append(',').append(account).append(',')
                         .append(symbol).append(',').append(side).append(",LIMIT,GTC,").append(price).append(',')
                         .append(qty).append('\n');
-            else if (roll < 25)
+            } else if (roll < 25) {
                 sb.append("NEW,").append(i).append(',').append(account).append(',').append(symbol).append(',')
                         .append(side).append(",MARKET,IOC,,").append(qty).append('\n');
-            else if (roll < 30)
+            } else if (roll < 30) {
                 sb.append("NEW,").append(i).append(',').append(account).append(',').append(symbol).append(',')
                         .append(side).append(",LIMIT,").append(roll < 27 ? "IOC" : "FOK").append(',').append(price)
                         .append(',').append(qty).append('\n');
-            else
+            } else {
                 sb.append("NEW,").append(i).append(',').append(account).append(',').append(symbol).append(',')
                         .append(side).append(",LIMIT,GTC,").append(price).append(',').append(qty).append('\n');
+            }
         }
         return sb.toString();
     }

@@ -36,7 +36,7 @@ import java.nio.file.Path;
  *     long aapl = Symbols.encode("AAPL");                  // once, not per order
  *     entry.newOrder(1001, 7, aapl, Side.BUY, OrderType.LIMIT, TimeInForce.GTC, Prices.parse("189.25"), 300);
  *     entry.replace(1001, 7, aapl, Side.BUY, Prices.parse("189.30"), 200);
- *     entry.cancel(1001);
+ *     entry.cancel(1001, 7);
  * }
  * }</pre>
  */
@@ -104,7 +104,7 @@ public final class OrderEntry implements AutoCloseable {
         if (type == null || type == OrderType.NONE)
             throw new IllegalArgumentException("type must be LIMIT or MARKET");
         if (tif == null || tif == TimeInForce.NONE)
-            throw new IllegalArgumentException("tif must be GTC, IOC or FOK");
+            throw new IllegalArgumentException("tif must be GTC, IOC, FOK or DAY");
         if (type == OrderType.LIMIT)
             requirePositive(price, "price of a LIMIT order");
         else if (price != 0)
@@ -115,19 +115,37 @@ public final class OrderEntry implements AutoCloseable {
         return append();
     }
 
-    /** Appends a CANCEL of a live order. */
-    public long cancel(long orderId) {
+    /**
+     * Appends a CANCEL of a live order. Order ids are unique per account, so the order is named by its account and id
+     * together; a CANCEL naming another account's id is rejected {@code UNKNOWN_ORDER}, as for an id never used.
+     */
+    public long cancel(long orderId, long account) {
         requirePositive(orderId, "orderId");
-        record.reset().action(Action.CANCEL).orderId(orderId);
+        requirePositive(account, "account");
+        record.reset().action(Action.CANCEL).orderId(orderId).account(account);
         return append();
     }
 
     /**
-     * Appends a REPLACE: a new limit price and a new total quantity for a live LIMIT order.
+     * Appends a REPLACE: a new limit price and a new total quantity for a live LIMIT GTC order.
      *
      * <p>Account, symbol and side must be those of the live order: the matching engine rejects a mismatch.
      */
     public long replace(long orderId, long account, long symbol, Side side, long newPrice, long newQuantity) {
+        return replace(orderId, account, symbol, side, TimeInForce.GTC, newPrice, newQuantity);
+    }
+
+    /**
+     * Appends a REPLACE: a new limit price and a new total quantity for a live LIMIT order whose time in force is
+     * {@code tif} (GTC or DAY: a replace never changes it).
+     *
+     * <p>Account, symbol, side and time in force must be those of the live order: the matching engine rejects a
+     * mismatch.
+     */
+    public long replace(long orderId, long account, long symbol, Side side, TimeInForce tif, long newPrice,
+                        long newQuantity) {
+        if (tif == null || !tif.rests())
+            throw new IllegalArgumentException("the tif of a replaced order is GTC or DAY, was " + tif);
         requirePositive(orderId, "orderId");
         requirePositive(account, "account");
         requireSymbol(symbol);
@@ -136,7 +154,7 @@ public final class OrderEntry implements AutoCloseable {
         requirePositive(newPrice, "newPrice");
         requirePositive(newQuantity, "newQuantity");
         record.reset().action(Action.REPLACE).orderId(orderId).account(account).symbol(symbol).side(side)
-                .orderType(OrderType.LIMIT).timeInForce(TimeInForce.GTC).price(newPrice).quantity(newQuantity);
+                .orderType(OrderType.LIMIT).timeInForce(tif).price(newPrice).quantity(newQuantity);
         return append();
     }
 

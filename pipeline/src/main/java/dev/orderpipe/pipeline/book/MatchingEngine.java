@@ -110,13 +110,13 @@ public final class MatchingEngine {
             reject(in, RejectReason.MALFORMED, LineError.NONE);
             return;
         }
-        if (books.isResting(in.orderId())) {
-            // risk rejects reused ids; this guards the book's id index if a record bypassed it
+        if (books.isResting(in.account(), in.orderId())) {
+            // risk rejects ids reused on an account; this guards the book's id index if a record bypassed it
             reject(in, RejectReason.DUPLICATE_ORDER_ID, LineError.NONE);
             return;
         }
         boolean market = type == OrderType.MARKET;
-        boolean rests = !market && tif == TimeInForce.GTC;
+        boolean rests = !market && tif.rests();
         int own = OrderBooks.bookSide(book, side);
         int opposite = OrderBooks.opposite(own);
         long limitKey = market ? OrderBooks.ANY_PRICE : OrderBooks.key(opposite, price);
@@ -149,7 +149,7 @@ public final class MatchingEngine {
         if (aCum == aQty)
             return;
         if (rests)
-            books.rest(aId, aAccount, aPrice, aQty, aCum, own);
+            books.rest(aId, aAccount, aTif, aPrice, aQty, aCum, own);
         else
             aggressorReport(ExecType.EXPIRED, OrderStatus.EXPIRED, 0);
     }
@@ -157,7 +157,8 @@ public final class MatchingEngine {
     // ---------------------------------------------------------------- CANCEL
 
     private void onCancel(OrderInfo in) {
-        int slot = books.slotOf(in.orderId());
+        // (account, id) names the order: an empty account names none, another account's id is not found
+        int slot = books.slotOf(in.account(), in.orderId());
         if (slot < 0 || !namesLiveOrder(in, slot, true)) {
             reject(in, RejectReason.UNKNOWN_ORDER, LineError.NONE);
             return;
@@ -171,15 +172,16 @@ public final class MatchingEngine {
     // ---------------------------------------------------------------- REPLACE
 
     private void onReplace(OrderInfo in) {
-        int slot = books.slotOf(in.orderId());
+        int slot = books.slotOf(in.account(), in.orderId());
         if (slot < 0 || !namesLiveOrder(in, slot, false)) {
             reject(in, RejectReason.UNKNOWN_ORDER, LineError.NONE);
             return;
         }
         long newPrice = in.price();
         long newQty = in.quantity();
-        // only LIMIT GTC orders rest, and a replace changes price and quantity, never type or time in force
-        if (in.orderType() != OrderType.LIMIT || in.timeInForce() != TimeInForce.GTC || newPrice <= 0 || newQty <= 0) {
+        // only LIMIT GTC and DAY orders rest, and a replace changes price and quantity, never type or time in force
+        TimeInForce tif = books.timeInForce(slot);
+        if (in.orderType() != OrderType.LIMIT || in.timeInForce() != tif || newPrice <= 0 || newQty <= 0) {
             reject(in, RejectReason.MALFORMED, LineError.NONE);
             return;
         }
@@ -213,7 +215,7 @@ public final class MatchingEngine {
         aSymbol = books.symbol(aBook);
         aSide = OrderBooks.sideOf(own);
         aType = OrderType.LIMIT;
-        aTif = TimeInForce.GTC;
+        aTif = tif;
         aAction = Action.REPLACE;
         aPrice = newPrice;
         aQty = newQty;
@@ -227,15 +229,12 @@ public final class MatchingEngine {
     }
 
     /**
-     * Whether a CANCEL or REPLACE names the live order in {@code slot}: same account, symbol and side. For a CANCEL an
-     * empty (zero) account, symbol or side matches anything, since the order file lets a CANCEL leave them out.
+     * Whether a CANCEL or REPLACE found by its (account, id) names the live order in {@code slot}: same symbol and
+     * side. For a CANCEL an empty symbol or side matches anything, since the order file lets a CANCEL leave them out.
      */
     private boolean namesLiveOrder(OrderInfo in, int slot, boolean emptyMatches) {
-        long account = in.account();
         long symbol = in.symbol();
         Side side = in.side();
-        if (!(account == books.account(slot) || (emptyMatches && account == 0)))
-            return false;
         if (!(symbol == books.symbolOf(slot) || (emptyMatches && symbol == 0)))
             return false;
         Side liveSide = OrderBooks.sideOf(books.bookSideOf(slot));
@@ -339,8 +338,8 @@ public final class MatchingEngine {
     private OrderInfo restingReport(int slot, Action action, ExecType execType) {
         return sink.claim().orderId(books.orderId(slot)).account(books.account(slot)).symbol(books.symbolOf(slot))
                 .side(OrderBooks.sideOf(books.bookSideOf(slot))).orderType(OrderType.LIMIT)
-                .timeInForce(TimeInForce.GTC).price(books.price(slot)).quantity(books.quantity(slot)).action(action)
-                .execType(execType).leavesQty(books.leaves(slot)).cumQty(books.filled(slot));
+                .timeInForce(books.timeInForce(slot)).price(books.price(slot)).quantity(books.quantity(slot))
+                .action(action).execType(execType).leavesQty(books.leaves(slot)).cumQty(books.filled(slot));
     }
 
     // ---------------------------------------------------------------- state, for operators and tests

@@ -3,9 +3,11 @@ package dev.orderpipe.pipeline.book;
 import dev.orderpipe.pipeline.Prices;
 import dev.orderpipe.pipeline.Symbols;
 import dev.orderpipe.pipeline.codes.Side;
+import dev.orderpipe.pipeline.codes.TimeInForce;
 import dev.orderpipe.pipeline.config.ConfigException;
 import dev.orderpipe.pipeline.config.MatchingConfig;
 import dev.orderpipe.pipeline.util.FixedLongIndex;
+import dev.orderpipe.pipeline.util.FixedPairIndex;
 
 import java.util.Arrays;
 import java.util.List;
@@ -16,8 +18,11 @@ import java.util.List;
  *
  * <p>Everything is allocated in the constructor and never resized:
  * <ul>
- *     <li>resting orders live in parallel primitive arrays indexed by the slot a {@link FixedLongIndex} gives their
- *     order id ({@code maxOpenOrders} slots shared by every book); the same index finds an order by id in O(1);</li>
+ *     <li>resting orders live in parallel primitive arrays indexed by the slot a {@link FixedPairIndex} gives their
+ *     (account, order id) pair ({@code maxOpenOrders} slots shared by every book); the same index finds an order by
+ *     that pair in O(1). Order ids are unique per account, so the pair, never the id alone, names an order: another
+ *     account's order with the same id is a different order, and looking an id up on the wrong account finds
+ *     nothing;</li>
  *     <li>a price level is a pooled entry (price, total open quantity, order count, head and tail of an intrusive
  *     doubly-linked list of its orders in time priority); free entries wait on a stack;</li>
  *     <li>each side of each book keeps its levels in a sorted array of keys ({@code price} for bids, {@code -price}
@@ -50,12 +55,13 @@ public final class OrderBooks {
     private final int[] bookOpenOrders;
 
     // resting orders, by slot of orderIndex
-    private final FixedLongIndex orderIndex;
+    private final FixedPairIndex orderIndex; // keyed (orderAccount, orderId), the two arrays it shares
     private final long[] orderId;
     private final long[] orderAccount;
     private final long[] orderPrice;
     private final long[] orderQty;
     private final long[] orderCum;
+    private final byte[] orderTif;
     private final int[] orderBookSide;
     private final int[] orderLevel;
     private final int[] orderPrev;
@@ -92,7 +98,7 @@ public final class OrderBooks {
         long sideSlots = (long) books * 2 * config.maxPriceLevels;
         long levels = Math.min(sideSlots, orders);
         return FixedLongIndex.heapBytes(books) + (long) (Long.BYTES + Integer.BYTES) * books
-                + FixedLongIndex.heapBytes(orders) + (5L * Long.BYTES + 4L * Integer.BYTES) * orders
+                + FixedPairIndex.heapBytes(orders) + (3L * Long.BYTES + 4L * Integer.BYTES + Byte.BYTES) * orders
                 + (2L * Long.BYTES + 4L * Integer.BYTES) * levels
                 + (long) (Long.BYTES + Integer.BYTES) * sideSlots + 2L * Integer.BYTES * books;
     }
@@ -119,12 +125,13 @@ public final class OrderBooks {
         }
 
         int orders = config.maxOpenOrders;
-        orderIndex = new FixedLongIndex(orders);
         orderId = new long[orders];
         orderAccount = new long[orders];
+        orderIndex = new FixedPairIndex(orderAccount, orderId);
         orderPrice = new long[orders];
         orderQty = new long[orders];
         orderCum = new long[orders];
+        orderTif = new byte[orders];
         orderBookSide = new int[orders];
         orderLevel = new int[orders];
         orderPrev = new int[orders];
@@ -184,13 +191,13 @@ public final class OrderBooks {
 
     // ---------------------------------------------------------------- resting orders
 
-    /** The slot of a resting order, or a negative number when {@code orderId} does not rest. */
-    int slotOf(long orderId) {
-        return orderIndex.slotOf(orderId, false);
+    /** The slot of a resting order, or a negative number when {@code account} has no order {@code orderId} resting. */
+    int slotOf(long account, long orderId) {
+        return orderIndex.slotOf(account, orderId, false);
     }
 
-    boolean isResting(long orderId) {
-        return orderIndex.contains(orderId);
+    boolean isResting(long account, long orderId) {
+        return orderIndex.contains(account, orderId);
     }
 
     /** Whether a new order can have a slot. */
@@ -224,6 +231,11 @@ public final class OrderBooks {
         return orderQty[slot] - orderCum[slot];
     }
 
+    /** The time in force of a resting order: GTC or DAY. */
+    TimeInForce timeInForce(int slot) {
+        return TimeInForce.of(orderTif[slot]);
+    }
+
     int bookSideOf(int slot) {
         return orderBookSide[slot];
     }
@@ -237,12 +249,11 @@ public final class OrderBooks {
      * Rests a new order at the back of its price level (created if needed). The caller has checked the room
      * ({@link #hasFreeSlot()}, {@link #levelAvailable}); no room here is a bug.
      */
-    void rest(long id, long account, long price, long qty, long cum, int bookSide) {
-        int slot = orderIndex.slotOf(id, true);
+    void rest(long id, long account, TimeInForce tif, long price, long qty, long cum, int bookSide) {
+        int slot = orderIndex.slotOf(account, id, true);
         if (slot < 0)
             throw new IllegalStateException("no order slot for order " + id + " although room was checked");
-        orderId[slot] = id;
-        orderAccount[slot] = account;
+        orderTif[slot] = tif.code();
         orderPrice[slot] = price;
         orderQty[slot] = qty;
         orderCum[slot] = cum;
@@ -281,7 +292,7 @@ public final class OrderBooks {
     /** Frees the slot of an order no longer on any level ({@linkplain #lift lifted}, or just detached). */
     void release(int slot) {
         bookOpenOrders[bookOf(orderBookSide[slot])]--;
-        orderIndex.remove(orderId[slot]);
+        orderIndex.remove(orderAccount[slot], orderId[slot]);
     }
 
     // ---------------------------------------------------------------- price levels
@@ -513,7 +524,7 @@ public final class OrderBooks {
      *     at its price on its side with leaves above 0, and its quantity equals the sum of their leaves;</li>
      *     <li>every level pool entry is either on one side or on the free list, once (the free list by count, sum and
      *     xor; it is walked to name an entry when they differ);</li>
-     *     <li>the id index finds every resting order at its slot and holds no other order;</li>
+     *     <li>the id index finds every resting order at its slot by (account, id) and holds no other order;</li>
      *     <li>each book's open-order count equals the orders resting on its levels.</li>
      * </ul>
      * O(level pool + resting orders), allocating on its first call: for tests (the randomized reference test calls it
@@ -625,9 +636,10 @@ public final class OrderBooks {
             if (orderCum[o] < 0 || orderCum[o] >= orderQty[o])
                 fail(orderName(bookSide, depth, level, o) + ": filled " + orderCum[o] + " of " + orderQty[o]
                         + ", a resting order has leaves > 0");
-            int indexed = orderId[o] > 0 ? orderIndex.slotOf(orderId[o], false) : NIL;
+            int indexed = orderIndex.slotOf(orderAccount[o], orderId[o], false);
             if (indexed != o)
-                fail(orderName(bookSide, depth, level, o) + ": the id index gives slot " + indexed + " for its id");
+                fail(orderName(bookSide, depth, level, o) + ": the id index gives slot " + indexed
+                        + " for its account and id");
             open += orderQty[o] - orderCum[o];
             prev = o;
         }

@@ -9,9 +9,12 @@
  * <ul>
  *     <li>An incoming order trades against the best opposite price while prices cross; each fill is at the resting
  *     order's price and gives two TRADE reports, the aggressor's first, then the resting order's.</li>
- *     <li>LIMIT GTC: the remainder rests. LIMIT IOC: the remainder is EXPIRED. FOK: unless the whole quantity can
+ *     <li>LIMIT GTC and LIMIT DAY: the remainder rests (one time-priority queue for both; a DAY order rests until
+ *     its session's close, and there is one endless session for now, so it rests as GTC does). LIMIT IOC: the
+ *     remainder is EXPIRED. FOK: unless the whole quantity can
  *     trade at once, the order is EXPIRED without trading. MARKET trades at any price and never rests: the remainder
- *     is EXPIRED whatever its time in force (MARKET FOK is all-or-nothing).</li>
+ *     is EXPIRED whatever its time in force (MARKET FOK is all-or-nothing; MARKET GTC or DAY is treated as IOC, as
+ *     venues do).</li>
  *     <li>Every accepted order gets a NEW report before its trades.</li>
  *     <li>CANCEL removes the rest of a live order (CANCELED); REPLACE sets a new price and total quantity (REPLACED).
  *     A lower quantity at the same price keeps time priority; a price change or a larger quantity sends the order to
@@ -28,7 +31,7 @@
  * <ol>
  *     <li><b>Report fields.</b> {@code price} is the order's current limit price (0 for MARKET), {@code quantity}
  *     its current total quantity, {@code action} the input's action (so the resting side of a trade caused by a
- *     REPLACE says REPLACE). Resting orders are always LIMIT GTC, and their reports say so.</li>
+ *     REPLACE says REPLACE). Resting orders are always LIMIT, GTC or DAY, and their reports say which.</li>
  *     <li><b>Statuses.</b> NEW and REPLACED reports have status NEW when nothing is filled yet, otherwise
  *     PARTIALLY_FILLED; TRADE reports PARTIALLY_FILLED or FILLED; CANCELED, EXPIRED and REJECTED reports have
  *     {@code leavesQty} 0. CANCELED and EXPIRED keep the order's {@code cumQty}.</li>
@@ -37,20 +40,25 @@
  *     <li><b>Rejected requests change nothing.</b> A REJECTED report is about the request: it copies the input's
  *     fields, has {@code leavesQty} and {@code cumQty} 0, and a live order named by a rejected CANCEL or REPLACE stays
  *     exactly as it was (price, quantity, time priority).</li>
- *     <li><b>CANCEL/REPLACE must name the live order's owner.</b> A REPLACE whose account, symbol or side differs from
- *     the live order's is REJECTED {@code UNKNOWN_ORDER}, as is such a CANCEL; a CANCEL may leave account, symbol and
- *     side empty (the order file allows it) and then matches by id alone. {@code UNKNOWN_ORDER} rather than a
- *     distinct reason so that another account learns nothing about whether the id is live.</li>
- *     <li><b>REPLACE changes only price and quantity.</b> Only LIMIT GTC orders rest, so a REPLACE must say LIMIT GTC
- *     with a price; a REPLACE asking for MARKET, IOC or FOK is REJECTED {@code MALFORMED} and the order is
+ *     <li><b>Order ids are per account.</b> An order is named by its (account, order id) pair: two accounts' orders
+ *     with one id are two orders, and a CANCEL or REPLACE is looked up by its own account and id, so it can reach only
+ *     its account's order. Naming another account's live id gives exactly the report an id never used gives
+ *     ({@code UNKNOWN_ORDER}, echoing the request), so an account learns nothing about other accounts' ids. A CANCEL
+ *     with no account names no order ({@code UNKNOWN_ORDER}).</li>
+ *     <li><b>CANCEL/REPLACE must name the live order's symbol and side.</b> A REPLACE whose symbol or side differs
+ *     from the live order's is REJECTED {@code UNKNOWN_ORDER}, as is such a CANCEL; a CANCEL may leave symbol and side
+ *     empty (the order file allows it).</li>
+ *     <li><b>REPLACE changes only price and quantity.</b> Only LIMIT GTC and DAY orders rest, so a REPLACE must say
+ *     LIMIT with the live order's time in force and a price; a REPLACE asking for MARKET or another time in force
+ *     (IOC, FOK, or GTC for a DAY order and DAY for a GTC one) is REJECTED {@code MALFORMED} and the order is
  *     unchanged. (MARKET/IOC/FOK orders never rest, so a REPLACE naming one finds no live order: UNKNOWN_ORDER.)</li>
  *     <li><b>REPLACE to the same price and the same quantity</b> is accepted (REPLACED) and keeps priority.</li>
  *     <li><b>REPLACE that ends the order</b> (new quantity at or below the filled quantity) reports CANCELED with the
  *     order's price and quantity as they were (so {@code quantity >= cumQty} always holds) and action REPLACE.</li>
- *     <li><b>BOOK_FULL is decided up front</b>, before any report for the order: a LIMIT GTC order (or a REPLACE that
- *     moves an order) is rejected when its quantity cannot all trade at once and, after the trades it would make,
- *     the book would have no slot for it ({@code maxOpenOrders}, across all books) or no level for its price
- *     ({@code maxPriceLevels} on its side of its book). Room its own trades free counts, and an order that would
+ *     <li><b>BOOK_FULL is decided up front</b>, before any report for the order: a LIMIT GTC or DAY order (or a
+ *     REPLACE that moves an order) is rejected when its quantity cannot all trade at once and, after the trades it
+ *     would make, the book would have no slot for it ({@code maxOpenOrders}, across all books) or no level for its
+ *     price ({@code maxPriceLevels} on its side of its book). Room its own trades free counts, and an order that would
  *     trade in full is never refused. MARKET, IOC and FOK orders never rest, so they are never BOOK_FULL. A replaced
  *     order leaving a level of its own frees that level for its new price. A REPLACE refused BOOK_FULL leaves the
  *     order where it was.</li>
@@ -59,9 +67,9 @@
  *     issue.</li>
  *     <li><b>Defensive checks.</b> The engine trusts risk but never a record enough to crash on it: an unknown
  *     symbol is REJECTED {@code UNKNOWN_SYMBOL}; a record with no action, id &lt;= 0, no side/type/tif, a
- *     non-positive quantity or a price that contradicts its type is REJECTED {@code MALFORMED}; a NEW whose id is
- *     live in the book is REJECTED {@code DUPLICATE_ORDER_ID} (risk catches reuse of finished ids too; the book only
- *     knows live ones).</li>
+ *     non-positive quantity or a price that contradicts its type is REJECTED {@code MALFORMED}; a NEW whose
+ *     (account, id) is live in the book is REJECTED {@code DUPLICATE_ORDER_ID} (risk catches reuse of finished ids
+ *     too; the book only knows live ones).</li>
  *     <li><b>Determinism.</b> No clock, no hash-iteration order, no randomness: the reports (every field but the
  *     stage's timestamps) are a pure function of the input sequence, and slots are handed out in a fixed order, so
  *     re-feeding the inputs to a fresh engine rebuilds the same book.</li>

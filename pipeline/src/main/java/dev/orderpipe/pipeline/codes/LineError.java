@@ -16,7 +16,7 @@ public enum LineError {
     BAD_SYMBOL("symbol is not 1 to 8 of A-Z 0-9 ."),
     BAD_SIDE("side is not BUY or SELL"),
     BAD_TYPE("type is not LIMIT or MARKET"),
-    BAD_TIF("tif is not GTC, IOC or FOK"),
+    BAD_TIF("tif is not GTC, IOC, FOK or DAY"),
     BAD_PRICE("price is not a positive decimal with at most 4 fractional digits"),
     BAD_QTY("qty is not a positive 64-bit integer"),
     PRICE_NOT_ALLOWED("MARKET orders and CANCELs take no price"),

@@ -1,12 +1,18 @@
 package dev.orderpipe.pipeline.codes;
 
 /**
- * Time in force: GTC rests, IOC and FOK never rest.
+ * Time in force: GTC and DAY rest (a DAY order until the session's close; with no sessions, as today, one endless
+ * session: it rests like GTC), IOC and FOK never rest.
  * <p>Stored in {@link dev.orderpipe.pipeline.OrderInfo} as a {@code byte}: the ordinal, with {@code NONE} (0) meaning
  * "not set". {@link #of(int)} decodes without allocating.
  */
 public enum TimeInForce {
-    NONE, GTC, IOC, FOK;
+    NONE, GTC, IOC, FOK, DAY;
+
+    /** Whether a LIMIT order with this time in force rests its remainder on the book. */
+    public boolean rests() {
+        return this == GTC || this == DAY;
+    }
 
     private static final TimeInForce[] VALUES = values();
 

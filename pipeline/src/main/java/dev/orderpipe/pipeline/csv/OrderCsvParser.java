@@ -35,6 +35,7 @@ public final class OrderCsvParser {
     private static final byte[] GTC = {'G', 'T', 'C'};
     private static final byte[] IOC = {'I', 'O', 'C'};
     private static final byte[] FOK = {'F', 'O', 'K'};
+    private static final byte[] DAY = {'D', 'A', 'Y'};
 
     /** Start (inclusive) and end (exclusive) of each column of the current line. */
     private final int[] colStart = new int[COLUMNS];
@@ -87,7 +88,8 @@ public final class OrderCsvParser {
         into.orderId(parsedValue);
 
         boolean cancel = action == Action.CANCEL;
-        // a CANCEL needs only ts, action and order id; other columns, when present, must still be valid
+        // a CANCEL needs only ts, action and order id (and its account to name an order: without one, matching answers
+        // UNKNOWN_ORDER); other columns, when present, must still be valid
         if (!(cancel && empty(3))) {
             if (!parseLong(3, false))
                 return LineError.BAD_ACCOUNT;
@@ -233,6 +235,7 @@ public final class OrderCsvParser {
         if (equalsBytes(buf, start, end, GTC)) return TimeInForce.GTC;
         if (equalsBytes(buf, start, end, IOC)) return TimeInForce.IOC;
         if (equalsBytes(buf, start, end, FOK)) return TimeInForce.FOK;
+        if (equalsBytes(buf, start, end, DAY)) return TimeInForce.DAY;
         return TimeInForce.NONE;
     }
 

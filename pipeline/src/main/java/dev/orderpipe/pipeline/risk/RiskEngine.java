@@ -12,7 +12,7 @@ import dev.orderpipe.pipeline.config.AccountConfig;
 import dev.orderpipe.pipeline.config.RiskConfig;
 import dev.orderpipe.pipeline.config.SymbolConfig;
 import dev.orderpipe.pipeline.util.FixedLongIndex;
-import dev.orderpipe.pipeline.util.FixedLongSet;
+import dev.orderpipe.pipeline.util.FixedPairIndex;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -21,8 +21,8 @@ import java.math.RoundingMode;
  * Pre-trade risk checks, in this order:
  * <ol>
  *     <li>{@code MALFORMED}: a record no valid file line or API call can produce (zero order id, missing side...);</li>
- *     <li>{@code DUPLICATE_ORDER_ID} for a NEW whose id was already seen ({@code ORDER_ID_TABLE_FULL} when the
- *     bounded table of seen ids is full);</li>
+ *     <li>{@code DUPLICATE_ORDER_ID} for a NEW whose id was already seen on its account ({@code ORDER_ID_TABLE_FULL}
+ *     when the bounded table of seen (account, id) pairs is full);</li>
  *     <li>{@code UNKNOWN_SYMBOL}, {@code BAD_QTY}, {@code PRICE_BAND}, {@code MAX_NOTIONAL} for NEW and REPLACE
  *     (a MARKET order's notional uses the reference price);</li>
  *     <li>{@code RATE_LIMIT}: more NEW and REPLACE orders in one second of event time from one account than
@@ -30,8 +30,10 @@ import java.math.RoundingMode;
  *     whole seconds of {@code ts_nanos}; an event older than the latest second seen for its account counts in that
  *     latest second. Only orders that passed every other check use the budget.</li>
  * </ol>
- * A NEW's order id is remembered as soon as it passes the MALFORMED check, even if a later check rejects it: ids
- * are unique among all NEW orders of a session (docs/formats.md), so resending a rejected order needs a new id.
+ * A NEW's order id is remembered with its account as soon as it passes the MALFORMED check, even if a later check
+ * rejects it: ids are unique among the NEW orders of one account in a session (docs/formats.md), so resending a
+ * rejected order needs a new id, while another account may use the same id freely. The key is the whole
+ * (account, id) pair, stored and compared in full: two accounts' ids are never taken for one another.
  * CANCELs pass unless malformed. Time is the order's own event time ({@code ts_nanos}), so the same input gives the
  * same result at any replay speed. All tables are sized from config and never resize: nothing is allocated per order.
  */
@@ -46,7 +48,7 @@ public final class RiskEngine {
     private final FixedLongIndex accountLimitIndex;
     private final long[] accountMaxNotional;
     private final long defaultMaxNotional;
-    private final FixedLongSet seenOrderIds;
+    private final FixedPairIndex seenOrderIds;
     private final int maxOrdersPerSecond;
     private final FixedLongIndex rateAccounts;
     private final long[] rateWindow;
@@ -75,7 +77,7 @@ public final class RiskEngine {
         for (AccountConfig a : config.accounts)
             accountMaxNotional[accountLimitIndex.slotOf(a.account, true)] = Prices.parse(a.maxNotional);
         defaultMaxNotional = Prices.parse(config.defaultMaxNotional);
-        seenOrderIds = new FixedLongSet(config.orderIdCapacity);
+        seenOrderIds = new FixedPairIndex(config.orderIdCapacity);
         maxOrdersPerSecond = config.maxOrdersPerSecond;
         int rateCapacity = rateCapacity(config);
         rateAccounts = new FixedLongIndex(rateCapacity);
@@ -97,7 +99,7 @@ public final class RiskEngine {
         int rateCapacity = rateCapacity(config);
         return FixedLongIndex.heapBytes((int) symbols) + 4 * Long.BYTES * symbols
                 + FixedLongIndex.heapBytes(accounts) + (long) Long.BYTES * accounts
-                + FixedLongSet.heapBytes(config.orderIdCapacity)
+                + FixedPairIndex.heapBytes(config.orderIdCapacity)
                 + FixedLongIndex.heapBytes(rateCapacity) + (long) (Long.BYTES + Integer.BYTES) * rateCapacity;
     }
 
@@ -113,11 +115,12 @@ public final class RiskEngine {
                 || (order.orderType() == OrderType.LIMIT) != (order.price() > 0))
             return RejectReason.MALFORMED;
         if (action == Action.NEW) {
-            int added = seenOrderIds.add(order.orderId());
-            if (added == FixedLongSet.PRESENT)
-                return RejectReason.DUPLICATE_ORDER_ID;
-            if (added == FixedLongSet.FULL)
+            int seen = seenOrderIds.size();
+            // FULL only for a pair not held: a held pair is a duplicate even when the table is full
+            if (seenOrderIds.slotOf(order.account(), order.orderId(), true) == FixedPairIndex.FULL)
                 return RejectReason.ORDER_ID_TABLE_FULL;
+            if (seenOrderIds.size() == seen)
+                return RejectReason.DUPLICATE_ORDER_ID;
         }
         int symbol = symbolIndex.slotOf(order.symbol(), false);
         if (symbol < 0)
@@ -169,7 +172,7 @@ public final class RiskEngine {
         return RejectReason.NONE;
     }
 
-    /** Distinct NEW order ids seen so far. */
+    /** Distinct (account, order id) pairs of NEW orders seen so far. */
     public int orderIdsSeen() {
         return seenOrderIds.size();
     }

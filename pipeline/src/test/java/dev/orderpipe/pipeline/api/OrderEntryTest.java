@@ -30,7 +30,7 @@ class OrderEntryTest {
         }
         try (OrderEntry entry = OrderEntry.open(dir, 42)) {
             assertEquals(2, entry.writerSeq());
-            entry.cancel(1);
+            entry.cancel(1, 7);
         }
         List<OrderInfo> records = TestPipelines.readAll(dir.resolve("orders"));
         assertEquals(3, records.size());
@@ -43,6 +43,19 @@ class OrderEntryTest {
         }
         assertEquals(1_892_500, records.get(0).price());
         assertEquals(200, records.get(1).quantity());
+        assertEquals(7, records.get(2).account(), "a CANCEL names its account: ids are per account");
+    }
+
+    @Test
+    void aDayOrderIsWrittenAndReplacedWithItsTimeInForce(@TempDir Path dir) {
+        try (OrderEntry entry = OrderEntry.open(dir, 5)) {
+            entry.newOrder(1, 7, AAPL, Side.BUY, OrderType.LIMIT, TimeInForce.DAY, Prices.parse("189.25"), 300);
+            entry.replace(1, 7, AAPL, Side.BUY, TimeInForce.DAY, Prices.parse("189.30"), 200);
+            entry.replace(1, 7, AAPL, Side.BUY, Prices.parse("189.35"), 100);
+        }
+        List<OrderInfo> records = TestPipelines.readAll(dir.resolve("orders"));
+        assertEquals(List.of(TimeInForce.DAY, TimeInForce.DAY, TimeInForce.GTC),
+                records.stream().map(OrderInfo::timeInForce).toList(), "the short replace is for GTC orders");
     }
 
     @Test
@@ -58,8 +71,13 @@ class OrderEntryTest {
             assertThrows(IllegalArgumentException.class, () -> entry.newOrder(1, 7, AAPL, Side.BUY, OrderType.LIMIT, TimeInForce.GTC, 0, 1));
             assertThrows(IllegalArgumentException.class, () -> entry.newOrder(1, 7, AAPL, Side.BUY, OrderType.MARKET, TimeInForce.IOC, 5, 1));
             assertThrows(IllegalArgumentException.class, () -> entry.newOrder(1, 7, AAPL, Side.BUY, OrderType.LIMIT, TimeInForce.GTC, 1, 0));
-            assertThrows(IllegalArgumentException.class, () -> entry.cancel(-3));
+            assertThrows(IllegalArgumentException.class, () -> entry.cancel(-3, 7));
+            e = assertThrows(IllegalArgumentException.class, () -> entry.cancel(3, 0));
+            assertEquals("account must be > 0, was 0", e.getMessage());
             assertThrows(IllegalArgumentException.class, () -> entry.replace(1, 7, AAPL, Side.BUY, 1, 0));
+            e = assertThrows(IllegalArgumentException.class,
+                    () -> entry.replace(1, 7, AAPL, Side.BUY, TimeInForce.IOC, 1, 1));
+            assertEquals("the tif of a replaced order is GTC or DAY, was IOC", e.getMessage());
             assertEquals(0, entry.writerSeq(), "nothing written by a refused call");
         }
     }
@@ -73,7 +91,7 @@ class OrderEntryTest {
             int n = 200_000;
             for (int i = 1; i <= n; i++) {
                 entry.newOrder(100_000 + i, 7, AAPL, Side.SELL, OrderType.LIMIT, TimeInForce.GTC, 1_000_000 + i, 100);
-                entry.cancel(100_000 + i);
+                entry.cancel(100_000 + i, 7);
             }
             long allocated = ThreadAllocation.current() - before;
             System.out.printf("OrderEntry: %d bytes over %d calls (%.4f bytes/call)%n", allocated, 2 * n, allocated / (2.0 * n));

@@ -53,7 +53,7 @@ class MatchingEngineCapacityTest {
     }
 
     private List<String> cancel(long id) {
-        return send(in.reset().action(Action.CANCEL).orderId(id));
+        return send(in.reset().action(Action.CANCEL).orderId(id).account(7));
     }
 
     private List<String> send(OrderInfo order) {

@@ -105,7 +105,7 @@ class MatchingEngineTest {
     }
 
     private List<String> cancel(long id) {
-        engine.onOrder(in.reset().action(Action.CANCEL).orderId(id));
+        engine.onOrder(in.reset().action(Action.CANCEL).orderId(id).account(7));
         return sink.drain();
     }
 
@@ -167,6 +167,86 @@ class MatchingEngineTest {
         assertResting(0, 1);
 
         assertEquals(List.of("CANCELED id=4"), execTypes(cancel(4)));
+        assertResting(0, 0);
+    }
+
+    /**
+     * Ids are per account: two accounts' orders with one id rest side by side and trade as two orders, and a CANCEL or
+     * REPLACE naming another account's live id gets the very report an id never used gets, so it tells nothing.
+     */
+    @Test
+    void orderIdsArePerAccountAndAnotherAccountsIdsAreInvisible() {
+        Reports.Collecting otherSink = new Reports.Collecting();
+        MatchingEngine fresh = defaultEngine(otherSink);
+        limit(1, AAPL, Side.BUY, "189.00", 10);
+        engine.onOrder(in.reset().action(Action.NEW).orderId(1).account(9).symbol(AAPL).side(Side.BUY)
+                .orderType(OrderType.LIMIT).timeInForce(TimeInForce.GTC).price(Prices.parse("189.00")).quantity(5));
+        assertEquals(List.of("NEW NEW id=1 acct=9 AAPL BUY LIMIT GTC px=189.0000 qty=5 action=NEW last=0@ leaves=5 "
+                + "cum=0 contra=0"), sink.drain());
+        assertResting(2, 0);
+
+        // account 5 names account 7's live order 1: the same report as from an engine where no order 1 ever was
+        OrderInfo[] probes = {
+                new OrderInfo().action(Action.CANCEL).orderId(1).account(5).symbol(AAPL).side(Side.BUY),
+                new OrderInfo().action(Action.CANCEL).orderId(1),
+                new OrderInfo().action(Action.REPLACE).orderId(1).account(5).symbol(AAPL).side(Side.BUY)
+                        .orderType(OrderType.LIMIT).timeInForce(TimeInForce.GTC).price(Prices.parse("189.00"))
+                        .quantity(1)};
+        for (OrderInfo probe : probes) {
+            engine.onOrder(probe);
+            fresh.onOrder(probe);
+            List<String> reports = sink.drain();
+            assertEquals(otherSink.drain(), reports);
+            assertEquals(1, reports.size());
+            assertTrue(reports.get(0).startsWith("REJECTED REJECTED id=1 ") && reports.get(0).endsWith(
+                    "reason=UNKNOWN_ORDER/NONE"), reports.get(0));
+        }
+        assertResting(2, 0);
+
+        // a seller fills both in time priority: account 7's order 1, then account 9's order 1
+        assertEquals(List.of("NEW NEW id=2 acct=5", "TRADE PARTIALLY_FILLED id=2 acct=5", "TRADE FILLED id=1 acct=7",
+                        "TRADE FILLED id=2 acct=5", "TRADE PARTIALLY_FILLED id=1 acct=9"),
+                heads(limit(2, 5, AAPL, Side.SELL, "189.00", 12)));
+        assertEquals(List.of("CANCELED CANCELED id=1 acct=9"), heads(cancel(1, 9)));
+        assertResting(0, 0);
+    }
+
+    private List<String> limit(long id, long account, long symbol, Side side, String price, long qty) {
+        engine.onOrder(in.reset().action(Action.NEW).orderId(id).account(account).symbol(symbol).side(side)
+                .orderType(OrderType.LIMIT).timeInForce(TimeInForce.GTC).price(Prices.parse(price)).quantity(qty));
+        return sink.drain();
+    }
+
+    private List<String> cancel(long id, long account) {
+        engine.onOrder(in.reset().action(Action.CANCEL).orderId(id).account(account));
+        return sink.drain();
+    }
+
+    /** Each report up to its account, e.g. {@code TRADE FILLED id=1 acct=7}. */
+    private static List<String> heads(List<String> reports) {
+        List<String> heads = new ArrayList<>();
+        for (String r : reports)
+            heads.add(r.substring(0, r.indexOf(' ', r.indexOf(" acct=") + 1)));
+        return heads;
+    }
+
+    /** A DAY order rests like GTC (no session ever closes here) and every report about it says DAY. */
+    @Test
+    void aRestingDayOrderKeepsItsTimeInForce() {
+        limit(1, AAPL, Side.BUY, TimeInForce.DAY, "189.00", 10);
+        assertResting(1, 0);
+        assertEquals(List.of("REJECTED REJECTED id=1 acct=7 AAPL BUY LIMIT GTC px=190.0000 qty=10 action=REPLACE "
+                + "last=0@ leaves=0 cum=0 contra=0 reason=MALFORMED/NONE"),
+                replace(1, AAPL, Side.BUY, Prices.parse("190.00"), 10), "a replace names the order's time in force");
+        engine.onOrder(in.reset().action(Action.REPLACE).orderId(1).account(7).symbol(AAPL).side(Side.BUY)
+                .orderType(OrderType.LIMIT).timeInForce(TimeInForce.DAY).price(Prices.parse("189.00")).quantity(8));
+        assertEquals(List.of("REPLACED NEW id=1 acct=7 AAPL BUY LIMIT DAY px=189.0000 qty=8 action=REPLACE last=0@ "
+                + "leaves=8 cum=0 contra=0"), sink.drain());
+        List<String> trade = limit(2, AAPL, Side.SELL, TimeInForce.IOC, "189.00", 3);
+        assertEquals("TRADE PARTIALLY_FILLED id=1 acct=7 AAPL BUY LIMIT DAY px=189.0000 qty=8 action=NEW "
+                + "last=3@189.0000 leaves=5 cum=3 contra=2", trade.get(2));
+        assertEquals(List.of("CANCELED CANCELED id=1 acct=7 AAPL BUY LIMIT DAY px=189.0000 qty=8 action=CANCEL last=0@ "
+                + "leaves=0 cum=3 contra=0"), cancel(1));
         assertResting(0, 0);
     }
 

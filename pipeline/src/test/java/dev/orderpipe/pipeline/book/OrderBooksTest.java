@@ -54,7 +54,7 @@ class OrderBooksTest {
     @Test
     void aConsistentBookPasses() {
         engine.books().checkInvariants();
-        engine.onOrder(in.reset().action(Action.CANCEL).orderId(1));
+        engine.onOrder(in.reset().action(Action.CANCEL).orderId(1).account(7));
         engine.books().checkInvariants();
         engine.onOrder(in.reset().action(Action.NEW).orderId(5).account(7).symbol(AAPL).side(Side.SELL)
                 .orderType(OrderType.MARKET).timeInForce(TimeInForce.IOC).quantity(6));
@@ -77,9 +77,9 @@ class OrderBooksTest {
             "FREE_ENTRY | BUY | level free list entry 36 names pool entry 0, which is on a side",
             "FREE_RANGE | BUY | level free list entry 36 names pool entry 40, outside 0..39",
             "ORDER_ID | BUY | book AAPL BUY level 0 from the best (pool entry 0, price 100.0000) order 1000001 "
-                    + "(slot 0): the id index gives slot -1 for its id",
+                    + "(slot 0): the id index gives slot -1 for its account and id",
             "ORDER_ID_ZERO | BUY | book AAPL BUY level 0 from the best (pool entry 0, price 100.0000) order 0 "
-                    + "(slot 0): the id index gives slot -1 for its id",
+                    + "(slot 0): the id index gives slot -1 for its account and id",
             "ORDER_FILLED | BUY | book AAPL BUY level 0 from the best (pool entry 0, price 100.0000) order 1 "
                     + "(slot 0): filled 10 of 10, a resting order has leaves > 0",
             "OPEN_ORDERS | SELL | book AAPL: open-order count 5 but 4 orders rest on its levels",

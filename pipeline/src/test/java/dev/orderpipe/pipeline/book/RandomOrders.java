@@ -32,6 +32,7 @@ final class RandomOrders {
     private final long[] recentAccounts = new long[RECENT];
     private final long[] recentSymbols = new long[RECENT];
     private final byte[] recentSides = new byte[RECENT];
+    private final byte[] recentTifs = new byte[RECENT];
     private int recentCount;
     private int recentWrites;
     private long nextId = 1;
@@ -67,11 +68,18 @@ final class RandomOrders {
     private void newOrder(OrderInfo in, int r) {
         long id = nextId++;
         long account = 1 + random.nextInt(4);
+        if (recentCount > 0 && random.nextInt(100) < 15) {
+            // ids are per account: a recent id again, on another account (or, by chance, its own: a duplicate while
+            // the first order rests)
+            id = recentIds[random.nextInt(recentCount)];
+            nextId--;
+        }
         long symbol = symbols[random.nextInt(SYMBOLS.length - 1)];
         Side side = random.nextBoolean() ? Side.BUY : Side.SELL;
         in.action(Action.NEW).orderId(id).account(account).symbol(symbol).side(side);
         if (r < 54) {
-            TimeInForce tif = r < 40 ? TimeInForce.GTC : r < 48 ? TimeInForce.IOC : TimeInForce.FOK;
+            TimeInForce tif = r < 32 ? TimeInForce.GTC : r < 40 ? TimeInForce.DAY : r < 48 ? TimeInForce.IOC
+                    : TimeInForce.FOK;
             in.orderType(OrderType.LIMIT).timeInForce(tif).price(price()).quantity(1 + random.nextInt(20));
         } else {
             in.orderType(OrderType.MARKET).timeInForce(tif()).quantity(1 + random.nextInt(40));
@@ -81,6 +89,7 @@ final class RandomOrders {
         recentAccounts[slot] = account;
         recentSymbols[slot] = symbol;
         recentSides[slot] = side.code();
+        recentTifs[slot] = in.timeInForce().code();
         recentCount = Math.min(RECENT, recentCount + 1);
     }
 
@@ -93,9 +102,12 @@ final class RandomOrders {
         }
         int slot = random.nextInt(recentCount);
         in.orderId(recentIds[slot]);
+        if (r < 12)
+            return; // id alone: names no order, ids being per account
+        in.account(recentAccounts[slot]);
         if (r < 50)
-            return; // id alone, as the order file allows
-        in.account(recentAccounts[slot]).symbol(recentSymbols[slot]).side(Side.of(recentSides[slot]));
+            return; // account and id, as the order file allows
+        in.symbol(recentSymbols[slot]).side(Side.of(recentSides[slot]));
         if (r < 56)
             in.account(recentAccounts[slot] % 4 + 1); // someone else's order
         else if (r < 59)
@@ -114,7 +126,7 @@ final class RandomOrders {
         }
         int slot = random.nextInt(recentCount);
         in.orderId(recentIds[slot]).account(recentAccounts[slot]).symbol(recentSymbols[slot])
-                .side(Side.of(recentSides[slot]));
+                .side(Side.of(recentSides[slot])).timeInForce(TimeInForce.of(recentTifs[slot]));
         // same price a third of the time (priority kept when the quantity does not grow); the engine knows the
         // live price, the generator does not, so "same" is a guess that often hits in a narrow band
         in.price(price()).quantity(1 + random.nextInt(r < 40 ? 8 : 25));
@@ -124,7 +136,9 @@ final class RandomOrders {
             in.side(Side.of(recentSides[slot]) == Side.BUY ? Side.SELL : Side.BUY);
         else if (r < 12)
             in.timeInForce(random.nextBoolean() ? TimeInForce.IOC : TimeInForce.FOK);
-        else if (r < 13)
+        else if (r < 14)
+            in.timeInForce(TimeInForce.of(recentTifs[slot]) == TimeInForce.DAY ? TimeInForce.GTC : TimeInForce.DAY);
+        else if (r < 15)
             in.orderType(OrderType.MARKET).price(0);
     }
 
@@ -157,7 +171,7 @@ final class RandomOrders {
     }
 
     private TimeInForce tif() {
-        int r = random.nextInt(3);
-        return r == 0 ? TimeInForce.GTC : r == 1 ? TimeInForce.IOC : TimeInForce.FOK;
+        int r = random.nextInt(4);
+        return r == 0 ? TimeInForce.GTC : r == 1 ? TimeInForce.IOC : r == 2 ? TimeInForce.FOK : TimeInForce.DAY;
     }
 }

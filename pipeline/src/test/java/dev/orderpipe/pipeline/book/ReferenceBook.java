@@ -31,6 +31,7 @@ final class ReferenceBook {
         long qty;
         long cum;
         long time;
+        TimeInForce tif;
 
         long leaves() {
             return qty - cum;
@@ -92,11 +93,11 @@ final class ReferenceBook {
             reject(in, RejectReason.MALFORMED, LineError.NONE);
             return;
         }
-        if (find(in.orderId()) != null) {
+        if (find(in.account(), in.orderId()) != null) {
             reject(in, RejectReason.DUPLICATE_ORDER_ID, LineError.NONE);
             return;
         }
-        boolean rests = limit && in.timeInForce() == TimeInForce.GTC;
+        boolean rests = limit && (in.timeInForce() == TimeInForce.GTC || in.timeInForce() == TimeInForce.DAY);
         List<Order> crossing = crossing(in.symbol(), in.side(), market, in.price());
         if (rests && !roomToRest(crossing, in.symbol(), in.side(), in.price(), in.quantity(), null)) {
             reject(in, RejectReason.BOOK_FULL, LineError.NONE);
@@ -109,6 +110,7 @@ final class ReferenceBook {
         o.side = in.side();
         o.price = in.price();
         o.qty = in.quantity();
+        o.tif = in.timeInForce();
         out.add(report(o, in.orderType(), in.timeInForce(), Action.NEW, ExecType.NEW, OrderStatus.NEW));
         if (in.timeInForce() == TimeInForce.FOK) {
             long available = 0;
@@ -136,38 +138,38 @@ final class ReferenceBook {
     }
 
     private void onCancel(OrderInfo in) {
-        Order o = find(in.orderId());
-        if (o == null || !(in.account() == 0 || in.account() == o.account)
-                || !(in.symbol() == 0 || in.symbol() == o.symbol) || !(in.side() == Side.NONE || in.side() == o.side)) {
+        Order o = find(in.account(), in.orderId());
+        if (o == null || !(in.symbol() == 0 || in.symbol() == o.symbol)
+                || !(in.side() == Side.NONE || in.side() == o.side)) {
             reject(in, RejectReason.UNKNOWN_ORDER, LineError.NONE);
             return;
         }
         resting.remove(o);
-        out.add(report(o, OrderType.LIMIT, TimeInForce.GTC, Action.CANCEL, ExecType.CANCELED, OrderStatus.CANCELED)
+        out.add(report(o, OrderType.LIMIT, o.tif, Action.CANCEL, ExecType.CANCELED, OrderStatus.CANCELED)
                 .leavesQty(0));
     }
 
     private void onReplace(OrderInfo in) {
-        Order o = find(in.orderId());
-        if (o == null || in.account() != o.account || in.symbol() != o.symbol || in.side() != o.side) {
+        Order o = find(in.account(), in.orderId());
+        if (o == null || in.symbol() != o.symbol || in.side() != o.side) {
             reject(in, RejectReason.UNKNOWN_ORDER, LineError.NONE);
             return;
         }
-        if (in.orderType() != OrderType.LIMIT || in.timeInForce() != TimeInForce.GTC || in.price() <= 0
+        if (in.orderType() != OrderType.LIMIT || in.timeInForce() != o.tif || in.price() <= 0
                 || in.quantity() <= 0) {
             reject(in, RejectReason.MALFORMED, LineError.NONE);
             return;
         }
         if (in.quantity() <= o.cum) {
             resting.remove(o);
-            out.add(report(o, OrderType.LIMIT, TimeInForce.GTC, Action.REPLACE, ExecType.CANCELED,
+            out.add(report(o, OrderType.LIMIT, o.tif, Action.REPLACE, ExecType.CANCELED,
                     OrderStatus.CANCELED).leavesQty(0));
             return;
         }
         OrderStatus open = o.cum == 0 ? OrderStatus.NEW : OrderStatus.PARTIALLY_FILLED;
         if (in.price() == o.price && in.quantity() <= o.qty) {
             o.qty = in.quantity();
-            out.add(report(o, OrderType.LIMIT, TimeInForce.GTC, Action.REPLACE, ExecType.REPLACED, open));
+            out.add(report(o, OrderType.LIMIT, o.tif, Action.REPLACE, ExecType.REPLACED, open));
             return;
         }
         List<Order> crossing = crossing(o.symbol, o.side, false, in.price());
@@ -178,8 +180,8 @@ final class ReferenceBook {
         resting.remove(o);
         o.price = in.price();
         o.qty = in.quantity();
-        out.add(report(o, OrderType.LIMIT, TimeInForce.GTC, Action.REPLACE, ExecType.REPLACED, open));
-        trade(o, OrderType.LIMIT, TimeInForce.GTC, Action.REPLACE, crossing);
+        out.add(report(o, OrderType.LIMIT, o.tif, Action.REPLACE, ExecType.REPLACED, open));
+        trade(o, OrderType.LIMIT, o.tif, Action.REPLACE, crossing);
         if (o.leaves() > 0) {
             o.time = ++clock;
             resting.add(o);
@@ -237,7 +239,7 @@ final class ReferenceBook {
             out.add(report(a, type, tif, action, ExecType.TRADE,
                     a.leaves() == 0 ? OrderStatus.FILLED : OrderStatus.PARTIALLY_FILLED)
                     .lastPx(c.price).lastQty(fill).contraOrderId(c.id));
-            out.add(report(c, OrderType.LIMIT, TimeInForce.GTC, action, ExecType.TRADE,
+            out.add(report(c, OrderType.LIMIT, c.tif, action, ExecType.TRADE,
                     c.leaves() == 0 ? OrderStatus.FILLED : OrderStatus.PARTIALLY_FILLED)
                     .lastPx(c.price).lastQty(fill).contraOrderId(a.id));
             if (c.leaves() == 0)
@@ -245,9 +247,10 @@ final class ReferenceBook {
         }
     }
 
-    private Order find(long id) {
+    /** The resting order of {@code account} with {@code id}: ids are per account, an id alone names nothing. */
+    private Order find(long account, long id) {
         for (Order o : resting)
-            if (o.id == id)
+            if (o.id == id && o.account == account)
                 return o;
         return null;
     }

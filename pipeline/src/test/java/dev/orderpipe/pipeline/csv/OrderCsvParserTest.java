@@ -69,7 +69,7 @@ class OrderCsvParserTest {
             "1,NEW,1,7,aapl,BUY,LIMIT,GTC,1,1|BAD_SYMBOL",
             "1,NEW,1,7,AAPL,B,LIMIT,GTC,1,1|BAD_SIDE",
             "1,NEW,1,7,AAPL,BUY,STOP,GTC,1,1|BAD_TYPE",
-            "1,NEW,1,7,AAPL,BUY,LIMIT,DAY,1,1|BAD_TIF",
+            "1,NEW,1,7,AAPL,BUY,LIMIT,GTD,1,1|BAD_TIF",
             "1,NEW,1,7,AAPL,BUY,LIMIT,GTC,,1|PRICE_REQUIRED",
             "1,NEW,1,7,AAPL,BUY,MARKET,IOC,10,1|PRICE_NOT_ALLOWED",
             "1,CANCEL,1,,,,,,10,|PRICE_NOT_ALLOWED",
@@ -113,7 +113,7 @@ class OrderCsvParserTest {
             "1,CANCEL,1,,aapl,,,,,|BAD_SYMBOL",
             "1,CANCEL,1,,,BUYER,,,,|BAD_SIDE",
             "1,CANCEL,1,,,,STOP,,,|BAD_TYPE",
-            "1,CANCEL,1,,,,,DAY,,|BAD_TIF",
+            "1,CANCEL,1,,,,,GTD,,|BAD_TIF",
             "1,CANCEL,1,,,,,,,0|BAD_QTY",
             "1,CANCEL,1,,,,,,,x|BAD_QTY",
     })
@@ -134,6 +134,17 @@ class OrderCsvParserTest {
         assertEquals(Long.MAX_VALUE, o.price());
         assertEquals(LineError.NONE, parse("1,NEW,1,1,A,BUY,LIMIT,GTC,922337203685477.580,1", o));
         assertEquals(9_223_372_036_854_775_800L, o.price());
+    }
+
+    @Test
+    void dayIsATimeInForce() {
+        OrderInfo o = new OrderInfo();
+        assertEquals(LineError.NONE, parse("1,NEW,1,7,AAPL,BUY,LIMIT,DAY,189.25,10", o));
+        assertEquals(TimeInForce.DAY, o.timeInForce());
+        assertEquals(4, o.timeInForce().code(), "the record byte: 4 DAY, after 1 GTC, 2 IOC, 3 FOK");
+        assertEquals(LineError.NONE, parse("2,REPLACE,1,7,AAPL,BUY,LIMIT,DAY,189.30,10", o));
+        assertEquals(TimeInForce.DAY, o.timeInForce());
+        assertEquals(LineError.BAD_TIF, parse("3,NEW,1,7,AAPL,BUY,LIMIT,day,189.25,10", o));
     }
 
     @Test

@@ -78,10 +78,14 @@ class RiskEngineTest {
     }
 
     @Test
-    void duplicateOrderIdsAmongNewOrders() {
+    void duplicateOrderIdsAmongNewOrdersOfOneAccount() {
         RiskEngine risk = new RiskEngine(config());
         assertEquals(RejectReason.NONE, risk.check(limit(7, AAPL, "189", 1).orderId(5)));
-        assertEquals(RejectReason.DUPLICATE_ORDER_ID, risk.check(limit(9, TSLA, "250", 1).orderId(5)));
+        assertEquals(RejectReason.DUPLICATE_ORDER_ID, risk.check(limit(7, TSLA, "250", 1).orderId(5)));
+        // ids are per account: another account's id 5 is its own, and a duplicate only on that account
+        assertEquals(RejectReason.NONE, risk.check(limit(9, TSLA, "250", 1).orderId(5)));
+        assertEquals(RejectReason.DUPLICATE_ORDER_ID, risk.check(limit(9, AAPL, "189", 1).orderId(5)));
+        assertEquals(2, risk.orderIdsSeen());
         // a REPLACE names an existing order: not a duplicate
         assertEquals(RejectReason.NONE, risk.check(limit(7, AAPL, "189", 2).orderId(5).action(Action.REPLACE)));
         // an id spent on a NEW rejected for another reason stays spent
@@ -98,6 +102,8 @@ class RiskEngineTest {
         assertEquals(RejectReason.NONE, risk.check(limit(7, AAPL, "189", 1).orderId(2)));
         assertEquals(RejectReason.ORDER_ID_TABLE_FULL, risk.check(limit(7, AAPL, "189", 1).orderId(3)));
         assertEquals(RejectReason.DUPLICATE_ORDER_ID, risk.check(limit(7, AAPL, "189", 1).orderId(2)));
+        assertEquals(RejectReason.ORDER_ID_TABLE_FULL, risk.check(limit(9, AAPL, "189", 1).orderId(2)),
+                "the table holds (account, id) pairs: another account's id 2 needs room of its own");
         assertEquals(RejectReason.NONE, risk.check(limit(7, AAPL, "189", 5).orderId(1).action(Action.REPLACE)));
     }
 

@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -50,32 +51,77 @@ class FixedTablesTest {
     }
 
     @Test
-    void fixedLongSetAddsUntilFull() {
-        FixedLongSet set = new FixedLongSet(1000);
+    void fixedPairIndexBehavesLikeAMapOfPairsAndNeverGrows() {
         SplittableRandom r = new SplittableRandom(5);
-        Set<Long> reference = new HashSet<>();
-        while (reference.size() < 1000) {
-            long key = 1 + r.nextLong(5_000);
-            assertEquals(reference.add(key) ? FixedLongSet.ADDED : FixedLongSet.PRESENT, set.add(key));
+        int capacity = 500;
+        FixedPairIndex index = new FixedPairIndex(capacity);
+        Map<List<Long>, Integer> reference = new HashMap<>();
+        Set<Integer> slotsInUse = new HashSet<>();
+        for (int i = 0; i < 200_000; i++) {
+            // few accounts and ids, so that one id lives on several accounts at once; 0 is a key like any other
+            long a = r.nextInt(4);
+            long b = r.nextInt(600);
+            List<Long> key = List.of(a, b);
+            if (r.nextBoolean()) {
+                int slot = index.slotOf(a, b, true);
+                Integer known = reference.get(key);
+                if (known != null) {
+                    assertEquals((int) known, slot);
+                } else if (reference.size() == capacity) {
+                    assertEquals(FixedPairIndex.FULL, slot);
+                } else {
+                    assertTrue(slot >= 0 && slot < capacity && slotsInUse.add(slot), "a free slot: " + slot);
+                    reference.put(key, slot);
+                }
+            } else {
+                int slot = index.remove(a, b);
+                Integer known = reference.remove(key);
+                assertEquals(known == null ? FixedPairIndex.ABSENT : known, slot);
+                if (known != null)
+                    slotsInUse.remove(known);
+            }
+            assertEquals(reference.size(), index.size());
         }
-        assertEquals(FixedLongSet.PRESENT, set.add(reference.iterator().next()));
-        long absent = 10_000;
-        assertEquals(FixedLongSet.FULL, set.add(absent));
-        assertFalse(set.contains(absent));
-        assertEquals(1000, set.size());
-        for (long k : reference)
-            assertTrue(set.contains(k));
+        for (Map.Entry<List<Long>, Integer> e : reference.entrySet()) {
+            int slot = index.slotOf(e.getKey().get(0), e.getKey().get(1), false);
+            assertEquals((int) e.getValue(), slot);
+            assertEquals(e.getKey(), List.of(index.first(slot), index.second(slot)), "the pair is stored whole");
+        }
+    }
+
+    /** Pairs whose halves are swapped, or whose hashes collide, are still different keys: the whole pair is compared. */
+    @Test
+    void fixedPairIndexNeverTakesOnePairForAnother() {
+        FixedPairIndex index = new FixedPairIndex(8);
+        int slot = index.slotOf(7, 1, true);
+        assertEquals(FixedPairIndex.ABSENT, index.slotOf(1, 7, false));
+        assertEquals(FixedPairIndex.ABSENT, index.slotOf(9, 1, false));
+        assertEquals(FixedPairIndex.ABSENT, index.slotOf(7, 2, false));
+        // a pair of another account whose hash lands on the same table position
+        long a = 7;
+        long b = 1;
+        long other = 0;
+        int mask = FixedLongIndex.tableSizeFor(8) - 1;
+        while ((FixedPairIndex.hash(a + 1, other) & mask) != (FixedPairIndex.hash(a, b) & mask))
+            other++;
+        int collider = index.slotOf(a + 1, other, true);
+        assertTrue(collider >= 0 && collider != slot);
+        assertEquals(slot, index.slotOf(7, 1, false));
+        assertEquals(collider, index.slotOf(a + 1, other, false));
+        assertEquals(slot, index.remove(7, 1));
+        assertFalse(index.contains(7, 1));
+        assertEquals(collider, index.slotOf(a + 1, other, false), "backward shift kept the colliding key reachable");
     }
 
     @Test
     void capacityOneHoldsOneKeyAndZeroIsRefused() {
-        FixedLongSet set = new FixedLongSet(1);
-        assertEquals(1, set.capacity());
-        assertEquals(FixedLongSet.ADDED, set.add(7));
-        assertEquals(FixedLongSet.FULL, set.add(8));
-        assertFalse(set.contains(0), "0 is the empty marker, never a member");
-        assertThrows(IllegalArgumentException.class, () -> set.add(0));
-        assertThrows(IllegalArgumentException.class, () -> new FixedLongSet(0));
+        FixedPairIndex pairs = new FixedPairIndex(1);
+        assertEquals(1, pairs.capacity());
+        assertEquals(0, pairs.slotOf(7, 7, true));
+        assertEquals(FixedPairIndex.FULL, pairs.slotOf(7, 8, true));
+        assertFalse(pairs.contains(7, 8));
+        assertThrows(IllegalArgumentException.class, () -> new FixedPairIndex(0));
+        assertThrows(IllegalArgumentException.class, () -> new FixedPairIndex(new long[2], new long[3]));
 
         FixedLongIndex index = new FixedLongIndex(1);
         assertEquals(1, index.capacity());
@@ -108,8 +154,8 @@ class FixedTablesTest {
         for (int capacity : new int[]{1, 3, 500, 4096, 100_000}) {
             assertEquals(TableBytes.of(new FixedLongIndex(capacity)), FixedLongIndex.heapBytes(capacity),
                     "index of " + capacity);
-            assertEquals(TableBytes.of(new FixedLongSet(capacity)), FixedLongSet.heapBytes(capacity),
-                    "set of " + capacity);
+            assertEquals(TableBytes.of(new FixedPairIndex(capacity)), FixedPairIndex.heapBytes(capacity),
+                    "pair index of " + capacity);
         }
     }
 

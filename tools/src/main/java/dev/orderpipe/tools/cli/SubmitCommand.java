@@ -82,7 +82,7 @@ public final class SubmitCommand implements Callable<Integer> {
                 double roll = random.nextDouble();
                 if (live > 0 && roll < 0.10) {
                     int k = random.nextInt(live);
-                    entry.cancel(liveIds[k]);
+                    entry.cancel(liveIds[k], liveAccount[k]);
                     live--;
                     liveIds[k] = liveIds[live];
                     liveSym[k] = liveSym[live];
