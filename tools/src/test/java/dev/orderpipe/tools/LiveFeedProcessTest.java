@@ -1,7 +1,9 @@
 package dev.orderpipe.tools;
 
+import dev.orderpipe.pipeline.BadFileException;
 import dev.orderpipe.pipeline.OrderInfo;
 import dev.orderpipe.pipeline.TestPipelines;
+import dev.orderpipe.pipeline.infra.QueueDamagedException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,10 +37,15 @@ class LiveFeedProcessTest {
             String[] tail = {"tail", "executions", "--data", data.toString(), "--name", "drop-copy", "--csv",
                     "--out", consumed.toString(), "--idle-exit", "4"};
             consumers.add(ChildJvm.start(dir, "consumer0", tail));
+            // writer 1 is held (SIGSTOP) before its JVM can have written anything and let go once writer 2 has
+            // written: its orders all come after writer 2's first, however slowly the JVMs start on a loaded machine
             Process w1 = ChildJvm.start(dir, "writer1", "submit", "--data", data.toString(), "--writer", "1",
                     "--orders", Integer.toString(ORDERS_PER_WRITER), "--rate", "6000");
+            signal("STOP", w1);
             Process w2 = ChildJvm.start(dir, "writer2", "submit", "--data", data.toString(), "--writer", "2",
                     "--orders", Integer.toString(ORDERS_PER_WRITER), "--rate", "6000", "--seed", "9");
+            waitFor(() -> hasOrderOf(2, data.resolve("orders")), "writer 2's first order", dir, "writer2");
+            signal("CONT", w1);
             // kill the consumer mid-stream, twice, and restart it under its name
             for (int k = 1; k <= 2; k++) {
                 Thread.sleep(700);
@@ -55,7 +62,7 @@ class LiveFeedProcessTest {
             assertEquals(0, last.exitValue(), ChildJvm.log(dir, "consumer2"));
         } finally {
             consumers.forEach(Process::destroyForcibly);
-            new ProcessBuilder("kill", "-TERM", Long.toString(pipeline.pid())).start().waitFor();
+            signal("TERM", pipeline);
             assertTrue(pipeline.waitFor(30, TimeUnit.SECONDS));
         }
         assertEquals(0, pipeline.exitValue(), ChildJvm.log(dir, "pipeline"));
@@ -72,7 +79,7 @@ class LiveFeedProcessTest {
             if (w == 2 && firstOf2 < 0) firstOf2 = i;
             if (w == 1) lastOf1 = i;
         }
-        assertTrue(firstOf2 < lastOf1, "the two writers really wrote at the same time");
+        assertTrue(firstOf2 < lastOf1, "the two writers' orders interleave");
 
         // every order accounted for exactly once on executions, in the order the orders queue holds them
         List<OrderInfo> executions = TestPipelines.readAll(data.resolve("executions"));
@@ -87,6 +94,19 @@ class LiveFeedProcessTest {
         assertEquals(executions.size(), lines.size(), "reports consumed");
         for (int i = 0; i < lines.size(); i++)
             assertTrue(lines.get(i).startsWith((i + 1) + ","), "line " + (i + 1) + ": " + lines.get(i));
+    }
+
+    /** Whether the live queue holds an order of {@code writer} yet (false while its first file is being created). */
+    private static boolean hasOrderOf(int writer, Path orders) {
+        try {
+            return TestPipelines.readAll(orders).stream().anyMatch(o -> o.writerId() == writer);
+        } catch (BadFileException | QueueDamagedException notYet) {
+            return false;
+        }
+    }
+
+    private static void signal(String signal, Process p) throws Exception {
+        assertEquals(0, new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).start().waitFor());
     }
 
     private interface Check {
