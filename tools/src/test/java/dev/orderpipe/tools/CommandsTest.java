@@ -18,11 +18,17 @@ import net.openhft.chronicle.queue.RollCycles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -37,12 +43,32 @@ class CommandsTest {
         assertEquals(0, c.exitCode, c.toString());
         for (String cmd : List.of("run", "demo", "generate", "replay", "report", "compare", "export", "dump", "stats", "submit", "tail", "verify"))
             assertTrue(c.out.contains(cmd), cmd + " listed in help: " + c.out);
-        for (String cmd : List.of("run", "demo", "generate", "replay", "report", "compare", "export", "dump", "stats", "submit", "tail", "verify")) {
-            Cli h = Cli.run(cmd, "--help");
-            assertEquals(0, h.exitCode, h.toString());
-            assertTrue(h.out.contains("Usage: orderpipe " + cmd), h.out);
-        }
         assertEquals(0, Cli.run("--version").exitCode);
+    }
+
+    /**
+     * Every subcommand's help prints cleanly: picocli reports a description it cannot format (an unescaped
+     * {@code %}) on System.err through its tracer rather than the command's writer, so that stream is captured too.
+     */
+    @Test
+    void everySubcommandsHelpIsClean() {
+        Set<String> commands = OrderpipeMain.commandLine(new PrintWriter(new StringWriter()),
+                new PrintWriter(new StringWriter())).getSubcommands().keySet();
+        assertTrue(commands.containsAll(List.of("run", "bench", "compare", "help")), commands.toString());
+        PrintStream systemErr = System.err;
+        ByteArrayOutputStream traced = new ByteArrayOutputStream();
+        try {
+            System.setErr(new PrintStream(traced, true, StandardCharsets.UTF_8));
+            for (String cmd : commands) {
+                Cli h = Cli.run(cmd, "--help");
+                assertEquals(0, h.exitCode, cmd + ": " + h);
+                assertEquals("", h.err, cmd + ": " + h);
+                assertTrue(h.out.contains("Usage: orderpipe " + cmd), cmd + ": " + h.out);
+                assertEquals("", traced.toString(StandardCharsets.UTF_8), cmd + " --help");
+            }
+        } finally {
+            System.setErr(systemErr);
+        }
     }
 
     @Test

@@ -23,7 +23,7 @@ public final class CompareCommand implements Callable<Integer> {
     Path a;
     @Parameters(index = "1", paramLabel = "RUN_B", description = "The run to judge.")
     Path b;
-    @Option(names = "--fail-if-worse", paramLabel = "PCT", description = "Fail (exit 1) when B is more than PCT% worse at p99+.")
+    @Option(names = "--fail-if-worse", paramLabel = "PCT", description = "Fail (exit 1) when B is more than PCT%% worse at p99+.")
     Double failIfWorse;
     @Option(names = {"-o", "--out"}, paramLabel = "FILE", description = "HTML page to write (default: RUN_B/compare.html).")
     Path out;
