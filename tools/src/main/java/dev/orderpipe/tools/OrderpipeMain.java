@@ -74,9 +74,18 @@ public final class OrderpipeMain implements Runnable {
         cl.setOut(out);
         cl.setErr(err);
         cl.setCaseInsensitiveEnumValuesAllowed(true);
+        // picocli skips its unmatched-argument check when --help is given, so `orderpipe nosuch --help` would print
+        // the top-level help and exit 0: an unknown command is a usage error whatever follows it
+        CommandLine.IExecutionStrategy runLast = new CommandLine.RunLast();
+        cl.setExecutionStrategy(parseResult -> {
+            if (!parseResult.hasSubcommand() && !parseResult.unmatched().isEmpty())
+                throw new CommandLine.UnmatchedArgumentException(parseResult.commandSpec().commandLine(),
+                        parseResult.unmatched());
+            return runLast.execute(parseResult);
+        });
         cl.setParameterExceptionHandler((ex, args) -> {
             CommandLine c = ex.getCommandLine();
-            c.getErr().println("orderpipe: " + ex.getMessage());
+            c.getErr().println("orderpipe: " + usageMessage(ex));
             c.getErr().println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for usage.");
             return ExitCodes.USAGE;
         });
@@ -95,6 +104,18 @@ public final class OrderpipeMain implements Runnable {
             return ExitCodes.FAILURE;
         });
         return cl;
+    }
+
+    /** The message for a usage error: an unknown command names the command and lists the commands there are. */
+    private static String usageMessage(CommandLine.ParameterException ex) {
+        CommandLine c = ex.getCommandLine();
+        if (ex instanceof CommandLine.UnmatchedArgumentException && c.getParent() == null) {
+            String first = ((CommandLine.UnmatchedArgumentException) ex).getUnmatched().get(0);
+            if (!first.startsWith("-"))
+                return "unknown command '" + first + "'; the commands are: "
+                        + String.join(", ", c.getSubcommands().keySet());
+        }
+        return ex.getMessage();
     }
 
     /**

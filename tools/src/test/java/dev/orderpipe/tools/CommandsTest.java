@@ -76,9 +76,15 @@ class CommandsTest {
         Cli c = Cli.run();
         assertEquals(2, c.exitCode, c.toString());
         c.oneLineError();
-        c = Cli.run("frobnicate");
-        assertEquals(2, c.exitCode, c.toString());
-        assertTrue(c.oneLineError().contains("frobnicate"), c.err);
+        // an unknown command is a usage error whatever follows it (picocli alone prints the top-level help for --help)
+        for (String[] args : List.of(new String[]{"frobnicate"}, new String[]{"nosuch", "--help"},
+                new String[]{"nosuch", "-V"}, new String[]{"nosuch", "run"})) {
+            c = Cli.run(args);
+            assertEquals(2, c.exitCode, c.toString());
+            assertEquals("", c.out, c.toString());
+            assertEquals("orderpipe: unknown command '" + args[0] + "'; the commands are: run, demo, generate, replay, "
+                    + "report, compare, bench, export, dump, stats, submit, tail, verify, help", c.oneLineError());
+        }
         c = Cli.run("generate", "--orders", "ten", "--out", "x.csv");
         assertEquals(2, c.exitCode, c.toString());
         assertTrue(c.oneLineError().contains("--orders"), c.err);
