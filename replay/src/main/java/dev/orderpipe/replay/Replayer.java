@@ -201,7 +201,7 @@ public final class Replayer {
         boolean hasSummary = Files.exists(outDir.resolve(RunSummary.FILE));
         if ((hasQueues || hasSummary) && !overwrite)
             throw ReplayException.usage("output directory " + outDir + " already holds a replay ("
-                    + (hasQueues ? "queues in " + dataDir : RunSummary.FILE) + "): choose another or overwrite it");
+                    + (hasQueues ? "queues in " + dataDir : RunSummary.FILE) + "): choose another or pass --overwrite to replace it");
         try {
             FileTrees.delete(dataDir);
             Files.deleteIfExists(outDir.resolve(RunSummary.FILE));

@@ -80,7 +80,7 @@ class ReplayErrorsTest {
         assertEquals(50, Replayer.run(options(file, out)).summary().accounted);
         ReplayException e = fails(options(file, out));
         assertEquals("output directory " + out + " already holds a replay (queues in " + out.resolve("data")
-                + "): choose another or overwrite it", e.getMessage());
+                + "): choose another or pass --overwrite to replace it", e.getMessage());
         RunSummary again = Replayer.run(options(file, out).overwrite(true)).summary();
         assertEquals(50, again.accounted);
         assertEquals(50, dev.orderpipe.pipeline.TestPipelines.readAll(out.resolve("data/orders")).size(),

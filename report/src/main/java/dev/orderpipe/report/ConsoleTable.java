@@ -38,26 +38,33 @@ final class ConsoleTable {
         }
     }
 
-    /** The ratio matrix: one line per histogram, one column per percentile, values in the page. */
+    /**
+     * The ratio matrix: one line per histogram, one column per percentile, values in the page. Columns are as wide
+     * as their widest cell, so a ratio of 1234.56 does not push the rest of its line out of line.
+     */
     static String table(List<RunComparison.Row> rows, double limitPct) {
-        Map<String, List<RunComparison.Row>> byHistogram = new LinkedHashMap<>();
-        for (RunComparison.Row r : rows)
-            byHistogram.computeIfAbsent(r.histogram(), k -> new ArrayList<>()).add(r);
+        Map<String, List<String>> byHistogram = new LinkedHashMap<>();
+        int cellWidth = 0;
+        for (String p : RunComparison.PERCENTILES)
+            cellWidth = Math.max(cellWidth, p.length() + 1); // the header leaves the flag's place blank too
+        for (RunComparison.Row r : rows) {
+            boolean flagged = r.gated() && r.worseBy(limitPct);
+            String cell = Fmt.ratio(r.ratio()) + (flagged ? "*" : " ");
+            cellWidth = Math.max(cellWidth, cell.length());
+            byHistogram.computeIfAbsent(r.histogram(), k -> new ArrayList<>()).add(cell);
+        }
         int nameWidth = "B/A".length();
         for (String h : byHistogram.keySet())
             nameWidth = Math.max(nameWidth, h.length());
-        nameWidth += 2;
         StringBuilder sb = new StringBuilder();
         sb.append(pad("B/A", nameWidth, false));
         for (String p : RunComparison.PERCENTILES)
-            sb.append(pad(p + " ", 9, true));
+            sb.append("  ").append(pad(p + " ", cellWidth, true));
         sb.append('\n');
-        for (Map.Entry<String, List<RunComparison.Row>> e : byHistogram.entrySet()) {
+        for (Map.Entry<String, List<String>> e : byHistogram.entrySet()) {
             sb.append(pad(e.getKey(), nameWidth, false));
-            for (RunComparison.Row r : e.getValue()) {
-                boolean flagged = r.gated() && r.worseBy(limitPct);
-                sb.append(pad(Fmt.ratio(r.ratio()) + (flagged ? "*" : " "), 9, true));
-            }
+            for (String cell : e.getValue())
+                sb.append("  ").append(pad(cell, cellWidth, true));
             sb.append('\n');
         }
         if (byHistogram.isEmpty())
@@ -87,10 +94,9 @@ final class ConsoleTable {
         return w;
     }
 
+    /** {@code s} padded with spaces to {@code width}, on the left when {@code right}-aligned. */
     private static String pad(String s, int width, boolean right) {
-        if (s.length() >= width)
-            return right ? " " + s : s + " ";
-        String spaces = " ".repeat(width - s.length());
+        String spaces = " ".repeat(Math.max(0, width - s.length()));
         return right ? spaces + s : s + spaces;
     }
 }

@@ -5,6 +5,7 @@ import dev.orderpipe.replay.HistogramSummary;
 import dev.orderpipe.replay.RunSummary;
 
 import java.io.PrintStream;
+import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -109,11 +110,15 @@ public final class RunComparison {
     public static Verdict decide(List<Row> rows, double failIfWorsePct) {
         checkLimit(failIfWorsePct);
         List<String> reasons = new ArrayList<>();
+        // the ratio is printed with the digits it takes to exceed the limit as printed (never "1.20 > 1.20"); "us"
+        // as everywhere on the console (the summary table, the pausers' back-off), which CI logs show as typed
+        BigDecimal limit = Double.isFinite(failIfWorsePct)
+                ? BigDecimal.ONE.add(BigDecimal.valueOf(failIfWorsePct).movePointLeft(2)) : null;
         for (Row r : rows) {
             if (r.gated() && r.worseBy(failIfWorsePct)) {
                 reasons.add(r.histogram() + " " + r.percentile() + ": B " + Fmt.nanosAsMicros(r.bNanos())
-                        + " µs vs A " + Fmt.nanosAsMicros(r.aNanos()) + " µs, B/A " + Fmt.ratio(r.ratio())
-                        + " > " + Fmt.ratio(1 + failIfWorsePct / 100));
+                        + " us vs A " + Fmt.nanosAsMicros(r.aNanos()) + " us, B/A "
+                        + Fmt.ratioAbove(r.bNanos(), r.aNanos(), limit) + " > " + Fmt.limit(limit));
             }
         }
         return new Verdict(!reasons.isEmpty(), failIfWorsePct, reasons);

@@ -56,6 +56,32 @@ class RunComparisonTest {
         assertTrue(v.reasons().get(0).contains("B/A 1.20 > 1.10"), v.reasons().get(0));
     }
 
+    /** A ratio just over the limit shows the digits that put it over: never "B/A 1.20 > 1.20". */
+    @Test
+    void aRatioJustOverTheLimitIsPrintedAboveIt() {
+        RunSummary a = summary(h("end-to-end", 1.0));
+        HistogramSummary slow = h("end-to-end", 1.0);
+        slow.p99 = 240_080; // 200 us * 1.2004
+        RunComparison.Verdict v = RunComparison.decide(a, summary(slow), 20);
+        assertEquals(List.of("end-to-end p99: B 240.1 us vs A 200.0 us, B/A 1.2004 > 1.20"), v.reasons());
+        v = RunComparison.decide(a, summary(slow), 12.5);
+        assertEquals(List.of("end-to-end p99: B 240.1 us vs A 200.0 us, B/A 1.20 > 1.125"), v.reasons());
+        slow.p99 = 250_000; // 1.25 exactly against 1.25: not worse, so no reason
+        assertEquals(List.of(), RunComparison.decide(a, summary(slow), 25).reasons());
+    }
+
+    /** Every column is as wide as its widest ratio: a four-digit ratio does not shift the rest of its line. */
+    @Test
+    void tableColumnsStayAlignedWithLargeRatios() {
+        HistogramSummary huge = h("risk", 1234.0);
+        List<RunComparison.Row> rows = RunComparison.rows(summary(h("end-to-end", 1.0), h("risk", 1.0)),
+                summary(h("end-to-end", 1.0), huge), new ArrayList<>());
+        String table = ConsoleTable.table(rows, 10);
+        assertEquals("B/A             p50       p90       p99     p99.9    p99.99       max \n"
+                + "end-to-end     1.00      1.00      1.00      1.00      1.00      1.00 \n"
+                + "risk        1234.00   1234.00   1234.00*  1234.00*  1234.00*  1234.00*\n", table);
+    }
+
     @Test
     void aStageWorseAtMaxFailsAndIsNamed() {
         RunSummary a = summary(h("end-to-end", 1.0), h("matching", 1.0));

@@ -669,13 +669,13 @@ class DamagedFilesTest {
         assertEquals(List.of(), list(out), "no file, complete or partial, and no temporary file");
 
         Files.writeString(csv, "an earlier export\n");
-        Cli over = Cli.run("export", queue.toString(), "--out", csv.toString());
+        Cli over = Cli.run("export", queue.toString(), "--out", csv.toString(), "--overwrite");
         assertEquals(ExitCodes.FAILURE, over.exitCode, over.toString());
         assertEquals("an earlier export\n", Files.readString(csv), "an earlier file stays as it was");
         assertEquals(List.of(csv), list(out));
 
         DamagedFiles.xorByte(older, offset + 4 + 40, 0xFF); // repaired: the export replaces the earlier file
-        Cli ok = Cli.run("export", queue.toString(), "--out", csv.toString());
+        Cli ok = Cli.run("export", queue.toString(), "--out", csv.toString(), "--overwrite");
         assertEquals(0, ok.exitCode, ok.toString());
         assertEquals(201, Files.readAllLines(csv).size(), "header and 200 orders");
         assertEquals(List.of(csv), list(out));

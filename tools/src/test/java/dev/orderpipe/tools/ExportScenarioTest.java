@@ -1,5 +1,6 @@
 package dev.orderpipe.tools;
 
+import dev.orderpipe.pipeline.ExitCodes;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,5 +43,16 @@ class ExportScenarioTest {
         assertTrue(new String(actual).startsWith(
                 "seq,order_id,account,symbol,side,exec_type,status,last_px,last_qty,leaves_qty,cum_qty,contra_order_id,reason\n"));
         assertArrayEquals(expected, actual, () -> "expected:\n" + new String(expected) + "actual:\n" + new String(actual));
+
+        // an existing file is replaced only with --overwrite
+        Files.writeString(out, "an earlier file\n");
+        Cli again = Cli.run("export", data.resolve("executions").toString(), "--out", out.toString());
+        assertEquals(ExitCodes.USAGE, again.exitCode, again.toString());
+        assertEquals("orderpipe: " + out + " already exists: choose another --out or pass --overwrite to replace it",
+                again.oneLineError());
+        assertEquals("an earlier file\n", Files.readString(out));
+        Cli over = Cli.run("export", data.resolve("executions").toString(), "--out", out.toString(), "--overwrite");
+        assertEquals(0, over.exitCode, over.toString());
+        assertArrayEquals(expected, Files.readAllBytes(out));
     }
 }

@@ -26,8 +26,9 @@ import java.util.concurrent.Callable;
 @Command(name = "export", mixinStandardHelpOptions = true,
         description = {"Write a queue as CSV: an executions queue in the executions file format, an orders or checked "
                 + "queue in the order file format (bad lines, which have no valid fields, are counted and left out).",
-                "The file appears at --out only when every record was written; a queue directory named orders, "
-                        + "checked or executions that holds another kind of record is refused."})
+                "The file appears at --out only when every record was written; an existing file is replaced only "
+                        + "with --overwrite. A queue directory named orders, checked or executions that holds another "
+                        + "kind of record is refused."})
 public final class ExportCommand implements Callable<Integer> {
     /** What to write. */
     public enum Format { auto, executions, orders }
@@ -41,11 +42,16 @@ public final class ExportCommand implements Callable<Integer> {
     @Option(names = "--format", defaultValue = "auto",
             description = "executions, orders, or auto (by the queue's first record; default).")
     Format format;
+    @Option(names = "--overwrite", description = "Replace FILE when it exists (without it, an existing file is refused).")
+    boolean overwrite;
 
     @Override
     public Integer call() throws IOException {
         PrintWriter console = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        // refused before the queue is read: an earlier export (or any other file) is not replaced by mistake
+        if (Files.exists(out) && !overwrite)
+            throw UserException.usage(out + " already exists: choose another --out or pass --overwrite to replace it");
         // a queue named orders, checked or executions must hold that kind of record (checked before it is read)
         RecordKind named = RecordKind.ofQueueName(queue.getFileName().toString());
         try (ChronicleQueue q = QueueArgs.openExisting(queue, named);
