@@ -18,6 +18,7 @@ import dev.orderpipe.pipeline.infra.QueueOutput;
 import dev.orderpipe.pipeline.infra.QueuePretoucher;
 import dev.orderpipe.pipeline.integrity.QueueVerifier;
 import dev.orderpipe.pipeline.integrity.RecordKind;
+import dev.orderpipe.pipeline.risk.RiskConfigHistory;
 import dev.orderpipe.pipeline.risk.RiskEngine;
 import dev.orderpipe.pipeline.stage.EgressStage;
 import dev.orderpipe.pipeline.stage.ExecutionCounts;
@@ -104,7 +105,7 @@ public final class Pipeline implements AutoCloseable {
                     config.ingress.follow, config.ingress.maxLineLength, config.ingress.linesPerCall);
             QueueInput riskInput = new QueueInput(config.ingress.queue, orders, RecordKind.ORDER);
             risk = new RiskStage(riskInput, output(config.risk.queue, checked, CrashPoints.Point.CHECKED_WRITTEN),
-                    new RiskEngine(config.risk));
+                    new RiskEngine(config.risk), RiskConfigHistory.load(dataDir, config.risk));
             List<String> symbols = SymbolConfig.names(config.risk.symbols); // one book per symbol risk accepts
             QueueInput matchingInput = new QueueInput(config.risk.queue, checked, RecordKind.CHECKED);
             matching = new MatchingStage(matchingInput,
@@ -197,7 +198,7 @@ public final class Pipeline implements AutoCloseable {
     }
 
     private void onStageFailure(Stage stage, long inputIndex, Throwable error) {
-        PipelineFailedException f = new PipelineFailedException(stage == null ? "runner" : stage.name(), inputIndex, error);
+        PipelineFailedException f = new PipelineFailedException(stage == null ? null : stage.name(), inputIndex, error);
         synchronized (lock) {
             if (failure == null)
                 failure = f;

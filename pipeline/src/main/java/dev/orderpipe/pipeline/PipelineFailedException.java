@@ -6,9 +6,11 @@ public final class PipelineFailedException extends RuntimeException {
     private final String stage;
     private final long inputIndex;
 
+    /** @param stage the stage that threw, or null for a stage group's thread itself (its CPU, its start) */
     public PipelineFailedException(String stage, long inputIndex, Throwable cause) {
-        super("stage '" + stage + "' " + (cause instanceof OperatorError ? "stopped" : "failed")
-                + " at input " + describe(stage, inputIndex) + ": "
+        super((stage == null ? (cause instanceof OperatorError ? "" : "a stage group's thread failed: ")
+                : "stage '" + stage + "' " + (cause instanceof OperatorError ? "stopped" : "failed")
+                + " at input " + describe(stage, inputIndex) + ": ")
                 + (cause instanceof OperatorError ? cause.getMessage() : cause.toString()), cause);
         this.stage = stage;
         this.inputIndex = inputIndex;
@@ -27,6 +29,7 @@ public final class PipelineFailedException extends RuntimeException {
         return getCause() instanceof OperatorError;
     }
 
+    /** The stage that threw; null when a stage group's thread failed before or between its stages' work. */
     public String stage() {
         return stage;
     }

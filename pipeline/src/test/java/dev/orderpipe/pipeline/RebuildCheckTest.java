@@ -7,6 +7,7 @@ import dev.orderpipe.pipeline.codes.RejectReason;
 import dev.orderpipe.pipeline.config.PipelineConfig;
 import dev.orderpipe.pipeline.infra.QueueInput;
 import dev.orderpipe.pipeline.infra.Queues;
+import dev.orderpipe.pipeline.risk.RiskConfigHistory;
 import dev.orderpipe.pipeline.stage.StageRunner;
 import dev.orderpipe.pipeline.util.ThreadAllocation;
 import net.openhft.chronicle.queue.ChronicleQueue;
@@ -62,10 +63,24 @@ class RebuildCheckTest {
     }
 
     @Test
-    void aVerdictAlteredOnCheckedPassesRiskButStopsTheMatchingRebuild(@TempDir Path dir) throws Exception {
-        // risk's verdict is its config's and risk lets a changed one go on (below); matching, though, made its reports
-        // of the verdict that was written, and makes others of the altered one
+    void aVerdictAlteredOnCheckedStopsTheRiskRebuild(@TempDir Path dir) throws Exception {
+        // the config is the one the record was written with (risk-configs.txt says so): a different verdict is damage
         PipelineConfig config = copy(dir);
+        Path checked = config.dataPath().resolve("checked");
+        int k = first(checked, r -> r.action() == Action.NEW && !r.isRejected());
+        MisplacedRecords.alter(DamagedFiles.newestCycleFile(checked), k, r -> r.rejectReason(RejectReason.PRICE_BAND));
+        long o = index(config.dataPath().resolve("orders"), k);
+        long c = index(checked, k);
+        assertRefused(config, "risk", o, "checked", c, alteredVerdict(c, o, "rejectReason NONE vs PRICE_BAND"));
+    }
+
+    @Test
+    void aVerdictAlteredWithoutARecordOfTheConfigPassesRiskButStopsTheMatchingRebuild(@TempDir Path dir)
+            throws Exception {
+        // a data directory from before risk recorded its configs: the verdicts may be another config's, so risk lets
+        // them go; matching, though, made its reports of the verdict that was written, and makes others of this one
+        PipelineConfig config = copy(dir);
+        Files.delete(config.dataPath().resolve(RiskConfigHistory.FILE));
         Path checked = config.dataPath().resolve("checked");
         int k = first(checked, r -> r.action() == Action.NEW && !r.isRejected());
         MisplacedRecords.alter(DamagedFiles.newestCycleFile(checked), k, r -> r.rejectReason(RejectReason.PRICE_BAND));
@@ -74,6 +89,13 @@ class RebuildCheckTest {
         int e = first(executions, 0, r -> r.sourceIndex() == c);
         assertRefused(config, "matching", c, "executions", index(executions, e),
                 notRemade("matching", "executions", index(executions, e), "checked", c, "execType REJECTED vs NEW"));
+    }
+
+    /** What risk's one line says of a verdict on {@code checked} that its config, unchanged, does not give. */
+    private static String alteredVerdict(long output, long input, String difference) {
+        return "checked index " + describe(output) + " is not what risk makes again of orders index " + describe(input)
+                + ": " + difference + " (made again vs written, with the config it was written with: the record was"
+                + " altered or comes from another run)";
     }
 
     @Test
@@ -157,6 +179,24 @@ class RebuildCheckTest {
         assertTrue(passedBefore > ORDERS / 2, "the old band passed most orders: " + passedBefore);
         assertTrue(newLimits > 0 && newBanded >= newLimits * 9 / 10, newBanded + " of " + newLimits
                 + " new limit orders rejected PRICE_BAND");
+
+        // risk-configs.txt now says which records the new config wrote: another restart with it goes on (the old
+        // records still decided otherwise), while a verdict altered among the new records is refused
+        int k = ORDERS;
+        while (checkedAfter.get(k).rejectReason() != RejectReason.PRICE_BAND)
+            k++;
+        Path grown = dir.resolve("grown2.csv");
+        Files.writeString(grown, TestPipelines.mixedOrders(17, ORDERS + 2 * MORE), StandardCharsets.UTF_8);
+        config.ingress.file = grown.toString();
+        config.validate();
+        MisplacedRecords.alter(DamagedFiles.newestCycleFile(data.resolve("checked")), k,
+                r -> r.rejectReason(RejectReason.NONE));
+        long o = index(data.resolve("orders"), k);
+        long c = index(data.resolve("checked"), k);
+        assertRefused(config, "risk", o, "checked", c, alteredVerdict(c, o, "rejectReason PRICE_BAND vs NONE"));
+        MisplacedRecords.alter(DamagedFiles.newestCycleFile(data.resolve("checked")), k,
+                r -> r.rejectReason(RejectReason.PRICE_BAND));
+        assertEquals(MORE, TestPipelines.runToEnd(config).counts().inputsAccounted());
     }
 
     @Test

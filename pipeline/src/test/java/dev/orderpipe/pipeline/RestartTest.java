@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A pipeline stopped and started again resumes every stage from its own output, with identical results. */
@@ -69,6 +70,43 @@ class RestartTest {
         // the egress CSV, continued across the restarts, holds every report exactly once
         List<String> csv = Files.readAllLines(dir.resolve("executions.csv"));
         assertEquals(expected, csv.subList(1, csv.size()));
+    }
+
+    @Test
+    void aRestartOnAnotherOrderFileStopsAtTheLineLastWritten(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("orders.csv");
+        Files.writeString(file, orders(1, 1000), StandardCharsets.UTF_8);
+        PipelineConfig config = TestPipelines.config(dir.resolve("data"), file);
+        TestPipelines.runToEnd(config);
+        long checked = lastIndex(config, "checked");
+        // another file, longer, whose line 1000 differs in one field (its quantity): not the file the data came from
+        String other = orders(1, 1000).replace("1000,NEW,1000,1,AAPL,BUY,LIMIT,GTC,189.20,200\n",
+                "1000,NEW,1000,1,AAPL,BUY,LIMIT,GTC,189.20,300\n") + orders(1001, 1200);
+        assertTrue(other.contains(",189.20,300\n1001,"), "line 1000 changed");
+        Files.writeString(file, other, StandardCharsets.UTF_8);
+        assertRestartStops(config, "its line 1000 is not the order written of it: quantity 300 vs 200 (the file vs"
+                + " orders)");
+        assertEquals(checked, lastIndex(config, "checked"), "nothing was written");
+        // the right file, grown, goes on
+        Files.writeString(file, orders(1, 1200), StandardCharsets.UTF_8);
+        assertEquals(200, TestPipelines.runToEnd(config).counts().inputsAccounted());
+    }
+
+    private static void assertRestartStops(PipelineConfig config, String what) throws Exception {
+        try (Pipeline p = Pipeline.start(config)) {
+            PipelineFailedException f = assertThrows(PipelineFailedException.class,
+                    () -> p.awaitFinished(60, TimeUnit.SECONDS));
+            assertTrue(f.isOperatorError(), f::toString);
+            assertTrue(f.getMessage().endsWith("order file " + config.ingress.file + " is not the file this data"
+                    + " directory was fed from: " + what + "; restore that file, or give a new file a new data"
+                    + " directory"), f.getMessage());
+        }
+    }
+
+    private static long lastIndex(PipelineConfig config, String queue) {
+        try (var q = Queues.openExisting(config.dataPath().resolve(queue))) {
+            return q.lastIndex();
+        }
     }
 
     @Test

@@ -85,6 +85,8 @@ public final class OrderFileReader implements Closeable {
     private int end;
     private long lineNo;
     private long skipThroughLine;
+    /** Lines the file must have: those of the data directory it resumes. */
+    private long requiredLines;
     private boolean skippingLongLine;
     private boolean endOfFile;
     private boolean done;
@@ -140,6 +142,17 @@ public final class OrderFileReader implements Closeable {
     /** Lines up to and including {@code line} are consumed as {@link #SKIPPED} (resuming after an earlier run). */
     public OrderFileReader skipThroughLine(long line) {
         this.skipThroughLine = line;
+        this.requiredLines = line;
+        return this;
+    }
+
+    /**
+     * Skips the lines before {@code line} and reads {@code line} again (a restart compares it with what was written of
+     * it); a file that ends before {@code line} is the same stop as for {@link #skipThroughLine(long)}.
+     */
+    public OrderFileReader resumeAtLine(long line) {
+        this.skipThroughLine = Math.max(0, line - 1);
+        this.requiredLines = line;
         return this;
     }
 
@@ -178,7 +191,7 @@ public final class OrderFileReader implements Closeable {
                     }
                 }
                 long lines = lineNo + (end > start && !skippingLongLine ? 1 : 0); // with a last line still partial
-                if (endOfFile && lines < skipThroughLine)
+                if (endOfFile && lines < requiredLines)
                     throw shorterThanResumed(lines);
                 return NOT_YET;
             }
@@ -298,7 +311,7 @@ public final class OrderFileReader implements Closeable {
 
     private OrderFileChangedException shorterThanResumed(long lines) {
         return new OrderFileChangedException("order file " + file + " ends at line " + lines + " (byte offset " + readOffset
-                + "), but its line " + skipThroughLine + " is already in this data directory: it is not the file the data"
+                + "), but its line " + requiredLines + " is already in this data directory: it is not the file the data"
                 + " directory was fed from, or it was truncated; restore that file, or give a new file a new data"
                 + " directory");
     }

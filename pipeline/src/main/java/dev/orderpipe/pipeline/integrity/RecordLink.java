@@ -109,7 +109,7 @@ public final class RecordLink {
      * {@code rejectReason} (risk's verdict, which a changed risk config may change: {@code RiskStage} compares it and
      * says so), else the first field that differs, "name A vs B" ({@code remade}'s value first).
      */
-    static String remadeDiffers(RecordKind kind, OrderInfo remade, OrderInfo written) {
+    public static String remadeDiffers(RecordKind kind, OrderInfo remade, OrderInfo written) {
         OrderInfo a = remade;
         OrderInfo b = written;
         if (a.seq() != b.seq())

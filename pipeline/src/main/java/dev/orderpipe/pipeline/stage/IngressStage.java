@@ -1,10 +1,13 @@
 package dev.orderpipe.pipeline.stage;
 
+import dev.orderpipe.pipeline.BadFileException;
 import dev.orderpipe.pipeline.OrderInfo;
 import dev.orderpipe.pipeline.infra.QueueInput;
 import dev.orderpipe.pipeline.infra.QueueOutput;
 import dev.orderpipe.pipeline.codes.LineError;
 import dev.orderpipe.pipeline.csv.OrderFileReader;
+import dev.orderpipe.pipeline.integrity.RecordKind;
+import dev.orderpipe.pipeline.integrity.RecordLink;
 
 import java.nio.file.Path;
 
@@ -28,6 +31,9 @@ public final class IngressStage extends AbstractStage {
     private final int maxLineLength;
     private final int linesPerCall;
     private final OrderInfo out = new OrderInfo();
+    /** At a restart: the last record written of a line of the file, which that line must decode to again. */
+    private final OrderInfo resumed = new OrderInfo();
+    private boolean checkResumedLine;
 
     private OrderFileReader reader;
     private long resumeAfterLine;
@@ -52,20 +58,43 @@ public final class IngressStage extends AbstractStage {
         output.open();
         if (file == null)
             return;
-        resumeAfterLine = lastLineWritten(output.reader());
-        reader = new OrderFileReader(file, maxLineLength, follow).skipThroughLine(resumeAfterLine);
+        resumeAfterLine = lastLineWritten(output.reader(), resumed);
+        // the last line written is read again and compared with its record: a restart on another file (of as many
+        // lines, or more) stops there instead of carrying on from that line of a file the data directory never saw
+        reader = new OrderFileReader(file, maxLineLength, follow).resumeAtLine(resumeAfterLine);
+        checkResumedLine = resumeAfterLine > 0;
     }
 
-    /** The line number of the last record the file ingress wrote to {@code orders}, 0 if none. */
-    static long lastLineWritten(QueueInput orders) {
-        OrderInfo record = new OrderInfo();
+    /**
+     * The line number of the last record the file ingress wrote to {@code orders}, 0 if none; that record is read
+     * into {@code last}.
+     */
+    static long lastLineWritten(QueueInput orders, OrderInfo last) {
         try (QueueInput back = orders.openBackward()) {
-            while (back.read(record)) {
-                if (record.writerId() == WRITER_ID && record.sourceLine() > 0)
-                    return record.sourceLine();
+            while (back.read(last)) {
+                if (last.writerId() == WRITER_ID && last.sourceLine() > 0)
+                    return last.sourceLine();
             }
         }
         return 0;
+    }
+
+    /** At a restart: the line last written, just decoded again into {@link #out}, must be the record written of it. */
+    private void requireResumedLine() {
+        checkResumedLine = false;
+        if (out.sourceLine() != resumeAfterLine)
+            throw notTheFile("its line " + resumeAfterLine + " holds no order");
+        out.sourceIndex(resumeAfterLine).writerId(WRITER_ID).writerSeq(resumeAfterLine)
+                .ingressNanos(resumed.ingressNanos());
+        String differs = RecordLink.remadeDiffers(RecordKind.ORDER, out, resumed);
+        if (differs != null)
+            throw notTheFile("its line " + resumeAfterLine + " is not the order written of it: " + differs
+                    + " (the file vs " + output.name() + ")");
+    }
+
+    private BadFileException notTheFile(String what) {
+        return new BadFileException("order file " + file + " is not the file this data directory was fed from: "
+                + what + "; restore that file, or give a new file a new data directory");
     }
 
     @Override
@@ -83,8 +112,12 @@ public final class IngressStage extends AbstractStage {
                 break;
             }
             caughtUp = false;
-            if (r == OrderFileReader.RECORD)
-                write();
+            if (r == OrderFileReader.RECORD) {
+                if (checkResumedLine)
+                    requireResumedLine();
+                else
+                    write();
+            }
             work++;
         }
         return work;

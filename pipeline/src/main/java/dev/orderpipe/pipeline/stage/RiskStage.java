@@ -8,6 +8,7 @@ import dev.orderpipe.pipeline.codes.RejectReason;
 import dev.orderpipe.pipeline.integrity.RecordKind;
 import dev.orderpipe.pipeline.integrity.RecordLink;
 import dev.orderpipe.pipeline.infra.Queues;
+import dev.orderpipe.pipeline.risk.RiskConfigHistory;
 import dev.orderpipe.pipeline.risk.RiskEngine;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,18 +34,25 @@ public final class RiskStage extends QueueInputStage {
     private RejectReason firstWritten;
     private RejectReason firstNow;
 
-    public RiskStage(QueueInput input, QueueOutput output, RiskEngine engine) {
+    private final RiskConfigHistory configs;
+
+    /** @param configs which config each stretch of the output was written with, to tell a changed config's verdicts */
+    public RiskStage(QueueInput input, QueueOutput output, RiskEngine engine, RiskConfigHistory configs) {
         super("risk", input);
         this.output = output;
         this.engine = engine;
+        this.configs = configs;
     }
 
     @Override
     public void open() {
         output.open();
         openInput();
-        if (output.readLast(out) < 0)
+        long last = output.readLast(out);
+        if (last < 0) {
+            configs.recordCurrent(-1);
             return;
+        }
         long resumeAfter = out.sourceIndex();
         // rebuild the engine's state (seen order ids, rate windows) from the input already processed; risk wrote one
         // record per input, in order, so its output is read again beside it and each record checked against what the
@@ -56,16 +64,27 @@ public final class RiskStage extends QueueInputStage {
                             + " on " + output.name() + ", is not on the input");
                 decide();
                 RecordLink.requireRemade(name(), RecordKind.CHECKED, input, inputIndex, in, out, written, readBack);
-                if (out.rejectReason() != readBack.rejectReason() && redecided++ == 0) {
-                    firstRedecided = inputIndex;
-                    firstWritten = readBack.rejectReason();
-                    firstNow = out.rejectReason();
+                if (out.rejectReason() != readBack.rejectReason()) {
+                    long at = written.lastReadIndex();
+                    if (configs.sameConfig(at))
+                        throw written.damaged(at, written.name() + " index " + Queues.describeIndex(written.queue(), at)
+                                + " is not what risk makes again of " + input.name() + " index "
+                                + Queues.describeIndex(input.queue(), inputIndex) + ": rejectReason "
+                                + out.rejectReason() + " vs " + readBack.rejectReason() + " (made again vs written,"
+                                + " with the config it was written with: the record was altered or comes from"
+                                + " another run)");
+                    if (redecided++ == 0) {
+                        firstRedecided = inputIndex;
+                        firstWritten = readBack.rejectReason();
+                        firstNow = out.rejectReason();
+                    }
                 }
                 CrashPoints.hit(CrashPoints.Point.RISK_REBUILD);
                 if (inputIndex == resumeAfter)
                     break;
             }
         }
+        configs.recordCurrent(last);
         if (redecided > 0)
             LOG.warn("risk now decides {} of the orders it had checked otherwise (its config changed; the first,"
                             + " {} index {}, was {} and would now be {}): what was written stands, and the"
