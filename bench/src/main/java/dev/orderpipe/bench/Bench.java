@@ -161,16 +161,10 @@ public final class Bench {
         pinnedCpus = CpuPlacement.pinned(config);
         for (Layout l : layouts)
             pinnedCpus.or(CpuPlacement.pinned(l.config()));
-        // this thread watches the runs: it stays off the CPUs the groups spin on, like the driver
-        BitSet affinityBefore = CpuPlacement.keepOff(pinnedCpus, "bench");
-        try {
-            executeOff(config, layouts);
-        } finally {
-            CpuPlacement.restore(affinityBefore);
-        }
+        execute(config, layouts);
     }
 
-    private void executeOff(PipelineConfig config, List<Layout> layouts) {
+    private void execute(PipelineConfig config, List<Layout> layouts) {
         base = createBase(o.data);
         try {
             int maxCount = 0;
@@ -276,6 +270,21 @@ public final class Bench {
                 rate == 0 ? "max" : String.format(Locale.ROOT, "%,.0f/s", rate), count);
         log.flush();
         SendSchedule schedule = SendSchedule.of(rate == 0 ? Pacing.max() : Pacing.rate(rate), count);
+        // this thread, and every thread it starts (unpinned groups, the recorder), keeps off the CPUs this variant
+        // pins, only while this variant runs: a thread inherits its creator's CPUs, and a variant that pins nothing
+        // may use every CPU. The floor's reader is free to take the CPU its driver keeps off, as the latency layout's
+        // spinning group does.
+        BitSet affinityBefore = variant.startsWith("floor") ? null : CpuPlacement.keepOff(keepOff, "bench");
+        try {
+            return measureOn(section, variant, w, f, keepOff, pretouch, rate, count, dir, warmup, schedule);
+        } finally {
+            CpuPlacement.restore(affinityBefore);
+        }
+    }
+
+    private BenchRow measureOn(String section, String variant, Workload w, Factory f, BitSet keepOff,
+                               boolean pretouch, double rate, int count, Path dir, int warmup,
+                               SendSchedule schedule) {
         SystemUnderTest sut = f.create(dir, pretouch); // started: every stage has opened
         try {
             List<Thread> stageThreads = sut.stageThreads();
