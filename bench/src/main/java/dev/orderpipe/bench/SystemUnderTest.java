@@ -230,7 +230,7 @@ abstract class SystemUnderTest implements AutoCloseable {
                 pipeline.close();
             }
         };
-        if (pretouch)
+        if (config.pretouch)
             sut.pretouchInput();
         return started(sut);
     }
@@ -289,11 +289,14 @@ abstract class SystemUnderTest implements AutoCloseable {
         });
     }
 
-    /** The config with the run's data directory, no order file, no egress file and no free-space floor. */
+    /**
+     * The config with the run's data directory, no order file, no egress file and no free-space floor; pretouch on
+     * when asked or when the source has it on (a layout that turns it on, as the latency layout does).
+     */
     static PipelineConfig benchConfig(PipelineConfig source, Path dir, boolean pretouch) {
         PipelineConfig config = Replayer.replayConfig(source, dir);
         config.minFreeDiskMb = 0;
-        config.pretouch = pretouch;
+        config.pretouch |= pretouch;
         return config.validate();
     }
 

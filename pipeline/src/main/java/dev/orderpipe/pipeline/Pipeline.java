@@ -158,7 +158,7 @@ public final class Pipeline implements AutoCloseable {
         Pipeline pipeline = new Pipeline(config, failureReport);
         if (config.pretouch)
             pipeline.pretoucher = new QueuePretoucher("pipeline", List.copyOf(pipeline.queues.values()),
-                    QueuePretoucher.DEFAULT_INTERVAL_NANOS).start();
+                    QueuePretoucher.DEFAULT_INTERVAL_NANOS).keepOff(CpuPlacement.pinned(config)).start();
         pipeline.runners.forEach(StageRunner::start);
         LOG.info("pipeline started: data {}, groups {}", pipeline.dataDir, pipeline.runners.size());
         for (int i = 0; i < config.groups.size(); i++) {

@@ -10,6 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -54,6 +55,7 @@ public final class QueuePretoucher implements AutoCloseable {
     private final Thread thread;
     private final AtomicLong pagesTouched = new AtomicLong();
     private volatile boolean running = true;
+    private BitSet keepOff = new BitSet();
 
     /**
      * @param name          thread name suffix: the thread is {@code orderpipe-pretouch-<name>}
@@ -69,6 +71,15 @@ public final class QueuePretoucher implements AutoCloseable {
         this.intervalNanos = intervalNanos;
         this.thread = new Thread(this::run, "orderpipe-pretouch-" + name);
         this.thread.setDaemon(true);
+    }
+
+    /**
+     * CPUs the thread keeps off (the CPUs stage groups are pinned to: it must not take a spinning group's CPU);
+     * call before {@link #start()}. Returns this.
+     */
+    public QueuePretoucher keepOff(BitSet cpus) {
+        keepOff = (BitSet) cpus.clone();
+        return this;
     }
 
     /** Starts the background thread; returns this. */
@@ -97,6 +108,7 @@ public final class QueuePretoucher implements AutoCloseable {
     }
 
     private void run() {
+        CpuPlacement.keepOff(keepOff, thread.getName());
         try {
             while (running) {
                 for (Touched t : queues)

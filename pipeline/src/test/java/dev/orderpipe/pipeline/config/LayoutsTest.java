@@ -10,8 +10,10 @@ import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class LayoutsTest {
@@ -30,7 +32,19 @@ class LayoutsTest {
     }
 
     @Test
-    void aLayoutReplacesTheGroupsAndNothingElse() {
+    void theLatencyLayoutTurnsPretouchOnAndNoLayoutTurnsItOff() {
+        assumeTrue(Runtime.getRuntime().availableProcessors() >= 2, "the latency layout needs CPU 1");
+        PipelineConfig config = PipelineConfig.loadDefault();
+        assertFalse(config.pretouch);
+        assertTrue(Layouts.apply(config, Layouts.LATENCY).pretouch);
+        assertFalse(Layouts.apply(config, Layouts.DEFAULT).pretouch);
+        config.pretouch = true;
+        assertTrue(Layouts.apply(config, Layouts.DEFAULT).pretouch, "a config's own pretouch stays on");
+        assertTrue(Layouts.apply(config, Layouts.LATENCY).pretouch);
+    }
+
+    @Test
+    void aLayoutReplacesTheGroupsTurnsPretouchOnAndNothingElse() {
         assumeTrue(Runtime.getRuntime().availableProcessors() >= 2, "the latency layout needs CPU 1");
         PipelineConfig config = PipelineConfig.loadDefault();
         config.dataDir = "elsewhere";
@@ -40,16 +54,20 @@ class LayoutsTest {
         assertEquals(before, config, "the config given is left as it was");
         assertEquals(Layouts.groups(Layouts.LATENCY), latency.groups);
         assertNotEquals(config.groups, latency.groups);
+        assertTrue(latency.pretouch);
         latency.groups = config.groups;
+        latency.pretouch = config.pretouch;
         assertEquals(config, latency, "every other key as the config has it");
 
         PipelineConfig back = Layouts.apply(Layouts.apply(config, Layouts.LATENCY), Layouts.DEFAULT);
         assertEquals(PipelineConfig.loadDefault().groups, back.groups);
+        assertTrue(back.pretouch, "a layout never turns pretouch off");
+        back.pretouch = config.pretouch;
         assertEquals(config, back);
     }
 
     @Test
-    void theLayoutFileInConfIsTheEmbeddedOneAndHoldsOnlyGroups() throws IOException {
+    void theLayoutFileInConfIsTheEmbeddedOneAndHoldsOnlyGroupsAndPretouch() throws IOException {
         String embedded;
         try (InputStream in = Layouts.class.getResourceAsStream(Layouts.LATENCY_FILE)) {
             embedded = new String(in.readAllBytes(), StandardCharsets.UTF_8);
@@ -58,8 +76,10 @@ class LayoutsTest {
         assumeTrue(Runtime.getRuntime().availableProcessors() >= 2, "the latency layout needs CPU 1");
         PipelineConfig read = PipelineConfig.parse(embedded, "t.yaml", PipelineConfig.loadDefault());
         assertNotEquals(PipelineConfig.loadDefault().groups, read.groups);
+        assertTrue(read.pretouch);
         read.groups = PipelineConfig.loadDefault().groups;
-        assertEquals(PipelineConfig.loadDefault(), read, "the file sets the groups and no other key");
+        read.pretouch = false;
+        assertEquals(PipelineConfig.loadDefault(), read, "the file sets the groups and pretouch, no other key");
     }
 
     @Test
