@@ -59,7 +59,7 @@ import java.util.concurrent.TimeUnit;
 public final class Bench {
     /** Scenario groups. */
     public enum Scenario {
-        FLOOR, PIPELINE, ALLOCATING, PRETOUCH, DISK
+        FLOOR, PIPELINE, ALLOCATING, PRETOUCH, DISK, PEER
     }
 
     /**
@@ -89,7 +89,7 @@ public final class Bench {
         public Path diskData;
         public boolean quick;
         public Set<Scenario> scenarios = EnumSet.of(Scenario.FLOOR, Scenario.PIPELINE, Scenario.ALLOCATING,
-                Scenario.PRETOUCH);
+                Scenario.PRETOUCH, Scenario.PEER);
         /** The config: its risk and matching settings for every variant, its groups for the allocating one. */
         public PipelineConfig config;
         public String configOrigin = "embedded default";
@@ -117,6 +117,9 @@ public final class Bench {
     /** Flat-out throughput of the floor's checksum rounds, with and without CRC32C (null until measured). */
     private double[] checksumOn;
     private double[] checksumOff;
+    /** The peer's variant name and its measured rounds. */
+    static final String PEER = "parity-match";
+    static final int PEER_ROUNDS = 5;
     /** Flat-out rounds of the floor with and without checksums ({@link #checksumRounds}). */
     static final int CHECKSUM_ROUNDS = 6;
 
@@ -227,6 +230,8 @@ public final class Bench {
                 warm("allocating", w, allocating, pinned);
                 series(rows, "allocating", "allocating", w, allocating, pinned, false, true);
             }
+            if (o.scenarios.contains(Scenario.PEER))
+                peer(rows, w);
             ratios(rows, layouts);
             report.header.add(String.format(Locale.ROOT, "load average after: %s", loadAverage()));
         } finally {
@@ -380,7 +385,70 @@ public final class Bench {
         for (Layout l : layouts)
             throughputRatio(rows, l.variant() + " vs floor", l.variant() + "@max", "floor@max");
         throughputRatio(rows, "pipeline vs allocating", "pipeline@max", "allocating@max");
+        for (Layout l : layouts)
+            throughputRatio(rows, l.variant() + " vs " + PEER, l.variant() + "@max", PEER + "@max");
+        ceiling(rows, layouts);
         checksumCost(rows);
+    }
+
+    /**
+     * Where the pipeline's time goes against what its queues alone cost: per order, its thread reads the order, writes
+     * and reads one checked record, and writes and reads the order's reports (counted in the flat-out run); one
+     * thread doing nothing but those writes and reads at the floor's single-thread cost ({@link QueueCost}) is the
+     * ceiling for this design on this machine. A header line per layout gives the pipeline's flat-out throughput as a
+     * fraction of it; the rest of an order's time is the stages' own work (risk, matching, the runner's polling).
+     */
+    private void ceiling(Map<String, BenchRow> rows, List<Layout> layouts) {
+        if (!o.scenarios.contains(Scenario.PIPELINE) || !o.scenarios.contains(Scenario.FLOOR))
+            return;
+        double[] cost = QueueCost.measure(base, o.config != null ? o.config : PipelineConfig.loadDefault(),
+                o.quick ? 20_000 : 500_000);
+        report.header.add(String.format(Locale.ROOT, "queue cost (one thread, median of %d rounds): %.0f ns to write a"
+                + " record, %.0f ns to read one (the stages' own write and read paths, checksums on)", QueueCost.ROUNDS,
+                cost[0], cost[1]));
+        for (Layout l : layouts) {
+            BenchRow max = rows.get(l.variant() + "@max");
+            if (max == null || max.count == 0)
+                continue;
+            double reports = (double) max.reports / max.count;
+            // the order read once; checked written and read once; each report written once and read once
+            double perOrder = cost[1] + (cost[0] + cost[1]) + reports * (cost[0] + cost[1]);
+            double ceiling = 1e9 / perOrder;
+            double spent = 1e9 / max.achieved;
+            report.header.add(String.format(Locale.ROOT, "ceiling of %s: per order 1 orders read, 1 checked written and"
+                    + " read, %.2f reports written and read: %.0f ns of queue work, so at most %,.0f orders/s on one"
+                    + " thread; flat out it did %,.0f orders/s, %.2f of that ceiling (%.0f ns per order, %.0f ns of it"
+                    + " beyond the queues)", l.variant(), reports, perOrder, ceiling, max.achieved,
+                    max.achieved / ceiling, spent, spent - perOrder));
+        }
+    }
+
+    /**
+     * The in-memory peer ({@link ParityPeer}: parity-match's order book) over the whole workload on this thread, flat
+     * out: one round to warm it, then {@link #PEER_ROUNDS} rounds; the row holds the median.
+     */
+    private void peer(Map<String, BenchRow> rows, Workload w) {
+        int rounds = o.quick ? 2 : PEER_ROUNDS;
+        log.printf("%-10s %-20s max: %,d orders, %d rounds after one to warm up...%n", "peer", PEER, w.count(), rounds);
+        log.flush();
+        ParityPeer.run(w);
+        double[] perSecond = new double[rounds];
+        long events = 0;
+        for (int i = 0; i < rounds; i++) {
+            ParityPeer.Result r = ParityPeer.run(w);
+            perSecond[i] = r.ordersPerSecond();
+            events = r.events();
+        }
+        double[] sorted = perSecond.clone();
+        Arrays.sort(sorted);
+        BenchRow row = new BenchRow("peer", PEER, BenchRow.Kind.THROUGHPUT, 0);
+        row.count = w.count();
+        row.achieved = median(perSecond);
+        row.note = String.format(Locale.ROOT, "in memory on one thread: no risk, no persistence, no reports written"
+                + " (%,d book events counted), REPLACE as cancel and new; median of %d rounds, %,.0f..%,.0f",
+                events, rounds, sorted[0], sorted[rounds - 1]);
+        report.add(row);
+        rows.put(PEER + "@max", row);
     }
 
     /**

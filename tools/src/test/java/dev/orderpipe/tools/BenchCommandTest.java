@@ -65,6 +65,19 @@ class BenchCommandTest {
                 + "20,000\\): [0-9.]+ ns to write and read back a record with CRC32C vs [0-9.]+ ns without, [-+][0-9.]+ ns "
                 + "per hop \\(the pipeline makes 3 hops per order\\)")), table);
         assertRow(lines, "ratio", "pipeline vs floor (throughput)", "max", table);
+        // the in-memory peer, what it leaves out, and the pipeline's throughput over its
+        assertRow(lines, "peer", "parity-match", "max", table);
+        assertTrue(table.contains("in memory on one thread: no risk, no persistence, no reports written"), table);
+        assertRow(lines, "ratio", "pipeline vs parity-match (throughput)", "max", table);
+        assertRow(lines, "ratio", "pipeline:latency vs parity-match (throughput)", "max", table);
+        // where the time goes: the queues' single-thread cost and the ceiling it puts on each layout
+        assertTrue(lines.stream().anyMatch(l -> l.matches("queue cost \\(one thread, median of 5 rounds\\): [0-9]+ ns"
+                + " to write a record, [0-9]+ ns to read one .*")), table);
+        for (String variant : List.of("pipeline", "pipeline:latency"))
+            assertTrue(lines.stream().anyMatch(l -> l.matches("ceiling of " + variant + ": per order 1 orders read, 1"
+                    + " checked written and read, [0-9.]+ reports written and read: [0-9]+ ns of queue work, so at most"
+                    + " [0-9,]+ orders/s on one thread; flat out it did [0-9,]+ orders/s, [0-9.]+ of that ceiling .*")),
+                    table);
         assertRow(lines, "ratio", "pipeline vs allocating (throughput)", "max", table);
         assertTrue(table.contains("machine: ") && table.contains("JVM flags: ") && table.contains("pipeline config: "),
                 table);
@@ -84,7 +97,7 @@ class BenchCommandTest {
         assertTrue(md.contains("| pipeline | pipeline:latency | 2,000 |"), md);
         assertTrue(md.contains("- groups of pipeline:latency (layout latency): hot: "), md);
         assertTrue(csv.startsWith("section,variant,kind,rate,"), csv);
-        assertEquals(lines.stream().filter(l -> l.matches("^(floor|pipeline|allocating|ratio)  .*")).count(),
+        assertEquals(lines.stream().filter(l -> l.matches("^(floor|pipeline|allocating|peer|ratio)  .*")).count(),
                 csv.lines().count() - 1, csv);
         assertTrue(Files.list(dir.resolve("data")).findAny().isEmpty(), "the bench data is deleted afterwards");
     }

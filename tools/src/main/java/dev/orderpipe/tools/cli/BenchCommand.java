@@ -31,7 +31,8 @@ import java.util.concurrent.Callable;
                 + "record), the pipeline end to end on each layout's stage groups, and a naive allocating "
                 + "implementation of the same stages, at fixed rates (latency from the intended send time, "
                 + "coordinated omission corrected) and flat out; pretouch off/on; the floor's record checksums "
-                + "on/off; and their ratios.",
+                + "on/off; an in-memory peer (parity-match's order book) flat out; the queues' cost on one thread "
+                + "and the ceiling it puts on the pipeline; and their ratios.",
                 "Prints a table and writes OUT/bench.md and OUT/bench.csv. Run nothing else busy meanwhile."})
 public final class BenchCommand implements Callable<Integer> {
     @Spec
@@ -58,8 +59,8 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Where the disk scenario's queues go (default java.io.tmpdir).")
     Path diskData;
     @Option(names = "--scenarios", split = ",", paramLabel = "S[,S...]",
-            defaultValue = "floor,pipeline,allocating,pretouch",
-            description = "Any of floor, pipeline, allocating, pretouch, disk (default ${DEFAULT-VALUE}).")
+            defaultValue = "floor,pipeline,allocating,pretouch,peer",
+            description = "Any of floor, pipeline, allocating, pretouch, disk, peer (default ${DEFAULT-VALUE}).")
     List<String> scenarios;
     @Option(names = "--layouts", split = ",", paramLabel = "L[,L...]", defaultValue = "config,latency",
             description = {"The pipeline variants, each on a layout's stage groups: config (the groups of --config, "
@@ -129,7 +130,7 @@ public final class BenchCommand implements Callable<Integer> {
                 set.add(Bench.Scenario.valueOf(s.trim().toUpperCase(Locale.ROOT)));
             } catch (IllegalArgumentException e) {
                 throw UserException.usage("--scenarios: unknown scenario '" + s
-                        + "' (known: floor, pipeline, allocating, pretouch, disk)");
+                        + "' (known: floor, pipeline, allocating, pretouch, disk, peer)");
             }
         }
         return set;
