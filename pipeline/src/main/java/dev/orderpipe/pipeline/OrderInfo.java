@@ -347,9 +347,13 @@ public final class OrderInfo implements BytesMarshallable {
     public long egressNanos() { return egressNanos; }
     public OrderInfo egressNanos(long v) { egressNanos = v; return this; }
 
-    /** Whether this record is a rejection (from ingress, risk or matching). */
+    /**
+     * Whether this record is a rejection (from ingress, risk or matching): an order record with a reason, or a REJECTED
+     * report. A CANCELED or EXPIRED report may carry a reason too (self-trade prevention, market protection): it ends
+     * an accepted order and is no rejection.
+     */
     public boolean isRejected() {
-        return rejectReason != 0;
+        return rejectReason != 0 && (execType == 0 || execType == ExecType.REJECTED.code());
     }
 
     /** A readable one-line form for tools and logs (allocates). */

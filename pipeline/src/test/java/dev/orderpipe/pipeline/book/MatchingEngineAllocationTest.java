@@ -47,8 +47,10 @@ class MatchingEngineAllocationTest {
         config.maxPriceLevels = 64;
         OverwritingSink sink = new OverwritingSink();
         // 4 symbols where 3 are tradable: unknown symbols take the reject path too
+        // with the trading rules, market protection and self-trade prevention, on their paths too
         MatchingEngine engine = new MatchingEngine(config,
-                Arrays.asList(RandomOrders.SYMBOLS).subList(0, RandomOrders.SYMBOLS.length - 1), sink);
+                Arrays.asList(RandomOrders.SYMBOLS).subList(0, RandomOrders.SYMBOLS.length - 1),
+                TradingRules.of(RandomOrders.riskConfig("none")), sink);
         RandomOrders orders = new RandomOrders(424242, 41);
         OrderInfo in = new OrderInfo();
 
