@@ -1,7 +1,6 @@
 package dev.orderpipe.pipeline;
 
 import dev.orderpipe.pipeline.book.MatchingEngine;
-import dev.orderpipe.pipeline.book.TradingRules;
 import dev.orderpipe.pipeline.config.ConfigException;
 import dev.orderpipe.pipeline.config.MatchingConfig;
 import dev.orderpipe.pipeline.config.PipelineConfig;
@@ -27,7 +26,7 @@ final class HeapBudget {
     static void check(PipelineConfig config, long maxHeapBytes) {
         int books = config.risk.symbols.size();
         long risk = RiskEngine.heapBytes(config.risk);
-        long matching = MatchingEngine.heapBytes(config.matching, books) + TradingRules.heapBytes(config.risk);
+        long matching = MatchingEngine.heapBytes(config.matching, books);
         long total = risk + matching;
         long budget = maxHeapBytes / 4 * 3;
         if (total <= budget)

@@ -1,7 +1,6 @@
 package dev.orderpipe.pipeline;
 
 import dev.orderpipe.pipeline.book.MatchingEngine;
-import dev.orderpipe.pipeline.book.TradingRules;
 import dev.orderpipe.pipeline.config.ConfigException;
 import dev.orderpipe.pipeline.config.EffectiveGroup;
 import dev.orderpipe.pipeline.config.GroupPauser;
@@ -111,7 +110,7 @@ public final class Pipeline implements AutoCloseable {
             QueueInput matchingInput = new QueueInput(config.risk.queue, checked, RecordKind.CHECKED);
             matching = new MatchingStage(matchingInput,
                     output(config.matching.queue, executions, CrashPoints.Point.EXECUTIONS_WRITTEN),
-                    sink -> new MatchingEngine(config.matching, symbols, TradingRules.of(config.risk), sink));
+                    sink -> new MatchingEngine(config.matching, symbols, sink));
             long executionsEnd = QueueInput.readLast(config.matching.queue, executions, new OrderInfo());
             Path csv = config.egress.csvFile.isEmpty() ? null : Path.of(config.egress.csvFile);
             QueueInput egressInput = new QueueInput(config.matching.queue, executions, RecordKind.REPORT);

@@ -30,7 +30,6 @@ import static dev.orderpipe.pipeline.book.OrderBooks.NIL;
 public final class MatchingEngine {
     private final ReportSink sink;
     private final OrderBooks books;
-    private final TradingRules rules;
     private final long[] bookTrades;
 
     // the order being processed (the aggressor): a NEW order, or a replaced order taken off the book
@@ -66,32 +65,17 @@ public final class MatchingEngine {
      * @param sink where the reports go; only kept here, so a sink still under construction will do
      */
     public MatchingEngine(MatchingConfig config, List<String> symbols, ReportSink sink) {
-        this(config, symbols, TradingRules.none(symbols.size()), sink);
-    }
-
-    /**
-     * An engine as {@link #MatchingEngine(MatchingConfig, List, ReportSink)} that also applies {@code rules}: market
-     * protection and self-trade prevention.
-     *
-     * @param rules made for the same symbols, in the same order ({@link TradingRules#of})
-     */
-    public MatchingEngine(MatchingConfig config, List<String> symbols, TradingRules rules, ReportSink sink) {
-        if (rules.books() != symbols.size())
-            throw new IllegalArgumentException("trading rules for " + rules.books() + " books, " + symbols.size()
-                    + " symbols");
         this.books = new OrderBooks(config, symbols);
-        this.rules = rules;
         this.sink = sink;
         this.bookTrades = new long[books.bookCount()];
     }
 
     /**
-     * About the heap the engine allocates for {@code books} symbols with the capacities of {@code config} (and no
-     * trading rules: add {@link TradingRules#heapBytes}), so that a start can refuse capacities the heap cannot hold
-     * before allocating them.
+     * About the heap the engine allocates for {@code books} symbols with the capacities of {@code config}, so that
+     * a start can refuse capacities the heap cannot hold before allocating them.
      */
     public static long heapBytes(MatchingConfig config, int books) {
-        return OrderBooks.heapBytes(config, books) + (long) Long.BYTES * books + TradingRules.heapBytes(books, 0);
+        return OrderBooks.heapBytes(config, books) + (long) Long.BYTES * books;
     }
 
     /** Processes one record of the checked queue, emitting at least one report. */
@@ -126,8 +110,9 @@ public final class MatchingEngine {
         TimeInForce tif = in.timeInForce();
         long price = in.price();
         long qty = in.quantity();
+        // a MARKET order's price is its protection limit, stamped by risk (0: none)
         if (side == Side.NONE || type == OrderType.NONE || tif == TimeInForce.NONE || qty <= 0 || price < 0
-                || (type == OrderType.LIMIT) != (price > 0)) {
+                || (type == OrderType.LIMIT && price == 0)) {
             reject(in, RejectReason.MALFORMED, LineError.NONE);
             return;
         }
@@ -140,9 +125,9 @@ public final class MatchingEngine {
         boolean rests = !market && tif.rests();
         int own = OrderBooks.bookSide(book, side);
         int opposite = OrderBooks.opposite(own);
-        long limitKey = market ? rules.marketLimitKey(book, opposite) : OrderBooks.key(opposite, price);
+        long limitKey = price > 0 ? OrderBooks.key(opposite, price) : OrderBooks.ANY_PRICE;
         aAccount = in.account();
-        aStp = rules.selfTradePrevention(aAccount);
+        aStp = SelfTradePrevention.stamped(in);
         if (rests && !roomToRest(own, opposite, price, limitKey, qty, NIL)) {
             reject(in, RejectReason.BOOK_FULL, LineError.NONE);
             return;
@@ -242,7 +227,7 @@ public final class MatchingEngine {
         int opposite = OrderBooks.opposite(own);
         long limitKey = OrderBooks.key(opposite, newPrice);
         aAccount = books.account(slot);
-        aStp = rules.selfTradePrevention(aAccount);
+        aStp = SelfTradePrevention.stamped(in);
         if (!roomToRest(own, opposite, newPrice, limitKey, newQty - cum, slot)) {
             reject(in, RejectReason.BOOK_FULL, LineError.NONE);
             return;

@@ -1,10 +1,12 @@
 package dev.orderpipe.pipeline.book;
 
+import dev.orderpipe.pipeline.OrderInfo;
 import dev.orderpipe.pipeline.codes.RejectReason;
 
 /**
  * What matching does when an incoming order would trade with a resting order of its own account (opt-in per account,
- * {@code risk.accounts[].selfTradePrevention}). The report of each order it cancels carries the mode's reason.
+ * {@code risk.accounts[].selfTradePrevention}; risk stamps the mode into each order it passes). The report of each
+ * order it cancels carries the mode's reason.
  */
 public enum SelfTradePrevention {
     /** The two orders trade, as any others. */
@@ -46,12 +48,9 @@ public enum SelfTradePrevention {
         return null;
     }
 
-    /** The byte stored in matching's tables. */
-    byte code() {
-        return (byte) ordinal();
-    }
-
-    static SelfTradePrevention of(int code) {
-        return VALUES[code];
+    /** The mode risk stamped into a checked record ({@link OrderInfo#STP_SHIFT}). */
+    public static SelfTradePrevention stamped(OrderInfo order) {
+        int code = (order.flags() & OrderInfo.STP_MASK) >>> OrderInfo.STP_SHIFT;
+        return code < VALUES.length ? VALUES[code] : NONE;
     }
 }

@@ -3,6 +3,7 @@ package dev.orderpipe.pipeline.risk;
 import dev.orderpipe.pipeline.OrderInfo;
 import dev.orderpipe.pipeline.Prices;
 import dev.orderpipe.pipeline.Symbols;
+import dev.orderpipe.pipeline.book.SelfTradePrevention;
 import dev.orderpipe.pipeline.codes.Action;
 import dev.orderpipe.pipeline.codes.OrderType;
 import dev.orderpipe.pipeline.codes.RejectReason;
@@ -52,6 +53,8 @@ public final class RiskEngine {
     private final long[] tickSize;
     private final FixedLongIndex accountLimitIndex;
     private final long[] accountMaxNotional;
+    /** Per configured account: its self-trade prevention mode's ordinal, stamped into its passed orders. */
+    private final byte[] accountStp;
     private final long defaultMaxNotional;
     private final FixedPairIndex seenOrderIds;
     private final int maxOrdersPerSecond;
@@ -103,10 +106,13 @@ public final class RiskEngine {
         int accounts = Math.max(1, config.accounts.size());
         accountLimitIndex = new FixedLongIndex(accounts);
         accountMaxNotional = new long[accounts];
+        accountStp = new byte[accounts];
         defaultMaxNotional = Prices.parse(config.defaultMaxNotional);
-        for (AccountConfig a : config.accounts)
-            accountMaxNotional[accountLimitIndex.slotOf(a.account, true)] =
-                    a.maxNotional.isBlank() ? defaultMaxNotional : Prices.parse(a.maxNotional);
+        for (AccountConfig a : config.accounts) {
+            int slot = accountLimitIndex.slotOf(a.account, true);
+            accountMaxNotional[slot] = a.maxNotional.isBlank() ? defaultMaxNotional : Prices.parse(a.maxNotional);
+            accountStp[slot] = (byte) SelfTradePrevention.named(a.selfTradePrevention).ordinal();
+        }
         seenOrderIds = new FixedPairIndex(config.orderIdCapacity);
         maxOrdersPerSecond = config.maxOrdersPerSecond;
         rolling = config.rateWindowRolling;
@@ -144,7 +150,7 @@ public final class RiskEngine {
         long ring = ringCapacity(config);
         return FixedLongIndex.heapBytes((int) symbols) + 5 * Long.BYTES * symbols
                 + (long) Integer.BYTES * (symbols + 1) + 2L * Long.BYTES * bands
-                + FixedLongIndex.heapBytes(accounts) + (long) Long.BYTES * accounts
+                + FixedLongIndex.heapBytes(accounts) + (long) (Long.BYTES + Byte.BYTES) * accounts
                 + FixedPairIndex.heapBytes(config.orderIdCapacity)
                 + FixedLongIndex.heapBytes(rateCapacity) + (long) (Long.BYTES + Integer.BYTES) * rateCapacity
                 + Long.BYTES * ring + (ring == 0 ? 0 : (long) Integer.BYTES * rateCapacity);
@@ -189,6 +195,24 @@ public final class RiskEngine {
         if (maxOrdersPerSecond > 0)
             return rateCheck(order.account(), order.eventTime());
         return RejectReason.NONE;
+    }
+
+    /**
+     * Stamps into an order that passed {@link #check} the rules matching applies to it as this config has them, so
+     * that matching needs no config of its own for them and rebuilds the same book whatever risk's config is later:
+     * a MARKET order's protection limit into its {@code price} (the highest price a buy may trade at, the lowest for
+     * a sell) and its account's self-trade prevention mode into its {@code flags} ({@link OrderInfo#STP_SHIFT}).
+     * CANCELs and orders of unknown symbols are left alone.
+     */
+    public void stampRules(OrderInfo order) {
+        if (order.action() == Action.CANCEL)
+            return;
+        int symbol = symbolIndex.slotOf(order.symbol(), false);
+        if (symbol >= 0 && order.orderType() == OrderType.MARKET)
+            order.price(order.side() == Side.BUY ? marketHigh[symbol] : marketLow[symbol]);
+        int account = order.account() > 0 ? accountLimitIndex.slotOf(order.account(), false) : -1;
+        int stp = account >= 0 ? accountStp[account] : 0;
+        order.flags((order.flags() & ~OrderInfo.STP_MASK) | stp << OrderInfo.STP_SHIFT);
     }
 
     /** Whether {@code price} is a multiple of the tick of its band; true for a symbol without a tick table. */

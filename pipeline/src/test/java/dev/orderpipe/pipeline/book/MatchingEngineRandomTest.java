@@ -12,7 +12,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -59,21 +58,17 @@ class MatchingEngineRandomTest {
         config.maxPriceLevels = maxPriceLevels;
         RiskConfig riskConfig = RandomOrders.riskConfig(risk);
         Reports.Collecting sink = new Reports.Collecting();
-        MatchingEngine engine = new MatchingEngine(config, TRADABLE, TradingRules.of(riskConfig), sink);
+        MatchingEngine engine = new MatchingEngine(config, TRADABLE, sink);
         Set<Long> symbols = new HashSet<>();
-        Map<Long, long[]> marketLimits = new HashMap<>();
-        for (String s : TRADABLE) {
+        for (String s : TRADABLE)
             symbols.add(Symbols.encode(s));
-            marketLimits.put(Symbols.encode(s), new long[]{RandomOrders.MARKET_HIGH, RandomOrders.MARKET_LOW});
-        }
-        Map<Long, SelfTradePrevention> stp = Map.of(2L, SelfTradePrevention.CANCEL_RESTING,
-                3L, SelfTradePrevention.CANCEL_INCOMING, 4L, SelfTradePrevention.CANCEL_BOTH);
-        ReferenceBook reference = new ReferenceBook(symbols, maxOpenOrders, maxPriceLevels, marketLimits, stp);
+        ReferenceBook reference = new ReferenceBook(symbols, maxOpenOrders, maxPriceLevels);
         boolean checkRisk = !risk.equals("none");
         RiskEngine riskEngine = new RiskEngine(riskConfig);
         ReferenceRisk referenceRisk = new ReferenceRisk(riskConfig);
         RandomOrders orders = new RandomOrders(seed, priceTicks, checkRisk, huge);
         OrderInfo in = new OrderInfo();
+        OrderInfo stamped = new OrderInfo();
         long reports = 0;
         long trades = 0;
         long bookFull = 0;
@@ -91,6 +86,13 @@ class MatchingEngineRandomTest {
                     in.rejectReason(actual); // as the risk stage writes it
                     reasons.merge(actual.name(), 1, Integer::sum);
                 }
+            }
+            if (!in.isRejected()) {
+                // the rules risk stamps into an order it passes (in every run: matching reads them from the record)
+                referenceRisk.stamp(stamped.copyFrom(in));
+                riskEngine.stampRules(in);
+                assertEquals(stamped.price(), in.price(), "stamped price, event " + i);
+                assertEquals(stamped.flags(), in.flags(), "stamped flags, event " + i);
             }
             engine.onOrder(in);
             List<String> actual = sink.drain();

@@ -207,10 +207,6 @@ final class RandomOrders {
         return r == 0 ? TimeInForce.GTC : r == 1 ? TimeInForce.IOC : r == 2 ? TimeInForce.FOK : TimeInForce.DAY;
     }
 
-    /** The market protection limits of {@link #riskConfig}: 100.00 +- 0.05%. */
-    static final long MARKET_HIGH = 1_000_500; // 100.00 + 0.05%
-    static final long MARKET_LOW = 999_500;
-
     /**
      * The rules for these streams, a risk config as the loader would give it: 100.00 reference prices, market
      * protection 0.05%, self-trade prevention per account (1 none, 2 CANCEL_RESTING, 3 CANCEL_INCOMING, 4 CANCEL_BOTH);

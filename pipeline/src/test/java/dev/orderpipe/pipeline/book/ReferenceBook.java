@@ -13,7 +13,6 @@ import dev.orderpipe.pipeline.codes.TimeInForce;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -42,25 +41,19 @@ final class ReferenceBook {
     private final Set<Long> symbols;
     private final int maxOpenOrders;
     private final int maxPriceLevels;
-    /** Per symbol: {highest price a MARKET buy may trade at, lowest a MARKET sell may}; absent: any. */
-    private final Map<Long, long[]> marketLimits;
-    /** Accounts with self-trade prevention; absent: NONE. */
-    private final Map<Long, SelfTradePrevention> stp;
     private final List<Order> resting = new ArrayList<>();
     private List<OrderInfo> out;
     private long clock;
 
     ReferenceBook(Set<Long> symbols, int maxOpenOrders, int maxPriceLevels) {
-        this(symbols, maxOpenOrders, maxPriceLevels, Map.of(), Map.of());
-    }
-
-    ReferenceBook(Set<Long> symbols, int maxOpenOrders, int maxPriceLevels, Map<Long, long[]> marketLimits,
-                  Map<Long, SelfTradePrevention> stp) {
         this.symbols = symbols;
         this.maxOpenOrders = maxOpenOrders;
         this.maxPriceLevels = maxPriceLevels;
-        this.marketLimits = marketLimits;
-        this.stp = stp;
+    }
+
+    /** The self-trade prevention mode risk stamped into the record: bits 1-2 of its flags. */
+    private static SelfTradePrevention stp(OrderInfo in) {
+        return SelfTradePrevention.values()[(in.flags() >> 1) & 3];
     }
 
     int openOrders() {
@@ -100,8 +93,9 @@ final class ReferenceBook {
         }
         boolean limit = in.orderType() == OrderType.LIMIT;
         boolean market = in.orderType() == OrderType.MARKET;
+        // a MARKET order's price is its protection limit (0: none)
         if (in.side() == Side.NONE || !(limit || market) || in.timeInForce() == TimeInForce.NONE
-                || in.quantity() <= 0 || (limit && in.price() <= 0) || (market && in.price() != 0)) {
+                || in.quantity() <= 0 || in.price() < 0 || (limit && in.price() == 0)) {
             reject(in, RejectReason.MALFORMED, LineError.NONE);
             return;
         }
@@ -111,7 +105,7 @@ final class ReferenceBook {
         }
         boolean rests = limit && (in.timeInForce() == TimeInForce.GTC || in.timeInForce() == TimeInForce.DAY);
         List<Order> crossing = crossing(in.symbol(), in.side(), market, in.price());
-        SelfTradePrevention mode = stp.getOrDefault(in.account(), SelfTradePrevention.NONE);
+        SelfTradePrevention mode = stp(in);
         if (rests && !roomToRest(crossing, in.symbol(), in.side(), in.price(), in.quantity(), null, in.account(),
                 mode)) {
             reject(in, RejectReason.BOOK_FULL, LineError.NONE);
@@ -138,7 +132,7 @@ final class ReferenceBook {
                 available = available > Long.MAX_VALUE - c.leaves() ? Long.MAX_VALUE : available + c.leaves();
             }
             if (available < o.qty) {
-                expire(o, in, market);
+                expire(o, in, market, in.price());
                 return;
             }
         }
@@ -149,19 +143,17 @@ final class ReferenceBook {
             o.time = ++clock;
             resting.add(o);
         } else {
-            expire(o, in, market);
+            expire(o, in, market, in.price());
         }
     }
 
     /** EXPIRED; a MARKET order with resting orders beyond its protection limit says MARKET_PROTECTION. */
-    private void expire(Order o, OrderInfo in, boolean market) {
+    private void expire(Order o, OrderInfo in, boolean market, long limit) {
         OrderInfo r = report(o, in.orderType(), in.timeInForce(), Action.NEW, ExecType.EXPIRED, OrderStatus.EXPIRED);
         out.add(r.leavesQty(0));
-        if (market && marketLimits.containsKey(o.symbol)) {
-            long[] limits = marketLimits.get(o.symbol);
+        if (market && limit > 0) {
             for (Order c : resting)
-                if (c.symbol == o.symbol && c.side != o.side
-                        && (o.side == Side.BUY ? c.price > limits[0] : c.price < limits[1]))
+                if (c.symbol == o.symbol && c.side != o.side && (o.side == Side.BUY ? c.price > limit : c.price < limit))
                     r.rejectReason(RejectReason.MARKET_PROTECTION);
         }
     }
@@ -204,7 +196,7 @@ final class ReferenceBook {
             return;
         }
         List<Order> crossing = crossing(o.symbol, o.side, false, in.price());
-        SelfTradePrevention mode = stp.getOrDefault(o.account, SelfTradePrevention.NONE);
+        SelfTradePrevention mode = stp(in);
         if (!roomToRest(crossing, o.symbol, o.side, in.price(), in.quantity() - o.cum, o, o.account, mode)) {
             reject(in, RejectReason.BOOK_FULL, LineError.NONE);
             return;
@@ -254,13 +246,11 @@ final class ReferenceBook {
     /** Resting orders the aggressor may trade with, best first: price, then time. */
     private List<Order> crossing(long symbol, Side side, boolean market, long limit) {
         List<Order> list = new ArrayList<>();
-        long[] limits = marketLimits.get(symbol);
         for (Order r : resting) {
             if (r.symbol != symbol || r.side == side)
                 continue;
-            boolean crosses = market
-                    ? limits == null || (side == Side.BUY ? r.price <= limits[0] : r.price >= limits[1])
-                    : (side == Side.BUY ? r.price <= limit : r.price >= limit);
+            // a MARKET order's limit is its protection limit, 0 for none
+            boolean crosses = (market && limit == 0) || (side == Side.BUY ? r.price <= limit : r.price >= limit);
             if (crosses)
                 list.add(r);
         }

@@ -42,6 +42,8 @@ final class ReferenceRisk {
 
     private final Map<Long, Symbol> symbols = new HashMap<>();
     private final Map<Long, Long> maxNotional = new HashMap<>();
+    /** Accounts' self-trade prevention modes, by their position in the list of modes. */
+    private final Map<Long, Integer> stpModes = new HashMap<>();
     private final long defaultMaxNotional;
     private final Set<List<Long>> seen = new HashSet<>();
     private final int orderIdCapacity;
@@ -71,8 +73,11 @@ final class ReferenceRisk {
             symbols.put(Symbols.encode(s.symbol), sym);
         }
         defaultMaxNotional = Prices.parse(config.defaultMaxNotional);
-        for (AccountConfig a : config.accounts)
+        List<String> modes = List.of("NONE", "CANCEL_RESTING", "CANCEL_INCOMING", "CANCEL_BOTH");
+        for (AccountConfig a : config.accounts) {
             maxNotional.put(a.account, a.maxNotional.isEmpty() ? defaultMaxNotional : Prices.parse(a.maxNotional));
+            stpModes.put(a.account, modes.indexOf(a.selfTradePrevention));
+        }
         orderIdCapacity = config.orderIdCapacity;
         maxOrdersPerSecond = config.maxOrdersPerSecond;
         rolling = config.rateWindowRolling;
@@ -122,6 +127,16 @@ final class ReferenceRisk {
         if (maxOrdersPerSecond > 0)
             return rate(in.account(), in.eventTime());
         return RejectReason.NONE;
+    }
+
+    /** The rules risk stamps into an order that passed: a MARKET order's protection limit, the account's STP mode. */
+    void stamp(OrderInfo in) {
+        if (in.action() == Action.CANCEL)
+            return;
+        Symbol s = symbols.get(in.symbol());
+        if (s != null && in.orderType() == OrderType.MARKET)
+            in.price(in.side() == Side.BUY ? s.marketHigh : s.marketLow);
+        in.flags((in.flags() & ~6) | stpModes.getOrDefault(in.account(), 0) << 1);
     }
 
     private static boolean onTick(Symbol s, long price) {
