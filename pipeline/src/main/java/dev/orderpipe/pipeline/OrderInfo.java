@@ -83,6 +83,15 @@ public final class OrderInfo implements BytesMarshallable {
      * were cut short).
      */
     public static final int FLAG_LAST_FOR_INPUT = 1;
+    /**
+     * Flags of a checked record that passed risk: the self-trade prevention mode of the order's account, as risk's
+     * config gave it (the ordinal of {@code book.SelfTradePrevention}, 0 none) in bits 1-2. Risk stamps the rules
+     * that depend on its config into the record, with a MARKET order's protection limit in {@code price}, so that
+     * matching applies what the record says: its output stays a pure function of its input across config changes.
+     */
+    public static final int STP_SHIFT = 1;
+    /** The bits of {@link #STP_SHIFT}. */
+    public static final int STP_MASK = 3 << STP_SHIFT;
 
     /** Returns every field to its default; call before filling an instance for a new message. */
     public OrderInfo reset() {
@@ -347,9 +356,13 @@ public final class OrderInfo implements BytesMarshallable {
     public long egressNanos() { return egressNanos; }
     public OrderInfo egressNanos(long v) { egressNanos = v; return this; }
 
-    /** Whether this record is a rejection (from ingress, risk or matching). */
+    /**
+     * Whether this record is a rejection (from ingress, risk or matching): an order record with a reason, or a REJECTED
+     * report. A CANCELED or EXPIRED report may carry a reason too (self-trade prevention, market protection): it ends
+     * an accepted order and is no rejection.
+     */
     public boolean isRejected() {
-        return rejectReason != 0;
+        return rejectReason != 0 && (execType == 0 || execType == ExecType.REJECTED.code());
     }
 
     /** A readable one-line form for tools and logs (allocates). */

@@ -160,7 +160,13 @@ class OrderInfoTest {
         assertEquals(OrderStatus.PARTIALLY_FILLED, info.status());
         assertEquals(RejectReason.BOOK_FULL, info.rejectReason());
         assertEquals(LineError.BAD_QTY, info.lineError());
-        assertTrue(info.isRejected());
+        // a reason makes an order record or a REJECTED report a rejection; a CANCELED or EXPIRED report may say why
+        // the engine ended an order (self-trade prevention, market protection) and is none
+        assertFalse(info.isRejected());
+        assertTrue(info.execType(ExecType.REJECTED).isRejected());
+        assertTrue(info.execType(ExecType.NONE).isRejected());
+        assertFalse(info.execType(ExecType.CANCELED).rejectReason(RejectReason.STP_CANCEL_BOTH).isRejected());
+        assertFalse(info.execType(ExecType.EXPIRED).rejectReason(RejectReason.MARKET_PROTECTION).isRejected());
     }
 
     /** A record with every field set to a distinct, fixed value through the public setters. */

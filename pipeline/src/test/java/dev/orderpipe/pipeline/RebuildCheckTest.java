@@ -4,6 +4,7 @@ import dev.orderpipe.pipeline.codes.Action;
 import dev.orderpipe.pipeline.codes.ExecType;
 import dev.orderpipe.pipeline.codes.OrderType;
 import dev.orderpipe.pipeline.codes.RejectReason;
+import dev.orderpipe.pipeline.config.AccountConfig;
 import dev.orderpipe.pipeline.config.PipelineConfig;
 import dev.orderpipe.pipeline.infra.QueueInput;
 import dev.orderpipe.pipeline.infra.Queues;
@@ -197,6 +198,35 @@ class RebuildCheckTest {
         MisplacedRecords.alter(DamagedFiles.newestCycleFile(data.resolve("checked")), k,
                 r -> r.rejectReason(RejectReason.PRICE_BAND));
         assertEquals(MORE, TestPipelines.runToEnd(config).counts().inputsAccounted());
+    }
+
+    @Test
+    void tradingRulesChangedAtARestartApplyToNewOrdersOnly(@TempDir Path dir) throws Exception {
+        // market protection and self-trade prevention come from risk's config, which risk stamps into each order it
+        // passes: matching rebuilds the past with the rules written then, and the new orders carry the new ones
+        PipelineConfig config = copy(dir);
+        config.risk.marketProtectionPercent = 0.5;
+        config.risk.accounts.get(0).selfTradePrevention = "CANCEL_BOTH"; // account 1
+        for (long account = 2; account <= 5; account++) { // the accounts of the order file
+            AccountConfig a = new AccountConfig();
+            a.account = account;
+            a.selfTradePrevention = "CANCEL_BOTH";
+            config.risk.accounts.add(a);
+        }
+        config.validate();
+        Path data = config.dataPath();
+        List<String> executionsBefore = TestPipelines.executionLines(data.resolve("executions"));
+        assertEquals(MORE, TestPipelines.runToEnd(config).counts().inputsAccounted());
+        assertEquals(executionsBefore, TestPipelines.executionLines(data.resolve("executions"))
+                .subList(0, executionsBefore.size()), "what was written stands");
+        List<OrderInfo> checked = TestPipelines.readAll(data.resolve("checked"));
+        for (int k = 0; k < ORDERS + MORE; k++) {
+            OrderInfo r = checked.get(k);
+            int expected = k >= ORDERS && !r.isRejected() && r.action() != Action.CANCEL ? 3 : 0;
+            assertEquals(expected, (r.flags() & OrderInfo.STP_MASK) >>> OrderInfo.STP_SHIFT, "checked record " + k);
+        }
+        assertTrue(TestPipelines.executionLines(data.resolve("executions")).stream()
+                .anyMatch(line -> line.endsWith(",STP_CANCEL_BOTH")), "the new orders meet their own");
     }
 
     @Test

@@ -2,7 +2,10 @@ package dev.orderpipe.tools;
 
 import dev.orderpipe.pipeline.Pipeline;
 import dev.orderpipe.pipeline.TestPipelines;
+import dev.orderpipe.pipeline.config.AccountConfig;
 import dev.orderpipe.pipeline.config.PipelineConfig;
+import dev.orderpipe.pipeline.config.SymbolConfig;
+import dev.orderpipe.pipeline.config.TickSizeConfig;
 import dev.orderpipe.pipeline.stage.StageRunner;
 import dev.orderpipe.pipeline.util.FileTrees;
 import dev.orderpipe.pipeline.util.ThreadAllocation;
@@ -64,6 +67,20 @@ class ZeroAllocationTest {
         config.risk.accountCapacity = 46;
         config.risk.orderIdCapacity = 950_000;
         config.matching.maxOpenOrders = 9_000;
+        // the trading rules on their hot paths too: rolling rate window counting CANCELs, tick tables (0.05 from
+        // 500.00, so some META prices are off), market protection, self-trade prevention of every mode
+        config.risk.rateWindowRolling = true;
+        config.risk.rateCountsCancels = true;
+        config.risk.marketProtectionPercent = 2;
+        for (SymbolConfig s : config.risk.symbols)
+            s.tickSizes = List.of(TickSizeConfig.of("0", "0.01"), TickSizeConfig.of("500", "0.05"));
+        String[] modes = {"CANCEL_RESTING", "CANCEL_INCOMING", "CANCEL_BOTH"};
+        for (int account = 2; account <= 10; account++) {
+            AccountConfig a = new AccountConfig();
+            a.account = account;
+            a.selfTradePrevention = modes[account % 3];
+            config.risk.accounts.add(a);
+        }
         config.validate();
 
         Pipeline pipeline = Pipeline.start(config);
@@ -92,7 +109,7 @@ class ZeroAllocationTest {
         for (int i = 0; i < runners.size(); i++)
             assertTrue(after[i] - before[i] < ALLOWANCE_PER_THREAD, "allocation on a pipeline thread:\n" + report);
         for (String reason : List.of("BAD_LINE", "UNKNOWN_SYMBOL", "BAD_QTY", "PRICE_BAND", "DUPLICATE_ORDER_ID",
-                "ORDER_ID_TABLE_FULL", "RATE_LIMIT", "ACCOUNT_TABLE_FULL", "UNKNOWN_ORDER", "BOOK_FULL"))
+                "ORDER_ID_TABLE_FULL", "RATE_LIMIT", "ACCOUNT_TABLE_FULL", "UNKNOWN_ORDER", "BOOK_FULL", "TICK_SIZE"))
             assertTrue(rejects.getOrDefault(reason, 0L) > 0, "the mix has " + reason + ": " + rejects);
         Map<String, Long> types = pipeline.counts().reportsByType();
         for (String type : List.of("NEW", "TRADE", "CANCELED", "REPLACED", "EXPIRED", "REJECTED"))

@@ -44,10 +44,15 @@ public final class MatchingEngine {
     private long aQty;
     private long aCum;
     private int aBook;
+    /** The aggressor's account's self-trade prevention. */
+    private SelfTradePrevention aStp;
+    /** Self-trade prevention canceled the aggressor while it matched. */
+    private boolean aCanceled;
 
     // results of dryRun
     private long dryFilled;
     private int dryFreed;
+    private boolean dryStopped;
 
     private long trades;
 
@@ -105,8 +110,9 @@ public final class MatchingEngine {
         TimeInForce tif = in.timeInForce();
         long price = in.price();
         long qty = in.quantity();
+        // a MARKET order's price is its protection limit, stamped by risk (0: none)
         if (side == Side.NONE || type == OrderType.NONE || tif == TimeInForce.NONE || qty <= 0 || price < 0
-                || (type == OrderType.LIMIT) != (price > 0)) {
+                || (type == OrderType.LIMIT && price == 0)) {
             reject(in, RejectReason.MALFORMED, LineError.NONE);
             return;
         }
@@ -119,14 +125,15 @@ public final class MatchingEngine {
         boolean rests = !market && tif.rests();
         int own = OrderBooks.bookSide(book, side);
         int opposite = OrderBooks.opposite(own);
-        long limitKey = market ? OrderBooks.ANY_PRICE : OrderBooks.key(opposite, price);
+        long limitKey = price > 0 ? OrderBooks.key(opposite, price) : OrderBooks.ANY_PRICE;
+        aAccount = in.account();
+        aStp = SelfTradePrevention.stamped(in);
         if (rests && !roomToRest(own, opposite, price, limitKey, qty, NIL)) {
             reject(in, RejectReason.BOOK_FULL, LineError.NONE);
             return;
         }
 
         aId = in.orderId();
-        aAccount = in.account();
         aSymbol = in.symbol();
         aSide = side;
         aType = type;
@@ -136,30 +143,45 @@ public final class MatchingEngine {
         aQty = qty;
         aCum = 0;
         aBook = book;
+        aCanceled = false;
         aggressorReport(ExecType.NEW, OrderStatus.NEW, qty);
 
         if (tif == TimeInForce.FOK) {
             dryRun(opposite, limitKey, qty);
             if (dryFilled < qty) {
-                aggressorReport(ExecType.EXPIRED, OrderStatus.EXPIRED, 0);
+                expire(market, opposite, limitKey);
                 return;
             }
         }
         match(opposite, limitKey);
-        if (aCum == aQty)
+        if (aCum == aQty || aCanceled)
             return;
         if (rests)
             books.rest(aId, aAccount, aTif, aPrice, aQty, aCum, own);
         else
-            aggressorReport(ExecType.EXPIRED, OrderStatus.EXPIRED, 0);
+            expire(market, opposite, limitKey);
+    }
+
+    /**
+     * EXPIRED for the rest of an order that does not rest; a MARKET order that left resting orders beyond its
+     * protection limit says so ({@code MARKET_PROTECTION}): it was stopped by its limit, not by an empty book.
+     */
+    private void expire(boolean market, int opposite, long limitKey) {
+        OrderInfo r = aggressorRecord(ExecType.EXPIRED).status(OrderStatus.EXPIRED).leavesQty(0);
+        if (market && books.hasLevelBeyond(opposite, limitKey))
+            r.rejectReason(RejectReason.MARKET_PROTECTION);
+        sink.publish();
     }
 
     // ---------------------------------------------------------------- CANCEL
 
     private void onCancel(OrderInfo in) {
-        // (account, id) names the order: an empty account names none, another account's id is not found
+        // (account, id) names the order: an empty account names none, another account's id is not found; a type or
+        // time in force, when given, must be the live order's (LIMIT, GTC or DAY), as a symbol or side must
         int slot = books.slotOf(in.account(), in.orderId());
-        if (slot < 0 || !namesLiveOrder(in, slot, true)) {
+        if (slot < 0 || !namesLiveOrder(in, slot, true)
+                || !(in.orderType() == OrderType.NONE || in.orderType() == OrderType.LIMIT)
+                || !(in.timeInForce() == TimeInForce.NONE || in.timeInForce() == books.timeInForce(slot))) {
             reject(in, RejectReason.UNKNOWN_ORDER, LineError.NONE);
             return;
         }
@@ -204,13 +226,14 @@ public final class MatchingEngine {
         int own = books.bookSideOf(slot);
         int opposite = OrderBooks.opposite(own);
         long limitKey = OrderBooks.key(opposite, newPrice);
+        aAccount = books.account(slot);
+        aStp = SelfTradePrevention.stamped(in);
         if (!roomToRest(own, opposite, newPrice, limitKey, newQty - cum, slot)) {
             reject(in, RejectReason.BOOK_FULL, LineError.NONE);
             return;
         }
         books.lift(slot, newPrice, newQty);
         aId = books.orderId(slot);
-        aAccount = books.account(slot);
         aBook = OrderBooks.bookOf(own);
         aSymbol = books.symbol(aBook);
         aSide = OrderBooks.sideOf(own);
@@ -220,9 +243,10 @@ public final class MatchingEngine {
         aPrice = newPrice;
         aQty = newQty;
         aCum = cum;
+        aCanceled = false;
         aggressorReport(ExecType.REPLACED, cum == 0 ? OrderStatus.NEW : OrderStatus.PARTIALLY_FILLED, newQty - cum);
         match(opposite, limitKey);
-        if (aCum == aQty)
+        if (aCum == aQty || aCanceled)
             books.release(slot);
         else
             books.restAgain(slot, aCum);
@@ -243,13 +267,23 @@ public final class MatchingEngine {
 
     // ---------------------------------------------------------------- matching
 
-    /** Trades the aggressor against the {@code opposite} side while its best level's key is at least limitKey. */
+    /**
+     * Trades the aggressor against the {@code opposite} side while its best level's key is at least limitKey; a
+     * resting order of the aggressor's own account is met as its self-trade prevention says
+     * ({@link #selfTrade}), which may end the aggressor ({@link #aCanceled}).
+     */
     private void match(int opposite, long limitKey) {
         int level;
-        while (aCum < aQty && (level = books.levelAt(opposite, 0, limitKey)) != NIL) {
+        while (aCum < aQty && !aCanceled && (level = books.levelAt(opposite, 0, limitKey)) != NIL) {
             long px = books.levelPrice(level);
             int o = books.head(level);
-            while (o != NIL && aCum < aQty) {
+            while (o != NIL && aCum < aQty && !aCanceled) {
+                if (aStp != SelfTradePrevention.NONE && books.account(o) == aAccount) {
+                    int next = books.next(o);
+                    selfTrade(o);
+                    o = next;
+                    continue;
+                }
                 long fill = Math.min(aQty - aCum, books.leaves(o));
                 aCum += fill;
                 books.fill(o, fill);
@@ -274,26 +308,60 @@ public final class MatchingEngine {
     }
 
     /**
+     * The aggressor meets {@code o}, the head of its level and a resting order of its own account: the aggressor's
+     * rest is CANCELED (CANCEL_INCOMING, CANCEL_BOTH; its report first, as in a trade) and/or the resting order is
+     * CANCELED (CANCEL_RESTING, CANCEL_BOTH), each report with the mode's reason. A resting order left alone stays
+     * where it is, ahead in time priority.
+     */
+    private void selfTrade(int o) {
+        if (aStp.cancelsIncoming()) {
+            aggressorRecord(ExecType.CANCELED).status(OrderStatus.CANCELED).leavesQty(0).rejectReason(aStp.reason());
+            sink.publish();
+            aCanceled = true;
+        }
+        if (aStp.cancelsResting()) {
+            restingReport(o, aAction, ExecType.CANCELED).status(OrderStatus.CANCELED).leavesQty(0)
+                    .rejectReason(aStp.reason());
+            sink.publish();
+            books.cancelHead(o);
+        }
+    }
+
+    /**
      * Walks the {@code opposite} side as {@link #match} would for {@code qty}, changing nothing: sets
-     * {@link #dryFilled} (what would trade) and {@link #dryFreed} (the resting orders of the levels it would take
-     * whole, whose slots it would free). A level taken in part ends the walk with everything traded, and then no
-     * caller needs to know what it frees.
+     * {@link #dryFilled} (what would trade), {@link #dryFreed} (the resting orders of the levels it would take
+     * whole, whose slots it would free) and {@link #dryStopped} (self-trade prevention would cancel the aggressor
+     * first). A level taken in part ends the walk with everything traded, and then no caller needs to know what it
+     * frees. Level by level, comparing level totals, unless the aggressor's account has self-trade prevention: then
+     * order by order, its own orders canceled (not traded) or stopping the walk.
      */
     private void dryRun(int opposite, long limitKey, long qty) {
         long remaining = qty;
         int freed = 0;
+        boolean stopped = false;
         int level;
-        for (int depth = 0; remaining > 0 && (level = books.levelAt(opposite, depth, limitKey)) != NIL; depth++) {
-            long open = books.levelQuantity(level);
-            if (open > remaining) {
-                remaining = 0;
+        for (int depth = 0; remaining > 0 && !stopped && (level = books.levelAt(opposite, depth, limitKey)) != NIL;
+                depth++) {
+            if (aStp == SelfTradePrevention.NONE) {
+                if (books.levelHoldsMore(level, remaining))
+                    remaining = 0;
+                else
+                    remaining -= books.levelQuantity(level);
             } else {
-                remaining -= open;
-                freed += books.levelOrders(level);
+                for (int o = books.head(level); o != NIL && remaining > 0; o = books.next(o)) {
+                    if (books.account(o) != aAccount)
+                        remaining -= Math.min(remaining, books.leaves(o));
+                    else if (aStp.cancelsIncoming())
+                        stopped = true;
+                    if (stopped)
+                        break;
+                }
             }
+            freed += books.levelOrders(level);
         }
         dryFilled = qty - remaining;
         dryFreed = freed;
+        dryStopped = stopped;
     }
 
     /**
@@ -308,7 +376,7 @@ public final class MatchingEngine {
         if (levelRoom && slotRoom)
             return true;
         dryRun(opposite, limitKey, qty);
-        if (dryFilled >= qty)
+        if (dryFilled >= qty || dryStopped) // trades in full, or self-trade prevention cancels it: it never rests
             return true;
         return levelRoom && dryFreed > 0;
     }

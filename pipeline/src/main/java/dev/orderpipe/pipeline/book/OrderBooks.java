@@ -24,7 +24,9 @@ import java.util.List;
  *     account's order with the same id is a different order, and looking an id up on the wrong account finds
  *     nothing;</li>
  *     <li>a price level is a pooled entry (price, total open quantity, order count, head and tail of an intrusive
- *     doubly-linked list of its orders in time priority); free entries wait on a stack;</li>
+ *     doubly-linked list of its orders in time priority); free entries wait on a stack. The total is kept in 128 bits
+ *     (two longs, unsigned): each order's quantity fits 64 bits but their sum need not, and a wrapped total would make
+ *     a FOK misjudge what the level holds;</li>
  *     <li>each side of each book keeps its levels in a sorted array of keys ({@code price} for bids, {@code -price}
  *     for asks, so both sides sort ascending with the best level last): best level O(1), matching pops from the end,
  *     a level at a new price is found by binary search and inserted with one {@code arraycopy}
@@ -69,7 +71,8 @@ public final class OrderBooks {
 
     // price levels, pooled
     private final long[] levelPrice;
-    private final long[] levelQty;
+    private final long[] levelQty; // the low 64 bits of the level's open quantity, unsigned
+    private final long[] levelQtyHigh; // the high 64 bits
     private final int[] levelCount;
     private final int[] levelHead;
     private final int[] levelTail;
@@ -99,7 +102,7 @@ public final class OrderBooks {
         long levels = Math.min(sideSlots, orders);
         return FixedLongIndex.heapBytes(books) + (long) (Long.BYTES + Integer.BYTES) * books
                 + FixedPairIndex.heapBytes(orders) + (3L * Long.BYTES + 4L * Integer.BYTES + Byte.BYTES) * orders
-                + (2L * Long.BYTES + 4L * Integer.BYTES) * levels
+                + (3L * Long.BYTES + 4L * Integer.BYTES) * levels
                 + (long) (Long.BYTES + Integer.BYTES) * sideSlots + 2L * Integer.BYTES * books;
     }
 
@@ -145,6 +148,7 @@ public final class OrderBooks {
         int levels = (int) Math.min(sideSlots, orders);
         levelPrice = new long[levels];
         levelQty = new long[levels];
+        levelQtyHigh = new long[levels];
         levelCount = new int[levels];
         levelHead = new int[levels];
         levelTail = new int[levels];
@@ -269,7 +273,7 @@ public final class OrderBooks {
 
     /** Lowers a resting order's total quantity where it stands: it keeps its time priority. */
     void reduceQuantity(int slot, long newQty) {
-        levelQty[orderLevel[slot]] -= orderQty[slot] - newQty;
+        subtractQuantity(orderLevel[slot], orderQty[slot] - newQty);
         orderQty[slot] = newQty;
     }
 
@@ -313,9 +317,38 @@ public final class OrderBooks {
         return levelPrice[level];
     }
 
-    /** Open quantity at a level: the sum of its orders' leaves. */
+    /**
+     * Open quantity at a level, the sum of its orders' leaves, or {@link Long#MAX_VALUE} when the sum does not fit
+     * 64 bits (for display; the engine compares with {@link #levelHoldsMore}).
+     */
     long levelQuantity(int level) {
-        return levelQty[level];
+        return levelQtyHigh[level] != 0 || levelQty[level] < 0 ? Long.MAX_VALUE : levelQty[level];
+    }
+
+    /** Whether the open quantity at a level is more than {@code qty} (>= 0), exactly, whatever its size. */
+    boolean levelHoldsMore(int level, long qty) {
+        return levelQtyHigh[level] != 0 || Long.compareUnsigned(levelQty[level], qty) > 0;
+    }
+
+    private void addQuantity(int level, long qty) {
+        long low = levelQty[level] + qty;
+        if (Long.compareUnsigned(low, qty) < 0)
+            levelQtyHigh[level]++;
+        levelQty[level] = low;
+    }
+
+    private void subtractQuantity(int level, long qty) {
+        if (Long.compareUnsigned(levelQty[level], qty) < 0)
+            levelQtyHigh[level]--;
+        levelQty[level] -= qty;
+    }
+
+    /**
+     * Whether {@code bookSide} has a level whose key is below {@code limitKey}: a resting order an order limited to
+     * that key may not trade with. O(1): the worst level has the lowest key.
+     */
+    boolean hasLevelBeyond(int bookSide, long limitKey) {
+        return sideCount[bookSide] > 0 && sideKey[bookSide * maxPriceLevels] < limitKey;
     }
 
     int levelOrders(int level) {
@@ -347,7 +380,7 @@ public final class OrderBooks {
     /** Trades {@code qty} of the resting order in {@code slot}; it stays on its level until {@link #removeHead}. */
     void fill(int slot, long qty) {
         orderCum[slot] += qty;
-        levelQty[orderLevel[slot]] -= qty;
+        subtractQuantity(orderLevel[slot], qty);
     }
 
     /** Whether a resting order is filled completely. */
@@ -369,6 +402,15 @@ public final class OrderBooks {
             orderPrev[next] = NIL;
         levelCount[level]--;
         release(slot);
+    }
+
+    /**
+     * Removes the order at the head of its level unfilled (self-trade prevention cancels it while matching walks the
+     * level) and frees its slot; like {@link #removeHead}, the level stays until {@link #dropBestIfEmpty}.
+     */
+    void cancelHead(int slot) {
+        subtractQuantity(orderLevel[slot], orderQty[slot] - orderCum[slot]);
+        removeHead(slot);
     }
 
     /** Drops the best level of {@code bookSide} if matching emptied it. */
@@ -405,6 +447,7 @@ public final class OrderBooks {
             level = levelFree[--levelFreeTop];
             levelPrice[level] = price;
             levelQty[level] = 0;
+            levelQtyHigh[level] = 0;
             levelCount[level] = 0;
             levelHead[level] = NIL;
             levelTail[level] = NIL;
@@ -423,7 +466,7 @@ public final class OrderBooks {
             orderNext[tail] = slot;
         levelTail[level] = slot;
         levelCount[level]++;
-        levelQty[level] += orderQty[slot] - orderCum[slot];
+        addQuantity(level, orderQty[slot] - orderCum[slot]);
         orderLevel[slot] = level;
         orderBookSide[slot] = bookSide;
     }
@@ -442,7 +485,7 @@ public final class OrderBooks {
         else
             orderPrev[next] = prev;
         levelCount[level]--;
-        levelQty[level] -= orderQty[slot] - orderCum[slot];
+        subtractQuantity(level, orderQty[slot] - orderCum[slot]);
         if (levelCount[level] == 0) {
             int bookSide = orderBookSide[slot];
             int pos = findLevel(bookSide, levelPrice[level]);
@@ -510,7 +553,7 @@ public final class OrderBooks {
         int level = levelAt(book * 2 + side, 0, ANY_PRICE);
         if (level == NIL)
             return 0;
-        return qty ? levelQty[level] : levelPrice[level];
+        return qty ? levelQuantity(level) : levelPrice[level];
     }
 
     // ---------------------------------------------------------------- invariants
@@ -619,7 +662,8 @@ public final class OrderBooks {
         if (count < 1)
             fail(levelName(bookSide, depth, level) + ": order count " + count + ", but an empty level leaves its side");
         int n = 0;
-        long open = 0;
+        long open = 0; // the sum of leaves in 128 bits, as the level keeps it
+        long openHigh = 0;
         int prev = NIL;
         for (int o = levelHead[level]; o != NIL; o = orderNext[o]) {
             if (o < 0 || o >= orderId.length)
@@ -640,7 +684,10 @@ public final class OrderBooks {
             if (indexed != o)
                 fail(orderName(bookSide, depth, level, o) + ": the id index gives slot " + indexed
                         + " for its account and id");
-            open += orderQty[o] - orderCum[o];
+            long leaves = orderQty[o] - orderCum[o];
+            open += leaves;
+            if (Long.compareUnsigned(open, leaves) < 0)
+                openHigh++;
             prev = o;
         }
         if (n != count)
@@ -648,10 +695,15 @@ public final class OrderBooks {
         if (levelTail[level] != prev)
             fail(levelName(bookSide, depth, level) + ": tail " + levelTail[level] + ", expected the last linked order "
                     + prev);
-        if (open != levelQty[level])
-            fail(levelName(bookSide, depth, level) + ": quantity " + levelQty[level] + " but its orders' leaves sum to "
-                    + open);
+        if (open != levelQty[level] || openHigh != levelQtyHigh[level])
+            fail(levelName(bookSide, depth, level) + ": quantity " + quantityText(levelQtyHigh[level], levelQty[level])
+                    + " but its orders' leaves sum to " + quantityText(openHigh, open));
         return n;
+    }
+
+    private static String quantityText(long high, long low) {
+        return new java.math.BigInteger(Long.toUnsignedString(high)).shiftLeft(64)
+                .add(new java.math.BigInteger(Long.toUnsignedString(low))).toString();
     }
 
     /** E.g. {@code book AAPL BUY level 0 from the best (pool entry 7, price 189.2500)}. */
@@ -713,7 +765,7 @@ public final class OrderBooks {
         int top = bookSide * maxPriceLevels + sideCount[bookSide] - 1;
         switch (what) {
             case LEVEL_QUANTITY:
-                levelQty[sideLevel[top]]++;
+                addQuantity(sideLevel[top], 1);
                 break;
             case KEY_ORDER:
                 long key = sideKey[top];

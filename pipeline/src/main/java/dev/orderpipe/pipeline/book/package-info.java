@@ -11,10 +11,9 @@
  *     order's price and gives two TRADE reports, the aggressor's first, then the resting order's.</li>
  *     <li>LIMIT GTC and LIMIT DAY: the remainder rests (one time-priority queue for both; a DAY order rests until
  *     its session's close, and there is one endless session for now, so it rests as GTC does). LIMIT IOC: the
- *     remainder is EXPIRED. FOK: unless the whole quantity can
- *     trade at once, the order is EXPIRED without trading. MARKET trades at any price and never rests: the remainder
- *     is EXPIRED whatever its time in force (MARKET FOK is all-or-nothing; MARKET GTC or DAY is treated as IOC, as
- *     venues do).</li>
+ *     remainder is EXPIRED. FOK: unless the whole quantity can trade at once, the order is EXPIRED without trading.
+ *     MARKET trades up to its protection limit and never rests: the remainder is EXPIRED whatever its time in force
+ *     (MARKET FOK is all-or-nothing; MARKET GTC or DAY is treated as IOC, as venues do).</li>
  *     <li>Every accepted order gets a NEW report before its trades.</li>
  *     <li>CANCEL removes the rest of a live order (CANCELED); REPLACE sets a new price and total quantity (REPLACED).
  *     A lower quantity at the same price keeps time priority; a price change or a larger quantity sends the order to
@@ -25,6 +24,19 @@
  *     line error, so every input is accounted for exactly once.</li>
  *     <li>Capacity (resting orders, price levels per side) comes from config; a full book rejects with
  *     {@code BOOK_FULL}.</li>
+ *     <li><b>Market protection</b>: a MARKET order never trades beyond its protection limit (its symbol's refPrice
+ *     +- marketProtectionPercent, the price band by default), which risk stamps into its price; its rest
+ *     is EXPIRED, with reason {@code MARKET_PROTECTION} when resting orders beyond the limit were left alone (also a
+ *     MARKET FOK that could fill only beyond it), without one when the side simply ran out.</li>
+ *     <li><b>Self-trade prevention</b>, opt-in per account (risk stamps the account's mode into each order it
+ *     passes, so matching's reports depend on its input alone): when the aggressor meets a resting order of its own
+ *     account, CANCEL_RESTING cancels the resting order and goes on, CANCEL_INCOMING cancels the aggressor's rest and
+ *     leaves the resting order, CANCEL_BOTH does both; each CANCELED report carries the mode's reason, the
+ *     aggressor's first. A FOK counts only orders it may trade, and stops at its own order under CANCEL_INCOMING or
+ *     CANCEL_BOTH; an order that self-trade prevention would cancel before it rests needs no room (never BOOK_FULL).
+ *     A REPLACE that moves an order into its own account's order is treated as an aggressor like a NEW.</li>
+ *     <li><b>No overflow.</b> A level's open quantity is kept in 128 bits, so any number of orders of any 64-bit
+ *     quantity is judged exactly (a FOK against two orders of 5e18 on one level).</li>
  * </ul>
  *
  * <h2>Choices made where the issue is silent</h2>
@@ -62,12 +74,14 @@
  *     trade in full is never refused. MARKET, IOC and FOK orders never rest, so they are never BOOK_FULL. A replaced
  *     order leaving a level of its own frees that level for its new price. A REPLACE refused BOOK_FULL leaves the
  *     order where it was.</li>
- *     <li><b>No self-trade prevention.</b> Orders of one account trade with each other like any others; the issue
- *     asks for none and any STP policy (cancel newest, oldest, both) changes reports, so it is left to a later
- *     issue.</li>
+ *     <li><b>Self-trade prevention is per account, of the aggressor's account</b> (both orders are that account's).
+ *     Canceled orders are CANCELED, not EXPIRED: the engine ends them on the account's standing instruction. A MARKET
+ *     aggressor canceled this way is CANCELED too, not EXPIRED.</li>
+ *     <li><b>CANCEL may repeat type and time in force</b>: when given, they must be the live order's (LIMIT and its
+ *     GTC or DAY), as symbol and side must; otherwise {@code UNKNOWN_ORDER}.</li>
  *     <li><b>Defensive checks.</b> The engine trusts risk but never a record enough to crash on it: an unknown
  *     symbol is REJECTED {@code UNKNOWN_SYMBOL}; a record with no action, id &lt;= 0, no side/type/tif, a
- *     non-positive quantity or a price that contradicts its type is REJECTED {@code MALFORMED}; a NEW whose
+ *     non-positive quantity, a negative price or a LIMIT order without one is REJECTED {@code MALFORMED}; a NEW whose
  *     (account, id) is live in the book is REJECTED {@code DUPLICATE_ORDER_ID} (risk catches reuse of finished ids
  *     too; the book only knows live ones).</li>
  *     <li><b>Determinism.</b> No clock, no hash-iteration order, no randomness: the reports (every field but the

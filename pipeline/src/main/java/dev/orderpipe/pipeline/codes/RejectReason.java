@@ -1,9 +1,11 @@
 package dev.orderpipe.pipeline.codes;
 
 /**
- * Why an order was REJECTED. Stored as a {@code byte} (the ordinal); {@code NONE} means not rejected.
- * A {@link #BAD_LINE} is written in the executions CSV as {@code BAD_LINE:<line number>} and carries a
- * {@link LineError} detail saying which rule the line broke.
+ * Why an order was REJECTED, or why the engine (not a request) ended it: the self-trade prevention and market
+ * protection codes ride on CANCELED and EXPIRED reports. Stored as a {@code byte} (the ordinal); {@code NONE} means
+ * no reason. New codes are appended, so a stored byte keeps its meaning. A {@link #BAD_LINE} is written in the
+ * executions CSV as {@code BAD_LINE:<line number>} and carries a {@link LineError} detail saying which rule the line
+ * broke.
  */
 public enum RejectReason {
     NONE,
@@ -30,7 +32,17 @@ public enum RejectReason {
     /** The book has no room for another resting order or price level (matching capacities). */
     BOOK_FULL,
     /** An order record whose fields cannot be valid (for example written by a faulty API client). */
-    MALFORMED;
+    MALFORMED,
+    /** Limit price not a multiple of the tick size of its price band (the symbol's tickSizes). REJECTED. */
+    TICK_SIZE,
+    /** Self-trade prevention CANCEL_RESTING: the resting order met by its own account's order is CANCELED. */
+    STP_CANCEL_RESTING,
+    /** Self-trade prevention CANCEL_INCOMING: the incoming order that met its own account's order is CANCELED. */
+    STP_CANCEL_INCOMING,
+    /** Self-trade prevention CANCEL_BOTH: the incoming order and the resting order it met are both CANCELED. */
+    STP_CANCEL_BOTH,
+    /** Market protection: the rest of a MARKET order that would trade beyond its price limit is EXPIRED. */
+    MARKET_PROTECTION;
 
     private static final RejectReason[] VALUES = values();
 

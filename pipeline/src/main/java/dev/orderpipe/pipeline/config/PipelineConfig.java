@@ -2,6 +2,8 @@ package dev.orderpipe.pipeline.config;
 
 import dev.orderpipe.pipeline.Prices;
 import dev.orderpipe.pipeline.Symbols;
+import dev.orderpipe.pipeline.book.SelfTradePrevention;
+import dev.orderpipe.pipeline.risk.PriceBands;
 import net.openhft.affinity.AffinityLock;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.bytes.SyncMode;
@@ -31,6 +33,8 @@ import java.util.Set;
  * by {@link #validate()}: every problem is a {@link ConfigException} with one line naming the key.
  */
 public final class PipelineConfig extends StrictConfig {
+    /** Most entries of risk's rolling rate ring (accountCapacity x maxOrdersPerSecond): 2 GB of heap. */
+    static final long MAX_RATE_RING = 1L << 28;
     /** Stage names, in data-flow order. */
     public static final List<String> STAGES = List.of("ingress", "risk", "matching", "egress");
     /** Classpath location of the embedded default (a copy of conf/pipeline.yaml made by the build). */
@@ -210,7 +214,20 @@ public final class PipelineConfig extends StrictConfig {
     private void validateRisk() {
         if (!(risk.priceBandPercent > 0) || risk.priceBandPercent > 1000)
             throw new ConfigException("risk.priceBandPercent must be > 0 and <= 1000, was " + risk.priceBandPercent);
+        if (!(risk.marketProtectionPercent >= 0) || risk.marketProtectionPercent > risk.priceBandPercent)
+            throw new ConfigException("risk.marketProtectionPercent must be >= 0 and <= risk.priceBandPercent ("
+                    + risk.priceBandPercent + "; 0 uses it), was " + risk.marketProtectionPercent);
+        if (risk.maxOrdersPerSecond == 0 && (risk.rateWindowRolling || risk.rateCountsCancels))
+            throw new ConfigException("risk." + (risk.rateWindowRolling ? "rateWindowRolling" : "rateCountsCancels")
+                    + " needs risk.maxOrdersPerSecond > 0 (with 0 no account is rate limited)");
+        long ring = (long) risk.accountCapacity * risk.maxOrdersPerSecond;
+        if (risk.rateWindowRolling && ring > MAX_RATE_RING)
+            throw new ConfigException("risk.rateWindowRolling keeps the last risk.maxOrdersPerSecond order times of"
+                    + " each of risk.accountCapacity accounts: " + risk.maxOrdersPerSecond + " x "
+                    + risk.accountCapacity
+                    + " = " + ring + ", more than " + MAX_RATE_RING + ": lower one of them");
         decimal(risk.defaultMaxNotional, "risk.defaultMaxNotional");
+        double marketPercent = PriceBands.marketPercent(risk.priceBandPercent, risk.marketProtectionPercent);
         if (risk.symbols == null || risk.symbols.isEmpty())
             throw new ConfigException("risk.symbols is empty: configure at least one tradable symbol");
         Set<String> seen = new HashSet<>();
@@ -226,7 +243,20 @@ public final class PipelineConfig extends StrictConfig {
             }
             if (!seen.add(s.symbol))
                 throw new ConfigException(key + ".symbol '" + s.symbol + "' is configured twice");
-            decimal(s.refPrice, key + ".refPrice");
+            long ref = decimal(s.refPrice, key + ".refPrice");
+            try {
+                PriceBands.high(ref, Math.max(risk.priceBandPercent, marketPercent));
+            } catch (ArithmeticException e) {
+                throw new ConfigException(key + ".refPrice " + s.refPrice + " plus risk.priceBandPercent "
+                        + risk.priceBandPercent + " is beyond the largest price: lower one of them");
+            }
+            // an order's quantity bounded so that the open quantity of a whole book (level totals) fits 64 bits
+            long maxQty = Long.MAX_VALUE / matching.maxOpenOrders;
+            if (s.maxOrderQty > maxQty)
+                throw new ConfigException(key + ".maxOrderQty must be at most " + maxQty + " (2^63-1 / matching"
+                        + ".maxOpenOrders " + matching.maxOpenOrders + ", so a book's open quantity fits 64 bits), was "
+                        + s.maxOrderQty);
+            validateTicks(s, key);
         }
         Set<Long> accounts = new HashSet<>();
         for (int i = 0; i < risk.accounts.size(); i++) {
@@ -236,7 +266,42 @@ public final class PipelineConfig extends StrictConfig {
                 throw new ConfigException(key + " is empty");
             if (!accounts.add(a.account))
                 throw new ConfigException(key + ".account " + a.account + " is configured twice");
-            decimal(a.maxNotional, key + ".maxNotional");
+            if (a.maxNotional == null)
+                throw new ConfigException(key + ".maxNotional must be a decimal, or \"\" for risk.defaultMaxNotional");
+            if (!a.maxNotional.isBlank())
+                decimal(a.maxNotional, key + ".maxNotional");
+            if (SelfTradePrevention.named(a.selfTradePrevention) == null)
+                throw new ConfigException(key + ".selfTradePrevention must be NONE, CANCEL_RESTING, CANCEL_INCOMING or"
+                        + " CANCEL_BOTH, was '" + a.selfTradePrevention + "'");
+        }
+    }
+
+    /** A symbol's tick table: bands from 0 up, in ascending order, each tick a price. */
+    private static void validateTicks(SymbolConfig s, String symbolKey) {
+        if (s.tickSizes == null)
+            throw new ConfigException(symbolKey + ".tickSizes must be a list, [ ] for none");
+        long previous = -1;
+        for (int i = 0; i < s.tickSizes.size(); i++) {
+            TickSizeConfig band = s.tickSizes.get(i);
+            String key = symbolKey + ".tickSizes[" + i + "]";
+            if (band == null)
+                throw new ConfigException(key + " is empty");
+            if (band.from == null || band.from.isBlank())
+                throw new ConfigException(key + ".from is missing");
+            long from;
+            try {
+                from = band.fromPrice();
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(key + ".from: " + e.getMessage());
+            }
+            if (i == 0 && from != 0)
+                throw new ConfigException(key + ".from must be 0: the first band covers every price below the next,"
+                        + " was " + band.from);
+            if (from <= previous)
+                throw new ConfigException(key + ".from " + band.from + " must be above the band before it: bands go"
+                        + " up in price");
+            previous = from;
+            decimal(band.tick, key + ".tick");
         }
     }
 

@@ -121,7 +121,8 @@ public final class OrderCsvParser {
             into.timeInForce(tif);
         }
         if (empty(8)) {
-            if (type == OrderType.LIMIT)
+            // a CANCEL may repeat the order's type and time in force (LIMIT,GTC) and still takes no price
+            if (type == OrderType.LIMIT && !cancel)
                 return LineError.PRICE_REQUIRED;
         } else {
             if (type == OrderType.MARKET || cancel)

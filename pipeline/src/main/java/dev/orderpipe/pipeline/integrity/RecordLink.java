@@ -1,6 +1,7 @@
 package dev.orderpipe.pipeline.integrity;
 
 import dev.orderpipe.pipeline.OrderInfo;
+import dev.orderpipe.pipeline.codes.OrderType;
 import dev.orderpipe.pipeline.infra.QueueInput;
 import dev.orderpipe.pipeline.infra.Queues;
 
@@ -104,9 +105,28 @@ public final class RecordLink {
     }
 
     /**
+     * Whether two checked records carry the same verdict of risk: its {@code rejectReason} and the rules it stamps into
+     * a passed order ({@code price} of a MARKET order, its protection limit, and {@code flags}). A changed risk config
+     * may change them: {@code RiskStage} compares them itself and says so.
+     */
+    public static boolean sameVerdict(OrderInfo a, OrderInfo b) {
+        return a.rejectReason() == b.rejectReason() && a.flags() == b.flags()
+                && (a.orderType() != OrderType.MARKET || a.price() == b.price());
+    }
+
+    /** For a message: how the verdicts of two checked records differ, "name A vs B"; allocates. */
+    public static String verdictDiffers(OrderInfo a, OrderInfo b) {
+        if (a.rejectReason() != b.rejectReason())
+            return "rejectReason " + a.rejectReason() + " vs " + b.rejectReason();
+        if (a.flags() != b.flags())
+            return "flags " + a.flags() + " vs " + b.flags();
+        return "MARKET limit price " + a.price() + " vs " + b.price();
+    }
+
+    /**
      * Null when {@code written} holds every field of {@code remade} but the timestamp of the stage that writes
      * {@code kind} ({@code riskNanos} of a checked record, {@code matchNanos} of a report) and a checked record's
-     * {@code rejectReason} (risk's verdict, which a changed risk config may change: {@code RiskStage} compares it and
+     * verdict ({@link #sameVerdict}: risk's, which a changed risk config may change: {@code RiskStage} compares it and
      * says so), else the first field that differs, "name A vs B" ({@code remade}'s value first).
      */
     public static String remadeDiffers(RecordKind kind, OrderInfo remade, OrderInfo written) {
@@ -137,7 +157,7 @@ public final class RecordLink {
             return "orderType " + a.orderType() + " vs " + b.orderType();
         if (a.timeInForce() != b.timeInForce())
             return "timeInForce " + a.timeInForce() + " vs " + b.timeInForce();
-        if (a.price() != b.price())
+        if (a.price() != b.price() && !(kind == RecordKind.CHECKED && a.orderType() == OrderType.MARKET))
             return "price " + a.price() + " vs " + b.price();
         if (a.quantity() != b.quantity())
             return "quantity " + a.quantity() + " vs " + b.quantity();
@@ -151,7 +171,7 @@ public final class RecordLink {
             return "lastQty " + a.lastQty() + " vs " + b.lastQty();
         if (a.contraOrderId() != b.contraOrderId())
             return "contraOrderId " + a.contraOrderId() + " vs " + b.contraOrderId();
-        if (a.flags() != b.flags())
+        if (kind != RecordKind.CHECKED && a.flags() != b.flags())
             return "flags " + a.flags() + " vs " + b.flags();
         if (a.eventTime() != b.eventTime())
             return "eventTime " + a.eventTime() + " vs " + b.eventTime();

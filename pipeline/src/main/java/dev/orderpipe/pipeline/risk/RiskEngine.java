@@ -3,6 +3,7 @@ package dev.orderpipe.pipeline.risk;
 import dev.orderpipe.pipeline.OrderInfo;
 import dev.orderpipe.pipeline.Prices;
 import dev.orderpipe.pipeline.Symbols;
+import dev.orderpipe.pipeline.book.SelfTradePrevention;
 import dev.orderpipe.pipeline.codes.Action;
 import dev.orderpipe.pipeline.codes.OrderType;
 import dev.orderpipe.pipeline.codes.RejectReason;
@@ -11,11 +12,9 @@ import dev.orderpipe.pipeline.codes.TimeInForce;
 import dev.orderpipe.pipeline.config.AccountConfig;
 import dev.orderpipe.pipeline.config.RiskConfig;
 import dev.orderpipe.pipeline.config.SymbolConfig;
+import dev.orderpipe.pipeline.config.TickSizeConfig;
 import dev.orderpipe.pipeline.util.FixedLongIndex;
 import dev.orderpipe.pipeline.util.FixedPairIndex;
-
-import java.math.BigDecimal;
-import java.math.RoundingMode;
 
 /**
  * Pre-trade risk checks, in this order:
@@ -23,12 +22,14 @@ import java.math.RoundingMode;
  *     <li>{@code MALFORMED}: a record no valid file line or API call can produce (zero order id, missing side...);</li>
  *     <li>{@code DUPLICATE_ORDER_ID} for a NEW whose id was already seen on its account ({@code ORDER_ID_TABLE_FULL}
  *     when the bounded table of seen (account, id) pairs is full);</li>
- *     <li>{@code UNKNOWN_SYMBOL}, {@code BAD_QTY}, {@code PRICE_BAND}, {@code MAX_NOTIONAL} for NEW and REPLACE
- *     (a MARKET order's notional uses the reference price);</li>
- *     <li>{@code RATE_LIMIT}: more NEW and REPLACE orders in one second of event time from one account than
- *     {@code maxOrdersPerSecond} ({@code ACCOUNT_TABLE_FULL} when the bounded account table is full). Seconds are
- *     whole seconds of {@code ts_nanos}; an event older than the latest second seen for its account counts in that
- *     latest second. Only orders that passed every other check use the budget.</li>
+ *     <li>{@code UNKNOWN_SYMBOL}, {@code BAD_QTY}, {@code PRICE_BAND}, {@code TICK_SIZE} (a limit price off the tick
+ *     of its price band), {@code MAX_NOTIONAL} for NEW and REPLACE (a MARKET order's notional is sized at its market
+ *     protection limit, the worst price matching lets it trade at: the top for a buy, the bottom for a sell);</li>
+ *     <li>{@code RATE_LIMIT}: more NEW and REPLACE orders (and CANCELs with {@code rateCountsCancels}) from one
+ *     account than {@code maxOrdersPerSecond} ({@code ACCOUNT_TABLE_FULL} when the bounded account table is full),
+ *     per whole second of {@code ts_nanos}, or over any rolling second with {@code rateWindowRolling}. An event older
+ *     than the latest seen for its account counts as of that latest time (its second, for whole seconds). Only orders
+ *     that passed every other check use the budget; a CANCEL without an account names no order and is not counted.</li>
  * </ol>
  * A NEW's order id is remembered with its account as soon as it passes the MALFORMED check, even if a later check
  * rejects it: ids are unique among the NEW orders of one account in a session (docs/formats.md), so resending a
@@ -41,52 +42,98 @@ public final class RiskEngine {
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
 
     private final FixedLongIndex symbolIndex;
-    private final long[] refPrice;
     private final long[] maxQty;
     private final long[] bandLow;
     private final long[] bandHigh;
+    private final long[] marketLow;
+    private final long[] marketHigh;
+    /** Per symbol slot, its bands in tickFrom/tickSize: [tickStart[slot], tickStart[slot + 1]). */
+    private final int[] tickStart;
+    private final long[] tickFrom;
+    private final long[] tickSize;
     private final FixedLongIndex accountLimitIndex;
     private final long[] accountMaxNotional;
+    /** Per configured account: its self-trade prevention mode's ordinal, stamped into its passed orders. */
+    private final byte[] accountStp;
     private final long defaultMaxNotional;
     private final FixedPairIndex seenOrderIds;
     private final int maxOrdersPerSecond;
+    private final boolean rolling;
+    private final boolean countCancels;
     private final FixedLongIndex rateAccounts;
+    /** Per account: the current second (whole seconds), or the latest event time seen (rolling). */
     private final long[] rateWindow;
+    /** Per account: orders counted in the current second, or held in its ring (rolling, at most the limit). */
     private final int[] rateCount;
+    /** Rolling: per account, the times of its last maxOrdersPerSecond counted orders, a ring from rateRingNext. */
+    private final long[] rateRing;
+    private final int[] rateRingNext;
 
     public RiskEngine(RiskConfig config) {
         int n = config.symbols.size();
         symbolIndex = new FixedLongIndex(n);
-        refPrice = new long[n];
         maxQty = new long[n];
         bandLow = new long[n];
         bandHigh = new long[n];
-        BigDecimal band = BigDecimal.valueOf(config.priceBandPercent).movePointLeft(2);
-        for (SymbolConfig s : config.symbols) {
+        marketLow = new long[n];
+        marketHigh = new long[n];
+        double marketPercent = PriceBands.marketPercent(config.priceBandPercent, config.marketProtectionPercent);
+        int[] slots = new int[n];
+        tickStart = new int[n + 1];
+        for (int i = 0; i < n; i++) {
+            SymbolConfig s = config.symbols.get(i);
             int slot = symbolIndex.slotOf(Symbols.encode(s.symbol), true);
             long ref = Prices.parse(s.refPrice);
-            long deviation = BigDecimal.valueOf(ref).multiply(band).setScale(0, RoundingMode.FLOOR).longValueExact();
-            refPrice[slot] = ref;
             maxQty[slot] = s.maxOrderQty;
-            bandLow[slot] = ref - deviation;
-            bandHigh[slot] = ref + deviation;
+            bandLow[slot] = PriceBands.low(ref, config.priceBandPercent);
+            bandHigh[slot] = PriceBands.high(ref, config.priceBandPercent);
+            marketLow[slot] = PriceBands.low(ref, marketPercent);
+            marketHigh[slot] = PriceBands.high(ref, marketPercent);
+            slots[i] = slot;
+            tickStart[slot + 1] = s.tickSizes.size();
+        }
+        for (int slot = 0; slot < n; slot++)
+            tickStart[slot + 1] += tickStart[slot];
+        tickFrom = new long[tickStart[n]];
+        tickSize = new long[tickStart[n]];
+        for (int i = 0; i < n; i++) {
+            int at = tickStart[slots[i]];
+            for (TickSizeConfig band : config.symbols.get(i).tickSizes) {
+                tickFrom[at] = band.fromPrice();
+                tickSize[at++] = Prices.parse(band.tick);
+            }
         }
         int accounts = Math.max(1, config.accounts.size());
         accountLimitIndex = new FixedLongIndex(accounts);
         accountMaxNotional = new long[accounts];
-        for (AccountConfig a : config.accounts)
-            accountMaxNotional[accountLimitIndex.slotOf(a.account, true)] = Prices.parse(a.maxNotional);
+        accountStp = new byte[accounts];
         defaultMaxNotional = Prices.parse(config.defaultMaxNotional);
+        for (AccountConfig a : config.accounts) {
+            int slot = accountLimitIndex.slotOf(a.account, true);
+            accountMaxNotional[slot] = a.maxNotional.isBlank() ? defaultMaxNotional : Prices.parse(a.maxNotional);
+            accountStp[slot] = (byte) SelfTradePrevention.named(a.selfTradePrevention).ordinal();
+        }
         seenOrderIds = new FixedPairIndex(config.orderIdCapacity);
         maxOrdersPerSecond = config.maxOrdersPerSecond;
+        rolling = config.rateWindowRolling;
+        countCancels = config.rateCountsCancels;
         int rateCapacity = rateCapacity(config);
         rateAccounts = new FixedLongIndex(rateCapacity);
         rateWindow = new long[rateCapacity];
         rateCount = new int[rateCapacity];
+        int ring = Math.toIntExact(ringCapacity(config));
+        rateRing = new long[ring];
+        rateRingNext = new int[ring == 0 ? 0 : rateCapacity];
     }
 
     private static int rateCapacity(RiskConfig config) {
         return config.maxOrdersPerSecond > 0 ? config.accountCapacity : 1;
+    }
+
+    /** Entries of the rolling rate ring: validation keeps the product within an array's reach. */
+    private static long ringCapacity(RiskConfig config) {
+        return config.maxOrdersPerSecond > 0 && config.rateWindowRolling
+                ? (long) config.accountCapacity * config.maxOrdersPerSecond : 0;
     }
 
     /**
@@ -95,12 +142,18 @@ public final class RiskEngine {
      */
     public static long heapBytes(RiskConfig config) {
         long symbols = config.symbols.size();
+        long bands = 0;
+        for (SymbolConfig s : config.symbols)
+            bands += s.tickSizes.size();
         int accounts = Math.max(1, config.accounts.size());
         int rateCapacity = rateCapacity(config);
-        return FixedLongIndex.heapBytes((int) symbols) + 4 * Long.BYTES * symbols
-                + FixedLongIndex.heapBytes(accounts) + (long) Long.BYTES * accounts
+        long ring = ringCapacity(config);
+        return FixedLongIndex.heapBytes((int) symbols) + 5 * Long.BYTES * symbols
+                + (long) Integer.BYTES * (symbols + 1) + 2L * Long.BYTES * bands
+                + FixedLongIndex.heapBytes(accounts) + (long) (Long.BYTES + Byte.BYTES) * accounts
                 + FixedPairIndex.heapBytes(config.orderIdCapacity)
-                + FixedLongIndex.heapBytes(rateCapacity) + (long) (Long.BYTES + Integer.BYTES) * rateCapacity;
+                + FixedLongIndex.heapBytes(rateCapacity) + (long) (Long.BYTES + Integer.BYTES) * rateCapacity
+                + Long.BYTES * ring + (ring == 0 ? 0 : (long) Integer.BYTES * rateCapacity);
     }
 
     /** Checks one order; returns {@link RejectReason#NONE} when it passes. */
@@ -109,7 +162,8 @@ public final class RiskEngine {
         if (order.orderId() <= 0 || action == Action.NONE)
             return RejectReason.MALFORMED;
         if (action == Action.CANCEL)
-            return RejectReason.NONE;
+            return countCancels && maxOrdersPerSecond > 0 && order.account() > 0
+                    ? rateCheck(order.account(), order.eventTime()) : RejectReason.NONE;
         if (order.account() <= 0 || order.side() == Side.NONE || order.orderType() == OrderType.NONE
                 || order.timeInForce() == TimeInForce.NONE || order.symbol() == 0
                 || (order.orderType() == OrderType.LIMIT) != (order.price() > 0))
@@ -132,12 +186,41 @@ public final class RiskEngine {
         long price = order.price();
         if (limit && (price < bandLow[symbol] || price > bandHigh[symbol]))
             return RejectReason.PRICE_BAND;
-        long notionalPrice = limit ? price : refPrice[symbol];
+        if (limit && !onTick(symbol, price))
+            return RejectReason.TICK_SIZE;
+        // a MARKET order may trade up to its protection limit: its notional is sized at that worst price
+        long notionalPrice = limit ? price : order.side() == Side.BUY ? marketHigh[symbol] : marketLow[symbol];
         if (exceedsNotional(notionalPrice, qty, maxNotional(order.account())))
             return RejectReason.MAX_NOTIONAL;
         if (maxOrdersPerSecond > 0)
             return rateCheck(order.account(), order.eventTime());
         return RejectReason.NONE;
+    }
+
+    /**
+     * Stamps into an order that passed {@link #check} the rules matching applies to it as this config has them, so
+     * that matching needs no config of its own for them and rebuilds the same book whatever risk's config is later:
+     * a MARKET order's protection limit into its {@code price} (the highest price a buy may trade at, the lowest for
+     * a sell) and its account's self-trade prevention mode into its {@code flags} ({@link OrderInfo#STP_SHIFT}).
+     * CANCELs and orders of unknown symbols are left alone.
+     */
+    public void stampRules(OrderInfo order) {
+        if (order.action() == Action.CANCEL)
+            return;
+        int symbol = symbolIndex.slotOf(order.symbol(), false);
+        if (symbol >= 0 && order.orderType() == OrderType.MARKET)
+            order.price(order.side() == Side.BUY ? marketHigh[symbol] : marketLow[symbol]);
+        int account = order.account() > 0 ? accountLimitIndex.slotOf(order.account(), false) : -1;
+        int stp = account >= 0 ? accountStp[account] : 0;
+        order.flags((order.flags() & ~OrderInfo.STP_MASK) | stp << OrderInfo.STP_SHIFT);
+    }
+
+    /** Whether {@code price} is a multiple of the tick of its band; true for a symbol without a tick table. */
+    private boolean onTick(int symbol, long price) {
+        for (int band = tickStart[symbol + 1] - 1; band >= tickStart[symbol]; band--)
+            if (price >= tickFrom[band])
+                return price % tickSize[band] == 0;
+        return true;
     }
 
     private long maxNotional(long account) {
@@ -159,6 +242,8 @@ public final class RiskEngine {
         int slot = rateAccounts.slotOf(account, true);
         if (slot == FixedLongIndex.FULL)
             return RejectReason.ACCOUNT_TABLE_FULL;
+        if (rolling)
+            return rollingCheck(slot, eventTime);
         long window = Math.floorDiv(eventTime, NANOS_PER_SECOND);
         // the window only moves forward: event times come from senders and may go back, and resetting on every change
         // of second would let alternating timestamps dodge the limit; a late event counts in the latest second seen
@@ -169,6 +254,31 @@ public final class RiskEngine {
         if (rateCount[slot] >= maxOrdersPerSecond)
             return RejectReason.RATE_LIMIT;
         rateCount[slot]++;
+        return RejectReason.NONE;
+    }
+
+    /**
+     * At most maxOrdersPerSecond counted orders in any span of one second: an order at time t is refused when that
+     * many were counted in (t - 1 s, t]. The ring holds the account's last counted times, oldest at rateRingNext; time
+     * only moves forward, as for whole seconds, so a late event counts at the latest time seen.
+     */
+    private RejectReason rollingCheck(int slot, long eventTime) {
+        long t = Math.max(eventTime, rateWindow[slot]);
+        if (rateCount[slot] == 0)
+            t = eventTime; // the account's first order: nothing seen before it
+        rateWindow[slot] = t;
+        int base = slot * maxOrdersPerSecond;
+        int next = rateRingNext[slot];
+        if (rateCount[slot] == maxOrdersPerSecond) {
+            long oldest = rateRing[base + next];
+            // t - 1 s below Long.MIN_VALUE: every time held is within the second
+            if (t < Long.MIN_VALUE + NANOS_PER_SECOND || oldest > t - NANOS_PER_SECOND)
+                return RejectReason.RATE_LIMIT;
+        } else {
+            rateCount[slot]++;
+        }
+        rateRing[base + next] = t;
+        rateRingNext[slot] = next + 1 == maxOrdersPerSecond ? 0 : next + 1;
         return RejectReason.NONE;
     }
 

@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * On start it resumes after the last input record whose result it wrote (the {@code sourceIndex} of its last output),
  * replaying the input before that point through the risk engine without writing, so its state (seen order ids,
  * rate windows) is what it was, and checking each record it wrote then against what it makes of its input again
- * ({@link RecordLink#requireRemade}).
+ * ({@link RecordLink#requireRemade}). Risk's verdict is its config's: the reason, and the rules it stamps into a passed
+ * order ({@link RiskEngine#stampRules}); where the config changed, a different verdict is allowed.
  */
 public final class RiskStage extends QueueInputStage {
     private static final Logger LOG = LoggerFactory.getLogger(RiskStage.class);
@@ -64,13 +65,13 @@ public final class RiskStage extends QueueInputStage {
                             + " on " + output.name() + ", is not on the input");
                 decide();
                 RecordLink.requireRemade(name(), RecordKind.CHECKED, input, inputIndex, in, out, written, readBack);
-                if (out.rejectReason() != readBack.rejectReason()) {
+                if (!RecordLink.sameVerdict(out, readBack)) {
                     long at = written.lastReadIndex();
                     if (configs.sameConfig(at))
                         throw written.damaged(at, written.name() + " index " + Queues.describeIndex(written.queue(), at)
                                 + " is not what risk makes again of " + input.name() + " index "
-                                + Queues.describeIndex(input.queue(), inputIndex) + ": rejectReason "
-                                + out.rejectReason() + " vs " + readBack.rejectReason() + " (made again vs written,"
+                                + Queues.describeIndex(input.queue(), inputIndex) + ": "
+                                + RecordLink.verdictDiffers(out, readBack) + " (made again vs written,"
                                 + " with the config it was written with: the record was altered or comes from"
                                 + " another run)");
                     if (redecided++ == 0) {
@@ -111,6 +112,8 @@ public final class RiskStage extends QueueInputStage {
             RejectReason reason = engine.check(in);
             if (reason != RejectReason.NONE)
                 out.rejectReason(reason);
+            else
+                engine.stampRules(out);
         }
     }
 

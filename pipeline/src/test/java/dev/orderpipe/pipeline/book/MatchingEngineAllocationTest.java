@@ -2,6 +2,7 @@ package dev.orderpipe.pipeline.book;
 
 import dev.orderpipe.pipeline.OrderInfo;
 import dev.orderpipe.pipeline.config.MatchingConfig;
+import dev.orderpipe.pipeline.risk.RiskEngine;
 import dev.orderpipe.pipeline.util.ThreadAllocation;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -49,16 +50,18 @@ class MatchingEngineAllocationTest {
         // 4 symbols where 3 are tradable: unknown symbols take the reject path too
         MatchingEngine engine = new MatchingEngine(config,
                 Arrays.asList(RandomOrders.SYMBOLS).subList(0, RandomOrders.SYMBOLS.length - 1), sink);
+        // the rules risk stamps into the orders (market protection, self-trade prevention), on their paths too
+        RiskEngine rules = new RiskEngine(RandomOrders.riskConfig("none"));
         RandomOrders orders = new RandomOrders(424242, 41);
         OrderInfo in = new OrderInfo();
 
         for (int i = 0; i < WARM_UP; i++)
-            engine.onOrder(orders.next(in));
+            engine.onOrder(stamped(rules, orders.next(in)));
         ThreadAllocation.current(); // the first call may set things up
         long reportsBefore = sink.reports;
         long before = ThreadAllocation.current();
         for (int i = 0; i < MEASURED; i++)
-            engine.onOrder(orders.next(in));
+            engine.onOrder(stamped(rules, orders.next(in)));
         long after = ThreadAllocation.current();
 
         long allocated = after - before;
@@ -68,5 +71,11 @@ class MatchingEngineAllocationTest {
                 (double) allocated / MEASURED, sink.checksum);
         assertTrue(reports > MEASURED, "every event reports at least once");
         assertTrue(allocated <= ALLOWANCE_BYTES, "allocated " + allocated + " bytes over " + MEASURED + " events");
+    }
+
+    private static OrderInfo stamped(RiskEngine rules, OrderInfo in) {
+        if (!in.isRejected())
+            rules.stampRules(in);
+        return in;
     }
 }

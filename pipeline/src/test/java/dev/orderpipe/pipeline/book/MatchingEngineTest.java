@@ -297,4 +297,40 @@ class MatchingEngineTest {
         all.add(BookSummary.of(engine));
         return all;
     }
+
+    /**
+     * Level totals never wrap: two asks of 5e18 on one level hold 1e19, more than a long; a FOK buy of 1 must see
+     * that the level holds more than it needs and fill (a wrapped, negative total made it expire).
+     */
+    @Test
+    void levelTotalsBeyond64BitsStayExact() {
+        long big = 5_000_000_000_000_000_000L;
+        limit(1, AAPL, Side.SELL, "189.00", big);
+        limit(2, AAPL, Side.SELL, "189.00", big);
+        engine.books().checkInvariants();
+        assertEquals(Long.MAX_VALUE, engine.books().bestAskQty(AAPL), "a total beyond 64 bits reads as the largest");
+        List<String> fok = limit(3, AAPL, Side.BUY, TimeInForce.FOK, "189.00", 1);
+        assertEquals(3, fok.size(), String.join("\n", fok));
+        assertTrue(fok.get(1).startsWith("TRADE FILLED id=3"), fok.get(1));
+        engine.books().checkInvariants();
+        // the level still holds 1e19 - 1: a FOK of Long.MAX_VALUE fills, from both orders
+        List<String> all = limit(4, AAPL, Side.BUY, TimeInForce.FOK, "189.00", Long.MAX_VALUE);
+        assertEquals(List.of("NEW NEW id=4", "TRADE PARTIALLY_FILLED id=4", "TRADE FILLED id=1", "TRADE FILLED id=4",
+                "TRADE PARTIALLY_FILLED id=2"), all.stream().map(MatchingEngineTest::prefix).toList());
+        long left = 2 * (big - Long.MAX_VALUE / 2) - 2; // 1e19 - 1 - (2^63 - 1), without overflowing on the way
+        assertEquals(776_627_963_145_224_192L, left);
+        assertEquals(left, engine.books().bestAskQty(AAPL));
+        engine.books().checkInvariants();
+        // the exact total decides
+        assertEquals("EXPIRED EXPIRED id=5", prefix(limit(5, AAPL, Side.BUY, TimeInForce.FOK, "189.00", left + 1)
+                .get(1)));
+        assertEquals("TRADE FILLED id=6", prefix(limit(6, AAPL, Side.BUY, TimeInForce.FOK, "189.00", left).get(1)));
+        assertEquals(0, engine.books().openOrders());
+        engine.books().checkInvariants();
+    }
+
+    /** The exec type, status and id of a described report. */
+    private static String prefix(String report) {
+        return report.substring(0, report.indexOf(" acct="));
+    }
 }

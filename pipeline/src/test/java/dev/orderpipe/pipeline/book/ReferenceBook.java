@@ -51,6 +51,11 @@ final class ReferenceBook {
         this.maxPriceLevels = maxPriceLevels;
     }
 
+    /** The self-trade prevention mode risk stamped into the record: bits 1-2 of its flags. */
+    private static SelfTradePrevention stp(OrderInfo in) {
+        return SelfTradePrevention.values()[(in.flags() >> 1) & 3];
+    }
+
     int openOrders() {
         return resting.size();
     }
@@ -88,8 +93,9 @@ final class ReferenceBook {
         }
         boolean limit = in.orderType() == OrderType.LIMIT;
         boolean market = in.orderType() == OrderType.MARKET;
+        // a MARKET order's price is its protection limit (0: none)
         if (in.side() == Side.NONE || !(limit || market) || in.timeInForce() == TimeInForce.NONE
-                || in.quantity() <= 0 || (limit && in.price() <= 0) || (market && in.price() != 0)) {
+                || in.quantity() <= 0 || in.price() < 0 || (limit && in.price() == 0)) {
             reject(in, RejectReason.MALFORMED, LineError.NONE);
             return;
         }
@@ -99,7 +105,9 @@ final class ReferenceBook {
         }
         boolean rests = limit && (in.timeInForce() == TimeInForce.GTC || in.timeInForce() == TimeInForce.DAY);
         List<Order> crossing = crossing(in.symbol(), in.side(), market, in.price());
-        if (rests && !roomToRest(crossing, in.symbol(), in.side(), in.price(), in.quantity(), null)) {
+        SelfTradePrevention mode = stp(in);
+        if (rests && !roomToRest(crossing, in.symbol(), in.side(), in.price(), in.quantity(), null, in.account(),
+                mode)) {
             reject(in, RejectReason.BOOK_FULL, LineError.NONE);
             return;
         }
@@ -113,34 +121,49 @@ final class ReferenceBook {
         o.tif = in.timeInForce();
         out.add(report(o, in.orderType(), in.timeInForce(), Action.NEW, ExecType.NEW, OrderStatus.NEW));
         if (in.timeInForce() == TimeInForce.FOK) {
+            // what it may trade: its own account's orders are not traded with, and may stop it (self-trade prevention)
             long available = 0;
-            for (Order c : crossing)
-                available += c.leaves();
+            for (Order c : crossing) {
+                if (mode != SelfTradePrevention.NONE && c.account == o.account) {
+                    if (mode == SelfTradePrevention.CANCEL_INCOMING || mode == SelfTradePrevention.CANCEL_BOTH)
+                        break;
+                    continue;
+                }
+                available = available > Long.MAX_VALUE - c.leaves() ? Long.MAX_VALUE : available + c.leaves();
+            }
             if (available < o.qty) {
-                expire(o, in);
+                expire(o, in, market, in.price());
                 return;
             }
         }
-        trade(o, in.orderType(), in.timeInForce(), Action.NEW, crossing);
-        if (o.leaves() == 0)
+        boolean canceled = trade(o, in.orderType(), in.timeInForce(), Action.NEW, crossing, mode);
+        if (o.leaves() == 0 || canceled)
             return;
         if (rests) {
             o.time = ++clock;
             resting.add(o);
         } else {
-            expire(o, in);
+            expire(o, in, market, in.price());
         }
     }
 
-    private void expire(Order o, OrderInfo in) {
+    /** EXPIRED; a MARKET order with resting orders beyond its protection limit says MARKET_PROTECTION. */
+    private void expire(Order o, OrderInfo in, boolean market, long limit) {
         OrderInfo r = report(o, in.orderType(), in.timeInForce(), Action.NEW, ExecType.EXPIRED, OrderStatus.EXPIRED);
         out.add(r.leavesQty(0));
+        if (market && limit > 0) {
+            for (Order c : resting)
+                if (c.symbol == o.symbol && c.side != o.side && (o.side == Side.BUY ? c.price > limit : c.price < limit))
+                    r.rejectReason(RejectReason.MARKET_PROTECTION);
+        }
     }
 
     private void onCancel(OrderInfo in) {
         Order o = find(in.account(), in.orderId());
         if (o == null || !(in.symbol() == 0 || in.symbol() == o.symbol)
-                || !(in.side() == Side.NONE || in.side() == o.side)) {
+                || !(in.side() == Side.NONE || in.side() == o.side)
+                || !(in.orderType() == OrderType.NONE || in.orderType() == OrderType.LIMIT)
+                || !(in.timeInForce() == TimeInForce.NONE || in.timeInForce() == o.tif)) {
             reject(in, RejectReason.UNKNOWN_ORDER, LineError.NONE);
             return;
         }
@@ -173,7 +196,8 @@ final class ReferenceBook {
             return;
         }
         List<Order> crossing = crossing(o.symbol, o.side, false, in.price());
-        if (!roomToRest(crossing, o.symbol, o.side, in.price(), in.quantity() - o.cum, o)) {
+        SelfTradePrevention mode = stp(in);
+        if (!roomToRest(crossing, o.symbol, o.side, in.price(), in.quantity() - o.cum, o, o.account, mode)) {
             reject(in, RejectReason.BOOK_FULL, LineError.NONE);
             return;
         }
@@ -181,8 +205,8 @@ final class ReferenceBook {
         o.price = in.price();
         o.qty = in.quantity();
         out.add(report(o, OrderType.LIMIT, o.tif, Action.REPLACE, ExecType.REPLACED, open));
-        trade(o, OrderType.LIMIT, o.tif, Action.REPLACE, crossing);
-        if (o.leaves() > 0) {
+        boolean canceled = trade(o, OrderType.LIMIT, o.tif, Action.REPLACE, crossing, mode);
+        if (o.leaves() > 0 && !canceled) {
             o.time = ++clock;
             resting.add(o);
         }
@@ -192,12 +216,19 @@ final class ReferenceBook {
      * Whether an order that rests what it cannot trade has room: after its trades, fewer than maxOpenOrders other
      * resting orders, and its price already a level on its side or fewer than maxPriceLevels levels there.
      */
-    private boolean roomToRest(List<Order> crossing, long symbol, Side side, long price, long qty, Order moving) {
+    private boolean roomToRest(List<Order> crossing, long symbol, Side side, long price, long qty, Order moving,
+                               long account, SelfTradePrevention mode) {
         long remaining = qty;
         int consumed = 0;
         for (Order c : crossing) {
             if (remaining == 0)
                 break;
+            if (mode != SelfTradePrevention.NONE && c.account == account) {
+                if (mode == SelfTradePrevention.CANCEL_INCOMING || mode == SelfTradePrevention.CANCEL_BOTH)
+                    return true; // canceled before it could rest
+                consumed++; // canceled: its slot is freed
+                continue;
+            }
             if (c.leaves() <= remaining)
                 consumed++;
             remaining -= Math.min(remaining, c.leaves());
@@ -218,7 +249,8 @@ final class ReferenceBook {
         for (Order r : resting) {
             if (r.symbol != symbol || r.side == side)
                 continue;
-            boolean crosses = market || (side == Side.BUY ? r.price <= limit : r.price >= limit);
+            // a MARKET order's limit is its protection limit, 0 for none
+            boolean crosses = (market && limit == 0) || (side == Side.BUY ? r.price <= limit : r.price >= limit);
             if (crosses)
                 list.add(r);
         }
@@ -229,10 +261,27 @@ final class ReferenceBook {
         return list;
     }
 
-    private void trade(Order a, OrderType type, TimeInForce tif, Action action, List<Order> crossing) {
+    /** Trades {@code a} down the crossing orders; returns whether self-trade prevention canceled it. */
+    private boolean trade(Order a, OrderType type, TimeInForce tif, Action action, List<Order> crossing,
+                          SelfTradePrevention mode) {
         for (Order c : crossing) {
             if (a.leaves() == 0)
                 break;
+            if (mode != SelfTradePrevention.NONE && c.account == a.account) {
+                boolean incoming = mode == SelfTradePrevention.CANCEL_INCOMING
+                        || mode == SelfTradePrevention.CANCEL_BOTH;
+                if (incoming)
+                    out.add(report(a, type, tif, action, ExecType.CANCELED, OrderStatus.CANCELED).leavesQty(0)
+                            .rejectReason(mode.reason()));
+                if (mode == SelfTradePrevention.CANCEL_RESTING || mode == SelfTradePrevention.CANCEL_BOTH) {
+                    out.add(report(c, OrderType.LIMIT, c.tif, action, ExecType.CANCELED, OrderStatus.CANCELED)
+                            .leavesQty(0).rejectReason(mode.reason()));
+                    resting.remove(c);
+                }
+                if (incoming)
+                    return true;
+                continue;
+            }
             long fill = Math.min(a.leaves(), c.leaves());
             a.cum += fill;
             c.cum += fill;
@@ -245,6 +294,7 @@ final class ReferenceBook {
             if (c.leaves() == 0)
                 resting.remove(c);
         }
+        return false;
     }
 
     /** The resting order of {@code account} with {@code id}: ids are per account, an id alone names nothing. */

@@ -3,6 +3,8 @@ package dev.orderpipe.pipeline.book;
 import dev.orderpipe.pipeline.OrderInfo;
 import dev.orderpipe.pipeline.Prices;
 import dev.orderpipe.pipeline.Symbols;
+import dev.orderpipe.pipeline.codes.LineError;
+import dev.orderpipe.pipeline.codes.RejectReason;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -29,7 +31,7 @@ final class Reports {
                 .append(" leaves=").append(r.leavesQty())
                 .append(" cum=").append(r.cumQty())
                 .append(" contra=").append(r.contraOrderId());
-        if (r.isRejected())
+        if (r.rejectReason() != RejectReason.NONE || r.lineError() != LineError.NONE) // CANCELED/EXPIRED may say why
             sb.append(" reason=").append(r.rejectReason()).append('/').append(r.lineError());
         return sb.toString();
     }

@@ -333,8 +333,9 @@ class PipelineConfigTest {
         assertEquals(65_536, PipelineConfig.parse(with("linesPerCall: 64", "65536"), "t").ingress.linesPerCall);
         assertEquals(1 << 28, PipelineConfig.parse(with("orderIdCapacity: 4194304", "268_435_456"), "t").risk.orderIdCapacity);
         assertEquals(1L << 30, PipelineConfig.parse(with("minFreeDiskMb: 64", "1073741824"), "t").minFreeDiskMb);
-        assertEquals(Long.MAX_VALUE,
-                PipelineConfig.parse(with("maxOrderQty: 100000", "9223372036854775807"), "t").risk.symbols.get(0).maxOrderQty);
+        // the range allows any 64-bit quantity; validation bounds it by maxOpenOrders (see maxOrderQtyIsBounded...)
+        assertEquals(Long.MAX_VALUE / 1_048_576, PipelineConfig.parse(with("maxOrderQty: 100000", "8796093022207"), "t")
+                .risk.symbols.get(0).maxOrderQty);
     }
 
     @Test
@@ -384,5 +385,92 @@ class PipelineConfigTest {
         assertEquals("config file " + dir.resolve("nope.yaml") + " does not exist", e.getMessage());
         e = assertThrows(ConfigException.class, () -> PipelineConfig.load(dir));
         assertTrue(e.getMessage().startsWith("cannot read config file"), e.getMessage());
+    }
+
+    /** Checks {@code change} applied to the embedded default is refused by validate() with exactly {@code message}. */
+    private static void refused(String message, java.util.function.Consumer<PipelineConfig> change) {
+        PipelineConfig config = PipelineConfig.loadDefault();
+        change.accept(config);
+        assertEquals(message, assertThrows(ConfigException.class, config::validate).getMessage());
+    }
+
+    @Test
+    void maxOrderQtyIsBoundedSoThatABooksOpenQuantityFits64Bits() {
+        refused("risk.symbols[0].maxOrderQty must be at most 8796093022207 (2^63-1 / matching.maxOpenOrders 1048576,"
+                + " so a book's open quantity fits 64 bits), was 8796093022208",
+                c -> c.risk.symbols.get(0).maxOrderQty = 8_796_093_022_208L);
+        PipelineConfig config = PipelineConfig.loadDefault();
+        config.matching.maxOpenOrders = 1;
+        config.risk.symbols.get(0).maxOrderQty = Long.MAX_VALUE;
+        config.validate();
+        refused("risk.symbols[0].refPrice 900000000000000 plus risk.priceBandPercent 10.0 is beyond the largest price:"
+                + " lower one of them", c -> c.risk.symbols.get(0).refPrice = "900000000000000");
+    }
+
+    @Test
+    void tickSizeTablesAreValidatedInOneLine() {
+        refused("risk.symbols[1].tickSizes[0].from must be 0: the first band covers every price below the next, was 1",
+                c -> c.risk.symbols.get(1).tickSizes = List.of(TickSizeConfig.of("1", "0.01")));
+        refused("risk.symbols[1].tickSizes[2].from 1.00 must be above the band before it: bands go up in price",
+                c -> c.risk.symbols.get(1).tickSizes = List.of(TickSizeConfig.of("0", "0.01"),
+                        TickSizeConfig.of("2", "0.05"), TickSizeConfig.of("1.00", "0.1")));
+        refused("risk.symbols[1].tickSizes[0].tick: price '0' must be > 0",
+                c -> c.risk.symbols.get(1).tickSizes = List.of(TickSizeConfig.of("0", "0")));
+        refused("risk.symbols[1].tickSizes[0].tick is missing",
+                c -> c.risk.symbols.get(1).tickSizes = List.of(TickSizeConfig.of("0", "")));
+        refused("risk.symbols[1].tickSizes[1].from: price 'x' is not a decimal number",
+                c -> c.risk.symbols.get(1).tickSizes = List.of(TickSizeConfig.of("0", "0.01"),
+                        TickSizeConfig.of("x", "0.05")));
+    }
+
+    @Test
+    void tradingRuleKeysAreValidatedInOneLine() {
+        refused("risk.accounts[0].selfTradePrevention must be NONE, CANCEL_RESTING, CANCEL_INCOMING or CANCEL_BOTH,"
+                + " was 'CANCEL_NEWEST'", c -> c.risk.accounts.get(0).selfTradePrevention = "CANCEL_NEWEST");
+        refused("risk.marketProtectionPercent must be >= 0 and <= risk.priceBandPercent (10.0; 0 uses it), was 10.5",
+                c -> c.risk.marketProtectionPercent = 10.5);
+        refused("risk.marketProtectionPercent must be >= 0 and <= risk.priceBandPercent (10.0; 0 uses it), was -1.0",
+                c -> c.risk.marketProtectionPercent = -1);
+        refused("risk.rateWindowRolling needs risk.maxOrdersPerSecond > 0 (with 0 no account is rate limited)",
+                c -> c.risk.rateWindowRolling = true);
+        refused("risk.rateCountsCancels needs risk.maxOrdersPerSecond > 0 (with 0 no account is rate limited)",
+                c -> c.risk.rateCountsCancels = true);
+        refused("risk.rateWindowRolling keeps the last risk.maxOrdersPerSecond order times of each of"
+                + " risk.accountCapacity accounts: 10000 x 65536 = 655360000, more than 268435456: lower one of them",
+                c -> {
+                    c.risk.rateWindowRolling = true;
+                    c.risk.maxOrdersPerSecond = 10_000;
+                });
+        // an account listed for its self-trade prevention alone takes the default notional
+        PipelineConfig config = PipelineConfig.loadDefault();
+        AccountConfig a = new AccountConfig();
+        a.account = 5;
+        a.selfTradePrevention = "CANCEL_BOTH";
+        config.risk.accounts.add(a);
+        config.validate();
+    }
+
+    @Test
+    void tradingRuleKeysAreReadFromYaml() {
+        PipelineConfig config = PipelineConfig.parse("!dev.orderpipe.pipeline.config.PipelineConfig {\n"
+                + "  risk: { marketProtectionPercent: 2.5, maxOrdersPerSecond: 5, rateWindowRolling: true,"
+                + " rateCountsCancels: true,\n"
+                + "    symbols: [ { symbol: ABC, refPrice: \"1.00\", maxOrderQty: 10,"
+                + " tickSizes: [ { from: \"0\", tick: \"0.0001\" }, { from: \"1.00\", tick: \"0.01\" } ] } ],\n"
+                + "    accounts: [ { account: 7, selfTradePrevention: CANCEL_RESTING } ] }\n"
+                + "}\n", "t", PipelineConfig.loadDefault());
+        assertEquals(2.5, config.risk.marketProtectionPercent);
+        assertTrue(config.risk.rateWindowRolling);
+        assertTrue(config.risk.rateCountsCancels);
+        assertEquals("0.01", config.risk.symbols.get(0).tickSizes.get(1).tick);
+        assertEquals(10_000, config.risk.symbols.get(0).tickSizes.get(1).fromPrice());
+        assertEquals("CANCEL_RESTING", config.risk.accounts.get(0).selfTradePrevention);
+        assertEquals("", config.risk.accounts.get(0).maxNotional);
+        assertEquals("unknown key 'tick_size' in risk.symbols[0].tickSizes[0] (check the spelling against"
+                        + " conf/pipeline.yaml)",
+                assertThrows(ConfigException.class, () -> PipelineConfig.parse(
+                        "!dev.orderpipe.pipeline.config.PipelineConfig { risk: { symbols: [ { symbol: ABC, refPrice:"
+                                + " \"1\", tickSizes: [ { tick_size: \"0.01\" } ] } ] } }", "t",
+                        PipelineConfig.loadDefault())).getMessage().substring(3));
     }
 }

@@ -11,8 +11,11 @@ import dev.orderpipe.pipeline.codes.TimeInForce;
 import dev.orderpipe.pipeline.config.AccountConfig;
 import dev.orderpipe.pipeline.config.PipelineConfig;
 import dev.orderpipe.pipeline.config.RiskConfig;
+import dev.orderpipe.pipeline.config.TickSizeConfig;
 import dev.orderpipe.pipeline.util.TableBytes;
 import org.junit.jupiter.api.Test;
+
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -140,8 +143,12 @@ class RiskEngineTest {
         RiskEngine risk = new RiskEngine(config());
         assertEquals(RejectReason.NONE, risk.check(limit(7, AAPL, "189.25", 26_420))); // 4,999,985.00
         assertEquals(RejectReason.MAX_NOTIONAL, risk.check(limit(7, AAPL, "189.25", 26_421))); // 5,000,174.25
-        assertEquals(RejectReason.NONE, risk.check(market(7, AAPL, 26_420)));
-        assertEquals(RejectReason.MAX_NOTIONAL, risk.check(market(7, AAPL, 26_421)));
+        // a MARKET order is sized at its band limit, the worst price it may trade at: a sell at 170.325 (189.25 - 10%)
+        assertEquals(RejectReason.NONE, risk.check(market(7, AAPL, 29_355))); // 4,999,890.375
+        assertEquals(RejectReason.MAX_NOTIONAL, risk.check(market(7, AAPL, 29_356))); // 5,000,060.7
+        // a buy at 208.175 (189.25 + 10%)
+        assertEquals(RejectReason.NONE, risk.check(market(7, AAPL, 24_018).side(Side.BUY))); // 4,999,947.15
+        assertEquals(RejectReason.MAX_NOTIONAL, risk.check(market(7, AAPL, 24_019).side(Side.BUY))); // 5,000,155.325
         // exactly at the limit passes: 250 x 20,000 = 5,000,000 (TSLA ref 248.30, so 250 is in band)
         assertEquals(RejectReason.NONE, risk.check(limit(7, TSLA, "250", 20_000)));
         assertEquals(RejectReason.MAX_NOTIONAL, risk.check(limit(7, TSLA, "250.0001", 20_000)));
@@ -222,6 +229,84 @@ class RiskEngineTest {
         assertEquals(RejectReason.RATE_LIMIT, at(risk, 7, 0));
     }
 
+    @Test
+    void marketOrdersAreSizedAtTheirProtectionLimit() {
+        RiskConfig config = config();
+        config.marketProtectionPercent = 1; // AAPL 187.3575 to 191.1425
+        RiskEngine risk = new RiskEngine(config);
+        assertEquals(RejectReason.NONE, risk.check(market(7, AAPL, 26_158).side(Side.BUY))); // 4,999,905.515
+        assertEquals(RejectReason.MAX_NOTIONAL, risk.check(market(7, AAPL, 26_159).side(Side.BUY))); // 5,000,096.6575
+        assertEquals(RejectReason.NONE, risk.check(market(7, AAPL, 26_686))); // 4,999,822.245
+        assertEquals(RejectReason.MAX_NOTIONAL, risk.check(market(7, AAPL, 26_687))); // 5,000,009.6025
+    }
+
+    @Test
+    void limitPricesMustBeOnTheTickOfTheirBand() {
+        RiskConfig config = config();
+        // AAPL: 0.05 from 0, 0.10 from 180.00, 0.25 from 190.00 (within the 170.325..208.175 band)
+        config.symbols.get(0).tickSizes = List.of(TickSizeConfig.of("0", "0.05"), TickSizeConfig.of("180", "0.10"),
+                TickSizeConfig.of("190.00", "0.25"));
+        RiskEngine risk = new RiskEngine(config);
+        assertEquals(RejectReason.NONE, risk.check(limit(7, AAPL, "179.95", 1)));
+        assertEquals(RejectReason.TICK_SIZE, risk.check(limit(7, AAPL, "179.97", 1)));
+        assertEquals(RejectReason.NONE, risk.check(limit(7, AAPL, "180", 1)));
+        assertEquals(RejectReason.TICK_SIZE, risk.check(limit(7, AAPL, "180.05", 1)));
+        assertEquals(RejectReason.NONE, risk.check(limit(7, AAPL, "189.90", 1)));
+        assertEquals(RejectReason.TICK_SIZE, risk.check(limit(7, AAPL, "190.10", 1)));
+        assertEquals(RejectReason.NONE, risk.check(limit(7, AAPL, "190.25", 1)));
+        assertEquals(RejectReason.TICK_SIZE, risk.check(limit(7, AAPL, "190.25", 1).orderId(1)
+                .action(Action.REPLACE).price(Prices.parse("190.30"))), "a REPLACE's new price too");
+        assertEquals(RejectReason.NONE, risk.check(market(7, AAPL, 1)), "a MARKET order has no price to check");
+        assertEquals(RejectReason.NONE, risk.check(limit(7, MSFT, "415.5001", 1)), "MSFT has no tick table");
+        // the price band comes first, the notional after
+        assertEquals(RejectReason.PRICE_BAND, risk.check(limit(7, AAPL, "300.01", 1)));
+        assertEquals(RejectReason.TICK_SIZE, risk.check(limit(7, AAPL, "190.01", 100_000)));
+    }
+
+    private OrderInfo cancel(long account, long eventTime) {
+        return order.reset().action(Action.CANCEL).orderId(nextId++).account(account).eventTime(eventTime);
+    }
+
+    @Test
+    void rollingRateLimitCountsAnySecondAndOptionallyCancels() {
+        RiskConfig config = config();
+        config.maxOrdersPerSecond = 3;
+        config.rateWindowRolling = true;
+        config.rateCountsCancels = true;
+        RiskEngine risk = new RiskEngine(config);
+        // 3 at the end of one second, then the next second: whole seconds would pass 3 more
+        assertEquals(RejectReason.NONE, at(risk, 7, 2 * SECOND - 3_000_000));
+        assertEquals(RejectReason.NONE, at(risk, 7, 2 * SECOND - 2_000_000));
+        assertEquals(RejectReason.NONE, risk.check(cancel(7, 2 * SECOND - 1_000_000)), "a CANCEL counts");
+        assertEquals(RejectReason.RATE_LIMIT, at(risk, 7, 2 * SECOND));
+        assertEquals(RejectReason.RATE_LIMIT, risk.check(cancel(7, 2 * SECOND)));
+        assertEquals(RejectReason.NONE, risk.check(cancel(0, 2 * SECOND)), "a CANCEL naming no account is not counted");
+        assertEquals(RejectReason.NONE, at(risk, 9, 2 * SECOND), "each account has its own budget");
+        // exactly one second after the first, it is out of the window
+        assertEquals(RejectReason.RATE_LIMIT, at(risk, 7, 3 * SECOND - 3_000_001));
+        assertEquals(RejectReason.NONE, at(risk, 7, 3 * SECOND - 3_000_000));
+        assertEquals(RejectReason.RATE_LIMIT, at(risk, 7, 3 * SECOND - 2_000_001));
+        // a late event counts at the latest time seen: it cannot reopen the window
+        assertEquals(RejectReason.RATE_LIMIT, at(risk, 7, SECOND));
+        assertEquals(RejectReason.NONE, at(risk, 7, 3 * SECOND - 2_000_000));
+    }
+
+    @Test
+    void cancelsAreNotCountedUnlessConfigured() {
+        RiskEngine risk = rateLimited(1, 16);
+        assertEquals(RejectReason.NONE, at(risk, 7, SECOND));
+        assertEquals(RejectReason.NONE, risk.check(cancel(7, SECOND)));
+        assertEquals(RejectReason.NONE, risk.check(cancel(7, SECOND)));
+        RiskConfig config = config();
+        config.maxOrdersPerSecond = 1;
+        config.rateCountsCancels = true;
+        risk = new RiskEngine(config);
+        assertEquals(RejectReason.NONE, risk.check(cancel(7, SECOND)));
+        assertEquals(RejectReason.RATE_LIMIT, risk.check(cancel(7, SECOND)), "counted per whole second too");
+        assertEquals(RejectReason.RATE_LIMIT, at(risk, 7, SECOND));
+        assertEquals(RejectReason.NONE, at(risk, 7, 2 * SECOND));
+    }
+
     /** {@code heapBytes} counts the tables the constructor allocates, so that a start can refuse them beforehand. */
     @Test
     void heapBytesIsWhatTheEngineHolds() {
@@ -237,6 +322,10 @@ class RiskEngineTest {
         config.maxOrdersPerSecond = 10;
         config.accountCapacity = 1_000;
         assertEquals(TableBytes.of(new RiskEngine(config)), RiskEngine.heapBytes(config), "rate limit on");
+        config.rateWindowRolling = true;
+        config.symbols.get(1).tickSizes = List.of(TickSizeConfig.of("0", "0.0001"), TickSizeConfig.of("1", "0.01"));
+        config.symbols.get(3).tickSizes = List.of(TickSizeConfig.of("0", "0.01"));
+        assertEquals(TableBytes.of(new RiskEngine(config)), RiskEngine.heapBytes(config), "rolling, tick tables");
     }
 
     @Test
