@@ -297,6 +297,12 @@ public final class OrderInfo implements BytesMarshallable {
     /** Order quantity; for REPLACE the new total quantity. */
     public long quantity() { return quantity; }
     public OrderInfo quantity(long v) { quantity = v; return this; }
+    /**
+     * The trading date of a session event and its report, {@code YYYYMMDD} ({@link TradingDates}; 0 for a
+     * SESSION_CLOSE that names none): the {@code quantity} field, which a session event has no other use for.
+     */
+    public long tradingDate() { return quantity; }
+    public OrderInfo tradingDate(long yyyymmdd) { quantity = yyyymmdd; return this; }
     /** Sequence number of an execution report, 1-based and dense on the executions queue. */
     public long seq() { return seq; }
     public OrderInfo seq(long v) { seq = v; return this; }
@@ -347,10 +353,15 @@ public final class OrderInfo implements BytesMarshallable {
     public long egressNanos() { return egressNanos; }
     public OrderInfo egressNanos(long v) { egressNanos = v; return this; }
 
-    /** Whether this record is a rejection (from ingress, risk or matching). */
+    /**
+     * Whether this record is a rejection (from ingress, risk or matching): a reason set, on anything but an EXPIRED
+     * report (whose reason, {@link RejectReason#END_OF_DAY}, says why a DAY order expired).
+     */
     public boolean isRejected() {
-        return rejectReason != 0;
+        return rejectReason != 0 && execType != EXPIRED_CODE;
     }
+
+    private static final byte EXPIRED_CODE = ExecType.EXPIRED.code();
 
     /** A readable one-line form for tools and logs (allocates). */
     @Override

@@ -1,7 +1,8 @@
 package dev.orderpipe.pipeline.codes;
 
 /**
- * Why an order was REJECTED. Stored as a {@code byte} (the ordinal); {@code NONE} means not rejected.
+ * Why an order was REJECTED, or ({@link #END_OF_DAY}) why a resting DAY order EXPIRED at its session's close.
+ * Stored as a {@code byte} (the ordinal); {@code NONE} means not rejected.
  * A {@link #BAD_LINE} is written in the executions CSV as {@code BAD_LINE:<line number>} and carries a
  * {@link LineError} detail saying which rule the line broke.
  */
@@ -30,7 +31,16 @@ public enum RejectReason {
     /** The book has no room for another resting order or price level (matching capacities). */
     BOOK_FULL,
     /** An order record whose fields cannot be valid (for example written by a faulty API client). */
-    MALFORMED;
+    MALFORMED,
+    /** A NEW or REPLACE while no session is open (after a SESSION_CLOSE, before the next SESSION_OPEN). */
+    SESSION_CLOSED,
+    /**
+     * A session event that does not fit the session state: SESSION_OPEN while a session is open or of a date not
+     * after the last session's, SESSION_CLOSE while none is open or naming another date than the open session's.
+     */
+    SESSION_STATE,
+    /** Not a rejection: the reason of a DAY order's EXPIRED report at its session's close (IOC expiry has none). */
+    END_OF_DAY;
 
     private static final RejectReason[] VALUES = values();
 
