@@ -10,7 +10,7 @@
  *     <li>An incoming order trades against the best opposite price while prices cross; each fill is at the resting
  *     order's price and gives two TRADE reports, the aggressor's first, then the resting order's.</li>
  *     <li>LIMIT GTC and LIMIT DAY: the remainder rests (one time-priority queue for both; a DAY order rests until
- *     its session's close, and there is one endless session for now, so it rests as GTC does). LIMIT IOC: the
+ *     its session's close, a GTC order across sessions). LIMIT IOC: the
  *     remainder is EXPIRED. FOK: unless the whole quantity can
  *     trade at once, the order is EXPIRED without trading. MARKET trades at any price and never rests: the remainder
  *     is EXPIRED whatever its time in force (MARKET FOK is all-or-nothing; MARKET GTC or DAY is treated as IOC, as
@@ -25,6 +25,13 @@
  *     line error, so every input is accounted for exactly once.</li>
  *     <li>Capacity (resting orders, price levels per side) comes from config; a full book rejects with
  *     {@code BOOK_FULL}.</li>
+ *     <li>Sessions: a SESSION_CLOSE that risk accepted (or the first SESSION_OPEN, which ends the implicit session
+ *     that runs until the first session event) EXPIRES every resting DAY order with reason {@code END_OF_DAY}, book
+ *     by book in config order, bids then asks, best price first, in time priority; GTC orders keep their place. The
+ *     event's own report ({@code SESSION_OPEN} or {@code SESSION_CLOSE}, the trading date in {@code quantity}, no
+ *     order) comes last. A NEW with the (account, id) of an order resting from an earlier session is REJECTED
+ *     {@code DUPLICATE_ORDER_ID} while that order lives (risk's own table holds only the session's ids). Whether an
+ *     order may be entered at all (between sessions) is risk's to decide.</li>
  * </ul>
  *
  * <h2>Choices made where the issue is silent</h2>

@@ -10,7 +10,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.util.Arrays;
-import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -43,7 +43,7 @@ class MatchingEngineRandomTest {
         config.maxPriceLevels = maxPriceLevels;
         Reports.Collecting sink = new Reports.Collecting();
         MatchingEngine engine = new MatchingEngine(config, TRADABLE, sink);
-        Set<Long> symbols = new HashSet<>();
+        Set<Long> symbols = new LinkedHashSet<>(); // in the engine's book order
         for (String s : TRADABLE)
             symbols.add(Symbols.encode(s));
         ReferenceBook reference = new ReferenceBook(symbols, maxOpenOrders, maxPriceLevels);
@@ -53,6 +53,7 @@ class MatchingEngineRandomTest {
         long trades = 0;
         long bookFull = 0;
         int maxOpen = 0;
+        long dayExpired = 0;
         for (int i = 0; i < events; i++) {
             orders.next(in);
             engine.onOrder(in);
@@ -67,6 +68,8 @@ class MatchingEngineRandomTest {
                     trades++;
                 if (!in.isRejected() && r.rejectReason() == RejectReason.BOOK_FULL)
                     bookFull++;
+                if (r.rejectReason() == RejectReason.END_OF_DAY)
+                    dayExpired++;
             }
             reports += actual.size();
             engine.books().checkInvariants();
@@ -77,10 +80,12 @@ class MatchingEngineRandomTest {
             maxOpen = Math.max(maxOpen, engine.books().openOrders());
         }
         assertEquals(trades / 2, engine.trades());
-        System.out.printf("seed %d: %d events, %d reports, %d trades, %d BOOK_FULL, max %d open orders%n",
-                seed, events, reports, trades / 2, bookFull, maxOpen);
-        if (maxOpenOrders > 1)
+        System.out.printf("seed %d: %d events, %d reports, %d trades, %d BOOK_FULL, %d DAY orders expired, max %d open"
+                + " orders%n", seed, events, reports, trades / 2, bookFull, dayExpired, maxOpen);
+        if (maxOpenOrders > 1) {
             assertTrue(trades / 2 > events / 10, "the stream should trade a lot");
+            assertTrue(dayExpired > 0, "session closes should expire DAY orders");
+        }
         if (maxOpenOrders < 1000)
             assertTrue(bookFull > 0, "small books should fill up");
     }

@@ -3,6 +3,7 @@ package dev.orderpipe.pipeline.book;
 import dev.orderpipe.pipeline.OrderInfo;
 import dev.orderpipe.pipeline.Prices;
 import dev.orderpipe.pipeline.Symbols;
+import dev.orderpipe.pipeline.codes.RejectReason;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -29,8 +30,10 @@ final class Reports {
                 .append(" leaves=").append(r.leavesQty())
                 .append(" cum=").append(r.cumQty())
                 .append(" contra=").append(r.contraOrderId());
-        if (r.isRejected())
+        if (r.rejectReason() != RejectReason.NONE) // a rejection's, or END_OF_DAY on a DAY order's expiry
             sb.append(" reason=").append(r.rejectReason()).append('/').append(r.lineError());
+        if (r.tradingDate() != 0 && r.orderId() == 0)
+            sb.append(" date=").append(r.tradingDate());
         return sb.toString();
     }
 
