@@ -2,6 +2,7 @@ package dev.orderpipe.pipeline.config;
 
 import dev.orderpipe.pipeline.Prices;
 import dev.orderpipe.pipeline.Symbols;
+import dev.orderpipe.pipeline.session.SessionCalendar;
 import net.openhft.affinity.AffinityLock;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.bytes.SyncMode;
@@ -66,6 +67,7 @@ public final class PipelineConfig extends StrictConfig {
     public RiskConfig risk = new RiskConfig();
     public MatchingConfig matching = new MatchingConfig();
     public EgressConfig egress = new EgressConfig();
+    public SessionConfig session = new SessionConfig();
     public List<StageGroupConfig> groups = new ArrayList<>();
 
     /** Loads and validates a config file; the keys it leaves out take the defaults of the config classes. */
@@ -156,6 +158,7 @@ public final class PipelineConfig extends StrictConfig {
         require(risk, "risk");
         require(matching, "matching");
         require(egress, "egress");
+        require(session, "session");
         checkRanges("");
         if (syncEveryRecords > 0 && syncMode() == SyncMode.NONE)
             throw new ConfigException("syncEveryRecords " + syncEveryRecords + " needs syncMode ASYNC or SYNC (with NONE nothing is synced)");
@@ -164,6 +167,7 @@ public final class PipelineConfig extends StrictConfig {
         path(ingress.file, "ingress.file");
         path(egress.csvFile, "egress.csvFile");
         validateRisk();
+        SessionCalendar.of(session);
         validateGroups();
         return this;
     }
