@@ -110,7 +110,7 @@ public final class AsciiOut implements Closeable {
         return this;
     }
 
-    /** A trading date {@code YYYYMMDD} ({@link dev.orderpipe.pipeline.TradingDates}) as {@code YYYY-MM-DD}, or nothing for 0. */
+    /** A trading date {@code YYYYMMDD} ({@link dev.orderpipe.pipeline.TradingDates}) as {@code YYYY-MM-DD}, 0 none. */
     public AsciiOut date(long yyyymmdd) {
         if (yyyymmdd == 0)
             return this;

@@ -18,7 +18,8 @@ import java.nio.ByteBuffer;
  * {@link LineError} and the fields decoded before it are left in the record, so a rejection still names the order.
  *
  * <pre>ts_nanos,action,order_id,account,symbol,side,type,tif,price,qty</pre>
- * and the session lines {@code ts_nanos,SESSION_OPEN,YYYY-MM-DD,,,,,,,} and {@code ts_nanos,SESSION_CLOSE,[YYYY-MM-DD],,,,,,,}.
+ * and the session lines {@code ts_nanos,SESSION_OPEN,YYYY-MM-DD,,,,,,,} and
+ * {@code ts_nanos,SESSION_CLOSE,[YYYY-MM-DD],,,,,,,}.
  */
 public final class OrderCsvParser {
     /** The header line of an order file. */

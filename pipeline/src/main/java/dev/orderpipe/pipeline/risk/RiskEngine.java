@@ -32,17 +32,19 @@ import java.util.Arrays;
  *     whole seconds of {@code ts_nanos}; an event older than the latest second seen for its account counts in that
  *     latest second. Only orders that passed every other check use the budget.</li>
  * </ol>
- * A NEW's order id is remembered with its account as soon as it passes the MALFORMED and SESSION_CLOSED checks, even if a later check
- * rejects it: ids are unique among the NEW orders of one account in a session (docs/formats.md), so resending a
- * rejected order needs a new id, while another account may use the same id freely. The key is the whole
+ * A NEW's order id is remembered with its account as soon as it passes the MALFORMED and SESSION_CLOSED checks, even
+ * if a later check rejects it: ids are unique among the NEW orders of one account in a session (docs/formats.md), so
+ * resending a rejected order needs a new id, while another account may use the same id freely. The key is the whole
  * (account, id) pair, stored and compared in full: two accounts' ids are never taken for one another.
  * CANCELs pass unless malformed, outside a session too.
  *
  * <p>Sessions: before the first session event the pipeline is in one implicit, endless session (as with no sessions
  * at all); a NEW or REPLACE after a SESSION_CLOSE and before the next SESSION_OPEN is {@code SESSION_CLOSED} (right
  * after the MALFORMED check); a session event that does not fit the state is {@code SESSION_STATE}. At a session's end
- * the id table and the rate windows are emptied (the id table thus holds one session's ids). Time is the order's own event time ({@code ts_nanos}), so the same input gives the
- * same result at any replay speed. All tables are sized from config and never resize: nothing is allocated per order.
+ * the id table and the rate windows are emptied (the id table thus holds one session's ids).
+ *
+ * <p>Time is the order's own event time ({@code ts_nanos}), so the same input gives the same result at any replay
+ * speed. All tables are sized from config and never resize: nothing is allocated per order.
  */
 public final class RiskEngine {
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
@@ -230,7 +232,7 @@ public final class RiskEngine {
         Arrays.fill(rateCount, 0);
     }
 
-    /** Whether an explicit session is open (false in the implicit session before any session event, and when closed). */
+    /** Whether an explicit session is open: false in the implicit session before any session event, and when closed. */
     public boolean sessionOpen() {
         return session == OPEN;
     }

@@ -94,8 +94,9 @@ class MatchingEngineAllocationTest {
         long before = ThreadAllocation.current();
         sessions = trade(engine, orders, in, MEASURED, sessions, sink, expired);
         long allocated = ThreadAllocation.current() - before;
-        System.out.printf("allocation: %d bytes over %d events and %d session events (%d DAY orders expired, %d open)%n",
-                allocated, MEASURED, 2 * MEASURED / 1000, expired[0] - expiredBefore, engine.books().openOrders());
+        System.out.printf("allocation: %d bytes over %d events and %d session events (%d DAY orders expired, %d"
+                + " open)%n", allocated, MEASURED, 2 * MEASURED / 1000, expired[0] - expiredBefore,
+                engine.books().openOrders());
         assertTrue(expired[0] - expiredBefore > 1000, "DAY orders expired at the closes: " + expired[0]);
         assertTrue(allocated <= ALLOWANCE_BYTES, "allocated " + allocated + " bytes over " + MEASURED + " events");
     }

@@ -334,7 +334,7 @@ class RiskEngineTest {
         long before = dev.orderpipe.pipeline.util.ThreadAllocation.current();
         checksum += sessions(risk, 200, 400);
         long allocated = dev.orderpipe.pipeline.util.ThreadAllocation.current() - before;
-        assertTrue(allocated <= 4096, "allocated " + allocated + " bytes over 200 sessions (checksum " + checksum + ")");
+        assertTrue(allocated <= 4096, "allocated " + allocated + " bytes over 200 sessions (" + checksum + ")");
     }
 
     /** Sessions {@code from..to}, each an open, 1,000 orders (some between sessions) and a close. */
