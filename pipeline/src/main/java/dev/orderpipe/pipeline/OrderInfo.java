@@ -306,6 +306,12 @@ public final class OrderInfo implements BytesMarshallable {
     /** Order quantity; for REPLACE the new total quantity. */
     public long quantity() { return quantity; }
     public OrderInfo quantity(long v) { quantity = v; return this; }
+    /**
+     * The trading date of a session event and its report, {@code YYYYMMDD} ({@link TradingDates}; 0 for a
+     * SESSION_CLOSE that names none): the {@code quantity} field, which a session event has no other use for.
+     */
+    public long tradingDate() { return quantity; }
+    public OrderInfo tradingDate(long yyyymmdd) { quantity = yyyymmdd; return this; }
     /** Sequence number of an execution report, 1-based and dense on the executions queue. */
     public long seq() { return seq; }
     public OrderInfo seq(long v) { seq = v; return this; }
@@ -358,12 +364,13 @@ public final class OrderInfo implements BytesMarshallable {
 
     /**
      * Whether this record is a rejection (from ingress, risk or matching): an order record with a reason, or a REJECTED
-     * report. A CANCELED or EXPIRED report may carry a reason too (self-trade prevention, market protection): it ends
-     * an accepted order and is no rejection.
+     * report. A CANCELED or EXPIRED report may carry a reason too (self-trade prevention, market protection, a DAY
+     * order's {@link RejectReason#END_OF_DAY}): it ends an accepted order and is no rejection.
      */
     public boolean isRejected() {
         return rejectReason != 0 && (execType == 0 || execType == ExecType.REJECTED.code());
     }
+
 
     /** A readable one-line form for tools and logs (allocates). */
     @Override

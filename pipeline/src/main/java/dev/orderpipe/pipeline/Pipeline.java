@@ -20,6 +20,8 @@ import dev.orderpipe.pipeline.integrity.QueueVerifier;
 import dev.orderpipe.pipeline.integrity.RecordKind;
 import dev.orderpipe.pipeline.risk.RiskConfigHistory;
 import dev.orderpipe.pipeline.risk.RiskEngine;
+import dev.orderpipe.pipeline.session.SessionCalendar;
+import dev.orderpipe.pipeline.session.SessionClock;
 import dev.orderpipe.pipeline.stage.EgressStage;
 import dev.orderpipe.pipeline.stage.ExecutionCounts;
 import dev.orderpipe.pipeline.stage.ExecutionListener;
@@ -101,8 +103,10 @@ public final class Pipeline implements AutoCloseable {
             ChronicleQueue orders = queue(config.ingress.queue);
             ChronicleQueue checked = queue(config.risk.queue);
             ChronicleQueue executions = queue(config.matching.queue);
+            SessionClock sessions = config.session.calendar ? new SessionClock(SessionCalendar.of(config.session),
+                    System::currentTimeMillis, config.session.writerId, config.ingress.queue, orders) : null;
             ingress = new IngressStage(output(config.ingress.queue, orders, CrashPoints.Point.ORDERS_WRITTEN), input,
-                    config.ingress.follow, config.ingress.maxLineLength, config.ingress.linesPerCall);
+                    config.ingress.follow, config.ingress.maxLineLength, config.ingress.linesPerCall, sessions);
             QueueInput riskInput = new QueueInput(config.ingress.queue, orders, RecordKind.ORDER);
             risk = new RiskStage(riskInput, output(config.risk.queue, checked, CrashPoints.Point.CHECKED_WRITTEN),
                     new RiskEngine(config.risk), RiskConfigHistory.load(dataDir, config.risk));

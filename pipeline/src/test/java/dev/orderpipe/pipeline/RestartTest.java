@@ -72,6 +72,55 @@ class RestartTest {
         assertEquals(expected, csv.subList(1, csv.size()));
     }
 
+    /**
+     * Lines {@code from..to} of a file of trading days of 400 lines each: an order between the sessions (refused; the
+     * first, in the implicit session, is not), a SESSION_OPEN, DAY and GTC orders whose ids repeat every day (a GTC
+     * order still resting keeps its id: the next day's NEW with it is a duplicate), cancels, and a SESSION_CLOSE
+     * without a date.
+     */
+    static String tradingDays(int from, int to) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = from; i <= to; i++) {
+            int id = i % 400;
+            if (id == 0) {
+                sb.append(i).append(",SESSION_CLOSE,,,,,,,,\n");
+            } else if (id == 2) {
+                sb.append(i).append(",SESSION_OPEN,").append(java.time.LocalDate.of(2026, 11, 2).plusDays(i / 400))
+                        .append(",,,,,,,\n");
+            } else if (i % 7 == 0) {
+                sb.append(i).append(",CANCEL,").append(id - 3).append(',').append(1 + (i - 3) % 5).append(",,,,,,\n");
+            } else {
+                sb.append(i).append(",NEW,").append(id).append(',').append(1 + i % 5).append(",AAPL,")
+                        .append(i % 2 == 0 ? "BUY" : "SELL").append(",LIMIT,").append(i % 3 == 0 ? "DAY" : "GTC")
+                        .append(",189.").append(20 + i % 10).append(',').append(100 * (1 + i % 3)).append('\n');
+            }
+        }
+        return sb.toString();
+    }
+
+    @Test
+    void tradingDaysAcrossRestartsGiveWhatOneRunGives(@TempDir Path dir) throws Exception {
+        String header = "ts_nanos,action,order_id,account,symbol,side,type,tif,price,qty\n";
+        Path whole = dir.resolve("whole.csv");
+        Files.writeString(whole, header + tradingDays(1, 3000), StandardCharsets.UTF_8);
+        Pipeline reference = TestPipelines.runToEnd(TestPipelines.config(dir.resolve("ref"), whole));
+        List<String> expected = TestPipelines.executionLines(reference.queuePath("executions"));
+        for (String kind : List.of("SESSION_OPEN", "SESSION_CLOSE", "END_OF_DAY", "DUPLICATE_ORDER_ID",
+                "SESSION_CLOSED"))
+            assertTrue(expected.stream().anyMatch(l -> l.contains(kind)), kind + " among the reports");
+
+        // restarts in the middle of a session and right after a close: risk and matching rebuild their session state
+        Path growing = dir.resolve("growing.csv");
+        PipelineConfig config = TestPipelines.config(dir.resolve("data"), growing);
+        Files.writeString(growing, header + tradingDays(1, 1000), StandardCharsets.UTF_8);
+        TestPipelines.runToEnd(config);
+        Files.writeString(growing, tradingDays(1001, 2000), StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+        TestPipelines.runToEnd(config);
+        Files.writeString(growing, tradingDays(2001, 3000), StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+        TestPipelines.runToEnd(config);
+        assertEquals(expected, TestPipelines.executionLines(config.dataPath().resolve("executions")));
+    }
+
     @Test
     void aRestartOnAnotherOrderFileStopsAtTheLineLastWritten(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("orders.csv");

@@ -14,6 +14,7 @@ import dev.orderpipe.tools.cli.ReplayCommand;
 import dev.orderpipe.tools.cli.ReportCommand;
 import dev.orderpipe.tools.cli.GenerateCommand;
 import dev.orderpipe.tools.cli.RunCommand;
+import dev.orderpipe.tools.cli.SessionCommand;
 import dev.orderpipe.tools.cli.StatsCommand;
 import dev.orderpipe.tools.cli.SubmitCommand;
 import dev.orderpipe.tools.cli.TailCommand;
@@ -44,6 +45,7 @@ import java.nio.file.NoSuchFileException;
                 DumpCommand.class,
                 StatsCommand.class,
                 SubmitCommand.class,
+                SessionCommand.class,
                 TailCommand.class,
                 VerifyCommand.class,
                 CommandLine.HelpCommand.class

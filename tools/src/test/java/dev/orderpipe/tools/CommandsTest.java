@@ -41,7 +41,8 @@ class CommandsTest {
     void helpAndVersion() {
         Cli c = Cli.run("--help");
         assertEquals(0, c.exitCode, c.toString());
-        for (String cmd : List.of("run", "demo", "generate", "replay", "report", "compare", "export", "dump", "stats", "submit", "tail", "verify"))
+        for (String cmd : List.of("run", "demo", "generate", "replay", "report", "compare", "export", "dump", "stats",
+                "submit", "session", "tail", "verify"))
             assertTrue(c.out.contains(cmd), cmd + " listed in help: " + c.out);
         assertEquals(0, Cli.run("--version").exitCode);
     }
@@ -83,7 +84,8 @@ class CommandsTest {
             assertEquals(2, c.exitCode, c.toString());
             assertEquals("", c.out, c.toString());
             assertEquals("orderpipe: unknown command '" + args[0] + "'; the commands are: run, demo, generate, replay, "
-                    + "report, compare, bench, export, dump, stats, submit, tail, verify, help", c.oneLineError());
+                    + "report, compare, bench, export, dump, stats, submit, session, tail, verify, help",
+                    c.oneLineError());
         }
         c = Cli.run("generate", "--orders", "ten", "--out", "x.csv");
         assertEquals(2, c.exitCode, c.toString());

@@ -6,6 +6,8 @@ import dev.orderpipe.pipeline.ExitCodes;
 import dev.orderpipe.pipeline.OrderInfo;
 import dev.orderpipe.pipeline.infra.Queues;
 import dev.orderpipe.pipeline.TestPipelines;
+import dev.orderpipe.pipeline.codes.Action;
+import dev.orderpipe.pipeline.codes.ExecType;
 import dev.orderpipe.pipeline.config.PipelineConfig;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -166,6 +168,40 @@ class CrashPointTest {
         run.restartAndCompare();
     }
 
+    /**
+     * A halt in the middle of a session close's reports (400 resting DAY orders expire): the restart finishes the
+     * close's reports, and the next day's orders, exactly as one run does.
+     */
+    @Test
+    void executionsMidInputOfASessionClose(@TempDir Path dir) throws Exception {
+        StringBuilder file = new StringBuilder("ts_nanos,action,order_id,account,symbol,side,type,tif,price,qty\n");
+        file.append("1,SESSION_OPEN,2026-11-30,,,,,,,\n");
+        for (int i = 1; i <= 400; i++)
+            file.append(1 + i).append(",NEW,").append(i).append(',').append(1 + i % 7).append(",AAPL,BUY,LIMIT,")
+                    .append(i % 4 == 0 ? "GTC" : "DAY").append(",18").append(1 + i % 9).append(".00,10\n");
+        file.append("500,SESSION_CLOSE,,,,,,,,\n500,SESSION_OPEN,2026-12-01,,,,,,,\n");
+        for (int i = 1; i <= 100; i++)
+            file.append(500 + i).append(",NEW,").append(i).append(",9,AAPL,SELL,LIMIT,DAY,18").append(1 + i % 9)
+                    .append(".00,5\n");
+        Path input = dir.resolve("sessions.csv");
+        Files.writeString(input, file, StandardCharsets.US_ASCII);
+        Path refCsv = dir.resolve("reference.csv");
+        Cli ref = Cli.run("run", "-i", input.toString(), "-d", dir.resolve("reference").toString(), "--executions-csv",
+                refCsv.toString(), "--exit-when-done", "--status-every", "0");
+        assertEquals(0, ref.exitCode, ref.toString());
+        byte[] export = export(dir.resolve("reference"), dir.resolve("reference-export.csv"));
+        assertTrue(new String(export, StandardCharsets.US_ASCII).contains("END_OF_DAY"), "DAY orders expired");
+
+        Run run = new Run(dir).input(input).expect(export, Files.readAllBytes(refCsv));
+        run.crash("executions-mid-input:150");
+        List<OrderInfo> written = TestPipelines.readAll(run.data.resolve("executions"));
+        OrderInfo last = written.get(written.size() - 1);
+        assertEquals(ExecType.EXPIRED, last.execType(), "halted among the close's expiries");
+        assertEquals(Action.SESSION_CLOSE, last.action());
+        assertFalse(last.lastForInput());
+        run.restartAndCompare();
+    }
+
     // --- while rebuilding after a restart
 
     @Test
@@ -190,6 +226,8 @@ class CrashPointTest {
         Path input = orders;
         Path config;
         int crashes;
+        byte[] expectedExport = CrashPointTest.expectedExport;
+        byte[] expectedCsv = CrashPointTest.expectedCsv;
 
         Run(Path dir) {
             this.dir = dir;
@@ -204,6 +242,13 @@ class CrashPointTest {
 
         Run config(Path file) {
             config = file;
+            return this;
+        }
+
+        /** The outputs of an uninterrupted run of another input than the shared one. */
+        Run expect(byte[] export, byte[] csv) {
+            expectedExport = export;
+            expectedCsv = csv;
             return this;
         }
 

@@ -4,6 +4,7 @@ import dev.orderpipe.pipeline.OrderInfo;
 import dev.orderpipe.pipeline.infra.QueueInput;
 import dev.orderpipe.pipeline.infra.Queues;
 import dev.orderpipe.pipeline.Symbols;
+import dev.orderpipe.pipeline.TradingDates;
 import dev.orderpipe.pipeline.codes.Action;
 import dev.orderpipe.pipeline.codes.OrderType;
 import dev.orderpipe.pipeline.codes.Side;
@@ -16,7 +17,8 @@ import net.openhft.chronicle.queue.ExcerptAppender;
 import java.nio.file.Path;
 
 /**
- * Appends orders to a pipeline's {@code orders} queue from any process: the pipeline's inbox for feed handlers and
+ * Appends orders, and session events ({@link #openSession}, {@link #closeSession}), to a pipeline's {@code orders}
+ * queue from any process: the pipeline's inbox for feed handlers and
  * gateways. Several writers, in several processes, may append to one data directory at once (Chronicle's
  * cross-process write lock orders them); each record carries this writer's id and its own sequence number, 1, 2, 3...
  * without a gap, so support staff can tell where an order came from ({@code orderpipe dump} shows {@code writerId} and
@@ -47,11 +49,26 @@ public final class OrderEntry implements AutoCloseable {
     private final long writerId;
     private long writerSeq;
 
-    private OrderEntry(String name, ChronicleQueue queue, long writerId) {
+    /** Closed with this writer: false when the queue is the pipeline's own ({@link #on}). */
+    private final boolean ownsQueue;
+
+    private OrderEntry(String name, ChronicleQueue queue, long writerId, boolean ownsQueue) {
         this.queue = queue;
         this.writerId = writerId;
+        this.ownsQueue = ownsQueue;
         this.appender = queue.createAppender();
-        this.writerSeq = lastWriterSeq(name, queue, writerId);
+        this.writerSeq = lastWritten(name, queue, writerId, record);
+    }
+
+    /**
+     * A writer on an {@code orders} queue already open in this process (the pipeline's own, for the session calendar
+     * that ingress drives); {@link #close()} leaves the queue open. Create it on the thread that writes.
+     *
+     * @param name the queue's name, for messages
+     */
+    public static OrderEntry on(String name, ChronicleQueue queue, long writerId) {
+        requireWriterId(writerId);
+        return new OrderEntry(name, queue, writerId, false);
     }
 
     /**
@@ -71,20 +88,35 @@ public final class OrderEntry implements AutoCloseable {
     }
 
     private static OrderEntry open(Path ordersQueue, PipelineConfig config, long writerId) {
-        if (writerId <= 0)
-            throw new IllegalArgumentException("writerId must be > 0 (0 is the pipeline's file ingress), was " + writerId);
-        return new OrderEntry(config.ingress.queue, Queues.open(ordersQueue, config.rollCycle()), writerId);
+        requireWriterId(writerId);
+        return new OrderEntry(config.ingress.queue, Queues.open(ordersQueue, config.rollCycle()), writerId, true);
     }
 
-    /** The highest sequence number this writer id wrote before, so numbering continues across restarts. */
-    private static long lastWriterSeq(String name, ChronicleQueue queue, long writerId) {
-        OrderInfo r = new OrderInfo();
+    private static void requireWriterId(long writerId) {
+        if (writerId <= 0)
+            throw new IllegalArgumentException("writerId must be > 0 (0 is the pipeline's file ingress), was " + writerId);
+    }
+
+    /**
+     * The highest sequence number this writer id wrote before, so numbering continues across restarts; its record is
+     * read into {@code last} (reset when there is none).
+     */
+    private static long lastWritten(String name, ChronicleQueue queue, long writerId, OrderInfo last) {
         try (QueueInput back = new QueueInput(name, queue).openBackward()) {
-            while (back.read(r))
-                if (r.writerId() == writerId)
-                    return r.writerSeq();
+            while (back.read(last))
+                if (last.writerId() == writerId)
+                    return last.writerSeq();
         }
+        last.reset();
         return 0;
+    }
+
+    /**
+     * The last record this writer id appended, in this run or an earlier one (every field 0 when none): what a writer
+     * that must know its own last event (the session calendar) reads at its start. A view, valid until the next call.
+     */
+    public OrderInfo lastAppended() {
+        return record;
     }
 
     /**
@@ -158,6 +190,30 @@ public final class OrderEntry implements AutoCloseable {
         return append();
     }
 
+    /**
+     * Appends a SESSION_OPEN of the trading day {@code tradingDate} ({@code YYYYMMDD},
+     * {@link dev.orderpipe.pipeline.TradingDates}): risk accepts it when no session is open and the date is after the
+     * last session's (else REJECTED {@code SESSION_STATE} on executions).
+     */
+    public long openSession(long tradingDate) {
+        if (!TradingDates.isValid(tradingDate))
+            throw new IllegalArgumentException("tradingDate must be a date YYYYMMDD, was " + tradingDate);
+        record.reset().action(Action.SESSION_OPEN).tradingDate(tradingDate);
+        return append();
+    }
+
+    /**
+     * Appends a SESSION_CLOSE of the open session: {@code tradingDate} names it ({@code YYYYMMDD}), or 0 for whichever
+     * is open. At the close DAY orders expire, GTC orders stay, and NEW and REPLACE orders are REJECTED
+     * {@code SESSION_CLOSED} until the next SESSION_OPEN.
+     */
+    public long closeSession(long tradingDate) {
+        if (tradingDate != 0 && !TradingDates.isValid(tradingDate))
+            throw new IllegalArgumentException("tradingDate must be a date YYYYMMDD or 0, was " + tradingDate);
+        record.reset().action(Action.SESSION_CLOSE).tradingDate(tradingDate);
+        return append();
+    }
+
     private long append() {
         record.eventTime(SystemTimeProvider.CLOCK.currentTimeNanos())
                 .writerId(writerId)
@@ -191,6 +247,7 @@ public final class OrderEntry implements AutoCloseable {
     @Override
     public void close() {
         appender.close();
-        queue.close();
+        if (ownsQueue)
+            queue.close();
     }
 }

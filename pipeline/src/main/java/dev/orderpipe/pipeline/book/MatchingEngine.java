@@ -56,6 +56,11 @@ public final class MatchingEngine {
 
     private long trades;
 
+    /** Whether a session event was seen: until then the implicit session runs, which the first event ends. */
+    private boolean explicitSessions;
+    /** The open session's date ({@code YYYYMMDD}), for the report of a SESSION_CLOSE that names none. */
+    private long sessionDate;
+
     /**
      * An engine with one book per symbol, created up front so the first order of a symbol allocates nothing.
      *
@@ -85,7 +90,7 @@ public final class MatchingEngine {
             return;
         }
         Action action = in.action();
-        if (in.orderId() <= 0)
+        if (in.orderId() <= 0 && !action.isSession())
             reject(in, RejectReason.MALFORMED, LineError.NONE);
         else if (action == Action.NEW)
             onNew(in);
@@ -93,6 +98,8 @@ public final class MatchingEngine {
             onCancel(in);
         else if (action == Action.REPLACE)
             onReplace(in);
+        else if (action.isSession())
+            onSession(in);
         else
             reject(in, RejectReason.MALFORMED, LineError.NONE);
     }
@@ -117,7 +124,8 @@ public final class MatchingEngine {
             return;
         }
         if (books.isResting(in.account(), in.orderId())) {
-            // risk rejects ids reused on an account; this guards the book's id index if a record bypassed it
+            // risk rejects ids reused on an account in a session; the id of an order resting from an earlier session
+            // is refused here while it lives (and this guards the book's id index if a record bypassed risk)
             reject(in, RejectReason.DUPLICATE_ORDER_ID, LineError.NONE);
             return;
         }
@@ -263,6 +271,54 @@ public final class MatchingEngine {
             return false;
         Side liveSide = OrderBooks.sideOf(books.bookSideOf(slot));
         return side == liveSide || (emptyMatches && side == Side.NONE);
+    }
+
+    // ---------------------------------------------------------------- sessions
+
+    /**
+     * A session event that risk accepted. A SESSION_CLOSE, or the first SESSION_OPEN (which ends the implicit session
+     * before it), ends the session: every resting DAY order EXPIRED ({@code END_OF_DAY}), GTC orders stay where they
+     * are (time priority kept), and a NEW with the id of one of them is a duplicate while it lives. Then the event's
+     * own report, the last of its input.
+     */
+    private void onSession(OrderInfo in) {
+        Action action = in.action();
+        boolean close = action == Action.SESSION_CLOSE;
+        if (close || !explicitSessions)
+            expireDayOrders(action);
+        explicitSessions = true;
+        long date = in.tradingDate() != 0 || !close ? in.tradingDate() : sessionDate;
+        sessionDate = close ? 0 : date;
+        sink.claim().action(action).tradingDate(date).execType(close ? ExecType.SESSION_CLOSE : ExecType.SESSION_OPEN);
+        sink.publish();
+    }
+
+    /**
+     * Expires every resting DAY order, book by book (configuration order), bids then asks, best level first, in time
+     * priority. Index loops only: nothing is allocated. O(resting orders).
+     */
+    private void expireDayOrders(Action cause) {
+        for (int bookSide = 0, sides = 2 * books.bookCount(); bookSide < sides; bookSide++) {
+            int depth = 0;
+            int level;
+            while ((level = books.levelAt(bookSide, depth, OrderBooks.ANY_PRICE)) != NIL) {
+                int orders = books.levelOrders(level);
+                int expired = 0;
+                for (int o = books.head(level); o != NIL; ) {
+                    int next = books.next(o);
+                    if (books.timeInForce(o) == TimeInForce.DAY) {
+                        OrderInfo r = restingReport(o, cause, ExecType.EXPIRED);
+                        r.status(OrderStatus.EXPIRED).leavesQty(0).rejectReason(RejectReason.END_OF_DAY);
+                        sink.publish();
+                        books.remove(o);
+                        expired++;
+                    }
+                    o = next;
+                }
+                if (expired < orders)
+                    depth++; // the level stays; an emptied one is gone and the next is now at this depth
+            }
+        }
     }
 
     // ---------------------------------------------------------------- matching

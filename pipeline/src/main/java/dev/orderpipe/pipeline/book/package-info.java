@@ -10,10 +10,10 @@
  *     <li>An incoming order trades against the best opposite price while prices cross; each fill is at the resting
  *     order's price and gives two TRADE reports, the aggressor's first, then the resting order's.</li>
  *     <li>LIMIT GTC and LIMIT DAY: the remainder rests (one time-priority queue for both; a DAY order rests until
- *     its session's close, and there is one endless session for now, so it rests as GTC does). LIMIT IOC: the
- *     remainder is EXPIRED. FOK: unless the whole quantity can trade at once, the order is EXPIRED without trading.
- *     MARKET trades up to its protection limit and never rests: the remainder is EXPIRED whatever its time in force
- *     (MARKET FOK is all-or-nothing; MARKET GTC or DAY is treated as IOC, as venues do).</li>
+ *     its session's close, a GTC order across sessions). LIMIT IOC: the remainder is EXPIRED. FOK: unless the whole
+ *     quantity can trade at once, the order is EXPIRED without trading. MARKET trades up to its protection limit and
+ *     never rests: the remainder is EXPIRED whatever its time in force (MARKET FOK is all-or-nothing; MARKET GTC or
+ *     DAY is treated as IOC, as venues do).</li>
  *     <li>Every accepted order gets a NEW report before its trades.</li>
  *     <li>CANCEL removes the rest of a live order (CANCELED); REPLACE sets a new price and total quantity (REPLACED).
  *     A lower quantity at the same price keeps time priority; a price change or a larger quantity sends the order to
@@ -37,6 +37,13 @@
  *     A REPLACE that moves an order into its own account's order is treated as an aggressor like a NEW.</li>
  *     <li><b>No overflow.</b> A level's open quantity is kept in 128 bits, so any number of orders of any 64-bit
  *     quantity is judged exactly (a FOK against two orders of 5e18 on one level).</li>
+ *     <li>Sessions: a SESSION_CLOSE that risk accepted (or the first SESSION_OPEN, which ends the implicit session
+ *     that runs until the first session event) EXPIRES every resting DAY order with reason {@code END_OF_DAY}, book
+ *     by book in config order, bids then asks, best price first, in time priority; GTC orders keep their place. The
+ *     event's own report ({@code SESSION_OPEN} or {@code SESSION_CLOSE}, the trading date in {@code quantity}, no
+ *     order) comes last. A NEW with the (account, id) of an order resting from an earlier session is REJECTED
+ *     {@code DUPLICATE_ORDER_ID} while that order lives (risk's own table holds only the session's ids). Whether an
+ *     order may be entered at all (between sessions) is risk's to decide.</li>
  * </ul>
  *
  * <h2>Choices made where the issue is silent</h2>

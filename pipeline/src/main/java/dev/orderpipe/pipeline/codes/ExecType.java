@@ -1,12 +1,13 @@
 package dev.orderpipe.pipeline.codes;
 
 /**
- * Kind of execution report (docs/formats.md, executions file).
+ * Kind of execution report (docs/formats.md, executions file). {@code SESSION_OPEN} and {@code SESSION_CLOSE} are the
+ * reports of accepted session events: no order, the trading date in {@code quantity}.
  * <p>Stored in {@link dev.orderpipe.pipeline.OrderInfo} as a {@code byte}: the ordinal, with {@code NONE} (0) meaning
  * "not set". {@link #of(int)} decodes without allocating.
  */
 public enum ExecType {
-    NONE, NEW, TRADE, CANCELED, REPLACED, EXPIRED, REJECTED;
+    NONE, NEW, TRADE, CANCELED, REPLACED, EXPIRED, REJECTED, SESSION_OPEN, SESSION_CLOSE;
 
     private static final ExecType[] VALUES = values();
 

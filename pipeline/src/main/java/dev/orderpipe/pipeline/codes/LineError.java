@@ -10,7 +10,7 @@ public enum LineError {
     BAD_BYTES("control, NUL or non-ASCII byte in a field"),
     COLUMN_COUNT("not exactly 10 comma-separated columns"),
     BAD_TS("ts_nanos is not a non-negative 64-bit integer"),
-    BAD_ACTION("action is not NEW, CANCEL or REPLACE"),
+    BAD_ACTION("action is not NEW, CANCEL, REPLACE, SESSION_OPEN or SESSION_CLOSE"),
     BAD_ORDER_ID("order_id is not a positive 64-bit integer"),
     BAD_ACCOUNT("account is not a positive 64-bit integer"),
     BAD_SYMBOL("symbol is not 1 to 8 of A-Z 0-9 ."),
@@ -20,7 +20,9 @@ public enum LineError {
     BAD_PRICE("price is not a positive decimal with at most 4 fractional digits"),
     BAD_QTY("qty is not a positive 64-bit integer"),
     PRICE_NOT_ALLOWED("MARKET orders and CANCELs take no price"),
-    PRICE_REQUIRED("LIMIT orders need a price");
+    PRICE_REQUIRED("LIMIT orders need a price"),
+    BAD_DATE("the trading date of a session line is not a date YYYY-MM-DD"),
+    SESSION_FIELDS("a session line has only ts_nanos, action and its trading date");
 
     private static final LineError[] VALUES = values();
     private final String description;

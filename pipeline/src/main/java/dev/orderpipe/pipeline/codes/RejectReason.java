@@ -2,10 +2,10 @@ package dev.orderpipe.pipeline.codes;
 
 /**
  * Why an order was REJECTED, or why the engine (not a request) ended it: the self-trade prevention and market
- * protection codes ride on CANCELED and EXPIRED reports. Stored as a {@code byte} (the ordinal); {@code NONE} means
- * no reason. New codes are appended, so a stored byte keeps its meaning. A {@link #BAD_LINE} is written in the
- * executions CSV as {@code BAD_LINE:<line number>} and carries a {@link LineError} detail saying which rule the line
- * broke.
+ * protection codes ride on CANCELED and EXPIRED reports, {@link #END_OF_DAY} on the EXPIRED report of a DAY order at
+ * its session's close. Stored as a {@code byte} (the ordinal); {@code NONE} means no reason. New codes are appended,
+ * so a stored byte keeps its meaning. A {@link #BAD_LINE} is written in the executions CSV as
+ * {@code BAD_LINE:<line number>} and carries a {@link LineError} detail saying which rule the line broke.
  */
 public enum RejectReason {
     NONE,
@@ -42,7 +42,16 @@ public enum RejectReason {
     /** Self-trade prevention CANCEL_BOTH: the incoming order and the resting order it met are both CANCELED. */
     STP_CANCEL_BOTH,
     /** Market protection: the rest of a MARKET order that would trade beyond its price limit is EXPIRED. */
-    MARKET_PROTECTION;
+    MARKET_PROTECTION,
+    /** A NEW or REPLACE while no session is open (after a SESSION_CLOSE, before the next SESSION_OPEN). */
+    SESSION_CLOSED,
+    /**
+     * A session event that does not fit the session state: SESSION_OPEN while a session is open or of a date not
+     * after the last session's, SESSION_CLOSE while none is open or naming another date than the open session's.
+     */
+    SESSION_STATE,
+    /** Not a rejection: the reason of a DAY order's EXPIRED report at its session's close (IOC expiry has none). */
+    END_OF_DAY;
 
     private static final RejectReason[] VALUES = values();
 

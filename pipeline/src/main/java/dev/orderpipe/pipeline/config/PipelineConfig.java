@@ -4,6 +4,7 @@ import dev.orderpipe.pipeline.Prices;
 import dev.orderpipe.pipeline.Symbols;
 import dev.orderpipe.pipeline.book.SelfTradePrevention;
 import dev.orderpipe.pipeline.risk.PriceBands;
+import dev.orderpipe.pipeline.session.SessionCalendar;
 import net.openhft.affinity.AffinityLock;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.bytes.SyncMode;
@@ -70,6 +71,7 @@ public final class PipelineConfig extends StrictConfig {
     public RiskConfig risk = new RiskConfig();
     public MatchingConfig matching = new MatchingConfig();
     public EgressConfig egress = new EgressConfig();
+    public SessionConfig session = new SessionConfig();
     public List<StageGroupConfig> groups = new ArrayList<>();
 
     /** Loads and validates a config file; the keys it leaves out take the defaults of the config classes. */
@@ -160,6 +162,7 @@ public final class PipelineConfig extends StrictConfig {
         require(risk, "risk");
         require(matching, "matching");
         require(egress, "egress");
+        require(session, "session");
         checkRanges("");
         if (syncEveryRecords > 0 && syncMode() == SyncMode.NONE)
             throw new ConfigException("syncEveryRecords " + syncEveryRecords + " needs syncMode ASYNC or SYNC (with NONE nothing is synced)");
@@ -168,6 +171,7 @@ public final class PipelineConfig extends StrictConfig {
         path(ingress.file, "ingress.file");
         path(egress.csvFile, "egress.csvFile");
         validateRisk();
+        SessionCalendar.of(session);
         validateGroups();
         return this;
     }

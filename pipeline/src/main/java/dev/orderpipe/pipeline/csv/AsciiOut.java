@@ -110,6 +110,24 @@ public final class AsciiOut implements Closeable {
         return this;
     }
 
+    /** A trading date {@code YYYYMMDD} ({@link dev.orderpipe.pipeline.TradingDates}) as {@code YYYY-MM-DD}, 0 none. */
+    public AsciiOut date(long yyyymmdd) {
+        if (yyyymmdd == 0)
+            return this;
+        twoDigits(yyyymmdd / 1_000_000);
+        twoDigits(yyyymmdd / 10_000 % 100);
+        buf.put((byte) '-');
+        twoDigits(yyyymmdd / 100 % 100);
+        buf.put((byte) '-');
+        twoDigits(yyyymmdd % 100);
+        return this;
+    }
+
+    private void twoDigits(long v) {
+        buf.put((byte) ('0' + v / 10));
+        buf.put((byte) ('0' + v % 10));
+    }
+
     /** A symbol encoded by {@link dev.orderpipe.pipeline.Symbols}, or nothing for 0. */
     public AsciiOut symbol(long symbol) {
         boolean started = false;

@@ -1,6 +1,7 @@
 package dev.orderpipe.pipeline.csv;
 
 import dev.orderpipe.pipeline.OrderInfo;
+import dev.orderpipe.pipeline.codes.ExecType;
 import dev.orderpipe.pipeline.codes.RejectReason;
 
 import java.io.IOException;
@@ -28,6 +29,11 @@ public final class ExecutionCsv {
 
     /** Writes one report as a line. */
     public static void line(AsciiOut out, OrderInfo r) {
+        ExecType type = r.execType();
+        if (type == ExecType.SESSION_OPEN || type == ExecType.SESSION_CLOSE) { // seq,,,,,SESSION_OPEN,,,,,,,YYYY-MM-DD
+            out.number(r.seq()).text(",,,,,").text(type.csv()).text(",,,,,,,").date(r.tradingDate()).newline();
+            return;
+        }
         out.number(r.seq()).ch(',')
                 .numberOrEmpty(r.orderId()).ch(',')
                 .numberOrEmpty(r.account()).ch(',')

@@ -15,6 +15,11 @@ public final class OrderCsv {
     }
 
     public static void line(AsciiOut out, OrderInfo o) {
+        if (o.action().isSession()) { // ts_nanos,SESSION_OPEN,YYYY-MM-DD,,,,,,,
+            out.number(o.eventTime()).ch(',').text(o.action().csv()).ch(',').date(o.tradingDate())
+                    .text(",,,,,,,").newline();
+            return;
+        }
         out.number(o.eventTime()).ch(',')
                 .text(o.action().csv()).ch(',')
                 .number(o.orderId()).ch(',')

@@ -3,6 +3,7 @@ package dev.orderpipe.pipeline.csv;
 import dev.orderpipe.pipeline.OrderInfo;
 import dev.orderpipe.pipeline.Prices;
 import dev.orderpipe.pipeline.Symbols;
+import dev.orderpipe.pipeline.TradingDates;
 import dev.orderpipe.pipeline.codes.Action;
 import dev.orderpipe.pipeline.codes.LineError;
 import dev.orderpipe.pipeline.codes.OrderType;
@@ -17,6 +18,8 @@ import java.nio.ByteBuffer;
  * {@link LineError} and the fields decoded before it are left in the record, so a rejection still names the order.
  *
  * <pre>ts_nanos,action,order_id,account,symbol,side,type,tif,price,qty</pre>
+ * and the session lines {@code ts_nanos,SESSION_OPEN,YYYY-MM-DD,,,,,,,} and
+ * {@code ts_nanos,SESSION_CLOSE,[YYYY-MM-DD],,,,,,,}.
  */
 public final class OrderCsvParser {
     /** The header line of an order file. */
@@ -28,6 +31,8 @@ public final class OrderCsvParser {
     private static final byte[] NEW = {'N', 'E', 'W'};
     private static final byte[] CANCEL = {'C', 'A', 'N', 'C', 'E', 'L'};
     private static final byte[] REPLACE = {'R', 'E', 'P', 'L', 'A', 'C', 'E'};
+    private static final byte[] SESSION_OPEN = "SESSION_OPEN".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] SESSION_CLOSE = "SESSION_CLOSE".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     private static final byte[] BUY = {'B', 'U', 'Y'};
     private static final byte[] SELL = {'S', 'E', 'L', 'L'};
     private static final byte[] LIMIT = {'L', 'I', 'M', 'I', 'T'};
@@ -82,6 +87,8 @@ public final class OrderCsvParser {
         if (action == Action.NONE)
             return LineError.BAD_ACTION;
         into.action(action);
+        if (action.isSession())
+            return session(action, into);
 
         if (!parseLong(2, false))
             return LineError.BAD_ORDER_ID;
@@ -137,6 +144,39 @@ public final class OrderCsvParser {
             into.quantity(parsedValue);
         }
         return LineError.NONE;
+    }
+
+    /**
+     * A session line: {@code ts_nanos,SESSION_OPEN,YYYY-MM-DD,,,,,,,}; a SESSION_CLOSE may leave the date empty (the
+     * session open then). The date goes to {@link OrderInfo#tradingDate()}.
+     */
+    private LineError session(Action action, OrderInfo into) {
+        if (!(action == Action.SESSION_CLOSE && empty(2))) {
+            long date = date(colStart[2], colEnd[2]);
+            if (date == 0)
+                return LineError.BAD_DATE;
+            into.tradingDate(date);
+        }
+        for (int col = 3; col < COLUMNS; col++)
+            if (!empty(col))
+                return LineError.SESSION_FIELDS;
+        return LineError.NONE;
+    }
+
+    /** A date {@code YYYY-MM-DD} as {@code YYYYMMDD}, or 0 when it is not one. */
+    private long date(int start, int end) {
+        if (end - start != 10 || buf.get(start + 4) != '-' || buf.get(start + 7) != '-')
+            return 0;
+        long value = 0;
+        for (int i = start; i < end; i++) {
+            if (i == start + 4 || i == start + 7)
+                continue;
+            int d = buf.get(i) - '0';
+            if (d < 0 || d > 9)
+                return 0;
+            value = value * 10 + d;
+        }
+        return TradingDates.isValid(value) ? value : 0;
     }
 
     private boolean empty(int col) {
@@ -217,6 +257,8 @@ public final class OrderCsvParser {
         if (equalsBytes(buf, start, end, NEW)) return Action.NEW;
         if (equalsBytes(buf, start, end, CANCEL)) return Action.CANCEL;
         if (equalsBytes(buf, start, end, REPLACE)) return Action.REPLACE;
+        if (equalsBytes(buf, start, end, SESSION_OPEN)) return Action.SESSION_OPEN;
+        if (equalsBytes(buf, start, end, SESSION_CLOSE)) return Action.SESSION_CLOSE;
         return Action.NONE;
     }
 

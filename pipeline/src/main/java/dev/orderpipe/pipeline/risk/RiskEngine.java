@@ -4,6 +4,7 @@ import dev.orderpipe.pipeline.OrderInfo;
 import dev.orderpipe.pipeline.Prices;
 import dev.orderpipe.pipeline.Symbols;
 import dev.orderpipe.pipeline.book.SelfTradePrevention;
+import dev.orderpipe.pipeline.TradingDates;
 import dev.orderpipe.pipeline.codes.Action;
 import dev.orderpipe.pipeline.codes.OrderType;
 import dev.orderpipe.pipeline.codes.RejectReason;
@@ -15,6 +16,8 @@ import dev.orderpipe.pipeline.config.SymbolConfig;
 import dev.orderpipe.pipeline.config.TickSizeConfig;
 import dev.orderpipe.pipeline.util.FixedLongIndex;
 import dev.orderpipe.pipeline.util.FixedPairIndex;
+
+import java.util.Arrays;
 
 /**
  * Pre-trade risk checks, in this order:
@@ -31,12 +34,19 @@ import dev.orderpipe.pipeline.util.FixedPairIndex;
  *     than the latest seen for its account counts as of that latest time (its second, for whole seconds). Only orders
  *     that passed every other check use the budget; a CANCEL without an account names no order and is not counted.</li>
  * </ol>
- * A NEW's order id is remembered with its account as soon as it passes the MALFORMED check, even if a later check
- * rejects it: ids are unique among the NEW orders of one account in a session (docs/formats.md), so resending a
- * rejected order needs a new id, while another account may use the same id freely. The key is the whole
+ * A NEW's order id is remembered with its account as soon as it passes the MALFORMED and SESSION_CLOSED checks, even
+ * if a later check rejects it: ids are unique among the NEW orders of one account in a session (docs/formats.md), so
+ * resending a rejected order needs a new id, while another account may use the same id freely. The key is the whole
  * (account, id) pair, stored and compared in full: two accounts' ids are never taken for one another.
- * CANCELs pass unless malformed. Time is the order's own event time ({@code ts_nanos}), so the same input gives the
- * same result at any replay speed. All tables are sized from config and never resize: nothing is allocated per order.
+ * CANCELs pass unless malformed, outside a session too.
+ *
+ * <p>Sessions: before the first session event the pipeline is in one implicit, endless session (as with no sessions
+ * at all); a NEW or REPLACE after a SESSION_CLOSE and before the next SESSION_OPEN is {@code SESSION_CLOSED} (right
+ * after the MALFORMED check); a session event that does not fit the state is {@code SESSION_STATE}. At a session's end
+ * the id table and the rate windows are emptied (the id table thus holds one session's ids).
+ *
+ * <p>Time is the order's own event time ({@code ts_nanos}), so the same input gives the same result at any replay
+ * speed. All tables are sized from config and never resize: nothing is allocated per order.
  */
 public final class RiskEngine {
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
@@ -68,6 +78,12 @@ public final class RiskEngine {
     /** Rolling: per account, the times of its last maxOrdersPerSecond counted orders, a ring from rateRingNext. */
     private final long[] rateRing;
     private final int[] rateRingNext;
+    /** The session state: the implicit session (one endless session until the first session event), open or closed. */
+    private static final byte IMPLICIT = 0;
+    private static final byte OPEN = 1;
+    private static final byte CLOSED = 2;
+    private byte session = IMPLICIT;
+    private long sessionDate;
 
     public RiskEngine(RiskConfig config) {
         int n = config.symbols.size();
@@ -159,15 +175,21 @@ public final class RiskEngine {
     /** Checks one order; returns {@link RejectReason#NONE} when it passes. */
     public RejectReason check(OrderInfo order) {
         Action action = order.action();
+        if (action.isSession())
+            return sessionEvent(order);
         if (order.orderId() <= 0 || action == Action.NONE)
             return RejectReason.MALFORMED;
         if (action == Action.CANCEL)
+            // counted against the rate when so configured; outside a session too: a resting GTC order may be pulled
+            // while nothing trades
             return countCancels && maxOrdersPerSecond > 0 && order.account() > 0
                     ? rateCheck(order.account(), order.eventTime()) : RejectReason.NONE;
         if (order.account() <= 0 || order.side() == Side.NONE || order.orderType() == OrderType.NONE
                 || order.timeInForce() == TimeInForce.NONE || order.symbol() == 0
                 || (order.orderType() == OrderType.LIMIT) != (order.price() > 0))
             return RejectReason.MALFORMED;
+        if (session == CLOSED)
+            return RejectReason.SESSION_CLOSED; // before the id check: an order refused here uses no id
         if (action == Action.NEW) {
             int seen = seenOrderIds.size();
             // FULL only for a pair not held: a held pair is a duplicate even when the table is full
@@ -205,8 +227,9 @@ public final class RiskEngine {
      * CANCELs and orders of unknown symbols are left alone.
      */
     public void stampRules(OrderInfo order) {
-        if (order.action() == Action.CANCEL)
-            return;
+        if (order.action() != Action.NEW && order.action() != Action.REPLACE)
+            return; // a CANCEL or a session event: no rules to carry
+
         int symbol = symbolIndex.slotOf(order.symbol(), false);
         if (symbol >= 0 && order.orderType() == OrderType.MARKET)
             order.price(order.side() == Side.BUY ? marketHigh[symbol] : marketLow[symbol]);
@@ -282,7 +305,59 @@ public final class RiskEngine {
         return RejectReason.NONE;
     }
 
-    /** Distinct (account, order id) pairs of NEW orders seen so far. */
+    /**
+     * A session event: SESSION_OPEN of a date after the last session's while no session is open, SESSION_CLOSE of the
+     * open session (its date, or none) or of the implicit one. The first session event ends the implicit session
+     * (an OPEN first ends it as a CLOSE would). A session's end empties the id table and the rate windows.
+     */
+    private RejectReason sessionEvent(OrderInfo event) {
+        long date = event.tradingDate();
+        boolean open = event.action() == Action.SESSION_OPEN;
+        if (event.orderId() != 0 || event.account() != 0 || event.symbol() != 0
+                || (date != 0 && !TradingDates.isValid(date)) || (open && date == 0))
+            return RejectReason.MALFORMED;
+        if (open) {
+            if (session == OPEN || date <= sessionDate)
+                return RejectReason.SESSION_STATE;
+            if (session == IMPLICIT)
+                endSession();
+            session = OPEN;
+            sessionDate = date;
+            return RejectReason.NONE;
+        }
+        if (session == CLOSED || (session == OPEN && date != 0 && date != sessionDate))
+            return RejectReason.SESSION_STATE;
+        sessionDate = Math.max(sessionDate, date);
+        session = CLOSED;
+        endSession();
+        return RejectReason.NONE;
+    }
+
+    /**
+     * At a session's end: the order ids of its NEW orders leave the table (risk never sees fills; the id of an order
+     * still resting into a later session stays taken in the book, which refuses a NEW reusing it while the order
+     * lives: {@link dev.orderpipe.pipeline.book.MatchingEngine}), and every account's rate window starts again.
+     * O(table capacity), once a session.
+     */
+    private void endSession() {
+        seenOrderIds.clear();
+        rateAccounts.clear();
+        Arrays.fill(rateWindow, 0);
+        Arrays.fill(rateCount, 0);
+        Arrays.fill(rateRingNext, 0);
+    }
+
+    /** Whether an explicit session is open: false in the implicit session before any session event, and when closed. */
+    public boolean sessionOpen() {
+        return session == OPEN;
+    }
+
+    /** The open session's date, or the last session's when closed ({@code YYYYMMDD}); 0 before any. */
+    public long sessionDate() {
+        return sessionDate;
+    }
+
+    /** Distinct (account, order id) pairs of NEW orders seen in this session (all so far without sessions). */
     public int orderIdsSeen() {
         return seenOrderIds.size();
     }

@@ -8,6 +8,7 @@ import dev.orderpipe.pipeline.codes.LineError;
 import dev.orderpipe.pipeline.csv.OrderFileReader;
 import dev.orderpipe.pipeline.integrity.RecordKind;
 import dev.orderpipe.pipeline.integrity.RecordLink;
+import dev.orderpipe.pipeline.session.SessionClock;
 
 import java.nio.file.Path;
 
@@ -19,6 +20,7 @@ import java.nio.file.Path;
  * <p>Line splitting and decoding are {@link OrderFileReader}'s (shared with replay, so both agree on records and line
  * numbers): nothing is allocated per line. With {@code follow} the stage keeps reading as the file grows, and a last
  * line without its newline waits for it.
+ * With a session calendar it also writes the calendar's session events ({@link SessionClock}) between lines.
  * On start it resumes after the last line it wrote to the queue (records with writer id 0 and a line number).
  */
 public final class IngressStage extends AbstractStage {
@@ -35,6 +37,8 @@ public final class IngressStage extends AbstractStage {
     private final OrderInfo resumed = new OrderInfo();
     private boolean checkResumedLine;
 
+    /** Writes the session calendar's events between lines; null without a calendar. */
+    private final SessionClock sessions;
     private OrderFileReader reader;
     private long resumeAfterLine;
     private volatile boolean doneReading;
@@ -45,7 +49,14 @@ public final class IngressStage extends AbstractStage {
      * @param file the order file, or null when there is none (the stage then idles, for order-entry writers)
      */
     public IngressStage(QueueOutput output, Path file, boolean follow, int maxLineLength, int linesPerCall) {
+        this(output, file, follow, maxLineLength, linesPerCall, null);
+    }
+
+    /** @param sessions the session calendar's writer, driven between lines; null for none */
+    public IngressStage(QueueOutput output, Path file, boolean follow, int maxLineLength, int linesPerCall,
+                        SessionClock sessions) {
         super("ingress");
+        this.sessions = sessions;
         this.output = output;
         this.file = file;
         this.follow = follow;
@@ -56,6 +67,8 @@ public final class IngressStage extends AbstractStage {
     @Override
     public void open() {
         output.open();
+        if (sessions != null)
+            sessions.open(); // before the first line: at a start outside a session, its close comes first
         if (file == null)
             return;
         resumeAfterLine = lastLineWritten(output.reader(), resumed);
@@ -99,11 +112,11 @@ public final class IngressStage extends AbstractStage {
 
     @Override
     public int doWork() {
+        int work = sessions == null ? 0 : sessions.poll();
         final OrderFileReader reader = this.reader;
         if (reader == null)
-            return 0;
-        int work = 0;
-        while (work < linesPerCall) {
+            return work;
+        for (int lines = 0; lines < linesPerCall; lines++) {
             int r = reader.read(out);
             if (r == OrderFileReader.NOT_YET) {
                 if (reader.isDone())
@@ -170,6 +183,8 @@ public final class IngressStage extends AbstractStage {
         try {
             if (reader != null)
                 reader.close();
+            if (sessions != null)
+                sessions.close();
         } finally {
             output.close();
         }

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -87,23 +88,35 @@ class ExecutionFeedTest {
                 () -> ExecutionFeed.open(dir.resolve("nope"), "x", ExecutionFeed.Start.BEGINNING)).getMessage());
     }
 
+    /**
+     * Reads in rounds of 50,000 after a warm-up: a round in steady state allocates nothing per report (what it
+     * allocates is Chronicle mapping a chunk now and then). The smallest round is asserted, not the first: on a loaded
+     * machine the JIT may compile the read path late, and interpreted code allocates what compiled code does not. An
+     * allocation per report would show in every round (16 bytes a report is 800,000 bytes a round).
+     */
     @Test
     void readingAllocatesNothingPerReport(@TempDir Path dir) {
-        writeReports(dir, 1, 300_000);
+        int rounds = 6;
+        int perRound = 50_000;
+        writeReports(dir, 1, perRound * (rounds + 1));
         try (ExecutionFeed feed = ExecutionFeed.open(dir, "alloc", ExecutionFeed.Start.BEGINNING)) {
             OrderInfo r = new OrderInfo();
-            for (int i = 0; i < 50_000; i++)
+            for (int i = 0; i < perRound; i++)
                 assertTrue(feed.next(r));
-            long before = ThreadAllocation.current();
-            int n = 0;
-            while (feed.next(r)) {
-                feed.commit();
-                n++;
+            long[] allocated = new long[rounds];
+            for (int round = 0; round < rounds; round++) {
+                long before = ThreadAllocation.current();
+                for (int i = 0; i < perRound; i++) {
+                    assertTrue(feed.next(r));
+                    feed.commit();
+                }
+                allocated[round] = ThreadAllocation.current() - before;
             }
-            long allocated = ThreadAllocation.current() - before;
-            System.out.printf("ExecutionFeed: %d bytes over %d reports%n", allocated, n);
-            assertEquals(250_000, n);
-            assertFalse(allocated > 64 * 1024, "allocation per report must be 0, allowance 64 KiB per run: " + allocated);
+            assertFalse(feed.next(r), "every report read");
+            long least = Arrays.stream(allocated).min().orElseThrow();
+            System.out.printf("ExecutionFeed: bytes per round of %d reports %s%n", perRound, Arrays.toString(allocated));
+            assertFalse(least > 16 * 1024, "allocation per report must be 0, allowance 16 KiB per round of " + perRound
+                    + ": " + Arrays.toString(allocated));
         }
     }
 }

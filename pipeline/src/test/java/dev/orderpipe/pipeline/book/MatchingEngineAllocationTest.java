@@ -1,6 +1,7 @@
 package dev.orderpipe.pipeline.book;
 
 import dev.orderpipe.pipeline.OrderInfo;
+import dev.orderpipe.pipeline.codes.Action;
 import dev.orderpipe.pipeline.config.MatchingConfig;
 import dev.orderpipe.pipeline.risk.RiskEngine;
 import dev.orderpipe.pipeline.util.ThreadAllocation;
@@ -8,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -41,15 +43,20 @@ class MatchingEngineAllocationTest {
         }
     }
 
-    @Test
-    void noAllocationPerMessage() {
+    /** An engine with books of 20,000 orders and 64 levels a side for {@code symbols}. */
+    private static MatchingEngine engine(List<String> symbols, OverwritingSink sink) {
         MatchingConfig config = new MatchingConfig();
         config.maxOpenOrders = 20_000;
         config.maxPriceLevels = 64;
+        return new MatchingEngine(config, symbols, sink);
+    }
+
+    @Test
+    void noAllocationPerMessage() {
         OverwritingSink sink = new OverwritingSink();
         // 4 symbols where 3 are tradable: unknown symbols take the reject path too
-        MatchingEngine engine = new MatchingEngine(config,
-                Arrays.asList(RandomOrders.SYMBOLS).subList(0, RandomOrders.SYMBOLS.length - 1), sink);
+        MatchingEngine engine = engine(Arrays.asList(RandomOrders.SYMBOLS).subList(0, RandomOrders.SYMBOLS.length - 1),
+                sink);
         // the rules risk stamps into the orders (market protection, self-trade prevention), on their paths too
         RiskEngine rules = new RiskEngine(RandomOrders.riskConfig("none"));
         RandomOrders orders = new RandomOrders(424242, 41);
@@ -77,5 +84,45 @@ class MatchingEngineAllocationTest {
         if (!in.isRejected())
             rules.stampRules(in);
         return in;
+    }
+
+    /**
+     * A session close walks every book to expire the DAY orders: index loops over the preallocated arrays, nothing
+     * allocated, however many orders rest.
+     */
+    @Test
+    void noAllocationAtSessionCloseAndOpen() {
+        OverwritingSink sink = new OverwritingSink();
+        MatchingEngine engine = engine(Arrays.asList(RandomOrders.SYMBOLS), sink);
+        RandomOrders orders = new RandomOrders(777, 41);
+        OrderInfo in = new OrderInfo();
+        long[] expired = new long[1];
+        long sessions = trade(engine, orders, in, WARM_UP, 0, sink, expired);
+        ThreadAllocation.current();
+        long expiredBefore = expired[0];
+        long before = ThreadAllocation.current();
+        sessions = trade(engine, orders, in, MEASURED, sessions, sink, expired);
+        long allocated = ThreadAllocation.current() - before;
+        System.out.printf("allocation: %d bytes over %d events and %d session events (%d DAY orders expired, %d"
+                + " open)%n", allocated, MEASURED, 2 * MEASURED / 1000, expired[0] - expiredBefore,
+                engine.books().openOrders());
+        assertTrue(expired[0] - expiredBefore > 1000, "DAY orders expired at the closes: " + expired[0]);
+        assertTrue(allocated <= ALLOWANCE_BYTES, "allocated " + allocated + " bytes over " + MEASURED + " events");
+    }
+
+    /** {@code n} random events with a SESSION_CLOSE and a SESSION_OPEN after every 1,000; counts the DAY expiries. */
+    private static long trade(MatchingEngine engine, RandomOrders orders, OrderInfo in, int n, long sessions,
+                              OverwritingSink sink, long[] expired) {
+        for (int i = 1; i <= n; i++) {
+            engine.onOrder(orders.next(in));
+            if (i % 1000 == 0) {
+                long reports = sink.reports;
+                engine.onOrder(in.reset().action(Action.SESSION_CLOSE));
+                expired[0] += sink.reports - reports - 1;
+                engine.onOrder(in.reset().action(Action.SESSION_OPEN).tradingDate(20260101 + sessions % 28));
+                sessions++;
+            }
+        }
+        return sessions;
     }
 }

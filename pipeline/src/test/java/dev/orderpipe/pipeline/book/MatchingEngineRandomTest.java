@@ -12,7 +12,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.util.Arrays;
-import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -59,7 +59,7 @@ class MatchingEngineRandomTest {
         RiskConfig riskConfig = RandomOrders.riskConfig(risk);
         Reports.Collecting sink = new Reports.Collecting();
         MatchingEngine engine = new MatchingEngine(config, TRADABLE, sink);
-        Set<Long> symbols = new HashSet<>();
+        Set<Long> symbols = new LinkedHashSet<>(); // in the engine's book order
         for (String s : TRADABLE)
             symbols.add(Symbols.encode(s));
         ReferenceBook reference = new ReferenceBook(symbols, maxOpenOrders, maxPriceLevels);
@@ -74,6 +74,7 @@ class MatchingEngineRandomTest {
         long bookFull = 0;
         int maxOpen = 0;
         Map<String, Integer> reasons = new TreeMap<>();
+        long dayExpired = 0;
         for (int i = 0; i < events; i++) {
             orders.next(in);
             if (checkRisk && !in.isRejected()) {
@@ -108,6 +109,8 @@ class MatchingEngineRandomTest {
                     reasons.merge(r.rejectReason().name(), 1, Integer::sum);
                 if (!in.isRejected() && r.rejectReason() == RejectReason.BOOK_FULL)
                     bookFull++;
+                if (r.rejectReason() == RejectReason.END_OF_DAY)
+                    dayExpired++;
             }
             reports += actual.size();
             engine.books().checkInvariants();
@@ -118,10 +121,13 @@ class MatchingEngineRandomTest {
             maxOpen = Math.max(maxOpen, engine.books().openOrders());
         }
         assertEquals(trades / 2, engine.trades());
-        System.out.printf("seed %d: %d events, %d reports, %d trades, %d BOOK_FULL, max %d open orders, reasons"
-                + " from risk and matching %s%n", seed, events, reports, trades / 2, bookFull, maxOpen, reasons);
-        if (maxOpenOrders > 1)
+        System.out.printf("seed %d: %d events, %d reports, %d trades, %d BOOK_FULL, %d DAY orders expired, max %d open"
+                + " orders, reasons from risk and matching %s%n", seed, events, reports, trades / 2, bookFull,
+                dayExpired, maxOpen, reasons);
+        if (maxOpenOrders > 1) {
             assertTrue(trades / 2 > events / 10, "the stream should trade a lot");
+            assertTrue(dayExpired > 0, "session closes should expire DAY orders");
+        }
         if (maxOpenOrders < 1000)
             assertTrue(bookFull > 0, "small books should fill up");
         if (maxOpenOrders > 1) // every rule is exercised, not just modelled

@@ -66,6 +66,8 @@ final class RandomOrders {
             symbols[i] = Symbols.encode(SYMBOLS[i]);
     }
 
+    private long sessions;
+
     /** Fills {@code in} (reset first) with the next event. */
     OrderInfo next(OrderInfo in) {
         in.reset().eventTime(time += 1 + random.nextInt(spread ? 60_000_000 : 1000));
@@ -80,9 +82,19 @@ final class RandomOrders {
             replace(in);
         else if (r < 97)
             rejectedUpstream(in);
+        else if (r == 99 && random.nextInt(20) == 0)
+            session(in);
         else
             odd(in);
         return in;
+    }
+
+    /** A session event (about one in 2,000 events): a close expires the resting DAY orders. */
+    private void session(OrderInfo in) {
+        if (random.nextBoolean())
+            in.action(Action.SESSION_OPEN).tradingDate(20260101 + sessions++ % 28);
+        else
+            in.action(Action.SESSION_CLOSE).tradingDate(random.nextInt(3) == 0 ? 0 : 20260101 + sessions % 28);
     }
 
     private void newOrder(OrderInfo in, int r) {

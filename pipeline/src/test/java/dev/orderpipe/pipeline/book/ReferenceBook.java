@@ -38,12 +38,15 @@ final class ReferenceBook {
         }
     }
 
+    /** The tradable symbols, in the books' (config) order: DAY orders expire book by book. */
     private final Set<Long> symbols;
     private final int maxOpenOrders;
     private final int maxPriceLevels;
     private final List<Order> resting = new ArrayList<>();
     private List<OrderInfo> out;
     private long clock;
+    private boolean explicitSessions;
+    private long sessionDate;
 
     ReferenceBook(Set<Long> symbols, int maxOpenOrders, int maxPriceLevels) {
         this.symbols = symbols;
@@ -73,6 +76,8 @@ final class ReferenceBook {
         out = new ArrayList<>();
         if (in.isRejected())
             reject(in, in.rejectReason(), in.lineError());
+        else if (in.action() == Action.SESSION_OPEN || in.action() == Action.SESSION_CLOSE)
+            onSession(in);
         else if (in.orderId() <= 0)
             reject(in, RejectReason.MALFORMED, LineError.NONE);
         else if (in.action() == Action.NEW)
@@ -145,6 +150,35 @@ final class ReferenceBook {
         } else {
             expire(o, in, market, in.price());
         }
+    }
+
+    /**
+     * A close, or the first open (which ends the implicit session): every resting DAY order EXPIRED END_OF_DAY, in
+     * the order of the symbols given, bids then asks, best price first, oldest first. Then the session report.
+     */
+    private void onSession(OrderInfo in) {
+        boolean close = in.action() == Action.SESSION_CLOSE;
+        if (close || !explicitSessions) {
+            List<Long> symbolOrder = new ArrayList<>(symbols);
+            List<Order> day = new ArrayList<>();
+            for (Order o : resting)
+                if (o.tif == TimeInForce.DAY)
+                    day.add(o);
+            day.sort(Comparator.<Order>comparingInt(o -> symbolOrder.indexOf(o.symbol))
+                    .thenComparingInt(o -> o.side == Side.BUY ? 0 : 1)
+                    .thenComparingLong(o -> o.side == Side.BUY ? -o.price : o.price)
+                    .thenComparingLong(o -> o.time));
+            for (Order o : day) {
+                out.add(report(o, OrderType.LIMIT, o.tif, in.action(), ExecType.EXPIRED, OrderStatus.EXPIRED)
+                        .leavesQty(0).rejectReason(RejectReason.END_OF_DAY));
+                resting.remove(o);
+            }
+        }
+        explicitSessions = true;
+        long date = close && in.tradingDate() == 0 ? sessionDate : in.tradingDate();
+        sessionDate = close ? 0 : date;
+        out.add(new OrderInfo().action(in.action()).tradingDate(date)
+                .execType(close ? ExecType.SESSION_CLOSE : ExecType.SESSION_OPEN));
     }
 
     /** EXPIRED; a MARKET order with resting orders beyond its protection limit says MARKET_PROTECTION. */

@@ -54,6 +54,9 @@ final class ReferenceRisk {
     /** Per account: the latest event time seen, and the times of every order counted (as counted). */
     private final Map<Long, Long> latest = new HashMap<>();
     private final Map<Long, List<Long>> counted = new HashMap<>();
+    /** The session: "implicit" until the first session event, then "open" or "closed"; the last session's date. */
+    private String session = "implicit";
+    private long sessionDate;
 
     ReferenceRisk(RiskConfig config) {
         double market = config.marketProtectionPercent > 0 ? config.marketProtectionPercent : config.priceBandPercent;
@@ -91,6 +94,8 @@ final class ReferenceRisk {
     }
 
     RejectReason check(OrderInfo in) {
+        if (in.action() == Action.SESSION_OPEN || in.action() == Action.SESSION_CLOSE)
+            return session(in);
         if (in.orderId() <= 0 || in.action() == Action.NONE)
             return RejectReason.MALFORMED;
         if (in.action() == Action.CANCEL) {
@@ -102,6 +107,8 @@ final class ReferenceRisk {
         if (in.account() <= 0 || in.side() == Side.NONE || in.orderType() == OrderType.NONE
                 || in.timeInForce() == TimeInForce.NONE || in.symbol() == 0 || limit != (in.price() > 0))
             return RejectReason.MALFORMED;
+        if (session.equals("closed"))
+            return RejectReason.SESSION_CLOSED;
         if (in.action() == Action.NEW) {
             List<Long> pair = List.of(in.account(), in.orderId());
             if (seen.contains(pair))
@@ -129,9 +136,42 @@ final class ReferenceRisk {
         return RejectReason.NONE;
     }
 
+    /**
+     * An open is accepted with a date after the last session's while none is open, a close while one is open (of its
+     * date, or none) or in the implicit session; a session's end forgets its order ids and every rate window.
+     */
+    private RejectReason session(OrderInfo in) {
+        long date = in.tradingDate();
+        boolean open = in.action() == Action.SESSION_OPEN;
+        if (in.orderId() != 0 || in.account() != 0 || in.symbol() != 0 || (open && date == 0)
+                || (date != 0 && !dev.orderpipe.pipeline.TradingDates.isValid(date)))
+            return RejectReason.MALFORMED;
+        if (open) {
+            if (session.equals("open") || date <= sessionDate)
+                return RejectReason.SESSION_STATE;
+            if (session.equals("implicit"))
+                endSession();
+            session = "open";
+            sessionDate = date;
+            return RejectReason.NONE;
+        }
+        if (session.equals("closed") || (session.equals("open") && date != 0 && date != sessionDate))
+            return RejectReason.SESSION_STATE;
+        sessionDate = Math.max(sessionDate, date);
+        session = "closed";
+        endSession();
+        return RejectReason.NONE;
+    }
+
+    private void endSession() {
+        seen.clear();
+        latest.clear();
+        counted.clear();
+    }
+
     /** The rules risk stamps into an order that passed: a MARKET order's protection limit, the account's STP mode. */
     void stamp(OrderInfo in) {
-        if (in.action() == Action.CANCEL)
+        if (in.action() != Action.NEW && in.action() != Action.REPLACE)
             return;
         Symbol s = symbols.get(in.symbol());
         if (s != null && in.orderType() == OrderType.MARKET)

@@ -31,8 +31,11 @@ final class Reports {
                 .append(" leaves=").append(r.leavesQty())
                 .append(" cum=").append(r.cumQty())
                 .append(" contra=").append(r.contraOrderId());
-        if (r.rejectReason() != RejectReason.NONE || r.lineError() != LineError.NONE) // CANCELED/EXPIRED may say why
+        // a rejection's, or why the engine ended an order: STP on CANCELED, MARKET_PROTECTION or END_OF_DAY on EXPIRED
+        if (r.rejectReason() != RejectReason.NONE || r.lineError() != LineError.NONE)
             sb.append(" reason=").append(r.rejectReason()).append('/').append(r.lineError());
+        if (r.tradingDate() != 0 && r.orderId() == 0)
+            sb.append(" date=").append(r.tradingDate());
         return sb.toString();
     }
 

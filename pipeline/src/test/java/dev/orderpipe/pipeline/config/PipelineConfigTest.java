@@ -274,7 +274,8 @@ class PipelineConfigTest {
             new String[]{"cpu: -1", "groups[0].cpu", "-1..65535"},
             new String[]{"maxPauseMicros: 1000", "groups[0].maxPauseMicros", "10..1000000"},
             new String[]{"maxOrderQty: 100000", "risk.symbols[0].maxOrderQty", "1..9223372036854775807"},
-            new String[]{"account: 1", "risk.accounts[0].account", "1..9223372036854775807"});
+            new String[]{"account: 1", "risk.accounts[0].account", "1..9223372036854775807"},
+            new String[]{"writerId: 1000000", "session.writerId", "1..9223372036854775807"});
 
     /** The default YAML with the first {@code setting} ("key: value") outside comments given another value. */
     private static String with(String setting, String value) throws IOException {

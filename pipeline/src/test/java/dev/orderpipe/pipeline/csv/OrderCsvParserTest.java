@@ -53,6 +53,21 @@ class OrderCsvParserTest {
         assertEquals(1, parse("0,NEW,1,1,A,SELL,LIMIT,FOK,0.0001,1", o) == LineError.NONE ? o.price() : -1);
     }
 
+    @Test
+    void sessionLinesCarryTheirTradingDate() {
+        OrderInfo o = new OrderInfo();
+        assertEquals(LineError.NONE, parse("1764512400000000000,SESSION_OPEN,2026-11-30,,,,,,,", o));
+        assertEquals(Action.SESSION_OPEN, o.action());
+        assertEquals(1764512400000000000L, o.eventTime());
+        assertEquals(20261130, o.tradingDate());
+        assertEquals(0, o.orderId());
+        assertEquals(LineError.NONE, parse("5,SESSION_CLOSE,2028-02-29,,,,,,,", o));
+        assertEquals(Action.SESSION_CLOSE, o.action());
+        assertEquals(20280229, o.tradingDate());
+        assertEquals(LineError.NONE, parse("5,SESSION_CLOSE,,,,,,,,", o), "a close may leave its date out");
+        assertEquals(0, o.tradingDate());
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
             "x,NEW,1,7,AAPL,BUY,LIMIT,GTC,1,1|BAD_TS",
@@ -116,6 +131,17 @@ class OrderCsvParserTest {
             "1,CANCEL,1,,,,,GTD,,|BAD_TIF",
             "1,CANCEL,1,,,,,,,0|BAD_QTY",
             "1,CANCEL,1,,,,,,,x|BAD_QTY",
+            // a session line: a calendar date YYYY-MM-DD (a close may leave it out) and nothing else
+            "1,SESSION_OPEN,,,,,,,,|BAD_DATE",
+            "1,SESSION_OPEN,20261130,,,,,,,|BAD_DATE",
+            "1,SESSION_OPEN,2026-11-31,,,,,,,|BAD_DATE",
+            "1,SESSION_OPEN,2026-02-29,,,,,,,|BAD_DATE",
+            "1,SESSION_CLOSE,2026-1-30,,,,,,,|BAD_DATE",
+            "1,SESSION_CLOSE,2026/11/30,,,,,,,|BAD_DATE",
+            "1,SESSION_OPEN,2026-11-30,7,,,,,,|SESSION_FIELDS",
+            "1,SESSION_CLOSE,,,,,,,,1|SESSION_FIELDS",
+            "1,SESSION_OPEN,2026-11-30,,,,,,|COLUMN_COUNT",
+            "1,session_open,2026-11-30,,,,,,,|BAD_ACTION",
     })
     void eachRuleHasItsError(String line, LineError expected) {
         assertEquals(expected, parse(line, new OrderInfo()), line);

@@ -346,4 +346,101 @@ class RiskEngineTest {
         assertTrue(RiskEngine.exceedsNotional(Prices.parse("100"), 11, Prices.parse("1000")));
         assertFalse(RiskEngine.exceedsNotional(0, 11, 0), "nothing exceeds nothing");
     }
+
+    private OrderInfo session(Action action, long date) {
+        return order.reset().action(action).tradingDate(date);
+    }
+
+    @Test
+    void sessionEventsMustFitTheSessionState() {
+        RiskEngine risk = new RiskEngine(config());
+        // the implicit session runs until the first event; a close of it may name any date or none
+        assertEquals(RejectReason.NONE, risk.check(limit(7, AAPL, "189.25", 100)));
+        assertFalse(risk.sessionOpen());
+        assertEquals(RejectReason.NONE, risk.check(session(Action.SESSION_CLOSE, 0)));
+        assertEquals(0, risk.orderIdsSeen(), "the implicit session's ids left with it");
+        assertEquals(RejectReason.SESSION_STATE, risk.check(session(Action.SESSION_CLOSE, 0)), "none open");
+        assertEquals(RejectReason.SESSION_CLOSED, risk.check(limit(7, AAPL, "189.25", 100)));
+        assertEquals(0, risk.orderIdsSeen(), "an order refused between sessions uses no id");
+        assertEquals(RejectReason.NONE, risk.check(order.reset().action(Action.CANCEL).orderId(1).account(7)),
+                "a CANCEL between sessions goes through");
+        assertEquals(RejectReason.NONE, risk.check(session(Action.SESSION_OPEN, 20261130)));
+        assertTrue(risk.sessionOpen());
+        assertEquals(20261130, risk.sessionDate());
+        assertEquals(RejectReason.SESSION_STATE, risk.check(session(Action.SESSION_OPEN, 20261201)), "one is open");
+        assertEquals(RejectReason.SESSION_STATE, risk.check(session(Action.SESSION_CLOSE, 20261201)),
+                "another date than the open session's");
+        assertEquals(RejectReason.NONE, risk.check(session(Action.SESSION_CLOSE, 20261130)));
+        assertEquals(RejectReason.SESSION_STATE, risk.check(session(Action.SESSION_OPEN, 20261130)),
+                "a date not after the last session's");
+        assertEquals(RejectReason.SESSION_STATE, risk.check(session(Action.SESSION_OPEN, 20261129)));
+        assertEquals(RejectReason.NONE, risk.check(session(Action.SESSION_OPEN, 20261201)));
+        assertEquals(RejectReason.NONE, risk.check(session(Action.SESSION_CLOSE, 0)), "no date: the one open");
+        assertEquals(20261201, risk.sessionDate());
+    }
+
+    @Test
+    void malformedSessionEvents() {
+        RiskEngine risk = new RiskEngine(config());
+        assertEquals(RejectReason.MALFORMED, risk.check(session(Action.SESSION_OPEN, 0)), "an open names its date");
+        assertEquals(RejectReason.MALFORMED, risk.check(session(Action.SESSION_OPEN, 20261131)));
+        assertEquals(RejectReason.MALFORMED, risk.check(session(Action.SESSION_CLOSE, 2026113)));
+        assertEquals(RejectReason.MALFORMED, risk.check(session(Action.SESSION_OPEN, 20261130).orderId(5)));
+        assertEquals(RejectReason.MALFORMED, risk.check(session(Action.SESSION_OPEN, 20261130).account(5)));
+        assertFalse(risk.sessionOpen(), "a malformed event changes nothing");
+    }
+
+    @Test
+    void aSessionsEndEmptiesTheIdTableAndTheRateWindows() {
+        RiskConfig config = config();
+        config.maxOrdersPerSecond = 1;
+        RiskEngine risk = new RiskEngine(config);
+        assertEquals(RejectReason.NONE, risk.check(session(Action.SESSION_OPEN, 20261130)));
+        assertEquals(RejectReason.NONE, risk.check(limit(7, AAPL, "189.25", 100).orderId(1).eventTime(SECOND)));
+        assertEquals(RejectReason.RATE_LIMIT, risk.check(limit(7, AAPL, "189.25", 100).orderId(2).eventTime(SECOND)));
+        assertEquals(RejectReason.DUPLICATE_ORDER_ID, risk.check(limit(7, AAPL, "189.25", 100).orderId(1)
+                .eventTime(SECOND)));
+        assertEquals(2, risk.orderIdsSeen());
+        assertEquals(RejectReason.NONE, risk.check(session(Action.SESSION_CLOSE, 0)));
+        assertEquals(RejectReason.NONE, risk.check(session(Action.SESSION_OPEN, 20261201)));
+        assertEquals(0, risk.orderIdsSeen());
+        // the same id, the same second of event time: a new session, a new id table and a new rate window
+        assertEquals(RejectReason.NONE, risk.check(limit(7, AAPL, "189.25", 100).orderId(1).eventTime(SECOND)));
+        assertEquals(RejectReason.RATE_LIMIT, risk.check(limit(7, AAPL, "189.25", 100).orderId(3).eventTime(SECOND)));
+    }
+
+    private static final long PRICE = Prices.parse("189.25");
+
+    /** Session events and the orders between them allocate nothing: a session's end empties preallocated tables. */
+    @Test
+    void sessionsAllocateNothing() {
+        RiskConfig config = config();
+        config.maxOrdersPerSecond = 1000;
+        config.orderIdCapacity = 100_000;
+        RiskEngine risk = new RiskEngine(config);
+        long checksum = sessions(risk, 0, 200);
+        dev.orderpipe.pipeline.util.ThreadAllocation.current();
+        long before = dev.orderpipe.pipeline.util.ThreadAllocation.current();
+        checksum += sessions(risk, 200, 400);
+        long allocated = dev.orderpipe.pipeline.util.ThreadAllocation.current() - before;
+        assertTrue(allocated <= 4096, "allocated " + allocated + " bytes over 200 sessions (" + checksum + ")");
+    }
+
+    /** Sessions {@code from..to}, each an open, 1,000 orders (some between sessions) and a close. */
+    private long sessions(RiskEngine risk, int from, int to) {
+        long checksum = 0;
+        for (int s = from; s < to; s++) {
+            if (risk.check(session(Action.SESSION_OPEN, 20000101 + s / 28 * 10000L + s % 28)) != RejectReason.NONE)
+                throw new AssertionError("session " + s + " did not open");
+            for (int i = 0; i < 1000; i++)
+                checksum += risk.check(order.reset().action(Action.NEW).orderId(1 + i % 900).account(1 + i % 50)
+                        .symbol(AAPL).side(Side.BUY).orderType(OrderType.LIMIT).timeInForce(TimeInForce.DAY)
+                        .price(PRICE).quantity(10).eventTime(SECOND * s + i)).ordinal();
+            if (risk.check(session(Action.SESSION_CLOSE, 0)) != RejectReason.NONE)
+                throw new AssertionError("session " + s + " did not close");
+            checksum += risk.check(order.reset().action(Action.NEW).orderId(1).account(7).symbol(AAPL).side(Side.BUY)
+                    .orderType(OrderType.LIMIT).timeInForce(TimeInForce.GTC).price(PRICE).quantity(10)).ordinal();
+        }
+        return checksum;
+    }
 }
