@@ -32,7 +32,8 @@ import java.util.concurrent.Callable;
                 + "implementation of the same stages, at fixed rates (latency from the intended send time, "
                 + "coordinated omission corrected) and flat out; pretouch off/on; the floor's record checksums "
                 + "on/off; and their ratios.",
-                "Prints a table and writes OUT/bench.md and OUT/bench.csv. Run nothing else busy meanwhile."})
+                "Prints a table and writes OUT/bench.md and OUT/bench.csv. Run nothing else busy meanwhile.",
+                "File formats: docs/formats.md."})
 public final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
