@@ -7,6 +7,8 @@ import dev.orderpipe.pipeline.OrderInfo;
 import dev.orderpipe.pipeline.Symbols;
 import dev.orderpipe.pipeline.TestPipelines;
 import dev.orderpipe.pipeline.codes.ExecType;
+import dev.orderpipe.pipeline.config.PipelineConfig;
+import dev.orderpipe.tools.live.LiveStatus;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,11 +50,13 @@ class MachineReadableTest {
         assertEquals(3, doc.get("queues").size());
         assertEquals(orders.size(), queue(doc.get("queues"), "orders").get("records").asLong());
         assertEquals(executions.size(), queue(doc.get("queues"), "executions").get("records").asLong());
-        for (JsonNode stage : doc.get("stages"))
-            assertEquals(0, stage.get("behind").asLong(), stage.toString()); // egress too: from the live counters
         assertEquals(List.of("risk", "matching", "egress"), names(doc.get("stages"), "stage"));
+        assertEquals(0, doc.get("stages").get(0).get("behind").asLong());
+        assertEquals(0, doc.get("stages").get(1).get("behind").asLong());
+        assertEquals(-1, doc.get("stages").get(2).get("behind").asLong(), "egress: known while its pipeline runs");
         JsonNode live = doc.get("live");
         assertTrue(live.get("metrics").asBoolean());
+        assertFalse(live.get("running").asBoolean(), "the run has stopped");
         assertEquals(ProcessHandle.current().pid(), live.get("pid").asLong()); // the run was in this JVM
         assertTrue(live.get("disk_free_bytes").asLong() > 0);
         JsonNode stages = live.get("stages");
@@ -155,6 +159,28 @@ class MachineReadableTest {
                 c.toString());
         c = Cli.run("dump", queue.toString(), "--symbol", "toolongsymbol");
         assertEquals(2, c.exitCode, c.toString());
+    }
+
+    /** run's status line: each stage's records in, rate and, for the stages reading a queue, lag. */
+    @Test
+    void theStatusLineGivesEachStagesRecordsRateAndLag() {
+        PipelineConfig config = TestPipelines.config(run.data, run.orderFile);
+        String line;
+        try (LiveStatus live = new LiveStatus(config)) {
+            line = LiveStatus.describe(live.sample());
+        }
+        assertTrue(line.matches("ingress [0-9,]+ in [0-9,]+/s; risk " + String.format("%,d", orders.size())
+                + " in [0-9,]+/s lag 0; matching " + String.format("%,d", checked.size()) + " in [0-9,]+/s lag 0;"
+                + " egress " + String.format("%,d", executions.size()) + " in [0-9,]+/s lag 0"), line);
+    }
+
+    @Test
+    void completionScript() {
+        Cli c = Cli.run("generate-completion");
+        assertEquals(0, c.exitCode, c.toString());
+        assertTrue(c.out.contains("complete -F") && c.out.contains("orderpipe"), c.out);
+        for (String option : List.of("--metrics-port", "--drop-queues", "--exec-type", "--watch"))
+            assertTrue(c.out.contains(option), option);
     }
 
     @Test

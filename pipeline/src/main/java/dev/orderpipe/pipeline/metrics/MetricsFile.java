@@ -17,7 +17,7 @@ import java.util.List;
  * readers in any process ({@link MetricsReader}).
  *
  * <p>Layout (little-endian longs, docs/formats.md): a 64-byte header (magic {@code OPMETRIC}, version, pid, start
- * time in epoch ms, number of stages), then one 128-byte slot per stage (two cache lines, so that stages of different
+ * time in epoch ms, number of stages, when the pipeline stopped in epoch ms or 0 while it runs), then one 128-byte slot per stage (two cache lines, so that stages of different
  * groups never share one): records in, records out, polls, idle polls, input index, when it last found nothing to read
  * (epoch ms), errors, and its name (32 ASCII bytes).
  */
@@ -36,6 +36,7 @@ public final class MetricsFile implements AutoCloseable {
     static final int H_PID = 16;
     static final int H_START = 24;
     static final int H_STAGES = 32;
+    static final int H_STOPPED = 40;
     // slot offsets
     static final int IN = 0;
     static final int OUT = 8;
@@ -99,9 +100,11 @@ public final class MetricsFile implements AutoCloseable {
         return new StageCounters(ByteBuffer.allocate(SLOT).order(ByteOrder.LITTLE_ENDIAN), 0);
     }
 
+    /** Marks the pipeline stopped (readers then know its counters are final) and unmaps the file. */
     @Override
     public void close() {
         try {
+            buffer.putLong(H_STOPPED, System.currentTimeMillis());
             buffer.force();
             channel.close();
         } catch (IOException | RuntimeException e) {

@@ -58,7 +58,8 @@ public final class MetricsReader implements AutoCloseable {
                     buffer.getLong(slot + MetricsFile.IDLE_POLLS), buffer.getLong(slot + MetricsFile.INPUT_INDEX),
                     buffer.getLong(slot + MetricsFile.IDLE_AT), buffer.getLong(slot + MetricsFile.ERRORS)));
         }
-        return new MetricsSnapshot(pid, start, System.currentTimeMillis(), stages);
+        return new MetricsSnapshot(pid, start, buffer.getLong(MetricsFile.H_STOPPED), System.currentTimeMillis(),
+                stages);
     }
 
     private String name(int slot) {

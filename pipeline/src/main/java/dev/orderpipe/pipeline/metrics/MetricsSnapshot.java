@@ -5,11 +5,12 @@ import java.util.List;
 /**
  * Every stage's counters at one moment, as a {@link MetricsReader} read them.
  *
- * @param pid         the process that wrote them
- * @param startMillis when it started its pipeline (epoch ms)
- * @param readMillis  when they were read (epoch ms)
+ * @param pid           the process that wrote them
+ * @param startMillis   when it started its pipeline (epoch ms)
+ * @param stoppedMillis when the pipeline stopped (epoch ms), 0 while it runs or when its process died
+ * @param readMillis    when they were read (epoch ms)
  */
-public record MetricsSnapshot(long pid, long startMillis, long readMillis, List<Stage> stages) {
+public record MetricsSnapshot(long pid, long startMillis, long stoppedMillis, long readMillis, List<Stage> stages) {
     public MetricsSnapshot {
         stages = List.copyOf(stages);
     }
@@ -37,8 +38,8 @@ public record MetricsSnapshot(long pid, long startMillis, long readMillis, List<
         return null;
     }
 
-    /** Whether the process that wrote them is still running. */
-    public boolean writerAlive() {
-        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+    /** Whether the pipeline that writes them still runs: not stopped, and its process alive (not killed). */
+    public boolean running() {
+        return stoppedMillis == 0 && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
     }
 }

@@ -29,6 +29,11 @@ public final class StageCounters {
         return this;
     }
 
+    /** Once the stage has opened (resumed where its output says, caught up): where its input stands. */
+    public void opened(long inputIndex) {
+        buffer.putLong(slot + MetricsFile.INPUT_INDEX, inputIndex);
+    }
+
     /**
      * After a {@code doWork()} call that did {@code done > 0} (records or lines read), the last at
      * {@code inputIndex}: called by the runner's thread only.

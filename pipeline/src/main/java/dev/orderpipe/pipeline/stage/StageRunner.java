@@ -164,6 +164,8 @@ public final class StageRunner implements Runnable {
                 opened++;
             }
             current = null;
+            for (StageLink link : links)
+                link.counters.opened(link.stage.inputIndex()); // a restarted stage's lag counts from its resume point
             this.opened = true;
             openedOrFailed.countDown();
             loop();

@@ -139,7 +139,8 @@ public final class StatsCommand implements Callable<Integer> {
             egressRow.put("stage", "egress");
             egressRow.put("input", cfg.matching.queue);
             egressRow.put("output", cfg.egress.csvFile.isEmpty() ? "(counts)" : cfg.egress.csvFile);
-            egressRow.put("behind", egress == null ? -1 : egress.lagRecords()); // egress keeps no position on disk
+            // egress keeps no position on disk: its lag is known while its pipeline runs, from the live counters
+            egressRow.put("behind", egress == null || !status.running() ? -1 : egress.lagRecords());
             ArrayNode consumerRows = doc.putArray("consumers");
             for (LiveStatus.ConsumerStatus c : status.consumers()) {
                 ObjectNode row = consumerRows.addObject();

@@ -64,7 +64,7 @@ public final class LiveStatus implements AutoCloseable {
             queueRows.add(new QueueStatus(name, q.entryCount(), empty ? -1 : first, empty ? -1 : last));
         }
         Status status = new Status(System.currentTimeMillis(), now != null, now == null ? -1 : now.pid(),
-                now != null && now.writerAlive(), diskFree(), stages, queueRows, consumers());
+                now != null && now.running(), diskFree(), stages, queueRows, consumers());
         if (now != null)
             previous = now;
         return status;
