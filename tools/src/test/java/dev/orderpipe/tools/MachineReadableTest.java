@@ -3,6 +3,7 @@ package dev.orderpipe.tools;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.orderpipe.pipeline.BuildInfo;
+import dev.orderpipe.pipeline.DamagedFiles;
 import dev.orderpipe.pipeline.OrderInfo;
 import dev.orderpipe.pipeline.Symbols;
 import dev.orderpipe.pipeline.TestPipelines;
@@ -74,6 +75,22 @@ class MachineReadableTest {
             assertEquals(0, stages.get(i).get("errors").asLong());
             double idle = stages.get(i).get("idle_ratio").asDouble();
             assertTrue(idle >= 0 && idle <= 1, stages.get(i).toString());
+        }
+    }
+
+    /** A restarted pipeline's stages read nothing new: their lag counts from where they resumed, not the start. */
+    @Test
+    void aRestartedPipelineIsNotBehind(@TempDir Path tmp) throws Exception {
+        Path data = DamagedFiles.copyTree(run.data, tmp.resolve("data"));
+        Cli c = Cli.run("run", "--input", run.orderFile.toString(), "--data", data.toString(), "--exit-when-done",
+                "--status-every", "0");
+        assertEquals(0, c.exitCode, c.toString());
+        c = Cli.run("stats", data.toString(), "--json");
+        assertEquals(0, c.exitCode, c.toString());
+        JsonNode stages = JSON.readTree(c.out).get("live").get("stages");
+        for (int i = 1; i < 4; i++) {
+            assertEquals(0, stages.get(i).get("records_in").asLong(), stages.get(i).toString());
+            assertEquals(0, stages.get(i).get("lag_records").asLong(), stages.get(i).toString());
         }
     }
 
