@@ -25,6 +25,8 @@ import java.util.concurrent.TimeUnit;
  * <p>Used from one thread (the replay's watching thread).
  */
 final class IntervalLog implements Closeable {
+    /** The shortest interval written, in ms. */
+    static final long MIN_LENGTH_MS = 2;
     private final HistogramLogWriter writer;
     private final LatencyHistograms histograms;
     private final long startNanos;
@@ -77,7 +79,9 @@ final class IntervalLog implements Closeable {
             return; // still in the warm-up: nothing measured, nothing to write
         long start = Math.max(from, measuredFrom);
         long startMs = millis(start);
-        long endMs = Math.max(startMs + 1, millis(cutNanos)); // timestamps are in ms: no interval of 0
+        // the log has ms timestamps, which its reader takes back through a double of epoch seconds and truncates:
+        // an interval of 1 ms (the last, cut just after a tick) could read as one of no length
+        long endMs = Math.max(startMs + MIN_LENGTH_MS, millis(cutNanos));
         for (int i = 0; i < recycled.length; i++) {
             Histogram h = recycled[i];
             h.setStartTimeStamp(startMs);

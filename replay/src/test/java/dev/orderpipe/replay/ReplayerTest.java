@@ -207,6 +207,28 @@ class ReplayerTest {
                 v.describe());
     }
 
+    /** --drop-queues: the replay's queues go once its executions matched; they stay when nothing was compared. */
+    @Test
+    void verifiedQueuesAreDroppedOnRequest(@TempDir Path dir) throws Exception {
+        Path file = TestCaptures.orderFile(dir.resolve("orders.csv"), 600, 1_000_000, 5);
+        Pipeline captured = TestCaptures.capture(dir.resolve("capture"), file, null);
+        ReplayOptions options = new ReplayOptions()
+                .capture(captured.queuePath("orders"))
+                .config(TestCaptures.config(), "test")
+                .pacing(Pacing.max())
+                .dropQueues(true);
+        ReplayResult verified = Replayer.run(options.outDir(dir.resolve("verified")));
+        assertTrue(verified.matches());
+        assertTrue(verified.summary().queuesDropped);
+        assertFalse(Files.exists(dir.resolve("verified").resolve(Replayer.DATA_DIR)));
+        assertTrue(RunSummary.load(dir.resolve("verified")).queuesDropped);
+        assertTrue(Files.exists(dir.resolve("verified").resolve(RunSummary.INTERVAL_LOG)));
+
+        ReplayResult unverified = Replayer.run(options.outDir(dir.resolve("unverified")).verify(false));
+        assertFalse(unverified.summary().queuesDropped);
+        assertTrue(Queues.isQueueDir(dir.resolve("unverified").resolve(Replayer.DATA_DIR).resolve("executions")));
+    }
+
     @Test
     void aChangedQtyInACopyOfTheCaptureIsAMismatchAtItsFirstReport(@TempDir Path dir) throws Exception {
         Path file = TestCaptures.orderFile(dir.resolve("orders.csv"), 800, 1_000_000, 3);
