@@ -18,6 +18,7 @@ import dev.orderpipe.pipeline.infra.QueueOutput;
 import dev.orderpipe.pipeline.infra.QueuePretoucher;
 import dev.orderpipe.pipeline.integrity.QueueVerifier;
 import dev.orderpipe.pipeline.integrity.RecordKind;
+import dev.orderpipe.pipeline.metrics.MetricsFile;
 import dev.orderpipe.pipeline.risk.RiskConfigHistory;
 import dev.orderpipe.pipeline.risk.RiskEngine;
 import dev.orderpipe.pipeline.session.SessionCalendar;
@@ -71,6 +72,8 @@ public final class Pipeline implements AutoCloseable {
     private final DataDirLock dirLock;
     private final DiskSpaceGuard diskGuard;
     private QueuePretoucher pretoucher;
+    /** The stages' live counters ({@code metrics.dat}). */
+    private MetricsFile metrics;
     private volatile PipelineFailedException failure;
     private boolean closed;
     private final FailureReport failureReport;
@@ -103,17 +106,20 @@ public final class Pipeline implements AutoCloseable {
             ChronicleQueue orders = queue(config.ingress.queue);
             ChronicleQueue checked = queue(config.risk.queue);
             ChronicleQueue executions = queue(config.matching.queue);
+            QueueOutput ordersOut = output(config.ingress.queue, orders, CrashPoints.Point.ORDERS_WRITTEN);
+            QueueOutput checkedOut = output(config.risk.queue, checked, CrashPoints.Point.CHECKED_WRITTEN);
+            QueueOutput executionsOut = output(config.matching.queue, executions,
+                    CrashPoints.Point.EXECUTIONS_WRITTEN);
             SessionClock sessions = config.session.calendar ? new SessionClock(SessionCalendar.of(config.session),
                     System::currentTimeMillis, config.session.writerId, config.ingress.queue, orders) : null;
-            ingress = new IngressStage(output(config.ingress.queue, orders, CrashPoints.Point.ORDERS_WRITTEN), input,
-                    config.ingress.follow, config.ingress.maxLineLength, config.ingress.linesPerCall, sessions);
+            ingress = new IngressStage(ordersOut, input, config.ingress.follow, config.ingress.maxLineLength,
+                    config.ingress.linesPerCall, sessions);
             QueueInput riskInput = new QueueInput(config.ingress.queue, orders, RecordKind.ORDER);
-            risk = new RiskStage(riskInput, output(config.risk.queue, checked, CrashPoints.Point.CHECKED_WRITTEN),
-                    new RiskEngine(config.risk), RiskConfigHistory.load(dataDir, config.risk));
+            risk = new RiskStage(riskInput, checkedOut, new RiskEngine(config.risk),
+                    RiskConfigHistory.load(dataDir, config.risk));
             List<String> symbols = SymbolConfig.names(config.risk.symbols); // one book per symbol risk accepts
             QueueInput matchingInput = new QueueInput(config.risk.queue, checked, RecordKind.CHECKED);
-            matching = new MatchingStage(matchingInput,
-                    output(config.matching.queue, executions, CrashPoints.Point.EXECUTIONS_WRITTEN),
+            matching = new MatchingStage(matchingInput, executionsOut,
                     sink -> new MatchingEngine(config.matching, symbols, sink));
             long executionsEnd = QueueInput.readLast(config.matching.queue, executions, new OrderInfo());
             Path csv = config.egress.csvFile.isEmpty() ? null : Path.of(config.egress.csvFile);
@@ -124,6 +130,11 @@ public final class Pipeline implements AutoCloseable {
             StageLink riskLink = StageLink.after(ingressLink, risk, riskInput);
             StageLink matchingLink = StageLink.after(riskLink, matching, matchingInput);
             StageLink egressLink = StageLink.after(matchingLink, egress, egressInput);
+            metrics = MetricsFile.create(dataDir, PipelineConfig.STAGES);
+            ingressLink.counters(metrics.stage("ingress").output(ordersOut));
+            riskLink.counters(metrics.stage("risk").output(checkedOut));
+            matchingLink.counters(metrics.stage("matching").output(executionsOut));
+            egressLink.counters(metrics.stage("egress"));
             Map<String, StageLink> byName = Map.of("ingress", ingressLink, "risk", riskLink, "matching", matchingLink,
                     "egress", egressLink);
             for (int i = 0; i < config.groups.size(); i++) {
@@ -136,6 +147,8 @@ public final class Pipeline implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             queues.values().forEach(ChronicleQueue::close);
+            if (metrics != null)
+                metrics.close();
             diskGuard.close();
             dirLock.close();
             throw e;
@@ -286,6 +299,7 @@ public final class Pipeline implements AutoCloseable {
         if (pretoucher != null)
             pretoucher.close();
         queues.values().forEach(ChronicleQueue::close);
+        metrics.close();
         diskGuard.close();
         dirLock.close();
         LOG.info("pipeline stopped");

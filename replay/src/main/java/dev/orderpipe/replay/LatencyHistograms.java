@@ -2,7 +2,7 @@ package dev.orderpipe.replay;
 
 import dev.orderpipe.pipeline.OrderInfo;
 import org.HdrHistogram.Histogram;
-import org.HdrHistogram.Recorder;
+import org.HdrHistogram.SingleWriterRecorder;
 
 /**
  * What a {@link LatencyRecorder} records into, in nanoseconds, for each measured order:
@@ -12,8 +12,9 @@ import org.HdrHistogram.Recorder;
  *     <li>with {@link #perHop()} also {@code send}: ingressNanos minus intended, the sender's lateness against the
  *     schedule (0 in a max run); {@code risk}: riskNanos minus ingressNanos (the orders hop plus risk checks);
  *     {@code matching}: matchNanos minus riskNanos (the checked hop plus matching); {@code egress}: read time minus
- *     matchNanos (the executions hop); and end to end again in an HdrHistogram {@link Recorder}, whose interval
- *     histograms a replay takes every second for {@code latency.hlog}</li>
+ *     matchNanos (the executions hop); and each of the five again in an HdrHistogram {@link SingleWriterRecorder}
+ *     (one writer: the recording thread), whose interval histograms a replay takes every interval for
+ *     {@code latency.hlog}, end to end untagged and each hop tagged with its name</li>
  * </ul>
  * Histograms of fixed range, values clamped into it: recording allocates nothing.
  */
@@ -28,14 +29,30 @@ public final class LatencyHistograms {
     private final Histogram risk;
     private final Histogram matching;
     private final Histogram egress;
-    private final Recorder intervals;
+    /** By {@link #NAMES} index: end to end, send, risk, matching, egress; null unless per hop. */
+    private final SingleWriterRecorder[] intervals;
+    /** The intended send time of the first measured order (System.nanoTime()), 0 until it is recorded. */
+    private volatile long measuredFromNanos;
+
+    /**
+     * The histograms' names, as in {@code summary.yaml}, the {@code .hgrm} files and the interval log's tags (end to
+     * end is untagged there, so that a tool reading the log's default histograms reads it).
+     */
+    public static final String[] NAMES = {RunSummary.END_TO_END, Replayer.SEND, Replayer.RISK, Replayer.MATCHING,
+            Replayer.EGRESS};
 
     private LatencyHistograms(boolean perHop) {
         send = perHop ? histogram() : null;
         risk = perHop ? histogram() : null;
         matching = perHop ? histogram() : null;
         egress = perHop ? histogram() : null;
-        intervals = perHop ? new Recorder(HIGHEST_TRACKABLE, SIGNIFICANT_DIGITS) : null;
+        if (perHop) {
+            intervals = new SingleWriterRecorder[NAMES.length];
+            for (int i = 0; i < intervals.length; i++)
+                intervals[i] = new SingleWriterRecorder(HIGHEST_TRACKABLE, SIGNIFICANT_DIGITS);
+        } else {
+            intervals = null;
+        }
     }
 
     /** End to end, each hop of the pipeline and the end-to-end intervals: a replay's. */
@@ -54,15 +71,25 @@ public final class LatencyHistograms {
 
     /** Records the first report of an order, read at {@code now}, that was due at {@code intended}. */
     void record(OrderInfo r, long intended, long now) {
+        if (measuredFromNanos == 0)
+            measuredFromNanos = intended; // before its samples: a reader that sees them sees this
         long e2e = clamp(now - intended);
         endToEnd.recordValue(e2e);
         if (intervals == null)
             return;
-        intervals.recordValue(e2e);
-        send.recordValue(clamp(r.ingressNanos() - intended));
-        risk.recordValue(clamp(r.riskNanos() - r.ingressNanos()));
-        matching.recordValue(clamp(r.matchNanos() - r.riskNanos()));
-        egress.recordValue(clamp(now - r.matchNanos()));
+        long s = clamp(r.ingressNanos() - intended);
+        long k = clamp(r.riskNanos() - r.ingressNanos());
+        long m = clamp(r.matchNanos() - r.riskNanos());
+        long g = clamp(now - r.matchNanos());
+        send.recordValue(s);
+        risk.recordValue(k);
+        matching.recordValue(m);
+        egress.recordValue(g);
+        intervals[0].recordValue(e2e);
+        intervals[1].recordValue(s);
+        intervals[2].recordValue(k);
+        intervals[3].recordValue(m);
+        intervals[4].recordValue(g);
     }
 
     private static long clamp(long v) {
@@ -90,8 +117,21 @@ public final class LatencyHistograms {
         return egress;
     }
 
-    /** End to end by interval (null unless {@link #perHop()}): take {@link Recorder#getIntervalHistogram} from one thread. */
-    public Recorder intervals() {
-        return intervals;
+    /**
+     * The recorder of histogram {@code NAMES[i]} by interval (null unless {@link #perHop()}): take
+     * {@link SingleWriterRecorder#getIntervalHistogram} from one thread.
+     */
+    SingleWriterRecorder intervals(int i) {
+        return intervals[i];
+    }
+
+    /** Whether the histograms have interval recorders ({@link #perHop()}). */
+    boolean hasIntervals() {
+        return intervals != null;
+    }
+
+    /** The intended send time (System.nanoTime()) of the first measured order, 0 while none was recorded. */
+    long measuredFromNanos() {
+        return measuredFromNanos;
     }
 }

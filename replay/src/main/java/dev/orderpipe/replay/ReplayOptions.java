@@ -21,6 +21,10 @@ import java.time.Duration;
  * }</pre>
  */
 public final class ReplayOptions {
+    /** The interval log's default interval. */
+    public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(1);
+    /** The shortest interval: the log's timestamps are in milliseconds and the watching thread polls every 20 ms. */
+    public static final Duration MIN_INTERVAL = Duration.ofMillis(10);
     private Path capture;
     private PipelineConfig config;
     private String configOrigin = "";
@@ -33,7 +37,9 @@ public final class ReplayOptions {
     private PrintStream progress;
     private Boolean progressTerminal;
     private Duration progressInterval = Duration.ofSeconds(5);
+    private Duration interval = DEFAULT_INTERVAL;
     private boolean overwrite;
+    private boolean dropQueues;
     private Duration stallTimeout = Duration.ofSeconds(30);
 
     /**
@@ -117,6 +123,30 @@ public final class ReplayOptions {
     public ReplayOptions progressInterval(Duration interval) {
         this.progressInterval = interval;
         return this;
+    }
+
+    /**
+     * Delete the replay's queues ({@code <outDir>/data}) once the run is written and its executions matched the
+     * expected ones (they are kept when they differ, or when nothing was compared): a run directory of summaries,
+     * histograms and report only.
+     */
+    public ReplayOptions dropQueues(boolean drop) {
+        this.dropQueues = drop;
+        return this;
+    }
+
+    public boolean dropQueues() {
+        return dropQueues;
+    }
+
+    /** The length of the intervals of {@code latency.hlog} (default 1 s, at least {@link #MIN_INTERVAL}). */
+    public ReplayOptions interval(Duration interval) {
+        this.interval = interval;
+        return this;
+    }
+
+    public Duration interval() {
+        return interval;
     }
 
     /** Replace the queues of an earlier run in {@code <outDir>/data} instead of refusing to start. */

@@ -15,7 +15,6 @@ import dev.orderpipe.pipeline.util.AtomicFile;
 import dev.orderpipe.pipeline.util.FileTrees;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import org.HdrHistogram.Histogram;
-import org.HdrHistogram.HistogramLogWriter;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -54,8 +53,8 @@ import java.util.stream.Stream;
  *     production directory; it refuses an output directory that holds an earlier run unless told to overwrite);</li>
  *     <li>runs a sending thread ({@link ReplayDriver}) that appends every captured order to the pipeline's
  *     {@code orders} queue on schedule, and a {@link LatencyRecorder} on the pipeline's egress stage that times the
- *     reports read off {@code executions}; both allocate nothing per order. The calling thread writes the 1 s interval
- *     log and the progress line, and watches for a failed pipeline or a stall ({@link RunWatch});</li>
+ *     reports read off {@code executions}; both allocate nothing per order. The calling thread writes the interval
+ *     log ({@link IntervalLog}) and the progress line, and watches for a failed pipeline or a stall ({@link RunWatch});</li>
  *     <li>once every order is accounted for, stops the pipeline and writes {@code summary.yaml}, one
  *     {@code <name>.hgrm} per histogram and {@code latency.hlog} into the output directory;</li>
  *     <li>compares the executions with the capture's (its sibling {@code executions} queue, or the expected
@@ -82,8 +81,6 @@ public final class Replayer {
     public static final String MATCHING = "matching";
     public static final String EGRESS = "egress";
 
-    private static final long INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
-
     private Replayer() {
     }
 
@@ -102,6 +99,9 @@ public final class Replayer {
             throw ReplayException.usage("no pacing given: recorded, speed:N, rate:N or max");
         if (options.warmup() < 0)
             throw ReplayException.usage("warmup must be >= 0, was " + options.warmup());
+        if (options.interval().compareTo(ReplayOptions.MIN_INTERVAL) < 0)
+            throw ReplayException.usage("the interval of the latency log must be at least "
+                    + ReplayOptions.MIN_INTERVAL.toMillis() + " ms, was " + options.interval().toMillis() + " ms");
         if (options.limit() < 0)
             throw ReplayException.usage("limit must be >= 0 (0 for the whole capture), was " + options.limit());
         Path capture = CaptureReader.resolve(options.capture()).toAbsolutePath().normalize();
@@ -129,7 +129,9 @@ public final class Replayer {
         RunSummary summary = new RunSummary();
         summary.startTime = Instant.now().toString();
         Run run = new Run(options, config, capture, schedule, outDir);
+        long[] gcBefore = RunEnvironment.gcTotals();
         run.execute();
+        RunEnvironment.gcSince(summary, gcBefore);
 
         fill(summary, run, options, origin, config, capture, schedule);
         writeHistograms(outDir, run.recorder.histograms());
@@ -143,7 +145,19 @@ public final class Replayer {
             summary.expected = expected.toString();
             summary.verifiedReports = verification.compared();
         }
-        summary.save(outDir);
+        if (options.dropQueues() && verification != null && verification.matches()) {
+            // verified: the queues have served; the summary says they were dropped
+            summary.queuesDropped = true;
+            summary.save(outDir);
+            try {
+                FileTrees.delete(dataDir);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot delete the replay's queues in " + dataDir + ": "
+                        + e.getMessage(), e);
+            }
+        } else {
+            summary.save(outDir);
+        }
         return new ReplayResult(summary, verification, outDir);
     }
 
@@ -239,6 +253,7 @@ public final class Replayer {
         s.clampedGaps = schedule.clampedGaps;
         s.scheduledSeconds = pacing.isPaced() ? schedule.send.offset(schedule.count - 1) / 1e9 : 0;
         s.warmup = options.warmup();
+        s.intervalSeconds = options.interval().toNanos() / 1e9;
         s.limit = options.limit();
         s.sent = run.driver.sent();
         s.accounted = recorder.accounted();
@@ -346,8 +361,8 @@ public final class Replayer {
         private long startNanos;
         private ReplayDriver driver;
         private LatencyRecorder recorder;
-        private HistogramLogWriter log;
-        private Histogram interval;
+        private IntervalLog log;
+        private long intervalNanos;
         private long nextInterval;
         private ProgressReporter progress;
 
@@ -383,8 +398,11 @@ public final class Replayer {
                 int maxLineLength = config.ingress.maxLineLength;
                 driver = new ReplayDriver(() -> CaptureReader.open(capture, maxLineLength), orders, schedule.send,
                         startNanos, 0).keepOff(CpuPlacement.pinned(config));
-                log = intervalLog(startMillis);
-                recorder.histograms().intervals().reset();
+                intervalNanos = options.interval().toNanos();
+                log = IntervalLog.open(outDir.resolve(RunSummary.INTERVAL_LOG), recorder.histograms(), startNanos,
+                        startMillis, "orderpipe replay of " + capture + ", pacing " + options.pacing()
+                                + ": latency in nanoseconds, " + options.interval().toMillis() + " ms intervals;"
+                                + " end-to-end untagged, each hop tagged (send, risk, matching, egress)");
                 pipeline.executionListener(recorder); // measured on the pipeline's own egress thread
                 driver.start("orderpipe-replay-driver");
                 control(pipeline);
@@ -401,43 +419,27 @@ public final class Replayer {
                 throw pipeline.failure();
         }
 
-        private HistogramLogWriter intervalLog(long startMillis) {
-            Path file = outDir.resolve(RunSummary.INTERVAL_LOG);
-            try {
-                HistogramLogWriter log = new HistogramLogWriter(file.toFile());
-                log.outputComment("orderpipe replay of " + capture + ", pacing " + options.pacing()
-                        + ": end-to-end latency in nanoseconds, 1 s intervals");
-                log.outputLogFormatVersion();
-                log.outputStartTime(startMillis);
-                log.setBaseTime(startMillis);
-                log.outputLegend();
-                return log;
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
-            }
-        }
-
         /** Runs on the caller's thread until every order is accounted for, the pipeline fails, or it stalls. */
         private void control(Pipeline pipeline) {
             long total = schedule.count;
             long scheduleEnd = options.pacing().isPaced() ? startNanos + schedule.send.offset(total - 1) : 0;
             progress = new ProgressReporter(options.progress(), options.progressTerminal(),
                     options.progressInterval().toNanos(), total, startNanos, scheduleEnd);
-            nextInterval = startNanos + INTERVAL_NANOS;
+            nextInterval = startNanos + intervalNanos;
             new RunWatch("replay", driver, recorder, pipeline::failure, options.stallTimeout(), config.dataPath())
                     .awaitDone(this);
-            interval = recorder.histograms().intervals().getIntervalHistogram(interval);
-            log.outputIntervalHistogram(interval);
+            log.cut(System.nanoTime());
             progress.finish(System.nanoTime(), driver.sent(), recorder.accounted());
         }
 
-        /** Every check of the watch: the interval log each second, the progress line. */
+        /** Every check of the watch: the interval log every interval, the progress line. */
         @Override
         public long onTick(long now, long sent, long accounted) {
             if (now >= nextInterval) {
-                interval = recorder.histograms().intervals().getIntervalHistogram(interval);
-                log.outputIntervalHistogram(interval);
-                nextInterval += INTERVAL_NANOS;
+                log.cut(now);
+                do {
+                    nextInterval += intervalNanos; // a late tick (a pause) starts the grid again, no burst of cuts
+                } while (nextInterval <= now);
             }
             progress.update(now, sent, accounted);
             return nextInterval;

@@ -1,20 +1,29 @@
 package dev.orderpipe.replay;
 
+import dev.orderpipe.pipeline.BuildInfo;
 import dev.orderpipe.pipeline.infra.CpuPlacement;
 
 import java.io.IOException;
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
-/** Fills in where a run happened: JVM, arguments, host, OS, CPUs. Reads local files only, never the network. */
+/**
+ * Fills in where a run happened: the build, JVM, arguments, host, OS, CPUs, and the garbage collections during the
+ * run. Reads local files only, never the network.
+ */
 final class RunEnvironment {
     private RunEnvironment() {
     }
 
     static void describe(RunSummary s) {
+        BuildInfo build = BuildInfo.current();
+        s.orderpipeVersion = build.version();
+        s.orderpipeCommit = build.commit();
         s.javaVersion = System.getProperty("java.version", "");
         s.jvm = System.getProperty("java.vm.name", "") + " " + System.getProperty("java.vm.version", "")
                 + " (" + System.getProperty("java.vm.vendor", "") + ")";
@@ -24,6 +33,28 @@ final class RunEnvironment {
                 + System.getProperty("os.arch", "");
         s.cpus = CpuPlacement.processCpus();
         s.cpuModel = cpuModel();
+    }
+
+    /** Collections so far and the milliseconds they took, over every collector of this JVM. */
+    static long[] gcTotals() {
+        long count = 0;
+        long millis = 0;
+        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            count += Math.max(0, gc.getCollectionCount());
+            millis += Math.max(0, gc.getCollectionTime());
+        }
+        return new long[]{count, millis};
+    }
+
+    /** The collections since {@code before} ({@link #gcTotals()}) and the collectors' names. */
+    static void gcSince(RunSummary s, long[] before) {
+        long[] now = gcTotals();
+        s.gcCount = now[0] - before[0];
+        s.gcMillis = now[1] - before[1];
+        List<String> names = new ArrayList<>();
+        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans())
+            names.add(gc.getName());
+        s.gcCollectors = String.join(", ", names);
     }
 
     private static String hostName() {

@@ -14,7 +14,9 @@ import java.util.Map;
  * replay of data/pipeline/orders: 100,000 orders, pacing rate:10000, warmup 1,000
  * accounted 100,000  reports 180,214  trades 40,107  rejected 1,012 (PRICE_BAND 1,000, BAD_LINE 12)
  * duration 10.002 s  throughput 9,998/s
+ * GC 0 collections, 0 ms (G1 Young Generation, G1 Concurrent GC, G1 Old Generation)
  * group pipeline: ingress risk matching egress; pauser balanced (yield 50 us, then sleep 500..1000 us); unpinned
+ * orderpipe 0.1.0-SNAPSHOT (4eb3f61)
  *
  * latency (us)        count      p50      p90      p99    p99.9   p99.99      max
  * end-to-end         99,000   12.345   20.100  150.000  900.100 2000.000 3000.000
@@ -49,8 +51,13 @@ public final class SummaryTable {
         out.println(counts);
         out.println(String.format(Locale.ROOT, "duration %.3f s  throughput %s/s", s.durationSeconds,
                 count(Math.round(s.throughputPerSecond))));
+        if (s.gcCount >= 0)
+            out.println(String.format(Locale.ROOT, "GC %s collections, %s ms (%s)", count(s.gcCount),
+                    count(s.gcMillis), s.gcCollectors));
         for (EffectiveGroup g : s.groups)
             out.println("group " + g.describe());
+        if (!s.orderpipeVersion.isEmpty())
+            out.println("orderpipe " + s.orderpipeVersion + (s.orderpipeCommit.isEmpty() ? "" : " (" + s.orderpipeCommit + ")"));
         out.println();
         out.println(String.format(Locale.ROOT, "%-14s %12s %10s %10s %10s %10s %10s %10s",
                 "latency (us)", "count", "p50", "p90", "p99", "p99.9", "p99.99", "max"));

@@ -89,13 +89,15 @@ class ReplayerTest {
             assertTrue(h.p50 <= h.p90 && h.p90 <= h.p99 && h.p99 <= h.p999 && h.p999 <= h.p9999 && h.p9999 <= h.max);
             assertHgrm(out.resolve(name + ".hgrm"), h);
         }
-        // the interval log reads with HdrHistogram's reader and holds every measured order
+        // the interval log reads with HdrHistogram's reader and holds every measured order (IntervalLogTest has more)
         HistogramLogReader reader = new HistogramLogReader(out.resolve(RunSummary.INTERVAL_LOG).toFile());
         long total = 0;
         long max = 0;
         int intervals = 0;
         EncodableHistogram h;
         while ((h = reader.nextIntervalHistogram()) != null) {
+            if (h.getTag() != null)
+                continue;
             total += ((Histogram) h).getTotalCount();
             max = Math.max(max, ((Histogram) h).getMaxValue());
             intervals++;
@@ -203,6 +205,28 @@ class ReplayerTest {
         assertEquals(original, v.actualLine());
         assertTrue(v.describe().startsWith("replay differs from capture: first difference at seq 40: capture '"),
                 v.describe());
+    }
+
+    /** --drop-queues: the replay's queues go once its executions matched; they stay when nothing was compared. */
+    @Test
+    void verifiedQueuesAreDroppedOnRequest(@TempDir Path dir) throws Exception {
+        Path file = TestCaptures.orderFile(dir.resolve("orders.csv"), 600, 1_000_000, 5);
+        Pipeline captured = TestCaptures.capture(dir.resolve("capture"), file, null);
+        ReplayOptions options = new ReplayOptions()
+                .capture(captured.queuePath("orders"))
+                .config(TestCaptures.config(), "test")
+                .pacing(Pacing.max())
+                .dropQueues(true);
+        ReplayResult verified = Replayer.run(options.outDir(dir.resolve("verified")));
+        assertTrue(verified.matches());
+        assertTrue(verified.summary().queuesDropped);
+        assertFalse(Files.exists(dir.resolve("verified").resolve(Replayer.DATA_DIR)));
+        assertTrue(RunSummary.load(dir.resolve("verified")).queuesDropped);
+        assertTrue(Files.exists(dir.resolve("verified").resolve(RunSummary.INTERVAL_LOG)));
+
+        ReplayResult unverified = Replayer.run(options.outDir(dir.resolve("unverified")).verify(false));
+        assertFalse(unverified.summary().queuesDropped);
+        assertTrue(Queues.isQueueDir(dir.resolve("unverified").resolve(Replayer.DATA_DIR).resolve("executions")));
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.orderpipe.report;
 
 import dev.orderpipe.pipeline.config.EffectiveGroup;
+import dev.orderpipe.replay.Documents;
 import dev.orderpipe.replay.RunSummary;
 import org.knowm.xchart.XYChart;
 
@@ -40,15 +41,24 @@ public final class HtmlReport {
      *                                                 or an output that cannot be written
      */
     public static ReportResult write(Path runDir, Path outFile) {
+        return write(runDir, outFile, false);
+    }
+
+    /** {@link #write(Path, Path)}, with {@code logScale} every latency axis on a log scale. */
+    public static ReportResult write(Path runDir, Path outFile, boolean logScale) {
         RunData run = RunData.load(runDir);
         Path html = Page.outFile(outFile, runDir, DEFAULT_FILE);
         List<Path> images = new ArrayList<>();
-        String page = render(run, html, images);
+        String page = render(run, html, images, logScale);
         Page.write(html, page);
         return new ReportResult(html, images);
     }
 
     static String render(RunData run, Path html, List<Path> images) {
+        return render(run, html, images, false);
+    }
+
+    static String render(RunData run, Path html, List<Path> images, boolean logScale) {
         RunSummary s = run.summary();
         Xhtml x = new Xhtml();
         Page.start(x, "Latency report: " + run.label());
@@ -63,10 +73,11 @@ public final class HtmlReport {
         x.close("div");
 
         summary(x, run);
-        distribution(x, run, html, images);
-        overTime(x, run, html, images);
+        distribution(x, run, html, images, logScale);
+        overTime(x, run, html, images, logScale);
         runSection(x, s);
         groups(x, s);
+        config(x, s);
         counts(x, s);
         verification(x, s);
         environment(x, s, run.dir());
@@ -123,7 +134,7 @@ public final class HtmlReport {
         x.close("div");
     }
 
-    private static void distribution(Xhtml x, RunData run, Path html, List<Path> images) {
+    private static void distribution(Xhtml x, RunData run, Path html, List<Path> images, boolean logScale) {
         x.open("section", "id", "distribution");
         x.element("h2", "Latency by percentile");
         x.element("p", "As HdrHistogram's plotter draws it: the x axis is 1/(1-percentile) on a log scale, so each"
@@ -134,13 +145,13 @@ public final class HtmlReport {
         List<LatencyCharts.Series> e2eSeries = new ArrayList<>();
         if (e2e != null)
             e2eSeries.add(LatencyCharts.distribution(e2e.name(), e2e, LatencyCharts.END_TO_END, false));
-        XYChart e2eChart = LatencyCharts.percentiles("End-to-end latency by percentile", e2eSeries);
+        XYChart e2eChart = LatencyCharts.percentiles("End-to-end latency by percentile", e2eSeries, logScale);
         Page.figure(x, "chart-end-to-end", e2eChart, "End-to-end latency by percentile",
                 e2e == null ? null : e2e.description(), html, images);
         List<LatencyCharts.Series> stageSeries = new ArrayList<>();
         for (Distribution d : run.stages())
             stageSeries.add(LatencyCharts.distribution(d.name(), d, LatencyCharts.colour(d.name()), false));
-        XYChart stages = LatencyCharts.percentiles("Latency by percentile, per stage", stageSeries);
+        XYChart stages = LatencyCharts.percentiles("Latency by percentile, per stage", stageSeries, logScale);
         Page.figure(x, "chart-stages", stages, "Latency by percentile, per stage", "One line per stage.", html,
                 images);
         x.close("div");
@@ -183,7 +194,7 @@ public final class HtmlReport {
         x.close("section");
     }
 
-    private static void overTime(Xhtml x, RunData run, Path html, List<Path> images) {
+    private static void overTime(Xhtml x, RunData run, Path html, List<Path> images, boolean logScale) {
         List<LatencyIntervals.Interval> intervals = run.intervals();
         int n = intervals.size();
         double[] t = new double[n];
@@ -201,12 +212,13 @@ public final class HtmlReport {
         }
         x.open("section", "id", "over-time");
         x.element("h2", "End-to-end latency over time");
-        XYChart latency = LatencyCharts.overTime("End-to-end latency per interval", "Latency (µs)", true,
+        XYChart latency = LatencyCharts.overTime("End-to-end latency per interval", "Latency (µs)", true, logScale,
                 List.of(new LatencyCharts.Series("p50", t, p50, LatencyCharts.P50, false),
                         new LatencyCharts.Series("p99", t, p99, LatencyCharts.P99, false),
                         new LatencyCharts.Series("max", t, max, LatencyCharts.MAX, true)));
         Page.figure(x, "chart-latency-over-time", latency, "End-to-end latency per interval",
                 "From " + RunSummary.INTERVAL_LOG + ", one point per interval.", html, images);
+        stagesOverTime(x, run, html, images, logScale);
         x.close("section");
 
         x.open("section", "id", "throughput");
@@ -234,6 +246,31 @@ public final class HtmlReport {
         }
         x.close("tbody").close("table").close("details");
         x.close("section");
+    }
+
+    /** The p99 of each hop per interval, from the log's tagged histograms (absent in logs written before them). */
+    private static void stagesOverTime(Xhtml x, RunData run, Path html, List<Path> images, boolean logScale) {
+        List<LatencyCharts.Series> series = new ArrayList<>();
+        for (Distribution d : run.stages()) {
+            List<LatencyIntervals.Interval> intervals = run.intervals(d.name());
+            if (intervals.isEmpty())
+                continue;
+            double[] t = new double[intervals.size()];
+            double[] p99 = new double[intervals.size()];
+            for (int i = 0; i < t.length; i++) {
+                t[i] = intervals.get(i).startSeconds();
+                p99[i] = intervals.get(i).p99Micros();
+            }
+            series.add(new LatencyCharts.Series(d.name(), t, p99, LatencyCharts.colour(d.name()), false));
+        }
+        XYChart chart = series.isEmpty() ? null
+                : LatencyCharts.overTime("Per-stage p99 latency per interval", "Latency (µs)", true, logScale,
+                        series);
+        if (chart == null)
+            return;
+        Page.figure(x, "chart-stages-over-time", chart, "Per-stage p99 latency per interval",
+                "From the tagged histograms of " + RunSummary.INTERVAL_LOG + ", one point per interval and stage.",
+                html, images);
     }
 
     private static void runSection(Xhtml x, RunSummary s) {
@@ -267,6 +304,22 @@ public final class HtmlReport {
         x.close("section");
     }
 
+    /** The effective pipeline config the run recorded, as YAML with the config file's keys. */
+    private static void config(Xhtml x, RunSummary s) {
+        x.open("section", "id", "config");
+        x.element("h2", "Effective config");
+        if (s.pipelineConfig == null) {
+            x.element("p", "Not recorded in this run's summary.", "class", "note");
+        } else {
+            x.open("details", "id", "config-yaml");
+            x.element("summary", "The pipeline config as the replay ran it (" + s.config
+                    + "; its data directory, order file and executions file are the replay's)");
+            x.element("pre", Documents.yaml(Documents.AS_DECLARED.valueToTree(s.pipelineConfig)));
+            x.close("details");
+        }
+        x.close("section");
+    }
+
     /** What the report and comparison say of a run whose summary.yaml has no stage groups. */
     static final String NO_GROUPS = "Not recorded: this run's summary.yaml was written before replays recorded"
             + " their stage groups (its config's groups are in the config it names).";
@@ -286,6 +339,12 @@ public final class HtmlReport {
         rows.put("Start time", s.startTime);
         rows.put("Duration", Fmt.decimal(s.durationSeconds, 3) + " s");
         rows.put("Throughput", Fmt.decimal(s.throughputPerSecond, 1) + " orders/s");
+        rows.put("Interval of the latency log", Fmt.decimal(s.intervalSeconds > 0 ? s.intervalSeconds : 1.0, 3)
+                + " s");
+        rows.put("Garbage collections", s.gcCount < 0 ? "(not recorded)"
+                : Fmt.count(s.gcCount) + " (" + Fmt.count(s.gcMillis) + " ms; " + s.gcCollectors + ")");
+        rows.put("orderpipe", s.orderpipeVersion.isEmpty() ? "(not recorded)"
+                : s.orderpipeVersion + (s.orderpipeCommit.isEmpty() ? "" : " (commit " + s.orderpipeCommit + ")"));
         return rows;
     }
 

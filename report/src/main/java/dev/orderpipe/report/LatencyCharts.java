@@ -122,7 +122,17 @@ public final class LatencyCharts {
      * @return the chart, or null when no series has a point
      */
     static XYChart percentiles(String title, List<Series> series) {
+        return percentiles(title, series, false);
+    }
+
+    /**
+     * {@link #percentiles(String, List)}, with {@code logY} the latency on a log axis (points at 0 left out): the
+     * median and the tail of one run on one readable chart.
+     */
+    static XYChart percentiles(String title, List<Series> series, boolean logY) {
         List<Series> drawn = nonEmpty(series);
+        if (logY)
+            drawn = nonEmpty(drawn.stream().map(LatencyCharts::positive).toList());
         if (drawn.isEmpty())
             return null;
         // XChart's log axis cannot take a tick label formatter (it loops), so the axis is linear in
@@ -135,12 +145,24 @@ public final class LatencyCharts {
             for (double y : s.y())
                 maxY = Math.max(maxY, y);
         }
+        double minY = Double.POSITIVE_INFINITY;
+        for (Series s : drawn)
+            for (double y : s.y())
+                if (y > 0)
+                    minY = Math.min(minY, y);
         int nines = Math.max(MIN_NINES, (int) Math.ceil(maxX - 1e-9));
-        XYChart chart = base(title, "Percentile", "Latency (µs)");
+        XYChart chart = base(title, "Percentile", logY ? "Latency (µs, log scale)" : "Latency (µs)");
         XYStyler st = chart.getStyler();
         st.setXAxisMin(0.0);
         st.setXAxisMax((double) nines);
-        st.setYAxisMin(0.0);
+        double yLow = 0.0;
+        if (logY) {
+            st.setYAxisLogarithmic(true);
+            yLow = Math.pow(10, Math.floor(Math.log10(minY))); // a whole decade: XChart labels only those
+            st.setYAxisMin(yLow);
+        } else {
+            st.setYAxisMin(0.0);
+        }
         st.setYAxisMax(maxY > 0 ? maxY : 1.0);
         // a hint of ~70% of one decade's width makes XChart step one decade at a time
         st.setXAxisTickMarkSpacingHint(Math.max(60, (int) (0.7 * (WIDTH - 110) / nines)));
@@ -148,7 +170,7 @@ public final class LatencyCharts {
         st.setLegendPosition(Styler.LegendPosition.InsideNW);
         for (Series s : drawn)
             add(chart, s);
-        addMedianTick(chart, maxY > 0 ? maxY : 1.0);
+        addMedianTick(chart, yLow, maxY > 0 ? maxY : 1.0);
         return chart;
     }
 
@@ -167,12 +189,12 @@ public final class LatencyCharts {
      * 50% is not a whole number of nines, so XChart puts no tick there: draw a grid line and a label in the tick
      * label row ourselves. The label is placed in screen space, measured from a first layout of the chart.
      */
-    private static void addMedianTick(XYChart chart, double maxY) {
+    private static void addMedianTick(XYChart chart, double minY, double maxY) {
         XYStyler st = chart.getStyler();
         chart.addAnnotation(new AnnotationLine(MEDIAN_NINES, true, false));
         BitmapEncoder.getBufferedImage(chart);
         double x = chart.getScreenXFromChart(MEDIAN_NINES);
-        double yZero = chart.getScreenYFromChart(0.0);
+        double yZero = chart.getScreenYFromChart(minY);
         double yMax = chart.getScreenYFromChart(maxY);
         double content = yZero - yMax;
         double margin = content * (1 - st.getPlotContentSize()) / 2 / st.getPlotContentSize();
@@ -194,6 +216,11 @@ public final class LatencyCharts {
      * @return the chart, or null when no series has a point
      */
     static XYChart overTime(String title, String yTitle, boolean allowLog, List<Series> series) {
+        return overTime(title, yTitle, allowLog, false, series);
+    }
+
+    /** {@link #overTime(String, String, boolean, List)}, with {@code forceLog} a log y axis whatever the span. */
+    static XYChart overTime(String title, String yTitle, boolean allowLog, boolean forceLog, List<Series> series) {
         List<Series> drawn = nonEmpty(series);
         if (drawn.isEmpty())
             return null;
@@ -206,7 +233,7 @@ public final class LatencyCharts {
                     minY = Math.min(minY, y);
             }
         }
-        boolean logY = allowLog && maxY >= 100 * minY;
+        boolean logY = allowLog && (forceLog ? minY < Double.POSITIVE_INFINITY : maxY >= 100 * minY);
         if (logY)
             drawn = nonEmpty(drawn.stream().map(LatencyCharts::positive).toList());
         XYChart chart = base(title, "Time since first interval (s)", logY ? logTitle(yTitle) : yTitle);

@@ -1,6 +1,7 @@
 package dev.orderpipe.report;
 
 import dev.orderpipe.pipeline.BadFileException;
+import dev.orderpipe.replay.RunSummary;
 import org.HdrHistogram.AbstractHistogram;
 import org.HdrHistogram.DoubleHistogram;
 import org.HdrHistogram.EncodableHistogram;
@@ -12,11 +13,17 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
-/** Reads an HdrHistogram interval log ({@code latency.hlog}, nanoseconds) into per-interval latency and counts. */
+/**
+ * Reads an HdrHistogram interval log ({@code latency.hlog}, nanoseconds) into per-interval latency and counts, by
+ * histogram: the untagged histograms are end to end, a tagged one is the hop its tag names (logs written before hops
+ * were logged hold end to end only).
+ */
 final class LatencyIntervals {
-    /** The contract says 1 s intervals; used when a log carries no interval length. */
+    /** The default interval; used when a log carries no interval length. */
     private static final double DEFAULT_INTERVAL_SECONDS = 1.0;
 
     private LatencyIntervals() {
@@ -45,28 +52,32 @@ final class LatencyIntervals {
      *
      * @throws BadFileException with one line when the file cannot be read or a line of it is not an interval
      */
-    static List<Interval> read(Path file) {
+    static Map<String, List<Interval>> read(Path file) {
         long dataLines = countDataLines(file);
-        List<Interval> out = new ArrayList<>();
+        Map<String, List<Interval>> byName = new LinkedHashMap<>();
+        byName.put(RunSummary.END_TO_END, new ArrayList<>());
+        long read = 0;
         try (HistogramLogReader reader = new HistogramLogReader(file.toFile())) {
             long first = Long.MIN_VALUE;
             EncodableHistogram h;
             while ((h = reader.nextIntervalHistogram()) != null) {
                 if (first == Long.MIN_VALUE)
                     first = h.getStartTimeStamp();
-                out.add(interval(h, first));
+                String name = h.getTag() == null ? RunSummary.END_TO_END : h.getTag();
+                byName.computeIfAbsent(name, k -> new ArrayList<>()).add(interval(h, first));
+                read++;
             }
         } catch (FileNotFoundException e) {
             throw new BadFileException("cannot read " + file + ": " + e.getMessage());
         } catch (RuntimeException e) {
             throw new BadFileException(file + " is not a readable HdrHistogram interval log: interval "
-                    + (out.size() + 1) + ": " + oneLine(e));
+                    + (read + 1) + ": " + oneLine(e));
         }
         // HistogramLogReader stops quietly at a line it cannot parse; a truncated report would hide that
-        if (out.size() < dataLines)
-            throw new BadFileException(file + " is corrupt: interval " + (out.size() + 1) + " of " + dataLines
+        if (read < dataLines)
+            throw new BadFileException(file + " is corrupt: interval " + (read + 1) + " of " + dataLines
                     + " cannot be read as StartTimestamp,Interval_Length,Interval_Max,Interval_Compressed_Histogram");
-        return out;
+        return byName;
     }
 
     private static Interval interval(EncodableHistogram h, long firstStartMs) {
@@ -92,7 +103,8 @@ final class LatencyIntervals {
     private static long countDataLines(Path file) {
         try (var lines = Files.lines(file, StandardCharsets.UTF_8)) {
             return lines.map(String::trim)
-                    .filter(l -> !l.isEmpty() && !l.startsWith("#") && !l.startsWith("\"StartTimestamp\""))
+                    .filter(l -> !l.isEmpty() && !l.startsWith("#") && !l.startsWith("\"StartTimestamp\"")
+                            && !l.startsWith("StartTimestamp"))
                     .count();
         } catch (IOException | RuntimeException e) {
             throw new BadFileException("cannot read " + file + ": " + oneLine(e));

@@ -1,6 +1,10 @@
 package dev.orderpipe.report;
 
 import dev.orderpipe.pipeline.ExitCodes;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.orderpipe.replay.Documents;
 import dev.orderpipe.replay.HistogramSummary;
 import dev.orderpipe.replay.RunSummary;
 
@@ -151,6 +155,15 @@ public final class RunComparison {
      * @throws IllegalArgumentException                for a bad limit (callers check what a person typed first)
      */
     public static int compare(Path a, Path b, double failIfWorsePct, Path outFile, PrintStream console) {
+        return compare(a, b, failIfWorsePct, outFile, console, false);
+    }
+
+    /**
+     * {@link #compare(Path, Path, double, Path, PrintStream)}, printing with {@code json} the comparison as a JSON
+     * document ({@link #toJson}) instead of the table.
+     */
+    public static int compare(Path a, Path b, double failIfWorsePct, Path outFile, PrintStream console,
+                              boolean json) {
         checkLimit(failIfWorsePct);
         RunData runA = RunData.load(a);
         RunData runB = RunData.load(b);
@@ -159,8 +172,60 @@ public final class RunComparison {
         Verdict verdict = decide(rows, failIfWorsePct);
         Path html = Page.outFile(outFile, b, DEFAULT_FILE);
         ReportResult result = ComparisonPage.write(runA, runB, rows, verdict, notes, html);
-        ConsoleTable.print(console, runA, runB, rows, verdict, notes);
-        console.println("Comparison page: " + result.html());
+        if (json) {
+            console.print(Documents.json(toJson(runA, runB, rows, verdict, notes, result.html())));
+        } else {
+            ConsoleTable.print(console, runA, runB, rows, verdict, notes);
+            console.println("Comparison page: " + result.html());
+        }
         return verdict.exitCode();
+    }
+
+    /**
+     * The comparison as a document: both runs (directory, version, pacing), the limit ({@code null} without one),
+     * the verdict and its reasons, the notes, every row (latencies in microseconds, the ratio B/A, whether the row
+     * is gated and worse than the limit) and the page written.
+     */
+    static ObjectNode toJson(RunData a, RunData b, List<Row> rows, Verdict verdict, List<String> notes, Path page) {
+        ObjectNode doc = JsonNodeFactory.instance.objectNode();
+        doc.set("run_a", runJson(a));
+        doc.set("run_b", runJson(b));
+        if (Double.isFinite(verdict.limitPct()))
+            doc.put("limit_pct", verdict.limitPct());
+        else
+            doc.putNull("limit_pct");
+        doc.put("fail", verdict.fail());
+        ArrayNode reasons = doc.putArray("reasons");
+        verdict.reasons().forEach(reasons::add);
+        ArrayNode notesArray = doc.putArray("notes");
+        notes.forEach(notesArray::add);
+        ArrayNode rowsArray = doc.putArray("rows");
+        for (Row r : rows) {
+            ObjectNode row = rowsArray.addObject();
+            row.put("histogram", r.histogram());
+            row.put("percentile", r.percentile());
+            row.put("a_us", r.aNanos() / 1e3);
+            row.put("b_us", r.bNanos() / 1e3);
+            if (Double.isFinite(r.ratio()))
+                row.put("ratio", r.ratio());
+            else
+                row.putNull("ratio");
+            row.put("gated", r.gated());
+            row.put("worse_than_limit", r.gated() && r.worseBy(verdict.limitPct()));
+        }
+        doc.put("page", page.toString());
+        return doc;
+    }
+
+    private static ObjectNode runJson(RunData run) {
+        RunSummary s = run.summary();
+        ObjectNode o = JsonNodeFactory.instance.objectNode();
+        o.put("dir", run.dir().toString());
+        o.put("orderpipe_version", s.orderpipeVersion);
+        o.put("orderpipe_commit", s.orderpipeCommit);
+        o.put("pacing", s.pacing);
+        o.put("pacing_value", s.pacingValue);
+        o.put("start_time", s.startTime);
+        return o;
     }
 }

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -22,11 +23,11 @@ public final class RunData {
     private final Path dir;
     private final RunSummary summary;
     private final List<Distribution> distributions;
-    private final List<LatencyIntervals.Interval> intervals;
+    private final Map<String, List<LatencyIntervals.Interval>> intervals;
     private final List<String> notes;
 
     private RunData(Path dir, RunSummary summary, List<Distribution> distributions,
-                    List<LatencyIntervals.Interval> intervals, List<String> notes) {
+                    Map<String, List<LatencyIntervals.Interval>> intervals, List<String> notes) {
         this.dir = dir;
         this.summary = summary;
         this.distributions = distributions;
@@ -69,12 +70,12 @@ public final class RunData {
             }
         }
         Path hlog = dir.resolve(RunSummary.INTERVAL_LOG);
-        List<LatencyIntervals.Interval> intervals = List.of();
+        Map<String, List<LatencyIntervals.Interval>> intervals = Map.of();
         if (Files.isRegularFile(hlog))
             intervals = LatencyIntervals.read(hlog);
         else
             notes.add("No " + RunSummary.INTERVAL_LOG + ": latency and throughput over time are not available.");
-        return new RunData(dir, summary, List.copyOf(distributions), List.copyOf(intervals), List.copyOf(notes));
+        return new RunData(dir, summary, List.copyOf(distributions), intervals, List.copyOf(notes));
     }
 
     private static Set<String> histogramNames(Path dir, RunSummary summary) {
@@ -161,9 +162,14 @@ public final class RunData {
         return h != null && h.count > 0 ? h.mean / 1e3 : d.meanMicros();
     }
 
-    /** The end-to-end interval log, empty when the run has none. */
+    /** The end-to-end intervals of the interval log, empty when the run has none. */
     List<LatencyIntervals.Interval> intervals() {
-        return intervals;
+        return intervals(RunSummary.END_TO_END);
+    }
+
+    /** The intervals of one histogram (end to end or a hop), empty when the log has none of it. */
+    List<LatencyIntervals.Interval> intervals(String name) {
+        return intervals.getOrDefault(name, List.of());
     }
 
     /** Things the reader should know about missing files. */

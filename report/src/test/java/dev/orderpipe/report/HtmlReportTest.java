@@ -1,8 +1,10 @@
 package dev.orderpipe.report;
 
 import dev.orderpipe.replay.RunSummary;
+import org.HdrHistogram.EncodableHistogram;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramLogReader;
+import org.HdrHistogram.HistogramLogWriter;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -191,9 +193,10 @@ class HtmlReportTest {
     @Test
     void aRunRecordedBeforeGroupsWereSaysSoInsteadOfATable() throws Exception {
         Path dir = RunDirs.write(tmp.resolve("older"), 1.0, 2, 100, 5);
-        RunDirs.update(dir, s -> s.groups.clear());
-        String yaml = Files.readString(dir.resolve(RunSummary.FILE));
-        Files.writeString(dir.resolve(RunSummary.FILE), yaml.replace("  groups: [ ],\n", ""));
+        // as an older replay wrote it: Chronicle Wire YAML, without groups
+        RunSummary older = RunSummary.load(dir);
+        older.groups.clear();
+        Files.writeString(dir.resolve(RunSummary.FILE), older.toString().replace("  groups: [ ],\n", ""));
         assertFalse(Files.readString(dir.resolve(RunSummary.FILE)).contains("groups"), "as an older replay wrote it");
         Document doc = Pages.parse(HtmlReport.write(dir, null).html());
         Element groups = Pages.byId(doc, "groups");
@@ -215,6 +218,62 @@ class HtmlReportTest {
         // ids inside each SVG are prefixed, so clip paths of one chart never apply to another
         String html = Files.readString(report.html());
         assertFalse(html.contains("id=\"clip"), "unprefixed SVG id");
+    }
+
+    /**
+     * A log with each hop tagged (as replays write it) gets a chart of each stage's p99 over time; with
+     * {@code logScale} the latency axes are logarithmic.
+     */
+    @Test
+    void taggedHopsGiveThePerStageChartOverTimeAndLogScaleMakesLatencyAxesLogarithmic() throws Exception {
+        Path dir = RunDirs.write(tmp.resolve("tagged"), 1.0, 5, 200, 9);
+        Path log = dir.resolve(RunSummary.INTERVAL_LOG);
+        List<EncodableHistogram> untagged = new ArrayList<>();
+        HistogramLogReader reader = new HistogramLogReader(log.toFile());
+        for (EncodableHistogram h; (h = reader.nextIntervalHistogram()) != null; )
+            untagged.add(h);
+        reader.close();
+        HistogramLogWriter writer = new HistogramLogWriter(log.toFile());
+        writer.outputLogFormatVersion();
+        long base = untagged.get(0).getStartTimeStamp();
+        writer.outputStartTime(base);
+        writer.setBaseTime(base);
+        writer.outputLegend();
+        for (EncodableHistogram h : untagged) {
+            writer.outputIntervalHistogram(h);
+            for (String stage : RunDirs.STAGES) {
+                Histogram hop = new Histogram(3);
+                hop.recordValue(stage.length() * 1_000L);
+                hop.setStartTimeStamp(h.getStartTimeStamp());
+                hop.setEndTimeStamp(h.getEndTimeStamp());
+                hop.setTag(stage);
+                writer.outputIntervalHistogram(hop);
+            }
+        }
+        writer.close();
+        RunData run = RunData.load(dir);
+        assertEquals(untagged.size(), run.intervals().size(), "end to end: the untagged histograms only");
+        assertEquals(untagged.size(), run.intervals("risk").size());
+        assertEquals(4.0, run.intervals("risk").get(0).p99Micros(), 0.01);
+
+        Document doc = Pages.parse(HtmlReport.write(dir, null, true).html());
+        Element chart = Pages.byId(doc, "chart-stages-over-time");
+        assertNotNull(chart);
+        assertTrue(chart.getTextContent().contains("Per-stage p99 latency per interval"));
+        assertEquals(5, Pages.svgCount(doc), "the four charts and the per-stage one");
+
+        List<LatencyCharts.Series> series = List.of(LatencyCharts.distribution("end-to-end",
+                run.distribution(RunSummary.END_TO_END), LatencyCharts.END_TO_END, false));
+        assertTrue(LatencyCharts.percentiles("t", series, true).getStyler().isYAxisLogarithmic());
+        assertEquals("Latency (µs, log scale)", LatencyCharts.percentiles("t", series, true).getYAxisTitle());
+        assertFalse(LatencyCharts.percentiles("t", series, false).getStyler().isYAxisLogarithmic());
+        double[] t = {0, 1, 2};
+        LatencyCharts.Series flat = new LatencyCharts.Series("p50", t, new double[]{10, 11, 12}, LatencyCharts.P50,
+                false);
+        assertFalse(LatencyCharts.overTime("t", "Latency (µs)", true, List.of(flat)).getStyler()
+                .isYAxisLogarithmic(), "a narrow range stays linear by default");
+        assertTrue(LatencyCharts.overTime("t", "Latency (µs)", true, true, List.of(flat)).getStyler()
+                .isYAxisLogarithmic());
     }
 
     @Test

@@ -1,5 +1,7 @@
 package dev.orderpipe.report;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.orderpipe.pipeline.BadFileException;
 import dev.orderpipe.pipeline.ExitCodes;
 import dev.orderpipe.replay.HistogramSummary;
@@ -166,6 +168,36 @@ class RunComparisonTest {
         assertEquals(7, Pages.svgCount(doc));
         assertTrue(Pages.byId(doc, "verdict").getTextContent().contains("FAIL"));
         assertTrue(Files.exists(b.resolve("compare-end-to-end.png")));
+    }
+
+    /** compare --json: one JSON document a standard parser reads, with the verdict and every ratio. */
+    @Test
+    void theComparisonAsJson() throws Exception {
+        Path a = RunDirs.write(tmp.resolve("a"), 1.0, 4, 300, 1);
+        Path b = RunDirs.write(tmp.resolve("b"), 1.5, 6, 300, 2);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        int exit = RunComparison.compare(a, b, 10, null, new PrintStream(bytes, true, StandardCharsets.UTF_8), true);
+        assertEquals(ExitCodes.FAILURE, exit);
+        JsonNode doc = new ObjectMapper().readTree(bytes.toString(StandardCharsets.UTF_8));
+        assertTrue(doc.get("fail").asBoolean());
+        assertEquals(10.0, doc.get("limit_pct").asDouble());
+        assertEquals(a.toString(), doc.get("run_a").get("dir").asText());
+        assertEquals(b.resolve(RunComparison.DEFAULT_FILE).toString(), doc.get("page").asText());
+        RunSummary sa = RunSummary.load(a);
+        RunSummary sb = RunSummary.load(b);
+        List<RunComparison.Row> rows = RunComparison.rows(sa, sb, new ArrayList<>());
+        assertEquals(rows.size(), doc.get("rows").size());
+        for (int i = 0; i < rows.size(); i++) {
+            RunComparison.Row r = rows.get(i);
+            JsonNode row = doc.get("rows").get(i);
+            assertEquals(r.histogram(), row.get("histogram").asText());
+            assertEquals(r.percentile(), row.get("percentile").asText());
+            assertEquals(r.aNanos() / 1e3, row.get("a_us").asDouble());
+            assertEquals(r.bNanos() / 1e3, row.get("b_us").asDouble());
+            assertEquals(r.ratio(), row.get("ratio").asDouble(), 1e-12);
+            assertEquals(r.gated() && r.worseBy(10), row.get("worse_than_limit").asBoolean());
+        }
+        assertEquals(RunComparison.decide(sa, sb, 10).reasons().size(), doc.get("reasons").size());
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.orderpipe.tools;
 
+import dev.orderpipe.pipeline.BuildInfo;
 import dev.orderpipe.pipeline.ExitCodes;
 import dev.orderpipe.pipeline.OperatorError;
 import dev.orderpipe.pipeline.PipelineFailedException;
@@ -20,6 +21,7 @@ import dev.orderpipe.tools.cli.SubmitCommand;
 import dev.orderpipe.tools.cli.TailCommand;
 import dev.orderpipe.tools.cli.UserException;
 import dev.orderpipe.tools.cli.VerifyCommand;
+import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -32,7 +34,9 @@ import java.nio.file.NoSuchFileException;
  * line on stderr with exit code {@link ExitCodes#USAGE} or {@link ExitCodes#FAILURE}; stack traces are for bugs.
  */
 @Command(name = "orderpipe", mixinStandardHelpOptions = true, versionProvider = OrderpipeMain.Version.class,
-        description = "A persisted, zero-garbage order pipeline on Chronicle Queue, with replay and latency reports.",
+        description = {"A persisted, zero-garbage order pipeline on Chronicle Queue, with replay and latency reports.",
+                "File formats: docs/formats.md. Shell completion: source <(orderpipe generate-completion). Log level"
+                + " (warn by default): ORDERPIPE_JAVA_OPTS=-Dorg.slf4j.simpleLogger.log.dev.orderpipe=info."},
         subcommands = {
                 RunCommand.class,
                 DemoCommand.class,
@@ -48,7 +52,8 @@ import java.nio.file.NoSuchFileException;
                 SessionCommand.class,
                 TailCommand.class,
                 VerifyCommand.class,
-                CommandLine.HelpCommand.class
+                CommandLine.HelpCommand.class,
+                AutoComplete.GenerateCompletion.class
         })
 public final class OrderpipeMain implements Runnable {
     @CommandLine.Spec
@@ -139,12 +144,11 @@ public final class OrderpipeMain implements Runnable {
         return null;
     }
 
-    /** Version from the jar manifest. */
+    /** The version and commit the build stamped ({@link BuildInfo}), and the Java running it. */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String v = OrderpipeMain.class.getPackage().getImplementationVersion();
-            return new String[]{"orderpipe " + (v == null ? "(development build)" : v),
+            return new String[]{"orderpipe " + BuildInfo.current().describe(),
                     "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")"};
         }
     }

@@ -1,6 +1,8 @@
 package dev.orderpipe.pipeline.stage;
 
 import dev.orderpipe.pipeline.infra.QueueInput;
+import dev.orderpipe.pipeline.metrics.MetricsFile;
+import dev.orderpipe.pipeline.metrics.StageCounters;
 
 import java.util.function.BooleanSupplier;
 
@@ -20,6 +22,8 @@ public final class StageLink {
     private final BooleanSupplier upstreamFinished;
     private final QueueInput input;
     private volatile boolean finished;
+    /** The stage's live counters, written by its runner's thread (detached unless the pipeline gave some). */
+    StageCounters counters = MetricsFile.detached();
     // stall tracking, on the runner's thread only
     long seenIndex = Long.MIN_VALUE;
     long stuckSince;
@@ -48,6 +52,12 @@ public final class StageLink {
 
     public Stage stage() {
         return stage;
+    }
+
+    /** Where the runner keeps this stage's live counters (a {@link MetricsFile}'s); before the runner starts. */
+    public StageLink counters(StageCounters counters) {
+        this.counters = counters;
+        return this;
     }
 
     /** Whether the stage has finished: nothing more will ever arrive, and everything that did was processed. */

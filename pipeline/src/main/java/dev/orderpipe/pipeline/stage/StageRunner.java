@@ -164,11 +164,16 @@ public final class StageRunner implements Runnable {
                 opened++;
             }
             current = null;
+            for (StageLink link : links)
+                link.counters.opened(link.stage.inputIndex()); // a restarted stage's lag counts from its resume point
             this.opened = true;
             openedOrFailed.countDown();
             loop();
         } catch (Throwable t) {
             Stage failed = current != null ? current : this.failing;
+            for (StageLink link : links)
+                if (link.stage == failed)
+                    link.counters.error();
             failureListener.onStageFailure(failed, failed == null ? -1 : failed.inputIndex(), t);
         } finally {
             for (int i = 0; i < opened; i++) {
@@ -213,6 +218,10 @@ public final class StageRunner implements Runnable {
                 failing = stage;
                 boolean upstreamDone = link.upstreamFinished();
                 int done = stage.doWork();
+                if (done > 0)
+                    link.counters.worked(done, stage.inputIndex()); // plain stores, once per call
+                else
+                    link.counters.idle();
                 if (done == 0 && upstreamDone && stage.atEndOfInput())
                     link.markFinished();
                 else

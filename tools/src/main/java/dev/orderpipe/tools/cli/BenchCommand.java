@@ -33,7 +33,8 @@ import java.util.concurrent.Callable;
                 + "coordinated omission corrected) and flat out; pretouch off/on; the floor's record checksums "
                 + "on/off; an in-memory peer (parity-match's order book) flat out; the queues' cost on one thread "
                 + "and the ceiling it puts on the pipeline; and their ratios.",
-                "Prints a table and writes OUT/bench.md and OUT/bench.csv. Run nothing else busy meanwhile."})
+                "Prints a table and writes OUT/bench.md and OUT/bench.csv. Run nothing else busy meanwhile.",
+                "File formats: docs/formats.md."})
 public final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

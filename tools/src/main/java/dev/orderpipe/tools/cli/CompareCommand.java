@@ -15,7 +15,8 @@ import java.util.concurrent.Callable;
         description = {"Compare two replay runs: the ratio B/A per percentile and per stage on the console and in an "
                 + "HTML page with both runs on the same axes.",
                 "With --fail-if-worse PCT, exit 1 when B is worse than A by more than PCT percent at p99 or above "
-                + "(end to end or any stage), for use in CI."})
+                + "(end to end or any stage), for use in CI.",
+                "File formats: docs/formats.md."})
 public final class CompareCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -27,12 +28,15 @@ public final class CompareCommand implements Callable<Integer> {
     Double failIfWorse;
     @Option(names = {"-o", "--out"}, paramLabel = "FILE", description = "HTML page to write (default: RUN_B/compare.html).")
     Path out;
+    @Option(names = "--json", description = "Print the comparison as JSON (runs, limit, verdict, every ratio; "
+            + "latencies in microseconds) instead of the table.")
+    boolean json;
 
     @Override
     public Integer call() {
         if (failIfWorse != null && (failIfWorse.isNaN() || failIfWorse < 0))
             throw UserException.usage("--fail-if-worse must be a percentage >= 0, was " + failIfWorse);
         return RunComparison.compare(a, b, failIfWorse == null ? RunComparison.NO_LIMIT : failIfWorse, out,
-                WriterStream.of(spec.commandLine().getOut()));
+                WriterStream.of(spec.commandLine().getOut()), json);
     }
 }

@@ -31,7 +31,8 @@ import java.util.concurrent.TimeUnit;
         description = {"The main job on the embedded default: generate a sample order file, run the pipeline over it "
                 + "(counts, trades, rejects by reason, throughput, the books' final state), replay the captured orders "
                 + "through a fresh pipeline at a fixed rate (latency, verification against the run) and write the "
-                + "latency report."})
+                + "latency report.",
+                "File formats: docs/formats.md."})
 public final class DemoCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

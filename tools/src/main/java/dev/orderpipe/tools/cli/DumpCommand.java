@@ -2,9 +2,13 @@ package dev.orderpipe.tools.cli;
 
 import dev.orderpipe.pipeline.ExitCodes;
 import dev.orderpipe.pipeline.OrderInfo;
+import dev.orderpipe.pipeline.Symbols;
+import dev.orderpipe.pipeline.codes.ExecType;
+import dev.orderpipe.replay.Documents;
 import dev.orderpipe.pipeline.infra.QueueInput;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.RollCycle;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -14,25 +18,57 @@ import sun.misc.Signal;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.concurrent.Callable;
 
-/** {@code orderpipe dump}: readable records of a queue, with index and cycle. */
-@Command(name = "dump", mixinStandardHelpOptions = true,
-        description = "Print the records of a queue (orders, checked or executions), one per line or as YAML.")
+/**
+ * {@code orderpipe dump}: readable records of a queue, with index and cycle, as lines, YAML or JSON, filtered by order,
+ * account, symbol, execution type and event time, from an index or the last N.
+ */
+@Command(name = "dump", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Print the records of a queue (orders, checked or executions): one per line, as YAML documents "
+                + "or as JSON lines (one object per record). Fields as in the record layout of docs/formats.md.",
+                "Filters combine (all must match): --order-id, --account, --symbol, --exec-type, --since, --until."})
 public final class DumpCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
     @Parameters(index = "0", paramLabel = "QUEUE", description = "Queue directory, e.g. data/pipeline/executions.")
     Path queue;
     @Option(names = "--from", paramLabel = "INDEX",
-            description = "First index to print: decimal, or hex with 0x as printed by dump (default: the start).")
+            description = "First index to read: decimal, or hex with 0x as printed by dump (default: the start).")
     String from;
+    @Option(names = "--last", paramLabel = "N", description = "Print only the last N records that match (then, with "
+            + "--follow, every new one).")
+    Long last;
     @Option(names = {"-n", "--count"}, paramLabel = "N", description = "Print at most N records.")
     Long count;
     @Option(names = {"-f", "--follow"}, description = "Keep printing records as they are appended (until Ctrl-C).")
     boolean follow;
-    @Option(names = "--yaml", description = "One YAML document per record instead of one line.")
-    boolean yaml;
+    @Option(names = "--order-id", paramLabel = "ID", description = "Only records of this order id.")
+    Long orderId;
+    @Option(names = "--account", paramLabel = "N", description = "Only records of this account.")
+    Long account;
+    @Option(names = "--symbol", paramLabel = "SYMBOL", description = "Only records of this symbol.")
+    String symbol;
+    @Option(names = "--exec-type", paramLabel = "TYPE",
+            description = "Only execution reports of this type: NEW, TRADE, CANCELED, REPLACED, EXPIRED, REJECTED.")
+    ExecType execType;
+    @Option(names = "--since", paramLabel = "TIME", description = "Only records whose event time (ts_nanos) is at or "
+            + "after TIME: epoch nanoseconds or an ISO-8601 instant such as 2026-11-28T09:30:00Z.")
+    String since;
+    @Option(names = "--until", paramLabel = "TIME", description = "Only records whose event time is before TIME (as "
+            + "--since).")
+    String until;
+    @ArgGroup(exclusive = true, multiplicity = "0..1")
+    Format format = new Format();
+
+    static final class Format {
+        @Option(names = "--yaml", description = "One YAML document per record instead of one line.")
+        boolean yaml;
+        @Option(names = "--json", description = "One JSON object per line and record (JSON Lines).")
+        boolean json;
+    }
 
     private volatile boolean stopped;
 
@@ -40,8 +76,15 @@ public final class DumpCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         if (count != null && count < 0)
             throw UserException.usage("--count must be 0 or more, was " + count);
+        if (last != null && last < 0)
+            throw UserException.usage("--last must be 0 or more, was " + last);
+        if (last != null && from != null)
+            throw UserException.usage("--last and --from cannot be combined: --last counts back from the end");
         PrintWriter out = spec.commandLine().getOut();
         long fromIndex = from == null ? -1 : parseIndex(from);
+        Filter filter = new Filter(orderId, account, symbol == null ? 0 : symbol(symbol), execType,
+                since == null ? Long.MIN_VALUE : time("--since", since),
+                until == null ? Long.MAX_VALUE : time("--until", until));
         if (follow) {
             Signal.handle(new Signal("INT"), s -> stopped = true);
             Signal.handle(new Signal("TERM"), s -> stopped = true);
@@ -53,6 +96,17 @@ public final class DumpCommand implements Callable<Integer> {
                 throw UserException.failure("index " + from + " is not in " + queue + " (first 0x"
                         + Long.toHexString(q.firstIndex()) + ", last 0x" + Long.toHexString(q.lastIndex()) + ")");
             OrderInfo r = new OrderInfo();
+            long skip = 0;
+            if (last != null) {
+                // two passes: count what matches now, then print the last N of it (no copy of the records is kept)
+                long matching = 0;
+                try (QueueInput counting = new QueueInput(queue.toString(), q).open()) {
+                    while (counting.readOrEnd(r))
+                        if (filter.test(r))
+                            matching++;
+                }
+                skip = Math.max(0, matching - last);
+            }
             long printed = 0;
             while (count == null || printed < count) {
                 if (!input.readOrEnd(r)) {
@@ -60,6 +114,12 @@ public final class DumpCommand implements Callable<Integer> {
                         break;
                     out.flush();
                     Thread.sleep(10);
+                    continue;
+                }
+                if (!filter.test(r))
+                    continue;
+                if (skip > 0) {
+                    skip--;
                     continue;
                 }
                 print(out, r, input.lastReadIndex(), rc);
@@ -71,14 +131,50 @@ public final class DumpCommand implements Callable<Integer> {
     }
 
     private void print(PrintWriter out, OrderInfo r, long index, RollCycle rc) {
-        String where = "0x" + Long.toHexString(index) + " cycle " + rc.toCycle(index) + " seq " + rc.toSequenceNumber(index);
-        if (yaml) {
+        String where = "0x" + Long.toHexString(index) + " cycle " + rc.toCycle(index) + " seq "
+                + rc.toSequenceNumber(index);
+        if (format.json) {
+            out.print(Documents.jsonLine(RecordDocument.of(r, index, rc)));
+        } else if (format.yaml) {
             out.println("--- # " + where);
-            String s = r.toString();
-            for (String field : s.substring(1, s.length() - 1).split(", "))
-                out.println(field);
+            out.print(Documents.yaml(RecordDocument.of(r, index, rc)));
         } else {
             out.println(where + " " + r);
+        }
+    }
+
+    /** What --order-id, --account, --symbol, --exec-type, --since and --until let through. */
+    private record Filter(Long orderId, Long account, long symbol, ExecType execType, long since, long until) {
+        boolean test(OrderInfo r) {
+            return (orderId == null || r.orderId() == orderId)
+                    && (account == null || r.account() == account)
+                    && (symbol == 0 || r.symbol() == symbol)
+                    && (execType == null || r.execType() == execType)
+                    && r.eventTime() >= since && r.eventTime() < until;
+        }
+    }
+
+    private static long symbol(String text) {
+        try {
+            return Symbols.encode(text);
+        } catch (IllegalArgumentException e) {
+            throw UserException.usage("--symbol '" + text + "' is not a symbol (1 to 8 of A-Z 0-9 .)");
+        }
+    }
+
+    /** Epoch nanoseconds, or an ISO-8601 instant. */
+    static long time(String option, String text) {
+        try {
+            return Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            // an instant then
+        }
+        try {
+            Instant t = Instant.parse(text);
+            return Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000_000L), t.getNano());
+        } catch (DateTimeParseException | ArithmeticException e) {
+            throw UserException.usage(option + " '" + text + "' is neither epoch nanoseconds nor an ISO-8601 instant"
+                    + " such as 2026-11-28T09:30:00Z");
         }
     }
 

@@ -28,7 +28,8 @@ import java.util.concurrent.Callable;
                 + "queue in the order file format (bad lines, which have no valid fields, are counted and left out).",
                 "The file appears at --out only when every record was written; an existing file is replaced only "
                         + "with --overwrite. A queue directory named orders, checked or executions that holds another "
-                        + "kind of record is refused."})
+                        + "kind of record is refused.",
+                "File formats: docs/formats.md."})
 public final class ExportCommand implements Callable<Integer> {
     /** What to write. */
     public enum Format { auto, executions, orders }

@@ -24,7 +24,8 @@ import java.util.concurrent.Callable;
         description = {"Re-drive captured traffic (an orders queue, a pipeline data directory, or an order file) through "
                 + "a fresh pipeline in OUT/data, record end-to-end and per-stage latency in HdrHistogram (coordinated "
                 + "omission corrected at paced runs) and check the executions against the capture's.",
-                "Writes OUT/summary.yaml, one .hgrm per histogram and OUT/latency.hlog; exits 1 when the executions differ."})
+                "Writes OUT/summary.yaml and OUT/summary.json, one .hgrm per histogram and OUT/latency.hlog (end to end "
+                + "and each hop, tagged), all described in docs/formats.md; exits 1 when the executions differ."})
 public final class ReplayCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -54,6 +55,10 @@ public final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--max-gap", paramLabel = "DURATION",
             description = "With recorded or speed pacing, shorten captured gaps longer than this (e.g. 1s, 500ms).")
     String maxGap;
+    @Option(names = "--interval", paramLabel = "DURATION",
+            description = "Interval of the latency log OUT/latency.hlog and of the report's charts over time "
+                    + "(default 1s; at least 10ms).")
+    String interval;
     @Option(names = "--warmup", defaultValue = "0", paramLabel = "N", description = "Leave the first N orders out of the histograms.")
     long warmup;
     @Option(names = "--limit", defaultValue = "0", paramLabel = "N", description = "Replay only the first N orders (0: all).")
@@ -65,6 +70,9 @@ public final class ReplayCommand implements Callable<Integer> {
     boolean noVerify;
     @Option(names = "--overwrite", description = "Replace the outputs of an earlier run in OUT.")
     boolean overwrite;
+    @Option(names = "--drop-queues", description = "Delete the replay's queues (OUT/data) once its executions matched "
+            + "the capture's; kept when they differ or were not compared.")
+    boolean dropQueues;
 
     @Override
     public Integer call() {
@@ -78,15 +86,22 @@ public final class ReplayCommand implements Callable<Integer> {
                 .warmup(warmup)
                 .limit(limit)
                 .overwrite(overwrite)
+                .dropQueues(dropQueues)
                 .verify(!noVerify)
                 .progress(err);
         if (expected != null)
             options.expectedExecutions(expected);
+        if (interval != null)
+            options.interval(duration(interval));
         ReplayResult result = Replayer.run(options);
         PrintStream con = WriterStream.of(console);
         SummaryTable.print(result.summary(), con);
         con.flush();
         console.printf("run directory: %s%n", result.runDir());
+        if (dropQueues)
+            console.println(result.summary().queuesDropped ? "queues dropped: " + result.runDir().resolve("data")
+                    + " deleted after verification" : "queues kept in " + result.runDir().resolve("data")
+                    + ": the executions were not verified as matching");
         console.flush();
         return result.exitCode();
     }

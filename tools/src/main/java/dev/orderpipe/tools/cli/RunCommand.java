@@ -2,6 +2,8 @@ package dev.orderpipe.tools.cli;
 
 import dev.orderpipe.pipeline.Pipeline;
 import dev.orderpipe.pipeline.config.PipelineConfig;
+import dev.orderpipe.tools.live.LiveStatus;
+import dev.orderpipe.tools.live.PrometheusEndpoint;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -17,7 +19,8 @@ import java.util.concurrent.TimeUnit;
 /** {@code orderpipe run}: the production pipeline, until SIGINT or SIGTERM. */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {"Run the pipeline until SIGINT or SIGTERM (then stop cleanly, exit code 0).",
-                "Orders come from --input (or ingress.file in the config) and from order-entry writers."})
+                "Orders come from --input (or ingress.file in the config) and from order-entry writers.",
+                "File formats: docs/formats.md."})
 public final class RunCommand implements Runnable {
     @Spec
     CommandSpec spec;
@@ -36,8 +39,15 @@ public final class RunCommand implements Runnable {
     @Option(names = "--executions-csv", paramLabel = "FILE", description = "Write execution reports as CSV (overrides egress.csvFile).")
     Path executionsCsv;
     @Option(names = "--status-every", defaultValue = "10", paramLabel = "SECONDS",
-            description = "Print a status line every SECONDS (0: never; default ${DEFAULT-VALUE}).")
+            description = "Print a status line every SECONDS: each stage's records in, rate and lag behind its input "
+                    + "(0: never; default ${DEFAULT-VALUE}).")
     int statusEvery;
+    @Option(names = "--metrics-port", paramLabel = "PORT", description = "Serve the live metrics for Prometheus on "
+            + "http://HOST:PORT/metrics (off unless given; 0 takes a free port and prints it).")
+    Integer metricsPort;
+    @Option(names = "--metrics-host", defaultValue = "127.0.0.1", paramLabel = "HOST",
+            description = "The address the metrics endpoint binds (default ${DEFAULT-VALUE}: this machine only).")
+    String metricsHost;
 
     @Override
     public void run() {
@@ -53,6 +63,8 @@ public final class RunCommand implements Runnable {
         cfg.validate();
         if (exitWhenDone && (cfg.ingress.file.isEmpty() || cfg.ingress.follow))
             throw UserException.usage("--exit-when-done needs an order file and no --follow");
+        if (metricsPort != null && (metricsPort < 0 || metricsPort > 65535))
+            throw UserException.usage("--metrics-port must be 0 to 65535, was " + metricsPort);
         PrintWriter out = spec.commandLine().getOut();
         CountDownLatch stop = new CountDownLatch(1);
         // handle the signals ourselves so the JVM does not begin its shutdown: close cleanly and exit 0
@@ -65,7 +77,14 @@ public final class RunCommand implements Runnable {
         Summaries.printGroups(out, cfg, "orderpipe: ");
         long nextStatus = statusEvery > 0 ? System.nanoTime() + TimeUnit.SECONDS.toNanos(statusEvery) : Long.MAX_VALUE;
         Pipeline.Accounting accounting = null;
+        LiveStatus live = new LiveStatus(cfg);
+        PrometheusEndpoint endpoint = null;
         try {
+            if (metricsPort != null) {
+                endpoint = PrometheusEndpoint.start(live, metricsHost, metricsPort);
+                out.printf("orderpipe: metrics on http://%s:%d/metrics%n", metricsHost, endpoint.port());
+                out.flush();
+            }
             while (true) {
                 if (stop.await(50, TimeUnit.MILLISECONDS)) {
                     out.println("orderpipe: stopping");
@@ -79,14 +98,16 @@ public final class RunCommand implements Runnable {
                 }
                 if (System.nanoTime() >= nextStatus) {
                     nextStatus += TimeUnit.SECONDS.toNanos(statusEvery);
-                    out.printf("orderpipe: %,d lines in, %,d reports out%n", pipeline.ingress().written(),
-                            pipeline.counts().reports());
+                    out.println("orderpipe: " + LiveStatus.describe(live.sample()));
                     out.flush();
                 }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
+            if (endpoint != null)
+                endpoint.close();
+            live.close();
             pipeline.close();
         }
         if (pipeline.failure() != null)

@@ -10,29 +10,46 @@ import dev.orderpipe.pipeline.integrity.QueueVerifier;
 import dev.orderpipe.pipeline.integrity.RecordKind;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.orderpipe.replay.Documents;
+import dev.orderpipe.tools.live.LiveStatus;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import sun.misc.Signal;
 
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.LinkedHashMap;
-import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
-/** {@code orderpipe stats}: what is in a data directory and how far each stage is behind. */
-@Command(name = "stats", mixinStandardHelpOptions = true,
+/**
+ * {@code orderpipe stats}: what is in a data directory, how far each stage and each named consumer is behind, and,
+ * while a pipeline runs there, its live counters; {@code --watch} keeps showing them from another process, as
+ * AeronStat does for Aeron ({@link LiveStatus}).
+ */
+@Command(name = "stats", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Per queue: records, first and last index, roll files and size on disk, after the quick check "
                 + "of the queues' files and that none lost records that another names.",
-                "Per stage: how many input records it has not yet turned into output (from the sourceIndex of its last output)."})
+                "Per stage: how many input records it has not yet turned into output (from the sourceIndex of its "
+                + "last output; egress from the live counters); per named consumer (tail --name, ExecutionFeed): "
+                + "its position and the reports after it.",
+                "While a pipeline runs there: each stage's records in and out, rate, lag (records and time), idle "
+                + "ratio and errors, and the disk's free space; --watch refreshes them every --interval seconds.",
+                "The files are described in docs/formats.md."})
 public final class StatsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -40,14 +57,33 @@ public final class StatsCommand implements Callable<Integer> {
     ConfigOption config;
     @Parameters(index = "0", paramLabel = "DATA_DIR", description = "The pipeline's data directory.")
     Path dataDir;
+    @Option(names = "--json", description = "Print JSON instead of tables (with --watch, one JSON object per line "
+            + "and refresh).")
+    boolean json;
+    @Option(names = {"-w", "--watch"}, description = "Show the live counters of the pipeline running there, "
+            + "refreshed every --interval seconds, until Ctrl-C.")
+    boolean watch;
+    @Option(names = "--interval", defaultValue = "1", paramLabel = "SECONDS",
+            description = "Refresh interval of --watch (default ${DEFAULT-VALUE}).")
+    double interval;
+    @Option(names = {"-n", "--count"}, paramLabel = "N", description = "With --watch, stop after N refreshes.")
+    Long count;
+
+    private volatile boolean stopped;
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() throws IOException, InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         if (!Files.isDirectory(dataDir))
             throw UserException.failure(dataDir + " is not a directory");
+        if (!(interval >= 0.05) || Double.isInfinite(interval))
+            throw UserException.usage("--interval must be at least 0.05 seconds, was " + interval);
+        if (count != null && count < 1)
+            throw UserException.usage("--count must be 1 or more, was " + count);
         PipelineConfig cfg = config.load();
         cfg.dataDir = dataDir.toString();
+        if (watch)
+            return watch(out, cfg);
         // the pipeline's queues together: each one's files, and that none lost records the others name
         QueueVerifier.checkDataDir(cfg);
         Set<String> verified = Set.of(cfg.ingress.queue, cfg.risk.queue, cfg.matching.queue);
@@ -65,15 +101,17 @@ public final class StatsCommand implements Callable<Integer> {
         }
         if (queues.isEmpty())
             throw UserException.failure(dataDir + " holds no Chronicle queues (is it the pipeline's dataDir?)");
-        try {
-            out.printf("%-12s %12s %20s %20s %6s %12s%n", "queue", "records", "first index", "last index", "files", "file bytes");
+        try (LiveStatus live = new LiveStatus(cfg)) {
+            ObjectNode doc = JsonNodeFactory.instance.objectNode();
+            doc.put("data_dir", dataDir.toString());
+            ArrayNode queueRows = doc.putArray("queues");
             for (Map.Entry<String, SingleChronicleQueue> e : queues.entrySet()) {
                 SingleChronicleQueue q = e.getValue();
-                long first, last, count;
+                long first, last, entries;
                 try {
                     first = q.firstIndex();
                     last = q.lastIndex();
-                    count = q.entryCount();
+                    entries = q.entryCount();
                 } catch (InternalError | IllegalStateException x) {
                     // Chronicle's index of a cycle file is damaged (the record check reads the records, not it)
                     throw new QueueDamagedException(e.getKey(), -1, "its index",
@@ -81,16 +119,40 @@ public final class StatsCommand implements Callable<Integer> {
                 }
                 boolean empty = first == Long.MAX_VALUE || last < 0;
                 long[] files = files(dataDir.resolve(e.getKey()));
-                out.printf("%-12s %,12d %20s %20s %6d %,12d%n", e.getKey(), count,
-                        empty ? "-" : "0x" + Long.toHexString(first), empty ? "-" : "0x" + Long.toHexString(last),
-                        files[0], files[1]);
+                ObjectNode row = queueRows.addObject();
+                row.put("name", e.getKey());
+                row.put("records", entries);
+                row.put("first_index", empty ? -1 : first);
+                row.put("last_index", empty ? -1 : last);
+                row.put("files", files[0]);
+                row.put("file_bytes", files[1]);
             }
-            out.println();
-            out.printf("%-10s %-12s %-12s %14s%n", "stage", "input", "output", "behind");
-            lag(out, "risk", queues.get(cfg.ingress.queue), cfg.ingress.queue, queues.get(cfg.risk.queue),
-                    cfg.risk.queue);
-            lag(out, "matching", queues.get(cfg.risk.queue), cfg.risk.queue, queues.get(cfg.matching.queue),
-                    cfg.matching.queue);
+            LiveStatus.Status status = live.sample();
+            ArrayNode stageRows = doc.putArray("stages");
+            stageRows.add(behind("risk", queues.get(cfg.ingress.queue), cfg.ingress.queue,
+                    queues.get(cfg.risk.queue), cfg.risk.queue));
+            stageRows.add(behind("matching", queues.get(cfg.risk.queue), cfg.risk.queue,
+                    queues.get(cfg.matching.queue), cfg.matching.queue));
+            LiveStatus.StageStatus egress = status.stages().stream().filter(t -> t.name().equals("egress"))
+                    .findFirst().orElse(null);
+            ObjectNode egressRow = stageRows.addObject();
+            egressRow.put("stage", "egress");
+            egressRow.put("input", cfg.matching.queue);
+            egressRow.put("output", cfg.egress.csvFile.isEmpty() ? "(counts)" : cfg.egress.csvFile);
+            // egress keeps no position on disk: its lag is known while its pipeline runs, from the live counters
+            egressRow.put("behind", egress == null || !status.running() ? -1 : egress.lagRecords());
+            ArrayNode consumerRows = doc.putArray("consumers");
+            for (LiveStatus.ConsumerStatus c : status.consumers()) {
+                ObjectNode row = consumerRows.addObject();
+                row.put("name", c.name());
+                row.put("position", "0x" + Long.toHexString(c.position()));
+                row.put("behind", c.lagRecords());
+            }
+            doc.set("live", liveJson(status));
+            if (json)
+                out.print(Documents.json(doc));
+            else
+                printTables(out, doc, status);
             out.flush();
         } finally {
             queues.values().forEach(ChronicleQueue::close);
@@ -98,30 +160,157 @@ public final class StatsCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    private static void lag(PrintWriter out, String stage, SingleChronicleQueue in, String inName,
-                            SingleChronicleQueue output, String outName) {
-        if (in == null) {
-            out.printf("%-10s %-12s %-12s %14s%n", stage, inName, outName, "(no input queue)");
-            return;
+    private static void printTables(PrintWriter out, ObjectNode doc, LiveStatus.Status status) {
+        out.printf("%-12s %12s %20s %20s %6s %12s%n", "queue", "records", "first index", "last index", "files",
+                "file bytes");
+        for (var q : doc.get("queues")) {
+            long first = q.get("first_index").asLong();
+            long last = q.get("last_index").asLong();
+            out.printf("%-12s %,12d %20s %20s %6d %,12d%n", q.get("name").asText(), q.get("records").asLong(),
+                    first < 0 ? "-" : "0x" + Long.toHexString(first), last < 0 ? "-" : "0x" + Long.toHexString(last),
+                    q.get("files").asLong(), q.get("file_bytes").asLong());
         }
-        long inCount = in.entryCount();
-        long behind;
-        OrderInfo last = new OrderInfo();
-        if (output == null || QueueInput.readLast(outName, output, last) < 0) {
-            behind = inCount;
-        } else {
-            long done = last.sourceIndex();
-            long lastIn = in.lastIndex();
-            if (done < in.firstIndex() || done > lastIn)
-                throw notOnInput(inName, outName, in, done);
-            // countExcerpts counts [done, lastIn): as many as there are in (done, lastIn], the records not yet done
-            try {
-                behind = lastIn == done ? 0 : in.countExcerpts(done, lastIn);
-            } catch (IllegalStateException e) {
-                throw notOnInput(inName, outName, in, done); // Chronicle finds no cycle file for the record named
+        out.println();
+        out.printf("%-10s %-12s %-12s %14s%n", "stage", "input", "output", "behind");
+        for (var st : doc.get("stages")) {
+            long behind = st.get("behind").asLong();
+            out.printf("%-10s %-12s %-12s %14s%n", st.get("stage").asText(), st.get("input").asText(),
+                    st.get("output").asText(), behind >= 0 ? String.format("%,d", behind)
+                            : st.has("note") ? st.get("note").asText() : "(not running)");
+        }
+        if (!doc.get("consumers").isEmpty()) {
+            out.println();
+            out.printf("%-24s %20s %14s%n", "consumer", "position", "behind");
+            for (var c : doc.get("consumers"))
+                out.printf("%-24s %20s %14s%n", c.get("name").asText(), c.get("position").asText(),
+                        String.format("%,d", c.get("behind").asLong()));
+        }
+        if (status.running()) {
+            out.println();
+            printLive(out, status);
+        }
+    }
+
+    /** The live counters as a table: what {@code --watch} shows each refresh. */
+    static void printLive(PrintWriter out, LiveStatus.Status s) {
+        out.printf("pipeline pid %d %s; disk free %,d MB%n", s.pid(), s.running() ? "running" : "not running",
+                s.diskFreeBytes() < 0 ? -1 : s.diskFreeBytes() >> 20);
+        out.printf("%-10s %14s %14s %12s %12s %10s %7s %7s%n", "stage", "records in", "records out", "rate/s", "lag",
+                "lag s", "idle %", "errors");
+        for (LiveStatus.StageStatus st : s.stages()) {
+            out.printf(Locale.ROOT, "%-10s %,14d %14s %,12.0f %12s %10.3f %7.1f %7d%n", st.name(), st.recordsIn(),
+                    st.recordsOut() < 0 ? "-" : String.format("%,d", st.recordsOut()), st.ratePerSecond(),
+                    st.lagRecords() < 0 ? "-" : String.format("%,d", st.lagRecords()), st.lagSeconds(),
+                    st.idleRatio() * 100, st.errors());
+        }
+        for (LiveStatus.QueueStatus q : s.queues())
+            out.printf("queue %-12s %,14d records, last index %s%n", q.name(), q.entries(),
+                    q.lastIndex() < 0 ? "-" : "0x" + Long.toHexString(q.lastIndex()));
+        for (LiveStatus.ConsumerStatus c : s.consumers())
+            out.printf("consumer %-20s %,14d behind%n", c.name(), c.lagRecords());
+    }
+
+    private int watch(PrintWriter out, PipelineConfig cfg) throws InterruptedException {
+        Signal.handle(new Signal("INT"), s -> stopped = true);
+        Signal.handle(new Signal("TERM"), s -> stopped = true);
+        boolean terminal = System.console() != null && !json;
+        long frames = 0;
+        try (LiveStatus live = new LiveStatus(cfg)) {
+            while (!stopped && (count == null || frames < count)) {
+                if (frames > 0)
+                    Thread.sleep((long) (interval * 1000));
+                LiveStatus.Status s = live.sample();
+                if (!s.metricsPresent())
+                    throw UserException.failure(dataDir + " has no live counters ("
+                            + dev.orderpipe.pipeline.metrics.MetricsFile.FILE + "): no pipeline of this version ran"
+                            + " there; start one with orderpipe run --data " + dataDir);
+                if (json) {
+                    out.print(Documents.jsonLine(liveJson(s)));
+                } else {
+                    if (terminal)
+                        out.print("\033[H\033[2J"); // home and clear: a view that stays in place
+                    else if (frames > 0)
+                        out.println();
+                    out.println("orderpipe stats " + dataDir + "  " + Instant.ofEpochMilli(s.readMillis()));
+                    printLive(out, s);
+                }
+                out.flush();
+                frames++;
             }
         }
-        out.printf("%-10s %-12s %-12s %,14d%n", stage, inName, outName, behind);
+        return ExitCodes.OK;
+    }
+
+    /** The live counters as a document (rates since the previous sample). */
+    static ObjectNode liveJson(LiveStatus.Status s) {
+        ObjectNode live = JsonNodeFactory.instance.objectNode();
+        live.put("read_at_ms", s.readMillis());
+        live.put("metrics", s.metricsPresent());
+        live.put("pid", s.pid());
+        live.put("running", s.running());
+        live.put("disk_free_bytes", s.diskFreeBytes());
+        ArrayNode stages = live.putArray("stages");
+        for (LiveStatus.StageStatus st : s.stages()) {
+            ObjectNode o = stages.addObject();
+            o.put("stage", st.name());
+            o.put("input", st.input());
+            o.put("output", st.output());
+            o.put("records_in", st.recordsIn());
+            o.put("records_out", st.recordsOut());
+            o.put("rate_per_s", st.ratePerSecond());
+            o.put("lag_records", st.lagRecords());
+            o.put("lag_s", st.lagSeconds());
+            o.put("idle_ratio", st.idleRatio());
+            o.put("errors", st.errors());
+        }
+        ArrayNode queues = live.putArray("queues");
+        for (LiveStatus.QueueStatus q : s.queues()) {
+            ObjectNode o = queues.addObject();
+            o.put("name", q.name());
+            o.put("records", q.entries());
+            o.put("last_index", q.lastIndex());
+        }
+        ArrayNode consumers = live.putArray("consumers");
+        for (LiveStatus.ConsumerStatus c : s.consumers()) {
+            ObjectNode o = consumers.addObject();
+            o.put("name", c.name());
+            o.put("position", c.position());
+            o.put("lag_records", c.lagRecords());
+        }
+        return live;
+    }
+
+    /** How many input records a stage has not turned into output, from the sourceIndex of its last output. */
+    private static ObjectNode behind(String stage, SingleChronicleQueue in, String inName,
+                                     SingleChronicleQueue output, String outName) {
+        ObjectNode row = JsonNodeFactory.instance.objectNode();
+        row.put("stage", stage);
+        row.put("input", inName);
+        row.put("output", outName);
+        if (in == null) {
+            row.put("behind", -1);
+            row.put("note", "(no input queue)");
+            return row;
+        }
+        row.put("behind", lag(in, inName, output, outName));
+        return row;
+    }
+
+    private static long lag(SingleChronicleQueue in, String inName, SingleChronicleQueue output, String outName) {
+        long inCount = in.entryCount();
+        OrderInfo last = new OrderInfo();
+        if (output == null || QueueInput.readLast(outName, output, last) < 0)
+            return inCount;
+        long done = last.sourceIndex();
+        long lastIn = in.lastIndex();
+        if (done < in.firstIndex() || done > lastIn)
+            throw notOnInput(inName, outName, in, done);
+        // countExcerpts counts [done, lastIn): as many as there are in (done, lastIn], the records not yet done
+        try {
+            return lastIn == done ? 0 : in.countExcerpts(done, lastIn);
+        } catch (IllegalStateException e) {
+            throw notOnInput(inName, outName, in, done); // Chronicle finds no cycle file for the record named
+        }
     }
 
     /** The last record on {@code outName} names an input record that {@code in} does not hold: records were lost. */

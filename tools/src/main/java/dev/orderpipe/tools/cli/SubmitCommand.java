@@ -29,7 +29,8 @@ import java.util.concurrent.locks.LockSupport;
 @Command(name = "submit", mixinStandardHelpOptions = true,
         description = {"Example feed handler: submit random NEW, REPLACE and CANCEL orders to a pipeline's data "
                 + "directory through the OrderEntry API (several submitters may run at once).",
-                "Order ids are writerId * 1,000,000,000 + n, so writers never collide."})
+                "Order ids are writerId * 1,000,000,000 + n, so writers never collide.",
+                "File formats: docs/formats.md."})
 public final class SubmitCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -25,7 +25,8 @@ import java.util.concurrent.locks.LockSupport;
  */
 @Command(name = "tail", mixinStandardHelpOptions = true,
         description = {"Example consumer: print execution reports as the pipeline writes them, through the "
-                + "ExecutionFeed API. With --name the position survives restarts."})
+                + "ExecutionFeed API. With --name the position survives restarts.",
+                "File formats: docs/formats.md."})
 public final class TailCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
