@@ -43,6 +43,8 @@ final class FixSession implements AutoCloseable {
     /** While a ResendRequest(2) of ours is outstanding: the MsgSeqNum that showed the gap; else 0. */
     long gapUpTo;
     boolean logoutSent;
+    /** The highest inbound MsgSeqNum seen beyond the next expected (dropped, to be resent). */
+    long highestSeen;
 
     FixSession(SessionConfig config, Path dir, RollCycle rollCycle, FixClock clock) {
         this.config = config;
@@ -195,6 +197,7 @@ final class FixSession implements AutoCloseable {
         link = null;
         logoutSent = false;
         gapUpTo = 0;
+        highestSeen = 0;
         testRequestSentMillis = 0;
     }
 

@@ -30,6 +30,8 @@ import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
@@ -62,6 +64,8 @@ public final class Gateway implements AutoCloseable {
     private static final int MAX_LINKS = 64;
     private static final long LOGON_TIMEOUT_MILLIS = 10_000;
     private static final long ORDER_ID_BASE = 1_000_000_000L;
+    /** How long the executions queue must be quiet before the feed checks where it ends, and how often. */
+    private static final long END_CHECK_IDLE_MILLIS = 2_000;
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
 
     private final GatewayConfig config;
@@ -78,6 +82,8 @@ public final class Gateway implements AutoCloseable {
     private final Link[] links = new Link[MAX_LINKS];
     private int linkCount;
     private final ServerSocketChannel server;
+    /** Says when a connection waits: accept() itself allocates on every call, even when none does. */
+    private Selector acceptSelector;
     private final FileChannel lockChannel;
     private final FileLock lock;
     private final byte[] clOrdId = new byte[FIELD_CAPACITY];
@@ -87,6 +93,9 @@ public final class Gateway implements AutoCloseable {
     private long lastOrderId;
     private long lastJournalWriterSeq;
     private long lastHousekeeping;
+    private long lastAcceptCheck;
+    private long lastReportMillis;
+    private long lastEndCheck;
     private volatile boolean running = true;
     private boolean closed;
     private volatile Thread runThread;
@@ -154,6 +163,8 @@ public final class Gateway implements AutoCloseable {
             server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
             server.bind(new InetSocketAddress(config.inetAddress(), config.port));
             server.configureBlocking(false);
+            acceptSelector = Selector.open();
+            server.register(acceptSelector, SelectionKey.OP_ACCEPT);
         } catch (IOException e) {
             close();
             throw new ConfigException("cannot listen on " + config.address + ":" + config.port + ": "
@@ -240,7 +251,11 @@ public final class Gateway implements AutoCloseable {
     /** One pass of the loop; true when it did something. */
     boolean poll() {
         long now = clock.update(System.currentTimeMillis());
-        boolean work = accept(now);
+        boolean work = false;
+        if (now != lastAcceptCheck) { // at most once a millisecond: a select is a system call
+            lastAcceptCheck = now;
+            work = accept(now);
+        }
         for (int i = 0; i < linkCount; i++) {
             Link l = links[i];
             if (l.closing)
@@ -256,8 +271,9 @@ public final class Gateway implements AutoCloseable {
                 l.fail();
             }
         }
-        for (int i = 0; i < 64 && feed.next(report); i++) {
+        for (int i = 0; i < 64 && feed.poll(report); i++) {
             onReport(report, feed.lastIndex());
+            lastReportMillis = now;
             work = true;
         }
         if (now - lastHousekeeping >= 100) {
@@ -270,6 +286,9 @@ public final class Gateway implements AutoCloseable {
     private boolean accept(long now) {
         SocketChannel c;
         try {
+            if (acceptSelector.selectNow() == 0)
+                return false;
+            acceptSelector.selectedKeys().clear();
             c = server.accept();
         } catch (IOException e) {
             LOG.warn("accept failed: {}", e.getMessage());
@@ -293,6 +312,14 @@ public final class Gateway implements AutoCloseable {
 
     /** Heartbeats, test requests, timeouts, and closing the connections marked for it. */
     private void housekeeping(long now) {
+        // the feed's check that the executions queue ends where it can read (it allocates): when idle, now and then
+        if (now - lastReportMillis >= END_CHECK_IDLE_MILLIS && now - lastEndCheck >= END_CHECK_IDLE_MILLIS) {
+            lastEndCheck = now;
+            if (feed.next(report)) {
+                onReport(report, feed.lastIndex());
+                lastReportMillis = now;
+            }
+        }
         for (FixSession s : sessions) {
             Link l = s.link;
             if (l == null || l.closing)
@@ -390,18 +417,14 @@ public final class Gateway implements AutoCloseable {
                 logoutReceived(s);
                 return;
             }
-            if (s.gapUpTo == 0) {
-                s.gapUpTo = seq;
-                s.begin('2');
-                s.message().addField(FIX44Tags.BeginSeqNo).setInt(s.nextIn);
-                s.message().addField(FIX44Tags.EndSeqNo).setInt(0);
-                s.sendAdmin();
-            }
+            if (seq > s.highestSeen)
+                s.highestSeen = seq;
+            if (s.gapUpTo == 0)
+                requestResend(s, seq);
             return;
         }
         s.nextIn++;
-        if (s.gapUpTo != 0 && s.nextIn > s.gapUpTo)
-            s.gapUpTo = 0;
+        gapClosed(s);
         try {
             dispatch(s, m, t, type, seq, possDup);
         } catch (RuntimeException e) {
@@ -462,12 +485,11 @@ public final class Gateway implements AutoCloseable {
         }
         long next = newSeqNo.asInt();
         if (gapFill && seq != s.nextIn) {
-            if (seq > s.nextIn && s.gapUpTo == 0) {
-                s.gapUpTo = seq;
-                s.begin('2');
-                s.message().addField(FIX44Tags.BeginSeqNo).setInt(s.nextIn);
-                s.message().addField(FIX44Tags.EndSeqNo).setInt(0);
-                s.sendAdmin();
+            if (seq > s.nextIn) {
+                if (seq > s.highestSeen)
+                    s.highestSeen = seq;
+                if (s.gapUpTo == 0)
+                    requestResend(s, seq);
             }
             return; // a gap fill already applied (too low) is ignored
         }
@@ -476,9 +498,29 @@ public final class Gateway implements AutoCloseable {
             return;
         }
         s.nextIn = next;
-        if (s.gapUpTo != 0 && s.nextIn > s.gapUpTo)
-            s.gapUpTo = 0;
+        gapClosed(s);
         s.persistIn();
+    }
+
+    /** Asks the counterparty for everything from the next expected number on: {@code seq} showed a gap. */
+    private static void requestResend(FixSession s, long seq) {
+        s.gapUpTo = seq;
+        s.begin('2');
+        s.message().addField(FIX44Tags.BeginSeqNo).setInt(s.nextIn);
+        s.message().addField(FIX44Tags.EndSeqNo).setInt(0);
+        s.sendAdmin();
+    }
+
+    /**
+     * Once the resend asked for is in: messages dropped meanwhile beyond its range (sent after the counterparty
+     * answered) are asked for at once, rather than when the next message shows the gap.
+     */
+    private static void gapClosed(FixSession s) {
+        if (s.gapUpTo == 0 || s.nextIn <= s.gapUpTo)
+            return;
+        s.gapUpTo = 0;
+        if (s.highestSeen >= s.nextIn)
+            requestResend(s, s.highestSeen);
     }
 
     private void resendRequest(FixSession s, FIXMessage m, long seq) {
@@ -593,11 +635,8 @@ public final class Gateway implements AutoCloseable {
             s.nextIn++;
             s.persistIn();
         } else {
-            s.gapUpTo = seq;
-            s.begin('2');
-            s.message().addField(FIX44Tags.BeginSeqNo).setInt(s.nextIn);
-            s.message().addField(FIX44Tags.EndSeqNo).setInt(0);
-            s.sendAdmin();
+            s.highestSeen = seq;
+            requestResend(s, seq);
         }
     }
 
@@ -675,6 +714,10 @@ public final class Gateway implements AutoCloseable {
             if (replace && (orderType != OrderType.LIMIT.code()
                     || !TimeInForce.of(table.timeInForce(slot)).rests())) {
                 cancelReject(s, orderId, true, 99, "only a resting LIMIT order can be replaced, as a LIMIT");
+                return;
+            }
+            if (!table.pendingRoom(slot)) {
+                cancelReject(s, orderId, replace, 3, "too many cancels and replaces of the order waiting");
                 return;
             }
             if (!table.clOrdIdRoom()) {
@@ -759,7 +802,7 @@ public final class Gateway implements AutoCloseable {
             } else {
                 int slot = table.slotOf(j.account, j.orderId);
                 if (slot >= 0)
-                    table.setPending(slot, j.clOrdId, j.clOrdIdLength);
+                    table.addPending(slot, j.clOrdId, j.clOrdIdLength); // room was checked before journaling
             }
             table.addClOrdId(j.account, j.clOrdId, j.clOrdIdLength, j.orderId);
             if (j.orderId > lastOrderId)
@@ -904,7 +947,7 @@ public final class Gateway implements AutoCloseable {
             if (execType == ExecType.REPLACED)
                 table.promotePending(slot);
             else
-                table.clearPending(slot);
+                table.popPending(slot);
         }
         if (execType == ExecType.REJECTED && request)
             return; // the request was refused, not the order
@@ -967,7 +1010,9 @@ public final class Gateway implements AutoCloseable {
         }
         int at = OrderTable.offset(slot);
         if (answersPending) {
-            m.addField(FIX44Tags.ClOrdID).setString(chars.wrap(table.pendingBytes(), at, table.pendingLength(slot)));
+            int p = table.pendingIndex(slot);
+            m.addField(FIX44Tags.ClOrdID).setString(chars.wrap(table.pendingBytes(), OrderTable.pendingOffset(p),
+                    table.pendingLength(p)));
             m.addField(FIX44Tags.OrigClOrdID).setString(chars.wrap(table.currentBytes(), at, table.currentLength(slot)));
         } else {
             m.addField(FIX44Tags.ClOrdID).setString(chars.wrap(table.currentBytes(), at, table.currentLength(slot)));
@@ -1046,6 +1091,8 @@ public final class Gateway implements AutoCloseable {
         closed = true;
         running = false;
         try {
+            if (acceptSelector != null)
+                acceptSelector.close();
             if (server != null)
                 server.close();
         } catch (IOException e) {

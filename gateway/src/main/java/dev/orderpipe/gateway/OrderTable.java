@@ -3,8 +3,9 @@ package dev.orderpipe.gateway;
 import dev.orderpipe.pipeline.util.FixedPairIndex;
 
 /**
- * What the gateway knows of the orders its sessions entered: each live order's ClOrdID(11) and the ClOrdID of a cancel
- * or replace waiting for its report, and every ClOrdID used by an account with the pipeline order id it named.
+ * What the gateway knows of the orders its sessions entered: each live order's ClOrdID(11) and the ClOrdIDs of the
+ * cancels and replaces waiting for their reports (in the order they were sent, which is the order the pipeline
+ * answers them in), and every ClOrdID used by an account with the pipeline order id it named.
  * Fixed capacity, nothing allocated after construction; not thread-safe (the gateway's one thread).
  *
  * <p>ClOrdIDs are kept as bytes ({@link GatewayConfig#MAX_CL_ORD_ID} at most) and found by two independent 64-bit
@@ -14,12 +15,16 @@ final class OrderTable {
     static final int ABSENT = FixedPairIndex.ABSENT;
     static final int FULL = FixedPairIndex.FULL;
     private static final int MAX = GatewayConfig.MAX_CL_ORD_ID;
+    /** Cancels and replaces of one order that may wait for their reports at once. */
+    static final int MAX_PENDING = 4;
 
     private final FixedPairIndex orders;
     private final byte[] current;
     private final byte[] currentLength;
     private final byte[] pending;
     private final byte[] pendingLength;
+    private final byte[] pendingCount;
+    private final byte[] pendingHead;
     private final byte[] tif;
     private final byte[] status;
     private final long[] notional;
@@ -31,8 +36,10 @@ final class OrderTable {
         orders = new FixedPairIndex(capacity);
         current = new byte[capacity * MAX];
         currentLength = new byte[capacity];
-        pending = new byte[capacity * MAX];
-        pendingLength = new byte[capacity];
+        pending = new byte[capacity * MAX_PENDING * MAX];
+        pendingLength = new byte[capacity * MAX_PENDING];
+        pendingCount = new byte[capacity];
+        pendingHead = new byte[capacity];
         tif = new byte[capacity];
         status = new byte[capacity];
         notional = new long[capacity];
@@ -52,7 +59,8 @@ final class OrderTable {
             return slot;
         System.arraycopy(clOrdId, 0, current, slot * MAX, length);
         currentLength[slot] = (byte) length;
-        pendingLength[slot] = 0;
+        pendingCount[slot] = 0;
+        pendingHead[slot] = 0;
         tif[slot] = timeInForce;
         status[slot] = 0;
         notional[slot] = 0;
@@ -88,24 +96,53 @@ final class OrderTable {
         return orders.size() < orders.capacity();
     }
 
-    void setPending(int slot, byte[] clOrdId, int length) {
-        System.arraycopy(clOrdId, 0, pending, slot * MAX, length);
-        pendingLength[slot] = (byte) length;
+    /** Queues the ClOrdID of a cancel or replace of the order; false when {@link #MAX_PENDING} wait already. */
+    boolean addPending(int slot, byte[] clOrdId, int length) {
+        int count = pendingCount[slot];
+        if (count == MAX_PENDING)
+            return false;
+        int at = slot * MAX_PENDING + (pendingHead[slot] + count) % MAX_PENDING;
+        System.arraycopy(clOrdId, 0, pending, at * MAX, length);
+        pendingLength[at] = (byte) length;
+        pendingCount[slot] = (byte) (count + 1);
+        return true;
     }
 
     boolean hasPending(int slot) {
-        return pendingLength[slot] > 0;
+        return pendingCount[slot] > 0;
     }
 
-    void clearPending(int slot) {
-        pendingLength[slot] = 0;
+    /** Whether another cancel or replace of the order can be queued. */
+    boolean pendingRoom(int slot) {
+        return pendingCount[slot] < MAX_PENDING;
     }
 
-    /** The pending ClOrdID becomes the order's. */
+    /** Drops the oldest pending request: its report came. */
+    void popPending(int slot) {
+        pendingHead[slot] = (byte) ((pendingHead[slot] + 1) % MAX_PENDING);
+        pendingCount[slot]--;
+    }
+
+    /** The oldest pending request's ClOrdID becomes the order's (its replace was done), and leaves the queue. */
     void promotePending(int slot) {
-        System.arraycopy(pending, slot * MAX, current, slot * MAX, pendingLength[slot]);
-        currentLength[slot] = pendingLength[slot];
-        pendingLength[slot] = 0;
+        int at = pendingIndex(slot);
+        System.arraycopy(pending, at * MAX, current, slot * MAX, pendingLength[at]);
+        currentLength[slot] = pendingLength[at];
+        popPending(slot);
+    }
+
+    /** Where in {@link #pendingBytes()} (times {@link GatewayConfig#MAX_CL_ORD_ID}) the oldest pending ClOrdID is. */
+    static int pendingOffset(int index) {
+        return index * MAX;
+    }
+
+    /** The index of the oldest pending request of the order. */
+    int pendingIndex(int slot) {
+        return slot * MAX_PENDING + pendingHead[slot];
+    }
+
+    int pendingLength(int index) {
+        return pendingLength[index];
     }
 
     byte[] currentBytes() {
@@ -122,10 +159,6 @@ final class OrderTable {
 
     int currentLength(int slot) {
         return currentLength[slot];
-    }
-
-    int pendingLength(int slot) {
-        return pendingLength[slot];
     }
 
     byte timeInForce(int slot) {

@@ -38,12 +38,21 @@ final class GatewayFixture implements AutoCloseable {
     }
 
     static String config(int port) {
-        return "!dev.orderpipe.gateway.GatewayConfig {\n  address: 127.0.0.1,\n  port: " + port
-                + ",\n  writerId: 900,\n  orderCapacity: 4096,\n  idleParkMicros: 20,\n" + SESSIONS + "}\n";
+        return config(port, 4096);
     }
 
-    GatewayFixture startGateway() throws InterruptedException {
-        gateway = Gateway.start(GatewayConfig.parse(config(0), "test"), data);
+    static String config(int port, int orderCapacity) {
+        return "!dev.orderpipe.gateway.GatewayConfig {\n  address: 127.0.0.1,\n  port: " + port
+                + ",\n  writerId: 900,\n  orderCapacity: " + orderCapacity + ",\n  idleParkMicros: 20,\n" + SESSIONS
+                + "}\n";
+    }
+
+    GatewayFixture startGateway() {
+        return startGateway(4096);
+    }
+
+    GatewayFixture startGateway(int orderCapacity) {
+        gateway = Gateway.start(GatewayConfig.parse(config(0, orderCapacity), "test"), data);
         return this;
     }
 

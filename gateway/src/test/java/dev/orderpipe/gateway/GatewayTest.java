@@ -104,6 +104,22 @@ class GatewayTest {
             assertEquals("A9", str(canceled7, 11));
             assertEquals("A7", str(canceled7, 41));
 
+            // a replace and a cancel sent before either is answered: each report names its own request
+            c1.send(order("P1", BUY, 10, 180.00, GTC));
+            execIds.add(str(c1.next("8"), 17));
+            c1.send(replace("P2", "P1", BUY, 12, 180.01));
+            c1.send(cancel("P3", "P2", BUY));
+            Message replacedP = c1.next("8");
+            Message canceledP = c1.next("8");
+            execIds.add(str(replacedP, 17));
+            execIds.add(str(canceledP, 17));
+            assertEquals("5", str(replacedP, 150));
+            assertEquals("P2", str(replacedP, 11));
+            assertEquals("P1", str(replacedP, 41));
+            assertEquals("4", str(canceledP, 150));
+            assertEquals("P3", str(canceledP, 11));
+            assertEquals("P2", str(canceledP, 41));
+
             // risk's reject: OrdRejReason and the reason's name
             quickfix.fix44.NewOrderSingle bad = order("A10", BUY, 10, 189.25, GTC);
             bad.set(new quickfix.field.Symbol("ZZZZ"));
