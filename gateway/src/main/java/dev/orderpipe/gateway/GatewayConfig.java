@@ -107,4 +107,14 @@ public final class GatewayConfig extends StrictConfig {
             throw new ConfigException("address must be an IP address such as 127.0.0.1, was '" + address + "'");
         }
     }
+
+    @Override
+    protected String sampleFile() {
+        return "conf/gateway.yaml";
+    }
+
+    @Override
+    protected String documentName() {
+        return "gateway config";
+    }
 }

@@ -34,4 +34,9 @@ public final class SessionConfig extends StrictConfig {
     public String directoryName() {
         return senderCompId + "-" + targetCompId;
     }
+
+    @Override
+    protected String sampleFile() {
+        return "conf/gateway.yaml";
+    }
 }

@@ -155,7 +155,7 @@ public abstract class StrictConfig extends SelfDescribingMarshallable {
                 throw new ConfigException("unknown key '" + key + "' in " + where() + " (keys are case-sensitive: "
                         + f.getName() + ")");
         throw new ConfigException("unknown key '" + key + "' in " + where()
-                + " (check the spelling against conf/pipeline.yaml)");
+                + " (check the spelling against " + sampleFile() + ")");
     }
 
     private static boolean isSetting(Field f) {
@@ -291,7 +291,17 @@ public abstract class StrictConfig extends SelfDescribingMarshallable {
     }
 
     private String where() {
-        return path.isEmpty() ? "pipeline config" : path;
+        return path.isEmpty() ? documentName() : path;
+    }
+
+    /** What the top level of this kind of config is called in messages. */
+    protected String documentName() {
+        return "pipeline config";
+    }
+
+    /** The sample file of this kind of config, whose keys an unknown key is to be checked against. */
+    protected String sampleFile() {
+        return "conf/pipeline.yaml";
     }
 
     /**
