@@ -83,7 +83,7 @@ class CommandsTest {
             assertEquals(2, c.exitCode, c.toString());
             assertEquals("", c.out, c.toString());
             assertEquals("orderpipe: unknown command '" + args[0] + "'; the commands are: run, demo, generate, replay, "
-                    + "report, compare, bench, export, dump, stats, submit, tail, verify, help", c.oneLineError());
+                    + "report, compare, bench, export, dump, stats, submit, tail, gateway, verify, help", c.oneLineError());
         }
         c = Cli.run("generate", "--orders", "ten", "--out", "x.csv");
         assertEquals(2, c.exitCode, c.toString());
