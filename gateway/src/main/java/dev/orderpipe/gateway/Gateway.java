@@ -692,7 +692,8 @@ public final class Gateway implements AutoCloseable {
     }
 
     private void cancelOrReplace(FixSession s, FIXMessage m, long seq, boolean possDup, boolean replace) {
-        if (!readClOrdId(s, m, seq, FIX44Tags.ClOrdID, clOrdId) || !readClOrdId(s, m, seq, FIX44Tags.OrigClOrdID, origClOrdId))
+        if (!readClOrdId(s, m, seq, FIX44Tags.ClOrdID, clOrdId)
+                || !readClOrdId(s, m, seq, FIX44Tags.OrigClOrdID, origClOrdId))
             return;
         if (replace && !parseOrder(s, m, seq, false))
             return;
@@ -1005,7 +1006,8 @@ public final class Gateway implements AutoCloseable {
 
     private void clOrdIds(FIXMessage m, OrderInfo r, int slot, boolean answersPending) {
         if (slot < 0) {
-            m.addField(FIX44Tags.ClOrdID).setInt(r.orderId()); // not entered here: the pipeline's id stands for the ClOrdID
+            // not entered here: the pipeline's id stands for the ClOrdID
+            m.addField(FIX44Tags.ClOrdID).setInt(r.orderId());
             return;
         }
         int at = OrderTable.offset(slot);
@@ -1013,7 +1015,8 @@ public final class Gateway implements AutoCloseable {
             int p = table.pendingIndex(slot);
             m.addField(FIX44Tags.ClOrdID).setString(chars.wrap(table.pendingBytes(), OrderTable.pendingOffset(p),
                     table.pendingLength(p)));
-            m.addField(FIX44Tags.OrigClOrdID).setString(chars.wrap(table.currentBytes(), at, table.currentLength(slot)));
+            m.addField(FIX44Tags.OrigClOrdID)
+                    .setString(chars.wrap(table.currentBytes(), at, table.currentLength(slot)));
         } else {
             m.addField(FIX44Tags.ClOrdID).setString(chars.wrap(table.currentBytes(), at, table.currentLength(slot)));
         }

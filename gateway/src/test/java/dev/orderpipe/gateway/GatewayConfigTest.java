@@ -10,7 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** The gateway's config: the sample loads, and each mistake is one line naming the key. */
 class GatewayConfigTest {
-    private static final String ONE = "{ senderCompId: GW, targetCompId: C1, password: p, type: ORDER_ENTRY, account: 1 }";
+    private static final String ONE =
+            "{ senderCompId: GW, targetCompId: C1, password: p, type: ORDER_ENTRY, account: 1 }";
 
     @Test
     void theSampleConfigLoads() {
@@ -23,7 +24,8 @@ class GatewayConfigTest {
 
     @Test
     void mistakesAreOneLineNamingTheKey() {
-        assertError("unknown key 'prot' in gateway config (check the spelling against conf/gateway.yaml)", "{ prot: 1, sessions: [ " + ONE + " ] }");
+        assertError("unknown key 'prot' in gateway config (check the spelling against conf/gateway.yaml)",
+                "{ prot: 1, sessions: [ " + ONE + " ] }");
         assertError("port must be 0..65535, was 70000", "{ port: 70000, sessions: [ " + ONE + " ] }");
         assertError("sessions is empty", "{ port: 1 }");
         assertError("address must be an IP address such as 127.0.0.1, was 'example.com'",

@@ -65,7 +65,8 @@ final class GatewayFixture implements AutoCloseable {
     }
 
     static NewOrderSingle order(String clOrdId, char side, double qty, double price, char tif) {
-        NewOrderSingle o = new NewOrderSingle(new ClOrdID(clOrdId), new Side(side), new TransactTime(LocalDateTime.now()),
+        NewOrderSingle o = new NewOrderSingle(new ClOrdID(clOrdId), new Side(side),
+                new TransactTime(LocalDateTime.now()),
                 new OrdType(price > 0 ? OrdType.LIMIT : OrdType.MARKET));
         o.set(new Symbol("AAPL"));
         o.set(new OrderQty(qty));

@@ -221,7 +221,9 @@ class GatewayTest {
                 byte[] noise = new byte[5000];
                 new java.util.Random(7).nextBytes(noise);
                 garbage.write(noise);
-                garbage.write("8=FIX.4.4\u00019=99999\u000135=D\u0001".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                // a BodyLength far beyond what follows: waits for bytes that never come, on this connection only
+                garbage.write("8=FIX.4.4\u00019=99999\u000135=D\u0001"
+                        .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
             }
             try (RawFix raw = new RawFix(f.port())) {
                 raw.write(logon("RAW3", 1, "pw3"));
