@@ -11,6 +11,7 @@ import dev.orderpipe.tools.cli.CompareCommand;
 import dev.orderpipe.tools.cli.DemoCommand;
 import dev.orderpipe.tools.cli.DumpCommand;
 import dev.orderpipe.tools.cli.ExportCommand;
+import dev.orderpipe.tools.cli.GatewayCommand;
 import dev.orderpipe.tools.cli.ReplayCommand;
 import dev.orderpipe.tools.cli.ReportCommand;
 import dev.orderpipe.tools.cli.GenerateCommand;
@@ -51,6 +52,7 @@ import java.nio.file.NoSuchFileException;
                 SubmitCommand.class,
                 SessionCommand.class,
                 TailCommand.class,
+                GatewayCommand.class,
                 VerifyCommand.class,
                 CommandLine.HelpCommand.class,
                 AutoComplete.GenerateCompletion.class

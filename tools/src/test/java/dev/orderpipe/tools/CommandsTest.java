@@ -84,7 +84,7 @@ class CommandsTest {
             assertEquals(2, c.exitCode, c.toString());
             assertEquals("", c.out, c.toString());
             assertEquals("orderpipe: unknown command '" + args[0] + "'; the commands are: run, demo, generate, replay, "
-                    + "report, compare, bench, export, dump, stats, submit, session, tail, verify, help, "
+                    + "report, compare, bench, export, dump, stats, submit, session, tail, gateway, verify, help, "
                     + "generate-completion", c.oneLineError());
         }
         c = Cli.run("generate", "--orders", "ten", "--out", "x.csv");

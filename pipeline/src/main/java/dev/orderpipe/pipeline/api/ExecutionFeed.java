@@ -174,23 +174,40 @@ public final class ExecutionFeed implements AutoCloseable {
      *                                                      queue holds reports beyond one that cannot be read
      */
     public boolean next(OrderInfo into) {
-        commit();
-        boolean read = input.read(into);
-        if (!read) {
-            // nothing readable: is this the queue's end? Asked on the first empty poll after reports, then now and
-            // then (asking Chronicle for the last index on every poll of a spinning consumer would cost the writers)
-            long now = System.nanoTime();
-            if (!idle || now - lastEndCheck >= END_CHECK_NANOS) {
-                idle = true;
-                lastEndCheck = now;
-                read = input.readOrEnd(into);
-            }
-        }
-        if (!read)
+        if (poll(into))
+            return true;
+        // nothing readable: is this the queue's end? Asked on the first empty poll after reports, then now and
+        // then (asking Chronicle for the last index on every poll of a spinning consumer would cost the writers)
+        long now = System.nanoTime();
+        if (idle && now - lastEndCheck < END_CHECK_NANOS)
             return false;
+        idle = true;
+        lastEndCheck = now;
+        if (!input.readOrEnd(into))
+            return false;
+        read();
+        return true;
+    }
+
+    /**
+     * Reads the next report into {@code into} if one is readable now, committing the previous one, like
+     * {@link #next} but without ever asking Chronicle for the queue's end, which allocates: for a consumer that polls
+     * in a loop and must not allocate however often it finds nothing (a FIX gateway), and calls {@link #next} now and
+     * then when idle to find a queue damaged beyond what it can read.
+     *
+     * @return false when no report is readable now
+     */
+    public boolean poll(OrderInfo into) {
+        commit();
+        if (!input.read(into))
+            return false;
+        read();
+        return true;
+    }
+
+    private void read() {
         idle = false;
         lastRead = input.lastReadIndex();
-        return true;
     }
 
     /** Marks the last report read as done: a restarted feed of this name continues after it. */

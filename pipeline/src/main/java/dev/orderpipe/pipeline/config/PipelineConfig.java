@@ -6,21 +6,16 @@ import dev.orderpipe.pipeline.book.SelfTradePrevention;
 import dev.orderpipe.pipeline.risk.PriceBands;
 import dev.orderpipe.pipeline.session.SessionCalendar;
 import net.openhft.affinity.AffinityLock;
-import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.bytes.SyncMode;
 import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.queue.RollCycles;
 import net.openhft.chronicle.queue.rollcycles.LargeRollCycles;
 import net.openhft.chronicle.queue.rollcycles.TestRollCycles;
-import net.openhft.chronicle.wire.Wire;
-import net.openhft.chronicle.wire.WireType;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -86,15 +81,7 @@ public final class PipelineConfig extends StrictConfig {
      * {@code base} is filled in place and returned.
      */
     public static PipelineConfig load(Path file, PipelineConfig base) {
-        String text;
-        try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            throw new ConfigException("config file " + file + " does not exist");
-        } catch (IOException | RuntimeException e) {
-            throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
-        }
-        return parse(text, file.toString(), base);
+        return parse(readFile(file, "config file"), file.toString(), base);
     }
 
     /** Loads the embedded default (conf/pipeline.yaml as built into the jar). */
@@ -120,36 +107,12 @@ public final class PipelineConfig extends StrictConfig {
 
     /** Parses YAML text over {@code base} (see {@link #load(Path, PipelineConfig)}) and validates the result. */
     static PipelineConfig parse(String yaml, String origin, PipelineConfig base) {
-        Object config;
-        Bytes<?> bytes = Bytes.from(yaml);
-        try {
-            Wire wire = WireType.TEXT.apply(bytes);
-            wire.consumePadding(); // blank lines and comments
-            config = bytes.readRemaining() == 0 ? null : wire.getValueIn().object(base, PipelineConfig.class);
-        } catch (RuntimeException | Error e) {
-            for (Throwable t = e; t != null; t = t.getCause())
-                if (t instanceof ConfigException)
-                    throw new ConfigException(origin + ": " + t.getMessage());
-            throw new ConfigException(origin + ": malformed YAML: " + oneLine(e));
-        } finally {
-            bytes.releaseLast();
-        }
-        if (config != base) // nothing but comments, or a null document: nothing was read into base
-            throw new ConfigException(origin + ": empty config");
+        read(yaml, origin, base, PipelineConfig.class);
         try {
             return base.validate();
         } catch (ConfigException e) {
             throw new ConfigException(origin + ": " + e.getMessage());
         }
-    }
-
-    private static String oneLine(Throwable e) {
-        Throwable t = e;
-        while (t.getMessage() == null && t.getCause() != null)
-            t = t.getCause();
-        String msg = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-        int nl = msg.indexOf('\n');
-        return nl < 0 ? msg : msg.substring(0, nl);
     }
 
     /** Checks every setting and cross-field constraint; throws on the first problem. */

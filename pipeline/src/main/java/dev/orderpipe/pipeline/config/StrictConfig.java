@@ -1,16 +1,24 @@
 package dev.orderpipe.pipeline.config;
 
+import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.wire.BracketType;
 import net.openhft.chronicle.wire.SelfDescribingMarshallable;
 import net.openhft.chronicle.wire.ValueIn;
+import net.openhft.chronicle.wire.Wire;
 import net.openhft.chronicle.wire.WireIn;
+import net.openhft.chronicle.wire.WireType;
 import net.openhft.chronicle.wire.Wires;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.ParameterizedType;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -74,6 +82,53 @@ public abstract class StrictConfig extends SelfDescribingMarshallable {
         }
     }
 
+    /** The text of a config file; one that is missing or unreadable is a {@link ConfigException} naming it. */
+    public static String readFile(Path file, String what) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(what + " " + file + " does not exist");
+        } catch (IOException | RuntimeException e) {
+            throw new ConfigException("cannot read " + what + " " + file + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * Reads YAML text over {@code base} (see {@link PipelineConfig#load(java.nio.file.Path, PipelineConfig)}) without
+     * validating it: the one reader of every config file (the pipeline's, the gateway's). A mistake is a
+     * {@link ConfigException} starting with {@code origin}; a document with nothing in it is one too.
+     *
+     * @return {@code base}, filled in place
+     */
+    public static <T extends StrictConfig> T read(String yaml, String origin, T base, Class<T> type) {
+        Object config;
+        Bytes<?> bytes = Bytes.from(yaml);
+        try {
+            Wire wire = WireType.TEXT.apply(bytes);
+            wire.consumePadding(); // blank lines and comments
+            config = bytes.readRemaining() == 0 ? null : wire.getValueIn().object(base, type);
+        } catch (RuntimeException | Error e) {
+            for (Throwable t = e; t != null; t = t.getCause())
+                if (t instanceof ConfigException)
+                    throw new ConfigException(origin + ": " + t.getMessage());
+            throw new ConfigException(origin + ": malformed YAML: " + oneLine(e));
+        } finally {
+            bytes.releaseLast();
+        }
+        if (config != base) // nothing but comments, or a null document: nothing was read into base
+            throw new ConfigException(origin + ": empty config");
+        return base;
+    }
+
+    private static String oneLine(Throwable e) {
+        Throwable t = e;
+        while (t.getMessage() == null && t.getCause() != null)
+            t = t.getCause();
+        String msg = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+        int nl = msg.indexOf('\n');
+        return nl < 0 ? msg : msg.substring(0, nl);
+    }
+
     /**
      * A key of an earlier release that this section still reads, so that older configs and the {@code summary.yaml}
      * of older replay runs load: the key it is now called, "" for a key that was removed because it had one legal
@@ -100,7 +155,7 @@ public abstract class StrictConfig extends SelfDescribingMarshallable {
                 throw new ConfigException("unknown key '" + key + "' in " + where() + " (keys are case-sensitive: "
                         + f.getName() + ")");
         throw new ConfigException("unknown key '" + key + "' in " + where()
-                + " (check the spelling against conf/pipeline.yaml)");
+                + " (check the spelling against " + sampleFile() + ")");
     }
 
     private static boolean isSetting(Field f) {
@@ -236,14 +291,24 @@ public abstract class StrictConfig extends SelfDescribingMarshallable {
     }
 
     private String where() {
-        return path.isEmpty() ? "pipeline config" : path;
+        return path.isEmpty() ? documentName() : path;
+    }
+
+    /** What the top level of this kind of config is called in messages. */
+    protected String documentName() {
+        return "pipeline config";
+    }
+
+    /** The sample file of this kind of config, whose keys an unknown key is to be checked against. */
+    protected String sampleFile() {
+        return "conf/pipeline.yaml";
     }
 
     /**
      * Checks every {@link Range} of this section and of the sections and lists of sections below it, named by their
      * path from {@code prefix}; for configs built or changed in code, which the YAML reader has not seen.
      */
-    final void checkRanges(String prefix) {
+    protected final void checkRanges(String prefix) {
         for (Field f : getClass().getFields()) {
             if (!isSetting(f))
                 continue;

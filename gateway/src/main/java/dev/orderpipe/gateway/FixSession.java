@@ -1,0 +1,209 @@
+package dev.orderpipe.gateway;
+
+import com.paritytrading.philadelphia.FIXMessage;
+import com.paritytrading.philadelphia.FIXValue;
+import net.openhft.chronicle.queue.RollCycle;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.io.UncheckedIOException;
+
+import static com.paritytrading.philadelphia.fix44.FIX44Tags.*;
+
+/**
+ * One configured FIX session: its persisted sequence numbers and outbound messages, and the connection it is logged
+ * on through, if any. Every message the session sends goes through {@link #sendAdmin()} or {@link #sendApp(long)}:
+ * numbered, stored, then written, so what a counterparty missed (while disconnected, or in a crash) is sent again
+ * on its ResendRequest(2) with PossDupFlag(43)=Y, and admin messages are gap-filled.
+ */
+final class FixSession implements AutoCloseable {
+    final SessionConfig config;
+    final boolean dropCopy;
+    final long account;
+    final OutboundStore out;
+    private final SeqFile inSeqFile;
+    private final FixClock clock;
+    private final FIXMessage message;
+    private final FIXMessage stored;
+    private final ByteBuffer storeBuffer = ByteBuffer.allocate(Gateway.MAX_MESSAGE);
+    private final ByteBuffer readBuffer;
+
+    /** Next inbound MsgSeqNum expected. */
+    long nextIn;
+    /** MsgSeqNum of the next message sent. */
+    long nextOut;
+    /** The connection the session is logged on through, or null. */
+    Link link;
+    long heartbeatMillis;
+    long lastRxMillis;
+    long lastTxMillis;
+    long testRequestSentMillis;
+    /** While a ResendRequest(2) of ours is outstanding: the MsgSeqNum that showed the gap; else 0. */
+    long gapUpTo;
+    boolean logoutSent;
+    /** The highest inbound MsgSeqNum seen beyond the next expected (dropped, to be resent). */
+    long highestSeen;
+
+    FixSession(SessionConfig config, Path dir, RollCycle rollCycle, FixClock clock) {
+        this.config = config;
+        this.dropCopy = config.sessionType() == SessionConfig.Type.DROP_COPY;
+        this.account = config.account;
+        this.clock = clock;
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + dir + ": " + e.getMessage(), e);
+        }
+        this.out = new OutboundStore(dir.resolve("out"), rollCycle);
+        this.inSeqFile = new SeqFile(dir.resolve("in.seq"));
+        this.message = Gateway.newMessage();
+        this.stored = Gateway.newMessage();
+        this.readBuffer = ByteBuffer.wrap(out.readBody);
+        this.nextIn = Math.max(1, inSeqFile.get());
+        this.nextOut = out.lastSeq() + 1;
+    }
+
+    /** Records that inbound messages up to {@code nextIn - 1} were handled. */
+    void persistIn() {
+        inSeqFile.set(nextIn);
+    }
+
+    /** The message being built by {@link #begin(char)}. */
+    FIXMessage message() {
+        return message;
+    }
+
+    /** Starts the next message of this session: the standard header, MsgSeqNum the next outbound number. */
+    FIXMessage begin(char msgType) {
+        FIXMessage m = message;
+        m.reset();
+        m.addField(MsgType).setChar(msgType);
+        header(m, nextOut);
+        return m;
+    }
+
+    private void header(FIXMessage m, long seq) {
+        m.addField(SenderCompID).setString(config.senderCompId);
+        m.addField(TargetCompID).setString(config.targetCompId);
+        m.addField(MsgSeqNum).setInt(seq);
+        m.addField(SendingTime).set(clock.now());
+    }
+
+    /** Numbers, stores and sends the admin message begun. */
+    void sendAdmin() {
+        out.append(nextOut, -1, OutboundStore.ADMIN, storeBuffer.array(), 0);
+        nextOut++;
+        write(message);
+    }
+
+    /** Numbers, stores and sends the application message begun; {@code execIndex} is its report's index or -1. */
+    void sendApp(long execIndex) {
+        storeBuffer.clear();
+        message.put(storeBuffer);
+        out.append(nextOut, execIndex, OutboundStore.APP, storeBuffer.array(), storeBuffer.position());
+        nextOut++;
+        write(message);
+    }
+
+    private void write(FIXMessage m) {
+        Link l = link;
+        if (l == null || l.closing)
+            return;
+        try {
+            l.fix.send(m);
+            lastTxMillis = clock.millis();
+        } catch (IOException e) {
+            l.fail(); // the peer is gone: the loop closes the link; the message stays stored for a resend
+        }
+    }
+
+    /**
+     * Answers a ResendRequest(2): the stored application messages from {@code begin} to {@code end} (0: the last
+     * sent) again, with PossDupFlag(43)=Y and OrigSendingTime(122), and a SequenceReset-GapFill(4) for each run of
+     * admin messages among them. Nothing resent is numbered or stored again.
+     */
+    void resend(long begin, long end) {
+        long last = nextOut - 1;
+        if (end == 0 || end > last)
+            end = last;
+        if (begin < 1)
+            begin = 1;
+        long gapStart = 0;
+        out.rewind();
+        while (out.next()) {
+            long seq = out.readSeq;
+            if (seq < begin)
+                continue;
+            if (seq > end)
+                break;
+            if (out.readKind == OutboundStore.ADMIN) {
+                if (gapStart == 0)
+                    gapStart = seq;
+                continue;
+            }
+            if (gapStart != 0) {
+                gapFill(gapStart, seq);
+                gapStart = 0;
+            }
+            resendStored(seq);
+        }
+        if (gapStart != 0)
+            gapFill(gapStart, end + 1);
+        else if (begin > end && begin <= nextOut)
+            gapFill(begin, nextOut); // nothing stored there (asked for beyond what was sent): move them on
+    }
+
+    private void gapFill(long seq, long newSeqNo) {
+        FIXMessage m = message;
+        m.reset();
+        m.addField(MsgType).setChar('4');
+        header(m, seq);
+        m.addField(PossDupFlag).setChar('Y');
+        m.addField(OrigSendingTime).set(clock.now());
+        m.addField(GapFillFlag).setChar('Y');
+        m.addField(NewSeqNo).setInt(newSeqNo);
+        write(m);
+    }
+
+    private void resendStored(long seq) {
+        readBuffer.clear().limit(out.readLength);
+        try {
+            if (!stored.get(readBuffer))
+                return;
+        } catch (IOException e) {
+            return; // cannot happen for what this session stored; skipping it leaves a gap the peer asks for again
+        }
+        FIXValue origSendingTime = stored.valueOf(SendingTime);
+        FIXMessage m = message;
+        m.reset();
+        m.addField(MsgType).set(stored.valueOf(MsgType));
+        header(m, seq);
+        m.addField(PossDupFlag).setChar('Y');
+        if (origSendingTime != null)
+            m.addField(OrigSendingTime).set(origSendingTime);
+        for (int i = 0; i < stored.getFieldCount(); i++) {
+            int tag = stored.tagAt(i);
+            if (tag != MsgType && tag != SenderCompID && tag != TargetCompID && tag != MsgSeqNum
+                    && tag != SendingTime)
+                m.addField(tag).set(stored.valueAt(i));
+        }
+        write(m);
+    }
+
+    /** A connection for this session went away. */
+    void unbind() {
+        link = null;
+        logoutSent = false;
+        gapUpTo = 0;
+        highestSeen = 0;
+        testRequestSentMillis = 0;
+    }
+
+    @Override
+    public void close() {
+        out.close();
+        inSeqFile.close();
+    }
+}

@@ -1,0 +1,201 @@
+package dev.orderpipe.gateway;
+
+import dev.orderpipe.pipeline.util.FixedPairIndex;
+
+/**
+ * What the gateway knows of the orders its sessions entered: each live order's ClOrdID(11) and the ClOrdIDs of the
+ * cancels and replaces waiting for their reports (in the order they were sent, which is the order the pipeline
+ * answers them in), and every ClOrdID used by an account with the pipeline order id it named.
+ * Fixed capacity, nothing allocated after construction; not thread-safe (the gateway's one thread).
+ *
+ * <p>ClOrdIDs are kept as bytes ({@link GatewayConfig#MAX_CL_ORD_ID} at most) and found by two independent 64-bit
+ * hashes of the account and the bytes, stored whole, so two ClOrdIDs are taken for one only if both hashes collide.
+ */
+final class OrderTable {
+    static final int ABSENT = FixedPairIndex.ABSENT;
+    static final int FULL = FixedPairIndex.FULL;
+    private static final int MAX = GatewayConfig.MAX_CL_ORD_ID;
+    /** Cancels and replaces of one order that may wait for their reports at once. */
+    static final int MAX_PENDING = 4;
+
+    private final FixedPairIndex orders;
+    private final byte[] current;
+    private final byte[] currentLength;
+    private final byte[] pending;
+    private final byte[] pendingLength;
+    private final byte[] pendingCount;
+    private final byte[] pendingHead;
+    private final byte[] tif;
+    private final byte[] status;
+    private final long[] notional;
+
+    private final FixedPairIndex clOrdIds;
+    private final long[] orderIdOfClOrdId;
+
+    OrderTable(int capacity) {
+        orders = new FixedPairIndex(capacity);
+        current = new byte[capacity * MAX];
+        currentLength = new byte[capacity];
+        pending = new byte[capacity * MAX_PENDING * MAX];
+        pendingLength = new byte[capacity * MAX_PENDING];
+        pendingCount = new byte[capacity];
+        pendingHead = new byte[capacity];
+        tif = new byte[capacity];
+        status = new byte[capacity];
+        notional = new long[capacity];
+        clOrdIds = new FixedPairIndex(capacity);
+        orderIdOfClOrdId = new long[capacity];
+    }
+
+    /** The order's slot, or {@link #ABSENT}. */
+    int slotOf(long account, long orderId) {
+        return orders.slotOf(account, orderId, false);
+    }
+
+    /** Adds a live order with its ClOrdID; {@link #FULL} when there is no room. */
+    int addOrder(long account, long orderId, byte[] clOrdId, int length, byte timeInForce) {
+        int slot = orders.slotOf(account, orderId, true);
+        if (slot < 0)
+            return slot;
+        System.arraycopy(clOrdId, 0, current, slot * MAX, length);
+        currentLength[slot] = (byte) length;
+        pendingCount[slot] = 0;
+        pendingHead[slot] = 0;
+        tif[slot] = timeInForce;
+        status[slot] = 0;
+        notional[slot] = 0;
+        return slot;
+    }
+
+    void remove(long account, long orderId) {
+        orders.remove(account, orderId);
+    }
+
+    /** The pipeline order id a ClOrdID of {@code account} named, or -1. */
+    long orderIdOf(long account, byte[] clOrdId, int length) {
+        int slot = clOrdIds.slotOf(hashA(account, clOrdId, length), hashB(account, clOrdId, length), false);
+        return slot < 0 ? -1 : orderIdOfClOrdId[slot];
+    }
+
+    /** Records that {@code clOrdId} of {@code account} names {@code orderId}; false when the table is full. */
+    boolean addClOrdId(long account, byte[] clOrdId, int length, long orderId) {
+        int slot = clOrdIds.slotOf(hashA(account, clOrdId, length), hashB(account, clOrdId, length), true);
+        if (slot < 0)
+            return false;
+        orderIdOfClOrdId[slot] = orderId;
+        return true;
+    }
+
+    /** Whether the ClOrdID table has room for one more. */
+    boolean clOrdIdRoom() {
+        return clOrdIds.size() < clOrdIds.capacity();
+    }
+
+    /** Whether the order table has room for one more. */
+    boolean orderRoom() {
+        return orders.size() < orders.capacity();
+    }
+
+    /** Queues the ClOrdID of a cancel or replace of the order; false when {@link #MAX_PENDING} wait already. */
+    boolean addPending(int slot, byte[] clOrdId, int length) {
+        int count = pendingCount[slot];
+        if (count == MAX_PENDING)
+            return false;
+        int at = slot * MAX_PENDING + (pendingHead[slot] + count) % MAX_PENDING;
+        System.arraycopy(clOrdId, 0, pending, at * MAX, length);
+        pendingLength[at] = (byte) length;
+        pendingCount[slot] = (byte) (count + 1);
+        return true;
+    }
+
+    boolean hasPending(int slot) {
+        return pendingCount[slot] > 0;
+    }
+
+    /** Whether another cancel or replace of the order can be queued. */
+    boolean pendingRoom(int slot) {
+        return pendingCount[slot] < MAX_PENDING;
+    }
+
+    /** Drops the oldest pending request: its report came. */
+    void popPending(int slot) {
+        pendingHead[slot] = (byte) ((pendingHead[slot] + 1) % MAX_PENDING);
+        pendingCount[slot]--;
+    }
+
+    /** The oldest pending request's ClOrdID becomes the order's (its replace was done), and leaves the queue. */
+    void promotePending(int slot) {
+        int at = pendingIndex(slot);
+        System.arraycopy(pending, at * MAX, current, slot * MAX, pendingLength[at]);
+        currentLength[slot] = pendingLength[at];
+        popPending(slot);
+    }
+
+    /** Where in {@link #pendingBytes()} (times {@link GatewayConfig#MAX_CL_ORD_ID}) the oldest pending ClOrdID is. */
+    static int pendingOffset(int index) {
+        return index * MAX;
+    }
+
+    /** The index of the oldest pending request of the order. */
+    int pendingIndex(int slot) {
+        return slot * MAX_PENDING + pendingHead[slot];
+    }
+
+    int pendingLength(int index) {
+        return pendingLength[index];
+    }
+
+    byte[] currentBytes() {
+        return current;
+    }
+
+    byte[] pendingBytes() {
+        return pending;
+    }
+
+    static int offset(int slot) {
+        return slot * MAX;
+    }
+
+    int currentLength(int slot) {
+        return currentLength[slot];
+    }
+
+    byte timeInForce(int slot) {
+        return tif[slot];
+    }
+
+    byte status(int slot) {
+        return status[slot];
+    }
+
+    void status(int slot, byte orderStatus) {
+        status[slot] = orderStatus;
+    }
+
+    /** Adds a fill's price x quantity (fixed-point price) for the average price. */
+    void addFill(int slot, long price, long quantity) {
+        notional[slot] += price * quantity;
+    }
+
+    /** Average fill price, fixed-point, 0 before a fill. */
+    long averagePrice(int slot, long cumQty) {
+        return cumQty == 0 ? 0 : notional[slot] / cumQty;
+    }
+
+    private static long hashA(long account, byte[] b, int length) {
+        long h = 0xcbf29ce484222325L ^ account;
+        for (int i = 0; i < length; i++)
+            h = (h ^ (b[i] & 0xFF)) * 0x100000001b3L;
+        return h;
+    }
+
+    private static long hashB(long account, byte[] b, int length) {
+        long h = account * 0x9E3779B97F4A7C15L + length;
+        for (int i = 0; i < length; i++) {
+            h = (h + (b[i] & 0xFF)) * 0xC2B2AE3D27D4EB4FL;
+            h ^= h >>> 29;
+        }
+        return h;
+    }
+}

@@ -1,0 +1,60 @@
+package dev.orderpipe.gateway;
+
+import dev.orderpipe.pipeline.config.ConfigException;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/** The gateway's config: the sample loads, and each mistake is one line naming the key. */
+class GatewayConfigTest {
+    private static final String ONE =
+            "{ senderCompId: GW, targetCompId: C1, password: p, type: ORDER_ENTRY, account: 1 }";
+
+    @Test
+    void theSampleConfigLoads() {
+        GatewayConfig c = GatewayConfig.load(Path.of("..", "conf", "gateway.yaml"));
+        assertEquals("127.0.0.1", c.address);
+        assertEquals(3, c.sessions.size());
+        assertEquals(SessionConfig.Type.DROP_COPY, c.sessions.get(2).sessionType());
+        assertEquals("ORDERPIPE-CLIENT1", c.sessions.get(0).directoryName());
+    }
+
+    @Test
+    void mistakesAreOneLineNamingTheKey() {
+        assertError("unknown key 'prot' in gateway config (check the spelling against conf/gateway.yaml)",
+                "{ prot: 1, sessions: [ " + ONE + " ] }");
+        assertError("port must be 0..65535, was 70000", "{ port: 70000, sessions: [ " + ONE + " ] }");
+        assertError("sessions is empty", "{ port: 1 }");
+        assertError("address must be an IP address such as 127.0.0.1, was 'example.com'",
+                "{ address: example.com, sessions: [ " + ONE + " ] }");
+        assertError("sessions[1].account 1 has two ORDER_ENTRY sessions",
+                "{ sessions: [ " + ONE + ", " + ONE.replace("C1", "C2") + " ] }");
+        assertError("sessions[1]: session GW/C1 is configured twice",
+                "{ sessions: [ " + ONE + ", " + ONE.replace("account: 1", "account: 2") + " ] }");
+        assertError("sessions[0].account must be 0 for a DROP_COPY session",
+                "{ sessions: [ " + ONE.replace("ORDER_ENTRY", "DROP_COPY") + " ] }");
+        assertError("sessions[0].type must be ORDER_ENTRY or DROP_COPY, was 'BOTH'",
+                "{ sessions: [ " + ONE.replace("ORDER_ENTRY", "BOTH") + " ] }");
+        assertError("sessions[0].targetCompId must be 1 to 32 of A-Z a-z 0-9 _ . -, was 'C 1'",
+                "{ sessions: [ " + ONE.replace("C1", "\"C 1\"") + " ] }");
+        assertError("sessions[0].password must be 1 to 64 characters",
+                "{ sessions: [ " + ONE.replace("password: p", "password: \"\"") + " ] }");
+        assertError("gateway config file nowhere.yaml does not exist", null);
+    }
+
+    private static void assertError(String expected, String yaml) {
+        ConfigException e = assertThrows(ConfigException.class, () -> {
+            if (yaml == null)
+                GatewayConfig.load(Path.of("nowhere.yaml"));
+            else
+                GatewayConfig.parse(yaml, "t.yaml");
+        });
+        String message = e.getMessage();
+        assertEquals(-1, message.indexOf('\n'), message);
+        if (!message.contains(expected))
+            assertEquals(expected, message);
+    }
+}
