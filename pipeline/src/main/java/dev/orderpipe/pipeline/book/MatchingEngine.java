@@ -439,9 +439,15 @@ public final class MatchingEngine {
 
     // ---------------------------------------------------------------- reports
 
+    /**
+     * REJECTED for {@code in}, with its fields. The price of a MARKET order that passed risk is the protection limit
+     * risk stamped into it, not a price the sender gave: its report says 0, as every other report of a MARKET order.
+     * A record rejected before matching keeps what was sent.
+     */
     private void reject(OrderInfo in, RejectReason reason, LineError lineError) {
+        long price = in.orderType() == OrderType.MARKET && !in.isRejected() ? 0 : in.price();
         sink.claim().orderId(in.orderId()).account(in.account()).symbol(in.symbol()).side(in.side())
-                .orderType(in.orderType()).timeInForce(in.timeInForce()).price(in.price()).quantity(in.quantity())
+                .orderType(in.orderType()).timeInForce(in.timeInForce()).price(price).quantity(in.quantity())
                 .action(in.action()).execType(ExecType.REJECTED).status(OrderStatus.REJECTED)
                 .rejectReason(reason).lineError(lineError);
         sink.publish();

@@ -2,6 +2,9 @@ package dev.orderpipe.pipeline.stage;
 
 import dev.orderpipe.pipeline.infra.CrashPoints;
 import dev.orderpipe.pipeline.OrderInfo;
+import dev.orderpipe.pipeline.Prices;
+import dev.orderpipe.pipeline.book.SelfTradePrevention;
+import dev.orderpipe.pipeline.codes.OrderType;
 import dev.orderpipe.pipeline.infra.QueueInput;
 import dev.orderpipe.pipeline.infra.QueueOutput;
 import dev.orderpipe.pipeline.codes.RejectReason;
@@ -32,8 +35,8 @@ public final class RiskStage extends QueueInputStage {
     /** At a restart: the orders the rebuilt engine decides otherwise than the checked records say (a changed config). */
     private long redecided;
     private long firstRedecided;
-    private RejectReason firstWritten;
-    private RejectReason firstNow;
+    private String firstWritten;
+    private String firstNow;
 
     private final RiskConfigHistory configs;
 
@@ -76,8 +79,9 @@ public final class RiskStage extends QueueInputStage {
                                 + " another run)");
                     if (redecided++ == 0) {
                         firstRedecided = inputIndex;
-                        firstWritten = readBack.rejectReason();
-                        firstNow = out.rejectReason();
+                        // once per restart, so allocating here is fine
+                        firstWritten = verdict(readBack, out);
+                        firstNow = verdict(out, readBack);
                     }
                 }
                 CrashPoints.hit(CrashPoints.Point.RISK_REBUILD);
@@ -90,12 +94,22 @@ public final class RiskStage extends QueueInputStage {
             LOG.warn("risk now decides {} of the orders it had checked otherwise (its config changed; the first,"
                             + " {} index {}, was {} and would now be {}): what was written stands, and the"
                             + " orders after {} index {} are checked with this config", redecided, input.name(),
-                    Queues.describeIndex(input.queue(), firstRedecided), verdict(firstWritten),
-                    verdict(firstNow), input.name(), Queues.describeIndex(input.queue(), resumeAfter));
+                    Queues.describeIndex(input.queue(), firstRedecided), firstWritten, firstNow, input.name(), Queues.describeIndex(input.queue(), resumeAfter));
     }
 
-    private static String verdict(RejectReason reason) {
-        return reason == RejectReason.NONE ? "passed" : "REJECTED " + reason;
+    /**
+     * Risk's verdict in {@code checked}, for the WARN line, against the {@code other} verdict on the same order: when
+     * both passed, what differs is a rule risk stamped into the order (self-trade prevention, a MARKET order's
+     * protection limit), so that is named too: "passed" and "passed" alone would read as no difference at all.
+     */
+    static String verdict(OrderInfo checked, OrderInfo other) {
+        if (checked.rejectReason() != RejectReason.NONE)
+            return "REJECTED " + checked.rejectReason();
+        if (other.rejectReason() != RejectReason.NONE)
+            return "passed";
+        String rules = "passed with self-trade prevention " + SelfTradePrevention.stamped(checked);
+        return checked.orderType() == OrderType.MARKET
+                ? rules + " and MARKET limit " + Prices.format(checked.price()) : rules;
     }
 
     @Override

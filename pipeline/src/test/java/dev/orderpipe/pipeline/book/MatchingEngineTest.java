@@ -104,6 +104,24 @@ class MatchingEngineTest {
         assertEquals(0, engine.books().openOrders());
     }
 
+    @Test
+    void aMarketOrderRefusedByMatchingReportsPriceZeroNotItsStampedProtectionLimit() {
+        limit(4, AAPL, Side.BUY, "189", 1);
+        // as risk passes them: the protection limit stamped into price (208.1750 for a buy, 170.3250 for a sell)
+        engine.onOrder(in.reset().action(Action.NEW).orderId(4).account(7).symbol(AAPL).side(Side.SELL)
+                .orderType(OrderType.MARKET).timeInForce(TimeInForce.IOC).price(Prices.parse("170.3250"))
+                .quantity(1)); // live id reused
+        engine.onOrder(in.reset().action(Action.REPLACE).orderId(4).account(7).symbol(AAPL).side(Side.BUY)
+                .orderType(OrderType.MARKET).timeInForce(TimeInForce.GTC).price(Prices.parse("208.1750"))
+                .quantity(1)); // a REPLACE cannot make an order MARKET
+        assertEquals(List.of(
+                "REJECTED REJECTED id=4 acct=7 AAPL SELL MARKET IOC px= qty=1 action=NEW "
+                        + "last=0@ leaves=0 cum=0 contra=0 reason=DUPLICATE_ORDER_ID/NONE",
+                "REJECTED REJECTED id=4 acct=7 AAPL BUY MARKET GTC px= qty=1 action=REPLACE "
+                        + "last=0@ leaves=0 cum=0 contra=0 reason=MALFORMED/NONE"), sink.drain());
+        assertEquals(1, engine.books().openOrders());
+    }
+
     private List<String> cancel(long id) {
         engine.onOrder(in.reset().action(Action.CANCEL).orderId(id).account(7));
         return sink.drain();

@@ -347,8 +347,10 @@ final class ReferenceBook {
     }
 
     private void reject(OrderInfo in, RejectReason reason, LineError lineError) {
+        // a MARKET order that passed risk carries its stamped protection limit as price: not the order's, not shown
+        long price = in.orderType() == OrderType.MARKET && !in.isRejected() ? 0 : in.price();
         out.add(new OrderInfo().orderId(in.orderId()).account(in.account()).symbol(in.symbol()).side(in.side())
-                .orderType(in.orderType()).timeInForce(in.timeInForce()).price(in.price()).quantity(in.quantity())
+                .orderType(in.orderType()).timeInForce(in.timeInForce()).price(price).quantity(in.quantity())
                 .action(in.action()).execType(ExecType.REJECTED).status(OrderStatus.REJECTED).rejectReason(reason)
                 .lineError(lineError));
     }
