@@ -196,6 +196,11 @@ public final class RunSummary extends SelfDescribingMarshallable {
             JsonNode tree = Documents.readYaml(text);
             if (tree == null || !tree.isObject())
                 throw new BadFileException(file + " is not a replay summary: it is not a mapping of keys to values");
+            // every replay writes its histograms: a document without them is cut short or not a summary, and a
+            // comparison of it would pass a CI gate on nothing
+            if (!tree.path("histograms").isArray())
+                throw new BadFileException(file + " is not a replay summary: it has no histograms list (cut short or"
+                        + " edited?); replay the run again");
             return fromTree(tree);
         } catch (IOException | RuntimeException e) {
             if (e instanceof BadFileException)

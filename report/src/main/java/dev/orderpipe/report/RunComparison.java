@@ -106,7 +106,7 @@ public final class RunComparison {
 
     /**
      * Decides whether B is worse than A: by more than {@code failIfWorsePct} percent at p99, p99.9, p99.99 or max
-     * of any row. A pure function of its arguments.
+     * of any row; with a limit, no row at all fails too. A pure function of its arguments.
      *
      * @param failIfWorsePct a percentage >= 0, or {@link #NO_LIMIT}
      * @throws IllegalArgumentException when the percentage is negative or not a number
@@ -125,6 +125,9 @@ public final class RunComparison {
                         + Fmt.ratioAbove(r.bNanos(), r.aNanos(), limit) + " > " + Fmt.limit(limit));
             }
         }
+        // a gate that compared nothing proves nothing: B lost its histograms (or A had none), so B cannot pass
+        if (rows.isEmpty() && Double.isFinite(failIfWorsePct))
+            reasons.add("no histogram has samples in both runs: nothing to compare against the limit");
         return new Verdict(!reasons.isEmpty(), failIfWorsePct, reasons);
     }
 
@@ -197,6 +200,8 @@ public final class RunComparison {
         doc.put("fail", verdict.fail());
         ArrayNode reasons = doc.putArray("reasons");
         verdict.reasons().forEach(reasons::add);
+        ArrayNode warnings = doc.putArray("warnings");
+        ConsoleTable.warnings(a.summary(), b.summary()).forEach(warnings::add);
         ArrayNode notesArray = doc.putArray("notes");
         notes.forEach(notesArray::add);
         ArrayNode rowsArray = doc.putArray("rows");

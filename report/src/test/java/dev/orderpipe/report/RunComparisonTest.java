@@ -129,6 +129,36 @@ class RunComparisonTest {
         assertFalse(RunComparison.decide(rows, 10).fail());
     }
 
+    /** A gate that compared nothing (B's histograms lost) once passed: exit 0 on no evidence. */
+    @Test
+    void withALimitNothingComparedFails() {
+        RunSummary a = summary(h("end-to-end", 1.0));
+        RunComparison.Verdict v = RunComparison.decide(a, summary(), 10);
+        assertTrue(v.fail());
+        assertEquals(List.of("no histogram has samples in both runs: nothing to compare against the limit"),
+                v.reasons());
+        HistogramSummary none = h("end-to-end", 1.0);
+        none.count = 0;
+        assertTrue(RunComparison.decide(a, summary(none), 10).fail());
+        assertFalse(RunComparison.decide(a, summary(), RunComparison.NO_LIMIT).fail());
+    }
+
+    /** A summary.yaml cut short before its histograms (or any mapping) is not a run, for report and compare alike. */
+    @Test
+    void aSummaryWithoutHistogramsIsRefused() throws Exception {
+        Path a = RunDirs.write(tmp.resolve("a"), 1.0, 3, 200, 1);
+        Path b = RunDirs.write(tmp.resolve("b"), 1.0, 3, 200, 1);
+        String whole = Files.readString(b.resolve(RunSummary.FILE));
+        for (String text : List.of("{}\n", "foo: 1\n", whole.substring(0, whole.indexOf("histograms:")))) {
+            Files.writeString(b.resolve(RunSummary.FILE), text);
+            BadFileException e = assertThrows(BadFileException.class, () -> RunComparison.compare(a, b, 10, null,
+                    new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), true));
+            Pages.assertOneLine(e);
+            assertEquals(b.resolve(RunSummary.FILE) + " is not a replay summary: it has no histograms list (cut short"
+                    + " or edited?); replay the run again", e.getMessage());
+        }
+    }
+
     @Test
     void aBadLimitIsAOneLineError() {
         RunSummary a = summary(h("end-to-end", 1.0));
@@ -175,6 +205,9 @@ class RunComparisonTest {
     void theComparisonAsJson() throws Exception {
         Path a = RunDirs.write(tmp.resolve("a"), 1.0, 4, 300, 1);
         Path b = RunDirs.write(tmp.resolve("b"), 1.5, 6, 300, 2);
+        String summaryB = Files.readString(b.resolve(RunSummary.FILE));
+        assertTrue(summaryB.contains("\npacing_value: 2000\n"), summaryB);
+        Files.writeString(b.resolve(RunSummary.FILE), summaryB.replace("\npacing_value: 2000\n", "\npacing_value: 3000\n"));
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         int exit = RunComparison.compare(a, b, 10, null, new PrintStream(bytes, true, StandardCharsets.UTF_8), true);
         assertEquals(ExitCodes.FAILURE, exit);
@@ -198,6 +231,12 @@ class RunComparisonTest {
             assertEquals(r.gated() && r.worseBy(10), row.get("worse_than_limit").asBoolean());
         }
         assertEquals(RunComparison.decide(sa, sb, 10).reasons().size(), doc.get("reasons").size());
+        // the console's warnings are in the document too (once only on the console and the page)
+        List<String> warnings = ConsoleTable.warnings(sa, sb);
+        assertFalse(warnings.isEmpty(), "the two runs differ in pacing: " + warnings);
+        assertEquals(warnings.size(), doc.get("warnings").size());
+        for (int i = 0; i < warnings.size(); i++)
+            assertEquals(warnings.get(i), doc.get("warnings").get(i).asText());
     }
 
     @Test

@@ -11,11 +11,14 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -23,6 +26,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -108,6 +112,22 @@ class PrometheusEndpointTest {
             samples.put(line.substring(0, last), Double.parseDouble(line.substring(last + 1)));
         }
         return samples;
+    }
+
+    @Test
+    void aPortInUseStopsRunBeforeThePipelineStarts(@TempDir Path dir) throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Path orders = dir.resolve("orders.csv");
+            assertEquals(0, Cli.run("generate", "-n", "200", "--out", orders.toString()).exitCode);
+            Path data = dir.resolve("data");
+            Cli c = Cli.run("run", "-i", orders.toString(), "-d", data.toString(), "--exit-when-done",
+                    "--metrics-port", Integer.toString(taken.getLocalPort()));
+            assertEquals(1, c.exitCode, c.toString());
+            assertTrue(c.oneLineError().startsWith("orderpipe: cannot serve metrics on 127.0.0.1:"
+                    + taken.getLocalPort() + ": "), c.err);
+            // once, the pipeline had started and processed orders before the bind failed
+            assertFalse(Files.exists(data), "no pipeline ran: " + data);
+        }
     }
 
     private static void requireParser() throws IOException, InterruptedException {

@@ -66,4 +66,24 @@ class ReplayCommandTest {
         c = Cli.run("replay", "x.csv", "--out", "o", "--max-gap", "soon");
         assertEquals(2, c.exitCode, c.toString());
     }
+
+    @Test
+    void durationsOutOfRangeAreUsageErrorsAndHoursAreDurations(@TempDir Path dir) {
+        // too long for a long of nanoseconds: once an ArithmeticException with a stack trace
+        for (String[] typed : new String[][]{{"--interval", "999999999999999999999s"},
+                {"--interval", "9223372036854775807ms"}, {"--max-gap", "153722867280912931m"}, {"--max-gap", "-1m"}}) {
+            Cli c = Cli.run("replay", "x.csv", "--out", dir.resolve("o").toString(), typed[0], typed[1]);
+            assertEquals(2, c.exitCode, c.toString());
+            assertEquals("orderpipe: '" + typed[1] + "' is out of range: a duration from 0 to 365 days",
+                    c.oneLineError());
+        }
+        Cli c = Cli.run("replay", "x.csv", "--out", dir.resolve("o").toString(), "--interval", "1ns");
+        assertEquals(2, c.exitCode, c.toString());
+        assertTrue(c.oneLineError().contains("'1ns' is not a duration such as 500ms, 2s, 5m or 1h"), c.err);
+        // an hour is a duration: the command goes on to the capture, which is missing
+        c = Cli.run("replay", dir.resolve("missing.csv").toString(), "--out", dir.resolve("o").toString(),
+                "--interval", "1h", "--max-gap", "1.5h");
+        assertTrue(c.exitCode == 1 || c.exitCode == 2, c.toString());
+        assertTrue(c.oneLineError().contains("missing.csv"), c.err);
+    }
 }

@@ -1,8 +1,8 @@
 package dev.orderpipe.pipeline.metrics;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,18 +12,24 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Reads a {@link MetricsFile} from any process: a snapshot of every stage's counters at a time. */
+/**
+ * Reads a {@link MetricsFile} from any process: a snapshot of every stage's counters at a time.
+ *
+ * <p>Each {@link #read()} copies the file's page with a positional read rather than through a mapping: the pipeline's
+ * stores are in the same page cache, so the values are as fresh, and a file cut short under the reader (a pipeline
+ * restarting truncates it before it maps it again, or an operator truncates it) is a short read, never a SIGBUS
+ * that would kill {@code stats --watch} or the Prometheus endpoint with an {@link InternalError}.
+ */
 public final class MetricsReader implements AutoCloseable {
     private final FileChannel channel;
-    private final MappedByteBuffer buffer;
+    private final ByteBuffer buffer = ByteBuffer.allocate(MetricsFile.SIZE).order(ByteOrder.LITTLE_ENDIAN);
 
-    private MetricsReader(FileChannel channel, MappedByteBuffer buffer) {
+    private MetricsReader(FileChannel channel) {
         this.channel = channel;
-        this.buffer = buffer;
     }
 
     /**
-     * Maps the metrics file of a data directory.
+     * Opens the metrics file of a data directory.
      *
      * @return the reader, or null when the directory has no metrics file (no pipeline of this version ran there)
      */
@@ -37,13 +43,20 @@ public final class MetricsReader implements AutoCloseable {
         } catch (NoSuchFileException e) {
             return null;
         }
-        MappedByteBuffer b = ch.map(FileChannel.MapMode.READ_ONLY, 0, MetricsFile.SIZE);
-        b.order(ByteOrder.LITTLE_ENDIAN);
-        return new MetricsReader(ch, b);
+        return new MetricsReader(ch);
     }
 
-    /** The counters now; null when the file is not (yet) a metrics file of this version. */
-    public MetricsSnapshot read() {
+    /**
+     * The counters now; null when the file is not (yet, or any longer) a whole metrics file of this version.
+     *
+     * @throws IOException when the file cannot be read
+     */
+    public MetricsSnapshot read() throws IOException {
+        buffer.clear();
+        while (buffer.hasRemaining()) {
+            if (channel.read(buffer, buffer.position()) <= 0)
+                return null; // shorter than a metrics file: cut short, or being rewritten by a starting pipeline
+        }
         if (buffer.getLong(MetricsFile.H_MAGIC) != MetricsFile.MAGIC
                 || buffer.getLong(MetricsFile.H_VERSION) != MetricsFile.VERSION)
             return null;

@@ -15,8 +15,10 @@ import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /** {@code orderpipe replay}: re-drive a capture through a fresh pipeline and record latency. */
@@ -130,20 +132,29 @@ public final class ReplayCommand implements Callable<Integer> {
         return v;
     }
 
+    /**
+     * A duration as typed: a number and a unit, {@code us}, {@code ms}, {@code s} (a decimal), {@code m} or
+     * {@code h}; at least 0 and at most a year, so that its nanoseconds never overflow a long downstream.
+     */
     static Duration duration(String text) {
-        String t = text.trim().toLowerCase();
-        try {
-            if (t.endsWith("ms"))
-                return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
-            if (t.endsWith("us"))
-                return Duration.ofNanos(Long.parseLong(t.substring(0, t.length() - 2)) * 1000);
-            if (t.endsWith("s"))
-                return Duration.ofMillis((long) (Double.parseDouble(t.substring(0, t.length() - 1)) * 1000));
-            if (t.endsWith("m"))
-                return Duration.ofSeconds(Long.parseLong(t.substring(0, t.length() - 1)) * 60);
-        } catch (NumberFormatException e) {
-            // fall through to the message
+        String t = text.trim().toLowerCase(Locale.ROOT);
+        String[] units = {"us", "ms", "s", "m", "h"};
+        long[] nanos = {1_000L, 1_000_000L, 1_000_000_000L, 60_000_000_000L, 3_600_000_000_000L};
+        for (int i = 0; i < units.length; i++) {
+            if (!t.endsWith(units[i]))
+                continue;
+            String number = t.substring(0, t.length() - units[i].length()).trim();
+            try {
+                BigDecimal n = new BigDecimal(number).multiply(BigDecimal.valueOf(nanos[i]));
+                if (n.signum() < 0 || n.compareTo(BigDecimal.valueOf(MAX_DURATION.toNanos())) > 0)
+                    throw UserException.usage("'" + text + "' is out of range: a duration from 0 to 365 days");
+                return Duration.ofNanos(n.longValue());
+            } catch (NumberFormatException e) {
+                break; // not a number: the message below
+            }
         }
-        throw UserException.usage("'" + text + "' is not a duration such as 500ms, 2s or 5m");
+        throw UserException.usage("'" + text + "' is not a duration such as 500ms, 2s, 5m or 1h");
     }
+
+    private static final Duration MAX_DURATION = Duration.ofDays(365);
 }

@@ -70,18 +70,28 @@ public final class RunCommand implements Runnable {
         // handle the signals ourselves so the JVM does not begin its shutdown: close cleanly and exit 0
         Signal.handle(new Signal("INT"), sig -> stop.countDown());
         Signal.handle(new Signal("TERM"), sig -> stop.countDown());
+        LiveStatus live = new LiveStatus(cfg);
+        PrometheusEndpoint endpoint = null;
+        Pipeline pipeline;
         long t0 = System.nanoTime();
-        Pipeline pipeline = Pipeline.start(cfg, Pipeline.FailureReport.CALLER); // reported once, below
+        try {
+            // bound before the pipeline starts: a port in use stops the command before it has processed anything
+            if (metricsPort != null)
+                endpoint = PrometheusEndpoint.start(live, metricsHost, metricsPort);
+            pipeline = Pipeline.start(cfg, Pipeline.FailureReport.CALLER); // reported once, below
+        } catch (RuntimeException e) {
+            if (endpoint != null)
+                endpoint.close();
+            live.close();
+            throw e;
+        }
         out.printf("orderpipe: pipeline running, data %s%s%n", pipeline.dataDir(),
                 cfg.ingress.file.isEmpty() ? "" : ", input " + cfg.ingress.file + (cfg.ingress.follow ? " (following)" : ""));
         Summaries.printGroups(out, cfg, "orderpipe: ");
         long nextStatus = statusEvery > 0 ? System.nanoTime() + TimeUnit.SECONDS.toNanos(statusEvery) : Long.MAX_VALUE;
         Pipeline.Accounting accounting = null;
-        LiveStatus live = new LiveStatus(cfg);
-        PrometheusEndpoint endpoint = null;
         try {
-            if (metricsPort != null) {
-                endpoint = PrometheusEndpoint.start(live, metricsHost, metricsPort);
+            if (endpoint != null) {
                 out.printf("orderpipe: metrics on http://%s:%d/metrics%n", metricsHost, endpoint.port());
                 out.flush();
             }

@@ -1,6 +1,7 @@
 package dev.orderpipe.tools.cli;
 
 import dev.orderpipe.pipeline.ExitCodes;
+import dev.orderpipe.pipeline.metrics.MetricsFile;
 import dev.orderpipe.pipeline.OrderInfo;
 import dev.orderpipe.pipeline.infra.QueueDamagedException;
 import dev.orderpipe.pipeline.infra.QueueInput;
@@ -193,8 +194,12 @@ public final class StatsCommand implements Callable<Integer> {
 
     /** The live counters as a table: what {@code --watch} shows each refresh. */
     static void printLive(PrintWriter out, LiveStatus.Status s) {
-        out.printf("pipeline pid %d %s; disk free %,d MB%n", s.pid(), s.running() ? "running" : "not running",
-                s.diskFreeBytes() < 0 ? -1 : s.diskFreeBytes() >> 20);
+        if (s.metricsPresent())
+            out.printf("pipeline pid %d %s; disk free %,d MB%n", s.pid(), s.running() ? "running" : "not running",
+                    s.diskFreeBytes() < 0 ? -1 : s.diskFreeBytes() >> 20);
+        else
+            out.printf("no live counters in %s now (a pipeline starting rewrites it; damaged or cut short otherwise);"
+                    + " disk free %,d MB%n", MetricsFile.FILE, s.diskFreeBytes() < 0 ? -1 : s.diskFreeBytes() >> 20);
         out.printf("%-10s %14s %14s %12s %12s %10s %7s %7s%n", "stage", "records in", "records out", "rate/s", "lag",
                 "lag s", "idle %", "errors");
         for (LiveStatus.StageStatus st : s.stages()) {
@@ -220,10 +225,9 @@ public final class StatsCommand implements Callable<Integer> {
                 if (frames > 0)
                     Thread.sleep((long) (interval * 1000));
                 LiveStatus.Status s = live.sample();
-                if (!s.metricsPresent())
-                    throw UserException.failure(dataDir + " has no live counters ("
-                            + dev.orderpipe.pipeline.metrics.MetricsFile.FILE + "): no pipeline of this version ran"
-                            + " there; start one with orderpipe run --data " + dataDir);
+                if (!s.metricsPresent() && frames == 0)
+                    throw UserException.failure(noCounters());
+                // later, a pipeline restarting rewrites the file: say so and keep watching
                 if (json) {
                     out.print(Documents.jsonLine(liveJson(s)));
                 } else {
@@ -239,6 +243,15 @@ public final class StatsCommand implements Callable<Integer> {
             }
         }
         return ExitCodes.OK;
+    }
+
+    private String noCounters() {
+        Path file = dataDir.resolve(MetricsFile.FILE);
+        if (Files.exists(file))
+            return file + " holds no live counters (damaged, cut short, or of another version): starting the pipeline"
+                    + " (orderpipe run --data " + dataDir + ") rewrites it";
+        return dataDir + " has no live counters (" + MetricsFile.FILE + "): no pipeline of this version ran there;"
+                + " start one with orderpipe run --data " + dataDir;
     }
 
     /** The live counters as a document (rates since the previous sample). */
