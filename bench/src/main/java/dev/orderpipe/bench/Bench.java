@@ -232,6 +232,7 @@ public final class Bench {
             }
             if (o.scenarios.contains(Scenario.PEER))
                 peer(rows, w);
+            ceiling(rows, layouts, config);
             ratios(rows, layouts);
             report.header.add(String.format(Locale.ROOT, "load average after: %s", loadAverage()));
         } finally {
@@ -387,7 +388,6 @@ public final class Bench {
         throughputRatio(rows, "pipeline vs allocating", "pipeline@max", "allocating@max");
         for (Layout l : layouts)
             throughputRatio(rows, l.variant() + " vs " + PEER, l.variant() + "@max", PEER + "@max");
-        ceiling(rows, layouts);
         checksumCost(rows);
     }
 
@@ -398,11 +398,10 @@ public final class Bench {
      * ceiling for this design on this machine. A header line per layout gives the pipeline's flat-out throughput as a
      * fraction of it; the rest of an order's time is the stages' own work (risk, matching, the runner's polling).
      */
-    private void ceiling(Map<String, BenchRow> rows, List<Layout> layouts) {
+    private void ceiling(Map<String, BenchRow> rows, List<Layout> layouts, PipelineConfig config) {
         if (!o.scenarios.contains(Scenario.PIPELINE) || !o.scenarios.contains(Scenario.FLOOR))
             return;
-        double[] cost = QueueCost.measure(base, o.config != null ? o.config : PipelineConfig.loadDefault(),
-                o.quick ? 20_000 : 500_000);
+        double[] cost = QueueCost.measure(base, config, o.quick ? 20_000 : 500_000);
         report.header.add(String.format(Locale.ROOT, "queue cost (one thread, median of %d rounds): %.0f ns to write a"
                 + " record, %.0f ns to read one (the stages' own write and read paths, checksums on)", QueueCost.ROUNDS,
                 cost[0], cost[1]));
