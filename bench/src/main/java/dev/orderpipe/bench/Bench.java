@@ -2,6 +2,7 @@ package dev.orderpipe.bench;
 
 import dev.orderpipe.pipeline.OrderInfo;
 import dev.orderpipe.pipeline.config.PipelineConfig;
+import dev.orderpipe.pipeline.metrics.MetricsSnapshot;
 import dev.orderpipe.pipeline.config.EffectiveGroup;
 import dev.orderpipe.pipeline.infra.CpuPlacement;
 import dev.orderpipe.pipeline.util.FileTrees;
@@ -319,6 +320,8 @@ public final class Bench {
             row.count = count;
             row.achieved = recorder.accounted() * 1e9 / elapsed;
             row.reports = recorder.counts().reports();
+            if (rate == 0)
+                row.stages = sut.stageCounters();
             if (!stageThreads.isEmpty()) {
                 row.gcCount = gcCount;
                 row.gcPercent = 100.0 * TimeUnit.MILLISECONDS.toNanos(gcTime) / elapsed;
@@ -392,6 +395,29 @@ public final class Bench {
     }
 
     /**
+     * Where the flat-out run's time went, stage by stage: each stage's busy time (its {@code doWork()} calls that found
+     * work, timed by its runner) per order and per record it read, beside the records written and read per order on
+     * each queue. The stages' sum against the time per order shows what the runner's polling and idle calls took.
+     */
+    static String stageCosts(String variant, BenchRow max) {
+        StringBuilder b = new StringBuilder("stages of " + variant + " flat out, busy ns per order (per record read):");
+        double sum = 0;
+        for (MetricsSnapshot.Stage st : max.stages.stages()) {
+            if (st.recordsIn() <= 0)
+                continue;
+            double perOrder = (double) st.busyNanos() / max.count;
+            sum += perOrder;
+            b.append(String.format(Locale.ROOT, " %s %.0f (%.0f per %s),", st.name(), perOrder,
+                    st.nanosPerRecord(), st.name().equals("egress") ? "report" : "record"));
+        }
+        double spent = 1e9 / max.achieved;
+        b.append(String.format(Locale.ROOT, " together %.0f of the %.0f ns per order; records per order: orders 1"
+                + " written (by the sender's thread) and 1 read, checked 1 and 1, executions %.2f and %.2f", sum, spent,
+                (double) max.reports / max.count, (double) max.reports / max.count));
+        return b.toString();
+    }
+
+    /**
      * Where the pipeline's time goes against what its queues alone cost: per order, its thread reads the order, writes
      * and reads one checked record, and writes and reads the order's reports (counted in the flat-out run); one
      * thread doing nothing but those writes and reads at the floor's single-thread cost ({@link QueueCost}) is the
@@ -419,6 +445,8 @@ public final class Bench {
                     + " thread; flat out it did %,.0f orders/s, %.2f of that ceiling (%.0f ns per order, %.0f ns of it"
                     + " beyond the queues)", l.variant(), reports, perOrder, ceiling, max.achieved,
                     max.achieved / ceiling, spent, spent - perOrder));
+            if (max.stages != null)
+                report.header.add(stageCosts(l.variant(), max));
         }
     }
 

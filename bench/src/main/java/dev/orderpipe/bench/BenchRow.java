@@ -1,5 +1,6 @@
 package dev.orderpipe.bench;
 
+import dev.orderpipe.pipeline.metrics.MetricsSnapshot;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -28,6 +29,8 @@ final class BenchRow {
     double gcPercent = -1;
     double bytesPerOrder = -1;
     long reports;
+    /** Flat out on the real pipeline: each stage's counters at the end (records in, busy nanoseconds), else null. */
+    MetricsSnapshot stages;
     String note = "";
 
     BenchRow(String section, String variant, Kind kind, double rate) {

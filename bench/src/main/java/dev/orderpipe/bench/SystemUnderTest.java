@@ -5,6 +5,8 @@ import dev.orderpipe.pipeline.infra.QueueInput;
 import dev.orderpipe.pipeline.Pipeline;
 import dev.orderpipe.pipeline.infra.QueuePretoucher;
 import dev.orderpipe.pipeline.infra.Queues;
+import dev.orderpipe.pipeline.metrics.MetricsReader;
+import dev.orderpipe.pipeline.metrics.MetricsSnapshot;
 import dev.orderpipe.pipeline.config.GroupPauser;
 import dev.orderpipe.pipeline.config.PipelineConfig;
 import dev.orderpipe.pipeline.config.StageGroupConfig;
@@ -17,6 +19,8 @@ import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.threads.BusyPauser;
 import net.openhft.chronicle.threads.Pauser;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,6 +59,11 @@ abstract class SystemUnderTest implements AutoCloseable {
     /** Whether the sending thread writes checksummed records: false only for the floor without checksums. */
     boolean checksums() {
         return true;
+    }
+
+    /** The stages' live counters (busy time and records per stage) now, or null for a system without them. */
+    MetricsSnapshot stageCounters() {
+        return null;
     }
 
     /** What stopped a stage, or null. */
@@ -223,6 +232,15 @@ abstract class SystemUnderTest implements AutoCloseable {
             @Override
             void attach(ExecutionListener listener) {
                 pipeline.executionListener(listener);
+            }
+
+            @Override
+            MetricsSnapshot stageCounters() {
+                try (MetricsReader reader = MetricsReader.open(pipeline.dataDir())) {
+                    return reader == null ? null : reader.read();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
             }
 
             @Override

@@ -75,6 +75,11 @@ class MachineReadableTest {
             assertEquals(0, stages.get(i).get("errors").asLong());
             double idle = stages.get(i).get("idle_ratio").asDouble();
             assertTrue(idle >= 0 && idle <= 1, stages.get(i).toString());
+            // every stage that read records spent time on them: its thread's busy time, per record read
+            assertTrue(stages.get(i).get("busy_ns").asLong() > 0, stages.get(i).toString());
+            double perRecord = stages.get(i).get("busy_ns_per_record").asDouble();
+            assertEquals(stages.get(i).get("busy_ns").asLong() / (double) stages.get(i).get("records_in").asLong(),
+                    perRecord, 1e-6, stages.get(i).toString());
         }
     }
 

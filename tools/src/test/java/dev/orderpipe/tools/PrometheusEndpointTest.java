@@ -78,6 +78,8 @@ class PrometheusEndpointTest {
         assertEquals(ordersWritten, after.get(stage("counter", "orderpipe_stage_records_in_total", "risk")));
         assertEquals(checked, after.get(stage("counter", "orderpipe_stage_records_out_total", "risk")));
         assertEquals(executions, after.get(stage("counter", "orderpipe_stage_records_out_total", "matching")));
+        for (String stage : List.of("risk", "matching", "egress"))
+            assertTrue(after.get(stage("counter", "orderpipe_stage_busy_seconds_total", stage)) > 0, stage);
         assertEquals(executions, after.get(stage("counter", "orderpipe_stage_records_in_total", "egress")));
         for (String stage : List.of("risk", "matching", "egress")) {
             assertEquals(0.0, after.get(stage("gauge", "orderpipe_stage_lag_records", stage)));

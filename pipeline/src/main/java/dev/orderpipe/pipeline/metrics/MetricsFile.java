@@ -19,7 +19,7 @@ import java.util.List;
  * <p>Layout (little-endian longs, docs/formats.md): a 64-byte header (magic {@code OPMETRIC}, version, pid, start
  * time in epoch ms, number of stages, when the pipeline stopped in epoch ms or 0 while it runs), then one 128-byte slot per stage (two cache lines, so that stages of different
  * groups never share one): records in, records out, polls, idle polls, input index, when it last found nothing to read
- * (epoch ms), errors, and its name (32 ASCII bytes).
+ * (epoch ms), errors, the nanoseconds its {@code doWork()} calls that found work took, and its name (32 ASCII bytes).
  */
 public final class MetricsFile implements AutoCloseable {
     /** File name in the data directory. */
@@ -45,6 +45,7 @@ public final class MetricsFile implements AutoCloseable {
     static final int INPUT_INDEX = 32;
     static final int IDLE_AT = 40;
     static final int ERRORS = 48;
+    static final int BUSY_NANOS = 56;
     static final int NAME = 64;
     static final int NAME_BYTES = 32;
 

@@ -69,7 +69,8 @@ public final class MetricsReader implements AutoCloseable {
             stages.add(new MetricsSnapshot.Stage(name(slot), buffer.getLong(slot + MetricsFile.IN),
                     buffer.getLong(slot + MetricsFile.OUT), buffer.getLong(slot + MetricsFile.POLLS),
                     buffer.getLong(slot + MetricsFile.IDLE_POLLS), buffer.getLong(slot + MetricsFile.INPUT_INDEX),
-                    buffer.getLong(slot + MetricsFile.IDLE_AT), buffer.getLong(slot + MetricsFile.ERRORS)));
+                    buffer.getLong(slot + MetricsFile.IDLE_AT), buffer.getLong(slot + MetricsFile.ERRORS),
+                    buffer.getLong(slot + MetricsFile.BUSY_NANOS)));
         }
         return new MetricsSnapshot(pid, start, buffer.getLong(MetricsFile.H_STOPPED), System.currentTimeMillis(),
                 stages);

@@ -25,9 +25,15 @@ public record MetricsSnapshot(long pid, long startMillis, long stoppedMillis, lo
      * @param inputIndex  index of the last input record read (the line number for ingress), -1 before the first
      * @param idleAtMillis when it last found nothing to read (epoch ms), 0 if never
      * @param errors      failures (one stops the pipeline)
+     * @param busyNanos   nanoseconds spent in the {@code doWork()} calls that found work (reading its input, deciding,
+     *                    writing its output): with {@code recordsIn}, what one record costs the stage
      */
     public record Stage(String name, long recordsIn, long recordsOut, long polls, long idlePolls, long inputIndex,
-                        long idleAtMillis, long errors) {
+                        long idleAtMillis, long errors, long busyNanos) {
+        /** Mean nanoseconds of the stage's thread per input record since the start, or NaN before the first. */
+        public double nanosPerRecord() {
+            return recordsIn <= 0 ? Double.NaN : (double) busyNanos / recordsIn;
+        }
     }
 
     /** The stage of that name, or null. */

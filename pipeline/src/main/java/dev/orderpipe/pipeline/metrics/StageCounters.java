@@ -17,6 +17,7 @@ public final class StageCounters {
     private long polls;
     private long idlePolls;
     private long errors;
+    private long busyNanos;
 
     StageCounters(ByteBuffer buffer, int slot) {
         this.buffer = buffer;
@@ -36,12 +37,14 @@ public final class StageCounters {
 
     /**
      * After a {@code doWork()} call that did {@code done > 0} (records or lines read), the last at
-     * {@code inputIndex}: called by the runner's thread only.
+     * {@code inputIndex}, in {@code nanos}: called by the runner's thread only.
      */
-    public void worked(int done, long inputIndex) {
+    public void worked(int done, long inputIndex, long nanos) {
         buffer.putLong(slot + MetricsFile.POLLS, ++polls);
         in += done;
         buffer.putLong(slot + MetricsFile.IN, in);
+        busyNanos += nanos;
+        buffer.putLong(slot + MetricsFile.BUSY_NANOS, busyNanos);
         buffer.putLong(slot + MetricsFile.INPUT_INDEX, inputIndex);
         if (output != null)
             buffer.putLong(slot + MetricsFile.OUT, output.written());

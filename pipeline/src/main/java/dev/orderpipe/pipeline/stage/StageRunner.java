@@ -211,6 +211,9 @@ public final class StageRunner implements Runnable {
         while (running) {
             int work = 0;
             boolean allFinished = true;
+            // one clock read per stage call: the time from the previous read is the call's (the bookkeeping between
+            // calls, a few plain stores, is counted with it)
+            long before = System.nanoTime();
             for (StageLink link : links) {
                 if (link.isFinished())
                     continue;
@@ -218,8 +221,9 @@ public final class StageRunner implements Runnable {
                 failing = stage;
                 boolean upstreamDone = link.upstreamFinished();
                 int done = stage.doWork();
+                long now = System.nanoTime();
                 if (done > 0)
-                    link.counters.worked(done, stage.inputIndex()); // plain stores, once per call
+                    link.counters.worked(done, stage.inputIndex(), now - before); // plain stores, once per call
                 else
                     link.counters.idle();
                 if (done == 0 && upstreamDone && stage.atEndOfInput())
@@ -227,6 +231,7 @@ public final class StageRunner implements Runnable {
                 else
                     allFinished = false;
                 work += done;
+                before = now;
             }
             failing = null;
             if (allFinished) {

@@ -14,6 +14,7 @@ import java.util.Random;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A reader of another process's metrics file survives the file being cut short or overwritten under it (an operator,
@@ -27,11 +28,17 @@ class MetricsReaderTest {
         try (MetricsFile metrics = MetricsFile.create(dir, List.of("ingress", "risk"));
              MetricsReader reader = MetricsReader.open(dir)) {
             assertNotNull(reader);
-            metrics.stage("risk").worked(7, 41);
+            StageCounters risk = metrics.stage("risk");
+            risk.worked(4, 38, 1_000);
+            risk.worked(3, 41, 750);
             MetricsSnapshot before = reader.read();
             assertNotNull(before);
             assertEquals(7, before.stage("risk").recordsIn());
             assertEquals(41, before.stage("risk").inputIndex());
+            assertEquals(1_750, before.stage("risk").busyNanos());
+            assertEquals(250.0, before.stage("risk").nanosPerRecord());
+            assertEquals(0, before.stage("ingress").busyNanos());
+            assertTrue(Double.isNaN(before.stage("ingress").nanosPerRecord()));
 
             try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
                 ch.truncate(0);
@@ -48,11 +55,12 @@ class MetricsReaderTest {
 
             // the pipeline starting again rewrites the file: the same reader reads its new counters
             try (MetricsFile again = MetricsFile.create(dir, List.of("ingress", "risk"))) {
-                again.stage("risk").worked(3, 2);
+                again.stage("risk").worked(3, 2, 90);
                 MetricsSnapshot after = reader.read();
                 assertNotNull(after);
                 assertEquals(3, after.stage("risk").recordsIn());
                 assertEquals(2, after.stage("risk").inputIndex());
+                assertEquals(90, after.stage("risk").busyNanos()); // counters start again with each start
             }
         }
     }

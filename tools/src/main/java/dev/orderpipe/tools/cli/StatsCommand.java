@@ -200,13 +200,14 @@ public final class StatsCommand implements Callable<Integer> {
         else
             out.printf("no live counters in %s now (a pipeline starting rewrites it; damaged or cut short otherwise);"
                     + " disk free %,d MB%n", MetricsFile.FILE, s.diskFreeBytes() < 0 ? -1 : s.diskFreeBytes() >> 20);
-        out.printf("%-10s %14s %14s %12s %12s %10s %7s %7s%n", "stage", "records in", "records out", "rate/s", "lag",
-                "lag s", "idle %", "errors");
+        out.printf("%-10s %14s %14s %12s %12s %10s %7s %9s %7s%n", "stage", "records in", "records out", "rate/s",
+                "lag", "lag s", "idle %", "ns/record", "errors");
         for (LiveStatus.StageStatus st : s.stages()) {
-            out.printf(Locale.ROOT, "%-10s %,14d %14s %,12.0f %12s %10.3f %7.1f %7d%n", st.name(), st.recordsIn(),
+            out.printf(Locale.ROOT, "%-10s %,14d %14s %,12.0f %12s %10.3f %7.1f %9s %7d%n", st.name(), st.recordsIn(),
                     st.recordsOut() < 0 ? "-" : String.format("%,d", st.recordsOut()), st.ratePerSecond(),
                     st.lagRecords() < 0 ? "-" : String.format("%,d", st.lagRecords()), st.lagSeconds(),
-                    st.idleRatio() * 100, st.errors());
+                    st.idleRatio() * 100, Double.isNaN(st.busyNanosPerRecord()) ? "-"
+                            : String.format(Locale.ROOT, "%,.0f", st.busyNanosPerRecord()), st.errors());
         }
         for (LiveStatus.QueueStatus q : s.queues())
             out.printf("queue %-12s %,14d records, last index %s%n", q.name(), q.entries(),
@@ -274,6 +275,11 @@ public final class StatsCommand implements Callable<Integer> {
             o.put("lag_records", st.lagRecords());
             o.put("lag_s", st.lagSeconds());
             o.put("idle_ratio", st.idleRatio());
+            o.put("busy_ns", st.busyNanos());
+            if (Double.isNaN(st.busyNanosPerRecord()))
+                o.putNull("busy_ns_per_record");
+            else
+                o.put("busy_ns_per_record", st.busyNanosPerRecord());
             o.put("errors", st.errors());
         }
         ArrayNode queues = live.putArray("queues");

@@ -89,7 +89,7 @@ public final class LiveStatus implements AutoCloseable {
                               String output) {
         MetricsSnapshot.Stage s = now.stage(name);
         if (s == null)
-            return new StageStatus(name, input, output, 0, -1, 0, -1, 0, 0, 0);
+            return new StageStatus(name, input, output, 0, -1, 0, -1, 0, 0, 0, 0, Double.NaN);
         MetricsSnapshot.Stage before = previous == null ? null : previous.stage(name);
         double seconds = Math.max(1e-3, (now.readMillis() - (before == null ? now.startMillis()
                 : previous.readMillis())) / 1e3);
@@ -99,12 +99,15 @@ public final class LiveStatus implements AutoCloseable {
         double rate = (s.recordsIn() - inBefore) / seconds;
         long polls = s.polls() - pollsBefore;
         double idleRatio = polls <= 0 ? 1.0 : (double) (s.idlePolls() - idleBefore) / polls;
+        long records = s.recordsIn() - inBefore;
+        double nanosPerRecord = records <= 0 ? Double.NaN
+                : (double) (s.busyNanos() - (before == null ? 0 : before.busyNanos())) / records;
         long lag = inputQueue == null ? -1 : behind(inputQueue, s.inputIndex());
         double lagSeconds = 0;
         if (lag > 0) // how long since it last had nothing to read: how old its backlog may be
             lagSeconds = (now.readMillis() - (s.idleAtMillis() > 0 ? s.idleAtMillis() : now.startMillis())) / 1e3;
         return new StageStatus(name, input, output, s.recordsIn(), s.recordsOut(), rate, lag, Math.max(0, lagSeconds),
-                idleRatio, s.errors());
+                idleRatio, s.errors(), s.busyNanos(), nanosPerRecord);
     }
 
     /** Records of {@code q} after {@code index} (all of them when -1); -1 when that cannot be told. */
@@ -234,9 +237,14 @@ public final class LiveStatus implements AutoCloseable {
      * @param idleRatio    the share of its polls that found nothing to read, since the previous sample
      * @param errors       its failures (one stops the pipeline)
      */
+    /**
+     * One stage, since the previous sample where a field says "rate": {@code busyNanos} is the time its thread spent
+     * in calls that found work since the pipeline started, {@code busyNanosPerRecord} that time per input record
+     * since the previous sample (NaN without records in between): what one record costs the stage.
+     */
     public record StageStatus(String name, String input, String output, long recordsIn, long recordsOut,
                               double ratePerSecond, long lagRecords, double lagSeconds, double idleRatio,
-                              long errors) {
+                              long errors, long busyNanos, double busyNanosPerRecord) {
     }
 
     /** One queue: records, first and last index (-1 when empty). */

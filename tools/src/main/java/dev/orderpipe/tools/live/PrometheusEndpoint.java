@@ -21,7 +21,8 @@ import java.util.function.ToDoubleFunction;
  * {@code --metrics-host} (loopback by default). Each scrape takes one sample; the metrics:
  * <ul>
  *     <li>per stage (label {@code stage}): {@code orderpipe_stage_records_in_total},
- *     {@code orderpipe_stage_records_out_total}, {@code orderpipe_stage_errors_total}, and the gauges
+ *     {@code orderpipe_stage_records_out_total}, {@code orderpipe_stage_errors_total},
+ *     {@code orderpipe_stage_busy_seconds_total}, and the gauges
  *     {@code orderpipe_stage_rate_per_second} (records in, since the previous scrape),
  *     {@code orderpipe_stage_lag_records}, {@code orderpipe_stage_lag_seconds}, {@code orderpipe_stage_idle_ratio};</li>
  *     <li>per queue (label {@code queue}): {@code orderpipe_queue_records}, {@code orderpipe_queue_last_index};</li>
@@ -66,6 +67,9 @@ public final class PrometheusEndpoint implements AutoCloseable {
         out.add(stageCounter("orderpipe_stage_records_out", "Records written to the stage's output queue since the "
                 + "pipeline started (not for egress)", stages.stream().filter(t -> t.recordsOut() >= 0).toList(),
                 LiveStatus.StageStatus::recordsOut));
+        out.add(stageCounter("orderpipe_stage_busy_seconds", "Seconds the stage's thread spent in calls that found "
+                + "work since the pipeline started (with records_in: what a record costs the stage)", stages,
+                t -> t.busyNanos() / 1e9));
         out.add(stageCounter("orderpipe_stage_errors", "Stage failures (one stops the pipeline)", stages,
                 LiveStatus.StageStatus::errors));
         out.add(stageGauge("orderpipe_stage_rate_per_second", "Input records per second since the previous scrape",
