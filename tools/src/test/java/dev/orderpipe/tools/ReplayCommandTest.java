@@ -92,7 +92,7 @@ class ReplayCommandTest {
         assertTrue(c.oneLineError().contains("missing.csv"), c.err);
     }
 
-    /** stats --interval takes the durations replay does (it took plain seconds only), and refuses them alike. */
+    /** stats --interval and run --status-every take the durations replay does (they took seconds only), refused alike. */
     @Test
     void statsIntervalIsADurationAsReplays(@TempDir Path dir) {
         for (String[] typed : new String[][]{{"soon", "--interval 'soon' is not a duration such as 500ms, 2s, 1m or 1h"},
@@ -114,5 +114,13 @@ class ReplayCommandTest {
         help = Cli.run("replay", "--help");
         assertTrue(help.out.replaceAll("\\s+", " ").contains("500ms, 2s, 1m or 1h; a plain number is seconds"),
                 help.out);
+        help = Cli.run("run", "--help");
+        assertTrue(help.out.replaceAll("\\s+", " ").contains("500ms, 2s, 1m or 1h; a plain number is seconds"),
+                help.out);
+        // run --status-every took whole seconds only: the same form, refused alike before anything starts
+        Cli c = Cli.run("run", "--data", dir.resolve("data").toString(), "--status-every", "soon");
+        assertEquals(2, c.exitCode, c.toString());
+        assertTrue(c.oneLineError().startsWith("orderpipe: --status-every 'soon' is not a duration such as 500ms"),
+                c.toString());
     }
 }

@@ -6,9 +6,10 @@ import java.util.Locale;
 
 /**
  * Durations as typed on the command line, one form for every option that takes one ({@code replay --interval} and
- * {@code --max-gap}, {@code stats --interval}): a decimal number and a unit, {@code us}, {@code ms}, {@code s},
- * {@code m} or {@code h} ({@code 500ms}, {@code 2s}, {@code 1.5m}), or a plain number of seconds ({@code 2}, {@code
- * 0.5}); at least 0 and at most a year, so that its nanoseconds never overflow a long downstream.
+ * {@code --max-gap}, {@code stats --interval}, {@code run --status-every}): a decimal number and a unit, {@code us},
+ * {@code ms}, {@code s}, {@code m} or {@code h} ({@code 500ms}, {@code 2s}, {@code 1.5m}), or a plain number of
+ * seconds ({@code 2}, {@code 0.5}); at least 0 and at most a year, so that its nanoseconds never overflow a long
+ * downstream.
  */
 final class Durations {
     /** How the form is described in help texts and errors. */
