@@ -268,8 +268,9 @@ public final class Replayer {
         s.histograms.add(HistogramSummary.of(RunSummary.END_TO_END, pacing.isPaced()
                 ? "intended send time to execution read (coordinated omission corrected)"
                 : "actual send time to execution read (throughput run: no schedule)", h.endToEnd()));
-        s.histograms.add(HistogramSummary.of(SEND, "intended send time to write on orders (sender lateness)",
-                h.send()));
+        s.histograms.add(HistogramSummary.of(SEND, pacing.isPaced()
+                ? "intended send time to write on orders (sender lateness)"
+                : "sender lateness: always 0 in a throughput run (no schedule to be late against)", h.send()));
         s.histograms.add(HistogramSummary.of(RISK, "orders queue hop and risk checks (riskNanos - ingressNanos)",
                 h.risk()));
         s.histograms.add(HistogramSummary.of(MATCHING, "checked queue hop and matching (matchNanos - riskNanos)",
