@@ -110,8 +110,11 @@ public final class Replayer {
         PipelineConfig source = options.config() != null ? options.config() : PipelineConfig.loadDefault();
         String origin = options.config() != null ? options.configOrigin() : "embedded default";
         Path expected = expectedExecutions(options, capture);
-        if (expected != null && Files.isDirectory(expected))
-            requireIntact(expected); // before the replay runs, not after: a damaged queue would waste the whole run
+        // before the replay runs, not after: expected executions that cannot be compared would waste the whole run
+        if (expected != null && expected.equals(options.expectedExecutions()))
+            Verification.requireExpected(expected);
+        else if (expected != null)
+            requireIntact(expected);
         refuseInside(capture, dataDir, "capture");
         if (expected != null)
             refuseInside(expected.toAbsolutePath().normalize(), dataDir, "expected executions");
@@ -166,21 +169,15 @@ public final class Replayer {
         if (!options.verify())
             return null;
         Path expected = options.expectedExecutions();
-        if (expected != null) {
-            if (!Files.exists(expected))
-                throw ReplayException.usage("expected executions " + expected + " does not exist");
-            if (Files.isDirectory(expected) && !Queues.isQueueDir(expected))
-                throw ReplayException.usage("expected executions " + expected + " is not a Chronicle queue (no *"
-                        + Queues.QUEUE_FILE_SUFFIX + " files) nor an executions CSV file");
-            return expected;
-        }
+        if (expected != null)
+            return expected; // checked by Verification.requireExpected
         if (!Files.isDirectory(capture) || capture.getParent() == null)
             return null;
         Path sibling = capture.getParent().resolve("executions");
         return Queues.isQueueDir(sibling) ? sibling : null;
     }
 
-    /** The quick check of the expected executions queue: one line when it is damaged or not a queue. */
+    /** The quick check of the capture's own executions queue: one line when it is damaged or not a queue. */
     private static void requireIntact(Path expected) {
         try {
             Queues.requireQueueDir(expected);
@@ -271,8 +268,9 @@ public final class Replayer {
         s.histograms.add(HistogramSummary.of(RunSummary.END_TO_END, pacing.isPaced()
                 ? "intended send time to execution read (coordinated omission corrected)"
                 : "actual send time to execution read (throughput run: no schedule)", h.endToEnd()));
-        s.histograms.add(HistogramSummary.of(SEND, "intended send time to write on orders (sender lateness)",
-                h.send()));
+        s.histograms.add(HistogramSummary.of(SEND, pacing.isPaced()
+                ? "intended send time to write on orders (sender lateness)"
+                : "sender lateness: always 0 in a throughput run (no schedule to be late against)", h.send()));
         s.histograms.add(HistogramSummary.of(RISK, "orders queue hop and risk checks (riskNanos - ingressNanos)",
                 h.risk()));
         s.histograms.add(HistogramSummary.of(MATCHING, "checked queue hop and matching (matchNanos - riskNanos)",

@@ -66,6 +66,10 @@ public final class SummaryTable {
                     h.name, count(h.count), micros(h.p50), micros(h.p90), micros(h.p99), micros(h.p999),
                     micros(h.p9999), micros(h.max)));
         }
+        // a column of zeros reads as a perfect sender: say what it is
+        if (Pacing.Mode.MAX.id().equals(s.pacing) && s.histogram(Replayer.SEND) != null)
+            out.println("send is 0 in a max run: each order goes as soon as the pipeline takes it, with no schedule "
+                    + "to be late against");
         out.println();
         if (Verification.NOT_CHECKED.equals(s.verification))
             out.println("verification: not checked (no expected executions)");

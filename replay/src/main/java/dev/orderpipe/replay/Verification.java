@@ -89,7 +89,21 @@ public final class Verification {
         }
     }
 
-    /** A directory is read as an executions queue, a file as an executions CSV. */
+    /**
+     * Refuses, in one line and before a replay spends its run, expected executions it could not be compared with:
+     * missing, a directory that is not an intact executions queue, something other than a regular file (such as
+     * {@code /dev/null}), a file whose first line is neither the executions CSV header nor a report, or no report at
+     * all (an empty file or queue). Reads them as {@link #compare} does, up to the first report.
+     */
+    public static void requireExpected(Path expected) {
+        try (Lines lines = lines(expected)) {
+            if (lines.next() == null)
+                throw ReplayException.usage("expected executions " + expected + " holds no execution report: nothing "
+                        + "to compare the replay with (give the capture's executions, or --no-verify)");
+        }
+    }
+
+    /** A directory is read as an executions queue, a regular file as an executions CSV. */
     private static Lines lines(Path expected) {
         if (!Files.exists(expected))
             throw ReplayException.usage("expected executions " + expected + " does not exist");
@@ -99,6 +113,9 @@ public final class Verification {
                         + Queues.QUEUE_FILE_SUFFIX + " files) nor an executions CSV file");
             return new QueueLines(expected);
         }
+        if (!Files.isRegularFile(expected))
+            throw ReplayException.usage("expected executions " + expected + " is not a regular file (a device or a "
+                    + "pipe): give an executions CSV file or an executions queue directory");
         return new CsvLines(expected);
     }
 
@@ -173,7 +190,7 @@ public final class Verification {
             try {
                 queue = Queues.openExisting(dir);
             } catch (BadFileException e) {
-                throw ReplayException.usage("executions " + e.getMessage());
+                throw ReplayException.usage("expected executions " + e.getMessage());
             }
             input = new QueueInput(dir.toString(), queue).open();
         }

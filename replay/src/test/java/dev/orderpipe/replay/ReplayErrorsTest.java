@@ -104,4 +104,35 @@ class ReplayErrorsTest {
         assertEquals("expected executions " + missing + " does not exist",
                 fails(options(file, dir.resolve("run")).expectedExecutions(missing)).getMessage());
     }
+
+    /**
+     * Expected executions that cannot be compared with were once accepted (/dev/null read as no reports), and the
+     * run then said the replay differed: each is refused in one line before the replay runs.
+     */
+    @Test
+    void expectedExecutionsThatAreNoExecutionsAreRefusedUpFront(@TempDir Path dir) throws Exception {
+        Path file = TestCaptures.orderFile(dir.resolve("orders.csv"), 20, 1000, 1);
+        Path run = dir.resolve("run");
+        Path devNull = Path.of("/dev/null");
+        assertEquals("expected executions /dev/null is not a regular file (a device or a pipe): give an executions "
+                + "CSV file or an executions queue directory",
+                fails(options(file, run).expectedExecutions(devNull)).getMessage());
+        Path empty = Files.createFile(dir.resolve("empty.csv"));
+        assertEquals("expected executions " + empty + " holds no execution report: nothing to compare the replay "
+                + "with (give the capture's executions, or --no-verify)",
+                fails(options(file, run).expectedExecutions(empty)).getMessage());
+        Path headerOnly = Files.writeString(dir.resolve("header.csv"),
+                dev.orderpipe.pipeline.csv.ExecutionCsv.HEADER + "\n\n");
+        assertTrue(fails(options(file, run).expectedExecutions(headerOnly)).getMessage()
+                .endsWith(" holds no execution report: nothing to compare the replay with (give the capture's "
+                        + "executions, or --no-verify)"));
+        // the order file itself is no executions CSV
+        assertEquals("expected executions " + file + " is not an executions CSV: its first line is not "
+                + dev.orderpipe.pipeline.csv.ExecutionCsv.HEADER,
+                fails(options(file, run).expectedExecutions(file)).getMessage());
+        Path emptyDir = Files.createDirectories(dir.resolve("nothing"));
+        assertTrue(fails(options(file, run).expectedExecutions(emptyDir)).getMessage()
+                .endsWith(" is not a Chronicle queue (no *.cq4 files) nor an executions CSV file"));
+        assertFalse(Files.exists(run), "refused before anything was written");
+    }
 }

@@ -65,6 +65,8 @@ class ReplayerTest {
         assertTrue(s.rejectsByReason.get("BAD_LINE") > 0 && s.rejectsByReason.get("PRICE_BAND") > 0, s.toString());
         assertTrue(s.throughputRun);
         assertEquals("max", s.pacing);
+        assertEquals("sender lateness: always 0 in a throughput run (no schedule to be late against)",
+                s.histogram(Replayer.SEND).description);
         assertEquals("queue", s.captureKind);
         assertTrue(s.durationSeconds > 0 && s.throughputPerSecond > 0);
         assertEquals(out.resolve("data").toString(), s.pipelineConfig.dataDir);
@@ -115,6 +117,8 @@ class ReplayerTest {
         assertTrue(table.contains("p99.99"), table);
         assertTrue(table.contains("replay matches capture"), table);
         assertTrue(table.contains("throughput run"), table);
+        assertTrue(table.contains("\nsend is 0 in a max run: each order goes as soon as the pipeline takes it, with no "
+                + "schedule to be late against\n"), table);
         assertTrue(table.contains("\ngroup pipeline: ingress risk matching egress; pauser " + g.pauser + "; unpinned\n"),
                 table);
     }

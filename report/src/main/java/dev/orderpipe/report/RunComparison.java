@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.orderpipe.replay.Documents;
 import dev.orderpipe.replay.HistogramSummary;
+import dev.orderpipe.replay.Pacing;
+import dev.orderpipe.replay.Replayer;
 import dev.orderpipe.replay.RunSummary;
 
 import java.io.PrintStream;
@@ -77,7 +79,8 @@ public final class RunComparison {
 
     /**
      * The rows of a comparison: every percentile of every histogram both runs recorded samples in, in run A's
-     * order. Histograms only one run has, or that one run has no samples in, are described in {@code notes}.
+     * order. Histograms only one run has, that one run has no samples in, or whose samples are all 0 in one run (they
+     * measured nothing: {@code send} in a max run), are described in {@code notes} instead.
      */
     public static List<Row> rows(RunSummary a, RunSummary b, List<String> notes) {
         List<Row> rows = new ArrayList<>();
@@ -87,6 +90,11 @@ public final class RunComparison {
                 notes.add(ha.name + " is only in run A: not compared.");
             } else if (ha.count == 0 || hb.count == 0) {
                 notes.add(ha.name + " has no samples in run " + (ha.count == 0 ? "A" : "B") + ": not compared.");
+            } else if (ha.max == 0 || hb.max == 0) {
+                // every sample 0 measures nothing: send in a max run (no schedule to be late against) would show
+                // B/A 0.00, or 1.00 against another max run, as if it were a result
+                notes.add(ha.name + " is 0 in every sample of run " + (ha.max == 0 ? "A" : "B") + nothingMeasured(
+                        ha.max == 0 ? a : b, ha.name) + ": not compared.");
             } else {
                 long[] va = values(ha);
                 long[] vb = values(hb);
@@ -98,6 +106,11 @@ public final class RunComparison {
             if (a.histogram(hb.name) == null)
                 notes.add(hb.name + " is only in run B: not compared.");
         return rows;
+    }
+
+    private static String nothingMeasured(RunSummary run, String histogram) {
+        return Replayer.SEND.equals(histogram) && Pacing.Mode.MAX.id().equals(run.pacing)
+                ? " (a max run sends each order as soon as it can: no schedule to be late against)" : "";
     }
 
     private static long[] values(HistogramSummary h) {

@@ -129,6 +129,32 @@ class RunComparisonTest {
         assertFalse(RunComparison.decide(rows, 10).fail());
     }
 
+    /**
+     * send in a max run is 0 in every sample (no schedule to be late against): compared with a paced run it showed
+     * B/A 0.00 as if B's sender were infinitely better, and 1.00 against another max run. Such a histogram is noted,
+     * never a row, on the console, the page and in the JSON alike (they all take these rows and notes).
+     */
+    @Test
+    void aHistogramOfZerosIsNotedNotCompared() {
+        RunSummary a = summary(h("end-to-end", 1.0), h("send", 1.0), h("risk", 1.0));
+        RunSummary b = summary(h("end-to-end", 1.0), h("send", 0), h("risk", 0));
+        a.pacing = "rate";
+        b.pacing = "max";
+        List<String> notes = new ArrayList<>();
+        List<RunComparison.Row> rows = RunComparison.rows(a, b, notes);
+        assertEquals(6, rows.size());
+        assertTrue(rows.stream().allMatch(r -> r.histogram().equals("end-to-end")), rows.toString());
+        assertEquals(List.of("send is 0 in every sample of run B (a max run sends each order as soon as it can: no "
+                + "schedule to be late against): not compared.", "risk is 0 in every sample of run B: not compared."),
+                notes);
+        notes.clear();
+        assertEquals(6, RunComparison.rows(b, b, notes).size());
+        assertEquals(List.of("send is 0 in every sample of run A (a max run sends each order as soon as it can: no "
+                + "schedule to be late against): not compared.", "risk is 0 in every sample of run A: not compared."),
+                notes);
+        assertTrue(RunComparison.rows(b, b, notes).stream().noneMatch(r -> r.ratio() == 0 || r.histogram().equals("send")));
+    }
+
     /** A gate that compared nothing (B's histograms lost) once passed: exit 0 on no evidence. */
     @Test
     void withALimitNothingComparedFails() {

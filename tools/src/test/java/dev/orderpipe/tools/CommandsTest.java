@@ -15,6 +15,7 @@ import dev.orderpipe.pipeline.csv.OrderCsvParser;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.RollCycles;
+import dev.orderpipe.replay.RunSummary;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -283,11 +284,18 @@ class CommandsTest {
     }
 
     @Test
-    void demoRunsEndToEnd(@TempDir Path dir) {
+    void demoRunsEndToEnd(@TempDir Path dir) throws IOException {
         Cli c = Cli.run("demo", "--orders", "5000", "--dir", dir.toString());
         assertEquals(0, c.exitCode, c.toString());
         assertTrue(c.out.contains("orders accounted        5,000"), c.out);
         assertTrue(Files.exists(dir.resolve("executions.csv")));
+        // its charts over time have points: 5,000 orders at 50,000/s take 0.1 s, in 10 ms intervals (a fixed 1 s
+        // interval drew one dot)
+        assertTrue(c.out.contains("(intervals of 10 ms over time)"), c.out);
+        assertEquals(0.01, RunSummary.load(dir.resolve("replay")).intervalSeconds);
+        long intervals = Files.readString(dir.resolve("replay").resolve("latency.hlog")).lines()
+                .filter(l -> !l.isEmpty() && Character.isDigit(l.charAt(0))).count();
+        assertTrue(intervals > 1, intervals + " intervals");
         // a second demo in the same directory replaces its data
         c = Cli.run("demo", "--orders", "5000", "--dir", dir.toString());
         assertEquals(0, c.exitCode, c.toString());

@@ -137,12 +137,23 @@ class MachineReadableTest {
         assertEquals(trades.size(), lines.length);
         for (int i = 0; i < lines.length; i++) {
             JsonNode r = JSON.readTree(lines[i]);
-            assertEquals("TRADE", r.get("execType").asText());
+            OrderInfo t = trades.get(i);
+            assertEquals("TRADE", r.get("exec_type").asText());
             assertEquals("AAPL", r.get("symbol").asText());
-            assertEquals(trades.get(i).seq(), r.get("seq").asLong());
-            assertEquals(trades.get(i).lastPx() / 1e4, r.get("lastPx").asDouble());
-            assertEquals(trades.get(i).orderId(), r.get("orderId").asLong());
+            assertEquals(t.seq(), r.get("seq").asLong());
+            // money as the exact decimal, a string: no binary double on the way
+            assertTrue(r.get("last_px").isTextual(), r.toString());
+            assertEquals(java.math.BigDecimal.valueOf(t.lastPx(), 4).toPlainString(), r.get("last_px").asText());
+            assertTrue(r.get("price").isTextual(), r.toString());
+            assertEquals(t.orderId(), r.get("order_id").asLong());
+            assertEquals(t.eventTime(), r.get("event_time_ns").asLong());
+            assertEquals(t.matchNanos(), r.get("match_ns").asLong());
+            assertEquals(t.leavesQty(), r.get("leaves_qty").asLong());
+            r.fieldNames().forEachRemaining(k -> assertTrue(k.matches("[a-z][a-z0-9_]*"), "snake_case: " + k));
         }
+        assertTrue(JSON.readTree(lines[0]).has("cycle_seq"));
+        // symbols are upper-case in the pipeline: --symbol takes any case, as --exec-type does
+        assertEquals(c.out, Cli.run("dump", queue.toString(), "--json", "--exec-type", "trade", "--symbol", "aapl").out);
 
         OrderInfo some = trades.get(trades.size() / 2);
         List<OrderInfo> ofOrder = executions.stream()
@@ -158,6 +169,13 @@ class MachineReadableTest {
         c = Cli.run("dump", queue.toString(), "--json", "--since", Long.toString(since), "--until",
                 Long.toString(until));
         assertEquals(inRange, c.out.strip().split("\n").length);
+        // a range that ends before it starts once printed nothing, exit 0: a usage error
+        c = Cli.run("dump", queue.toString(), "--since", Long.toString(until), "--until", Long.toString(since));
+        assertEquals(2, c.exitCode, c.toString());
+        assertEquals("orderpipe: --since " + until + " is not before --until " + since + ": no record could match; "
+                + "swap them", c.oneLineError());
+        c = Cli.run("dump", queue.toString(), "--since", "2026-11-28T10:00:00Z", "--until", "2026-11-28T09:00:00Z");
+        assertEquals(2, c.exitCode, c.toString());
 
         // the last 3, as YAML documents a YAML 1.2 loader reads
         c = Cli.run("dump", queue.toString(), "--yaml", "--last", "3");
@@ -169,8 +187,13 @@ class MachineReadableTest {
         for (int i = 0; i < 3; i++) {
             OrderInfo expected = executions.get(executions.size() - 3 + i);
             assertEquals(expected.seq(), ((Number) docs.get(i).get("seq")).longValue());
-            assertEquals(expected.execType().name(), docs.get(i).get("execType"));
-            assertEquals(expected.leavesQty(), ((Number) docs.get(i).get("leavesQty")).longValue());
+            assertEquals(expected.execType().name(), docs.get(i).get("exec_type"));
+            assertEquals(expected.leavesQty(), ((Number) docs.get(i).get("leaves_qty")).longValue());
+            assertEquals(expected.eventTime(), ((Number) docs.get(i).get("event_time_ns")).longValue());
+            // a string for the YAML 1.2 loader too, the exact decimal
+            assertEquals(java.math.BigDecimal.valueOf(expected.lastPx(), 4).toPlainString(),
+                    docs.get(i).get("last_px"));
+            assertEquals(java.math.BigDecimal.valueOf(expected.price(), 4).toPlainString(), docs.get(i).get("price"));
         }
 
         c = Cli.run("dump", queue.toString(), "--last", "2", "--from", "0");

@@ -54,6 +54,22 @@ class ReadmeCommandTableTest {
         assertEquals(List.of(), missing, "options missing from the README's command table");
     }
 
+    /** Every command that reads or writes the pipeline's files says where they are defined (the item 2). */
+    @Test
+    void everyHelpPointsToTheFormatsPage() {
+        CommandLine cl = OrderpipeMain.commandLine(new PrintWriter(new StringWriter()),
+                new PrintWriter(new StringWriter()));
+        List<String> without = new ArrayList<>();
+        assertTrue(cl.getUsageMessage().replaceAll("\\s+", " ").contains("docs/formats.md"));
+        for (Map.Entry<String, CommandLine> e : cl.getSubcommands().entrySet()) {
+            // help and the completion script concern no file of the pipeline
+            if (!Set.of("help", "generate-completion").contains(e.getKey())
+                    && !e.getValue().getUsageMessage().replaceAll("\\s+", " ").contains("docs/formats.md"))
+                without.add(e.getKey());
+        }
+        assertEquals(List.of(), without, "helps that do not point to docs/formats.md");
+    }
+
     /** The table rows of the section "The command line", header and separator left out. */
     private static List<String> commandTableRows() throws IOException {
         String readme = Files.readString(README);

@@ -74,16 +74,53 @@ class ReplayCommandTest {
                 {"--interval", "9223372036854775807ms"}, {"--max-gap", "153722867280912931m"}, {"--max-gap", "-1m"}}) {
             Cli c = Cli.run("replay", "x.csv", "--out", dir.resolve("o").toString(), typed[0], typed[1]);
             assertEquals(2, c.exitCode, c.toString());
-            assertEquals("orderpipe: '" + typed[1] + "' is out of range: a duration from 0 to 365 days",
+            assertEquals("orderpipe: " + typed[0] + " '" + typed[1] + "' is out of range: a duration from 0 to 365 days",
                     c.oneLineError());
         }
         Cli c = Cli.run("replay", "x.csv", "--out", dir.resolve("o").toString(), "--interval", "1ns");
         assertEquals(2, c.exitCode, c.toString());
-        assertTrue(c.oneLineError().contains("'1ns' is not a duration such as 500ms, 2s, 5m or 1h"), c.err);
+        assertTrue(c.oneLineError().contains("--interval '1ns' is not a duration such as 500ms, 2s, 1m or 1h; a plain "
+                + "number is seconds"), c.err);
         // an hour is a duration: the command goes on to the capture, which is missing
         c = Cli.run("replay", dir.resolve("missing.csv").toString(), "--out", dir.resolve("o").toString(),
                 "--interval", "1h", "--max-gap", "1.5h");
         assertTrue(c.exitCode == 1 || c.exitCode == 2, c.toString());
         assertTrue(c.oneLineError().contains("missing.csv"), c.err);
+        // a plain number is seconds, as for stats --interval: the same parser
+        c = Cli.run("replay", dir.resolve("missing.csv").toString(), "--out", dir.resolve("o").toString(),
+                "--interval", "2", "--max-gap", "0.5");
+        assertTrue(c.oneLineError().contains("missing.csv"), c.err);
+    }
+
+    /** stats --interval and run --status-every take the durations replay does (they took seconds only), refused alike. */
+    @Test
+    void statsIntervalIsADurationAsReplays(@TempDir Path dir) {
+        for (String[] typed : new String[][]{{"soon", "--interval 'soon' is not a duration such as 500ms, 2s, 1m or 1h"},
+                {"-1s", "--interval '-1s' is out of range"}, {"10ms", "--interval must be at least 50ms, was 10ms"},
+                {"0.01", "--interval must be at least 50ms, was 0.01"}}) {
+            Cli c = Cli.run("stats", dir.toString(), "--watch", "--interval", typed[0]);
+            assertEquals(2, c.exitCode, c.toString());
+            assertTrue(c.oneLineError().startsWith("orderpipe: " + typed[1]), c.toString());
+        }
+        // valid forms pass the check and go on to the directory, which has no live counters
+        for (String typed : List.of("500ms", "2s", "1m", "0.05", "3")) {
+            Cli c = Cli.run("stats", dir.toString(), "--watch", "--interval", typed);
+            assertEquals(1, c.exitCode, c.toString());
+            assertTrue(c.oneLineError().contains("has no live counters"), c.toString());
+        }
+        Cli help = Cli.run("stats", "--help");
+        assertTrue(help.out.replaceAll("\\s+", " ").contains("500ms, 2s, 1m or 1h; a plain number is seconds"),
+                help.out);
+        help = Cli.run("replay", "--help");
+        assertTrue(help.out.replaceAll("\\s+", " ").contains("500ms, 2s, 1m or 1h; a plain number is seconds"),
+                help.out);
+        help = Cli.run("run", "--help");
+        assertTrue(help.out.replaceAll("\\s+", " ").contains("500ms, 2s, 1m or 1h; a plain number is seconds"),
+                help.out);
+        // run --status-every took whole seconds only: the same form, refused alike before anything starts
+        Cli c = Cli.run("run", "--data", dir.resolve("data").toString(), "--status-every", "soon");
+        assertEquals(2, c.exitCode, c.toString());
+        assertTrue(c.oneLineError().startsWith("orderpipe: --status-every 'soon' is not a duration such as 500ms"),
+                c.toString());
     }
 }

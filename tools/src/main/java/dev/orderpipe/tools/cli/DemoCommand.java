@@ -23,6 +23,7 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
@@ -97,7 +98,9 @@ public final class DemoCommand implements Callable<Integer> {
         out.printf("executions CSV: %s%n%n", cfg.egress.csvFile);
 
         Path run = dir.resolve("replay");
-        out.printf("3/4 replaying the captured orders through a fresh pipeline at %,.0f orders/s into %s%n", replayRate, run);
+        Duration interval = interval(orders, replayRate);
+        out.printf("3/4 replaying the captured orders through a fresh pipeline at %,.0f orders/s into %s "
+                + "(intervals of %d ms over time)%n", replayRate, run, interval.toMillis());
         out.flush();
         long warmup = Math.min(orders / 10, 20_000);
         ReplayResult replay = Replayer.run(new ReplayOptions()
@@ -106,6 +109,7 @@ public final class DemoCommand implements Callable<Integer> {
                 .outDir(run)
                 .pacing(Pacing.rate(replayRate))
                 .warmup(warmup)
+                .interval(interval)
                 .overwrite(true)
                 .progress(WriterStream.of(spec.commandLine().getErr())));
         PrintStream console = WriterStream.of(out);
@@ -118,4 +122,16 @@ public final class DemoCommand implements Callable<Integer> {
         out.flush();
         return replay.exitCode();
     }
+
+    /**
+     * The interval of the replay's charts over time: about {@link #POINTS} of them over the replay (a 1 s interval
+     * drew the replay of 50,000 orders at 50,000/s as a single dot), from {@link ReplayOptions#MIN_INTERVAL} to 1 s.
+     */
+    static Duration interval(long orders, double ratePerSecond) {
+        long nanos = (long) (orders / ratePerSecond * 1e9 / POINTS);
+        long millis = Math.max(ReplayOptions.MIN_INTERVAL.toMillis(), Math.min(1000, nanos / 1_000_000));
+        return Duration.ofMillis(millis);
+    }
+
+    private static final int POINTS = 20;
 }

@@ -20,6 +20,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /**
@@ -49,16 +50,18 @@ public final class DumpCommand implements Callable<Integer> {
     Long orderId;
     @Option(names = "--account", paramLabel = "N", description = "Only records of this account.")
     Long account;
-    @Option(names = "--symbol", paramLabel = "SYMBOL", description = "Only records of this symbol.")
+    @Option(names = "--symbol", paramLabel = "SYMBOL", description = "Only records of this symbol, in any case (symbols are upper-case in the "
+            + "pipeline: aapl is AAPL), as --exec-type.")
     String symbol;
     @Option(names = "--exec-type", paramLabel = "TYPE",
-            description = "Only execution reports of this type: NEW, TRADE, CANCELED, REPLACED, EXPIRED, REJECTED.")
+            description = "Only execution reports of this type, in any case: NEW, TRADE, CANCELED, REPLACED, EXPIRED, "
+                    + "REJECTED, SESSION_OPEN, SESSION_CLOSE.")
     ExecType execType;
     @Option(names = "--since", paramLabel = "TIME", description = "Only records whose event time (ts_nanos) is at or "
             + "after TIME: epoch nanoseconds or an ISO-8601 instant such as 2026-11-28T09:30:00Z.")
     String since;
     @Option(names = "--until", paramLabel = "TIME", description = "Only records whose event time is before TIME (as "
-            + "--since).")
+            + "--since); it must be later than --since.")
     String until;
     @ArgGroup(exclusive = true, multiplicity = "0..1")
     Format format = new Format();
@@ -82,9 +85,13 @@ public final class DumpCommand implements Callable<Integer> {
             throw UserException.usage("--last and --from cannot be combined: --last counts back from the end");
         PrintWriter out = spec.commandLine().getOut();
         long fromIndex = from == null ? -1 : parseIndex(from);
-        Filter filter = new Filter(orderId, account, symbol == null ? 0 : symbol(symbol), execType,
-                since == null ? Long.MIN_VALUE : time("--since", since),
-                until == null ? Long.MAX_VALUE : time("--until", until));
+        long sinceNanos = since == null ? Long.MIN_VALUE : time("--since", since);
+        long untilNanos = until == null ? Long.MAX_VALUE : time("--until", until);
+        if (sinceNanos >= untilNanos) // [since, until) is empty: a swapped pair, not a question with no answer
+            throw UserException.usage("--since " + since + " is not before --until " + until
+                    + ": no record could match; swap them");
+        Filter filter = new Filter(orderId, account, symbol == null ? 0 : symbol(symbol), execType, sinceNanos,
+                untilNanos);
         if (follow) {
             Signal.handle(new Signal("INT"), s -> stopped = true);
             Signal.handle(new Signal("TERM"), s -> stopped = true);
@@ -156,7 +163,8 @@ public final class DumpCommand implements Callable<Integer> {
 
     private static long symbol(String text) {
         try {
-            return Symbols.encode(text);
+            // upper-case as the pipeline's symbols are (the order file's parser takes them so)
+            return Symbols.encode(text.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw UserException.usage("--symbol '" + text + "' is not a symbol (1 to 8 of A-Z 0-9 .)");
         }

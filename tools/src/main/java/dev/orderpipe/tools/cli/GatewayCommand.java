@@ -19,7 +19,8 @@ import java.util.concurrent.Callable;
 @Command(name = "gateway", mixinStandardHelpOptions = true,
         description = {"FIX 4.4 gateway: accept the configured order-entry and drop-copy sessions over TCP and turn "
                 + "their orders into orders of a running pipeline, and its execution reports into ExecutionReports.",
-                "Runs until SIGTERM or Ctrl-C; sequence numbers and sent messages persist in DIR/gateway."})
+                "Runs until SIGTERM or Ctrl-C; sequence numbers and sent messages persist in DIR/gateway.",
+                "The pipeline's queues and data directory: docs/formats.md."})
 public final class GatewayCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

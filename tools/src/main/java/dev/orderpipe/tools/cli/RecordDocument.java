@@ -12,8 +12,9 @@ import java.math.BigDecimal;
 /**
  * A queue record as a document for {@code dump --yaml} and {@code dump --json}: where it is (index in hex as dump
  * prints it, cycle, sequence in the cycle) and every field of the record under its name in the record layout of
- * docs/formats.md; codes as their names ({@code NONE} for none), prices as decimal numbers with 4 decimals, indexes of
- * other records in hex.
+ * docs/formats.md in snake_case, times with their unit ({@code event_time_ns}, {@code ingress_ns}); codes as their
+ * names ({@code NONE} for none), prices as exact decimal strings with 4 decimals ({@code "189.2500"}: a JSON number
+ * would be read as a binary double by most consumers, which money must not be), indexes of other records in hex.
  */
 final class RecordDocument {
     private RecordDocument() {
@@ -23,40 +24,41 @@ final class RecordDocument {
         ObjectNode o = JsonNodeFactory.instance.objectNode();
         o.put("index", "0x" + Long.toHexString(index));
         o.put("cycle", rc.toCycle(index));
-        o.put("cycleSeq", rc.toSequenceNumber(index));
-        o.put("orderId", r.orderId());
+        o.put("cycle_seq", rc.toSequenceNumber(index));
+        o.put("order_id", r.orderId());
         o.put("account", r.account());
         o.put("symbol", Symbols.toString(r.symbol()));
         o.put("action", r.action().name());
         o.put("side", r.side().name());
-        o.put("orderType", r.orderType().name());
-        o.put("timeInForce", r.timeInForce().name());
+        o.put("order_type", r.orderType().name());
+        o.put("time_in_force", r.timeInForce().name());
         o.put("price", price(r.price()));
         o.put("quantity", r.quantity());
         o.put("seq", r.seq());
-        o.put("execType", r.execType().name());
+        o.put("exec_type", r.execType().name());
         o.put("status", r.status().name());
-        o.put("lastPx", price(r.lastPx()));
-        o.put("lastQty", r.lastQty());
-        o.put("leavesQty", r.leavesQty());
-        o.put("cumQty", r.cumQty());
-        o.put("contraOrderId", r.contraOrderId());
-        o.put("rejectReason", r.rejectReason().name());
-        o.put("lineError", r.lineError().name());
-        o.put("eventTime", r.eventTime());
-        o.put("sourceLine", r.sourceLine());
-        o.put("sourceIndex", "0x" + Long.toHexString(r.sourceIndex()));
-        o.put("writerId", r.writerId());
-        o.put("writerSeq", r.writerSeq());
+        o.put("last_px", price(r.lastPx()));
+        o.put("last_qty", r.lastQty());
+        o.put("leaves_qty", r.leavesQty());
+        o.put("cum_qty", r.cumQty());
+        o.put("contra_order_id", r.contraOrderId());
+        o.put("reject_reason", r.rejectReason().name());
+        o.put("line_error", r.lineError().name());
+        o.put("event_time_ns", r.eventTime());
+        o.put("source_line", r.sourceLine());
+        o.put("source_index", "0x" + Long.toHexString(r.sourceIndex()));
+        o.put("writer_id", r.writerId());
+        o.put("writer_seq", r.writerSeq());
         o.put("flags", r.flags());
-        o.put("ingressNanos", r.ingressNanos());
-        o.put("riskNanos", r.riskNanos());
-        o.put("matchNanos", r.matchNanos());
-        o.put("egressNanos", r.egressNanos());
+        o.put("ingress_ns", r.ingressNanos());
+        o.put("risk_ns", r.riskNanos());
+        o.put("match_ns", r.matchNanos());
+        o.put("egress_ns", r.egressNanos());
         return o;
     }
 
-    private static BigDecimal price(long fixedPoint) {
-        return BigDecimal.valueOf(fixedPoint, Prices.DECIMALS);
+    /** Fixed point with {@link Prices#DECIMALS} decimals as that exact decimal: 1892500 is "189.2500". */
+    private static String price(long fixedPoint) {
+        return BigDecimal.valueOf(fixedPoint, Prices.DECIMALS).toPlainString();
     }
 }

@@ -15,10 +15,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.math.BigDecimal;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /** {@code orderpipe replay}: re-drive a capture through a fresh pipeline and record latency. */
@@ -55,11 +52,12 @@ public final class ReplayCommand implements Callable<Integer> {
     }
 
     @Option(names = "--max-gap", paramLabel = "DURATION",
-            description = "With recorded or speed pacing, shorten captured gaps longer than this (e.g. 1s, 500ms).")
+            description = "With recorded or speed pacing, shorten captured gaps longer than this ("
+                    + Durations.FORM + ").")
     String maxGap;
     @Option(names = "--interval", paramLabel = "DURATION",
             description = "Interval of the latency log OUT/latency.hlog and of the report's charts over time "
-                    + "(default 1s; at least 10ms).")
+                    + "(" + Durations.FORM + "; default 1s, at least 10ms).")
     String interval;
     @Option(names = "--warmup", defaultValue = "0", paramLabel = "N", description = "Leave the first N orders out of the histograms.")
     long warmup;
@@ -94,7 +92,7 @@ public final class ReplayCommand implements Callable<Integer> {
         if (expected != null)
             options.expectedExecutions(expected);
         if (interval != null)
-            options.interval(duration(interval));
+            options.interval(Durations.parse("--interval", interval));
         ReplayResult result = Replayer.run(options);
         PrintStream con = WriterStream.of(console);
         SummaryTable.print(result.summary(), con);
@@ -122,7 +120,7 @@ public final class ReplayCommand implements Callable<Integer> {
             throw UserException.usage("--pace takes 'recorded' (for other pacing use --speed, --rate or --max), was '"
                     + pacing.pace + "'");
         if (maxGap != null)
-            p = p.withMaxGap(duration(maxGap).toNanos());
+            p = p.withMaxGap(Durations.parse("--max-gap", maxGap).toNanos());
         return p;
     }
 
@@ -131,30 +129,4 @@ public final class ReplayCommand implements Callable<Integer> {
             throw UserException.usage(option + " must be a positive number, was " + v);
         return v;
     }
-
-    /**
-     * A duration as typed: a number and a unit, {@code us}, {@code ms}, {@code s} (a decimal), {@code m} or
-     * {@code h}; at least 0 and at most a year, so that its nanoseconds never overflow a long downstream.
-     */
-    static Duration duration(String text) {
-        String t = text.trim().toLowerCase(Locale.ROOT);
-        String[] units = {"us", "ms", "s", "m", "h"};
-        long[] nanos = {1_000L, 1_000_000L, 1_000_000_000L, 60_000_000_000L, 3_600_000_000_000L};
-        for (int i = 0; i < units.length; i++) {
-            if (!t.endsWith(units[i]))
-                continue;
-            String number = t.substring(0, t.length() - units[i].length()).trim();
-            try {
-                BigDecimal n = new BigDecimal(number).multiply(BigDecimal.valueOf(nanos[i]));
-                if (n.signum() < 0 || n.compareTo(BigDecimal.valueOf(MAX_DURATION.toNanos())) > 0)
-                    throw UserException.usage("'" + text + "' is out of range: a duration from 0 to 365 days");
-                return Duration.ofNanos(n.longValue());
-            } catch (NumberFormatException e) {
-                break; // not a number: the message below
-            }
-        }
-        throw UserException.usage("'" + text + "' is not a duration such as 500ms, 2s, 5m or 1h");
-    }
-
-    private static final Duration MAX_DURATION = Duration.ofDays(365);
 }

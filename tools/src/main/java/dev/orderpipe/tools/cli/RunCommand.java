@@ -38,10 +38,10 @@ public final class RunCommand implements Runnable {
     boolean exitWhenDone;
     @Option(names = "--executions-csv", paramLabel = "FILE", description = "Write execution reports as CSV (overrides egress.csvFile).")
     Path executionsCsv;
-    @Option(names = "--status-every", defaultValue = "10", paramLabel = "SECONDS",
-            description = "Print a status line every SECONDS: each stage's records in, rate and lag behind its input "
-                    + "(0: never; default ${DEFAULT-VALUE}).")
-    int statusEvery;
+    @Option(names = "--status-every", defaultValue = "10s", paramLabel = "DURATION",
+            description = "Print a status line every DURATION (" + Durations.FORM + "): each stage's records in, "
+                    + "rate and lag behind its input (0: never; default ${DEFAULT-VALUE}).")
+    String statusEvery;
     @Option(names = "--metrics-port", paramLabel = "PORT", description = "Serve the live metrics for Prometheus on "
             + "http://HOST:PORT/metrics (off unless given; 0 takes a free port and prints it).")
     Integer metricsPort;
@@ -65,6 +65,7 @@ public final class RunCommand implements Runnable {
             throw UserException.usage("--exit-when-done needs an order file and no --follow");
         if (metricsPort != null && (metricsPort < 0 || metricsPort > 65535))
             throw UserException.usage("--metrics-port must be 0 to 65535, was " + metricsPort);
+        long statusNanos = Durations.parse("--status-every", statusEvery).toNanos();
         PrintWriter out = spec.commandLine().getOut();
         CountDownLatch stop = new CountDownLatch(1);
         // handle the signals ourselves so the JVM does not begin its shutdown: close cleanly and exit 0
@@ -88,7 +89,7 @@ public final class RunCommand implements Runnable {
         out.printf("orderpipe: pipeline running, data %s%s%n", pipeline.dataDir(),
                 cfg.ingress.file.isEmpty() ? "" : ", input " + cfg.ingress.file + (cfg.ingress.follow ? " (following)" : ""));
         Summaries.printGroups(out, cfg, "orderpipe: ");
-        long nextStatus = statusEvery > 0 ? System.nanoTime() + TimeUnit.SECONDS.toNanos(statusEvery) : Long.MAX_VALUE;
+        long nextStatus = statusNanos > 0 ? System.nanoTime() + statusNanos : Long.MAX_VALUE;
         Pipeline.Accounting accounting = null;
         try {
             if (endpoint != null) {
@@ -107,7 +108,7 @@ public final class RunCommand implements Runnable {
                     break;
                 }
                 if (System.nanoTime() >= nextStatus) {
-                    nextStatus += TimeUnit.SECONDS.toNanos(statusEvery);
+                    nextStatus += statusNanos;
                     out.println("orderpipe: " + LiveStatus.describe(live.sample()));
                     out.flush();
                 }

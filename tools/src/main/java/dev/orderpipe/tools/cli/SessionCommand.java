@@ -28,7 +28,8 @@ import java.util.concurrent.Callable;
         description = {"Open or close a trading session by hand: writes a SESSION_OPEN or SESSION_CLOSE into a "
                 + "pipeline's orders queue (running or not) through the OrderEntry API.",
                 "At a close DAY orders expire and NEW/REPLACE orders are rejected SESSION_CLOSED until the next open;"
-                        + " risk rejects an event that does not fit (SESSION_STATE on executions)."})
+                        + " risk rejects an event that does not fit (SESSION_STATE on executions).",
+                "The session events and their reports: docs/formats.md."})
 public final class SessionCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -29,6 +29,7 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -49,7 +50,7 @@ import java.util.stream.Stream;
                 + "last output; egress from the live counters); per named consumer (tail --name, ExecutionFeed): "
                 + "its position and the reports after it.",
                 "While a pipeline runs there: each stage's records in and out, rate, lag (records and time), idle "
-                + "ratio and errors, and the disk's free space; --watch refreshes them every --interval seconds.",
+                + "ratio and errors, and the disk's free space; --watch refreshes them every --interval.",
                 "The files are described in docs/formats.md."})
 public final class StatsCommand implements Callable<Integer> {
     @Spec
@@ -62,14 +63,17 @@ public final class StatsCommand implements Callable<Integer> {
             + "and refresh).")
     boolean json;
     @Option(names = {"-w", "--watch"}, description = "Show the live counters of the pipeline running there, "
-            + "refreshed every --interval seconds, until Ctrl-C.")
+            + "refreshed every --interval, until Ctrl-C.")
     boolean watch;
-    @Option(names = "--interval", defaultValue = "1", paramLabel = "SECONDS",
-            description = "Refresh interval of --watch (default ${DEFAULT-VALUE}).")
-    double interval;
+    @Option(names = "--interval", defaultValue = "1s", paramLabel = "DURATION",
+            description = "Refresh interval of --watch (" + Durations.FORM + "; default ${DEFAULT-VALUE}, at least "
+                    + "50ms).")
+    String interval;
     @Option(names = {"-n", "--count"}, paramLabel = "N", description = "With --watch, stop after N refreshes.")
     Long count;
 
+    /** Shorter refreshes would show little but the cost of reading the counters. */
+    private static final Duration MIN_INTERVAL = Duration.ofMillis(50);
     private volatile boolean stopped;
 
     @Override
@@ -77,14 +81,15 @@ public final class StatsCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         if (!Files.isDirectory(dataDir))
             throw UserException.failure(dataDir + " is not a directory");
-        if (!(interval >= 0.05) || Double.isInfinite(interval))
-            throw UserException.usage("--interval must be at least 0.05 seconds, was " + interval);
+        Duration every = Durations.parse("--interval", interval);
+        if (every.compareTo(MIN_INTERVAL) < 0)
+            throw UserException.usage("--interval must be at least 50ms, was " + interval);
         if (count != null && count < 1)
             throw UserException.usage("--count must be 1 or more, was " + count);
         PipelineConfig cfg = config.load();
         cfg.dataDir = dataDir.toString();
         if (watch)
-            return watch(out, cfg);
+            return watch(out, cfg, every.toMillis());
         // the pipeline's queues together: each one's files, and that none lost records the others name
         QueueVerifier.checkDataDir(cfg);
         Set<String> verified = Set.of(cfg.ingress.queue, cfg.risk.queue, cfg.matching.queue);
@@ -216,7 +221,7 @@ public final class StatsCommand implements Callable<Integer> {
             out.printf("consumer %-20s %,14d behind%n", c.name(), c.lagRecords());
     }
 
-    private int watch(PrintWriter out, PipelineConfig cfg) throws InterruptedException {
+    private int watch(PrintWriter out, PipelineConfig cfg, long intervalMillis) throws InterruptedException {
         Signal.handle(new Signal("INT"), s -> stopped = true);
         Signal.handle(new Signal("TERM"), s -> stopped = true);
         boolean terminal = System.console() != null && !json;
@@ -224,7 +229,7 @@ public final class StatsCommand implements Callable<Integer> {
         try (LiveStatus live = new LiveStatus(cfg)) {
             while (!stopped && (count == null || frames < count)) {
                 if (frames > 0)
-                    Thread.sleep((long) (interval * 1000));
+                    Thread.sleep(intervalMillis);
                 LiveStatus.Status s = live.sample();
                 if (!s.metricsPresent() && frames == 0)
                     throw UserException.failure(noCounters());
