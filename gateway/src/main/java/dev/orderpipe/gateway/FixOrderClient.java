@@ -87,7 +87,8 @@ public final class FixOrderClient implements AutoCloseable, FIXMessageListener {
      *
      * @param senderCompId the client's comp id (the gateway session's {@code targetCompId})
      * @param targetCompId the gateway's comp id (the session's {@code senderCompId})
-     * @throws IOException when the connection fails or the gateway refuses the Logon within {@code timeoutMillis}
+     * @throws IOException when the connection fails, the gateway refuses the Logon (it answers a Logon or closes the
+     *                     connection), or {@code timeoutMillis} passed between two reads without an answer
      */
     public static FixOrderClient connect(InetAddress address, int port, String senderCompId, String targetCompId,
                                          String password, int heartbeatSeconds, long timeoutMillis,

@@ -72,10 +72,11 @@ public final class ReplayCommand implements Callable<Integer> {
     boolean noVerify;
     @Option(names = "--via", paramLabel = "queue|fix", defaultValue = "queue",
             description = "How the orders reach the pipeline: 'queue' appends them to its orders queue (default); 'fix' "
-                    + "starts a FIX gateway on a free loopback port in front of it, one order-entry session per account "
-                    + "of the capture, and sends them as FIX (D/F/G) from a Philadelphia client: adds the gateway-in "
-                    + "and gateway-out histograms, end to end then ends when the client has decoded the "
-                    + "ExecutionReport; the executions are verified (mapped from the gateway's order ids) and must be.")
+                    + "starts a FIX gateway on a free loopback port in front of it, with one order-entry session for "
+                    + "every account (one stream keeps the capture's order), and sends them as FIX (D/F/G) from a "
+                    + "Philadelphia client: adds the gateway-in and gateway-out histograms, end to end then ends when "
+                    + "the client has decoded the ExecutionReport; the executions are verified (mapped from the "
+                    + "gateway's order ids) and must be.")
     String via;
     @Option(names = "--overwrite", description = "Replace the outputs of an earlier run in OUT.")
     boolean overwrite;
