@@ -60,7 +60,9 @@ import java.util.concurrent.TimeUnit;
 public final class Bench {
     /** Scenario groups. */
     public enum Scenario {
-        FLOOR, PIPELINE, ALLOCATING, PRETOUCH, DISK, PEER
+        FLOOR, PIPELINE, ALLOCATING, PRETOUCH, DISK, PEER,
+        /** The pipeline through the FIX gateway against the same replay fed its queue ({@link FixBench}). */
+        FIX
     }
 
     /**
@@ -233,6 +235,8 @@ public final class Bench {
             }
             if (o.scenarios.contains(Scenario.PEER))
                 peer(rows, w);
+            if (o.scenarios.contains(Scenario.FIX))
+                new FixBench(config, o.rates, this::count, maxCount, o.seed, base, log, report::add).run();
             ceiling(rows, layouts, config);
             ratios(rows, layouts);
             report.header.add(String.format(Locale.ROOT, "load average after: %s", loadAverage()));

@@ -36,6 +36,12 @@ final class Workload {
         OrderGenerator.Settings s = new OrderGenerator.Settings();
         s.orders = orders;
         s.seed = seed;
+        write(s, config, file);
+        return decode(file, config.ingress.maxLineLength, orders);
+    }
+
+    /** Writes the order file the generator makes with these settings for the config's symbols. */
+    static void write(OrderGenerator.Settings s, PipelineConfig config, Path file) {
         try (AtomicFile out = AtomicFile.create(file)) {
             try (Writer w = Files.newBufferedWriter(out.temp(), StandardCharsets.UTF_8)) {
                 new OrderGenerator(s, config.risk.symbols).write(w);
@@ -44,7 +50,6 @@ final class Workload {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the bench order file " + file + ": " + e.getMessage(), e);
         }
-        return decode(file, config.ingress.maxLineLength, orders);
     }
 
     /** Decodes an order file (at most {@code max} records) like the ingress does: bad lines become REJECTED. */

@@ -110,6 +110,10 @@ public final class Gateway implements AutoCloseable {
     private long quantity;
     private int clOrdIdLength;
     private int origClOrdIdLength;
+    /** The account of the request being handled: its session's, or for an any-account session its Account(1). */
+    private long account;
+    /** The order-entry session with account 0, which takes every account without a session of its own, or null. */
+    private final FixSession anyAccount;
 
     private Gateway(GatewayConfig config, Path dataDir) {
         this.config = config;
@@ -142,6 +146,11 @@ public final class Gateway implements AutoCloseable {
             if (sessions[i].dropCopy)
                 copies++;
         }
+        FixSession any = null;
+        for (FixSession s : sessions)
+            if (!s.dropCopy && s.account == 0)
+                any = s;
+        this.anyAccount = any;
         this.dropCopies = new FixSession[copies];
         for (int i = 0, c = 0; i < sessions.length; i++)
             if (sessions[i].dropCopy)
@@ -664,10 +673,11 @@ public final class Gateway implements AutoCloseable {
     // ---------------------------------------------------------------- orders
 
     private void newOrder(FixSession s, FIXMessage m, long seq, boolean possDup) {
-        if (!readClOrdId(s, m, seq, FIX44Tags.ClOrdID, clOrdId) || !parseOrder(s, m, seq, true))
+        if (!readClOrdId(s, m, seq, FIX44Tags.ClOrdID, clOrdId) || !readAccount(s, m, seq)
+                || !parseOrder(s, m, seq, true))
             return;
         clOrdIdLength = m.valueOf(FIX44Tags.ClOrdID).length();
-        if (table.orderIdOf(s.account, clOrdId, clOrdIdLength) >= 0) {
+        if (table.orderIdOf(account, clOrdId, clOrdIdLength) >= 0) {
             if (!possDup) // a resent order already taken is ignored; a new one with a used ClOrdID is refused
                 businessReject(s, seq, m.getMsgType(), 0, "duplicate ClOrdID");
             clOrdIdLength = 0;
@@ -693,20 +703,20 @@ public final class Gateway implements AutoCloseable {
 
     private void cancelOrReplace(FixSession s, FIXMessage m, long seq, boolean possDup, boolean replace) {
         if (!readClOrdId(s, m, seq, FIX44Tags.ClOrdID, clOrdId)
-                || !readClOrdId(s, m, seq, FIX44Tags.OrigClOrdID, origClOrdId))
+                || !readClOrdId(s, m, seq, FIX44Tags.OrigClOrdID, origClOrdId) || !readAccount(s, m, seq))
             return;
         if (replace && !parseOrder(s, m, seq, false))
             return;
         clOrdIdLength = m.valueOf(FIX44Tags.ClOrdID).length();
         origClOrdIdLength = m.valueOf(FIX44Tags.OrigClOrdID).length();
         try {
-            if (table.orderIdOf(s.account, clOrdId, clOrdIdLength) >= 0) {
+            if (table.orderIdOf(account, clOrdId, clOrdIdLength) >= 0) {
                 if (!possDup)
                     businessReject(s, seq, m.getMsgType(), 0, "duplicate ClOrdID");
                 return;
             }
-            long orderId = table.orderIdOf(s.account, origClOrdId, origClOrdIdLength);
-            int slot = orderId < 0 ? OrderTable.ABSENT : table.slotOf(s.account, orderId);
+            long orderId = table.orderIdOf(account, origClOrdId, origClOrdIdLength);
+            int slot = orderId < 0 ? OrderTable.ABSENT : table.slotOf(account, orderId);
             if (slot < 0) {
                 cancelReject(s, orderId, replace, orderId < 0 ? 1 : 0,
                         orderId < 0 ? "unknown OrigClOrdID" : "order is no longer live");
@@ -764,7 +774,7 @@ public final class Gateway implements AutoCloseable {
         RequestJournal j = journal;
         j.writerSeq = entry.writerSeq() + 1;
         j.inSeq = seq;
-        j.account = s.account;
+        j.account = account;
         System.arraycopy(id, 0, j.clOrdId, 0, length);
         j.clOrdIdLength = length;
         j.append();
@@ -899,9 +909,28 @@ public final class Gateway implements AutoCloseable {
             else
                 return incorrect(s, seq, FIX44Tags.TimeInForce);
         }
-        v = m.valueOf(FIX44Tags.Account);
-        if (v != null && (FixDecimal.parse(v, 0) != s.account))
+        return true;
+    }
+
+    /**
+     * The request's account into {@link #account}: the session's; for the any-account session Account(1), which it
+     * must carry. False (and a Reject sent) when it is missing there or names another account than the session's.
+     */
+    private boolean readAccount(FixSession s, FIXMessage m, long seq) {
+        FIXValue v = m.valueOf(FIX44Tags.Account);
+        if (s.account == 0) {
+            if (v == null)
+                return missing(s, seq, FIX44Tags.Account);
+            long a = FixDecimal.parse(v, 0);
+            FixSession own = a > 0 ? sessionOf(a) : null;
+            if (a <= 0 || own != s)
+                return incorrect(s, seq, FIX44Tags.Account); // an account with a session of its own takes it there
+            account = a;
+            return true;
+        }
+        if (v != null && FixDecimal.parse(v, 0) != s.account)
             return incorrect(s, seq, FIX44Tags.Account);
+        account = s.account;
         return true;
     }
 
@@ -917,11 +946,14 @@ public final class Gateway implements AutoCloseable {
 
     // ---------------------------------------------------------------- reports
 
+    /** The order-entry session of an account: its own, else the any-account session (null when neither). */
     private FixSession sessionOf(long account) {
+        if (account <= 0)
+            return null; // a report of no account (a session event's): no order-entry session's
         for (FixSession s : sessions)
             if (!s.dropCopy && s.account == account)
                 return s;
-        return null;
+        return anyAccount;
     }
 
     /** One report of the executions queue: to the order's session and every drop copy, then the order's state. */
@@ -1058,7 +1090,8 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
-    private static char tifChar(TimeInForce t) {
+    /** TimeInForce(59) of a pipeline time in force. */
+    static char tifChar(TimeInForce t) {
         switch (t) {
             case GTC: return '1';
             case IOC: return '3';

@@ -77,11 +77,12 @@ public final class GatewayConfig extends StrictConfig {
             if (!"ORDER_ENTRY".equals(s.type) && !"DROP_COPY".equals(s.type))
                 throw new ConfigException(key + ".type must be ORDER_ENTRY or DROP_COPY, was '" + s.type + "'");
             if (s.sessionType() == SessionConfig.Type.ORDER_ENTRY) {
-                if (s.account <= 0)
-                    throw new ConfigException(key + ".account must be > 0 for an ORDER_ENTRY session");
+                if (s.account < 0)
+                    throw new ConfigException(key + ".account must be > 0 for an ORDER_ENTRY session (0: every"
+                            + " account without a session of its own, named in each order's Account(1))");
                 if (!accounts.add(s.account))
-                    throw new ConfigException(key + ".account " + s.account
-                            + " has two ORDER_ENTRY sessions: give each account one");
+                    throw new ConfigException(key + ".account " + s.account + " has two ORDER_ENTRY sessions: "
+                            + (s.account == 0 ? "one session may take every account" : "give each account one"));
             } else if (s.account != 0) {
                 throw new ConfigException(key + ".account must be 0 for a DROP_COPY session (it sees every account)");
             }

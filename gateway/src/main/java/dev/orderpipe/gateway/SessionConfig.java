@@ -16,8 +16,11 @@ public final class SessionConfig extends StrictConfig {
     public String password = "";
     /** ORDER_ENTRY (orders of {@code account}, and their reports) or DROP_COPY (every report of every account). */
     public String type = "ORDER_ENTRY";
-    /** The pipeline account an ORDER_ENTRY session trades for; 0 for a DROP_COPY session. */
-    @Range(min = 0, max = Long.MAX_VALUE, note = "the account of an ORDER_ENTRY session, 0 for DROP_COPY")
+    /**
+     * The pipeline account an ORDER_ENTRY session trades for; 0 for a DROP_COPY session, and for the one ORDER_ENTRY
+     * session that takes every account without a session of its own (each order names its account in Account(1)).
+     */
+    @Range(min = 0, max = Long.MAX_VALUE, note = "the account of an ORDER_ENTRY session (0: any), 0 for DROP_COPY")
     public long account = 0;
 
     /** Session types. */

@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * Writes a replay's {@code latency.hlog}: an HdrHistogram interval log (format 1.3) with, for every interval, the
  * end-to-end histogram untagged and one histogram per hop tagged with its name ({@code send}, {@code risk},
- * {@code matching}, {@code egress}), values in nanoseconds, as HdrHistogram's {@code HistogramLogReader} and
+ * {@code matching}, {@code egress}; through a FIX gateway also {@code gateway-in} and {@code gateway-out}), values in nanoseconds, as HdrHistogram's {@code HistogramLogReader} and
  * {@code HistogramLogProcessor} (with {@code -tag NAME} for a hop) read it.
  *
  * <p>Timestamps: the log's {@code StartTime} (and base time) is the start of the send schedule, and every interval
@@ -31,13 +31,14 @@ final class IntervalLog implements Closeable {
     private final LatencyHistograms histograms;
     private final long startNanos;
     private final long startMillis;
-    private final Histogram[] recycled = new Histogram[LatencyHistograms.NAMES.length];
+    private final Histogram[] recycled;
     private long cutNanos;
     private long intervals;
 
     private IntervalLog(HistogramLogWriter writer, LatencyHistograms histograms, long startNanos, long startMillis) {
         this.writer = writer;
         this.histograms = histograms;
+        this.recycled = new Histogram[histograms.names().length];
         this.startNanos = startNanos;
         this.startMillis = startMillis;
         this.cutNanos = startNanos;
@@ -86,7 +87,7 @@ final class IntervalLog implements Closeable {
             Histogram h = recycled[i];
             h.setStartTimeStamp(startMs);
             h.setEndTimeStamp(endMs);
-            h.setTag(i == 0 ? null : LatencyHistograms.NAMES[i]);
+            h.setTag(i == 0 ? null : histograms.names()[i]);
             writer.outputIntervalHistogram(h);
         }
         intervals++;

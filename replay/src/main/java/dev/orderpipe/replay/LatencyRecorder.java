@@ -16,6 +16,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * paced). A report flagged {@link OrderInfo#FLAG_LAST_FOR_INPUT} accounts for its order. Orders below the warmup count
  * are accounted but not recorded.
  *
+ * <p>Through a FIX gateway ({@link #viaGateway}) the orders are the gateway's (its writerId; writerSeq 1 for the
+ * first request it wrote, which is the client's send 0): the recorder then hands the stage stamps of each order's
+ * first report and its read time to the {@link FirstReportStamps}, and {@link FixRoute} records the order once its
+ * client has decoded the answer, so that end to end ends where the client reads it.
+ *
  * <p>Nothing is allocated per report (primitive counters, histograms of fixed range); the bytes the calling thread
  * allocates between the first report and the last are measured and reported.
  */
@@ -26,6 +31,9 @@ public final class LatencyRecorder implements ExecutionListener {
     private final boolean paced;
     private final long startNanos;
     private final LatencyHistograms histograms;
+    private long writerId = Replayer.WRITER_ID;
+    private long seqBase;
+    private FirstReportStamps stamps;
     private final ExecutionCounts counts = new ExecutionCounts();
     private final AtomicLong accounted = new AtomicLong();
     private volatile boolean done;
@@ -51,6 +59,17 @@ public final class LatencyRecorder implements ExecutionListener {
         this.histograms = histograms;
     }
 
+    /**
+     * Times the orders of a FIX gateway with writer id {@code gatewayWriterId}: the first report of each goes to
+     * {@code stamps}, not to the histograms. Call before the first report.
+     */
+    public LatencyRecorder viaGateway(long gatewayWriterId, FirstReportStamps stamps) {
+        this.writerId = gatewayWriterId;
+        this.seqBase = 1;
+        this.stamps = stamps;
+        return this;
+    }
+
     @Override
     public void onReport(OrderInfo r) {
         if (done)
@@ -59,11 +78,11 @@ public final class LatencyRecorder implements ExecutionListener {
             allocatedBefore = ThreadAllocation.current();
         long now = r.egressNanos();
         counts.add(r);
-        if (r.writerId() != Replayer.WRITER_ID) {
+        if (r.writerId() != writerId) {
             foreign++;
             return;
         }
-        long seq = r.writerSeq();
+        long seq = r.writerSeq() - seqBase;
         if (seq != lastSeq) {
             lastSeq = seq;
             onFirstReport(r, seq, now);
@@ -83,6 +102,10 @@ public final class LatencyRecorder implements ExecutionListener {
         long intended = paced ? startNanos + schedule.offset(seq) : r.ingressNanos();
         if (seq == 0)
             firstSendNanos = r.ingressNanos();
+        if (stamps != null) {
+            stamps.publish(seq, r, now);
+            return;
+        }
         if (seq < warmup)
             return;
         histograms.record(r, intended, now);

@@ -4,7 +4,6 @@ import dev.orderpipe.pipeline.OrderInfo;
 import dev.orderpipe.pipeline.infra.CpuPlacement;
 import dev.orderpipe.pipeline.util.ThreadAllocation;
 import net.openhft.chronicle.queue.ChronicleQueue;
-import net.openhft.chronicle.queue.ExcerptAppender;
 
 import java.util.BitSet;
 import java.util.concurrent.TimeUnit;
@@ -14,10 +13,12 @@ import java.util.function.Supplier;
 
 /**
  * The sending thread: reads the orders from a {@link RecordSource} (a capture, read again; the bench's workload) and
- * appends each to the driven pipeline's input queue at its intended time. Each record keeps its source's fields
+ * hands each to its {@link OrderSender} at its intended time: appended to the driven pipeline's input queue
+ * ({@link QueueSender}), or sent as FIX to a gateway in front of it ({@link FixRoute}). A FIX sender is answered
+ * asynchronously: the thread ends once it has every answer ({@link OrderSender#answered()}). Each record keeps its source's fields
  * (sourceLine too, so {@code BAD_LINE:N} reasons match the capture) with writerId {@link Replayer#WRITER_ID},
  * writerSeq the send sequence 0..N-1, the flags given (0 for a pipeline, whose matching stage marks the last report
- * of each order) and ingressNanos the actual write time.
+ * of each order) and, on the queue, ingressNanos the actual write time.
  *
  * <p>Waiting: the intended time of each send is absolute ({@code startNanos + }{@link SendSchedule#offset(long)}), so
  * a late send never moves the next. Gaps longer than {@link #SPIN_NANOS} park the thread until {@code SPIN_NANOS}
@@ -25,7 +26,7 @@ import java.util.function.Supplier;
  * {@link Thread#onSpinWait()}; on a 2-core machine that is the cheapest wait that still hits the schedule within tens
  * of microseconds.
  *
- * <p>Nothing is allocated per record: one reused {@link OrderInfo}, the source, the appender.
+ * <p>Nothing is allocated per record: one reused {@link OrderInfo}, the source, the sender.
  */
 public final class ReplayDriver implements AutoCloseable {
     /** Gaps above this are parked through, the last part of every wait is spun. */
@@ -37,7 +38,7 @@ public final class ReplayDriver implements AutoCloseable {
     public static final long START_LEAD_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
     private final Supplier<? extends RecordSource> source;
-    private final ChronicleQueue orders;
+    private final Supplier<? extends OrderSender> sender;
     private final SendSchedule schedule;
     private final long count;
     private final boolean paced;
@@ -60,8 +61,19 @@ public final class ReplayDriver implements AutoCloseable {
      */
     public ReplayDriver(Supplier<? extends RecordSource> source, ChronicleQueue orders, SendSchedule schedule,
                         long startNanos, int flags) {
+        this(source, () -> new QueueSender(orders.createAppender()), schedule, startNanos, flags);
+    }
+
+    /**
+     * @param source     opens the orders on the sending thread
+     * @param sender     opens the sender on the sending thread
+     * @param startNanos the start of the schedule (System.nanoTime()), as given to the recorder
+     * @param flags      flags set on every record sent
+     */
+    public ReplayDriver(Supplier<? extends RecordSource> source, Supplier<? extends OrderSender> sender,
+                        SendSchedule schedule, long startNanos, int flags) {
         this.source = source;
-        this.orders = orders;
+        this.sender = sender;
         this.schedule = schedule;
         this.count = schedule.count();
         this.paced = schedule.isPaced();
@@ -97,9 +109,13 @@ public final class ReplayDriver implements AutoCloseable {
         CpuPlacement.keepOff(keepOff, "replay driver");
         // the source, tailer and appender are created on this thread: Chronicle binds them to the thread that uses them
         try (RecordSource records = source.get();
-             ExcerptAppender appender = orders.createAppender()) {
+             OrderSender out = sender.get()) {
             long allocatedBefore = ThreadAllocation.current();
-            send(records, appender);
+            send(records, out);
+            while (running && !out.answered()) { // a FIX gateway's answers still to come
+                out.idle();
+                LockSupport.parkNanos(SPIN_NANOS);
+            }
             long allocatedAfter = ThreadAllocation.current();
             allocatedBytes = allocatedBefore < 0 ? -1 : allocatedAfter - allocatedBefore;
         } catch (Throwable t) {
@@ -109,7 +125,7 @@ public final class ReplayDriver implements AutoCloseable {
         }
     }
 
-    private void send(RecordSource records, ExcerptAppender appender) {
+    private void send(RecordSource records, OrderSender out) {
         final OrderInfo r = record;
         final SendSchedule schedule = this.schedule;
         final long start = startNanos;
@@ -117,18 +133,20 @@ public final class ReplayDriver implements AutoCloseable {
             if (!records.next(r))
                 throw new IllegalStateException("capture ended after " + seq + " of " + count + " records");
             if (paced)
-                awaitUntil(start + schedule.offset(seq));
-            r.writerId(Replayer.WRITER_ID).writerSeq(seq).flags(flags).ingressNanos(System.nanoTime());
-            appender.writeBytes(r);
+                awaitUntil(start + schedule.offset(seq), out);
+            r.writerId(Replayer.WRITER_ID).writerSeq(seq).flags(flags);
+            out.send(r, seq);
             sent.lazySet(seq + 1);
         }
     }
 
-    private void awaitUntil(long when) {
+    private void awaitUntil(long when, OrderSender out) {
         long left;
         while ((left = when - System.nanoTime()) > 0) {
             if (left > SPIN_NANOS + 20_000) {
-                LockSupport.parkNanos(left - SPIN_NANOS);
+                out.idle();
+                // a FIX session sends its heartbeats from here: wake at least once a second
+                LockSupport.parkNanos(Math.min(left - SPIN_NANOS, 1_000_000_000L));
                 if (!running)
                     return;
             } else {

@@ -34,6 +34,7 @@ public final class ReplayOptions {
     private long limit;
     private Path expectedExecutions;
     private boolean verify = true;
+    private boolean viaFix;
     private PrintStream progress;
     private Boolean progressTerminal;
     private Duration progressInterval = Duration.ofSeconds(5);
@@ -96,6 +97,19 @@ public final class ReplayOptions {
     public ReplayOptions expectedExecutions(Path expected) {
         this.expectedExecutions = expected;
         return this;
+    }
+
+    /**
+     * Whether to drive the capture through a FIX gateway over loopback ({@code replay --via fix}, see
+     * {@link FixRoute}) rather than appending it to the pipeline's orders queue (default false).
+     */
+    public ReplayOptions viaFix(boolean viaFix) {
+        this.viaFix = viaFix;
+        return this;
+    }
+
+    public boolean viaFix() {
+        return viaFix;
     }
 
     /** Whether to compare with the expected executions at all (default true). */

@@ -80,6 +80,13 @@ public final class Replayer {
     public static final String RISK = "risk";
     public static final String MATCHING = "matching";
     public static final String EGRESS = "egress";
+    /** How the orders reached the pipeline, in summary.yaml's {@code via}: its orders queue, or a FIX gateway. */
+    public static final String VIA_QUEUE = "queue";
+    public static final String VIA_FIX = "fix";
+    /** Through a FIX gateway (replay --via fix): the client's send stamp to the order on orders. */
+    public static final String GATEWAY_IN = "gateway-in";
+    /** Through a FIX gateway: the report's matchNanos to the client's decoding of its ExecutionReport. */
+    public static final String GATEWAY_OUT = "gateway-out";
 
     private Replayer() {
     }
@@ -127,11 +134,20 @@ public final class Replayer {
         if (options.warmup() >= schedule.count)
             throw ReplayException.usage("warmup " + options.warmup() + " leaves no order to measure: the capture holds "
                     + schedule.count + " orders");
+        FixRoute route = null;
+        if (options.viaFix()) {
+            if (expected == null)
+                throw ReplayException.usage("replay --via fix verifies the pipeline's executions against the capture's"
+                        + " and found none: " + (options.verify() ? "give --expected FILE|QUEUE (an executions CSV or"
+                        + " queue) or a capture with its executions queue beside it" : "drop --no-verify"));
+            int maxLineLength = config.ingress.maxLineLength;
+            route = FixRoute.plan(() -> CaptureReader.open(capture, maxLineLength), schedule.count);
+        }
         prepareOutDir(outDir, dataDir, options.overwrite());
 
         RunSummary summary = new RunSummary();
         summary.startTime = Instant.now().toString();
-        Run run = new Run(options, config, capture, schedule, outDir);
+        Run run = new Run(options, config, capture, schedule, outDir, route);
         long[] gcBefore = RunEnvironment.gcTotals();
         run.execute();
         RunEnvironment.gcSince(summary, gcBefore);
@@ -140,8 +156,10 @@ public final class Replayer {
         writeHistograms(outDir, run.recorder.histograms());
         Verification verification = null;
         if (expected != null) {
-            verification = Verification.compare(expected, dataDir.resolve(config.matching.queue),
-                    schedule.limited);
+            verification = route == null
+                    ? Verification.compare(expected, dataDir.resolve(config.matching.queue), schedule.limited)
+                    : Verification.compare(expected, dataDir.resolve(config.matching.queue), schedule.limited,
+                            route.captureIds());
             summary.verification = verification.matches() ? Verification.MATCHES : Verification.DIFFERS;
             summary.differences = verification.differences();
             summary.firstDifference = verification.matches() ? "" : verification.describe();
@@ -261,24 +279,45 @@ public final class Replayer {
         s.rejectsByReason = counts.rejectsByReason();
         s.reportsByType = counts.reportsByType();
         s.foreignReports = recorder.foreign();
-        long first = pacing.isPaced() ? run.startNanos : recorder.firstSendNanos();
+        long first = pacing.isPaced() ? run.startNanos
+                : run.route != null ? run.route.firstSendNanos() : recorder.firstSendNanos();
         long duration = Math.max(1, recorder.lastAccountedNanos() - first);
         s.durationSeconds = duration / 1e9;
         s.throughputPerSecond = s.accounted * 1e9 / duration;
-        s.histograms.add(HistogramSummary.of(RunSummary.END_TO_END, pacing.isPaced()
-                ? "intended send time to execution read (coordinated omission corrected)"
-                : "actual send time to execution read (throughput run: no schedule)", h.endToEnd()));
-        s.histograms.add(HistogramSummary.of(SEND, pacing.isPaced()
-                ? "intended send time to write on orders (sender lateness)"
-                : "sender lateness: always 0 in a throughput run (no schedule to be late against)", h.send()));
+        s.via = run.route != null ? VIA_FIX : VIA_QUEUE;
+        if (run.route != null) {
+            s.histograms.add(HistogramSummary.of(RunSummary.END_TO_END, pacing.isPaced()
+                    ? "intended send time to the FIX client's decoding of the first ExecutionReport (coordinated"
+                    + " omission corrected)"
+                    : "the FIX client's send to its decoding of the first ExecutionReport (throughput run: no"
+                    + " schedule)", h.endToEnd()));
+            s.histograms.add(HistogramSummary.of(SEND, pacing.isPaced()
+                    ? "intended send time to the FIX client's send (sender lateness)"
+                    : "sender lateness: always 0 in a throughput run (no schedule to be late against)", h.send()));
+            s.histograms.add(HistogramSummary.of(GATEWAY_IN, "FIX client's send to the order on orders (FIX encode,"
+                    + " loopback TCP, gateway decode and write)", h.gatewayIn()));
+        } else {
+            s.histograms.add(HistogramSummary.of(RunSummary.END_TO_END, pacing.isPaced()
+                    ? "intended send time to execution read (coordinated omission corrected)"
+                    : "actual send time to execution read (throughput run: no schedule)", h.endToEnd()));
+            s.histograms.add(HistogramSummary.of(SEND, pacing.isPaced()
+                    ? "intended send time to write on orders (sender lateness)"
+                    : "sender lateness: always 0 in a throughput run (no schedule to be late against)", h.send()));
+        }
         s.histograms.add(HistogramSummary.of(RISK, "orders queue hop and risk checks (riskNanos - ingressNanos)",
                 h.risk()));
         s.histograms.add(HistogramSummary.of(MATCHING, "checked queue hop and matching (matchNanos - riskNanos)",
                 h.matching()));
         s.histograms.add(HistogramSummary.of(EGRESS, "executions queue hop to the reader (read time - matchNanos)",
                 h.egress()));
+        if (run.route != null)
+            s.histograms.add(HistogramSummary.of(GATEWAY_OUT, "report on executions (matchNanos) to the FIX client's"
+                    + " decoding of its ExecutionReport (gateway read and encode, loopback TCP, client decode)",
+                    h.gatewayOut()));
         s.driverAllocatedBytes = run.driver.allocatedBytes();
         s.recorderAllocatedBytes = recorder.allocatedBytes();
+        if (run.route != null)
+            s.fixClientAllocatedBytes = run.route.clientAllocatedBytes();
         RunEnvironment.describe(s);
     }
 
@@ -288,6 +327,10 @@ public final class Replayer {
         writeHgrm(outDir, RISK, h.risk());
         writeHgrm(outDir, MATCHING, h.matching());
         writeHgrm(outDir, EGRESS, h.egress());
+        if (h.isViaFix()) {
+            writeHgrm(outDir, GATEWAY_IN, h.gatewayIn());
+            writeHgrm(outDir, GATEWAY_OUT, h.gatewayOut());
+        }
     }
 
     /** HdrHistogram's percentile distribution, values in microseconds, as its plotter reads it. */
@@ -356,6 +399,7 @@ public final class Replayer {
         private final Path capture;
         private final CaptureSchedule schedule;
         private final Path outDir;
+        private final FixRoute route;
         private long startNanos;
         private ReplayDriver driver;
         private LatencyRecorder recorder;
@@ -364,7 +408,9 @@ public final class Replayer {
         private long nextInterval;
         private ProgressReporter progress;
 
-        Run(ReplayOptions options, PipelineConfig config, Path capture, CaptureSchedule schedule, Path outDir) {
+        Run(ReplayOptions options, PipelineConfig config, Path capture, CaptureSchedule schedule, Path outDir,
+            FixRoute route) {
+            this.route = route;
             this.options = options;
             this.config = config;
             this.capture = capture;
@@ -388,25 +434,41 @@ public final class Replayer {
             try {
                 Path data = config.dataPath();
                 orders = Queues.open(data.resolve(config.ingress.queue), config.rollCycle());
+                if (route != null) {
+                    route.startGateway(data); // its thread, like this one, off the pinned CPUs
+                    route.connect(); // logged on before the schedule starts
+                }
                 long startMillis = System.currentTimeMillis();
                 startNanos = System.nanoTime() + ReplayDriver.START_LEAD_NANOS;
                 startMillis += TimeUnit.NANOSECONDS.toMillis(ReplayDriver.START_LEAD_NANOS);
-                recorder = new LatencyRecorder(schedule.send, options.warmup(), startNanos,
-                        LatencyHistograms.perHop());
                 int maxLineLength = config.ingress.maxLineLength;
-                driver = new ReplayDriver(() -> CaptureReader.open(capture, maxLineLength), orders, schedule.send,
-                        startNanos, 0).keepOff(CpuPlacement.pinned(config));
+                if (route == null) {
+                    recorder = new LatencyRecorder(schedule.send, options.warmup(), startNanos,
+                            LatencyHistograms.perHop());
+                    driver = new ReplayDriver(() -> CaptureReader.open(capture, maxLineLength), orders, schedule.send,
+                            startNanos, 0);
+                } else {
+                    recorder = new LatencyRecorder(schedule.send, options.warmup(), startNanos,
+                            LatencyHistograms.viaFix()).viaGateway(route.writerId(), route.stamps());
+                    driver = new ReplayDriver(() -> CaptureReader.open(capture, maxLineLength), route::sender,
+                            schedule.send, startNanos, 0);
+                }
+                driver.keepOff(CpuPlacement.pinned(config));
                 intervalNanos = options.interval().toNanos();
                 log = IntervalLog.open(outDir.resolve(RunSummary.INTERVAL_LOG), recorder.histograms(), startNanos,
                         startMillis, "orderpipe replay of " + capture + ", pacing " + options.pacing()
                                 + ": latency in nanoseconds, " + options.interval().toMillis() + " ms intervals;"
-                                + " end-to-end untagged, each hop tagged (send, risk, matching, egress)");
+                                + " end-to-end untagged, each hop tagged (" + String.join(", ",
+                                Arrays.copyOfRange(recorder.histograms().names(), 1,
+                                        recorder.histograms().names().length)) + ")");
                 pipeline.executionListener(recorder); // measured on the pipeline's own egress thread
                 driver.start("orderpipe-replay-driver");
                 control(pipeline);
             } finally {
                 if (driver != null)
                     driver.close();
+                if (route != null)
+                    route.close();
                 if (log != null)
                     log.close();
                 pipeline.close();
@@ -426,13 +488,53 @@ public final class Replayer {
             nextInterval = startNanos + intervalNanos;
             new RunWatch("replay", driver, recorder, pipeline::failure, options.stallTimeout(), config.dataPath())
                     .awaitDone(this);
+            if (route != null)
+                awaitAnswers();
             log.cut(System.nanoTime());
             progress.finish(System.nanoTime(), driver.sent(), recorder.accounted());
+        }
+
+        /**
+         * Through a gateway, once the pipeline accounted for every order: until the clients have decoded every
+         * answer and each order is recorded (the gateway refusing a request, or no answer for the stall timeout, fails
+         * the run).
+         */
+        private void awaitAnswers() {
+            long last = -1;
+            long lastChange = System.nanoTime();
+            while (true) {
+                long now = System.nanoTime();
+                onTick(now, driver.sent(), recorder.accounted());
+                long recorded = route.recorded();
+                if (recorded >= schedule.count)
+                    return;
+                if (recorded != last) {
+                    last = recorded;
+                    lastChange = now;
+                } else if (now - lastChange > options.stallTimeout().toNanos()) {
+                    throw ReplayException.failure("replay stalled: the FIX clients decoded the answers of "
+                            + route.answers() + " of " + schedule.count + " orders and none more in "
+                            + options.stallTimeout().toSeconds() + " s; the queues are in " + config.dataPath());
+                }
+                try {
+                    TimeUnit.MILLISECONDS.sleep(5);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw ReplayException.failure("replay interrupted");
+                }
+            }
         }
 
         /** Every check of the watch: the interval log every interval, the progress line. */
         @Override
         public long onTick(long now, long sent, long accounted) {
+            if (route != null) {
+                String refused = route.refusal();
+                if (refused != null)
+                    throw ReplayException.failure(refused);
+                // the samples of an interval go in before it is cut
+                route.record(recorder.histograms(), schedule.send, startNanos, options.warmup(), driver.sent());
+            }
             if (now >= nextInterval) {
                 log.cut(now);
                 do {

@@ -131,6 +131,17 @@ public final class RunSummary extends SelfDescribingMarshallable {
     public String gcCollectors = "";
     /** Execution reports written by another writer than the replay (0 unless something else fed its pipeline). */
     public long foreignReports;
+    /**
+     * How the orders reached the pipeline: {@code queue} (appended to its orders queue) or {@code fix} (sent through a
+     * FIX gateway over loopback, replay --via fix: the gateway-in and gateway-out histograms); empty in summaries
+     * written before it was recorded (queue).
+     */
+    public String via = "";
+    /**
+     * Through a FIX gateway: bytes the FIX client's receiving thread allocated from its first report to the last
+     * (-1: unknown or not through a gateway); the sending side's are in driverAllocatedBytes.
+     */
+    public long fixClientAllocatedBytes = -1;
 
     /** The histogram summary of that name, or null. */
     public HistogramSummary histogram(String name) {

@@ -33,6 +33,7 @@ public final class SummaryTable {
         out.println("replay of " + s.capture + ": " + count(s.sent) + " orders"
                 + (s.limit > 0 ? " (limited to the first " + count(s.limit) + ")" : "") + ", pacing " + pacing(s)
                 + (s.warmup > 0 ? ", warmup " + count(s.warmup) : "")
+                + (Replayer.VIA_FIX.equals(s.via) ? ", through a FIX gateway" : "")
                 + (s.throughputRun ? " (throughput run: latency of a saturated pipeline)" : ""));
         StringBuilder counts = new StringBuilder();
         counts.append("accounted ").append(count(s.accounted))

@@ -15,6 +15,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.LongUnaryOperator;
 
 /**
  * Compares the execution reports a replay produced with what the capture produced, as executions CSV lines
@@ -62,7 +63,15 @@ public final class Verification {
      * produced (a replay limited to the first orders of a capture).
      */
     public static Verification compare(Path expected, Path actual, boolean prefix) {
-        try (Lines exp = lines(expected); Lines act = new QueueLines(actual)) {
+        return compare(expected, actual, prefix, LongUnaryOperator.identity());
+    }
+
+    /**
+     * Compares as {@link #compare(Path, Path, boolean)}, the replay's order ids (and contra order ids) first mapped
+     * to the capture's by {@code captureIds}: a replay through a FIX gateway, whose orders have the gateway's ids.
+     */
+    public static Verification compare(Path expected, Path actual, boolean prefix, LongUnaryOperator captureIds) {
+        try (Lines exp = lines(expected); Lines act = new QueueLines(actual, captureIds)) {
             long position = 0;
             long differences = 0;
             long firstSeq = 0;
@@ -185,8 +194,14 @@ public final class Verification {
         private final QueueInput input;
         private final OrderInfo record = new OrderInfo();
         private final AsciiOut out = new AsciiOut();
+        private final LongUnaryOperator ids;
 
         QueueLines(Path dir) {
+            this(dir, LongUnaryOperator.identity());
+        }
+
+        QueueLines(Path dir, LongUnaryOperator ids) {
+            this.ids = ids;
             try {
                 queue = Queues.openExisting(dir);
             } catch (BadFileException e) {
@@ -199,6 +214,10 @@ public final class Verification {
         public String next() {
             if (!input.readOrEnd(record))
                 return null;
+            if (record.orderId() != 0)
+                record.orderId(ids.applyAsLong(record.orderId()));
+            if (record.contraOrderId() != 0)
+                record.contraOrderId(ids.applyAsLong(record.contraOrderId()));
             ExecutionCsv.line(out, record);
             String line = out.takeText();
             return line.substring(0, line.length() - 1);

@@ -2,6 +2,7 @@ package dev.orderpipe.report;
 
 import dev.orderpipe.pipeline.config.EffectiveGroup;
 import dev.orderpipe.replay.Documents;
+import dev.orderpipe.replay.Replayer;
 import dev.orderpipe.replay.RunSummary;
 import org.knowm.xchart.XYChart;
 
@@ -90,6 +91,8 @@ public final class HtmlReport {
         StringBuilder sb = new StringBuilder();
         sb.append("Capture ").append(s.capture.isEmpty() ? "(unknown)" : s.capture);
         sb.append(", pacing ").append(pacing(s));
+        if (Replayer.VIA_FIX.equals(s.via))
+            sb.append(", through a FIX gateway");
         if (!s.startTime.isEmpty())
             sb.append(", started ").append(s.startTime);
         sb.append(", ").append(Fmt.decimal(s.durationSeconds, 1)).append(" s");
@@ -334,6 +337,8 @@ public final class HtmlReport {
         rows.put("Capture", s.capture);
         rows.put("Config", s.config);
         rows.put("Pacing", pacing(s));
+        rows.put("Orders sent", Replayer.VIA_FIX.equals(s.via) ? "through a FIX gateway on loopback (replay --via fix):"
+                + " end to end ends at the client's decoding of the ExecutionReport" : "to the orders queue");
         rows.put("Throughput run", s.throughputRun ? "yes: latency of a saturated pipeline" : "no");
         rows.put("Warm-up", Fmt.count(s.warmup) + " orders");
         rows.put("Start time", s.startTime);

@@ -2,6 +2,7 @@ package dev.orderpipe.report;
 
 import dev.orderpipe.pipeline.BadFileException;
 import dev.orderpipe.replay.HistogramSummary;
+import dev.orderpipe.replay.Replayer;
 import dev.orderpipe.replay.RunSummary;
 
 import java.nio.file.Files;
@@ -17,8 +18,12 @@ import java.util.Set;
  * distributions and the {@code latency.hlog} interval log.
  */
 public final class RunData {
-    /** Histograms a replay writes, in data-flow order; any other name in a summary follows them. */
-    static final List<String> KNOWN_HISTOGRAMS = List.of(RunSummary.END_TO_END, "send", "risk", "matching", "egress");
+    /**
+     * Histograms a replay writes, in data-flow order (a replay through a FIX gateway adds the gateway's two hops last,
+     * so the other histograms keep their colours); any other name in a summary follows them.
+     */
+    static final List<String> KNOWN_HISTOGRAMS = List.of(RunSummary.END_TO_END, "send", "risk", "matching", "egress",
+            Replayer.GATEWAY_IN, Replayer.GATEWAY_OUT);
 
     private final Path dir;
     private final RunSummary summary;

@@ -65,6 +65,32 @@ class ReplayCommandTest {
         assertTrue(c.oneLineError().contains("--rate must be a positive number"), c.err);
         c = Cli.run("replay", "x.csv", "--out", "o", "--max-gap", "soon");
         assertEquals(2, c.exitCode, c.toString());
+        c = Cli.run("replay", "x.csv", "--out", "o", "--via", "tcp");
+        assertEquals(2, c.exitCode, c.toString());
+        assertEquals("orderpipe: --via takes 'queue' or 'fix', was 'tcp'", c.oneLineError());
+    }
+
+    @Test
+    void viaFixReplaysThroughTheGatewayAndNeedsExecutionsToVerify(@TempDir Path dir) throws Exception {
+        Path orders = dir.resolve("orders.csv");
+        assertEquals(0, Cli.run("generate", "-n", "2000", "--stale-pct", "0", "--risk-break-pct", "0", "--out",
+                orders.toString()).exitCode);
+        Path data = dir.resolve("data");
+        assertEquals(0, Cli.run("run", "-i", orders.toString(), "-d", data.toString(), "--exit-when-done").exitCode);
+
+        Cli c = Cli.run("replay", data.resolve("orders").toString(), "--out", dir.resolve("run").toString(), "--via",
+                "fix", "--rate", "2000", "--warmup", "200");
+        assertEquals(0, c.exitCode, c.toString());
+        assertTrue(c.out.contains("through a FIX gateway"), c.out);
+        assertTrue(c.out.contains("gateway-in") && c.out.contains("gateway-out"), c.out);
+        assertTrue(c.out.contains("replay matches capture ("), c.out);
+        assertEquals("fix", RunSummary.load(dir.resolve("run")).via);
+
+        // an order file has no executions beside it: no silent skip of the verification
+        c = Cli.run("replay", orders.toString(), "--out", dir.resolve("run2").toString(), "--via", "fix", "--max");
+        assertEquals(2, c.exitCode, c.toString());
+        assertTrue(c.oneLineError().startsWith("orderpipe: replay --via fix verifies the pipeline's executions"),
+                c.err);
     }
 
     @Test

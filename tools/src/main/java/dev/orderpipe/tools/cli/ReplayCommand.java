@@ -68,6 +68,14 @@ public final class ReplayCommand implements Callable<Integer> {
     Path expected;
     @Option(names = "--no-verify", description = "Do not compare the executions with the capture's.")
     boolean noVerify;
+    @Option(names = "--via", paramLabel = "queue|fix", defaultValue = "queue",
+            description = "How the orders reach the pipeline: 'queue' appends them to its orders queue (default); 'fix' "
+                    + "starts a FIX gateway on a free loopback port in front of it, with one order-entry session for "
+                    + "every account (one stream keeps the capture's order), and sends them as FIX (D/F/G) from a "
+                    + "Philadelphia client: adds the gateway-in and gateway-out histograms, end to end then ends when "
+                    + "the client has decoded the ExecutionReport; the executions are verified (mapped from the "
+                    + "gateway's order ids) and must be.")
+    String via;
     @Option(names = "--overwrite", description = "Replace the outputs of an earlier run in OUT.")
     boolean overwrite;
     @Option(names = "--drop-queues", description = "Delete the replay's queues (OUT/data) once its executions matched "
@@ -88,6 +96,7 @@ public final class ReplayCommand implements Callable<Integer> {
                 .overwrite(overwrite)
                 .dropQueues(dropQueues)
                 .verify(!noVerify)
+                .viaFix(via())
                 .progress(err);
         if (expected != null)
             options.expectedExecutions(expected);
@@ -104,6 +113,12 @@ public final class ReplayCommand implements Callable<Integer> {
                     + ": the executions were not verified as matching");
         console.flush();
         return result.exitCode();
+    }
+
+    private boolean via() {
+        if (via.equals("queue") || via.equals("fix"))
+            return via.equals("fix");
+        throw UserException.usage("--via takes 'queue' or 'fix', was '" + via + "'");
     }
 
     private Pacing pacing() {
