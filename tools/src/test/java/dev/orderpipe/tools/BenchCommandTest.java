@@ -67,6 +67,11 @@ class BenchCommandTest {
         assertRow(lines, "ratio", "pipeline vs floor (throughput)", "max", table);
         // the in-memory peer, what it leaves out, and the pipeline's throughput over its
         assertRow(lines, "peer", "parity-match", "max", table);
+        // the restart row at --quick's histories, and its ratio
+        for (String history : List.of("0", "2,000", "20,000"))
+            assertRow(lines, "restart", "restart after " + history, "max", table);
+        assertTrue(lines.stream().anyMatch(l -> l.matches("restart: start and 1,000 new orders after 20,000 orders of"
+                + " history takes [0-9.]+x the time after 0 .*")), table);
         assertTrue(table.contains("in memory on one thread: no risk, no persistence, no reports written"), table);
         assertRow(lines, "ratio", "pipeline vs parity-match (throughput)", "max", table);
         assertRow(lines, "ratio", "pipeline:latency vs parity-match (throughput)", "max", table);

@@ -141,8 +141,11 @@ public final class SnapshotStore implements AutoCloseable {
         public long sessionDate;
         /** {@link #AT_SESSION_CLOSE}, or 0. */
         public byte sessionState;
+        /** The payload's CRC32C, as its trailer has it. */
+        public int checksum;
+        /** The payload's length in bytes. */
+        public long payload;
         int chunks;
-        long payload;
         String stage;
 
         @Override
@@ -295,6 +298,7 @@ public final class SnapshotStore implements AutoCloseable {
                     + Integer.toHexString((int) doc.crc.getValue()) + " read)";
         doc.header.chunks = chunks;
         doc.header.payload = payload;
+        doc.header.checksum = doc.checksum;
         return null;
     }
 

@@ -60,9 +60,13 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Where the disk scenario's queues go (default java.io.tmpdir).")
     Path diskData;
     @Option(names = "--scenarios", split = ",", paramLabel = "S[,S...]",
-            defaultValue = "floor,pipeline,allocating,pretouch,peer",
-            description = "Any of floor, pipeline, allocating, pretouch, disk, peer (default ${DEFAULT-VALUE}).")
+            defaultValue = "floor,pipeline,allocating,pretouch,peer,restart",
+            description = "Any of floor, pipeline, allocating, pretouch, disk, peer, restart (default ${DEFAULT-VALUE}).")
     List<String> scenarios;
+    @Option(names = "--restart-history", split = ",", paramLabel = "N[,N...]",
+            description = "Orders of history before each restart of the restart row (default 0,1000000,10000000;"
+                    + " 0,2000,20000 with --quick).")
+    List<Long> restartHistory;
     @Option(names = "--layouts", split = ",", paramLabel = "L[,L...]", defaultValue = "config,latency",
             description = {"The pipeline variants, each on a layout's stage groups: config (the groups of --config, "
                     + "or of the embedded default), default (the embedded default's: one unpinned thread that sleeps "
@@ -110,6 +114,12 @@ public final class BenchCommand implements Callable<Integer> {
         o.seed = seed;
         o.warmupOrders = warmupOrders;
         o.scenarios = scenarios();
+        if (restartHistory != null) {
+            for (long h : restartHistory)
+                if (h < 0)
+                    throw UserException.usage("--restart-history: " + h + " is not a number of orders (0 or more)");
+            o.restartHistories = List.copyOf(restartHistory);
+        }
         PipelineConfig loaded = config.load();
         o.config = adjust(loaded);
         o.layouts = layouts(loaded);
