@@ -52,10 +52,10 @@ class SnapshotStallTest {
         MatchingEngine a = new MatchingEngine(config(), symbols, sinkA);
         OrderInfo in = new OrderInfo();
         long aapl = Symbols.encode("AAPL");
-        // bids resting on LEVELS price levels below the random orders' prices, GTC and DAY
+        // GTC bids resting on LEVELS price levels below the random orders' prices (a session close leaves them)
         for (int i = 1; i <= ORDERS; i++)
             a.onOrder(in.reset().action(Action.NEW).orderId(10_000_000L + i).account(1 + i % 50).symbol(aapl)
-                    .side(Side.BUY).orderType(OrderType.LIMIT).timeInForce(i % 3 == 0 ? TimeInForce.DAY : TimeInForce.GTC)
+                    .side(Side.BUY).orderType(OrderType.LIMIT).timeInForce(TimeInForce.GTC)
                     .price(500_000L - 100L * (i % LEVELS)).quantity(100 + i % 7));
         RiskEngine rules = new RiskEngine(RandomOrders.riskConfig("none"));
         RandomOrders orders = new RandomOrders(77, 41);
