@@ -2,6 +2,7 @@ package dev.orderpipe.pipeline;
 
 import dev.orderpipe.pipeline.config.PipelineConfig;
 import dev.orderpipe.pipeline.snapshot.SnapshotStore;
+import dev.orderpipe.pipeline.util.FileTrees;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.RollCycle;
@@ -120,6 +121,35 @@ class SnapshotRestartTest {
         assertEquals(-1, second.matching().restoredAt());
         assertEquals(TestPipelines.executionLines(reference.queuePath("executions")),
                 TestPipelines.executionLines(config.dataPath().resolve("executions")));
+    }
+
+    @Test
+    void snapshotsLeftFromQueuesDeletedSinceAreNotRestored(@TempDir Path dir) throws Exception {
+        List<String> lines = List.of(TestPipelines.mixedOrders(21, 1_500).split("\n"));
+        Path whole = dir.resolve("whole.csv");
+        Files.write(whole, lines);
+        Pipeline reference = TestPipelines.runToEnd(config(dir.resolve("ref"), whole, dir.resolve("ref.csv")));
+
+        // another history's snapshots, its queues deleted afterwards (and its CSV)
+        Path other = dir.resolve("other.csv");
+        Files.writeString(other, TestPipelines.mixedOrders(99, 1_500));
+        Path data = dir.resolve("data");
+        TestPipelines.runToEnd(config(data, other, dir.resolve("executions.csv")));
+        for (String queue : List.of("orders", "checked", "executions"))
+            FileTrees.delete(data.resolve(queue));
+        Files.delete(dir.resolve("executions.csv"));
+
+        Path growing = dir.resolve("growing.csv");
+        Files.write(growing, lines.subList(0, 1_000));
+        PipelineConfig noSnapshots = config(data, growing, dir.resolve("executions.csv"));
+        noSnapshots.snapshots.enabled = false;
+        TestPipelines.runToEnd(noSnapshots);
+        Files.write(growing, lines.subList(1_000, lines.size()), StandardOpenOption.APPEND);
+        Pipeline restart = TestPipelines.runToEnd(noSnapshots);
+        assertEquals(-1, restart.risk().restoredAt(), "the other history's snapshots name other records");
+        assertEquals(-1, restart.matching().restoredAt());
+        assertEquals(TestPipelines.executionLines(reference.queuePath("executions")),
+                TestPipelines.executionLines(data.resolve("executions")));
     }
 
     @Test

@@ -91,13 +91,15 @@ public final class SnapshotStore implements AutoCloseable {
 
     /**
      * Starts a snapshot of the state after input {@code coveredInput}, the stage's outputs ending at
-     * {@code outputLast}: writes its header and returns the writer the engine puts its state into.
+     * {@code outputLast}, whose own time stamp (risk's {@code riskNanos}, matching's {@code matchNanos}) is
+     * {@code outputStamp}: it tells that record from another run's at the same index. Writes its header and returns the writer the engine puts its state into.
      *
      * @param sessionState {@link #AT_SESSION_CLOSE} when taken at a session's close, else 0
      */
-    public SnapshotWriter begin(long coveredInput, long outputLast, long sessionDate, byte sessionState) {
+    public SnapshotWriter begin(long coveredInput, long outputLast, long outputStamp, long sessionDate,
+                                byte sessionState) {
         startNanos = System.nanoTime();
-        writer.begin(coveredInput, outputLast, shape, sessionDate, sessionState);
+        writer.begin(coveredInput, outputLast, outputStamp, shape, sessionDate, sessionState);
         return writer;
     }
 
@@ -135,6 +137,8 @@ public final class SnapshotStore implements AutoCloseable {
         public long coveredInput;
         /** The stage's last output index when it was taken, -1 for none. */
         public long outputLast;
+        /** That output record's stage time stamp ({@code riskNanos}, {@code matchNanos}). */
+        public long outputStamp;
         public long shape;
         public long takenMillis;
         /** The engine's session date ({@code YYYYMMDD}, 0 for none). */
@@ -193,6 +197,7 @@ public final class SnapshotStore implements AutoCloseable {
                 header.stage = new String(stage, StandardCharsets.US_ASCII);
                 header.coveredInput = in.readLong();
                 header.outputLast = in.readLong();
+                header.outputStamp = in.readLong();
                 header.shape = in.readLong();
                 header.takenMillis = in.readLong();
                 header.sessionDate = in.readLong();

@@ -32,6 +32,7 @@ public final class SnapshotWriter implements WriteBytesMarshallable {
     // the header's fields
     private long coveredInput;
     private long outputLast;
+    private long outputStamp;
     private long shape;
     private long takenMillis;
     private long sessionDate;
@@ -52,11 +53,12 @@ public final class SnapshotWriter implements WriteBytesMarshallable {
 
     /**
      * Writes the header of a snapshot of the state after input {@code coveredInput}, whose outputs end at output index
-     * {@code outputLast} (-1: none yet).
+     * {@code outputLast} (-1: none yet), a record whose stage time is {@code outputStamp}.
      */
-    void begin(long coveredInput, long outputLast, long shape, long sessionDate, byte sessionState) {
+    void begin(long coveredInput, long outputLast, long outputStamp, long shape, long sessionDate, byte sessionState) {
         this.coveredInput = coveredInput;
         this.outputLast = outputLast;
+        this.outputStamp = outputStamp;
         this.shape = shape;
         this.takenMillis = System.currentTimeMillis();
         this.sessionDate = sessionDate;
@@ -125,6 +127,7 @@ public final class SnapshotWriter implements WriteBytesMarshallable {
             out.write(stageBytes, 0, stageBytes.length);
             out.writeLong(coveredInput);
             out.writeLong(outputLast);
+            out.writeLong(outputStamp);
             out.writeLong(shape);
             out.writeLong(takenMillis);
             out.writeLong(sessionDate);

@@ -46,6 +46,8 @@ public final class MatchingStage extends QueueInputStage implements ReportSink {
     private final SnapshotStore snapshots;
     /** The input index the snapshot restored at the start covers, -1 for none. */
     private long restoredAt = -1;
+    /** The {@code matchNanos} of the last report on the output (a snapshot names it with its index). */
+    private long lastStamp;
 
     /**
      * @param engine builds the engine over the sink it is given, this stage: the engine writes through the stage and
@@ -83,10 +85,12 @@ public final class MatchingStage extends QueueInputStage implements ReportSink {
         if (last < 0)
             return;
         long resumeIndex = reportA.sourceIndex();
+        lastStamp = reportA.matchNanos();
         boolean complete = reportA.lastForInput();
         lastWritten = last;
         try (QueueInput written = output.reader().open()) {
-            restoredAt = restoreSnapshot(snapshots, last, resumeIndex, complete, written, readBack, this::restore);
+            restoredAt = restoreSnapshot(snapshots, last, resumeIndex, complete, written, readBack,
+                    OrderInfo::matchNanos, this::restore);
             rebuilding = written;
             while (restoredAt < resumeIndex) {
                 if (!readNext() || inputIndex > resumeIndex)
@@ -137,7 +141,7 @@ public final class MatchingStage extends QueueInputStage implements ReportSink {
         // between inputs only: every report of this one is written (none held back), and not while rebuilding
         boolean close = in.action() == Action.SESSION_CLOSE && !in.isRejected();
         if (rebuilding == null && snapshots.due(close)) {
-            SnapshotWriter w = snapshots.begin(inputIndex, output.lastIndex(), engine.lastSessionDate(),
+            SnapshotWriter w = snapshots.begin(inputIndex, output.lastIndex(), lastStamp, engine.lastSessionDate(),
                     close ? SnapshotStore.AT_SESSION_CLOSE : 0);
             w.putLong(seq);
             engine.save(w);
@@ -181,6 +185,7 @@ public final class MatchingStage extends QueueInputStage implements ReportSink {
         }
         r.matchNanos(System.nanoTime());
         output.write(r);
+        lastStamp = r.matchNanos();
         if (flags == 0)
             CrashPoints.hit(CrashPoints.Point.EXECUTIONS_MID_INPUT);
     }

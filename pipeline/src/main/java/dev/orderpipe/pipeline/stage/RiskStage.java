@@ -77,7 +77,8 @@ public final class RiskStage extends QueueInputStage {
         // again beside it and each record checked against what the (deterministic) engine makes of its input again:
         // a record from another run or altered is refused here
         try (QueueInput written = output.reader().open()) {
-            restoredAt = restoreSnapshot(snapshots, last, resumeAfter, true, written, readBack, engine::restore);
+            restoredAt = restoreSnapshot(snapshots, last, resumeAfter, true, written, readBack, OrderInfo::riskNanos,
+                    engine::restore);
             while (restoredAt < resumeAfter) {
                 if (!readNext() || inputIndex > resumeAfter)
                     throw input.damaged(resumeAfter, "cannot resume risk: this input record, named by the last record"
@@ -135,7 +136,7 @@ public final class RiskStage extends QueueInputStage {
         output.write(out);
         boolean close = in.action() == Action.SESSION_CLOSE && !out.isRejected();
         if (snapshots.due(close)) {
-            SnapshotWriter w = snapshots.begin(inputIndex, output.lastIndex(), engine.sessionDate(),
+            SnapshotWriter w = snapshots.begin(inputIndex, output.lastIndex(), out.riskNanos(), engine.sessionDate(),
                     close ? SnapshotStore.AT_SESSION_CLOSE : 0);
             engine.save(w);
             snapshots.finish();

@@ -131,7 +131,7 @@ class SnapshotStallTest {
     }
 
     private static void take(SnapshotStore store, MatchingEngine engine, long covered) {
-        SnapshotWriter w = store.begin(covered, -1, engine.lastSessionDate(), (byte) 0);
+        SnapshotWriter w = store.begin(covered, -1, 0, engine.lastSessionDate(), (byte) 0);
         engine.save(w);
         store.finish();
     }
