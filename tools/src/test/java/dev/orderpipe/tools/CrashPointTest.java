@@ -269,7 +269,7 @@ class CrashPointTest {
         run.restartAndCompare();
     }
 
-    /** The kind byte of the newest document on each stage's snapshot queue that holds any ('C' a chunk, 'T' a trailer). */
+    /** The kind byte of the newest document on each stage's snapshot queue holding any ('C' a chunk, 'T' a trailer). */
     private static List<Character> lastSnapshotDocuments(Path data) {
         List<Character> kinds = new ArrayList<>();
         for (String stage : List.of("risk", "matching")) {

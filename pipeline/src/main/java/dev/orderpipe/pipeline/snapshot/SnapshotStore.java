@@ -92,7 +92,8 @@ public final class SnapshotStore implements AutoCloseable {
     /**
      * Starts a snapshot of the state after input {@code coveredInput}, the stage's outputs ending at
      * {@code outputLast}, whose own time stamp (risk's {@code riskNanos}, matching's {@code matchNanos}) is
-     * {@code outputStamp}: it tells that record from another run's at the same index. Writes its header and returns the writer the engine puts its state into.
+     * {@code outputStamp}: it tells that record from another run's at the same index. Writes its header and returns
+     * the writer the engine puts its state into.
      *
      * @param sessionState {@link #AT_SESSION_CLOSE} when taken at a session's close, else 0
      */
@@ -231,7 +232,8 @@ public final class SnapshotStore implements AutoCloseable {
                 if (peek.kind == SnapshotFormat.HEADER) {
                     if (!trailerSeen)
                         LOG.warn("{} index {}: a snapshot without its trailer (cut short by a crash while it was"
-                                + " written?): ignored, the one before it is used", name, Queues.describeIndex(queue, at));
+                                + " written?): ignored, the one before it is used", name,
+                                Queues.describeIndex(queue, at));
                     trailerSeen = false;
                     continue;
                 }
@@ -281,7 +283,8 @@ public final class SnapshotStore implements AutoCloseable {
         if (headerIndex < 0 || headerIndex >= trailerIndex || !t.moveToIndex(headerIndex) || !t.readBytes(doc)
                 || doc.kind != SnapshotFormat.HEADER)
             return "its trailer names no header (" + Queues.describeIndex(queue, headerIndex) + ")";
-        if (doc.magic != SnapshotFormat.MAGIC || doc.version != SnapshotFormat.VERSION || !stage.equals(doc.header.stage))
+        if (doc.magic != SnapshotFormat.MAGIC || doc.version != SnapshotFormat.VERSION
+                || !stage.equals(doc.header.stage))
             return "its header is not a version " + SnapshotFormat.VERSION + " snapshot of " + stage;
         doc.header.index = headerIndex;
         long payload = 0;

@@ -74,11 +74,11 @@ public final class MatchingStage extends QueueInputStage implements ReportSink {
      * Finds where to resume from this stage's own output and rebuilds the books: the last report written names the
      * input that caused it ({@code sourceIndex}) and says whether it was the last for that input. The latest snapshot
      * the output agrees with is restored ({@link #restoreSnapshot}); every input after it (all of them without one) up
-     * to that input is fed again to the (deterministic) engine, and every report it makes again is compared with the one written
-     * then, in order ({@link RecordLink#requireRemade}: the input it names, what it carries over, every field but
-     * {@code matchNanos}), instead of being written: reports from another run or altered are refused before this run
-     * writes one. The reports of an input cut short by a crash are finished: those written are compared, the rest
-     * written. Nothing is lost, nothing is written twice.
+     * to that input is fed again to the (deterministic) engine, and every report it makes again is compared with the
+     * one written then, in order ({@link RecordLink#requireRemade}: the input it names, what it carries over, every
+     * field but {@code matchNanos}), instead of being written: reports from another run or altered are refused before
+     * this run writes one. The reports of an input cut short by a crash are finished: those written are compared,
+     * the rest written. Nothing is lost, nothing is written twice.
      */
     private void resume() {
         long last = output.readLast(reportA);

@@ -116,7 +116,8 @@ class SnapshotStallTest {
         assertEquals(a.trades(), b.trades());
     }
 
-    private static MatchingEngine restoredCopy(Path dir, MatchingEngine a, List<String> symbols, MatchingEngineAllocationTest.OverwritingSink sink) {
+    private static MatchingEngine restoredCopy(Path dir, MatchingEngine a, List<String> symbols,
+                                               MatchingEngineAllocationTest.OverwritingSink sink) {
         MatchingEngine b = new MatchingEngine(config(), symbols, sink);
         try (ChronicleQueue q = SingleChronicleQueueBuilder.binary(dir.resolve("copy")).build();
              SnapshotStore store = new SnapshotStore("matching", q, new SnapshotConfig(),

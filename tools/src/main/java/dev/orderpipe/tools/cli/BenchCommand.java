@@ -61,7 +61,8 @@ public final class BenchCommand implements Callable<Integer> {
     Path diskData;
     @Option(names = "--scenarios", split = ",", paramLabel = "S[,S...]",
             defaultValue = "floor,pipeline,allocating,pretouch,peer,restart",
-            description = "Any of floor, pipeline, allocating, pretouch, disk, peer, restart (default ${DEFAULT-VALUE}).")
+            description = "Any of floor, pipeline, allocating, pretouch, disk, peer, restart"
+                    + " (default ${DEFAULT-VALUE}).")
     List<String> scenarios;
     @Option(names = "--restart-history", split = ",", paramLabel = "N[,N...]",
             description = "Orders of history before each restart of the restart row (default 0,1000000,10000000;"
