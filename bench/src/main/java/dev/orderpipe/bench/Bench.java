@@ -62,7 +62,9 @@ public final class Bench {
     public enum Scenario {
         FLOOR, PIPELINE, ALLOCATING, PRETOUCH, DISK, PEER,
         /** The pipeline through the FIX gateway against the same replay fed its queue ({@link FixBench}). */
-        FIX
+        FIX,
+        /** Start and 1,000 new orders after growing histories ({@link RestartCost}). */
+        RESTART
     }
 
     /**
@@ -92,7 +94,9 @@ public final class Bench {
         public Path diskData;
         public boolean quick;
         public Set<Scenario> scenarios = EnumSet.of(Scenario.FLOOR, Scenario.PIPELINE, Scenario.ALLOCATING,
-                Scenario.PRETOUCH, Scenario.PEER);
+                Scenario.PRETOUCH, Scenario.PEER, Scenario.RESTART);
+        /** The restart row's histories, in orders; null: 0, 1 M and 10 M (0, 2,000 and 20,000 with --quick). */
+        public List<Long> restartHistories;
         /** The config: its risk and matching settings for every variant, its groups for the allocating one. */
         public PipelineConfig config;
         public String configOrigin = "embedded default";
@@ -237,6 +241,8 @@ public final class Bench {
                 peer(rows, w);
             if (o.scenarios.contains(Scenario.FIX))
                 new FixBench(config, o.rates, this::count, maxCount, o.seed, base, log, report::add).run();
+            if (o.scenarios.contains(Scenario.RESTART))
+                restart(config);
             ceiling(rows, layouts, config);
             ratios(rows, layouts);
             report.header.add(String.format(Locale.ROOT, "load average after: %s", loadAverage()));
@@ -480,6 +486,34 @@ public final class Bench {
                 events, rounds, sorted[0], sorted[rounds - 1]);
         report.add(row);
         rows.put(PEER + "@max", row);
+    }
+
+    /**
+     * The restart rows ({@link RestartCost}): per history, the time for a fresh pipeline to start on it and process
+     * {@link RestartCost#NEW_ORDERS} new orders; then the ratio of the longest history's time to the first's.
+     */
+    private void restart(PipelineConfig config) {
+        List<Long> histories = o.restartHistories != null ? o.restartHistories
+                : o.quick ? List.of(0L, 2_000L, 20_000L) : List.of(0L, 1_000_000L, 10_000_000L);
+        double[] seconds = new double[histories.size()];
+        for (int i = 0; i < seconds.length; i++) {
+            seconds[i] = RestartCost.measure(base, config, histories.get(i), log);
+            // no digit grouping in the variant: it is a column of the CSV
+            BenchRow row = new BenchRow("restart", "restart after " + histories.get(i), BenchRow.Kind.THROUGHPUT, 0);
+            row.count = RestartCost.NEW_ORDERS;
+            row.achieved = RestartCost.NEW_ORDERS / seconds[i];
+            row.note = String.format(Locale.ROOT, "start and %,d new orders after %,d orders of history: %.3f s",
+                    RestartCost.NEW_ORDERS, histories.get(i), seconds[i]);
+            report.add(row);
+            log.printf("%-10s %-20s %.3f s%n", "restart", row.variant, seconds[i]);
+            log.flush();
+        }
+        int last = seconds.length - 1;
+        if (last > 0)
+            report.header.add(String.format(Locale.ROOT, "restart: start and %,d new orders after %,d orders of"
+                    + " history takes %.2fx the time after %,d (%.3f s vs %.3f s; the target is 1.3x at most)",
+                    RestartCost.NEW_ORDERS, histories.get(last), seconds[last] / seconds[0], histories.get(0),
+                    seconds[last], seconds[0]));
     }
 
     /**

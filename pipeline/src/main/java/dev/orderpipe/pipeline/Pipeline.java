@@ -22,6 +22,7 @@ import dev.orderpipe.pipeline.metrics.MetricsFile;
 import dev.orderpipe.pipeline.risk.RiskConfigHistory;
 import dev.orderpipe.pipeline.risk.RiskEngine;
 import dev.orderpipe.pipeline.session.SessionCalendar;
+import dev.orderpipe.pipeline.snapshot.SnapshotStore;
 import dev.orderpipe.pipeline.session.SessionClock;
 import dev.orderpipe.pipeline.stage.EgressStage;
 import dev.orderpipe.pipeline.stage.ExecutionCounts;
@@ -116,11 +117,13 @@ public final class Pipeline implements AutoCloseable {
                     config.ingress.linesPerCall, sessions);
             QueueInput riskInput = new QueueInput(config.ingress.queue, orders, RecordKind.ORDER);
             risk = new RiskStage(riskInput, checkedOut, new RiskEngine(config.risk),
-                    RiskConfigHistory.load(dataDir, config.risk));
+                    RiskConfigHistory.load(dataDir, config.risk),
+                    snapshots("risk", RiskEngine.snapshotShape(config.risk)));
             List<String> symbols = SymbolConfig.names(config.risk.symbols); // one book per symbol risk accepts
             QueueInput matchingInput = new QueueInput(config.risk.queue, checked, RecordKind.CHECKED);
             matching = new MatchingStage(matchingInput, executionsOut,
-                    sink -> new MatchingEngine(config.matching, symbols, sink));
+                    sink -> new MatchingEngine(config.matching, symbols, sink),
+                    snapshots("matching", MatchingEngine.snapshotShape(config.matching, symbols)));
             long executionsEnd = QueueInput.readLast(config.matching.queue, executions, new OrderInfo());
             Path csv = config.egress.csvFile.isEmpty() ? null : Path.of(config.egress.csvFile);
             QueueInput egressInput = new QueueInput(config.matching.queue, executions, RecordKind.REPORT);
@@ -194,6 +197,15 @@ public final class Pipeline implements AutoCloseable {
         ChronicleQueue q = CycleFiles.openRepaired(name, dataDir.resolve(name), config.rollCycle(), config.syncMode());
         queues.put(name, q);
         return q;
+    }
+
+    /** A stage's snapshot queue, {@code snapshots/<stage>} ({@link SnapshotStore}). */
+    private SnapshotStore snapshots(String stage, long shape) {
+        String name = SnapshotStore.DIR + "/" + stage;
+        ChronicleQueue q = CycleFiles.openRepaired(name, SnapshotStore.dir(dataDir, stage), config.rollCycle(),
+                config.syncMode());
+        queues.put(name, q);
+        return new SnapshotStore(stage, q, config.snapshots, shape);
     }
 
     /** A stage's one output: the queue with the disk guard, the sync policy and its crash point. */
@@ -371,5 +383,9 @@ public final class Pipeline implements AutoCloseable {
 
     public MatchingStage matching() {
         return matching;
+    }
+
+    public RiskStage risk() {
+        return risk;
     }
 }

@@ -31,8 +31,10 @@ class BenchCommandTest {
         CommandLine cl = new CommandLine(new BenchCommand());
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
+        // the default scenarios and the opt-in restart rows
         int code = cl.execute("--quick", "--rates", "2000,20000", "--out", dir.resolve("out").toString(),
-                "--data", dir.resolve("data").toString());
+                "--data", dir.resolve("data").toString(), "--scenarios",
+                "floor,pipeline,allocating,pretouch,peer,restart");
         String table = out.toString();
         assertEquals(0, code, err + "\n" + table);
 
@@ -67,6 +69,11 @@ class BenchCommandTest {
         assertRow(lines, "ratio", "pipeline vs floor (throughput)", "max", table);
         // the in-memory peer, what it leaves out, and the pipeline's throughput over its
         assertRow(lines, "peer", "parity-match", "max", table);
+        // the restart row at --quick's histories, and its ratio
+        for (String history : List.of("0", "2000", "20000"))
+            assertRow(lines, "restart", "restart after " + history, "max", table);
+        assertTrue(lines.stream().anyMatch(l -> l.matches("restart: start and 1,000 new orders after 20,000 orders of"
+                + " history takes [0-9.]+x the time after 0 .*")), table);
         assertTrue(table.contains("in memory on one thread: no risk, no persistence, no reports written"), table);
         assertRow(lines, "ratio", "pipeline vs parity-match (throughput)", "max", table);
         assertRow(lines, "ratio", "pipeline:latency vs parity-match (throughput)", "max", table);
@@ -97,7 +104,7 @@ class BenchCommandTest {
         assertTrue(md.contains("| pipeline | pipeline:latency | 2,000 |"), md);
         assertTrue(md.contains("- groups of pipeline:latency (layout latency): hot: "), md);
         assertTrue(csv.startsWith("section,variant,kind,rate,"), csv);
-        assertEquals(lines.stream().filter(l -> l.matches("^(floor|pipeline|allocating|peer|ratio)  .*")).count(),
+        assertEquals(lines.stream().filter(l -> l.matches("^(floor|pipeline|allocating|peer|ratio|restart)  .*")).count(),
                 csv.lines().count() - 1, csv);
         assertTrue(Files.list(dir.resolve("data")).findAny().isEmpty(), "the bench data is deleted afterwards");
     }

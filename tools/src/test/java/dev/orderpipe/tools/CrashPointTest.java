@@ -9,6 +9,12 @@ import dev.orderpipe.pipeline.TestPipelines;
 import dev.orderpipe.pipeline.codes.Action;
 import dev.orderpipe.pipeline.codes.ExecType;
 import dev.orderpipe.pipeline.config.PipelineConfig;
+import dev.orderpipe.pipeline.snapshot.SnapshotStore;
+import net.openhft.chronicle.queue.ChronicleQueue;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.queue.TailerDirection;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
+import net.openhft.chronicle.wire.DocumentContext;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -216,6 +222,68 @@ class CrashPointTest {
         Run run = new Run(dir).crash("executions-written:2500");
         run.crash("matching-rebuild:700");
         run.restartAndCompare();
+    }
+
+    // --- while a snapshot is written, and restarting from one
+
+    /** The default config with a snapshot every 400 inputs in chunks of 4 KB (several chunks a snapshot). */
+    private static Path snapshotConfig(Path dir) throws IOException {
+        Path config = dir.resolve("snapshots.yaml");
+        try (InputStream in = PipelineConfig.class.getResourceAsStream(PipelineConfig.EMBEDDED_DEFAULT)) {
+            String yaml = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            String changed = yaml.replace("everyInputs: 1000000", "everyInputs: 400")
+                    .replace("everySeconds: 300", "everySeconds: 0").replace("chunkBytes: 1048576", "chunkBytes: 4096");
+            assertTrue(changed.contains("everyInputs: 400") && changed.contains("chunkBytes: 4096"));
+            Files.writeString(config, changed);
+        }
+        return config;
+    }
+
+    @Test
+    void snapshotMidChunks(@TempDir Path dir) throws Exception {
+        Run run = new Run(dir).config(snapshotConfig(dir)).crash("snapshot-chunk:3");
+        assertTrue(lastSnapshotDocuments(run.data).contains('C'), "the crash left a snapshot cut short");
+        run.restartAndCompare();
+    }
+
+    @Test
+    void snapshotBeforeTrailer(@TempDir Path dir) throws Exception {
+        Run run = new Run(dir).config(snapshotConfig(dir)).crash("snapshot-before-trailer:3");
+        assertTrue(lastSnapshotDocuments(run.data).contains('C'), "a snapshot without its trailer");
+        run.restartAndCompare();
+    }
+
+    @Test
+    void snapshotWritten(@TempDir Path dir) throws Exception {
+        Run run = new Run(dir).config(snapshotConfig(dir)).crash("snapshot-written:4");
+        List<Character> kinds = lastSnapshotDocuments(run.data);
+        assertTrue(!kinds.isEmpty() && kinds.stream().allMatch(k -> k == 'T'), "the snapshots are whole: " + kinds);
+        run.restartAndCompare();
+    }
+
+    @Test
+    void snapshotWrittenThenRebuildingAfterIt(@TempDir Path dir) throws Exception {
+        // a restart from a snapshot halted while it re-feeds the inputs after it, then restarted again
+        Run run = new Run(dir).config(snapshotConfig(dir)).crash("executions-written:2500");
+        run.crash("matching-rebuild:50");
+        run.restartAndCompare();
+    }
+
+    /** The kind byte of the newest document on each stage's snapshot queue holding any ('C' a chunk, 'T' a trailer). */
+    private static List<Character> lastSnapshotDocuments(Path data) {
+        List<Character> kinds = new ArrayList<>();
+        for (String stage : List.of("risk", "matching")) {
+            Path dir = SnapshotStore.dir(data, stage);
+            if (!Files.isDirectory(dir))
+                continue;
+            try (ChronicleQueue q = SingleChronicleQueueBuilder.binary(dir).readOnly(true).build();
+                 ExcerptTailer t = q.createTailer().direction(TailerDirection.BACKWARD).toEnd();
+                 DocumentContext dc = t.readingDocument()) {
+                if (dc.isPresent())
+                    kinds.add((char) dc.wire().bytes().readByte(dc.wire().bytes().readPosition()));
+            }
+        }
+        return kinds;
     }
 
     /** One data directory's runs: crashes in child JVMs, then the restart, in-process. */

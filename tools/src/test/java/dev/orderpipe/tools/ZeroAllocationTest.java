@@ -33,7 +33,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Zero garbage, measured: after warm-up, every pipeline thread (one stage per thread here, so each is measured on its
  * own), the replay driver and the latency recorder allocate 0 bytes per order over more than 1,000,000 orders of a
  * realistic mix with trades, partial fills, cancels, replaces and every reject reason the order file can produce.
- * A small fixed allowance per run (not per order) covers Chronicle mapping a new chunk of a queue file.
+ * A small fixed allowance per run (not per order) covers Chronicle mapping a new chunk of a queue file. Risk and
+ * matching take a snapshot every 150,000 inputs meanwhile: snapshots allocate nothing either.
  */
 @Timeout(value = 600, unit = TimeUnit.SECONDS)
 class ZeroAllocationTest {
@@ -81,6 +82,9 @@ class ZeroAllocationTest {
             a.selfTradePrevention = modes[account % 3];
             config.risk.accounts.add(a);
         }
+        // snapshots on the stage threads, several within the measured orders: taking one allocates nothing either
+        config.snapshots.everyInputs = 150_000;
+        config.snapshots.everySeconds = 0;
         config.validate();
 
         Pipeline pipeline = Pipeline.start(config);
@@ -95,6 +99,9 @@ class ZeroAllocationTest {
         } finally {
             pipeline.close();
         }
+        assertTrue(pipeline.risk().snapshots().written() >= 6 && pipeline.matching().snapshots().written() >= 6,
+                "snapshots were taken while measured: risk " + pipeline.risk().snapshots().written() + ", matching "
+                        + pipeline.matching().snapshots().written());
         List<StageRunner> runners = pipeline.runners();
         StringBuilder report = new StringBuilder();
         for (int i = 0; i < runners.size(); i++) {
@@ -103,6 +110,9 @@ class ZeroAllocationTest {
                     config.groups.get(i).stages.get(0), bytes, MEASURED, bytes / (double) MEASURED));
         }
         Map<String, Long> rejects = pipeline.counts().rejectsByReason();
+        report.append(String.format("snapshots: risk %d (longest %.1f ms), matching %d (longest %.1f ms)%n",
+                pipeline.risk().snapshots().written(), pipeline.risk().snapshots().maxStallNanos() / 1e6,
+                pipeline.matching().snapshots().written(), pipeline.matching().snapshots().maxStallNanos() / 1e6));
         report.append("rejects: ").append(rejects).append('\n');
         report.append("reports: ").append(pipeline.counts().reportsByType()).append('\n');
         System.out.print(report);

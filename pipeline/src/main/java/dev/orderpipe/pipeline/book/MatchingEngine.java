@@ -10,6 +10,8 @@ import dev.orderpipe.pipeline.codes.RejectReason;
 import dev.orderpipe.pipeline.codes.Side;
 import dev.orderpipe.pipeline.codes.TimeInForce;
 import dev.orderpipe.pipeline.config.MatchingConfig;
+import dev.orderpipe.pipeline.snapshot.SnapshotReader;
+import dev.orderpipe.pipeline.snapshot.SnapshotWriter;
 
 import java.util.List;
 
@@ -60,6 +62,8 @@ public final class MatchingEngine {
     private boolean explicitSessions;
     /** The open session's date ({@code YYYYMMDD}), for the report of a SESSION_CLOSE that names none. */
     private long sessionDate;
+    /** The date of the last session event that had one (0 before any): a snapshot's session. */
+    private long lastSessionDate;
 
     /**
      * An engine with one book per symbol, created up front so the first order of a symbol allocates nothing.
@@ -81,6 +85,44 @@ public final class MatchingEngine {
      */
     public static long heapBytes(MatchingConfig config, int books) {
         return OrderBooks.heapBytes(config, books) + (long) Long.BYTES * books;
+    }
+
+    /**
+     * What a snapshot's layout depends on: the symbols (the books, in order) and the capacities. A snapshot of
+     * another shape is not restored (the stage re-feeds its input instead).
+     */
+    public static long snapshotShape(MatchingConfig config, List<String> symbols) {
+        return java.util.Objects.hash("matching", 1, config.maxOpenOrders, config.maxPriceLevels, symbols);
+    }
+
+    /**
+     * Writes the engine's whole state into a snapshot: its counters, the session state and every book in time
+     * priority ({@link OrderBooks#save}). Nothing allocated.
+     */
+    public void save(SnapshotWriter out) {
+        out.putLong(trades);
+        for (int b = 0; b < bookTrades.length; b++)
+            out.putLong(bookTrades[b]);
+        out.putByte(explicitSessions ? (byte) 1 : 0);
+        out.putLong(sessionDate);
+        out.putLong(lastSessionDate);
+        books.save(out);
+    }
+
+    /** Restores what {@link #save} wrote into an engine fresh from its constructor, of the same shape. */
+    public void restore(SnapshotReader in) {
+        trades = in.getLong();
+        for (int b = 0; b < bookTrades.length; b++)
+            bookTrades[b] = in.getLong();
+        explicitSessions = in.getByte() != 0;
+        sessionDate = in.getLong();
+        lastSessionDate = in.getLong();
+        books.restore(in);
+    }
+
+    /** The date of the last session event that named one ({@code YYYYMMDD}), 0 before any. */
+    public long lastSessionDate() {
+        return lastSessionDate;
     }
 
     /** Processes one record of the checked queue, emitting at least one report. */
@@ -289,6 +331,8 @@ public final class MatchingEngine {
         explicitSessions = true;
         long date = in.tradingDate() != 0 || !close ? in.tradingDate() : sessionDate;
         sessionDate = close ? 0 : date;
+        if (date != 0)
+            lastSessionDate = date;
         sink.claim().action(action).tradingDate(date).execType(close ? ExecType.SESSION_CLOSE : ExecType.SESSION_OPEN);
         sink.publish();
     }

@@ -6,6 +6,8 @@ import dev.orderpipe.pipeline.codes.Side;
 import dev.orderpipe.pipeline.codes.TimeInForce;
 import dev.orderpipe.pipeline.config.ConfigException;
 import dev.orderpipe.pipeline.config.MatchingConfig;
+import dev.orderpipe.pipeline.snapshot.SnapshotReader;
+import dev.orderpipe.pipeline.snapshot.SnapshotWriter;
 import dev.orderpipe.pipeline.util.FixedLongIndex;
 import dev.orderpipe.pipeline.util.FixedPairIndex;
 
@@ -160,6 +162,57 @@ public final class OrderBooks {
         sideKey = new long[(int) sideSlots];
         sideLevel = new int[(int) sideSlots];
         sideCount = new int[books * 2];
+    }
+
+    // ---------------------------------------------------------------- snapshots
+
+    /**
+     * Writes every book side's resting orders into a snapshot: per side its level count, per level (worst to best)
+     * its price and order count, then its orders in time priority with every field. Index loops only: nothing is
+     * allocated. O(resting orders + levels).
+     */
+    void save(SnapshotWriter out) {
+        for (int bookSide = 0, sides = books * 2; bookSide < sides; bookSide++) {
+            int base = bookSide * maxPriceLevels;
+            out.putInt(sideCount[bookSide]);
+            for (int pos = base, end = base + sideCount[bookSide]; pos < end; pos++) {
+                int level = sideLevel[pos];
+                out.putLong(levelPrice[level]);
+                out.putInt(levelCount[level]);
+                for (int o = levelHead[level]; o != NIL; o = orderNext[o]) {
+                    out.putLong(orderId[o]);
+                    out.putLong(orderAccount[o]);
+                    out.putLong(orderPrice[o]);
+                    out.putLong(orderQty[o]);
+                    out.putLong(orderCum[o]);
+                    out.putByte(orderTif[o]);
+                }
+            }
+        }
+    }
+
+    /**
+     * Rests again, into empty books of the same symbols and capacities, the orders {@link #save} wrote, each level's
+     * in time priority: the books are those saved (slot and level numbers aside, on which no report depends).
+     */
+    void restore(SnapshotReader in) {
+        for (int bookSide = 0, sides = books * 2; bookSide < sides; bookSide++) {
+            for (int levels = in.getInt(); levels > 0; levels--) {
+                long price = in.getLong();
+                for (int n = in.getInt(); n > 0; n--) {
+                    long id = in.getLong();
+                    long account = in.getLong();
+                    long orderPrice = in.getLong();
+                    long qty = in.getLong();
+                    long cum = in.getLong();
+                    TimeInForce tif = TimeInForce.of(in.getByte());
+                    if (orderPrice != price || !hasFreeSlot() || !levelAvailable(bookSide, price))
+                        throw new IllegalStateException("snapshot order " + id + " of account " + account
+                                + " does not fit the books (price " + orderPrice + " on level " + price + ")");
+                    rest(id, account, tif, orderPrice, qty, cum, bookSide);
+                }
+            }
+        }
     }
 
     // ---------------------------------------------------------------- books and sides

@@ -36,7 +36,13 @@ public final class CrashPoints {
          * While a queue creates a new cycle file (first write to a queue, and at every roll): the file exists with a
          * not-complete first header word, before Chronicle completes its header. Counts creations across queues.
          */
-        CYCLE_FILE_CREATED;
+        CYCLE_FILE_CREATED,
+        /** After each chunk document of a snapshot was appended (risk's and matching's count together). */
+        SNAPSHOT_CHUNK,
+        /** After a snapshot's last chunk, before its trailer: the snapshot is written but for its checksum. */
+        SNAPSHOT_BEFORE_TRAILER,
+        /** Right after a snapshot's trailer was appended. */
+        SNAPSHOT_WRITTEN;
 
         /** The name used in the property. */
         public String propertyName() {

@@ -20,6 +20,8 @@ public final class QueueOutput implements AutoCloseable {
     private final CrashPoints.Point writtenPoint;
     private ExcerptAppender appender;
     private long written;
+    /** The index of the last record on the queue when {@link #readLast} was asked, -1 for none. */
+    private long lastAtOpen = -1;
 
     /**
      * @param name         the queue's name, for messages
@@ -59,7 +61,16 @@ public final class QueueOutput implements AutoCloseable {
      * @return its index, or -1 when the queue is empty
      */
     public long readLast(OrderInfo into) {
-        return QueueInput.readLast(name, queue, into);
+        lastAtOpen = QueueInput.readLast(name, queue, into);
+        return lastAtOpen;
+    }
+
+    /**
+     * The index of the last record on this output: the last this instance wrote, else the one {@link #readLast}
+     * found; -1 for none. Allocation-free.
+     */
+    public long lastIndex() {
+        return written > 0 ? appender.lastIndexAppended() : lastAtOpen;
     }
 
     /** A reader of this output, for a stage that must look back at what it wrote (not yet opened). */

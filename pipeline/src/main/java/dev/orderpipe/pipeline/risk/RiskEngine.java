@@ -14,6 +14,8 @@ import dev.orderpipe.pipeline.config.AccountConfig;
 import dev.orderpipe.pipeline.config.RiskConfig;
 import dev.orderpipe.pipeline.config.SymbolConfig;
 import dev.orderpipe.pipeline.config.TickSizeConfig;
+import dev.orderpipe.pipeline.snapshot.SnapshotReader;
+import dev.orderpipe.pipeline.snapshot.SnapshotWriter;
 import dev.orderpipe.pipeline.util.FixedLongIndex;
 import dev.orderpipe.pipeline.util.FixedPairIndex;
 
@@ -345,6 +347,70 @@ public final class RiskEngine {
         Arrays.fill(rateWindow, 0);
         Arrays.fill(rateCount, 0);
         Arrays.fill(rateRingNext, 0);
+    }
+
+    /**
+     * What a snapshot's layout depends on: the capacities of the tables it fills again and the rate rules whose
+     * state it holds. A snapshot of another shape is not restored (the stage re-feeds its input instead).
+     */
+    public static long snapshotShape(RiskConfig config) {
+        return java.util.Objects.hash("risk", 1, config.orderIdCapacity, config.accountCapacity,
+                config.maxOrdersPerSecond, config.rateWindowRolling, config.rateCountsCancels);
+    }
+
+    /**
+     * Writes the whole state into a snapshot: the session, every (account, id) pair of the id table and every rate
+     * window (with its ring when rolling). Index loops over the tables, nothing allocated: O(capacity).
+     */
+    public void save(SnapshotWriter out) {
+        out.putByte(session);
+        out.putLong(sessionDate);
+        out.putInt(seenOrderIds.size());
+        for (int p = 0, n = seenOrderIds.positions(); p < n; p++) {
+            int slot = seenOrderIds.slotAt(p);
+            if (slot >= 0) {
+                out.putLong(seenOrderIds.first(slot));
+                out.putLong(seenOrderIds.second(slot));
+            }
+        }
+        out.putInt(rateAccounts.size());
+        for (int p = 0, n = rateAccounts.positions(); p < n; p++) {
+            int slot = rateAccounts.slotAt(p);
+            if (slot < 0)
+                continue;
+            out.putLong(rateAccounts.key(slot));
+            out.putLong(rateWindow[slot]);
+            out.putInt(rateCount[slot]);
+            if (rateRingNext.length > 0) {
+                out.putInt(rateRingNext[slot]);
+                for (int i = 0, base = slot * maxOrdersPerSecond; i < maxOrdersPerSecond; i++)
+                    out.putLong(rateRing[base + i]);
+            }
+        }
+    }
+
+    /**
+     * Restores the state {@link #save} wrote, into an engine fresh from its constructor with a config of the same
+     * {@link #snapshotShape}. Slots may differ from the saved engine's; no verdict depends on them.
+     */
+    public void restore(SnapshotReader in) {
+        session = in.getByte();
+        sessionDate = in.getLong();
+        for (int i = 0, n = in.getInt(); i < n; i++)
+            if (seenOrderIds.slotOf(in.getLong(), in.getLong(), true) < 0)
+                throw new IllegalStateException("snapshot holds more order ids than risk.orderIdCapacity");
+        for (int i = 0, n = in.getInt(); i < n; i++) {
+            int slot = rateAccounts.slotOf(in.getLong(), true);
+            if (slot < 0)
+                throw new IllegalStateException("snapshot holds more accounts than risk.accountCapacity");
+            rateWindow[slot] = in.getLong();
+            rateCount[slot] = in.getInt();
+            if (rateRingNext.length > 0) {
+                rateRingNext[slot] = in.getInt();
+                for (int r = 0, base = slot * maxOrdersPerSecond; r < maxOrdersPerSecond; r++)
+                    rateRing[base + r] = in.getLong();
+            }
+        }
     }
 
     /** Whether an explicit session is open: false in the implicit session before any session event, and when closed. */

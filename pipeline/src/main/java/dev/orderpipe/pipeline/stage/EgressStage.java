@@ -59,12 +59,16 @@ public final class EgressStage extends QueueInputStage {
     }
 
     /**
-     * A restart reads again, checked like every read (seq, the reports of each input together), every report that was
-     * on the queue when the pipeline started: a queue damaged before this run stops it here instead of being
-     * continued. Reports the CSV lacks are written to it; they are not counted, nor told to the listener (this run's
-     * reports are those after).
+     * A restart reads again, checked like every read (seq, the reports of each input together), the reports that
+     * were on the queue when the pipeline started from the first one the CSV lacks (the last one alone without a CSV,
+     * or with a CSV that has them all): the time it takes does not grow with the queue. Reports the CSV lacks are
+     * written to it; they are not counted, nor told to the listener (this run's reports are those after). A CSV
+     * started afresh beside a queue that holds reports is filled from the queue's first.
      */
     private void catchUp() {
+        long from = firstToCatchUp();
+        if (from >= 0 && !input.moveTo(from))
+            throw input.damaged(from, "the report egress resumes at cannot be read again");
         while (true) {
             boolean read = input.readOrEnd(in);
             inputIndex = input.lastReadIndex();
@@ -75,6 +79,25 @@ public final class EgressStage extends QueueInputStage {
             if (inputIndex == skipThrough)
                 return;
         }
+    }
+
+    /**
+     * The index the catch-up starts at: the first report whose seq the CSV lacks, found walking back from the
+     * queue's end (as far as the CSV lags), else the last report at the start; -1 for the queue's first record.
+     */
+    private long firstToCatchUp() {
+        if (csv == null || csvDoneSeq == 0)
+            return csv == null ? skipThrough : -1;
+        long from = skipThrough;
+        try (QueueInput back = new QueueInput(input.name(), input.queue()).openBackward()) {
+            while (back.read(in)) {
+                if (in.seq() <= csvDoneSeq)
+                    break;
+                if (back.lastReadIndex() <= skipThrough)
+                    from = back.lastReadIndex();
+            }
+        }
+        return from;
     }
 
     private static long sizeOf(Path file) {

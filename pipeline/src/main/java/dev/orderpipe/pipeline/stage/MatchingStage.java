@@ -6,6 +6,10 @@ import dev.orderpipe.pipeline.infra.QueueInput;
 import dev.orderpipe.pipeline.infra.QueueOutput;
 import dev.orderpipe.pipeline.book.MatchingEngine;
 import dev.orderpipe.pipeline.book.ReportSink;
+import dev.orderpipe.pipeline.codes.Action;
+import dev.orderpipe.pipeline.snapshot.SnapshotReader;
+import dev.orderpipe.pipeline.snapshot.SnapshotStore;
+import dev.orderpipe.pipeline.snapshot.SnapshotWriter;
 import dev.orderpipe.pipeline.integrity.RecordKind;
 import dev.orderpipe.pipeline.integrity.RecordLink;
 
@@ -39,44 +43,56 @@ public final class MatchingStage extends QueueInputStage implements ReportSink {
     /** Rebuilding the input whose reports a crash cut short: the reports beyond those written are written now. */
     private boolean finishing;
     private long resumedAfter = -1;
+    private final SnapshotStore snapshots;
+    /** The input index the snapshot restored at the start covers, -1 for none. */
+    private long restoredAt = -1;
+    /** The {@code matchNanos} of the last report on the output (a snapshot names it with its index). */
+    private long lastStamp;
 
     /**
      * @param engine builds the engine over the sink it is given, this stage: the engine writes through the stage and
      *               the stage drives the engine, so the stage hands itself over once it exists and both keep a final
      *               reference (the engine only stores its sink while it is built)
      */
-    public MatchingStage(QueueInput input, QueueOutput output, Function<ReportSink, MatchingEngine> engine) {
+    public MatchingStage(QueueInput input, QueueOutput output, Function<ReportSink, MatchingEngine> engine,
+                         SnapshotStore snapshots) {
         super("matching", input);
         this.output = output;
         this.engine = engine.apply(this);
+        this.snapshots = snapshots;
     }
 
     @Override
     public void open() {
         output.open();
         openInput();
+        snapshots.open();
         resume();
     }
 
     /**
      * Finds where to resume from this stage's own output and rebuilds the books: the last report written names the
-     * input that caused it ({@code sourceIndex}) and says whether it was the last for that input. Every input up to it
-     * is fed again to the (deterministic) engine, and every report it makes again is compared with the one written
-     * then, in order ({@link RecordLink#requireRemade}: the input it names, what it carries over, every field but
-     * {@code matchNanos}), instead of being written: reports from another run or altered are refused before this run
-     * writes one. The reports of an input cut short by a crash are finished: those written are compared, the rest
-     * written. Nothing is lost, nothing is written twice.
+     * input that caused it ({@code sourceIndex}) and says whether it was the last for that input. The latest snapshot
+     * the output agrees with is restored ({@link #restoreSnapshot}); every input after it (all of them without one) up
+     * to that input is fed again to the (deterministic) engine, and every report it makes again is compared with the
+     * one written then, in order ({@link RecordLink#requireRemade}: the input it names, what it carries over, every
+     * field but {@code matchNanos}), instead of being written: reports from another run or altered are refused before
+     * this run writes one. The reports of an input cut short by a crash are finished: those written are compared,
+     * the rest written. Nothing is lost, nothing is written twice.
      */
     private void resume() {
         long last = output.readLast(reportA);
         if (last < 0)
             return;
         long resumeIndex = reportA.sourceIndex();
+        lastStamp = reportA.matchNanos();
         boolean complete = reportA.lastForInput();
         lastWritten = last;
         try (QueueInput written = output.reader().open()) {
+            restoredAt = restoreSnapshot(snapshots, last, resumeIndex, complete, written, readBack,
+                    OrderInfo::matchNanos, this::restore);
             rebuilding = written;
-            while (true) {
+            while (restoredAt < resumeIndex) {
                 if (!readNext() || inputIndex > resumeIndex)
                     throw input.damaged(resumeIndex, "cannot resume matching: this input record, named by the last"
                             + " report on " + output.name() + ", is not on the input");
@@ -92,12 +108,27 @@ public final class MatchingStage extends QueueInputStage implements ReportSink {
             rebuilding = null;
             finishing = false;
         }
-        resumedAfter = resumeIndex;
+        resumedAfter = Math.max(resumeIndex, restoredAt);
+    }
+
+    private void restore(SnapshotReader r) {
+        seq = r.getLong();
+        engine.restore(r);
     }
 
     /** The input index this run resumed after, or -1 for a fresh start. */
     public long resumedAfter() {
         return resumedAfter;
+    }
+
+    /** The input index the snapshot restored at the start covers, or -1 when none was (or for a fresh start). */
+    public long restoredAt() {
+        return restoredAt;
+    }
+
+    /** The stage's snapshots. */
+    public SnapshotStore snapshots() {
+        return snapshots;
     }
 
     @Override
@@ -106,6 +137,15 @@ public final class MatchingStage extends QueueInputStage implements ReportSink {
         if (pending != null) { // the last report of this input: flag it
             write(pending, OrderInfo.FLAG_LAST_FOR_INPUT);
             pending = null;
+        }
+        // between inputs only: every report of this one is written (none held back), and not while rebuilding
+        boolean close = in.action() == Action.SESSION_CLOSE && !in.isRejected();
+        if (rebuilding == null && snapshots.due(close)) {
+            SnapshotWriter w = snapshots.begin(inputIndex, output.lastIndex(), lastStamp, engine.lastSessionDate(),
+                    close ? SnapshotStore.AT_SESSION_CLOSE : 0);
+            w.putLong(seq);
+            engine.save(w);
+            snapshots.finish();
         }
     }
 
@@ -145,6 +185,7 @@ public final class MatchingStage extends QueueInputStage implements ReportSink {
         }
         r.matchNanos(System.nanoTime());
         output.write(r);
+        lastStamp = r.matchNanos();
         if (flags == 0)
             CrashPoints.hit(CrashPoints.Point.EXECUTIONS_MID_INPUT);
     }
@@ -161,6 +202,7 @@ public final class MatchingStage extends QueueInputStage implements ReportSink {
 
     @Override
     protected void closeOutput() {
+        snapshots.close();
         output.close();
     }
 }

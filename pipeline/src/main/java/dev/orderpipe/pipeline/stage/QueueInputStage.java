@@ -2,6 +2,14 @@ package dev.orderpipe.pipeline.stage;
 
 import dev.orderpipe.pipeline.OrderInfo;
 import dev.orderpipe.pipeline.infra.QueueInput;
+import dev.orderpipe.pipeline.infra.Queues;
+import dev.orderpipe.pipeline.snapshot.SnapshotReader;
+import dev.orderpipe.pipeline.snapshot.SnapshotStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.function.Consumer;
+import java.util.function.ToLongFunction;
 
 /**
  * A stage that reads {@link OrderInfo} records from a queue ({@link QueueInput}: checked reads) into one reused
@@ -9,6 +17,7 @@ import dev.orderpipe.pipeline.infra.QueueInput;
  * Subclasses open {@link #input} in {@link #open()} (on the runner's thread) and implement {@link #onRecord()}.
  */
 public abstract class QueueInputStage extends AbstractStage {
+    private static final Logger LOG = LoggerFactory.getLogger(QueueInputStage.class);
     protected final QueueInput input;
     /** The record just read; reset before every read. */
     protected final OrderInfo in = new OrderInfo();
@@ -33,6 +42,62 @@ public abstract class QueueInputStage extends AbstractStage {
             work++;
         }
         return work;
+    }
+
+    /**
+     * At a restart: restores the latest snapshot that the stage's output agrees with and positions both readers after
+     * it: the input after the input it covers, {@code written} (the stage's output, opened) after the last output
+     * record then written. A snapshot is usable when its output end is not beyond {@code outputLast} (the last record
+     * on the output now) and it covers at most {@code resumeIndex} (the input that record names), or covers later
+     * inputs that wrote nothing (its output end is the output's end, the last input's records complete), and the
+     * output record it names carries the stage time stamp it was taken after ({@code stamp} reads it).
+     *
+     * @return the input index the restored snapshot covers, or -1 when none is usable (the whole input is re-fed)
+     */
+    protected final long restoreSnapshot(SnapshotStore snapshots, long outputLast, long resumeIndex, boolean complete,
+                                         QueueInput written, OrderInfo scratch, ToLongFunction<OrderInfo> stamp,
+                                         Consumer<SnapshotReader> restore) {
+        SnapshotStore.Found found;
+        try (QueueInput probe = new QueueInput(written.name(), written.queue()).open()) {
+            found = snapshots.latest(f -> f.outputLast <= outputLast
+                    && (f.coveredInput <= resumeIndex || (f.outputLast == outputLast && complete))
+                    && outputAgrees(snapshots, f, probe, scratch, stamp));
+        }
+        if (found == null)
+            return -1;
+        try (SnapshotStore.Payload payload = snapshots.open(found)) {
+            restore.accept(payload.reader());
+            if (!payload.reader().atEnd())
+                throw new IllegalStateException(snapshots.name() + ": the " + name() + " snapshot "
+                        + Queues.describeIndex(snapshots.queue(), found.index) + " holds more than was restored");
+        }
+        if (!input.moveTo(found.coveredInput) || !readNext() || inputIndex != found.coveredInput)
+            throw input.damaged(found.coveredInput, "the input record the " + name() + " snapshot "
+                    + Queues.describeIndex(snapshots.queue(), found.index) + " covers is not on the input");
+        if (found.outputLast >= 0 && (!written.moveTo(found.outputLast) || !written.read(scratch)))
+            throw written.damaged(found.outputLast, "the output record the " + name() + " snapshot "
+                    + Queues.describeIndex(snapshots.queue(), found.index) + " names as its last is not on the output");
+        LOG.info("{} restored its snapshot of input {} index {} ({} {}): re-feeding the inputs after it", name(),
+                input.name(), Queues.describeIndex(input.queue(), found.coveredInput), snapshots.name(),
+                Queues.describeIndex(snapshots.queue(), found.index));
+        return found.coveredInput;
+    }
+
+    /**
+     * Whether the output record a snapshot names as its last is the one it was taken after (its stage time stamp): a
+     * snapshot left from queues deleted or replaced since names a record of another run, and is not restored.
+     */
+    private boolean outputAgrees(SnapshotStore snapshots, SnapshotStore.Found f, QueueInput probe, OrderInfo scratch,
+                                 ToLongFunction<OrderInfo> stamp) {
+        if (f.outputLast < 0)
+            return true;
+        if (probe.moveTo(f.outputLast) && probe.read(scratch) && stamp.applyAsLong(scratch) == f.outputStamp)
+            return true;
+        LOG.warn("{} index {}: the {} snapshot names {} index {} as its last output, which is another record now (the"
+                        + " queues were replaced since it was taken?): not restored", snapshots.name(),
+                Queues.describeIndex(snapshots.queue(), f.index), name(), probe.name(),
+                Queues.describeIndex(probe.queue(), f.outputLast));
+        return false;
     }
 
     /** Reads the next input record into {@link #in}; false when there is none yet. */

@@ -4,6 +4,7 @@ import dev.orderpipe.pipeline.infra.CrashPoints;
 import dev.orderpipe.pipeline.OrderInfo;
 import dev.orderpipe.pipeline.Prices;
 import dev.orderpipe.pipeline.book.SelfTradePrevention;
+import dev.orderpipe.pipeline.codes.Action;
 import dev.orderpipe.pipeline.codes.OrderType;
 import dev.orderpipe.pipeline.infra.QueueInput;
 import dev.orderpipe.pipeline.infra.QueueOutput;
@@ -13,6 +14,8 @@ import dev.orderpipe.pipeline.integrity.RecordLink;
 import dev.orderpipe.pipeline.infra.Queues;
 import dev.orderpipe.pipeline.risk.RiskConfigHistory;
 import dev.orderpipe.pipeline.risk.RiskEngine;
+import dev.orderpipe.pipeline.snapshot.SnapshotStore;
+import dev.orderpipe.pipeline.snapshot.SnapshotWriter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * Reads {@code orders}, applies the pre-trade checks of {@link RiskEngine} and writes every record to
  * {@code checked}: passed, or REJECTED with a reason. Records already rejected upstream pass through unchanged.
  * On start it resumes after the last input record whose result it wrote (the {@code sourceIndex} of its last output),
- * replaying the input before that point through the risk engine without writing, so its state (seen order ids,
+ * restoring its latest snapshot ({@link SnapshotStore}) and replaying the input after it up to that point through the
+ * risk engine without writing (the whole input before that point without a snapshot), so its state (seen order ids,
  * rate windows) is what it was, and checking each record it wrote then against what it makes of its input again
  * ({@link RecordLink#requireRemade}). Risk's verdict is its config's: the reason, and the rules it stamps into a passed
  * order ({@link RiskEngine#stampRules}); where the config changed, a different verdict is allowed.
@@ -40,29 +44,42 @@ public final class RiskStage extends QueueInputStage {
 
     private final RiskConfigHistory configs;
 
-    /** @param configs which config each stretch of the output was written with, to tell a changed config's verdicts */
-    public RiskStage(QueueInput input, QueueOutput output, RiskEngine engine, RiskConfigHistory configs) {
+    private final SnapshotStore snapshots;
+    /** The input index the snapshot restored at the start covers, -1 for none. */
+    private long restoredAt = -1;
+
+    /**
+     * @param configs   which config each stretch of the output was written with, to tell a changed config's verdicts
+     * @param snapshots where risk writes its snapshots and restarts from
+     */
+    public RiskStage(QueueInput input, QueueOutput output, RiskEngine engine, RiskConfigHistory configs,
+                     SnapshotStore snapshots) {
         super("risk", input);
         this.output = output;
         this.engine = engine;
         this.configs = configs;
+        this.snapshots = snapshots;
     }
 
     @Override
     public void open() {
         output.open();
         openInput();
+        snapshots.open();
         long last = output.readLast(out);
         if (last < 0) {
             configs.recordCurrent(-1);
             return;
         }
         long resumeAfter = out.sourceIndex();
-        // rebuild the engine's state (seen order ids, rate windows) from the input already processed; risk wrote one
-        // record per input, in order, so its output is read again beside it and each record checked against what the
-        // (deterministic) engine makes of its input again: a record from another run or altered is refused here
+        // rebuild the engine's state (seen order ids, rate windows) from its latest snapshot and the input processed
+        // after it (all of it without a snapshot); risk wrote one record per input, in order, so its output is read
+        // again beside it and each record checked against what the (deterministic) engine makes of its input again:
+        // a record from another run or altered is refused here
         try (QueueInput written = output.reader().open()) {
-            while (true) {
+            restoredAt = restoreSnapshot(snapshots, last, resumeAfter, true, written, readBack, OrderInfo::riskNanos,
+                    engine::restore);
+            while (restoredAt < resumeAfter) {
                 if (!readNext() || inputIndex > resumeAfter)
                     throw input.damaged(resumeAfter, "cannot resume risk: this input record, named by the last record"
                             + " on " + output.name() + ", is not on the input");
@@ -117,6 +134,23 @@ public final class RiskStage extends QueueInputStage {
         decide();
         out.riskNanos(System.nanoTime());
         output.write(out);
+        boolean close = in.action() == Action.SESSION_CLOSE && !out.isRejected();
+        if (snapshots.due(close)) {
+            SnapshotWriter w = snapshots.begin(inputIndex, output.lastIndex(), out.riskNanos(), engine.sessionDate(),
+                    close ? SnapshotStore.AT_SESSION_CLOSE : 0);
+            engine.save(w);
+            snapshots.finish();
+        }
+    }
+
+    /** The input index the snapshot restored at the start covers, or -1 when none was (or for a fresh start). */
+    public long restoredAt() {
+        return restoredAt;
+    }
+
+    /** The stage's snapshots. */
+    public SnapshotStore snapshots() {
+        return snapshots;
     }
 
     /** Fills {@link #out} with what risk writes for the input record {@link #in}, but its timestamp. */
@@ -138,6 +172,7 @@ public final class RiskStage extends QueueInputStage {
 
     @Override
     protected void closeOutput() {
+        snapshots.close();
         output.close();
     }
 }

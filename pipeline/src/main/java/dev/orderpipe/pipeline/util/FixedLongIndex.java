@@ -49,6 +49,21 @@ public final class FixedLongIndex {
         return index.remove(0, key);
     }
 
+    /** Table positions, for a walk over the held keys ({@link FixedPairIndex#positions()}). */
+    public int positions() {
+        return index.positions();
+    }
+
+    /** The slot of the key held at table {@code position}, or {@link #ABSENT}. */
+    public int slotAt(int position) {
+        return index.slotAt(position);
+    }
+
+    /** The key held in {@code slot} (meaningful only while the slot is in use). */
+    public long key(int slot) {
+        return index.second(slot);
+    }
+
     /** Removes every key. */
     public void clear() {
         index.clear();

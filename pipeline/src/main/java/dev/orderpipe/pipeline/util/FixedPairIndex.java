@@ -78,6 +78,19 @@ public final class FixedPairIndex {
         return size;
     }
 
+    /**
+     * Table positions: a walk over the held keys without allocation or iterator goes {@code 0..positions()-1} and
+     * asks {@link #slotAt} (O(capacity), for a snapshot).
+     */
+    public int positions() {
+        return table.length;
+    }
+
+    /** The slot of the key held at table {@code position}, or {@link #ABSENT} for an empty position. */
+    public int slotAt(int position) {
+        return table[position] - 1;
+    }
+
     /** The first half of the key held in {@code slot} (meaningful only while the slot is in use). */
     public long first(int slot) {
         return first[slot];

@@ -25,8 +25,11 @@ class MatchingEngineAllocationTest {
     private static final int MEASURED = 300_000;
     private static final long ALLOWANCE_BYTES = 4_096;
 
-    /** Claims and publishes into one reused record, like the stage, and keeps a checksum so nothing is elided. */
-    private static final class OverwritingSink implements ReportSink {
+    /**
+     * Claims and publishes into one reused record, like the stage, and keeps a checksum of the reports' fields so
+     * nothing is elided (and two engines' reports can be compared).
+     */
+    static final class OverwritingSink implements ReportSink {
         private final OrderInfo record = new OrderInfo();
         long reports;
         long checksum;
@@ -39,7 +42,8 @@ class MatchingEngineAllocationTest {
         @Override
         public void publish() {
             reports++;
-            checksum = checksum * 31 + record.leavesQty() + record.execType().ordinal();
+            checksum = checksum * 31 + record.leavesQty() + record.execType().ordinal() + record.orderId() * 7
+                    + record.lastQty() * 13 + record.price() * 17 + record.cumQty() * 19;
         }
     }
 

@@ -62,8 +62,13 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--scenarios", split = ",", paramLabel = "S[,S...]",
             defaultValue = "floor,pipeline,allocating,pretouch,peer",
             description = "Any of floor, pipeline, allocating, pretouch, disk, peer, fix (the pipeline through the FIX"
-                    + " gateway beside the same replay fed its queue; default ${DEFAULT-VALUE}).")
+                    + " gateway beside the same replay fed its queue), restart (start and 1,000 new orders after"
+                    + " 0, 1 M and 10 M orders of history; 8 GB of queues at 10 M); default ${DEFAULT-VALUE}.")
     List<String> scenarios;
+    @Option(names = "--restart-history", split = ",", paramLabel = "N[,N...]",
+            description = "Orders of history before each restart of the restart row (default 0,1000000,10000000;"
+                    + " 0,2000,20000 with --quick).")
+    List<Long> restartHistory;
     @Option(names = "--layouts", split = ",", paramLabel = "L[,L...]", defaultValue = "config,latency",
             description = {"The pipeline variants, each on a layout's stage groups: config (the groups of --config, "
                     + "or of the embedded default), default (the embedded default's: one unpinned thread that sleeps "
@@ -111,6 +116,12 @@ public final class BenchCommand implements Callable<Integer> {
         o.seed = seed;
         o.warmupOrders = warmupOrders;
         o.scenarios = scenarios();
+        if (restartHistory != null) {
+            for (long h : restartHistory)
+                if (h < 0)
+                    throw UserException.usage("--restart-history: " + h + " is not a number of orders (0 or more)");
+            o.restartHistories = List.copyOf(restartHistory);
+        }
         PipelineConfig loaded = config.load();
         o.config = adjust(loaded);
         o.layouts = layouts(loaded);

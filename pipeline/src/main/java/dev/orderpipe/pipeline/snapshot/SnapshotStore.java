@@ -1,0 +1,344 @@
+package dev.orderpipe.pipeline.snapshot;
+
+import dev.orderpipe.pipeline.config.SnapshotConfig;
+import dev.orderpipe.pipeline.infra.Queues;
+import net.openhft.chronicle.bytes.BytesIn;
+import net.openhft.chronicle.bytes.ReadBytesMarshallable;
+import net.openhft.chronicle.queue.ChronicleQueue;
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.queue.TailerDirection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.zip.CRC32C;
+
+/**
+ * One stage's snapshots: its queue {@code snapshots/<stage>} in the data directory, when the next one is due
+ * ({@link SnapshotConfig}), writing one ({@link #begin}, the engine's puts, {@link #finish}) and, at a restart, finding
+ * the latest valid one ({@link #latest}). A snapshot is valid when its header, its chunks in order and its trailer
+ * are all there and the CRC32C of the payload matches the trailer's; one that is not is named in a WARN and the one
+ * before it is tried. Writing allocates nothing; finding allocates (once, at a start).
+ */
+public final class SnapshotStore implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SnapshotStore.class);
+    /** The directory under the data directory that holds the snapshot queues, one per stage. */
+    public static final String DIR = "snapshots";
+    /** {@link Found#sessionState} of a snapshot taken at a session close. */
+    public static final byte AT_SESSION_CLOSE = 2;
+
+    private final String stage;
+    private final String name;
+    private final ChronicleQueue queue;
+    private final SnapshotConfig config;
+    private final long shape;
+    private final SnapshotWriter writer;
+    private final long everyNanos;
+    private ExcerptAppender appender;
+    private long inputsSince;
+    private long lastNanos;
+    private long written;
+    private long startNanos;
+    private long lastStallNanos;
+    private long maxStallNanos;
+
+    /**
+     * @param shape what the engine's state layout depends on (capacities, symbols, rate rules): a snapshot of
+     *              another shape is not restored
+     */
+    public SnapshotStore(String stage, ChronicleQueue queue, SnapshotConfig config, long shape) {
+        this.stage = stage;
+        this.name = DIR + "/" + stage;
+        this.queue = queue;
+        this.config = config;
+        this.shape = shape;
+        this.writer = new SnapshotWriter(stage, config.chunkBytes);
+        this.everyNanos = TimeUnit.SECONDS.toNanos(config.everySeconds);
+    }
+
+    /** The queue directory of {@code stage}'s snapshots. */
+    public static Path dir(Path dataDir, String stage) {
+        return dataDir.resolve(DIR).resolve(stage);
+    }
+
+    /** Creates the appender when snapshots are enabled, on the stage's thread. */
+    public void open() {
+        if (config.enabled) {
+            appender = queue.createAppender();
+            writer.appender(appender);
+        }
+        lastNanos = System.nanoTime();
+    }
+
+    /**
+     * Called after each input whose outputs are all written: whether a snapshot is due now (a session close, the
+     * count of inputs, the time). Allocation-free.
+     */
+    public boolean due(boolean sessionClose) {
+        if (appender == null)
+            return false;
+        inputsSince++;
+        if (sessionClose && config.atSessionClose)
+            return true;
+        if (config.everyInputs > 0 && inputsSince >= config.everyInputs)
+            return true;
+        return everyNanos > 0 && System.nanoTime() - lastNanos >= everyNanos;
+    }
+
+    /**
+     * Starts a snapshot of the state after input {@code coveredInput}, the stage's outputs ending at
+     * {@code outputLast}, whose own time stamp (risk's {@code riskNanos}, matching's {@code matchNanos}) is
+     * {@code outputStamp}: it tells that record from another run's at the same index. Writes its header and returns
+     * the writer the engine puts its state into.
+     *
+     * @param sessionState {@link #AT_SESSION_CLOSE} when taken at a session's close, else 0
+     */
+    public SnapshotWriter begin(long coveredInput, long outputLast, long outputStamp, long sessionDate,
+                                byte sessionState) {
+        startNanos = System.nanoTime();
+        writer.begin(coveredInput, outputLast, outputStamp, shape, sessionDate, sessionState);
+        return writer;
+    }
+
+    /** Writes the snapshot's last chunk and its trailer. */
+    public void finish() {
+        writer.finish();
+        long now = System.nanoTime();
+        lastStallNanos = now - startNanos;
+        maxStallNanos = Math.max(maxStallNanos, lastStallNanos);
+        lastNanos = now;
+        inputsSince = 0;
+        written++;
+    }
+
+    /** Snapshots written by this instance. */
+    public long written() {
+        return written;
+    }
+
+    /** How long the last snapshot held up the stage, in nanoseconds (0 before the first). */
+    public long lastStallNanos() {
+        return lastStallNanos;
+    }
+
+    /** The longest snapshot stall of this instance, in nanoseconds. */
+    public long maxStallNanos() {
+        return maxStallNanos;
+    }
+
+    /** The header of a valid snapshot. */
+    public static final class Found {
+        /** The queue index of its header. */
+        public long index;
+        /** The input index whose state it holds (after that input's outputs were all written). */
+        public long coveredInput;
+        /** The stage's last output index when it was taken, -1 for none. */
+        public long outputLast;
+        /** That output record's stage time stamp ({@code riskNanos}, {@code matchNanos}). */
+        public long outputStamp;
+        public long shape;
+        public long takenMillis;
+        /** The engine's session date ({@code YYYYMMDD}, 0 for none). */
+        public long sessionDate;
+        /** {@link #AT_SESSION_CLOSE}, or 0. */
+        public byte sessionState;
+        /** The payload's CRC32C, as its trailer has it. */
+        public int checksum;
+        /** The payload's length in bytes. */
+        public long payload;
+        int chunks;
+        String stage;
+
+        @Override
+        public String toString() {
+            return "covering input index " + coveredInput;
+        }
+    }
+
+    /** What is read of a document: its kind, a header's or a trailer's fields, a chunk's number, length and bytes. */
+    private static final class Doc implements ReadBytesMarshallable {
+        final byte[] chunk;
+        final CRC32C crc = new CRC32C();
+        final Found header = new Found();
+        byte kind;
+        boolean full;
+        // a header
+        int magic;
+        int version;
+        // a chunk
+        int number;
+        int length;
+        // a trailer
+        long headerIndex;
+        int chunks;
+        long payload;
+        int checksum;
+
+        Doc(int chunkBytes) {
+            chunk = new byte[chunkBytes];
+        }
+
+        @Override
+        public void readMarshallable(BytesIn<?> in) {
+            kind = in.readByte();
+            if (kind == SnapshotFormat.TRAILER) {
+                headerIndex = in.readLong();
+                chunks = in.readInt();
+                payload = in.readLong();
+                checksum = in.readInt();
+            } else if (kind == SnapshotFormat.HEADER && full) {
+                magic = in.readInt();
+                version = in.readInt();
+                byte[] stage = new byte[in.readUnsignedByte()];
+                in.read(stage);
+                header.stage = new String(stage, StandardCharsets.US_ASCII);
+                header.coveredInput = in.readLong();
+                header.outputLast = in.readLong();
+                header.outputStamp = in.readLong();
+                header.shape = in.readLong();
+                header.takenMillis = in.readLong();
+                header.sessionDate = in.readLong();
+                header.sessionState = in.readByte();
+            } else if (kind == SnapshotFormat.CHUNK && full) {
+                number = in.readInt();
+                length = in.readInt();
+                if (length < 0 || length > chunk.length || length > in.readRemaining()) {
+                    length = -1;
+                    return;
+                }
+                in.read(chunk, 0, length);
+                crc.update(chunk, 0, length);
+            }
+        }
+    }
+
+    /**
+     * The newest valid snapshot of this stage's shape that {@code usable} accepts, or null (then the stage re-feeds
+     * its whole input). A damaged one (cut short, its checksum wrong, unreadable) is named in a WARN and skipped.
+     */
+    public Found latest(Predicate<Found> usable) {
+        if (queue.lastIndex() < 0)
+            return null;
+        boolean otherShape = false;
+        try (ExcerptTailer back = queue.createTailer().direction(TailerDirection.BACKWARD).toEnd()) {
+            Doc peek = new Doc(0);
+            boolean trailerSeen = false;
+            while (back.readBytes(peek)) {
+                long at = back.lastReadIndex();
+                if (peek.kind == SnapshotFormat.HEADER) {
+                    if (!trailerSeen)
+                        LOG.warn("{} index {}: a snapshot without its trailer (cut short by a crash while it was"
+                                + " written?): ignored, the one before it is used", name,
+                                Queues.describeIndex(queue, at));
+                    trailerSeen = false;
+                    continue;
+                }
+                if (peek.kind != SnapshotFormat.TRAILER)
+                    continue;
+                trailerSeen = true;
+                Found f = validate(peek.headerIndex, at);
+                if (f == null)
+                    continue;
+                if (f.shape != shape) {
+                    otherShape = true;
+                } else if (usable.test(f)) {
+                    return f;
+                }
+                // on to the one before: past this one's chunks and header
+                trailerSeen = false;
+                if (!back.moveToIndex(f.index))
+                    return null;
+                back.readBytes(peek);
+            }
+        } catch (InternalError | IllegalStateException e) {
+            LOG.warn("{} cannot be read ({}): the stage rebuilds its state from its whole input", name, e.toString());
+            return null;
+        }
+        if (otherShape)
+            LOG.warn("{} holds snapshots taken with other capacities, symbols or rate rules: not restored, the stage"
+                    + " rebuilds its state from its whole input", name);
+        return null;
+    }
+
+    /** The snapshot whose trailer is at {@code trailerIndex}, checked whole, or null (named in a WARN) if damaged. */
+    private Found validate(long headerIndex, long trailerIndex) {
+        String problem;
+        Doc doc = new Doc(SnapshotFormat.CHUNK_BYTES);
+        doc.full = true;
+        try (ExcerptTailer t = queue.createTailer()) {
+            problem = check(t, doc, headerIndex, trailerIndex);
+        }
+        if (problem == null)
+            return doc.header;
+        LOG.warn("{} index {}: a damaged snapshot, {}: ignored, the one before it is used", name,
+                Queues.describeIndex(queue, trailerIndex), problem);
+        return null;
+    }
+
+    private String check(ExcerptTailer t, Doc doc, long headerIndex, long trailerIndex) {
+        if (headerIndex < 0 || headerIndex >= trailerIndex || !t.moveToIndex(headerIndex) || !t.readBytes(doc)
+                || doc.kind != SnapshotFormat.HEADER)
+            return "its trailer names no header (" + Queues.describeIndex(queue, headerIndex) + ")";
+        if (doc.magic != SnapshotFormat.MAGIC || doc.version != SnapshotFormat.VERSION
+                || !stage.equals(doc.header.stage))
+            return "its header is not a version " + SnapshotFormat.VERSION + " snapshot of " + stage;
+        doc.header.index = headerIndex;
+        long payload = 0;
+        int chunks = 0;
+        while (true) {
+            if (!t.readBytes(doc))
+                return "it is cut short after " + chunks + " chunks";
+            if (doc.kind == SnapshotFormat.TRAILER)
+                break;
+            if (doc.kind != SnapshotFormat.CHUNK || doc.number != chunks || doc.length < 0)
+                return "its chunk " + chunks + " is missing or damaged";
+            payload += doc.length;
+            chunks++;
+        }
+        if (t.lastReadIndex() != trailerIndex || doc.chunks != chunks || doc.payload != payload)
+            return "its trailer does not match its " + chunks + " chunks of " + payload + " bytes";
+        if (doc.checksum != (int) doc.crc.getValue())
+            return "its checksum does not match its payload (CRC32C " + Integer.toHexString(doc.checksum) + " written, "
+                    + Integer.toHexString((int) doc.crc.getValue()) + " read)";
+        doc.header.chunks = chunks;
+        doc.header.payload = payload;
+        doc.header.checksum = doc.checksum;
+        return null;
+    }
+
+    /** A reader of a valid snapshot's payload, on the calling thread; close it after the restore. */
+    public Payload open(Found found) {
+        ExcerptTailer t = queue.createTailer();
+        Doc skip = new Doc(0);
+        if (!t.moveToIndex(found.index) || !t.readBytes(skip))
+            throw new IllegalStateException(name + ": the snapshot just checked cannot be read again");
+        return new Payload(t, new SnapshotReader(t, found.chunks));
+    }
+
+    /** A snapshot's payload being read, and its tailer. */
+    public record Payload(ExcerptTailer tailer, SnapshotReader reader) implements AutoCloseable {
+        @Override
+        public void close() {
+            tailer.close();
+        }
+    }
+
+    /** The queue's name for messages ({@code snapshots/<stage>}). */
+    public String name() {
+        return name;
+    }
+
+    public ChronicleQueue queue() {
+        return queue;
+    }
+
+    @Override
+    public void close() {
+        if (appender != null)
+            appender.close();
+    }
+}

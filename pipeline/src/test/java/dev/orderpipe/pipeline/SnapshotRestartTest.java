@@ -1,0 +1,202 @@
+package dev.orderpipe.pipeline;
+
+import dev.orderpipe.pipeline.config.PipelineConfig;
+import dev.orderpipe.pipeline.snapshot.SnapshotStore;
+import dev.orderpipe.pipeline.util.FileTrees;
+import net.openhft.chronicle.queue.ChronicleQueue;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.queue.RollCycle;
+import net.openhft.chronicle.queue.TailerDirection;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
+import net.openhft.chronicle.wire.DocumentContext;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Bounded restart: risk and matching restore their latest valid snapshot and re-feed only the inputs after it, and
+ * the outputs equal an uninterrupted run's; a damaged snapshot is passed over for the one before it.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class SnapshotRestartTest {
+    private static final int ORDERS = 4_000;
+    /** Lines of the first run: the header and 1,999 orders. */
+    private static final int FIRST = 2_000;
+    private static final int EVERY = 300;
+
+    private static PipelineConfig config(Path data, Path input, Path csv) {
+        PipelineConfig config = TestPipelines.config(data, input);
+        config.snapshots.everyInputs = EVERY;
+        config.snapshots.everySeconds = 0;
+        config.egress.csvFile = csv.toString();
+        return config.validate();
+    }
+
+    /** The input sequence number (in the one cycle file) an index names. */
+    private static long seq(PipelineConfig config, long index) {
+        RollCycle rc = config.rollCycle();
+        return rc.toSequenceNumber(index);
+    }
+
+    @Test
+    void aRestartFromASnapshotInTheMiddleOfASessionGivesWhatOneRunGives(@TempDir Path dir) throws Exception {
+        List<String> lines = List.of(TestPipelines.mixedOrders(17, ORDERS).split("\n"));
+        Path whole = dir.resolve("whole.csv");
+        Files.write(whole, lines);
+        Pipeline reference = TestPipelines.runToEnd(config(dir.resolve("ref"), whole, dir.resolve("ref.csv")));
+        List<String> expected = TestPipelines.executionLines(reference.queuePath("executions"));
+
+        Path growing = dir.resolve("growing.csv");
+        Files.write(growing, lines.subList(0, FIRST));
+        PipelineConfig config = config(dir.resolve("data"), growing, dir.resolve("executions.csv"));
+        Pipeline first = TestPipelines.runToEnd(config);
+        assertEquals(-1, first.matching().restoredAt(), "a fresh start restores nothing");
+        assertEquals((FIRST - 1) / EVERY, first.risk().snapshots().written());
+        assertEquals((FIRST - 1) / EVERY, first.matching().snapshots().written());
+
+        Files.write(growing, lines.subList(FIRST, lines.size()), StandardOpenOption.APPEND);
+        Pipeline second = TestPipelines.runToEnd(config);
+        // the latest snapshot covers the 1,800th input: only the 199 after it are fed again
+        long covered = (FIRST - 1) / EVERY * EVERY - 1;
+        assertEquals(covered, seq(config, second.risk().restoredAt()));
+        assertEquals(covered, seq(config, second.matching().restoredAt()));
+        assertEquals(FIRST - 2, seq(config, second.matching().resumedAfter()));
+
+        assertEquals(expected, TestPipelines.executionLines(config.dataPath().resolve("executions")));
+        assertEquals(Files.readAllLines(dir.resolve("ref.csv")), Files.readAllLines(dir.resolve("executions.csv")),
+                "the executions CSV, continued from the report it lacked");
+    }
+
+    @Test
+    void aDamagedSnapshotIsPassedOverForTheOneBeforeIt(@TempDir Path dir) throws Exception {
+        List<String> lines = List.of(TestPipelines.mixedOrders(5, ORDERS).split("\n"));
+        Path whole = dir.resolve("whole.csv");
+        Files.write(whole, lines);
+        Pipeline reference = TestPipelines.runToEnd(config(dir.resolve("ref"), whole, dir.resolve("ref.csv")));
+
+        Path growing = dir.resolve("growing.csv");
+        Files.write(growing, lines.subList(0, FIRST));
+        PipelineConfig config = config(dir.resolve("data"), growing, dir.resolve("executions.csv"));
+        TestPipelines.runToEnd(config);
+        flipLastChunkByte(SnapshotStore.dir(config.dataPath(), "matching"));
+
+        Files.write(growing, lines.subList(FIRST, lines.size()), StandardOpenOption.APPEND);
+        Pipeline second = TestPipelines.runToEnd(config);
+        long latest = (FIRST - 1) / EVERY * EVERY - 1;
+        assertEquals(latest, seq(config, second.risk().restoredAt()), "risk's snapshot is whole");
+        assertEquals(latest - EVERY, seq(config, second.matching().restoredAt()),
+                "matching's latest is damaged: the one before it is restored");
+        assertEquals(TestPipelines.executionLines(reference.queuePath("executions")),
+                TestPipelines.executionLines(config.dataPath().resolve("executions")));
+    }
+
+    @Test
+    void withEverySnapshotDamagedTheWholeInputIsFedAgain(@TempDir Path dir) throws Exception {
+        List<String> lines = List.of(TestPipelines.mixedOrders(9, 1_000).split("\n"));
+        Path whole = dir.resolve("whole.csv");
+        Files.write(whole, lines);
+        Pipeline reference = TestPipelines.runToEnd(config(dir.resolve("ref"), whole, dir.resolve("ref.csv")));
+
+        Path growing = dir.resolve("growing.csv");
+        Files.write(growing, lines.subList(0, 400)); // one snapshot each, at the 300th input
+        PipelineConfig config = config(dir.resolve("data"), growing, dir.resolve("executions.csv"));
+        TestPipelines.runToEnd(config);
+        flipLastChunkByte(SnapshotStore.dir(config.dataPath(), "risk"));
+        flipLastChunkByte(SnapshotStore.dir(config.dataPath(), "matching"));
+        Files.write(growing, lines.subList(400, lines.size()), StandardOpenOption.APPEND);
+        Pipeline second = TestPipelines.runToEnd(config);
+        assertEquals(-1, second.risk().restoredAt());
+        assertEquals(-1, second.matching().restoredAt());
+        assertEquals(TestPipelines.executionLines(reference.queuePath("executions")),
+                TestPipelines.executionLines(config.dataPath().resolve("executions")));
+    }
+
+    @Test
+    void snapshotsLeftFromQueuesDeletedSinceAreNotRestored(@TempDir Path dir) throws Exception {
+        List<String> lines = List.of(TestPipelines.mixedOrders(21, 1_500).split("\n"));
+        Path whole = dir.resolve("whole.csv");
+        Files.write(whole, lines);
+        Pipeline reference = TestPipelines.runToEnd(config(dir.resolve("ref"), whole, dir.resolve("ref.csv")));
+
+        // another history's snapshots, its queues deleted afterwards (and its CSV)
+        Path other = dir.resolve("other.csv");
+        Files.writeString(other, TestPipelines.mixedOrders(99, 1_500));
+        Path data = dir.resolve("data");
+        TestPipelines.runToEnd(config(data, other, dir.resolve("executions.csv")));
+        for (String queue : List.of("orders", "checked", "executions"))
+            FileTrees.delete(data.resolve(queue));
+        Files.delete(dir.resolve("executions.csv"));
+
+        Path growing = dir.resolve("growing.csv");
+        Files.write(growing, lines.subList(0, 1_000));
+        PipelineConfig noSnapshots = config(data, growing, dir.resolve("executions.csv"));
+        noSnapshots.snapshots.enabled = false;
+        TestPipelines.runToEnd(noSnapshots);
+        Files.write(growing, lines.subList(1_000, lines.size()), StandardOpenOption.APPEND);
+        Pipeline restart = TestPipelines.runToEnd(noSnapshots);
+        assertEquals(-1, restart.risk().restoredAt(), "the other history's snapshots name other records");
+        assertEquals(-1, restart.matching().restoredAt());
+        assertEquals(TestPipelines.executionLines(reference.queuePath("executions")),
+                TestPipelines.executionLines(data.resolve("executions")));
+    }
+
+    @Test
+    void tradingDaysRestartFromTheSnapshotTakenAtEachClose(@TempDir Path dir) throws Exception {
+        String header = "ts_nanos,action,order_id,account,symbol,side,type,tif,price,qty\n";
+        Path whole = dir.resolve("whole.csv");
+        Files.writeString(whole, header + RestartTest.tradingDays(1, 1200), StandardCharsets.UTF_8);
+        PipelineConfig refConfig = TestPipelines.config(dir.resolve("ref"), whole);
+        Pipeline reference = TestPipelines.runToEnd(refConfig);
+
+        Path growing = dir.resolve("growing.csv");
+        PipelineConfig config = TestPipelines.config(dir.resolve("data"), growing); // the defaults: at each close
+        Files.writeString(growing, header + RestartTest.tradingDays(1, 820), StandardCharsets.UTF_8);
+        Pipeline first = TestPipelines.runToEnd(config);
+        assertEquals(2, first.matching().snapshots().written(), "one at each of the two closes");
+        Files.writeString(growing, RestartTest.tradingDays(821, 1200), StandardCharsets.UTF_8,
+                StandardOpenOption.APPEND);
+        Pipeline second = TestPipelines.runToEnd(config);
+        assertEquals(799, seq(config, second.matching().restoredAt()), "the second close, line 800");
+        assertEquals(799, seq(config, second.risk().restoredAt()));
+        assertEquals(TestPipelines.executionLines(reference.queuePath("executions")),
+                TestPipelines.executionLines(config.dataPath().resolve("executions")));
+    }
+
+    /** Flips a byte in the payload of the newest chunk document of a snapshot queue: its checksum no longer holds. */
+    static void flipLastChunkByte(Path queueDir) throws Exception {
+        long position = -1;
+        try (ChronicleQueue q = SingleChronicleQueueBuilder.binary(queueDir).build();
+             ExcerptTailer t = q.createTailer().direction(TailerDirection.BACKWARD).toEnd()) {
+            while (position < 0) {
+                try (DocumentContext dc = t.readingDocument()) {
+                    assertTrue(dc.isPresent(), "a chunk in " + queueDir);
+                    long start = dc.wire().bytes().readPosition();
+                    if (dc.wire().bytes().readByte(start) == 'C')
+                        position = start + 9 + 3; // kind, number, length, then the payload
+                }
+            }
+        }
+        Path file;
+        try (Stream<Path> files = Files.list(queueDir)) {
+            file = files.filter(p -> p.toString().endsWith(".cq4")).sorted().reduce((a, b) -> b).orElseThrow();
+        }
+        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+            f.seek(position);
+            int b = f.read();
+            f.seek(position);
+            f.write(b ^ 0x5A);
+        }
+    }
+}
