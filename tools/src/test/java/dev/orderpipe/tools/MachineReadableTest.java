@@ -9,6 +9,8 @@ import dev.orderpipe.pipeline.Symbols;
 import dev.orderpipe.pipeline.TestPipelines;
 import dev.orderpipe.pipeline.codes.ExecType;
 import dev.orderpipe.pipeline.config.PipelineConfig;
+import dev.orderpipe.pipeline.metrics.MetricsReader;
+import dev.orderpipe.pipeline.metrics.MetricsSnapshot;
 import dev.orderpipe.tools.live.LiveStatus;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -81,6 +83,45 @@ class MachineReadableTest {
             assertEquals(stages.get(i).get("busy_ns").asLong() / (double) stages.get(i).get("records_in").asLong(),
                     perRecord, 1e-6, stages.get(i).toString());
         }
+    }
+
+    /**
+     * The first sample has no previous one: its rates are means since the pipeline started (to its stop), and both
+     * the table and the JSON say so, not "rate/s" as the later refreshes' rates now.
+     */
+    @Test
+    void theFirstSampleLabelsItsRatesAsMeansSinceTheStart() throws Exception {
+        MetricsSnapshot m;
+        try (MetricsReader reader = MetricsReader.open(run.data)) {
+            m = reader.read();
+        }
+        assertTrue(m.stoppedMillis() > 0, "the run stopped");
+        double ran = (m.stoppedMillis() - m.startMillis()) / 1e3;
+        Cli c = Cli.run("stats", run.data.toString(), "--json");
+        assertEquals(0, c.exitCode, c.toString());
+        JsonNode live = JSON.readTree(c.out).get("live");
+        assertEquals("pipeline_start", live.get("rates_since").asText(), c.out);
+        // over the time it ran, not up to when stats read a stopped pipeline's counters
+        assertEquals(Math.max(1e-3, ran), live.get("rates_over_s").asDouble(), 1e-9, c.out);
+        JsonNode risk = live.get("stages").get(1);
+        assertEquals(risk.get("records_in").asLong() / live.get("rates_over_s").asDouble(),
+                risk.get("rate_per_s").asDouble(), 1e-6, c.out);
+
+        c = Cli.run("stats", run.data.toString(), "--watch", "--json", "--count", "2", "--interval", "0.05");
+        assertEquals(0, c.exitCode, c.toString());
+        String[] lines = c.out.strip().split("\n");
+        assertEquals("pipeline_start", JSON.readTree(lines[0]).get("rates_since").asText(), lines[0]);
+        assertEquals("previous_sample", JSON.readTree(lines[1]).get("rates_since").asText(), lines[1]);
+
+        c = Cli.run("stats", run.data.toString(), "--watch", "--count", "2", "--interval", "0.05");
+        assertEquals(0, c.exitCode, c.toString());
+        String[] frames = c.out.split("\n\n");
+        assertEquals(2, frames.length, c.out);
+        assertTrue(frames[0].contains("means since the pipeline started"), frames[0]);
+        assertTrue(frames[0].matches("(?s).*\\nstage\\s+records in\\s+records out\\s+mean/s\\s.*"), frames[0]);
+        assertFalse(frames[0].contains("rate/s"), frames[0]);
+        assertTrue(frames[1].matches("(?s).*\\nstage\\s+records in\\s+records out\\s+rate/s\\s.*"), frames[1]);
+        assertTrue(frames[1].contains("over the last"), frames[1]);
     }
 
     /** A restarted pipeline's stages read nothing new: their lag counts from where they resumed, not the start. */
