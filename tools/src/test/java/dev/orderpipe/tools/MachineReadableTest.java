@@ -165,6 +165,23 @@ class MachineReadableTest {
         assertTrue(c.oneLineError().contains("has no live counters"), c.toString());
     }
 
+    /** Orders and checked orders have no exec type: --exec-type there printed nothing, as if none matched. */
+    @Test
+    void dumpExecTypeOnAQueueOfOrdersIsAUsageError() {
+        for (String name : List.of("orders", "checked")) {
+            Path queue = run.data.resolve(name);
+            Cli c = Cli.run("dump", queue.toString(), "--exec-type", "trade", "--json");
+            assertEquals(2, c.exitCode, c.toString());
+            assertEquals("orderpipe: --exec-type TRADE selects execution reports, but " + queue + " holds " + name
+                    + " records (no exec type): dump an executions queue", c.oneLineError());
+            assertEquals("", c.out);
+        }
+        // NONE is what their records have: it selects them all
+        Cli c = Cli.run("dump", run.data.resolve("orders").toString(), "--exec-type", "NONE", "--json");
+        assertEquals(0, c.exitCode, c.toString());
+        assertEquals(orders.size(), c.out.strip().split("\n").length);
+    }
+
     @Test
     void dumpFiltersAndRendersJsonLinesAndYaml() throws Exception {
         Path queue = run.data.resolve("executions");
