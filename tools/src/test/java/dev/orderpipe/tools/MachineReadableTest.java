@@ -165,6 +165,21 @@ class MachineReadableTest {
         assertTrue(c.oneLineError().contains("has no live counters"), c.toString());
     }
 
+    /** --count and --interval only mean something with --watch: without it they were ignored without a word. */
+    @Test
+    void statsCountOrIntervalWithoutWatchIsAUsageError() {
+        for (String[] args : List.of(new String[]{"--count", "2"}, new String[]{"--interval", "2s"},
+                new String[]{"-n", "1", "--json"})) {
+            List<String> line = new ArrayList<>(List.of("stats", run.data.toString()));
+            line.addAll(List.of(args));
+            Cli c = Cli.run(line.toArray(String[]::new));
+            assertEquals(2, c.exitCode, c.toString());
+            assertEquals("orderpipe: " + (args[0].equals("--interval") ? "--interval" : "--count")
+                    + " goes with --watch (without it stats prints once)", c.oneLineError());
+            assertEquals("", c.out);
+        }
+    }
+
     /** Orders and checked orders have no exec type: --exec-type there printed nothing, as if none matched. */
     @Test
     void dumpExecTypeOnAQueueOfOrdersIsAUsageError() {

@@ -79,6 +79,9 @@ public final class StatsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
+        for (String option : new String[]{"--count", "--interval"})
+            if (!watch && spec.commandLine().getParseResult().hasMatchedOption(option))
+                throw UserException.usage(option + " goes with --watch (without it stats prints once)");
         if (!Files.isDirectory(dataDir))
             throw UserException.failure(dataDir + " is not a directory");
         Duration every = Durations.parse("--interval", interval);
