@@ -232,7 +232,8 @@ public final class LiveStatus implements AutoCloseable {
      *                       first sample, or the first after a restart, gives means over the whole run, not a rate now
      */
     public record Status(long readMillis, boolean metricsPresent, long pid, boolean running, long diskFreeBytes,
-                         double rateSeconds, boolean ratesSinceStart, List<StageStatus> stages, List<QueueStatus> queues, List<ConsumerStatus> consumers) {
+                         double rateSeconds, boolean ratesSinceStart, List<StageStatus> stages,
+                         List<QueueStatus> queues, List<ConsumerStatus> consumers) {
     }
 
     /**

@@ -81,7 +81,8 @@ public final class PrometheusEndpoint implements AutoCloseable {
         out.add(stageGauge("orderpipe_stage_lag_seconds", "With a backlog, seconds since the stage last had nothing "
                 + "to read; 0 without", stages, LiveStatus.StageStatus::lagSeconds));
         out.add(stageGauge("orderpipe_stage_idle_ratio", "Share of the stage's polls that found nothing to read, "
-                + "since the previous scrape (the first scrape: since the pipeline started)", stages, LiveStatus.StageStatus::idleRatio));
+                + "since the previous scrape (the first scrape: since the pipeline started)", stages,
+                LiveStatus.StageStatus::idleRatio));
         GaugeSnapshot.Builder records = GaugeSnapshot.builder().name("orderpipe_queue_records")
                 .help("Records in the queue");
         GaugeSnapshot.Builder lastIndex = GaugeSnapshot.builder().name("orderpipe_queue_last_index")
