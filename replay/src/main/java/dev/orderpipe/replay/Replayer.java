@@ -227,13 +227,17 @@ public final class Replayer {
     /** Refuses an output directory holding an earlier run unless overwriting, in which case that run is removed. */
     private static void prepareOutDir(Path outDir, Path dataDir, boolean overwrite) {
         boolean hasQueues = holdsQueues(dataDir);
-        boolean hasSummary = Files.exists(outDir.resolve(RunSummary.FILE));
-        if ((hasQueues || hasSummary) && !overwrite)
+        // any file of a run's: a summary.json or log left alone would be read as this run's should it fail
+        String summary = Stream.of(RunSummary.FILE, RunSummary.JSON_FILE, RunSummary.INTERVAL_LOG)
+                .filter(f -> Files.exists(outDir.resolve(f))).findFirst().orElse(null);
+        if ((hasQueues || summary != null) && !overwrite)
             throw ReplayException.usage("output directory " + outDir + " already holds a replay ("
-                    + (hasQueues ? "queues in " + dataDir : RunSummary.FILE) + "): choose another or pass --overwrite to replace it");
+                    + (hasQueues ? "queues in " + dataDir : summary) + "): choose another or pass --overwrite to "
+                    + "replace it");
         try {
             FileTrees.delete(dataDir);
             Files.deleteIfExists(outDir.resolve(RunSummary.FILE));
+            Files.deleteIfExists(outDir.resolve(RunSummary.JSON_FILE));
             Files.deleteIfExists(outDir.resolve(RunSummary.INTERVAL_LOG));
             Files.createDirectories(dataDir);
         } catch (IOException e) {

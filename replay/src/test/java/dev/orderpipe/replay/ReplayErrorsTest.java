@@ -87,6 +87,24 @@ class ReplayErrorsTest {
                 "the earlier run's queues were replaced, not appended to");
     }
 
+    /**
+     * A run directory that holds only an earlier run's summary.json (its summary.yaml and queues gone) was replaced
+     * without --overwrite; --overwrite now also removes it before the run (a run failing on the way left the earlier
+     * run's figures beside its own queues).
+     */
+    @Test
+    void anEarlierRunsSummaryJsonIsRefusedAndRemovedByOverwrite(@TempDir Path dir) throws Exception {
+        Path file = TestCaptures.orderFile(dir.resolve("orders.csv"), 20, 1000, 1);
+        Path out = Files.createDirectories(dir.resolve("run"));
+        Files.writeString(out.resolve(RunSummary.JSON_FILE), "{\"sent\": 999}");
+        ReplayException e = fails(options(file, out));
+        assertEquals("output directory " + out + " already holds a replay (" + RunSummary.JSON_FILE
+                + "): choose another or pass --overwrite to replace it", e.getMessage());
+        // with --overwrite it is removed with the rest of the earlier run before this one starts
+        Replayer.run(options(file, out).overwrite(true));
+        assertFalse(Files.readString(out.resolve(RunSummary.JSON_FILE)).contains("999"));
+    }
+
     @Test
     void aCaptureInsideTheReplaysOwnDataDirectoryIsRefused(@TempDir Path dir) throws Exception {
         Path file = TestCaptures.orderFile(dir.resolve("orders.csv"), 20, 1000, 1);

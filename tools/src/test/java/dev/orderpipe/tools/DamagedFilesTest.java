@@ -557,12 +557,18 @@ class DamagedFilesTest {
         // a config of another roll cycle does not fit the files: refused, not a new queue beside the old files
         Path secondly = dir.resolve("secondly.yaml");
         Files.writeString(secondly, defaultConfig().replace("rollCycle: FAST_DAILY", "rollCycle: TEST_SECONDLY"));
-        String notFit = "is damaged at 20261128F.cq4: not a cycle file of this queue's roll cycle TEST_SECONDLY, the"
-                + " config's, which is assumed as metadata.cq4t cannot tell (set rollCycle to the one the queue was"
+        // the cycle file is named for the day the shared run was written (a literal date failed after midnight)
+        String cycleFile;
+        try (var files = Files.list(executions)) {
+            cycleFile = files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(Queues.QUEUE_FILE_SUFFIX))
+                    .sorted().findFirst().orElseThrow();
+        }
+        String notFit = "is damaged at " + cycleFile + ": not a cycle file of this queue's roll cycle TEST_SECONDLY,"
+                + " the config's, which is assumed as metadata.cq4t cannot tell (set rollCycle to the one the queue was"
                 + " written with)";
         Cli verifySecondly = Cli.run("verify", data.toString(), "--config", secondly.toString());
         assertEquals(ExitCodes.FAILURE, verifySecondly.exitCode, verifySecondly.toString());
-        assertTrue(verifySecondly.out.contains("executions: damaged at 20261128F.cq4: not a cycle file of this"
+        assertTrue(verifySecondly.out.contains("executions: damaged at " + cycleFile + ": not a cycle file of this"
                 + " queue's roll cycle TEST_SECONDLY"), verifySecondly.out);
         assertOneLine("run --config", Cli.run("run", "--input", orderFile.toString(), "--data", data.toString(),
                 "--config", secondly.toString(), "--exit-when-done", "--status-every", "0"), ExitCodes.FAILURE,

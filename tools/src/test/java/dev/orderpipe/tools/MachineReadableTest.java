@@ -9,6 +9,8 @@ import dev.orderpipe.pipeline.Symbols;
 import dev.orderpipe.pipeline.TestPipelines;
 import dev.orderpipe.pipeline.codes.ExecType;
 import dev.orderpipe.pipeline.config.PipelineConfig;
+import dev.orderpipe.pipeline.metrics.MetricsReader;
+import dev.orderpipe.pipeline.metrics.MetricsSnapshot;
 import dev.orderpipe.tools.live.LiveStatus;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -83,6 +85,45 @@ class MachineReadableTest {
         }
     }
 
+    /**
+     * The first sample has no previous one: its rates are means since the pipeline started (to its stop), and both
+     * the table and the JSON say so, not "rate/s" as the later refreshes' rates now.
+     */
+    @Test
+    void theFirstSampleLabelsItsRatesAsMeansSinceTheStart() throws Exception {
+        MetricsSnapshot m;
+        try (MetricsReader reader = MetricsReader.open(run.data)) {
+            m = reader.read();
+        }
+        assertTrue(m.stoppedMillis() > 0, "the run stopped");
+        double ran = (m.stoppedMillis() - m.startMillis()) / 1e3;
+        Cli c = Cli.run("stats", run.data.toString(), "--json");
+        assertEquals(0, c.exitCode, c.toString());
+        JsonNode live = JSON.readTree(c.out).get("live");
+        assertEquals("pipeline_start", live.get("rates_since").asText(), c.out);
+        // over the time it ran, not up to when stats read a stopped pipeline's counters
+        assertEquals(Math.max(1e-3, ran), live.get("rates_over_s").asDouble(), 1e-9, c.out);
+        JsonNode risk = live.get("stages").get(1);
+        assertEquals(risk.get("records_in").asLong() / live.get("rates_over_s").asDouble(),
+                risk.get("rate_per_s").asDouble(), 1e-6, c.out);
+
+        c = Cli.run("stats", run.data.toString(), "--watch", "--json", "--count", "2", "--interval", "0.05");
+        assertEquals(0, c.exitCode, c.toString());
+        String[] lines = c.out.strip().split("\n");
+        assertEquals("pipeline_start", JSON.readTree(lines[0]).get("rates_since").asText(), lines[0]);
+        assertEquals("previous_sample", JSON.readTree(lines[1]).get("rates_since").asText(), lines[1]);
+
+        c = Cli.run("stats", run.data.toString(), "--watch", "--count", "2", "--interval", "0.05");
+        assertEquals(0, c.exitCode, c.toString());
+        String[] frames = c.out.split("\n\n");
+        assertEquals(2, frames.length, c.out);
+        assertTrue(frames[0].contains("means since the pipeline started"), frames[0]);
+        assertTrue(frames[0].matches("(?s).*\\nstage\\s+records in\\s+records out\\s+mean/s\\s.*"), frames[0]);
+        assertFalse(frames[0].contains("rate/s"), frames[0]);
+        assertTrue(frames[1].matches("(?s).*\\nstage\\s+records in\\s+records out\\s+rate/s\\s.*"), frames[1]);
+        assertTrue(frames[1].contains("over the last"), frames[1]);
+    }
+
     /** A restarted pipeline's stages read nothing new: their lag counts from where they resumed, not the start. */
     @Test
     void aRestartedPipelineIsNotBehind(@TempDir Path tmp) throws Exception {
@@ -122,6 +163,38 @@ class MachineReadableTest {
         c = Cli.run("stats", dir.toString(), "--watch", "--count", "1");
         assertEquals(1, c.exitCode, c.toString());
         assertTrue(c.oneLineError().contains("has no live counters"), c.toString());
+    }
+
+    /** --count and --interval only mean something with --watch: without it they were ignored without a word. */
+    @Test
+    void statsCountOrIntervalWithoutWatchIsAUsageError() {
+        for (String[] args : List.of(new String[]{"--count", "2"}, new String[]{"--interval", "2s"},
+                new String[]{"-n", "1", "--json"})) {
+            List<String> line = new ArrayList<>(List.of("stats", run.data.toString()));
+            line.addAll(List.of(args));
+            Cli c = Cli.run(line.toArray(String[]::new));
+            assertEquals(2, c.exitCode, c.toString());
+            assertEquals("orderpipe: " + (args[0].equals("--interval") ? "--interval" : "--count")
+                    + " goes with --watch (without it stats prints once)", c.oneLineError());
+            assertEquals("", c.out);
+        }
+    }
+
+    /** Orders and checked orders have no exec type: --exec-type there printed nothing, as if none matched. */
+    @Test
+    void dumpExecTypeOnAQueueOfOrdersIsAUsageError() {
+        for (String name : List.of("orders", "checked")) {
+            Path queue = run.data.resolve(name);
+            Cli c = Cli.run("dump", queue.toString(), "--exec-type", "trade", "--json");
+            assertEquals(2, c.exitCode, c.toString());
+            assertEquals("orderpipe: --exec-type TRADE selects execution reports, but " + queue + " holds " + name
+                    + " records (no exec type): dump an executions queue", c.oneLineError());
+            assertEquals("", c.out);
+        }
+        // NONE is what their records have: it selects them all
+        Cli c = Cli.run("dump", run.data.resolve("orders").toString(), "--exec-type", "NONE", "--json");
+        assertEquals(0, c.exitCode, c.toString());
+        assertEquals(orders.size(), c.out.strip().split("\n").length);
     }
 
     @Test

@@ -127,9 +127,23 @@ class PrometheusEndpointTest {
             assertEquals(1, c.exitCode, c.toString());
             assertTrue(c.oneLineError().startsWith("orderpipe: cannot serve metrics on 127.0.0.1:"
                     + taken.getLocalPort() + ": "), c.err);
+            // and it says what to change
+            assertTrue(c.oneLineError().endsWith(": choose another --metrics-port (0 takes a free one) or a "
+                    + "--metrics-host that is an address of this machine"), c.err);
             // once, the pipeline had started and processed orders before the bind failed
             assertFalse(Files.exists(data), "no pipeline ran: " + data);
         }
+    }
+
+    @Test
+    void aMetricsHostWithoutAPortIsAUsageError(@TempDir Path dir) {
+        // the endpoint is off without --metrics-port: a host alone used to be ignored without a word
+        Cli c = Cli.run("run", "-i", dir.resolve("orders.csv").toString(), "-d", dir.resolve("data").toString(),
+                "--exit-when-done", "--metrics-host", "127.0.0.1");
+        assertEquals(2, c.exitCode, c.toString());
+        assertEquals("orderpipe: --metrics-host needs --metrics-port (the endpoint is off without a port)",
+                c.oneLineError(), c.toString());
+        assertFalse(Files.exists(dir.resolve("data")));
     }
 
     private static void requireParser() throws IOException, InterruptedException {

@@ -6,6 +6,7 @@ import dev.orderpipe.pipeline.Symbols;
 import dev.orderpipe.pipeline.codes.ExecType;
 import dev.orderpipe.replay.Documents;
 import dev.orderpipe.pipeline.infra.QueueInput;
+import dev.orderpipe.pipeline.integrity.RecordKind;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.RollCycle;
 import picocli.CommandLine.ArgGroup;
@@ -103,6 +104,8 @@ public final class DumpCommand implements Callable<Integer> {
                 throw UserException.failure("index " + from + " is not in " + queue + " (first 0x"
                         + Long.toHexString(q.firstIndex()) + ", last 0x" + Long.toHexString(q.lastIndex()) + ")");
             OrderInfo r = new OrderInfo();
+            if (execType != null && execType != ExecType.NONE)
+                requireReports(q, r);
             long skip = 0;
             if (last != null) {
                 // two passes: count what matches now, then print the last N of it (no copy of the records is kept)
@@ -148,6 +151,21 @@ public final class DumpCommand implements Callable<Integer> {
         } else {
             out.println(where + " " + r);
         }
+    }
+
+    /**
+     * --exec-type on a queue of orders or checked orders would print nothing, as if no report of that type existed:
+     * their records have no exec type. Told from the first record, as every tool tells a queue's kind.
+     */
+    private void requireReports(ChronicleQueue q, OrderInfo r) {
+        try (QueueInput first = new QueueInput(queue.toString(), q).open()) {
+            if (!first.readOrEnd(r))
+                return;
+        }
+        RecordKind kind = RecordKind.of(r);
+        if (kind != RecordKind.REPORT)
+            throw UserException.usage("--exec-type " + execType + " selects execution reports, but " + queue
+                    + " holds " + kind.queueName() + " records (no exec type): dump an executions queue");
     }
 
     /** What --order-id, --account, --symbol, --exec-type, --since and --until let through. */

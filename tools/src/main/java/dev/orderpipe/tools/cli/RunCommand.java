@@ -12,6 +12,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import sun.misc.Signal;
 
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -51,6 +52,8 @@ public final class RunCommand implements Runnable {
 
     @Override
     public void run() {
+        if (metricsPort == null && spec.commandLine().getParseResult().hasMatchedOption("--metrics-host"))
+            throw UserException.usage("--metrics-host needs --metrics-port (the endpoint is off without a port)");
         PipelineConfig cfg = layout.apply(config.load());
         if (data != null)
             cfg.dataDir = data.toString();
@@ -78,7 +81,7 @@ public final class RunCommand implements Runnable {
         try {
             // bound before the pipeline starts: a port in use stops the command before it has processed anything
             if (metricsPort != null)
-                endpoint = PrometheusEndpoint.start(live, metricsHost, metricsPort);
+                endpoint = startEndpoint(live);
             pipeline = Pipeline.start(cfg, Pipeline.FailureReport.CALLER); // reported once, below
         } catch (RuntimeException e) {
             if (endpoint != null)
@@ -131,5 +134,15 @@ public final class RunCommand implements Runnable {
                     + " '%s' in %s: the output does not match the input; the data directory is left as it is for"
                     + " inspection",
                     accounting.accounted(), accounting.ordersIn(), cfg.ingress.queue, pipeline.dataDir()));
+    }
+
+    /** The endpoint, or a one-line failure saying what to change when the address cannot be bound. */
+    private PrometheusEndpoint startEndpoint(LiveStatus live) {
+        try {
+            return PrometheusEndpoint.start(live, metricsHost, metricsPort);
+        } catch (UncheckedIOException e) {
+            throw UserException.failure(e.getMessage() + ": choose another --metrics-port (0 takes a free one) or a "
+                    + "--metrics-host that is an address of this machine");
+        }
     }
 }

@@ -79,6 +79,9 @@ public final class StatsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
+        for (String option : new String[]{"--count", "--interval"})
+            if (!watch && spec.commandLine().getParseResult().hasMatchedOption(option))
+                throw UserException.usage(option + " goes with --watch (without it stats prints once)");
         if (!Files.isDirectory(dataDir))
             throw UserException.failure(dataDir + " is not a directory");
         Duration every = Durations.parse("--interval", interval);
@@ -205,8 +208,12 @@ public final class StatsCommand implements Callable<Integer> {
         else
             out.printf("no live counters in %s now (a pipeline starting rewrites it; damaged or cut short otherwise);"
                     + " disk free %,d MB%n", MetricsFile.FILE, s.diskFreeBytes() < 0 ? -1 : s.diskFreeBytes() >> 20);
-        out.printf("%-10s %14s %14s %12s %12s %10s %7s %9s %7s%n", "stage", "records in", "records out", "rate/s",
-                "lag", "lag s", "idle %", "ns/record", "errors");
+        if (!s.stages().isEmpty())
+            out.printf(Locale.ROOT, s.ratesSinceStart()
+                    ? "mean/s, idle %% and ns/record: means since the pipeline started (over %.1f s), not rates now%n"
+                    : "rate/s, idle %% and ns/record: over the last %.1f s%n", s.rateSeconds());
+        out.printf("%-10s %14s %14s %12s %12s %10s %7s %9s %7s%n", "stage", "records in", "records out",
+                s.ratesSinceStart() ? "mean/s" : "rate/s", "lag", "lag s", "idle %", "ns/record", "errors");
         for (LiveStatus.StageStatus st : s.stages()) {
             out.printf(Locale.ROOT, "%-10s %,14d %14s %,12.0f %12s %10.3f %7.1f %9s %7d%n", st.name(), st.recordsIn(),
                     st.recordsOut() < 0 ? "-" : String.format("%,d", st.recordsOut()), st.ratePerSecond(),
@@ -260,7 +267,7 @@ public final class StatsCommand implements Callable<Integer> {
                 + " start one with orderpipe run --data " + dataDir;
     }
 
-    /** The live counters as a document (rates since the previous sample). */
+    /** The live counters as a document (rates since the previous sample, or means since the start for the first). */
     static ObjectNode liveJson(LiveStatus.Status s) {
         ObjectNode live = JsonNodeFactory.instance.objectNode();
         live.put("read_at_ms", s.readMillis());
@@ -268,6 +275,9 @@ public final class StatsCommand implements Callable<Integer> {
         live.put("pid", s.pid());
         live.put("running", s.running());
         live.put("disk_free_bytes", s.diskFreeBytes());
+        // what rate_per_s, idle_ratio and busy_ns_per_record are over: the first sample's are means since the start
+        live.put("rates_over_s", s.rateSeconds());
+        live.put("rates_since", s.ratesSinceStart() ? "pipeline_start" : "previous_sample");
         ArrayNode stages = live.putArray("stages");
         for (LiveStatus.StageStatus st : s.stages()) {
             ObjectNode o = stages.addObject();

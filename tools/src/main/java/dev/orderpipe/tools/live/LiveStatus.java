@@ -45,12 +45,20 @@ public final class LiveStatus implements AutoCloseable {
     public synchronized Status sample() {
         MetricsSnapshot now = readMetrics();
         List<StageStatus> stages = new ArrayList<>();
+        boolean sinceStart = previous == null;
+        double rateSeconds = 0;
         if (now != null) {
-            stages.add(stage(now, "ingress", config.ingress.file.isEmpty() ? "" : config.ingress.file, null,
-                    config.ingress.queue));
-            stages.add(stage(now, "risk", config.ingress.queue, queue(config.ingress.queue), config.risk.queue));
-            stages.add(stage(now, "matching", config.risk.queue, queue(config.risk.queue), config.matching.queue));
-            stages.add(stage(now, "egress", config.matching.queue, queue(config.matching.queue),
+            // a first sample's rates are means since the pipeline started (until it stopped, when it has)
+            long from = sinceStart ? now.startMillis() : previous.readMillis();
+            long to = sinceStart && now.stoppedMillis() > 0 ? now.stoppedMillis() : now.readMillis();
+            rateSeconds = Math.max(1e-3, (to - from) / 1e3);
+            stages.add(stage(now, rateSeconds, "ingress", config.ingress.file.isEmpty() ? "" : config.ingress.file,
+                    null, config.ingress.queue));
+            stages.add(stage(now, rateSeconds, "risk", config.ingress.queue, queue(config.ingress.queue),
+                    config.risk.queue));
+            stages.add(stage(now, rateSeconds, "matching", config.risk.queue, queue(config.risk.queue),
+                    config.matching.queue));
+            stages.add(stage(now, rateSeconds, "egress", config.matching.queue, queue(config.matching.queue),
                     config.egress.csvFile));
         }
         List<QueueStatus> queueRows = new ArrayList<>();
@@ -64,7 +72,7 @@ public final class LiveStatus implements AutoCloseable {
             queueRows.add(new QueueStatus(name, q.entryCount(), empty ? -1 : first, empty ? -1 : last));
         }
         Status status = new Status(System.currentTimeMillis(), now != null, now == null ? -1 : now.pid(),
-                now != null && now.running(), diskFree(), stages, queueRows, consumers());
+                now != null && now.running(), diskFree(), rateSeconds, sinceStart, stages, queueRows, consumers());
         if (now != null)
             previous = now;
         return status;
@@ -85,14 +93,12 @@ public final class LiveStatus implements AutoCloseable {
         }
     }
 
-    private StageStatus stage(MetricsSnapshot now, String name, String input, SingleChronicleQueue inputQueue,
-                              String output) {
+    private StageStatus stage(MetricsSnapshot now, double seconds, String name, String input,
+                              SingleChronicleQueue inputQueue, String output) {
         MetricsSnapshot.Stage s = now.stage(name);
         if (s == null)
             return new StageStatus(name, input, output, 0, -1, 0, -1, 0, 0, 0, 0, Double.NaN);
         MetricsSnapshot.Stage before = previous == null ? null : previous.stage(name);
-        double seconds = Math.max(1e-3, (now.readMillis() - (before == null ? now.startMillis()
-                : previous.readMillis())) / 1e3);
         long inBefore = before == null ? 0 : before.recordsIn();
         long pollsBefore = before == null ? 0 : before.polls();
         long idleBefore = before == null ? 0 : before.idlePolls();
@@ -221,13 +227,19 @@ public final class LiveStatus implements AutoCloseable {
      * @param pid            the process that writes them, -1 without
      * @param running        whether that process is still alive
      * @param diskFreeBytes  usable bytes on the data directory's file system, -1 when unknown
+     * @param rateSeconds    the time the stages' rates, idle ratios and ns per record are over (0 without counters)
+     * @param ratesSinceStart whether that time is since the pipeline started (until it stopped, when it has): the
+     *                       first sample, or the first after a restart, gives means over the whole run, not a rate now
      */
     public record Status(long readMillis, boolean metricsPresent, long pid, boolean running, long diskFreeBytes,
-                         List<StageStatus> stages, List<QueueStatus> queues, List<ConsumerStatus> consumers) {
+                         double rateSeconds, boolean ratesSinceStart, List<StageStatus> stages,
+                         List<QueueStatus> queues, List<ConsumerStatus> consumers) {
     }
 
     /**
-     * One stage.
+     * One stage, since the previous sample where a field says "rate": {@code busyNanos} is the time its thread spent
+     * in calls that found work since the pipeline started, {@code busyNanosPerRecord} that time per input record
+     * since the previous sample (NaN without records in between): what one record costs the stage.
      *
      * @param input        what it reads: a queue, or the order file for ingress (empty without one)
      * @param output       what it writes: a queue, or the executions CSV for egress (empty without one)
@@ -236,11 +248,6 @@ public final class LiveStatus implements AutoCloseable {
      * @param lagSeconds   with a backlog, the time since it last had nothing to read, else 0
      * @param idleRatio    the share of its polls that found nothing to read, since the previous sample
      * @param errors       its failures (one stops the pipeline)
-     */
-    /**
-     * One stage, since the previous sample where a field says "rate": {@code busyNanos} is the time its thread spent
-     * in calls that found work since the pipeline started, {@code busyNanosPerRecord} that time per input record
-     * since the previous sample (NaN without records in between): what one record costs the stage.
      */
     public record StageStatus(String name, String input, String output, long recordsIn, long recordsOut,
                               double ratePerSecond, long lagRecords, double lagSeconds, double idleRatio,

@@ -23,7 +23,8 @@ import java.util.function.ToDoubleFunction;
  *     <li>per stage (label {@code stage}): {@code orderpipe_stage_records_in_total},
  *     {@code orderpipe_stage_records_out_total}, {@code orderpipe_stage_errors_total},
  *     {@code orderpipe_stage_busy_seconds_total}, and the gauges
- *     {@code orderpipe_stage_rate_per_second} (records in, since the previous scrape),
+ *     {@code orderpipe_stage_rate_per_second} (records in, since the previous scrape; the first scrape's is the mean
+ *     since the pipeline started),
  *     {@code orderpipe_stage_lag_records}, {@code orderpipe_stage_lag_seconds}, {@code orderpipe_stage_idle_ratio};</li>
  *     <li>per queue (label {@code queue}): {@code orderpipe_queue_records}, {@code orderpipe_queue_last_index};</li>
  *     <li>per named consumer (label {@code consumer}): {@code orderpipe_consumer_lag_records};</li>
@@ -72,14 +73,16 @@ public final class PrometheusEndpoint implements AutoCloseable {
                 t -> t.busyNanos() / 1e9));
         out.add(stageCounter("orderpipe_stage_errors", "Stage failures (one stops the pipeline)", stages,
                 LiveStatus.StageStatus::errors));
-        out.add(stageGauge("orderpipe_stage_rate_per_second", "Input records per second since the previous scrape",
+        out.add(stageGauge("orderpipe_stage_rate_per_second", "Input records per second since the previous scrape "
+                + "(the first scrape: the mean since the pipeline started)",
                 stages, LiveStatus.StageStatus::ratePerSecond));
         out.add(stageGauge("orderpipe_stage_lag_records", "Records on the stage's input queue not yet read",
                 stages.stream().filter(t -> t.lagRecords() >= 0).toList(), LiveStatus.StageStatus::lagRecords));
         out.add(stageGauge("orderpipe_stage_lag_seconds", "With a backlog, seconds since the stage last had nothing "
                 + "to read; 0 without", stages, LiveStatus.StageStatus::lagSeconds));
         out.add(stageGauge("orderpipe_stage_idle_ratio", "Share of the stage's polls that found nothing to read, "
-                + "since the previous scrape", stages, LiveStatus.StageStatus::idleRatio));
+                + "since the previous scrape (the first scrape: since the pipeline started)", stages,
+                LiveStatus.StageStatus::idleRatio));
         GaugeSnapshot.Builder records = GaugeSnapshot.builder().name("orderpipe_queue_records")
                 .help("Records in the queue");
         GaugeSnapshot.Builder lastIndex = GaugeSnapshot.builder().name("orderpipe_queue_last_index")
