@@ -20,6 +20,13 @@ import java.nio.file.Path;
  * recovered ({@link ExecutionCsv#recover}) and continued, so it holds every report exactly once.
  */
 public final class EgressStage extends QueueInputStage {
+    /**
+     * Reports handled per call: matching writes about two reports per order (more for an order that sweeps a book),
+     * so with the same bound as the stages before it on one thread egress would fall behind by more than an order's
+     * reports every round while orders keep coming, and every report's delivery would wait behind that backlog.
+     */
+    static final int REPORTS_PER_CALL = 4 * MAX_RECORDS_PER_CALL;
+
     private final Path csvFile;
     private final DiskSpaceGuard diskGuard;
     private final ExecutionCounts counts = new ExecutionCounts();
@@ -35,7 +42,7 @@ public final class EgressStage extends QueueInputStage {
      *                    next one), or -1 to read from the start
      */
     public EgressStage(QueueInput input, Path csvFile, DiskSpaceGuard diskGuard, long skipThrough) {
-        super("egress", input);
+        super("egress", input, REPORTS_PER_CALL);
         this.csvFile = csvFile;
         this.diskGuard = diskGuard;
         this.skipThrough = skipThrough;

@@ -13,7 +13,8 @@ import java.util.function.ToLongFunction;
 
 /**
  * A stage that reads {@link OrderInfo} records from a queue ({@link QueueInput}: checked reads) into one reused
- * instance and handles them one at a time, up to {@link Stage#MAX_RECORDS_PER_CALL} per {@link #doWork()} call.
+ * instance and handles them one at a time, up to {@link Stage#MAX_RECORDS_PER_CALL} (or the subclass's own bound) per
+ * {@link #doWork()} call.
  * Subclasses open {@link #input} in {@link #open()} (on the runner's thread) and implement {@link #onRecord()}.
  */
 public abstract class QueueInputStage extends AbstractStage {
@@ -24,9 +25,21 @@ public abstract class QueueInputStage extends AbstractStage {
     /** Index of the record being handled. */
     protected long inputIndex = -1;
 
+    /** Most records handled per {@link #doWork()} call. */
+    private final int maxPerCall;
+
     protected QueueInputStage(String name, QueueInput input) {
+        this(name, input, MAX_RECORDS_PER_CALL);
+    }
+
+    /**
+     * @param maxPerCall most records handled per call: more than {@link #MAX_RECORDS_PER_CALL} for a stage whose
+     *                   input grows faster than the inputs of the stages before it on the same thread
+     */
+    protected QueueInputStage(String name, QueueInput input, int maxPerCall) {
         super(name);
         this.input = input;
+        this.maxPerCall = maxPerCall;
     }
 
     /** Opens the reader at the start of the input; subclasses call it first in {@link #open()}. */
@@ -37,7 +50,7 @@ public abstract class QueueInputStage extends AbstractStage {
     @Override
     public final int doWork() {
         int work = 0;
-        while (work < MAX_RECORDS_PER_CALL && readNext()) {
+        while (work < maxPerCall && readNext()) {
             onRecord();
             work++;
         }
