@@ -125,6 +125,14 @@ class ReplicationTest {
                 TestPipelines.executionLines(standby.resolve("executions")));
     }
 
+    private static ReplicationStatus.Entry ordersLag(Path data) {
+        try (ReplicationStatus.Reader reader = ReplicationStatus.Reader.open(data)) {
+            return reader.read().entries().stream().filter(e -> e.queue().equals("orders")).findFirst().orElseThrow();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     private static long acked(Path data, String queue) {
         try (ReplicationStatus.Reader reader = ReplicationStatus.Reader.open(data)) {
             return reader == null ? -2 : reader.ackedIndex(queue.getBytes(StandardCharsets.US_ASCII), 1, 60_000);
@@ -149,14 +157,21 @@ class ReplicationTest {
                 awaitSame(primary, standby, r, p);
                 assertEquals(1200, replica.recordsWritten());
             }
-            // the replica is down while the primary's queue grows, into a new cycle
+            // the replica is down while the primary's queue grows, into a new cycle: the lag shows it
             TestPipelines.writeOrders(primary.resolve("orders"), RollCycles.FAST_DAILY, clock, 1201, 300);
             clock.currentTimeMillis(DAY0 + 2 * DAY);
             TestPipelines.writeOrders(primary.resolve("orders"), RollCycles.FAST_DAILY, clock, 1501, 100);
+            ReplicationHarness.await(() -> ordersLag(primary).recordsBehind() == 400, 10_000,
+                    () -> "lag " + ordersLag(primary));
+            Thread.sleep(50);
+            assertTrue(ordersLag(primary).microsBehind(System.currentTimeMillis() * 1000) >= 50_000,
+                    ordersLag(primary).toString());
             try (Replica replica = replica(standby);
                  ReplicationHarness.Loop r = new ReplicationHarness.Loop("replica", replica::run)) {
                 awaitSame(primary, standby, r, p);
                 assertEquals(400, replica.recordsWritten(), "only what it lacked, each once");
+                ReplicationHarness.await(() -> ordersLag(primary).recordsBehind() == 0
+                        && ordersLag(primary).behindSinceMicros() == 0, 10_000, () -> "lag " + ordersLag(primary));
             }
             p.close();
             assertEquals(null, p.failure.get());
