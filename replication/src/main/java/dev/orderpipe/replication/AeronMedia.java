@@ -43,8 +43,9 @@ final class AeronMedia implements AutoCloseable {
         MediaDriver.Context ctx = new MediaDriver.Context()
                 .aeronDirectoryName(dir.toString())
                 .threadingMode(ThreadingMode.SHARED)
-                // the driver shares the host with the pipeline: back off rather than spin a core
-                .sharedIdleStrategy(new BackoffIdleStrategy(1, 10, 1_000, 1_000_000))
+                // the driver shares the host with the pipeline: back off rather than spin a core, to 100 us at most
+                // (each hop of a record and of its acknowledgement may wait that long)
+                .sharedIdleStrategy(new BackoffIdleStrategy(100, 10, 1_000, 100_000))
                 .dirDeleteOnStart(true)
                 .dirDeleteOnShutdown(true);
         MediaDriver driver = MediaDriver.launchEmbedded(ctx);

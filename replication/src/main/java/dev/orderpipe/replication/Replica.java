@@ -119,7 +119,7 @@ public final class Replica implements AutoCloseable {
      * @throws ReplicationException when the copies diverge or a record arrives damaged
      */
     public void run(BooleanSupplier stop) {
-        IdleStrategy idle = new BackoffIdleStrategy(1, 10, 1_000, 1_000_000);
+        IdleStrategy idle = new BackoffIdleStrategy(100, 10, 1_000, 100_000);
         while (!stop.getAsBoolean())
             idle.idle(poll());
     }

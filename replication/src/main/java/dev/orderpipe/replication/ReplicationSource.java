@@ -176,7 +176,7 @@ public final class ReplicationSource implements AutoCloseable {
 
     /** Runs until {@code stop} says so. */
     public void run(BooleanSupplier stop) {
-        IdleStrategy idle = new BackoffIdleStrategy(1, 10, 1_000, 200_000);
+        IdleStrategy idle = new BackoffIdleStrategy(100, 10, 1_000, 100_000);
         while (!stop.getAsBoolean())
             idle.idle(doWork());
     }

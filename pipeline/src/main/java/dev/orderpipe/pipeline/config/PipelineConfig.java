@@ -67,6 +67,7 @@ public final class PipelineConfig extends StrictConfig {
     public MatchingConfig matching = new MatchingConfig();
     public EgressConfig egress = new EgressConfig();
     public SessionConfig session = new SessionConfig();
+    public ReplicationConfig replication = new ReplicationConfig();
     public List<StageGroupConfig> groups = new ArrayList<>();
 
     /** Loads and validates a config file; the keys it leaves out take the defaults of the config classes. */
@@ -126,6 +127,7 @@ public final class PipelineConfig extends StrictConfig {
         require(matching, "matching");
         require(egress, "egress");
         require(session, "session");
+        require(replication, "replication");
         checkRanges("");
         if (syncEveryRecords > 0 && syncMode() == SyncMode.NONE)
             throw new ConfigException("syncEveryRecords " + syncEveryRecords + " needs syncMode ASYNC or SYNC (with NONE nothing is synced)");
