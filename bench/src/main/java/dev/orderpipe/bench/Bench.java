@@ -59,7 +59,7 @@ import java.util.concurrent.TimeUnit;
 public final class Bench {
     /** Scenario groups. */
     public enum Scenario {
-        FLOOR, PIPELINE, ALLOCATING, PRETOUCH, DISK, PEER
+        FLOOR, PIPELINE, ALLOCATING, PRETOUCH, DISK, PEER, REPLICATION
     }
 
     /**
@@ -232,6 +232,8 @@ public final class Bench {
             }
             if (o.scenarios.contains(Scenario.PEER))
                 peer(rows, w);
+            if (o.scenarios.contains(Scenario.REPLICATION))
+                ReplicationBench.run(w, base, o.quick, report, log);
             ceiling(rows, layouts, config);
             ratios(rows, layouts);
             report.header.add(String.format(Locale.ROOT, "load average after: %s", loadAverage()));

@@ -37,6 +37,15 @@ public record Endpoint(String host, int port) {
         return list;
     }
 
+    /** A loopback endpoint on a UDP port that is free now (tests and the bench: nothing leaves the host). */
+    public static Endpoint freeLoopback() {
+        try (java.net.DatagramSocket s = new java.net.DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            return new Endpoint("127.0.0.1", s.getLocalPort());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** Whether the host is a multicast group address. */
     public boolean multicast() {
         try {

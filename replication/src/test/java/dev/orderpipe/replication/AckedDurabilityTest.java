@@ -41,8 +41,8 @@ class AckedDurabilityTest {
         config.replication.ackTimeoutMs = 300;
         long aapl = Symbols.encode("AAPL");
         long price = Prices.parse("189.25");
-        Endpoint replicaAt = new Endpoint("127.0.0.1", ReplicationHarness.freePort());
-        Endpoint controlAt = new Endpoint("127.0.0.1", ReplicationHarness.freePort());
+        Endpoint replicaAt = Endpoint.freeLoopback();
+        Endpoint controlAt = Endpoint.freeLoopback();
         try (OrderEntry entry = OrderEntry.open(config, 7)) {
             // nothing replicates yet: the write is on the primary's queue, and fails after the timeout
             long start = System.nanoTime();
@@ -59,8 +59,8 @@ class AckedDurabilityTest {
                     new ReplicationSettings(tmp.resolve("aeron-p").toString(), false, null, 1 << 20));
                  Replica replica = new Replica(standby, replicaAt, "standby",
                          new ReplicationSettings(tmp.resolve("aeron-r").toString(), false, null, 0));
-                 ReplicationHarness.Loop p = new ReplicationHarness.Loop("primary", source::run);
-                 ReplicationHarness.Loop r = new ReplicationHarness.Loop("replica", replica::run);
+                 ReplicationLoop p = new ReplicationLoop("primary", source::run);
+                 ReplicationLoop r = new ReplicationLoop("replica", replica::run);
                  ChronicleQueue copy = waitForCopy(standby.resolve("orders"))) {
                 config.replication.ackTimeoutMs = 10_000;
                 try (OrderEntry acked = OrderEntry.open(config, 8)) {
@@ -78,8 +78,8 @@ class AckedDurabilityTest {
                 Arrays.sort(micros);
                 System.out.printf("acked write (write and acknowledgement), us: p50 %d, p90 %d, max %d%n",
                         micros[ORDERS / 2], micros[ORDERS * 9 / 10], micros[ORDERS - 1]);
-                assertEquals(null, p.failure.get());
-                assertEquals(null, r.failure.get());
+                assertEquals(null, p.failure());
+                assertEquals(null, r.failure());
                 r.close(); // the replica goes down: writes are no longer acknowledged
                 config.replication.ackTimeoutMs = 300;
                 try (OrderEntry acked = OrderEntry.open(config, 8)) {

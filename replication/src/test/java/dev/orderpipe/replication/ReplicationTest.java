@@ -47,8 +47,8 @@ class ReplicationTest {
     }
 
     private void ports() {
-        replicaEndpoint = new Endpoint("127.0.0.1", ReplicationHarness.freePort());
-        controlEndpoint = new Endpoint("127.0.0.1", ReplicationHarness.freePort());
+        replicaEndpoint = Endpoint.freeLoopback();
+        controlEndpoint = Endpoint.freeLoopback();
     }
 
     /** Writes raw documents of varying length (some longer than a UDP datagram) to a queue that is not the pipeline's. */
@@ -81,12 +81,12 @@ class ReplicationTest {
                     "queue " + q);
     }
 
-    private static void awaitSame(Path primary, Path replica, ReplicationHarness.Loop... loops)
+    private static void awaitSame(Path primary, Path replica, ReplicationLoop... loops)
             throws InterruptedException {
         ReplicationHarness.await(() -> {
-            for (ReplicationHarness.Loop l : loops)
-                if (l.failure.get() != null)
-                    throw new AssertionError(l.failure.get());
+            for (ReplicationLoop l : loops)
+                if (l.failure() != null)
+                    throw new AssertionError(l.failure());
             return lastIndexes(primary).equals(lastIndexes(replica));
         }, 60_000, () -> "primary " + lastIndexes(primary) + ", replica " + lastIndexes(replica));
     }
@@ -109,8 +109,8 @@ class ReplicationTest {
 
         Path standby = tmp.resolve("standby");
         try (ReplicationSource source = source(primary); Replica replica = replica(standby);
-             ReplicationHarness.Loop r = new ReplicationHarness.Loop("replica", replica::run);
-             ReplicationHarness.Loop p = new ReplicationHarness.Loop("primary", source::run)) {
+             ReplicationLoop r = new ReplicationLoop("replica", replica::run);
+             ReplicationLoop p = new ReplicationLoop("primary", source::run)) {
             awaitSame(primary, standby, r, p);
             // the acknowledgements reach the status file
             ReplicationHarness.await(() -> acked(primary, "executions") == lastIndexes(primary).get("executions"),
@@ -151,9 +151,9 @@ class ReplicationTest {
         clock.currentTimeMillis(DAY0 + DAY);
         TestPipelines.writeOrders(primary.resolve("orders"), RollCycles.FAST_DAILY, clock, 1001, 200);
         try (ReplicationSource source = source(primary)) {
-            ReplicationHarness.Loop p = new ReplicationHarness.Loop("primary", source::run);
+            ReplicationLoop p = new ReplicationLoop("primary", source::run);
             try (Replica replica = replica(standby);
-                 ReplicationHarness.Loop r = new ReplicationHarness.Loop("replica", replica::run)) {
+                 ReplicationLoop r = new ReplicationLoop("replica", replica::run)) {
                 awaitSame(primary, standby, r, p);
                 assertEquals(1200, replica.recordsWritten());
             }
@@ -167,28 +167,28 @@ class ReplicationTest {
             assertTrue(ordersLag(primary).microsBehind(System.currentTimeMillis() * 1000) >= 50_000,
                     ordersLag(primary).toString());
             try (Replica replica = replica(standby);
-                 ReplicationHarness.Loop r = new ReplicationHarness.Loop("replica", replica::run)) {
+                 ReplicationLoop r = new ReplicationLoop("replica", replica::run)) {
                 awaitSame(primary, standby, r, p);
                 assertEquals(400, replica.recordsWritten(), "only what it lacked, each once");
                 ReplicationHarness.await(() -> ordersLag(primary).recordsBehind() == 0
                         && ordersLag(primary).behindSinceMicros() == 0, 10_000, () -> "lag " + ordersLag(primary));
             }
             p.close();
-            assertEquals(null, p.failure.get());
+            assertEquals(null, p.failure());
         }
         assertSameQueues(primary, standby);
         // the primary restarts while the replica runs, and the queue grows meanwhile
         try (Replica replica = replica(standby);
-             ReplicationHarness.Loop r = new ReplicationHarness.Loop("replica", replica::run)) {
+             ReplicationLoop r = new ReplicationLoop("replica", replica::run)) {
             TestPipelines.writeOrders(primary.resolve("orders"), RollCycles.FAST_DAILY, clock, 1601, 50);
             try (ReplicationSource source = source(primary);
-                 ReplicationHarness.Loop p = new ReplicationHarness.Loop("primary", source::run)) {
+                 ReplicationLoop p = new ReplicationLoop("primary", source::run)) {
                 awaitSame(primary, standby, r, p);
             }
             assertEquals(50, replica.recordsWritten());
             TestPipelines.writeOrders(primary.resolve("orders"), RollCycles.FAST_DAILY, clock, 1651, 70);
             try (ReplicationSource source = source(primary);
-                 ReplicationHarness.Loop p = new ReplicationHarness.Loop("primary", source::run)) {
+                 ReplicationLoop p = new ReplicationLoop("primary", source::run)) {
                 awaitSame(primary, standby, r, p);
             }
             assertEquals(120, replica.recordsWritten());
@@ -230,11 +230,11 @@ class ReplicationTest {
     /** Runs both until the replica stops by itself; its one-line failure. */
     private String runUntilFailure(Path primary, Path standby) throws Exception {
         try (ReplicationSource source = source(primary); Replica replica = replica(standby);
-             ReplicationHarness.Loop p = new ReplicationHarness.Loop("primary", source::run);
-             ReplicationHarness.Loop r = new ReplicationHarness.Loop("replica", replica::run)) {
+             ReplicationLoop p = new ReplicationLoop("primary", source::run);
+             ReplicationLoop r = new ReplicationLoop("replica", replica::run)) {
             r.join(30_000);
             assertNotEquals(true, r.alive(), "the replica stops by itself");
-            return assertInstanceOf(ReplicationException.class, r.failure.get()).getMessage();
+            return assertInstanceOf(ReplicationException.class, r.failure()).getMessage();
         }
     }
 

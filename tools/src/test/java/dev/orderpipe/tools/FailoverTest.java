@@ -2,13 +2,12 @@ package dev.orderpipe.tools;
 
 import dev.orderpipe.pipeline.TestPipelines;
 import dev.orderpipe.pipeline.metrics.ReplicationStatus;
+import dev.orderpipe.replication.Endpoint;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,8 +47,8 @@ class FailoverTest {
         int appended = 1;
         Path primary = dir.resolve("primary");
         Path standby = dir.resolve("standby");
-        String replicaAt = "127.0.0.1:" + freePort();
-        String controlAt = "127.0.0.1:" + freePort();
+        String replicaAt = Endpoint.freeLoopback().toString();
+        String controlAt = Endpoint.freeLoopback().toString();
         SplittableRandom random = new SplittableRandom(System.nanoTime());
         List<Process> processes = new ArrayList<>();
         try {
@@ -136,11 +135,5 @@ class FailoverTest {
 
     private static String logs(Path dir) {
         return ChildJvm.log(dir, "replica") + ChildJvm.log(dir, "primary") + ChildJvm.log(dir, "replicate");
-    }
-
-    private static int freePort() throws IOException {
-        try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
     }
 }

@@ -61,7 +61,8 @@ public final class BenchCommand implements Callable<Integer> {
     Path diskData;
     @Option(names = "--scenarios", split = ",", paramLabel = "S[,S...]",
             defaultValue = "floor,pipeline,allocating,pretouch,peer",
-            description = "Any of floor, pipeline, allocating, pretouch, disk, peer (default ${DEFAULT-VALUE}).")
+            description = "Any of floor, pipeline, allocating, pretouch, disk, peer, replication (default"
+                    + " ${DEFAULT-VALUE}).")
     List<String> scenarios;
     @Option(names = "--layouts", split = ",", paramLabel = "L[,L...]", defaultValue = "config,latency",
             description = {"The pipeline variants, each on a layout's stage groups: config (the groups of --config, "
@@ -131,7 +132,7 @@ public final class BenchCommand implements Callable<Integer> {
                 set.add(Bench.Scenario.valueOf(s.trim().toUpperCase(Locale.ROOT)));
             } catch (IllegalArgumentException e) {
                 throw UserException.usage("--scenarios: unknown scenario '" + s
-                        + "' (known: floor, pipeline, allocating, pretouch, disk, peer)");
+                        + "' (known: floor, pipeline, allocating, pretouch, disk, peer, replication)");
             }
         }
         return set;
