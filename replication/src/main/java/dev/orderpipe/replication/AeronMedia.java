@@ -68,6 +68,20 @@ final class AeronMedia implements AutoCloseable {
         return aeron;
     }
 
+    /**
+     * Adds a subscription, turning the media driver's refusal (the address is in use or not this host's) into one
+     * line naming the option to change.
+     */
+    io.aeron.Subscription subscribe(String channel, int stream, io.aeron.AvailableImageHandler onImage,
+                                    String option, Endpoint endpoint) {
+        try {
+            return aeron.addSubscription(channel, stream, onImage != null ? onImage : image -> { }, image -> { });
+        } catch (io.aeron.exceptions.RegistrationException e) {
+            throw new ReplicationException("cannot listen on " + endpoint + " (" + option + "): " + e.getMessage()
+                    + "; is another replicate or replica listening there? choose another " + option);
+        }
+    }
+
     @Override
     public void close() {
         aeron.close();

@@ -79,8 +79,8 @@ public final class Replica implements AutoCloseable {
             for (String q : ReplicationSource.queueNames(dataDir))
                 open(q, null);
             m = AeronMedia.start(settings.aeronDir(), settings.externalDriver());
-            this.data = m.aeron().addSubscription(listen.channel(settings.networkInterface(), 0), Messages.DATA_STREAM,
-                    this::imageAvailable, null);
+            this.data = m.subscribe(listen.channel(settings.networkInterface(), 0), Messages.DATA_STREAM,
+                    this::imageAvailable, "--listen", listen);
         } catch (RuntimeException e) {
             if (m != null)
                 m.close();

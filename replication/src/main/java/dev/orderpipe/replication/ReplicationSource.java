@@ -97,8 +97,8 @@ public final class ReplicationSource implements AutoCloseable {
         AeronMedia m = null;
         try {
             m = AeronMedia.start(settings.aeronDir(), settings.externalDriver());
-            this.control = m.aeron().addSubscription(listen.channel(settings.networkInterface(), 0),
-                    Messages.CONTROL_STREAM);
+            this.control = m.subscribe(listen.channel(settings.networkInterface(), 0), Messages.CONTROL_STREAM, null,
+                    "--listen", listen);
             this.slots = new Slot[to.size()];
             for (int i = 0; i < slots.length; i++)
                 slots[i] = new Slot(i, to.get(i), m.aeron().addExclusivePublication(

@@ -239,6 +239,20 @@ class ReplicationTest {
     }
 
     @Test
+    void anEndpointInUseIsOneLine() {
+        ports();
+        try (Replica first = replica(tmp.resolve("a"))) {
+            ReplicationException e = org.junit.jupiter.api.Assertions.assertThrows(ReplicationException.class,
+                    () -> replica(tmp.resolve("b")).close());
+            assertTrue(e.getMessage().startsWith("cannot listen on " + replicaEndpoint + " (--listen): "),
+                    e.getMessage());
+            assertTrue(e.getMessage().endsWith("; is another replicate or replica listening there? choose another"
+                    + " --listen"), e.getMessage());
+            assertEquals(-1, e.getMessage().indexOf('\n'), e.getMessage());
+        }
+    }
+
+    @Test
     void damagedRecordsAreRefused() {
         ReplicaQueue q = new ReplicaQueue(tmp, "orders", RollCycles.FAST_DAILY, 0);
         try (q) {
