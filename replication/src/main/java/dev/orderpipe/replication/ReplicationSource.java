@@ -197,7 +197,7 @@ public final class ReplicationSource implements AutoCloseable {
         }
         // downstream first: see the class comment
         for (int i = inOrder.size() - 1; i >= 0; i--)
-            bounds[inOrder.get(i).id] = inOrder.get(i).queue.lastIndex();
+            bounds[inOrder.get(i).id] = inOrder.get(i).advanceEnd();
         if (any)
             for (Slot slot : slots)
                 if (slot.nonce != 0)
@@ -373,7 +373,8 @@ public final class ReplicationSource implements AutoCloseable {
         for (Slot slot : slots)
             for (Source s : sources) {
                 SlotQueue sq = slot.queues[s.id];
-                status.update(slot.id, s.id, slot.replica, s.name, s.queue, sq.ackIndex, sq.sentIndex, sq.behindSince);
+                status.update(slot.id, s.id, slot.replica, s.name, s.queue, bounds[s.id], sq.ackIndex, sq.sentIndex,
+                        sq.behindSince);
             }
         status.heartbeat();
     }
@@ -403,8 +404,10 @@ public final class ReplicationSource implements AutoCloseable {
                 for (SlotQueue sq : slot.queues)
                     if (sq != null)
                         sq.tailer.close();
-            for (Source s : sources)
+            for (Source s : sources) {
+                s.end.close();
                 s.queue.close();
+            }
         }
     }
 
@@ -413,11 +416,29 @@ public final class ReplicationSource implements AutoCloseable {
         final int id;
         final String name;
         final ChronicleQueue queue;
+        /**
+         * Reads ahead to the queue's last record: its index is the round's bound. Chronicle's lastIndex() creates a
+         * tailer at each call, far too dear for every round; this reads only the records added since the last one.
+         */
+        private final ExcerptTailer end;
+        private long last = -1;
 
         Source(int id, String name, ChronicleQueue queue) {
             this.id = id;
             this.name = name;
             this.queue = queue;
+            this.end = queue.createTailer();
+        }
+
+        /** The index of the queue's last record now (-1 when empty). */
+        long advanceEnd() {
+            while (true) {
+                try (DocumentContext dc = end.readingDocument()) {
+                    if (!dc.isPresent())
+                        return last;
+                    last = dc.index();
+                }
+            }
         }
     }
 

@@ -34,8 +34,8 @@ class ReplicationLagTest {
         try (ChronicleQueue orders = Queues.openExisting(data.resolve("orders"));
              ReplicationStatus status = ReplicationStatus.create(data)) {
             long first = orders.firstIndex();
-            status.update(0, 0, "standby-a", "orders", orders, first + 59, first + 80, behindSince);
-            status.update(1, 0, "standby-b", "orders", orders, first + 99, first + 99, behindSince);
+            status.update(0, 0, "standby-a", "orders", orders, orders.lastIndex(), first + 59, first + 80, behindSince);
+            status.update(1, 0, "standby-b", "orders", orders, orders.lastIndex(), first + 99, first + 99, behindSince);
             status.heartbeat();
 
             Cli json = Cli.run("stats", "--json", data.toString());

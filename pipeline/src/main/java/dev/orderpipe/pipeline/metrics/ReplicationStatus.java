@@ -111,14 +111,14 @@ public final class ReplicationStatus implements AutoCloseable {
     /**
      * Writes what the primary knows of one replica on one queue; the records behind are counted on {@code queue}.
      *
+     * @param last              the queue's last index as the caller knows it (-1: empty)
      * @param behindSinceMicros since when (epoch µs) the replica has not had the queue's last record, 0 while it has
      */
-    public void update(int slot, int queueId, String replica, String queueName, ChronicleQueue queue, long acked,
-                       long sent, long behindSinceMicros) {
+    public void update(int slot, int queueId, String replica, String queueName, ChronicleQueue queue, long last,
+                       long acked, long sent, long behindSinceMicros) {
         int at = entry(slot, queueId, replica, queueName);
         if (at < 0)
             return;
-        long last = queue.lastIndex();
         long behind;
         if (last < 0 || acked >= last)
             behind = 0;
