@@ -64,7 +64,9 @@ public final class Bench {
         /** The pipeline through the FIX gateway against the same replay fed its queue ({@link FixBench}). */
         FIX,
         /** Start and 1,000 new orders after growing histories ({@link RestartCost}). */
-        RESTART
+        RESTART,
+        /** Records streamed to a replica over Aeron ({@link ReplicationBench}). */
+        REPLICATION
     }
 
     /**
@@ -243,6 +245,8 @@ public final class Bench {
                 new FixBench(config, o.rates, this::count, maxCount, o.seed, base, log, report::add).run();
             if (o.scenarios.contains(Scenario.RESTART))
                 restart(config);
+            if (o.scenarios.contains(Scenario.REPLICATION))
+                ReplicationBench.run(w, base, o.quick, report, log);
             ceiling(rows, layouts, config);
             ratios(rows, layouts);
             report.header.add(String.format(Locale.ROOT, "load average after: %s", loadAverage()));

@@ -13,6 +13,8 @@ import dev.orderpipe.tools.cli.DumpCommand;
 import dev.orderpipe.tools.cli.ExportCommand;
 import dev.orderpipe.tools.cli.GatewayCommand;
 import dev.orderpipe.tools.cli.ReplayCommand;
+import dev.orderpipe.tools.cli.ReplicaCommand;
+import dev.orderpipe.tools.cli.ReplicateCommand;
 import dev.orderpipe.tools.cli.ReportCommand;
 import dev.orderpipe.tools.cli.GenerateCommand;
 import dev.orderpipe.tools.cli.RunCommand;
@@ -54,6 +56,8 @@ import java.nio.file.NoSuchFileException;
                 TailCommand.class,
                 GatewayCommand.class,
                 VerifyCommand.class,
+                ReplicateCommand.class,
+                ReplicaCommand.class,
                 CommandLine.HelpCommand.class,
                 AutoComplete.GenerateCompletion.class
         })

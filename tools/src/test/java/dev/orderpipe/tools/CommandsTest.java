@@ -85,8 +85,8 @@ class CommandsTest {
             assertEquals(2, c.exitCode, c.toString());
             assertEquals("", c.out, c.toString());
             assertEquals("orderpipe: unknown command '" + args[0] + "'; the commands are: run, demo, generate, replay, "
-                    + "report, compare, bench, export, dump, stats, submit, session, tail, gateway, verify, help, "
-                    + "generate-completion", c.oneLineError());
+                    + "report, compare, bench, export, dump, stats, submit, session, tail, gateway, verify, replicate, "
+                    + "replica, help, generate-completion", c.oneLineError());
         }
         c = Cli.run("generate", "--orders", "ten", "--out", "x.csv");
         assertEquals(2, c.exitCode, c.toString());
@@ -96,6 +96,16 @@ class CommandsTest {
         assertTrue(c.oneLineError().contains("--out"), c.err);
         c = Cli.run("dump");
         assertEquals(2, c.exitCode, c.toString());
+        c = Cli.run("replicate", "--data", "x", "--to", "standby");
+        assertEquals(2, c.exitCode, c.toString());
+        assertEquals("orderpipe: --to 'standby' is not HOST:PORT (a port from 1 to 65535)", c.oneLineError());
+        c = Cli.run("replica", "--data", "x", "--listen", "127.0.0.1:0");
+        assertEquals(2, c.exitCode, c.toString());
+        assertEquals("orderpipe: --listen '127.0.0.1:0' is not HOST:PORT (a port from 1 to 65535)", c.oneLineError());
+        c = Cli.run("replicate", "--data", "no/such/dir", "--to", "127.0.0.1:40999", "--listen", "127.0.0.1:40998");
+        assertEquals(1, c.exitCode, c.toString());
+        assertEquals("orderpipe: no/such/dir is not a directory: give the pipeline's data directory (--data)",
+                c.oneLineError());
     }
 
     @Test

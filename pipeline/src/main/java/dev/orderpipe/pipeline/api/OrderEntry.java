@@ -51,11 +51,14 @@ public final class OrderEntry implements AutoCloseable {
 
     /** Closed with this writer: false when the queue is the pipeline's own ({@link #on}). */
     private final boolean ownsQueue;
+    /** Acknowledged durability: null unless the config asks replicas to acknowledge each write. */
+    private final ReplicaAcks acks;
 
-    private OrderEntry(String name, ChronicleQueue queue, long writerId, boolean ownsQueue) {
+    private OrderEntry(String name, ChronicleQueue queue, long writerId, boolean ownsQueue, ReplicaAcks acks) {
         this.queue = queue;
         this.writerId = writerId;
         this.ownsQueue = ownsQueue;
+        this.acks = acks;
         this.appender = queue.createAppender();
         this.writerSeq = lastWritten(name, queue, writerId, record);
     }
@@ -68,7 +71,7 @@ public final class OrderEntry implements AutoCloseable {
      */
     public static OrderEntry on(String name, ChronicleQueue queue, long writerId) {
         requireWriterId(writerId);
-        return new OrderEntry(name, queue, writerId, false);
+        return new OrderEntry(name, queue, writerId, false, null);
     }
 
     /**
@@ -82,14 +85,23 @@ public final class OrderEntry implements AutoCloseable {
         return open(dataDir.resolve(defaults.ingress.queue), defaults, writerId);
     }
 
-    /** Opens the orders queue of the pipeline that {@code config} describes. */
+    /**
+     * Opens the orders queue of the pipeline that {@code config} describes. With {@code replication.ackedReplicas}
+     * N > 0 every write returns only once N replicas acknowledged it, and throws
+     * {@link NotAcknowledgedException} after {@code replication.ackTimeoutMs} (the record is then on this
+     * host's queue, not known to be on a standby).
+     */
     public static OrderEntry open(PipelineConfig config, long writerId) {
         return open(config.dataPath().resolve(config.ingress.queue), config, writerId);
     }
 
     private static OrderEntry open(Path ordersQueue, PipelineConfig config, long writerId) {
         requireWriterId(writerId);
-        return new OrderEntry(config.ingress.queue, Queues.open(ordersQueue, config.rollCycle()), writerId, true);
+        ReplicaAcks acks = config.replication.ackedReplicas == 0 ? null : new ReplicaAcks(ordersQueue.getParent(),
+                config.ingress.queue, config.rollCycle(), config.replication.ackedReplicas,
+                config.replication.ackTimeoutMs);
+        return new OrderEntry(config.ingress.queue, Queues.open(ordersQueue, config.rollCycle()), writerId, true,
+                acks);
     }
 
     private static void requireWriterId(long writerId) {
@@ -221,7 +233,10 @@ public final class OrderEntry implements AutoCloseable {
                 .ingressNanos(System.nanoTime());
         appender.writeBytes(record);
         writerSeq++; // only once written: readers refuse a writer's numbers with a gap as records lost
-        return appender.lastIndexAppended();
+        long index = appender.lastIndexAppended();
+        if (acks != null)
+            acks.await(index);
+        return index;
     }
 
     private static void requirePositive(long value, String what) {
@@ -246,6 +261,8 @@ public final class OrderEntry implements AutoCloseable {
 
     @Override
     public void close() {
+        if (acks != null)
+            acks.close();
         appender.close();
         if (ownsQueue)
             queue.close();

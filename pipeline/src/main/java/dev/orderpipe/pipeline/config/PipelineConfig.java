@@ -68,6 +68,7 @@ public final class PipelineConfig extends StrictConfig {
     public EgressConfig egress = new EgressConfig();
     public SessionConfig session = new SessionConfig();
     public SnapshotConfig snapshots = new SnapshotConfig();
+    public ReplicationConfig replication = new ReplicationConfig();
     public List<StageGroupConfig> groups = new ArrayList<>();
 
     /** Loads and validates a config file; the keys it leaves out take the defaults of the config classes. */
@@ -128,6 +129,7 @@ public final class PipelineConfig extends StrictConfig {
         require(egress, "egress");
         require(session, "session");
         require(snapshots, "snapshots");
+        require(replication, "replication");
         checkRanges("");
         if (syncEveryRecords > 0 && syncMode() == SyncMode.NONE)
             throw new ConfigException("syncEveryRecords " + syncEveryRecords + " needs syncMode ASYNC or SYNC (with NONE nothing is synced)");

@@ -3,6 +3,7 @@ package dev.orderpipe.pipeline.infra;
 import dev.orderpipe.pipeline.OperatorError;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.bytes.SyncMode;
+import net.openhft.chronicle.core.time.TimeProvider;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
@@ -75,10 +76,19 @@ public final class CycleFiles {
      * @throws RefusedException when a file has a not-ready header but holds records, or cannot be moved
      */
     public static ChronicleQueue openRepaired(String queue, Path dir, RollCycle rollCycle, SyncMode syncMode) {
+        return openRepaired(queue, dir, rollCycle, syncMode, null);
+    }
+
+    /**
+     * {@link #openRepaired(String, Path, RollCycle, SyncMode)} whose appenders take their cycle from {@code clock}
+     * (null: the system clock; {@link Queues#open(Path, RollCycle, SyncMode, TimeProvider)}).
+     */
+    public static ChronicleQueue openRepaired(String queue, Path dir, RollCycle rollCycle, SyncMode syncMode,
+                                              TimeProvider clock) {
         Path metadata = dir.resolve(Queues.METADATA_FILE);
         if (Files.exists(metadata) && !headerReady(metadata))
             repairTableStore(queue, metadata);
-        ChronicleQueue q = Queues.open(dir, rollCycle, syncMode);
+        ChronicleQueue q = Queues.open(dir, rollCycle, syncMode, clock);
         try {
             if (!notReady(dir).isEmpty())
                 repairCycleFiles(queue, (SingleChronicleQueue) q, dir);

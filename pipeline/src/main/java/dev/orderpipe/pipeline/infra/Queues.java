@@ -5,6 +5,7 @@ import dev.orderpipe.pipeline.integrity.QueueMetadata;
 import dev.orderpipe.pipeline.integrity.QueueVerifier;
 import dev.orderpipe.pipeline.integrity.RecordKind;
 import net.openhft.chronicle.bytes.SyncMode;
+import net.openhft.chronicle.core.time.TimeProvider;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.queue.TailerDirection;
@@ -37,8 +38,18 @@ public final class Queues {
      * and on {@link net.openhft.chronicle.queue.ExcerptAppender#sync()}.
      */
     public static ChronicleQueue open(Path dir, RollCycle rollCycle, SyncMode syncMode) {
+        return open(dir, rollCycle, syncMode, null);
+    }
+
+    /**
+     * {@link #open(Path, RollCycle, SyncMode)} whose appenders take the cycle they write to from {@code clock} (null:
+     * the system clock): a replica writes each record into the cycle the primary wrote it to.
+     */
+    public static ChronicleQueue open(Path dir, RollCycle rollCycle, SyncMode syncMode, TimeProvider clock) {
         SingleChronicleQueueBuilder builder = CrashPoints.armed(CrashPoints.Point.CYCLE_FILE_CREATED)
                 ? new CycleFileCrashPoint() : SingleChronicleQueueBuilder.builder();
+        if (clock != null)
+            builder.timeProvider(clock);
         return builder.path(dir.toFile()).wireType(WireType.BINARY_LIGHT).rollCycle(rollCycle).syncMode(syncMode)
                 .build();
     }

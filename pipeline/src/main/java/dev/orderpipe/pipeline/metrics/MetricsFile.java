@@ -1,14 +1,11 @@
 package dev.orderpipe.pipeline.metrics;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.List;
 
 /**
@@ -31,10 +28,10 @@ public final class MetricsFile implements AutoCloseable {
     static final int SIZE = 4096;
     static final int MAX_STAGES = (SIZE - HEADER) / SLOT;
     // header offsets
-    static final int H_MAGIC = 0;
-    static final int H_VERSION = 8;
-    static final int H_PID = 16;
-    static final int H_START = 24;
+    static final int H_MAGIC = SharedFiles.H_MAGIC;
+    static final int H_VERSION = SharedFiles.H_VERSION;
+    static final int H_PID = SharedFiles.H_PID;
+    static final int H_START = SharedFiles.H_START;
     static final int H_STAGES = 32;
     static final int H_STOPPED = 40;
     // slot offsets
@@ -63,29 +60,17 @@ public final class MetricsFile implements AutoCloseable {
     public static MetricsFile create(Path dataDir, List<String> stages) {
         if (stages.size() > MAX_STAGES)
             throw new IllegalArgumentException("at most " + MAX_STAGES + " stages");
-        Path file = dataDir.resolve(FILE);
-        try {
-            FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                    StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
-            MappedByteBuffer b = ch.map(FileChannel.MapMode.READ_WRITE, 0, SIZE);
-            b.order(ByteOrder.LITTLE_ENDIAN);
-            b.putLong(H_PID, ProcessHandle.current().pid());
-            b.putLong(H_START, System.currentTimeMillis());
-            b.putLong(H_STAGES, stages.size());
-            for (int i = 0; i < stages.size(); i++) {
-                int slot = HEADER + i * SLOT;
-                b.putLong(slot + OUT, -1);
-                b.putLong(slot + INPUT_INDEX, -1);
-                byte[] name = stages.get(i).getBytes(StandardCharsets.US_ASCII);
-                for (int j = 0; j < Math.min(name.length, NAME_BYTES); j++)
-                    b.put(slot + NAME + j, name[j]);
-            }
-            b.putLong(H_VERSION, VERSION);
-            b.putLong(H_MAGIC, MAGIC); // last: a reader that sees it sees the rest of the header
-            return new MetricsFile(ch, b, List.copyOf(stages));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create " + file + ": " + e.getMessage(), e);
+        SharedFiles.Mapped m = SharedFiles.create(dataDir.resolve(FILE), SIZE);
+        MappedByteBuffer b = m.buffer();
+        b.putLong(H_STAGES, stages.size());
+        for (int i = 0; i < stages.size(); i++) {
+            int slot = HEADER + i * SLOT;
+            b.putLong(slot + OUT, -1);
+            b.putLong(slot + INPUT_INDEX, -1);
+            SharedFiles.putName(b, slot + NAME, stages.get(i), NAME_BYTES);
         }
+        m.publish(VERSION, MAGIC);
+        return new MetricsFile(m.channel(), b, List.copyOf(stages));
     }
 
     /** The counters of a stage named at creation, for its runner's thread. */

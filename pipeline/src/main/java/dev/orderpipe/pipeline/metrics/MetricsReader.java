@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -77,13 +76,7 @@ public final class MetricsReader implements AutoCloseable {
     }
 
     private String name(int slot) {
-        byte[] bytes = new byte[MetricsFile.NAME_BYTES];
-        int n = 0;
-        while (n < bytes.length && buffer.get(slot + MetricsFile.NAME + n) != 0) {
-            bytes[n] = buffer.get(slot + MetricsFile.NAME + n);
-            n++;
-        }
-        return new String(bytes, 0, n, StandardCharsets.US_ASCII);
+        return SharedFiles.name(buffer, slot + MetricsFile.NAME, MetricsFile.NAME_BYTES);
     }
 
     @Override

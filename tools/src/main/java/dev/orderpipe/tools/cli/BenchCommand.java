@@ -63,7 +63,8 @@ public final class BenchCommand implements Callable<Integer> {
             defaultValue = "floor,pipeline,allocating,pretouch,peer",
             description = "Any of floor, pipeline, allocating, pretouch, disk, peer, fix (the pipeline through the FIX"
                     + " gateway beside the same replay fed its queue), restart (start and 1,000 new orders after"
-                    + " 0, 1 M and 10 M orders of history; 8 GB of queues at 10 M); default ${DEFAULT-VALUE}.")
+                    + " 0, 1 M and 10 M orders of history; 8 GB of queues at 10 M), replication (records streamed to"
+                    + " a replica over Aeron); default ${DEFAULT-VALUE}.")
     List<String> scenarios;
     @Option(names = "--restart-history", split = ",", paramLabel = "N[,N...]",
             description = "Orders of history before each restart of the restart row (default 0,1000000,10000000;"
@@ -143,7 +144,7 @@ public final class BenchCommand implements Callable<Integer> {
                 set.add(Bench.Scenario.valueOf(s.trim().toUpperCase(Locale.ROOT)));
             } catch (IllegalArgumentException e) {
                 throw UserException.usage("--scenarios: unknown scenario '" + s
-                        + "' (known: floor, pipeline, allocating, pretouch, disk, peer, fix)");
+                        + "' (known: floor, pipeline, allocating, pretouch, disk, peer, fix, restart, replication)");
             }
         }
         return set;

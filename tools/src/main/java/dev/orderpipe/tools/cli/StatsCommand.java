@@ -51,6 +51,8 @@ import java.util.stream.Stream;
                 + "its position and the reports after it.",
                 "While a pipeline runs there: each stage's records in and out, rate, lag (records and time), idle "
                 + "ratio and errors, and the disk's free space; --watch refreshes them every --interval.",
+                "On a primary ('orderpipe replicate' ran there): per replica and queue, the index it acknowledged and "
+                + "how far behind it is, in records and microseconds.",
                 "The files are described in docs/formats.md."})
 public final class StatsCommand implements Callable<Integer> {
     @Spec
@@ -194,10 +196,27 @@ public final class StatsCommand implements Callable<Integer> {
                 out.printf("%-24s %20s %14s%n", c.get("name").asText(), c.get("position").asText(),
                         String.format("%,d", c.get("behind").asLong()));
         }
+        if (!status.replicas().isEmpty()) {
+            out.println();
+            printReplicas(out, status);
+        }
         if (status.running()) {
             out.println();
             printLive(out, status);
         }
+    }
+
+    /** Each replica on each queue: what it acknowledged and how far behind the primary it is. */
+    static void printReplicas(PrintWriter out, LiveStatus.Status s) {
+        boolean live = s.replicas().stream().anyMatch(LiveStatus.ReplicaStatus::live);
+        out.println("replication (orderpipe replicate " + (live ? "running" : "not running: its last figures") + ")");
+        out.printf("%-20s %-12s %20s %20s %14s %14s%n", "replica", "queue", "acked index", "primary last",
+                "behind", "behind us");
+        for (LiveStatus.ReplicaStatus r : s.replicas())
+            out.printf(Locale.ROOT, "%-20s %-12s %20s %20s %,14d %,14d%n", r.replica(), r.queue(),
+                    r.ackedIndex() < 0 ? "-" : "0x" + Long.toHexString(r.ackedIndex()),
+                    r.lastIndex() < 0 ? "-" : "0x" + Long.toHexString(r.lastIndex()), r.recordsBehind(),
+                    r.microsBehind());
     }
 
     /** The live counters as a table: what {@code --watch} shows each refresh. */
@@ -226,6 +245,8 @@ public final class StatsCommand implements Callable<Integer> {
                     q.lastIndex() < 0 ? "-" : "0x" + Long.toHexString(q.lastIndex()));
         for (LiveStatus.ConsumerStatus c : s.consumers())
             out.printf("consumer %-20s %,14d behind%n", c.name(), c.lagRecords());
+        if (!s.replicas().isEmpty())
+            printReplicas(out, s);
     }
 
     private int watch(PrintWriter out, PipelineConfig cfg, long intervalMillis) throws InterruptedException {
@@ -310,6 +331,17 @@ public final class StatsCommand implements Callable<Integer> {
             o.put("name", c.name());
             o.put("position", c.position());
             o.put("lag_records", c.lagRecords());
+        }
+        ArrayNode replicas = live.putArray("replicas");
+        for (LiveStatus.ReplicaStatus r : s.replicas()) {
+            ObjectNode o = replicas.addObject();
+            o.put("replica", r.replica());
+            o.put("queue", r.queue());
+            o.put("acked_index", r.ackedIndex());
+            o.put("primary_last_index", r.lastIndex());
+            o.put("records_behind", r.recordsBehind());
+            o.put("micros_behind", r.microsBehind());
+            o.put("replicating", r.live());
         }
         return live;
     }

@@ -3,6 +3,7 @@ package dev.orderpipe.tools.live;
 import dev.orderpipe.pipeline.config.PipelineConfig;
 import dev.orderpipe.pipeline.infra.Queues;
 import dev.orderpipe.pipeline.metrics.MetricsReader;
+import dev.orderpipe.pipeline.metrics.ReplicationStatus;
 import dev.orderpipe.pipeline.metrics.MetricsSnapshot;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
@@ -33,6 +34,7 @@ public final class LiveStatus implements AutoCloseable {
     private final Path dataDir;
     private final Map<String, SingleChronicleQueue> queues = new LinkedHashMap<>();
     private MetricsReader metrics;
+    private ReplicationStatus.Reader replication;
     private MetricsSnapshot previous;
 
     /** @param config the pipeline's config, its dataDir the directory to watch */
@@ -72,7 +74,8 @@ public final class LiveStatus implements AutoCloseable {
             queueRows.add(new QueueStatus(name, q.entryCount(), empty ? -1 : first, empty ? -1 : last));
         }
         Status status = new Status(System.currentTimeMillis(), now != null, now == null ? -1 : now.pid(),
-                now != null && now.running(), diskFree(), rateSeconds, sinceStart, stages, queueRows, consumers());
+                now != null && now.running(), diskFree(), rateSeconds, sinceStart, stages, queueRows, consumers(),
+                replicas());
         if (now != null)
             previous = now;
         return status;
@@ -166,6 +169,25 @@ public final class LiveStatus implements AutoCloseable {
         return out;
     }
 
+    /** Where each replica is on each queue, as {@code orderpipe replicate} last wrote it; empty when it never ran here. */
+    private List<ReplicaStatus> replicas() {
+        List<ReplicaStatus> out = new ArrayList<>();
+        try {
+            if (replication == null)
+                replication = ReplicationStatus.Reader.open(dataDir);
+            ReplicationStatus.Snapshot s = replication == null ? null : replication.read();
+            if (s == null)
+                return out;
+            for (ReplicationStatus.Entry e : s.entries())
+                out.add(new ReplicaStatus(e.replica(), e.queue(), e.ackedIndex(), e.lastIndex(), e.recordsBehind(),
+                        e.microsBehind(s.readMicros()), s.live()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the replication status of " + dataDir + ": " + e.getMessage(),
+                    e);
+        }
+        return out;
+    }
+
     /** The committed position of a named feed (the index of the last report it handled), 0 when none yet. */
     private static long readPosition(Path file) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
@@ -191,6 +213,8 @@ public final class LiveStatus implements AutoCloseable {
         try {
             if (metrics != null)
                 metrics.close();
+            if (replication != null)
+                replication.close();
         } catch (IOException e) {
             // a read-only mapping: nothing to lose
         }
@@ -233,7 +257,7 @@ public final class LiveStatus implements AutoCloseable {
      */
     public record Status(long readMillis, boolean metricsPresent, long pid, boolean running, long diskFreeBytes,
                          double rateSeconds, boolean ratesSinceStart, List<StageStatus> stages,
-                         List<QueueStatus> queues, List<ConsumerStatus> consumers) {
+                         List<QueueStatus> queues, List<ConsumerStatus> consumers, List<ReplicaStatus> replicas) {
     }
 
     /**
@@ -256,6 +280,19 @@ public final class LiveStatus implements AutoCloseable {
 
     /** One queue: records, first and last index (-1 when empty). */
     public record QueueStatus(String name, long entries, long firstIndex, long lastIndex) {
+    }
+
+    /**
+     * One replica on one queue, as the primary's {@code orderpipe replicate} sees it.
+     *
+     * @param ackedIndex     the last index it acknowledged, -1 for none
+     * @param lastIndex      the primary's last index when it was written
+     * @param recordsBehind  the primary's records after the acknowledged one
+     * @param microsBehind   with records behind, microseconds since it last had all of them; else 0
+     * @param live           whether {@code replicate} is running (a stopped one's figures are its last)
+     */
+    public record ReplicaStatus(String replica, String queue, long ackedIndex, long lastIndex, long recordsBehind,
+                                long microsBehind, boolean live) {
     }
 
     /** One named execution feed: its committed position (0: none yet) and the reports after it. */

@@ -28,6 +28,9 @@ import java.util.function.ToDoubleFunction;
  *     {@code orderpipe_stage_lag_records}, {@code orderpipe_stage_lag_seconds}, {@code orderpipe_stage_idle_ratio};</li>
  *     <li>per queue (label {@code queue}): {@code orderpipe_queue_records}, {@code orderpipe_queue_last_index};</li>
  *     <li>per named consumer (label {@code consumer}): {@code orderpipe_consumer_lag_records};</li>
+ *     <li>per replica and queue (labels {@code replica}, {@code queue}) when {@code orderpipe replicate} ran in the
+ *     data directory: {@code orderpipe_replication_lag_records}, {@code orderpipe_replication_lag_seconds},
+ *     {@code orderpipe_replication_acked_index};</li>
  *     <li>{@code orderpipe_disk_free_bytes} of the data directory's file system.</li>
  * </ul>
  */
@@ -99,6 +102,25 @@ public final class PrometheusEndpoint implements AutoCloseable {
             if (c.lagRecords() >= 0)
                 consumers.dataPoint(point("consumer", c.name(), c.lagRecords()));
         out.add(consumers.build());
+        GaugeSnapshot.Builder replicaRecords = GaugeSnapshot.builder().name("orderpipe_replication_lag_records")
+                .help("Records of the queue the replica has not acknowledged");
+        GaugeSnapshot.Builder replicaSeconds = GaugeSnapshot.builder().name("orderpipe_replication_lag_seconds")
+                .help("With records not acknowledged, seconds (to the microsecond) since the replica last had all; 0"
+                        + " without");
+        GaugeSnapshot.Builder replicaAcked = GaugeSnapshot.builder().name("orderpipe_replication_acked_index")
+                .help("Index of the queue's last record the replica acknowledged (-1: none)");
+        for (LiveStatus.ReplicaStatus r : s.replicas()) {
+            Labels labels = Labels.of("replica", r.replica(), "queue", r.queue());
+            replicaRecords.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().labels(labels)
+                    .value(r.recordsBehind()).build());
+            replicaSeconds.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().labels(labels)
+                    .value(r.microsBehind() / 1e6).build());
+            replicaAcked.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().labels(labels)
+                    .value(r.ackedIndex()).build());
+        }
+        out.add(replicaRecords.build());
+        out.add(replicaSeconds.build());
+        out.add(replicaAcked.build());
         out.add(GaugeSnapshot.builder().name("orderpipe_disk_free_bytes")
                 .help("Usable bytes on the data directory's file system")
                 .dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().value(s.diskFreeBytes()).build())

@@ -1,0 +1,81 @@
+package dev.orderpipe.replication;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A {@code HOST:PORT} of the command line and the Aeron UDP channel it names: unicast, or multicast when the host is
+ * a multicast group (224.0.0.0/4), then with the interface to send and receive on when one is given.
+ */
+public record Endpoint(String host, int port) {
+    /** Parses {@code HOST:PORT}; {@code what} names the option for the one-line error. */
+    public static Endpoint parse(String text, String what) {
+        int colon = text.lastIndexOf(':');
+        int port = -1;
+        if (colon > 0) {
+            try {
+                port = Integer.parseInt(text.substring(colon + 1));
+            } catch (NumberFormatException e) {
+                port = -1;
+            }
+        }
+        if (port < 1 || port > 65535)
+            throw new IllegalArgumentException(what + " '" + text + "' is not HOST:PORT (a port from 1 to 65535)");
+        return new Endpoint(text.substring(0, colon), port);
+    }
+
+    /** Parses {@code HOST:PORT[,HOST:PORT...]}. */
+    public static List<Endpoint> parseList(String text, String what) {
+        List<Endpoint> list = new ArrayList<>();
+        for (String part : text.split(","))
+            if (!part.isBlank())
+                list.add(parse(part.trim(), what));
+        if (list.isEmpty())
+            throw new IllegalArgumentException(what + " names no HOST:PORT");
+        return list;
+    }
+
+    /** A loopback endpoint on a UDP port that is free now (tests and the bench: nothing leaves the host). */
+    public static Endpoint freeLoopback() {
+        try (java.net.DatagramSocket s = new java.net.DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            return new Endpoint("127.0.0.1", s.getLocalPort());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** Whether the host is a multicast group address. */
+    public boolean multicast() {
+        try {
+            return InetAddress.getByName(host).isMulticastAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
+    /** Whether the host is the wildcard address, which a replica replaces by the address the primary sends from. */
+    public boolean wildcard() {
+        return host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]");
+    }
+
+    /**
+     * The Aeron channel of this endpoint: {@code aeron:udp?endpoint=HOST:PORT}, with the interface for a multicast
+     * group ({@code networkInterface} may be null: the default route's) and the term length of the data stream
+     * ({@code termLength} 0: the driver's default).
+     */
+    public String channel(String networkInterface, int termLength) {
+        StringBuilder s = new StringBuilder("aeron:udp?endpoint=").append(host).append(':').append(port);
+        if (multicast() && networkInterface != null)
+            s.append("|interface=").append(networkInterface);
+        if (termLength > 0)
+            s.append("|term-length=").append(termLength);
+        return s.toString();
+    }
+
+    @Override
+    public String toString() {
+        return host + ":" + port;
+    }
+}

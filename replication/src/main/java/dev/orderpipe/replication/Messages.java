@@ -1,0 +1,96 @@
+package dev.orderpipe.replication;
+
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The replication protocol's messages, little-endian, each starting with an int type and the primary's session (a
+ * number the primary draws at each start). Primary to replicas, on the data stream: {@link #ANNOUNCE} (every few
+ * hundred ms: the session, the replica's slot and where to send control messages), {@link #RESUME} (the answer to a
+ * replica's hello: the records after it start where the hello asked), {@link #QUEUE} (a queue's id in this session,
+ * its name, roll cycle and epoch), {@link #RECORD} (a queue id, the record's index, a CRC32C of its bytes and the raw
+ * bytes of the record as the queue holds them), {@link #DIVERGED} (the primary cannot serve this replica's copy).
+ * Replica to primary, on the control stream: {@link #HELLO} (its name, a fresh nonce and its last index per queue) and
+ * {@link #ACK} (its last written index per queue id).
+ */
+final class Messages {
+    static final ByteOrder ORDER = ByteOrder.LITTLE_ENDIAN;
+    static final int DATA_STREAM = 1901;
+    static final int CONTROL_STREAM = 1902;
+
+    static final int ANNOUNCE = 1;
+    static final int RESUME = 2;
+    static final int QUEUE = 3;
+    static final int RECORD = 4;
+    static final int DIVERGED = 5;
+    static final int HELLO = 11;
+    static final int ACK = 12;
+
+    /** type, session */
+    static final int HEADER = 4 + 8;
+    /** Offsets of a RECORD after the header: queue id, index, crc, length, bytes. */
+    static final int RECORD_QUEUE = HEADER;
+    static final int RECORD_INDEX = RECORD_QUEUE + 4;
+    static final int RECORD_CRC = RECORD_INDEX + 8;
+    static final int RECORD_LENGTH = RECORD_CRC + 4;
+    static final int RECORD_BYTES = RECORD_LENGTH + 4;
+
+    private Messages() {
+    }
+
+    static int header(MutableDirectBuffer b, int type, long session) {
+        b.putInt(0, type, ORDER);
+        b.putLong(4, session, ORDER);
+        return HEADER;
+    }
+
+    static int type(DirectBuffer b, int offset) {
+        return b.getInt(offset, ORDER);
+    }
+
+    static long session(DirectBuffer b, int offset) {
+        return b.getLong(offset + 4, ORDER);
+    }
+
+    /** Writes {@code s} as an int length and UTF-8 bytes at {@code at}; returns the offset after it. */
+    static int putString(MutableDirectBuffer b, int at, String s) {
+        byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+        b.putInt(at, bytes.length, ORDER);
+        b.putBytes(at + 4, bytes);
+        return at + 4 + bytes.length;
+    }
+
+    /** A cursor over a message, for the rare messages that carry strings (never a RECORD). */
+    static final class Reader {
+        private final DirectBuffer buffer;
+        private int at;
+
+        Reader(DirectBuffer buffer, int offset) {
+            this.buffer = buffer;
+            this.at = offset + HEADER;
+        }
+
+        int getInt() {
+            int v = buffer.getInt(at, ORDER);
+            at += 4;
+            return v;
+        }
+
+        long getLong() {
+            long v = buffer.getLong(at, ORDER);
+            at += 8;
+            return v;
+        }
+
+        String getString() {
+            int length = getInt();
+            byte[] bytes = new byte[length];
+            buffer.getBytes(at, bytes);
+            at += length;
+            return new String(bytes, StandardCharsets.UTF_8);
+        }
+    }
+}

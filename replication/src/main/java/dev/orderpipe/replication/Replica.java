@@ -1,0 +1,357 @@
+package dev.orderpipe.replication;
+
+import dev.orderpipe.pipeline.infra.DataDirLock;
+import io.aeron.Aeron;
+import io.aeron.FragmentAssembler;
+import io.aeron.Image;
+import io.aeron.Publication;
+import io.aeron.Subscription;
+import io.aeron.logbuffer.FragmentHandler;
+import io.aeron.logbuffer.Header;
+import net.openhft.chronicle.queue.RollCycles;
+import org.agrona.DirectBuffer;
+import org.agrona.ExpandableArrayBuffer;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BooleanSupplier;
+
+/**
+ * {@code orderpipe replica}: the standby side. Listens on its endpoint for a primary's data stream and writes every
+ * record into its own data directory's queues at the primary's indexes ({@link ReplicaQueue}), checked, exactly once
+ * and in order. It holds the data directory's pipeline lock while it runs, so no pipeline writes there meanwhile.
+ *
+ * <p>Resume: whenever it hears a primary it is not in step with (a new primary session, a new image after a
+ * disconnect, a primary that has lost track of it), it says hello with a fresh nonce and its last index per queue,
+ * drops everything until the primary's resume for that nonce, and then takes the records from its last index on (the
+ * primary resends that one, which is compared). It acknowledges its last index per queue after every batch.
+ */
+public final class Replica implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Replica.class);
+    private static final long HELLO_RETRY_NANOS = 200_000_000L;
+
+    private final Path dataDir;
+    private final String name;
+    private final DataDirLock lock;
+    private final AeronMedia media;
+    private final Subscription data;
+    private final FragmentAssembler assembler;
+    private final ExpandableArrayBuffer out = new ExpandableArrayBuffer(1024);
+    private final Map<String, ReplicaQueue> queues = new LinkedHashMap<>();
+    /** The queues of the primary's current session by its ids; null where not announced. */
+    private ReplicaQueue[] byId = new ReplicaQueue[16];
+    private byte[] record = new byte[512];
+    private Publication control;
+    private String controlChannel;
+    private long session;
+    private int slot;
+    private long nonce;
+    private boolean inStep;
+    /** The next hello needs a fresh nonce: what the primary sent since the last one cannot be trusted to follow. */
+    private boolean needFresh;
+    private volatile boolean imageChanged;
+    private boolean progress;
+    private long helloSentAt;
+    private int gapsInARow;
+    private long recordsWritten;
+    private volatile ReplicationException failure;
+
+    /**
+     * @param dataDir  the replica's data directory (created when missing)
+     * @param listen   where the primary's data stream arrives: this host's address and port, or a multicast group
+     * @param name     the replica's name, as the primary's lag shows it
+     * @param settings the media driver and channel settings
+     */
+    public Replica(Path dataDir, Endpoint listen, String name, ReplicationSettings settings) {
+        this.dataDir = dataDir;
+        this.name = name;
+        this.lock = DataDirLock.acquire(dataDir);
+        AeronMedia m = null;
+        try {
+            for (String q : ReplicationSource.queueNames(dataDir))
+                open(q, null);
+            m = AeronMedia.start(settings.aeronDir(), settings.externalDriver());
+            this.data = m.subscribe(listen.channel(settings.networkInterface(), 0), Messages.DATA_STREAM,
+                    this::imageAvailable, "--listen", listen);
+        } catch (RuntimeException e) {
+            if (m != null)
+                m.close();
+            queues.values().forEach(ReplicaQueue::close);
+            lock.close();
+            throw e;
+        }
+        this.media = m;
+        this.assembler = new FragmentAssembler(this::onFragment);
+    }
+
+    private ReplicaQueue open(String queue, net.openhft.chronicle.queue.RollCycle rollCycle) {
+        ReplicaQueue q = queues.get(queue);
+        if (q == null) {
+            if (rollCycle == null)
+                rollCycle = dev.orderpipe.pipeline.integrity.QueueMetadata.read(queue, dataDir.resolve(queue))
+                        .rollCycle();
+            q = new ReplicaQueue(dataDir, queue, rollCycle, 0);
+            queues.put(queue, q);
+        } else if (rollCycle != null && !q.rollCycle().equals(rollCycle)) {
+            throw new ReplicationException("the replica's queue " + dataDir.resolve(queue) + " has roll cycle "
+                    + q.rollCycle() + ", the primary's " + rollCycle + ": it is not a copy of this primary's; move"
+                    + " it away and start the replica again");
+        }
+        return q;
+    }
+
+    /** A new image: a primary (again) sends to us; what it sent while we were apart is lost, so say hello again. */
+    private void imageAvailable(Image image) {
+        imageChanged = true; // on Aeron's conductor thread: the polling thread acts on it
+    }
+
+    /**
+     * Runs until {@code stop} says so or replication fails.
+     *
+     * @throws ReplicationException when the copies diverge or a record arrives damaged
+     */
+    public void run(BooleanSupplier stop) {
+        IdleStrategy idle = new BackoffIdleStrategy(100, 10, 1_000, 100_000);
+        while (!stop.getAsBoolean())
+            idle.idle(poll());
+    }
+
+    /** Does one round of work (for tests and the bench, which drive the replica themselves); returns the fragments. */
+    public int poll() {
+        progress = false;
+        int fragments = data.poll(assembler, 256);
+        if (failure != null)
+            throw failure;
+        if (progress)
+            sendAck();
+        return fragments;
+    }
+
+    private void onFragment(DirectBuffer buffer, int offset, int length, Header header) {
+        if (failure != null)
+            return;
+        try {
+            handle(buffer, offset, length, header);
+        } catch (ReplicationException e) {
+            failure = e;
+        }
+    }
+
+    private void handle(DirectBuffer buffer, int offset, int length, Header header) {
+        if (imageChanged) {
+            imageChanged = false;
+            inStep = false;
+            needFresh = true;
+        }
+        int type = Messages.type(buffer, offset);
+        long msgSession = Messages.session(buffer, offset);
+        switch (type) {
+            case Messages.RECORD -> {
+                if (!inStep || msgSession != session)
+                    return;
+                int id = buffer.getInt(offset + Messages.RECORD_QUEUE, Messages.ORDER);
+                long index = buffer.getLong(offset + Messages.RECORD_INDEX, Messages.ORDER);
+                int crc = buffer.getInt(offset + Messages.RECORD_CRC, Messages.ORDER);
+                int len = buffer.getInt(offset + Messages.RECORD_LENGTH, Messages.ORDER);
+                ReplicaQueue q = id < byId.length ? byId[id] : null;
+                if (q == null)
+                    throw new ReplicationException("the primary sent a record of queue id " + id + " it never"
+                            + " announced: replica and primary speak different versions; run the same orderpipe on"
+                            + " both");
+                if (record.length < len)
+                    record = new byte[len];
+                buffer.getBytes(offset + Messages.RECORD_BYTES, record, 0, len);
+                int applied = q.apply(index, record, len, crc);
+                if (applied == ReplicaQueue.GAP) {
+                    gap(q, index);
+                } else {
+                    gapsInARow = 0;
+                    if (applied == ReplicaQueue.WRITTEN)
+                        recordsWritten++;
+                    progress = true;
+                }
+            }
+            case Messages.ANNOUNCE -> {
+                Messages.Reader r = new Messages.Reader(buffer, offset);
+                int announcedSlot = r.getInt();
+                long slotNonce = r.getLong();
+                String controlEndpoint = r.getString();
+                if (inStep && msgSession == session && slotNonce == nonce)
+                    return;
+                connectControl(controlEndpoint, header);
+                boolean fresh = needFresh || inStep || msgSession != session || announcedSlot != slot;
+                if (fresh) {
+                    session = msgSession;
+                    slot = announcedSlot;
+                    inStep = false;
+                    needFresh = false;
+                    hello(true);
+                } else if (System.nanoTime() - helloSentAt > HELLO_RETRY_NANOS) {
+                    hello(false); // the last one may have been lost before the control stream connected
+                }
+            }
+            case Messages.RESUME -> {
+                Messages.Reader r = new Messages.Reader(buffer, offset);
+                if (msgSession == session && r.getLong() == nonce && !inStep) {
+                    inStep = true;
+                    byId = new ReplicaQueue[16];
+                    LOG.info("replica {}: in step with primary session {}", name, Long.toHexString(session));
+                }
+            }
+            case Messages.QUEUE -> {
+                if (!inStep || msgSession != session)
+                    return;
+                Messages.Reader r = new Messages.Reader(buffer, offset);
+                int id = r.getInt();
+                String queue = r.getString();
+                String rollCycle = r.getString();
+                long epoch = r.getLong();
+                if (epoch != 0)
+                    throw new ReplicationException("the primary's queue " + queue + " has epoch " + epoch
+                            + ": not an orderpipe queue");
+                ReplicaQueue q = open(queue, rollCycle(rollCycle));
+                if (id >= byId.length)
+                    byId = java.util.Arrays.copyOf(byId, Math.max(id + 1, byId.length * 2));
+                byId[id] = q;
+            }
+            case Messages.DIVERGED -> {
+                if (msgSession != session)
+                    return;
+                Messages.Reader r = new Messages.Reader(buffer, offset);
+                long forNonce = r.getLong();
+                String what = r.getString();
+                if (forNonce == nonce)
+                    throw new ReplicationException("the replica diverges from the primary: " + what);
+            }
+            default -> LOG.warn("replica {}: ignored a message of unknown type {}", name, type);
+        }
+    }
+
+    private static net.openhft.chronicle.queue.RollCycle rollCycle(String name) {
+        try {
+            return RollCycles.valueOf(name);
+        } catch (IllegalArgumentException e) {
+            throw new ReplicationException("the primary's queues roll with " + name + ", which this orderpipe does"
+                    + " not know: run the same orderpipe on both hosts");
+        }
+    }
+
+    private void gap(ReplicaQueue q, long index) {
+        if (++gapsInARow > 3)
+            throw new ReplicationException("queue " + q.name() + ": the primary's record at index "
+                    + dev.orderpipe.pipeline.infra.Queues.describeIndex(q.rollCycle(), index) + " cannot be written"
+                    + " at its index after the replica's last, "
+                    + dev.orderpipe.pipeline.infra.Queues.describeIndex(q.rollCycle(), q.lastIndex())
+                    + ", even after resuming: the primary's queue skips records there");
+        LOG.warn("replica {}: queue {} skipped from {} to {}: asking the primary to resume", name, q.name(),
+                Long.toHexString(q.lastIndex()), Long.toHexString(index));
+        inStep = false;
+        needFresh = false;
+        hello(true);
+    }
+
+    /** The control publication to the primary's control endpoint (a wildcard host: the address it sends from). */
+    private void connectControl(String endpoint, Header header) {
+        Endpoint e = Endpoint.parse(endpoint, "the primary's control endpoint");
+        if (e.wildcard()) {
+            Image image = data.imageBySessionId(header.sessionId());
+            String source = image != null ? image.sourceIdentity() : null;
+            if (source != null)
+                e = new Endpoint(Endpoint.parse(source, "the primary's address").host(), e.port());
+        }
+        String channel = e.channel(null, 0);
+        if (channel.equals(controlChannel))
+            return;
+        if (control != null)
+            control.close();
+        Aeron aeron = media.aeron();
+        control = aeron.addPublication(channel, Messages.CONTROL_STREAM);
+        controlChannel = channel;
+    }
+
+    private void hello(boolean fresh) {
+        if (fresh)
+            nonce = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
+        int at = Messages.header(out, Messages.HELLO, session);
+        out.putInt(at, slot, Messages.ORDER);
+        out.putLong(at + 4, nonce, Messages.ORDER);
+        at = Messages.putString(out, at + 12, name);
+        out.putInt(at, queues.size(), Messages.ORDER);
+        at += 4;
+        for (ReplicaQueue q : queues.values()) {
+            at = Messages.putString(out, at, q.name());
+            out.putLong(at, q.lastIndex(), Messages.ORDER);
+            at += 8;
+        }
+        helloSentAt = System.nanoTime();
+        if (control != null)
+            control.offer(out, 0, at); // lost when not connected yet: the next announce brings it again
+    }
+
+    private void sendAck() {
+        if (control == null)
+            return;
+        int at = Messages.header(out, Messages.ACK, session);
+        out.putInt(at, slot, Messages.ORDER);
+        out.putLong(at + 4, nonce, Messages.ORDER);
+        at += 12;
+        int countAt = at;
+        at += 4;
+        int count = 0;
+        for (int id = 0; id < byId.length; id++) {
+            ReplicaQueue q = byId[id];
+            if (q == null)
+                continue;
+            out.putInt(at, id, Messages.ORDER);
+            out.putLong(at + 4, q.lastIndex(), Messages.ORDER);
+            at += 12;
+            count++;
+        }
+        out.putInt(countAt, count, Messages.ORDER);
+        control.offer(out, 0, at); // an ack lost to back pressure is superseded by the next
+    }
+
+    /** Whether the replica is in step with a primary (has had its resume). */
+    public boolean inStep() {
+        return inStep;
+    }
+
+    /** Records written (not those compared) since start. */
+    public long recordsWritten() {
+        return recordsWritten;
+    }
+
+    /** The replica's last index per queue. */
+    public Map<String, Long> lastIndexes() {
+        Map<String, Long> m = new LinkedHashMap<>();
+        for (ReplicaQueue q : queues.values())
+            m.put(q.name(), q.lastIndex());
+        return m;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public void close() {
+        List<RuntimeException> errors = new ArrayList<>();
+        try {
+            media.close();
+        } catch (RuntimeException e) {
+            errors.add(e);
+        }
+        queues.values().forEach(ReplicaQueue::close);
+        lock.close();
+        if (!errors.isEmpty())
+            throw errors.get(0);
+    }
+}

@@ -1,0 +1,220 @@
+package dev.orderpipe.replication;
+
+import dev.orderpipe.pipeline.DamagedRecordException;
+import dev.orderpipe.pipeline.OrderInfo;
+import dev.orderpipe.pipeline.infra.CycleFiles;
+import dev.orderpipe.pipeline.infra.Queues;
+import dev.orderpipe.pipeline.integrity.QueueMetadata;
+import dev.orderpipe.pipeline.integrity.RecordKind;
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.bytes.SyncMode;
+import net.openhft.chronicle.core.time.TimeProvider;
+import net.openhft.chronicle.queue.ChronicleQueue;
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.queue.RollCycle;
+import net.openhft.chronicle.wire.DocumentContext;
+
+import java.nio.file.Path;
+import java.util.zip.CRC32C;
+
+/**
+ * A replica's copy of one of the primary's queues: each record is written at the index the primary's copy holds it at.
+ *
+ * <p>How the indexes line up: a Chronicle index is the cycle (the roll period the record was written in) and the
+ * record's sequence number within that cycle, which an appender takes as the next after the cycle's last record; the
+ * cycle is the one its clock names. The replica's queue is opened with the primary's roll cycle and epoch and a clock
+ * that the replica sets, before each write, to the start of the record's cycle: so the appender writes the next record
+ * of that cycle (rolling to it, as the primary did, when it is a later one), and its sequence number is the primary's
+ * because every earlier record of the cycle is already there (the records come in order, each exactly once). A record
+ * arrives only if it is the next one: in the replica's last cycle the sequence number after its last, or the first
+ * (sequence number 0) of a later cycle; anything else is a gap, and the replica asks the primary to resume from its
+ * last index. After each write the index Chronicle assigned is compared with the primary's, and any difference stops
+ * the replica: identical indexes are checked, not assumed.
+ *
+ * <p>A record at an index the replica already holds (the one the primary resends after each resume, or a record sent
+ * to another replica of a multicast group) is compared byte for byte with the replica's copy; a difference means the
+ * copies diverge, which stops the replica ({@link ReplicationException}).
+ */
+final class ReplicaQueue implements AutoCloseable {
+    static final int WRITTEN = 1;
+    static final int SAME = 0;
+    static final int GAP = -1;
+
+    private final String name;
+    private final RollCycle rollCycle;
+    private final ChronicleQueue queue;
+    private final CycleClock clock;
+    private final RecordKind kind;
+    private final OrderInfo check = new OrderInfo();
+    private final Bytes<?> checkBytes = Bytes.allocateElasticOnHeap(512);
+    private final CRC32C crc = new CRC32C();
+    private byte[] own = new byte[512];
+    private ExcerptAppender appender;
+    private ExcerptTailer reader;
+    private long lastIndex;
+
+    /**
+     * Opens (creating it if needed) the queue {@code name} in {@code dataDir} with the primary's roll cycle.
+     *
+     * @throws ReplicationException when the replica's queue exists with another roll cycle or epoch
+     */
+    ReplicaQueue(Path dataDir, String name, RollCycle rollCycle, long epoch) {
+        this.name = name;
+        this.rollCycle = rollCycle;
+        Path dir = dataDir.resolve(name);
+        if (epoch != 0)
+            throw new ReplicationException("the primary's queue " + name + " has epoch " + epoch + ": orderpipe's"
+                    + " queues have epoch 0, so it is not an orderpipe queue; replicate an orderpipe data directory");
+        if (Queues.isQueueDir(dir)) {
+            QueueMetadata recorded = QueueMetadata.read(name, dir);
+            if (!recorded.rollCycle().equals(rollCycle) || recorded.epoch() != epoch)
+                throw new ReplicationException("the replica's queue " + dir + " has roll cycle " + recorded.rollCycle()
+                        + " (epoch " + recorded.epoch() + "), the primary's " + rollCycle + " (epoch " + epoch
+                        + "): it is not a copy of this primary's; move it away and start the replica again");
+        }
+        this.clock = new CycleClock(rollCycle);
+        this.queue = CycleFiles.openRepaired(name, dir, rollCycle, SyncMode.NONE, clock);
+        this.kind = RecordKind.ofQueueName(name);
+        this.lastIndex = queue.lastIndex();
+    }
+
+    String name() {
+        return name;
+    }
+
+    RollCycle rollCycle() {
+        return rollCycle;
+    }
+
+    /** The index of the last record the replica holds, -1 when none. */
+    long lastIndex() {
+        return lastIndex;
+    }
+
+    /**
+     * Checks the record the primary holds at {@code index} ({@code length} bytes of {@code bytes}, with the CRC32C the
+     * primary computed of them) and writes it at that index, or compares it with the replica's copy when the replica
+     * already holds that index.
+     *
+     * @return {@link #WRITTEN}, {@link #SAME} (the replica held it already, identical) or {@link #GAP} (not the next
+     *         record: the caller asks the primary to resume)
+     * @throws ReplicationException when the record is damaged, the copies diverge, or it could not be written at its
+     *                              index
+     */
+    int apply(long index, byte[] bytes, int length, int frameCrc) {
+        crc.reset();
+        crc.update(bytes, 0, length);
+        if ((int) crc.getValue() != frameCrc)
+            throw new ReplicationException("queue " + name + ": the record at index " + describe(index) + " arrived"
+                    + " damaged (its CRC32C does not match the primary's); restart the replica, which resumes there");
+        if (kind != null) {
+            checkBytes.clear();
+            checkBytes.write(bytes, 0, length);
+            try {
+                check.readMarshallable(checkBytes);
+            } catch (DamagedRecordException e) {
+                throw new ReplicationException("queue " + name + ": the primary's record at index " + describe(index)
+                        + " is damaged (" + e.getMessage() + "): run 'orderpipe verify' on the primary's data"
+                        + " directory");
+            }
+        }
+        if (index <= lastIndex) {
+            compare(index, bytes, length);
+            return SAME;
+        }
+        if (!isNext(index))
+            return GAP;
+        clock.cycle = rollCycle.toCycle(index);
+        if (appender == null)
+            appender = queue.createAppender();
+        try (DocumentContext dc = appender.writingDocument()) {
+            dc.wire().bytes().write(bytes, 0, length);
+        }
+        long written = appender.lastIndexAppended();
+        if (written != index)
+            throw new ReplicationException("queue " + name + ": the primary's record at index " + describe(index)
+                    + " was written at index " + describe(written) + " of the replica's copy, so the indexes no"
+                    + " longer line up; move the replica's data directory away and replicate it again");
+        lastIndex = index;
+        return WRITTEN;
+    }
+
+    /** Whether {@code index} is the record after the replica's last. */
+    private boolean isNext(long index) {
+        long seq = rollCycle.toSequenceNumber(index);
+        if (lastIndex < 0)
+            return seq == 0;
+        int lastCycle = rollCycle.toCycle(lastIndex);
+        int cycle = rollCycle.toCycle(index);
+        return cycle == lastCycle ? seq == rollCycle.toSequenceNumber(lastIndex) + 1 : cycle > lastCycle && seq == 0;
+    }
+
+    private void compare(long index, byte[] bytes, int length) {
+        if (reader == null)
+            reader = queue.createTailer();
+        int ownLength = -1;
+        if (reader.moveToIndex(index)) {
+            try (DocumentContext dc = reader.readingDocument()) {
+                if (dc.isPresent() && dc.index() == index) {
+                    Bytes<?> b = dc.wire().bytes();
+                    ownLength = (int) b.readRemaining();
+                    if (own.length < ownLength)
+                        own = new byte[ownLength];
+                    b.read(own, 0, ownLength);
+                }
+            }
+        }
+        if (ownLength < 0)
+            throw new ReplicationException("the replica diverges from the primary: queue " + name + " has no"
+                    + " readable record at index " + describe(index) + " below its last, where the primary has one;"
+                    + " move the replica's data directory away and replicate it again");
+        if (!java.util.Arrays.equals(own, 0, ownLength, bytes, 0, length))
+            throw new ReplicationException("the replica diverges from the primary: queue " + name + " holds another"
+                    + " record at index " + describe(index) + " than the primary's; the replica stopped and keeps its"
+                    + " copy as it was: find out which is right (orderpipe verify, dump) before using either");
+    }
+
+    private String describe(long index) {
+        return Queues.describeIndex(rollCycle, index);
+    }
+
+    @Override
+    public void close() {
+        if (appender != null)
+            appender.close();
+        if (reader != null)
+            reader.close();
+        queue.close();
+        checkBytes.releaseLast();
+    }
+
+    /**
+     * The clock of the replica's appender: the start of the cycle of the record being written (the replica sets
+     * {@link #cycle} before each write), so that the appender writes into the cycle the primary wrote the record to.
+     */
+    static final class CycleClock implements TimeProvider {
+        private final long cycleMillis;
+        int cycle;
+
+        CycleClock(RollCycle rollCycle) {
+            this.cycleMillis = rollCycle.lengthInMillis();
+            this.cycle = (int) (System.currentTimeMillis() / cycleMillis);
+        }
+
+        @Override
+        public long currentTimeMillis() {
+            return cycle * cycleMillis;
+        }
+
+        @Override
+        public long currentTimeMicros() {
+            return currentTimeMillis() * 1000;
+        }
+
+        @Override
+        public long currentTimeNanos() {
+            return currentTimeMicros() * 1000;
+        }
+    }
+}

@@ -1,0 +1,538 @@
+package dev.orderpipe.replication;
+
+import dev.orderpipe.pipeline.infra.Queues;
+import dev.orderpipe.pipeline.integrity.QueueMetadata;
+import dev.orderpipe.pipeline.integrity.RecordKind;
+import dev.orderpipe.pipeline.metrics.ReplicationStatus;
+import io.aeron.ExclusivePublication;
+import io.aeron.FragmentAssembler;
+import io.aeron.Publication;
+import io.aeron.Subscription;
+import io.aeron.logbuffer.Header;
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.core.time.SystemTimeProvider;
+import net.openhft.chronicle.queue.ChronicleQueue;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.queue.RollCycles;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
+import net.openhft.chronicle.wire.DocumentContext;
+import org.agrona.DirectBuffer;
+import org.agrona.ExpandableArrayBuffer;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
+import java.util.zip.CRC32C;
+
+/**
+ * {@code orderpipe replicate}: the primary side. Streams every queue of a data directory (orders, checked,
+ * executions and any other queue there, found again every second) to each replica, record by record: the raw bytes
+ * of the record as the queue holds them, with the queue and the index. Reads only; the pipeline runs beside it.
+ *
+ * <p>Order across queues: a stage's output record is written after the input record it names, so the replica must
+ * never hold an output whose input it lacks (a pipeline started on it would refuse the directory). Each round takes
+ * every queue's last index downstream first (executions, then checked, then orders) and then sends upstream first up
+ * to those indexes: whatever a sent output names was written before its queue's bound was taken, so before the
+ * input's, and is sent before it. A replica that stops anywhere holds what a crash of the pipeline could have left.
+ *
+ * <p>Per replica (a slot: one publication to one {@code --to} endpoint): announcements every 200 ms carry the session
+ * (drawn at each start), the slot, the nonce of the replica's last hello it answered and where to send control
+ * messages; a replica's hello rewinds the slot to the replica's last index per queue (that record is sent again, and
+ * compared there), its acks move the slot's acknowledged indexes (lag, acknowledged durability:
+ * {@link ReplicationStatus}).
+ */
+public final class ReplicationSource implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ReplicationSource.class);
+    private static final long ANNOUNCE_NANOS = 200_000_000L;
+    private static final long RESCAN_NANOS = 1_000_000_000L;
+    private static final long STATUS_NANOS = 100_000_000L;
+
+    private final Path dataDir;
+    private final AeronMedia media;
+    private final Subscription control;
+    private final FragmentAssembler controlAssembler;
+    private final String controlEndpoint;
+    private final long session = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
+    private final Slot[] slots;
+    /** By id (the order found in). */
+    private final List<Source> sources = new ArrayList<>();
+    /** Upstream first. */
+    private final List<Source> inOrder = new ArrayList<>();
+    private final ExpandableArrayBuffer out = new ExpandableArrayBuffer(1024);
+    private final CRC32C crc = new CRC32C();
+    private final ReplicationStatus status;
+    private byte[] record = new byte[512];
+    private long[] bounds = new long[8];
+    private long lastRescan;
+    private long lastStatus;
+    private long recordsSent;
+
+    /**
+     * @param dataDir  the primary's data directory
+     * @param to       the replicas' endpoints (a multicast group serves every replica listening on it)
+     * @param listen   where replicas send their control messages: this host's address as they reach it (a wildcard
+     *                 host: they take the address the data comes from)
+     * @param settings the media driver and channel settings
+     */
+    public ReplicationSource(Path dataDir, List<Endpoint> to, Endpoint listen, ReplicationSettings settings) {
+        if (!Files.isDirectory(dataDir))
+            throw new ReplicationException(dataDir + " is not a directory: give the pipeline's data directory"
+                    + " (--data)");
+        this.dataDir = dataDir;
+        this.controlEndpoint = listen.toString();
+        this.status = ReplicationStatus.create(dataDir);
+        AeronMedia m = null;
+        try {
+            m = AeronMedia.start(settings.aeronDir(), settings.externalDriver());
+            this.control = m.subscribe(listen.channel(settings.networkInterface(), 0), Messages.CONTROL_STREAM, null,
+                    "--listen", listen);
+            this.slots = new Slot[to.size()];
+            for (int i = 0; i < slots.length; i++)
+                slots[i] = new Slot(i, to.get(i), m.aeron().addExclusivePublication(
+                        to.get(i).channel(settings.networkInterface(), settings.termLength()), Messages.DATA_STREAM));
+        } catch (RuntimeException e) {
+            if (m != null)
+                m.close();
+            status.close();
+            throw e;
+        }
+        this.media = m;
+        this.controlAssembler = new FragmentAssembler(this::onControl);
+        rescan();
+    }
+
+    /**
+     * The queues of {@code dataDir}: its subdirectories that hold queue files, the pipeline's upstream first (orders,
+     * checked, executions: {@link RecordKind}), then any other by name.
+     */
+    static List<String> queueNames(Path dataDir) {
+        if (!Files.isDirectory(dataDir))
+            return List.of();
+        try (Stream<Path> dirs = Files.list(dataDir)) {
+            return dirs.filter(Queues::isQueueDir).map(p -> p.getFileName().toString())
+                    .sorted(Comparator.comparingInt(ReplicationSource::rank).thenComparing(Comparator.naturalOrder()))
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + dataDir, e);
+        }
+    }
+
+    private static int rank(String queue) {
+        RecordKind kind = RecordKind.ofQueueName(queue);
+        return kind == null ? RecordKind.values().length : kind.ordinal();
+    }
+
+    /** Opens the queues that appeared since the last look. */
+    private void rescan() {
+        lastRescan = System.nanoTime();
+        for (String name : queueNames(dataDir)) {
+            if (sources.stream().anyMatch(s -> s.name.equals(name)))
+                continue;
+            ChronicleQueue q;
+            try {
+                q = open(dataDir.resolve(name));
+            } catch (RuntimeException e) {
+                // a queue being created right now (its first file half-written): looked at again next second
+                LOG.warn("replicate: queue {} cannot be opened yet: {}", name, e.getMessage());
+                continue;
+            }
+            Source s = new Source(sources.size(), name, q);
+            sources.add(s);
+            inOrder.add(s);
+            inOrder.sort(Comparator.comparingInt((Source x) -> rank(x.name)).thenComparing(x -> x.name));
+            if (bounds.length < sources.size())
+                bounds = new long[sources.size() * 2];
+            for (Slot slot : slots)
+                slot.add(s);
+        }
+    }
+
+    /**
+     * Opens a queue of the data directory for reading: one of the pipeline's checked as every tool checks it
+     * ({@link Queues#openExisting}); any other (its records are not orderpipe's to check) with the roll cycle its
+     * metadata records.
+     */
+    private static ChronicleQueue open(Path dir) {
+        RecordKind kind = RecordKind.ofQueueName(dir.getFileName().toString());
+        if (kind != null)
+            return Queues.openExisting(dir, kind);
+        QueueMetadata recorded = QueueMetadata.read(dir.getFileName().toString(), dir);
+        return SingleChronicleQueueBuilder.binary(dir).rollCycle(recorded.rollCycle()).epoch(recorded.epoch())
+                .readOnly(true).build();
+    }
+
+    /** Runs until {@code stop} says so. */
+    public void run(BooleanSupplier stop) {
+        IdleStrategy idle = new BackoffIdleStrategy(100, 10, 1_000, 100_000);
+        while (!stop.getAsBoolean())
+            idle.idle(doWork());
+    }
+
+    /** One round: control messages, announcements, records up to each queue's bound, the status; the work done. */
+    public int doWork() {
+        int work = control.poll(controlAssembler, 64);
+        long now = System.nanoTime();
+        if (now - lastRescan > RESCAN_NANOS)
+            rescan();
+        boolean any = false;
+        for (Slot slot : slots) {
+            if (now - slot.lastAnnounce > ANNOUNCE_NANOS)
+                announce(slot, now);
+            if (slot.pendingNonce != 0)
+                resume(slot);
+            any |= slot.nonce != 0;
+        }
+        // downstream first: see the class comment
+        for (int i = inOrder.size() - 1; i >= 0; i--)
+            bounds[inOrder.get(i).id] = inOrder.get(i).advanceEnd();
+        if (any)
+            for (Slot slot : slots)
+                if (slot.nonce != 0)
+                    work += send(slot);
+        for (Slot slot : slots)
+            slot.lag(bounds);
+        if (now - lastStatus > STATUS_NANOS) {
+            lastStatus = now;
+            publishStatus();
+        }
+        return work;
+    }
+
+    private int send(Slot slot) {
+        int sent = 0;
+        for (Source s : inOrder) {
+            SlotQueue sq = slot.queues[s.id];
+            if (!sq.announced) {
+                if (!offerQueue(slot, s))
+                    return sent;
+                sq.announced = true;
+            }
+            long bound = bounds[s.id];
+            while (true) {
+                try (DocumentContext dc = sq.tailer.readingDocument()) {
+                    if (!dc.isPresent())
+                        break;
+                    long index = dc.index();
+                    if (index > bound) {
+                        dc.rollbackOnClose();
+                        break;
+                    }
+                    Bytes<?> b = dc.wire().bytes();
+                    int len = (int) b.readRemaining();
+                    if (record.length < len)
+                        record = new byte[len];
+                    b.read(record, 0, len);
+                    crc.reset();
+                    crc.update(record, 0, len);
+                    Messages.header(out, Messages.RECORD, session);
+                    out.putInt(Messages.RECORD_QUEUE, s.id, Messages.ORDER);
+                    out.putLong(Messages.RECORD_INDEX, index, Messages.ORDER);
+                    out.putInt(Messages.RECORD_CRC, (int) crc.getValue(), Messages.ORDER);
+                    out.putInt(Messages.RECORD_LENGTH, len, Messages.ORDER);
+                    out.putBytes(Messages.RECORD_BYTES, record, 0, len);
+                    long result = slot.publication.offer(out, 0, Messages.RECORD_BYTES + len);
+                    if (result < 0) {
+                        dc.rollbackOnClose();
+                        offerFailed(slot, result);
+                        return sent;
+                    }
+                    sq.sentIndex = index;
+                    sent++;
+                    recordsSent++;
+                }
+            }
+        }
+        return sent;
+    }
+
+    private void offerFailed(Slot slot, long result) {
+        if (result == Publication.NOT_CONNECTED || result == Publication.CLOSED) {
+            // the replica is gone: what reached it is unknown, so it must say hello again before it gets more
+            LOG.info("replicate: replica {} ({}) disconnected", slot.replica, slot.to);
+            slot.nonce = 0;
+        }
+    }
+
+    private boolean offerQueue(Slot slot, Source s) {
+        int at = Messages.header(out, Messages.QUEUE, session);
+        out.putInt(at, s.id, Messages.ORDER);
+        at = Messages.putString(out, at + 4, s.name);
+        at = Messages.putString(out, at, ((RollCycles) s.queue.rollCycle()).name());
+        out.putLong(at, 0, Messages.ORDER);
+        long result = slot.publication.offer(out, 0, at + 8);
+        if (result < 0)
+            offerFailed(slot, result);
+        return result >= 0;
+    }
+
+    private void announce(Slot slot, long now) {
+        int at = Messages.header(out, Messages.ANNOUNCE, session);
+        out.putInt(at, slot.id, Messages.ORDER);
+        out.putLong(at + 4, slot.nonce, Messages.ORDER);
+        at = Messages.putString(out, at + 12, controlEndpoint);
+        long result = slot.publication.offer(out, 0, at);
+        if (result >= 0 || result == Publication.NOT_CONNECTED)
+            slot.lastAnnounce = now;
+    }
+
+    /** Sends the resume a hello asked for; the slot is in step once it is out. */
+    private void resume(Slot slot) {
+        int at = Messages.header(out, Messages.RESUME, session);
+        out.putLong(at, slot.pendingNonce, Messages.ORDER);
+        long result = slot.publication.offer(out, 0, at + 8);
+        if (result < 0) {
+            if (result == Publication.NOT_CONNECTED || result == Publication.CLOSED)
+                slot.pendingNonce = 0; // the replica says hello again when it is back
+            return;
+        }
+        slot.nonce = slot.pendingNonce;
+        slot.pendingNonce = 0;
+        for (SlotQueue sq : slot.queues)
+            if (sq != null)
+                sq.announced = false;
+        LOG.info("replicate: replica {} ({}) in step", slot.replica, slot.to);
+    }
+
+    private void onControl(DirectBuffer buffer, int offset, int length, Header header) {
+        int type = Messages.type(buffer, offset);
+        if (Messages.session(buffer, offset) != session)
+            return; // a replica answering an earlier run of this primary
+        Messages.Reader r = new Messages.Reader(buffer, offset);
+        int slotId = r.getInt();
+        long nonce = r.getLong();
+        if (slotId < 0 || slotId >= slots.length)
+            return;
+        Slot slot = slots[slotId];
+        if (type == Messages.ACK) {
+            if (nonce != slot.nonce)
+                return;
+            int count = r.getInt();
+            for (int i = 0; i < count; i++) {
+                int id = r.getInt();
+                long index = r.getLong();
+                if (id >= 0 && id < slot.queues.length && slot.queues[id] != null)
+                    slot.acked(id, index);
+            }
+        } else if (type == Messages.HELLO) {
+            if (nonce == slot.nonce || nonce == slot.pendingNonce)
+                return;
+            String replica = r.getString();
+            int count = r.getInt();
+            Map<String, Long> indexes = new HashMap<>();
+            for (int i = 0; i < count; i++)
+                indexes.put(r.getString(), r.getLong());
+            hello(slot, replica, nonce, indexes);
+        }
+    }
+
+    /** Rewinds {@code slot} to the replica's indexes, or tells it why it cannot be served. */
+    private void hello(Slot slot, String replica, long nonce, Map<String, Long> indexes) {
+        slot.nonce = 0;
+        slot.pendingNonce = 0;
+        slot.rename(replica);
+        String diverged = null;
+        for (Map.Entry<String, Long> e : indexes.entrySet()) {
+            long index = e.getValue();
+            if (index >= 0 && sources.stream().noneMatch(s -> s.name.equals(e.getKey())))
+                diverged = "the replica holds queue " + e.getKey() + " up to index "
+                        + Long.toHexString(index) + ", which the primary's " + dataDir + " does not have";
+        }
+        for (Source s : sources) {
+            long index = indexes.getOrDefault(s.name, -1L);
+            String problem = slot.queues[s.id].rewind(index);
+            if (problem != null && diverged == null)
+                diverged = problem;
+        }
+        slot.helloIndexes = indexes;
+        if (diverged != null) {
+            LOG.error("replicate: replica {} ({}) diverges: {}", replica, slot.to, diverged);
+            int at = Messages.header(out, Messages.DIVERGED, session);
+            out.putLong(at, nonce, Messages.ORDER);
+            at = Messages.putString(out, at + 8, diverged);
+            slot.publication.offer(out, 0, at);
+            return;
+        }
+        slot.pendingNonce = nonce;
+        resume(slot);
+    }
+
+    private void publishStatus() {
+        for (Slot slot : slots)
+            for (Source s : sources) {
+                SlotQueue sq = slot.queues[s.id];
+                status.update(slot.id, s.id, slot.replica, s.name, s.queue, bounds[s.id], sq.ackIndex, sq.sentIndex,
+                        sq.behindSince);
+            }
+        status.heartbeat();
+    }
+
+    /** Records sent since start (all replicas). */
+    public long recordsSent() {
+        return recordsSent;
+    }
+
+    /** The index the replica of {@code slot} acknowledged on {@code queue}, -1 when none. */
+    public long ackedIndex(int slot, String queue) {
+        for (Source s : sources)
+            if (s.name.equals(queue))
+                return slots[slot].queues[s.id].ackIndex;
+        return -1;
+    }
+
+    @Override
+    public void close() {
+        try {
+            publishStatus();
+            status.stopped();
+            status.close();
+            media.close();
+        } finally {
+            for (Slot slot : slots)
+                for (SlotQueue sq : slot.queues)
+                    if (sq != null)
+                        sq.tailer.close();
+            for (Source s : sources) {
+                s.end.close();
+                s.queue.close();
+            }
+        }
+    }
+
+    /** One queue of the data directory. */
+    private static final class Source {
+        final int id;
+        final String name;
+        final ChronicleQueue queue;
+        /**
+         * Reads ahead to the queue's last record: its index is the round's bound. Chronicle's lastIndex() creates a
+         * tailer at each call, far too dear for every round; this reads only the records added since the last one.
+         */
+        private final ExcerptTailer end;
+        private long last = -1;
+
+        Source(int id, String name, ChronicleQueue queue) {
+            this.id = id;
+            this.name = name;
+            this.queue = queue;
+            this.end = queue.createTailer();
+        }
+
+        /** The index of the queue's last record now (-1 when empty). */
+        long advanceEnd() {
+            while (true) {
+                try (DocumentContext dc = end.readingDocument()) {
+                    if (!dc.isPresent())
+                        return last;
+                    last = dc.index();
+                }
+            }
+        }
+    }
+
+    /** One replica's endpoint: its publication and where it is on each queue. */
+    private final class Slot {
+        final int id;
+        final Endpoint to;
+        final ExclusivePublication publication;
+        SlotQueue[] queues = new SlotQueue[8];
+        String replica;
+        long nonce;
+        long pendingNonce;
+        long lastAnnounce;
+        Map<String, Long> helloIndexes = Map.of();
+
+        Slot(int id, Endpoint to, ExclusivePublication publication) {
+            this.id = id;
+            this.to = to;
+            this.publication = publication;
+            this.replica = to.toString();
+        }
+
+        void add(Source s) {
+            if (queues.length <= s.id)
+                queues = java.util.Arrays.copyOf(queues, s.id * 2 + 1);
+            SlotQueue sq = new SlotQueue(s);
+            queues[s.id] = sq;
+            // a queue found after the replica's hello starts where the replica's copy ends
+            String problem = sq.rewind(helloIndexes.getOrDefault(s.name, -1L));
+            if (problem != null) {
+                LOG.error("replicate: replica {} ({}) diverges: {}", replica, to, problem);
+                nonce = 0;
+            }
+        }
+
+        /** Notes since when the replica has lacked records of each queue (for the lag in microseconds). */
+        void lag(long[] bounds) {
+            for (SlotQueue sq : queues) {
+                if (sq == null)
+                    continue;
+                if (sq.ackIndex >= bounds[sq.source.id])
+                    sq.behindSince = 0;
+                else if (sq.behindSince == 0)
+                    sq.behindSince = SystemTimeProvider.INSTANCE.currentTimeMicros();
+            }
+        }
+
+        void rename(String name) {
+            replica = name;
+        }
+
+        void acked(int id, long index) {
+            SlotQueue sq = queues[id];
+            if (index > sq.ackIndex) {
+                sq.ackIndex = index;
+                status.acked(this.id, id, index);
+            }
+        }
+    }
+
+    /** A slot's place on one queue. */
+    private static final class SlotQueue {
+        final Source source;
+        final ExcerptTailer tailer;
+        boolean announced;
+        long sentIndex = -1;
+        long ackIndex = -1;
+        /** Since when (epoch µs) the replica has lacked records of this queue; 0 while it has them all. */
+        long behindSince;
+
+        SlotQueue(Source source) {
+            this.source = source;
+            this.tailer = source.queue.createTailer();
+        }
+
+        /** Positions the tailer at the replica's last index (sent again, to be compared); the problem, or null. */
+        String rewind(long index) {
+            announced = false;
+            ackIndex = index;
+            sentIndex = index;
+            if (index < 0) {
+                tailer.toStart();
+                return null;
+            }
+            if (tailer.moveToIndex(index))
+                return null;
+            long last = source.queue.lastIndex();
+            tailer.toStart();
+            return last < index
+                    ? "the replica's queue " + source.name + " goes to index " + Long.toHexString(index)
+                    + ", past the primary's last, " + Long.toHexString(last) + ": it holds records this primary never"
+                    + " wrote"
+                    : "the primary's queue " + source.name + " has no record at index " + Long.toHexString(index)
+                    + ", which the replica holds";
+        }
+    }
+}

@@ -1,0 +1,102 @@
+package dev.orderpipe.replication;
+
+import dev.orderpipe.pipeline.Prices;
+import dev.orderpipe.pipeline.Symbols;
+import dev.orderpipe.pipeline.TestPipelines;
+import dev.orderpipe.pipeline.api.NotAcknowledgedException;
+import dev.orderpipe.pipeline.api.OrderEntry;
+import dev.orderpipe.pipeline.codes.OrderType;
+import dev.orderpipe.pipeline.codes.Side;
+import dev.orderpipe.pipeline.codes.TimeInForce;
+import dev.orderpipe.pipeline.config.PipelineConfig;
+import net.openhft.chronicle.queue.ChronicleQueue;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Acknowledged durability: with {@code replication.ackedReplicas: 1} an order-entry write returns only once the
+ * replica holds the record, and fails loudly when no replica acknowledges it in time.
+ */
+class AckedDurabilityTest {
+    private static final int ORDERS = 300;
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void aWriteReturnsOnlyOnceTheReplicaHoldsItAndFailsLoudlyWithoutOne() throws Exception {
+        Path primary = tmp.resolve("primary");
+        Path standby = tmp.resolve("standby");
+        PipelineConfig config = TestPipelines.config(primary, null);
+        config.replication.ackedReplicas = 1;
+        config.replication.ackTimeoutMs = 300;
+        long aapl = Symbols.encode("AAPL");
+        long price = Prices.parse("189.25");
+        Endpoint replicaAt = Endpoint.freeLoopback();
+        Endpoint controlAt = Endpoint.freeLoopback();
+        try (OrderEntry entry = OrderEntry.open(config, 7)) {
+            // nothing replicates yet: the write is on the primary's queue, and fails after the timeout
+            long start = System.nanoTime();
+            NotAcknowledgedException e = assertThrows(NotAcknowledgedException.class,
+                    () -> entry.newOrder(1, 1, aapl, Side.BUY, OrderType.LIMIT, TimeInForce.GTC, price, 100));
+            long waited = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(waited >= 300 && waited < 5_000, "waited " + waited + " ms");
+            assertTrue(e.getMessage().matches("the record at 0x[0-9a-f]+ \\(cycle \\d+, record 0\\) of orders was not"
+                    + " acknowledged by 1 replica within 300 ms: it is written on this host but not known to be on a"
+                    + " standby; check that orderpipe replicate runs on .*"), e.getMessage());
+
+            long[] micros = new long[ORDERS];
+            try (ReplicationSource source = new ReplicationSource(primary, List.of(replicaAt), controlAt,
+                    new ReplicationSettings(tmp.resolve("aeron-p").toString(), false, null, 1 << 20));
+                 Replica replica = new Replica(standby, replicaAt, "standby",
+                         new ReplicationSettings(tmp.resolve("aeron-r").toString(), false, null, 0));
+                 ReplicationLoop p = new ReplicationLoop("primary", source::run);
+                 ReplicationLoop r = new ReplicationLoop("replica", replica::run);
+                 ChronicleQueue copy = waitForCopy(standby.resolve("orders"))) {
+                config.replication.ackTimeoutMs = 10_000;
+                try (OrderEntry acked = OrderEntry.open(config, 8)) {
+                    for (int i = 0; i < ORDERS; i++) {
+                        long t0 = System.nanoTime();
+                        long index = acked.newOrder(2 + i, 1, aapl, Side.BUY, OrderType.LIMIT, TimeInForce.GTC, price,
+                                100);
+                        micros[i] = (System.nanoTime() - t0) / 1_000;
+                        // returned: so the replica's copy holds it already
+                        assertTrue(copy.lastIndex() >= index, "write " + i + ": the replica's last index "
+                                + Long.toHexString(copy.lastIndex()) + " is below the acknowledged "
+                                + Long.toHexString(index));
+                    }
+                }
+                Arrays.sort(micros);
+                System.out.printf("acked write (write and acknowledgement), us: p50 %d, p90 %d, max %d%n",
+                        micros[ORDERS / 2], micros[ORDERS * 9 / 10], micros[ORDERS - 1]);
+                assertEquals(null, p.failure());
+                assertEquals(null, r.failure());
+                r.close(); // the replica goes down: writes are no longer acknowledged
+                config.replication.ackTimeoutMs = 300;
+                try (OrderEntry acked = OrderEntry.open(config, 8)) {
+                    assertThrows(NotAcknowledgedException.class, () -> acked.newOrder(10_000, 1, aapl, Side.BUY,
+                            OrderType.LIMIT, TimeInForce.GTC, price, 100));
+                }
+            }
+        }
+        // the replica holds every order written while it ran, and the first one (written before it started) too
+        assertEquals(ReplicationHarness.records(primary.resolve("orders")).subList(0, 1 + ORDERS),
+                ReplicationHarness.records(standby.resolve("orders")).subList(0, 1 + ORDERS));
+    }
+
+    /** The replica's copy of a queue, once it has one. */
+    private static ChronicleQueue waitForCopy(Path dir) throws InterruptedException {
+        ReplicationHarness.await(() -> dev.orderpipe.pipeline.infra.Queues.isQueueDir(dir), 30_000,
+                () -> "no copy at " + dir);
+        return SingleChronicleQueueBuilder.binary(dir).readOnly(true).build();
+    }
+}

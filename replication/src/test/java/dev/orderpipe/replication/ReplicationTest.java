@@ -1,0 +1,278 @@
+package dev.orderpipe.replication;
+
+import dev.orderpipe.pipeline.OrderInfo;
+import dev.orderpipe.pipeline.TestPipelines;
+import dev.orderpipe.pipeline.config.PipelineConfig;
+import dev.orderpipe.pipeline.metrics.ReplicationStatus;
+import net.openhft.chronicle.core.time.SetTimeProvider;
+import net.openhft.chronicle.queue.ChronicleQueue;
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.RollCycles;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
+import net.openhft.chronicle.wire.DocumentContext;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ReplicationTest {
+    private static final long DAY = TimeUnit.DAYS.toMillis(1);
+    /** A day long past, so that the test's cycles are not today's. */
+    private static final long DAY0 = 20_000 * DAY;
+
+    @TempDir
+    Path tmp;
+
+    private Endpoint replicaEndpoint;
+    private Endpoint controlEndpoint;
+
+    private ReplicationSource source(Path data) {
+        return new ReplicationSource(data, List.of(replicaEndpoint), controlEndpoint,
+                new ReplicationSettings(tmp.resolve("aeron-p-" + System.nanoTime()).toString(), false, null, 1 << 20));
+    }
+
+    private Replica replica(Path data) {
+        return new Replica(data, replicaEndpoint, "standby",
+                new ReplicationSettings(tmp.resolve("aeron-r-" + System.nanoTime()).toString(), false, null, 0));
+    }
+
+    private void ports() {
+        replicaEndpoint = Endpoint.freeLoopback();
+        controlEndpoint = Endpoint.freeLoopback();
+    }
+
+    /** Writes raw documents of varying length (some longer than a UDP datagram) to a queue that is not the pipeline's. */
+    private static void writeRaw(Path dir, SetTimeProvider clock, int from, int n) {
+        try (ChronicleQueue q = SingleChronicleQueueBuilder.binary(dir).rollCycle(RollCycles.FAST_DAILY)
+                .timeProvider(clock).build(); ExcerptAppender a = q.createAppender()) {
+            for (int i = from; i < from + n; i++) {
+                byte[] bytes = ("snapshot " + i + " ").repeat(1 + (i % 7) * 60).getBytes(StandardCharsets.US_ASCII);
+                try (DocumentContext dc = a.writingDocument()) {
+                    dc.wire().bytes().write(bytes);
+                }
+            }
+        }
+    }
+
+    private static Map<String, Long> lastIndexes(Path data) {
+        Map<String, Long> m = new java.util.TreeMap<>();
+        for (String q : ReplicationSource.queueNames(data)) {
+            List<String> records = ReplicationHarness.records(data.resolve(q));
+            m.put(q, records.isEmpty() ? -1 : Long.parseLong(records.get(records.size() - 1).split(" ")[0], 16));
+        }
+        return m;
+    }
+
+    private static void assertSameQueues(Path primary, Path replica) {
+        List<String> queues = ReplicationSource.queueNames(primary);
+        assertEquals(queues, ReplicationSource.queueNames(replica));
+        for (String q : queues)
+            assertEquals(ReplicationHarness.records(primary.resolve(q)), ReplicationHarness.records(replica.resolve(q)),
+                    "queue " + q);
+    }
+
+    private static void awaitSame(Path primary, Path replica, ReplicationLoop... loops)
+            throws InterruptedException {
+        ReplicationHarness.await(() -> {
+            for (ReplicationLoop l : loops)
+                if (l.failure() != null)
+                    throw new AssertionError(l.failure());
+            return lastIndexes(primary).equals(lastIndexes(replica));
+        }, 60_000, () -> "primary " + lastIndexes(primary) + ", replica " + lastIndexes(replica));
+    }
+
+    @Test
+    void replicatesEveryQueueAtTheSameIndexesAcrossCycleRolls() throws Exception {
+        ports();
+        Path primary = tmp.resolve("primary");
+        Path input = tmp.resolve("orders.csv");
+        Files.writeString(input, TestPipelines.mixedOrders(7, 3000));
+        PipelineConfig config = TestPipelines.config(primary, input);
+        TestPipelines.runToEnd(config);
+        // a queue of another kind, over cycles with a gap between them, with records longer than a datagram
+        SetTimeProvider clock = new SetTimeProvider(DAY0 * 1_000_000L);
+        writeRaw(primary.resolve("snapshots"), clock, 0, 40);
+        clock.currentTimeMillis(DAY0 + DAY);
+        writeRaw(primary.resolve("snapshots"), clock, 40, 25);
+        clock.currentTimeMillis(DAY0 + 3 * DAY);
+        writeRaw(primary.resolve("snapshots"), clock, 65, 10);
+
+        Path standby = tmp.resolve("standby");
+        try (ReplicationSource source = source(primary); Replica replica = replica(standby);
+             ReplicationLoop r = new ReplicationLoop("replica", replica::run);
+             ReplicationLoop p = new ReplicationLoop("primary", source::run)) {
+            awaitSame(primary, standby, r, p);
+            // the acknowledgements reach the status file
+            ReplicationHarness.await(() -> acked(primary, "executions") == lastIndexes(primary).get("executions"),
+                    10_000, () -> "acked " + acked(primary, "executions"));
+        }
+        assertSameQueues(primary, standby);
+        List<String> snapshots = ReplicationHarness.records(standby.resolve("snapshots"));
+        assertEquals(75, snapshots.size());
+        assertEquals(3, snapshots.stream().map(s -> RollCycles.FAST_DAILY.toCycle(Long.parseLong(s.split(" ")[0], 16)))
+                .distinct().count(), "three cycles, as on the primary");
+        assertEquals(TestPipelines.executionLines(primary.resolve("executions")),
+                TestPipelines.executionLines(standby.resolve("executions")));
+    }
+
+    private static ReplicationStatus.Entry ordersLag(Path data) {
+        try (ReplicationStatus.Reader reader = ReplicationStatus.Reader.open(data)) {
+            return reader.read().entries().stream().filter(e -> e.queue().equals("orders")).findFirst().orElseThrow();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static long acked(Path data, String queue) {
+        try (ReplicationStatus.Reader reader = ReplicationStatus.Reader.open(data)) {
+            return reader == null ? -2 : reader.ackedIndex(queue.getBytes(StandardCharsets.US_ASCII), 1, 60_000);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void resumesExactlyOnceAfterRestartsOfEitherSide() throws Exception {
+        ports();
+        Path primary = tmp.resolve("primary");
+        Path standby = tmp.resolve("standby");
+        SetTimeProvider clock = new SetTimeProvider(DAY0 * 1_000_000L);
+        TestPipelines.writeOrders(primary.resolve("orders"), RollCycles.FAST_DAILY, clock, 1, 1000);
+        clock.currentTimeMillis(DAY0 + DAY);
+        TestPipelines.writeOrders(primary.resolve("orders"), RollCycles.FAST_DAILY, clock, 1001, 200);
+        try (ReplicationSource source = source(primary)) {
+            ReplicationLoop p = new ReplicationLoop("primary", source::run);
+            try (Replica replica = replica(standby);
+                 ReplicationLoop r = new ReplicationLoop("replica", replica::run)) {
+                awaitSame(primary, standby, r, p);
+                assertEquals(1200, replica.recordsWritten());
+            }
+            // the replica is down while the primary's queue grows, into a new cycle: the lag shows it
+            TestPipelines.writeOrders(primary.resolve("orders"), RollCycles.FAST_DAILY, clock, 1201, 300);
+            clock.currentTimeMillis(DAY0 + 2 * DAY);
+            TestPipelines.writeOrders(primary.resolve("orders"), RollCycles.FAST_DAILY, clock, 1501, 100);
+            ReplicationHarness.await(() -> ordersLag(primary).recordsBehind() == 400, 10_000,
+                    () -> "lag " + ordersLag(primary));
+            Thread.sleep(50);
+            assertTrue(ordersLag(primary).microsBehind(System.currentTimeMillis() * 1000) >= 50_000,
+                    ordersLag(primary).toString());
+            try (Replica replica = replica(standby);
+                 ReplicationLoop r = new ReplicationLoop("replica", replica::run)) {
+                awaitSame(primary, standby, r, p);
+                assertEquals(400, replica.recordsWritten(), "only what it lacked, each once");
+                ReplicationHarness.await(() -> ordersLag(primary).recordsBehind() == 0
+                        && ordersLag(primary).behindSinceMicros() == 0, 10_000, () -> "lag " + ordersLag(primary));
+            }
+            p.close();
+            assertEquals(null, p.failure());
+        }
+        assertSameQueues(primary, standby);
+        // the primary restarts while the replica runs, and the queue grows meanwhile
+        try (Replica replica = replica(standby);
+             ReplicationLoop r = new ReplicationLoop("replica", replica::run)) {
+            TestPipelines.writeOrders(primary.resolve("orders"), RollCycles.FAST_DAILY, clock, 1601, 50);
+            try (ReplicationSource source = source(primary);
+                 ReplicationLoop p = new ReplicationLoop("primary", source::run)) {
+                awaitSame(primary, standby, r, p);
+            }
+            assertEquals(50, replica.recordsWritten());
+            TestPipelines.writeOrders(primary.resolve("orders"), RollCycles.FAST_DAILY, clock, 1651, 70);
+            try (ReplicationSource source = source(primary);
+                 ReplicationLoop p = new ReplicationLoop("primary", source::run)) {
+                awaitSame(primary, standby, r, p);
+            }
+            assertEquals(120, replica.recordsWritten());
+        }
+        assertSameQueues(primary, standby);
+        assertEquals(1720, ReplicationHarness.records(standby.resolve("orders")).size());
+    }
+
+    @Test
+    void stopsLoudlyWhenItsCopyDiverges() throws Exception {
+        ports();
+        Path primary = tmp.resolve("primary");
+        Path standby = tmp.resolve("standby");
+        SetTimeProvider clock = new SetTimeProvider(DAY0 * 1_000_000L);
+        TestPipelines.writeOrders(primary.resolve("orders"), RollCycles.FAST_DAILY, clock, 1, 100);
+        // the standby's record at index 50 is another order than the primary's
+        TestPipelines.writeOrders(standby.resolve("orders"), RollCycles.FAST_DAILY, clock, 1, 50);
+        TestPipelines.writeOrders(standby.resolve("orders"), RollCycles.FAST_DAILY, clock, 9051, 1);
+        String failure = runUntilFailure(primary, standby);
+        assertTrue(failure.startsWith("the replica diverges from the primary: queue orders holds another"
+                + " record at index 0x"), failure);
+        assertEquals(51, ReplicationHarness.records(standby.resolve("orders")).size(), "the copy is left as it was");
+    }
+
+    @Test
+    void stopsLoudlyWhenItHoldsMoreThanThePrimary() throws Exception {
+        ports();
+        Path primary = tmp.resolve("primary");
+        Path standby = tmp.resolve("standby");
+        SetTimeProvider clock = new SetTimeProvider(DAY0 * 1_000_000L);
+        TestPipelines.writeOrders(primary.resolve("orders"), RollCycles.FAST_DAILY, clock, 1, 10);
+        TestPipelines.writeOrders(standby.resolve("orders"), RollCycles.FAST_DAILY, clock, 1, 20);
+        String failure = runUntilFailure(primary, standby);
+        assertTrue(failure.contains("the replica diverges from the primary: the replica's queue orders"
+                + " goes to index "), failure);
+        assertTrue(failure.contains("past the primary's last"), failure);
+    }
+
+    /** Runs both until the replica stops by itself; its one-line failure. */
+    private String runUntilFailure(Path primary, Path standby) throws Exception {
+        try (ReplicationSource source = source(primary); Replica replica = replica(standby);
+             ReplicationLoop p = new ReplicationLoop("primary", source::run);
+             ReplicationLoop r = new ReplicationLoop("replica", replica::run)) {
+            r.join(30_000);
+            assertNotEquals(true, r.alive(), "the replica stops by itself");
+            return assertInstanceOf(ReplicationException.class, r.failure()).getMessage();
+        }
+    }
+
+    @Test
+    void anEndpointInUseIsOneLine() {
+        ports();
+        try (Replica first = replica(tmp.resolve("a"))) {
+            ReplicationException e = org.junit.jupiter.api.Assertions.assertThrows(ReplicationException.class,
+                    () -> replica(tmp.resolve("b")).close());
+            assertTrue(e.getMessage().startsWith("cannot listen on " + replicaEndpoint + " (--listen): "),
+                    e.getMessage());
+            assertTrue(e.getMessage().endsWith("; is another replicate or replica listening there? choose another"
+                    + " --listen"), e.getMessage());
+            assertEquals(-1, e.getMessage().indexOf('\n'), e.getMessage());
+        }
+    }
+
+    @Test
+    void damagedRecordsAreRefused() {
+        ReplicaQueue q = new ReplicaQueue(tmp, "orders", RollCycles.FAST_DAILY, 0);
+        try (q) {
+            byte[] bytes = new byte[OrderInfo.BINARY_LENGTH];
+            net.openhft.chronicle.bytes.Bytes<?> b = net.openhft.chronicle.bytes.Bytes.allocateElasticOnHeap(256);
+            new OrderInfo().orderId(1).writerSeq(1).writeMarshallable(b);
+            b.read(bytes);
+            bytes[10] ^= 1; // the record's own checksum no longer matches; the frame's does
+            java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+            crc.update(bytes);
+            long index = RollCycles.FAST_DAILY.toIndex(20_000, 0);
+            ReplicationException e = org.junit.jupiter.api.Assertions.assertThrows(ReplicationException.class,
+                    () -> q.apply(index, bytes, bytes.length, (int) crc.getValue()));
+            assertTrue(e.getMessage().startsWith("queue orders: the primary's record at index 0x"), e.getMessage());
+            assertTrue(e.getMessage().contains("is damaged"), e.getMessage());
+            // and bytes damaged on the way
+            ReplicationException frame = org.junit.jupiter.api.Assertions.assertThrows(ReplicationException.class,
+                    () -> q.apply(index, bytes, bytes.length, (int) crc.getValue() + 1));
+            assertTrue(frame.getMessage().contains("arrived damaged"), frame.getMessage());
+            assertEquals(-1, q.lastIndex());
+        }
+    }
+}
