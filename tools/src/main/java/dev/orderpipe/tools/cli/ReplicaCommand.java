@@ -20,7 +20,8 @@ import java.util.concurrent.Callable;
                 + "checking its CRC32C; exactly once and in order, resuming from its last index after any "
                 + "disconnect or restart. Stops with one line (exit 1) if its copy ever diverges from the primary's.",
                 "Holds the data directory's pipeline lock while it runs. Fail-over: stop it (SIGTERM), then "
-                        + "'orderpipe run --data DIR' continues the pipeline on the copy."})
+                        + "'orderpipe run --data DIR' continues the pipeline on the copy.",
+                "The queues and the data-directory layout: docs/formats.md."})
 public final class ReplicaCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -17,7 +17,8 @@ import java.util.concurrent.Callable;
                 + "executions and any other queue there) record by record to one or more replicas "
                 + "('orderpipe replica') over Aeron UDP, each from the replica's last index, after any disconnect or "
                 + "restart of either side. Runs beside the pipeline (it only reads) until SIGTERM or Ctrl-C.",
-                "Lag per replica and queue: 'orderpipe stats DATA_DIR' and the metrics (replication.dat)."})
+                "Lag per replica and queue: 'orderpipe stats DATA_DIR' and the metrics (replication.dat, whose layout"
+                        + " is in docs/formats.md)."})
 public final class ReplicateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
