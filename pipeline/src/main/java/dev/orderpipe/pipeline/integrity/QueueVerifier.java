@@ -330,7 +330,7 @@ public final class QueueVerifier {
         /**
          * The record at {@code index}, null when the queue has no file for its cycle or the file ends before it: the
          * last record when it is that one (the common case, a stage caught up), else read by walking its file's
-         * framing to it (one sequential read, only once per queue at start).
+         * framing to it from the last indexed record before it ({@link CycleFile#skipTo}: a few dozen records).
          */
         private OrderInfo recordAt(long index) {
             if (index == lastIndex)
