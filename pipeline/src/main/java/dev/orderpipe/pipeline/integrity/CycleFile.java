@@ -215,6 +215,34 @@ final class CycleFile implements AutoCloseable {
     }
 
     /**
+     * Moves the walk (after {@link #readHeader}) to the last record at or before number {@code seq} of the cycle that
+     * Chronicle's index has an entry for, so that the walk checks only the records from there to the end: what a
+     * crash can damage in a file Chronicle appends to lies after its last complete, indexed record. The records before
+     * it are left to a full walk ({@code orderpipe verify}). Stays at the start when the file has no index or no entry
+     * at or before {@code seq}, or when the entry does not point at a record header (the walk from the start names it).
+     *
+     * @return the number of the record the walk now starts at (0 when it did not move)
+     */
+    long skipTo(long seq) {
+        if (index == null || seq <= 0 || records != 0)
+            return 0;
+        long[] at = index.lastIndexedAtOrBefore(seq);
+        if (at == null || at[0] == 0 || at[1] < dataStart || (at[1] & 3) != 0 || !within(at[1] + 4))
+            return 0;
+        int word = wordAt(at[1]);
+        if (word == 0 || (word & (NOT_COMPLETE | META_DATA)) != 0)
+            return 0;
+        position = at[1];
+        records = at[0];
+        return at[0];
+    }
+
+    /** The number of the last record the queue header names (its {@code writePosition}), -1 when it does not say. */
+    long lastSequence() {
+        return writeSequence;
+    }
+
+    /**
      * Moves to the next data record, checking the framing on the way.
      *
      * <p>The end of the data is a zero header word (nothing written yet: Chronicle writes a record's bytes first and

@@ -189,6 +189,32 @@ final class CycleIndex {
         }
     }
 
+    /**
+     * The last record at or before number {@code seq} of the cycle that the index has an entry for, as
+     * {@code {sequence, position}}, or null when none is indexed (then a walk starts at the first record). It reads
+     * the index2index and one index array backwards from {@code seq}'s block: a few reads, whatever the file holds.
+     * The entry is trusted here (Chronicle trusts it too); the walk from it checks the framing from there on.
+     */
+    long[] lastIndexedAtOrBefore(long seq) {
+        if (seq < 0)
+            return null;
+        long k = Math.min(seq >>> blockBits, count - 1L);
+        long s = Math.min(seq & -spacing, ((k + 1) << blockBits) - spacing);
+        for (; k >= 0; k--) {
+            long p = longAt(rootEntries + 8 * k);
+            long entries = p == 0 ? -1 : entriesOf(p, "index");
+            if (entries >= 0) {
+                for (; s >= k << blockBits; s -= spacing) {
+                    long e = longAt(entries + 8L * slot(s));
+                    if (e != 0)
+                        return new long[]{s, e};
+                }
+            }
+            s = (k << blockBits) - spacing;
+        }
+        return null;
+    }
+
     /** Records the walk passed whose index entry is 0 with a later record indexed (what a killed writer leaves). */
     long unindexed() {
         return unindexed;

@@ -23,11 +23,14 @@ import java.util.concurrent.locks.LockSupport;
  *     Chronicle would take for "nothing written yet"), every record's length, format and CRC32C, and in a pipeline's
  *     queues ({@link #checkAtStart}, {@link #checkDataDir}) each record's place after the one before in the file
  *     ({@link RecordContinuity}), and Chronicle's index in the file against its records ({@link CycleIndex}: an
- *     entry pointing at another record would start a reader that moves to its index there). That is one
+ *     entry pointing at another record would start a reader that moves to its index there). For a tool that is one
  *     sequential read of each newest file (2 to 4 s for a directory of 1,000,000 orders, 4.2 M records in one
- *     cycle, on the shared 2-core build machine under load), less than a restarted stage spends re-reading its
- *     input: the framing walk touches every page anyway, and the checksums are what catch bytes overwritten in a
- *     record that no stage reads again;</li>
+ *     cycle, on the shared 2-core build machine under load). At pipeline start a newest file of
+ *     {@link #WHOLE_NEWEST_FILE_RECORDS} records or more is walked only from its last indexed record on
+ *     ({@link CycleFile#skipTo}): Chronicle appends, so a crash can only damage what follows the last record it
+ *     completed and indexed, and a restart from a snapshot must not cost the day's history; damage to the records
+ *     before (a disk error, bytes overwritten) is {@code orderpipe verify}'s to find, and every reader's that reads
+ *     such a record (checksums);</li>
  *     <li>that every record read is of the queue's kind ({@link RecordKind}: the pipeline's queues by the config's
  *     names, a tool's by the directory's name or else by its first record);</li>
  *     <li>older cycle files in O(1) each: the queue header, the last record it names (checksum, and the end-of-data
@@ -48,6 +51,12 @@ import java.util.concurrent.locks.LockSupport;
  * {@linkplain QueueDamagedException#repairable() repairable}, pointing to {@code orderpipe verify}.
  */
 public final class QueueVerifier {
+    /**
+     * Below this many records the start check reads a queue's newest file whole (tens of milliseconds); from it on
+     * only the file's tail, so that a restart does not grow with the day's history.
+     */
+    static final long WHOLE_NEWEST_FILE_RECORDS = 1 << 16;
+
     private QueueVerifier() {
     }
 
@@ -57,7 +66,15 @@ public final class QueueVerifier {
      * @throws QueueDamagedException naming the queue, the index or byte, and what to do
      */
     public static void checkAtStart(PipelineConfig config) {
-        checkQueues(config, true);
+        checkAtStart(config, WHOLE_NEWEST_FILE_RECORDS);
+    }
+
+    /**
+     * {@link #checkAtStart(PipelineConfig)} reading a newest file whole only while it holds fewer than
+     * {@code wholeBelow} records (0: always only its tail).
+     */
+    static void checkAtStart(PipelineConfig config, long wholeBelow) {
+        checkQueues(config, true, wholeBelow);
     }
 
     /**
@@ -67,15 +84,16 @@ public final class QueueVerifier {
      * @throws QueueDamagedException naming the queue, the index or byte, and what to do
      */
     public static void checkDataDir(PipelineConfig config) {
-        checkQueues(config, false);
+        checkQueues(config, false, -1);
     }
 
-    private static void checkQueues(PipelineConfig config, boolean atStart) {
+    /** @param wholeBelow see {@link QueueTail#check}; -1 to read every newest file whole */
+    private static void checkQueues(PipelineConfig config, boolean atStart, long wholeBelow) {
         Path data = config.dataPath();
         RollCycle rc = config.rollCycle();
-        QueueTail orders = QueueTail.of(data, config.ingress.queue, rc, RecordKind.ORDER, atStart);
-        QueueTail checked = QueueTail.of(data, config.risk.queue, rc, RecordKind.CHECKED, atStart);
-        QueueTail executions = QueueTail.of(data, config.matching.queue, rc, RecordKind.REPORT, atStart);
+        QueueTail orders = QueueTail.of(data, config.ingress.queue, rc, RecordKind.ORDER, atStart, wholeBelow);
+        QueueTail checked = QueueTail.of(data, config.risk.queue, rc, RecordKind.CHECKED, atStart, wholeBelow);
+        QueueTail executions = QueueTail.of(data, config.matching.queue, rc, RecordKind.REPORT, atStart, wholeBelow);
         checked.requireInputHolds(orders);
         checked.requireOnePerInput(orders);
         executions.requireInputHolds(checked);
@@ -99,7 +117,7 @@ public final class QueueVerifier {
      * @throws QueueDamagedException naming the queue, the index or byte, and what to do
      */
     public static void checkQueue(String name, Path dir, RollCycle fallback, RecordKind kind) {
-        QueueTail.of(name, dir, fallback, kind, false, false);
+        QueueTail.of(name, dir, fallback, kind, false, false, -1);
     }
 
     /**
@@ -148,12 +166,12 @@ public final class QueueVerifier {
          * @param order whether to check the order of the newest file's records (by the rules of their kind)
          */
         static QueueTail of(String name, Path dir, RollCycle fallback, RecordKind kind, boolean order,
-                            boolean atStart) {
+                            boolean atStart, long wholeBelow) {
             QueueFiles files = QueueFiles.list(name, dir, fallback, kind);
             if (!atStart && files.repair() != null)
                 throw files.repair(); // at start, Chronicle recreates the metadata file (CycleFiles)
             QueueTail t = new QueueTail(files);
-            t.check(order, atStart);
+            t.check(order, atStart, wholeBelow);
             return t;
         }
 
@@ -161,17 +179,22 @@ public final class QueueVerifier {
          * The queue {@code queue} of the data directory {@code data}: named as the pipeline names it at its start, by
          * its directory for a tool (as every tool names a queue it reads).
          */
-        static QueueTail of(Path data, String queue, RollCycle rc, RecordKind kind, boolean atStart) {
+        static QueueTail of(Path data, String queue, RollCycle rc, RecordKind kind, boolean atStart,
+                            long wholeBelow) {
             Path dir = data.resolve(queue);
-            return of(atStart ? queue : dir.toString(), dir, rc, kind, true, atStart);
+            return of(atStart ? queue : dir.toString(), dir, rc, kind, true, atStart, wholeBelow);
         }
 
-        private void check(boolean order, boolean skipNotReadyNewest) {
+        /**
+         * @param wholeBelow the newest file is read whole while it holds fewer records than this (-1: always), else
+         *                   only from its last indexed record on ({@link CycleFile#skipTo})
+         */
+        private void check(boolean order, boolean atStart, long wholeBelow) {
             int newest = files.count() - 1;
             if (newest < 0)
                 return;
             if (notReady(newest)) {
-                if (skipNotReadyNewest)
+                if (atStart)
                     newest--; // the crash repair's, not damage: it holds no record
                 else
                     awaitReady(newest);
@@ -197,10 +220,13 @@ public final class QueueVerifier {
             // report the first record out of place, which may be in an older file). A tool's queue is left to the
             // reader, which checks every record.
             RecordContinuity continuity = order ? new RecordContinuity(files.kind()) : null;
-            if (continuity != null && !before)
-                continuity.startOfQueue();
             try (CycleFile f = files.open(newest)) {
                 f.readHeader();
+                // a large file: only the tail a crash can have damaged, from the last indexed record on (verify
+                // reads it all)
+                long from = wholeBelow >= 0 && f.lastSequence() >= wholeBelow ? f.skipTo(f.lastSequence()) : 0;
+                if (continuity != null && !before && from == 0)
+                    continuity.startOfQueue();
                 while (f.next()) {
                     f.decode(r, f.sequence());
                     if (continuity != null && !continuity.accept(r))
@@ -304,7 +330,7 @@ public final class QueueVerifier {
         /**
          * The record at {@code index}, null when the queue has no file for its cycle or the file ends before it: the
          * last record when it is that one (the common case, a stage caught up), else read by walking its file's
-         * framing to it (one sequential read, only once per queue at start).
+         * framing to it from the last indexed record before it ({@link CycleFile#skipTo}: a few dozen records).
          */
         private OrderInfo recordAt(long index) {
             if (index == lastIndex)
@@ -316,6 +342,7 @@ public final class QueueVerifier {
             long seq = rc.toSequenceNumber(index);
             try (CycleFile f = files.open(file)) {
                 f.readHeader();
+                f.skipTo(seq);
                 while (f.next()) {
                     if (f.sequence() == seq) {
                         OrderInfo r = new OrderInfo();
