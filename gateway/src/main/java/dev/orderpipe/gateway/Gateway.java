@@ -270,10 +270,15 @@ public final class Gateway implements AutoCloseable {
             if (l.closing)
                 continue;
             try {
+                if (l.outbox.flush())
+                    work = true;
                 int n = l.fix.receive();
                 if (n < 0)
                     l.fail();
                 else if (n > 0)
+                    work = true;
+                FixSession s = l.session;
+                if (s != null && s.link == l && s.continueResend())
                     work = true;
             } catch (IOException e) {
                 // a message too long for the buffer, a field too long or too many fields: this connection only
@@ -369,6 +374,11 @@ public final class Gateway implements AutoCloseable {
         if (l.session != null && l.session.link == l)
             l.session.unbind();
         try {
+            l.outbox.flush(); // a Logout with its reason, if the socket takes it
+        } catch (IOException e) {
+            LOG.debug("close: {}", e.getMessage());
+        }
+        try {
             l.channel.close();
         } catch (IOException e) {
             LOG.debug("close: {}", e.getMessage());
@@ -411,7 +421,11 @@ public final class Gateway implements AutoCloseable {
         FIXValue possDupValue = m.valueOf(FIX44Tags.PossDupFlag);
         boolean possDup = possDupValue != null && possDupValue.length() == 1 && possDupValue.byteAt(0) == 'Y';
         if (t == '4') {
-            sequenceReset(s, m, seq);
+            try {
+                sequenceReset(s, m, seq);
+            } catch (RuntimeException e) {
+                malformed(s, seq, e); // NewSeqNo(36) not a number: thrown by Philadelphia, it would end the loop
+            }
             return;
         }
         if (seq < s.nextIn) {
@@ -420,8 +434,13 @@ public final class Gateway implements AutoCloseable {
             return;
         }
         if (seq > s.nextIn) {
-            if (t == '2')
-                resendRequest(s, m, seq);
+            if (t == '2') {
+                try {
+                    resendRequest(s, m, seq);
+                } catch (RuntimeException e) {
+                    malformed(s, seq, e);
+                }
+            }
             if (t == '5') {
                 logoutReceived(s);
                 return;
@@ -437,12 +456,18 @@ public final class Gateway implements AutoCloseable {
         try {
             dispatch(s, m, t, type, seq, possDup);
         } catch (RuntimeException e) {
-            // a value Philadelphia cannot read as its type (a letter in a number...): the message is refused,
-            // the session goes on
-            reject(s, seq, 6, 0, "Incorrect data format for value");
-            LOG.debug("session {}: message {} refused: {}", s.config.directoryName(), seq, e.toString());
+            malformed(s, seq, e);
         }
         s.persistIn();
+    }
+
+    /**
+     * A value Philadelphia cannot read as its type (a letter in a number...) threw: the message is refused, the
+     * session goes on.
+     */
+    private void malformed(FixSession s, long seq, RuntimeException e) {
+        reject(s, seq, 6, 0, "Incorrect data format for value");
+        LOG.debug("session {}: message {} refused: {}", s.config.directoryName(), seq, e.toString());
     }
 
     private void dispatch(FixSession s, FIXMessage m, char t, FIXValue type, long seq, boolean possDup) {
@@ -539,7 +564,14 @@ public final class Gateway implements AutoCloseable {
             reject(s, seq, 1, begin == null ? FIX44Tags.BeginSeqNo : FIX44Tags.EndSeqNo, "Required tag missing");
             return;
         }
-        s.resend(begin.asInt(), end.asInt());
+        long from = begin.asInt();
+        long to = end.asInt();
+        if (from < 1 || to < 0 || (to != 0 && to < from)) {
+            // a range that is none: gap-filling "from 1" for it would skip messages the peer never had
+            incorrect(s, seq, from < 1 ? FIX44Tags.BeginSeqNo : FIX44Tags.EndSeqNo);
+            return;
+        }
+        s.resend(from, to);
     }
 
     private void logoutReceived(FixSession s) {
