@@ -82,6 +82,58 @@ class GatewayAbuseTest {
     }
 
     /**
+     * Five replaces of one resting order in one TCP segment: the gateway takes the first four (maxPendingRequests 4)
+     * and refuses the fifth with an OrderCancelReject whose OrdStatus is the order's (0 new: it said 4, canceled, of
+     * a live order) and whose Text names the key; a gateway configured with maxPendingRequests 8 takes all five.
+     */
+    @Test
+    void oneRequestBeyondTheWaitingLimitIsRefusedWithTheOrdersStatusAndTheKey(@TempDir Path dir) throws Exception {
+        try (GatewayFixture f = new GatewayFixture(dir).startGateway()) {
+            assertEquals(4, replacesTaken(f.port(), "RAW3", "pw3"));
+            f.stopGateway();
+            f.gateway = Gateway.start(GatewayConfig.parse(GatewayFixture.config(0).replace("idleParkMicros: 20,",
+                    "idleParkMicros: 20, maxPendingRequests: 8,"), "test"), f.data);
+            assertEquals(5, replacesTaken(f.port(), "CLIENT2", "pw2"));
+        }
+    }
+
+    /** Places a resting order, sends five replaces of it at once; how many were replaced (after checking a refusal). */
+    private static int replacesTaken(int port, String client, String password) throws IOException {
+        try (RawFix raw = new RawFix(port)) {
+            raw.write(GatewayTest.logon(client, 1, password));
+            assertNotNull(raw.read("A", 5000), "logged on");
+            raw.write(raw(client, 2, "35=D", "11=W0", "55=AAPL", "54=1", "60=20260101-00:00:00.000", "38=10", "40=2",
+                    "44=189.25", "59=1"));
+            assertNotNull(raw.read("8", 5000), "the order rests");
+            ByteArrayOutputStream batch = new ByteArrayOutputStream();
+            for (int i = 1; i <= 5; i++)
+                batch.write(raw(client, 2 + i, "35=G", "11=W" + i, "41=W0", "55=AAPL", "54=1",
+                        "60=20260101-00:00:00.000", "38=" + (10 + i), "40=2", "44=189.25"));
+            raw.write(batch.toByteArray());
+            int replaced = 0;
+            int refused = 0;
+            long deadline = System.currentTimeMillis() + 5000;
+            while (replaced + refused < 5 && System.currentTimeMillis() < deadline) {
+                Map<String, String> m = raw.read(1000);
+                if (m == null)
+                    continue;
+                if ("8".equals(m.get("35")) && "5".equals(m.get("150"))) {
+                    replaced++;
+                } else if ("9".equals(m.get("35"))) {
+                    refused++;
+                    assertEquals("W5", m.get("11"));
+                    assertEquals("0", m.get("39"), "the order is live and new");
+                    assertEquals("3", m.get("102"));
+                    assertEquals("too many cancels and replaces of the order waiting (maxPendingRequests 4)",
+                            m.get("58"));
+                }
+            }
+            assertEquals(5, replaced + refused);
+            return replaced;
+        }
+    }
+
+    /**
      * A drop copy that logs on and never reads again, while another session trades 16,000 orders (about 30,000
      * reports, more than the kernel's socket buffers and the gateway's backlog hold): Philadelphia's send looped on
      * the full socket and held the gateway's one thread, so the trading session got no more reports. Now the trading
