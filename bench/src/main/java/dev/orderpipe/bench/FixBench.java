@@ -133,8 +133,8 @@ final class FixBench {
                     .viaFix(viaFix)
                     .dropQueues(true));
         } catch (ReplayException e) {
-            // the gateway refused a request the pipeline took in the capture (at a high rate: more cancels and
-            // replaces of one order waiting than it queues): no number, the reason in the row
+            // the gateway refused a request the pipeline took in the capture (an order with more cancels and
+            // replaces, all waiting, than the replay's gateway lets wait: 64): no number, the reason in the row
             return unmeasured(row, count, e.getMessage());
         } finally {
             Bench.deleteTree(out);

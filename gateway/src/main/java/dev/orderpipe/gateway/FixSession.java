@@ -3,6 +3,8 @@ package dev.orderpipe.gateway;
 import com.paritytrading.philadelphia.FIXMessage;
 import com.paritytrading.philadelphia.FIXValue;
 import net.openhft.chronicle.queue.RollCycle;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -19,6 +21,9 @@ import static com.paritytrading.philadelphia.fix44.FIX44Tags.*;
  * on its ResendRequest(2) with PossDupFlag(43)=Y, and admin messages are gap-filled.
  */
 final class FixSession implements AutoCloseable {
+    /** Room a resend leaves in the connection's {@link Outbox} for what is sent meanwhile. */
+    private static final int RESEND_ROOM = Link.OUTBOX_CAPACITY / 2;
+    private static final Logger LOG = LoggerFactory.getLogger(FixSession.class);
     final SessionConfig config;
     final boolean dropCopy;
     final long account;
@@ -45,6 +50,10 @@ final class FixSession implements AutoCloseable {
     boolean logoutSent;
     /** The highest inbound MsgSeqNum seen beyond the next expected (dropped, to be resent). */
     long highestSeen;
+    /** The resend in progress: its range (resendEnd 0: none) and where the run of admin messages being skipped began. */
+    private long resendBegin;
+    private long resendEnd;
+    private long resendGapStart;
 
     FixSession(SessionConfig config, Path dir, RollCycle rollCycle, FixClock clock) {
         this.config = config;
@@ -116,13 +125,22 @@ final class FixSession implements AutoCloseable {
             lastTxMillis = clock.millis();
         } catch (IOException e) {
             l.fail(); // the peer is gone: the loop closes the link; the message stays stored for a resend
+            return;
+        }
+        if (l.outbox.overflowed()) {
+            // the peer stopped reading: disconnect it rather than wait (the message is stored; its resend brings it)
+            LOG.warn("session {}: the peer does not read what is sent ({} bytes waiting), disconnecting",
+                    config.directoryName(), l.outbox.waiting());
+            l.fail();
         }
     }
 
     /**
      * Answers a ResendRequest(2): the stored application messages from {@code begin} to {@code end} (0: the last
      * sent) again, with PossDupFlag(43)=Y and OrigSendingTime(122), and a SequenceReset-GapFill(4) for each run of
-     * admin messages among them. Nothing resent is numbered or stored again.
+     * admin messages among them. Nothing resent is numbered or stored again. A long range is sent as the connection
+     * takes it ({@link #continueResend()} on each turn of the loop), so a resend never fills the connection's
+     * {@link Outbox} nor holds up the other sessions.
      */
     void resend(long begin, long end) {
         long last = nextOut - 1;
@@ -130,29 +148,53 @@ final class FixSession implements AutoCloseable {
             end = last;
         if (begin < 1)
             begin = 1;
-        long gapStart = 0;
+        if (begin > end) {
+            resendEnd = 0;
+            if (begin <= nextOut)
+                gapFill(begin, nextOut); // nothing stored there (asked for beyond what was sent): move them on
+            return;
+        }
+        resendBegin = begin;
+        resendEnd = end;
+        resendGapStart = 0;
         out.rewind();
-        while (out.next()) {
+        continueResend();
+    }
+
+    /** Sends more of the resend in progress while the connection has room for it; true when it sent something. */
+    boolean continueResend() {
+        Link l = link;
+        if (resendEnd == 0 || l == null || l.closing)
+            return false;
+        boolean sent = false;
+        while (l.outbox.hasRoom(RESEND_ROOM)) {
+            if (!out.next() || out.readSeq > resendEnd) {
+                if (resendGapStart != 0)
+                    gapFill(resendGapStart, resendEnd + 1);
+                resendEnd = 0;
+                return true;
+            }
             long seq = out.readSeq;
-            if (seq < begin)
+            if (seq < resendBegin)
                 continue;
-            if (seq > end)
-                break;
+            sent = true;
             if (out.readKind == OutboundStore.ADMIN) {
-                if (gapStart == 0)
-                    gapStart = seq;
+                if (resendGapStart == 0)
+                    resendGapStart = seq;
                 continue;
             }
-            if (gapStart != 0) {
-                gapFill(gapStart, seq);
-                gapStart = 0;
+            if (resendGapStart != 0) {
+                gapFill(resendGapStart, seq);
+                resendGapStart = 0;
             }
             resendStored(seq);
         }
-        if (gapStart != 0)
-            gapFill(gapStart, end + 1);
-        else if (begin > end && begin <= nextOut)
-            gapFill(begin, nextOut); // nothing stored there (asked for beyond what was sent): move them on
+        return sent;
+    }
+
+    /** Whether a resend is being sent. */
+    boolean resending() {
+        return resendEnd != 0;
     }
 
     private void gapFill(long seq, long newSeqNo) {
@@ -199,6 +241,7 @@ final class FixSession implements AutoCloseable {
         gapUpTo = 0;
         highestSeen = 0;
         testRequestSentMillis = 0;
+        resendEnd = 0;
     }
 
     @Override

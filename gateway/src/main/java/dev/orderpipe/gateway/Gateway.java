@@ -90,6 +90,8 @@ public final class Gateway implements AutoCloseable {
     private final byte[] origClOrdId = new byte[FIELD_CAPACITY];
     private final ByteChars chars = new ByteChars();
     private final long idleParkNanos;
+    /** Text(58) of the OrderCancelReject for one cancel or replace more than may wait: it names the key. */
+    private final String tooManyWaiting;
     private long lastOrderId;
     private long lastJournalWriterSeq;
     private long lastHousekeeping;
@@ -137,7 +139,9 @@ public final class Gateway implements AutoCloseable {
                 .setFieldCapacity(FIELD_CAPACITY).setRxBufferCapacity(4 * MAX_MESSAGE).setTxBufferCapacity(MAX_MESSAGE)
                 .build();
         this.idleParkNanos = config.idleParkMicros * 1000L;
-        this.table = new OrderTable(config.orderCapacity);
+        this.table = new OrderTable(config.orderCapacity, config.maxPendingRequests);
+        this.tooManyWaiting = "too many cancels and replaces of the order waiting (maxPendingRequests "
+                + config.maxPendingRequests + ")";
         this.sessions = new FixSession[config.sessions.size()];
         int copies = 0;
         for (int i = 0; i < sessions.length; i++) {
@@ -270,10 +274,15 @@ public final class Gateway implements AutoCloseable {
             if (l.closing)
                 continue;
             try {
+                if (l.outbox.flush())
+                    work = true;
                 int n = l.fix.receive();
                 if (n < 0)
                     l.fail();
                 else if (n > 0)
+                    work = true;
+                FixSession s = l.session;
+                if (s != null && s.link == l && s.continueResend())
                     work = true;
             } catch (IOException e) {
                 // a message too long for the buffer, a field too long or too many fields: this connection only
@@ -369,6 +378,11 @@ public final class Gateway implements AutoCloseable {
         if (l.session != null && l.session.link == l)
             l.session.unbind();
         try {
+            l.outbox.flush(); // a Logout with its reason, if the socket takes it
+        } catch (IOException e) {
+            LOG.debug("close: {}", e.getMessage());
+        }
+        try {
             l.channel.close();
         } catch (IOException e) {
             LOG.debug("close: {}", e.getMessage());
@@ -411,7 +425,11 @@ public final class Gateway implements AutoCloseable {
         FIXValue possDupValue = m.valueOf(FIX44Tags.PossDupFlag);
         boolean possDup = possDupValue != null && possDupValue.length() == 1 && possDupValue.byteAt(0) == 'Y';
         if (t == '4') {
-            sequenceReset(s, m, seq);
+            try {
+                sequenceReset(s, m, seq);
+            } catch (RuntimeException e) {
+                malformed(s, seq, e); // NewSeqNo(36) not a number: thrown by Philadelphia, it would end the loop
+            }
             return;
         }
         if (seq < s.nextIn) {
@@ -420,8 +438,13 @@ public final class Gateway implements AutoCloseable {
             return;
         }
         if (seq > s.nextIn) {
-            if (t == '2')
-                resendRequest(s, m, seq);
+            if (t == '2') {
+                try {
+                    resendRequest(s, m, seq);
+                } catch (RuntimeException e) {
+                    malformed(s, seq, e);
+                }
+            }
             if (t == '5') {
                 logoutReceived(s);
                 return;
@@ -437,12 +460,18 @@ public final class Gateway implements AutoCloseable {
         try {
             dispatch(s, m, t, type, seq, possDup);
         } catch (RuntimeException e) {
-            // a value Philadelphia cannot read as its type (a letter in a number...): the message is refused,
-            // the session goes on
-            reject(s, seq, 6, 0, "Incorrect data format for value");
-            LOG.debug("session {}: message {} refused: {}", s.config.directoryName(), seq, e.toString());
+            malformed(s, seq, e);
         }
         s.persistIn();
+    }
+
+    /**
+     * A value Philadelphia cannot read as its type (a letter in a number...) threw: the message is refused, the
+     * session goes on.
+     */
+    private void malformed(FixSession s, long seq, RuntimeException e) {
+        reject(s, seq, 6, 0, "Incorrect data format for value");
+        LOG.debug("session {}: message {} refused: {}", s.config.directoryName(), seq, e.toString());
     }
 
     private void dispatch(FixSession s, FIXMessage m, char t, FIXValue type, long seq, boolean possDup) {
@@ -539,7 +568,14 @@ public final class Gateway implements AutoCloseable {
             reject(s, seq, 1, begin == null ? FIX44Tags.BeginSeqNo : FIX44Tags.EndSeqNo, "Required tag missing");
             return;
         }
-        s.resend(begin.asInt(), end.asInt());
+        long from = begin.asInt();
+        long to = end.asInt();
+        if (from < 1 || to < 0 || (to != 0 && to < from)) {
+            // a range that is none: gap-filling "from 1" for it would skip messages the peer never had
+            incorrect(s, seq, from < 1 ? FIX44Tags.BeginSeqNo : FIX44Tags.EndSeqNo);
+            return;
+        }
+        s.resend(from, to);
     }
 
     private void logoutReceived(FixSession s) {
@@ -718,17 +754,17 @@ public final class Gateway implements AutoCloseable {
             long orderId = table.orderIdOf(account, origClOrdId, origClOrdIdLength);
             int slot = orderId < 0 ? OrderTable.ABSENT : table.slotOf(account, orderId);
             if (slot < 0) {
-                cancelReject(s, orderId, replace, orderId < 0 ? 1 : 0,
+                cancelReject(s, orderId, slot, replace, orderId < 0 ? 1 : 0,
                         orderId < 0 ? "unknown OrigClOrdID" : "order is no longer live");
                 return;
             }
             if (replace && (orderType != OrderType.LIMIT.code()
                     || !TimeInForce.of(table.timeInForce(slot)).rests())) {
-                cancelReject(s, orderId, true, 99, "only a resting LIMIT order can be replaced, as a LIMIT");
+                cancelReject(s, orderId, slot, true, 99, "only a resting LIMIT order can be replaced, as a LIMIT");
                 return;
             }
             if (!table.pendingRoom(slot)) {
-                cancelReject(s, orderId, replace, 3, "too many cancels and replaces of the order waiting");
+                cancelReject(s, orderId, slot, replace, 3, tooManyWaiting);
                 return;
             }
             if (!table.clOrdIdRoom()) {
@@ -750,8 +786,11 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
-    /** An OrderCancelReject(9) the gateway decides itself (the order is unknown or cannot be replaced). */
-    private void cancelReject(FixSession s, long orderId, boolean replace, int reason, String text) {
+    /**
+     * An OrderCancelReject(9) the gateway decides itself (the order is unknown or cannot be replaced). OrdStatus(39)
+     * is a live order's own ({@code slot} its table slot), else 4 for an order no longer live, 8 for an unknown one.
+     */
+    private void cancelReject(FixSession s, long orderId, int slot, boolean replace, int reason, String text) {
         FIXMessage r = s.begin('9');
         if (orderId > 0)
             r.addField(FIX44Tags.OrderID).setInt(orderId);
@@ -759,7 +798,8 @@ public final class Gateway implements AutoCloseable {
             r.addField(FIX44Tags.OrderID).setString("NONE");
         r.addField(FIX44Tags.ClOrdID).setString(chars.wrap(clOrdId, 0, clOrdIdLength));
         r.addField(FIX44Tags.OrigClOrdID).setString(chars.wrap(origClOrdId, 0, origClOrdIdLength));
-        r.addField(FIX44Tags.OrdStatus).setChar(orderId > 0 ? '4' : '8');
+        r.addField(FIX44Tags.OrdStatus).setChar(slot >= 0 ? ordStatus(OrderStatus.of(table.status(slot)))
+                : orderId > 0 ? '4' : '8');
         r.addField(FIX44Tags.CxlRejResponseTo).setChar(replace ? '2' : '1');
         r.addField(FIX44Tags.CxlRejReason).setInt(reason);
         r.addField(FIX44Tags.Text).setString(text);
@@ -1079,8 +1119,10 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
+    /** OrdStatus(39) of a pipeline status; NONE (an order the gateway wrote with no report yet) is A, pending new. */
     private static char ordStatus(OrderStatus s) {
         switch (s) {
+            case NONE: return 'A';
             case NEW: return '0';
             case PARTIALLY_FILLED: return '1';
             case FILLED: return '2';

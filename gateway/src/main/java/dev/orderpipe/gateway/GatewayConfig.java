@@ -31,9 +31,19 @@ public final class GatewayConfig extends StrictConfig {
     /** The OrderEntry writer id of the gateway's orders (dump shows it as writerId). */
     @Range(min = 1, max = Long.MAX_VALUE, note = "0 is the pipeline's file ingress")
     public long writerId = 900;
-    /** Orders the gateway tracks at once (live orders and their ClOrdIDs); a new order beyond it is rejected. */
+    /**
+     * Live orders the gateway tracks, and ClOrdIDs over the data directory's life (every one used is kept, so its
+     * reuse is refused, also after a restart); a request beyond it is rejected.
+     */
     @Range(min = 16, max = 1 << 26)
     public int orderCapacity = 1 << 18;
+    /**
+     * Cancels and replaces of one order that may wait for the pipeline's answer at once; one more gets an
+     * OrderCancelReject. The gateway keeps their ClOrdIDs in room reserved for every order (orderCapacity x this x
+     * 32 bytes).
+     */
+    @Range(min = 1, max = 64)
+    public int maxPendingRequests = 4;
     /** How long the event loop parks when it found nothing to do; 0 spins. */
     @Range(min = 0, max = 100_000, note = "microseconds")
     public int idleParkMicros = 50;
@@ -57,6 +67,10 @@ public final class GatewayConfig extends StrictConfig {
     /** Checks every setting; throws on the first problem. */
     public GatewayConfig validate() {
         checkRanges("");
+        if ((long) orderCapacity * maxPendingRequests * MAX_CL_ORD_ID > Integer.MAX_VALUE)
+            throw new ConfigException("orderCapacity x maxPendingRequests must be at most "
+                    + Integer.MAX_VALUE / MAX_CL_ORD_ID + " (the waiting ClOrdIDs' table, " + MAX_CL_ORD_ID
+                    + " bytes each, is one array), was " + orderCapacity + " x " + maxPendingRequests);
         inetAddress();
         if (sessions == null || sessions.isEmpty())
             throw new ConfigException("sessions is empty: configure at least one FIX session");

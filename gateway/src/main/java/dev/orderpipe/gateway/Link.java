@@ -14,8 +14,12 @@ import java.nio.channels.SocketChannel;
  * gateway, which binds the connection to its session at Logon.
  */
 final class Link implements FIXMessageListener {
+    /** Bytes a connection may have waiting for its peer to read before the gateway disconnects it. */
+    static final int OUTBOX_CAPACITY = 1 << 20;
     final SocketChannel channel;
     final FIXConnection fix;
+    /** What Philadelphia sends goes through it: the socket never stalls the gateway (see {@link Outbox}). */
+    final Outbox outbox;
     private final Gateway gateway;
     final long acceptedMillis;
     /** The session logged on through this connection, null before Logon. */
@@ -28,7 +32,8 @@ final class Link implements FIXMessageListener {
         this.gateway = gateway;
         this.acceptedMillis = nowMillis;
         // no status listener: every message, admin ones too, comes to message(), which keeps the sequence numbers
-        this.fix = new FIXConnection(channel, config, this, nowMillis);
+        this.outbox = new Outbox(channel, OUTBOX_CAPACITY);
+        this.fix = new FIXConnection(channel, outbox, config, this, null, nowMillis);
     }
 
     @Override

@@ -15,8 +15,8 @@ final class OrderTable {
     static final int ABSENT = FixedPairIndex.ABSENT;
     static final int FULL = FixedPairIndex.FULL;
     private static final int MAX = GatewayConfig.MAX_CL_ORD_ID;
-    /** Cancels and replaces of one order that may wait for their reports at once. */
-    static final int MAX_PENDING = 4;
+    /** Cancels and replaces of one order that may wait for their reports at once (maxPendingRequests). */
+    private final int maxPending;
 
     private final FixedPairIndex orders;
     private final byte[] current;
@@ -32,12 +32,13 @@ final class OrderTable {
     private final FixedPairIndex clOrdIds;
     private final long[] orderIdOfClOrdId;
 
-    OrderTable(int capacity) {
+    OrderTable(int capacity, int maxPending) {
+        this.maxPending = maxPending;
         orders = new FixedPairIndex(capacity);
         current = new byte[capacity * MAX];
         currentLength = new byte[capacity];
-        pending = new byte[capacity * MAX_PENDING * MAX];
-        pendingLength = new byte[capacity * MAX_PENDING];
+        pending = new byte[capacity * maxPending * MAX];
+        pendingLength = new byte[capacity * maxPending];
         pendingCount = new byte[capacity];
         pendingHead = new byte[capacity];
         tif = new byte[capacity];
@@ -96,12 +97,12 @@ final class OrderTable {
         return orders.size() < orders.capacity();
     }
 
-    /** Queues the ClOrdID of a cancel or replace of the order; false when {@link #MAX_PENDING} wait already. */
+    /** Queues the ClOrdID of a cancel or replace of the order; false when {@code maxPending} wait already. */
     boolean addPending(int slot, byte[] clOrdId, int length) {
         int count = pendingCount[slot];
-        if (count == MAX_PENDING)
+        if (count == maxPending)
             return false;
-        int at = slot * MAX_PENDING + (pendingHead[slot] + count) % MAX_PENDING;
+        int at = slot * maxPending + (pendingHead[slot] + count) % maxPending;
         System.arraycopy(clOrdId, 0, pending, at * MAX, length);
         pendingLength[at] = (byte) length;
         pendingCount[slot] = (byte) (count + 1);
@@ -114,12 +115,12 @@ final class OrderTable {
 
     /** Whether another cancel or replace of the order can be queued. */
     boolean pendingRoom(int slot) {
-        return pendingCount[slot] < MAX_PENDING;
+        return pendingCount[slot] < maxPending;
     }
 
     /** Drops the oldest pending request: its report came. */
     void popPending(int slot) {
-        pendingHead[slot] = (byte) ((pendingHead[slot] + 1) % MAX_PENDING);
+        pendingHead[slot] = (byte) ((pendingHead[slot] + 1) % maxPending);
         pendingCount[slot]--;
     }
 
@@ -138,7 +139,7 @@ final class OrderTable {
 
     /** The index of the oldest pending request of the order. */
     int pendingIndex(int slot) {
-        return slot * MAX_PENDING + pendingHead[slot];
+        return slot * maxPending + pendingHead[slot];
     }
 
     int pendingLength(int index) {

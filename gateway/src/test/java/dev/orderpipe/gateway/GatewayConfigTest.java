@@ -42,6 +42,11 @@ class GatewayConfigTest {
                 "{ sessions: [ " + ONE.replace("C1", "\"C 1\"") + " ] }");
         assertError("sessions[0].password must be 1 to 64 characters",
                 "{ sessions: [ " + ONE.replace("password: p", "password: \"\"") + " ] }");
+        assertError("maxPendingRequests must be 1..64, was 0", "{ maxPendingRequests: 0, sessions: [ " + ONE + " ] }");
+        // the largest orderCapacity the range allows made the gateway's ClOrdID arrays overflow int (a stack trace)
+        assertError("orderCapacity x maxPendingRequests must be at most 67108863 (the waiting ClOrdIDs' table, 32"
+                + " bytes each, is one array), was 67108864 x 4",
+                "{ orderCapacity: 67108864, sessions: [ " + ONE + " ] }");
         assertError("gateway config file nowhere.yaml does not exist", null);
     }
 

@@ -57,6 +57,8 @@ public final class FixRoute implements AutoCloseable {
     /** The client's comp id: the one session's targetCompId. */
     static final String CLIENT_COMP_ID = "REPLAY";
     private static final long ORDER_ID_BASE = 1_000_000_000L;
+    /** The most cancels and replaces of one order the replay's gateway lets wait (the config key's maximum). */
+    static final int MAX_PENDING_REQUESTS = 64;
 
     private final long count;
     /** Per send: the send sequence of the NEW a CANCEL or REPLACE names, -1 for a NEW. */
@@ -71,6 +73,8 @@ public final class FixRoute implements AutoCloseable {
     private volatile long clientAllocatedBytes = -1;
     private long allocatedAtFirstAnswer = Long.MIN_VALUE;
     private GatewayConfig gatewayConfig;
+    /** The most cancels and replaces the capture has of one order: as many may wait at the gateway at once. */
+    private int maxRequestsOfOneOrder;
     private Gateway gateway;
     private Sender sender;
     private long recorded;
@@ -98,6 +102,8 @@ public final class FixRoute implements AutoCloseable {
         Map<String, Integer> placedBy = new HashMap<>(); // by account and order id: ids are per account
         int[] target = new int[(int) count];
         long[] newIds = new long[(int) count];
+        int[] requestsOf = new int[(int) count]; // cancels and replaces of each NEW, by its send sequence
+        int maxRequests = 0;
         int news = 0;
         OrderInfo r = new OrderInfo();
         try (RecordSource records = source.get()) {
@@ -123,9 +129,12 @@ public final class FixRoute implements AutoCloseable {
                 if (action == Action.REPLACE && r.orderType() == OrderType.MARKET)
                     throw cannot(where + " replaces an order with a MARKET one, which FIX 4.4 cannot ask");
                 target[seq] = placed;
+                maxRequests = Math.max(maxRequests, ++requestsOf[placed]);
             }
         }
-        return new FixRoute(count, target, Arrays.copyOf(newIds, news));
+        FixRoute route = new FixRoute(count, target, Arrays.copyOf(newIds, news));
+        route.maxRequestsOfOneOrder = maxRequests;
+        return route;
     }
 
     private static ReplayException cannot(String why) {
@@ -139,7 +148,16 @@ public final class FixRoute implements AutoCloseable {
         GatewayConfig c = new GatewayConfig();
         c.address = "127.0.0.1";
         c.port = 0;
-        c.orderCapacity = (int) Math.min(1 << 26, Math.max(c.orderCapacity, Long.highestOneBit(count * 2 + 16) << 1));
+        // every cancel and replace of an order may be waiting at once at max pacing: room for all of them (up to
+        // the key's maximum; beyond it the gateway refuses one and the run fails naming it), then for every order
+        c.maxPendingRequests = Math.min(MAX_PENDING_REQUESTS, Math.max(c.maxPendingRequests, maxRequestsOfOneOrder));
+        int most = Integer.MAX_VALUE / GatewayConfig.MAX_CL_ORD_ID / c.maxPendingRequests;
+        c.orderCapacity = (int) Math.min(Integer.highestOneBit(most),
+                Math.max(c.orderCapacity, Long.highestOneBit(count * 2 + 16) << 1));
+        if (c.orderCapacity < count)
+            throw ReplayException.usage("replay --via fix of " + count + " orders with up to " + c.maxPendingRequests
+                    + " cancels and replaces of one order needs a gateway order table larger than one array holds"
+                    + " (at most " + c.orderCapacity + " orders): replay a part of the capture (--limit)");
         SessionConfig s = new SessionConfig();
         s.senderCompId = GATEWAY_COMP_ID;
         s.targetCompId = CLIENT_COMP_ID;

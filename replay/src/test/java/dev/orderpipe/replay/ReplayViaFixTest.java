@@ -153,6 +153,32 @@ class ReplayViaFixTest {
         assertEquals(original, result.verification().actualLine());
     }
 
+    /**
+     * A burst of six replaces and a cancel of one order, sent flat out, can all be waiting at the gateway at once:
+     * the replay's gateway lets as many wait as the capture has of one order (maxPendingRequests 7 here; it was a
+     * fixed 4, and the fifth was refused whenever the burst outran the pipeline), so the run matches.
+     */
+    @Test
+    void theReplaysGatewayLetsEveryRequestOfOneOrderWait(@TempDir Path dir) throws Exception {
+        StringBuilder csv = new StringBuilder(OrderCsvParser.HEADER + "\n");
+        csv.append(TestCaptures.T0).append(",NEW,1,1,AAPL,BUY,LIMIT,GTC,189.2500,100\n");
+        for (int i = 1; i <= 6; i++)
+            csv.append(TestCaptures.T0 + i).append(",REPLACE,1,1,AAPL,BUY,LIMIT,GTC,189.2500,").append(100 + i)
+                    .append('\n');
+        csv.append(TestCaptures.T0 + 7).append(",CANCEL,1,1,,,,,,\n");
+        csv.append(TestCaptures.T0 + 8).append(",NEW,2,1,AAPL,SELL,LIMIT,GTC,190.2500,10\n");
+        Path file = dir.resolve("burst.csv");
+        Files.writeString(file, csv);
+        Pipeline captured = TestCaptures.capture(dir.resolve("capture"), file, null);
+        FixRoute route = FixRoute.plan(() -> CaptureReader.open(captured.queuePath("orders"), 4096), 9);
+        assertEquals(7, route.gatewayConfig().maxPendingRequests);
+        route.close();
+
+        ReplayResult result = Replayer.run(options(captured, dir.resolve("run")).pacing(Pacing.max()));
+        assertEquals(0, result.exitCode(), String.valueOf(result.verification()));
+        assertEquals(9, result.summary().histogram("gateway-in").count);
+    }
+
     @Test
     void aCaptureTheGatewayCannotCarryIsRefusedBeforeTheRun(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("orders.csv");
