@@ -13,7 +13,6 @@ import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.core.time.SystemTimeProvider;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptTailer;
-import net.openhft.chronicle.queue.RollCycles;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 import net.openhft.chronicle.wire.DocumentContext;
 import org.agrona.DirectBuffer;
@@ -101,8 +100,8 @@ public final class ReplicationSource implements AutoCloseable {
                     "--listen", listen);
             this.slots = new Slot[to.size()];
             for (int i = 0; i < slots.length; i++)
-                slots[i] = new Slot(i, to.get(i), m.aeron().addExclusivePublication(
-                        to.get(i).channel(settings.networkInterface(), settings.termLength()), Messages.DATA_STREAM));
+                slots[i] = new Slot(i, to.get(i), m.publish(to.get(i).channel(settings.networkInterface(),
+                        settings.termLength()), Messages.DATA_STREAM, "--to", to.get(i)));
         } catch (RuntimeException e) {
             if (m != null)
                 m.close();
@@ -270,7 +269,7 @@ public final class ReplicationSource implements AutoCloseable {
         int at = Messages.header(out, Messages.QUEUE, session);
         out.putInt(at, s.id, Messages.ORDER);
         at = Messages.putString(out, at + 4, s.name);
-        at = Messages.putString(out, at, ((RollCycles) s.queue.rollCycle()).name());
+        at = Messages.putString(out, at, dev.orderpipe.pipeline.config.PipelineConfig.rollCycleName(s.queue.rollCycle()));
         out.putLong(at, 0, Messages.ORDER);
         long result = slot.publication.offer(out, 0, at + 8);
         if (result < 0)

@@ -53,7 +53,12 @@ class ReplicationTest {
 
     /** Writes raw documents of varying length (some longer than a UDP datagram) to a queue that is not the pipeline's. */
     private static void writeRaw(Path dir, SetTimeProvider clock, int from, int n) {
-        try (ChronicleQueue q = SingleChronicleQueueBuilder.binary(dir).rollCycle(RollCycles.FAST_DAILY)
+        writeRaw(dir, RollCycles.FAST_DAILY, clock, from, n);
+    }
+
+    private static void writeRaw(Path dir, net.openhft.chronicle.queue.RollCycle rollCycle, SetTimeProvider clock,
+                                 int from, int n) {
+        try (ChronicleQueue q = SingleChronicleQueueBuilder.binary(dir).rollCycle(rollCycle)
                 .timeProvider(clock).build(); ExcerptAppender a = q.createAppender()) {
             for (int i = from; i < from + n; i++) {
                 byte[] bytes = ("snapshot " + i + " ").repeat(1 + (i % 7) * 60).getBytes(StandardCharsets.US_ASCII);
@@ -123,6 +128,29 @@ class ReplicationTest {
                 .distinct().count(), "three cycles, as on the primary");
         assertEquals(TestPipelines.executionLines(primary.resolve("executions")),
                 TestPipelines.executionLines(standby.resolve("executions")));
+    }
+
+    @Test
+    void replicatesQueuesOfEveryRollCycleTheConfigAccepts() throws Exception {
+        // TEST_SECONDLY and LARGE_DAILY are not RollCycles constants but the config accepts them (PipelineConfig)
+        ports();
+        Path primary = tmp.resolve("primary");
+        SetTimeProvider clock = new SetTimeProvider(DAY0 * 1_000_000L);
+        writeRaw(primary.resolve("secondly"), net.openhft.chronicle.queue.rollcycles.TestRollCycles.TEST_SECONDLY,
+                clock, 0, 5);
+        writeRaw(primary.resolve("large"), net.openhft.chronicle.queue.rollcycles.LargeRollCycles.LARGE_DAILY,
+                clock, 0, 5);
+        clock.currentTimeMillis(DAY0 + 2_000);
+        writeRaw(primary.resolve("secondly"), net.openhft.chronicle.queue.rollcycles.TestRollCycles.TEST_SECONDLY,
+                clock, 5, 5);
+        Path standby = tmp.resolve("standby");
+        try (ReplicationSource source = source(primary); Replica replica = replica(standby);
+             ReplicationLoop r = new ReplicationLoop("replica", replica::run);
+             ReplicationLoop p = new ReplicationLoop("primary", source::run)) {
+            awaitSame(primary, standby, r, p);
+        }
+        assertSameQueues(primary, standby);
+        assertEquals(10, ReplicationHarness.records(standby.resolve("secondly")).size());
     }
 
     private static ReplicationStatus.Entry ordersLag(Path data) {
@@ -250,6 +278,17 @@ class ReplicationTest {
                     + " --listen"), e.getMessage());
             assertEquals(-1, e.getMessage().indexOf('\n'), e.getMessage());
         }
+    }
+
+    @Test
+    void aReplicaHostThatDoesNotResolveIsOneLine() throws Exception {
+        ports();
+        Path data = Files.createDirectories(tmp.resolve("p"));
+        ReplicationException e = org.junit.jupiter.api.Assertions.assertThrows(ReplicationException.class,
+                () -> new ReplicationSource(data, List.of(new Endpoint("nohost.invalid", 41000)), controlEndpoint,
+                        new ReplicationSettings(tmp.resolve("aeron-p").toString(), false, null, 1 << 20)).close());
+        assertTrue(e.getMessage().startsWith("cannot send to nohost.invalid:41000 (--to): "), e.getMessage());
+        assertEquals(-1, e.getMessage().indexOf('\n'), e.getMessage());
     }
 
     @Test
