@@ -226,6 +226,24 @@ class ReplicationTest {
     }
 
     @Test
+    void aReplicaWhoseCopyWasDamagedOnDiskRefusesToStart() throws Exception {
+        // the primary compares only the replica's last record: one changed before it is caught by the start's check
+        ports();
+        Path standby = tmp.resolve("standby");
+        SetTimeProvider clock = new SetTimeProvider(DAY0 * 1_000_000L);
+        TestPipelines.writeOrders(standby.resolve("orders"), RollCycles.FAST_DAILY, clock, 1, 50);
+        dev.orderpipe.pipeline.DamagedFiles.damage(standby.resolve("orders"),
+                dev.orderpipe.pipeline.DamagedFiles.Damage.BYTES, 20);
+        dev.orderpipe.pipeline.infra.QueueDamagedException e = org.junit.jupiter.api.Assertions.assertThrows(
+                dev.orderpipe.pipeline.infra.QueueDamagedException.class, () -> replica(standby).close());
+        assertTrue(e.getMessage().contains("orders"), e.getMessage());
+        assertEquals(-1, e.getMessage().indexOf('\n'), e.getMessage());
+        // nothing was left open: a replica on a sound copy starts in the same JVM
+        Files.walk(standby).sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        replica(standby).close();
+    }
+
+    @Test
     void stopsLoudlyWhenItsCopyDiverges() throws Exception {
         ports();
         Path primary = tmp.resolve("primary");
