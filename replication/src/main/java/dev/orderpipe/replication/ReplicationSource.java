@@ -526,6 +526,10 @@ public final class ReplicationSource implements AutoCloseable {
                 return null;
             long last = source.queue.lastIndex();
             tailer.toStart();
+            // the replica's copy is not this queue's: it holds none of its records (and the lag is counted from the
+            // queue's start, never from an index the queue lacks, which Chronicle's count refuses)
+            ackIndex = -1;
+            sentIndex = -1;
             return last < index
                     ? "the replica's queue " + source.name + " goes to index " + Long.toHexString(index)
                     + ", past the primary's last, " + Long.toHexString(last) + ": it holds records this primary never"

@@ -273,13 +273,31 @@ class ReplicationTest {
         assertTrue(failure.contains("past the primary's last"), failure);
     }
 
-    /** Runs both until the replica stops by itself; its one-line failure. */
+    @Test
+    void stopsLoudlyWhenItHoldsACycleThePrimaryNeverHad() throws Exception {
+        // another run's copy: its record is before the primary's last, in a cycle the primary has no file for
+        ports();
+        Path primary = tmp.resolve("primary");
+        Path standby = tmp.resolve("standby");
+        SetTimeProvider clock = new SetTimeProvider(DAY0 * 1_000_000L);
+        TestPipelines.writeOrders(standby.resolve("orders"), RollCycles.FAST_DAILY, clock, 1, 10);
+        clock.currentTimeMillis(DAY0 + DAY);
+        TestPipelines.writeOrders(primary.resolve("orders"), RollCycles.FAST_DAILY, clock, 1, 10);
+        String failure = runUntilFailure(primary, standby);
+        assertTrue(failure.startsWith("the replica diverges from the primary: the primary's queue orders has no"
+                + " record at index "), failure);
+        assertEquals(10, ordersLag(primary).recordsBehind(), "the replica holds none of the primary's records");
+    }
+
+    /** Runs both until the replica stops by itself; its one-line failure. The primary must keep running. */
     private String runUntilFailure(Path primary, Path standby) throws Exception {
         try (ReplicationSource source = source(primary); Replica replica = replica(standby);
              ReplicationLoop p = new ReplicationLoop("primary", source::run);
              ReplicationLoop r = new ReplicationLoop("replica", replica::run)) {
             r.join(30_000);
             assertNotEquals(true, r.alive(), "the replica stops by itself");
+            Thread.sleep(500); // the primary goes on serving (other replicas), its lag figures written meanwhile
+            assertEquals(null, p.failure(), "the primary keeps running");
             return assertInstanceOf(ReplicationException.class, r.failure()).getMessage();
         }
     }
