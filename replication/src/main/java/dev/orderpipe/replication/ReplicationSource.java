@@ -73,6 +73,8 @@ public final class ReplicationSource implements AutoCloseable {
     private final ExpandableArrayBuffer out = new ExpandableArrayBuffer(1024);
     private final CRC32C crc = new CRC32C();
     private final ReplicationStatus status;
+    /** Held while it runs: one replicate per data directory (a second would reset the first's lag figures). */
+    private final java.nio.channels.FileChannel statusLock;
     private byte[] record = new byte[512];
     private long[] bounds = new long[8];
     private long lastRescan;
@@ -92,7 +94,13 @@ public final class ReplicationSource implements AutoCloseable {
                     + " (--data)");
         this.dataDir = dataDir;
         this.controlEndpoint = listen.toString();
-        this.status = ReplicationStatus.create(dataDir);
+        this.statusLock = lockStatus(dataDir);
+        try {
+            this.status = ReplicationStatus.create(dataDir);
+        } catch (RuntimeException e) {
+            closeQuietly(statusLock);
+            throw e;
+        }
         AeronMedia m = null;
         try {
             m = AeronMedia.start(settings.aeronDir(), settings.externalDriver());
@@ -106,6 +114,7 @@ public final class ReplicationSource implements AutoCloseable {
             if (m != null)
                 m.close();
             status.close();
+            closeQuietly(statusLock);
             throw e;
         }
         this.media = m;
@@ -399,6 +408,7 @@ public final class ReplicationSource implements AutoCloseable {
             status.close();
             media.close();
         } finally {
+            closeQuietly(statusLock);
             for (Slot slot : slots)
                 for (SlotQueue sq : slot.queues)
                     if (sq != null)
@@ -407,6 +417,45 @@ public final class ReplicationSource implements AutoCloseable {
                 s.end.close();
                 s.queue.close();
             }
+        }
+    }
+
+    private static java.nio.channels.FileChannel lockStatus(Path dataDir) {
+        Path file = dataDir.resolve("replication.lock");
+        java.nio.channels.FileChannel ch = null;
+        boolean locked = false;
+        try {
+            ch = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.CREATE,
+                    java.nio.file.StandardOpenOption.WRITE);
+            locked = tryLock(ch);
+        } catch (java.io.IOException e) {
+            throw new ReplicationException("cannot lock " + file + ": " + e.getMessage());
+        } finally {
+            if (!locked)
+                closeQuietly(ch);
+        }
+        if (!locked)
+            throw new ReplicationException("another orderpipe replicate runs on " + dataDir + ": stop it first;"
+                    + " one replicate serves every replica (--to HOST:PORT,HOST:PORT)");
+        return ch;
+    }
+
+    /** Whether this process now holds the lock (another JVM's lock, or this one's, makes it false). */
+    private static boolean tryLock(java.nio.channels.FileChannel ch) throws java.io.IOException {
+        try {
+            return ch.tryLock() != null;
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+            return false;
+        }
+    }
+
+    private static void closeQuietly(java.nio.channels.FileChannel ch) {
+        if (ch == null)
+            return;
+        try {
+            ch.close();
+        } catch (java.io.IOException e) {
+            LOG.warn("replicate: cannot close the replication lock: {}", e.getMessage());
         }
     }
 

@@ -328,6 +328,27 @@ class ReplicationTest {
     }
 
     @Test
+    void aSecondReplicateOnOneDataDirIsRefusedAndLeavesTheFirstsLagAlone() throws Exception {
+        ports();
+        Path primary = tmp.resolve("primary");
+        SetTimeProvider clock = new SetTimeProvider(DAY0 * 1_000_000L);
+        TestPipelines.writeOrders(primary.resolve("orders"), RollCycles.FAST_DAILY, clock, 1, 10);
+        Path standby = tmp.resolve("standby");
+        try (ReplicationSource source = source(primary); Replica replica = replica(standby);
+             ReplicationLoop r = new ReplicationLoop("replica", replica::run);
+             ReplicationLoop p = new ReplicationLoop("primary", source::run)) {
+            awaitSame(primary, standby, r, p);
+            ReplicationHarness.await(() -> acked(primary, "orders") == lastIndexes(primary).get("orders"),
+                    10_000, () -> "acked " + acked(primary, "orders"));
+            ports(); // other ports: only the data directory is shared
+            ReplicationException e = org.junit.jupiter.api.Assertions.assertThrows(ReplicationException.class,
+                    () -> source(primary).close());
+            assertTrue(e.getMessage().startsWith("another orderpipe replicate runs on "), e.getMessage());
+            assertEquals(lastIndexes(primary).get("orders"), acked(primary, "orders"), "the first's figures stay");
+        }
+    }
+
+    @Test
     void damagedRecordsAreRefused() {
         ReplicaQueue q = new ReplicaQueue(tmp, "orders", RollCycles.FAST_DAILY, 0);
         try (q) {
