@@ -82,6 +82,19 @@ final class AeronMedia implements AutoCloseable {
         }
     }
 
+    /**
+     * Adds an exclusive publication, turning the media driver's refusal (a host it cannot resolve, an address it
+     * cannot send to) into one line naming the option to change.
+     */
+    io.aeron.ExclusivePublication publish(String channel, int stream, String option, Endpoint endpoint) {
+        try {
+            return aeron.addExclusivePublication(channel, stream);
+        } catch (io.aeron.exceptions.RegistrationException e) {
+            throw new ReplicationException("cannot send to " + endpoint + " (" + option + "): " + e.getMessage()
+                    + "; give a host this machine can resolve and reach in " + option);
+        }
+    }
+
     @Override
     public void close() {
         aeron.close();

@@ -8,7 +8,6 @@ import io.aeron.Publication;
 import io.aeron.Subscription;
 import io.aeron.logbuffer.FragmentHandler;
 import io.aeron.logbuffer.Header;
-import net.openhft.chronicle.queue.RollCycles;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
 import org.agrona.concurrent.BackoffIdleStrategy;
@@ -236,12 +235,11 @@ public final class Replica implements AutoCloseable {
     }
 
     private static net.openhft.chronicle.queue.RollCycle rollCycle(String name) {
-        try {
-            return RollCycles.valueOf(name);
-        } catch (IllegalArgumentException e) {
+        net.openhft.chronicle.queue.RollCycle rc = dev.orderpipe.pipeline.config.PipelineConfig.rollCycleNamed(name);
+        if (rc == null)
             throw new ReplicationException("the primary's queues roll with " + name + ", which this orderpipe does"
                     + " not know: run the same orderpipe on both hosts");
-        }
+        return rc;
     }
 
     private void gap(ReplicaQueue q, long index) {

@@ -5,6 +5,7 @@ import dev.orderpipe.pipeline.OrderInfo;
 import dev.orderpipe.pipeline.infra.CycleFiles;
 import dev.orderpipe.pipeline.infra.Queues;
 import dev.orderpipe.pipeline.integrity.QueueMetadata;
+import dev.orderpipe.pipeline.integrity.QueueVerifier;
 import dev.orderpipe.pipeline.integrity.RecordKind;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.bytes.SyncMode;
@@ -76,6 +77,14 @@ final class ReplicaQueue implements AutoCloseable {
         this.clock = new CycleClock(rollCycle);
         this.queue = CycleFiles.openRepaired(name, dir, rollCycle, SyncMode.NONE, clock);
         this.kind = RecordKind.ofQueueName(name);
+        try {
+            // the copy on disk as the pipeline's start checks it (its newest file whole, every record's checksum):
+            // the primary compares only the replica's last record, so bytes changed before it would go unseen
+            QueueVerifier.checkQueue(name, dir, rollCycle, kind);
+        } catch (RuntimeException e) {
+            queue.close();
+            throw e;
+        }
         this.lastIndex = queue.lastIndex();
     }
 

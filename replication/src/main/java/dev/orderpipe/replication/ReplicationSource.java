@@ -13,7 +13,6 @@ import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.core.time.SystemTimeProvider;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptTailer;
-import net.openhft.chronicle.queue.RollCycles;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 import net.openhft.chronicle.wire.DocumentContext;
 import org.agrona.DirectBuffer;
@@ -74,6 +73,8 @@ public final class ReplicationSource implements AutoCloseable {
     private final ExpandableArrayBuffer out = new ExpandableArrayBuffer(1024);
     private final CRC32C crc = new CRC32C();
     private final ReplicationStatus status;
+    /** Held while it runs: one replicate per data directory (a second would reset the first's lag figures). */
+    private final java.nio.channels.FileChannel statusLock;
     private byte[] record = new byte[512];
     private long[] bounds = new long[8];
     private long lastRescan;
@@ -93,7 +94,13 @@ public final class ReplicationSource implements AutoCloseable {
                     + " (--data)");
         this.dataDir = dataDir;
         this.controlEndpoint = listen.toString();
-        this.status = ReplicationStatus.create(dataDir);
+        this.statusLock = lockStatus(dataDir);
+        try {
+            this.status = ReplicationStatus.create(dataDir);
+        } catch (RuntimeException e) {
+            closeQuietly(statusLock);
+            throw e;
+        }
         AeronMedia m = null;
         try {
             m = AeronMedia.start(settings.aeronDir(), settings.externalDriver());
@@ -101,12 +108,13 @@ public final class ReplicationSource implements AutoCloseable {
                     "--listen", listen);
             this.slots = new Slot[to.size()];
             for (int i = 0; i < slots.length; i++)
-                slots[i] = new Slot(i, to.get(i), m.aeron().addExclusivePublication(
-                        to.get(i).channel(settings.networkInterface(), settings.termLength()), Messages.DATA_STREAM));
+                slots[i] = new Slot(i, to.get(i), m.publish(to.get(i).channel(settings.networkInterface(),
+                        settings.termLength()), Messages.DATA_STREAM, "--to", to.get(i)));
         } catch (RuntimeException e) {
             if (m != null)
                 m.close();
             status.close();
+            closeQuietly(statusLock);
             throw e;
         }
         this.media = m;
@@ -270,7 +278,7 @@ public final class ReplicationSource implements AutoCloseable {
         int at = Messages.header(out, Messages.QUEUE, session);
         out.putInt(at, s.id, Messages.ORDER);
         at = Messages.putString(out, at + 4, s.name);
-        at = Messages.putString(out, at, ((RollCycles) s.queue.rollCycle()).name());
+        at = Messages.putString(out, at, dev.orderpipe.pipeline.config.PipelineConfig.rollCycleName(s.queue.rollCycle()));
         out.putLong(at, 0, Messages.ORDER);
         long result = slot.publication.offer(out, 0, at + 8);
         if (result < 0)
@@ -400,6 +408,7 @@ public final class ReplicationSource implements AutoCloseable {
             status.close();
             media.close();
         } finally {
+            closeQuietly(statusLock);
             for (Slot slot : slots)
                 for (SlotQueue sq : slot.queues)
                     if (sq != null)
@@ -408,6 +417,45 @@ public final class ReplicationSource implements AutoCloseable {
                 s.end.close();
                 s.queue.close();
             }
+        }
+    }
+
+    private static java.nio.channels.FileChannel lockStatus(Path dataDir) {
+        Path file = dataDir.resolve("replication.lock");
+        java.nio.channels.FileChannel ch = null;
+        boolean locked = false;
+        try {
+            ch = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.CREATE,
+                    java.nio.file.StandardOpenOption.WRITE);
+            locked = tryLock(ch);
+        } catch (java.io.IOException e) {
+            throw new ReplicationException("cannot lock " + file + ": " + e.getMessage());
+        } finally {
+            if (!locked)
+                closeQuietly(ch);
+        }
+        if (!locked)
+            throw new ReplicationException("another orderpipe replicate runs on " + dataDir + ": stop it first;"
+                    + " one replicate serves every replica (--to HOST:PORT,HOST:PORT)");
+        return ch;
+    }
+
+    /** Whether this process now holds the lock (another JVM's lock, or this one's, makes it false). */
+    private static boolean tryLock(java.nio.channels.FileChannel ch) throws java.io.IOException {
+        try {
+            return ch.tryLock() != null;
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+            return false;
+        }
+    }
+
+    private static void closeQuietly(java.nio.channels.FileChannel ch) {
+        if (ch == null)
+            return;
+        try {
+            ch.close();
+        } catch (java.io.IOException e) {
+            LOG.warn("replicate: cannot close the replication lock: {}", e.getMessage());
         }
     }
 
@@ -527,6 +575,10 @@ public final class ReplicationSource implements AutoCloseable {
                 return null;
             long last = source.queue.lastIndex();
             tailer.toStart();
+            // the replica's copy is not this queue's: it holds none of its records (and the lag is counted from the
+            // queue's start, never from an index the queue lacks, which Chronicle's count refuses)
+            ackIndex = -1;
+            sentIndex = -1;
             return last < index
                     ? "the replica's queue " + source.name + " goes to index " + Long.toHexString(index)
                     + ", past the primary's last, " + Long.toHexString(last) + ": it holds records this primary never"

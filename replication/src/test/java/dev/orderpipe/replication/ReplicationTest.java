@@ -53,7 +53,12 @@ class ReplicationTest {
 
     /** Writes raw documents of varying length (some longer than a UDP datagram) to a queue that is not the pipeline's. */
     private static void writeRaw(Path dir, SetTimeProvider clock, int from, int n) {
-        try (ChronicleQueue q = SingleChronicleQueueBuilder.binary(dir).rollCycle(RollCycles.FAST_DAILY)
+        writeRaw(dir, RollCycles.FAST_DAILY, clock, from, n);
+    }
+
+    private static void writeRaw(Path dir, net.openhft.chronicle.queue.RollCycle rollCycle, SetTimeProvider clock,
+                                 int from, int n) {
+        try (ChronicleQueue q = SingleChronicleQueueBuilder.binary(dir).rollCycle(rollCycle)
                 .timeProvider(clock).build(); ExcerptAppender a = q.createAppender()) {
             for (int i = from; i < from + n; i++) {
                 byte[] bytes = ("snapshot " + i + " ").repeat(1 + (i % 7) * 60).getBytes(StandardCharsets.US_ASCII);
@@ -123,6 +128,29 @@ class ReplicationTest {
                 .distinct().count(), "three cycles, as on the primary");
         assertEquals(TestPipelines.executionLines(primary.resolve("executions")),
                 TestPipelines.executionLines(standby.resolve("executions")));
+    }
+
+    @Test
+    void replicatesQueuesOfEveryRollCycleTheConfigAccepts() throws Exception {
+        // TEST_SECONDLY and LARGE_DAILY are not RollCycles constants but the config accepts them (PipelineConfig)
+        ports();
+        Path primary = tmp.resolve("primary");
+        SetTimeProvider clock = new SetTimeProvider(DAY0 * 1_000_000L);
+        writeRaw(primary.resolve("secondly"), net.openhft.chronicle.queue.rollcycles.TestRollCycles.TEST_SECONDLY,
+                clock, 0, 5);
+        writeRaw(primary.resolve("large"), net.openhft.chronicle.queue.rollcycles.LargeRollCycles.LARGE_DAILY,
+                clock, 0, 5);
+        clock.currentTimeMillis(DAY0 + 2_000);
+        writeRaw(primary.resolve("secondly"), net.openhft.chronicle.queue.rollcycles.TestRollCycles.TEST_SECONDLY,
+                clock, 5, 5);
+        Path standby = tmp.resolve("standby");
+        try (ReplicationSource source = source(primary); Replica replica = replica(standby);
+             ReplicationLoop r = new ReplicationLoop("replica", replica::run);
+             ReplicationLoop p = new ReplicationLoop("primary", source::run)) {
+            awaitSame(primary, standby, r, p);
+        }
+        assertSameQueues(primary, standby);
+        assertEquals(10, ReplicationHarness.records(standby.resolve("secondly")).size());
     }
 
     private static ReplicationStatus.Entry ordersLag(Path data) {
@@ -198,6 +226,24 @@ class ReplicationTest {
     }
 
     @Test
+    void aReplicaWhoseCopyWasDamagedOnDiskRefusesToStart() throws Exception {
+        // the primary compares only the replica's last record: one changed before it is caught by the start's check
+        ports();
+        Path standby = tmp.resolve("standby");
+        SetTimeProvider clock = new SetTimeProvider(DAY0 * 1_000_000L);
+        TestPipelines.writeOrders(standby.resolve("orders"), RollCycles.FAST_DAILY, clock, 1, 50);
+        dev.orderpipe.pipeline.DamagedFiles.damage(standby.resolve("orders"),
+                dev.orderpipe.pipeline.DamagedFiles.Damage.BYTES, 20);
+        dev.orderpipe.pipeline.infra.QueueDamagedException e = org.junit.jupiter.api.Assertions.assertThrows(
+                dev.orderpipe.pipeline.infra.QueueDamagedException.class, () -> replica(standby).close());
+        assertTrue(e.getMessage().contains("orders"), e.getMessage());
+        assertEquals(-1, e.getMessage().indexOf('\n'), e.getMessage());
+        // nothing was left open: a replica on a sound copy starts in the same JVM
+        Files.walk(standby).sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        replica(standby).close();
+    }
+
+    @Test
     void stopsLoudlyWhenItsCopyDiverges() throws Exception {
         ports();
         Path primary = tmp.resolve("primary");
@@ -227,13 +273,31 @@ class ReplicationTest {
         assertTrue(failure.contains("past the primary's last"), failure);
     }
 
-    /** Runs both until the replica stops by itself; its one-line failure. */
+    @Test
+    void stopsLoudlyWhenItHoldsACycleThePrimaryNeverHad() throws Exception {
+        // another run's copy: its record is before the primary's last, in a cycle the primary has no file for
+        ports();
+        Path primary = tmp.resolve("primary");
+        Path standby = tmp.resolve("standby");
+        SetTimeProvider clock = new SetTimeProvider(DAY0 * 1_000_000L);
+        TestPipelines.writeOrders(standby.resolve("orders"), RollCycles.FAST_DAILY, clock, 1, 10);
+        clock.currentTimeMillis(DAY0 + DAY);
+        TestPipelines.writeOrders(primary.resolve("orders"), RollCycles.FAST_DAILY, clock, 1, 10);
+        String failure = runUntilFailure(primary, standby);
+        assertTrue(failure.startsWith("the replica diverges from the primary: the primary's queue orders has no"
+                + " record at index "), failure);
+        assertEquals(10, ordersLag(primary).recordsBehind(), "the replica holds none of the primary's records");
+    }
+
+    /** Runs both until the replica stops by itself; its one-line failure. The primary must keep running. */
     private String runUntilFailure(Path primary, Path standby) throws Exception {
         try (ReplicationSource source = source(primary); Replica replica = replica(standby);
              ReplicationLoop p = new ReplicationLoop("primary", source::run);
              ReplicationLoop r = new ReplicationLoop("replica", replica::run)) {
             r.join(30_000);
             assertNotEquals(true, r.alive(), "the replica stops by itself");
+            Thread.sleep(500); // the primary goes on serving (other replicas), its lag figures written meanwhile
+            assertEquals(null, p.failure(), "the primary keeps running");
             return assertInstanceOf(ReplicationException.class, r.failure()).getMessage();
         }
     }
@@ -249,6 +313,38 @@ class ReplicationTest {
             assertTrue(e.getMessage().endsWith("; is another replicate or replica listening there? choose another"
                     + " --listen"), e.getMessage());
             assertEquals(-1, e.getMessage().indexOf('\n'), e.getMessage());
+        }
+    }
+
+    @Test
+    void aReplicaHostThatDoesNotResolveIsOneLine() throws Exception {
+        ports();
+        Path data = Files.createDirectories(tmp.resolve("p"));
+        ReplicationException e = org.junit.jupiter.api.Assertions.assertThrows(ReplicationException.class,
+                () -> new ReplicationSource(data, List.of(new Endpoint("nohost.invalid", 41000)), controlEndpoint,
+                        new ReplicationSettings(tmp.resolve("aeron-p").toString(), false, null, 1 << 20)).close());
+        assertTrue(e.getMessage().startsWith("cannot send to nohost.invalid:41000 (--to): "), e.getMessage());
+        assertEquals(-1, e.getMessage().indexOf('\n'), e.getMessage());
+    }
+
+    @Test
+    void aSecondReplicateOnOneDataDirIsRefusedAndLeavesTheFirstsLagAlone() throws Exception {
+        ports();
+        Path primary = tmp.resolve("primary");
+        SetTimeProvider clock = new SetTimeProvider(DAY0 * 1_000_000L);
+        TestPipelines.writeOrders(primary.resolve("orders"), RollCycles.FAST_DAILY, clock, 1, 10);
+        Path standby = tmp.resolve("standby");
+        try (ReplicationSource source = source(primary); Replica replica = replica(standby);
+             ReplicationLoop r = new ReplicationLoop("replica", replica::run);
+             ReplicationLoop p = new ReplicationLoop("primary", source::run)) {
+            awaitSame(primary, standby, r, p);
+            ReplicationHarness.await(() -> acked(primary, "orders") == lastIndexes(primary).get("orders"),
+                    10_000, () -> "acked " + acked(primary, "orders"));
+            ports(); // other ports: only the data directory is shared
+            ReplicationException e = org.junit.jupiter.api.Assertions.assertThrows(ReplicationException.class,
+                    () -> source(primary).close());
+            assertTrue(e.getMessage().startsWith("another orderpipe replicate runs on "), e.getMessage());
+            assertEquals(lastIndexes(primary).get("orders"), acked(primary, "orders"), "the first's figures stay");
         }
     }
 

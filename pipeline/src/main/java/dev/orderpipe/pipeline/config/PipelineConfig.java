@@ -327,18 +327,34 @@ public final class PipelineConfig extends StrictConfig {
 
     /** The configured roll cycle. */
     public RollCycle rollCycle() {
-        if (rollCycle != null) {
-            for (RollCycles rc : RollCycles.values())
-                if (rc.name().equals(rollCycle))
-                    return rc;
-            for (LargeRollCycles rc : LargeRollCycles.values())
-                if (rc.name().equals(rollCycle))
-                    return rc;
-            for (TestRollCycles rc : TestRollCycles.values()) // TEST_SECONDLY: a roll every second, for crash tests
-                if (rc.name().equals(rollCycle))
-                    return rc;
-        }
+        RollCycle rc = rollCycleNamed(rollCycle);
+        if (rc != null)
+            return rc;
         throw new ConfigException("rollCycle '" + rollCycle + "' is not a Chronicle roll cycle (e.g. FAST_HOURLY, FAST_DAILY, LARGE_DAILY)");
+    }
+
+    /**
+     * The Chronicle roll cycle of that name (its enum constant's name, as {@link #rollCycleName} gives it), from any
+     * of Chronicle's roll cycle enums; null when none has it.
+     */
+    public static RollCycle rollCycleNamed(String name) {
+        if (name == null)
+            return null;
+        for (RollCycles rc : RollCycles.values())
+            if (rc.name().equals(name))
+                return rc;
+        for (LargeRollCycles rc : LargeRollCycles.values())
+            if (rc.name().equals(name))
+                return rc;
+        for (TestRollCycles rc : TestRollCycles.values()) // TEST_SECONDLY: a roll every second, for crash tests
+            if (rc.name().equals(name))
+                return rc;
+        return null;
+    }
+
+    /** The name {@link #rollCycleNamed} finds {@code rollCycle} by: Chronicle's roll cycles are enum constants. */
+    public static String rollCycleName(RollCycle rollCycle) {
+        return ((Enum<?>) rollCycle).name();
     }
 
     /** The configured Chronicle sync mode. */
