@@ -174,6 +174,66 @@ class SnapshotRestartTest {
                 TestPipelines.executionLines(config.dataPath().resolve("executions")));
     }
 
+    /**
+     * An order file of {@code days} trading days of 353 lines each (after the header) in which the ids of GTC orders
+     * carried over are reused in the session they finish in: each day the 100 GTC bids of the day before (ids
+     * 1..100 and 101..200 on alternate days, accounts 1 to 3) are canceled (odd ids) or filled by a sell of account
+     * 99, then NEW orders reuse those ids on the same accounts (DUPLICATE_ORDER_ID from the second day on) and on
+     * other accounts (accepted), and 100 GTC bids reuse the ids finished the day before (accepted) and carry over.
+     */
+    static List<String> carriedIdDays(int days) {
+        List<String> lines = new java.util.ArrayList<>();
+        lines.add("ts_nanos,action,order_id,account,symbol,side,type,tif,price,qty");
+        long ts = 0;
+        for (int d = 1; d <= days; d++) {
+            int yesterday = 100 * ((d - 1) % 2);
+            int today = 100 * (d % 2);
+            lines.add(++ts + ",SESSION_OPEN," + java.time.LocalDate.of(2026, 12, 1).plusDays(d) + ",,,,,,,");
+            for (int k = 1; k <= 100; k += 2)
+                lines.add(++ts + ",CANCEL," + (yesterday + k) + "," + (1 + k % 3) + ",,,,,,");
+            lines.add(++ts + ",NEW,1000,99,AAPL,SELL,LIMIT,IOC,189.00,10000");
+            for (int k = 1; k <= 100; k++)
+                lines.add(++ts + ",NEW," + (yesterday + k) + "," + (1 + k % 3) + ",AAPL,BUY,LIMIT,DAY,188.00,10");
+            for (int k = 1; k <= 100; k++)
+                lines.add(++ts + ",NEW," + (yesterday + k) + "," + (11 + k % 3) + ",AAPL,BUY,LIMIT,DAY,187.00,10");
+            for (int k = 1; k <= 100; k++)
+                lines.add(++ts + ",NEW," + (today + k) + "," + (1 + k % 3) + ",AAPL,BUY,LIMIT,GTC,189." + (10 + k % 10)
+                        + ",10");
+            lines.add(++ts + ",SESSION_CLOSE,,,,,,,,");
+        }
+        return lines;
+    }
+
+    @Test
+    void aRestartInTheSessionACarriedOverOrderFinishedInKeepsItsIdTaken(@TempDir Path dir) throws Exception {
+        List<String> lines = carriedIdDays(5);
+        Path whole = dir.resolve("whole.csv");
+        Files.write(whole, lines);
+        Pipeline reference = TestPipelines.runToEnd(config(dir.resolve("ref"), whole, dir.resolve("ref.csv")));
+        List<String> expected = TestPipelines.executionLines(reference.queuePath("executions"));
+        assertEquals(400, expected.stream().filter(l -> l.contains("DUPLICATE_ORDER_ID")).count(),
+                "100 ids of carried-over orders reused on their accounts the day they finished, on days 2 to 5");
+
+        // day 4 is inputs 1059 to 1411 (from 0): its carried-over bids finish by input 1110, their ids are reused
+        // from 1111 to 1210. The first run ends at input 1205, its last snapshot (every 300 inputs, none at the
+        // closes) covers 1199: the restart restores it and refuses the reuses after it (which risk passes: their ids
+        // are new to it) as one run does
+        int firstLines = 1 + 1206;
+        Path growing = dir.resolve("growing.csv");
+        Files.write(growing, lines.subList(0, firstLines));
+        PipelineConfig config = config(dir.resolve("data"), growing, dir.resolve("executions.csv"));
+        config.snapshots.atSessionClose = false;
+        TestPipelines.runToEnd(config);
+        Files.write(growing, lines.subList(firstLines, lines.size()), StandardOpenOption.APPEND);
+        Pipeline second = TestPipelines.runToEnd(config);
+        long covered = (firstLines - 1) / EVERY * EVERY - 1;
+        assertEquals(1199, covered);
+        assertEquals(covered, seq(config, second.matching().restoredAt()), "the snapshot in day 4");
+        assertEquals(covered, seq(config, second.risk().restoredAt()));
+        assertEquals(expected, TestPipelines.executionLines(config.dataPath().resolve("executions")));
+        assertEquals(Files.readAllLines(dir.resolve("ref.csv")), Files.readAllLines(dir.resolve("executions.csv")));
+    }
+
     /** Flips a byte in the payload of the newest chunk document of a snapshot queue: its checksum no longer holds. */
     static void flipLastChunkByte(Path queueDir) throws Exception {
         long position = -1;

@@ -165,9 +165,10 @@ public final class MatchingEngine {
             reject(in, RejectReason.MALFORMED, LineError.NONE);
             return;
         }
-        if (books.isResting(in.account(), in.orderId())) {
-            // risk rejects ids reused on an account in a session; the id of an order resting from an earlier session
-            // is refused here while it lives (and this guards the book's id index if a record bypassed risk)
+        if (books.idTaken(in.account(), in.orderId())) {
+            // risk rejects ids reused on an account in a session; the id of an order carried over from an earlier
+            // session is refused here while it lives and, once it finished, until the session ends (risk's id table
+            // holds only this session's NEW orders); this also guards the book's id index if a record bypassed risk
             reject(in, RejectReason.DUPLICATE_ORDER_ID, LineError.NONE);
             return;
         }
@@ -320,14 +321,17 @@ public final class MatchingEngine {
     /**
      * A session event that risk accepted. A SESSION_CLOSE, or the first SESSION_OPEN (which ends the implicit session
      * before it), ends the session: every resting DAY order EXPIRED ({@code END_OF_DAY}), GTC orders stay where they
-     * are (time priority kept), and a NEW with the id of one of them is a duplicate while it lives. Then the event's
-     * own report, the last of its input.
+     * are (time priority kept) and are carried over: a NEW with the id of one of them is a duplicate while it lives
+     * and, once it finished, until the end of the session it finished in. Every session event frees the ids of the
+     * carried-over orders finished since the last one. Then the event's own report, the last of its input.
      */
     private void onSession(OrderInfo in) {
         Action action = in.action();
         boolean close = action == Action.SESSION_CLOSE;
-        if (close || !explicitSessions)
+        boolean ends = close || !explicitSessions;
+        if (ends)
             expireDayOrders(action);
+        books.sessionEvent(ends);
         explicitSessions = true;
         long date = in.tradingDate() != 0 || !close ? in.tradingDate() : sessionDate;
         sessionDate = close ? 0 : date;

@@ -66,10 +66,19 @@ public final class OrderBooks {
     private final long[] orderQty;
     private final long[] orderCum;
     private final byte[] orderTif;
+    /** 1 for an order resting from an earlier session (it was on the book at a session's end), else 0. */
+    private final byte[] orderCarried;
     private final int[] orderBookSide;
     private final int[] orderLevel;
     private final int[] orderPrev;
     private final int[] orderNext;
+    /**
+     * The (account, id) pairs of the orders carried over from an earlier session that finished (filled, canceled)
+     * since the last session event: their ids stay taken until the session ends, like ids first used in it (risk,
+     * whose id table holds only this session's NEW orders, cannot know them). Only added to, emptied at each session
+     * event: its slots in use are 0..size-1.
+     */
+    private final FixedPairIndex finishedCarried;
 
     // price levels, pooled
     private final long[] levelPrice;
@@ -103,7 +112,7 @@ public final class OrderBooks {
         long sideSlots = (long) books * 2 * config.maxPriceLevels;
         long levels = Math.min(sideSlots, orders);
         return FixedLongIndex.heapBytes(books) + (long) (Long.BYTES + Integer.BYTES) * books
-                + FixedPairIndex.heapBytes(orders) + (3L * Long.BYTES + 4L * Integer.BYTES + Byte.BYTES) * orders
+                + 2 * FixedPairIndex.heapBytes(orders) + (3L * Long.BYTES + 4L * Integer.BYTES + 2 * Byte.BYTES) * orders
                 + (3L * Long.BYTES + 4L * Integer.BYTES) * levels
                 + (long) (Long.BYTES + Integer.BYTES) * sideSlots + 2L * Integer.BYTES * books;
     }
@@ -137,6 +146,8 @@ public final class OrderBooks {
         orderQty = new long[orders];
         orderCum = new long[orders];
         orderTif = new byte[orders];
+        orderCarried = new byte[orders];
+        finishedCarried = new FixedPairIndex(orders);
         orderBookSide = new int[orders];
         orderLevel = new int[orders];
         orderPrev = new int[orders];
@@ -168,8 +179,9 @@ public final class OrderBooks {
 
     /**
      * Writes every book side's resting orders into a snapshot: per side its level count, per level (worst to best)
-     * its price and order count, then its orders in time priority with every field. Index loops only: nothing is
-     * allocated. O(resting orders + levels).
+     * its price and order count, then its orders in time priority with every field (whether carried over from an
+     * earlier session too), then the finished carried-over orders' (account, id) pairs. Index loops only: nothing is
+     * allocated. O(resting orders + levels + finished carried-over orders).
      */
     void save(SnapshotWriter out) {
         for (int bookSide = 0, sides = books * 2; bookSide < sides; bookSide++) {
@@ -186,8 +198,14 @@ public final class OrderBooks {
                     out.putLong(orderQty[o]);
                     out.putLong(orderCum[o]);
                     out.putByte(orderTif[o]);
+                    out.putByte(orderCarried[o]);
                 }
             }
+        }
+        out.putInt(finishedCarried.size());
+        for (int slot = 0, n = finishedCarried.size(); slot < n; slot++) { // only added to: slots 0..size-1
+            out.putLong(finishedCarried.first(slot));
+            out.putLong(finishedCarried.second(slot));
         }
     }
 
@@ -206,13 +224,17 @@ public final class OrderBooks {
                     long qty = in.getLong();
                     long cum = in.getLong();
                     TimeInForce tif = TimeInForce.of(in.getByte());
+                    byte carried = in.getByte();
                     if (orderPrice != price || !hasFreeSlot() || !levelAvailable(bookSide, price))
                         throw new IllegalStateException("snapshot order " + id + " of account " + account
                                 + " does not fit the books (price " + orderPrice + " on level " + price + ")");
-                    rest(id, account, tif, orderPrice, qty, cum, bookSide);
+                    orderCarried[rest(id, account, tif, orderPrice, qty, cum, bookSide)] = carried;
                 }
             }
         }
+        for (int n = in.getInt(); n > 0; n--)
+            if (finishedCarried.slotOf(in.getLong(), in.getLong(), true) < 0)
+                throw new IllegalStateException("snapshot holds more finished orders than matching.maxOpenOrders");
     }
 
     // ---------------------------------------------------------------- books and sides
@@ -255,6 +277,37 @@ public final class OrderBooks {
 
     boolean isResting(long account, long orderId) {
         return orderIndex.contains(account, orderId);
+    }
+
+    /**
+     * Whether {@code account}'s {@code orderId} is taken in this session as far as the books know: an order resting
+     * with it, or an order carried over from an earlier session that finished in this one.
+     */
+    boolean idTaken(long account, long orderId) {
+        return orderIndex.contains(account, orderId) || finishedCarried.contains(account, orderId);
+    }
+
+    /**
+     * A session event: the ids of carried-over orders finished since the last one are free again (the session they
+     * finished in is over, or they finished between sessions), and {@code carry} marks every order resting now as
+     * carried over (called at a session's end, once its DAY orders are gone). O(held ids), plus O(resting orders)
+     * with {@code carry}.
+     */
+    void sessionEvent(boolean carry) {
+        // last slot first: the index hands the slots out again from 0, so those in use stay 0..size-1
+        for (int slot = finishedCarried.size() - 1; slot >= 0; slot--)
+            finishedCarried.remove(finishedCarried.first(slot), finishedCarried.second(slot));
+        if (!carry)
+            return;
+        for (int bookSide = 0, sides = books * 2; bookSide < sides; bookSide++)
+            for (int pos = bookSide * maxPriceLevels, end = pos + sideCount[bookSide]; pos < end; pos++)
+                for (int o = levelHead[sideLevel[pos]]; o != NIL; o = orderNext[o])
+                    orderCarried[o] = 1;
+    }
+
+    /** Finished orders carried over from an earlier session whose ids stay taken until the session ends. */
+    public int finishedCarriedOver() {
+        return finishedCarried.size();
     }
 
     /** Whether a new order can have a slot. */
@@ -306,16 +359,18 @@ public final class OrderBooks {
      * Rests a new order at the back of its price level (created if needed). The caller has checked the room
      * ({@link #hasFreeSlot()}, {@link #levelAvailable}); no room here is a bug.
      */
-    void rest(long id, long account, TimeInForce tif, long price, long qty, long cum, int bookSide) {
+    int rest(long id, long account, TimeInForce tif, long price, long qty, long cum, int bookSide) {
         int slot = orderIndex.slotOf(account, id, true);
         if (slot < 0)
             throw new IllegalStateException("no order slot for order " + id + " although room was checked");
         orderTif[slot] = tif.code();
+        orderCarried[slot] = 0;
         orderPrice[slot] = price;
         orderQty[slot] = qty;
         orderCum[slot] = cum;
         bookOpenOrders[bookOf(bookSide)]++;
         attach(slot, bookSide);
+        return slot;
     }
 
     /** Removes a resting order from the book and frees its slot. */
@@ -346,9 +401,15 @@ public final class OrderBooks {
         attach(slot, orderBookSide[slot]);
     }
 
-    /** Frees the slot of an order no longer on any level ({@linkplain #lift lifted}, or just detached). */
+    /**
+     * Frees the slot of an order no longer on any level ({@linkplain #lift lifted}, or just detached): the order is
+     * finished. One carried over from an earlier session keeps its id taken until the session ends.
+     */
     void release(int slot) {
         bookOpenOrders[bookOf(orderBookSide[slot])]--;
+        if (orderCarried[slot] != 0 && finishedCarried.slotOf(orderAccount[slot], orderId[slot], true) < 0)
+            throw new IllegalStateException("no room for the id of finished order " + orderId[slot]
+                    + " although at most maxOpenOrders orders are carried over");
         orderIndex.remove(orderAccount[slot], orderId[slot]);
     }
 
@@ -733,6 +794,9 @@ public final class OrderBooks {
             if (orderCum[o] < 0 || orderCum[o] >= orderQty[o])
                 fail(orderName(bookSide, depth, level, o) + ": filled " + orderCum[o] + " of " + orderQty[o]
                         + ", a resting order has leaves > 0");
+            if (finishedCarried.contains(orderAccount[o], orderId[o]))
+                fail(orderName(bookSide, depth, level, o) + ": its account and id are also those of a finished order"
+                        + " carried over");
             int indexed = orderIndex.slotOf(orderAccount[o], orderId[o], false);
             if (indexed != o)
                 fail(orderName(bookSide, depth, level, o) + ": the id index gives slot " + indexed

@@ -359,25 +359,22 @@ public final class RiskEngine {
     }
 
     /**
-     * Writes the whole state into a snapshot: the session, every (account, id) pair of the id table and every rate
-     * window (with its ring when rolling). Index loops over the tables, nothing allocated: O(capacity).
+     * Writes the whole state into a snapshot: the session, every (account, id) pair of the id table in the order
+     * first seen and every rate window (with its ring when rolling). Nothing allocated. The id table is only added
+     * to within a session and emptied whole ({@link FixedPairIndex#clear}), so its slots in use are 0..size-1: a
+     * sequential walk of the session's ids, O(ids held), instead of one over the table's positions (twice
+     * {@code orderIdCapacity}, each held id then read at a random slot). The rate table likewise: O(accounts held).
      */
     public void save(SnapshotWriter out) {
         out.putByte(session);
         out.putLong(sessionDate);
         out.putInt(seenOrderIds.size());
-        for (int p = 0, n = seenOrderIds.positions(); p < n; p++) {
-            int slot = seenOrderIds.slotAt(p);
-            if (slot >= 0) {
-                out.putLong(seenOrderIds.first(slot));
-                out.putLong(seenOrderIds.second(slot));
-            }
+        for (int slot = 0, n = seenOrderIds.size(); slot < n; slot++) {
+            out.putLong(seenOrderIds.first(slot));
+            out.putLong(seenOrderIds.second(slot));
         }
         out.putInt(rateAccounts.size());
-        for (int p = 0, n = rateAccounts.positions(); p < n; p++) {
-            int slot = rateAccounts.slotAt(p);
-            if (slot < 0)
-                continue;
+        for (int slot = 0, n = rateAccounts.size(); slot < n; slot++) { // only added to, emptied whole, as the ids
             out.putLong(rateAccounts.key(slot));
             out.putLong(rateWindow[slot]);
             out.putInt(rateCount[slot]);
@@ -391,7 +388,8 @@ public final class RiskEngine {
 
     /**
      * Restores the state {@link #save} wrote, into an engine fresh from its constructor with a config of the same
-     * {@link #snapshotShape}. Slots may differ from the saved engine's; no verdict depends on them.
+     * {@link #snapshotShape}. The ids go back into the slots they had (added in order into an empty table); no
+     * verdict depends on slots anyway.
      */
     public void restore(SnapshotReader in) {
         session = in.getByte();

@@ -11,7 +11,13 @@ final class SnapshotFormat {
     static final byte TRAILER = 'T';
     /** "OPSN", the first int of a header. */
     static final int MAGIC = 0x4E53504F;
-    static final int VERSION = 1;
+    /**
+     * The payload layout's version: 2 added matching's carried-over orders (a byte per resting order, the finished
+     * ones' ids) and writes risk's ids in the order they were first seen. A snapshot of another version is not
+     * restored (a WARN says so) and the one before it is tried: after an upgrade the first restart re-feeds the
+     * whole input once.
+     */
+    static final int VERSION = 2;
     /**
      * Most payload bytes in one chunk document ({@code snapshots.chunkBytes} is at most this): a large book spans many,
      * each well within a queue's block.

@@ -274,18 +274,29 @@ public final class SnapshotStore implements AutoCloseable {
         }
         if (problem == null)
             return doc.header;
+        if (problem == OTHER_VERSION) {
+            LOG.warn("{} index {}: a snapshot of format version {}, which this version of orderpipe (format {}) does not"
+                    + " read: ignored, the one before it is used (with none of format {}, the stage rebuilds its"
+                    + " state from its whole input once)", name, Queues.describeIndex(queue, trailerIndex),
+                    doc.version, SnapshotFormat.VERSION, SnapshotFormat.VERSION);
+            return null;
+        }
         LOG.warn("{} index {}: a damaged snapshot, {}: ignored, the one before it is used", name,
                 Queues.describeIndex(queue, trailerIndex), problem);
         return null;
     }
 
+    /** {@link #check}'s answer for a whole snapshot of another format version (compared by identity). */
+    private static final String OTHER_VERSION = new String("another format version");
+
     private String check(ExcerptTailer t, Doc doc, long headerIndex, long trailerIndex) {
         if (headerIndex < 0 || headerIndex >= trailerIndex || !t.moveToIndex(headerIndex) || !t.readBytes(doc)
                 || doc.kind != SnapshotFormat.HEADER)
             return "its trailer names no header (" + Queues.describeIndex(queue, headerIndex) + ")";
-        if (doc.magic != SnapshotFormat.MAGIC || doc.version != SnapshotFormat.VERSION
-                || !stage.equals(doc.header.stage))
-            return "its header is not a version " + SnapshotFormat.VERSION + " snapshot of " + stage;
+        if (doc.magic != SnapshotFormat.MAGIC || !stage.equals(doc.header.stage))
+            return "its header is not that of a snapshot of " + stage;
+        if (doc.version != SnapshotFormat.VERSION)
+            return OTHER_VERSION;
         doc.header.index = headerIndex;
         long payload = 0;
         int chunks = 0;

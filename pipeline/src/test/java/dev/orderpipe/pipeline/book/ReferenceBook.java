@@ -32,6 +32,8 @@ final class ReferenceBook {
         long cum;
         long time;
         TimeInForce tif;
+        /** Resting from an earlier session. */
+        boolean carried;
 
         long leaves() {
             return qty - cum;
@@ -47,6 +49,8 @@ final class ReferenceBook {
     private long clock;
     private boolean explicitSessions;
     private long sessionDate;
+    /** "account/id" of the carried-over orders finished since the last session event: their ids stay taken. */
+    private final Set<String> finishedCarried = new java.util.HashSet<>();
 
     ReferenceBook(Set<Long> symbols, int maxOpenOrders, int maxPriceLevels) {
         this.symbols = symbols;
@@ -104,7 +108,8 @@ final class ReferenceBook {
             reject(in, RejectReason.MALFORMED, LineError.NONE);
             return;
         }
-        if (find(in.account(), in.orderId()) != null) {
+        if (find(in.account(), in.orderId()) != null
+                || finishedCarried.contains(in.account() + "/" + in.orderId())) {
             reject(in, RejectReason.DUPLICATE_ORDER_ID, LineError.NONE);
             return;
         }
@@ -173,7 +178,10 @@ final class ReferenceBook {
                         .leavesQty(0).rejectReason(RejectReason.END_OF_DAY));
                 resting.remove(o);
             }
+            for (Order o : resting)
+                o.carried = true;
         }
+        finishedCarried.clear();
         explicitSessions = true;
         long date = close && in.tradingDate() == 0 ? sessionDate : in.tradingDate();
         sessionDate = close ? 0 : date;
@@ -201,7 +209,7 @@ final class ReferenceBook {
             reject(in, RejectReason.UNKNOWN_ORDER, LineError.NONE);
             return;
         }
-        resting.remove(o);
+        finish(o);
         out.add(report(o, OrderType.LIMIT, o.tif, Action.CANCEL, ExecType.CANCELED, OrderStatus.CANCELED)
                 .leavesQty(0));
     }
@@ -218,7 +226,7 @@ final class ReferenceBook {
             return;
         }
         if (in.quantity() <= o.cum) {
-            resting.remove(o);
+            finish(o);
             out.add(report(o, OrderType.LIMIT, o.tif, Action.REPLACE, ExecType.CANCELED,
                     OrderStatus.CANCELED).leavesQty(0));
             return;
@@ -243,7 +251,16 @@ final class ReferenceBook {
         if (o.leaves() > 0 && !canceled) {
             o.time = ++clock;
             resting.add(o);
+        } else if (o.carried) {
+            finishedCarried.add(o.account + "/" + o.id);
         }
+    }
+
+    /** Takes a finished order off the book; a carried-over one's id stays taken until the next session event. */
+    private void finish(Order o) {
+        resting.remove(o);
+        if (o.carried)
+            finishedCarried.add(o.account + "/" + o.id);
     }
 
     /**
@@ -310,7 +327,7 @@ final class ReferenceBook {
                 if (mode == SelfTradePrevention.CANCEL_RESTING || mode == SelfTradePrevention.CANCEL_BOTH) {
                     out.add(report(c, OrderType.LIMIT, c.tif, action, ExecType.CANCELED, OrderStatus.CANCELED)
                             .leavesQty(0).rejectReason(mode.reason()));
-                    resting.remove(c);
+                    finish(c);
                 }
                 if (incoming)
                     return true;
@@ -326,7 +343,7 @@ final class ReferenceBook {
                     c.leaves() == 0 ? OrderStatus.FILLED : OrderStatus.PARTIALLY_FILLED)
                     .lastPx(c.price).lastQty(fill).contraOrderId(a.id));
             if (c.leaves() == 0)
-                resting.remove(c);
+                finish(c);
         }
         return false;
     }
