@@ -234,6 +234,55 @@ class SnapshotRestartTest {
         assertEquals(Files.readAllLines(dir.resolve("ref.csv")), Files.readAllLines(dir.resolve("executions.csv")));
     }
 
+    @Test
+    void snapshotsOfAnOlderFormatVersionAreNotRestored(@TempDir Path dir) throws Exception {
+        List<String> lines = List.of(TestPipelines.mixedOrders(13, 1_000).split("\n"));
+        Path whole = dir.resolve("whole.csv");
+        Files.write(whole, lines);
+        Pipeline reference = TestPipelines.runToEnd(config(dir.resolve("ref"), whole, dir.resolve("ref.csv")));
+
+        Path growing = dir.resolve("growing.csv");
+        Files.write(growing, lines.subList(0, 700)); // two snapshots each, at the 300th and 600th input
+        PipelineConfig config = config(dir.resolve("data"), growing, dir.resolve("executions.csv"));
+        TestPipelines.runToEnd(config);
+        assertEquals(2, setHeaderVersions(SnapshotStore.dir(config.dataPath(), "matching"), 1),
+                "matching's snapshots made version 1");
+        Files.write(growing, lines.subList(700, lines.size()), StandardOpenOption.APPEND);
+        Pipeline second = TestPipelines.runToEnd(config);
+        assertEquals(599, seq(config, second.risk().restoredAt()), "risk's are of this version");
+        assertEquals(-1, second.matching().restoredAt(), "a version 1 snapshot is not read: the whole input again");
+        assertEquals(TestPipelines.executionLines(reference.queuePath("executions")),
+                TestPipelines.executionLines(config.dataPath().resolve("executions")));
+    }
+
+    /** Sets the format version in every snapshot header of a snapshot queue; returns how many it changed. */
+    static int setHeaderVersions(Path queueDir, int version) throws Exception {
+        List<Long> positions = new java.util.ArrayList<>();
+        try (ChronicleQueue q = SingleChronicleQueueBuilder.binary(queueDir).build();
+             ExcerptTailer t = q.createTailer()) {
+            while (true) {
+                try (DocumentContext dc = t.readingDocument()) {
+                    if (!dc.isPresent())
+                        break;
+                    long start = dc.wire().bytes().readPosition();
+                    if (dc.wire().bytes().readByte(start) == 'H')
+                        positions.add(start + 1 + 4); // kind, magic, then the version
+                }
+            }
+        }
+        Path file;
+        try (Stream<Path> files = Files.list(queueDir)) {
+            file = files.filter(p -> p.toString().endsWith(".cq4")).sorted().reduce((a, b) -> b).orElseThrow();
+        }
+        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+            for (long position : positions) {
+                f.seek(position);
+                f.write(version); // int32 little-endian: the low byte first, the others 0
+            }
+        }
+        return positions.size();
+    }
+
     /** Flips a byte in the payload of the newest chunk document of a snapshot queue: its checksum no longer holds. */
     static void flipLastChunkByte(Path queueDir) throws Exception {
         long position = -1;
