@@ -105,22 +105,37 @@ class SnapshotRestartTest {
     @Test
     void withEverySnapshotDamagedTheWholeInputIsFedAgain(@TempDir Path dir) throws Exception {
         List<String> lines = List.of(TestPipelines.mixedOrders(9, 1_000).split("\n"));
+        List<String> expected = referenceRun(dir, lines);
+        PipelineConfig config = firstRun(dir, lines, 400); // one snapshot each, at the 300th input
+        flipLastChunkByte(SnapshotStore.dir(config.dataPath(), "risk"));
+        flipLastChunkByte(SnapshotStore.dir(config.dataPath(), "matching"));
+        Pipeline second = secondRun(config, lines, 400);
+        assertEquals(-1, second.risk().restoredAt());
+        assertEquals(-1, second.matching().restoredAt());
+        assertEquals(expected, TestPipelines.executionLines(config.dataPath().resolve("executions")));
+    }
+
+    /** The execution lines of one uninterrupted run of {@code lines} (in {@code dir/ref}). */
+    private static List<String> referenceRun(Path dir, List<String> lines) throws Exception {
         Path whole = dir.resolve("whole.csv");
         Files.write(whole, lines);
         Pipeline reference = TestPipelines.runToEnd(config(dir.resolve("ref"), whole, dir.resolve("ref.csv")));
+        return TestPipelines.executionLines(reference.queuePath("executions"));
+    }
 
+    /** A run of the first {@code first} of {@code lines} on {@code dir/data}; returns its config. */
+    private static PipelineConfig firstRun(Path dir, List<String> lines, int first) throws Exception {
         Path growing = dir.resolve("growing.csv");
-        Files.write(growing, lines.subList(0, 400)); // one snapshot each, at the 300th input
+        Files.write(growing, lines.subList(0, first));
         PipelineConfig config = config(dir.resolve("data"), growing, dir.resolve("executions.csv"));
         TestPipelines.runToEnd(config);
-        flipLastChunkByte(SnapshotStore.dir(config.dataPath(), "risk"));
-        flipLastChunkByte(SnapshotStore.dir(config.dataPath(), "matching"));
-        Files.write(growing, lines.subList(400, lines.size()), StandardOpenOption.APPEND);
-        Pipeline second = TestPipelines.runToEnd(config);
-        assertEquals(-1, second.risk().restoredAt());
-        assertEquals(-1, second.matching().restoredAt());
-        assertEquals(TestPipelines.executionLines(reference.queuePath("executions")),
-                TestPipelines.executionLines(config.dataPath().resolve("executions")));
+        return config;
+    }
+
+    /** The restart: the rest of {@code lines} appended to the file of {@link #firstRun}, run to the end. */
+    private static Pipeline secondRun(PipelineConfig config, List<String> lines, int first) throws Exception {
+        Files.write(Path.of(config.ingress.file), lines.subList(first, lines.size()), StandardOpenOption.APPEND);
+        return TestPipelines.runToEnd(config);
     }
 
     @Test
@@ -237,22 +252,14 @@ class SnapshotRestartTest {
     @Test
     void snapshotsOfAnOlderFormatVersionAreNotRestored(@TempDir Path dir) throws Exception {
         List<String> lines = List.of(TestPipelines.mixedOrders(13, 1_000).split("\n"));
-        Path whole = dir.resolve("whole.csv");
-        Files.write(whole, lines);
-        Pipeline reference = TestPipelines.runToEnd(config(dir.resolve("ref"), whole, dir.resolve("ref.csv")));
-
-        Path growing = dir.resolve("growing.csv");
-        Files.write(growing, lines.subList(0, 700)); // two snapshots each, at the 300th and 600th input
-        PipelineConfig config = config(dir.resolve("data"), growing, dir.resolve("executions.csv"));
-        TestPipelines.runToEnd(config);
+        List<String> expected = referenceRun(dir, lines);
+        PipelineConfig config = firstRun(dir, lines, 700); // two snapshots each, at the 300th and 600th input
         assertEquals(2, setHeaderVersions(SnapshotStore.dir(config.dataPath(), "matching"), 1),
                 "matching's snapshots made version 1");
-        Files.write(growing, lines.subList(700, lines.size()), StandardOpenOption.APPEND);
-        Pipeline second = TestPipelines.runToEnd(config);
+        Pipeline second = secondRun(config, lines, 700);
         assertEquals(599, seq(config, second.risk().restoredAt()), "risk's are of this version");
         assertEquals(-1, second.matching().restoredAt(), "a version 1 snapshot is not read: the whole input again");
-        assertEquals(TestPipelines.executionLines(reference.queuePath("executions")),
-                TestPipelines.executionLines(config.dataPath().resolve("executions")));
+        assertEquals(expected, TestPipelines.executionLines(config.dataPath().resolve("executions")));
     }
 
     /** Sets the format version in every snapshot header of a snapshot queue; returns how many it changed. */
