@@ -24,7 +24,7 @@ class HeapBudgetTest {
         HeapBudget.check(config, 256 * MB);
         ConfigException e = assertThrows(ConfigException.class, () -> HeapBudget.check(config, 128 * MB));
         // the (account, id) pairs risk remembers are the largest tables: 28 bytes per id of capacity
-        assertEquals("risk.orderIdCapacity 4194304 needs about 112 MB of heap (all preallocated tables 184 MB), the JVM"
+        assertEquals("risk.orderIdCapacity 4194304 needs about 112 MB of heap (all preallocated tables 185 MB), the JVM"
                 + " has 128 MB (-Xmx) and the tables may use 3/4 of it: lower risk.orderIdCapacity or raise -Xmx",
                 e.getMessage());
     }
@@ -58,7 +58,7 @@ class HeapBudgetTest {
         config.matching.maxOpenOrders = 1 << 26;
         long heap = Runtime.getRuntime().maxMemory();
         ConfigException e = assertThrows(ConfigException.class, () -> Pipeline.start(config));
-        assertEquals("matching.maxOpenOrders 67108864 needs about 4.3 GB of heap (all preallocated tables 4.4 GB), the"
+        assertEquals("matching.maxOpenOrders 67108864 needs about 4.4 GB of heap (all preallocated tables 4.5 GB), the"
                 + " JVM has " + HeapBudget.size(heap) + " (-Xmx) and the tables may use 3/4 of it: lower"
                 + " matching.maxOpenOrders or raise -Xmx", e.getMessage());
         assertFalse(Files.exists(dir.resolve("data")), "refused before the data directory was touched");

@@ -53,7 +53,7 @@ public final class MatchingEngine {
 
     // results of dryRun
     private long dryFilled;
-    private int dryFreed;
+    private boolean dryFreesSlot;
     private boolean dryStopped;
 
     private long trades;
@@ -433,15 +433,16 @@ public final class MatchingEngine {
 
     /**
      * Walks the {@code opposite} side as {@link #match} would for {@code qty}, changing nothing: sets
-     * {@link #dryFilled} (what would trade), {@link #dryFreed} (the resting orders of the levels it would take
-     * whole, whose slots it would free) and {@link #dryStopped} (self-trade prevention would cancel the aggressor
+     * {@link #dryFilled} (what would trade), {@link #dryFreesSlot} (whether an order of the levels it would take whole
+     * frees its slot: one not carried over from an earlier session, {@link OrderBooks#freesASlot}) and
+     * {@link #dryStopped} (self-trade prevention would cancel the aggressor
      * first). A level taken in part ends the walk with everything traded, and then no caller needs to know what it
      * frees. Level by level, comparing level totals, unless the aggressor's account has self-trade prevention: then
      * order by order, its own orders canceled (not traded) or stopping the walk.
      */
     private void dryRun(int opposite, long limitKey, long qty) {
         long remaining = qty;
-        int freed = 0;
+        boolean freesSlot = false;
         boolean stopped = false;
         int level;
         for (int depth = 0; remaining > 0 && !stopped && (level = books.levelAt(opposite, depth, limitKey)) != NIL;
@@ -461,10 +462,10 @@ public final class MatchingEngine {
                         break;
                 }
             }
-            freed += books.levelOrders(level);
+            freesSlot = freesSlot || books.freesASlot(level);
         }
         dryFilled = qty - remaining;
-        dryFreed = freed;
+        dryFreesSlot = freesSlot;
         dryStopped = stopped;
     }
 
@@ -482,7 +483,7 @@ public final class MatchingEngine {
         dryRun(opposite, limitKey, qty);
         if (dryFilled >= qty || dryStopped) // trades in full, or self-trade prevention cancels it: it never rests
             return true;
-        return levelRoom && dryFreed > 0;
+        return levelRoom && dryFreesSlot;
     }
 
     // ---------------------------------------------------------------- reports

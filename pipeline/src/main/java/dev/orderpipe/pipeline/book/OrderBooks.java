@@ -49,6 +49,9 @@ public final class OrderBooks {
     // what checkInvariants saw a level pool entry as
     private static final byte ON_SIDE = 1;
     private static final byte FREE = 2;
+    // orderCarried
+    private static final byte CARRIED = 1;
+    private static final byte FINISHED = 2;
 
     private final int books;
     private final int maxPriceLevels;
@@ -66,19 +69,25 @@ public final class OrderBooks {
     private final long[] orderQty;
     private final long[] orderCum;
     private final byte[] orderTif;
-    /** 1 for an order resting from an earlier session (it was on the book at a session's end), else 0. */
+    /**
+     * Per slot: {@link #CARRIED} for an order resting from an earlier session (it was on the book at a session's end),
+     * {@link #FINISHED} for such an order finished since the last session event, else 0.
+     */
     private final byte[] orderCarried;
     private final int[] orderBookSide;
     private final int[] orderLevel;
     private final int[] orderPrev;
     private final int[] orderNext;
     /**
-     * The (account, id) pairs of the orders carried over from an earlier session that finished (filled, canceled)
-     * since the last session event: their ids stay taken until the session ends, like ids first used in it (risk,
-     * whose id table holds only this session's NEW orders, cannot know them). Only added to, emptied at each session
-     * event: its slots in use are 0..size-1.
+     * Orders carried over from an earlier session that finished (filled, canceled) since the last session event: their
+     * ids stay taken until the session ends, like ids first used in it (risk, whose id table holds only this session's
+     * NEW orders, cannot know them). Each keeps its slot, and so its (account, id) in the id index, off every level
+     * ({@link #FINISHED}) until the next session event frees it: no table of its own (the default capacities fit a
+     * 256 MB heap), at the price of a slot until then.
      */
-    private final FixedPairIndex finishedCarried;
+    private int finishedCarried;
+    /** Slots 0..slotsUsed-1 have been handed out at some time: checkInvariants looks for finished orders there. */
+    private int slotsUsed;
 
     // price levels, pooled
     private final long[] levelPrice;
@@ -112,7 +121,7 @@ public final class OrderBooks {
         long sideSlots = (long) books * 2 * config.maxPriceLevels;
         long levels = Math.min(sideSlots, orders);
         return FixedLongIndex.heapBytes(books) + (long) (Long.BYTES + Integer.BYTES) * books
-                + 2 * FixedPairIndex.heapBytes(orders) + (3L * Long.BYTES + 4L * Integer.BYTES + 2 * Byte.BYTES) * orders
+                + FixedPairIndex.heapBytes(orders) + (3L * Long.BYTES + 4L * Integer.BYTES + 2 * Byte.BYTES) * orders
                 + (3L * Long.BYTES + 4L * Integer.BYTES) * levels
                 + (long) (Long.BYTES + Integer.BYTES) * sideSlots + 2L * Integer.BYTES * books;
     }
@@ -147,7 +156,6 @@ public final class OrderBooks {
         orderCum = new long[orders];
         orderTif = new byte[orders];
         orderCarried = new byte[orders];
-        finishedCarried = new FixedPairIndex(orders);
         orderBookSide = new int[orders];
         orderLevel = new int[orders];
         orderPrev = new int[orders];
@@ -202,10 +210,13 @@ public final class OrderBooks {
                 }
             }
         }
-        out.putInt(finishedCarried.size());
-        for (int slot = 0, n = finishedCarried.size(); slot < n; slot++) { // only added to: slots 0..size-1
-            out.putLong(finishedCarried.first(slot));
-            out.putLong(finishedCarried.second(slot));
+        out.putInt(finishedCarried);
+        for (int slot = 0, left = finishedCarried; left > 0; slot++) {
+            if (orderCarried[slot] == FINISHED) {
+                out.putLong(orderAccount[slot]);
+                out.putLong(orderId[slot]);
+                left--;
+            }
         }
     }
 
@@ -232,9 +243,14 @@ public final class OrderBooks {
                 }
             }
         }
-        for (int n = in.getInt(); n > 0; n--)
-            if (finishedCarried.slotOf(in.getLong(), in.getLong(), true) < 0)
-                throw new IllegalStateException("snapshot holds more finished orders than matching.maxOpenOrders");
+        for (int n = in.getInt(); n > 0; n--) {
+            int slot = orderIndex.slotOf(in.getLong(), in.getLong(), true);
+            if (slot < 0)
+                throw new IllegalStateException("snapshot holds more orders than matching.maxOpenOrders");
+            orderCarried[slot] = FINISHED;
+            finishedCarried++;
+            slotsUsed = Math.max(slotsUsed, slot + 1);
+        }
     }
 
     // ---------------------------------------------------------------- books and sides
@@ -272,11 +288,12 @@ public final class OrderBooks {
 
     /** The slot of a resting order, or a negative number when {@code account} has no order {@code orderId} resting. */
     int slotOf(long account, long orderId) {
-        return orderIndex.slotOf(account, orderId, false);
+        int slot = orderIndex.slotOf(account, orderId, false);
+        return slot >= 0 && orderCarried[slot] == FINISHED ? NIL : slot;
     }
 
     boolean isResting(long account, long orderId) {
-        return orderIndex.contains(account, orderId);
+        return slotOf(account, orderId) >= 0;
     }
 
     /**
@@ -284,31 +301,49 @@ public final class OrderBooks {
      * with it, or an order carried over from an earlier session that finished in this one.
      */
     boolean idTaken(long account, long orderId) {
-        return orderIndex.contains(account, orderId) || finishedCarried.contains(account, orderId);
+        return orderIndex.contains(account, orderId);
     }
 
     /**
      * A session event: the ids of carried-over orders finished since the last one are free again (the session they
      * finished in is over, or they finished between sessions), and {@code carry} marks every order resting now as
-     * carried over (called at a session's end, once its DAY orders are gone). O(held ids), plus O(resting orders)
-     * with {@code carry}.
+     * carried over (called at a session's end, once its DAY orders are gone). O(maxOpenOrders) when some finished,
+     * plus O(resting orders) with {@code carry}.
      */
     void sessionEvent(boolean carry) {
-        // last slot first: the index hands the slots out again from 0, so those in use stay 0..size-1
-        for (int slot = finishedCarried.size() - 1; slot >= 0; slot--)
-            finishedCarried.remove(finishedCarried.first(slot), finishedCarried.second(slot));
+        for (int slot = 0; finishedCarried > 0; slot++) {
+            if (orderCarried[slot] == FINISHED) {
+                orderIndex.remove(orderAccount[slot], orderId[slot]);
+                orderCarried[slot] = 0;
+                finishedCarried--;
+            }
+        }
         if (!carry)
             return;
         for (int bookSide = 0, sides = books * 2; bookSide < sides; bookSide++)
             for (int pos = bookSide * maxPriceLevels, end = pos + sideCount[bookSide]; pos < end; pos++)
                 for (int o = levelHead[sideLevel[pos]]; o != NIL; o = orderNext[o])
-                    orderCarried[o] = 1;
+                    orderCarried[o] = CARRIED;
     }
 
-    /** Finished orders carried over from an earlier session whose ids stay taken until the session ends. */
+    /**
+     * Finished orders carried over from an earlier session whose ids (and slots) stay taken until the session ends.
+     */
     public int finishedCarriedOver() {
-        return finishedCarried.size();
+        return finishedCarried;
     }
+
+    /**
+     * Whether a level holds an order that frees its slot when it leaves the book: one not carried over from an
+     * earlier session (those keep theirs until the session ends). O(1) unless its first orders are carried over.
+     */
+    boolean freesASlot(int level) {
+        for (int o = levelHead[level]; o != NIL; o = orderNext[o])
+            if (orderCarried[o] != CARRIED)
+                return true;
+        return false;
+    }
+
 
     /** Whether a new order can have a slot. */
     boolean hasFreeSlot() {
@@ -365,6 +400,8 @@ public final class OrderBooks {
             throw new IllegalStateException("no order slot for order " + id + " although room was checked");
         orderTif[slot] = tif.code();
         orderCarried[slot] = 0;
+        if (slot >= slotsUsed)
+            slotsUsed = slot + 1;
         orderPrice[slot] = price;
         orderQty[slot] = qty;
         orderCum[slot] = cum;
@@ -403,13 +440,15 @@ public final class OrderBooks {
 
     /**
      * Frees the slot of an order no longer on any level ({@linkplain #lift lifted}, or just detached): the order is
-     * finished. One carried over from an earlier session keeps its id taken until the session ends.
+     * finished. One carried over from an earlier session keeps its slot and its id taken until the next session event.
      */
     void release(int slot) {
         bookOpenOrders[bookOf(orderBookSide[slot])]--;
-        if (orderCarried[slot] != 0 && finishedCarried.slotOf(orderAccount[slot], orderId[slot], true) < 0)
-            throw new IllegalStateException("no room for the id of finished order " + orderId[slot]
-                    + " although at most maxOpenOrders orders are carried over");
+        if (orderCarried[slot] == CARRIED) {
+            orderCarried[slot] = FINISHED;
+            finishedCarried++;
+            return;
+        }
         orderIndex.remove(orderAccount[slot], orderId[slot]);
     }
 
@@ -625,7 +664,7 @@ public final class OrderBooks {
 
     /** Resting orders across all books. */
     public int openOrders() {
-        return orderIndex.size();
+        return orderIndex.size() - finishedCarried;
     }
 
     /** Resting orders in the book of {@code symbol} (encoded), 0 for an unknown symbol. */
@@ -736,8 +775,19 @@ public final class OrderBooks {
                         + " but " + bookResting + " orders rest on its levels");
             resting += bookResting;
         }
-        if (orderIndex.size() != resting)
-            fail("the id index holds " + orderIndex.size() + " orders but " + resting + " rest on levels");
+        int finished = 0;
+        for (int slot = 0; slot < slotsUsed; slot++) {
+            if (orderCarried[slot] != FINISHED)
+                continue;
+            finished++;
+            if (orderIndex.slotOf(orderAccount[slot], orderId[slot], false) != slot)
+                fail("finished carried-over order " + orderId[slot] + " (slot " + slot + ") is not in the id index");
+        }
+        if (finished != finishedCarried)
+            fail(finished + " finished carried-over orders are marked, " + finishedCarried + " counted");
+        if (orderIndex.size() != resting + finished)
+            fail("the id index holds " + orderIndex.size() + " orders but " + resting + " rest on levels and "
+                    + finished + " finished carried-over orders keep their ids");
         if (levelFreeTop != levels - levelsOnSides)
             fail("the level free list has " + levelFreeTop + " entries, expected " + (levels - levelsOnSides) + " ("
                     + levels + " pooled, " + levelsOnSides + " on sides)");
@@ -794,9 +844,8 @@ public final class OrderBooks {
             if (orderCum[o] < 0 || orderCum[o] >= orderQty[o])
                 fail(orderName(bookSide, depth, level, o) + ": filled " + orderCum[o] + " of " + orderQty[o]
                         + ", a resting order has leaves > 0");
-            if (finishedCarried.contains(orderAccount[o], orderId[o]))
-                fail(orderName(bookSide, depth, level, o) + ": its account and id are also those of a finished order"
-                        + " carried over");
+            if (orderCarried[o] == FINISHED)
+                fail(orderName(bookSide, depth, level, o) + ": marked finished, but it rests");
             int indexed = orderIndex.slotOf(orderAccount[o], orderId[o], false);
             if (indexed != o)
                 fail(orderName(bookSide, depth, level, o) + ": the id index gives slot " + indexed

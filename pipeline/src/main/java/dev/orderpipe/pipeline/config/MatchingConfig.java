@@ -4,7 +4,10 @@ package dev.orderpipe.pipeline.config;
 public final class MatchingConfig extends StrictConfig {
     /** Queue it writes its execution reports to (egress reads it); it reads the risk queue. */
     public String queue = "executions";
-    /** Resting orders across all books; a full pool rejects new orders (BOOK_FULL). */
+    /**
+     * Resting orders across all books, and the orders carried over from an earlier session that finished in this one
+     * (their ids stay taken until it ends); a full pool rejects new orders (BOOK_FULL).
+     */
     @Range(min = 1, max = 1 << 26)
     public int maxOpenOrders = 1_048_576;
     /** Price levels per side of one book; a full side rejects orders at new prices (BOOK_FULL). */

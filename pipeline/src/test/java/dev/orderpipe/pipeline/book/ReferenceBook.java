@@ -265,7 +265,8 @@ final class ReferenceBook {
 
     /**
      * Whether an order that rests what it cannot trade has room: after its trades, fewer than maxOpenOrders other
-     * resting orders, and its price already a level on its side or fewer than maxPriceLevels levels there.
+     * resting orders and finished carried-over orders (which keep their slots until the session ends), and its price
+     * already a level on its side or fewer than maxPriceLevels levels there.
      */
     private boolean roomToRest(List<Order> crossing, long symbol, Side side, long price, long qty, Order moving,
                                long account, SelfTradePrevention mode) {
@@ -277,16 +278,17 @@ final class ReferenceBook {
             if (mode != SelfTradePrevention.NONE && c.account == account) {
                 if (mode == SelfTradePrevention.CANCEL_INCOMING || mode == SelfTradePrevention.CANCEL_BOTH)
                     return true; // canceled before it could rest
-                consumed++; // canceled: its slot is freed
+                if (!c.carried)
+                    consumed++; // canceled: its slot is freed
                 continue;
             }
-            if (c.leaves() <= remaining)
+            if (c.leaves() <= remaining && !c.carried)
                 consumed++;
             remaining -= Math.min(remaining, c.leaves());
         }
         if (remaining == 0)
             return true;
-        int others = resting.size() - consumed - (moving == null ? 0 : 1);
+        int others = resting.size() + finishedCarried.size() - consumed - (moving == null ? 0 : 1);
         Set<Long> levels = new TreeSet<>();
         for (Order r : resting)
             if (r != moving && r.symbol == symbol && r.side == side)
