@@ -247,6 +247,23 @@ public final class QueueInput implements AutoCloseable {
      */
     public boolean moveTo(long index) {
         QueueVerifier.checkIndexTo(name, queue.file().toPath(), queue.rollCycle(), index);
+        return moveChecked(index);
+    }
+
+    /**
+     * {@link #moveTo} for a reader that resumes at {@code index} and reads on to the end (a restored stage, egress at
+     * a restart): Chronicle's index is checked from the record before {@code index} to the end of its cycle file
+     * ({@link QueueVerifier#checkIndexToResume}), so the cost is the records the reader reads anyway, not the history
+     * before them.
+     *
+     * @throws QueueDamagedException when the index leads elsewhere, or the record cannot be read
+     */
+    public boolean resumeAt(long index) {
+        QueueVerifier.checkIndexToResume(name, queue.file().toPath(), queue.rollCycle(), index);
+        return moveChecked(index);
+    }
+
+    private boolean moveChecked(long index) {
         boolean there;
         try {
             there = tailer.moveToIndex(index);
