@@ -41,6 +41,8 @@ public final class QueueInput implements AutoCloseable {
     /** The reader has read, or been positioned past, every record up to this index (for {@link #atEnd()}). */
     private long readThrough = -1;
     private long reading = -1;
+    /** The record the queue's first one follows, null for a queue that starts afresh ({@link #startAfter}). */
+    private OrderInfo startAfter;
 
     /**
      * A reader of a queue whose kind it takes from the first record ({@link RecordKind#of}): for a tool
@@ -69,7 +71,21 @@ public final class QueueInput implements AutoCloseable {
         } catch (InternalError | IllegalStateException e) {
             throw cutShort(queue.firstIndex(), e);
         }
-        continuity = new RecordContinuity(kind).startOfQueue();
+        continuity = new RecordContinuity(kind);
+        if (startAfter != null)
+            continuity.seed(startAfter);
+        else
+            continuity.startOfQueue();
+        return this;
+    }
+
+    /**
+     * Makes {@link #open()} check the queue's first record as the one after {@code before} rather than as a queue's
+     * first: a queue that continues another's (a pipeline seeded with another directory's state, whose first report's
+     * seq follows that directory's last). Call before {@link #open()}.
+     */
+    public QueueInput startAfter(OrderInfo before) {
+        this.startAfter = before;
         return this;
     }
 
