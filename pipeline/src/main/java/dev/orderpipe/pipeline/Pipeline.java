@@ -22,6 +22,7 @@ import dev.orderpipe.pipeline.metrics.MetricsFile;
 import dev.orderpipe.pipeline.risk.RiskConfigHistory;
 import dev.orderpipe.pipeline.risk.RiskEngine;
 import dev.orderpipe.pipeline.session.SessionCalendar;
+import dev.orderpipe.pipeline.snapshot.SnapshotSeed;
 import dev.orderpipe.pipeline.snapshot.SnapshotStore;
 import dev.orderpipe.pipeline.session.SessionClock;
 import dev.orderpipe.pipeline.stage.EgressStage;
@@ -90,7 +91,7 @@ public final class Pipeline implements AutoCloseable {
         CALLER
     }
 
-    private Pipeline(PipelineConfig config, FailureReport failureReport) {
+    private Pipeline(PipelineConfig config, FailureReport failureReport, SnapshotSeed seed) {
         this.config = config;
         this.failureReport = failureReport;
         this.dataDir = config.dataPath().toAbsolutePath();
@@ -128,6 +129,12 @@ public final class Pipeline implements AutoCloseable {
             Path csv = config.egress.csvFile.isEmpty() ? null : Path.of(config.egress.csvFile);
             QueueInput egressInput = new QueueInput(config.matching.queue, executions, RecordKind.REPORT);
             egress = new EgressStage(egressInput, csv, diskGuard, executionsEnd);
+            if (seed != null && executionsEnd < 0) {
+                // a fresh pipeline seeded with another directory's state: its reports go on from that one's
+                risk.seed(seed);
+                matching.seed(seed);
+                egressInput.startAfter(seed.lastReport());
+            }
             // the finish protocol: each stage finishes after the one that feeds it, ingress when its file ends
             StageLink ingressLink = StageLink.source(ingress, ingress::inputComplete);
             StageLink riskLink = StageLink.after(ingressLink, risk, riskInput);
@@ -173,9 +180,18 @@ public final class Pipeline implements AutoCloseable {
      * that reports {@link #failure()} itself.
      */
     public static Pipeline start(PipelineConfig config, FailureReport failureReport) {
+        return start(config, failureReport, null);
+    }
+
+    /**
+     * {@link #start(PipelineConfig, FailureReport)} of a pipeline whose empty data directory starts from
+     * {@code seed}'s state (risk's and matching's snapshots of another directory) instead of nothing: what
+     * {@code replay --from-session} runs. A directory that holds reports already resumes as always, unseeded.
+     */
+    public static Pipeline start(PipelineConfig config, FailureReport failureReport, SnapshotSeed seed) {
         config.validate();
         HeapBudget.check(config, Runtime.getRuntime().maxMemory());
-        Pipeline pipeline = new Pipeline(config, failureReport);
+        Pipeline pipeline = new Pipeline(config, failureReport, seed);
         if (config.pretouch)
             pipeline.pretoucher = new QueuePretoucher("pipeline", List.copyOf(pipeline.queues.values()),
                     QueuePretoucher.DEFAULT_INTERVAL_NANOS).keepOff(CpuPlacement.pinned(config)).start();

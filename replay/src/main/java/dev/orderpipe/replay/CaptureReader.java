@@ -61,23 +61,44 @@ abstract class CaptureReader implements RecordSource {
         return new CsvCapture(resolved, maxLineLength);
     }
 
-    /** An orders queue, read from its start through {@link QueueInput} (checked, and to its real end). */
+    /** Opens a resolved capture, only {@code session}'s inputs when it is not null (a queue capture). */
+    static CaptureReader open(Path resolved, int maxLineLength, SessionRange session) {
+        return session == null ? open(resolved, maxLineLength) : new QueueCapture(resolved, session);
+    }
+
+    /**
+     * An orders queue, read from its start through {@link QueueInput} (checked, and to its real end), or one session's
+     * inputs of it.
+     */
     static final class QueueCapture extends CaptureReader {
         private final ChronicleQueue queue;
         private final QueueInput input;
+        private final SessionRange session;
 
         QueueCapture(Path dir) {
+            this(dir, null);
+        }
+
+        QueueCapture(Path dir, SessionRange session) {
+            this.session = session;
             try {
                 queue = Queues.openExisting(dir);
             } catch (BadFileException e) {
                 throw ReplayException.usage("capture " + e.getMessage());
             }
             input = new QueueInput(dir.toString(), queue).open();
+            // after the previous session's close: the reader resumes there, the records before are not read
+            if (session != null && session.after >= 0 && (!input.resumeAt(session.after)
+                    || !input.read(new OrderInfo())))
+                throw ReplayException.usage("capture " + dir + ": the close of the session before " + session
+                        + " cannot be read again");
         }
 
         @Override
         public boolean next(OrderInfo into) {
-            return input.readOrEnd(into);
+            if (!input.readOrEnd(into))
+                return false;
+            return session == null || session.holds(input.lastReadIndex());
         }
 
         @Override

@@ -32,6 +32,7 @@ public final class ReplayOptions {
     private Pacing pacing = Pacing.recorded();
     private long warmup;
     private long limit;
+    private String fromSession;
     private Path expectedExecutions;
     private boolean verify = true;
     private boolean viaFix;
@@ -87,6 +88,17 @@ public final class ReplayOptions {
      */
     public ReplayOptions limit(long orders) {
         this.limit = orders;
+        return this;
+    }
+
+    /**
+     * Re-drive one trading session of a multi-day queue capture (a session number from 1, or a trading date
+     * YYYY-MM-DD; null, the default, for the whole capture): the fresh pipeline starts from risk's and matching's
+     * snapshots taken at the previous session's close, is driven with the capture's inputs after that close up to
+     * this session's close, and its executions are compared with the capture's reports of those inputs.
+     */
+    public ReplayOptions fromSession(String session) {
+        this.fromSession = session;
         return this;
     }
 
@@ -201,6 +213,11 @@ public final class ReplayOptions {
 
     public long limit() {
         return limit;
+    }
+
+    /** The session to re-drive, null for the whole capture ({@link #fromSession(String)}). */
+    public String fromSession() {
+        return fromSession;
     }
 
     public Path expectedExecutions() {

@@ -27,6 +27,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
@@ -126,9 +127,11 @@ public final class Replayer {
         if (expected != null)
             refuseInside(expected.toAbsolutePath().normalize(), dataDir, "expected executions");
         PipelineConfig config = replayConfig(source, dataDir);
+        SessionRange session = session(options, capture, config);
 
-        CaptureSchedule schedule = CaptureSchedule.read(capture, config.ingress.maxLineLength, options.pacing(),
-                options.limit());
+        int lineLength = config.ingress.maxLineLength;
+        CaptureSchedule schedule = CaptureSchedule.read(() -> CaptureReader.open(capture, lineLength, session),
+                options.pacing(), options.limit());
         if (schedule.count == 0)
             throw ReplayException.usage("capture " + capture + " holds no orders");
         if (options.warmup() >= schedule.count)
@@ -147,7 +150,7 @@ public final class Replayer {
 
         RunSummary summary = new RunSummary();
         summary.startTime = Instant.now().toString();
-        Run run = new Run(options, config, capture, schedule, outDir, route);
+        Run run = new Run(options, config, capture, schedule, outDir, route, session);
         long[] gcBefore = RunEnvironment.gcTotals();
         run.execute();
         RunEnvironment.gcSince(summary, gcBefore);
@@ -156,7 +159,10 @@ public final class Replayer {
         writeHistograms(outDir, run.recorder.histograms());
         Verification verification = null;
         if (expected != null) {
-            verification = route == null
+            verification = session != null
+                    ? Verification.compareSession(expected, dataDir.resolve(config.matching.queue), session.afterSeq,
+                            session.throughSeq, session.seed == null ? null : session.seed.lastReport())
+                    : route == null
                     ? Verification.compare(expected, dataDir.resolve(config.matching.queue), schedule.limited)
                     : Verification.compare(expected, dataDir.resolve(config.matching.queue), schedule.limited,
                             route.captureIds());
@@ -180,6 +186,27 @@ public final class Replayer {
             summary.save(outDir);
         }
         return new ReplayResult(summary, verification, outDir);
+    }
+
+    /**
+     * The session {@code --from-session} names ({@link SessionRange}), null without it; refused in one line for an
+     * order-file capture (no sessions' snapshots), and beside --limit or --via fix.
+     */
+    private static SessionRange session(ReplayOptions options, Path capture, PipelineConfig config) {
+        String selector = options.fromSession();
+        if (selector == null)
+            return null;
+        if (!Files.isDirectory(capture))
+            throw ReplayException.usage("replay --from-session " + selector + ": capture " + capture + " is an order"
+                    + " file, which has no snapshots to start a session from: give the data directory the pipeline"
+                    + " wrote (or its orders queue)");
+        if (options.limit() > 0)
+            throw ReplayException.usage("replay --from-session " + selector + ": --limit cannot be combined with it"
+                    + " (a session is replayed whole)");
+        if (options.viaFix())
+            throw ReplayException.usage("replay --from-session " + selector + ": --via fix cannot be combined with"
+                    + " it; replay the session through the orders queue");
+        return SessionRange.find(capture, selector, config);
     }
 
     /** The explicit expected executions, else the capture's sibling executions queue when it has one, else null. */
@@ -368,14 +395,14 @@ public final class Replayer {
             this.limited = limited;
         }
 
-        static CaptureSchedule read(Path capture, int maxLineLength, Pacing pacing, long limit) {
+        static CaptureSchedule read(Supplier<CaptureReader> capture, Pacing pacing, long limit) {
             Pacing.Schedule schedule = pacing.schedule();
             long[] offsets = new long[1 << 16];
             long n = 0;
             OrderInfo r = new OrderInfo();
             String kind;
             boolean limited = false;
-            try (CaptureReader reader = CaptureReader.open(capture, maxLineLength)) {
+            try (CaptureReader reader = capture.get()) {
                 kind = reader.kind();
                 while (reader.next(r)) {
                     if (limit > 0 && n == limit) {
@@ -384,7 +411,7 @@ public final class Replayer {
                     }
                     if (n == offsets.length) {
                         if (n >= Integer.MAX_VALUE - 16)
-                            throw ReplayException.usage("capture " + capture + " holds more than " + n
+                            throw ReplayException.usage("the capture holds more than " + n
                                     + " orders: replay a part of it");
                         offsets = Arrays.copyOf(offsets, (int) Math.min(Integer.MAX_VALUE - 16L, n * 2));
                     }
@@ -404,6 +431,7 @@ public final class Replayer {
         private final CaptureSchedule schedule;
         private final Path outDir;
         private final FixRoute route;
+        private final SessionRange session;
         private long startNanos;
         private ReplayDriver driver;
         private LatencyRecorder recorder;
@@ -413,8 +441,9 @@ public final class Replayer {
         private ProgressReporter progress;
 
         Run(ReplayOptions options, PipelineConfig config, Path capture, CaptureSchedule schedule, Path outDir,
-            FixRoute route) {
+            FixRoute route, SessionRange session) {
             this.route = route;
+            this.session = session;
             this.options = options;
             this.config = config;
             this.capture = capture;
@@ -433,7 +462,8 @@ public final class Replayer {
         }
 
         private void executeOff() {
-            Pipeline pipeline = Pipeline.start(config, Pipeline.FailureReport.CALLER); // thrown to the caller
+            Pipeline pipeline = Pipeline.start(config, Pipeline.FailureReport.CALLER, // thrown to the caller
+                    session == null ? null : session.seed);
             ChronicleQueue orders = null;
             try {
                 Path data = config.dataPath();
@@ -449,7 +479,8 @@ public final class Replayer {
                 if (route == null) {
                     recorder = new LatencyRecorder(schedule.send, options.warmup(), startNanos,
                             LatencyHistograms.perHop());
-                    driver = new ReplayDriver(() -> CaptureReader.open(capture, maxLineLength), orders, schedule.send,
+                    driver = new ReplayDriver(() -> CaptureReader.open(capture, maxLineLength, session), orders,
+                            schedule.send,
                             startNanos, 0);
                 } else {
                     recorder = new LatencyRecorder(schedule.send, options.warmup(), startNanos,

@@ -71,7 +71,24 @@ public final class Verification {
      * to the capture's by {@code captureIds}: a replay through a FIX gateway, whose orders have the gateway's ids.
      */
     public static Verification compare(Path expected, Path actual, boolean prefix, LongUnaryOperator captureIds) {
-        try (Lines exp = lines(expected); Lines act = new QueueLines(actual, captureIds)) {
+        return compare(expected, lines(expected), new QueueLines(actual, captureIds, null), prefix, 0);
+    }
+
+    /**
+     * Compares the executions of a replay of one session ({@code replay --from-session}) with the expected reports of
+     * that session: those with a seq after {@code afterSeq} up to {@code throughSeq}, exactly (every one, no more).
+     * The replay's queue starts after {@code lastReport} (its first report's seq follows that one's).
+     */
+    public static Verification compareSession(Path expected, Path actual, long afterSeq, long throughSeq,
+                                              OrderInfo lastReport) {
+        return compare(expected, new SeqRange(lines(expected), afterSeq, throughSeq),
+                new QueueLines(actual, LongUnaryOperator.identity(), lastReport), false, afterSeq);
+    }
+
+    /** @param base the seq before the first report compared (0: both start at seq 1) */
+    private static Verification compare(Path expected, Lines expectedLines, Lines actualLines, boolean prefix,
+                                        long base) {
+        try (Lines exp = expectedLines; Lines act = actualLines) {
             long position = 0;
             long differences = 0;
             long firstSeq = 0;
@@ -88,7 +105,7 @@ public final class Verification {
                 if (e != null && e.equals(a))
                     continue;
                 if (differences++ == 0) {
-                    firstSeq = position;
+                    firstSeq = base + position;
                     firstExpected = e;
                     firstActual = a;
                 }
@@ -197,17 +214,18 @@ public final class Verification {
         private final LongUnaryOperator ids;
 
         QueueLines(Path dir) {
-            this(dir, LongUnaryOperator.identity());
+            this(dir, LongUnaryOperator.identity(), null);
         }
 
-        QueueLines(Path dir, LongUnaryOperator ids) {
+        /** @param startAfter the report the queue's first follows, null for a queue of its own from seq 1 */
+        QueueLines(Path dir, LongUnaryOperator ids, OrderInfo startAfter) {
             this.ids = ids;
             try {
                 queue = Queues.openExisting(dir);
             } catch (BadFileException e) {
                 throw ReplayException.usage("expected executions " + e.getMessage());
             }
-            input = new QueueInput(dir.toString(), queue).open();
+            input = new QueueInput(dir.toString(), queue).startAfter(startAfter).open();
         }
 
         @Override
@@ -227,6 +245,39 @@ public final class Verification {
         public void close() {
             input.close();
             queue.close();
+        }
+    }
+
+    /** The lines of the reports with a seq (the first field) after {@code after} up to {@code through}. */
+    private static final class SeqRange implements Lines {
+        private final Lines lines;
+        private final long after;
+        private final long through;
+        private boolean done;
+
+        SeqRange(Lines lines, long after, long through) {
+            this.lines = lines;
+            this.after = after;
+            this.through = through;
+        }
+
+        @Override
+        public String next() {
+            String line;
+            while (!done && (line = lines.next()) != null) {
+                int comma = line.indexOf(',');
+                long seq = Long.parseLong(comma < 0 ? line : line.substring(0, comma));
+                if (seq <= after)
+                    continue;
+                done = seq >= through;
+                return line;
+            }
+            return null;
+        }
+
+        @Override
+        public void close() {
+            lines.close();
         }
     }
 

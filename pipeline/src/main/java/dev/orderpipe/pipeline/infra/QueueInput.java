@@ -41,6 +41,8 @@ public final class QueueInput implements AutoCloseable {
     /** The reader has read, or been positioned past, every record up to this index (for {@link #atEnd()}). */
     private long readThrough = -1;
     private long reading = -1;
+    /** The record the queue's first one follows, null for a queue that starts afresh ({@link #startAfter}). */
+    private OrderInfo startAfter;
 
     /**
      * A reader of a queue whose kind it takes from the first record ({@link RecordKind#of}): for a tool
@@ -69,7 +71,21 @@ public final class QueueInput implements AutoCloseable {
         } catch (InternalError | IllegalStateException e) {
             throw cutShort(queue.firstIndex(), e);
         }
-        continuity = new RecordContinuity(kind).startOfQueue();
+        continuity = new RecordContinuity(kind);
+        if (startAfter != null)
+            continuity.seed(startAfter);
+        else
+            continuity.startOfQueue();
+        return this;
+    }
+
+    /**
+     * Makes {@link #open()} check the queue's first record as the one after {@code before} rather than as a queue's
+     * first: a queue that continues another's (a pipeline seeded with another directory's state, whose first report's
+     * seq follows that directory's last). Call before {@link #open()}.
+     */
+    public QueueInput startAfter(OrderInfo before) {
+        this.startAfter = before;
         return this;
     }
 
@@ -247,6 +263,23 @@ public final class QueueInput implements AutoCloseable {
      */
     public boolean moveTo(long index) {
         QueueVerifier.checkIndexTo(name, queue.file().toPath(), queue.rollCycle(), index);
+        return moveChecked(index);
+    }
+
+    /**
+     * {@link #moveTo} for a reader that resumes at {@code index} and reads on to the end (a restored stage, egress at
+     * a restart): Chronicle's index is checked from the record before {@code index} to the end of its cycle file
+     * ({@link QueueVerifier#checkIndexToResume}), so the cost is the records the reader reads anyway, not the history
+     * before them.
+     *
+     * @throws QueueDamagedException when the index leads elsewhere, or the record cannot be read
+     */
+    public boolean resumeAt(long index) {
+        QueueVerifier.checkIndexToResume(name, queue.file().toPath(), queue.rollCycle(), index);
+        return moveChecked(index);
+    }
+
+    private boolean moveChecked(long index) {
         boolean there;
         try {
             there = tailer.moveToIndex(index);

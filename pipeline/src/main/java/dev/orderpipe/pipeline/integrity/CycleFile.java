@@ -15,6 +15,7 @@ import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * One Chronicle Queue cycle file ({@code .cq4}) read as plain bytes, never mapped: a file cut short is a short read
@@ -43,6 +44,8 @@ final class CycleFile implements AutoCloseable {
     /** The word that closes a cycle file once the queue has rolled to the next cycle. */
     static final int END_OF_DATA = NOT_COMPLETE | META_DATA;
     private static final int WINDOW = 1 << 20;
+    /** Data records walked by every instance closed so far: what a test counts to prove a walk's bound. */
+    private static final LongAdder WALKED = new LongAdder();
 
     private final String queue;
     private final Path path;
@@ -66,6 +69,8 @@ final class CycleFile implements AutoCloseable {
 
     private long position;
     private long records;
+    /** Data records this walk passed (not those {@link #skipTo} moved over). */
+    private long walked;
     private long recordPosition = -1;
     private int recordLength;
     private final byte[] recordBytes = new byte[OrderInfo.BINARY_LENGTH];
@@ -237,6 +242,34 @@ final class CycleFile implements AutoCloseable {
         return at[0];
     }
 
+    /**
+     * Walks on (after {@link #skipTo}) to the record the queue header names as the last one ({@code writePosition},
+     * which {@link #lastSequence()} numbers), checking the framing and Chronicle's index entries it passes, and checks
+     * that the record the walk counts there has the number the header gives it. The header's pair is written by
+     * Chronicle with every record and never through the index, so it is what makes a walk that started at an index
+     * entry a proof: an entry that pointed at another record would count every record after it wrong. Records a live
+     * writer appended after the header was read are not walked.
+     *
+     * @throws QueueDamagedException when the walk does not reach that record, or reaches it with another number
+     */
+    void walkToLastRecord() {
+        String from = "counted from Chronicle's index entry for record " + records + " of the cycle";
+        while (next()) {
+            if (recordPosition == writePosition) {
+                if (sequence() != writeSequence)
+                    throw damaged(recordPosition, -1, "the queue header names the record at byte " + writePosition
+                            + " as record " + writeSequence + " of the cycle, but " + from + " it is record "
+                            + sequence() + ": an index entry points at another record (a reader that moves to an"
+                            + " index would read the wrong record)");
+                return;
+            }
+            if (recordPosition > writePosition)
+                throw damaged(recordPosition, -1, "the walk " + from + " passes byte " + writePosition + ", where the"
+                        + " queue header places the last record, without a record header there: an index entry"
+                        + " points into another record, or the header is damaged");
+        }
+    }
+
     /** The number of the last record the queue header names (its {@code writePosition}), -1 when it does not say. */
     long lastSequence() {
         return writeSequence;
@@ -281,6 +314,7 @@ final class CycleFile implements AutoCloseable {
                 if (index != null && checkIndex)
                     index.record(records, pos);
                 records++;
+                walked++;
                 return true;
             }
             if (length == OrderInfo.BINARY_LENGTH && isRecord(pos))
@@ -538,8 +572,14 @@ final class CycleFile implements AutoCloseable {
                     + " while it was being read)");
     }
 
+    /** The data records walked by every walk closed so far in this JVM (across threads). */
+    static long recordsWalked() {
+        return WALKED.sum();
+    }
+
     @Override
     public void close() {
+        WALKED.add(walked);
         try {
             channel.close();
         } catch (IOException e) {

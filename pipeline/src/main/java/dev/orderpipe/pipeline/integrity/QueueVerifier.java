@@ -132,19 +132,55 @@ public final class QueueVerifier {
      * @throws QueueDamagedException naming the entry, the record it is for, and what it points at
      */
     public static void checkIndexTo(String name, Path dir, RollCycle fallback, long index) {
+        checkIndex(name, dir, fallback, index, false);
+    }
+
+    /**
+     * {@link #checkIndexTo} for a reader that resumes at {@code index} and reads on to the queue's end (a restored
+     * stage's readers, egress at a restart), at a cost that does not grow with the history before {@code index}: the
+     * walk starts at Chronicle's index entry for the last indexed record before the one at {@code index} (the entries
+     * such a reader follows: to {@code index}, and backwards to the record before it) and goes on to the last record
+     * the cycle file's queue header names ({@link CycleFile#walkToLastRecord}), checking every entry it passes; the
+     * number it counts there must be the one the header gives, which proves that the entry it started at points at
+     * the record it is for. So it reads the records from {@code index} to the end of its file, which the reader
+     * reads anyway. The entries and framing before are not read (no reader follows them from here; {@code orderpipe
+     * verify} does); without a header that numbers its last record, or with {@code index} past it, the file is
+     * walked from its start as {@link #checkIndexTo} does. Damage found is named as that walk from the start names
+     * it, when it finds it (a redirected entry shows only at the next entry, or at the header's last record).
+     *
+     * @return the records walked
+     * @throws QueueDamagedException naming the entry, the record it is for, and what it points at
+     */
+    public static long checkIndexToResume(String name, Path dir, RollCycle fallback, long index) {
+        return checkIndex(name, dir, fallback, index, true);
+    }
+
+    private static long checkIndex(String name, Path dir, RollCycle fallback, long index, boolean resume) {
         QueueFiles files = QueueFiles.list(name, dir, fallback, null);
         RollCycle rc = files.rollCycle();
         int file = files.fileOf(rc.toCycle(index));
         if (file < 0)
-            return; // no file for the cycle: nothing to move to, which the reader says
+            return 0; // no file for the cycle: nothing to move to, which the reader says
         long seq = rc.toSequenceNumber(index);
         try (CycleFile f = files.open(file)) {
             if (f.notReady())
-                return; // being created (a live writer rolling), or the quick check's to name: nothing indexed
+                return 0; // being created (a live writer rolling), or the quick check's to name: nothing indexed
             f.readHeader();
+            if (resume && seq <= f.lastSequence()) {
+                long from = f.skipTo(seq - 1);
+                try {
+                    f.walkToLastRecord();
+                } catch (QueueDamagedException e) {
+                    // a wrong entry shows only further on: the walk from the start names the entry itself
+                    checkIndex(name, dir, fallback, index, false);
+                    throw e;
+                }
+                return f.records() - from;
+            }
             while (f.next() && f.sequence() < seq) {
                 // the walk checks each record's entry, and the entries past the end when it gets there
             }
+            return f.records();
         }
     }
 

@@ -74,7 +74,7 @@ public final class EgressStage extends QueueInputStage {
      */
     private void catchUp() {
         long from = firstToCatchUp();
-        if (from >= 0 && !input.moveTo(from))
+        if (from >= 0 && !input.resumeAt(from))
             throw input.damaged(from, "the report egress resumes at cannot be read again");
         while (true) {
             boolean read = input.readOrEnd(in);

@@ -8,6 +8,7 @@ import dev.orderpipe.pipeline.book.MatchingEngine;
 import dev.orderpipe.pipeline.book.ReportSink;
 import dev.orderpipe.pipeline.codes.Action;
 import dev.orderpipe.pipeline.snapshot.SnapshotReader;
+import dev.orderpipe.pipeline.snapshot.SnapshotSeed;
 import dev.orderpipe.pipeline.snapshot.SnapshotStore;
 import dev.orderpipe.pipeline.snapshot.SnapshotWriter;
 import dev.orderpipe.pipeline.integrity.RecordKind;
@@ -44,6 +45,15 @@ public final class MatchingStage extends QueueInputStage implements ReportSink {
     private boolean finishing;
     private long resumedAfter = -1;
     private final SnapshotStore snapshots;
+    private SnapshotSeed seed;
+    /**
+     * Starts an empty output from {@code seed}'s matching state (books, counters, the last report's seq) instead of
+     * nothing ({@link SnapshotSeed}); set before the stage's thread starts.
+     */
+    public void seed(SnapshotSeed seed) {
+        this.seed = seed;
+    }
+
     /** The input index the snapshot restored at the start covers, -1 for none. */
     private long restoredAt = -1;
     /** The {@code matchNanos} of the last report on the output (a snapshot names it with its index). */
@@ -82,8 +92,11 @@ public final class MatchingStage extends QueueInputStage implements ReportSink {
      */
     private void resume() {
         long last = output.readLast(reportA);
-        if (last < 0)
+        if (last < 0) {
+            if (seed != null)
+                seed.restore(name(), this::restore);
             return;
+        }
         long resumeIndex = reportA.sourceIndex();
         lastStamp = reportA.matchNanos();
         boolean complete = reportA.lastForInput();

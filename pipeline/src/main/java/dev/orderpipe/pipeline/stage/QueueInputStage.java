@@ -84,10 +84,10 @@ public abstract class QueueInputStage extends AbstractStage {
                 throw new IllegalStateException(snapshots.name() + ": the " + name() + " snapshot "
                         + Queues.describeIndex(snapshots.queue(), found.index) + " holds more than was restored");
         }
-        if (!input.moveTo(found.coveredInput) || !readNext() || inputIndex != found.coveredInput)
+        if (!input.resumeAt(found.coveredInput) || !readNext() || inputIndex != found.coveredInput)
             throw input.damaged(found.coveredInput, "the input record the " + name() + " snapshot "
                     + Queues.describeIndex(snapshots.queue(), found.index) + " covers is not on the input");
-        if (found.outputLast >= 0 && (!written.moveTo(found.outputLast) || !written.read(scratch)))
+        if (found.outputLast >= 0 && (!written.resumeAt(found.outputLast) || !written.read(scratch)))
             throw written.damaged(found.outputLast, "the output record the " + name() + " snapshot "
                     + Queues.describeIndex(snapshots.queue(), found.index) + " names as its last is not on the output");
         LOG.info("{} restored its snapshot of input {} index {} ({} {}): re-feeding the inputs after it", name(),
@@ -104,7 +104,7 @@ public abstract class QueueInputStage extends AbstractStage {
                                  ToLongFunction<OrderInfo> stamp) {
         if (f.outputLast < 0)
             return true;
-        if (probe.moveTo(f.outputLast) && probe.read(scratch) && stamp.applyAsLong(scratch) == f.outputStamp)
+        if (probe.resumeAt(f.outputLast) && probe.read(scratch) && stamp.applyAsLong(scratch) == f.outputStamp)
             return true;
         LOG.warn("{} index {}: the {} snapshot names {} index {} as its last output, which is another record now (the"
                         + " queues were replaced since it was taken?): not restored", snapshots.name(),

@@ -14,6 +14,7 @@ import dev.orderpipe.pipeline.integrity.RecordLink;
 import dev.orderpipe.pipeline.infra.Queues;
 import dev.orderpipe.pipeline.risk.RiskConfigHistory;
 import dev.orderpipe.pipeline.risk.RiskEngine;
+import dev.orderpipe.pipeline.snapshot.SnapshotSeed;
 import dev.orderpipe.pipeline.snapshot.SnapshotStore;
 import dev.orderpipe.pipeline.snapshot.SnapshotWriter;
 import org.slf4j.Logger;
@@ -45,6 +46,15 @@ public final class RiskStage extends QueueInputStage {
     private final RiskConfigHistory configs;
 
     private final SnapshotStore snapshots;
+    private SnapshotSeed seed;
+    /**
+     * Starts an empty output from {@code seed}'s risk state instead of nothing ({@link SnapshotSeed}); set before
+     * the stage's thread starts.
+     */
+    public void seed(SnapshotSeed seed) {
+        this.seed = seed;
+    }
+
     /** The input index the snapshot restored at the start covers, -1 for none. */
     private long restoredAt = -1;
 
@@ -68,6 +78,8 @@ public final class RiskStage extends QueueInputStage {
         snapshots.open();
         long last = output.readLast(out);
         if (last < 0) {
+            if (seed != null)
+                seed.restore(name(), engine::restore);
             configs.recordCurrent(-1);
             return;
         }

@@ -278,4 +278,82 @@ class ChronicleIndexTest {
                 + " where no entry is set past the last record: a reader waiting for this index would read that"
                 + " instead", end.where() + ": " + end.what());
     }
+
+    /** The orderId a {@link QueueInput} reads after {@link QueueInput#resumeAt} record {@code record} of the cycle. */
+    private static long resumeAndRead(Path dir, int cycle, int record) {
+        try (ChronicleQueue q = open(dir, DAILY); QueueInput in = new QueueInput("orders", q).open()) {
+            assertTrue(in.resumeAt(DAILY.toIndex(cycle, record)));
+            OrderInfo r = new OrderInfo();
+            assertTrue(in.read(r));
+            return r.orderId();
+        }
+    }
+
+    /**
+     * A reader resuming near the end ({@link QueueVerifier#checkIndexToResume}, a restart) checks the index from the
+     * record before its start to the end of the file, whatever lies before: the records it walks do not grow with the
+     * history before it (here 10 times as many records before the same tail).
+     */
+    @Test
+    void aResumeWalksTheTailNotTheHistory(@TempDir Path data) throws IOException {
+        long[] walked = new long[2];
+        int[] sizes = {RECORDS, 10 * RECORDS};
+        for (int i = 0; i < 2; i++) {
+            Path dir = data.resolve("orders-" + i);
+            TestPipelines.writeOrders(dir, DAILY, new SetTimeProvider("2026-01-05T10:00:00"), 1, sizes[i]);
+            int cycle;
+            try (ChronicleQueue q = open(dir, DAILY)) {
+                cycle = DAILY.toCycle(q.firstIndex());
+            }
+            long index = DAILY.toIndex(cycle, sizes[i] - 101);
+            walked[i] = QueueVerifier.checkIndexToResume("orders", dir, RollCycles.FAST_DAILY, index);
+            assertEquals(sizes[i] - 100, resumeAndRead(dir, cycle, sizes[i] - 101));
+            long whole = QueueVerifier.checkIndexToResume("orders", dir, RollCycles.FAST_DAILY,
+                    DAILY.toIndex(cycle, 0));
+            assertEquals(sizes[i], whole, "from the first record: the whole file");
+        }
+        // from the indexed record at or before the one before the start (sizes - 102, rounded down to 4) to the last
+        assertEquals(104, walked[0]);
+        assertEquals(walked[0], walked[1]);
+    }
+
+    /**
+     * A resume walks from an index entry it cannot check by itself; the queue header's last record, which it counts
+     * to, proves it: an entry redirected to another record is named as the walk from the start names it, and damage
+     * after the resumed record is found. Damage before it is not read (a disk error, left to verify and to a reader
+     * moving there).
+     */
+    @Test
+    void aResumeFindsARedirectedEntryAndDamageAfterItsRecord(@TempDir Path data) throws IOException {
+        Orders o = new Orders(data);
+        long entry = o.index.entryOf(140, COUNT, SPACING);
+        DamagedFiles.writeLong(o.file, entry, o.offsets.get(132));
+        long array = DamagedFiles.readLong(o.file, o.index.index2indexEntry(1));
+        QueueDamagedException e = assertThrows(QueueDamagedException.class,
+                () -> resumeAndRead(data.resolve("orders"), o.cycle, 141));
+        assertEquals(o.at(140, entry) + ": Chronicle's index entry for this record (index array at byte " + array
+                + ") points at byte " + o.offsets.get(132) + ", the record at index " + o.describe(132)
+                + ", instead of byte " + o.offsets.get(140) + ", this record's header" + WRONG_RECORD,
+                e.where() + ": " + e.what());
+        // a reader resuming after the next indexed record does not follow the redirected entry: sound for it
+        assertEquals(201, resumeAndRead(data.resolve("orders"), o.cycle, 200));
+        DamagedFiles.writeLong(o.file, entry, o.offsets.get(140));
+        assertEquals(142, resumeAndRead(data.resolve("orders"), o.cycle, 141), "restored: sound again");
+
+        // a record header zeroed after the record resumed at: the data ends before the header's last record
+        DamagedFiles.damage(data.resolve("orders"), DamagedFiles.Damage.HEADER, 250);
+        QueueDamagedException after = assertThrows(QueueDamagedException.class,
+                () -> resumeAndRead(data.resolve("orders"), o.cycle, 141));
+        assertTrue(after.what().contains("a zero header"), after.getMessage());
+    }
+
+    /** Damage before the record resumed at is not read by the resume: a reader moving there, and verify, name it. */
+    @Test
+    void damageBeforeTheResumedRecordIsLeftToVerify(@TempDir Path data) throws IOException {
+        Orders o = new Orders(data);
+        DamagedFiles.damage(data.resolve("orders"), DamagedFiles.Damage.HEADER, 50);
+        assertEquals(142, resumeAndRead(data.resolve("orders"), o.cycle, 141));
+        moveToFails(data.resolve("orders"), DAILY, o.cycle, 141);
+        assertTrue(verify(data).problem().where().contains("record 50)"), verify(data).problem().getMessage());
+    }
 }

@@ -63,6 +63,13 @@ public final class ReplayCommand implements Callable<Integer> {
     long warmup;
     @Option(names = "--limit", defaultValue = "0", paramLabel = "N", description = "Replay only the first N orders (0: all).")
     long limit;
+    @Option(names = "--from-session", paramLabel = "N|YYYY-MM-DD",
+            description = "Re-drive one trading session of a multi-day queue capture (a data directory): session N "
+                    + "(the capture's N-th SESSION_OPEN) or the session of a date. The pipeline starts from the "
+                    + "snapshots of risk and matching taken at the previous session's close, is driven with the "
+                    + "inputs after that close up to this session's close, and only that session's executions are "
+                    + "compared with the capture's.")
+    String fromSession;
     @Option(names = "--expected", paramLabel = "FILE|QUEUE",
             description = "Executions to compare with (CSV or queue); default: the capture's own executions queue when there is one.")
     Path expected;
@@ -93,6 +100,7 @@ public final class ReplayCommand implements Callable<Integer> {
                 .pacing(pacing())
                 .warmup(warmup)
                 .limit(limit)
+                .fromSession(fromSession)
                 .overwrite(overwrite)
                 .dropQueues(dropQueues)
                 .verify(!noVerify)
