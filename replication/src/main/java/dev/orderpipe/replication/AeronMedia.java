@@ -6,24 +6,43 @@ import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
 import org.agrona.concurrent.BackoffIdleStrategy;
 
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * An Aeron client and, by default, the media driver it talks to, embedded in this process (one command per host):
  * its directory is this process's own ({@code aeronDir}, or a fresh one under /dev/shm or the temp directory), created
  * at start and deleted at close. With an external driver ({@code external}), the client connects to the media driver
  * already running on {@code aeronDir} (Aeron's default directory when null) and leaves it alone.
+ *
+ * <p>An embedded driver's directory is held with an OS lock on {@code DIR.lock} beside it, which the OS releases when
+ * the process dies however it dies. So a directory left behind by a process killed with SIGKILL is told apart at once
+ * from one in use: the next start on the same {@code --aeron-dir} takes it over (Aeron's own check would wait out the
+ * dead driver's heartbeat timeout, 10 s), a start on a directory a live process holds is refused with one line, and
+ * each start without {@code --aeron-dir} deletes the fresh directories that dead processes left (they would pile up
+ * in /dev/shm, which is memory).
  */
 final class AeronMedia implements AutoCloseable {
     private final MediaDriver driver;
     private final Aeron aeron;
-    private final Path ownDir;
+    private static final String PREFIX = "orderpipe-aeron-";
+    private static final String LOCK = ".lock";
 
-    private AeronMedia(MediaDriver driver, Aeron aeron, Path ownDir) {
+    private final Path ownDir;
+    private final DirLock lock;
+
+    private AeronMedia(MediaDriver driver, Aeron aeron, Path ownDir, DirLock lock) {
         this.driver = driver;
         this.aeron = aeron;
         this.ownDir = ownDir;
+        this.lock = lock;
     }
 
     static AeronMedia start(String aeronDir, boolean external) {
@@ -32,14 +51,34 @@ final class AeronMedia implements AutoCloseable {
             if (aeronDir != null)
                 ctx.aeronDirectoryName(aeronDir);
             try {
-                return new AeronMedia(null, Aeron.connect(ctx), null);
+                return new AeronMedia(null, Aeron.connect(ctx), null, null);
             } catch (RuntimeException e) {
                 throw new ReplicationException("no Aeron media driver runs on " + ctx.aeronDirectoryName() + " ("
                         + e.getMessage() + "): start one (io.aeron.driver.MediaDriver), or leave --external-driver out"
                         + " to run it embedded");
             }
         }
-        Path dir = aeronDir != null ? Path.of(aeronDir) : defaultDir();
+        Path dir;
+        if (aeronDir != null) {
+            dir = Path.of(aeronDir).toAbsolutePath();
+        } else {
+            dir = defaultDir();
+            sweep(dir.getParent());
+        }
+        DirLock lock = DirLock.tryAcquire(dir);
+        if (lock == null)
+            throw new ReplicationException("another orderpipe process runs its media driver on " + dir + " (it holds "
+                    + dir + LOCK + "): give each replicate and replica a --aeron-dir of its own, or leave it out");
+        try {
+            return launch(dir, lock);
+        } catch (RuntimeException | Error e) {
+            lock.release();
+            throw e;
+        }
+    }
+
+    /** Starts the embedded driver on {@code dir}, which this process holds: anything there is a dead one's. */
+    private static AeronMedia launch(Path dir, DirLock lock) {
         MediaDriver.Context ctx = new MediaDriver.Context()
                 .aeronDirectoryName(dir.toString())
                 .threadingMode(ThreadingMode.SHARED)
@@ -51,7 +90,7 @@ final class AeronMedia implements AutoCloseable {
         MediaDriver driver = MediaDriver.launchEmbedded(ctx);
         try {
             Aeron aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(driver.aeronDirectoryName()));
-            return new AeronMedia(driver, aeron, dir);
+            return new AeronMedia(driver, aeron, dir, lock);
         } catch (RuntimeException e) {
             driver.close();
             throw e;
@@ -60,8 +99,35 @@ final class AeronMedia implements AutoCloseable {
 
     private static Path defaultDir() {
         Path shm = Path.of("/dev/shm");
-        Path base = Files.isDirectory(shm) && Files.isWritable(shm) ? shm : Path.of(System.getProperty("java.io.tmpdir"));
-        return base.resolve("orderpipe-aeron-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
+        Path base = Files.isDirectory(shm) && Files.isWritable(shm) ? shm
+                : Path.of(System.getProperty("java.io.tmpdir"));
+        return base.resolve(PREFIX + ProcessHandle.current().pid() + "-" + System.nanoTime());
+    }
+
+    /** Deletes the fresh driver directories in {@code base} whose process is gone (their lock is free). */
+    private static void sweep(Path base) {
+        List<Path> locks;
+        try (Stream<Path> files = Files.list(base)) {
+            locks = files.filter(p -> {
+                String n = p.getFileName().toString();
+                return n.startsWith(PREFIX) && n.endsWith(LOCK);
+            }).toList();
+        } catch (IOException e) {
+            return; // nothing swept: the start goes on
+        }
+        for (Path lockFile : locks) {
+            String n = lockFile.getFileName().toString();
+            Path dir = lockFile.resolveSibling(n.substring(0, n.length() - LOCK.length()));
+            DirLock stale = DirLock.tryAcquire(dir);
+            if (stale == null)
+                continue; // a live process's
+            try {
+                FileTrees.delete(dir);
+            } catch (IOException | RuntimeException e) {
+                // left for the next start: a directory that cannot be deleted now blocks nothing
+            }
+            stale.release();
+        }
     }
 
     Aeron aeron() {
@@ -97,13 +163,80 @@ final class AeronMedia implements AutoCloseable {
 
     @Override
     public void close() {
-        aeron.close();
-        if (driver != null) {
+        try {
+            aeron.close();
+        } finally { // the driver's threads stop whatever the client threw, or they would keep the JVM alive
+            closeDriver();
+        }
+    }
+
+    private void closeDriver() {
+        if (driver == null)
+            return;
+        try {
             driver.close();
             try {
                 FileTrees.delete(ownDir); // dirDeleteOnShutdown leaves the directory itself on some versions
             } catch (java.io.IOException | RuntimeException e) {
                 // nothing to do: a stale driver directory is deleted by the next start (dirDeleteOnStart)
+            }
+        } finally {
+            lock.release();
+        }
+    }
+
+    /** The OS lock on {@code DIR.lock}: held while a process's embedded driver uses DIR. */
+    private static final class DirLock {
+        private final Path file;
+        private final FileChannel channel;
+
+        private DirLock(Path file, FileChannel channel) {
+            this.file = file;
+            this.channel = channel;
+        }
+
+        /** The lock of {@code dir}, or null when another process (or this one) holds it. */
+        static DirLock tryAcquire(Path dir) {
+            Path file = dir.resolveSibling(dir.getFileName() + LOCK);
+            FileChannel ch = null;
+            try {
+                Files.createDirectories(file.getParent());
+                ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                FileLock l;
+                try {
+                    l = ch.tryLock();
+                } catch (OverlappingFileLockException e) {
+                    l = null;
+                }
+                if (l == null) {
+                    ch.close();
+                    return null;
+                }
+                return new DirLock(file, ch);
+            } catch (IOException e) {
+                closeQuietly(ch);
+                throw new ReplicationException("cannot lock " + file + ": " + e.getMessage()
+                        + "; give a --aeron-dir in a directory this user may write");
+            }
+        }
+
+        /** Deletes the lock file (while still holding it, so no one takes a file about to vanish), then unlocks. */
+        void release() {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException e) {
+                // an empty file left beside: the next start locks and reuses it
+            }
+            closeQuietly(channel);
+        }
+
+        private static void closeQuietly(FileChannel ch) {
+            if (ch == null)
+                return;
+            try {
+                ch.close();
+            } catch (IOException e) {
+                // closing a lock's channel: nothing to do
             }
         }
     }

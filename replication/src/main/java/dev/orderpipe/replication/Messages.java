@@ -12,7 +12,9 @@ import java.nio.charset.StandardCharsets;
  * hundred ms: the session, the replica's slot and where to send control messages), {@link #RESUME} (the answer to a
  * replica's hello: the records after it start where the hello asked), {@link #QUEUE} (a queue's id in this session,
  * its name, roll cycle and epoch), {@link #RECORD} (a queue id, the record's index, a CRC32C of its bytes and the raw
- * bytes of the record as the queue holds them), {@link #DIVERGED} (the primary cannot serve this replica's copy).
+ * bytes of the record as the queue holds them), {@link #DIVERGED} (the primary cannot serve this replica's copy),
+ * {@link #FILE} (a side file of the data directory, {@link SideFiles}: its name, a CRC32C and length of its bytes, the
+ * bytes).
  * Replica to primary, on the control stream: {@link #HELLO} (its name, a fresh nonce and its last index per queue) and
  * {@link #ACK} (its last written index per queue id).
  */
@@ -26,6 +28,7 @@ final class Messages {
     static final int QUEUE = 3;
     static final int RECORD = 4;
     static final int DIVERGED = 5;
+    static final int FILE = 6;
     static final int HELLO = 11;
     static final int ACK = 12;
 
@@ -83,6 +86,13 @@ final class Messages {
             long v = buffer.getLong(at, ORDER);
             at += 8;
             return v;
+        }
+
+        byte[] getBytes(int length) {
+            byte[] bytes = new byte[length];
+            buffer.getBytes(at, bytes);
+            at += length;
+            return bytes;
         }
 
         String getString() {

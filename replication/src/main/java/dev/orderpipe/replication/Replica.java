@@ -1,7 +1,6 @@
 package dev.orderpipe.replication;
 
 import dev.orderpipe.pipeline.infra.DataDirLock;
-import io.aeron.Aeron;
 import io.aeron.FragmentAssembler;
 import io.aeron.Image;
 import io.aeron.Publication;
@@ -16,9 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BooleanSupplier;
@@ -61,6 +58,8 @@ public final class Replica implements AutoCloseable {
     private long helloSentAt;
     private int gapsInARow;
     private long recordsWritten;
+    /** Read by other threads (tests, the bench); written rarely. */
+    private volatile long sideFilesWritten;
     private volatile ReplicationException failure;
 
     /**
@@ -213,6 +212,10 @@ public final class Replica implements AutoCloseable {
                 String queue = r.getString();
                 String rollCycle = r.getString();
                 long epoch = r.getLong();
+                if (!ReplicationSource.validQueueName(queue))
+                    throw new ReplicationException("the primary announced a queue named '" + queue + "', which a"
+                            + " replica never writes: replica and primary speak different versions; run the same"
+                            + " orderpipe on both");
                 if (epoch != 0)
                     throw new ReplicationException("the primary's queue " + queue + " has epoch " + epoch
                             + ": not an orderpipe queue");
@@ -220,6 +223,15 @@ public final class Replica implements AutoCloseable {
                 if (id >= byId.length)
                     byId = java.util.Arrays.copyOf(byId, Math.max(id + 1, byId.length * 2));
                 byId[id] = q;
+            }
+            case Messages.FILE -> {
+                if (!inStep || msgSession != session)
+                    return;
+                Messages.Reader r = new Messages.Reader(buffer, offset);
+                String file = r.getString();
+                int crc = r.getInt();
+                byte[] bytes = r.getBytes(r.getInt());
+                writeSideFile(file, crc, bytes);
             }
             case Messages.DIVERGED -> {
                 if (msgSession != session)
@@ -232,6 +244,45 @@ public final class Replica implements AutoCloseable {
             }
             default -> LOG.warn("replica {}: ignored a message of unknown type {}", name, type);
         }
+    }
+
+    /**
+     * Replaces the side file {@code file} ({@link SideFiles}) with {@code bytes} after checking them against the
+     * primary's CRC32C: written beside it, forced to disk, renamed over it in one step, read back and compared, so a
+     * fail-over run finds either the version before or this one, whole.
+     */
+    private void writeSideFile(String file, int crc, byte[] bytes) {
+        if (!SideFiles.allowed(file))
+            throw new ReplicationException("the primary sent a file named '" + file + "', which a replica never"
+                    + " writes: replica and primary speak different versions; run the same orderpipe on both");
+        java.util.zip.CRC32C c = new java.util.zip.CRC32C();
+        c.update(bytes);
+        if ((int) c.getValue() != crc)
+            throw new ReplicationException(file + " arrived damaged (its CRC32C does not match the primary's);"
+                    + " restart the replica, which is sent it again");
+        Path target = dataDir.resolve(file);
+        try {
+            if (java.nio.file.Files.exists(target)
+                    && java.util.Arrays.equals(java.nio.file.Files.readAllBytes(target), bytes))
+                return;
+            java.nio.file.Files.createDirectories(target.getParent());
+            try (dev.orderpipe.pipeline.util.AtomicFile f = dev.orderpipe.pipeline.util.AtomicFile.create(target)) {
+                try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(f.temp(),
+                        java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE,
+                        java.nio.file.StandardOpenOption.TRUNCATE_EXISTING)) {
+                    java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(bytes);
+                    while (b.hasRemaining())
+                        ch.write(b);
+                    ch.force(true);
+                }
+                f.commit();
+            }
+            if (!java.util.Arrays.equals(java.nio.file.Files.readAllBytes(target), bytes))
+                throw new ReplicationException(target + " does not read back as written: check the standby's disk");
+        } catch (java.io.IOException e) {
+            throw new ReplicationException("cannot write " + target + ": " + e.getMessage());
+        }
+        sideFilesWritten++;
     }
 
     private static net.openhft.chronicle.queue.RollCycle rollCycle(String name) {
@@ -258,20 +309,34 @@ public final class Replica implements AutoCloseable {
 
     /** The control publication to the primary's control endpoint (a wildcard host: the address it sends from). */
     private void connectControl(String endpoint, Header header) {
-        Endpoint e = Endpoint.parse(endpoint, "the primary's control endpoint");
-        if (e.wildcard()) {
-            Image image = data.imageBySessionId(header.sessionId());
-            String source = image != null ? image.sourceIdentity() : null;
-            if (source != null)
-                e = new Endpoint(Endpoint.parse(source, "the primary's address").host(), e.port());
+        Endpoint e;
+        try {
+            e = Endpoint.parse(endpoint, "the primary's control endpoint");
+            if (e.wildcard()) {
+                Image image = data.imageBySessionId(header.sessionId());
+                String source = image != null ? image.sourceIdentity() : null;
+                if (source != null)
+                    e = new Endpoint(Endpoint.parse(source, "the primary's address").host(), e.port());
+            }
+        } catch (IllegalArgumentException x) {
+            throw new ReplicationException(x.getMessage() + ": replica and primary speak different versions; run the"
+                    + " same orderpipe on both");
         }
         String channel = e.channel(null, 0);
         if (channel.equals(controlChannel))
             return;
         if (control != null)
             control.close();
-        Aeron aeron = media.aeron();
-        control = aeron.addPublication(channel, Messages.CONTROL_STREAM);
+        control = null;
+        controlChannel = null;
+        try {
+            control = media.aeron().addPublication(channel, Messages.CONTROL_STREAM);
+        } catch (io.aeron.exceptions.AeronException x) {
+            // the primary's --listen names a host this one cannot resolve or send to: the primary can never hear us
+            throw new ReplicationException("cannot send to the primary's control endpoint " + e + " (" + x.getMessage()
+                    + "): give replicate a --listen HOST:PORT that this standby resolves and reaches (or"
+                    + " 0.0.0.0:PORT: the address the primary sends from)");
+        }
         controlChannel = channel;
     }
 
@@ -327,6 +392,11 @@ public final class Replica implements AutoCloseable {
         return recordsWritten;
     }
 
+    /** Side files (risk config history, consumer positions) replaced since start. */
+    public long sideFilesWritten() {
+        return sideFilesWritten;
+    }
+
     /** The replica's last index per queue. */
     public Map<String, Long> lastIndexes() {
         Map<String, Long> m = new LinkedHashMap<>();
@@ -339,17 +409,33 @@ public final class Replica implements AutoCloseable {
         return name;
     }
 
+    /**
+     * Closes the media (its driver's threads), the queues and the lock, each whatever the others threw (an Error
+     * too: a driver thread left running would keep the JVM alive after the command ended); then throws the first.
+     */
     @Override
     public void close() {
-        List<RuntimeException> errors = new ArrayList<>();
+        Throwable first = null;
         try {
             media.close();
-        } catch (RuntimeException e) {
-            errors.add(e);
+        } catch (Throwable t) {
+            first = t;
         }
-        queues.values().forEach(ReplicaQueue::close);
-        lock.close();
-        if (!errors.isEmpty())
-            throw errors.get(0);
+        for (ReplicaQueue q : queues.values()) {
+            try {
+                q.close();
+            } catch (Throwable t) {
+                first = first == null ? t : first;
+            }
+        }
+        try {
+            lock.close();
+        } catch (Throwable t) {
+            first = first == null ? t : first;
+        }
+        if (first instanceof RuntimeException r)
+            throw r;
+        if (first instanceof Error err)
+            throw err;
     }
 }

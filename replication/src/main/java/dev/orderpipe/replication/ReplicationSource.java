@@ -4,6 +4,7 @@ import dev.orderpipe.pipeline.infra.Queues;
 import dev.orderpipe.pipeline.integrity.QueueMetadata;
 import dev.orderpipe.pipeline.integrity.RecordKind;
 import dev.orderpipe.pipeline.metrics.ReplicationStatus;
+import dev.orderpipe.pipeline.snapshot.SnapshotStore;
 import io.aeron.ExclusivePublication;
 import io.aeron.FragmentAssembler;
 import io.aeron.Publication;
@@ -73,6 +74,7 @@ public final class ReplicationSource implements AutoCloseable {
     private final ExpandableArrayBuffer out = new ExpandableArrayBuffer(1024);
     private final CRC32C crc = new CRC32C();
     private final ReplicationStatus status;
+    private final SideFiles sideFiles;
     /** Held while it runs: one replicate per data directory (a second would reset the first's lag figures). */
     private final java.nio.channels.FileChannel statusLock;
     private byte[] record = new byte[512];
@@ -94,6 +96,7 @@ public final class ReplicationSource implements AutoCloseable {
                     + " (--data)");
         this.dataDir = dataDir;
         this.controlEndpoint = listen.toString();
+        this.sideFiles = new SideFiles(dataDir);
         this.statusLock = lockStatus(dataDir);
         try {
             this.status = ReplicationStatus.create(dataDir);
@@ -123,19 +126,33 @@ public final class ReplicationSource implements AutoCloseable {
     }
 
     /**
-     * The queues of {@code dataDir}: its subdirectories that hold queue files, the pipeline's upstream first (orders,
-     * checked, executions: {@link RecordKind}), then any other by name.
+     * The queues of {@code dataDir}: its subdirectories that hold queue files and those of {@code snapshots/} (named
+     * {@code snapshots/risk}, ...), the pipeline's upstream first (orders, checked, executions: {@link RecordKind}),
+     * then any other by name.
      */
     static List<String> queueNames(Path dataDir) {
         if (!Files.isDirectory(dataDir))
             return List.of();
-        try (Stream<Path> dirs = Files.list(dataDir)) {
-            return dirs.filter(Queues::isQueueDir).map(p -> p.getFileName().toString())
-                    .sorted(Comparator.comparingInt(ReplicationSource::rank).thenComparing(Comparator.naturalOrder()))
-                    .toList();
+        List<String> names = new ArrayList<>();
+        queueDirs(dataDir, "", names);
+        queueDirs(dataDir.resolve(SnapshotStore.DIR), SnapshotStore.DIR + "/", names);
+        names.sort(Comparator.comparingInt(ReplicationSource::rank).thenComparing(Comparator.naturalOrder()));
+        return names;
+    }
+
+    private static void queueDirs(Path dir, String prefix, List<String> names) {
+        if (!Files.isDirectory(dir))
+            return;
+        try (Stream<Path> dirs = Files.list(dir)) {
+            dirs.filter(Queues::isQueueDir).forEach(p -> names.add(prefix + p.getFileName()));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot list " + dataDir, e);
+            throw new UncheckedIOException("cannot list " + dir, e);
         }
+    }
+
+    /** Whether {@code name} is one {@link #queueNames} can give: a replica writes no queue elsewhere. */
+    static boolean validQueueName(String name) {
+        return name.matches("(" + SnapshotStore.DIR + "/)?[A-Za-z0-9_-][A-Za-z0-9_.-]{0,63}");
     }
 
     private static int rank(String queue) {
@@ -206,6 +223,8 @@ public final class ReplicationSource implements AutoCloseable {
         // downstream first: see the class comment
         for (int i = inOrder.size() - 1; i >= 0; i--)
             bounds[inOrder.get(i).id] = inOrder.get(i).advanceEnd();
+        if (any) // after the bounds: a history line written before a record within them is read now (SideFiles)
+            sideFiles.refresh(now);
         if (any)
             for (Slot slot : slots)
                 if (slot.nonce != 0)
@@ -221,6 +240,8 @@ public final class ReplicationSource implements AutoCloseable {
 
     private int send(Slot slot) {
         int sent = 0;
+        if (!sendFiles(slot, false)) // before the records: they may be what a new history line describes
+            return sent;
         for (Source s : inOrder) {
             SlotQueue sq = slot.queues[s.id];
             if (!sq.announced) {
@@ -263,7 +284,41 @@ public final class ReplicationSource implements AutoCloseable {
                 }
             }
         }
+        sendFiles(slot, true);
         return sent;
+    }
+
+    /**
+     * Sends the side files (positions, or the others) the replica of {@code slot} has not had in their current
+     * version; a position only once the report it names was sent. False when the publication refused one.
+     */
+    private boolean sendFiles(Slot slot, boolean positions) {
+        for (SideFiles.SideFile f : sideFiles.files()) {
+            if (f.position != positions || f.version == 0 || slot.fileVersion(f.id) == f.version)
+                continue;
+            if (positions && f.positionIndex() > executionsSent(slot))
+                continue;
+            int at = Messages.header(out, Messages.FILE, session);
+            at = Messages.putString(out, at, f.name);
+            out.putInt(at, f.crc, Messages.ORDER);
+            out.putInt(at + 4, f.bytes.length, Messages.ORDER);
+            out.putBytes(at + 8, f.bytes);
+            long result = slot.publication.offer(out, 0, at + 8 + f.bytes.length);
+            if (result < 0) {
+                offerFailed(slot, result);
+                return false;
+            }
+            slot.fileSent(f.id, f.version);
+        }
+        return true;
+    }
+
+    /** The last report sent to the replica of {@code slot}, -1 when none (or no executions queue). */
+    private long executionsSent(Slot slot) {
+        for (Source s : sources)
+            if (RecordKind.ofQueueName(s.name) == RecordKind.REPORT)
+                return slot.queues[s.id].sentIndex;
+        return -1;
     }
 
     private void offerFailed(Slot slot, long result) {
@@ -308,6 +363,7 @@ public final class ReplicationSource implements AutoCloseable {
         }
         slot.nonce = slot.pendingNonce;
         slot.pendingNonce = 0;
+        slot.fileVersions = new long[8]; // the replica's side files are unknown: every one is sent again
         for (SlotQueue sq : slot.queues)
             if (sq != null)
                 sq.announced = false;
@@ -501,6 +557,8 @@ public final class ReplicationSource implements AutoCloseable {
         long pendingNonce;
         long lastAnnounce;
         Map<String, Long> helloIndexes = Map.of();
+        /** The version of each side file sent since the resume (by id). */
+        long[] fileVersions = new long[8];
 
         Slot(int id, Endpoint to, ExclusivePublication publication) {
             this.id = id;
@@ -532,6 +590,16 @@ public final class ReplicationSource implements AutoCloseable {
                 else if (sq.behindSince == 0)
                     sq.behindSince = SystemTimeProvider.INSTANCE.currentTimeMicros();
             }
+        }
+
+        long fileVersion(int file) {
+            return file < fileVersions.length ? fileVersions[file] : 0;
+        }
+
+        void fileSent(int file, long version) {
+            if (file >= fileVersions.length)
+                fileVersions = java.util.Arrays.copyOf(fileVersions, file * 2 + 1);
+            fileVersions[file] = version;
         }
 
         void rename(String name) {

@@ -113,7 +113,136 @@ class ReplicationTest {
         writeRaw(primary.resolve("snapshots"), clock, 65, 10);
 
         Path standby = tmp.resolve("standby");
+        replicateAll(source(primary), replica(standby), primary, standby);
+        List<String> snapshots = ReplicationHarness.records(standby.resolve("snapshots"));
+        assertEquals(75, snapshots.size());
+        assertEquals(3, snapshots.stream().map(s -> RollCycles.FAST_DAILY.toCycle(Long.parseLong(s.split(" ")[0], 16)))
+                .distinct().count(), "three cycles, as on the primary");
+        assertEquals(TestPipelines.executionLines(primary.resolve("executions")),
+                TestPipelines.executionLines(standby.resolve("executions")));
+    }
+
+    @Test
+    void replicatesSnapshotQueuesRiskConfigHistoryAndConsumerPositionsWholeAndVerified() throws Exception {
+        ports();
+        Path primary = tmp.resolve("primary");
+        Path input = tmp.resolve("orders.csv");
+        Files.writeString(input, TestPipelines.mixedOrders(11, 500));
+        TestPipelines.runToEnd(TestPipelines.config(primary, input));
+        Path history = primary.resolve(dev.orderpipe.pipeline.risk.RiskConfigHistory.FILE);
+        assertTrue(Files.exists(history), "risk wrote its config history");
+        SetTimeProvider clock = new SetTimeProvider(DAY0 * 1_000_000L);
+        writeRaw(primary.resolve("snapshots/matching"), clock, 0, 12);
+        List<String> reports = ReplicationHarness.records(primary.resolve("executions"));
+        long tenth = Long.parseLong(reports.get(9).split(" ")[0], 16);
+        Path position = primary.resolve("consumers/audit.position");
+        Files.createDirectories(position.getParent());
+        Files.write(position, java.nio.ByteBuffer.allocate(8).putLong(tenth).array());
+
+        Path standby = tmp.resolve("standby");
         try (ReplicationSource source = source(primary); Replica replica = replica(standby);
+             ReplicationLoop r = new ReplicationLoop("replica", replica::run);
+             ReplicationLoop p = new ReplicationLoop("primary", source::run)) {
+            awaitSame(primary, standby, r, p);
+            awaitSameFile(primary, standby, dev.orderpipe.pipeline.risk.RiskConfigHistory.FILE, r, p);
+            awaitSameFile(primary, standby, "consumers/audit.position", r, p);
+            ReplicationHarness.await(() -> replica.sideFilesWritten() >= 2, 10_000, () -> "written "
+                    + replica.sideFilesWritten());
+            assertEquals(2, replica.sideFilesWritten(), "each version once");
+
+            // risk records a new config (the file replaced whole) and the consumer commits (written in place)
+            String changed = Files.readString(history) + Long.toHexString(tenth) + " " + "ab".repeat(32) + "\n";
+            dev.orderpipe.pipeline.util.AtomicFile.writeString(history, changed);
+            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(position,
+                    java.nio.file.StandardOpenOption.WRITE)) {
+                ch.write(java.nio.ByteBuffer.allocate(8).putLong(0, tenth + 1), 0);
+            }
+            awaitSameFile(primary, standby, dev.orderpipe.pipeline.risk.RiskConfigHistory.FILE, r, p);
+            awaitSameFile(primary, standby, "consumers/audit.position", r, p);
+            ReplicationHarness.await(() -> replica.sideFilesWritten() >= 4, 10_000, () -> "written "
+                    + replica.sideFilesWritten());
+            assertEquals(4, replica.sideFilesWritten(), "each version once");
+        }
+        assertSameQueues(primary, standby);
+        assertEquals(12, ReplicationHarness.records(standby.resolve("snapshots/matching")).size());
+        try (java.util.stream.Stream<Path> files = Files.walk(standby)) {
+            assertEquals(List.of(), files.filter(f -> f.getFileName().toString().startsWith(".tmp-")).toList(),
+                    "no temporary file is left beside a replaced one");
+        }
+        // and a replica restarted on its copy is sent them again, finds them identical and writes nothing
+        try (ReplicationSource source = source(primary); Replica replica = replica(standby);
+             ReplicationLoop r = new ReplicationLoop("replica", replica::run);
+             ReplicationLoop p = new ReplicationLoop("primary", source::run)) {
+            ReplicationHarness.await(replica::inStep, 30_000, () -> "in step");
+            Thread.sleep(500);
+            assertEquals(0, replica.sideFilesWritten());
+            assertEquals(null, r.failure());
+        }
+    }
+
+    @Test
+    void aReplicaWritesNoSideFileOrQueueOutsideItsNames() {
+        assertTrue(SideFiles.allowed("risk-configs.txt"));
+        assertTrue(SideFiles.allowed("consumers/audit-1.position"));
+        for (String bad : List.of("pipeline.lock", "../risk-configs.txt", "consumers/a/b.position", "/etc/passwd",
+                "consumers/audit.txt"))
+            assertTrue(!SideFiles.allowed(bad), bad);
+        assertTrue(ReplicationSource.validQueueName("orders"));
+        assertTrue(ReplicationSource.validQueueName("snapshots/risk"));
+        for (String bad : List.of("..", "../orders", "snapshots/../x", "a/b", "/tmp/q", ""))
+            assertTrue(!ReplicationSource.validQueueName(bad), bad);
+    }
+
+    private static void awaitSameFile(Path primary, Path replica, String name, ReplicationLoop... loops)
+            throws InterruptedException {
+        ReplicationHarness.await(() -> {
+            for (ReplicationLoop l : loops)
+                if (l.failure() != null)
+                    throw new AssertionError(l.failure());
+            try {
+                return Files.exists(replica.resolve(name)) && java.util.Arrays.equals(
+                        Files.readAllBytes(primary.resolve(name)), Files.readAllBytes(replica.resolve(name)));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }, 30_000, () -> name + " differs");
+    }
+
+    /**
+     * Multicast (one --to group, replicas listening on it) over loopback: needs the loopback interface to carry
+     * multicast (Linux's lo lacks the MULTICAST flag by default: {@code ip link set lo multicast on} and
+     * {@code ip route add 224.0.0.0/4 dev lo}); skipped, saying so, where a probe datagram to the group does not come
+     * back.
+     */
+    @Test
+    void replicatesOverMulticastOnLoopbackWhereTheMachineCarriesIt() throws Exception {
+        String group = "224.0.1.19";
+        String reason = multicastLoopbackMissing(group);
+        org.junit.jupiter.api.Assumptions.assumeTrue(reason == null, () -> "multicast over loopback does not work on"
+                + " this machine (" + reason + "): enable it with 'ip link set lo multicast on' and 'ip route add"
+                + " 224.0.0.0/4 dev lo' to run this test");
+        Endpoint groupAt = new Endpoint(group, Endpoint.freeLoopback().port());
+        controlEndpoint = Endpoint.freeLoopback();
+        Path primary = tmp.resolve("primary");
+        Path input = tmp.resolve("orders.csv");
+        Files.writeString(input, TestPipelines.mixedOrders(5, 1000));
+        TestPipelines.runToEnd(TestPipelines.config(primary, input));
+        Path standby = tmp.resolve("standby");
+        ReplicationSettings primarySide = new ReplicationSettings(tmp.resolve("aeron-p").toString(), false,
+                "127.0.0.1", 1 << 20);
+        ReplicationSettings replicaSide = new ReplicationSettings(tmp.resolve("aeron-r").toString(), false,
+                "127.0.0.1", 0);
+        replicateAll(new ReplicationSource(primary, List.of(groupAt), controlEndpoint, primarySide),
+                new Replica(standby, groupAt, "standby", replicaSide), primary, standby);
+    }
+
+    /**
+     * Runs {@code source} and {@code replica} until the replica holds every record and the primary's status file
+     * shows it acknowledged; closes both; checks the copies are identical.
+     */
+    private static void replicateAll(ReplicationSource source, Replica replica, Path primary, Path standby)
+            throws InterruptedException {
+        try (source; replica;
              ReplicationLoop r = new ReplicationLoop("replica", replica::run);
              ReplicationLoop p = new ReplicationLoop("primary", source::run)) {
             awaitSame(primary, standby, r, p);
@@ -122,12 +251,32 @@ class ReplicationTest {
                     10_000, () -> "acked " + acked(primary, "executions"));
         }
         assertSameQueues(primary, standby);
-        List<String> snapshots = ReplicationHarness.records(standby.resolve("snapshots"));
-        assertEquals(75, snapshots.size());
-        assertEquals(3, snapshots.stream().map(s -> RollCycles.FAST_DAILY.toCycle(Long.parseLong(s.split(" ")[0], 16)))
-                .distinct().count(), "three cycles, as on the primary");
-        assertEquals(TestPipelines.executionLines(primary.resolve("executions")),
-                TestPipelines.executionLines(standby.resolve("executions")));
+    }
+
+    /** Null when a datagram sent to {@code group} on the loopback interface comes back; else what failed. */
+    static String multicastLoopbackMissing(String group) {
+        try (java.net.MulticastSocket socket = new java.net.MulticastSocket(0)) {
+            java.net.NetworkInterface lo = java.net.NetworkInterface.getByInetAddress(
+                    java.net.InetAddress.getByName("127.0.0.1"));
+            if (lo == null)
+                return "no interface holds 127.0.0.1";
+            if (!lo.supportsMulticast())
+                return "interface " + lo.getName() + " lacks the MULTICAST flag";
+            java.net.InetSocketAddress to = new java.net.InetSocketAddress(java.net.InetAddress.getByName(group),
+                    socket.getLocalPort());
+            socket.setNetworkInterface(lo);
+            socket.setLoopbackMode(false); // false: loopback of our own sends enabled
+            socket.joinGroup(to, lo);
+            socket.setSoTimeout(1_000);
+            byte[] probe = "orderpipe multicast probe".getBytes(StandardCharsets.US_ASCII);
+            socket.send(new java.net.DatagramPacket(probe, probe.length, to));
+            java.net.DatagramPacket back = new java.net.DatagramPacket(new byte[64], 64);
+            socket.receive(back);
+            return new String(back.getData(), 0, back.getLength(), StandardCharsets.US_ASCII)
+                    .equals("orderpipe multicast probe") ? null : "another datagram came back";
+        } catch (java.io.IOException e) {
+            return "a probe to " + group + " on 127.0.0.1: " + e;
+        }
     }
 
     @Test
@@ -313,6 +462,40 @@ class ReplicationTest {
             assertTrue(e.getMessage().endsWith("; is another replicate or replica listening there? choose another"
                     + " --listen"), e.getMessage());
             assertEquals(-1, e.getMessage().indexOf('\n'), e.getMessage());
+        }
+    }
+
+    @Test
+    void aPrimaryAnnouncingAControlEndpointThisHostCannotResolveStopsTheReplicaWithOneLine() throws Exception {
+        ports();
+        try (Replica replica = replica(tmp.resolve("standby"));
+             AeronMedia media = AeronMedia.start(tmp.resolve("aeron-x").toString(), false)) {
+            io.aeron.ExclusivePublication publication = media.publish(replicaEndpoint.channel(null, 0),
+                    Messages.DATA_STREAM, "--to", replicaEndpoint);
+            org.agrona.ExpandableArrayBuffer announce = new org.agrona.ExpandableArrayBuffer(256);
+            int at = Messages.header(announce, Messages.ANNOUNCE, 42);
+            announce.putInt(at, 0, Messages.ORDER);
+            announce.putLong(at + 4, 0, Messages.ORDER);
+            int length = Messages.putString(announce, at + 12, "nohost.invalid:41001");
+            ReplicationException failure = null;
+            long end = System.currentTimeMillis() + 30_000;
+            while (failure == null && System.currentTimeMillis() < end) {
+                publication.offer(announce, 0, length);
+                try {
+                    replica.poll();
+                } catch (ReplicationException e) {
+                    failure = e;
+                }
+                Thread.sleep(5);
+            }
+            assertTrue(failure != null, "the replica went on");
+            assertInstanceOf(dev.orderpipe.pipeline.OperatorError.class, failure);
+            assertTrue(failure.getMessage().startsWith("cannot send to the primary's control endpoint"
+                    + " nohost.invalid:41001 ("), failure.getMessage());
+            assertTrue(failure.getMessage().endsWith("): give replicate a --listen HOST:PORT that this standby"
+                    + " resolves and reaches (or 0.0.0.0:PORT: the address the primary sends from)"),
+                    failure.getMessage());
+            assertEquals(-1, failure.getMessage().indexOf('\n'), failure.getMessage());
         }
     }
 

@@ -1,0 +1,151 @@
+package dev.orderpipe.replication;
+
+import dev.orderpipe.pipeline.risk.RiskConfigHistory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import java.util.zip.CRC32C;
+
+/**
+ * The files of a data directory besides its queues that a fail-over {@code run} reads at start, as the primary reads
+ * them for replication: {@value RiskConfigHistory#FILE} (which risk config wrote which {@code checked} records; a
+ * restart refuses a verdict that differs under the config it was written with) and {@code consumers/NAME.position}
+ * (named execution feeds' committed positions).
+ *
+ * <p>Order: risk writes a new line of its history before the records it describes, so the primary looks at the file
+ * in every round after taking the queues' bounds and sends a new version before that round's records; the replica so
+ * never holds a {@code checked} record without the line that names its config. Positions are best-effort: read every
+ * 100 ms and sent only once the replica has been sent the report a position names, so a consumer on the standby
+ * resumes at most that long (and the replica's lag) before where it was, and sees those reports again.
+ */
+final class SideFiles {
+    /** The names a primary may send and a replica writes: no other path of the replica is ever written. */
+    private static final Pattern NAMES = Pattern.compile(Pattern.quote(RiskConfigHistory.FILE)
+            + "|consumers/[A-Za-z0-9_.-]{1,64}\\.position");
+    private static final String CONSUMERS = "consumers";
+    private static final long POSITIONS_NANOS = 100_000_000L;
+
+    private final Path dataDir;
+    private final List<SideFile> files = new ArrayList<>();
+    private final SideFile riskConfigs;
+    private final CRC32C crc = new CRC32C();
+    private long lastPositions;
+
+    SideFiles(Path dataDir) {
+        this.dataDir = dataDir;
+        this.riskConfigs = add(RiskConfigHistory.FILE, false);
+    }
+
+    /** Whether {@code name} is one a replica accepts (relative to its data directory). */
+    static boolean allowed(String name) {
+        return NAMES.matcher(name).matches();
+    }
+
+    private SideFile add(String name, boolean position) {
+        SideFile f = new SideFile(files.size(), name, dataDir.resolve(name), position);
+        files.add(f);
+        return f;
+    }
+
+    List<SideFile> files() {
+        return files;
+    }
+
+    /** Looks at the risk config history (each round: one stat) and, every 100 ms, at the consumers' positions. */
+    void refresh(long now) {
+        riskConfigs.refreshWhenChanged(crc);
+        if (now - lastPositions < POSITIONS_NANOS)
+            return;
+        lastPositions = now;
+        Path consumers = dataDir.resolve(CONSUMERS);
+        if (Files.isDirectory(consumers)) {
+            try (Stream<Path> list = Files.list(consumers)) {
+                for (Path p : (Iterable<Path>) list::iterator) {
+                    String name = CONSUMERS + "/" + p.getFileName();
+                    if (allowed(name) && files.stream().noneMatch(f -> f.name.equals(name)))
+                        add(name, true);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot list " + consumers, e);
+            }
+        }
+        for (SideFile f : files)
+            if (f.position)
+                f.refresh(crc);
+    }
+
+    /** One file: its bytes as last read, and a version that rises whenever they change. */
+    static final class SideFile {
+        final int id;
+        final String name;
+        final Path path;
+        final boolean position;
+        byte[] bytes;
+        int crc;
+        /** 0 while the file does not exist. */
+        long version;
+        private Object key;
+        private long modified;
+        private long size = -1;
+
+        SideFile(int id, String name, Path path, boolean position) {
+            this.id = id;
+            this.name = name;
+            this.path = path;
+            this.position = position;
+        }
+
+        /** The report a position names (0: none committed yet). */
+        long positionIndex() {
+            return bytes != null && bytes.length >= Long.BYTES ? ByteBuffer.wrap(bytes).getLong(0) : 0;
+        }
+
+        /** Reads the file again when it was replaced or changed size or time since the last look. */
+        void refreshWhenChanged(CRC32C crc) {
+            BasicFileAttributes a;
+            try {
+                a = Files.readAttributes(path, BasicFileAttributes.class);
+            } catch (NoSuchFileException e) {
+                return;
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + path, e);
+            }
+            long m = a.lastModifiedTime().toMillis();
+            if (a.size() == size && m == modified && java.util.Objects.equals(a.fileKey(), key))
+                return;
+            key = a.fileKey();
+            modified = m;
+            size = a.size();
+            refresh(crc);
+        }
+
+        /** Reads the file; a new version when its bytes differ. */
+        void refresh(CRC32C crc) {
+            byte[] now;
+            try {
+                now = Files.readAllBytes(path);
+            } catch (NoSuchFileException e) {
+                return;
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + path, e);
+            }
+            if (bytes != null && Arrays.equals(bytes, now))
+                return;
+            bytes = now;
+            crc.reset();
+            crc.update(now);
+            this.crc = (int) crc.getValue();
+            version++;
+        }
+    }
+}
