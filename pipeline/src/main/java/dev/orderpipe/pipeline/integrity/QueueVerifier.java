@@ -91,9 +91,13 @@ public final class QueueVerifier {
     private static void checkQueues(PipelineConfig config, boolean atStart, long wholeBelow) {
         Path data = config.dataPath();
         RollCycle rc = config.rollCycle();
-        QueueTail orders = QueueTail.of(data, config.ingress.queue, rc, RecordKind.ORDER, atStart, wholeBelow);
-        QueueTail checked = QueueTail.of(data, config.risk.queue, rc, RecordKind.CHECKED, atStart, wholeBelow);
+        // downstream first: a live pipeline (stats, verify beside run) goes on writing while each end is read, and an
+        // output record is written after the input it names, so an input queue read after its output holds every
+        // record that output's end names; read upstream first, the output could name inputs written since (false
+        // damage, found as soon as a stage wrote faster than the check read, at every roll of a 1-second cycle)
         QueueTail executions = QueueTail.of(data, config.matching.queue, rc, RecordKind.REPORT, atStart, wholeBelow);
+        QueueTail checked = QueueTail.of(data, config.risk.queue, rc, RecordKind.CHECKED, atStart, wholeBelow);
+        QueueTail orders = QueueTail.of(data, config.ingress.queue, rc, RecordKind.ORDER, atStart, wholeBelow);
         checked.requireInputHolds(orders);
         checked.requireOnePerInput(orders);
         executions.requireInputHolds(checked);
