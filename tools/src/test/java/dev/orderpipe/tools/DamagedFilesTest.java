@@ -449,9 +449,10 @@ class DamagedFilesTest {
         assertFalse(Files.exists(out), "an orders queue is not exported as executions");
         assertOneLine("dump", Cli.run("dump", data.resolve("orders").toString()), ExitCodes.FAILURE,
                 "orderpipe: queue " + data.resolve("orders") + " is damaged at " + reportInOrders + REMEDY);
-        // stats checks the pipeline's queues orders, checked, executions, in that order
+        // stats reads the pipeline's queues downstream first (executions, checked, orders): beside a live pipeline an
+        // output's end then never names an input written after the input's end was read
         assertOneLine("stats", Cli.run("stats", data.toString()), ExitCodes.FAILURE,
-                "orderpipe: queue " + data.resolve("orders") + " is damaged at " + reportInOrders + REMEDY);
+                "orderpipe: queue " + data.resolve("executions") + " is damaged at " + orderInExecutions + REMEDY);
         assertOneLine("tail", tail(data), ExitCodes.FAILURE,
                 "orderpipe: queue executions is damaged at " + orderInExecutions + REMEDY);
         // replay checks the executions queue beside the capture (its expected reports) first
