@@ -478,7 +478,7 @@ public final class Gateway implements AutoCloseable {
         s.nextIn++;
         gapClosed(s);
         try {
-            dispatch(s, m, t, type, seq, possDup);
+            dispatch(s, m, t, type, seq);
         } catch (RuntimeException e) {
             malformed(s, seq, e);
         }
@@ -494,7 +494,7 @@ public final class Gateway implements AutoCloseable {
         LOG.debug("session {}: message {} refused: {}", s.config.directoryName(), seq, e.toString());
     }
 
-    private void dispatch(FixSession s, FIXMessage m, char t, FIXValue type, long seq, boolean possDup) {
+    private void dispatch(FixSession s, FIXMessage m, char t, FIXValue type, long seq) {
         switch (t) {
             case '0': // Heartbeat
             case '3': // Reject: nothing to do but count it
@@ -524,9 +524,9 @@ public final class Gateway implements AutoCloseable {
                 if (s.dropCopy)
                     businessReject(s, seq, type, 3, "a drop-copy session takes no orders");
                 else if (t == 'D')
-                    newOrder(s, m, seq, possDup);
+                    newOrder(s, m, seq);
                 else
-                    cancelOrReplace(s, m, seq, possDup, t == 'G');
+                    cancelOrReplace(s, m, seq, t == 'G');
                 break;
             default:
                 businessReject(s, seq, type, 3, "Unsupported Message Type");
@@ -752,14 +752,16 @@ public final class Gateway implements AutoCloseable {
 
     // ---------------------------------------------------------------- orders
 
-    private void newOrder(FixSession s, FIXMessage m, long seq, boolean possDup) {
+    private void newOrder(FixSession s, FIXMessage m, long seq) {
         if (!readClOrdId(s, m, seq, FIX44Tags.ClOrdID, clOrdId) || !readAccount(s, m, seq)
                 || !parseOrder(s, m, seq, true))
             return;
         clOrdIdLength = m.valueOf(FIX44Tags.ClOrdID).length();
         if (table.orderIdOf(account, clOrdId, clOrdIdLength) >= 0) {
-            if (!possDup) // a resent order already taken is ignored; a new one with a used ClOrdID is refused
-                businessReject(s, seq, m.getMsgType(), 0, "duplicate ClOrdID");
+            // refused even with PossDupFlag(43)=Y: a message is handled only at the next expected MsgSeqNum, and one
+            // whose request was journaled is below it (on restart too), so a resent request reaching here was never
+            // taken; it is a new use of a ClOrdID (it was ignored, and the peer got no answer at all)
+            businessReject(s, seq, m.getMsgType(), 0, "duplicate ClOrdID");
             clOrdIdLength = 0;
             return;
         }
@@ -781,7 +783,7 @@ public final class Gateway implements AutoCloseable {
         clOrdIdLength = 0;
     }
 
-    private void cancelOrReplace(FixSession s, FIXMessage m, long seq, boolean possDup, boolean replace) {
+    private void cancelOrReplace(FixSession s, FIXMessage m, long seq, boolean replace) {
         if (!readClOrdId(s, m, seq, FIX44Tags.ClOrdID, clOrdId)
                 || !readClOrdId(s, m, seq, FIX44Tags.OrigClOrdID, origClOrdId) || !readAccount(s, m, seq))
             return;
@@ -791,8 +793,7 @@ public final class Gateway implements AutoCloseable {
         origClOrdIdLength = m.valueOf(FIX44Tags.OrigClOrdID).length();
         try {
             if (table.orderIdOf(account, clOrdId, clOrdIdLength) >= 0) {
-                if (!possDup)
-                    businessReject(s, seq, m.getMsgType(), 0, "duplicate ClOrdID");
+                businessReject(s, seq, m.getMsgType(), 0, "duplicate ClOrdID"); // PossDupFlag too: see newOrder
                 return;
             }
             long orderId = table.orderIdOf(account, origClOrdId, origClOrdIdLength);

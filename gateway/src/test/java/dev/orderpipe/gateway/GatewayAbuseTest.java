@@ -291,6 +291,35 @@ class GatewayAbuseTest {
         }
     }
 
+    /**
+     * A NewOrderSingle with PossDupFlag(43)=Y at the next expected MsgSeqNum was never taken (one taken is below it),
+     * so one reusing a ClOrdID is refused like any reuse; it was ignored, and the peer never heard of its order. One
+     * resent below the expected number is ignored: it was taken.
+     */
+    @Test
+    void aResentOrderReusingAClOrdIdIsRefusedNotIgnored(@TempDir Path dir) throws Exception {
+        try (GatewayFixture f = new GatewayFixture(dir).startGateway();
+             RawFix raw = new RawFix(f.port())) {
+            raw.write(GatewayTest.logon("RAW3", 1, "pw3"));
+            assertNotNull(raw.read("A", 5000), "logged on");
+            String[] order = {"35=D", "11=Q1", "55=AAPL", "54=1", "60=20260101-00:00:00.000", "38=1", "40=2",
+                    "44=189.25", "59=1"};
+            raw.write(raw("RAW3", 2, order));
+            assertEquals("Q1", raw.read("8", 5000).get("11"));
+            String[] resent = new String[order.length + 2];
+            System.arraycopy(order, 0, resent, 0, order.length);
+            resent[order.length] = "43=Y";
+            resent[order.length + 1] = "122=20260101-00:00:00.000";
+            raw.write(raw("RAW3", 2, resent)); // taken already: ignored
+            raw.write(raw("RAW3", 3, resent)); // never taken, its ClOrdID used: refused
+            Map<String, String> reject = raw.read(5000);
+            assertNotNull(reject, "an answer to the resent order");
+            assertEquals("j", reject.get("35"), reject.toString());
+            assertEquals("3", reject.get("45"));
+            assertEquals("duplicate ClOrdID", reject.get("58"));
+        }
+    }
+
     private static void assertSequenceResetRejected(Map<String, String> reject, long seq, String reason) {
         assertNotNull(reject, "a Reject of the SequenceReset " + seq);
         assertEquals(String.valueOf(seq), reject.get("45"));
@@ -298,7 +327,7 @@ class GatewayAbuseTest {
         assertEquals(reason, reject.get("373"));
     }
 
-    /** Counts the messages of one type (ExecutionReports, 35=8, by default) arriving on a socket, on a thread of its own. */
+    /** Counts the messages of one type (ExecutionReports, 35=8, by default) arriving on a socket, on its own thread. */
     private static final class ReportCounter {
         private final byte[] pattern;
         private final AtomicLong count = new AtomicLong();
