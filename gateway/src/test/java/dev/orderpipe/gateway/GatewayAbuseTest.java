@@ -271,9 +271,7 @@ class GatewayAbuseTest {
     @Test
     void aMalformedSequenceResetIsRejectedAndChangesNothing(@TempDir Path dir) throws Exception {
         try (GatewayFixture f = new GatewayFixture(dir).startGateway();
-             RawFix raw = new RawFix(f.port())) {
-            raw.write(GatewayTest.logon("RAW3", 1, "pw3"));
-            assertNotNull(raw.read("A", 5000), "logged on");
+             RawFix raw = loggedOnRaw3(f)) {
             raw.write(raw("RAW3", 2, "35=4", "36=1")); // Reset mode: its MsgSeqNum does not count
             assertSequenceResetRejected(raw.read("3", 5000), 2, "5");
             raw.write(raw("RAW3", 2, "35=4", "123=Y"));
@@ -299,9 +297,7 @@ class GatewayAbuseTest {
     @Test
     void aResentOrderReusingAClOrdIdIsRefusedNotIgnored(@TempDir Path dir) throws Exception {
         try (GatewayFixture f = new GatewayFixture(dir).startGateway();
-             RawFix raw = new RawFix(f.port())) {
-            raw.write(GatewayTest.logon("RAW3", 1, "pw3"));
-            assertNotNull(raw.read("A", 5000), "logged on");
+             RawFix raw = loggedOnRaw3(f)) {
             String[] order = {"35=D", "11=Q1", "55=AAPL", "54=1", "60=20260101-00:00:00.000", "38=1", "40=2",
                     "44=189.25", "59=1"};
             raw.write(raw("RAW3", 2, order));
@@ -318,6 +314,14 @@ class GatewayAbuseTest {
             assertEquals("3", reject.get("45"));
             assertEquals("duplicate ClOrdID", reject.get("58"));
         }
+    }
+
+    /** A bare connection logged on as session RAW3 (its next MsgSeqNum 2). */
+    private static RawFix loggedOnRaw3(GatewayFixture f) throws IOException {
+        RawFix raw = new RawFix(f.port());
+        raw.write(GatewayTest.logon("RAW3", 1, "pw3"));
+        assertNotNull(raw.read("A", 5000), "logged on");
+        return raw;
     }
 
     private static void assertSequenceResetRejected(Map<String, String> reject, long seq, String reason) {
