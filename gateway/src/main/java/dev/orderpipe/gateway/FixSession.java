@@ -23,6 +23,13 @@ import static com.paritytrading.philadelphia.fix44.FIX44Tags.*;
 final class FixSession implements AutoCloseable {
     /** Room a resend leaves in the connection's {@link Outbox} for what is sent meanwhile. */
     private static final int RESEND_ROOM = Link.OUTBOX_CAPACITY / 2;
+    /**
+     * Stored messages a resend goes through per turn of the gateway's loop: a peer that reads fast must not keep the
+     * loop on its resend while the other sessions' messages wait (each turn serves every connection once).
+     */
+    static final int RESEND_PER_TURN = 64;
+    /** Stored messages before the range a resend skips per turn (reading one is cheap; sending one is not). */
+    private static final int RESEND_SKIP_PER_TURN = 4096;
     private static final Logger LOG = LoggerFactory.getLogger(FixSession.class);
     final SessionConfig config;
     final boolean dropCopy;
@@ -139,8 +146,8 @@ final class FixSession implements AutoCloseable {
      * Answers a ResendRequest(2): the stored application messages from {@code begin} to {@code end} (0: the last
      * sent) again, with PossDupFlag(43)=Y and OrigSendingTime(122), and a SequenceReset-GapFill(4) for each run of
      * admin messages among them. Nothing resent is numbered or stored again. A long range is sent as the connection
-     * takes it ({@link #continueResend()} on each turn of the loop), so a resend never fills the connection's
-     * {@link Outbox} nor holds up the other sessions.
+     * takes it, {@link #RESEND_PER_TURN} stored messages at most on each turn of the loop ({@link #continueResend()}),
+     * so a resend never fills the connection's {@link Outbox} nor holds up the other sessions, whatever its size.
      */
     void resend(long begin, long end) {
         long last = nextOut - 1;
@@ -167,7 +174,9 @@ final class FixSession implements AutoCloseable {
         if (resendEnd == 0 || l == null || l.closing)
             return false;
         boolean sent = false;
-        while (l.outbox.hasRoom(RESEND_ROOM)) {
+        int read = 0;
+        int skipped = 0;
+        while (read < RESEND_PER_TURN && skipped < RESEND_SKIP_PER_TURN && l.outbox.hasRoom(RESEND_ROOM)) {
             if (!out.next() || out.readSeq > resendEnd) {
                 if (resendGapStart != 0)
                     gapFill(resendGapStart, resendEnd + 1);
@@ -175,8 +184,11 @@ final class FixSession implements AutoCloseable {
                 return true;
             }
             long seq = out.readSeq;
-            if (seq < resendBegin)
+            if (seq < resendBegin) {
+                skipped++;
                 continue;
+            }
+            read++;
             sent = true;
             if (out.readKind == OutboundStore.ADMIN) {
                 if (resendGapStart == 0)

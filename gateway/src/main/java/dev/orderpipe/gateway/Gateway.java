@@ -62,7 +62,8 @@ public final class Gateway implements AutoCloseable {
     private static final int FIELD_CAPACITY = 128;
     private static final int MAX_FIELDS = 64;
     private static final int MAX_LINKS = 64;
-    private static final long LOGON_TIMEOUT_MILLIS = 10_000;
+    /** Longest HeartBtInt(108) a Logon may ask for: a peer silent longer than an hour is taken for gone. */
+    static final long MAX_HEARTBEAT_SECONDS = 3600;
     private static final long ORDER_ID_BASE = 1_000_000_000L;
     /** How long the executions queue must be quiet before the feed checks where it ends, and how often. */
     private static final long END_CHECK_IDLE_MILLIS = 2_000;
@@ -92,6 +93,8 @@ public final class Gateway implements AutoCloseable {
     private final long idleParkNanos;
     /** Text(58) of the OrderCancelReject for one cancel or replace more than may wait: it names the key. */
     private final String tooManyWaiting;
+    /** Text(58) of the BusinessMessageReject of a request the order table has no room for: it names the key. */
+    private final String tableFull;
     private long lastOrderId;
     private long lastJournalWriterSeq;
     private long lastHousekeeping;
@@ -142,6 +145,9 @@ public final class Gateway implements AutoCloseable {
         this.table = new OrderTable(config.orderCapacity, config.maxPendingRequests);
         this.tooManyWaiting = "too many cancels and replaces of the order waiting (maxPendingRequests "
                 + config.maxPendingRequests + ")";
+        // Text(58) holds 128 bytes at most (FIELD_CAPACITY): this is about 100
+        this.tableFull = "order table full: orderCapacity " + config.orderCapacity + " orders and ClOrdIDs of this"
+                + " trading session, freed when the session closes";
         this.sessions = new FixSession[config.sessions.size()];
         int copies = 0;
         for (int i = 0; i < sessions.length; i++) {
@@ -315,17 +321,35 @@ public final class Gateway implements AutoCloseable {
         if (c == null)
             return false;
         try {
-            if (linkCount == MAX_LINKS) {
-                c.close();
-                return true;
+            int at = linkCount;
+            if (at == MAX_LINKS) {
+                at = oldestNotLoggedOn();
+                if (at < 0) { // every connection is a session's
+                    c.close();
+                    return true;
+                }
+                closeLink(links[at]); // it waited longest for a Logon: the new one may be a session's
             }
             c.configureBlocking(false);
             c.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            links[linkCount++] = new Link(c, fixConfig, this, now);
+            links[at] = new Link(c, fixConfig, this, now);
+            if (at == linkCount)
+                linkCount++;
         } catch (IOException e) {
             LOG.warn("cannot set up a connection: {}", e.getMessage());
         }
         return true;
+    }
+
+    /** The index in {@link #links} of the connection accepted first of those not logged on, or -1. */
+    private int oldestNotLoggedOn() {
+        int oldest = -1;
+        for (int i = 0; i < linkCount; i++) {
+            Link l = links[i];
+            if ((l.session == null || l.closing) && (oldest < 0 || l.acceptedMillis < links[oldest].acceptedMillis))
+                oldest = i;
+        }
+        return oldest;
     }
 
     /** Heartbeats, test requests, timeouts, and closing the connections marked for it. */
@@ -361,7 +385,7 @@ public final class Gateway implements AutoCloseable {
         int kept = 0;
         for (int i = 0; i < linkCount; i++) {
             Link l = links[i];
-            if (l.session == null && now - l.acceptedMillis > LOGON_TIMEOUT_MILLIS)
+            if (l.session == null && now - l.acceptedMillis > config.logonTimeoutMillis)
                 l.fail();
             if (l.closing)
                 closeLink(l);
@@ -425,11 +449,7 @@ public final class Gateway implements AutoCloseable {
         FIXValue possDupValue = m.valueOf(FIX44Tags.PossDupFlag);
         boolean possDup = possDupValue != null && possDupValue.length() == 1 && possDupValue.byteAt(0) == 'Y';
         if (t == '4') {
-            try {
-                sequenceReset(s, m, seq);
-            } catch (RuntimeException e) {
-                malformed(s, seq, e); // NewSeqNo(36) not a number: thrown by Philadelphia, it would end the loop
-            }
+            sequenceReset(s, m, seq);
             return;
         }
         if (seq < s.nextIn) {
@@ -458,7 +478,7 @@ public final class Gateway implements AutoCloseable {
         s.nextIn++;
         gapClosed(s);
         try {
-            dispatch(s, m, t, type, seq, possDup);
+            dispatch(s, m, t, type, seq);
         } catch (RuntimeException e) {
             malformed(s, seq, e);
         }
@@ -474,7 +494,7 @@ public final class Gateway implements AutoCloseable {
         LOG.debug("session {}: message {} refused: {}", s.config.directoryName(), seq, e.toString());
     }
 
-    private void dispatch(FixSession s, FIXMessage m, char t, FIXValue type, long seq, boolean possDup) {
+    private void dispatch(FixSession s, FIXMessage m, char t, FIXValue type, long seq) {
         switch (t) {
             case '0': // Heartbeat
             case '3': // Reject: nothing to do but count it
@@ -504,24 +524,25 @@ public final class Gateway implements AutoCloseable {
                 if (s.dropCopy)
                     businessReject(s, seq, type, 3, "a drop-copy session takes no orders");
                 else if (t == 'D')
-                    newOrder(s, m, seq, possDup);
+                    newOrder(s, m, seq);
                 else
-                    cancelOrReplace(s, m, seq, possDup, t == 'G');
+                    cancelOrReplace(s, m, seq, t == 'G');
                 break;
             default:
                 businessReject(s, seq, type, 3, "Unsupported Message Type");
         }
     }
 
+    /**
+     * A SequenceReset(4). GapFill mode (GapFillFlag(123)=Y) is numbered like any message: one beyond the next
+     * expected shows a gap, one below it was applied already; Reset mode ignores its MsgSeqNum. NewSeqNo(36) missing,
+     * not a number or below the next expected number is refused with a Reject(3) (FIX 4.4: SessionRejectReason 1, 6
+     * or 5) and changes nothing but, in GapFill mode at the expected number, that the message itself was received.
+     */
     private void sequenceReset(FixSession s, FIXMessage m, long seq) {
         FIXValue newSeqNo = m.valueOf(FIX44Tags.NewSeqNo);
         FIXValue gapFillValue = m.valueOf(FIX44Tags.GapFillFlag);
         boolean gapFill = gapFillValue != null && gapFillValue.length() == 1 && gapFillValue.byteAt(0) == 'Y';
-        if (newSeqNo == null) {
-            reject(s, seq, 1, FIX44Tags.NewSeqNo, "Required tag missing");
-            return;
-        }
-        long next = newSeqNo.asInt();
         if (gapFill && seq != s.nextIn) {
             if (seq > s.nextIn) {
                 if (seq > s.highestSeen)
@@ -531,8 +552,26 @@ public final class Gateway implements AutoCloseable {
             }
             return; // a gap fill already applied (too low) is ignored
         }
-        if (next < s.nextIn) {
-            reject(s, seq, 5, FIX44Tags.NewSeqNo, "NewSeqNo(36) too low");
+        long next = -1;
+        if (newSeqNo == null) {
+            reject(s, seq, 1, FIX44Tags.NewSeqNo, "Required tag missing");
+        } else {
+            try {
+                next = newSeqNo.asInt();
+            } catch (RuntimeException e) {
+                malformed(s, seq, e); // thrown by Philadelphia: out of the loop it would end the gateway
+            }
+            if (next >= 0 && next < s.nextIn) {
+                reject(s, seq, 5, FIX44Tags.NewSeqNo, "NewSeqNo(36) is below the next expected MsgSeqNum(34)");
+                next = -1;
+            }
+        }
+        if (next < 0) {
+            if (gapFill) { // the refused gap fill was the expected message: the next one follows it
+                s.nextIn++;
+                gapClosed(s);
+                s.persistIn();
+            }
             return;
         }
         s.nextIn = next;
@@ -657,8 +696,13 @@ public final class Gateway implements AutoCloseable {
             heartbeat = 0;
             seq = 0;
         }
-        if (heartbeat <= 0 || heartbeat > 3600 || seq <= 0) {
-            refuse(link, m, "HeartBtInt(108) and MsgSeqNum(34) must be positive numbers");
+        if (seq <= 0) {
+            refuse(link, m, "MsgSeqNum(34) must be a positive number");
+            return;
+        }
+        if (heartbeat <= 0 || heartbeat > MAX_HEARTBEAT_SECONDS) {
+            refuse(link, m, "HeartBtInt(108) must be 1 to " + MAX_HEARTBEAT_SECONDS + " seconds"
+                    + (heartBtInt == null ? " (missing)" : ", was " + heartBtInt.asString()));
             return;
         }
         if (seq < s.nextIn) {
@@ -708,19 +752,21 @@ public final class Gateway implements AutoCloseable {
 
     // ---------------------------------------------------------------- orders
 
-    private void newOrder(FixSession s, FIXMessage m, long seq, boolean possDup) {
+    private void newOrder(FixSession s, FIXMessage m, long seq) {
         if (!readClOrdId(s, m, seq, FIX44Tags.ClOrdID, clOrdId) || !readAccount(s, m, seq)
                 || !parseOrder(s, m, seq, true))
             return;
         clOrdIdLength = m.valueOf(FIX44Tags.ClOrdID).length();
         if (table.orderIdOf(account, clOrdId, clOrdIdLength) >= 0) {
-            if (!possDup) // a resent order already taken is ignored; a new one with a used ClOrdID is refused
-                businessReject(s, seq, m.getMsgType(), 0, "duplicate ClOrdID");
+            // refused even with PossDupFlag(43)=Y: a message is handled only at the next expected MsgSeqNum, and one
+            // whose request was journaled is below it (on restart too), so a resent request reaching here was never
+            // taken; it is a new use of a ClOrdID (it was ignored, and the peer got no answer at all)
+            businessReject(s, seq, m.getMsgType(), 0, "duplicate ClOrdID");
             clOrdIdLength = 0;
             return;
         }
         if (!table.orderRoom() || !table.clOrdIdRoom()) {
-            businessReject(s, seq, m.getMsgType(), 0, "gateway order table full (orderCapacity)");
+            businessReject(s, seq, m.getMsgType(), 0, tableFull);
             clOrdIdLength = 0;
             return;
         }
@@ -737,7 +783,7 @@ public final class Gateway implements AutoCloseable {
         clOrdIdLength = 0;
     }
 
-    private void cancelOrReplace(FixSession s, FIXMessage m, long seq, boolean possDup, boolean replace) {
+    private void cancelOrReplace(FixSession s, FIXMessage m, long seq, boolean replace) {
         if (!readClOrdId(s, m, seq, FIX44Tags.ClOrdID, clOrdId)
                 || !readClOrdId(s, m, seq, FIX44Tags.OrigClOrdID, origClOrdId) || !readAccount(s, m, seq))
             return;
@@ -747,13 +793,13 @@ public final class Gateway implements AutoCloseable {
         origClOrdIdLength = m.valueOf(FIX44Tags.OrigClOrdID).length();
         try {
             if (table.orderIdOf(account, clOrdId, clOrdIdLength) >= 0) {
-                if (!possDup)
-                    businessReject(s, seq, m.getMsgType(), 0, "duplicate ClOrdID");
+                businessReject(s, seq, m.getMsgType(), 0, "duplicate ClOrdID"); // PossDupFlag too: see newOrder
                 return;
             }
             long orderId = table.orderIdOf(account, origClOrdId, origClOrdIdLength);
             int slot = orderId < 0 ? OrderTable.ABSENT : table.slotOf(account, orderId);
-            if (slot < 0) {
+            if (slot < 0 || table.finishedAt(slot)) {
+                // a finished order of this session is still in the table: the reject carries its final status
                 cancelReject(s, orderId, slot, replace, orderId < 0 ? 1 : 0,
                         orderId < 0 ? "unknown OrigClOrdID" : "order is no longer live");
                 return;
@@ -768,7 +814,7 @@ public final class Gateway implements AutoCloseable {
                 return;
             }
             if (!table.clOrdIdRoom()) {
-                businessReject(s, seq, m.getMsgType(), 0, "gateway order table full (orderCapacity)");
+                businessReject(s, seq, m.getMsgType(), 0, tableFull);
                 return;
             }
             RequestJournal j = journal;
@@ -787,8 +833,9 @@ public final class Gateway implements AutoCloseable {
     }
 
     /**
-     * An OrderCancelReject(9) the gateway decides itself (the order is unknown or cannot be replaced). OrdStatus(39)
-     * is a live order's own ({@code slot} its table slot), else 4 for an order no longer live, 8 for an unknown one.
+     * An OrderCancelReject(9) the gateway decides itself (the order is unknown, finished or cannot be replaced).
+     * OrdStatus(39) is the order's current status when the table holds it ({@code slot}: live, or finished in this
+     * trading session: 2 filled, 4 canceled, C expired, 8 rejected), else 8 (FIX 4.4: Rejected for an unknown order).
      */
     private void cancelReject(FixSession s, long orderId, int slot, boolean replace, int reason, String text) {
         FIXMessage r = s.begin('9');
@@ -798,8 +845,7 @@ public final class Gateway implements AutoCloseable {
             r.addField(FIX44Tags.OrderID).setString("NONE");
         r.addField(FIX44Tags.ClOrdID).setString(chars.wrap(clOrdId, 0, clOrdIdLength));
         r.addField(FIX44Tags.OrigClOrdID).setString(chars.wrap(origClOrdId, 0, origClOrdIdLength));
-        r.addField(FIX44Tags.OrdStatus).setChar(slot >= 0 ? ordStatus(OrderStatus.of(table.status(slot)))
-                : orderId > 0 ? '4' : '8');
+        r.addField(FIX44Tags.OrdStatus).setChar(slot >= 0 ? ordStatus(OrderStatus.of(table.status(slot))) : '8');
         r.addField(FIX44Tags.CxlRejResponseTo).setChar(replace ? '2' : '1');
         r.addField(FIX44Tags.CxlRejReason).setInt(reason);
         r.addField(FIX44Tags.Text).setString(text);
@@ -1000,6 +1046,16 @@ public final class Gateway implements AutoCloseable {
     private void onReport(OrderInfo r, long execIndex) {
         if (r.writerId() == config.writerId)
             applyJournal(r.writerSeq());
+        if (r.execType() == ExecType.SESSION_CLOSE || r.execType() == ExecType.SESSION_OPEN) {
+            // a trading session ended (a SESSION_OPEN ends the implicit one; after a close it frees only the orders
+            // refused between the sessions): its ClOrdIDs may be used again. Reached at the same report live and when
+            // the table is rebuilt on start, so both hold the same ClOrdIDs. The event's own report is no
+            // account's execution report: no session is sent one (the DAY orders' EXPIRED reports before it are).
+            table.sessionEnded();
+            return;
+        }
+        if (r.execType() == ExecType.REJECTED && r.action().isSession())
+            return; // a session event refused: no order, no account, nothing ended
         int slot = table.slotOf(r.account(), r.orderId());
         ExecType execType = r.execType();
         Action action = r.action();
@@ -1024,11 +1080,7 @@ public final class Gateway implements AutoCloseable {
         }
         if (execType == ExecType.REJECTED && request)
             return; // the request was refused, not the order
-        table.status(slot, r.status().code());
-        OrderStatus status = r.status();
-        if (status == OrderStatus.FILLED || status == OrderStatus.CANCELED || status == OrderStatus.EXPIRED
-                || status == OrderStatus.REJECTED)
-            table.remove(r.account(), r.orderId());
+        table.status(slot, r.status().code()); // a finished order stays until its trading session ends
     }
 
     private void sendReport(FixSession s, OrderInfo r, long execIndex, int slot, boolean answersPending) {

@@ -32,8 +32,9 @@ public final class GatewayConfig extends StrictConfig {
     @Range(min = 1, max = Long.MAX_VALUE, note = "0 is the pipeline's file ingress")
     public long writerId = 900;
     /**
-     * Live orders the gateway tracks, and ClOrdIDs over the data directory's life (every one used is kept, so its
-     * reuse is refused, also after a restart); a request beyond it is rejected.
+     * Orders the gateway tracks, and ClOrdIDs, of one trading session (plus the orders resting from earlier ones):
+     * every ClOrdID used is kept until its session closes, so its reuse that day is refused, also after a restart;
+     * a request beyond it is refused with a BusinessMessageReject naming this key.
      */
     @Range(min = 16, max = 1 << 26)
     public int orderCapacity = 1 << 18;
@@ -44,6 +45,13 @@ public final class GatewayConfig extends StrictConfig {
      */
     @Range(min = 1, max = 64)
     public int maxPendingRequests = 4;
+    /**
+     * How long a connection may take from being accepted to its Logon; one that has not logged on by then is closed.
+     * When all connections are taken, a new one takes the place of the oldest that has not logged on, so connections
+     * that never log on cannot keep a session out.
+     */
+    @Range(min = 100, max = 60_000, note = "milliseconds")
+    public int logonTimeoutMillis = 5_000;
     /** How long the event loop parks when it found nothing to do; 0 spins. */
     @Range(min = 0, max = 100_000, note = "microseconds")
     public int idleParkMicros = 50;

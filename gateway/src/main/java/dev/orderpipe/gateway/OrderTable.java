@@ -1,12 +1,19 @@
 package dev.orderpipe.gateway;
 
+import dev.orderpipe.pipeline.codes.OrderStatus;
 import dev.orderpipe.pipeline.util.FixedPairIndex;
 
 /**
- * What the gateway knows of the orders its sessions entered: each live order's ClOrdID(11) and the ClOrdIDs of the
- * cancels and replaces waiting for their reports (in the order they were sent, which is the order the pipeline
- * answers them in), and every ClOrdID used by an account with the pipeline order id it named.
+ * What the gateway knows of the orders its sessions entered in the current trading session, and of the orders still
+ * resting from earlier ones (GTC): each order's ClOrdID(11), status and the ClOrdIDs of the cancels and replaces
+ * waiting for their reports (in the order they were sent, which is the order the pipeline answers them in), and
+ * every ClOrdID used by an account with the pipeline order id it named.
  * Fixed capacity, nothing allocated after construction; not thread-safe (the gateway's one thread).
+ *
+ * <p>FIX ClOrdIDs are unique per trading day: a finished order (filled, canceled, expired, rejected) stays until
+ * {@link #sessionEnded()}, so its ClOrdIDs are refused for reuse and a cancel naming it is refused with its real
+ * status; then finished orders and every ClOrdID not naming a live order are freed. A live order keeps its current
+ * ClOrdID and those of its waiting requests, so an order resting into the next session is still found by them.
  *
  * <p>ClOrdIDs are kept as bytes ({@link GatewayConfig#MAX_CL_ORD_ID} at most) and found by two independent 64-bit
  * hashes of the account and the bytes, stored whole, so two ClOrdIDs are taken for one only if both hashes collide.
@@ -31,6 +38,8 @@ final class OrderTable {
 
     private final FixedPairIndex clOrdIds;
     private final long[] orderIdOfClOrdId;
+    /** Slots in use, gathered by {@link #sessionEnded()} before it changes the index it walks. */
+    private final int[] scratch;
 
     OrderTable(int capacity, int maxPending) {
         this.maxPending = maxPending;
@@ -46,6 +55,50 @@ final class OrderTable {
         notional = new long[capacity];
         clOrdIds = new FixedPairIndex(capacity);
         orderIdOfClOrdId = new long[capacity];
+        scratch = new int[capacity];
+    }
+
+    /** Whether a pipeline order status is final: the order will have no more reports but refusals of requests. */
+    static boolean finished(byte orderStatus) {
+        return orderStatus == OrderStatus.FILLED.code() || orderStatus == OrderStatus.CANCELED.code()
+                || orderStatus == OrderStatus.EXPIRED.code() || orderStatus == OrderStatus.REJECTED.code();
+    }
+
+    /** Whether the order in {@code slot} is finished (see {@link #finished(byte)}). */
+    boolean finishedAt(int slot) {
+        return finished(status[slot]);
+    }
+
+    /**
+     * A trading session ended: finished orders leave the table and every ClOrdID is freed but those naming a live
+     * order (its current one and its waiting requests'), and those of requests still waiting on an order that just
+     * finished (their refusals are still to come). O(capacity), once a trading day, nothing allocated.
+     */
+    void sessionEnded() {
+        int n = 0;
+        for (int p = 0, end = orders.positions(); p < end; p++) {
+            int slot = orders.slotAt(p);
+            if (slot >= 0)
+                scratch[n++] = slot;
+        }
+        clOrdIds.clear();
+        for (int i = 0; i < n; i++) {
+            int slot = scratch[i];
+            long account = orders.first(slot);
+            long orderId = orders.second(slot);
+            boolean done = finished(status[slot]);
+            if (!done)
+                addClOrdId(account, current, slot * MAX, currentLength[slot], orderId);
+            for (int k = 0; k < pendingCount[slot]; k++) {
+                int at = slot * maxPending + (pendingHead[slot] + k) % maxPending;
+                addClOrdId(account, pending, at * MAX, pendingLength[at], orderId);
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            int slot = scratch[i];
+            if (finished(status[slot]))
+                orders.remove(orders.first(slot), orders.second(slot));
+        }
     }
 
     /** The order's slot, or {@link #ABSENT}. */
@@ -68,19 +121,19 @@ final class OrderTable {
         return slot;
     }
 
-    void remove(long account, long orderId) {
-        orders.remove(account, orderId);
-    }
-
     /** The pipeline order id a ClOrdID of {@code account} named, or -1. */
     long orderIdOf(long account, byte[] clOrdId, int length) {
-        int slot = clOrdIds.slotOf(hashA(account, clOrdId, length), hashB(account, clOrdId, length), false);
+        int slot = clOrdIds.slotOf(hashA(account, clOrdId, 0, length), hashB(account, clOrdId, 0, length), false);
         return slot < 0 ? -1 : orderIdOfClOrdId[slot];
     }
 
     /** Records that {@code clOrdId} of {@code account} names {@code orderId}; false when the table is full. */
     boolean addClOrdId(long account, byte[] clOrdId, int length, long orderId) {
-        int slot = clOrdIds.slotOf(hashA(account, clOrdId, length), hashB(account, clOrdId, length), true);
+        return addClOrdId(account, clOrdId, 0, length, orderId);
+    }
+
+    private boolean addClOrdId(long account, byte[] bytes, int from, int length, long orderId) {
+        int slot = clOrdIds.slotOf(hashA(account, bytes, from, length), hashB(account, bytes, from, length), true);
         if (slot < 0)
             return false;
         orderIdOfClOrdId[slot] = orderId;
@@ -184,16 +237,16 @@ final class OrderTable {
         return cumQty == 0 ? 0 : notional[slot] / cumQty;
     }
 
-    private static long hashA(long account, byte[] b, int length) {
+    private static long hashA(long account, byte[] b, int from, int length) {
         long h = 0xcbf29ce484222325L ^ account;
-        for (int i = 0; i < length; i++)
+        for (int i = from; i < from + length; i++)
             h = (h ^ (b[i] & 0xFF)) * 0x100000001b3L;
         return h;
     }
 
-    private static long hashB(long account, byte[] b, int length) {
+    private static long hashB(long account, byte[] b, int from, int length) {
         long h = account * 0x9E3779B97F4A7C15L + length;
-        for (int i = 0; i < length; i++) {
+        for (int i = from; i < from + length; i++) {
             h = (h + (b[i] & 0xFF)) * 0xC2B2AE3D27D4EB4FL;
             h ^= h >>> 29;
         }

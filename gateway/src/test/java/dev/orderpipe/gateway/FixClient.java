@@ -43,8 +43,19 @@ final class FixClient implements Application, AutoCloseable {
     private volatile boolean loggedOn;
 
     FixClient(Path dir, int port, String clientId, String gatewayId, String password) throws ConfigError {
-        this.id = new SessionID("FIX.4.4", clientId, gatewayId);
+        this(settings(dir, port, new SessionID("FIX.4.4", clientId, gatewayId)),
+                new SessionID("FIX.4.4", clientId, gatewayId), password);
+    }
+
+    /** A client of session {@code id} configured by {@code settings} (a file store and a file log among them). */
+    FixClient(SessionSettings settings, SessionID id, String password) throws ConfigError {
+        this.id = id;
         this.password = password;
+        initiator = new SocketInitiator(this, new FileStoreFactory(settings), settings, new FileLogFactory(settings),
+                new DefaultMessageFactory());
+    }
+
+    private static SessionSettings settings(Path dir, int port, SessionID id) {
         SessionSettings settings = new SessionSettings();
         settings.setString(id, "ConnectionType", "initiator");
         settings.setString(id, "SocketConnectHost", "127.0.0.1");
@@ -56,8 +67,7 @@ final class FixClient implements Application, AutoCloseable {
         settings.setString(id, "UseDataDictionary", "Y");
         settings.setString(id, "FileStorePath", dir.resolve("store").toString());
         settings.setString(id, "FileLogPath", dir.resolve("log").toString());
-        initiator = new SocketInitiator(this, new FileStoreFactory(settings), settings, new FileLogFactory(settings),
-                new DefaultMessageFactory());
+        return settings;
     }
 
     /** Connects (and reconnects every second while not logged on). */

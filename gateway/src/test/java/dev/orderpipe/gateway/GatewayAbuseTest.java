@@ -182,12 +182,170 @@ class GatewayAbuseTest {
         }
     }
 
-    /** Counts the ExecutionReports (35=8) arriving on a socket, on a thread of its own. */
+    /**
+     * A resend of 100,000 stored messages to one session goes 64 messages a turn of the gateway's loop, so another
+     * session's order round trip (QuickFIX/J) is served meanwhile: its ExecutionReport comes before the resend ends
+     * (before, the loop stayed on the resend as long as the reader kept up).
+     */
+    @Test
+    void aHugeResendToOneSessionDoesNotHoldUpAnotherSessionsOrder(@TempDir Path dir) throws Exception {
+        int stored = 100_000;
+        try (GatewayFixture f = new GatewayFixture(dir).startGateway();
+             FixClient c1 = f.client(dir, "CLIENT1", "pw1");
+             Socket a = new Socket("127.0.0.1", f.port())) {
+            ReportCounter rejects = new ReportCounter(a.getInputStream(), "3");
+            a.getOutputStream().write(GatewayTest.logon("RAW3", 1, "pw3"));
+            ByteArrayOutputStream batch = new ByteArrayOutputStream();
+            for (int i = 0; i < stored; i++) // a TestRequest without TestReqID: a Reject each, stored for a resend
+                batch.write(raw("RAW3", 2 + i, "35=1"));
+            a.getOutputStream().write(batch.toByteArray());
+            assertEquals(stored, rejects.awaitQuiet(stored, 60_000), "a Reject for each");
+
+            rejects.noteWhen(2L * stored);
+            a.getOutputStream().write(raw("RAW3", 2 + stored, "35=2", "7=2", "16=0"));
+            long asked = System.nanoTime();
+            c1.send(order("B1", Side.BUY, 1, 189.25, TimeInForce.GOOD_TILL_CANCEL));
+            assertEquals("B1", str(c1.next("8"), 11));
+            long served = System.nanoTime();
+            assertEquals(2L * stored, rejects.awaitQuiet(2L * stored, 60_000), "every Reject resent");
+            long resent = rejects.reachedAt();
+            assertTrue(served < resent, "the other session's order took " + (served - asked) / 1_000_000
+                    + " ms, the resend " + (resent - asked) / 1_000_000 + " ms");
+        }
+    }
+
+    /**
+     * 64 connections that never log on (every place the gateway has) cannot keep a session out: QuickFIX/J logs on
+     * at once, taking the place of the oldest (it waited 10 s, for the idle ones to time out, and got in at its
+     * reconnect after that), and the idle ones are closed once logonTimeoutMillis passed.
+     */
+    @Test
+    void idleConnectionsThatNeverLogOnCannotKeepASessionOut(@TempDir Path dir) throws Exception {
+        try (GatewayFixture f = new GatewayFixture(dir)) {
+            f.gateway = Gateway.start(GatewayConfig.parse(GatewayFixture.config(0).replace("idleParkMicros: 20,",
+                    "idleParkMicros: 20, logonTimeoutMillis: 5000,"), "test"), f.data);
+            Socket[] idle = new Socket[64];
+            try {
+                for (int i = 0; i < idle.length; i++)
+                    idle[i] = new Socket("127.0.0.1", f.port());
+                Thread.sleep(200); // accepted, one a millisecond
+                long start = System.nanoTime();
+                try (FixClient c1 = f.client(dir, "CLIENT1", "pw1")) {
+                    long millis = (System.nanoTime() - start) / 1_000_000;
+                    assertTrue(millis < 2500, "logged on in " + millis + " ms, well below the logon timeout");
+                    for (Socket s : idle) {
+                        s.setSoTimeout(8000); // 5 s after each was accepted, and a housekeeping round
+                        assertEquals(-1, s.getInputStream().read(), "an idle connection closed by the gateway");
+                    }
+                    c1.send(order("L1", Side.BUY, 1, 189.25, TimeInForce.GOOD_TILL_CANCEL));
+                    assertEquals("L1", str(c1.next("8"), 11));
+                }
+            } finally {
+                for (Socket s : idle)
+                    if (s != null)
+                        s.close();
+            }
+        }
+    }
+
+    /** A Logon asking for a HeartBtInt beyond an hour is refused with a Logout saying what is allowed. */
+    @Test
+    void aHugeHeartBtIntIsRefusedSayingTheRange(@TempDir Path dir) throws Exception {
+        try (GatewayFixture f = new GatewayFixture(dir).startGateway();
+             RawFix raw = new RawFix(f.port())) {
+            raw.write(RawFix.encode("35=A", "49=RAW3", "56=ORDERPIPE", "34=1", TIME, "98=0", "108=86400",
+                    "554=pw3"));
+            Map<String, String> logout = raw.read("5", 5000);
+            assertNotNull(logout, "a Logout");
+            assertEquals("HeartBtInt(108) must be 1 to 3600 seconds, was 86400", logout.get("58"));
+            assertTrue(raw.closedWithin(5000), "the connection closed");
+        }
+    }
+
+    /**
+     * SequenceReset(4) with NewSeqNo(36) below the next expected number (Reset mode and GapFill mode) or missing is
+     * refused with a Reject(3) naming tag 36 and the reason (5 value incorrect, 1 missing) and moves nothing back; a
+     * refused GapFill at the expected number still counts as received, so the next message follows it without a
+     * ResendRequest.
+     */
+    @Test
+    void aMalformedSequenceResetIsRejectedAndChangesNothing(@TempDir Path dir) throws Exception {
+        try (GatewayFixture f = new GatewayFixture(dir).startGateway();
+             RawFix raw = loggedOnRaw3(f)) {
+            raw.write(raw("RAW3", 2, "35=4", "36=1")); // Reset mode: its MsgSeqNum does not count
+            assertSequenceResetRejected(raw.read("3", 5000), 2, "5");
+            raw.write(raw("RAW3", 2, "35=4", "123=Y"));
+            assertSequenceResetRejected(raw.read("3", 5000), 2, "1");
+            raw.write(raw("RAW3", 3, "35=4", "123=Y", "36=2"));
+            assertSequenceResetRejected(raw.read("3", 5000), 3, "5");
+            raw.write(raw("RAW3", 4, "35=1", "112=alive"));
+            Map<String, String> m;
+            do {
+                m = raw.read(5000);
+                assertNotNull(m, "an answer to the TestRequest");
+                assertTrue(!"2".equals(m.get("35")), "no ResendRequest: " + m);
+            } while (!"0".equals(m.get("35")));
+            assertEquals("alive", m.get("112"));
+        }
+    }
+
+    /**
+     * A NewOrderSingle with PossDupFlag(43)=Y at the next expected MsgSeqNum was never taken (one taken is below it),
+     * so one reusing a ClOrdID is refused like any reuse; it was ignored, and the peer never heard of its order. One
+     * resent below the expected number is ignored: it was taken.
+     */
+    @Test
+    void aResentOrderReusingAClOrdIdIsRefusedNotIgnored(@TempDir Path dir) throws Exception {
+        try (GatewayFixture f = new GatewayFixture(dir).startGateway();
+             RawFix raw = loggedOnRaw3(f)) {
+            String[] order = {"35=D", "11=Q1", "55=AAPL", "54=1", "60=20260101-00:00:00.000", "38=1", "40=2",
+                    "44=189.25", "59=1"};
+            raw.write(raw("RAW3", 2, order));
+            assertEquals("Q1", raw.read("8", 5000).get("11"));
+            String[] resent = new String[order.length + 2];
+            System.arraycopy(order, 0, resent, 0, order.length);
+            resent[order.length] = "43=Y";
+            resent[order.length + 1] = "122=20260101-00:00:00.000";
+            raw.write(raw("RAW3", 2, resent)); // taken already: ignored
+            raw.write(raw("RAW3", 3, resent)); // never taken, its ClOrdID used: refused
+            Map<String, String> reject = raw.read(5000);
+            assertNotNull(reject, "an answer to the resent order");
+            assertEquals("j", reject.get("35"), reject.toString());
+            assertEquals("3", reject.get("45"));
+            assertEquals("duplicate ClOrdID", reject.get("58"));
+        }
+    }
+
+    /** A bare connection logged on as session RAW3 (its next MsgSeqNum 2). */
+    private static RawFix loggedOnRaw3(GatewayFixture f) throws IOException {
+        RawFix raw = new RawFix(f.port());
+        raw.write(GatewayTest.logon("RAW3", 1, "pw3"));
+        assertNotNull(raw.read("A", 5000), "logged on");
+        return raw;
+    }
+
+    private static void assertSequenceResetRejected(Map<String, String> reject, long seq, String reason) {
+        assertNotNull(reject, "a Reject of the SequenceReset " + seq);
+        assertEquals(String.valueOf(seq), reject.get("45"));
+        assertEquals("36", reject.get("371"));
+        assertEquals(reason, reject.get("373"));
+    }
+
+    /** Counts the messages of one type (ExecutionReports, 35=8, by default) arriving on a socket, on its own thread. */
     private static final class ReportCounter {
-        private static final byte[] PATTERN = "\u000135=8\u0001".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        private final byte[] pattern;
         private final AtomicLong count = new AtomicLong();
+        /** The count {@link #reachedAt} is taken at, and System.nanoTime() when the count reached it (0 before). */
+        private volatile long target = Long.MAX_VALUE;
+        private volatile long reachedAt;
 
         ReportCounter(InputStream in) {
+            this(in, "8");
+        }
+
+        ReportCounter(InputStream in, String msgType) {
+            byte[] pattern = ("\u000135=" + msgType + "\u0001").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            this.pattern = pattern;
             Thread t = new Thread(() -> {
                 byte[] buf = new byte[65536];
                 int matched = 0;
@@ -196,13 +354,14 @@ class GatewayAbuseTest {
                     while ((n = in.read(buf)) >= 0) {
                         for (int i = 0; i < n; i++) {
                             byte b = buf[i];
-                            if (b == PATTERN[matched]) {
-                                if (++matched == PATTERN.length) {
-                                    count.incrementAndGet();
+                            if (b == pattern[matched]) {
+                                if (++matched == pattern.length) {
+                                    if (count.incrementAndGet() == target)
+                                        reachedAt = System.nanoTime();
                                     matched = 0;
                                 }
                             } else {
-                                matched = b == PATTERN[0] ? 1 : 0;
+                                matched = b == pattern[0] ? 1 : 0;
                             }
                         }
                     }
@@ -212,6 +371,16 @@ class GatewayAbuseTest {
             }, "report-counter");
             t.setDaemon(true);
             t.start();
+        }
+
+        /** From now on, notes when the count reaches {@code count} ({@link #reachedAt()}). */
+        void noteWhen(long count) {
+            target = count;
+        }
+
+        /** System.nanoTime() when the count reached the one given to {@link #noteWhen}, or 0 before. */
+        long reachedAt() {
+            return reachedAt;
         }
 
         /** The count once it reached {@code atLeast} and then stayed the same for a second, or at the deadline. */
