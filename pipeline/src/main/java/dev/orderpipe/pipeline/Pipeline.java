@@ -20,6 +20,7 @@ import dev.orderpipe.pipeline.integrity.QueueVerifier;
 import dev.orderpipe.pipeline.integrity.RecordKind;
 import dev.orderpipe.pipeline.metrics.MetricsFile;
 import dev.orderpipe.pipeline.risk.RiskConfigHistory;
+import dev.orderpipe.pipeline.retention.RetentionThread;
 import dev.orderpipe.pipeline.risk.RiskEngine;
 import dev.orderpipe.pipeline.session.SessionCalendar;
 import dev.orderpipe.pipeline.snapshot.SnapshotStore;
@@ -73,6 +74,8 @@ public final class Pipeline implements AutoCloseable {
     private final DataDirLock dirLock;
     private final DiskSpaceGuard diskGuard;
     private QueuePretoucher pretoucher;
+    /** Retention at each roll ({@code retention.enabled}), null when off. */
+    private RetentionThread retention;
     /** The stages' live counters ({@code metrics.dat}). */
     private MetricsFile metrics;
     private volatile PipelineFailedException failure;
@@ -180,6 +183,8 @@ public final class Pipeline implements AutoCloseable {
             pipeline.pretoucher = new QueuePretoucher("pipeline", List.copyOf(pipeline.queues.values()),
                     QueuePretoucher.DEFAULT_INTERVAL_NANOS).keepOff(CpuPlacement.pinned(config)).start();
         pipeline.runners.forEach(StageRunner::start);
+        if (config.retention.enabled)
+            pipeline.retention = new RetentionThread(config, pipeline.queues::get).start();
         LOG.info("pipeline started: data {}, groups {}", pipeline.dataDir, pipeline.runners.size());
         for (int i = 0; i < config.groups.size(); i++) {
             StageGroupConfig g = config.groups.get(i);
@@ -310,6 +315,8 @@ public final class Pipeline implements AutoCloseable {
         }
         if (pretoucher != null)
             pretoucher.close();
+        if (retention != null)
+            retention.close(); // before the queues it refreshes are closed
         queues.values().forEach(ChronicleQueue::close);
         metrics.close();
         diskGuard.close();
