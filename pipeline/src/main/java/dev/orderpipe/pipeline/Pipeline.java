@@ -11,6 +11,7 @@ import dev.orderpipe.pipeline.csv.OrderFileReader;
 import dev.orderpipe.pipeline.infra.CpuPlacement;
 import dev.orderpipe.pipeline.infra.CrashPoints;
 import dev.orderpipe.pipeline.infra.CycleFiles;
+import dev.orderpipe.pipeline.infra.HistoryStart;
 import dev.orderpipe.pipeline.infra.DataDirLock;
 import dev.orderpipe.pipeline.infra.DiskSpaceGuard;
 import dev.orderpipe.pipeline.infra.QueueInput;
@@ -200,6 +201,8 @@ public final class Pipeline implements AutoCloseable {
     /** Opens a queue, first repairing a file a crash left half-created ({@link CycleFiles}): before any reader. */
     private ChronicleQueue queue(String name) {
         ChronicleQueue q = CycleFiles.openRepaired(name, dataDir.resolve(name), config.rollCycle(), config.syncMode());
+        if (HistoryStart.read(dataDir.resolve(name)) != null)
+            q.refreshDirectoryListing(); // a retention pass killed before it refreshed left Chronicle's lowest cycle
         queues.put(name, q);
         return q;
     }
@@ -366,8 +369,13 @@ public final class Pipeline implements AutoCloseable {
      * {@link #awaitFinished}, before {@link #close()}. Reads every report: not for a hot loop.
      */
     public Accounting accounting() {
-        long ordersIn = ((RollingChronicleQueue) queues.get(config.ingress.queue)).entryCount();
-        long accounted = 0;
+        // after retention: the orders and the inputs accounted before each queue's history start count too
+        RollingChronicleQueue orders = (RollingChronicleQueue) queues.get(config.ingress.queue);
+        HistoryStart ordersStart = HistoryStart.read(dataDir.resolve(config.ingress.queue));
+        long ordersIn = ordersStart == null || orders.lastIndex() < 0 ? orders.entryCount()
+                : ordersStart.recordsBefore() + orders.countExcerpts(ordersStart.firstIndex(), orders.lastIndex()) + 1;
+        HistoryStart executionsStart = HistoryStart.read(dataDir.resolve(config.matching.queue));
+        long accounted = executionsStart == null ? 0 : executionsStart.inputsBefore();
         OrderInfo report = new OrderInfo();
         ChronicleQueue executionsQueue = queues.get(config.matching.queue);
         try (QueueInput executions = new QueueInput(config.matching.queue, executionsQueue,

@@ -1,5 +1,6 @@
 package dev.orderpipe.pipeline.integrity;
 
+import dev.orderpipe.pipeline.OrderInfo;
 import dev.orderpipe.pipeline.infra.HistoryStart;
 import net.openhft.chronicle.queue.RollCycle;
 
@@ -20,12 +21,15 @@ public final class QueueCycles {
     public record Cycle(int cycle, Path file, long records, long bytes) {
     }
 
+    private final QueueFiles files;
     private final RollCycle rollCycle;
     private final HistoryStart history;
     private final List<Cycle> cycles;
     private final List<Path> beforeHistory;
 
-    private QueueCycles(RollCycle rollCycle, HistoryStart history, List<Cycle> cycles, List<Path> beforeHistory) {
+    private QueueCycles(QueueFiles files, RollCycle rollCycle, HistoryStart history, List<Cycle> cycles,
+                        List<Path> beforeHistory) {
+        this.files = files;
         this.rollCycle = rollCycle;
         this.history = history;
         this.cycles = cycles;
@@ -60,7 +64,7 @@ public final class QueueCycles {
             }
             cycles.add(new Cycle(files.cycle(i), files.path(i), records, size(files.path(i))));
         }
-        return new QueueCycles(files.rollCycle(), files.history(), List.copyOf(cycles),
+        return new QueueCycles(files, files.rollCycle(), files.history(), List.copyOf(cycles),
                 List.copyOf(files.beforeHistory()));
     }
 
@@ -70,6 +74,24 @@ public final class QueueCycles {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + p + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The reports of the {@code i}-th file that end an input's reports ({@link OrderInfo#lastForInput()}), read and
+     * checked record by record: on {@code executions}, the inputs it accounts for.
+     */
+    public long inputsEnded(int i) {
+        OrderInfo r = new OrderInfo();
+        long n = 0;
+        try (CycleFile f = files.open(i)) {
+            f.readHeader();
+            while (f.next()) {
+                f.decode(r, f.sequence());
+                if (r.lastForInput())
+                    n++;
+            }
+        }
+        return n;
     }
 
     /** The roll cycle that names and numbers the files (the queue's own). */

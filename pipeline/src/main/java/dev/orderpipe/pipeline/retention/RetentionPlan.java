@@ -77,9 +77,12 @@ public final class RetentionPlan {
         private final int byAge;
         private final int removable;
         private final Hold binding;
+        /** Whether the queue holds execution reports (whose inputs the history start counts). */
+        private final boolean reports;
 
-        QueuePlan(String name, Path dir, QueueCycles cycles, List<Hold> holds, int keepCycles) {
+        QueuePlan(String name, Path dir, QueueCycles cycles, List<Hold> holds, int keepCycles, boolean reports) {
             this.name = name;
+            this.reports = reports;
             this.dir = dir;
             this.cycles = cycles;
             this.holds = List.copyOf(holds);
@@ -155,14 +158,29 @@ public final class RetentionPlan {
             return cycles.history();
         }
 
-        /** Where the history starts once the removable files are gone (the first kept file's first record). */
+        /**
+         * Where the history starts once the removable files are gone (the first kept file's first record). On
+         * {@code executions} the removed files are read to count the inputs they account for (once, at the pass).
+         */
         public HistoryStart newHistory() {
             if (removable == 0)
                 return cycles.history();
-            long before = cycles.history() == null ? 0 : cycles.history().recordsBefore();
-            for (QueueCycles.Cycle c : removable())
+            HistoryStart now = cycles.history();
+            long before = now == null ? 0 : now.recordsBefore();
+            long inputs = now == null ? 0 : now.inputsBefore();
+            for (int i = 0; i < removable; i++) {
+                QueueCycles.Cycle c = cycles.cycles().get(i);
                 before += c.records();
-            return new HistoryStart(cycles.rollCycle().toIndex(cycles.cycles().get(removable).cycle(), 0), before);
+                inputs += reports ? cycles.inputsEnded(i) : c.records();
+            }
+            return new HistoryStart(cycles.rollCycle().toIndex(cycles.cycles().get(removable).cycle(), 0), before,
+                    inputs);
+        }
+
+        /** The first index kept once the removable files are gone; -1 with no files. */
+        public long firstKeptIndex() {
+            List<QueueCycles.Cycle> files = cycles.cycles();
+            return removable == 0 ? firstIndex() : cycles.rollCycle().toIndex(files.get(removable).cycle(), 0);
         }
 
         /** The first index of the history now: the first record of the oldest file kept; -1 with no files. */
@@ -224,7 +242,7 @@ public final class RetentionPlan {
             if (!Queues.isQueueDir(dir))
                 continue;
             plans.add(new QueuePlan(n, dir, QueueCycles.list(n, dir, config.rollCycle()), holds.get(n),
-                    config.retention.keepCycles));
+                    config.retention.keepCycles, n.equals(executions)));
         }
         return new RetentionPlan(List.copyOf(plans));
     }

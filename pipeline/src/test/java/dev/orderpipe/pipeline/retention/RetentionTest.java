@@ -1,6 +1,7 @@
 package dev.orderpipe.pipeline.retention;
 
 import dev.orderpipe.pipeline.OrderInfo;
+import dev.orderpipe.pipeline.Pipeline;
 import dev.orderpipe.pipeline.TestPipelines;
 import dev.orderpipe.pipeline.config.PipelineConfig;
 import dev.orderpipe.pipeline.infra.HistoryStart;
@@ -262,6 +263,28 @@ class RetentionTest {
             assertFalse(Files.exists(config.dataPath().resolve("orders").resolve(name)));
         }
         feedRestAndCompare(config);
+    }
+
+    @Test
+    void runMakesAPassAtARollWhileItRuns(@TempDir Path dir) throws Exception {
+        PipelineConfig config = feed(dir, 3);
+        config.retention.enabled = true;
+        Path orders = config.dataPath().resolve("orders");
+        Files.write(Path.of(config.ingress.file), lines);
+        Pipeline pipeline = Pipeline.start(config);
+        try {
+            assertTrue(pipeline.awaitFinished(120, TimeUnit.SECONDS));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (HistoryStart.read(orders) == null && System.nanoTime() < deadline)
+                Thread.sleep(50);
+        } finally {
+            pipeline.close();
+        }
+        assertNotNull(HistoryStart.read(orders), "a pass at the roll cut orders");
+        assertEquals(expectedCsv, Files.readAllLines(Path.of(config.egress.csvFile)));
+        assertTrue(DataDirVerifier.verify(config).sound());
+        config.retention.enabled = false;
+        feedRestAndCompare(config); // a restart on the cut directory
     }
 
     @Test

@@ -69,11 +69,12 @@ public final class RetainCommand implements Callable<Integer> {
      * @param verb what happens to the files that go ("may go", "deleted", "archived")
      */
     static void print(PrintWriter out, RetentionPlan plan, String verb) {
+        int files = 0;
+        long bytes = 0;
         out.printf("%-20s %22s %6s %8s %14s%n", "retention", "first kept index", "files", verb.equals("may go")
                 ? "may go" : "gone", "bytes");
         for (RetentionPlan.QueuePlan q : plan.queues()) {
-            HistoryStart h = q.newHistory();
-            long first = h == null ? q.firstIndex() : h.firstIndex();
+            long first = q.firstKeptIndex();
             out.printf(Locale.ROOT, "%-20s %22s %6d %8d %,14d%n", q.name(), first < 0 ? "-"
                     : Queues.describeIndex(q.rollCycle(), first), q.files().size(), q.removable().size(),
                     q.removableBytes());
@@ -84,7 +85,10 @@ public final class RetainCommand implements Callable<Integer> {
             if (!q.leftovers().isEmpty())
                 out.printf("    %d file(s) before the history's start, left by an interrupted pass: removed first%n",
                         q.leftovers().size());
+            files += q.removable().size();
+            bytes += q.removableBytes();
         }
+        out.printf(Locale.ROOT, "%d cycle file(s), %,d bytes %s%n", files, bytes, verb);
     }
 
     private static String describe(RetentionPlan.QueuePlan q, RetentionPlan.Hold hold) {
@@ -100,8 +104,7 @@ public final class RetainCommand implements Callable<Integer> {
             HistoryStart now = q.history();
             row.put("history_start_index", now == null ? -1 : now.firstIndex());
             row.put("records_before", now == null ? 0 : now.recordsBefore());
-            HistoryStart next = q.newHistory();
-            row.put("first_kept_index", next == null ? q.firstIndex() : next.firstIndex());
+            row.put("first_kept_index", q.firstKeptIndex());
             row.put("files", q.files().size());
             row.put("files_may_go", q.removable().size());
             row.put("bytes_may_go", q.removableBytes());
