@@ -158,6 +158,11 @@ class RetentionCommandTest {
         Cli dump = Cli.run("dump", data.resolve("executions").toString(), "--count", "1", "--json");
         assertEquals(0, dump.exitCode, dump.toString());
         assertTrue(dump.out.contains("\"seq\":" + start.firstSeq()), dump.out);
+        Cli replay = Cli.run("replay", data.resolve("orders").toString(), "--out", dir.resolve("replay").toString(),
+                "--max");
+        assertEquals(ExitCodes.FAILURE, replay.exitCode, replay.toString());
+        assertTrue(replay.oneLineError().contains("was cut by retention: its history starts at index 0x"),
+                replay.toString());
         feedRestAndCompare(dir, true);
     }
 

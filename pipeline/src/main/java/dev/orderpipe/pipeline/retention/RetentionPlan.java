@@ -47,12 +47,16 @@ import java.util.function.ToLongFunction;
  *     <li>each named consumer ({@code consumers/<name>.position}): its committed report, everything before its first
  *     commit;</li>
  *     <li>each replica ({@code replication.dat}): the index it acknowledged on each queue (the primary resends from
- *     there), everything when it acknowledged none.</li>
+ *     there), everything when it acknowledged none;</li>
+ *     <li>the FIX gateway, when it ran there ({@code gateway/}): all of {@code executions}, which it reads from the
+ *     start at each start to rebuild its orders.</li>
  * </ul>
  * A stage's own position on its input is never before its snapshot's: the snapshot holds it. Computing a plan reads
  * the queues and writes nothing; it may run beside a live pipeline (what it holds only moves forward).
  */
 public final class RetentionPlan {
+    /** The FIX gateway's state in the data directory (module gateway). */
+    static final String GATEWAY_DIR = "gateway";
     /** The queues retention looks after, in the order it treats them. */
     private final List<QueuePlan> queues;
 
@@ -235,6 +239,10 @@ public final class RetentionPlan {
         for (Map.Entry<String, Long> c : ExecutionFeed.positions(data).entrySet())
             holds.get(executions).add(new Hold("consumer " + c.getKey(), c.getValue() <= 0 ? -1 : c.getValue()));
         replicaHolds(data, holds);
+        // the FIX gateway rebuilds its orders from the whole executions queue at each start (README, FIX gateway)
+        if (Files.isDirectory(data.resolve(GATEWAY_DIR)))
+            holds.get(executions).add(new Hold("the FIX gateway (" + data.resolve(GATEWAY_DIR) + ": it rebuilds its"
+                    + " orders from the whole executions queue at start)", -1));
 
         List<QueuePlan> plans = new ArrayList<>();
         for (String n : names) {

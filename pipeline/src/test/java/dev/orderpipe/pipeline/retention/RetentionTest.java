@@ -209,7 +209,13 @@ class RetentionTest {
         plan = Retention.run(config, false, null);
         assertNoHeldFileRemoved(plan);
         assertTrue(DataDirVerifier.verify(config).sound());
+
+        // a FIX gateway's state: it reads the whole executions queue at each start
+        Files.createDirectories(data.resolve("gateway"));
         feedRestAndCompare(config);
+        RetentionPlan withGateway = Retention.run(config, true, null);
+        assertTrue(plan(withGateway, "executions").binding().holder().startsWith("the FIX gateway"));
+        assertTrue(plan(withGateway, "executions").removable().isEmpty());
     }
 
     @Test
