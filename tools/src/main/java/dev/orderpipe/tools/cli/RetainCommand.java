@@ -28,7 +28,8 @@ import java.util.concurrent.Callable;
                 + "CSV or replica (replication.dat) still needs; each queue's newest retention.keepCycles files stay. "
                 + "Safe beside a running pipeline (a lock keeps one pass at a time); each queue's retention.txt then "
                 + "says where its history starts, which verify, stats, dump, export and replay accept.",
-                "Prints per queue the files that go (or, with --dry-run, may go) and what holds the rest."})
+                "Prints per queue the files that go (or, with --dry-run, may go) and what holds the rest. The "
+                        + "retention.txt and retention.lock files are defined in docs/formats.md."})
 public final class RetainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
