@@ -11,6 +11,7 @@ import dev.orderpipe.pipeline.csv.OrderFileReader;
 import dev.orderpipe.pipeline.infra.CpuPlacement;
 import dev.orderpipe.pipeline.infra.CrashPoints;
 import dev.orderpipe.pipeline.infra.CycleFiles;
+import dev.orderpipe.pipeline.infra.HistoryStart;
 import dev.orderpipe.pipeline.infra.DataDirLock;
 import dev.orderpipe.pipeline.infra.DiskSpaceGuard;
 import dev.orderpipe.pipeline.infra.QueueInput;
@@ -20,6 +21,7 @@ import dev.orderpipe.pipeline.integrity.QueueVerifier;
 import dev.orderpipe.pipeline.integrity.RecordKind;
 import dev.orderpipe.pipeline.metrics.MetricsFile;
 import dev.orderpipe.pipeline.risk.RiskConfigHistory;
+import dev.orderpipe.pipeline.retention.RetentionThread;
 import dev.orderpipe.pipeline.risk.RiskEngine;
 import dev.orderpipe.pipeline.session.SessionCalendar;
 import dev.orderpipe.pipeline.snapshot.SnapshotSeed;
@@ -74,6 +76,8 @@ public final class Pipeline implements AutoCloseable {
     private final DataDirLock dirLock;
     private final DiskSpaceGuard diskGuard;
     private QueuePretoucher pretoucher;
+    /** Retention at each roll ({@code retention.enabled}), null when off. */
+    private RetentionThread retention;
     /** The stages' live counters ({@code metrics.dat}). */
     private MetricsFile metrics;
     private volatile PipelineFailedException failure;
@@ -196,6 +200,8 @@ public final class Pipeline implements AutoCloseable {
             pipeline.pretoucher = new QueuePretoucher("pipeline", List.copyOf(pipeline.queues.values()),
                     QueuePretoucher.DEFAULT_INTERVAL_NANOS).keepOff(CpuPlacement.pinned(config)).start();
         pipeline.runners.forEach(StageRunner::start);
+        if (config.retention.enabled)
+            pipeline.retention = new RetentionThread(config, pipeline.queues::get).start();
         LOG.info("pipeline started: data {}, groups {}", pipeline.dataDir, pipeline.runners.size());
         for (int i = 0; i < config.groups.size(); i++) {
             StageGroupConfig g = config.groups.get(i);
@@ -211,6 +217,8 @@ public final class Pipeline implements AutoCloseable {
     /** Opens a queue, first repairing a file a crash left half-created ({@link CycleFiles}): before any reader. */
     private ChronicleQueue queue(String name) {
         ChronicleQueue q = CycleFiles.openRepaired(name, dataDir.resolve(name), config.rollCycle(), config.syncMode());
+        if (HistoryStart.read(dataDir.resolve(name)) != null)
+            q.refreshDirectoryListing(); // a retention pass killed before it refreshed left Chronicle's lowest cycle
         queues.put(name, q);
         return q;
     }
@@ -326,6 +334,8 @@ public final class Pipeline implements AutoCloseable {
         }
         if (pretoucher != null)
             pretoucher.close();
+        if (retention != null)
+            retention.close(); // before the queues it refreshes are closed
         queues.values().forEach(ChronicleQueue::close);
         metrics.close();
         diskGuard.close();
@@ -375,8 +385,13 @@ public final class Pipeline implements AutoCloseable {
      * {@link #awaitFinished}, before {@link #close()}. Reads every report: not for a hot loop.
      */
     public Accounting accounting() {
-        long ordersIn = ((RollingChronicleQueue) queues.get(config.ingress.queue)).entryCount();
-        long accounted = 0;
+        // after retention: the orders and the inputs accounted before each queue's history start count too
+        RollingChronicleQueue orders = (RollingChronicleQueue) queues.get(config.ingress.queue);
+        HistoryStart ordersStart = HistoryStart.read(dataDir.resolve(config.ingress.queue));
+        long ordersIn = ordersStart == null || orders.lastIndex() < 0 ? orders.entryCount()
+                : ordersStart.recordsBefore() + orders.countExcerpts(ordersStart.firstIndex(), orders.lastIndex()) + 1;
+        HistoryStart executionsStart = HistoryStart.read(dataDir.resolve(config.matching.queue));
+        long accounted = executionsStart == null ? 0 : executionsStart.inputsBefore();
         OrderInfo report = new OrderInfo();
         ChronicleQueue executionsQueue = queues.get(config.matching.queue);
         try (QueueInput executions = new QueueInput(config.matching.queue, executionsQueue,

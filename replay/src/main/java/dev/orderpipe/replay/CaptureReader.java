@@ -2,6 +2,7 @@ package dev.orderpipe.replay;
 
 import dev.orderpipe.pipeline.BadFileException;
 import dev.orderpipe.pipeline.OrderInfo;
+import dev.orderpipe.pipeline.infra.HistoryStart;
 import dev.orderpipe.pipeline.infra.QueueInput;
 import dev.orderpipe.pipeline.infra.Queues;
 import dev.orderpipe.pipeline.csv.OrderFileReader;
@@ -10,6 +11,7 @@ import net.openhft.chronicle.queue.ChronicleQueue;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 
 /**
  * Reads the order records of a capture in order, allocation-free per record: an {@code orders} queue (read-only) or
@@ -85,6 +87,17 @@ abstract class CaptureReader implements RecordSource {
                 queue = Queues.openExisting(dir);
             } catch (BadFileException e) {
                 throw ReplayException.usage("capture " + e.getMessage());
+            }
+            HistoryStart cut = HistoryStart.read(dir);
+            if (cut != null) {
+                String start = Queues.describeIndex(queue.rollCycle(), cut.firstIndex());
+                queue.close();
+                // the orders before it are gone: an empty pipeline fed the rest would not make the capture's reports
+                throw ReplayException.failure(String.format(Locale.ROOT, "capture %s was cut by retention: its history"
+                        + " starts at index %s, after %,d earlier orders (its %s says so); a replay needs the whole"
+                        + " capture: put the archived cycle files back (retention.archiveDir) and remove %s", dir,
+                        start, cut.recordsBefore(),
+                        HistoryStart.FILE, HistoryStart.FILE));
             }
             input = new QueueInput(dir.toString(), queue).open();
             // after the previous session's close: the reader resumes there, the records before are not read

@@ -23,6 +23,7 @@ import dev.orderpipe.tools.cli.StatsCommand;
 import dev.orderpipe.tools.cli.SubmitCommand;
 import dev.orderpipe.tools.cli.TailCommand;
 import dev.orderpipe.tools.cli.UserException;
+import dev.orderpipe.tools.cli.RetainCommand;
 import dev.orderpipe.tools.cli.VerifyCommand;
 import picocli.AutoComplete;
 import picocli.CommandLine;
@@ -56,6 +57,7 @@ import java.nio.file.NoSuchFileException;
                 TailCommand.class,
                 GatewayCommand.class,
                 VerifyCommand.class,
+                RetainCommand.class,
                 ReplicateCommand.class,
                 ReplicaCommand.class,
                 CommandLine.HelpCommand.class,

@@ -85,8 +85,8 @@ class CommandsTest {
             assertEquals(2, c.exitCode, c.toString());
             assertEquals("", c.out, c.toString());
             assertEquals("orderpipe: unknown command '" + args[0] + "'; the commands are: run, demo, generate, replay, "
-                    + "report, compare, bench, export, dump, stats, submit, session, tail, gateway, verify, replicate, "
-                    + "replica, help, generate-completion", c.oneLineError());
+                    + "report, compare, bench, export, dump, stats, submit, session, tail, gateway, verify, retain, "
+                    + "replicate, replica, help, generate-completion", c.oneLineError());
         }
         c = Cli.run("generate", "--orders", "ten", "--out", "x.csv");
         assertEquals(2, c.exitCode, c.toString());

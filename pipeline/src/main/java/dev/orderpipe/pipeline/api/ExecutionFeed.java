@@ -13,6 +13,7 @@ import net.openhft.chronicle.queue.RollCycle;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -20,6 +21,9 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
 
 /**
  * Reads execution reports from a pipeline's {@code executions} queue, in order, into a reused {@link OrderInfo}: the
@@ -55,6 +59,10 @@ import java.nio.file.StandardOpenOption;
  */
 public final class ExecutionFeed implements AutoCloseable {
     /** What a feed name may be made of. */
+    /** The directory of the named feeds' positions in the data directory. */
+    public static final String CONSUMERS_DIR = "consumers";
+    /** The suffix of a named feed's position file. */
+    public static final String POSITION_SUFFIX = ".position";
     public static final String NAME_RULE = "1 to 64 of A-Z a-z 0-9 _ . -";
 
     /** Where a feed without a stored position starts. */
@@ -137,6 +145,32 @@ public final class ExecutionFeed implements AutoCloseable {
         return open(config.dataPath(), config.matching.queue, config, name, start);
     }
 
+    /**
+     * The committed positions of the named feeds of {@code dataDir} ({@code consumers/<name>.position}), by name in
+     * name order: the index of the last report each handled, 0 before its first commit. Read only, by any process.
+     */
+    public static Map<String, Long> positions(Path dataDir) {
+        Path dir = dataDir.resolve(CONSUMERS_DIR);
+        Map<String, Long> out = new TreeMap<>();
+        if (!Files.isDirectory(dir))
+            return out;
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path p : files.toList()) {
+                String file = p.getFileName().toString();
+                if (!file.endsWith(POSITION_SUFFIX))
+                    continue;
+                try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
+                    ByteBuffer b = ByteBuffer.allocate(Long.BYTES); // big-endian, as the mapped buffer writes it
+                    long position = ch.read(b, 0) < Long.BYTES ? 0 : b.getLong(0);
+                    out.put(file.substring(0, file.length() - POSITION_SUFFIX.length()), position);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + dir + ": " + e.getMessage(), e);
+        }
+        return out;
+    }
+
     /** Whether {@code name} can name a feed: {@value #NAME_RULE} (it names the file the position is kept in). */
     public static boolean isValidName(String name) {
         return name.matches("[A-Za-z0-9_.-]{1,64}");
@@ -158,7 +192,7 @@ public final class ExecutionFeed implements AutoCloseable {
         }
         ChronicleQueue q = Queues.open(dir, rollCycle);
         try {
-            Path positionFile = name == null ? null : dataDir.resolve("consumers").resolve(name + ".position");
+            Path positionFile = name == null ? null : dataDir.resolve(CONSUMERS_DIR).resolve(name + POSITION_SUFFIX);
             return new ExecutionFeed(q, queueName, name, positionFile, start == null ? Start.BEGINNING : start);
         } catch (RuntimeException e) {
             q.close();

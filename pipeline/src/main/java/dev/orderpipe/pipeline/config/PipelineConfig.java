@@ -69,6 +69,7 @@ public final class PipelineConfig extends StrictConfig {
     public SessionConfig session = new SessionConfig();
     public SnapshotConfig snapshots = new SnapshotConfig();
     public ReplicationConfig replication = new ReplicationConfig();
+    public RetentionConfig retention = new RetentionConfig();
     public List<StageGroupConfig> groups = new ArrayList<>();
 
     /** Loads and validates a config file; the keys it leaves out take the defaults of the config classes. */
@@ -130,6 +131,7 @@ public final class PipelineConfig extends StrictConfig {
         require(session, "session");
         require(snapshots, "snapshots");
         require(replication, "replication");
+        require(retention, "retention");
         checkRanges("");
         if (syncEveryRecords > 0 && syncMode() == SyncMode.NONE)
             throw new ConfigException("syncEveryRecords " + syncEveryRecords + " needs syncMode ASYNC or SYNC (with NONE nothing is synced)");
@@ -137,6 +139,8 @@ public final class PipelineConfig extends StrictConfig {
         path(dataDir, "dataDir");
         path(ingress.file, "ingress.file");
         path(egress.csvFile, "egress.csvFile");
+        path(retention.archiveDir, "retention.archiveDir");
+        validateArchive();
         validateRisk();
         SessionCalendar.of(session);
         validateGroups();
@@ -152,6 +156,16 @@ public final class PipelineConfig extends StrictConfig {
         } catch (InvalidPathException e) {
             throw new ConfigException(key + " '" + text + "' is not a path: " + e.getReason());
         }
+    }
+
+    /** An archive inside the data directory would be taken for queues (and be removed with them): refused. */
+    private void validateArchive() {
+        if (retention.archiveDir.isEmpty())
+            return;
+        Path archive = Path.of(retention.archiveDir).toAbsolutePath().normalize();
+        if (archive.startsWith(dataPath().toAbsolutePath().normalize()))
+            throw new ConfigException("retention.archiveDir " + retention.archiveDir + " is inside dataDir "
+                    + dataDir + ": give a directory outside the data directory");
     }
 
     private static void require(Object section, String key) {

@@ -64,7 +64,19 @@ public final class ExecutionCsv {
     public static long recover(Path file) {
         if (!Files.exists(file))
             return 0;
-        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+        return lastSeq(file, true);
+    }
+
+    /**
+     * The {@code seq} of the last complete line of an executions CSV, read only (0 for a missing or empty file, or
+     * one holding only the header): how far a writer of it got, for retention, beside a live writer.
+     */
+    public static long lastSeq(Path file) {
+        return Files.exists(file) ? lastSeq(file, false) : 0;
+    }
+
+    private static long lastSeq(Path file, boolean cutTornLine) {
+        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), cutTornLine ? "rw" : "r")) {
             long size = f.length();
             byte[] tail = new byte[(int) Math.min(size, 4096)];
             f.seek(size - tail.length);
@@ -72,10 +84,12 @@ public final class ExecutionCsv {
             int end = tail.length;
             while (end > 0 && tail[end - 1] != '\n')
                 end--;
-            f.setLength(size - tail.length + end); // cuts a torn last line off; no change after a whole line
+            if (cutTornLine)
+                f.setLength(size - tail.length + end); // cuts a torn last line off; no change after a whole line
             return seqOfLineEndingAt(tail, end);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot recover " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot " + (cutTornLine ? "recover " : "read ") + file + ": "
+                    + e.getMessage(), e);
         }
     }
 

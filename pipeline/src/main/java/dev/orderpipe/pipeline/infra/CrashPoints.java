@@ -42,7 +42,11 @@ public final class CrashPoints {
         /** After a snapshot's last chunk, before its trailer: the snapshot is written but for its checksum. */
         SNAPSHOT_BEFORE_TRAILER,
         /** Right after a snapshot's trailer was appended. */
-        SNAPSHOT_WRITTEN;
+        SNAPSHOT_WRITTEN,
+        /** Retention: right after a queue's new history start was written, before any of its files goes. */
+        RETENTION_RECORDED,
+        /** Retention: right after a cycle file was deleted or moved, before Chronicle's directory listing is refreshed. */
+        RETENTION_FILE_REMOVED;
 
         /** The name used in the property. */
         public String propertyName() {

@@ -37,7 +37,30 @@ public final class DataDirLock implements AutoCloseable {
      * @throws ConfigException with a one-line message when another pipeline holds it
      */
     public static DataDirLock acquire(Path dataDir) {
-        Path file = dataDir.resolve(FILE);
+        DataDirLock lock = tryAcquire(dataDir, FILE);
+        if (lock == null) {
+            String owner = owner(dataDir.resolve(FILE));
+            throw new ConfigException("data directory " + dataDir + " is in use by another orderpipe pipeline"
+                    + (owner.isEmpty() ? "" : " (" + owner + ")") + ": stop it first, or use another dataDir");
+        }
+        return lock;
+    }
+
+    /** Who holds the lock file {@code file}, as it says (pid and start), empty when it says nothing. */
+    public static String owner(Path file) {
+        try {
+            return new String(Files.readAllBytes(file), StandardCharsets.UTF_8).trim();
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    /**
+     * Takes the lock of the file {@code name} in {@code dataDir} (one holder of a job at a time: the pipeline's
+     * {@value #FILE}, retention's), or returns null when another process or thread holds it.
+     */
+    public static DataDirLock tryAcquire(Path dataDir, String name) {
+        Path file = dataDir.resolve(name);
         FileChannel channel = null;
         try {
             Files.createDirectories(dataDir);
@@ -49,10 +72,8 @@ public final class DataDirLock implements AutoCloseable {
                 lock = null; // held by this JVM
             }
             if (lock == null) {
-                String owner = new String(Files.readAllBytes(file), StandardCharsets.UTF_8).trim();
                 channel.close();
-                throw new ConfigException("data directory " + dataDir + " is in use by another orderpipe pipeline"
-                        + (owner.isEmpty() ? "" : " (" + owner + ")") + ": stop it first, or use another dataDir");
+                return null;
             }
             channel.truncate(0);
             channel.write(ByteBuffer.wrap(("pid " + ProcessHandle.current().pid() + ", started "

@@ -66,8 +66,12 @@ public final class QueueInput implements AutoCloseable {
 
     /** Creates the tailer at the start of the queue, on the calling thread. */
     public QueueInput open() {
+        HistoryStart history = history();
         try {
             tailer = queue.createTailer().toStart();
+            // after retention: files a crash left before the history's start are not read (the next pass removes them)
+            if (history != null && tailer.index() < history.firstIndex())
+                tailer.moveToIndex(history.firstIndex());
         } catch (InternalError | IllegalStateException e) {
             throw cutShort(queue.firstIndex(), e);
         }
@@ -75,7 +79,7 @@ public final class QueueInput implements AutoCloseable {
         if (startAfter != null)
             continuity.seed(startAfter);
         else
-            continuity.startOfQueue();
+            continuity.startAt(history);
         return this;
     }
 
@@ -87,6 +91,11 @@ public final class QueueInput implements AutoCloseable {
     public QueueInput startAfter(OrderInfo before) {
         this.startAfter = before;
         return this;
+    }
+
+    /** Where the queue's history starts after retention ({@link HistoryStart}), null when it was never cut. */
+    private HistoryStart history() {
+        return HistoryStart.read(queue.file().toPath());
     }
 
     /** Creates the tailer at the end of the queue reading backwards (the last record first), on the calling thread. */
@@ -306,7 +315,7 @@ public final class QueueInput implements AutoCloseable {
             if (back.read(before) && back.read(before))
                 continuity.seed(before);
             else
-                continuity.startOfQueue();
+                continuity.startAt(history());
         }
     }
 

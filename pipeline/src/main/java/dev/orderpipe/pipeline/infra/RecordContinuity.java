@@ -44,6 +44,8 @@ public final class RecordContinuity {
     private RecordKind kind;
     private boolean havePrevious;
     private boolean fromStart;
+    /** The seq the first report must have when reading from the start: 1, or the first after a retained start. */
+    private long firstSeq = 1;
     /** The previous record's seq, sourceIndex and flag (executions), sourceIndex (checked). */
     private long previousSeq;
     private long previousSource;
@@ -77,6 +79,19 @@ public final class RecordContinuity {
     public RecordContinuity startOfQueue() {
         forget();
         fromStart = true;
+        firstSeq = 1;
+        return this;
+    }
+
+    /**
+     * The next record is the first of the queue's history: {@link #startOfQueue()}, or, after retention removed the
+     * queue's oldest files ({@code history} not null), the first record kept, with no record before it and executions
+     * starting at {@link HistoryStart#firstSeq()}.
+     */
+    public RecordContinuity startAt(HistoryStart history) {
+        startOfQueue();
+        if (history != null)
+            firstSeq = history.firstSeq();
         return this;
     }
 
@@ -136,7 +151,7 @@ public final class RecordContinuity {
     private Break checkReport(OrderInfo r) {
         seqFound = r.seq();
         if (!havePrevious) {
-            return fromStart && r.seq() != 1 ? at(Break.SEQ, 1, r.seq()) : Break.NONE;
+            return fromStart && r.seq() != firstSeq ? at(Break.SEQ, firstSeq, r.seq()) : Break.NONE;
         }
         if (r.seq() != previousSeq + 1)
             return at(Break.SEQ, previousSeq + 1, r.seq());

@@ -276,6 +276,16 @@ final class CycleFile implements AutoCloseable {
     }
 
     /**
+     * The records the queue header says the file holds (after {@link #readHeader}), without reading them: 0 when none
+     * was written, -1 when the header does not say (retention's count, for any queue).
+     */
+    long recordsFromHeader() {
+        if (writePosition < dataStart)
+            return 0;
+        return writeSequence >= 0 ? writeSequence + 1 : -1;
+    }
+
+    /**
      * Moves to the next data record, checking the framing on the way.
      *
      * <p>The end of the data is a zero header word (nothing written yet: Chronicle writes a record's bytes first and

@@ -1,6 +1,7 @@
 package dev.orderpipe.pipeline.integrity;
 
 import dev.orderpipe.pipeline.OrderInfo;
+import dev.orderpipe.pipeline.infra.HistoryStart;
 import dev.orderpipe.pipeline.infra.QueueDamagedException;
 import dev.orderpipe.pipeline.config.PipelineConfig;
 import net.openhft.chronicle.queue.RollCycle;
@@ -68,6 +69,13 @@ public final class DataDirVerifier {
         private final QueueScanner c;
         private final QueueScanner e;
         private boolean eHave;
+        /**
+         * Whether the chains are still at their heads, where a queue whose oldest files retention removed
+         * ({@link HistoryStart}) starts later than the queue it is linked to: records before the other's start are
+         * not compared (their partners were removed).
+         */
+        private boolean riskHead;
+        private boolean matchingHead;
 
         Walk(QueueReport orders, QueueReport checked, QueueReport executions) {
             this.orders = orders;
@@ -76,6 +84,14 @@ public final class DataDirVerifier {
             this.o = orders.scanner;
             this.c = checked.scanner;
             this.e = executions.scanner;
+            this.riskHead = o != null && c != null && (o.files().history() != null || c.files().history() != null);
+            this.matchingHead = c != null && e != null
+                    && (c.files().history() != null || e.files().history() != null);
+        }
+
+        /** The first index kept of a queue retention cut, else -1. */
+        private static long start(QueueScanner s) {
+            return s.files().history() == null ? -1 : s.files().history().firstIndex();
         }
 
         void run() {
@@ -132,6 +148,17 @@ public final class DataDirVerifier {
          * over that order ({@link RecordLink}).
          */
         private boolean checkRisk(long ci, long source) {
+            if (riskHead) {
+                if (source < start(o))
+                    return true; // an order retention removed
+                riskHead = false;
+                // the orders whose checked records retention removed
+                while (c.files().history() != null && o.next() && o.index() < source) {
+                    // nothing to compare them with
+                }
+                if (o.damage() == null && o.records() > 0 && o.index() >= source)
+                    return linkRisk(ci, source);
+            }
             if (!o.next()) {
                 if (o.repair() != null)
                     o.lost("checked index " + c.describe(ci) + " names orders index " + o.describe(source));
@@ -140,6 +167,11 @@ public final class DataDirVerifier {
                             + (o.records() == 0 ? " (it holds no records)" : ", at " + o.describe(o.index())));
                 return false;
             }
+            return linkRisk(ci, source);
+        }
+
+        /** {@link #checkRisk} once orders is at its next record. */
+        private boolean linkRisk(long ci, long source) {
             if (source > o.index()) {
                 c.fail("the record names orders index " + o.describe(source) + ", but the next orders record is "
                         + o.describe(o.index()) + ", which no checked record names (records were lost, repeated or"
@@ -178,6 +210,17 @@ public final class DataDirVerifier {
          */
         private boolean consumeReportsOf(long ci) {
             OrderInfo r = e.record();
+            if (matchingHead) {
+                // reports of checked records retention removed
+                while (eHave && r.sourceIndex() < ci && r.sourceIndex() < start(c))
+                    eHave = nextExecution();
+                if (!eHave)
+                    return e.damage() == null;
+                // a checked record whose reports retention removed
+                if (r.sourceIndex() > ci && e.files().history() != null)
+                    return true;
+                matchingHead = false;
+            }
             if (r.sourceIndex() < ci) {
                 c.fail("the next checked record should be index " + c.describe(r.sourceIndex()) + ", which the next"
                         + " report (seq " + r.seq() + ") names, but it is missing (checked records were lost)");
@@ -307,14 +350,25 @@ public final class DataDirVerifier {
 
         /** Something worth knowing that is not a problem, or null. */
         public String note() {
+            String history = history();
+            String n = note == null ? history : history == null ? note : history + "; " + note;
             long unindexed = scanner == null ? 0 : scanner.unindexed();
             if (unindexed == 0)
-                return note;
+                return n;
             String notIndexed = String.format(Locale.ROOT, "%,d Chronicle index entr%s 0 (the first for index %s): a"
                     + " writer killed between writing a record and indexing it leaves that; readers that move near"
                     + " %s scan from an earlier entry (slower, not wrong)", unindexed, unindexed == 1 ? "y is" : "ies are",
                     scanner.describe(scanner.firstUnindexed()), unindexed == 1 ? "it" : "them");
-            return note == null ? notIndexed : note + "; " + notIndexed;
+            return n == null ? notIndexed : n + "; " + notIndexed;
+        }
+
+        /** Where the queue's history starts when retention removed its oldest files, for the note; else null. */
+        private String history() {
+            HistoryStart h = scanner == null ? null : scanner.files().history();
+            if (h == null)
+                return null;
+            return String.format(Locale.ROOT, "history starts at index %s (%,d earlier records removed by"
+                    + " retention)", scanner.describe(h.firstIndex()), h.recordsBefore());
         }
 
         @Override

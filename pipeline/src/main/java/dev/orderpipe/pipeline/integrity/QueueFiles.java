@@ -1,6 +1,7 @@
 package dev.orderpipe.pipeline.integrity;
 
 import dev.orderpipe.pipeline.infra.CycleFiles;
+import dev.orderpipe.pipeline.infra.HistoryStart;
 import dev.orderpipe.pipeline.infra.QueueDamagedException;
 import dev.orderpipe.pipeline.infra.Queues;
 import net.openhft.chronicle.queue.RollCycle;
@@ -27,15 +28,19 @@ final class QueueFiles {
     private final int[] cycles;
     private final RecordKind.Check kinds;
     private final QueueDamagedException repair;
+    private final HistoryStart history;
+    /** Files before the history's start: a retention pass that was interrupted left them, the next removes them. */
+    private final List<Path> beforeHistory = new ArrayList<>();
 
     private QueueFiles(String name, RollCycle rollCycle, List<Path> files, int[] cycles, RecordKind expected,
-                       QueueDamagedException repair) {
+                       QueueDamagedException repair, HistoryStart history) {
         this.name = name;
         this.rollCycle = rollCycle;
         this.files = files;
         this.cycles = cycles;
         this.kinds = new RecordKind.Check(expected);
         this.repair = repair;
+        this.history = history;
     }
 
     /** The kind of record the queue must hold: the expected one, else the first record read's; null before. */
@@ -55,7 +60,7 @@ final class QueueFiles {
      */
     static QueueFiles list(String name, Path dir, RollCycle fallback, RecordKind expected) {
         if (!Files.isDirectory(dir))
-            return new QueueFiles(name, fallback, List.of(), new int[0], expected, null);
+            return new QueueFiles(name, fallback, List.of(), new int[0], expected, null, null);
         List<Path> paths;
         try (Stream<Path> list = Files.list(dir)) {
             paths = new ArrayList<>(list.filter(p -> p.getFileName().toString().endsWith(Queues.QUEUE_FILE_SUFFIX))
@@ -98,13 +103,25 @@ final class QueueFiles {
             }
         }
         order.sort(Comparator.comparingInt(a -> a[0]));
+        // after retention, the files before the history's start (a crash left them) are not the queue's any more
+        HistoryStart history = HistoryStart.read(dir);
+        List<Path> before = new ArrayList<>();
+        if (history != null) {
+            int first = history.firstCycle(rollCycle);
+            for (int[] a : order)
+                if (a[0] < first)
+                    before.add(paths.get(a[1]));
+            order.removeIf(a -> a[0] < first);
+        }
         List<Path> sorted = new ArrayList<>();
         int[] cycles = new int[order.size()];
         for (int i = 0; i < cycles.length; i++) {
             cycles[i] = order.get(i)[0];
             sorted.add(paths.get(order.get(i)[1]));
         }
-        return new QueueFiles(name, rollCycle, List.copyOf(sorted), cycles, expected, repair);
+        QueueFiles listed = new QueueFiles(name, rollCycle, List.copyOf(sorted), cycles, expected, repair, history);
+        listed.beforeHistory.addAll(before);
+        return listed;
     }
 
     /**
@@ -113,6 +130,26 @@ final class QueueFiles {
      */
     QueueDamagedException repair() {
         return repair;
+    }
+
+    /** Where the queue's history starts after retention removed its oldest files; null when never cut. */
+    HistoryStart history() {
+        return history;
+    }
+
+    /** The files before {@link #history()}'s start, oldest first: left by an interrupted retention pass. */
+    List<Path> beforeHistory() {
+        return beforeHistory;
+    }
+
+    /** The i-th file (in cycle order). */
+    Path path(int i) {
+        return files.get(i);
+    }
+
+    /** Records before the first file listed: those retention removed (0 when none). */
+    long recordsBefore() {
+        return history == null ? 0 : history.recordsBefore();
     }
 
     /** Opens the i-th file (in cycle order) for a walk. */

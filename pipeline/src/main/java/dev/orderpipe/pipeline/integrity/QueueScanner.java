@@ -29,7 +29,7 @@ final class QueueScanner implements AutoCloseable {
     QueueScanner(QueueFiles files) {
         this.files = files;
         // the kind the files' records must be of decides the order rules (taken from the first record when unknown)
-        this.continuity = new RecordContinuity(files.kind()).startOfQueue();
+        this.continuity = new RecordContinuity(files.kind()).startAt(files.history());
     }
 
     /** Moves to the next record; false at the end of the queue or at the first problem. */

@@ -266,7 +266,7 @@ public final class QueueVerifier {
                 // reads it all)
                 long from = wholeBelow >= 0 && f.lastSequence() >= wholeBelow ? f.skipTo(f.lastSequence()) : 0;
                 if (continuity != null && !before && from == 0)
-                    continuity.startOfQueue();
+                    continuity.startAt(files.history());
                 while (f.next()) {
                     f.decode(r, f.sequence());
                     if (continuity != null && !continuity.accept(r))
@@ -326,7 +326,7 @@ public final class QueueVerifier {
             int file = input.files.fileOf(rc.toCycle(source));
             if (file < 0)
                 return; // requireInputHolds names it
-            long inputs = rc.toSequenceNumber(source) + 1;
+            long inputs = rc.toSequenceNumber(source) + 1 + input.files.recordsBefore();
             for (int i = 0; i < file; i++) {
                 if (input.counts[i] < 0)
                     return; // an older file's header does not say: verify counts them
@@ -394,9 +394,9 @@ public final class QueueVerifier {
             return null;
         }
 
-        /** Records in all files, -1 when an older file's header does not say. */
+        /** Records in all files and before them (retention), -1 when an older file's header does not say. */
         private long total() {
-            long total = 0;
+            long total = files.recordsBefore(); // those retention removed
             for (long c : counts) {
                 if (c < 0)
                     return -1;

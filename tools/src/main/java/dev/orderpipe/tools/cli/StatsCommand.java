@@ -9,6 +9,7 @@ import dev.orderpipe.pipeline.infra.Queues;
 import dev.orderpipe.pipeline.config.PipelineConfig;
 import dev.orderpipe.pipeline.integrity.QueueVerifier;
 import dev.orderpipe.pipeline.integrity.RecordKind;
+import dev.orderpipe.pipeline.retention.RetentionPlan;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -160,10 +161,12 @@ public final class StatsCommand implements Callable<Integer> {
                 row.put("behind", c.lagRecords());
             }
             doc.set("live", liveJson(status));
+            RetentionPlan retention = RetentionPlan.compute(cfg);
+            RetainCommand.json(doc.putArray("retention"), retention);
             if (json)
                 out.print(Documents.json(doc));
             else
-                printTables(out, doc, status);
+                printTables(out, doc, status, retention);
             out.flush();
         } finally {
             queues.values().forEach(ChronicleQueue::close);
@@ -171,7 +174,8 @@ public final class StatsCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    private static void printTables(PrintWriter out, ObjectNode doc, LiveStatus.Status status) {
+    private static void printTables(PrintWriter out, ObjectNode doc, LiveStatus.Status status,
+                                    RetentionPlan retention) {
         out.printf("%-12s %12s %20s %20s %6s %12s%n", "queue", "records", "first index", "last index", "files",
                 "file bytes");
         for (var q : doc.get("queues")) {
@@ -200,6 +204,8 @@ public final class StatsCommand implements Callable<Integer> {
             out.println();
             printReplicas(out, status);
         }
+        out.println();
+        RetainCommand.print(out, retention, "may go");
         if (status.running()) {
             out.println();
             printLive(out, status);

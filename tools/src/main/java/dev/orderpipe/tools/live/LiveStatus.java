@@ -1,5 +1,6 @@
 package dev.orderpipe.tools.live;
 
+import dev.orderpipe.pipeline.api.ExecutionFeed;
 import dev.orderpipe.pipeline.config.PipelineConfig;
 import dev.orderpipe.pipeline.infra.Queues;
 import dev.orderpipe.pipeline.metrics.MetricsReader;
@@ -10,17 +11,13 @@ import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * What a data directory's pipeline is doing now, from any process: its stages' live counters (the shared-memory
@@ -149,23 +146,13 @@ public final class LiveStatus implements AutoCloseable {
     }
 
     private List<ConsumerStatus> consumers() {
-        Path dir = dataDir.resolve("consumers");
         List<ConsumerStatus> out = new ArrayList<>();
-        if (!Files.isDirectory(dir))
+        Map<String, Long> positions = ExecutionFeed.positions(dataDir);
+        if (positions.isEmpty())
             return out;
         SingleChronicleQueue executions = queue(config.matching.queue);
-        try (Stream<Path> files = Files.list(dir)) {
-            for (Path p : files.sorted().toList()) {
-                String file = p.getFileName().toString();
-                if (!file.endsWith(".position"))
-                    continue;
-                long position = readPosition(p);
-                long lag = executions == null ? -1 : behind(executions, position <= 0 ? -1 : position);
-                out.add(new ConsumerStatus(file.substring(0, file.length() - ".position".length()), position, lag));
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot list " + dir + ": " + e.getMessage(), e);
-        }
+        positions.forEach((name, position) -> out.add(new ConsumerStatus(name, position,
+                executions == null ? -1 : behind(executions, position <= 0 ? -1 : position))));
         return out;
     }
 
@@ -186,16 +173,6 @@ public final class LiveStatus implements AutoCloseable {
                     e);
         }
         return out;
-    }
-
-    /** The committed position of a named feed (the index of the last report it handled), 0 when none yet. */
-    private static long readPosition(Path file) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            ByteBuffer b = ByteBuffer.allocate(Long.BYTES); // big-endian, as the feed's mapped buffer writes it
-            if (ch.read(b, 0) < Long.BYTES)
-                return 0;
-            return b.getLong(0);
-        }
     }
 
     private long diskFree() {

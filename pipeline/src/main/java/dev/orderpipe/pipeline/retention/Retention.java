@@ -1,0 +1,114 @@
+package dev.orderpipe.pipeline.retention;
+
+import dev.orderpipe.pipeline.config.PipelineConfig;
+import dev.orderpipe.pipeline.infra.CrashPoints;
+import dev.orderpipe.pipeline.infra.DataDirLock;
+import dev.orderpipe.pipeline.infra.HistoryStart;
+import dev.orderpipe.pipeline.infra.Queues;
+import dev.orderpipe.pipeline.integrity.QueueCycles;
+import dev.orderpipe.pipeline.integrity.QueueMetadata;
+import net.openhft.chronicle.queue.ChronicleQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * Applies a {@link RetentionPlan}: removes (deletes, or moves to {@code retention.archiveDir}) the cycle files that
+ * may go, under {@value #LOCK_FILE} so that two passes (the {@code retain} command and a running pipeline's) never
+ * overlap. Per queue, in an order a crash at any instant leaves sound:
+ * <ol>
+ *     <li>the files an interrupted pass left before the queue's history start go first;</li>
+ *     <li>the new {@link HistoryStart} is written (whole, renamed into place): from then on the readers and the checks
+ *     start there and skip the files before it, which are no longer part of the queue;</li>
+ *     <li>the files go, oldest first;</li>
+ *     <li>Chronicle's directory listing (the lowest cycle in {@code metadata.cq4t}, shared by every process that has
+ *     the queue open) is refreshed, so the queue's first index is the first file kept.</li>
+ * </ol>
+ * A kill after step 2 leaves files that nothing reads; the next pass (or the next roll of {@code run}) removes them.
+ */
+public final class Retention {
+    private static final Logger LOG = LoggerFactory.getLogger(Retention.class);
+    /** Held while a pass runs. */
+    public static final String LOCK_FILE = "retention.lock";
+
+    private Retention() {
+    }
+
+    /**
+     * Computes the plan of {@code config}'s data directory and, unless {@code dryRun}, applies it.
+     *
+     * @param open the pipeline's own open queue of a name, or null (then the queue is opened to refresh its listing)
+     * @return the plan (what was removed, or with {@code dryRun} what may go)
+     * @throws RetentionBusyException when another pass holds the lock
+     */
+    public static RetentionPlan run(PipelineConfig config, boolean dryRun, Function<String, ChronicleQueue> open) {
+        Path data = config.dataPath();
+        try (DataDirLock lock = DataDirLock.tryAcquire(data, LOCK_FILE)) {
+            if (lock == null)
+                throw new RetentionBusyException("retention is running on " + data + " already ("
+                        + DataDirLock.owner(data.resolve(LOCK_FILE)) + "): wait for it to finish");
+            RetentionPlan plan = RetentionPlan.compute(config);
+            if (!dryRun)
+                apply(plan, config.retention.archiveDir.isEmpty() ? null : Path.of(config.retention.archiveDir),
+                        open);
+            return plan;
+        }
+    }
+
+    private static void apply(RetentionPlan plan, Path archive, Function<String, ChronicleQueue> open) {
+        for (RetentionPlan.QueuePlan q : plan.queues()) {
+            List<QueueCycles.Cycle> go = q.removable();
+            if (go.isEmpty() && q.leftovers().isEmpty())
+                continue;
+            for (Path file : q.leftovers())
+                remove(q.name(), file, archive);
+            if (!go.isEmpty()) {
+                HistoryStart start = q.newHistory();
+                start.write(q.dir());
+                CrashPoints.hit(CrashPoints.Point.RETENTION_RECORDED);
+                for (QueueCycles.Cycle c : go)
+                    remove(q.name(), c.file(), archive);
+                LOG.info("retention: {} {} file(s) of {} ({} bytes){}; its history starts at index 0x{}", archive == null
+                        ? "deleted" : "archived", go.size(), q.name(), q.removableBytes(), archive == null ? ""
+                        : " to " + archive.resolve(q.name()), Long.toHexString(start.firstIndex()));
+            }
+            refreshListing(q, open);
+        }
+    }
+
+    /** Deletes {@code file}, or moves it to {@code archive/<queue>/} (replacing a copy an interrupted move left). */
+    private static void remove(String queue, Path file, Path archive) {
+        try {
+            if (archive == null) {
+                Files.deleteIfExists(file);
+            } else if (Files.exists(file)) {
+                Path dir = archive.resolve(queue);
+                Files.createDirectories(dir);
+                Files.move(file, dir.resolve(file.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("retention: cannot " + (archive == null ? "delete " : "move ") + file
+                    + (archive == null ? "" : " to " + archive.resolve(queue)) + ": " + e.getMessage(), e);
+        }
+        CrashPoints.hit(CrashPoints.Point.RETENTION_FILE_REMOVED);
+    }
+
+    /** Makes Chronicle rescan the directory: the lowest cycle it records (for every process) becomes the first kept. */
+    private static void refreshListing(RetentionPlan.QueuePlan q, Function<String, ChronicleQueue> open) {
+        ChronicleQueue live = open == null ? null : open.apply(q.name());
+        if (live != null) {
+            live.refreshDirectoryListing();
+            return;
+        }
+        try (ChronicleQueue queue = Queues.open(q.dir(), QueueMetadata.read(q.name(), q.dir()).rollCycle())) {
+            queue.refreshDirectoryListing();
+        }
+    }
+}

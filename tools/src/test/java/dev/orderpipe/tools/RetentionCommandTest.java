@@ -1,0 +1,195 @@
+package dev.orderpipe.tools;
+
+import dev.orderpipe.pipeline.ExitCodes;
+import dev.orderpipe.pipeline.config.PipelineConfig;
+import dev.orderpipe.pipeline.infra.CrashPoints;
+import dev.orderpipe.pipeline.infra.HistoryStart;
+import dev.orderpipe.pipeline.infra.Queues;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code orderpipe retain} on a data directory fed in three runs, each in a cycle of its own (TEST_SECONDLY): what it
+ * says and removes, the tools on the retained directory ({@code verify}, {@code stats}, {@code dump}, {@code export}),
+ * a kill at each of retention's crash points, and a restart after it that ends in the uninterrupted run's executions.
+ */
+@Timeout(value = 300, unit = TimeUnit.SECONDS)
+class RetentionCommandTest {
+    private static final int ORDERS = 3_000;
+    private static final int PARTS = 3;
+    @TempDir
+    static Path shared;
+    private static List<String> lines;
+    private static Path config;
+    private static byte[] expectedCsv;
+    private static List<String> expectedExport;
+
+    @BeforeAll
+    static void uninterruptedRun() throws IOException {
+        Path orders = shared.resolve("orders.csv");
+        assertEquals(0, Cli.run("generate", "-n", Integer.toString(ORDERS), "--seed", "31", "--out",
+                orders.toString()).exitCode);
+        lines = Files.readAllLines(orders);
+        config = shared.resolve("retention.yaml");
+        try (InputStream in = PipelineConfig.class.getResourceAsStream(PipelineConfig.EMBEDDED_DEFAULT)) {
+            String yaml = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            String changed = yaml.replace("rollCycle: FAST_DAILY", "rollCycle: TEST_SECONDLY")
+                    .replace("everyInputs: 1000000", "everyInputs: 200").replace("everySeconds: 300", "everySeconds: 0")
+                    .replace("keepCycles: 7", "keepCycles: 1");
+            assertTrue(changed.contains("TEST_SECONDLY") && changed.contains("keepCycles: 1"));
+            Files.writeString(config, changed);
+        }
+        Path data = shared.resolve("reference");
+        Path csv = shared.resolve("reference.csv");
+        Cli ref = run(orders, data, csv);
+        assertEquals(0, ref.exitCode, ref.toString());
+        expectedCsv = Files.readAllBytes(csv);
+        expectedExport = export(data, shared.resolve("reference-export.csv"));
+    }
+
+    private static Cli run(Path input, Path data, Path csv) {
+        return Cli.run("run", "-i", input.toString(), "-d", data.toString(), "--executions-csv", csv.toString(),
+                "--exit-when-done", "--status-every", "0", "--config", config.toString());
+    }
+
+    private static List<String> export(Path data, Path out) throws IOException {
+        Cli export = Cli.run("export", data.resolve("executions").toString(), "--out", out.toString(), "--overwrite");
+        assertEquals(0, export.exitCode, export.toString());
+        return Files.readAllLines(out);
+    }
+
+    /** A data directory fed {@value #PARTS} parts short of the whole file, each run in a new cycle. */
+    private static Path feed(Path dir) throws Exception {
+        Path input = dir.resolve("orders.csv");
+        Path data = dir.resolve("data");
+        for (int p = 1; p <= PARTS; p++) {
+            Files.write(input, lines.subList(0, 1 + p * (lines.size() - 1) / (PARTS + 1)));
+            Thread.sleep(1_050 - System.currentTimeMillis() % 1_000);
+            Cli r = run(input, data, dir.resolve("executions.csv"));
+            assertEquals(0, r.exitCode, r.toString());
+        }
+        return data;
+    }
+
+    private static String[] retain(Path dir, String... more) {
+        List<String> args = new ArrayList<>(List.of("retain", "--data", dir.resolve("data").toString(), "--config",
+                config.toString(), "--executions-csv", dir.resolve("executions.csv").toString()));
+        args.addAll(List.of(more));
+        return args.toArray(new String[0]);
+    }
+
+    /** The rest of the orders fed: the CSV is the uninterrupted run's, the executions kept its last ones. */
+    private static void feedRestAndCompare(Path dir, boolean removed) throws IOException {
+        Path input = dir.resolve("orders.csv");
+        Files.write(input, lines);
+        Cli r = run(input, dir.resolve("data"), dir.resolve("executions.csv"));
+        assertEquals(0, r.exitCode, r.toString());
+        assertArrayEquals(expectedCsv, Files.readAllBytes(dir.resolve("executions.csv")),
+                "the executions CSV equals the uninterrupted run's");
+        List<String> kept = export(dir.resolve("data"), dir.resolve("export.csv"));
+        assertEquals(expectedExport.get(0), kept.get(0), "the header");
+        assertEquals(expectedExport.subList(expectedExport.size() - kept.size() + 1, expectedExport.size()),
+                kept.subList(1, kept.size()), "the reports kept are the uninterrupted run's last ones");
+        if (removed)
+            assertTrue(kept.size() < expectedExport.size(), "retention removed reports");
+    }
+
+    private static List<Path> cycleFiles(Path queue) throws IOException {
+        try (Stream<Path> s = Files.list(queue)) {
+            return s.filter(p -> p.toString().endsWith(Queues.QUEUE_FILE_SUFFIX)).sorted().toList();
+        }
+    }
+
+    @Test
+    void aDryRunSaysWhatMayGoAndWhatHoldsTheRestAndRemovesNothing(@TempDir Path dir) throws Exception {
+        Path data = feed(dir);
+        int files = cycleFiles(data.resolve("orders")).size();
+        Cli dry = Cli.run(retain(dir, "--dry-run"));
+        assertEquals(0, dry.exitCode, dry.toString());
+        assertTrue(dry.out.contains("may go"), dry.out);
+        assertTrue(dry.out.contains("* held by snapshot snapshots/risk 0x"), dry.out);
+        assertTrue(dry.out.contains("held by egress " + dir.resolve("executions.csv")), dry.out);
+        assertEquals(files, cycleFiles(data.resolve("orders")).size());
+
+        Cli stats = Cli.run("stats", data.toString(), "--config", config.toString());
+        assertEquals(0, stats.exitCode, stats.toString());
+        assertTrue(stats.out.contains("retention") && stats.out.contains("held by snapshot snapshots/matching"),
+                stats.out);
+        Cli json = Cli.run("stats", data.toString(), "--config", config.toString(), "--json");
+        assertEquals(0, json.exitCode, json.toString());
+        assertTrue(json.out.contains("\"files_may_go\""), json.out);
+    }
+
+    @Test
+    void theToolsReadARetainedDirectoryFromWhereItsHistoryStarts(@TempDir Path dir) throws Exception {
+        Path data = feed(dir);
+        Cli retain = Cli.run(retain(dir));
+        assertEquals(0, retain.exitCode, retain.toString());
+        assertTrue(retain.out.contains("deleted"), retain.out);
+        HistoryStart start = HistoryStart.read(data.resolve("executions"));
+        assertNotNull(start, retain.out);
+
+        Cli verify = Cli.run("verify", data.toString(), "--config", config.toString());
+        assertEquals(0, verify.exitCode, verify.toString());
+        assertTrue(verify.out.contains("executions: history starts at index 0x" + Long.toHexString(start.firstIndex())),
+                verify.out);
+        Cli stats = Cli.run("stats", data.toString(), "--config", config.toString());
+        assertEquals(0, stats.exitCode, stats.toString());
+        Cli dump = Cli.run("dump", data.resolve("executions").toString(), "--count", "1", "--json");
+        assertEquals(0, dump.exitCode, dump.toString());
+        assertTrue(dump.out.contains("\"seq\":" + start.firstSeq()), dump.out);
+        Cli replay = Cli.run("replay", data.resolve("orders").toString(), "--out", dir.resolve("replay").toString(),
+                "--max");
+        assertEquals(ExitCodes.FAILURE, replay.exitCode, replay.toString());
+        assertTrue(replay.oneLineError().contains("was cut by retention: its history starts at index 0x"),
+                replay.toString());
+        feedRestAndCompare(dir, true);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"retention-recorded:1", "retention-recorded:3", "retention-file-removed:1",
+            "retention-file-removed:4"})
+    void aKillDuringRetentionLeavesADirectoryThatRestartsToTheSameOutput(String point, @TempDir Path dir)
+            throws Exception {
+        feed(dir);
+        List<String> jvm = List.of("-Xmx256m", "-XX:+UseSerialGC", "-D" + CrashPoints.PROPERTY + "=" + point);
+        Process p = ChildJvm.start(jvm, dir, "retain", retain(dir));
+        try {
+            assertTrue(p.waitFor(120, TimeUnit.SECONDS), ChildJvm.log(dir, "retain"));
+        } finally {
+            p.destroyForcibly();
+        }
+        assertEquals(ExitCodes.KILLED, p.exitValue(), ChildJvm.log(dir, "retain"));
+        assertTrue(ChildJvm.log(dir, "retain").contains("crash point " + point + " reached"));
+
+        Cli verify = Cli.run("verify", dir.resolve("data").toString(), "--config", config.toString());
+        assertEquals(0, verify.exitCode, verify.toString());
+        feedRestAndCompare(dir, false);
+        Cli again = Cli.run(retain(dir, "--dry-run"));
+        assertEquals(0, again.exitCode, again.toString());
+        Cli finish = Cli.run(retain(dir));
+        assertEquals(0, finish.exitCode, finish.toString());
+        assertFalse(Cli.run(retain(dir, "--dry-run")).out.contains("interrupted pass"), "the leftovers are gone");
+        assertEquals(0, Cli.run("verify", dir.resolve("data").toString(), "--config", config.toString()).exitCode);
+    }
+}
