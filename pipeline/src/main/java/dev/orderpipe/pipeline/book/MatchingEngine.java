@@ -32,6 +32,8 @@ import static dev.orderpipe.pipeline.book.OrderBooks.NIL;
 public final class MatchingEngine {
     private final ReportSink sink;
     private final OrderBooks books;
+    /** The copy of the books a snapshot is written from, a chunk at a time; null until {@link #prepareSnapshots}. */
+    private BookSnapshot staged;
     private final long[] bookTrades;
 
     // the order being processed (the aggressor): a NEW order, or a replaced order taken off the book
@@ -96,17 +98,50 @@ public final class MatchingEngine {
     }
 
     /**
-     * Writes the engine's whole state into a snapshot: its counters, the session state and every book in time
-     * priority ({@link OrderBooks#save}). Nothing allocated.
+     * Allocates the copy of the books a snapshot is taken from ({@link #beginSave}), once, at the stage's start when
+     * snapshots are enabled (its heap is counted in {@link #heapBytes} either way).
      */
-    public void save(SnapshotWriter out) {
+    public void prepareSnapshots() {
+        if (staged == null)
+            staged = books.newSnapshot();
+    }
+
+    /**
+     * Starts a snapshot of the engine's whole state: writes its counters and the session state, and copies the books
+     * ({@link OrderBooks#stage}), which {@link #saveStep} then writes a chunk at a time, between inputs, in time
+     * priority. The snapshot is of the state now, whatever the engine does before it is all written. Nothing
+     * allocated (after {@link #prepareSnapshots}).
+     */
+    public void beginSave(SnapshotWriter out) {
+        prepareSnapshots();
         out.putLong(trades);
         for (int b = 0; b < bookTrades.length; b++)
             out.putLong(bookTrades[b]);
         out.putByte(explicitSessions ? (byte) 1 : 0);
         out.putLong(sessionDate);
         out.putLong(lastSessionDate);
-        books.save(out);
+        books.stage(staged);
+    }
+
+    /**
+     * Writes the snapshot begun by {@link #beginSave} on, a step ({@link BookSnapshot#step}) at a time: true
+     * when all is (then the caller finishes it). Allocation-free.
+     */
+    public boolean saveStep(SnapshotWriter out) {
+        return staged.step(out);
+    }
+
+    /** Whether a snapshot begun by {@link #beginSave} still has books to write. */
+    public boolean saving() {
+        return staged != null && staged.writing();
+    }
+
+    /** Writes the engine's whole state into a snapshot at once ({@link #beginSave}, then every step). */
+    public void save(SnapshotWriter out) {
+        beginSave(out);
+        while (!saveStep(out)) {
+            // one chunk per step
+        }
     }
 
     /** Restores what {@link #save} wrote into an engine fresh from its constructor, of the same shape. */

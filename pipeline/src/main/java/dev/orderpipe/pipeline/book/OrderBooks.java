@@ -7,7 +7,6 @@ import dev.orderpipe.pipeline.codes.TimeInForce;
 import dev.orderpipe.pipeline.config.ConfigException;
 import dev.orderpipe.pipeline.config.MatchingConfig;
 import dev.orderpipe.pipeline.snapshot.SnapshotReader;
-import dev.orderpipe.pipeline.snapshot.SnapshotWriter;
 import dev.orderpipe.pipeline.util.FixedLongIndex;
 import dev.orderpipe.pipeline.util.FixedPairIndex;
 
@@ -185,43 +184,42 @@ public final class OrderBooks {
 
     // ---------------------------------------------------------------- snapshots
 
-    /**
-     * Writes every book side's resting orders into a snapshot: per side its level count, per level (worst to best)
-     * its price and order count, then its orders in time priority with every field (whether carried over from an
-     * earlier session too), then the finished carried-over orders' (account, id) pairs. Index loops only: nothing is
-     * allocated. O(resting orders + levels + finished carried-over orders).
-     */
-    void save(SnapshotWriter out) {
-        for (int bookSide = 0, sides = books * 2; bookSide < sides; bookSide++) {
-            int base = bookSide * maxPriceLevels;
-            out.putInt(sideCount[bookSide]);
-            for (int pos = base, end = base + sideCount[bookSide]; pos < end; pos++) {
-                int level = sideLevel[pos];
-                out.putLong(levelPrice[level]);
-                out.putInt(levelCount[level]);
-                for (int o = levelHead[level]; o != NIL; o = orderNext[o]) {
-                    out.putLong(orderId[o]);
-                    out.putLong(orderAccount[o]);
-                    out.putLong(orderPrice[o]);
-                    out.putLong(orderQty[o]);
-                    out.putLong(orderCum[o]);
-                    out.putByte(orderTif[o]);
-                    out.putByte(orderCarried[o]);
-                }
-            }
-        }
-        out.putInt(finishedCarried);
-        for (int slot = 0, left = finishedCarried; left > 0; slot++) {
-            if (orderCarried[slot] == FINISHED) {
-                out.putLong(orderAccount[slot]);
-                out.putLong(orderId[slot]);
-                left--;
-            }
-        }
+    /** A copy for {@link #stage}, sized from these books' capacities: allocated once, at the stage's start. */
+    BookSnapshot newSnapshot() {
+        return new BookSnapshot(books * 2, maxPriceLevels, orderId.length, levelPrice.length, FINISHED);
     }
 
     /**
-     * Rests again, into empty books of the same symbols and capacities, the orders {@link #save} wrote, each level's
+     * Copies the books' state into {@code to} for a snapshot, which then writes it a chunk at a time
+     * ({@link BookSnapshot#step}): per book side its level count, per level (worst to best) its price and order count,
+     * then its orders in time priority with every field (whether carried over from an earlier session too), then the
+     * finished carried-over orders' (account, id) pairs. Flat bulk copies of the slots handed out so far and of the
+     * level pool, no walk: O(slots used + level capacity + levels on the sides), memcpy-fast; nothing allocated.
+     */
+    void stage(BookSnapshot to) {
+        int n = slotsUsed;
+        to.orderId.put(0, orderId, 0, n);
+        to.orderAccount.put(0, orderAccount, 0, n);
+        to.orderQty.put(0, orderQty, 0, n);
+        to.orderCum.put(0, orderCum, 0, n);
+        to.orderTif.put(0, orderTif, 0, n);
+        to.orderCarried.put(0, orderCarried, 0, n);
+        to.orderNext.put(0, orderNext, 0, n);
+        to.levelPrice.put(0, levelPrice, 0, levelPrice.length);
+        to.levelCount.put(0, levelCount, 0, levelCount.length);
+        to.levelHead.put(0, levelHead, 0, levelHead.length);
+        for (int bookSide = 0, sides = books * 2; bookSide < sides; bookSide++) {
+            int base = bookSide * maxPriceLevels;
+            to.sideLevel.put(base, sideLevel, base, sideCount[bookSide]);
+            to.sideCount[bookSide] = sideCount[bookSide];
+        }
+        to.slots = n;
+        to.finishedCarried = finishedCarried;
+        to.started();
+    }
+
+    /**
+     * Rests again, into empty books of the same symbols and capacities, the orders a {@link BookSnapshot} wrote, each level's
      * in time priority: the books are those saved (slot and level numbers aside, on which no report depends).
      */
     void restore(SnapshotReader in) {

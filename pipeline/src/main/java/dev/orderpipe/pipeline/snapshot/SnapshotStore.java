@@ -43,7 +43,10 @@ public final class SnapshotStore implements AutoCloseable {
     private long lastNanos;
     private long written;
     private long startNanos;
+    private long beganNanos;
+    private long pauseNanos;
     private long lastStallNanos;
+    private long lastSpanNanos;
     private long maxStallNanos;
 
     /**
@@ -100,19 +103,40 @@ public final class SnapshotStore implements AutoCloseable {
     public SnapshotWriter begin(long coveredInput, long outputLast, long outputStamp, long sessionDate,
                                 byte sessionState) {
         startNanos = System.nanoTime();
+        beganNanos = startNanos;
+        pauseNanos = 0;
         writer.begin(coveredInput, outputLast, outputStamp, shape, sessionDate, sessionState);
         return writer;
+    }
+
+    /**
+     * The stage goes back to its inputs in the middle of the snapshot begun (its state copied, the rest written a
+     * chunk at a time between inputs): the pause since {@link #begin} or {@link #resume} ends.
+     */
+    public void pause() {
+        pauseNanos = Math.max(pauseNanos, System.nanoTime() - startNanos);
+    }
+
+    /** The stage pauses again to write more of the snapshot begun. */
+    public void resume() {
+        startNanos = System.nanoTime();
     }
 
     /** Writes the snapshot's last chunk and its trailer. */
     public void finish() {
         writer.finish();
         long now = System.nanoTime();
-        lastStallNanos = now - startNanos;
+        lastStallNanos = Math.max(pauseNanos, now - startNanos);
+        lastSpanNanos = now - beganNanos;
         maxStallNanos = Math.max(maxStallNanos, lastStallNanos);
         lastNanos = now;
         inputsSince = 0;
         written++;
+    }
+
+    /** Whether this store writes snapshots (opened, and {@code snapshots.enabled}). */
+    public boolean enabled() {
+        return appender != null;
     }
 
     /** Snapshots written by this instance. */
@@ -120,9 +144,18 @@ public final class SnapshotStore implements AutoCloseable {
         return written;
     }
 
-    /** How long the last snapshot held up the stage, in nanoseconds (0 before the first). */
+    /**
+     * The longest the last snapshot held up the stage at once, in nanoseconds (0 before the first): from its
+     * {@link #begin} to its {@link #finish} when written at once, else its longest pause (the copy of the state, or
+     * one chunk written between inputs).
+     */
     public long lastStallNanos() {
         return lastStallNanos;
+    }
+
+    /** The time from the last snapshot's {@link #begin} to its trailer, in nanoseconds (0 before the first). */
+    public long lastSpanNanos() {
+        return lastSpanNanos;
     }
 
     /** The longest snapshot stall of this instance, in nanoseconds. */

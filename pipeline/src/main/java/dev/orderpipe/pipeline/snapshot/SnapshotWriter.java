@@ -88,6 +88,16 @@ public final class SnapshotWriter implements WriteBytesMarshallable {
         buf[length++] = v;
     }
 
+    /** Chunk documents written of the snapshot begun last: it grows by one each time the buffer fills. */
+    public int chunksWritten() {
+        return chunks;
+    }
+
+    /** Payload bytes put into the snapshot begun last so far, written in chunks or still buffered. */
+    public long position() {
+        return payload + length;
+    }
+
     /** A value never straddles two chunks: the reader takes each from one. */
     private void room(int bytes) {
         if (length + bytes > buf.length)

@@ -54,7 +54,12 @@ public abstract class QueueInputStage extends AbstractStage {
             onRecord();
             work++;
         }
-        return work;
+        return work > 0 ? work : idle();
+    }
+
+    /** Called when no input record was there to handle: the work done meanwhile (a snapshot written on), 0 for none. */
+    protected int idle() {
+        return 0;
     }
 
     /**

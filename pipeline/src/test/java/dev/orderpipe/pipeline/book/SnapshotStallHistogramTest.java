@@ -24,7 +24,6 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -33,7 +32,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * How long a snapshot holds up risk's and matching's stage thread, per snapshot, at given table sizes: for each size a
  * risk engine holding that many (account, id) pairs in a table of four times the capacity, and a matching engine
  * holding that many resting orders, each snapshotted {@link #SNAPSHOTS} times into a real snapshot queue; the stall of
- * each (what {@link SnapshotStore#lastStallNanos} says: from the header to the trailer written) is printed as a
+ * each (what {@link SnapshotStore#lastStallNanos} says: risk's from the header to the trailer written, matching's its
+ * longest pause, the copy of the books or one chunk, as the matching stage writes it between inputs) is printed as a
  * histogram of power-of-two buckets with its median and maximum. It also checks that each payload is exactly the
  * bytes the format gives for that state and that the snapshots after the first few allocate nothing.
  *
@@ -75,7 +75,10 @@ class SnapshotStallHistogramTest {
         }
         assertEquals(ids, risk.orderIdsSeen());
         long payload = 1 + 8 + 4 + 16L * ids + 4;
-        measure(dir, "risk", RiskEngine.snapshotShape(config), risk::save, payload,
+        measure(dir, "risk", RiskEngine.snapshotShape(config), (store, covered) -> {
+            risk.save(store.begin(covered, -1, 0, 0, (byte) 0));
+            store.finish();
+        }, payload,
                 String.format("risk, %,d ids (capacity %,d)", ids, config.orderIdCapacity));
     }
 
@@ -97,23 +100,42 @@ class SnapshotStallHistogramTest {
         // trades, per book; session byte and dates; per side its level count; per level price and count; per order
         // its 42 bytes; the finished carried-over orders' count
         long payload = 8 + 8L * books + 1 + 8 + 8 + 4L * 2 * books + 12L * levels + 42L * orders + 4;
-        measure(dir, "matching", MatchingEngine.snapshotShape(config, symbols), matching::save, payload,
+        matching.prepareSnapshots();
+        measure(dir, "matching", MatchingEngine.snapshotShape(config, symbols), (store, covered) -> {
+            // as the matching stage does: the copy, then a chunk per input (none come here), each a pause of its own
+            SnapshotWriter w = store.begin(covered, -1, 0, 0, (byte) 0);
+            matching.beginSave(w);
+            store.pause();
+            while (true) {
+                store.resume();
+                if (matching.saveStep(w))
+                    break;
+                store.pause();
+            }
+            store.finish();
+        }, payload,
                 String.format("matching, %,d resting orders on %,d levels", orders, levels));
     }
 
-    private static void measure(Path dir, String stage, long shape, Consumer<SnapshotWriter> save, long payload,
-                                String what) {
+    /** Takes one snapshot covering input {@code covered} into a store. */
+    private interface Taker {
+        void take(SnapshotStore store, long covered);
+    }
+
+    private static void measure(Path dir, String stage, long shape, Taker taker, long payload, String what) {
         long[] stalls = new long[SNAPSHOTS];
+        long[] spans = new long[SNAPSHOTS];
         long allocated;
         try (ChronicleQueue q = SingleChronicleQueueBuilder.binary(dir).build();
              SnapshotStore store = new SnapshotStore(stage, q, new SnapshotConfig(), shape)) {
             store.open();
             for (int i = 0; i < WARM_UP; i++)
-                take(store, save, i);
+                taker.take(store, i);
             long before = ThreadAllocation.current();
             for (int i = 0; i < SNAPSHOTS; i++) {
-                take(store, save, WARM_UP + i);
+                taker.take(store, WARM_UP + i);
                 stalls[i] = store.lastStallNanos();
+                spans[i] = store.lastSpanNanos();
             }
             allocated = ThreadAllocation.current() - before;
             SnapshotStore.Found latest = store.latest(f -> true);
@@ -121,13 +143,11 @@ class SnapshotStallHistogramTest {
             assertEquals(payload, latest.payload, what + ": payload bytes");
         }
         System.out.println(histogram(what, payload, stalls));
+        Arrays.sort(spans);
+        System.out.printf("snapshot span (header to trailer), %s: median %.3f ms, max %.3f ms%n", what,
+                spans[SNAPSHOTS / 2] / 1e6, spans[SNAPSHOTS - 1] / 1e6);
         assertTrue(allocated < ALLOWANCE_BYTES, what + ": " + allocated + " bytes allocated by " + SNAPSHOTS
                 + " snapshots");
-    }
-
-    private static void take(SnapshotStore store, Consumer<SnapshotWriter> save, long covered) {
-        save.accept(store.begin(covered, -1, 0, 0, (byte) 0));
-        store.finish();
     }
 
     /**
