@@ -28,6 +28,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.SelectionKey;
@@ -82,6 +83,13 @@ public final class Gateway implements AutoCloseable {
     private final FIXMessage refusal = newMessage();
     private final Link[] links = new Link[MAX_LINKS];
     private int linkCount;
+    /**
+     * Outbound backlogs of closed connections, for the next ones: a backlog is 1 MB of direct memory, which only a
+     * garbage collection gives back, and the gateway makes almost none, so one allocated per connection grew the
+     * process by 1 MB a connection (until the JVM's direct limit forced a full collection). At most MAX_LINKS exist.
+     */
+    private final ByteBuffer[] spareBacklogs = new ByteBuffer[MAX_LINKS];
+    private int spareBacklogCount;
     private final ServerSocketChannel server;
     /** Says when a connection waits: accept() itself allocates on every call, even when none does. */
     private Selector acceptSelector;
@@ -121,6 +129,7 @@ public final class Gateway implements AutoCloseable {
     private final FixSession anyAccount;
 
     private Gateway(GatewayConfig config, Path dataDir) {
+        checkHeap(config, Runtime.getRuntime().maxMemory()); // before anything is opened or allocated
         this.config = config;
         if (!Files.isDirectory(dataDir))
             throw new BadFileException("data directory " + dataDir + " does not exist: start the pipeline first"
@@ -189,6 +198,20 @@ public final class Gateway implements AutoCloseable {
             throw new ConfigException("cannot listen on " + config.address + ":" + config.port + ": "
                     + e.getMessage() + " (is another gateway or program using the port?)");
         }
+    }
+
+    /**
+     * The order table is allocated whole at start: one the heap cannot hold would end, after seconds of garbage
+     * collection, in an OutOfMemoryError's stack trace. It may take three quarters of the maximum heap; else this
+     * throws a one-line {@link ConfigException} naming the keys.
+     */
+    static void checkHeap(GatewayConfig config, long maxHeapBytes) {
+        long bytes = OrderTable.heapBytes(config.orderCapacity, config.maxPendingRequests);
+        if (bytes > maxHeapBytes / 4 * 3)
+            throw new ConfigException("orderCapacity " + config.orderCapacity + " with maxPendingRequests "
+                    + config.maxPendingRequests + " needs about " + (bytes >> 20) + " MB of heap for the order table,"
+                    + " the JVM has " + (maxHeapBytes >> 20) + " MB (-Xmx) and the table may use 3/4 of it: lower"
+                    + " orderCapacity or raise -Xmx (ORDERPIPE_JAVA_OPTS=-Xmx...)");
     }
 
     /** Opens the gateway's state, catches up with the executions queue and listens; {@link #run()} serves. */
@@ -332,7 +355,10 @@ public final class Gateway implements AutoCloseable {
             }
             c.configureBlocking(false);
             c.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            links[at] = new Link(c, fixConfig, this, now);
+            ByteBuffer backlog = spareBacklogCount > 0 ? spareBacklogs[--spareBacklogCount]
+                    : ByteBuffer.allocateDirect(Link.OUTBOX_CAPACITY);
+            spareBacklogs[spareBacklogCount] = null;
+            links[at] = new Link(c, backlog, fixConfig, this, now);
             if (at == linkCount)
                 linkCount++;
         } catch (IOException e) {
@@ -411,6 +437,9 @@ public final class Gateway implements AutoCloseable {
         } catch (IOException e) {
             LOG.debug("close: {}", e.getMessage());
         }
+        ByteBuffer backlog = l.outbox.release(); // null when closed before (a link replaced, then its accept failed)
+        if (backlog != null)
+            spareBacklogs[spareBacklogCount++] = backlog;
     }
 
     // ---------------------------------------------------------------- inbound

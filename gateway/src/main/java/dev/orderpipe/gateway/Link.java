@@ -6,6 +6,7 @@ import com.paritytrading.philadelphia.FIXMessage;
 import com.paritytrading.philadelphia.FIXMessageListener;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 
 /**
@@ -27,12 +28,13 @@ final class Link implements FIXMessageListener {
     /** Set when the connection is to be closed by the loop (after what was written). */
     boolean closing;
 
-    Link(SocketChannel channel, FIXConfig config, Gateway gateway, long nowMillis) {
+    /** {@code backlog} ({@link #OUTBOX_CAPACITY} bytes) is the connection's until {@link Outbox#release()}. */
+    Link(SocketChannel channel, ByteBuffer backlog, FIXConfig config, Gateway gateway, long nowMillis) {
         this.channel = channel;
         this.gateway = gateway;
         this.acceptedMillis = nowMillis;
         // no status listener: every message, admin ones too, comes to message(), which keeps the sequence numbers
-        this.outbox = new Outbox(channel, OUTBOX_CAPACITY);
+        this.outbox = new Outbox(channel, backlog);
         this.fix = new FIXConnection(channel, outbox, config, this, null, nowMillis);
     }
 

@@ -58,6 +58,13 @@ final class OrderTable {
         scratch = new int[capacity];
     }
 
+    /** Heap bytes a table of {@code capacity} orders with {@code maxPending} waiting requests each takes. */
+    static long heapBytes(int capacity, int maxPending) {
+        long c = capacity;
+        return 2 * FixedPairIndex.heapBytes(capacity) + c * MAX + c * maxPending * (MAX + 1) + 5 * c + 8 * c + 8 * c
+                + 4 * c;
+    }
+
     /** Whether a pipeline order status is final: the order will have no more reports but refusals of requests. */
     static boolean finished(byte orderStatus) {
         return orderStatus == OrderStatus.FILLED.code() || orderStatus == OrderStatus.CANCELED.code()

@@ -16,12 +16,24 @@ import java.nio.channels.SocketChannel;
 final class Outbox implements GatheringByteChannel {
     private final SocketChannel channel;
     /** Bytes written by the gateway and not yet by the socket (write mode: position is how many). */
-    private final ByteBuffer backlog;
+    private ByteBuffer backlog;
     private boolean overflowed;
 
-    Outbox(SocketChannel channel, int capacity) {
+    /** {@code backlog} is this connection's until {@link #release()} (the gateway reuses it for the next). */
+    Outbox(SocketChannel channel, ByteBuffer backlog) {
         this.channel = channel;
-        this.backlog = ByteBuffer.allocateDirect(capacity);
+        this.backlog = backlog;
+        backlog.clear();
+    }
+
+    /**
+     * Gives the backlog back once the connection is closed, for another connection; what was not written is
+     * dropped, and a write after this fails instead of writing into another connection's backlog.
+     */
+    ByteBuffer release() {
+        ByteBuffer b = backlog;
+        backlog = null;
+        return b;
     }
 
     @Override

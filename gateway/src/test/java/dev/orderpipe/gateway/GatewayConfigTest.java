@@ -50,6 +50,21 @@ class GatewayConfigTest {
         assertError("gateway config file nowhere.yaml does not exist", null);
     }
 
+    /**
+     * orderCapacity 33,554,432 (within its range) on a 256 MB heap ended in an OutOfMemoryError's stack trace from
+     * the order table's allocation: now one line naming the key, the sizes and the fix, before anything is opened.
+     */
+    @Test
+    void anOrderTableTheHeapCannotHoldIsOneLineNamingTheKey() {
+        GatewayConfig c = GatewayConfig.parse("{ orderCapacity: 33554432, maxPendingRequests: 1, sessions: [ " + ONE
+                + " ] }", "t.yaml");
+        ConfigException e = assertThrows(ConfigException.class, () -> Gateway.checkHeap(c, 256L << 20));
+        assertEquals("orderCapacity 33554432 with maxPendingRequests 1 needs about 4672 MB of heap for the order"
+                + " table, the JVM has 256 MB (-Xmx) and the table may use 3/4 of it: lower orderCapacity or raise -Xmx"
+                + " (ORDERPIPE_JAVA_OPTS=-Xmx...)", e.getMessage());
+        Gateway.checkHeap(GatewayConfig.load(Path.of("..", "conf", "gateway.yaml")), 256L << 20); // the sample fits
+    }
+
     private static void assertError(String expected, String yaml) {
         ConfigException e = assertThrows(ConfigException.class, () -> {
             if (yaml == null)
