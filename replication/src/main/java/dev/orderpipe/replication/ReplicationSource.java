@@ -1,5 +1,6 @@
 package dev.orderpipe.replication;
 
+import dev.orderpipe.pipeline.infra.HistoryStart;
 import dev.orderpipe.pipeline.infra.Queues;
 import dev.orderpipe.pipeline.integrity.QueueMetadata;
 import dev.orderpipe.pipeline.integrity.RecordKind;
@@ -175,6 +176,7 @@ public final class ReplicationSource implements AutoCloseable {
                 continue;
             }
             Source s = new Source(sources.size(), name, q);
+            sideFiles.addHistoryStart(name);
             sources.add(s);
             inOrder.add(s);
             inOrder.sort(Comparator.comparingInt((Source x) -> rank(x.name)).thenComparing(x -> x.name));
@@ -515,6 +517,15 @@ public final class ReplicationSource implements AutoCloseable {
         }
     }
 
+    /** The history start retention recorded for {@code source}, null when none or unreadable (then not named). */
+    private static HistoryStart historyStart(Source source) {
+        try {
+            return HistoryStart.read(source.queue.file().toPath());
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
     /** One queue of the data directory. */
     private static final class Source {
         final int id;
@@ -643,10 +654,16 @@ public final class ReplicationSource implements AutoCloseable {
                 return null;
             long last = source.queue.lastIndex();
             tailer.toStart();
+            HistoryStart history = historyStart(source);
             // the replica's copy is not this queue's: it holds none of its records (and the lag is counted from the
             // queue's start, never from an index the queue lacks, which Chronicle's count refuses)
             ackIndex = -1;
             sentIndex = -1;
+            if (history != null && index < history.firstIndex())
+                return "retention removed the primary's queue " + source.name + " up to index "
+                        + Long.toHexString(history.firstIndex()) + " (its history start), and the replica's copy ends"
+                        + " before it, at " + Long.toHexString(index) + ": it cannot catch up; move the replica's data"
+                        + " directory away and start it again (it then starts at the history start)";
             return last < index
                     ? "the replica's queue " + source.name + " goes to index " + Long.toHexString(index)
                     + ", past the primary's last, " + Long.toHexString(last) + ": it holds records this primary never"

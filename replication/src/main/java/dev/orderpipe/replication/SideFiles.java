@@ -1,6 +1,8 @@
 package dev.orderpipe.replication;
 
+import dev.orderpipe.pipeline.infra.HistoryStart;
 import dev.orderpipe.pipeline.risk.RiskConfigHistory;
+import dev.orderpipe.pipeline.snapshot.SnapshotStore;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -20,7 +22,8 @@ import java.util.zip.CRC32C;
  * The files of a data directory besides its queues that a fail-over {@code run} reads at start, as the primary reads
  * them for replication: {@value RiskConfigHistory#FILE} (which risk config wrote which {@code checked} records; a
  * restart refuses a verdict that differs under the config it was written with) and {@code consumers/NAME.position}
- * (named execution feeds' committed positions).
+ * (named execution feeds' committed positions), and each queue's {@value HistoryStart#FILE} (where retention cut
+ * its history: a replica that starts after a retention pass starts there too, and counts the records before it).
  *
  * <p>Order: risk writes a new line of its history before the records it describes, so the primary looks at the file
  * in every round after taking the queues' bounds and sends a new version before that round's records; the replica so
@@ -31,19 +34,20 @@ import java.util.zip.CRC32C;
 final class SideFiles {
     /** The names a primary may send and a replica writes: no other path of the replica is ever written. */
     private static final Pattern NAMES = Pattern.compile(Pattern.quote(RiskConfigHistory.FILE)
-            + "|consumers/[A-Za-z0-9_.-]{1,64}\\.position");
+            + "|consumers/[A-Za-z0-9_.-]{1,64}\\.position"
+            + "|(" + Pattern.quote(SnapshotStore.DIR) + "/)?[A-Za-z0-9_-][A-Za-z0-9_.-]{0,63}/"
+            + Pattern.quote(HistoryStart.FILE));
     private static final String CONSUMERS = "consumers";
     private static final long POSITIONS_NANOS = 100_000_000L;
 
     private final Path dataDir;
     private final List<SideFile> files = new ArrayList<>();
-    private final SideFile riskConfigs;
     private final CRC32C crc = new CRC32C();
     private long lastPositions;
 
     SideFiles(Path dataDir) {
         this.dataDir = dataDir;
-        this.riskConfigs = add(RiskConfigHistory.FILE, false);
+        add(RiskConfigHistory.FILE, false);
     }
 
     /** Whether {@code name} is one a replica accepts (relative to its data directory). */
@@ -61,9 +65,25 @@ final class SideFiles {
         return files;
     }
 
-    /** Looks at the risk config history (each round: one stat) and, every 100 ms, at the consumers' positions. */
+    /**
+     * Adds the history start ({@link HistoryStart}: what retention removed) of the queue {@code queue}: it goes to the
+     * replica before the queue's records, so a replica that starts after a retention pass starts where the primary's
+     * history starts and knows it (its checks and readers count the records before it), never with a silent gap.
+     */
+    void addHistoryStart(String queue) {
+        String name = queue + "/" + HistoryStart.FILE;
+        if (files.stream().noneMatch(f -> f.name.equals(name)))
+            add(name, false);
+    }
+
+    /**
+     * Looks at the risk config history and the queues' history starts (each round: one stat each) and, every 100 ms,
+     * at the consumers' positions.
+     */
     void refresh(long now) {
-        riskConfigs.refreshWhenChanged(crc);
+        for (SideFile f : files)
+            if (!f.position)
+                f.refreshWhenChanged(crc);
         if (now - lastPositions < POSITIONS_NANOS)
             return;
         lastPositions = now;
