@@ -193,6 +193,25 @@ class RetentionCommandTest {
         assertFalse(error.contains("is damaged"), error);
     }
 
+    /** An executions CSV that ends before the history kept would skip the removed reports: one line, exit 1. */
+    @Test
+    void anExecutionsCsvBehindTheHistoryStartIsRefused(@TempDir Path dir) throws Exception {
+        Path data = feed(dir);
+        assertEquals(0, Cli.run(retain(dir)).exitCode);
+        HistoryStart executions = HistoryStart.read(data.resolve("executions"));
+        assertNotNull(executions);
+        Path csv = dir.resolve("executions.csv");
+        Files.write(csv, Files.readAllLines(csv).subList(0, 100)); // the header and seq 1..99
+        assertTrue(executions.firstSeq() > 100, executions.toString());
+        Path input = dir.resolve("orders.csv");
+        Files.write(input, lines);
+        Cli r = run(input, data, csv);
+        assertEquals(ExitCodes.FAILURE, r.exitCode, r.toString());
+        assertTrue(r.oneLineError().contains("ends at seq 99, but retention removed the reports before seq "
+                + executions.firstSeq()), r.toString());
+        assertEquals(100, Files.readAllLines(csv).size(), "nothing appended to the CSV");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"retention-recorded:1", "retention-recorded:3", "retention-file-removed:1",
             "retention-file-removed:4"})
