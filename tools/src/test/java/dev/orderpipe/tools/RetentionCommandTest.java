@@ -166,6 +166,52 @@ class RetentionCommandTest {
         feedRestAndCompare(dir, true);
     }
 
+    /**
+     * A restart that finds no snapshot to restore (here: risk's capacity changed, so every snapshot is of another
+     * shape) would re-feed the whole input, whose start retention removed: one line naming the cut, not "damaged".
+     */
+    @Test
+    void aRestartWithNoSnapshotToRestoreOnARetainedDirectoryNamesTheCut(@TempDir Path dir) throws Exception {
+        Path data = feed(dir);
+        assertEquals(0, Cli.run(retain(dir)).exitCode);
+        HistoryStart orders = HistoryStart.read(data.resolve("orders"));
+        assertNotNull(orders);
+        Path otherShape = dir.resolve("other-shape.yaml");
+        String yaml = Files.readString(config);
+        assertTrue(yaml.contains("orderIdCapacity: 4194304"));
+        Files.writeString(otherShape, yaml.replace("orderIdCapacity: 4194304", "orderIdCapacity: 4194000"));
+        Path input = dir.resolve("orders.csv");
+        Files.write(input, lines);
+        Cli r = Cli.run("run", "-i", input.toString(), "-d", data.toString(), "--executions-csv",
+                dir.resolve("executions.csv").toString(), "--exit-when-done", "--status-every", "0", "--config",
+                otherShape.toString());
+        assertEquals(ExitCodes.FAILURE, r.exitCode, r.toString());
+        String error = r.oneLineError();
+        assertTrue(error.contains("risk has no snapshot it can restore in snapshots/risk")
+                && error.contains("retention cut its input orders at index 0x" + Long.toHexString(orders.firstIndex()))
+                && error.contains("put the removed cycle files back"), r.toString());
+        assertFalse(error.contains("is damaged"), error);
+    }
+
+    /** An executions CSV that ends before the history kept would skip the removed reports: one line, exit 1. */
+    @Test
+    void anExecutionsCsvBehindTheHistoryStartIsRefused(@TempDir Path dir) throws Exception {
+        Path data = feed(dir);
+        assertEquals(0, Cli.run(retain(dir)).exitCode);
+        HistoryStart executions = HistoryStart.read(data.resolve("executions"));
+        assertNotNull(executions);
+        Path csv = dir.resolve("executions.csv");
+        Files.write(csv, Files.readAllLines(csv).subList(0, 100)); // the header and seq 1..99
+        assertTrue(executions.firstSeq() > 100, executions.toString());
+        Path input = dir.resolve("orders.csv");
+        Files.write(input, lines);
+        Cli r = run(input, data, csv);
+        assertEquals(ExitCodes.FAILURE, r.exitCode, r.toString());
+        assertTrue(r.oneLineError().contains("ends at seq 99, but retention removed the reports before seq "
+                + executions.firstSeq()), r.toString());
+        assertEquals(100, Files.readAllLines(csv).size(), "nothing appended to the CSV");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"retention-recorded:1", "retention-recorded:3", "retention-file-removed:1",
             "retention-file-removed:4"})

@@ -98,6 +98,12 @@ public final class QueueInput implements AutoCloseable {
         return HistoryStart.read(queue.file().toPath());
     }
 
+    /** The first index of the queue's history when retention cut it ({@link HistoryStart}), else -1. */
+    public long historyStart() {
+        HistoryStart history = history();
+        return history == null ? -1 : history.firstIndex();
+    }
+
     /** Creates the tailer at the end of the queue reading backwards (the last record first), on the calling thread. */
     public QueueInput openBackward() {
         try {

@@ -3,6 +3,8 @@ package dev.orderpipe.pipeline.stage;
 import dev.orderpipe.pipeline.infra.CrashPoints;
 import dev.orderpipe.pipeline.infra.DiskSpaceGuard;
 import dev.orderpipe.pipeline.OrderInfo;
+import dev.orderpipe.pipeline.infra.HistoryCutException;
+import dev.orderpipe.pipeline.infra.HistoryStart;
 import dev.orderpipe.pipeline.infra.QueueInput;
 import dev.orderpipe.pipeline.csv.AsciiOut;
 import dev.orderpipe.pipeline.csv.ExecutionCsv;
@@ -95,6 +97,12 @@ public final class EgressStage extends QueueInputStage {
     private long firstToCatchUp() {
         if (csv == null || csvDoneSeq == 0)
             return csv == null ? skipThrough : -1;
+        HistoryStart history = HistoryStart.read(input.queue().file().toPath());
+        if (history != null && csvDoneSeq + 1 < history.firstSeq())
+            throw new HistoryCutException("egress: " + csvFile + " ends at seq " + csvDoneSeq + ", but retention"
+                    + " removed the reports before seq " + history.firstSeq() + " from " + input.name() + ": the CSV"
+                    + " would skip them; put the removed cycle files back (from retention.archiveDir or a copy), or"
+                    + " move the CSV away to start it afresh from the first report kept");
         long from = skipThrough;
         try (QueueInput back = new QueueInput(input.name(), input.queue()).openBackward()) {
             while (back.read(in)) {

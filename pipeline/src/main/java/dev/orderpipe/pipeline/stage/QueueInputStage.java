@@ -1,6 +1,7 @@
 package dev.orderpipe.pipeline.stage;
 
 import dev.orderpipe.pipeline.OrderInfo;
+import dev.orderpipe.pipeline.infra.HistoryCutException;
 import dev.orderpipe.pipeline.infra.QueueInput;
 import dev.orderpipe.pipeline.infra.Queues;
 import dev.orderpipe.pipeline.snapshot.SnapshotReader;
@@ -76,13 +77,26 @@ public abstract class QueueInputStage extends AbstractStage {
                                          QueueInput written, OrderInfo scratch, ToLongFunction<OrderInfo> stamp,
                                          Consumer<SnapshotReader> restore) {
         SnapshotStore.Found found;
+        // after retention, a snapshot from before a queue's history start needs records that are gone
+        long inputStart = input.historyStart();
+        long outputStart = written.historyStart();
         try (QueueInput probe = new QueueInput(written.name(), written.queue()).open()) {
             found = snapshots.latest(f -> f.outputLast <= outputLast
                     && (f.coveredInput <= resumeIndex || (f.outputLast == outputLast && complete))
+                    && f.coveredInput >= inputStart && (outputStart < 0 || f.outputLast >= outputStart)
                     && outputAgrees(snapshots, f, probe, scratch, stamp));
         }
-        if (found == null)
+        if (found == null) {
+            if (inputStart >= 0 || outputStart >= 0)
+                throw new HistoryCutException(name() + " has no snapshot it can restore in " + snapshots.name()
+                        + " (each one damaged, of another config shape or from before the history kept: see the"
+                        + " WARNs above), and retention cut " + (inputStart >= 0 ? "its input " + input.name()
+                        + " at index " + Queues.describeIndex(input.queue(), inputStart) : "its output "
+                        + written.name() + " at index " + Queues.describeIndex(written.queue(), outputStart))
+                        + ": it cannot rebuild its state from the whole input; put the removed cycle files back"
+                        + " (from retention.archiveDir or a copy) and start again");
             return -1;
+        }
         try (SnapshotStore.Payload payload = snapshots.open(found)) {
             restore.accept(payload.reader());
             if (!payload.reader().atEnd())
