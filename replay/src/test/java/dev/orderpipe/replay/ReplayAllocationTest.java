@@ -13,34 +13,38 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Sending and recording allocate nothing per order: the bytes the driver and recorder threads allocate in their
  * loops (com.sun.management.ThreadMXBean#getThreadAllocatedBytes, measured by the threads themselves) stay under a
- * small fixed allowance, the same for 2,000 orders as for 20,000 (one-off lazy set-up inside Chronicle's first
- * append and read), where even one byte per order would show as 18 KB more. A first replay loads the classes (class
+ * fixed allowance, about the same for 20,000 orders as for 200,000, where even one byte per order would show as
+ * 180 KB more. The allowance is one-off lazy set-up inside Chronicle (a queue store's first append and read, the
+ * first mapping of a chunk, a thread-safety check's first stack trace): 10 to 80 KB, and it lands in either run (in
+ * the suite, after other tests left Chronicle's thread-local clean-up more to do, the driver's set-up measured 78
+ * KB), which is why the growth allowed is 32 KB, not a fraction of it. A first replay loads the classes (class
  * loading allocates on the thread that triggers it: about 300 KB the first time in a fresh JVM).
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ReplayAllocationTest {
-    /** One-off allowance per thread; measured about 17-22 KB on Java 17 (queue store and wire set-up). */
-    private static final long ALLOWANCE = 64 * 1024;
+    /** One-off allowance per thread; measured 10 to 80 KB on Java 17 (queue store and wire set-up). */
+    private static final long ALLOWANCE = 256 * 1024;
+    /** 180,000 more orders may cost at most this much more: under 0.2 bytes per order. */
+    private static final long GROWTH = 32 * 1024;
 
     @Test
     void driverAndRecorderAllocateNothingPerOrder(@TempDir Path dir) throws Exception {
         replay(dir, 200); // loads the classes of the send and record paths
-        RunSummary small = replay(dir, 2_000);
-        RunSummary large = replay(dir, 20_000);
-        System.out.printf("allocated bytes: driver %d (2k orders) %d (20k), recorder %d (2k) %d (20k)%n",
+        RunSummary small = replay(dir, 20_000);
+        RunSummary large = replay(dir, 200_000);
+        System.out.printf("allocated bytes: driver %d (20k orders) %d (200k), recorder %d (20k) %d (200k)%n",
                 small.driverAllocatedBytes, large.driverAllocatedBytes,
                 small.recorderAllocatedBytes, large.recorderAllocatedBytes);
-        assertEquals(20_000, large.accounted);
+        assertEquals(200_000, large.accounted);
         for (RunSummary s : new RunSummary[]{small, large}) {
             assertTrue(s.driverAllocatedBytes >= 0 && s.driverAllocatedBytes < ALLOWANCE,
                     "driver " + s.driverAllocatedBytes);
             assertTrue(s.recorderAllocatedBytes >= 0 && s.recorderAllocatedBytes < ALLOWANCE,
                     "recorder " + s.recorderAllocatedBytes);
         }
-        // 18,000 more orders cost less than 8 KB more: under half a byte per order
-        assertTrue(large.driverAllocatedBytes - small.driverAllocatedBytes < 8 * 1024,
+        assertTrue(large.driverAllocatedBytes - small.driverAllocatedBytes < GROWTH,
                 small.driverAllocatedBytes + " -> " + large.driverAllocatedBytes);
-        assertTrue(large.recorderAllocatedBytes - small.recorderAllocatedBytes < 8 * 1024,
+        assertTrue(large.recorderAllocatedBytes - small.recorderAllocatedBytes < GROWTH,
                 small.recorderAllocatedBytes + " -> " + large.recorderAllocatedBytes);
     }
 
