@@ -99,8 +99,8 @@ class BadInputTest {
                 dir.resolve("data").toString(), "--exit-when-done");
         assertEquals(1, c.exitCode, c.toString());
         String line = c.oneLineError();
-        assertTrue(line.matches("orderpipe: matching\\.maxOpenOrders 67108864 needs about 4\\.3 GB of heap \\(all"
-                + " preallocated tables 4\\.4 GB\\), the JVM has [0-9.]+ [MG]B \\(-Xmx\\) and the tables may use 3/4 of"
+        assertTrue(line.matches("orderpipe: matching\\.maxOpenOrders 67108864 needs about 4\\.4 GB of heap \\(all"
+                + " preallocated tables 4\\.5 GB\\), the JVM has [0-9.]+ [MG]B \\(-Xmx\\) and the tables may use 3/4 of"
                 + " it: lower matching\\.maxOpenOrders or raise -Xmx"), line);
         // the tables are allocated after the data directory is made: refused before, so before any allocation
         assertFalse(Files.exists(dir.resolve("data")), "refused before the data directory was made");

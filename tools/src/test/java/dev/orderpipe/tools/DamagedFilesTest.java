@@ -459,8 +459,9 @@ class DamagedFilesTest {
         assertOneLine("replay", Cli.run("replay", data.resolve("orders").toString(), "--out",
                 dir.resolve("run").toString(), "--max"), ExitCodes.FAILURE, "orderpipe: queue "
                 + data.resolve("executions") + " is damaged at " + orderInExecutions + REMEDY);
+        // run's start-up check reads the queues downstream first too
         assertOneLine("run", run(data), ExitCodes.FAILURE,
-                "orderpipe: queue orders is damaged at " + reportInOrders + REMEDY);
+                "orderpipe: queue executions is damaged at " + orderInExecutions + REMEDY);
     }
 
     /**
