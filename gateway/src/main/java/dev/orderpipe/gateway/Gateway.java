@@ -20,24 +20,21 @@ import dev.orderpipe.pipeline.codes.Side;
 import dev.orderpipe.pipeline.codes.TimeInForce;
 import dev.orderpipe.pipeline.config.ConfigException;
 import dev.orderpipe.pipeline.config.PipelineConfig;
+import dev.orderpipe.pipeline.infra.DataDirLock;
 import net.openhft.chronicle.queue.RollCycle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -68,6 +65,7 @@ public final class Gateway implements AutoCloseable {
     private static final long ORDER_ID_BASE = 1_000_000_000L;
     /** How long the executions queue must be quiet before the feed checks where it ends, and how often. */
     private static final long END_CHECK_IDLE_MILLIS = 2_000;
+    private static final String LOCK_FILE = "gateway.lock";
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
 
     private final GatewayConfig config;
@@ -93,8 +91,8 @@ public final class Gateway implements AutoCloseable {
     private final ServerSocketChannel server;
     /** Says when a connection waits: accept() itself allocates on every call, even when none does. */
     private Selector acceptSelector;
-    private final FileChannel lockChannel;
-    private final FileLock lock;
+    /** One gateway per data directory: its state (sequence numbers, journal) has one writer. */
+    private final DataDirLock lock;
     private final byte[] clOrdId = new byte[FIELD_CAPACITY];
     private final byte[] origClOrdId = new byte[FIELD_CAPACITY];
     private final ByteChars chars = new ByteChars();
@@ -134,18 +132,19 @@ public final class Gateway implements AutoCloseable {
         if (!Files.isDirectory(dataDir))
             throw new BadFileException("data directory " + dataDir + " does not exist: start the pipeline first"
                     + " (orderpipe run --data " + dataDir + ")");
+        // a path that exists but no pipeline ever ran on (mistyped, or another program's): the gateway would make an
+        // orders queue there that nothing reads and take orders that no report ever answers
+        if (!Files.exists(dataDir.resolve(DataDirLock.FILE)))
+            throw new BadFileException("data directory " + dataDir + " was never used by a pipeline (it has no "
+                    + DataDirLock.FILE + "): start the pipeline on it first (orderpipe run --data " + dataDir
+                    + "), or check the path");
         Path state = dataDir.resolve("gateway");
-        try {
-            Files.createDirectories(state);
-            lockChannel = FileChannel.open(state.resolve("gateway.lock"), StandardOpenOption.CREATE,
-                    StandardOpenOption.WRITE);
-            lock = lockChannel.tryLock();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create " + state + ": " + e.getMessage(), e);
+        lock = DataDirLock.tryAcquire(state, LOCK_FILE); // null also when this JVM holds it
+        if (lock == null) {
+            String owner = DataDirLock.owner(state.resolve(LOCK_FILE));
+            throw new BadFileException("a gateway is already running on " + dataDir + " (" + state.resolve(LOCK_FILE)
+                    + " is locked" + (owner.isEmpty() ? "" : " by " + owner) + "): stop it first");
         }
-        if (lock == null)
-            throw new BadFileException("a gateway is already running on " + dataDir + " (" + state.resolve(
-                    "gateway.lock") + " is locked): stop it first");
         RollCycle rollCycle = PipelineConfig.loadDefault().rollCycle();
         this.fixConfig = FIXConfig.newBuilder().setVersion(FIXVersion.FIX_4_4).setMaxFieldCount(MAX_FIELDS)
                 .setFieldCapacity(FIELD_CAPACITY).setRxBufferCapacity(4 * MAX_MESSAGE).setTxBufferCapacity(MAX_MESSAGE)
@@ -1262,11 +1261,6 @@ public final class Gateway implements AutoCloseable {
         journal.close();
         for (FixSession s : sessions)
             s.close();
-        try {
-            lock.release();
-            lockChannel.close();
-        } catch (IOException e) {
-            LOG.debug("close: {}", e.getMessage());
-        }
+        lock.close();
     }
 }
