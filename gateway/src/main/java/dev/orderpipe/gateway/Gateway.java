@@ -103,6 +103,8 @@ public final class Gateway implements AutoCloseable {
     private final String tableFull;
     private long lastOrderId;
     private long lastJournalWriterSeq;
+    /** Executions index of the last report handled, -1 before the first: journaled with each request. */
+    private long lastExecIndexHandled = -1;
     private long lastHousekeeping;
     private long lastAcceptCheck;
     private long lastReportMillis;
@@ -182,7 +184,7 @@ public final class Gateway implements AutoCloseable {
         // with no report yet
         while (feed.next(report))
             onReport(report, feed.lastIndex());
-        applyJournal(Long.MAX_VALUE);
+        applyJournal(Long.MAX_VALUE, Long.MAX_VALUE);
         if (lastJournalWriterSeq > entry.writerSeq())
             reissueLastRequest();
         try {
@@ -891,8 +893,9 @@ public final class Gateway implements AutoCloseable {
         j.account = account;
         System.arraycopy(id, 0, j.clOrdId, 0, length);
         j.clOrdIdLength = length;
+        j.seenExecIndex = lastExecIndexHandled;
         j.append();
-        applyJournal(Long.MAX_VALUE);
+        applyJournal(Long.MAX_VALUE, Long.MAX_VALUE);
         writeOrder(j);
     }
 
@@ -918,10 +921,13 @@ public final class Gateway implements AutoCloseable {
         writeOrder(journal);
     }
 
-    /** Applies the journaled requests whose orders have writer sequence numbers up to {@code writerSeq}. */
-    private void applyJournal(long writerSeq) {
+    /**
+     * Applies the journaled requests whose orders have writer sequence numbers up to {@code writerSeq}, and those
+     * taken before the report at executions index {@code execIndex} was handled.
+     */
+    private void applyJournal(long writerSeq, long execIndex) {
         RequestJournal j = journal;
-        while (j.next(writerSeq)) {
+        while (j.next(writerSeq, execIndex)) {
             if (j.action == RequestJournal.NEW) {
                 table.addOrder(j.account, j.orderId, j.clOrdId, j.clOrdIdLength, j.timeInForce);
             } else {
@@ -1072,8 +1078,9 @@ public final class Gateway implements AutoCloseable {
 
     /** One report of the executions queue: to the order's session and every drop copy, then the order's state. */
     private void onReport(OrderInfo r, long execIndex) {
-        if (r.writerId() == config.writerId)
-            applyJournal(r.writerSeq());
+        // on restart, the requests taken before this report live (a no-op live: each is applied when taken)
+        applyJournal(r.writerId() == config.writerId ? r.writerSeq() : 0, execIndex);
+        lastExecIndexHandled = execIndex;
         if (r.execType() == ExecType.SESSION_CLOSE || r.execType() == ExecType.SESSION_OPEN) {
             // a trading session ended (a SESSION_OPEN ends the implicit one; after a close it frees only the orders
             // refused between the sessions): its ClOrdIDs may be used again. Reached at the same report live and when
@@ -1158,8 +1165,11 @@ public final class Gateway implements AutoCloseable {
 
     private void clOrdIds(FIXMessage m, OrderInfo r, int slot, boolean answersPending) {
         if (slot < 0) {
-            // not entered here: the pipeline's id stands for the ClOrdID
+            // not entered here: the pipeline's id stands for the ClOrdID (and for the OrigClOrdID an
+            // OrderCancelReject must carry: without it QuickFIX/J refuses the message and its application never sees it)
             m.addField(FIX44Tags.ClOrdID).setInt(r.orderId());
+            if (r.execType() == ExecType.REJECTED && (r.action() == Action.CANCEL || r.action() == Action.REPLACE))
+                m.addField(FIX44Tags.OrigClOrdID).setInt(r.orderId());
             return;
         }
         int at = OrderTable.offset(slot);
