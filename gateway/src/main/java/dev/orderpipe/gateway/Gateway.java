@@ -20,6 +20,7 @@ import dev.orderpipe.pipeline.codes.Side;
 import dev.orderpipe.pipeline.codes.TimeInForce;
 import dev.orderpipe.pipeline.config.ConfigException;
 import dev.orderpipe.pipeline.config.PipelineConfig;
+import dev.orderpipe.pipeline.infra.CrashPoints;
 import dev.orderpipe.pipeline.infra.DataDirLock;
 import net.openhft.chronicle.queue.RollCycle;
 import org.slf4j.Logger;
@@ -897,6 +898,7 @@ public final class Gateway implements AutoCloseable {
         j.append();
         applyJournal(Long.MAX_VALUE, Long.MAX_VALUE);
         writeOrder(j);
+        CrashPoints.hit(CrashPoints.Point.GATEWAY_ORDER_WRITTEN);
     }
 
     private void writeOrder(RequestJournal j) {
@@ -1087,6 +1089,7 @@ public final class Gateway implements AutoCloseable {
             // the table is rebuilt on start, so both hold the same ClOrdIDs. The event's own report is no
             // account's execution report: no session is sent one (the DAY orders' EXPIRED reports before it are).
             table.sessionEnded();
+            CrashPoints.hit(CrashPoints.Point.GATEWAY_SESSION_ENDED);
             return;
         }
         if (r.execType() == ExecType.REJECTED && r.action().isSession())
