@@ -1168,8 +1168,8 @@ public final class Gateway implements AutoCloseable {
 
     private void clOrdIds(FIXMessage m, OrderInfo r, int slot, boolean answersPending) {
         if (slot < 0) {
-            // not entered here: the pipeline's id stands for the ClOrdID (and for the OrigClOrdID an
-            // OrderCancelReject must carry: without it QuickFIX/J refuses the message and its application never sees it)
+            // not entered here: the pipeline's id stands for the ClOrdID (and for the OrigClOrdID an OrderCancelReject
+            // must carry: without it QuickFIX/J refuses the message and its application never sees it)
             m.addField(FIX44Tags.ClOrdID).setInt(r.orderId());
             if (r.execType() == ExecType.REJECTED && (r.action() == Action.CANCEL || r.action() == Action.REPLACE))
                 m.addField(FIX44Tags.OrigClOrdID).setInt(r.orderId());

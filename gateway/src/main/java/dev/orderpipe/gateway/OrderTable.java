@@ -79,7 +79,8 @@ final class OrderTable {
     /**
      * A trading session ended: finished orders leave the table and every ClOrdID is freed but those naming a live
      * order (its current one and its waiting requests'), and those of requests still waiting on an order that just
-     * finished (their refusals are still to come; such an order leaves at the first end with none waiting). O(capacity), once a trading day, nothing allocated.
+     * finished (their refusals are still to come; such an order leaves at the first end with none waiting).
+     * O(capacity), once a trading day, nothing allocated.
      */
     void sessionEnded() {
         int n = 0;

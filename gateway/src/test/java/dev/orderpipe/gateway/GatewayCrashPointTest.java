@@ -8,7 +8,6 @@ import dev.orderpipe.pipeline.api.ExecutionFeed;
 import dev.orderpipe.pipeline.api.OrderEntry;
 import dev.orderpipe.pipeline.codes.RejectReason;
 import dev.orderpipe.pipeline.infra.CrashPoints;
-import dev.orderpipe.pipeline.infra.JvmOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,7 +19,6 @@ import quickfix.field.Side;
 import quickfix.field.TimeInForce;
 import quickfix.fix44.ResendRequest;
 
-import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -115,14 +113,14 @@ class GatewayCrashPointTest {
         Thread watcher = null;
         try (Pipeline pipeline = Pipeline.start(TestPipelines.config(data, null));
              OrderEntry clock = OrderEntry.open(data, CLOCK_WRITER)) {
-            Process first = startGateway(dir, "gateway0", config, data, point == null ? null
+            Process first = GatewayChild.start(dir, "gateway0", config, data, point == null ? null
                     : point.propertyName() + ":" + n);
             children.add(first);
             if (point != null) {
                 watcher = new Thread(() -> {
                     try {
                         first.waitFor();
-                        children.add(startGateway(dir, "gateway1", config, data, null));
+                        children.add(GatewayChild.start(dir, "gateway1", config, data, null));
                     } catch (Exception e) {
                         throw new IllegalStateException(e);
                     }
@@ -161,7 +159,7 @@ class GatewayCrashPointTest {
                 r2.drain();
                 if (point != null) {
                     assertFalse(first.isAlive(), "the armed gateway halted at " + point.propertyName() + ":" + n);
-                    assertEquals(ExitCodes.KILLED, first.exitValue(), log(dir));
+                    assertEquals(ExitCodes.KILLED, first.exitValue(), GatewayChild.log(dir));
                 }
                 assertTrue(c1.loggedOn() && c2.loggedOn());
                 assertTrue(c1.logouts.stream().noneMatch(t -> t.contains("too low")), c1.logouts.toString());
@@ -207,7 +205,8 @@ class GatewayCrashPointTest {
         void await(Predicate<Message> done, Path dir) throws Exception {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (!done.test(null)) {
-                assertTrue(System.nanoTime() < deadline, client.id + ": waiting, got " + got + "\n" + log(dir));
+                assertTrue(System.nanoTime() < deadline,
+                        client.id + ": waiting, got " + got + "\n" + GatewayChild.log(dir));
                 Message m = client.received.poll(50, TimeUnit.MILLISECONDS);
                 if (m != null)
                     got.add(m);
@@ -312,37 +311,6 @@ class GatewayCrashPointTest {
                 throw new IllegalStateException(e);
             }
         }
-    }
-
-    private static Process startGateway(Path dir, String name, Path config, Path data, String crashAt)
-            throws Exception {
-        List<String> options = new ArrayList<>(List.of("-Xmx256m", "-XX:+UseSerialGC"));
-        if (crashAt != null)
-            options.add("-D" + CrashPoints.PROPERTY + "=" + crashAt);
-        Process p = new ProcessBuilder(JvmOptions.javaCommand(options, GatewayChild.class.getName(),
-                config.toString(), data.toString()))
-                .redirectOutput(dir.resolve(name + ".out").toFile())
-                .redirectError(dir.resolve(name + ".err").toFile())
-                .start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!Files.readString(dir.resolve(name + ".out")).contains("listening")) {
-            if (!p.isAlive() && crashAt != null)
-                return p; // halted before it listened (a crash point passed while it rebuilt)
-            assertTrue(p.isAlive(), name + " died: " + Files.readString(dir.resolve(name + ".err")));
-            assertTrue(System.nanoTime() < deadline, name + " listening");
-            Thread.sleep(20);
-        }
-        return p;
-    }
-
-    private static String log(Path dir) throws IOException {
-        StringBuilder sb = new StringBuilder();
-        for (String n : List.of("gateway0", "gateway1"))
-            for (String ext : List.of(".out", ".err"))
-                if (Files.exists(dir.resolve(n + ext)))
-                    sb.append("--- ").append(n).append(ext).append('\n')
-                            .append(Files.readString(dir.resolve(n + ext)));
-        return sb.toString();
     }
 
     /** Executions-queue indexes of every report, by account. */

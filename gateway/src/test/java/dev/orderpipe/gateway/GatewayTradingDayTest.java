@@ -207,7 +207,8 @@ class GatewayTradingDayTest {
     /** Waits until the gateway (writer 900) wrote {@code n} orders since the pipeline stopped. */
     private static void awaitOrders(GatewayFixture f, int n) throws InterruptedException {
         long deadline = System.currentTimeMillis() + 10_000;
-        while (TestPipelines.readAll(f.data.resolve("orders")).stream().filter(o -> o.writerId() == 900).count() < 2 + n) {
+        while (TestPipelines.readAll(f.data.resolve("orders")).stream().filter(o -> o.writerId() == 900).count()
+                < 2 + n) {
             assertTrue(System.currentTimeMillis() < deadline, "the gateway wrote the requests");
             Thread.sleep(20);
         }
