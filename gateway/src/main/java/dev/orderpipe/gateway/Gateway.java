@@ -691,6 +691,10 @@ public final class Gateway implements AutoCloseable {
             link.fail(); // the first message must be a Logon: nothing is answered to anything else
             return;
         }
+        if (!link.beginStringIs44()) {
+            refuse(link, m, "BeginString(8) must be FIX.4.4, was " + link.beginString());
+            return;
+        }
         FIXValue sender = m.valueOf(FIX44Tags.SenderCompID);
         FIXValue target = m.valueOf(FIX44Tags.TargetCompID);
         FixSession s = null;
