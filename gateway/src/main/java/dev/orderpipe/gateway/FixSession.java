@@ -2,6 +2,7 @@ package dev.orderpipe.gateway;
 
 import com.paritytrading.philadelphia.FIXMessage;
 import com.paritytrading.philadelphia.FIXValue;
+import dev.orderpipe.pipeline.infra.CrashPoints;
 import net.openhft.chronicle.queue.RollCycle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -111,6 +112,7 @@ final class FixSession implements AutoCloseable {
     void sendAdmin() {
         out.append(nextOut, -1, OutboundStore.ADMIN, storeBuffer.array(), 0);
         nextOut++;
+        CrashPoints.hit(CrashPoints.Point.GATEWAY_STORED_NOT_SENT);
         write(message);
     }
 
@@ -120,6 +122,7 @@ final class FixSession implements AutoCloseable {
         message.put(storeBuffer);
         out.append(nextOut, execIndex, OutboundStore.APP, storeBuffer.array(), storeBuffer.position());
         nextOut++;
+        CrashPoints.hit(CrashPoints.Point.GATEWAY_STORED_NOT_SENT);
         write(message);
     }
 
@@ -244,6 +247,7 @@ final class FixSession implements AutoCloseable {
                 m.addField(tag).set(stored.valueAt(i));
         }
         write(m);
+        CrashPoints.hit(CrashPoints.Point.GATEWAY_RESENT);
     }
 
     /** A connection for this session went away. */

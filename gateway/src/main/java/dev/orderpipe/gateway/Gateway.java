@@ -20,24 +20,22 @@ import dev.orderpipe.pipeline.codes.Side;
 import dev.orderpipe.pipeline.codes.TimeInForce;
 import dev.orderpipe.pipeline.config.ConfigException;
 import dev.orderpipe.pipeline.config.PipelineConfig;
+import dev.orderpipe.pipeline.infra.CrashPoints;
+import dev.orderpipe.pipeline.infra.DataDirLock;
 import net.openhft.chronicle.queue.RollCycle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -68,6 +66,7 @@ public final class Gateway implements AutoCloseable {
     private static final long ORDER_ID_BASE = 1_000_000_000L;
     /** How long the executions queue must be quiet before the feed checks where it ends, and how often. */
     private static final long END_CHECK_IDLE_MILLIS = 2_000;
+    private static final String LOCK_FILE = "gateway.lock";
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
 
     private final GatewayConfig config;
@@ -93,8 +92,8 @@ public final class Gateway implements AutoCloseable {
     private final ServerSocketChannel server;
     /** Says when a connection waits: accept() itself allocates on every call, even when none does. */
     private Selector acceptSelector;
-    private final FileChannel lockChannel;
-    private final FileLock lock;
+    /** One gateway per data directory: its state (sequence numbers, journal) has one writer. */
+    private final DataDirLock lock;
     private final byte[] clOrdId = new byte[FIELD_CAPACITY];
     private final byte[] origClOrdId = new byte[FIELD_CAPACITY];
     private final ByteChars chars = new ByteChars();
@@ -105,6 +104,8 @@ public final class Gateway implements AutoCloseable {
     private final String tableFull;
     private long lastOrderId;
     private long lastJournalWriterSeq;
+    /** Executions index of the last report handled, -1 before the first: journaled with each request. */
+    private long lastExecIndexHandled = -1;
     private long lastHousekeeping;
     private long lastAcceptCheck;
     private long lastReportMillis;
@@ -134,18 +135,19 @@ public final class Gateway implements AutoCloseable {
         if (!Files.isDirectory(dataDir))
             throw new BadFileException("data directory " + dataDir + " does not exist: start the pipeline first"
                     + " (orderpipe run --data " + dataDir + ")");
+        // a path that exists but no pipeline ever ran on (mistyped, or another program's): the gateway would make an
+        // orders queue there that nothing reads and take orders that no report ever answers
+        if (!Files.exists(dataDir.resolve(DataDirLock.FILE)))
+            throw new BadFileException("data directory " + dataDir + " was never used by a pipeline (it has no "
+                    + DataDirLock.FILE + "): start the pipeline on it first (orderpipe run --data " + dataDir
+                    + "), or check the path");
         Path state = dataDir.resolve("gateway");
-        try {
-            Files.createDirectories(state);
-            lockChannel = FileChannel.open(state.resolve("gateway.lock"), StandardOpenOption.CREATE,
-                    StandardOpenOption.WRITE);
-            lock = lockChannel.tryLock();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create " + state + ": " + e.getMessage(), e);
+        lock = DataDirLock.tryAcquire(state, LOCK_FILE); // null also when this JVM holds it
+        if (lock == null) {
+            String owner = DataDirLock.owner(state.resolve(LOCK_FILE));
+            throw new BadFileException("a gateway is already running on " + dataDir + " (" + state.resolve(LOCK_FILE)
+                    + " is locked" + (owner.isEmpty() ? "" : " by " + owner) + "): stop it first");
         }
-        if (lock == null)
-            throw new BadFileException("a gateway is already running on " + dataDir + " (" + state.resolve(
-                    "gateway.lock") + " is locked): stop it first");
         RollCycle rollCycle = PipelineConfig.loadDefault().rollCycle();
         this.fixConfig = FIXConfig.newBuilder().setVersion(FIXVersion.FIX_4_4).setMaxFieldCount(MAX_FIELDS)
                 .setFieldCapacity(FIELD_CAPACITY).setRxBufferCapacity(4 * MAX_MESSAGE).setTxBufferCapacity(MAX_MESSAGE)
@@ -183,7 +185,7 @@ public final class Gateway implements AutoCloseable {
         // with no report yet
         while (feed.next(report))
             onReport(report, feed.lastIndex());
-        applyJournal(Long.MAX_VALUE);
+        applyJournal(Long.MAX_VALUE, Long.MAX_VALUE);
         if (lastJournalWriterSeq > entry.writerSeq())
             reissueLastRequest();
         try {
@@ -689,6 +691,10 @@ public final class Gateway implements AutoCloseable {
             link.fail(); // the first message must be a Logon: nothing is answered to anything else
             return;
         }
+        if (!link.beginStringIs44()) {
+            refuse(link, m, "BeginString(8) must be FIX.4.4, was " + link.beginString());
+            return;
+        }
         FIXValue sender = m.valueOf(FIX44Tags.SenderCompID);
         FIXValue target = m.valueOf(FIX44Tags.TargetCompID);
         FixSession s = null;
@@ -892,9 +898,11 @@ public final class Gateway implements AutoCloseable {
         j.account = account;
         System.arraycopy(id, 0, j.clOrdId, 0, length);
         j.clOrdIdLength = length;
+        j.seenExecIndex = lastExecIndexHandled;
         j.append();
-        applyJournal(Long.MAX_VALUE);
+        applyJournal(Long.MAX_VALUE, Long.MAX_VALUE);
         writeOrder(j);
+        CrashPoints.hit(CrashPoints.Point.GATEWAY_ORDER_WRITTEN);
     }
 
     private void writeOrder(RequestJournal j) {
@@ -919,10 +927,13 @@ public final class Gateway implements AutoCloseable {
         writeOrder(journal);
     }
 
-    /** Applies the journaled requests whose orders have writer sequence numbers up to {@code writerSeq}. */
-    private void applyJournal(long writerSeq) {
+    /**
+     * Applies the journaled requests whose orders have writer sequence numbers up to {@code writerSeq}, and those
+     * taken before the report at executions index {@code execIndex} was handled.
+     */
+    private void applyJournal(long writerSeq, long execIndex) {
         RequestJournal j = journal;
-        while (j.next(writerSeq)) {
+        while (j.next(writerSeq, execIndex)) {
             if (j.action == RequestJournal.NEW) {
                 table.addOrder(j.account, j.orderId, j.clOrdId, j.clOrdIdLength, j.timeInForce);
             } else {
@@ -1073,14 +1084,16 @@ public final class Gateway implements AutoCloseable {
 
     /** One report of the executions queue: to the order's session and every drop copy, then the order's state. */
     private void onReport(OrderInfo r, long execIndex) {
-        if (r.writerId() == config.writerId)
-            applyJournal(r.writerSeq());
+        // on restart, the requests taken before this report live (a no-op live: each is applied when taken)
+        applyJournal(r.writerId() == config.writerId ? r.writerSeq() : 0, execIndex);
+        lastExecIndexHandled = execIndex;
         if (r.execType() == ExecType.SESSION_CLOSE || r.execType() == ExecType.SESSION_OPEN) {
             // a trading session ended (a SESSION_OPEN ends the implicit one; after a close it frees only the orders
             // refused between the sessions): its ClOrdIDs may be used again. Reached at the same report live and when
             // the table is rebuilt on start, so both hold the same ClOrdIDs. The event's own report is no
             // account's execution report: no session is sent one (the DAY orders' EXPIRED reports before it are).
             table.sessionEnded();
+            CrashPoints.hit(CrashPoints.Point.GATEWAY_SESSION_ENDED);
             return;
         }
         if (r.execType() == ExecType.REJECTED && r.action().isSession())
@@ -1159,8 +1172,11 @@ public final class Gateway implements AutoCloseable {
 
     private void clOrdIds(FIXMessage m, OrderInfo r, int slot, boolean answersPending) {
         if (slot < 0) {
-            // not entered here: the pipeline's id stands for the ClOrdID
+            // not entered here: the pipeline's id stands for the ClOrdID (and for the OrigClOrdID an OrderCancelReject
+            // must carry: without it QuickFIX/J refuses the message and its application never sees it)
             m.addField(FIX44Tags.ClOrdID).setInt(r.orderId());
+            if (r.execType() == ExecType.REJECTED && (r.action() == Action.CANCEL || r.action() == Action.REPLACE))
+                m.addField(FIX44Tags.OrigClOrdID).setInt(r.orderId());
             return;
         }
         int at = OrderTable.offset(slot);
@@ -1262,11 +1278,6 @@ public final class Gateway implements AutoCloseable {
         journal.close();
         for (FixSession s : sessions)
             s.close();
-        try {
-            lock.release();
-            lockChannel.close();
-        } catch (IOException e) {
-            LOG.debug("close: {}", e.getMessage());
-        }
+        lock.close();
     }
 }

@@ -7,6 +7,7 @@ import com.paritytrading.philadelphia.FIXMessageListener;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.SocketChannel;
 
 /**
@@ -27,6 +28,10 @@ final class Link implements FIXMessageListener {
     FixSession session;
     /** Set when the connection is to be closed by the loop (after what was written). */
     boolean closing;
+    private static final byte[] FIX44 = "8=FIX.4.4\u0001".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    /** The connection's first bytes, up to one more than {@link #FIX44} (BeginString(8) and what follows). */
+    private final byte[] first = new byte[16];
+    private int firstCount;
 
     /** {@code backlog} ({@link #OUTBOX_CAPACITY} bytes) is the connection's until {@link Outbox#release()}. */
     Link(SocketChannel channel, ByteBuffer backlog, FIXConfig config, Gateway gateway, long nowMillis) {
@@ -35,7 +40,50 @@ final class Link implements FIXMessageListener {
         this.acceptedMillis = nowMillis;
         // no status listener: every message, admin ones too, comes to message(), which keeps the sequence numbers
         this.outbox = new Outbox(channel, backlog);
-        this.fix = new FIXConnection(channel, outbox, config, this, null, nowMillis);
+        this.fix = new FIXConnection(new Inbound(), outbox, config, this, null, nowMillis);
+    }
+
+    /**
+     * Philadelphia's receiving channel: the socket, whose first bytes are kept for {@link #beginStringIs44()}
+     * (Philadelphia skips BeginString(8) without looking at it).
+     */
+    private final class Inbound implements ReadableByteChannel {
+        @Override
+        public int read(ByteBuffer dst) throws IOException {
+            int at = dst.position();
+            int n = channel.read(dst);
+            for (int i = 0; i < n && firstCount < first.length; i++)
+                first[firstCount++] = dst.get(at + i);
+            return n;
+        }
+
+        @Override
+        public boolean isOpen() {
+            return channel.isOpen();
+        }
+
+        @Override
+        public void close() throws IOException {
+            channel.close();
+        }
+    }
+
+    /** Whether the connection's first message begins with BeginString(8) FIX.4.4 (asked at its Logon). */
+    boolean beginStringIs44() {
+        if (firstCount < FIX44.length)
+            return false;
+        for (int i = 0; i < FIX44.length; i++)
+            if (first[i] != FIX44[i])
+                return false;
+        return true;
+    }
+
+    /** BeginString(8) of the connection's first message as text, for the refusal (up to its first SOH). */
+    String beginString() {
+        int end = 2;
+        while (end < firstCount && first[end] != 1)
+            end++;
+        return firstCount <= 2 ? "" : new String(first, 2, end - 2, java.nio.charset.StandardCharsets.US_ASCII);
     }
 
     @Override

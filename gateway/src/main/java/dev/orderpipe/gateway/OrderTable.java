@@ -79,7 +79,8 @@ final class OrderTable {
     /**
      * A trading session ended: finished orders leave the table and every ClOrdID is freed but those naming a live
      * order (its current one and its waiting requests'), and those of requests still waiting on an order that just
-     * finished (their refusals are still to come). O(capacity), once a trading day, nothing allocated.
+     * finished (their refusals are still to come; such an order leaves at the first end with none waiting).
+     * O(capacity), once a trading day, nothing allocated.
      */
     void sessionEnded() {
         int n = 0;
@@ -103,7 +104,9 @@ final class OrderTable {
         }
         for (int i = 0; i < n; i++) {
             int slot = scratch[i];
-            if (finished(status[slot]))
+            // an order with requests waiting stays until a later end: their refusals (a cancel of a DAY order that
+            // reached the pipeline after the close expired it) must still find it, to name their ClOrdIDs
+            if (finished(status[slot]) && pendingCount[slot] == 0)
                 orders.remove(orders.first(slot), orders.second(slot));
         }
     }

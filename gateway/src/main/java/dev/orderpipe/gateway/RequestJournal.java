@@ -34,6 +34,13 @@ final class RequestJournal extends StateQueue {
     long quantity;
     final byte[] clOrdId = new byte[GatewayConfig.MAX_CL_ORD_ID];
     int clOrdIdLength;
+    /**
+     * Index on the executions queue of the last report the gateway had handled when it took the request (-1: none),
+     * so a restarted gateway applies the request between the same two reports as the live one did (one taken while
+     * a close's reports were on their way must be waiting on its order when the close is handled). Long.MAX_VALUE
+     * when read from a record written before this was kept.
+     */
+    long seenExecIndex;
 
     RequestJournal(Path dir, RollCycle rollCycle) {
         super(dir, rollCycle);
@@ -56,17 +63,19 @@ final class RequestJournal extends StateQueue {
             b.writeLong(quantity);
             b.writeByte((byte) clOrdIdLength);
             b.write(clOrdId, 0, clOrdIdLength);
+            b.writeLong(seenExecIndex);
         }
     }
 
     /**
-     * Reads the next request into the fields if its writer sequence number is at most {@code upTo}; a request read
-     * and not taken is kept for the next call.
+     * Reads the next request into the fields if its writer sequence number is at most {@code upTo} or it was taken
+     * before the report at executions index {@code execIndex} was handled; a request read and not taken is kept for
+     * the next call.
      */
-    boolean next(long upTo) {
+    boolean next(long upTo, long execIndex) {
         if (!peeked && !read())
             return false;
-        peeked = writerSeq > upTo;
+        peeked = writerSeq > upTo && seenExecIndex >= execIndex;
         return !peeked;
     }
 
@@ -88,6 +97,7 @@ final class RequestJournal extends StateQueue {
             quantity = b.readLong();
             clOrdIdLength = b.readByte();
             b.read(clOrdId, 0, clOrdIdLength);
+            seenExecIndex = b.readRemaining() >= Long.BYTES ? b.readLong() : Long.MAX_VALUE;
             return true;
         }
     }

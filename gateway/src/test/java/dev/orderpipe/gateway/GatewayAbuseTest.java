@@ -287,6 +287,29 @@ class GatewayAbuseTest {
     }
 
     /** A Logon asking for a HeartBtInt beyond an hour is refused with a Logout saying what is allowed. */
+    /**
+     * A Logon in another FIX version (FIX.4.2, FIXT.1.1) is refused with a Logout naming BeginString(8), and the
+     * session stays free for a FIX 4.4 logon.
+     */
+    @Test
+    void aLogonOfAnotherFixVersionIsRefused(@TempDir Path dir) throws Exception {
+        try (GatewayFixture f = new GatewayFixture(dir).startGateway()) {
+            for (String version : new String[]{"FIX.4.2", "FIXT.1.1"}) {
+                try (RawFix raw = new RawFix(f.port())) {
+                    raw.write(RawFix.encode(version, 0, 0, "35=A", "49=RAW3", "56=ORDERPIPE", "34=1",
+                            "52=20260101-00:00:00.000", "98=0", "108=30", "554=pw3"));
+                    Map<String, String> logout = raw.read("5", 5_000);
+                    assertNotNull(logout, version + ": a Logout");
+                    assertEquals("BeginString(8) must be FIX.4.4, was " + version, logout.get("58"));
+                    assertTrue(raw.closedWithin(5_000), version + ": connection closed");
+                }
+            }
+            try (FixClient c = f.client(dir, "CLIENT1", "pw1")) {
+                assertTrue(c.loggedOn());
+            }
+        }
+    }
+
     @Test
     void aHugeHeartBtIntIsRefusedSayingTheRange(@TempDir Path dir) throws Exception {
         try (GatewayFixture f = new GatewayFixture(dir).startGateway();

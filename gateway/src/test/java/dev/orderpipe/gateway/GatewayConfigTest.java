@@ -50,6 +50,16 @@ class GatewayConfigTest {
         assertError("gateway config file nowhere.yaml does not exist", null);
     }
 
+    /** A key given twice (the last value won silently: a session's password typed twice) is one line naming it. */
+    @Test
+    void aKeyGivenTwiceIsOneLineNamingTheKeyAndItsLines() {
+        assertError("t.yaml: duplicate key 'port' on line 3 (first on line 2): give each key once",
+                "{\n  port: 9878,\n  port: 9879,\n  sessions: [ " + ONE + " ] }");
+        assertError("t.yaml: duplicate key 'sessions[1].password' on line 3 (first on line 3): give each key once",
+                "{\n  sessions: [ " + ONE + ",\n  " + ONE.replace("C1", "C2").replace("account: 1", "account: 2")
+                        .replace("password: p", "password: p, password: q") + " ] }");
+    }
+
     /**
      * orderCapacity 33,554,432 (within its range) on a 256 MB heap ended in an OutOfMemoryError's stack trace from
      * the order table's allocation: now one line naming the key, the sizes and the fix, before anything is opened.

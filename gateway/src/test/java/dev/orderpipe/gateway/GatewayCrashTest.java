@@ -6,7 +6,6 @@ import dev.orderpipe.pipeline.TestPipelines;
 import dev.orderpipe.pipeline.api.ExecutionFeed;
 import dev.orderpipe.pipeline.codes.RejectReason;
 import dev.orderpipe.pipeline.config.PipelineConfig;
-import dev.orderpipe.pipeline.infra.JvmOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -15,7 +14,6 @@ import quickfix.Session;
 import quickfix.field.Side;
 import quickfix.field.TimeInForce;
 
-import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,7 +59,7 @@ class GatewayCrashTest {
         int killAt = 10 + (round * 37) % 90;
         List<Process> children = new ArrayList<>();
         try (Pipeline pipeline = Pipeline.start(TestPipelines.config(data, null))) {
-            children.add(startGateway(dir, "gateway0", config, data));
+            children.add(GatewayChild.start(dir, "gateway0", config, data, null));
             try (FixClient c1 = new FixClient(dir.resolve("c1"), port, "CLIENT1", "ORDERPIPE", "pw1").start();
                  FixClient c2 = new FixClient(dir.resolve("c2"), port, "CLIENT2", "ORDERPIPE", "pw2").start()) {
                 c1.awaitLogon();
@@ -74,14 +72,14 @@ class GatewayCrashTest {
                         assertTrue(children.get(0).waitFor(10, TimeUnit.SECONDS));
                     }
                     if (i == killAt + 15)
-                        children.add(startGateway(dir, "gateway1", config, data));
+                        children.add(GatewayChild.start(dir, "gateway1", config, data, null));
                     // QuickFIX/J stores what it cannot send now and resends it on the gateway's ResendRequest
                     Session.sendToTarget(order("B" + i, Side.BUY, 10, 189.25, TimeInForce.GOOD_TILL_CANCEL), c1.id);
                     Session.sendToTarget(order("S" + i, Side.SELL, 10, 189.25, TimeInForce.GOOD_TILL_CANCEL), c2.id);
                     Thread.sleep(4);
                 }
                 if (children.size() == 1)
-                    children.add(startGateway(dir, "gateway1", config, data));
+                    children.add(GatewayChild.start(dir, "gateway1", config, data, null));
                 Map<String, List<Message>> got1 = awaitFilled(c1, "B", dir);
                 Map<String, List<Message>> got2 = awaitFilled(c2, "S", dir);
                 assertTrue(c1.session().getExpectedTargetNum() > expectedBeforeKill,
@@ -107,21 +105,6 @@ class GatewayCrashTest {
         }
     }
 
-    private static Process startGateway(Path dir, String name, Path config, Path data) throws Exception {
-        Process p = new ProcessBuilder(JvmOptions.javaCommand(List.of("-Xmx256m", "-XX:+UseSerialGC"),
-                GatewayChild.class.getName(), config.toString(), data.toString()))
-                .redirectOutput(dir.resolve(name + ".out").toFile())
-                .redirectError(dir.resolve(name + ".err").toFile())
-                .start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!Files.readString(dir.resolve(name + ".out")).contains("listening")) {
-            assertTrue(p.isAlive(), name + " died: " + Files.readString(dir.resolve(name + ".err")));
-            assertTrue(System.nanoTime() < deadline, name + " listening");
-            Thread.sleep(20);
-        }
-        return p;
-    }
-
     /** Every ExecutionReport a client got, by ClOrdID, once each of its orders ({@code prefix}N) is filled. */
     private static Map<String, List<Message>> awaitFilled(FixClient c, String prefix, Path dir) throws Exception {
         Map<String, List<Message>> byClOrdId = new HashMap<>();
@@ -129,7 +112,7 @@ class GatewayCrashTest {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
         while (filled.size() < PAIRS) {
             assertTrue(System.nanoTime() < deadline, prefix + " orders filled: " + filled.size() + " of " + PAIRS
-                    + "\n" + log(dir));
+                    + "\n" + GatewayChild.log(dir));
             Message m = c.received.poll(100, TimeUnit.MILLISECONDS);
             if (m == null || !"8".equals(m.getHeader().getString(35)))
                 continue;
@@ -141,15 +124,6 @@ class GatewayCrashTest {
         while ((m = c.received.poll(300, TimeUnit.MILLISECONDS)) != null)
             byClOrdId.computeIfAbsent(str(m, 11), k -> new ArrayList<>()).add(m);
         return byClOrdId;
-    }
-
-    private static String log(Path dir) throws IOException {
-        StringBuilder sb = new StringBuilder();
-        for (String n : List.of("gateway0", "gateway1"))
-            for (String ext : List.of(".out", ".err"))
-                if (Files.exists(dir.resolve(n + ext)))
-                    sb.append("--- ").append(n).append(ext).append('\n').append(Files.readString(dir.resolve(n + ext)));
-        return sb.toString();
     }
 
     /** ExecIDs (executions-queue indexes) of every report, by account. */

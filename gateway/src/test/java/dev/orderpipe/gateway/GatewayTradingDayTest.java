@@ -1,5 +1,7 @@
 package dev.orderpipe.gateway;
 
+import dev.orderpipe.pipeline.Pipeline;
+import dev.orderpipe.pipeline.TestPipelines;
 import dev.orderpipe.pipeline.api.OrderEntry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -8,7 +10,14 @@ import quickfix.Message;
 import quickfix.field.Side;
 import quickfix.field.TimeInForce;
 
+import java.io.IOException;
+import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import static dev.orderpipe.gateway.GatewayFixture.cancel;
@@ -122,6 +131,86 @@ class GatewayTradingDayTest {
                     assertDuplicate(m);
                 }
             }
+        }
+    }
+
+    /**
+     * Requests that reach the orders queue after the close (SESSION_CLOSE): a cancel and a replace of DAY orders the
+     * close expires, and a new order. The gateway took them (it had not read the close's reports yet; here the
+     * pipeline is stopped meanwhile, so the race is won every time), then the close freed the expired orders with
+     * their requests still waiting, and the pipeline's refusals reached it as reports of orders it no longer had: an
+     * OrderCancelReject whose ClOrdID was the pipeline's order id, without OrigClOrdID, OrdStatus 8. Now each
+     * refusal names the request's ClOrdID and the order's, with OrdStatus C, live and from a gateway restarted before
+     * the reports came (its table rebuilt from the data directory agrees with the live one).
+     */
+    @Test
+    void requestsThatCrossTheCloseAreAnsweredNamingTheirClOrdIds(@TempDir Path dir) throws Exception {
+        for (boolean restarted : new boolean[]{false, true}) {
+            Path d = dir.resolve(restarted ? "restarted" : "live");
+            GatewayConfig config = GatewayConfig.parse(GatewayFixture.config(freePort()), "test"); // the client's
+            try (GatewayFixture f = new GatewayFixture(d);
+                 OrderEntry clock = OrderEntry.open(f.data, CLOCK_WRITER)) {
+                f.gateway = Gateway.start(config, f.data);
+                clock.openSession(20260105);
+                try (FixClient c1 = f.client(d, "CLIENT1", "pw1")) {
+                    c1.send(order("D1", BUY, 10, 189.00, DAY));
+                    assertEquals("0", str(c1.next("8"), 150));
+                    c1.send(order("D2", BUY, 10, 189.00, DAY));
+                    assertEquals("0", str(c1.next("8"), 150));
+                    f.pipeline.close();
+                    clock.closeSession(20260105); // on the orders queue; the gateway has seen nothing of it
+                    c1.send(cancel("K1", "D1", BUY));
+                    c1.send(replace("R2", "D2", BUY, 20, 189.00));
+                    c1.send(order("N1", BUY, 1, 189.00, DAY));
+                    awaitOrders(f, 3);
+                    if (restarted)
+                        f.stopGateway();
+                    try (Pipeline again = Pipeline.start(TestPipelines.config(f.data, null))) {
+                        if (restarted)
+                            f.gateway = Gateway.start(config, f.data); // reconnect: the client's own
+
+                        Map<String, Message> refusals = new HashMap<>();
+                        List<Message> got = new ArrayList<>();
+                        long deadline = System.currentTimeMillis() + 20_000;
+                        while (refusals.size() < 2 && System.currentTimeMillis() < deadline) {
+                            Message m = c1.received.poll(100, TimeUnit.MILLISECONDS);
+                            if (m == null)
+                                continue;
+                            got.add(m);
+                            if (m.getHeader().getString(35).equals("9"))
+                                refusals.put(str(m, 11), m);
+                        }
+                        assertEquals(Set.of("K1", "R2"), refusals.keySet(), (restarted ? "restarted: " : "live: ") + got
+                                + "\n" + reports(f.data));
+                        assertEquals("D1", str(refusals.get("K1"), 41), refusals.get("K1").toString());
+                        assertEquals("D2", str(refusals.get("R2"), 41), refusals.get("R2").toString());
+                        assertEquals("C", str(refusals.get("K1"), 39), "D1 expired at the close");
+                        assertEquals("C", str(refusals.get("R2"), 39), "D2 expired at the close");
+                        assertEquals("1", str(refusals.get("K1"), 434));
+                        assertEquals("2", str(refusals.get("R2"), 434));
+                    }
+                }
+            }
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static String reports(Path data) {
+        return TestPipelines.readAll(data.resolve("executions")).toString();
+    }
+
+    /** Waits until the gateway (writer 900) wrote {@code n} orders since the pipeline stopped. */
+    private static void awaitOrders(GatewayFixture f, int n) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (TestPipelines.readAll(f.data.resolve("orders")).stream().filter(o -> o.writerId() == 900).count()
+                < 2 + n) {
+            assertTrue(System.currentTimeMillis() < deadline, "the gateway wrote the requests");
+            Thread.sleep(20);
         }
     }
 

@@ -26,10 +26,15 @@ final class RawFix implements AutoCloseable {
 
     /** A whole message from {@code fields} ("35=D", "49=X"...), BodyLength and CheckSum computed and adjusted. */
     static byte[] encode(int bodyLengthError, int checkSumError, String... fields) {
+        return encode("FIX.4.4", bodyLengthError, checkSumError, fields);
+    }
+
+    /** A whole message of BeginString(8) {@code beginString}. */
+    static byte[] encode(String beginString, int bodyLengthError, int checkSumError, String... fields) {
         StringBuilder body = new StringBuilder();
         for (String f : fields)
             body.append(f).append('\u0001');
-        String head = "8=FIX.4.4\u00019=" + (body.length() + bodyLengthError) + "\u0001";
+        String head = "8=" + beginString + "\u00019=" + (body.length() + bodyLengthError) + "\u0001";
         String msg = head + body;
         int sum = 0;
         for (byte b : msg.getBytes(StandardCharsets.US_ASCII))

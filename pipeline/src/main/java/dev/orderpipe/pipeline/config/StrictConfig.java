@@ -20,7 +20,9 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
@@ -55,10 +57,13 @@ public abstract class StrictConfig extends SelfDescribingMarshallable {
             return;
         }
         StringBuilder name = new StringBuilder();
+        // key -> line of its first use: YAML readers (Wire's too) let the last of two equal keys win silently
+        Map<String, Long> seen = new HashMap<>();
         while (wire.hasMore()) {
             long before = wire.bytes().readPosition();
             ValueIn in = wire.read(name);
             String key = name.toString();
+            long line = lineOfKey(wire.bytes());
             String renamed = renamedKey(key);
             if (renamed != null) {
                 if (renamed.isEmpty()) {
@@ -72,6 +77,10 @@ public abstract class StrictConfig extends SelfDescribingMarshallable {
                 key = renamed;
             }
             Field field = field(key);
+            Long first = seen.putIfAbsent(key, line);
+            if (first != null)
+                throw new ConfigException("duplicate key '" + keyOf(key) + "' on line " + line + " (first on line "
+                        + first + "): give each key once");
             try {
                 field.set(this, value(field.get(this), field, keyOf(key), in));
             } catch (IllegalAccessException e) {
@@ -80,6 +89,22 @@ public abstract class StrictConfig extends SelfDescribingMarshallable {
             if (wire.bytes().readPosition() == before)
                 throw new ConfigException("malformed YAML in " + where() + " near '" + key + "'");
         }
+    }
+
+    /**
+     * The line (from 1) of the key just read: the line of the last ':' before the read position (the key's own
+     * colon; the reader may have skipped spaces and line ends after it), counted from the start of the document.
+     */
+    private static long lineOfKey(Bytes<?> bytes) {
+        long at = bytes.readPosition() - 1;
+        long start = bytes.start();
+        while (at >= start && bytes.peekUnsignedByte(at) != ':')
+            at--;
+        long line = 1;
+        for (long i = start; i < at; i++)
+            if (bytes.peekUnsignedByte(i) == '\n')
+                line++;
+        return line;
     }
 
     /** The text of a config file; one that is missing or unreadable is a {@link ConfigException} naming it. */

@@ -46,7 +46,15 @@ public final class CrashPoints {
         /** Retention: right after a queue's new history start was written, before any of its files goes. */
         RETENTION_RECORDED,
         /** Retention: right after a cycle file was deleted or moved, before Chronicle's directory listing is refreshed. */
-        RETENTION_FILE_REMOVED;
+        RETENTION_FILE_REMOVED,
+        /** FIX gateway: right after a request's order was written to {@code orders}, before any report of it. */
+        GATEWAY_ORDER_WRITTEN,
+        /** FIX gateway: after each stored message sent again in answer to a ResendRequest (mid-resend). */
+        GATEWAY_RESENT,
+        /** FIX gateway: right after a trading session's end (SESSION_CLOSE or SESSION_OPEN) freed ClOrdIDs. */
+        GATEWAY_SESSION_ENDED,
+        /** FIX gateway: after an outbound message was numbered and stored, before it is written to the socket. */
+        GATEWAY_STORED_NOT_SENT;
 
         /** The name used in the property. */
         public String propertyName() {

@@ -253,6 +253,45 @@ class PipelineConfigTest {
         assertTrue(error(defaultYaml().replace("priceBandPercent: 10.0", "priceBandPercent: 0")).contains("risk.priceBandPercent"));
     }
 
+    /**
+     * A key given twice in one section was accepted and the last value silently won (a risk limit typed twice, the
+     * stricter first one ignored): now one line naming the key, its path and both lines, at any depth.
+     */
+    @Test
+    void aKeyGivenTwiceIsOneLineNamingTheKeyAndItsLines() throws IOException {
+        String yaml = defaultYaml();
+        int disk = lineOf(yaml, "\n  minFreeDiskMb: 64,");
+        assertEquals("test.yaml: duplicate key 'minFreeDiskMb' on line " + (disk + 1) + " (first on line " + disk
+                + "): give each key once",
+                error(yaml.replace("\n  minFreeDiskMb: 64,", "\n  minFreeDiskMb: 64,\n  minFreeDiskMb: 1024,")));
+        int band = lineOf(yaml, "\n    priceBandPercent: 10.0,");
+        assertEquals("test.yaml: duplicate key 'risk.priceBandPercent' on line " + (band + 2) + " (first on line "
+                + band + "): give each key once", error(yaml.replace("\n    priceBandPercent: 10.0,",
+                "\n    priceBandPercent: 10.0,\n    # later\n    priceBandPercent: 50.0,")));
+        int aapl = lineOf(yaml, "{ symbol: AAPL, ");
+        assertEquals("test.yaml: duplicate key 'risk.symbols[0].maxOrderQty' on line " + aapl + " (first on line "
+                + aapl + "): give each key once",
+                error(yaml.replace("maxOrderQty: 100000 }", "maxOrderQty: 100000, maxOrderQty: 5 }")));
+        assertEquals("test.yaml: duplicate key 'dataDir' on line 2 (first on line 1): give each key once",
+                error("!dev.orderpipe.pipeline.config.PipelineConfig { dataDir: a,\n dataDir: b }"));
+        // a layout file read over a base may set a key the base set: only twice in one document is refused
+        PipelineConfig over = PipelineConfig.parse("{ minFreeDiskMb: 7 }", "t", PipelineConfig.loadDefault());
+        assertEquals(7, over.minFreeDiskMb);
+    }
+
+    /** The line (from 1) where {@code text} starts in {@code yaml}, past a leading line end. */
+    private static int lineOf(String yaml, String text) {
+        int at = yaml.indexOf(text);
+        assertTrue(at >= 0, text);
+        if (text.startsWith("\n"))
+            at++;
+        int line = 1;
+        for (int i = 0; i < at; i++)
+            if (yaml.charAt(i) == '\n')
+                line++;
+        return line;
+    }
+
     @Test
     void malformedYamlIsOneLine() throws IOException {
         String msg = error(defaultYaml().replace("groups: [", "groups: [[[ {"));
