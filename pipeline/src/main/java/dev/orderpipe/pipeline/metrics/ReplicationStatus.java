@@ -185,11 +185,10 @@ public final class ReplicationStatus implements AutoCloseable {
     public static final class Reader implements AutoCloseable {
         private final FileChannel channel;
         private final ByteBuffer whole = ByteBuffer.allocate(SIZE).order(ByteOrder.LITTLE_ENDIAN);
-        /** The header and the entries seen so far, as {@link #ackedIndex} reads them. */
-        private final ByteBuffer prefix = ByteBuffer.allocateDirect(SIZE).order(ByteOrder.LITTLE_ENDIAN);
+        private final ByteBuffer word = ByteBuffer.allocateDirect(8).order(ByteOrder.LITTLE_ENDIAN);
+        private final byte[] name = new byte[NAME_BYTES];
+        private final ByteBuffer nameBuffer = ByteBuffer.wrap(name);
         private final long[] acks = new long[MAX_ENTRIES];
-        /** The entries the last look found: the next reads that many (and again when there are more). */
-        private int entriesSeen = 1;
 
         private Reader(FileChannel channel) {
             this.channel = channel;
@@ -236,27 +235,20 @@ public final class ReplicationStatus implements AutoCloseable {
          * The index that {@code replicas} replicas at least have acknowledged on queue {@code queue} (the
          * {@code replicas}-th highest acknowledged index), -1 when fewer replicas have acknowledged anything, or when
          * the writer has stopped or its heartbeat is older than {@code staleMillis} (an acknowledgement nobody
-         * updates any more proves nothing new). Allocation-free, one positional read of the header and the entries.
+         * updates any more proves nothing new). Allocation-free: it reads the words it needs.
          *
          * @param queue the queue's name as ASCII bytes, at most 32
          */
         public long ackedIndex(byte[] queue, int replicas, long staleMillis) throws IOException {
-            // one read of the header and the entries (a waiting writer calls this in a loop: a system call costs
-            // microseconds, a read per word made each look cost tens of them)
-            int n = readPrefix(HEADER + entriesSeen * ENTRY);
-            if (n > entriesSeen) { // entries added since the last look: read them too
-                entriesSeen = Math.min(MAX_ENTRIES, n);
-                n = readPrefix(HEADER + entriesSeen * ENTRY);
-            }
-            if (n < 0 || prefix.getLong(H_MAGIC) != MAGIC || prefix.getLong(H_STOPPED) != 0
-                    || System.currentTimeMillis() - prefix.getLong(H_HEARTBEAT) > staleMillis)
+            if (readLong(H_MAGIC) != MAGIC || readLong(H_STOPPED) != 0
+                    || System.currentTimeMillis() - readLong(H_HEARTBEAT) > staleMillis)
                 return -1;
-            n = Math.min(n, entriesSeen);
+            int n = (int) Math.min(MAX_ENTRIES, Math.max(0, readLong(H_ENTRIES)));
             int k = 0;
             for (int i = 0; i < n; i++) {
                 int at = HEADER + i * ENTRY;
-                if (sameName(prefix, at + E_QUEUE, queue))
-                    acks[k++] = prefix.getLong(at + E_ACKED);
+                if (sameName(at + E_QUEUE, queue))
+                    acks[k++] = readLong(at + E_ACKED);
             }
             if (k < replicas)
                 return -1;
@@ -273,23 +265,23 @@ public final class ReplicationStatus implements AutoCloseable {
             return acks[replicas - 1];
         }
 
-        private static boolean sameName(ByteBuffer b, int at, byte[] expected) {
+        private boolean sameName(int at, byte[] expected) throws IOException {
+            ByteBuffer b = nameBuffer.clear();
+            while (b.hasRemaining())
+                if (channel.read(b, at + b.position()) <= 0)
+                    return false;
             for (int i = 0; i < NAME_BYTES; i++)
-                if (b.get(at + i) != (i < expected.length ? expected[i] : 0))
+                if (name[i] != (i < expected.length ? expected[i] : 0))
                     return false;
             return true;
         }
 
-        /**
-         * Reads the file's first {@code length} bytes into {@code prefix} (a direct buffer: the read copies no more
-         * than that); returns the number of entries the header says (0 at least), -1 when the file is shorter.
-         */
-        private int readPrefix(int length) throws IOException {
-            ByteBuffer b = prefix.clear().limit(length);
-            while (b.hasRemaining())
-                if (channel.read(b, b.position()) <= 0)
+        private long readLong(int at) throws IOException {
+            word.clear();
+            while (word.hasRemaining())
+                if (channel.read(word, at + word.position()) <= 0)
                     return -1;
-            return (int) Math.max(0, Math.min(MAX_ENTRIES, b.getLong(H_ENTRIES)));
+            return word.getLong(0);
         }
 
         @Override
