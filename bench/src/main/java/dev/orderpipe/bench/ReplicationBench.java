@@ -20,12 +20,14 @@ import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 import org.HdrHistogram.Histogram;
+import org.agrona.concurrent.IdleStrategy;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The {@code replication} scenario: {@code orderpipe replicate} and {@code orderpipe replica} in this JVM (each with
@@ -120,11 +122,19 @@ final class ReplicationBench {
         Thread reader = copy.reader(writer.written() + n, h, done);
         long start = System.nanoTime();
         long interval = (long) (1e9 / RATE);
-        for (int i = 0; i < n; i++) {
-            long intended = start + i * interval;
-            while (System.nanoTime() < intended)
-                Thread.onSpinWait();
-            writer.writeOne();
+        // the writer sleeps until its next record is due and then writes every record due by then (5 or 6 after a
+        // park's 60 us): spinning for each one's time would keep one of this host's two CPUs busy, which the primary
+        // and the replica then lack (each record is stamped when it is written, so its lag counts from then)
+        int written = 0;
+        while (written < n) {
+            long now = System.nanoTime();
+            long due = Math.min(n, (now - start) / interval + 1);
+            if (written >= due) {
+                LockSupport.parkNanos(start + written * interval - now);
+                continue;
+            }
+            for (; written < due; written++)
+                writer.writeOne();
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         join(reader, p, r);
@@ -234,11 +244,14 @@ final class ReplicationBench {
             if (position >= 0)
                 t.moveToIndex(position);
             long end = System.nanoTime() + WAIT_NANOS;
+            // waits as the replication loops do: a spinning reader would take one of this host's two CPUs from them
+            IdleStrategy idle = ReplicationLoop.idleStrategy();
             while (System.nanoTime() < end) {
                 if (!t.readBytes(record.reset())) {
-                    Thread.onSpinWait();
+                    idle.idle();
                     continue;
                 }
+                idle.reset();
                 long now = System.nanoTime();
                 ages.recordValue(Math.max(0, now - record.ingressNanos()));
                 if (record.writerId() == 1 && record.writerSeq() >= target) {

@@ -4,7 +4,7 @@ import dev.orderpipe.pipeline.util.FileTrees;
 import io.aeron.Aeron;
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
-import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.AgentInvoker;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -28,9 +28,23 @@ import java.util.stream.Stream;
  * dead driver's heartbeat timeout, 10 s), a start on a directory a live process holds is refused with one line, and
  * each start without {@code --aeron-dir} deletes the fresh directories that dead processes left (they would pile up
  * in /dev/shm, which is memory).
+ *
+ * <p>The embedded driver has no thread of its own: it runs in {@link ThreadingMode#INVOKER} mode, its sender,
+ * receiver and conductor invoked by the replication loop's thread ({@link #doDriverWork}) between its own work, and
+ * so does the Aeron client's conductor. On a
+ * host of two CPUs that share with the pipeline this halves the threads replication needs, and a record or an
+ * acknowledgement crosses no hand-off between threads inside a process: each hop that had to wait for another thread
+ * to wake (100 us and more each, four of them per process and round trip) is gone.
  */
 final class AeronMedia implements AutoCloseable {
+    /** Fragments and control messages taken per poll: enough that a burst is drained in few rounds. */
+    static final int POLL_LIMIT = 1024;
+    /** Driver duty cycles per round at most: the sender sends one datagram (an MTU) per publication and cycle. */
+    private static final int DRIVER_CYCLES = 64;
+
     private final MediaDriver driver;
+    private final AgentInvoker driverInvoker;
+    private final AgentInvoker clientInvoker;
     private final Aeron aeron;
     private static final String PREFIX = "orderpipe-aeron-";
     private static final String LOCK = ".lock";
@@ -40,6 +54,8 @@ final class AeronMedia implements AutoCloseable {
 
     private AeronMedia(MediaDriver driver, Aeron aeron, Path ownDir, DirLock lock) {
         this.driver = driver;
+        this.driverInvoker = driver == null ? null : driver.sharedAgentInvoker();
+        this.clientInvoker = driver == null ? null : aeron.conductorAgentInvoker();
         this.aeron = aeron;
         this.ownDir = ownDir;
         this.lock = lock;
@@ -81,15 +97,15 @@ final class AeronMedia implements AutoCloseable {
     private static AeronMedia launch(Path dir, DirLock lock) {
         MediaDriver.Context ctx = new MediaDriver.Context()
                 .aeronDirectoryName(dir.toString())
-                .threadingMode(ThreadingMode.SHARED)
-                // the driver shares the host with the pipeline: back off rather than spin a core, to 100 us at most
-                // (each hop of a record and of its acknowledgement may wait that long)
-                .sharedIdleStrategy(new BackoffIdleStrategy(100, 10, 1_000, 100_000))
+                .threadingMode(ThreadingMode.INVOKER) // run by the loop's thread: doDriverWork
                 .dirDeleteOnStart(true)
                 .dirDeleteOnShutdown(true);
         MediaDriver driver = MediaDriver.launchEmbedded(ctx);
         try {
-            Aeron aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(driver.aeronDirectoryName()));
+            // while the client waits for the driver's answer (adding a publication), it runs the driver itself
+            // the client's conductor too (keep-alives, images coming and going) runs on the loop's thread
+            Aeron aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(driver.aeronDirectoryName())
+                    .driverAgentInvoker(driver.sharedAgentInvoker()).useConductorAgentInvoker(true));
             return new AeronMedia(driver, aeron, dir, lock);
         } catch (RuntimeException e) {
             driver.close();
@@ -133,6 +149,29 @@ final class AeronMedia implements AutoCloseable {
     Aeron aeron() {
         return aeron;
     }
+
+    /**
+     * Runs the embedded driver's duty cycle (sender, receiver, conductor) until it finds nothing to do, a few dozen
+     * times at most, and the client's conductor once; nothing with an external driver, whose client and driver have
+     * threads of their own. The loop's thread calls it in
+     * every round, before and after its own work, so what the loop offered leaves in the same round; when a round
+     * finds nothing to do, the loop waits with {@link ReplicationLoop#idleStrategy()}.
+     *
+     * @return the work done
+     */
+    int doDriverWork() {
+        if (driverInvoker == null)
+            return 0;
+        int work = 0;
+        for (int i = 0; i < DRIVER_CYCLES; i++) {
+            int w = driverInvoker.invoke();
+            if (w <= 0)
+                break;
+            work += w;
+        }
+        return work + clientInvoker.invoke();
+    }
+
 
     /**
      * Adds a subscription, turning the media driver's refusal (the address is in use or not this host's) into one

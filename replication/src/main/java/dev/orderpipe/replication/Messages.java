@@ -66,14 +66,27 @@ final class Messages {
         return at + 4 + bytes.length;
     }
 
-    /** A cursor over a message, for the rare messages that carry strings (never a RECORD). */
+    /**
+     * A cursor over a message after its header, for the messages other than a RECORD; one instance serves every
+     * message of a loop ({@link #wrap}), so an acknowledgement allocates nothing (the strings and byte arrays of the
+     * rare messages that carry them do).
+     */
     static final class Reader {
-        private final DirectBuffer buffer;
+        private DirectBuffer buffer;
         private int at;
 
+        Reader() {
+        }
+
         Reader(DirectBuffer buffer, int offset) {
+            wrap(buffer, offset);
+        }
+
+        /** Points the cursor at the body of the message at {@code offset} of {@code buffer}. */
+        Reader wrap(DirectBuffer buffer, int offset) {
             this.buffer = buffer;
             this.at = offset + HEADER;
+            return this;
         }
 
         int getInt() {

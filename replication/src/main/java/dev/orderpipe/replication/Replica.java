@@ -9,7 +9,6 @@ import io.aeron.logbuffer.FragmentHandler;
 import io.aeron.logbuffer.Header;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
-import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -117,20 +116,25 @@ public final class Replica implements AutoCloseable {
      * @throws ReplicationException when the copies diverge or a record arrives damaged
      */
     public void run(BooleanSupplier stop) {
-        IdleStrategy idle = new BackoffIdleStrategy(100, 10, 1_000, 100_000);
+        IdleStrategy idle = ReplicationLoop.idleStrategy();
         while (!stop.getAsBoolean())
             idle.idle(poll());
     }
 
-    /** Does one round of work (for tests and the bench, which drive the replica themselves); returns the fragments. */
+    /**
+     * Does one round of work (for tests and the bench, which drive the replica themselves): the embedded driver's
+     * work (the records in), the records, the acknowledgement, the driver's work again (the acknowledgement out);
+     * returns the work done.
+     */
     public int poll() {
         progress = false;
+        int work = media.doDriverWork();
         int fragments = data.poll(assembler, 256);
         if (failure != null)
             throw failure;
         if (progress)
             sendAck();
-        return fragments;
+        return work + fragments + media.doDriverWork();
     }
 
     private void onFragment(DirectBuffer buffer, int offset, int length, Header header) {

@@ -1,5 +1,8 @@
 package dev.orderpipe.replication;
 
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
+
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -13,6 +16,17 @@ public final class ReplicationLoop implements AutoCloseable {
     private final Thread thread;
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private volatile boolean stop;
+
+    /**
+     * How the replication loops (and with them the embedded driver) wait when a round found nothing to do. Chronicle's
+     * and Aeron's busy spin would take a CPU each, which a host of two shares with the pipeline; so it spins a little,
+     * then yields for about 100 us (a yield lets any runnable thread have the CPU, and a record or acknowledgement
+     * that comes meanwhile, the next write of a writer waiting for its acknowledgement for one, is taken at once),
+     * and only then parks, from 10 to 100 us (a park on Linux lasts at least the timer slack, 50 us).
+     */
+    public static IdleStrategy idleStrategy() {
+        return new BackoffIdleStrategy(20, 200, 10_000, 100_000);
+    }
 
     /** Starts {@code body} (given "stop now?") on a daemon thread named {@code name}. */
     public ReplicationLoop(String name, Consumer<BooleanSupplier> body) {

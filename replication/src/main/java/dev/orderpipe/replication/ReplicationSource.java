@@ -19,7 +19,6 @@ import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 import net.openhft.chronicle.wire.DocumentContext;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
-import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,6 +73,8 @@ public final class ReplicationSource implements AutoCloseable {
     private final List<Source> inOrder = new ArrayList<>();
     private final ExpandableArrayBuffer out = new ExpandableArrayBuffer(1024);
     private final CRC32C crc = new CRC32C();
+    /** Reads every control message (an acknowledgement after each batch the replica wrote): one for all. */
+    private final Messages.Reader controlReader = new Messages.Reader();
     private final ReplicationStatus status;
     private final SideFiles sideFiles;
     /** Held while it runs: one replicate per data directory (a second would reset the first's lag figures). */
@@ -83,6 +84,8 @@ public final class ReplicationSource implements AutoCloseable {
     private long lastRescan;
     private long lastStatus;
     private long recordsSent;
+    /** A replica came in step since the side files were last looked at: all of them are looked at next. */
+    private boolean resumed;
 
     /**
      * @param dataDir  the primary's data directory
@@ -203,14 +206,18 @@ public final class ReplicationSource implements AutoCloseable {
 
     /** Runs until {@code stop} says so. */
     public void run(BooleanSupplier stop) {
-        IdleStrategy idle = new BackoffIdleStrategy(100, 10, 1_000, 100_000);
+        IdleStrategy idle = ReplicationLoop.idleStrategy();
         while (!stop.getAsBoolean())
             idle.idle(doWork());
     }
 
-    /** One round: control messages, announcements, records up to each queue's bound, the status; the work done. */
+    /**
+     * One round: the embedded driver's work (acknowledgements in), control messages, announcements, records up to
+     * each queue's bound, the status, the driver's work again (the records out); the work done.
+     */
     public int doWork() {
-        int work = control.poll(controlAssembler, 64);
+        int work = media.doDriverWork();
+        work += control.poll(controlAssembler, 64);
         long now = System.nanoTime();
         if (now - lastRescan > RESCAN_NANOS)
             rescan();
@@ -223,10 +230,17 @@ public final class ReplicationSource implements AutoCloseable {
             any |= slot.nonce != 0;
         }
         // downstream first: see the class comment
-        for (int i = inOrder.size() - 1; i >= 0; i--)
-            bounds[inOrder.get(i).id] = inOrder.get(i).advanceEnd();
-        if (any) // after the bounds: a history line written before a record within them is read now (SideFiles)
-            sideFiles.refresh(now);
+        boolean newRecords = false;
+        for (int i = inOrder.size() - 1; i >= 0; i--) {
+            Source s = inOrder.get(i);
+            long bound = s.advanceEnd();
+            newRecords |= bound != bounds[s.id];
+            bounds[s.id] = bound;
+        }
+        if (any) { // after the bounds: a history line written before a record within them is read now (SideFiles)
+            sideFiles.refresh(now, newRecords, resumed);
+            resumed = false;
+        }
         if (any)
             for (Slot slot : slots)
                 if (slot.nonce != 0)
@@ -237,7 +251,7 @@ public final class ReplicationSource implements AutoCloseable {
             lastStatus = now;
             publishStatus();
         }
-        return work;
+        return work + media.doDriverWork();
     }
 
     private int send(Slot slot) {
@@ -364,6 +378,7 @@ public final class ReplicationSource implements AutoCloseable {
             return;
         }
         slot.nonce = slot.pendingNonce;
+        resumed = true; // every side file is looked at before the round's records (SideFiles)
         slot.pendingNonce = 0;
         slot.fileVersions = new long[8]; // the replica's side files are unknown: every one is sent again
         for (SlotQueue sq : slot.queues)
@@ -376,7 +391,7 @@ public final class ReplicationSource implements AutoCloseable {
         int type = Messages.type(buffer, offset);
         if (Messages.session(buffer, offset) != session)
             return; // a replica answering an earlier run of this primary
-        Messages.Reader r = new Messages.Reader(buffer, offset);
+        Messages.Reader r = controlReader.wrap(buffer, offset);
         int slotId = r.getInt();
         long nonce = r.getLong();
         if (slotId < 0 || slotId >= slots.length)

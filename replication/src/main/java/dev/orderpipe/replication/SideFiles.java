@@ -26,10 +26,17 @@ import java.util.zip.CRC32C;
  * its history: a replica that starts after a retention pass starts there too, and counts the records before it).
  *
  * <p>Order: risk writes a new line of its history before the records it describes, so the primary looks at the file
- * in every round after taking the queues' bounds and sends a new version before that round's records; the replica so
- * never holds a {@code checked} record without the line that names its config. Positions are best-effort: read every
- * 100 ms and sent only once the replica has been sent the report a position names, so a consumer on the standby
- * resumes at most that long (and the replica's lag) before where it was, and sees those reports again.
+ * after taking the queues' bounds in every round that found new records and sends a new version before that round's
+ * records; the replica so never holds a {@code checked} record without the line that names its config. A history
+ * start matters to a replica that starts after a retention pass: the primary looks at them in the round in which a
+ * replica comes in step (before anything is sent to it) and every 100 ms besides; a replica in step already holds
+ * the records a retention pass removes. Positions are best-effort: read every 100 ms and sent only once the replica
+ * has been sent the report a position names, so a consumer on the standby resumes at most that long (and the
+ * replica's lag) before where it was, and sees those reports again.
+ *
+ * <p>Cost: a look is a stat of the file (5 us and more on a virtual machine; the missing file's exception of the
+ * NIO call costs three times that, so a missing file is looked for without one). Looking at every file in every
+ * round cost more than the records of the round: the primary spent most of its time in stat.
  */
 final class SideFiles {
     /** The names a primary may send and a replica writes: no other path of the replica is ever written. */
@@ -56,7 +63,8 @@ final class SideFiles {
     }
 
     private SideFile add(String name, boolean position) {
-        SideFile f = new SideFile(files.size(), name, dataDir.resolve(name), position);
+        SideFile f = new SideFile(files.size(), name, dataDir.resolve(name), position,
+                name.endsWith("/" + HistoryStart.FILE));
         files.add(f);
         return f;
     }
@@ -77,14 +85,15 @@ final class SideFiles {
     }
 
     /**
-     * Looks at the risk config history and the queues' history starts (each round: one stat each) and, every 100 ms,
-     * at the consumers' positions.
+     * Looks at the risk config history when {@code newRecords} (one stat), and at the queues' history starts when
+     * {@code all} or every 100 ms; every 100 ms at the consumers' positions too.
      */
-    void refresh(long now) {
+    void refresh(long now, boolean newRecords, boolean all) {
+        boolean timed = now - lastPositions >= POSITIONS_NANOS;
         for (SideFile f : files)
-            if (!f.position)
+            if (!f.position && (f.historyStart ? all || timed : newRecords || all || timed))
                 f.refreshWhenChanged(crc);
-        if (now - lastPositions < POSITIONS_NANOS)
+        if (!timed)
             return;
         lastPositions = now;
         Path consumers = dataDir.resolve(CONSUMERS);
@@ -110,6 +119,8 @@ final class SideFiles {
         final String name;
         final Path path;
         final boolean position;
+        /** A queue's history start: looked at when a replica comes in step and every 100 ms. */
+        final boolean historyStart;
         byte[] bytes;
         int crc;
         /** 0 while the file does not exist. */
@@ -118,11 +129,12 @@ final class SideFiles {
         private long modified;
         private long size = -1;
 
-        SideFile(int id, String name, Path path, boolean position) {
+        SideFile(int id, String name, Path path, boolean position, boolean historyStart) {
             this.id = id;
             this.name = name;
             this.path = path;
             this.position = position;
+            this.historyStart = historyStart;
         }
 
         /** The report a position names (0: none committed yet). */
@@ -132,10 +144,13 @@ final class SideFiles {
 
         /** Reads the file again when it was replaced or changed size or time since the last look. */
         void refreshWhenChanged(CRC32C crc) {
+            if (size < 0 && !Files.exists(path))
+                return; // never seen yet (or gone): looked for without NIO's exception
             BasicFileAttributes a;
             try {
                 a = Files.readAttributes(path, BasicFileAttributes.class);
             } catch (NoSuchFileException e) {
+                size = -1; // gone: looked for as one never seen from now on
                 return;
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read " + path, e);

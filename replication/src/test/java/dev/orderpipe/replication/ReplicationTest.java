@@ -481,6 +481,7 @@ class ReplicationTest {
             long end = System.currentTimeMillis() + 30_000;
             while (failure == null && System.currentTimeMillis() < end) {
                 publication.offer(announce, 0, length);
+                media.doDriverWork(); // the embedded driver runs on the thread that invokes it
                 try {
                     replica.poll();
                 } catch (ReplicationException e) {

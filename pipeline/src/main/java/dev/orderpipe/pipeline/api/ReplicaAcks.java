@@ -20,6 +20,8 @@ import java.util.concurrent.locks.LockSupport;
 final class ReplicaAcks implements AutoCloseable {
     /** An acknowledgement is taken only from a replicate process that wrote its heartbeat this recently. */
     private static final long STALE_MS = 1_000;
+    /** Looks at the acknowledgements (a read of a few hundred bytes and a yield: a few microseconds) before parking. */
+    private static final int YIELDS = 500;
 
     private final Path dataDir;
     private final String queueName;
@@ -38,7 +40,11 @@ final class ReplicaAcks implements AutoCloseable {
         this.rollCycle = rollCycle;
     }
 
-    /** Waits until {@code index} is acknowledged by enough replicas, spinning, then yielding, then parking briefly. */
+    /**
+     * Waits until {@code index} is acknowledged by enough replicas: yielding at first (a spin would keep a CPU from
+     * the replication loop the acknowledgement comes through, on a host of two; a yield lets it run and costs a
+     * microsecond when nothing else waits), for about the round trip to a replica and back, then parking briefly.
+     */
     void await(long index) {
         long start = System.nanoTime();
         int polls = 0;
@@ -54,10 +60,7 @@ final class ReplicaAcks implements AutoCloseable {
                             + (replicas == 1 ? "" : "s") + " within " + timeoutNanos / 1_000_000 + " ms: it is written"
                             + " on this host but not known to be on a standby; check that orderpipe replicate runs on "
                             + dataDir + " and its replicas are in step (orderpipe stats " + dataDir + ")");
-                polls++;
-                if (polls < 200)
-                    Thread.onSpinWait();
-                else if (polls < 400)
+                if (++polls < YIELDS)
                     Thread.yield();
                 else
                     LockSupport.parkNanos(20_000);
