@@ -7,6 +7,9 @@ import dev.orderpipe.pipeline.config.PipelineConfig;
 import dev.orderpipe.pipeline.config.RiskConfig;
 import dev.orderpipe.pipeline.risk.RiskEngine;
 
+import com.sun.management.HotSpotDiagnosticMXBean;
+
+import java.lang.management.ManagementFactory;
 import java.util.Locale;
 
 /**
@@ -14,6 +17,10 @@ import java.util.Locale;
  * every table at start ({@code risk.orderIdCapacity}, {@code matching.maxOpenOrders}...); a config asking for more
  * than the JVM has would otherwise end, after seconds of garbage collection, in an OutOfMemoryError. The tables may
  * take three quarters of the maximum heap ({@code -Xmx}); the rest is for Chronicle, the stages and the JVM.
+ * With snapshots enabled, matching's copy of the books (off the heap, some 46 bytes per {@code matching.maxOpenOrders}
+ * slot) may likewise take three quarters of the JVM's direct memory limit ({@code -XX:MaxDirectMemorySize}, by
+ * default the maximum heap): beyond it the stage would die at its start with "OutOfMemoryError: Cannot reserve ...
+ * bytes of direct buffer memory".
  */
 final class HeapBudget {
     private HeapBudget() {
@@ -24,6 +31,47 @@ final class HeapBudget {
      * the tables do not fit in three quarters of {@code maxHeapBytes}.
      */
     static void check(PipelineConfig config, long maxHeapBytes) {
+        check(config, maxHeapBytes, maxHeapBytes);
+    }
+
+    /**
+     * {@link #check(PipelineConfig, long)}, then, with snapshots enabled, a {@link ConfigException} naming the matching
+     * capacity key with the largest share of the snapshot copy when the copy does not fit in three quarters of
+     * {@code maxDirectBytes}.
+     */
+    static void check(PipelineConfig config, long maxHeapBytes, long maxDirectBytes) {
+        checkHeap(config, maxHeapBytes);
+        if (!config.snapshots.enabled)
+            return;
+        int books = config.risk.symbols.size();
+        MatchingConfig m = config.matching;
+        long copy = MatchingEngine.snapshotCopyBytes(m, books);
+        if (copy <= maxDirectBytes / 4 * 3)
+            return;
+        long orders = copy - MatchingEngine.snapshotCopyBytes(matching(m, 1, m.maxPriceLevels), books);
+        long levels = copy - MatchingEngine.snapshotCopyBytes(matching(m, m.maxOpenOrders, 1), books);
+        String key = levels > orders ? "matching.maxPriceLevels" : "matching.maxOpenOrders";
+        long value = levels > orders ? m.maxPriceLevels : m.maxOpenOrders;
+        throw new ConfigException(key + " " + value + " needs about " + size(copy) + " of direct memory for matching's"
+                + " snapshot copy of the books, the JVM allows " + size(maxDirectBytes) + " (-XX:MaxDirectMemorySize,"
+                + " by default -Xmx) and the copy may use 3/4 of it: lower " + key + ", raise"
+                + " -XX:MaxDirectMemorySize or set snapshots.enabled: false");
+    }
+
+    /** The JVM's direct memory limit: {@code -XX:MaxDirectMemorySize}, or with none given the maximum heap. */
+    static long maxDirectMemory() {
+        try {
+            HotSpotDiagnosticMXBean vm = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
+            long set = vm == null ? 0 : Long.parseLong(vm.getVMOption("MaxDirectMemorySize").getValue());
+            if (set > 0)
+                return set;
+        } catch (RuntimeException e) {
+            // not a HotSpot JVM: its default, the heap
+        }
+        return Runtime.getRuntime().maxMemory();
+    }
+
+    private static void checkHeap(PipelineConfig config, long maxHeapBytes) {
         int books = config.risk.symbols.size();
         long risk = RiskEngine.heapBytes(config.risk);
         long matching = MatchingEngine.heapBytes(config.matching, books);

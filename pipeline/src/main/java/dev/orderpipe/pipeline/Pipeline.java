@@ -194,7 +194,7 @@ public final class Pipeline implements AutoCloseable {
      */
     public static Pipeline start(PipelineConfig config, FailureReport failureReport, SnapshotSeed seed) {
         config.validate();
-        HeapBudget.check(config, Runtime.getRuntime().maxMemory());
+        HeapBudget.check(config, Runtime.getRuntime().maxMemory(), HeapBudget.maxDirectMemory());
         Pipeline pipeline = new Pipeline(config, failureReport, seed);
         if (config.pretouch)
             pipeline.pretoucher = new QueuePretoucher("pipeline", List.copyOf(pipeline.queues.values()),

@@ -1,5 +1,6 @@
 package dev.orderpipe.pipeline;
 
+import dev.orderpipe.pipeline.book.MatchingEngine;
 import dev.orderpipe.pipeline.config.ConfigException;
 import dev.orderpipe.pipeline.config.PipelineConfig;
 import org.junit.jupiter.api.Test;
@@ -49,6 +50,26 @@ class HeapBudgetTest {
         config.matching.maxOpenOrders = 1024;
         e = assertThrows(ConfigException.class, () -> HeapBudget.check(config, 128 * MB));
         assertTrue(e.getMessage().startsWith("matching.maxPriceLevels 1048576 needs about 192 MB"), e.getMessage());
+    }
+
+    @Test
+    void matchingsSnapshotCopyMustFitTheDirectMemoryLimitWhenSnapshotsAreEnabled() {
+        PipelineConfig config = PipelineConfig.loadDefault();
+        // the default's copy: 38 bytes per maxOpenOrders slot (1,048,576), 16 per level and 4 per side slot: 39 MB
+        assertEquals(41_156_608, MatchingEngine.snapshotCopyBytes(config.matching, config.risk.symbols.size()));
+        HeapBudget.check(config, 256 * MB, 53 * MB);
+        assertThrows(ConfigException.class, () -> HeapBudget.check(config, 256 * MB, 52 * MB));
+        ConfigException e = assertThrows(ConfigException.class, () -> HeapBudget.check(config, 256 * MB, 32 * MB));
+        assertEquals("matching.maxOpenOrders 1048576 needs about 39 MB of direct memory for matching's snapshot copy of"
+                + " the books, the JVM allows 32 MB (-XX:MaxDirectMemorySize, by default -Xmx) and the copy may use 3/4"
+                + " of it: lower matching.maxOpenOrders, raise -XX:MaxDirectMemorySize or set snapshots.enabled: false",
+                e.getMessage());
+        config.matching.maxOpenOrders = 1024;
+        config.matching.maxPriceLevels = 1 << 20;
+        e = assertThrows(ConfigException.class, () -> HeapBudget.check(config, 1024 * MB, 32 * MB));
+        assertTrue(e.getMessage().startsWith("matching.maxPriceLevels 1048576 needs about"), e.getMessage());
+        config.snapshots.enabled = false; // no copy is allocated
+        HeapBudget.check(config, 1024 * MB, MB);
     }
 
     @Test

@@ -107,6 +107,29 @@ class BadInputTest {
     }
 
     @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void aSnapshotCopyTheDirectMemoryLimitCannotHoldIsOneLineBeforeAnythingIsAllocated(@TempDir Path dir)
+            throws Exception {
+        Path orders = Files.writeString(dir.resolve("orders.csv"), ORDERS);
+        // matching's off-heap copy of the default books is 39 MB; before, the stage died at its start with an
+        // OutOfMemoryError ("Cannot reserve ... bytes of direct buffer memory") and a stack trace
+        List<String> jvm = List.of("-Xmx256m", "-XX:MaxDirectMemorySize=16m", "-XX:+UseSerialGC");
+        Process p = ChildJvm.start(jvm, dir, "direct", "run", "--input", orders.toString(), "--data", dir.resolve("data").toString(), "--exit-when-done");
+        try {
+            assertTrue(p.waitFor(50, TimeUnit.SECONDS), ChildJvm.log(dir, "direct"));
+        } finally {
+            p.destroyForcibly();
+        }
+        assertEquals(1, p.exitValue(), ChildJvm.log(dir, "direct"));
+        assertEquals("orderpipe: matching.maxOpenOrders 1048576 needs about 39 MB of direct memory for matching's"
+                + " snapshot copy of the books, the JVM allows 16 MB (-XX:MaxDirectMemorySize, by default -Xmx) and the"
+                + " copy may use 3/4 of it: lower matching.maxOpenOrders, raise -XX:MaxDirectMemorySize or set"
+                + " snapshots.enabled: false", Files.readString(dir.resolve("direct.err")).strip(),
+                ChildJvm.log(dir, "direct"));
+        assertFalse(Files.exists(dir.resolve("data")), "refused before the data directory was made");
+    }
+
+    @Test
     void aConfigErrorInARealProcessIsOneLineOnStderrAndNothingElse(@TempDir Path dir) throws Exception {
         Path orders = Files.writeString(dir.resolve("orders.csv"), ORDERS);
         Path config = Files.writeString(dir.resolve("bad.yaml"),

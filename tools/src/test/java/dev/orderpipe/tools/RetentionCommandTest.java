@@ -212,6 +212,65 @@ class RetentionCommandTest {
         assertEquals(100, Files.readAllLines(csv).size(), "nothing appended to the CSV");
     }
 
+    /** {@link #retain} with {@code retention.archiveDir: archive}. */
+    private static String[] retainTo(Path dir, Path archive) throws IOException {
+        Path archiving = dir.resolve("archiving.yaml");
+        Files.writeString(archiving, Files.readString(config).replace("archiveDir: \"\"", "archiveDir: \""
+                + archive + "\""));
+        String[] args = retain(dir);
+        args[4] = archiving.toString();
+        return args;
+    }
+
+    /** Every file under the data directory with its size (what a refused pass must leave as it was). */
+    private static List<String> listing(Path data) throws IOException {
+        try (Stream<Path> s = Files.walk(data)) {
+            return s.filter(Files::isRegularFile).filter(p -> p.toString().endsWith(Queues.QUEUE_FILE_SUFFIX)
+                    || p.getFileName().toString().equals(HistoryStart.FILE)).map(p -> data.relativize(p).toString())
+                    .sorted().toList();
+        }
+    }
+
+    @Test
+    void anArchiveDirThatIsAFileIsOneLineAndNothingIsTouched(@TempDir Path dir) throws Exception {
+        Path data = feed(dir);
+        Path file = Files.writeString(dir.resolve("not-a-dir"), "x");
+        List<String> before = listing(data);
+        Cli r = Cli.run(retainTo(dir, file));
+        assertEquals(ExitCodes.FAILURE, r.exitCode, r.toString());
+        assertEquals("orderpipe: retention.archiveDir " + file + " cannot take the files of orders (" + file
+                + "/orders: Not a directory): make it a writable directory or fix"
+                + " retention.archiveDir; nothing was removed", r.oneLineError());
+        assertEquals(before, listing(data), "no history start written, no file removed");
+    }
+
+    @Test
+    void aDifferentFileOfTheSameNameInTheArchiveIsNeverOverwrittenAndTheCycleFileIsKept(@TempDir Path dir)
+            throws Exception {
+        Path data = feed(dir);
+        Path archive = dir.resolve("archive");
+        Path first = cycleFiles(data.resolve("orders")).get(0);
+        byte[] original = Files.readAllBytes(first);
+        Path foreign = archive.resolve("orders").resolve(first.getFileName());
+        Files.createDirectories(foreign.getParent());
+        Files.writeString(foreign, "another pipeline's cycle file");
+        Cli r = Cli.run(retainTo(dir, archive));
+        assertEquals(ExitCodes.FAILURE, r.exitCode, r.toString());
+        assertTrue(r.oneLineError().contains("the archive holds a different " + foreign + " already"), r.toString());
+        assertEquals("another pipeline's cycle file", Files.readString(foreign), "the archive's file is kept");
+        assertArrayEquals(original, Files.readAllBytes(first), "the cycle file is kept");
+        assertEquals(0, Cli.run("verify", data.toString(), "--config", config.toString()).exitCode);
+
+        // the same file there (a pass killed after its copy, before the delete): the cycle file goes, the copy stays
+        Files.write(foreign, original);
+        Cli again = Cli.run(retainTo(dir, archive));
+        assertEquals(0, again.exitCode, again.toString());
+        assertFalse(Files.exists(first), "the cycle file went");
+        assertArrayEquals(original, Files.readAllBytes(foreign));
+        assertFalse(Files.exists(foreign.resolveSibling(first.getFileName() + ".part")));
+        feedRestAndCompare(dir, true);
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"retention-recorded:1", "retention-recorded:3", "retention-file-removed:1",
             "retention-file-removed:4"})

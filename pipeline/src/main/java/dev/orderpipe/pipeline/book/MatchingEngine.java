@@ -90,6 +90,15 @@ public final class MatchingEngine {
     }
 
     /**
+     * The direct (off-heap) memory of the copy of the books a snapshot is written from ({@link #prepareSnapshots},
+     * when snapshots are enabled) for {@code books} symbols with the capacities of {@code config}: some 46 bytes per
+     * {@code maxOpenOrders} slot. It counts against the JVM's direct memory limit, not the heap.
+     */
+    public static long snapshotCopyBytes(MatchingConfig config, int books) {
+        return OrderBooks.snapshotCopyBytes(config, books);
+    }
+
+    /**
      * What a snapshot's layout depends on: the symbols (the books, in order) and the capacities. A snapshot of
      * another shape is not restored (the stage re-feeds its input instead).
      */

@@ -184,6 +184,13 @@ public final class OrderBooks {
 
     // ---------------------------------------------------------------- snapshots
 
+    /** The direct memory of a {@link #newSnapshot} copy for these capacities (the sizes the constructor takes). */
+    static long snapshotCopyBytes(MatchingConfig config, int books) {
+        int orders = config.maxOpenOrders;
+        long sideSlots = (long) books * 2 * config.maxPriceLevels;
+        return BookSnapshot.bytes(sideSlots, orders, Math.min(sideSlots, orders));
+    }
+
     /** A copy for {@link #stage}, sized from these books' capacities: allocated once, at the stage's start. */
     BookSnapshot newSnapshot() {
         return new BookSnapshot(books * 2, maxPriceLevels, orderId.length, levelPrice.length, FINISHED);

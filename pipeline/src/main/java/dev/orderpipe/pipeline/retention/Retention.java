@@ -1,5 +1,6 @@
 package dev.orderpipe.pipeline.retention;
 
+import dev.orderpipe.pipeline.config.ConfigException;
 import dev.orderpipe.pipeline.config.PipelineConfig;
 import dev.orderpipe.pipeline.infra.CrashPoints;
 import dev.orderpipe.pipeline.infra.DataDirLock;
@@ -11,11 +12,20 @@ import net.openhft.chronicle.queue.ChronicleQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.orderpipe.pipeline.config.ConfigException;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.function.Function;
 
@@ -55,9 +65,12 @@ public final class Retention {
                 throw new RetentionBusyException("retention is running on " + data + " already ("
                         + DataDirLock.owner(data.resolve(LOCK_FILE)) + "): wait for it to finish");
             RetentionPlan plan = RetentionPlan.compute(config);
-            if (!dryRun)
-                apply(plan, config.retention.archiveDir.isEmpty() ? null : Path.of(config.retention.archiveDir),
-                        open);
+            if (!dryRun) {
+                Path archive = config.retention.archiveDir.isEmpty() ? null : Path.of(config.retention.archiveDir);
+                if (archive != null && plan.anything())
+                    checkArchive(archive, plan);
+                apply(plan, archive, open);
+            }
             return plan;
         }
     }
@@ -83,21 +96,84 @@ public final class Retention {
         }
     }
 
-    /** Deletes {@code file}, or moves it to {@code archive/<queue>/} (replacing a copy an interrupted move left). */
+    /**
+     * Before anything is written or moved: the archive (outside the data directory: {@link PipelineConfig#validate})
+     * must be a directory in which each queue's directory can be made and written, so a wrong {@code retention.archiveDir} is one line and leaves the
+     * data directory as it was (no history start moved on, no file touched).
+     */
+    private static void checkArchive(Path archive, RetentionPlan plan) {
+        for (RetentionPlan.QueuePlan q : plan.queues()) {
+            if (q.removable().isEmpty() && q.leftovers().isEmpty())
+                continue;
+            Path dir = archive.resolve(q.name());
+            try {
+                Files.createDirectories(dir);
+                Files.delete(Files.createTempFile(dir, ".orderpipe-probe", ".tmp"));
+            } catch (IOException | UnsupportedOperationException | SecurityException e) {
+                throw new ConfigException("retention.archiveDir " + archive + " cannot take the files of " + q.name()
+                        + " (" + dir + ": " + problem(e) + "): make it a writable directory or fix"
+                        + " retention.archiveDir; nothing was removed");
+            }
+        }
+    }
+
+    private static String problem(Exception e) {
+        if (e instanceof FileAlreadyExistsException)
+            return "a file, not a directory, is in the way";
+        if (e instanceof FileSystemException f && f.getReason() != null)
+            return f.getReason();
+        if (e instanceof AccessDeniedException)
+            return "permission denied";
+        if (e instanceof NoSuchFileException)
+            return "no such directory";
+        return e.getMessage() == null ? e.toString() : e.getMessage();
+    }
+
+    /**
+     * Deletes {@code file}, or moves it to {@code archive/<queue>/}: renamed on the same file system; on another,
+     * copied to a {@code .part} file, forced to disk, renamed into place, and only then deleted, so the archive never
+     * holds a partial file under a cycle file's name and a file is never deleted before its copy is whole. An archive
+     * that holds the same file already (a pass killed after the copy, before the delete) lets it be deleted; one that
+     * holds a different file of that name (another pipeline's) is never overwritten: one line, nothing lost.
+     */
     private static void remove(String queue, Path file, Path archive) {
+        Path target = archive == null ? null : archive.resolve(queue).resolve(file.getFileName());
         try {
             if (archive == null) {
                 Files.deleteIfExists(file);
             } else if (Files.exists(file)) {
-                Path dir = archive.resolve(queue);
-                Files.createDirectories(dir);
-                Files.move(file, dir.resolve(file.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+                Files.createDirectories(target.getParent());
+                if (Files.exists(target)) {
+                    if (Files.mismatch(file, target) != -1)
+                        throw new ConfigException("retention: the archive holds a different " + target + " already "
+                                + "(another data directory's archive?): " + file + " was kept; move that file away, or"
+                                + " give this pipeline a retention.archiveDir of its own");
+                    Files.delete(file);
+                } else {
+                    move(file, target);
+                }
             }
         } catch (IOException e) {
             throw new UncheckedIOException("retention: cannot " + (archive == null ? "delete " : "move ") + file
-                    + (archive == null ? "" : " to " + archive.resolve(queue)) + ": " + e.getMessage(), e);
+                    + (archive == null ? "" : " to " + target.getParent()) + " (it was kept): " + e.getMessage(), e);
         }
         CrashPoints.hit(CrashPoints.Point.RETENTION_FILE_REMOVED);
+    }
+
+    private static void move(Path file, Path target) throws IOException {
+        try {
+            Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
+            return;
+        } catch (AtomicMoveNotSupportedException e) {
+            // another file system: copy whole first
+        }
+        Path part = target.resolveSibling(target.getFileName() + ".part");
+        Files.copy(file, part, StandardCopyOption.REPLACE_EXISTING);
+        try (FileChannel ch = FileChannel.open(part, StandardOpenOption.WRITE)) {
+            ch.force(true);
+        }
+        Files.move(part, target, StandardCopyOption.ATOMIC_MOVE);
+        Files.delete(file);
     }
 
     /** Makes Chronicle rescan the directory: the lowest cycle it records (for every process) becomes the first kept. */

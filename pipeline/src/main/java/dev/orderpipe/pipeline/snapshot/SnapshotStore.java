@@ -13,6 +13,8 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.zip.CRC32C;
@@ -186,6 +188,16 @@ public final class SnapshotStore implements AutoCloseable {
         int chunks;
         String stage;
 
+        /** The number of chunk documents (valid snapshots). */
+        public int chunks() {
+            return chunks;
+        }
+
+        /** The stage its header names. */
+        public String stage() {
+            return stage;
+        }
+
         @Override
         public String toString() {
             return "covering input index " + coveredInput;
@@ -352,6 +364,84 @@ public final class SnapshotStore implements AutoCloseable {
         doc.header.payload = payload;
         doc.header.checksum = doc.checksum;
         return null;
+    }
+
+    /**
+     * One snapshot of a snapshot queue as {@code orderpipe dump} lists it: where its header and trailer are, what its
+     * header says, and why a restart would not restore it ({@code problem}, null when it is valid).
+     *
+     * @param trailerIndex -1 when it has no trailer
+     * @param version      the payload format version its header names
+     */
+    public record Listed(long index, long trailerIndex, Found header, int version, String problem) {
+    }
+
+    /**
+     * The stage whose snapshots {@code queue} holds (the first header's), or null when it is not a snapshot queue:
+     * its first documents are not a snapshot's (a snapshot cut at its start by retention is skipped to the next
+     * header).
+     */
+    public static String stageOf(ChronicleQueue queue) {
+        Doc doc = new Doc(0);
+        doc.full = true;
+        try (ExcerptTailer t = queue.createTailer()) {
+            for (int i = 0; i < 100_000 && t.readBytes(doc); i++) {
+                if (doc.kind == SnapshotFormat.HEADER)
+                    return doc.magic == SnapshotFormat.MAGIC ? doc.header.stage : null;
+                if (doc.kind != SnapshotFormat.CHUNK && doc.kind != SnapshotFormat.TRAILER)
+                    return null;
+            }
+        } catch (RuntimeException e) {
+            return null; // unreadable as a snapshot's documents: not one
+        }
+        return null;
+    }
+
+    /**
+     * Every snapshot of the queue, oldest first, each checked as a restart checks it (its chunks, its trailer, its
+     * checksum, its version) whatever its shape. Reads the whole queue: for the tools, not the stages.
+     */
+    public List<Listed> list() {
+        List<Listed> all = new ArrayList<>();
+        Doc peek = new Doc(0);
+        long first = queue.firstIndex();
+        try (ExcerptTailer t = queue.createTailer()) {
+            long header = -1;
+            while (t.readBytes(peek)) {
+                long at = t.lastReadIndex();
+                if (peek.kind == SnapshotFormat.HEADER) {
+                    if (header >= 0)
+                        all.add(listed(header, -1, "no trailer: cut short (a crash while it was written)"));
+                    header = at;
+                } else if (peek.kind == SnapshotFormat.TRAILER) {
+                    // a trailer whose header retention removed with the files before the history's start: not listed
+                    if (header >= 0 || peek.headerIndex >= first)
+                        all.add(listed(peek.headerIndex, at, null));
+                    header = -1;
+                }
+            }
+            if (header >= 0)
+                all.add(listed(header, -1, "no trailer: being written, or cut short by a crash"));
+        }
+        return all;
+    }
+
+    private Listed listed(long headerIndex, long trailerIndex, String missing) {
+        Doc doc = new Doc(SnapshotFormat.CHUNK_BYTES);
+        doc.full = true;
+        String problem = missing;
+        try (ExcerptTailer t = queue.createTailer()) {
+            if (problem == null) {
+                problem = check(t, doc, headerIndex, trailerIndex);
+                if (problem == OTHER_VERSION)
+                    problem = "format version " + doc.version + ", which this orderpipe (format "
+                            + SnapshotFormat.VERSION + ") does not read";
+            } else if (t.moveToIndex(headerIndex)) {
+                t.readBytes(doc);
+            }
+        }
+        doc.header.index = headerIndex;
+        return new Listed(headerIndex, trailerIndex, doc.header, doc.version, problem);
     }
 
     /** A reader of a valid snapshot's payload, on the calling thread; close it after the restore. */

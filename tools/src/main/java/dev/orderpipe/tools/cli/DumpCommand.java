@@ -7,6 +7,7 @@ import dev.orderpipe.pipeline.codes.ExecType;
 import dev.orderpipe.replay.Documents;
 import dev.orderpipe.pipeline.infra.QueueInput;
 import dev.orderpipe.pipeline.integrity.RecordKind;
+import dev.orderpipe.pipeline.snapshot.SnapshotStore;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.RollCycle;
 import picocli.CommandLine.ArgGroup;
@@ -31,6 +32,9 @@ import java.util.concurrent.Callable;
 @Command(name = "dump", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Print the records of a queue (orders, checked or executions): one per line, as YAML documents "
                 + "or as JSON lines (one object per record). Fields as in the record layout of docs/formats.md.",
+                "A snapshot queue (snapshots/risk, snapshots/matching) is listed a snapshot per line: its header "
+                        + "(the input it covers, the session), chunks, payload bytes, CRC32C, and whether a restart "
+                        + "would restore it (valid) or why not.",
                 "Filters combine (all must match): --order-id, --account, --symbol, --exec-type, --since, --until."})
 public final class DumpCommand implements Callable<Integer> {
     @Spec
@@ -97,6 +101,8 @@ public final class DumpCommand implements Callable<Integer> {
             Signal.handle(new Signal("INT"), s -> stopped = true);
             Signal.handle(new Signal("TERM"), s -> stopped = true);
         }
+        if (snapshots(out))
+            return ExitCodes.OK;
         try (ChronicleQueue q = QueueArgs.openExisting(queue); QueueInput input = new QueueInput(queue.toString(), q)) {
             RollCycle rc = q.rollCycle();
             input.open();
@@ -138,6 +144,33 @@ public final class DumpCommand implements Callable<Integer> {
             out.flush();
         }
         return ExitCodes.OK;
+    }
+
+    /**
+     * A snapshot queue ({@code snapshots/risk}, {@code snapshots/matching}, told by its first header) is listed a
+     * snapshot a line ({@link SnapshotDump}); the record filters, --from and --follow, which select order records,
+     * are refused for it with one line.
+     *
+     * @return whether {@link #queue} was a snapshot queue (then it is printed)
+     */
+    private boolean snapshots(PrintWriter out) {
+        String stage;
+        try (ChronicleQueue q = QueueArgs.openVerified(queue)) {
+            stage = SnapshotStore.stageOf(q);
+            if (stage == null)
+                return false;
+            String name = queue.getParent() == null ? queue.toString() : queue.getParent().getFileName() + "/"
+                    + queue.getFileName();
+            if (orderId != null || account != null || symbol != null || execType != null || since != null
+                    || until != null || from != null || follow)
+                throw UserException.usage(queue + " holds " + stage + "'s snapshots, not order records: dump lists"
+                        + " them whole (with --last, --count, --yaml or --json); --order-id, --account, --symbol,"
+                        + " --exec-type, --since, --until, --from and --follow select records of orders, checked or"
+                        + " executions");
+            SnapshotDump.print(out, q, name, stage, last, count, format.yaml, format.json);
+        }
+        out.flush();
+        return true;
     }
 
     private void print(PrintWriter out, OrderInfo r, long index, RollCycle rc) {
