@@ -46,7 +46,15 @@ public final class CrashPoints {
         /** Retention: right after a queue's new history start was written, before any of its files goes. */
         RETENTION_RECORDED,
         /** Retention: right after a cycle file was deleted or moved, before Chronicle's directory listing is refreshed. */
-        RETENTION_FILE_REMOVED;
+        RETENTION_FILE_REMOVED,
+        /** Replica: in the middle of writing a record: half of its bytes are in the queue, its header not complete. */
+        REPLICA_RECORD_PARTIAL,
+        /** Replica: right after a record was written, before the batch it came in was acknowledged. */
+        REPLICA_RECORD_WRITTEN,
+        /** Replica: in the middle of writing a side file: half of its bytes are in the file beside the old one. */
+        REPLICA_SIDE_FILE_PARTIAL,
+        /** Replica: right after a side file was renamed over the old one, before it is read back. */
+        REPLICA_SIDE_FILE_REPLACED;
 
         /** The name used in the property. */
         public String propertyName() {
