@@ -537,6 +537,18 @@ class ReplicationTest {
     }
 
     @Test
+    void aReplicaNamedTwiceInToIsOneLine() {
+        for (String to : List.of("127.0.0.1:41000,127.0.0.1:41000", "127.0.0.1:41000, localhost:41000")) {
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> Endpoint.parseList(to, "--to"));
+            assertTrue(e.getMessage().matches("--to names (127\\.0\\.0\\.1|localhost):41000 twice \\(.*\\): give each"
+                    + " replica once"), e.getMessage());
+        }
+        assertEquals(List.of(new Endpoint("127.0.0.1", 41000), new Endpoint("127.0.0.1", 41001)),
+                Endpoint.parseList("127.0.0.1:41000,127.0.0.1:41001", "--to"));
+    }
+
+    @Test
     void aSecondReplicateOnOneDataDirIsRefusedAndLeavesTheFirstsLagAlone() throws Exception {
         ports();
         Path primary = tmp.resolve("primary");
