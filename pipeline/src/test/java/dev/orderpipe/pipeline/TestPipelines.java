@@ -140,4 +140,26 @@ public final class TestPipelines {
         }
         return records;
     }
+
+    /**
+     * Every record of the queue in {@code dir}, of any kind, as its index (hex) and bytes (hex), one string each: what
+     * two copies of a queue (a replica's and its primary's) compare byte for byte.
+     */
+    public static List<String> rawRecords(Path dir) {
+        List<String> out = new ArrayList<>();
+        try (ChronicleQueue q = SingleChronicleQueueBuilder.binary(dir).readOnly(true).build();
+             ExcerptTailer t = q.createTailer()) {
+            while (true) {
+                try (net.openhft.chronicle.wire.DocumentContext dc = t.readingDocument()) {
+                    if (!dc.isPresent())
+                        break;
+                    net.openhft.chronicle.bytes.Bytes<?> b = dc.wire().bytes();
+                    byte[] bytes = new byte[(int) b.readRemaining()];
+                    b.read(bytes);
+                    out.add(Long.toHexString(dc.index()) + " " + java.util.HexFormat.of().formatHex(bytes));
+                }
+            }
+        }
+        return out;
+    }
 }

@@ -26,12 +26,25 @@ public record Endpoint(String host, int port) {
         return new Endpoint(text.substring(0, colon), port);
     }
 
-    /** Parses {@code HOST:PORT[,HOST:PORT...]}. */
+    /**
+     * Parses {@code HOST:PORT[,HOST:PORT...]}, each endpoint once: one replica named twice (as {@code localhost:P} and
+     * {@code 127.0.0.1:P} too) would take turns with itself and count twice towards {@code replication.ackedReplicas},
+     * so a write could be reported acknowledged by two replicas that only one holds.
+     */
     public static List<Endpoint> parseList(String text, String what) {
         List<Endpoint> list = new ArrayList<>();
-        for (String part : text.split(","))
-            if (!part.isBlank())
-                list.add(parse(part.trim(), what));
+        List<String> seen = new ArrayList<>();
+        for (String part : text.split(",")) {
+            if (part.isBlank())
+                continue;
+            Endpoint e = parse(part.trim(), what);
+            String key = e.resolvedHost() + ":" + e.port();
+            if (seen.contains(key))
+                throw new IllegalArgumentException(what + " names " + e + " twice (" + text + "): give each replica"
+                        + " once");
+            seen.add(key);
+            list.add(e);
+        }
         if (list.isEmpty())
             throw new IllegalArgumentException(what + " names no HOST:PORT");
         return list;
@@ -43,6 +56,15 @@ public record Endpoint(String host, int port) {
             return new Endpoint("127.0.0.1", s.getLocalPort());
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** The host's address, or the host as written when it does not resolve (that is reported where it is used). */
+    private String resolvedHost() {
+        try {
+            return InetAddress.getByName(host).getHostAddress();
+        } catch (UnknownHostException e) {
+            return host;
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.orderpipe.replication;
 
+import dev.orderpipe.pipeline.infra.CrashPoints;
 import dev.orderpipe.pipeline.infra.DataDirLock;
 import io.aeron.FragmentAssembler;
 import io.aeron.Image;
@@ -73,6 +74,8 @@ public final class Replica implements AutoCloseable {
         this.lock = DataDirLock.acquire(dataDir);
         AeronMedia m = null;
         try {
+            for (String left : SideFiles.removeLeftovers(dataDir))
+                LOG.info("replica {}: removed {}, a side file half written when the replica stopped", name, left);
             for (String q : ReplicationSource.queueNames(dataDir))
                 open(q, null);
             m = AeronMedia.start(settings.aeronDir(), settings.externalDriver());
@@ -275,12 +278,20 @@ public final class Replica implements AutoCloseable {
                         java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE,
                         java.nio.file.StandardOpenOption.TRUNCATE_EXISTING)) {
                     java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(bytes);
+                    if (CrashPoints.armed(CrashPoints.Point.REPLICA_SIDE_FILE_PARTIAL)) { // a crash test's: half
+                        b.limit(bytes.length / 2);
+                        while (b.hasRemaining())
+                            ch.write(b);
+                        CrashPoints.hit(CrashPoints.Point.REPLICA_SIDE_FILE_PARTIAL);
+                        b.limit(bytes.length);
+                    }
                     while (b.hasRemaining())
                         ch.write(b);
                     ch.force(true);
                 }
                 f.commit();
             }
+            CrashPoints.hit(CrashPoints.Point.REPLICA_SIDE_FILE_REPLACED);
             if (!java.util.Arrays.equals(java.nio.file.Files.readAllBytes(target), bytes))
                 throw new ReplicationException(target + " does not read back as written: check the standby's disk");
         } catch (java.io.IOException e) {

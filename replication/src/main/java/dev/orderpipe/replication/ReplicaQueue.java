@@ -2,6 +2,7 @@ package dev.orderpipe.replication;
 
 import dev.orderpipe.pipeline.DamagedRecordException;
 import dev.orderpipe.pipeline.OrderInfo;
+import dev.orderpipe.pipeline.infra.CrashPoints;
 import dev.orderpipe.pipeline.infra.CycleFiles;
 import dev.orderpipe.pipeline.infra.Queues;
 import dev.orderpipe.pipeline.integrity.QueueMetadata;
@@ -140,8 +141,15 @@ final class ReplicaQueue implements AutoCloseable {
         if (appender == null)
             appender = queue.createAppender();
         try (DocumentContext dc = appender.writingDocument()) {
-            dc.wire().bytes().write(bytes, 0, length);
+            if (CrashPoints.armed(CrashPoints.Point.REPLICA_RECORD_PARTIAL)) { // a crash test's: half, then halt
+                dc.wire().bytes().write(bytes, 0, length / 2);
+                CrashPoints.hit(CrashPoints.Point.REPLICA_RECORD_PARTIAL);
+                dc.wire().bytes().write(bytes, length / 2, length - length / 2);
+            } else {
+                dc.wire().bytes().write(bytes, 0, length);
+            }
         }
+        CrashPoints.hit(CrashPoints.Point.REPLICA_RECORD_WRITTEN);
         long written = appender.lastIndexAppended();
         if (written != index)
             throw new ReplicationException("queue " + name + ": the primary's record at index " + describe(index)

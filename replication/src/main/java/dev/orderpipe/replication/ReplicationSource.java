@@ -1,5 +1,6 @@
 package dev.orderpipe.replication;
 
+import dev.orderpipe.pipeline.infra.DataDirLock;
 import dev.orderpipe.pipeline.infra.HistoryStart;
 import dev.orderpipe.pipeline.infra.Queues;
 import dev.orderpipe.pipeline.integrity.QueueMetadata;
@@ -98,6 +99,7 @@ public final class ReplicationSource implements AutoCloseable {
         if (!Files.isDirectory(dataDir))
             throw new ReplicationException(dataDir + " is not a directory: give the pipeline's data directory"
                     + " (--data)");
+        refuseUnlessDataDir(dataDir);
         this.dataDir = dataDir;
         this.controlEndpoint = listen.toString();
         this.sideFiles = new SideFiles(dataDir);
@@ -127,6 +129,21 @@ public final class ReplicationSource implements AutoCloseable {
         this.media = m;
         this.controlAssembler = new FragmentAssembler(this::onControl);
         rescan();
+    }
+
+    /**
+     * Refuses a directory that is not a pipeline's data directory before anything is written there (replication.lock,
+     * replication.dat): a queue's own directory (--data one level too deep), or one that holds no queue and where no
+     * pipeline ever ran (no {@value DataDirLock#FILE}: a typo, the wrong host's path), which would be served forever
+     * with nothing to send while its replicas look in step.
+     */
+    private static void refuseUnlessDataDir(Path dataDir) {
+        if (Queues.isQueueDir(dataDir))
+            throw new ReplicationException(dataDir + " is a queue's directory, not a data directory: give the data"
+                    + " directory that holds it (--data " + dataDir.toAbsolutePath().getParent() + ")");
+        if (queueNames(dataDir).isEmpty() && !Files.exists(dataDir.resolve(DataDirLock.FILE)))
+            throw new ReplicationException(dataDir + " holds no orderpipe queue and no pipeline ran there: give the"
+                    + " pipeline's data directory (--data), or start replicate after 'orderpipe run' created it");
     }
 
     /**

@@ -44,6 +44,8 @@ final class SideFiles {
             + "|consumers/[A-Za-z0-9_.-]{1,64}\\.position"
             + "|(" + Pattern.quote(SnapshotStore.DIR) + "/)?[A-Za-z0-9_-][A-Za-z0-9_.-]{0,63}/"
             + Pattern.quote(HistoryStart.FILE));
+    /** A side file's temporary file ({@link dev.orderpipe.pipeline.util.AtomicFile}): its target's name is group 1. */
+    private static final Pattern LEFTOVER = Pattern.compile("\\.tmp-[0-9]+-(.+)");
     private static final String CONSUMERS = "consumers";
     private static final long POSITIONS_NANOS = 100_000_000L;
 
@@ -60,6 +62,37 @@ final class SideFiles {
     /** Whether {@code name} is one a replica accepts (relative to its data directory). */
     static boolean allowed(String name) {
         return NAMES.matcher(name).matches();
+    }
+
+    /**
+     * Removes what a replica killed while it wrote a side file left: the temporary file beside the target
+     * ({@code .tmp-PID-NAME}, {@link dev.orderpipe.pipeline.util.AtomicFile}), never renamed. Left, it would stay for
+     * good (the next start writes under its own pid) and, beside a position, read as a consumer of its own
+     * ({@code consumers/.tmp-PID-NAME.position}: retention kept the reports it names, and a standby that became a
+     * primary replicated it on). Called while the replica holds the data directory's lock: nobody else writes there.
+     *
+     * @return the files removed, relative to {@code dataDir}
+     */
+    static List<String> removeLeftovers(Path dataDir) {
+        List<String> removed = new ArrayList<>();
+        if (!Files.isDirectory(dataDir))
+            return removed;
+        try (Stream<Path> all = Files.walk(dataDir, 3)) {
+            for (Path p : (Iterable<Path>) all::iterator) {
+                java.util.regex.Matcher m = LEFTOVER.matcher(p.getFileName().toString());
+                if (!m.matches() || !Files.isRegularFile(p))
+                    continue;
+                String target = dataDir.relativize(p.resolveSibling(m.group(1))).toString().replace('\\', '/');
+                if (!allowed(target))
+                    continue;
+                Files.deleteIfExists(p);
+                removed.add(dataDir.relativize(p).toString());
+            }
+        } catch (IOException e) {
+            throw new ReplicationException("cannot remove the half-written side files in " + dataDir + ": "
+                    + e.getMessage() + "; remove its .tmp-* files by hand");
+        }
+        return removed;
     }
 
     private SideFile add(String name, boolean position) {

@@ -1,14 +1,6 @@
 package dev.orderpipe.replication;
 
-import net.openhft.chronicle.bytes.Bytes;
-import net.openhft.chronicle.queue.ChronicleQueue;
-import net.openhft.chronicle.queue.ExcerptTailer;
-import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
-import net.openhft.chronicle.wire.DocumentContext;
-
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 
@@ -19,21 +11,7 @@ final class ReplicationHarness {
 
     /** Every record of the queue in {@code dir}: its index (hex) and bytes (hex), one string each. */
     static List<String> records(Path dir) {
-        List<String> out = new ArrayList<>();
-        try (ChronicleQueue q = SingleChronicleQueueBuilder.binary(dir).readOnly(true).build();
-             ExcerptTailer t = q.createTailer()) {
-            while (true) {
-                try (DocumentContext dc = t.readingDocument()) {
-                    if (!dc.isPresent())
-                        break;
-                    Bytes<?> b = dc.wire().bytes();
-                    byte[] bytes = new byte[(int) b.readRemaining()];
-                    b.read(bytes);
-                    out.add(Long.toHexString(dc.index()) + " " + HexFormat.of().formatHex(bytes));
-                }
-            }
-        }
-        return out;
+        return dev.orderpipe.pipeline.TestPipelines.rawRecords(dir);
     }
 
     /** Waits until {@code condition} holds, at most {@code millis}; fails with {@code what}. */

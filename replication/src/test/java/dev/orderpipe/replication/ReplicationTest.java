@@ -504,11 +504,49 @@ class ReplicationTest {
     void aReplicaHostThatDoesNotResolveIsOneLine() throws Exception {
         ports();
         Path data = Files.createDirectories(tmp.resolve("p"));
+        Files.createFile(data.resolve(dev.orderpipe.pipeline.infra.DataDirLock.FILE)); // a pipeline ran there
         ReplicationException e = org.junit.jupiter.api.Assertions.assertThrows(ReplicationException.class,
                 () -> new ReplicationSource(data, List.of(new Endpoint("nohost.invalid", 41000)), controlEndpoint,
                         new ReplicationSettings(tmp.resolve("aeron-p").toString(), false, null, 1 << 20)).close());
         assertTrue(e.getMessage().startsWith("cannot send to nohost.invalid:41000 (--to): "), e.getMessage());
         assertEquals(-1, e.getMessage().indexOf('\n'), e.getMessage());
+    }
+
+    @Test
+    void aDirectoryThatIsNoDataDirectoryIsRefusedWithOneLineAndLeftAsItWas() throws Exception {
+        ports();
+        Path empty = Files.createDirectories(tmp.resolve("home"));
+        Files.writeString(empty.resolve("notes.txt"), "not a pipeline's");
+        ReplicationException e = org.junit.jupiter.api.Assertions.assertThrows(ReplicationException.class,
+                () -> source(empty).close());
+        assertEquals(empty + " holds no orderpipe queue and no pipeline ran there: give the pipeline's data directory"
+                + " (--data), or start replicate after 'orderpipe run' created it", e.getMessage());
+        Path primary = tmp.resolve("primary");
+        TestPipelines.writeOrders(primary.resolve("orders"), RollCycles.FAST_DAILY,
+                new SetTimeProvider(DAY0 * 1_000_000L), 1, 3);
+        e = org.junit.jupiter.api.Assertions.assertThrows(ReplicationException.class,
+                () -> source(primary.resolve("orders")).close());
+        assertEquals(primary.resolve("orders") + " is a queue's directory, not a data directory: give the data"
+                + " directory that holds it (--data " + primary.toAbsolutePath() + ")", e.getMessage());
+        try (java.util.stream.Stream<Path> files = Files.list(empty)) {
+            assertEquals(List.of("notes.txt"), files.map(f -> f.getFileName().toString()).toList(),
+                    "nothing written there");
+        }
+        try (java.util.stream.Stream<Path> files = Files.list(primary.resolve("orders"))) {
+            assertTrue(files.noneMatch(f -> f.getFileName().toString().startsWith("replication.")));
+        }
+    }
+
+    @Test
+    void aReplicaNamedTwiceInToIsOneLine() {
+        for (String to : List.of("127.0.0.1:41000,127.0.0.1:41000", "127.0.0.1:41000, localhost:41000")) {
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> Endpoint.parseList(to, "--to"));
+            assertTrue(e.getMessage().matches("--to names (127\\.0\\.0\\.1|localhost):41000 twice \\(.*\\): give each"
+                    + " replica once"), e.getMessage());
+        }
+        assertEquals(List.of(new Endpoint("127.0.0.1", 41000), new Endpoint("127.0.0.1", 41001)),
+                Endpoint.parseList("127.0.0.1:41000,127.0.0.1:41001", "--to"));
     }
 
     @Test

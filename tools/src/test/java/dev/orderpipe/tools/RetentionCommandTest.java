@@ -1,7 +1,6 @@
 package dev.orderpipe.tools;
 
 import dev.orderpipe.pipeline.ExitCodes;
-import dev.orderpipe.pipeline.config.PipelineConfig;
 import dev.orderpipe.pipeline.infra.CrashPoints;
 import dev.orderpipe.pipeline.infra.HistoryStart;
 import dev.orderpipe.pipeline.infra.Queues;
@@ -13,8 +12,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -50,15 +47,7 @@ class RetentionCommandTest {
         assertEquals(0, Cli.run("generate", "-n", Integer.toString(ORDERS), "--seed", "31", "--out",
                 orders.toString()).exitCode);
         lines = Files.readAllLines(orders);
-        config = shared.resolve("retention.yaml");
-        try (InputStream in = PipelineConfig.class.getResourceAsStream(PipelineConfig.EMBEDDED_DEFAULT)) {
-            String yaml = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            String changed = yaml.replace("rollCycle: FAST_DAILY", "rollCycle: TEST_SECONDLY")
-                    .replace("everyInputs: 1000000", "everyInputs: 200").replace("everySeconds: 300", "everySeconds: 0")
-                    .replace("keepCycles: 7", "keepCycles: 1");
-            assertTrue(changed.contains("TEST_SECONDLY") && changed.contains("keepCycles: 1"));
-            Files.writeString(config, changed);
-        }
+        config = RetainedPrimary.retentionConfig(shared.resolve("retention.yaml"));
         Path data = shared.resolve("reference");
         Path csv = shared.resolve("reference.csv");
         Cli ref = run(orders, data, csv);

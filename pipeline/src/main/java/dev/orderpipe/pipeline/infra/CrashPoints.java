@@ -54,7 +54,15 @@ public final class CrashPoints {
         /** FIX gateway: right after a trading session's end (SESSION_CLOSE or SESSION_OPEN) freed ClOrdIDs. */
         GATEWAY_SESSION_ENDED,
         /** FIX gateway: after an outbound message was numbered and stored, before it is written to the socket. */
-        GATEWAY_STORED_NOT_SENT;
+        GATEWAY_STORED_NOT_SENT,
+        /** Replica: in the middle of writing a record: half of its bytes are in the queue, its header not complete. */
+        REPLICA_RECORD_PARTIAL,
+        /** Replica: right after a record was written, before the batch it came in was acknowledged. */
+        REPLICA_RECORD_WRITTEN,
+        /** Replica: in the middle of writing a side file: half of its bytes are in the file beside the old one. */
+        REPLICA_SIDE_FILE_PARTIAL,
+        /** Replica: right after a side file was renamed over the old one, before it is read back. */
+        REPLICA_SIDE_FILE_REPLACED;
 
         /** The name used in the property. */
         public String propertyName() {

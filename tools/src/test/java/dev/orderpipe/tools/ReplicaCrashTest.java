@@ -1,0 +1,181 @@
+package dev.orderpipe.tools;
+
+import dev.orderpipe.pipeline.ExitCodes;
+import dev.orderpipe.pipeline.TestPipelines;
+import dev.orderpipe.pipeline.infra.CrashPoints;
+import dev.orderpipe.pipeline.infra.Queues;
+import dev.orderpipe.pipeline.integrity.QueueMetadata;
+import dev.orderpipe.replication.Endpoint;
+import dev.orderpipe.replication.ReplicationLoop;
+import dev.orderpipe.replication.ReplicationSettings;
+import dev.orderpipe.replication.ReplicationSource;
+import net.openhft.chronicle.queue.ChronicleQueue;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The replica killed (a halt at a crash point, as abrupt as SIGKILL) in the middle of writing each side file (the risk
+ * config history, each queue's history start, a consumer's position: half written, and right after the rename) and in
+ * the middle of a record batch (half a record written, and right after a record before its acknowledgement), each
+ * time restarted on its copy: in the end its copy is the primary's exactly (every queue's records and indexes, every
+ * side file, byte for byte, and no other file), and a fail-over {@code run} on it ends with the primary's executions.
+ */
+@Timeout(value = 300, unit = TimeUnit.SECONDS)
+class ReplicaCrashTest {
+    private static final long CRASH_WAIT_SECONDS = 60;
+
+    @Test
+    void aReplicaKilledMidSideFileOrMidBatchResumesToAnExactCopy(@TempDir Path dir) throws Exception {
+        // the primary: three runs, each in a cycle of its own, a retention pass (history starts), a named consumer
+        RetainedPrimary.Retained retained = RetainedPrimary.create(dir, "41");
+        Path primary = retained.primary();
+        Cli retain = retained.retain();
+        List<String> historyStarts = sideFiles(primary).stream().filter(f -> f.endsWith("/retention.txt")).toList();
+        assertTrue(!historyStarts.isEmpty(), retain.out);
+        List<String> reports = TestPipelines.rawRecords(primary.resolve("executions"));
+        long position = Long.parseLong(reports.get(reports.size() / 2).split(" ")[0], 16);
+        Path positionFile = primary.resolve("consumers/audit.position");
+        Files.createDirectories(positionFile.getParent());
+        Files.write(positionFile, ByteBuffer.allocate(8).putLong(position).array());
+        List<String> files = sideFiles(primary);
+        assertTrue(files.contains("risk-configs.txt") && files.contains("consumers/audit.position"), files.toString());
+
+        // each file before the records is killed half written and then right after its rename; then the batch
+        // half a record in and right after one; then the position (sent after the reports it names) the same way
+        SplittableRandom random = new SplittableRandom(System.nanoTime());
+        List<String> crashes = new ArrayList<>();
+        for (int i = 0; i < files.size() - 1; i++)
+            crashes.addAll(List.of("replica-side-file-partial:1", "replica-side-file-replaced:1"));
+        // at most 400 records each: the kept cycle holds about 3,000 records (750 orders, their verdicts and reports),
+        // so the second is always reached; a count past what is left leaves the replica in step, never killed
+        crashes.add("replica-record-partial:" + random.nextInt(1, 400));
+        crashes.add("replica-record-written:" + random.nextInt(1, 400));
+        crashes.addAll(List.of("replica-side-file-partial:1", "replica-side-file-replaced:1"));
+
+        Path standby = dir.resolve("standby");
+        Endpoint replicaAt = Endpoint.freeLoopback();
+        String aeron = dir.resolve("aeron-r").toString();
+        String[] replicaArgs = {"replica", "-d", standby.toString(), "--listen", replicaAt.toString(), "--name",
+                "standby", "--aeron-dir", aeron};
+        try (ReplicationSource source = new ReplicationSource(primary, List.of(replicaAt), Endpoint.freeLoopback(),
+                new ReplicationSettings(dir.resolve("aeron-p").toString(), false, null, 1 << 20));
+             ReplicationLoop p = new ReplicationLoop("primary", source::run)) {
+            int n = 0;
+            for (String point : crashes) {
+                String name = "replica-" + ++n;
+                List<String> jvm = List.of("-Xmx256m", "-XX:+UseSerialGC", "-D" + CrashPoints.PROPERTY + "=" + point);
+                Process replica = ChildJvm.start(jvm, dir, name, replicaArgs);
+                try {
+                    assertTrue(replica.waitFor(CRASH_WAIT_SECONDS, TimeUnit.SECONDS),
+                            point + " never reached:\n" + ChildJvm.log(dir, name));
+                } finally {
+                    replica.destroyForcibly();
+                }
+                assertEquals(ExitCodes.KILLED, replica.exitValue(), point + "\n" + ChildJvm.log(dir, name));
+                assertTrue(ChildJvm.log(dir, name).contains("crash point " + point + " reached"),
+                        ChildJvm.log(dir, name));
+                p.check();
+            }
+            Process replica = ChildJvm.start(List.of("-Xmx256m", "-XX:+UseSerialGC",
+                    "-Dorg.slf4j.simpleLogger.log.dev.orderpipe.replication=info"), dir, "replica-last", replicaArgs);
+            try {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+                // in step (it compared its last records with the primary's) and holding everything
+                while (!ChildJvm.log(dir, "replica-last").contains("in step with primary")
+                        || !lastIndexes(primary).equals(lastIndexes(standby)) || !sameSideFiles(primary, standby)) {
+                    p.check();
+                    assertTrue(replica.isAlive(), ChildJvm.log(dir, "replica-last"));
+                    assertTrue(System.nanoTime() < deadline, "the replica never caught up: primary "
+                            + lastIndexes(primary) + ", replica " + lastIndexes(standby) + ", side files "
+                            + sideFiles(primary) + " and " + sideFiles(standby) + "\n"
+                            + ChildJvm.log(dir, "replica-last"));
+                    Thread.sleep(50);
+                }
+                replica.destroy(); // SIGTERM: stops cleanly, releasing the data directory
+                assertTrue(replica.waitFor(30, TimeUnit.SECONDS), ChildJvm.log(dir, "replica-last"));
+                assertEquals(0, replica.exitValue(), ChildJvm.log(dir, "replica-last"));
+            } finally {
+                replica.destroyForcibly();
+            }
+        }
+        System.out.println("replica crashes: " + crashes);
+        // the copy: every queue's records at the same indexes, every side file, and nothing a crash left behind
+        assertEquals(queueNames(primary), queueNames(standby));
+        for (String q : queueNames(primary))
+            assertEquals(TestPipelines.rawRecords(primary.resolve(q)), TestPipelines.rawRecords(standby.resolve(q)),
+                    "queue " + q);
+        assertEquals(sideFiles(primary), sideFiles(standby));
+        assertTrue(sameSideFiles(primary, standby), "the side files, byte for byte");
+        try (Stream<Path> all = Files.walk(standby)) {
+            assertEquals(List.of(), all.filter(f -> f.getFileName().toString().startsWith(".tmp-")).toList(),
+                    "no half-written side file is left on the standby");
+        }
+        RetainedPrimary.verifyAndFailOver(retained, standby);
+    }
+
+    /** The data directory's queues: its subdirectories and those of snapshots/ holding cycle files. */
+    private static List<String> queueNames(Path data) throws IOException {
+        List<String> names = new ArrayList<>();
+        for (Path base : List.of(data, data.resolve("snapshots"))) {
+            if (!Files.isDirectory(base))
+                continue;
+            try (Stream<Path> dirs = Files.list(base)) {
+                dirs.filter(Queues::isQueueDir).forEach(d -> names.add(data.relativize(d).toString()));
+            }
+        }
+        names.sort(null);
+        return names;
+    }
+
+    /** The side files of a data directory a replica receives, as paths relative to it. */
+    private static List<String> sideFiles(Path data) throws IOException {
+        if (!Files.isDirectory(data))
+            return List.of();
+        try (Stream<Path> all = Files.walk(data)) {
+            return all.filter(Files::isRegularFile).map(f -> data.relativize(f).toString())
+                    .filter(f -> f.equals("risk-configs.txt") || f.endsWith("/retention.txt")
+                            || f.startsWith("consumers/"))
+                    .sorted().toList();
+        }
+    }
+
+    private static boolean sameSideFiles(Path primary, Path standby) throws IOException {
+        List<String> files = sideFiles(primary);
+        if (!files.equals(sideFiles(standby)))
+            return false;
+        for (String f : files)
+            if (!java.util.Arrays.equals(Files.readAllBytes(primary.resolve(f)),
+                    Files.readAllBytes(standby.resolve(f))))
+                return false;
+        return true;
+    }
+
+    private static Map<String, Long> lastIndexes(Path data) throws IOException {
+        Map<String, Long> m = new TreeMap<>();
+        for (String q : queueNames(data)) {
+            Path d = data.resolve(q);
+            try (ChronicleQueue queue = SingleChronicleQueueBuilder.binary(d).readOnly(true)
+                    .rollCycle(QueueMetadata.read(q, d).rollCycle()).build()) {
+                m.put(q, queue.lastIndex());
+            }
+        }
+        return m;
+    }
+}
