@@ -317,6 +317,9 @@ public final class RiskEngine {
      * (an OPEN first ends it as a CLOSE would). A session's end empties the id table and the rate windows.
      */
     private RejectReason sessionEvent(OrderInfo event) {
+        if (staged != null && staged.writing()) // the caller's bug, refused before any change of state
+            throw new IllegalStateException("risk's snapshot under way reads the id table a session's end empties:"
+                    + " finish it before a session event");
         long date = event.tradingDate();
         boolean open = event.action() == Action.SESSION_OPEN;
         if (event.orderId() != 0 || event.account() != 0 || event.symbol() != 0
@@ -346,9 +349,6 @@ public final class RiskEngine {
      * O(table capacity), once a session.
      */
     private void endSession() {
-        if (staged != null && staged.writing()) // a bug of the caller: the snapshot would hold the next session's ids
-            throw new IllegalStateException("risk's snapshot under way reads the id table a session's end empties:"
-                    + " finish it first");
         seenOrderIds.clear();
         rateAccounts.clear();
         Arrays.fill(rateWindow, 0);

@@ -58,6 +58,7 @@ public final class SnapshotStore implements AutoCloseable {
     /** The rest of the snapshot begun, written a step at a time ({@link #stepwise}); null for none. */
     private SnapshotSteps underWay;
     private boolean paused;
+    private long finishedAtOnce;
 
     /**
      * @param shape what the engine's state layout depends on (capacities, symbols, rate rules): a snapshot of
@@ -150,10 +151,20 @@ public final class SnapshotStore implements AutoCloseable {
         return true;
     }
 
-    /** Writes all that is left of the snapshot under way at once, if any: before what its capture relies on ends. */
+    /**
+     * Writes all that is left of the snapshot under way at once, if any: before what its capture relies on ends (a
+     * session event for risk), before the next one, at a stop.
+     */
     public void finishUnderWay() {
-        if (underWay != null)
+        if (underWay != null) {
+            finishedAtOnce++;
             finish();
+        }
+    }
+
+    /** Snapshots under way this instance wrote the rest of at once ({@link #finishUnderWay}). */
+    public long finishedAtOnce() {
+        return finishedAtOnce;
     }
 
     /** Whether a snapshot is being written a step at a time ({@link #stepwise}). */
