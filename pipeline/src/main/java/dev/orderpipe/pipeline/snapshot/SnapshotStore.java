@@ -118,6 +118,10 @@ public final class SnapshotStore implements AutoCloseable {
         startNanos = System.nanoTime();
         beganNanos = startNanos;
         pauseNanos = 0;
+        // the next is due counting from this one's point, not from its trailer: one written a step at a time is not
+        // due again at the next input
+        inputsSince = 0;
+        lastNanos = startNanos;
         writer.begin(coveredInput, outputLast, outputStamp, shape, sessionDate, sessionState);
         return writer;
     }
@@ -212,8 +216,6 @@ public final class SnapshotStore implements AutoCloseable {
         lastStallNanos = Math.max(pauseNanos, now - startNanos);
         lastSpanNanos = now - beganNanos;
         maxStallNanos = Math.max(maxStallNanos, lastStallNanos);
-        lastNanos = now;
-        inputsSince = 0;
         written++;
     }
 

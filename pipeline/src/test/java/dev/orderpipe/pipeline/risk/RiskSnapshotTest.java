@@ -20,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -62,10 +63,21 @@ class RiskSnapshotTest {
         return limited;
     }
 
-    private static SnapshotStore store(ChronicleQueue q, RiskConfig config) {
+    /** A store of snapshots due every {@code everyInputs} inputs, opened. */
+    private static SnapshotStore store(ChronicleQueue q, RiskConfig config, long everyInputs) {
         SnapshotConfig snapshots = new SnapshotConfig();
         snapshots.chunkBytes = 4096; // a step is one chunk: many steps
-        return new SnapshotStore("risk", q, snapshots, RiskEngine.snapshotShape(config));
+        snapshots.everyInputs = everyInputs;
+        snapshots.everySeconds = 0;
+        SnapshotStore store = new SnapshotStore("risk", q, snapshots, RiskEngine.snapshotShape(config));
+        store.open();
+        return store;
+    }
+
+    /** Begins a snapshot of {@code risk} covering input {@code covered}, to be written a step at a time. */
+    private static void begin(SnapshotStore store, RiskEngine risk, long covered) {
+        store.stepwise(risk.beginSave(store.begin(covered, -1, 0, 0, (byte) 0)));
+        assertTrue(store.underWay());
     }
 
     @Test
@@ -76,9 +88,8 @@ class RiskSnapshotTest {
         stepped.prepareSnapshots();
         feed(stepped, 1, IDS, still);
         try (ChronicleQueue q = SingleChronicleQueueBuilder.binary(dir).build();
-             SnapshotStore store = store(q, config)) {
-            store.open();
-            store.stepwise(stepped.beginSave(store.begin(1, -1, 0, 0, (byte) 0)));
+             SnapshotStore store = store(q, config, 0)) {
+            begin(store, stepped, 1);
             int steps = 0;
             long next = IDS + 1;
             while (store.underWay()) { // new ids and moving rate windows between the steps
@@ -120,9 +131,8 @@ class RiskSnapshotTest {
         risk.prepareSnapshots();
         feed(risk, 1, IDS, still);
         try (ChronicleQueue q = SingleChronicleQueueBuilder.binary(dir).build();
-             SnapshotStore store = store(q, config)) {
-            store.open();
-            store.stepwise(risk.beginSave(store.begin(1, -1, 0, 0, (byte) 0)));
+             SnapshotStore store = store(q, config, 0)) {
+            begin(store, risk, 1);
             store.writeOn();
             OrderInfo close = new OrderInfo().action(Action.SESSION_CLOSE);
             assertThrows(IllegalStateException.class, () -> risk.check(close));
@@ -136,6 +146,26 @@ class RiskSnapshotTest {
             store.finish();
             assertEquals(store.latest(f -> f.coveredInput == 2).checksum,
                     store.latest(f -> f.coveredInput == 1).checksum, "the session's ids, as at the point");
+        }
+    }
+
+    @Test
+    void theNextSnapshotIsDueCountingFromThisOnesPoint(@TempDir Path dir) {
+        RiskConfig config = config();
+        RiskEngine risk = new RiskEngine(config);
+        feed(risk, 1, IDS);
+        try (ChronicleQueue q = SingleChronicleQueueBuilder.binary(dir).build();
+             SnapshotStore store = store(q, config, 3)) {
+            assertFalse(store.due(false));
+            assertFalse(store.due(false));
+            assertTrue(store.due(false), "the third input");
+            begin(store, risk, 2);
+            for (int input = 3; input <= 5; input++) {
+                store.writeOn();
+                assertTrue(store.underWay(), "still being written after input " + input);
+                assertEquals(input == 5, store.due(false), "input " + input);
+            }
+            assertEquals(0, store.finishedAtOnce());
         }
     }
 }
