@@ -189,6 +189,42 @@ class SnapshotRestartTest {
                 TestPipelines.executionLines(config.dataPath().resolve("executions")));
     }
 
+    @Test
+    void aSessionEventWhileRisksSnapshotIsWrittenFinishesItFirst(@TempDir Path dir) throws Exception {
+        // day 1: 5,000 NEW orders, then its close; day 2: 300 more. One snapshot, every 5,001 inputs: after the last
+        // NEW of day 1 (input 5000), 80 KB of ids in chunks of 4 KB, a step each: the close is the next input
+        List<String> lines = new java.util.ArrayList<>();
+        lines.add("ts_nanos,action,order_id,account,symbol,side,type,tif,price,qty");
+        long ts = 0;
+        for (int day = 1; day <= 2; day++) {
+            lines.add(++ts + ",SESSION_OPEN,2026-12-0" + day + ",,,,,,,");
+            for (int i = 1, n = day == 1 ? 5_000 : 300; i <= n; i++)
+                lines.add(++ts + ",NEW," + i + "," + (1 + i % 50) + ",AAPL," + (i % 2 == 0 ? "BUY" : "SELL")
+                        + ",LIMIT,DAY,189." + (10 + i % 20) + "," + (1 + i % 7));
+            lines.add(++ts + ",SESSION_CLOSE,,,,,,,,");
+        }
+        Path whole = dir.resolve("whole.csv");
+        Files.write(whole, lines);
+        Pipeline reference = TestPipelines.runToEnd(TestPipelines.config(dir.resolve("ref"), whole));
+
+        Path growing = dir.resolve("growing.csv");
+        int firstLines = 1 + 5_002 + 1 + 100; // to the 100th NEW of day 2
+        Files.write(growing, lines.subList(0, firstLines));
+        PipelineConfig config = TestPipelines.config(dir.resolve("data"), growing);
+        config.snapshots.everyInputs = 5_001;
+        config.snapshots.everySeconds = 0;
+        config.snapshots.atSessionClose = false;
+        config.snapshots.chunkBytes = 4096;
+        Pipeline first = TestPipelines.runToEnd(config);
+        assertEquals(1, first.risk().snapshots().written());
+        assertEquals(1, first.risk().snapshots().finishedAtOnce(), "finished at once before the close");
+        Files.write(growing, lines.subList(firstLines, lines.size()), StandardOpenOption.APPEND);
+        Pipeline second = TestPipelines.runToEnd(config);
+        assertEquals(5_000, seq(config, second.risk().restoredAt()), "the day's ids as they were at its point");
+        assertEquals(TestPipelines.executionLines(reference.queuePath("executions")),
+                TestPipelines.executionLines(config.dataPath().resolve("executions")));
+    }
+
     /**
      * An order file of {@code days} trading days of 353 lines each (after the header) in which the ids of GTC orders
      * carried over are reused in the session they finish in: each day the 100 GTC bids of the day before (ids

@@ -228,12 +228,17 @@ class CrashPointTest {
 
     /** The default config with a snapshot every 400 inputs in chunks of 4 KB (several chunks a snapshot). */
     private static Path snapshotConfig(Path dir) throws IOException {
+        return snapshotConfig(dir, 400);
+    }
+
+    /** The default config with a snapshot every {@code every} inputs in chunks of 4 KB. */
+    private static Path snapshotConfig(Path dir, int every) throws IOException {
         Path config = dir.resolve("snapshots.yaml");
         try (InputStream in = PipelineConfig.class.getResourceAsStream(PipelineConfig.EMBEDDED_DEFAULT)) {
             String yaml = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            String changed = yaml.replace("everyInputs: 1000000", "everyInputs: 400")
+            String changed = yaml.replace("everyInputs: 1000000", "everyInputs: " + every)
                     .replace("everySeconds: 300", "everySeconds: 0").replace("chunkBytes: 1048576", "chunkBytes: 4096");
-            assertTrue(changed.contains("everyInputs: 400") && changed.contains("chunkBytes: 4096"));
+            assertTrue(changed.contains("everyInputs: " + every) && changed.contains("chunkBytes: 4096"));
             Files.writeString(config, changed);
         }
         return config;
@@ -267,6 +272,50 @@ class CrashPointTest {
         Run run = new Run(dir).config(snapshotConfig(dir)).crash("executions-written:2500");
         run.crash("matching-rebuild:50");
         run.restartAndCompare();
+    }
+
+    @Test
+    void riskSnapshotCutShortBetweenItsSteps(@TempDir Path dir) throws Exception {
+        // risk's snapshots cover inputs 999 and 1999 (every 1,000); the second holds some 1,400 ids (16 bytes each),
+        // written a 4 KB chunk a step, a step after each input: the halt after the checked record of input 2002
+        // leaves it cut short, risk gone on past its point, and the first whole: the restart restores that one
+        Run run = new Run(dir).config(snapshotConfig(dir, 1_000)).crash("checked-written:2003");
+        String docs = snapshotDocuments(SnapshotStore.dir(run.data, "risk"));
+        assertTrue(docs.matches("H999( C)+ T H1999( C)+"), "one whole snapshot, then one cut short: " + docs);
+        assertEquals(2002, lastCheckedInput(run.data), "risk went on past the point of the one cut short");
+        run.restartAndCompare();
+    }
+
+    /** A snapshot queue's documents in order: {@code H<covered input's sequence number>}, {@code C}, {@code T}. */
+    private static String snapshotDocuments(Path dir) {
+        StringBuilder docs = new StringBuilder();
+        try (ChronicleQueue q = SingleChronicleQueueBuilder.binary(dir).readOnly(true).build();
+             ExcerptTailer t = q.createTailer()) {
+            while (true) {
+                try (DocumentContext dc = t.readingDocument()) {
+                    if (!dc.isPresent())
+                        return docs.toString().strip();
+                    net.openhft.chronicle.bytes.Bytes<?> b = dc.wire().bytes();
+                    char kind = (char) b.readByte();
+                    docs.append(' ').append(kind);
+                    if (kind == 'H') {
+                        b.readSkip(8); // magic, version
+                        b.readSkip(b.readUnsignedByte()); // the stage's name
+                        docs.append(q.rollCycle().toSequenceNumber(b.readLong()));
+                    }
+                }
+            }
+        }
+    }
+
+    /** The sequence number of the input the last record on {@code checked} was made of. */
+    private static long lastCheckedInput(Path data) {
+        try (ChronicleQueue q = SingleChronicleQueueBuilder.binary(data.resolve("checked")).readOnly(true).build();
+             ExcerptTailer t = q.createTailer().direction(TailerDirection.BACKWARD).toEnd()) {
+            OrderInfo last = new OrderInfo();
+            assertTrue(t.readBytes(last));
+            return q.rollCycle().toSequenceNumber(last.sourceIndex());
+        }
     }
 
     /** The kind byte of the newest document on each stage's snapshot queue holding any ('C' a chunk, 'T' a trailer). */

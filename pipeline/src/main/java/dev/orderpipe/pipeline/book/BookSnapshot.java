@@ -1,40 +1,32 @@
 package dev.orderpipe.pipeline.book;
 
-import dev.orderpipe.pipeline.config.ConfigException;
+import dev.orderpipe.pipeline.snapshot.SnapshotSteps;
 import dev.orderpipe.pipeline.snapshot.SnapshotWriter;
 
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.IntBuffer;
 import java.nio.LongBuffer;
 
 /**
- * A copy of {@link OrderBooks}' resting orders taken at a snapshot's point, then written into the snapshot a chunk at a
- * time between inputs ({@link #step}): the stage pauses for the copy (flat bulk copies of the slots handed out so far
- * and of the levels, no walk) and for one step at a time, not for the whole encoding and its queue writes. The books
+ * A copy of {@link OrderBooks}' resting orders taken at a snapshot's point, then written into the snapshot a step at a
+ * time between inputs ({@link SnapshotSteps}): the stage pauses for the copy (flat bulk copies of the slots handed out
+ * so far and of the levels, no walk) and for one step at a time, not for the whole encoding and its queue writes. The books
  * go on changing meanwhile; the copy stays as it was, so the snapshot is exactly the state after the input it covers.
  * Allocated once (sized from the books' capacities), reused by every snapshot: nothing allocated after. The copy is
- * off the heap (direct buffers in native order, {@link #bytes} of them): the preallocated tables stay within the heap
- * budget the default capacities are sized for, and the collector never scans or moves it.
+ * off the heap ({@link SnapshotSteps#offHeap}, {@link #bytes} of them).
  *
  * <p>The payload is {@link OrderBooks}' snapshot layout (see {@link OrderBooks#stage}): per book side its level count,
  * per level (worst to best) its price and order count, then its orders in time priority, each with its id, account,
  * price (its level's: a resting order rests at its limit), quantity, filled quantity, time in force and carried-over
  * byte; then the finished carried-over orders' count and (account, id) pairs.
  */
-final class BookSnapshot {
+final class BookSnapshot implements SnapshotSteps {
     private static final int SIDE = 0;
     private static final int LEVEL = 1;
     private static final int ORDERS = 2;
     private static final int FINISHED_COUNT = 3;
     private static final int FINISHED = 4;
     private static final int DONE = 5;
-    /**
-     * Most payload bytes encoded per {@link #step}: a step's pause is that (some 1,500 orders) or the write of one
-     * chunk document, whichever ends it first, not the encoding of a whole chunk ({@code snapshots.chunkBytes}).
-     */
-    static final int STEP_BYTES = 64 * 1024;
-
     private final int sides;
     private final int maxPriceLevels;
     private final byte finishedMark;
@@ -81,11 +73,7 @@ final class BookSnapshot {
     }
 
     private static ByteBuffer direct(int count, int bytes) {
-        long n = (long) Math.max(1, count) * bytes;
-        if (n > Integer.MAX_VALUE)
-            throw new ConfigException("matching.maxOpenOrders or matching.maxPriceLevels is too large for a snapshot's"
-                    + " copy of the books (" + n + " bytes in one buffer): lower it, or set snapshots.enabled: false");
-        return ByteBuffer.allocateDirect((int) n).order(ByteOrder.nativeOrder());
+        return SnapshotSteps.offHeap(count, bytes, "matching.maxOpenOrders or matching.maxPriceLevels");
     }
 
     /** The off-heap bytes of a copy for these capacities (some 46 per order slot); counts the constructor's buffers. */
@@ -100,27 +88,9 @@ final class BookSnapshot {
         bookSide = 0;
     }
 
-    /** Whether part of the copy is still to be written. */
-    boolean writing() {
-        return phase != DONE;
-    }
-
-    /**
-     * Writes the copy on until {@link #STEP_BYTES} more are put, the writer has written one more chunk document or the
-     * copy is all written (then true: the caller finishes the snapshot). Allocation-free.
-     */
-    boolean step(SnapshotWriter out) {
-        int chunks = out.chunksWritten();
-        long stop = out.position() + STEP_BYTES;
-        while (out.chunksWritten() == chunks && out.position() < stop) {
-            if (!advance(out))
-                return true;
-        }
-        return false;
-    }
-
     /** Writes the next item of the layout; false when all is written. */
-    private boolean advance(SnapshotWriter out) {
+    @Override
+    public boolean advance(SnapshotWriter out) {
         switch (phase) {
             case SIDE:
                 if (bookSide == sides) {

@@ -11,6 +11,8 @@ import dev.orderpipe.pipeline.codes.Side;
 import dev.orderpipe.pipeline.codes.TimeInForce;
 import dev.orderpipe.pipeline.config.MatchingConfig;
 import dev.orderpipe.pipeline.snapshot.SnapshotReader;
+import dev.orderpipe.pipeline.snapshot.SnapshotSteps;
+import dev.orderpipe.pipeline.snapshot.SnapshotStore;
 import dev.orderpipe.pipeline.snapshot.SnapshotWriter;
 
 import java.util.List;
@@ -32,7 +34,7 @@ import static dev.orderpipe.pipeline.book.OrderBooks.NIL;
 public final class MatchingEngine {
     private final ReportSink sink;
     private final OrderBooks books;
-    /** The copy of the books a snapshot is written from, a chunk at a time; null until {@link #prepareSnapshots}. */
+    /** The copy of the books a snapshot is written from, a step at a time; null until {@link #prepareSnapshots}. */
     private BookSnapshot staged;
     private final long[] bookTrades;
 
@@ -117,11 +119,11 @@ public final class MatchingEngine {
 
     /**
      * Starts a snapshot of the engine's whole state: writes its counters and the session state, and copies the books
-     * ({@link OrderBooks#stage}), which {@link #saveStep} then writes a chunk at a time, between inputs, in time
-     * priority. The snapshot is of the state now, whatever the engine does before it is all written. Nothing
-     * allocated (after {@link #prepareSnapshots}).
+     * ({@link OrderBooks#stage}); the copy returned writes them on in time priority, an item at a time
+     * ({@link SnapshotStore#stepwise}, between inputs). The snapshot is of the state now, whatever the engine does
+     * before it is all written. Nothing allocated (after {@link #prepareSnapshots}).
      */
-    public void beginSave(SnapshotWriter out) {
+    public SnapshotSteps beginSave(SnapshotWriter out) {
         prepareSnapshots();
         out.putLong(trades);
         for (int b = 0; b < bookTrades.length; b++)
@@ -130,27 +132,12 @@ public final class MatchingEngine {
         out.putLong(sessionDate);
         out.putLong(lastSessionDate);
         books.stage(staged);
+        return staged;
     }
 
-    /**
-     * Writes the snapshot begun by {@link #beginSave} on, a step ({@link BookSnapshot#step}) at a time: true
-     * when all is (then the caller finishes it). Allocation-free.
-     */
-    public boolean saveStep(SnapshotWriter out) {
-        return staged.step(out);
-    }
-
-    /** Whether a snapshot begun by {@link #beginSave} still has books to write. */
-    public boolean saving() {
-        return staged != null && staged.writing();
-    }
-
-    /** Writes the engine's whole state into a snapshot at once ({@link #beginSave}, then every step). */
+    /** Writes the engine's whole state into a snapshot at once ({@link #beginSave}, then all of the copy). */
     public void save(SnapshotWriter out) {
-        beginSave(out);
-        while (!saveStep(out)) {
-            // one chunk per step
-        }
+        beginSave(out).writeAll(out);
     }
 
     /** Restores what {@link #save} wrote into an engine fresh from its constructor, of the same shape. */

@@ -197,8 +197,8 @@ public final class OrderBooks {
     }
 
     /**
-     * Copies the books' state into {@code to} for a snapshot, which then writes it a chunk at a time
-     * ({@link BookSnapshot#step}): per book side its level count, per level (worst to best) its price and order count,
+     * Copies the books' state into {@code to} for a snapshot, which then writes it a step at a time
+     * ({@link BookSnapshot#advance}): per book side its level count, per level (worst to best) its price and order count,
      * then its orders in time priority with every field (whether carried over from an earlier session too), then the
      * finished carried-over orders' (account, id) pairs. Flat bulk copies of the slots handed out so far and of the
      * level pool, no walk: O(slots used + level capacity + levels on the sides), memcpy-fast; nothing allocated.

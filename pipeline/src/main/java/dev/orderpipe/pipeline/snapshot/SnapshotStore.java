@@ -21,7 +21,8 @@ import java.util.zip.CRC32C;
 
 /**
  * One stage's snapshots: its queue {@code snapshots/<stage>} in the data directory, when the next one is due
- * ({@link SnapshotConfig}), writing one ({@link #begin}, the engine's puts, {@link #finish}) and, at a restart, finding
+ * ({@link SnapshotConfig}), writing one ({@link #begin}, the engine's puts, then {@link #finish} at once, or
+ * {@link #stepwise} and {@link #writeOn} a step at a time between inputs) and, at a restart, finding
  * the latest valid one ({@link #latest}). A snapshot is valid when its header, its chunks in order and its trailer
  * are all there and the CRC32C of the payload matches the trailer's; one that is not is named in a WARN and the one
  * before it is tried. Writing allocates nothing; finding allocates (once, at a start).
@@ -32,6 +33,12 @@ public final class SnapshotStore implements AutoCloseable {
     public static final String DIR = "snapshots";
     /** {@link Found#sessionState} of a snapshot taken at a session close. */
     public static final byte AT_SESSION_CLOSE = 2;
+    /**
+     * Most payload bytes put per step of a snapshot written between inputs ({@link #writeOn}): a step's pause is that
+     * (some 1,500 resting orders, 4,000 ids) or the write of one chunk document, whichever ends it first, not the
+     * encoding of a whole chunk ({@code snapshots.chunkBytes}).
+     */
+    public static final int STEP_BYTES = 64 * 1024;
 
     private final String stage;
     private final String name;
@@ -50,6 +57,10 @@ public final class SnapshotStore implements AutoCloseable {
     private long lastStallNanos;
     private long lastSpanNanos;
     private long maxStallNanos;
+    /** The rest of the snapshot begun, written a step at a time ({@link #stepwise}); null for none. */
+    private SnapshotSteps underWay;
+    private boolean paused;
+    private long finishedAtOnce;
 
     /**
      * @param shape what the engine's state layout depends on (capacities, symbols, rate rules): a snapshot of
@@ -98,41 +109,115 @@ public final class SnapshotStore implements AutoCloseable {
      * Starts a snapshot of the state after input {@code coveredInput}, the stage's outputs ending at
      * {@code outputLast}, whose own time stamp (risk's {@code riskNanos}, matching's {@code matchNanos}) is
      * {@code outputStamp}: it tells that record from another run's at the same index. Writes its header and returns
-     * the writer the engine puts its state into.
+     * the writer the engine puts its state into. A snapshot still being written ({@link #stepwise}) is finished
+     * first: a stall for what was left of it.
      *
      * @param sessionState {@link #AT_SESSION_CLOSE} when taken at a session's close, else 0
      */
     public SnapshotWriter begin(long coveredInput, long outputLast, long outputStamp, long sessionDate,
                                 byte sessionState) {
+        finishUnderWay();
         startNanos = System.nanoTime();
         beganNanos = startNanos;
         pauseNanos = 0;
+        // the next is due counting from this one's point, not from its trailer: one written a step at a time is not
+        // due again at the next input
+        inputsSince = 0;
+        lastNanos = startNanos;
         writer.begin(coveredInput, outputLast, outputStamp, shape, sessionDate, sessionState);
         return writer;
     }
 
     /**
-     * The stage goes back to its inputs in the middle of the snapshot begun (its state copied, the rest written a
-     * chunk at a time between inputs): the pause since {@link #begin} or {@link #resume} ends.
+     * The engine has put what it puts at the snapshot point and captured the rest, {@code rest}: the stage goes back
+     * to its inputs, and {@link #writeOn} writes the rest a step at a time (the pause since {@link #begin} ends).
      */
-    public void pause() {
+    public void stepwise(SnapshotSteps rest) {
+        underWay = rest;
+        pause();
+    }
+
+    /**
+     * Writes a step more of the snapshot under way ({@link #stepwise}), and its trailer once all is written: called
+     * after each input and on each turn with no input. A step ends after {@link #STEP_BYTES} more payload bytes or
+     * one more chunk document, whichever comes first. Allocation-free.
+     *
+     * @return whether there was a snapshot under way (work done)
+     */
+    public boolean writeOn() {
+        if (underWay == null)
+            return false;
+        resume();
+        if (step()) {
+            underWay = null;
+            finish();
+        } else {
+            pause();
+        }
+        return true;
+    }
+
+    /**
+     * Writes all that is left of the snapshot under way at once, if any: before what its capture relies on ends (a
+     * session event for risk), before the next one, at a stop.
+     */
+    public void finishUnderWay() {
+        if (underWay != null) {
+            finishedAtOnce++;
+            finish();
+        }
+    }
+
+    /** Snapshots under way this instance wrote the rest of at once ({@link #finishUnderWay}). */
+    public long finishedAtOnce() {
+        return finishedAtOnce;
+    }
+
+    /** Whether a snapshot is being written a step at a time ({@link #stepwise}). */
+    public boolean underWay() {
+        return underWay != null;
+    }
+
+    /** Puts items of the snapshot under way until a step's worth is put; true when all is. */
+    private boolean step() {
+        int chunks = writer.chunksWritten();
+        long stop = writer.position() + STEP_BYTES;
+        while (writer.chunksWritten() == chunks && writer.position() < stop) {
+            if (!underWay.advance(writer))
+                return true;
+        }
+        return false;
+    }
+
+    /** The stage goes back to its inputs in the middle of the snapshot begun: the pause since it stopped ends. */
+    private void pause() {
         pauseNanos = Math.max(pauseNanos, System.nanoTime() - startNanos);
+        paused = true;
     }
 
     /** The stage pauses again to write more of the snapshot begun. */
-    public void resume() {
-        startNanos = System.nanoTime();
+    private void resume() {
+        if (paused) {
+            startNanos = System.nanoTime();
+            paused = false;
+        }
     }
 
-    /** Writes the snapshot's last chunk and its trailer. */
+    /**
+     * Writes what is left of the snapshot begun (the rest handed to {@link #stepwise} at once, if not yet all
+     * written), its last chunk and its trailer.
+     */
     public void finish() {
+        resume();
+        if (underWay != null) {
+            underWay.writeAll(writer);
+            underWay = null;
+        }
         writer.finish();
         long now = System.nanoTime();
         lastStallNanos = Math.max(pauseNanos, now - startNanos);
         lastSpanNanos = now - beganNanos;
         maxStallNanos = Math.max(maxStallNanos, lastStallNanos);
-        lastNanos = now;
-        inputsSince = 0;
         written++;
     }
 
@@ -470,9 +555,14 @@ public final class SnapshotStore implements AutoCloseable {
         return queue;
     }
 
+    /** Finishes the snapshot under way (of a state already reached: a stopping stage loses nothing), then closes. */
     @Override
     public void close() {
-        if (appender != null)
-            appender.close();
+        try {
+            finishUnderWay();
+        } finally {
+            if (appender != null)
+                appender.close();
+        }
     }
 }

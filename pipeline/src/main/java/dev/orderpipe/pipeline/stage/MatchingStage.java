@@ -45,8 +45,6 @@ public final class MatchingStage extends QueueInputStage implements ReportSink {
     private boolean finishing;
     private long resumedAfter = -1;
     private final SnapshotStore snapshots;
-    /** The snapshot being written a chunk at a time between inputs ({@link #writeSnapshotOn}), null for none. */
-    private SnapshotWriter snapshotting;
     private SnapshotSeed seed;
     /**
      * Starts an empty output from {@code seed}'s matching state (books, counters, the last report's seq) instead of
@@ -157,46 +155,19 @@ public final class MatchingStage extends QueueInputStage implements ReportSink {
         }
         // between inputs only: every report of this one is written (none held back), and not while rebuilding
         boolean close = in.action() == Action.SESSION_CLOSE && !in.isRejected();
-        if (snapshotting != null)
-            writeSnapshotOn();
+        snapshots.writeOn(); // a step more of the one under way, if any
         if (rebuilding == null && snapshots.due(close)) {
-            if (snapshotting != null) { // due again before the last one is all written: that one is finished first
-                snapshots.resume();
-                while (!engine.saveStep(snapshotting)) {
-                    // a chunk at a time
-                }
-                snapshots.finish();
-            }
             SnapshotWriter w = snapshots.begin(inputIndex, output.lastIndex(), lastStamp, engine.lastSessionDate(),
                     close ? SnapshotStore.AT_SESSION_CLOSE : 0);
             w.putLong(seq);
-            engine.beginSave(w);
-            snapshotting = w;
-            snapshots.pause();
+            snapshots.stepwise(engine.beginSave(w));
         }
     }
 
-    /**
-     * Writes one more chunk of the snapshot being written (the books as they were after the input it covers, copied
-     * then), and its trailer once all is written: a chunk per input, or per idle turn, so the stage never pauses for
-     * the whole snapshot at once.
-     */
-    private void writeSnapshotOn() {
-        snapshots.resume();
-        if (engine.saveStep(snapshotting)) {
-            snapshots.finish();
-            snapshotting = null;
-        } else {
-            snapshots.pause();
-        }
-    }
-
+    /** A turn with no input: a step more of the snapshot under way, if any. */
     @Override
     protected int idle() {
-        if (snapshotting == null)
-            return 0;
-        writeSnapshotOn();
-        return 1;
+        return snapshots.writeOn() ? 1 : 0;
     }
 
     @Override
@@ -253,11 +224,9 @@ public final class MatchingStage extends QueueInputStage implements ReportSink {
     @Override
     protected void closeOutput() {
         try {
-            while (snapshotting != null) // the snapshot being written is of a state already reached: finish it
-                writeSnapshotOn();
+            snapshots.close(); // finishes the one under way: of a state already reached
         } finally {
-            snapshots.close();
+            output.close();
         }
-        output.close();
     }
 }

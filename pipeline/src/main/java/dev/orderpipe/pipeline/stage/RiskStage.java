@@ -76,6 +76,8 @@ public final class RiskStage extends QueueInputStage {
         output.open();
         openInput();
         snapshots.open();
+        if (snapshots.enabled())
+            engine.prepareSnapshots();
         long last = output.readLast(out);
         if (last < 0) {
             if (seed != null)
@@ -143,16 +145,24 @@ public final class RiskStage extends QueueInputStage {
 
     @Override
     protected void onRecord() {
+        if (in.action().isSession()) // a session's end empties the id table the snapshot under way reads: finish it
+            snapshots.finishUnderWay();
         decide();
         out.riskNanos(System.nanoTime());
         output.write(out);
         boolean close = in.action() == Action.SESSION_CLOSE && !out.isRejected();
+        snapshots.writeOn(); // a step more of the one under way, if any
         if (snapshots.due(close)) {
             SnapshotWriter w = snapshots.begin(inputIndex, output.lastIndex(), out.riskNanos(), engine.sessionDate(),
                     close ? SnapshotStore.AT_SESSION_CLOSE : 0);
-            engine.save(w);
-            snapshots.finish();
+            snapshots.stepwise(engine.beginSave(w));
         }
+    }
+
+    /** A turn with no input: a step more of the snapshot under way, if any. */
+    @Override
+    protected int idle() {
+        return snapshots.writeOn() ? 1 : 0;
     }
 
     /** The input index the snapshot restored at the start covers, or -1 when none was (or for a fresh start). */
@@ -184,7 +194,10 @@ public final class RiskStage extends QueueInputStage {
 
     @Override
     protected void closeOutput() {
-        snapshots.close();
-        output.close();
+        try {
+            snapshots.close(); // finishes the one under way: of a state already reached
+        } finally {
+            output.close();
+        }
     }
 }

@@ -11,6 +11,7 @@ import dev.orderpipe.pipeline.config.MatchingConfig;
 import dev.orderpipe.pipeline.config.RiskConfig;
 import dev.orderpipe.pipeline.config.SnapshotConfig;
 import dev.orderpipe.pipeline.risk.RiskEngine;
+import dev.orderpipe.pipeline.snapshot.SnapshotSteps;
 import dev.orderpipe.pipeline.snapshot.SnapshotStore;
 import dev.orderpipe.pipeline.snapshot.SnapshotWriter;
 import dev.orderpipe.pipeline.util.ThreadAllocation;
@@ -24,17 +25,19 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * How long a snapshot holds up risk's and matching's stage thread, per snapshot, at given table sizes: for each size a
  * risk engine holding that many (account, id) pairs in a table of four times the capacity, and a matching engine
  * holding that many resting orders, each snapshotted {@link #SNAPSHOTS} times into a real snapshot queue; the stall of
- * each (what {@link SnapshotStore#lastStallNanos} says: risk's from the header to the trailer written, matching's its
- * longest pause, the copy of the books or one chunk, as the matching stage writes it between inputs) is printed as a
- * histogram of power-of-two buckets with its median and maximum. It also checks that each payload is exactly the
+ * each (what {@link SnapshotStore#lastStallNanos} says: its longest pause as the stage experiences it, the capture at
+ * the snapshot point or one step written between inputs: risk's puts and copy of its rate windows, matching's copy of
+ * its books) is printed as a histogram of power-of-two buckets with its median and maximum. It also checks that each payload is exactly the
  * bytes the format gives for that state and that the snapshots after the first few allocate nothing.
  *
  * <p>The sizes are the system property {@code orderpipe.snapshotStallSizes} (comma-separated), tiny by default so
@@ -75,10 +78,8 @@ class SnapshotStallHistogramTest {
         }
         assertEquals(ids, risk.orderIdsSeen());
         long payload = 1 + 8 + 4 + 16L * ids + 4;
-        measure(dir, "risk", RiskEngine.snapshotShape(config), (store, covered) -> {
-            risk.save(store.begin(covered, -1, 0, 0, (byte) 0));
-            store.finish();
-        }, payload,
+        risk.prepareSnapshots();
+        measure(dir, "risk", RiskEngine.snapshotShape(config), risk::beginSave, payload,
                 String.format("risk, %,d ids (capacity %,d)", ids, config.orderIdCapacity));
     }
 
@@ -101,39 +102,38 @@ class SnapshotStallHistogramTest {
         // its 42 bytes; the finished carried-over orders' count
         long payload = 8 + 8L * books + 1 + 8 + 8 + 4L * 2 * books + 12L * levels + 42L * orders + 4;
         matching.prepareSnapshots();
-        measure(dir, "matching", MatchingEngine.snapshotShape(config, symbols), (store, covered) -> {
-            // as the matching stage does: the copy, then a chunk per input (none come here), each a pause of its own
-            SnapshotWriter w = store.begin(covered, -1, 0, 0, (byte) 0);
-            matching.beginSave(w);
-            store.pause();
-            while (true) {
-                store.resume();
-                if (matching.saveStep(w))
-                    break;
-                store.pause();
-            }
-            store.finish();
-        }, payload,
+        measure(dir, "matching", MatchingEngine.snapshotShape(config, symbols), matching::beginSave, payload,
                 String.format("matching, %,d resting orders on %,d levels", orders, levels));
     }
 
-    /** Takes one snapshot covering input {@code covered} into a store. */
-    private interface Taker {
-        void take(SnapshotStore store, long covered);
+    /**
+     * Takes one snapshot covering input {@code covered} into a store as the risk and matching stages do: the engine's
+     * puts and capture at the snapshot point ({@code beginSave}), then a step at a time, as after each input or idle
+     * turn (none come here), each a pause of its own.
+     */
+    private static int take(SnapshotStore store, Function<SnapshotWriter, SnapshotSteps> beginSave, long covered) {
+        store.stepwise(beginSave.apply(store.begin(covered, -1, 0, 0, (byte) 0)));
+        int steps = 0;
+        while (store.writeOn())
+            steps++;
+        assertFalse(store.underWay());
+        return steps;
     }
 
-    private static void measure(Path dir, String stage, long shape, Taker taker, long payload, String what) {
+    private static void measure(Path dir, String stage, long shape, Function<SnapshotWriter, SnapshotSteps> beginSave,
+                                long payload, String what) {
         long[] stalls = new long[SNAPSHOTS];
         long[] spans = new long[SNAPSHOTS];
+        int[] steps = new int[SNAPSHOTS];
         long allocated;
         try (ChronicleQueue q = SingleChronicleQueueBuilder.binary(dir).build();
              SnapshotStore store = new SnapshotStore(stage, q, new SnapshotConfig(), shape)) {
             store.open();
             for (int i = 0; i < WARM_UP; i++)
-                taker.take(store, i);
+                take(store, beginSave, i);
             long before = ThreadAllocation.current();
             for (int i = 0; i < SNAPSHOTS; i++) {
-                taker.take(store, WARM_UP + i);
+                steps[i] = take(store, beginSave, WARM_UP + i);
                 stalls[i] = store.lastStallNanos();
                 spans[i] = store.lastSpanNanos();
             }
@@ -143,6 +143,9 @@ class SnapshotStallHistogramTest {
             assertEquals(payload, latest.payload, what + ": payload bytes");
         }
         System.out.println(histogram(what, payload, stalls));
+        // a step puts at most STEP_BYTES and an item more: a larger payload is written in several, each a pause
+        int fewest = Arrays.stream(steps).min().orElseThrow();
+        assertTrue(fewest >= payload / (SnapshotStore.STEP_BYTES + 64), what + ": " + fewest + " steps");
         Arrays.sort(spans);
         System.out.printf("snapshot span (header to trailer), %s: median %.3f ms, max %.3f ms%n", what,
                 spans[SNAPSHOTS / 2] / 1e6, spans[SNAPSHOTS - 1] / 1e6);
