@@ -286,4 +286,43 @@ class RetentionCommandTest {
         assertFalse(Cli.run(retain(dir, "--dry-run")).out.contains("interrupted pass"), "the leftovers are gone");
         assertEquals(0, Cli.run("verify", dir.resolve("data").toString(), "--config", config.toString()).exitCode);
     }
+
+    /**
+     * A kill of {@code run} itself at one of retention's crash points, in the pass its retention thread makes at a roll
+     * while the pipeline writes: the restart (retention on again, nothing armed) ends in the uninterrupted run's CSV.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"retention-recorded:1", "retention-file-removed:2"})
+    void aKillOfRunDuringItsOwnRetentionPassRestartsToTheSameOutput(String point, @TempDir Path dir) throws Exception {
+        feed(dir);
+        Path inRun = dir.resolve("in-run.yaml");
+        String yaml = Files.readString(config);
+        String enabled = yaml.replace("enabled: false,\n    keepCycles: 1", "enabled: true,\n    keepCycles: 1");
+        assertTrue(!enabled.equals(yaml), "retention enabled in the config");
+        Files.writeString(inRun, enabled);
+        Path input = dir.resolve("orders.csv");
+        Files.write(input, lines);
+        // no --exit-when-done: the run goes on after the input until its retention thread sees a roll and makes a pass
+        List<String> jvm = List.of("-Xmx256m", "-XX:+UseSerialGC", "-D" + CrashPoints.PROPERTY + "=" + point);
+        Process p = ChildJvm.start(jvm, dir, "run", "run", "-i", input.toString(), "-d", dir.resolve("data").toString(),
+                "--executions-csv", dir.resolve("executions.csv").toString(), "--status-every", "0", "--config",
+                inRun.toString());
+        try {
+            assertTrue(p.waitFor(120, TimeUnit.SECONDS), ChildJvm.log(dir, "run"));
+        } finally {
+            p.destroyForcibly();
+        }
+        assertEquals(ExitCodes.KILLED, p.exitValue(), ChildJvm.log(dir, "run"));
+        assertTrue(ChildJvm.log(dir, "run").contains("crash point " + point + " reached"), ChildJvm.log(dir, "run"));
+
+        Cli verify = Cli.run("verify", dir.resolve("data").toString(), "--config", inRun.toString());
+        assertEquals(0, verify.exitCode, verify.toString());
+        Cli r = Cli.run("run", "-i", input.toString(), "-d", dir.resolve("data").toString(), "--executions-csv",
+                dir.resolve("executions.csv").toString(), "--exit-when-done", "--status-every", "0", "--config",
+                inRun.toString());
+        assertEquals(0, r.exitCode, r.toString());
+        assertArrayEquals(expectedCsv, Files.readAllBytes(dir.resolve("executions.csv")),
+                "the executions CSV equals the uninterrupted run's");
+        assertEquals(0, Cli.run("verify", dir.resolve("data").toString(), "--config", inRun.toString()).exitCode);
+    }
 }
