@@ -19,7 +19,6 @@ import quickfix.field.Side;
 import quickfix.field.TimeInForce;
 import quickfix.fix44.ResendRequest;
 
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -103,10 +102,7 @@ class GatewayCrashPointTest {
     private static Day day(Path dir, CrashPoints.Point point, int n) throws Exception {
         Files.createDirectories(dir);
         Path data = dir.resolve("data");
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = GatewayFixture.freePort();
         Path config = dir.resolve("gateway.yaml");
         Files.writeString(config, GatewayFixture.config(port));
         List<Process> children = new ArrayList<>();

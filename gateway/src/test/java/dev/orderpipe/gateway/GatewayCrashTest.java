@@ -14,7 +14,6 @@ import quickfix.Session;
 import quickfix.field.Side;
 import quickfix.field.TimeInForce;
 
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -50,10 +49,7 @@ class GatewayCrashTest {
     private static void round(Path dir, int round) throws Exception {
         Files.createDirectories(dir);
         Path data = dir.resolve("data");
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = GatewayFixture.freePort();
         Path config = dir.resolve("gateway.yaml");
         Files.writeString(config, GatewayFixture.config(port));
         int killAt = 10 + (round * 37) % 90;

@@ -16,6 +16,8 @@ import quickfix.fix44.NewOrderSingle;
 import quickfix.fix44.OrderCancelReplaceRequest;
 import quickfix.fix44.OrderCancelRequest;
 
+import java.io.IOException;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 
@@ -39,6 +41,13 @@ final class GatewayFixture implements AutoCloseable {
 
     static String config(int port) {
         return config(port, 4096);
+    }
+
+    /** A loopback port free now (a test gateway binds it next). */
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
     }
 
     static String config(int port, int orderCapacity) {

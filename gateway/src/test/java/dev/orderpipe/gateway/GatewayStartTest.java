@@ -5,7 +5,6 @@ import dev.orderpipe.pipeline.config.ConfigException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
@@ -49,10 +48,7 @@ class GatewayStartTest {
     /** A second gateway (on another pipeline) on a port the first listens on: one line, the first serves on. */
     @Test
     void aSecondGatewayOnTheSamePortIsRefused(@TempDir Path dir) throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = GatewayFixture.freePort();
         GatewayConfig config = GatewayConfig.parse(GatewayFixture.config(port), "test");
         try (GatewayFixture first = new GatewayFixture(dir.resolve("a"));
              GatewayFixture second = new GatewayFixture(dir.resolve("b"))) {

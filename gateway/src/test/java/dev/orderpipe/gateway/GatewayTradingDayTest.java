@@ -10,8 +10,6 @@ import quickfix.Message;
 import quickfix.field.Side;
 import quickfix.field.TimeInForce;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -147,7 +145,7 @@ class GatewayTradingDayTest {
     void requestsThatCrossTheCloseAreAnsweredNamingTheirClOrdIds(@TempDir Path dir) throws Exception {
         for (boolean restarted : new boolean[]{false, true}) {
             Path d = dir.resolve(restarted ? "restarted" : "live");
-            GatewayConfig config = GatewayConfig.parse(GatewayFixture.config(freePort()), "test"); // the client's
+            GatewayConfig config = GatewayConfig.parse(GatewayFixture.config(GatewayFixture.freePort()), "test"); // the client's
             try (GatewayFixture f = new GatewayFixture(d);
                  OrderEntry clock = OrderEntry.open(f.data, CLOCK_WRITER)) {
                 f.gateway = Gateway.start(config, f.data);
@@ -191,12 +189,6 @@ class GatewayTradingDayTest {
                     }
                 }
             }
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
         }
     }
 

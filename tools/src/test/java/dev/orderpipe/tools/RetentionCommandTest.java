@@ -57,8 +57,29 @@ class RetentionCommandTest {
     }
 
     private static Cli run(Path input, Path data, Path csv) {
-        return Cli.run("run", "-i", input.toString(), "-d", data.toString(), "--executions-csv", csv.toString(),
-                "--exit-when-done", "--status-every", "0", "--config", config.toString());
+        return Cli.run(runArgs(input, data, csv, config, true));
+    }
+
+    /** The arguments of {@code run} on {@code input} into {@code data} and {@code csv} with {@code withConfig}. */
+    private static String[] runArgs(Path input, Path data, Path csv, Path withConfig, boolean exitWhenDone) {
+        List<String> args = new ArrayList<>(List.of("run", "-i", input.toString(), "-d", data.toString(),
+                "--executions-csv", csv.toString(), "--status-every", "0", "--config", withConfig.toString()));
+        if (exitWhenDone)
+            args.add("--exit-when-done");
+        return args.toArray(new String[0]);
+    }
+
+    /** Runs orderpipe {@code args} in a child JVM armed at crash {@code point} and checks it was killed there. */
+    private static void killedAt(Path dir, String name, String point, String... args) throws Exception {
+        List<String> jvm = List.of("-Xmx256m", "-XX:+UseSerialGC", "-D" + CrashPoints.PROPERTY + "=" + point);
+        Process p = ChildJvm.start(jvm, dir, name, args);
+        try {
+            assertTrue(p.waitFor(120, TimeUnit.SECONDS), ChildJvm.log(dir, name));
+        } finally {
+            p.destroyForcibly();
+        }
+        assertEquals(ExitCodes.KILLED, p.exitValue(), ChildJvm.log(dir, name));
+        assertTrue(ChildJvm.log(dir, name).contains("crash point " + point + " reached"), ChildJvm.log(dir, name));
     }
 
     private static List<String> export(Path data, Path out) throws IOException {
@@ -266,15 +287,7 @@ class RetentionCommandTest {
     void aKillDuringRetentionLeavesADirectoryThatRestartsToTheSameOutput(String point, @TempDir Path dir)
             throws Exception {
         feed(dir);
-        List<String> jvm = List.of("-Xmx256m", "-XX:+UseSerialGC", "-D" + CrashPoints.PROPERTY + "=" + point);
-        Process p = ChildJvm.start(jvm, dir, "retain", retain(dir));
-        try {
-            assertTrue(p.waitFor(120, TimeUnit.SECONDS), ChildJvm.log(dir, "retain"));
-        } finally {
-            p.destroyForcibly();
-        }
-        assertEquals(ExitCodes.KILLED, p.exitValue(), ChildJvm.log(dir, "retain"));
-        assertTrue(ChildJvm.log(dir, "retain").contains("crash point " + point + " reached"));
+        killedAt(dir, "retain", point, retain(dir));
 
         Cli verify = Cli.run("verify", dir.resolve("data").toString(), "--config", config.toString());
         assertEquals(0, verify.exitCode, verify.toString());
@@ -302,27 +315,16 @@ class RetentionCommandTest {
         Files.writeString(inRun, enabled);
         Path input = dir.resolve("orders.csv");
         Files.write(input, lines);
+        Path data = dir.resolve("data");
+        Path csv = dir.resolve("executions.csv");
         // no --exit-when-done: the run goes on after the input until its retention thread sees a roll and makes a pass
-        List<String> jvm = List.of("-Xmx256m", "-XX:+UseSerialGC", "-D" + CrashPoints.PROPERTY + "=" + point);
-        Process p = ChildJvm.start(jvm, dir, "run", "run", "-i", input.toString(), "-d", dir.resolve("data").toString(),
-                "--executions-csv", dir.resolve("executions.csv").toString(), "--status-every", "0", "--config",
-                inRun.toString());
-        try {
-            assertTrue(p.waitFor(120, TimeUnit.SECONDS), ChildJvm.log(dir, "run"));
-        } finally {
-            p.destroyForcibly();
-        }
-        assertEquals(ExitCodes.KILLED, p.exitValue(), ChildJvm.log(dir, "run"));
-        assertTrue(ChildJvm.log(dir, "run").contains("crash point " + point + " reached"), ChildJvm.log(dir, "run"));
+        killedAt(dir, "run", point, runArgs(input, data, csv, inRun, false));
 
-        Cli verify = Cli.run("verify", dir.resolve("data").toString(), "--config", inRun.toString());
+        Cli verify = Cli.run("verify", data.toString(), "--config", inRun.toString());
         assertEquals(0, verify.exitCode, verify.toString());
-        Cli r = Cli.run("run", "-i", input.toString(), "-d", dir.resolve("data").toString(), "--executions-csv",
-                dir.resolve("executions.csv").toString(), "--exit-when-done", "--status-every", "0", "--config",
-                inRun.toString());
+        Cli r = Cli.run(runArgs(input, data, csv, inRun, true));
         assertEquals(0, r.exitCode, r.toString());
-        assertArrayEquals(expectedCsv, Files.readAllBytes(dir.resolve("executions.csv")),
-                "the executions CSV equals the uninterrupted run's");
-        assertEquals(0, Cli.run("verify", dir.resolve("data").toString(), "--config", inRun.toString()).exitCode);
+        assertArrayEquals(expectedCsv, Files.readAllBytes(csv), "the executions CSV equals the uninterrupted run's");
+        assertEquals(0, Cli.run("verify", data.toString(), "--config", inRun.toString()).exitCode);
     }
 }
