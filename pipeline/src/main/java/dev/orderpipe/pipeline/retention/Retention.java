@@ -12,10 +12,9 @@ import net.openhft.chronicle.queue.ChronicleQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.orderpipe.pipeline.config.ConfigException;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -47,6 +46,8 @@ public final class Retention {
     private static final Logger LOG = LoggerFactory.getLogger(Retention.class);
     /** Held while a pass runs. */
     public static final String LOCK_FILE = "retention.lock";
+    /** What a cross-filesystem archive copy reads at a time; a chunk of zeros is left a hole. */
+    private static final int COPY_CHUNK = 1 << 16;
 
     private Retention() {
     }
@@ -168,12 +169,51 @@ public final class Retention {
             // another file system: copy whole first
         }
         Path part = target.resolveSibling(target.getFileName() + ".part");
-        Files.copy(file, part, StandardCopyOption.REPLACE_EXISTING);
-        try (FileChannel ch = FileChannel.open(part, StandardOpenOption.WRITE)) {
-            ch.force(true);
-        }
+        copySparse(file, part);
         Files.move(part, target, StandardCopyOption.ATOMIC_MOVE);
         Files.delete(file);
+    }
+
+    /**
+     * Copies {@code from} to {@code to} (replacing it) and forces it to disk, leaving holes where {@code from} reads
+     * as zeros: a cycle file is sparse, its length (hundreds of MB for a large roll cycle) reserved, not written, and
+     * a plain copy would write every reserved byte in the archive. The copy reads the same bytes as the source.
+     */
+    static void copySparse(Path from, Path to) throws IOException {
+        ByteBuffer chunk = ByteBuffer.allocateDirect(COPY_CHUNK);
+        try (FileChannel in = FileChannel.open(from, StandardOpenOption.READ);
+             FileChannel out = FileChannel.open(to, StandardOpenOption.WRITE, StandardOpenOption.CREATE,
+                     StandardOpenOption.TRUNCATE_EXISTING)) {
+            long size = in.size();
+            for (long at = 0; at < size; at += chunk.limit()) {
+                chunk.clear();
+                while (chunk.hasRemaining() && in.read(chunk, at + chunk.position()) > 0) {
+                    // fill the chunk, or up to the end of the file
+                }
+                chunk.flip();
+                if (chunk.limit() == 0)
+                    throw new IOException(from + " ended at byte " + at + " while it was copied");
+                if (allZero(chunk))
+                    continue;
+                while (chunk.hasRemaining())
+                    out.write(chunk, at + chunk.position());
+            }
+            if (out.size() < size) // a zero tail: one byte at the end gives the copy its length, the rest a hole
+                out.write(ByteBuffer.allocate(1), size - 1);
+            out.force(true);
+        }
+    }
+
+    private static boolean allZero(ByteBuffer b) {
+        int i = b.position();
+        int end = b.limit();
+        for (; i + Long.BYTES <= end; i += Long.BYTES)
+            if (b.getLong(i) != 0)
+                return false;
+        for (; i < end; i++)
+            if (b.get(i) != 0)
+                return false;
+        return true;
     }
 
     /** Makes Chronicle rescan the directory: the lowest cycle it records (for every process) becomes the first kept. */
