@@ -3,6 +3,7 @@ package dev.orderpipe.tools;
 import dev.orderpipe.pipeline.OrderInfo;
 import dev.orderpipe.pipeline.TestPipelines;
 import dev.orderpipe.pipeline.config.PipelineConfig;
+import dev.orderpipe.pipeline.infra.DataDirLock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -72,7 +73,7 @@ class SessionCommandTest {
     }
 
     @Test
-    void badArgumentsAreOneLine(@TempDir Path dir) {
+    void badArgumentsAreOneLine(@TempDir Path dir) throws Exception {
         Cli c = Cli.run("session", "pause", "--data", dir.toString());
         assertEquals(2, c.exitCode, c.toString());
         assertEquals("orderpipe: session takes open or close, was 'pause'", c.oneLineError());
@@ -88,5 +89,14 @@ class SessionCommandTest {
         assertEquals("orderpipe: data directory " + missing + " does not exist: give a pipeline's data directory"
                 + " (--data DIR)", c.oneLineError());
         assertTrue(!Files.exists(missing), "nothing created");
+        Path unused = dir.resolve("unused");
+        c = Cli.run("session", "open", "--data", Files.createDirectory(unused).toString());
+        assertEquals(1, c.exitCode, c.toString());
+        assertEquals("orderpipe: data directory " + unused + " was never used by a pipeline (it has no "
+                + DataDirLock.FILE + "): start the pipeline on it first (orderpipe run --data " + unused
+                + "), or check the path", c.oneLineError());
+        try (var left = Files.list(unused)) {
+            assertEquals(List.of(), left.toList(), "nothing written there");
+        }
     }
 }

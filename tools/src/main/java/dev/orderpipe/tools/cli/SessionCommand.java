@@ -4,6 +4,7 @@ import dev.orderpipe.pipeline.ExitCodes;
 import dev.orderpipe.pipeline.TradingDates;
 import dev.orderpipe.pipeline.api.OrderEntry;
 import dev.orderpipe.pipeline.config.PipelineConfig;
+import dev.orderpipe.pipeline.infra.DataDirLock;
 import dev.orderpipe.pipeline.session.SessionCalendar;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -71,6 +72,11 @@ public final class SessionCommand implements Callable<Integer> {
         if (!Files.isDirectory(dir))
             throw UserException.failure("data directory " + dir + " does not exist: give a pipeline's data directory"
                     + " (--data DIR)");
+        // a directory no pipeline ran on (mistyped, or another program's) would get an orders queue nothing reads
+        if (!Files.exists(dir.resolve(DataDirLock.FILE)))
+            throw UserException.failure("data directory " + dir + " was never used by a pipeline (it has no "
+                    + DataDirLock.FILE + "): start the pipeline on it first (orderpipe run --data " + dir
+                    + "), or check the path");
         long index;
         long seq;
         try (OrderEntry entry = OrderEntry.open(cfg, writerId)) {
