@@ -15,7 +15,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -46,10 +45,7 @@ public final class RetainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (!Files.isDirectory(dataDir))
-            throw UserException.failure(dataDir + " is not a directory");
-        PipelineConfig cfg = config.load();
-        cfg.dataDir = dataDir.toString();
+        PipelineConfig cfg = config.loadFor(dataDir);
         if (executionsCsv != null)
             cfg.egress.csvFile = executionsCsv.toString();
         cfg.validate();

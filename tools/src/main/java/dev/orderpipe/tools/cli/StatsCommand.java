@@ -85,15 +85,12 @@ public final class StatsCommand implements Callable<Integer> {
         for (String option : new String[]{"--count", "--interval"})
             if (!watch && spec.commandLine().getParseResult().hasMatchedOption(option))
                 throw UserException.usage(option + " goes with --watch (without it stats prints once)");
-        if (!Files.isDirectory(dataDir))
-            throw UserException.failure(dataDir + " is not a directory");
         Duration every = Durations.parse("--interval", interval);
         if (every.compareTo(MIN_INTERVAL) < 0)
             throw UserException.usage("--interval must be at least 50ms, was " + interval);
         if (count != null && count < 1)
             throw UserException.usage("--count must be 1 or more, was " + count);
-        PipelineConfig cfg = config.load();
-        cfg.dataDir = dataDir.toString();
+        PipelineConfig cfg = config.loadFor(dataDir);
         if (watch)
             return watch(out, cfg, every.toMillis());
         // the pipeline's queues together: each one's files, and that none lost records the others name

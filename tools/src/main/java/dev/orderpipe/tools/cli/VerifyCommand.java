@@ -11,7 +11,6 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -45,10 +44,7 @@ public final class VerifyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (!Files.isDirectory(dataDir))
-            throw UserException.failure(dataDir + " is not a directory");
-        PipelineConfig cfg = config.load();
-        cfg.dataDir = dataDir.toString();
+        PipelineConfig cfg = config.loadFor(dataDir);
         DataDirVerifier.Report report = DataDirVerifier.verify(cfg);
         List<DataDirVerifier.QueueReport> present = report.queues().stream()
                 .filter(DataDirVerifier.QueueReport::present).toList();
