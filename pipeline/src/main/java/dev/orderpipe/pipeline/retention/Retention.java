@@ -144,6 +144,7 @@ public final class Retention {
                 Files.deleteIfExists(file);
             } else if (Files.exists(file)) {
                 Files.createDirectories(target.getParent());
+                archiveMetadata(file.getParent(), target.getParent());
                 if (Files.exists(target)) {
                     if (Files.mismatch(file, target) != -1)
                         throw new ConfigException("retention: the archive holds a different " + target + " already "
@@ -159,6 +160,20 @@ public final class Retention {
                     + (archive == null ? "" : " to " + target.getParent()) + " (it was kept): " + e.getMessage(), e);
         }
         CrashPoints.hit(CrashPoints.Point.RETENTION_FILE_REMOVED);
+    }
+
+    /**
+     * Gives the archive's queue directory a copy of the queue's {@code metadata.cq4t} (once: its roll cycle and epoch
+     * never change), so that the archive is a queue of its own that {@code dump} and {@code export} read as it is.
+     */
+    private static void archiveMetadata(Path queueDir, Path archived) throws IOException {
+        Path target = archived.resolve(Queues.METADATA_FILE);
+        Path source = queueDir.resolve(Queues.METADATA_FILE);
+        if (Files.exists(target) || !Files.exists(source))
+            return;
+        Path part = target.resolveSibling(target.getFileName() + ".part");
+        copySparse(source, part);
+        Files.move(part, target, StandardCopyOption.ATOMIC_MOVE);
     }
 
     private static void move(Path file, Path target) throws IOException {

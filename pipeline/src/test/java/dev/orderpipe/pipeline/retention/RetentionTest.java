@@ -268,6 +268,14 @@ class RetentionTest {
             assertTrue(ordersBefore.stream().anyMatch(p -> p.getFileName().equals(name)));
             assertFalse(Files.exists(config.dataPath().resolve("orders").resolve(name)));
         }
+        // the archive is a queue of its own (its metadata copied): it reads as the queue's first records, in order,
+        // and the data directory's queue goes on from the next one
+        List<OrderInfo> archived = TestPipelines.readAll(dir.resolve("archive").resolve("orders"));
+        List<OrderInfo> kept = TestPipelines.readAll(config.dataPath().resolve("orders"));
+        assertFalse(archived.isEmpty());
+        for (int i = 0; i < archived.size(); i++)
+            assertEquals(i + 2, archived.get(i).sourceLine(), "archived record " + i);
+        assertEquals(archived.size() + 2, kept.get(0).sourceLine());
         feedRestAndCompare(config);
     }
 
