@@ -45,6 +45,8 @@ final class FixSession implements AutoCloseable {
 
     /** Next inbound MsgSeqNum expected. */
     long nextIn;
+    /** The inbound MsgSeqNum being handled, which what is sent meanwhile answers; 0 between messages. */
+    private long answering;
     /** MsgSeqNum of the next message sent. */
     long nextOut;
     /** The connection the session is logged on through, or null. */
@@ -78,13 +80,23 @@ final class FixSession implements AutoCloseable {
         this.message = Gateway.newMessage();
         this.stored = Gateway.newMessage();
         this.readBuffer = ByteBuffer.wrap(out.readBody);
-        this.nextIn = Math.max(1, inSeqFile.get());
+        // an inbound message answered but not yet recorded handled when the gateway stopped was handled
+        this.nextIn = Math.max(Math.max(1, inSeqFile.get()), out.lastAnswered() + 1);
         this.nextOut = out.lastSeq() + 1;
+    }
+
+    /**
+     * Inbound message {@code seq}, the next expected, is being handled: what is sent until {@link #persistIn()} is
+     * stored as its answer, and a restart takes it as handled once an answer is stored.
+     */
+    void answering(long seq) {
+        answering = seq;
     }
 
     /** Records that inbound messages up to {@code nextIn - 1} were handled. */
     void persistIn() {
         inSeqFile.set(nextIn);
+        answering = 0;
     }
 
     /** The message being built by {@link #begin(char)}. */
@@ -110,7 +122,7 @@ final class FixSession implements AutoCloseable {
 
     /** Numbers, stores and sends the admin message begun. */
     void sendAdmin() {
-        out.append(nextOut, -1, OutboundStore.ADMIN, storeBuffer.array(), 0);
+        out.append(nextOut, -1, OutboundStore.ADMIN, answering, storeBuffer.array(), 0);
         nextOut++;
         CrashPoints.hit(CrashPoints.Point.GATEWAY_STORED_NOT_SENT);
         write(message);
@@ -120,10 +132,12 @@ final class FixSession implements AutoCloseable {
     void sendApp(long execIndex) {
         storeBuffer.clear();
         message.put(storeBuffer);
-        out.append(nextOut, execIndex, OutboundStore.APP, storeBuffer.array(), storeBuffer.position());
+        out.append(nextOut, execIndex, OutboundStore.APP, answering, storeBuffer.array(), storeBuffer.position());
         nextOut++;
         CrashPoints.hit(CrashPoints.Point.GATEWAY_STORED_NOT_SENT);
         write(message);
+        if (answering != 0)
+            CrashPoints.hit(CrashPoints.Point.GATEWAY_ANSWERED);
     }
 
     private void write(FIXMessage m) {

@@ -508,6 +508,7 @@ public final class Gateway implements AutoCloseable {
         }
         s.nextIn++;
         gapClosed(s);
+        s.answering(seq);
         try {
             dispatch(s, m, t, type, seq);
         } catch (RuntimeException e) {
@@ -583,6 +584,8 @@ public final class Gateway implements AutoCloseable {
             }
             return; // a gap fill already applied (too low) is ignored
         }
+        if (gapFill)
+            s.answering(seq); // the expected number: a Reject stored for it makes it handled (Reset mode has none)
         long next = -1;
         if (newSeqNo == null) {
             reject(s, seq, 1, FIX44Tags.NewSeqNo, "Required tag missing");

@@ -12,20 +12,29 @@ import java.nio.file.Path;
  * the last execution report stored tells a restarted gateway which reports the session has had. A message is stored
  * before it is written to the socket, so one that was sent is always here.
  *
- * <p>Records: seq, executions-queue index of the report (-1 for none), kind (admin or application), then the
- * message's fields from MsgType(35) on as FIX bytes (none for admin messages: a resend gap-fills them).
+ * <p>Records: seq, executions-queue index of the report (-1 for none), kind (admin or application, with the bit
+ * {@link #ANSWERS} when the message answers an inbound one: then the inbound MsgSeqNum follows as a long), then the
+ * message's fields from MsgType(35) on as FIX bytes (none for admin messages: a resend gap-fills them). A restarted
+ * gateway takes an inbound message answered here as handled ({@link #lastAnswered()}), so one answered just before a
+ * crash is not handled, and answered, a second time when the counterparty sends it again.
  */
 final class OutboundStore extends StateQueue {
     static final byte APP = 0;
     static final byte ADMIN = 1;
+    /** Kind bit: the inbound MsgSeqNum the message answers follows the kind. */
+    static final byte ANSWERS = 0x10;
 
     private long lastSeq;
     private long lastExecIndex = -1;
+    private long lastAnswered;
 
     /** The record {@link #next()} read. */
     long readSeq;
     long readExecIndex;
+    /** {@link #APP} or {@link #ADMIN}. */
     byte readKind;
+    /** The inbound MsgSeqNum the message answers, 0 for none. */
+    long readAnswers;
     int readLength;
     final byte[] readBody = new byte[Gateway.MAX_MESSAGE];
 
@@ -33,6 +42,8 @@ final class OutboundStore extends StateQueue {
         super(dir, rollCycle);
         while (next()) {
             lastSeq = readSeq;
+            if (readAnswers > lastAnswered)
+                lastAnswered = readAnswers;
             if (readExecIndex > lastExecIndex)
                 lastExecIndex = readExecIndex;
         }
@@ -43,21 +54,34 @@ final class OutboundStore extends StateQueue {
         return lastSeq;
     }
 
+    /** The highest inbound MsgSeqNum a stored message answers, 0 for none. */
+    long lastAnswered() {
+        return lastAnswered;
+    }
+
     /** Executions-queue index of the last report stored, -1 for none. */
     long lastExecIndex() {
         return lastExecIndex;
     }
 
-    void append(long seq, long execIndex, byte kind, byte[] body, int length) {
+    /** Stores message {@code seq}; {@code answers}: the inbound MsgSeqNum it answers, 0 for none. */
+    void append(long seq, long execIndex, byte kind, long answers, byte[] body, int length) {
         try (DocumentContext dc = appender.writingDocument()) {
             Bytes<?> b = dc.wire().bytes();
             b.writeLong(seq);
             b.writeLong(execIndex);
-            b.writeByte(kind);
+            if (answers > 0) {
+                b.writeByte((byte) (kind | ANSWERS));
+                b.writeLong(answers);
+            } else {
+                b.writeByte(kind);
+            }
             b.writeInt(length);
             b.write(body, 0, length);
         }
         lastSeq = seq;
+        if (answers > lastAnswered)
+            lastAnswered = answers;
         if (execIndex > lastExecIndex)
             lastExecIndex = execIndex;
     }
@@ -75,7 +99,9 @@ final class OutboundStore extends StateQueue {
             Bytes<?> b = dc.wire().bytes();
             readSeq = b.readLong();
             readExecIndex = b.readLong();
-            readKind = b.readByte();
+            byte kind = b.readByte();
+            readKind = (byte) (kind & ~ANSWERS);
+            readAnswers = (kind & ANSWERS) != 0 ? b.readLong() : 0;
             readLength = b.readInt();
             b.read(readBody, 0, readLength);
             return true;

@@ -40,7 +40,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * A gateway in a child JVM halted (as by SIGKILL) at a named crash point while two QuickFIX/J sessions trade a day
  * through it: crossing orders, a ResendRequest of everything, a close that expires a DAY order and an open, a cancel
- * of the resting GTC order, a cancel of the expired one, a ClOrdID used again the next day, more crossing orders.
+ * of the resting GTC order, a cancel of the expired one, a ClOrdID used twice in a day, a ClOrdID used again the next
+ * day, more crossing orders.
  * Restarted at once, unarmed. Each client then holds exactly the reports of an uninterrupted run of the same day
  * (compared field by field but ExecID), each once as new (a repeat carries PossDupFlag=Y), with the sequence numbers
  * resumed, and the orders queue holds each order once. Rounds per point: {@code -Dgateway.crashpoint.rounds=N}
@@ -70,6 +71,12 @@ class GatewayCrashPointTest {
     @Test
     void haltedAfterStoringAMessageBeforeSendingIt(@TempDir Path dir) throws Exception {
         rounds(dir, CrashPoints.Point.GATEWAY_STORED_NOT_SENT, r -> 3 + (r * 11) % (4 * PAIRS));
+    }
+
+    @Test
+    void haltedAfterAnsweringARequestBeforeRecordingItHandled(@TempDir Path dir) throws Exception {
+        // the gateway's own answers: the OrderCancelReject of K2 (1), the BusinessMessageReject of K1 again (2)
+        rounds(dir, CrashPoints.Point.GATEWAY_ANSWERED, r -> 1 + r % 2);
     }
 
     private interface Hit {
@@ -146,6 +153,8 @@ class GatewayCrashPointTest {
                 r1.await(m -> r1.has("K1", "4"), dir);
                 Session.sendToTarget(cancel("K2", "D1", Side.BUY), c1.id); // expired yesterday: unknown today
                 r1.await(m -> r1.refused("K2"), dir);
+                Session.sendToTarget(order("K1", Side.BUY, 10, 180.00, TimeInForce.DAY), c1.id); // K1 used today
+                r1.await(m -> r1.businessRejected("K1"), dir);
                 Session.sendToTarget(order("D1", Side.BUY, 10, 180.00, TimeInForce.DAY), c1.id); // free again
                 r1.await(m -> r1.count("D1", "0") == 2, dir);
                 pairs(c1, c2);
@@ -246,6 +255,13 @@ class GatewayCrashPointTest {
             return false;
         }
 
+        boolean businessRejected(String clOrdId) {
+            for (Message m : got)
+                if (type(m).equals("j") && clOrdId.equals(field(m, 379)))
+                    return true;
+            return false;
+        }
+
         /**
          * Checks the reports against the account's on the executions queue (each received, none twice as new) and
          * returns them as sorted text without ExecID: an uninterrupted run's must be the same.
@@ -261,6 +277,12 @@ class GatewayCrashPointTest {
                     if (!dup(m))
                         refusals.add("9 " + field(m, 11) + " " + field(m, 41) + " " + field(m, 39) + " "
                                 + field(m, 434) + " " + field(m, 58));
+                    continue;
+                }
+                if (type(m).equals("j")) { // each as new once: a request answered once, not twice
+                    if (!dup(m))
+                        refusals.add(type(m) + " " + field(m, 379) + " " + field(m, 380) + " " + field(m, 373)
+                                + " " + field(m, 58));
                     continue;
                 }
                 String execId = field(m, 17);

@@ -55,6 +55,11 @@ public final class CrashPoints {
         GATEWAY_SESSION_ENDED,
         /** FIX gateway: after an outbound message was numbered and stored, before it is written to the socket. */
         GATEWAY_STORED_NOT_SENT,
+        /**
+         * FIX gateway: right after the gateway's own answer to an inbound message (a Reject, BusinessMessageReject or
+         * OrderCancelReject it decides itself) was stored and sent, before that inbound message is recorded handled.
+         */
+        GATEWAY_ANSWERED,
         /** Replica: in the middle of writing a record: half of its bytes are in the queue, its header not complete. */
         REPLICA_RECORD_PARTIAL,
         /** Replica: right after a record was written, before the batch it came in was acknowledged. */
