@@ -1,5 +1,6 @@
 package dev.orderpipe.tools;
 
+import dev.orderpipe.pipeline.infra.ChildJvmOptions;
 import net.openhft.chronicle.core.Jvm;
 import net.openhft.chronicle.core.onoes.ExceptionKey;
 import org.junit.jupiter.api.Test;
@@ -113,7 +114,7 @@ class BadInputTest {
         Path orders = Files.writeString(dir.resolve("orders.csv"), ORDERS);
         // matching's off-heap copy of the default books is 39 MB; before, the stage died at its start with an
         // OutOfMemoryError ("Cannot reserve ... bytes of direct buffer memory") and a stack trace
-        List<String> jvm = List.of("-Xmx256m", "-XX:MaxDirectMemorySize=16m", "-XX:+UseSerialGC");
+        List<String> jvm = ChildJvmOptions.quick("-XX:MaxDirectMemorySize=16m");
         Process p = ChildJvm.start(jvm, dir, "direct", "run", "--input", orders.toString(), "--data", dir.resolve("data").toString(), "--exit-when-done");
         try {
             assertTrue(p.waitFor(50, TimeUnit.SECONDS), ChildJvm.log(dir, "direct"));

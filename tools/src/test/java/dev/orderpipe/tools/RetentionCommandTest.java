@@ -1,6 +1,7 @@
 package dev.orderpipe.tools;
 
 import dev.orderpipe.pipeline.ExitCodes;
+import dev.orderpipe.pipeline.infra.ChildJvmOptions;
 import dev.orderpipe.pipeline.infra.CrashPoints;
 import dev.orderpipe.pipeline.infra.HistoryStart;
 import dev.orderpipe.pipeline.infra.Queues;
@@ -71,7 +72,7 @@ class RetentionCommandTest {
 
     /** Runs orderpipe {@code args} in a child JVM armed at crash {@code point} and checks it was killed there. */
     private static void killedAt(Path dir, String name, String point, String... args) throws Exception {
-        List<String> jvm = List.of("-Xmx256m", "-XX:+UseSerialGC", "-D" + CrashPoints.PROPERTY + "=" + point);
+        List<String> jvm = ChildJvmOptions.quick("-D" + CrashPoints.PROPERTY + "=" + point);
         Process p = ChildJvm.start(jvm, dir, name, args);
         try {
             assertTrue(p.waitFor(120, TimeUnit.SECONDS), ChildJvm.log(dir, name));
