@@ -1,5 +1,6 @@
 package dev.orderpipe.gateway;
 
+import dev.orderpipe.pipeline.infra.ChildJvmOptions;
 import dev.orderpipe.pipeline.infra.CrashPoints;
 import dev.orderpipe.pipeline.infra.JvmOptions;
 
@@ -33,7 +34,7 @@ public final class GatewayChild {
      * it listens; with {@code crashAt} ({@code POINT:N}, or null) armed at a crash point, it may halt before.
      */
     static Process start(Path dir, String name, Path config, Path data, String crashAt) throws Exception {
-        List<String> options = new ArrayList<>(List.of("-Xmx256m", "-XX:+UseSerialGC"));
+        List<String> options = new ArrayList<>(ChildJvmOptions.QUICK);
         if (crashAt != null)
             options.add("-D" + CrashPoints.PROPERTY + "=" + crashAt);
         Process p = new ProcessBuilder(JvmOptions.javaCommand(options, GatewayChild.class.getName(),

@@ -8,6 +8,7 @@ import dev.orderpipe.pipeline.api.ExecutionFeed;
 import dev.orderpipe.pipeline.api.OrderEntry;
 import dev.orderpipe.pipeline.codes.RejectReason;
 import dev.orderpipe.pipeline.infra.CrashPoints;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,12 +46,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Restarted at once, unarmed. Each client then holds exactly the reports of an uninterrupted run of the same day
  * (compared field by field but ExecID), each once as new (a repeat carries PossDupFlag=Y), with the sequence numbers
  * resumed, and the orders queue holds each order once. Rounds per point: {@code -Dgateway.crashpoint.rounds=N}
- * (default 1), each at another hit of the point.
+ * (default 1), each at another hit of the point. The uninterrupted day is run once for the class: every point's
+ * rounds compare with it.
  */
 @Timeout(value = 3600, unit = TimeUnit.SECONDS)
 class GatewayCrashPointTest {
     private static final int PAIRS = 8;
     private static final long CLOCK_WRITER = 77;
+
+    @TempDir
+    static Path shared;
+    /** The uninterrupted run of the day, the same for every crash point (it takes no argument of theirs). */
+    private static Day reference;
+
+    @BeforeAll
+    static void uninterruptedDay() throws Exception {
+        reference = day(shared.resolve("reference"), null, 0);
+    }
 
     @Test
     void haltedRightAfterWritingAnOrder(@TempDir Path dir) throws Exception {
@@ -84,7 +96,6 @@ class GatewayCrashPointTest {
     }
 
     private static void rounds(Path dir, CrashPoints.Point point, Hit hit) throws Exception {
-        Day reference = day(dir.resolve("reference"), null, 0);
         int rounds = Integer.getInteger("gateway.crashpoint.rounds", 1);
         for (int r = 0; r < rounds; r++) {
             int n = hit.at(r);

@@ -1,6 +1,7 @@
 package dev.orderpipe.tools;
 
 import dev.orderpipe.pipeline.TestPipelines;
+import dev.orderpipe.pipeline.infra.ChildJvmOptions;
 import dev.orderpipe.pipeline.infra.JvmOptions;
 import dev.orderpipe.replication.Endpoint;
 import org.junit.jupiter.api.Test;
@@ -108,7 +109,7 @@ class AckedFailoverTest {
 
     private static Process writer(Path dir, String name, Path data, int ackedReplicas, int count, boolean hold)
             throws IOException {
-        List<String> cmd = JvmOptions.javaCommand(List.of("-Xmx256m", "-XX:+UseSerialGC"),
+        List<String> cmd = JvmOptions.javaCommand(ChildJvmOptions.QUICK,
                 AckedWriter.class.getName(), data.toString(), Integer.toString(ackedReplicas),
                 Integer.toString(count), Boolean.toString(hold));
         return new ProcessBuilder(cmd).redirectOutput(dir.resolve(name + ".out").toFile())

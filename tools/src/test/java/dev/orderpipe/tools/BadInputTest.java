@@ -1,5 +1,6 @@
 package dev.orderpipe.tools;
 
+import dev.orderpipe.pipeline.infra.ChildJvmOptions;
 import net.openhft.chronicle.core.Jvm;
 import net.openhft.chronicle.core.onoes.ExceptionKey;
 import org.junit.jupiter.api.Test;
@@ -113,7 +114,7 @@ class BadInputTest {
         Path orders = Files.writeString(dir.resolve("orders.csv"), ORDERS);
         // matching's off-heap copy of the default books is 39 MB; before, the stage died at its start with an
         // OutOfMemoryError ("Cannot reserve ... bytes of direct buffer memory") and a stack trace
-        List<String> jvm = List.of("-Xmx256m", "-XX:MaxDirectMemorySize=16m", "-XX:+UseSerialGC");
+        List<String> jvm = ChildJvmOptions.quick("-XX:MaxDirectMemorySize=16m");
         Process p = ChildJvm.start(jvm, dir, "direct", "run", "--input", orders.toString(), "--data", dir.resolve("data").toString(), "--exit-when-done");
         try {
             assertTrue(p.waitFor(50, TimeUnit.SECONDS), ChildJvm.log(dir, "direct"));
@@ -160,11 +161,15 @@ class BadInputTest {
         Process p = ChildJvm.start(dir, "follow", "run", "--input", endless.toString(), "--follow", "--data",
                 dir.resolve("data").toString(), "--status-every", "1");
         try {
+            // until a status line shows risk holding the endless line's BAD_LINE record: the ingress has rejected
+            // the line and is skipping the rest of it a buffer at a time
+            String inTheLine = "; risk 1 in ";
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (!Files.readString(dir.resolve("follow.out")).contains("lines in") && p.isAlive()
+            while (!Files.readString(dir.resolve("follow.out")).contains(inTheLine) && p.isAlive()
                     && System.nanoTime() < deadline)
                 Thread.sleep(50);
             assertTrue(p.isAlive(), ChildJvm.log(dir, "follow"));
+            assertTrue(Files.readString(dir.resolve("follow.out")).contains(inTheLine), ChildJvm.log(dir, "follow"));
             p.destroy(); // SIGTERM
             assertTrue(p.waitFor(60, TimeUnit.SECONDS), ChildJvm.log(dir, "follow"));
         } finally {

@@ -1,18 +1,22 @@
 package dev.orderpipe.tools;
 
+import dev.orderpipe.pipeline.infra.ChildJvmOptions;
 import dev.orderpipe.pipeline.infra.JvmOptions;
 
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 
-/** Starts {@code orderpipe} commands in child JVMs with the project's JVM options and this test's class path. */
+/**
+ * Starts {@code orderpipe} commands in child JVMs with the project's JVM options and this test's class path (and, unless
+ * told otherwise, {@link ChildJvmOptions#QUICK}).
+ */
 final class ChildJvm {
     private ChildJvm() {
     }
 
     static Process start(Path logDir, String name, String... args) throws IOException {
-        return start(List.of("-Xmx256m", "-XX:+UseSerialGC"), logDir, name, args);
+        return start(ChildJvmOptions.QUICK, logDir, name, args);
     }
 
     static Process start(List<String> jvmOptions, Path logDir, String name, String... args) throws IOException {

@@ -1,5 +1,6 @@
 package dev.orderpipe.tools;
 
+import dev.orderpipe.pipeline.infra.ChildJvmOptions;
 import dev.orderpipe.pipeline.infra.CrashPoints;
 import dev.orderpipe.pipeline.infra.CycleFiles;
 import dev.orderpipe.pipeline.ExitCodes;
@@ -380,7 +381,7 @@ class CrashPointTest {
         /** Runs the pipeline in a child JVM armed to halt at {@code point}; asserts it halted there. */
         Run crash(String point) throws Exception {
             String name = "crash" + crashes++;
-            List<String> jvm = List.of("-Xmx256m", "-XX:+UseSerialGC", "-D" + CrashPoints.PROPERTY + "=" + point);
+            List<String> jvm = ChildJvmOptions.quick("-D" + CrashPoints.PROPERTY + "=" + point);
             Process p = ChildJvm.start(jvm, dir, name, args());
             try {
                 assertTrue(p.waitFor(120, TimeUnit.SECONDS), "halted:\n" + ChildJvm.log(dir, name));

@@ -12,6 +12,7 @@ import dev.orderpipe.pipeline.codes.OrderType;
 import dev.orderpipe.pipeline.codes.Side;
 import dev.orderpipe.pipeline.codes.TimeInForce;
 import dev.orderpipe.pipeline.config.PipelineConfig;
+import dev.orderpipe.pipeline.infra.ChildJvmOptions;
 import dev.orderpipe.pipeline.infra.CrashPoints;
 import dev.orderpipe.pipeline.infra.QueueInput;
 import dev.orderpipe.pipeline.infra.Queues;
@@ -596,8 +597,7 @@ class DamagedFilesTest {
     @Test
     void aCrashWhileACycleFileWasCreatedIsLeftToTheStartUpRepair(@TempDir Path dir) throws Exception {
         Path data = dir.resolve("data");
-        List<String> jvm = List.of("-Xmx256m", "-XX:+UseSerialGC", "-D" + CrashPoints.PROPERTY
-                + "=cycle-file-created:2");
+        List<String> jvm = ChildJvmOptions.quick("-D" + CrashPoints.PROPERTY + "=cycle-file-created:2");
         Process p = ChildJvm.start(jvm, dir, "crash", "run", "--input", orderFile.toString(), "--data",
                 data.toString(), "--exit-when-done", "--status-every", "0");
         try {

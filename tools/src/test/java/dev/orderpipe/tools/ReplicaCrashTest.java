@@ -2,6 +2,7 @@ package dev.orderpipe.tools;
 
 import dev.orderpipe.pipeline.ExitCodes;
 import dev.orderpipe.pipeline.TestPipelines;
+import dev.orderpipe.pipeline.infra.ChildJvmOptions;
 import dev.orderpipe.pipeline.infra.CrashPoints;
 import dev.orderpipe.pipeline.infra.Queues;
 import dev.orderpipe.pipeline.integrity.QueueMetadata;
@@ -80,7 +81,7 @@ class ReplicaCrashTest {
             int n = 0;
             for (String point : crashes) {
                 String name = "replica-" + ++n;
-                List<String> jvm = List.of("-Xmx256m", "-XX:+UseSerialGC", "-D" + CrashPoints.PROPERTY + "=" + point);
+                List<String> jvm = ChildJvmOptions.quick("-D" + CrashPoints.PROPERTY + "=" + point);
                 Process replica = ChildJvm.start(jvm, dir, name, replicaArgs);
                 try {
                     assertTrue(replica.waitFor(CRASH_WAIT_SECONDS, TimeUnit.SECONDS),
@@ -93,7 +94,7 @@ class ReplicaCrashTest {
                         ChildJvm.log(dir, name));
                 p.check();
             }
-            Process replica = ChildJvm.start(List.of("-Xmx256m", "-XX:+UseSerialGC",
+            Process replica = ChildJvm.start(ChildJvmOptions.quick(
                     "-Dorg.slf4j.simpleLogger.log.dev.orderpipe.replication=info"), dir, "replica-last", replicaArgs);
             try {
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
