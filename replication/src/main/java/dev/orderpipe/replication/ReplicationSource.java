@@ -676,7 +676,10 @@ public final class ReplicationSource implements AutoCloseable {
         /** Positions the tailer at the replica's last index (sent again, to be compared); the problem, or null. */
         String rewind(long index) {
             announced = false;
-            ackIndex = index;
+            // a hello's index is no acknowledgement: the replica holds a record there, but whether it is this
+            // queue's is known only once it compared the one sent again (then it acknowledges); a replica holding
+            // another primary's records would otherwise acknowledge writes waiting up to there (ackedReplicas)
+            ackIndex = -1;
             sentIndex = index;
             if (index < 0) {
                 tailer.toStart();
@@ -689,7 +692,6 @@ public final class ReplicationSource implements AutoCloseable {
             HistoryStart history = historyStart(source);
             // the replica's copy is not this queue's: it holds none of its records (and the lag is counted from the
             // queue's start, never from an index the queue lacks, which Chronicle's count refuses)
-            ackIndex = -1;
             sentIndex = -1;
             if (history != null && index < history.firstIndex())
                 return "retention removed the primary's queue " + source.name + " up to index "
