@@ -112,23 +112,30 @@ public final class ReplicationSource implements AutoCloseable {
         }
         AeronMedia m = null;
         try {
+            // the queues before the Aeron client: opening them (Chronicle's first start in this JVM too) can take
+            // seconds on a busy host, and a client whose conductor waits longer than the driver's client liveness
+            // timeout before the first round has closed itself (AeronMedia#doDriverWork)
+            rescan();
             m = AeronMedia.start(settings.aeronDir(), settings.externalDriver());
             this.control = m.subscribe(listen.channel(settings.networkInterface(), 0), Messages.CONTROL_STREAM, null,
                     "--listen", listen);
             this.slots = new Slot[to.size()];
-            for (int i = 0; i < slots.length; i++)
+            for (int i = 0; i < slots.length; i++) {
                 slots[i] = new Slot(i, to.get(i), m.publish(to.get(i).channel(settings.networkInterface(),
                         settings.termLength()), Messages.DATA_STREAM, "--to", to.get(i)));
+                for (Source s : sources)
+                    slots[i].add(s);
+            }
         } catch (RuntimeException e) {
             if (m != null)
                 m.close();
+            closeSources();
             status.close();
             closeQuietly(statusLock);
             throw e;
         }
         this.media = m;
         this.controlAssembler = new FragmentAssembler(this::onControl);
-        rescan();
     }
 
     /**
@@ -202,8 +209,9 @@ public final class ReplicationSource implements AutoCloseable {
             inOrder.sort(Comparator.comparingInt((Source x) -> rank(x.name)).thenComparing(x -> x.name));
             if (bounds.length < sources.size())
                 bounds = new long[sources.size() * 2];
-            for (Slot slot : slots)
-                slot.add(s);
+            if (slots != null) // null at the first look, from the constructor: each slot adds every source then
+                for (Slot slot : slots)
+                    slot.add(s);
         }
     }
 
@@ -503,10 +511,14 @@ public final class ReplicationSource implements AutoCloseable {
                 for (SlotQueue sq : slot.queues)
                     if (sq != null)
                         sq.tailer.close();
-            for (Source s : sources) {
-                s.end.close();
-                s.queue.close();
-            }
+            closeSources();
+        }
+    }
+
+    private void closeSources() {
+        for (Source s : sources) {
+            s.end.close();
+            s.queue.close();
         }
     }
 
