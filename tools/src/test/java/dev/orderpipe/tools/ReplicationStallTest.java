@@ -21,20 +21,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A {@code replica} or a {@code replicate} that stands still longer than Aeron's timeouts (stopped with SIGSTOP, then
- * SIGCONT; a VM pause or a starved host does the same): its Aeron client has closed itself and its driver has dropped
- * it, so it ends with one line and exit 1 (before, it went on polling closed streams, silent after two stack traces,
- * and never replicated again); started again, it resumes where the copy ends. The children run with Aeron's client
- * liveness timeout at 5 s (10 s by default) so that the stop is short.
+ * A {@code replica} or a {@code replicate} that stands still (stopped with SIGSTOP, then SIGCONT; a VM pause or a
+ * starved host does the same). Past Aeron's 10 s timeouts between the processes, a replica goes on by itself: its
+ * embedded driver keeps its own client for 60 s (with Aeron's 10 s, the client closed itself and the process went on
+ * polling closed streams, silent after two stack traces, never replicating again). Past the client liveness timeout
+ * (5 s here, so that the stop is short) its client has closed itself: it ends with one line and exit 1, and started
+ * again it resumes where the copy ends.
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class ReplicationStallTest {
-    private static final List<String> JVM = List.of("-Xmx256m", "-XX:+UseSerialGC",
+    private static final List<String> SHORT_LIVENESS = List.of("-Xmx256m", "-XX:+UseSerialGC",
             "-Daeron.client.liveness.timeout=5s");
-    private static final long STOP_MILLIS = 8_000;
+    private static final List<String> DEFAULTS = List.of("-Xmx256m", "-XX:+UseSerialGC");
 
     @Test
-    void aReplicaOrPrimaryStoppedPastAeronsTimeoutsEndsWithOneLineAndResumesWhenStartedAgain(@TempDir Path dir)
+    void aReplicaStoppedPastAeronsTimeoutsBetweenProcessesGoesOnByItself(@TempDir Path dir)
             throws Exception {
         Path primary = dir.resolve("primary");
         Path standby = dir.resolve("standby");
@@ -42,6 +43,43 @@ class ReplicationStallTest {
         TestPipelines.writeOrders(primary.resolve("orders"), RollCycles.FAST_DAILY, clock, 1, 200);
         String replicaAt = Endpoint.freeLoopback().toString();
         String controlAt = Endpoint.freeLoopback().toString();
+        List<Process> processes = new ArrayList<>();
+        try {
+            Process replica = start(processes, DEFAULTS, dir, "replica", "replica", "-d", standby.toString(),
+                    "--listen", replicaAt, "--name", "standby", "--aeron-dir", dir.resolve("aeron-s").toString());
+            Process replicate = start(processes, DEFAULTS, dir, "replicate", "replicate", "-d", primary.toString(),
+                    "--to", replicaAt, "--listen", controlAt, "--aeron-dir", dir.resolve("aeron-p").toString());
+            awaitInStep(primary, standby, dir);
+            signal(replica, "STOP");
+            TestPipelines.writeOrders(primary.resolve("orders"), RollCycles.FAST_DAILY, clock, 201, 100);
+            Thread.sleep(12_000); // past the image's and the connection's liveness timeouts, 10 s
+            signal(replica, "CONT");
+            awaitInStep(primary, standby, dir);
+            assertTrue(replica.isAlive() && replicate.isAlive(), logs(dir));
+        } finally {
+            processes.forEach(Process::destroyForcibly);
+        }
+        assertEquals(300, TestPipelines.rawRecords(standby.resolve("orders")).size());
+        assertEquals("", Files.readString(dir.resolve("replica.err")) + Files.readString(dir.resolve("replicate.err")),
+                "nothing on stderr");
+    }
+
+    @Test
+    void aReplicaOrPrimaryStoppedPastItsClientLivenessEndsWithOneLineAndResumesWhenStartedAgain(@TempDir Path dir)
+            throws Exception {
+        Path primary = dir.resolve("primary");
+        Path standby = dir.resolve("standby");
+        SetTimeProvider clock = new SetTimeProvider("2026-01-05T10:00:00");
+        TestPipelines.writeOrders(primary.resolve("orders"), RollCycles.FAST_DAILY, clock, 1, 200);
+        String replicaAt = Endpoint.freeLoopback().toString();
+        String controlAt = Endpoint.freeLoopback().toString();
+        // the standby holds the copy already: a queue created in the replica's loop can take longer than the
+        // shortened timeout on a busy host
+        Files.createDirectories(standby.resolve("orders"));
+        try (var files = Files.list(primary.resolve("orders"))) {
+            for (Path f : files.toList())
+                Files.copy(f, standby.resolve("orders").resolve(f.getFileName()));
+        }
         String[] replicaArgs = {"replica", "-d", standby.toString(), "--listen", replicaAt, "--name", "standby",
                 "--aeron-dir", dir.resolve("aeron-standby").toString()};
         String[] replicateArgs = {"replicate", "-d", primary.toString(), "--to", replicaAt, "--listen", controlAt,
@@ -74,15 +112,20 @@ class ReplicationStallTest {
     }
 
     private static Process start(List<Process> processes, Path dir, String name, String... args) throws IOException {
-        Process p = ChildJvm.start(JVM, dir, name, args);
+        return start(processes, SHORT_LIVENESS, dir, name, args);
+    }
+
+    private static Process start(List<Process> processes, List<String> jvm, Path dir, String name, String... args)
+            throws IOException {
+        Process p = ChildJvm.start(jvm, dir, name, args);
         processes.add(p);
         return p;
     }
 
-    /** SIGSTOP, a wait past Aeron's (shortened) timeouts, SIGCONT. */
+    /** SIGSTOP, a wait past the (shortened) client liveness timeout, SIGCONT. */
     private static void stall(Process p) throws Exception {
         signal(p, "STOP");
-        Thread.sleep(STOP_MILLIS);
+        Thread.sleep(8_000);
         signal(p, "CONT");
     }
 
