@@ -37,18 +37,14 @@ class ReplicationStallTest {
     @Test
     void aReplicaStoppedPastAeronsTimeoutsBetweenProcessesGoesOnByItself(@TempDir Path dir)
             throws Exception {
-        Path primary = dir.resolve("primary");
-        Path standby = dir.resolve("standby");
-        SetTimeProvider clock = new SetTimeProvider("2026-01-05T10:00:00");
-        TestPipelines.writeOrders(primary.resolve("orders"), RollCycles.FAST_DAILY, clock, 1, 200);
-        String replicaAt = Endpoint.freeLoopback().toString();
-        String controlAt = Endpoint.freeLoopback().toString();
+        Pair pair = Pair.of(dir);
+        Path primary = pair.primary();
+        Path standby = pair.standby();
+        SetTimeProvider clock = pair.clock();
         List<Process> processes = new ArrayList<>();
         try {
-            Process replica = start(processes, DEFAULTS, dir, "replica", "replica", "-d", standby.toString(),
-                    "--listen", replicaAt, "--name", "standby", "--aeron-dir", dir.resolve("aeron-s").toString());
-            Process replicate = start(processes, DEFAULTS, dir, "replicate", "replicate", "-d", primary.toString(),
-                    "--to", replicaAt, "--listen", controlAt, "--aeron-dir", dir.resolve("aeron-p").toString());
+            Process replica = start(processes, DEFAULTS, dir, "replica", pair.replicaArgs());
+            Process replicate = start(processes, DEFAULTS, dir, "replicate", pair.replicateArgs());
             awaitInStep(primary, standby, dir);
             signal(replica, "STOP");
             TestPipelines.writeOrders(primary.resolve("orders"), RollCycles.FAST_DAILY, clock, 201, 100);
@@ -67,12 +63,10 @@ class ReplicationStallTest {
     @Test
     void aReplicaOrPrimaryStoppedPastItsClientLivenessEndsWithOneLineAndResumesWhenStartedAgain(@TempDir Path dir)
             throws Exception {
-        Path primary = dir.resolve("primary");
-        Path standby = dir.resolve("standby");
-        SetTimeProvider clock = new SetTimeProvider("2026-01-05T10:00:00");
-        TestPipelines.writeOrders(primary.resolve("orders"), RollCycles.FAST_DAILY, clock, 1, 200);
-        String replicaAt = Endpoint.freeLoopback().toString();
-        String controlAt = Endpoint.freeLoopback().toString();
+        Pair pair = Pair.of(dir);
+        Path primary = pair.primary();
+        Path standby = pair.standby();
+        SetTimeProvider clock = pair.clock();
         // the standby holds the copy already: a queue created in the replica's loop can take longer than the
         // shortened timeout on a busy host
         Files.createDirectories(standby.resolve("orders"));
@@ -80,10 +74,8 @@ class ReplicationStallTest {
             for (Path f : files.toList())
                 Files.copy(f, standby.resolve("orders").resolve(f.getFileName()));
         }
-        String[] replicaArgs = {"replica", "-d", standby.toString(), "--listen", replicaAt, "--name", "standby",
-                "--aeron-dir", dir.resolve("aeron-standby").toString()};
-        String[] replicateArgs = {"replicate", "-d", primary.toString(), "--to", replicaAt, "--listen", controlAt,
-                "--aeron-dir", dir.resolve("aeron-primary").toString()};
+        String[] replicaArgs = pair.replicaArgs();
+        String[] replicateArgs = pair.replicateArgs();
         List<Process> processes = new ArrayList<>();
         try {
             Process replica = start(processes, dir, "replica-1", replicaArgs);
@@ -109,6 +101,23 @@ class ReplicationStallTest {
         assertEquals(400, TestPipelines.rawRecords(standby.resolve("orders")).size());
         assertEquals(TestPipelines.rawRecords(primary.resolve("orders")),
                 TestPipelines.rawRecords(standby.resolve("orders")));
+    }
+
+    /** A primary holding 200 orders, its standby's directory and the two commands' arguments. */
+    private record Pair(Path primary, Path standby, SetTimeProvider clock, String[] replicaArgs,
+                        String[] replicateArgs) {
+        static Pair of(Path dir) {
+            Path primary = dir.resolve("primary");
+            Path standby = dir.resolve("standby");
+            SetTimeProvider clock = new SetTimeProvider("2026-01-05T10:00:00");
+            TestPipelines.writeOrders(primary.resolve("orders"), RollCycles.FAST_DAILY, clock, 1, 200);
+            String replicaAt = Endpoint.freeLoopback().toString();
+            String controlAt = Endpoint.freeLoopback().toString();
+            return new Pair(primary, standby, clock, new String[] {"replica", "-d", standby.toString(), "--listen",
+                    replicaAt, "--name", "standby", "--aeron-dir", dir.resolve("aeron-standby").toString()},
+                    new String[] {"replicate", "-d", primary.toString(), "--to", replicaAt, "--listen", controlAt,
+                            "--aeron-dir", dir.resolve("aeron-primary").toString()});
+        }
     }
 
     private static Process start(List<Process> processes, Path dir, String name, String... args) throws IOException {
