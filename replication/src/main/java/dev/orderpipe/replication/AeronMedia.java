@@ -44,13 +44,6 @@ final class AeronMedia implements AutoCloseable {
     static final int POLL_LIMIT = 1024;
     /** Driver duty cycles per round at most: the sender sends one datagram (an MTU) per publication and cycle. */
     private static final int DRIVER_CYCLES = 64;
-    /**
-     * How long the embedded driver keeps its own process's client while the loop does not run (Aeron's 10 s by
-     * default): that client is in the same process, so a longer wait costs nothing, and a process that stood still
-     * for less (a queue created under load, a GC or VM pause, SIGSTOP) goes on by itself. A longer stall ends the
-     * process with one line ({@link #doDriverWork}). {@code -Daeron.client.liveness.timeout} sets another.
-     */
-    static final long CLIENT_LIVENESS_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
 
     private final MediaDriver driver;
     private final AgentInvoker driverInvoker;
@@ -113,13 +106,6 @@ final class AeronMedia implements AutoCloseable {
                 .threadingMode(ThreadingMode.INVOKER) // run by the loop's thread: doDriverWork
                 .dirDeleteOnStart(true)
                 .dirDeleteOnShutdown(true);
-        if (System.getProperty(io.aeron.driver.Configuration.CLIENT_LIVENESS_TIMEOUT_PROP_NAME) == null) {
-            ctx.clientLivenessTimeoutNs(CLIENT_LIVENESS_NANOS);
-            // Aeron requires the unblock timeout of a publication to be longer than the client liveness timeout
-            if (System.getProperty(io.aeron.driver.Configuration.PUBLICATION_UNBLOCK_TIMEOUT_PROP_NAME) == null)
-                ctx.publicationUnblockTimeoutNs(CLIENT_LIVENESS_NANOS
-                        + io.aeron.driver.Configuration.PUBLICATION_UNBLOCK_TIMEOUT_DEFAULT_NS);
-        }
         MediaDriver driver = MediaDriver.launchEmbedded(ctx);
         try {
             // while the client waits for the driver's answer (adding a publication), it runs the driver itself
@@ -253,7 +239,7 @@ final class AeronMedia implements AutoCloseable {
     /**
      * The Aeron client's error handler: one line per error instead of Aeron's stack trace on stderr, and the fatal
      * error kept to name why the client closed itself. It does so when its conductor did not run for longer than the
-     * driver's client liveness timeout ({@link #CLIENT_LIVENESS_NANOS} embedded, an external driver's own): the
+     * driver's client liveness timeout (Aeron's 10 s, {@code -Daeron.client.liveness.timeout}): the
      * process was stopped (SIGSTOP), paused (a VM, a long GC) or starved; its driver has dropped it by then, so
      * nothing arrives or leaves any more, and the loop must end rather than go on polling what is closed (it did: the
      * process then hung, silent after two stack traces).
@@ -278,8 +264,8 @@ final class AeronMedia implements AutoCloseable {
             Throwable why = first;
             return new ReplicationException("the Aeron client closed itself (" + (why == null ? "no error given"
                     : why.getMessage()) + "): this process stood still longer than Aeron's timeouts (stopped with"
-                    + " SIGSTOP, a VM or GC pause, a starved host), so its streams are gone; start it again: the"
-                    + " replica resumes from its copy's last index");
+                    + " SIGSTOP, a VM or GC pause, a starved host) or its media driver stopped, so its streams are"
+                    + " gone; start it again: the replica resumes from its copy's last index");
         }
     }
 

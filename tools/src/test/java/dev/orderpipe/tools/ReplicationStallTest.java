@@ -21,44 +21,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A {@code replica} or a {@code replicate} that stands still (stopped with SIGSTOP, then SIGCONT; a VM pause or a
- * starved host does the same). Past Aeron's 10 s timeouts between the processes, a replica goes on by itself: its
- * embedded driver keeps its own client for 60 s (with Aeron's 10 s, the client closed itself and the process went on
- * polling closed streams, silent after two stack traces, never replicating again). Past the client liveness timeout
- * (5 s here, so that the stop is short) its client has closed itself: it ends with one line and exit 1, and started
- * again it resumes where the copy ends.
+ * A {@code replica} or a {@code replicate} that stands still longer than Aeron's client liveness timeout (stopped with
+ * SIGSTOP, then SIGCONT; a VM pause or a starved host does the same): its Aeron client has closed itself and its
+ * driver has dropped it, so it ends with one line and exit 1 (before, it went on polling closed streams, silent after
+ * two stack traces, and never replicated again); started again, it resumes where the copy ends. The children run with
+ * that timeout at 5 s (Aeron's default is 10 s) so that the stop is short.
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class ReplicationStallTest {
     private static final List<String> SHORT_LIVENESS = List.of("-Xmx256m", "-XX:+UseSerialGC",
             "-Daeron.client.liveness.timeout=5s");
-    private static final List<String> DEFAULTS = List.of("-Xmx256m", "-XX:+UseSerialGC");
-
-    @Test
-    void aReplicaStoppedPastAeronsTimeoutsBetweenProcessesGoesOnByItself(@TempDir Path dir)
-            throws Exception {
-        Pair pair = Pair.of(dir);
-        Path primary = pair.primary();
-        Path standby = pair.standby();
-        SetTimeProvider clock = pair.clock();
-        List<Process> processes = new ArrayList<>();
-        try {
-            Process replica = start(processes, DEFAULTS, dir, "replica", pair.replicaArgs());
-            Process replicate = start(processes, DEFAULTS, dir, "replicate", pair.replicateArgs());
-            awaitInStep(primary, standby, dir);
-            signal(replica, "STOP");
-            TestPipelines.writeOrders(primary.resolve("orders"), RollCycles.FAST_DAILY, clock, 201, 100);
-            Thread.sleep(12_000); // past the image's and the connection's liveness timeouts, 10 s
-            signal(replica, "CONT");
-            awaitInStep(primary, standby, dir);
-            assertTrue(replica.isAlive() && replicate.isAlive(), logs(dir));
-        } finally {
-            processes.forEach(Process::destroyForcibly);
-        }
-        assertEquals(300, TestPipelines.rawRecords(standby.resolve("orders")).size());
-        assertEquals("", Files.readString(dir.resolve("replica.err")) + Files.readString(dir.resolve("replicate.err")),
-                "nothing on stderr");
-    }
 
     @Test
     void aReplicaOrPrimaryStoppedPastItsClientLivenessEndsWithOneLineAndResumesWhenStartedAgain(@TempDir Path dir)
@@ -113,6 +85,8 @@ class ReplicationStallTest {
             TestPipelines.writeOrders(primary.resolve("orders"), RollCycles.FAST_DAILY, clock, 1, 200);
             String replicaAt = Endpoint.freeLoopback().toString();
             String controlAt = Endpoint.freeLoopback().toString();
+            while (controlAt.equals(replicaAt)) // two draws of a free port can give the same one
+                controlAt = Endpoint.freeLoopback().toString();
             return new Pair(primary, standby, clock, new String[] {"replica", "-d", standby.toString(), "--listen",
                     replicaAt, "--name", "standby", "--aeron-dir", dir.resolve("aeron-standby").toString()},
                     new String[] {"replicate", "-d", primary.toString(), "--to", replicaAt, "--listen", controlAt,
