@@ -5,6 +5,8 @@ import io.aeron.Aeron;
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
 import org.agrona.concurrent.AgentInvoker;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -37,6 +39,7 @@ import java.util.stream.Stream;
  * to wake (100 us and more each, four of them per process and round trip) is gone.
  */
 final class AeronMedia implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(AeronMedia.class);
     /** Fragments and control messages taken per poll: enough that a burst is drained in few rounds. */
     static final int POLL_LIMIT = 1024;
     /** Driver duty cycles per round at most: the sender sends one datagram (an MTU) per publication and cycle. */
@@ -51,8 +54,10 @@ final class AeronMedia implements AutoCloseable {
 
     private final Path ownDir;
     private final DirLock lock;
+    private final Faults faults;
 
-    private AeronMedia(MediaDriver driver, Aeron aeron, Path ownDir, DirLock lock) {
+    private AeronMedia(MediaDriver driver, Aeron aeron, Path ownDir, DirLock lock, Faults faults) {
+        this.faults = faults;
         this.driver = driver;
         this.driverInvoker = driver == null ? null : driver.sharedAgentInvoker();
         this.clientInvoker = driver == null ? null : aeron.conductorAgentInvoker();
@@ -63,11 +68,12 @@ final class AeronMedia implements AutoCloseable {
 
     static AeronMedia start(String aeronDir, boolean external) {
         if (external) {
-            Aeron.Context ctx = new Aeron.Context();
+            Faults faults = new Faults();
+            Aeron.Context ctx = new Aeron.Context().errorHandler(faults);
             if (aeronDir != null)
                 ctx.aeronDirectoryName(aeronDir);
             try {
-                return new AeronMedia(null, Aeron.connect(ctx), null, null);
+                return new AeronMedia(null, Aeron.connect(ctx), null, null, faults);
             } catch (RuntimeException e) {
                 throw new ReplicationException("no Aeron media driver runs on " + ctx.aeronDirectoryName() + " ("
                         + e.getMessage() + "): start one (io.aeron.driver.MediaDriver), or leave --external-driver out"
@@ -104,9 +110,11 @@ final class AeronMedia implements AutoCloseable {
         try {
             // while the client waits for the driver's answer (adding a publication), it runs the driver itself
             // the client's conductor too (keep-alives, images coming and going) runs on the loop's thread
+            Faults faults = new Faults();
             Aeron aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(driver.aeronDirectoryName())
-                    .driverAgentInvoker(driver.sharedAgentInvoker()).useConductorAgentInvoker(true));
-            return new AeronMedia(driver, aeron, dir, lock);
+                    .driverAgentInvoker(driver.sharedAgentInvoker()).useConductorAgentInvoker(true)
+                    .errorHandler(faults));
+            return new AeronMedia(driver, aeron, dir, lock, faults);
         } catch (RuntimeException e) {
             driver.close();
             throw e;
@@ -158,8 +166,12 @@ final class AeronMedia implements AutoCloseable {
      * finds nothing to do, the loop waits with {@link ReplicationLoop#idleStrategy()}.
      *
      * @return the work done
+     * @throws ReplicationException when the Aeron client has closed itself: this process stood still longer than
+     *                              Aeron's timeouts, and its publications and subscriptions are gone
      */
     int doDriverWork() {
+        if (aeron.isClosed())
+            throw faults.clientClosed();
         if (driverInvoker == null)
             return 0;
         int work = 0;
@@ -221,6 +233,39 @@ final class AeronMedia implements AutoCloseable {
             }
         } finally {
             lock.release();
+        }
+    }
+
+    /**
+     * The Aeron client's error handler: one line per error instead of Aeron's stack trace on stderr, and the fatal
+     * error kept to name why the client closed itself. It does so when its conductor did not run for longer than the
+     * driver's client liveness timeout (Aeron's 10 s, {@code -Daeron.client.liveness.timeout}): the
+     * process was stopped (SIGSTOP), paused (a VM, a long GC) or starved; its driver has dropped it by then, so
+     * nothing arrives or leaves any more, and the loop must end rather than go on polling what is closed (it did: the
+     * process then hung, silent after two stack traces).
+     */
+    private static final class Faults implements org.agrona.ErrorHandler {
+        private volatile Throwable first;
+
+        @Override
+        public void onError(Throwable error) {
+            if (error instanceof org.agrona.concurrent.AgentTerminationException)
+                return; // the client ending after its fatal error, which is kept
+            if (error instanceof io.aeron.exceptions.AeronException e
+                    && e.category() == io.aeron.exceptions.AeronException.Category.FATAL) {
+                if (first == null)
+                    first = error; // named by the loop's one line (doDriverWork)
+                return;
+            }
+            LOG.warn("aeron: {}", error.toString());
+        }
+
+        ReplicationException clientClosed() {
+            Throwable why = first;
+            return new ReplicationException("the Aeron client closed itself (" + (why == null ? "no error given"
+                    : why.getMessage()) + "): this process stood still longer than Aeron's timeouts (stopped with"
+                    + " SIGSTOP, a VM or GC pause, a starved host) or its media driver stopped, so its streams are"
+                    + " gone; start it again: the replica resumes from its copy's last index");
         }
     }
 

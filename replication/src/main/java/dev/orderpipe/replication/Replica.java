@@ -44,6 +44,12 @@ public final class Replica implements AutoCloseable {
     private final Map<String, ReplicaQueue> queues = new LinkedHashMap<>();
     /** The queues of the primary's current session by its ids; null where not announced. */
     private ReplicaQueue[] byId = new ReplicaQueue[16];
+    /**
+     * By the same ids: whether a record of that queue was written or compared since the resume. Only those are
+     * acknowledged: until the record the primary sends again has been compared, the last index is not known to hold
+     * the primary's record.
+     */
+    private boolean[] confirmed = new boolean[16];
     private byte[] record = new byte[512];
     private Publication control;
     private String controlChannel;
@@ -179,6 +185,7 @@ public final class Replica implements AutoCloseable {
                     gap(q, index);
                 } else {
                     gapsInARow = 0;
+                    confirmed[id] = true;
                     if (applied == ReplicaQueue.WRITTEN)
                         recordsWritten++;
                     progress = true;
@@ -208,6 +215,7 @@ public final class Replica implements AutoCloseable {
                 if (msgSession == session && r.getLong() == nonce && !inStep) {
                     inStep = true;
                     byId = new ReplicaQueue[16];
+                    confirmed = new boolean[16];
                     LOG.info("replica {}: in step with primary session {}", name, Long.toHexString(session));
                 }
             }
@@ -227,8 +235,10 @@ public final class Replica implements AutoCloseable {
                     throw new ReplicationException("the primary's queue " + queue + " has epoch " + epoch
                             + ": not an orderpipe queue");
                 ReplicaQueue q = open(queue, rollCycle(rollCycle));
-                if (id >= byId.length)
+                if (id >= byId.length) {
                     byId = java.util.Arrays.copyOf(byId, Math.max(id + 1, byId.length * 2));
+                    confirmed = java.util.Arrays.copyOf(confirmed, byId.length);
+                }
                 byId[id] = q;
             }
             case Messages.FILE -> {
@@ -386,7 +396,7 @@ public final class Replica implements AutoCloseable {
         int count = 0;
         for (int id = 0; id < byId.length; id++) {
             ReplicaQueue q = byId[id];
-            if (q == null)
+            if (q == null || !confirmed[id])
                 continue;
             out.putInt(at, id, Messages.ORDER);
             out.putLong(at + 4, q.lastIndex(), Messages.ORDER);

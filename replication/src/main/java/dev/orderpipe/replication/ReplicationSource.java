@@ -112,23 +112,30 @@ public final class ReplicationSource implements AutoCloseable {
         }
         AeronMedia m = null;
         try {
+            // the queues before the Aeron client: opening them (Chronicle's first start in this JVM too) can take
+            // seconds on a busy host, and a client whose conductor waits longer than the driver's client liveness
+            // timeout before the first round has closed itself (AeronMedia#doDriverWork)
+            rescan();
             m = AeronMedia.start(settings.aeronDir(), settings.externalDriver());
             this.control = m.subscribe(listen.channel(settings.networkInterface(), 0), Messages.CONTROL_STREAM, null,
                     "--listen", listen);
             this.slots = new Slot[to.size()];
-            for (int i = 0; i < slots.length; i++)
+            for (int i = 0; i < slots.length; i++) {
                 slots[i] = new Slot(i, to.get(i), m.publish(to.get(i).channel(settings.networkInterface(),
                         settings.termLength()), Messages.DATA_STREAM, "--to", to.get(i)));
+                for (Source s : sources)
+                    slots[i].add(s);
+            }
         } catch (RuntimeException e) {
             if (m != null)
                 m.close();
+            closeSources();
             status.close();
             closeQuietly(statusLock);
             throw e;
         }
         this.media = m;
         this.controlAssembler = new FragmentAssembler(this::onControl);
-        rescan();
     }
 
     /**
@@ -202,8 +209,9 @@ public final class ReplicationSource implements AutoCloseable {
             inOrder.sort(Comparator.comparingInt((Source x) -> rank(x.name)).thenComparing(x -> x.name));
             if (bounds.length < sources.size())
                 bounds = new long[sources.size() * 2];
-            for (Slot slot : slots)
-                slot.add(s);
+            if (slots != null) // null at the first look, from the constructor: each slot adds every source then
+                for (Slot slot : slots)
+                    slot.add(s);
         }
     }
 
@@ -503,10 +511,14 @@ public final class ReplicationSource implements AutoCloseable {
                 for (SlotQueue sq : slot.queues)
                     if (sq != null)
                         sq.tailer.close();
-            for (Source s : sources) {
-                s.end.close();
-                s.queue.close();
-            }
+            closeSources();
+        }
+    }
+
+    private void closeSources() {
+        for (Source s : sources) {
+            s.end.close();
+            s.queue.close();
         }
     }
 
@@ -676,7 +688,10 @@ public final class ReplicationSource implements AutoCloseable {
         /** Positions the tailer at the replica's last index (sent again, to be compared); the problem, or null. */
         String rewind(long index) {
             announced = false;
-            ackIndex = index;
+            // a hello's index is no acknowledgement: the replica holds a record there, but whether it is this
+            // queue's is known only once it compared the one sent again (then it acknowledges); a replica holding
+            // another primary's records would otherwise acknowledge writes waiting up to there (ackedReplicas)
+            ackIndex = -1;
             sentIndex = index;
             if (index < 0) {
                 tailer.toStart();
@@ -689,7 +704,6 @@ public final class ReplicationSource implements AutoCloseable {
             HistoryStart history = historyStart(source);
             // the replica's copy is not this queue's: it holds none of its records (and the lag is counted from the
             // queue's start, never from an index the queue lacks, which Chronicle's count refuses)
-            ackIndex = -1;
             sentIndex = -1;
             if (history != null && index < history.firstIndex())
                 return "retention removed the primary's queue " + source.name + " up to index "

@@ -93,6 +93,61 @@ class AckedDurabilityTest {
                 ReplicationHarness.records(standby.resolve("orders")).subList(0, 1 + ORDERS));
     }
 
+    @Test
+    void aReplicaWhoseCopyDivergesAcknowledgesNothing() throws Exception {
+        // a standby that held another primary's records (the second standby after a fail-over to the first, which
+        // was behind it): its hello names an index the new primary's own records reached, so the write waiting
+        // there must not be acknowledged by it: it holds another record at that index, and stops on comparing it
+        Path primary = tmp.resolve("primary");
+        Path standby = tmp.resolve("standby");
+        PipelineConfig config = TestPipelines.config(primary, null);
+        long aapl = Symbols.encode("AAPL");
+        long price = Prices.parse("189.25");
+        try (OrderEntry other = OrderEntry.open(TestPipelines.config(standby, null), 9)) {
+            for (int i = 0; i < 20; i++)
+                other.newOrder(500 + i, 2, aapl, Side.SELL, OrderType.LIMIT, TimeInForce.GTC, price, 300);
+        }
+        try (OrderEntry async = OrderEntry.open(config, 7)) {
+            for (int i = 0; i < 19; i++)
+                async.newOrder(1 + i, 1, aapl, Side.BUY, OrderType.LIMIT, TimeInForce.GTC, price, 100);
+        }
+        config.replication.ackedReplicas = 1;
+        config.replication.ackTimeoutMs = 3_000;
+        java.util.concurrent.CompletableFuture<Object> write = new java.util.concurrent.CompletableFuture<>();
+        Thread writer = new Thread(() -> {
+            try (OrderEntry acked = OrderEntry.open(config, 8)) {
+                write.complete(acked.newOrder(100, 1, aapl, Side.BUY, OrderType.LIMIT, TimeInForce.GTC, price, 100));
+            } catch (Throwable t) {
+                write.complete(t);
+            }
+        });
+        writer.start();
+        ReplicationHarness.await(() -> TestPipelines.readAll(primary.resolve("orders")).size() == 20, 10_000,
+                () -> "the acknowledged write never reached the primary's queue");
+        Endpoint replicaAt = Endpoint.freeLoopback();
+        try (ReplicationSource source = new ReplicationSource(primary, List.of(replicaAt), Endpoint.freeLoopback(),
+                new ReplicationSettings(tmp.resolve("aeron-p").toString(), false, null, 1 << 20));
+             Replica replica = new Replica(standby, replicaAt, "standby",
+                     new ReplicationSettings(tmp.resolve("aeron-r").toString(), false, null, 0));
+             ReplicationLoop p = new ReplicationLoop("primary", source::run);
+             ReplicationLoop r = new ReplicationLoop("replica", replica::run)) {
+            r.join(30_000);
+            assertTrue(r.failure() instanceof ReplicationException && r.failure().getMessage().startsWith(
+                    "the replica diverges from the primary: queue orders holds another record"), "" + r.failure());
+            Object result = write.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            assertTrue(result instanceof NotAcknowledgedException, "the write returned " + result + ", acknowledged"
+                    + " by a replica that holds another record at its index");
+            Thread.sleep(300); // the primary's status, written every 100 ms, still names no acknowledgement
+            try (dev.orderpipe.pipeline.metrics.ReplicationStatus.Reader reader =
+                         dev.orderpipe.pipeline.metrics.ReplicationStatus.Reader.open(primary)) {
+                assertEquals(-1, reader.ackedIndex("orders".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 1,
+                        60_000));
+            }
+            assertEquals(null, p.failure());
+        }
+        assertEquals(20, TestPipelines.readAll(standby.resolve("orders")).size(), "the copy is left as it was");
+    }
+
     /** The replica's copy of a queue, once it has one. */
     private static ChronicleQueue waitForCopy(Path dir) throws InterruptedException {
         ReplicationHarness.await(() -> dev.orderpipe.pipeline.infra.Queues.isQueueDir(dir), 30_000,
