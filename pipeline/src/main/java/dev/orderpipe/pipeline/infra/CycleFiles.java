@@ -26,6 +26,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -51,6 +52,8 @@ public final class CycleFiles {
     public static final String DISCARD_SUFFIX = ".discard";
     /** How long to wait for a live writer that holds the queue's write lock (Chronicle's own default timeout). */
     private static final long LOCK_TIMEOUT_MS = 10_000;
+    /** How often a metadata file another process is creating is looked at again. */
+    private static final long LOCK_RETRY_MS = 5;
     /** How much of a not-ready file's start is parsed for its header (the header is a few hundred bytes). */
     private static final int HEADER_SCAN = 64 << 10;
 
@@ -99,14 +102,32 @@ public final class CycleFiles {
         }
     }
 
+    /**
+     * A not-ready {@code metadata.cq4t}: another process creating it right now (two processes starting on a new data
+     * directory together: it holds the file's lock for the milliseconds that takes) is waited for, up to
+     * {@value #LOCK_TIMEOUT_MS} ms; one a crash left half-created (nobody holds its lock) is moved aside.
+     */
     private static void repairTableStore(String queue, Path metadata) {
-        try (FileChannel ch = FileChannel.open(metadata, StandardOpenOption.READ, StandardOpenOption.WRITE);
-             FileLock lock = ch.tryLock()) {
-            if (lock == null)
-                throw new RefusedException("queue " + queue + ": " + metadata + " is being created by another process"
-                        + " (it holds the file's lock): stop it and start again");
-            if (!headerReady(metadata))
-                moveAside(queue, metadata);
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(LOCK_TIMEOUT_MS);
+        try (FileChannel ch = FileChannel.open(metadata, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            while (true) {
+                try (FileLock lock = ch.tryLock()) {
+                    if (lock != null) {
+                        if (!headerReady(metadata))
+                            moveAside(queue, metadata);
+                        return;
+                    }
+                }
+                if (System.nanoTime() > deadline)
+                    throw new RefusedException("queue " + queue + ": " + metadata + " is being created by another"
+                            + " process, which has held the file's lock for " + LOCK_TIMEOUT_MS / 1000 + " s: stop it"
+                            + " and start again");
+                Thread.sleep(LOCK_RETRY_MS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RefusedException("queue " + queue + ": interrupted while " + metadata + " was being created by"
+                    + " another process");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot check " + metadata + ": " + e.getMessage(), e);
         }

@@ -5,17 +5,24 @@ import net.openhft.chronicle.bytes.SyncMode;
 import net.openhft.chronicle.core.time.SystemTimeProvider;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.queue.rollcycles.TestRollCycles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.RandomAccessFile;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.text.SimpleDateFormat;
+import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.TimeZone;
@@ -102,12 +109,56 @@ class CycleFilesTest {
         assertTrue(discarded(queue).isEmpty());
     }
 
+    @Test
+    void aMetadataFileAnotherProcessIsCreatingIsWaitedForNotRefused(@TempDir Path dir) throws Exception {
+        // two processes start on a new data directory together: one holds metadata.cq4t's lock while it creates it
+        Path queue = Files.createDirectories(dir.resolve("orders"));
+        Path metadata = queue.resolve(Queues.METADATA_FILE);
+        Files.write(metadata, new byte[4096]); // first header 0: not ready
+        Process holder = new ProcessBuilder(JvmOptions.javaCommand(List.of("-Xmx64m"), LockHolder.class.getName(),
+                metadata.toString(), "1500")).redirectErrorStream(true).start();
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(holder.getInputStream()));
+            assertEquals("locked", out.readLine());
+            try (ChronicleQueue q = CycleFiles.openRepaired("orders", queue, SECONDLY, SyncMode.NONE)) {
+                assertTrue(holder.waitFor(10, TimeUnit.SECONDS), "the holder ended before the queue opened");
+                assertEquals(0, holder.exitValue());
+                write(q, 1, 3);
+                assertEquals(List.of(1L, 2L, 3L), orderIds(q));
+            }
+        } finally {
+            holder.destroyForcibly();
+        }
+    }
+
+    /** Holds the file lock of {@code args[0]} for {@code args[1]} ms (as Chronicle does while it creates the file). */
+    public static final class LockHolder {
+        public static void main(String[] args) throws Exception {
+            try (FileChannel ch = FileChannel.open(Path.of(args[0]), StandardOpenOption.READ, StandardOpenOption.WRITE);
+                 FileLock lock = ch.lock()) {
+                System.out.println("locked");
+                System.out.flush();
+                Thread.sleep(Long.parseLong(args[1]));
+            }
+        }
+    }
+
     private static void write(ChronicleQueue q, int from, int to) {
         try (ExcerptAppender appender = q.createAppender()) {
             OrderInfo r = new OrderInfo();
             for (int i = from; i <= to; i++)
                 appender.writeBytes(r.reset().orderId(i));
         }
+    }
+
+    private static List<Long> orderIds(ChronicleQueue q) {
+        List<Long> ids = new ArrayList<>();
+        try (ExcerptTailer tailer = q.createTailer()) {
+            OrderInfo r = new OrderInfo();
+            while (tailer.readBytes(r.reset()))
+                ids.add(r.orderId());
+        }
+        return ids;
     }
 
     /** The file of the cycle that is current once the clock has moved past the last written one. */
