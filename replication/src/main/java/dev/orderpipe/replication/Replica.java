@@ -159,31 +159,21 @@ public final class Replica implements AutoCloseable {
         int type = Messages.type(buffer, offset);
         long msgSession = Messages.session(buffer, offset);
         switch (type) {
-            case Messages.RECORD -> {
+            case Messages.RECORDS -> {
                 if (!inStep || msgSession != session)
                     return;
-                int id = buffer.getInt(offset + Messages.RECORD_QUEUE, Messages.ORDER);
-                long index = buffer.getLong(offset + Messages.RECORD_INDEX, Messages.ORDER);
-                int crc = buffer.getInt(offset + Messages.RECORD_CRC, Messages.ORDER);
-                int len = buffer.getInt(offset + Messages.RECORD_LENGTH, Messages.ORDER);
-                ReplicaQueue q = id < byId.length ? byId[id] : null;
+                int id = buffer.getInt(offset + Messages.RECORDS_QUEUE, Messages.ORDER);
+                int count = buffer.getInt(offset + Messages.RECORDS_COUNT, Messages.ORDER);
+                ReplicaQueue q = id >= 0 && id < byId.length ? byId[id] : null;
                 if (q == null)
                     throw new ReplicationException("the primary sent a record of queue id " + id + " it never"
                             + " announced: replica and primary speak different versions; run the same orderpipe on"
                             + " both");
-                if (record.length < len)
-                    record = new byte[len];
-                buffer.getBytes(offset + Messages.RECORD_BYTES, record, 0, len);
-                int applied = q.apply(index, record, len, crc);
-                if (applied == ReplicaQueue.GAP) {
-                    gap(q, index);
-                } else {
-                    gapsInARow = 0;
-                    if (applied == ReplicaQueue.WRITTEN)
-                        recordsWritten++;
-                    progress = true;
-                }
+                int at = offset + Messages.RECORDS_FIRST;
+                for (int i = 0; i < count && inStep; i++) // a gap drops the rest: the primary resumes before it
+                    at = record(q, buffer, at);
             }
+            case Messages.RECORD -> throw protocolMismatch(1);
             case Messages.ANNOUNCE -> {
                 Messages.Reader r = new Messages.Reader(buffer, offset);
                 int announcedSlot = r.getInt();
@@ -206,6 +196,9 @@ public final class Replica implements AutoCloseable {
             case Messages.RESUME -> {
                 Messages.Reader r = new Messages.Reader(buffer, offset);
                 if (msgSession == session && r.getLong() == nonce && !inStep) {
+                    int protocol = r.hasMore(offset + length) ? r.getInt() : 1;
+                    if (protocol != Messages.PROTOCOL)
+                        throw protocolMismatch(protocol);
                     inStep = true;
                     byId = new ReplicaQueue[16];
                     LOG.info("replica {}: in step with primary session {}", name, Long.toHexString(session));
@@ -246,11 +239,40 @@ public final class Replica implements AutoCloseable {
                 Messages.Reader r = new Messages.Reader(buffer, offset);
                 long forNonce = r.getLong();
                 String what = r.getString();
+                boolean protocol = r.hasMore(offset + length) && r.getInt() == Messages.DIVERGED_PROTOCOL;
                 if (forNonce == nonce)
-                    throw new ReplicationException("the replica diverges from the primary: " + what);
+                    throw new ReplicationException(protocol ? what : "the replica diverges from the primary: " + what);
             }
             default -> LOG.warn("replica {}: ignored a message of unknown type {}", name, type);
         }
+    }
+
+    /**
+     * Applies the record at {@code at} of a RECORDS message of {@code q}'s queue; returns the offset after it.
+     */
+    private int record(ReplicaQueue q, DirectBuffer buffer, int at) {
+        long index = buffer.getLong(at + Messages.RECORD_INDEX, Messages.ORDER);
+        int crc = buffer.getInt(at + Messages.RECORD_CRC, Messages.ORDER);
+        int len = buffer.getInt(at + Messages.RECORD_LENGTH, Messages.ORDER);
+        if (record.length < len)
+            record = new byte[len];
+        buffer.getBytes(at + Messages.RECORD_BYTES, record, 0, len);
+        int applied = q.apply(index, record, len, crc);
+        if (applied == ReplicaQueue.GAP) {
+            gap(q, index);
+        } else {
+            gapsInARow = 0;
+            if (applied == ReplicaQueue.WRITTEN)
+                recordsWritten++;
+            progress = true;
+        }
+        return at + Messages.RECORD_BYTES + len;
+    }
+
+    private static ReplicationException protocolMismatch(int primaryProtocol) {
+        return new ReplicationException("replica and primary speak different replication protocols (the primary "
+                + primaryProtocol + ", the replica " + Messages.PROTOCOL + "): run the same orderpipe version on both"
+                + " hosts");
     }
 
     /**
@@ -369,6 +391,8 @@ public final class Replica implements AutoCloseable {
             out.putLong(at, q.lastIndex(), Messages.ORDER);
             at += 8;
         }
+        out.putInt(at, Messages.PROTOCOL, Messages.ORDER);
+        at += 4;
         helloSentAt = System.nanoTime();
         if (control != null)
             control.offer(out, 0, at); // lost when not connected yet: the next announce brings it again
