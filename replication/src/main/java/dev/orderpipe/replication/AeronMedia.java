@@ -158,11 +158,11 @@ final class AeronMedia implements AutoCloseable {
     }
 
     /**
-     * The window for a socket buffer of {@code granted} bytes as the OS reports it (Linux reports twice what it
-     * keeps for data): {@link #WINDOW} at most, 0 when that is below Aeron's default window (then left as it is).
+     * The window for a socket buffer of {@code granted} bytes as the OS reports it (as Aeron compares them):
+     * {@link #WINDOW} at most, 0 when that is below Aeron's default window (then left as it is).
      */
     static int windowFor(int granted) {
-        int window = Math.min(WINDOW, granted / 2);
+        int window = Math.min(WINDOW, granted);
         return window < Configuration.INITIAL_WINDOW_LENGTH_DEFAULT ? 0 : window;
     }
 
