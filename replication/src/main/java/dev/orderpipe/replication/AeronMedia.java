@@ -2,6 +2,7 @@ package dev.orderpipe.replication;
 
 import dev.orderpipe.pipeline.util.FileTrees;
 import io.aeron.Aeron;
+import io.aeron.driver.Configuration;
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
 import org.agrona.concurrent.AgentInvoker;
@@ -9,6 +10,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.net.StandardSocketOptions;
+import java.nio.channels.DatagramChannel;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -40,6 +43,13 @@ import java.util.stream.Stream;
  */
 final class AeronMedia implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AeronMedia.class);
+    /**
+     * The receiver window and UDP socket buffers an embedded driver asks for: Aeron's default window (128 KB) lets
+     * the primary send only some 600 records before the replica's status message comes back, and both loops park
+     * when idle, so a burst waited for round trips; 2 MB keeps the copy streaming. Capped to what the OS grants
+     * ({@link #windowFor}).
+     */
+    static final int WINDOW = 2 << 20;
     /** Fragments and control messages taken per poll: enough that a burst is drained in few rounds. */
     static final int POLL_LIMIT = 1024;
     /** Driver duty cycles per round at most: the sender sends one datagram (an MTU) per publication and cycle. */
@@ -106,6 +116,7 @@ final class AeronMedia implements AutoCloseable {
                 .threadingMode(ThreadingMode.INVOKER) // run by the loop's thread: doDriverWork
                 .dirDeleteOnStart(true)
                 .dirDeleteOnShutdown(true);
+        windows(ctx);
         MediaDriver driver = MediaDriver.launchEmbedded(ctx);
         try {
             // while the client waits for the driver's answer (adding a publication), it runs the driver itself
@@ -118,6 +129,55 @@ final class AeronMedia implements AutoCloseable {
         } catch (RuntimeException e) {
             driver.close();
             throw e;
+        }
+    }
+
+    /**
+     * Sets the embedded driver's receiver window and socket buffers to {@link #WINDOW}, or to what the OS grants
+     * when it caps UDP buffers lower ({@code net.core.rmem_max}, {@code wmem_max}), saying so once; leaves each alone
+     * that the user set through Aeron's own properties ({@code -Daeron.rcv.initial.window.length}, ...). A window
+     * larger than the socket's buffer would let a burst overrun it (dropped datagrams, retransmitted after a NAK).
+     */
+    private static void windows(MediaDriver.Context ctx) {
+        int rcvbuf = granted(StandardSocketOptions.SO_RCVBUF);
+        int sndbuf = granted(StandardSocketOptions.SO_SNDBUF);
+        int window = windowFor(rcvbuf);
+        if (window == 0) {
+            LOG.warn("the OS grants UDP sockets {} bytes of receive buffer (net.core.rmem_max): replication keeps"
+                    + " Aeron's default receiver window, which slows bursts; raise net.core.rmem_max to {}", rcvbuf,
+                    WINDOW);
+            return;
+        }
+        if (window < WINDOW)
+            LOG.warn("the OS grants UDP sockets {} bytes of receive buffer (net.core.rmem_max): replication's receiver"
+                    + " window is {} bytes instead of {}; raise net.core.rmem_max to {} for bursts", rcvbuf, window,
+                    WINDOW, WINDOW);
+        if (System.getProperty(Configuration.SOCKET_RCVBUF_LENGTH_PROP_NAME) == null
+                && System.getProperty(Configuration.INITIAL_WINDOW_LENGTH_PROP_NAME) == null) {
+            ctx.socketRcvbufLength(window);
+            ctx.initialWindowLength(window);
+        }
+        int send = windowFor(sndbuf);
+        if (System.getProperty(Configuration.SOCKET_SNDBUF_LENGTH_PROP_NAME) == null && send > 0)
+            ctx.socketSndbufLength(send);
+    }
+
+    /**
+     * The window for a socket buffer of {@code granted} bytes as the OS reports it (as Aeron compares them):
+     * {@link #WINDOW} at most, 0 when that is below Aeron's default window (then left as it is).
+     */
+    static int windowFor(int granted) {
+        int window = Math.min(WINDOW, granted);
+        return window < Configuration.INITIAL_WINDOW_LENGTH_DEFAULT ? 0 : window;
+    }
+
+    /** The buffer the OS grants a UDP socket that asks for {@link #WINDOW} bytes of {@code option}; 0 if unknown. */
+    private static int granted(java.net.SocketOption<Integer> option) {
+        try (DatagramChannel ch = DatagramChannel.open()) {
+            ch.setOption(option, WINDOW);
+            return ch.getOption(option);
+        } catch (IOException | RuntimeException e) {
+            return 0;
         }
     }
 

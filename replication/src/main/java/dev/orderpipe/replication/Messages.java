@@ -10,13 +10,19 @@ import java.nio.charset.StandardCharsets;
  * The replication protocol's messages, little-endian, each starting with an int type and the primary's session (a
  * number the primary draws at each start). Primary to replicas, on the data stream: {@link #ANNOUNCE} (every few
  * hundred ms: the session, the replica's slot and where to send control messages), {@link #RESUME} (the answer to a
- * replica's hello: the records after it start where the hello asked), {@link #QUEUE} (a queue's id in this session,
- * its name, roll cycle and epoch), {@link #RECORD} (a queue id, the record's index, a CRC32C of its bytes and the raw
- * bytes of the record as the queue holds them), {@link #DIVERGED} (the primary cannot serve this replica's copy),
+ * replica's hello: the records after it start where the hello asked; then the primary's {@link #PROTOCOL}),
+ * {@link #QUEUE} (a queue's id in this session, its name, roll cycle and epoch), {@link #RECORDS} (a queue id, a count,
+ * and that many records of the queue, in order, each its index, a CRC32C of its bytes, their length and the raw bytes
+ * of the record as the queue holds them), {@link #DIVERGED} (the primary cannot serve this replica's copy),
  * {@link #FILE} (a side file of the data directory, {@link SideFiles}: its name, a CRC32C and length of its bytes, the
  * bytes).
- * Replica to primary, on the control stream: {@link #HELLO} (its name, a fresh nonce and its last index per queue) and
- * {@link #ACK} (its last written index per queue id).
+ * Replica to primary, on the control stream: {@link #HELLO} (its name, a fresh nonce, its last index per queue, then
+ * its {@link #PROTOCOL}) and {@link #ACK} (its last written index per queue id).
+ *
+ * <p>Protocol 1 (before {@link #PROTOCOL} was sent) carried one record per message ({@link #RECORD}); each message
+ * costs the publication, the media drivers and the replica's poll a frame header and a callback, so protocol 2 sends
+ * as many records as one frame holds in one message. A primary refuses a hello of another protocol with a
+ * {@link #DIVERGED} the replica stops on with one line, and a replica refuses a resume of another.
  */
 final class Messages {
     static final ByteOrder ORDER = ByteOrder.LITTLE_ENDIAN;
@@ -26,20 +32,29 @@ final class Messages {
     static final int ANNOUNCE = 1;
     static final int RESUME = 2;
     static final int QUEUE = 3;
+    /** Protocol 1's one record per message: a replica refuses it (a primary of another version). */
     static final int RECORD = 4;
     static final int DIVERGED = 5;
     static final int FILE = 6;
+    static final int RECORDS = 7;
     static final int HELLO = 11;
     static final int ACK = 12;
 
     /** type, session */
     static final int HEADER = 4 + 8;
-    /** Offsets of a RECORD after the header: queue id, index, crc, length, bytes. */
-    static final int RECORD_QUEUE = HEADER;
-    static final int RECORD_INDEX = RECORD_QUEUE + 4;
+    /** This version's protocol: RESUME and HELLO end with it (none: protocol 1). */
+    static final int PROTOCOL = 2;
+    /** Offsets of a RECORDS message after the header: queue id, count, then the records. */
+    static final int RECORDS_QUEUE = HEADER;
+    static final int RECORDS_COUNT = RECORDS_QUEUE + 4;
+    static final int RECORDS_FIRST = RECORDS_COUNT + 4;
+    /** Offsets in one record of a RECORDS message, from its start: index, crc, length, bytes. */
+    static final int RECORD_INDEX = 0;
     static final int RECORD_CRC = RECORD_INDEX + 8;
     static final int RECORD_LENGTH = RECORD_CRC + 4;
     static final int RECORD_BYTES = RECORD_LENGTH + 4;
+    /** Why a primary refuses a replica in a DIVERGED that ends with this marker: another protocol, not a copy. */
+    static final int DIVERGED_PROTOCOL = 1;
 
     private Messages() {
     }
@@ -87,6 +102,11 @@ final class Messages {
             this.buffer = buffer;
             this.at = offset + HEADER;
             return this;
+        }
+
+        /** Whether the message that ends at {@code end} (its offset plus length) has bytes left after the cursor. */
+        boolean hasMore(int end) {
+            return at < end;
         }
 
         int getInt() {

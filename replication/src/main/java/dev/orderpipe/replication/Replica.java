@@ -2,6 +2,7 @@ package dev.orderpipe.replication;
 
 import dev.orderpipe.pipeline.infra.CrashPoints;
 import dev.orderpipe.pipeline.infra.DataDirLock;
+import dev.orderpipe.pipeline.infra.QueuePretoucher;
 import io.aeron.FragmentAssembler;
 import io.aeron.Image;
 import io.aeron.Publication;
@@ -16,6 +17,7 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BooleanSupplier;
@@ -42,6 +44,13 @@ public final class Replica implements AutoCloseable {
     private final FragmentAssembler assembler;
     private final ExpandableArrayBuffer out = new ExpandableArrayBuffer(1024);
     private final Map<String, ReplicaQueue> queues = new LinkedHashMap<>();
+    /**
+     * Touches the pages ahead of each copy's end on a thread of its own, as the pipeline's does for its queues: the
+     * first write to a page of a queue file faults it in (allocated and zeroed), which was the largest part of the
+     * replica's work per record; this thread sleeps between rounds.
+     */
+    private final QueuePretoucher pretoucher = new QueuePretoucher("replica", List.of(),
+            QueuePretoucher.DEFAULT_INTERVAL_NANOS);
     /** The queues of the primary's current session by its ids; null where not announced. */
     private ReplicaQueue[] byId = new ReplicaQueue[16];
     /**
@@ -79,6 +88,7 @@ public final class Replica implements AutoCloseable {
         this.name = name;
         this.lock = DataDirLock.acquire(dataDir);
         AeronMedia m = null;
+        pretoucher.start();
         try {
             for (String left : SideFiles.removeLeftovers(dataDir))
                 LOG.info("replica {}: removed {}, a side file half written when the replica stopped", name, left);
@@ -90,6 +100,7 @@ public final class Replica implements AutoCloseable {
         } catch (RuntimeException e) {
             if (m != null)
                 m.close();
+            pretoucher.close();
             queues.values().forEach(ReplicaQueue::close);
             lock.close();
             throw e;
@@ -106,6 +117,7 @@ public final class Replica implements AutoCloseable {
                         .rollCycle();
             q = new ReplicaQueue(dataDir, queue, rollCycle, 0);
             queues.put(queue, q);
+            pretoucher.add(q.queue());
         } else if (rollCycle != null && !q.rollCycle().equals(rollCycle)) {
             throw new ReplicationException("the replica's queue " + dataDir.resolve(queue) + " has roll cycle "
                     + q.rollCycle() + ", the primary's " + rollCycle + ": it is not a copy of this primary's; move"
@@ -165,32 +177,21 @@ public final class Replica implements AutoCloseable {
         int type = Messages.type(buffer, offset);
         long msgSession = Messages.session(buffer, offset);
         switch (type) {
-            case Messages.RECORD -> {
+            case Messages.RECORDS -> {
                 if (!inStep || msgSession != session)
                     return;
-                int id = buffer.getInt(offset + Messages.RECORD_QUEUE, Messages.ORDER);
-                long index = buffer.getLong(offset + Messages.RECORD_INDEX, Messages.ORDER);
-                int crc = buffer.getInt(offset + Messages.RECORD_CRC, Messages.ORDER);
-                int len = buffer.getInt(offset + Messages.RECORD_LENGTH, Messages.ORDER);
-                ReplicaQueue q = id < byId.length ? byId[id] : null;
+                int id = buffer.getInt(offset + Messages.RECORDS_QUEUE, Messages.ORDER);
+                int count = buffer.getInt(offset + Messages.RECORDS_COUNT, Messages.ORDER);
+                ReplicaQueue q = id >= 0 && id < byId.length ? byId[id] : null;
                 if (q == null)
                     throw new ReplicationException("the primary sent a record of queue id " + id + " it never"
                             + " announced: replica and primary speak different versions; run the same orderpipe on"
                             + " both");
-                if (record.length < len)
-                    record = new byte[len];
-                buffer.getBytes(offset + Messages.RECORD_BYTES, record, 0, len);
-                int applied = q.apply(index, record, len, crc);
-                if (applied == ReplicaQueue.GAP) {
-                    gap(q, index);
-                } else {
-                    gapsInARow = 0;
-                    confirmed[id] = true;
-                    if (applied == ReplicaQueue.WRITTEN)
-                        recordsWritten++;
-                    progress = true;
-                }
+                int at = offset + Messages.RECORDS_FIRST;
+                for (int i = 0; i < count && inStep; i++) // a gap drops the rest: the primary resumes before it
+                    at = record(id, q, buffer, at);
             }
+            case Messages.RECORD -> throw protocolMismatch(1);
             case Messages.ANNOUNCE -> {
                 Messages.Reader r = new Messages.Reader(buffer, offset);
                 int announcedSlot = r.getInt();
@@ -213,6 +214,9 @@ public final class Replica implements AutoCloseable {
             case Messages.RESUME -> {
                 Messages.Reader r = new Messages.Reader(buffer, offset);
                 if (msgSession == session && r.getLong() == nonce && !inStep) {
+                    int protocol = r.hasMore(offset + length) ? r.getInt() : 1;
+                    if (protocol != Messages.PROTOCOL)
+                        throw protocolMismatch(protocol);
                     inStep = true;
                     byId = new ReplicaQueue[16];
                     confirmed = new boolean[16];
@@ -256,11 +260,41 @@ public final class Replica implements AutoCloseable {
                 Messages.Reader r = new Messages.Reader(buffer, offset);
                 long forNonce = r.getLong();
                 String what = r.getString();
+                boolean protocol = r.hasMore(offset + length) && r.getInt() == Messages.DIVERGED_PROTOCOL;
                 if (forNonce == nonce)
-                    throw new ReplicationException("the replica diverges from the primary: " + what);
+                    throw new ReplicationException(protocol ? what : "the replica diverges from the primary: " + what);
             }
             default -> LOG.warn("replica {}: ignored a message of unknown type {}", name, type);
         }
+    }
+
+    /**
+     * Applies the record at {@code at} of a RECORDS message of {@code q}'s queue; returns the offset after it.
+     */
+    private int record(int id, ReplicaQueue q, DirectBuffer buffer, int at) {
+        long index = buffer.getLong(at + Messages.RECORD_INDEX, Messages.ORDER);
+        int crc = buffer.getInt(at + Messages.RECORD_CRC, Messages.ORDER);
+        int len = buffer.getInt(at + Messages.RECORD_LENGTH, Messages.ORDER);
+        if (record.length < len)
+            record = new byte[len];
+        buffer.getBytes(at + Messages.RECORD_BYTES, record, 0, len);
+        int applied = q.apply(index, record, len, crc);
+        if (applied == ReplicaQueue.GAP) {
+            gap(q, index);
+        } else {
+            gapsInARow = 0;
+            confirmed[id] = true;
+            if (applied == ReplicaQueue.WRITTEN)
+                recordsWritten++;
+            progress = true;
+        }
+        return at + Messages.RECORD_BYTES + len;
+    }
+
+    private static ReplicationException protocolMismatch(int primaryProtocol) {
+        return new ReplicationException("replica and primary speak different replication protocols (the primary "
+                + primaryProtocol + ", the replica " + Messages.PROTOCOL + "): run the same orderpipe version on both"
+                + " hosts");
     }
 
     /**
@@ -379,6 +413,8 @@ public final class Replica implements AutoCloseable {
             out.putLong(at, q.lastIndex(), Messages.ORDER);
             at += 8;
         }
+        out.putInt(at, Messages.PROTOCOL, Messages.ORDER);
+        at += 4;
         helloSentAt = System.nanoTime();
         if (control != null)
             control.offer(out, 0, at); // lost when not connected yet: the next announce brings it again
@@ -446,6 +482,7 @@ public final class Replica implements AutoCloseable {
         } catch (Throwable t) {
             first = t;
         }
+        pretoucher.close(); // before the queues it touches
         for (ReplicaQueue q : queues.values()) {
             try {
                 q.close();

@@ -99,6 +99,11 @@ final class ReplicaQueue implements AutoCloseable {
         return rollCycle;
     }
 
+    /** The replica's copy (for its pretoucher). */
+    ChronicleQueue queue() {
+        return queue;
+    }
+
     /** The index of the last record the replica holds, -1 when none. */
     long lastIndex() {
         return lastIndex;

@@ -41,6 +41,15 @@ public final class ReplicationLoop implements AutoCloseable {
         thread.start();
     }
 
+    /**
+     * The CPU time the loop's thread has used so far, in nanoseconds (-1 where the JVM does not measure it): what a
+     * stretch of replication cost, apart from whatever else this host ran meanwhile.
+     */
+    public long cpuNanos() {
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        return mx.isThreadCpuTimeSupported() ? mx.getThreadCpuTime(thread.getId()) : -1;
+    }
+
     /** Whether the loop still runs. */
     public boolean alive() {
         return thread.isAlive();

@@ -40,8 +40,9 @@ import java.util.zip.CRC32C;
 
 /**
  * {@code orderpipe replicate}: the primary side. Streams every queue of a data directory (orders, checked,
- * executions and any other queue there, found again every second) to each replica, record by record: the raw bytes
- * of the record as the queue holds them, with the queue and the index. Reads only; the pipeline runs beside it.
+ * executions and any other queue there, found again every second) to each replica, record by record (as many to a
+ * message as one Aeron frame holds): the raw bytes of the record as the queue holds them, with the queue and the
+ * index. Reads only; the pipeline runs beside it.
  *
  * <p>Order across queues: a stage's output record is written after the input record it names, so the replica must
  * never hold an output whose input it lacks (a pipeline started on it would refuse the directory). Each round takes
@@ -80,7 +81,6 @@ public final class ReplicationSource implements AutoCloseable {
     private final SideFiles sideFiles;
     /** Held while it runs: one replicate per data directory (a second would reset the first's lag figures). */
     private final java.nio.channels.FileChannel statusLock;
-    private byte[] record = new byte[512];
     private long[] bounds = new long[8];
     private long lastRescan;
     private long lastStatus;
@@ -283,6 +283,13 @@ public final class ReplicationSource implements AutoCloseable {
         int sent = 0;
         if (!sendFiles(slot, false)) // before the records: they may be what a new history line describes
             return sent;
+        // a batch the publication refused goes first: its records were read, and nothing may overtake them
+        if (slot.batchLength > 0) {
+            int count = slot.batchCount;
+            if (!offerBatch(slot))
+                return sent;
+            sent += count;
+        }
         for (Source s : inOrder) {
             SlotQueue sq = slot.queues[s.id];
             if (!sq.announced) {
@@ -291,42 +298,81 @@ public final class ReplicationSource implements AutoCloseable {
                 sq.announced = true;
             }
             long bound = bounds[s.id];
-            while (true) {
-                try (DocumentContext dc = sq.tailer.readingDocument()) {
-                    if (!dc.isPresent())
-                        break;
-                    long index = dc.index();
-                    if (index > bound) {
-                        dc.rollbackOnClose();
-                        break;
-                    }
-                    Bytes<?> b = dc.wire().bytes();
-                    int len = (int) b.readRemaining();
-                    if (record.length < len)
-                        record = new byte[len];
-                    b.read(record, 0, len);
-                    crc.reset();
-                    crc.update(record, 0, len);
-                    Messages.header(out, Messages.RECORD, session);
-                    out.putInt(Messages.RECORD_QUEUE, s.id, Messages.ORDER);
-                    out.putLong(Messages.RECORD_INDEX, index, Messages.ORDER);
-                    out.putInt(Messages.RECORD_CRC, (int) crc.getValue(), Messages.ORDER);
-                    out.putInt(Messages.RECORD_LENGTH, len, Messages.ORDER);
-                    out.putBytes(Messages.RECORD_BYTES, record, 0, len);
-                    long result = slot.publication.offer(out, 0, Messages.RECORD_BYTES + len);
-                    if (result < 0) {
-                        dc.rollbackOnClose();
-                        offerFailed(slot, result);
-                        return sent;
-                    }
-                    sq.sentIndex = index;
-                    sent++;
-                    recordsSent++;
-                }
+            while (readBatch(slot, s, sq, bound)) {
+                int count = slot.batchCount;
+                if (!offerBatch(slot))
+                    return sent;
+                sent += count;
             }
         }
         sendFiles(slot, true);
         return sent;
+    }
+
+    /**
+     * Reads the records of {@code s} after the slot's last, up to {@code bound}, into the slot's batch: one RECORDS
+     * message of as many as one Aeron frame holds (a record larger than that alone, in fragments). Each message costs
+     * the publication, both media drivers and the replica's poll a frame header and a callback, which at a few
+     * hundred thousand records a second was most of their work. False when there is none to send.
+     */
+    private boolean readBatch(Slot slot, Source s, SlotQueue sq, long bound) {
+        ExpandableArrayBuffer b = slot.batch;
+        int limit = slot.publication.maxPayloadLength();
+        int at = Messages.RECORDS_FIRST;
+        int count = 0;
+        long last = -1;
+        while (true) {
+            try (DocumentContext dc = sq.tailer.readingDocument()) {
+                if (!dc.isPresent())
+                    break;
+                long index = dc.index();
+                Bytes<?> bytes = dc.wire().bytes();
+                int len = (int) bytes.readRemaining();
+                int bodyAt = at + Messages.RECORD_BYTES;
+                if (index > bound || (count > 0 && bodyAt + len > limit)) {
+                    dc.rollbackOnClose(); // read again by the next batch
+                    break;
+                }
+                b.checkLimit(bodyAt + len);
+                bytes.read(b.byteArray(), bodyAt, len); // straight into the message: one copy
+                crc.reset();
+                crc.update(b.byteArray(), bodyAt, len);
+                b.putLong(at + Messages.RECORD_INDEX, index, Messages.ORDER);
+                b.putInt(at + Messages.RECORD_CRC, (int) crc.getValue(), Messages.ORDER);
+                b.putInt(at + Messages.RECORD_LENGTH, len, Messages.ORDER);
+                at = bodyAt + len;
+                count++;
+                last = index;
+            }
+        }
+        if (count == 0)
+            return false;
+        Messages.header(b, Messages.RECORDS, session);
+        b.putInt(Messages.RECORDS_QUEUE, s.id, Messages.ORDER);
+        b.putInt(Messages.RECORDS_COUNT, count, Messages.ORDER);
+        slot.batchLength = at;
+        slot.batchCount = count;
+        slot.batchLast = last;
+        slot.batchQueue = sq;
+        return true;
+    }
+
+    /**
+     * Offers the slot's batch; true when it is out. A batch refused (the replica's window is full) stays the slot's
+     * and is offered again next round before anything else: its records were read, so the tailer is past them.
+     */
+    private boolean offerBatch(Slot slot) {
+        long result = slot.publication.offer(slot.batch, 0, slot.batchLength);
+        if (result == Publication.ADMIN_ACTION) // the term rotated: offered again at once, as Aeron advises
+            result = slot.publication.offer(slot.batch, 0, slot.batchLength);
+        if (result < 0) {
+            offerFailed(slot, result);
+            return false;
+        }
+        slot.batchQueue.sentIndex = slot.batchLast;
+        recordsSent += slot.batchCount;
+        slot.batchLength = 0;
+        return true;
     }
 
     /**
@@ -396,7 +442,8 @@ public final class ReplicationSource implements AutoCloseable {
     private void resume(Slot slot) {
         int at = Messages.header(out, Messages.RESUME, session);
         out.putLong(at, slot.pendingNonce, Messages.ORDER);
-        long result = slot.publication.offer(out, 0, at + 8);
+        out.putInt(at + 8, Messages.PROTOCOL, Messages.ORDER);
+        long result = slot.publication.offer(out, 0, at + 12);
         if (result < 0) {
             if (result == Publication.NOT_CONNECTED || result == Publication.CLOSED)
                 slot.pendingNonce = 0; // the replica says hello again when it is back
@@ -440,6 +487,13 @@ public final class ReplicationSource implements AutoCloseable {
             Map<String, Long> indexes = new HashMap<>();
             for (int i = 0; i < count; i++)
                 indexes.put(r.getString(), r.getLong());
+            int protocol = r.hasMore(offset + length) ? r.getInt() : 1;
+            if (protocol != Messages.PROTOCOL) {
+                refuse(slot, replica, nonce, "replica and primary speak different replication protocols (the replica "
+                        + protocol + ", the primary " + Messages.PROTOCOL + "): run the same orderpipe version on both"
+                        + " hosts", Messages.DIVERGED_PROTOCOL);
+                return;
+            }
             hello(slot, replica, nonce, indexes);
         }
     }
@@ -448,6 +502,7 @@ public final class ReplicationSource implements AutoCloseable {
     private void hello(Slot slot, String replica, long nonce, Map<String, Long> indexes) {
         slot.nonce = 0;
         slot.pendingNonce = 0;
+        slot.batchLength = 0; // the tailers rewind: a batch read before is read again if the replica lacks it
         slot.rename(replica);
         String diverged = null;
         for (Map.Entry<String, Long> e : indexes.entrySet()) {
@@ -464,15 +519,27 @@ public final class ReplicationSource implements AutoCloseable {
         }
         slot.helloIndexes = indexes;
         if (diverged != null) {
-            LOG.error("replicate: replica {} ({}) diverges: {}", replica, slot.to, diverged);
-            int at = Messages.header(out, Messages.DIVERGED, session);
-            out.putLong(at, nonce, Messages.ORDER);
-            at = Messages.putString(out, at + 8, diverged);
-            slot.publication.offer(out, 0, at);
+            refuse(slot, replica, nonce, diverged, 0);
             return;
         }
         slot.pendingNonce = nonce;
         resume(slot);
+    }
+
+    /**
+     * Tells the replica that said hello with {@code nonce} why it cannot be served ({@code why}: 0, its copy diverges;
+     * {@link Messages#DIVERGED_PROTOCOL}, it speaks another protocol); it stops with that line.
+     */
+    private void refuse(Slot slot, String replica, long nonce, String problem, int why) {
+        slot.nonce = 0;
+        slot.pendingNonce = 0;
+        LOG.error(why == 0 ? "replicate: replica {} ({}) diverges: {}" : "replicate: replica {} ({}) refused: {}",
+                replica, slot.to, problem);
+        int at = Messages.header(out, Messages.DIVERGED, session);
+        out.putLong(at, nonce, Messages.ORDER);
+        at = Messages.putString(out, at + 8, problem);
+        out.putInt(at, why, Messages.ORDER);
+        slot.publication.offer(out, 0, at + 4);
     }
 
     private void publishStatus() {
@@ -614,6 +681,12 @@ public final class ReplicationSource implements AutoCloseable {
         Map<String, Long> helloIndexes = Map.of();
         /** The version of each side file sent since the resume (by id). */
         long[] fileVersions = new long[8];
+        /** The RECORDS message being sent ({@link #readBatch}): its length (0: none), records, last index, queue. */
+        final ExpandableArrayBuffer batch = new ExpandableArrayBuffer(2048);
+        int batchLength;
+        int batchCount;
+        long batchLast;
+        SlotQueue batchQueue;
 
         Slot(int id, Endpoint to, ExclusivePublication publication) {
             this.id = id;

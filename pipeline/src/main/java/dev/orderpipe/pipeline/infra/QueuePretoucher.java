@@ -9,9 +9,9 @@ import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -50,7 +50,8 @@ public final class QueuePretoucher implements AutoCloseable {
     public static final long DEFAULT_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
     private static final long PAGE = 4096;
 
-    private final List<Touched> queues = new ArrayList<>();
+    /** Read by the thread, added to by {@link #add}: copied on write. */
+    private final List<Touched> queues = new CopyOnWriteArrayList<>();
     private final long intervalNanos;
     private final Thread thread;
     private final AtomicLong pagesTouched = new AtomicLong();
@@ -80,6 +81,15 @@ public final class QueuePretoucher implements AutoCloseable {
     public QueuePretoucher keepOff(BitSet cpus) {
         keepOff = (BitSet) cpus.clone();
         return this;
+    }
+
+    /**
+     * Keeps {@code queue} touched ahead too, from the next round on (a queue of another implementation is ignored):
+     * for an owner that opens its queues as they come (a replica). Any thread.
+     */
+    public void add(ChronicleQueue queue) {
+        if (queue instanceof SingleChronicleQueue)
+            queues.add(new Touched((SingleChronicleQueue) queue));
     }
 
     /** Starts the background thread; returns this. */
