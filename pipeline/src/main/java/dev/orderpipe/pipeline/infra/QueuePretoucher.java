@@ -27,8 +27,7 @@ import java.util.concurrent.locks.LockSupport;
  * {@code Pretoucher} did, with public queue and bytes API only:
  * <ul>
  *     <li>every {@code intervalNanos} it reads the write position of the current cycle's file;</li>
- *     <li>it touches every page from there to {@code headroom} bytes ahead (at least {@link #MIN_HEADROOM}, more when
- *     the queue grows faster) with a compare-and-swap of 0 for 0, which faults the page in for writing and never
+ *     <li>it touches every page from there to {@code headroom} bytes ahead with a compare-and-swap of 0 for 0, which faults the page in for writing and never
  *     changes a byte; Chronicle's own pretoucher touched pages the same way;</li>
  *     <li>touching through the queue's own {@link MappedFile} maps the next chunk before the appender needs it; the
  *     pretoucher holds its reference to that chunk until the writer has moved into it, so the appender's
@@ -46,6 +45,13 @@ public final class QueuePretoucher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(QueuePretoucher.class);
     /** Pages touched ahead of the write position at least. */
     public static final long MIN_HEADROOM = 4L << 20;
+    /**
+     * Pages touched ahead at most. Each touched page is memory the queue file holds from then on (a tmpfs page, a
+     * disk block): a headroom that followed a round's advance alone grew without bound when rounds slowed down (a
+     * round that touches more takes longer, and the advance over a longer round is larger), and a replica's copy
+     * of 323 MB was touched to 2.4 GB, its thread busy a whole CPU at 100,000 orders/s.
+     */
+    public static final long MAX_HEADROOM = 64L << 20;
     /** Default time between rounds. */
     public static final long DEFAULT_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
     private static final long PAGE = 4096;
@@ -55,6 +61,7 @@ public final class QueuePretoucher implements AutoCloseable {
     private final long intervalNanos;
     private final Thread thread;
     private final AtomicLong pagesTouched = new AtomicLong();
+    private volatile long mostAhead;
     private volatile boolean running = true;
     private BitSet keepOff = new BitSet();
 
@@ -98,6 +105,11 @@ public final class QueuePretoucher implements AutoCloseable {
         return this;
     }
 
+    /** The most bytes any round touched ahead of its queue's write position (for tests). */
+    long mostAhead() {
+        return mostAhead;
+    }
+
     /** Pages touched so far, across all queues. */
     public long pagesTouched() {
         return pagesTouched.get();
@@ -139,6 +151,7 @@ public final class QueuePretoucher implements AutoCloseable {
         private int cycle = Integer.MIN_VALUE;
         private long touchedTo;
         private long lastPosition;
+        private long lastNanos = System.nanoTime();
         private long chunkSize;
         private MappedBytesStore ahead;
         private MappedBytesStore waiting;
@@ -159,15 +172,24 @@ public final class QueuePretoucher implements AutoCloseable {
                     waiting.release(this);
                     waiting = null;
                 }
+                long now = System.nanoTime();
                 long advanced = Math.max(0, position - lastPosition);
+                // what the writer adds in eight intervals at the rate it wrote since the last round (not eight
+                // rounds' advance: a round can take far longer than the interval), within the bounds above
+                long elapsed = Math.max(intervalNanos, now - lastNanos);
+                long headroom = Math.min(MAX_HEADROOM, Math.max(MIN_HEADROOM,
+                        (long) (advanced * 8.0 * intervalNanos / elapsed)));
                 lastPosition = position;
-                long target = position + Math.max(MIN_HEADROOM, advanced * 8);
+                lastNanos = now;
+                long target = position + headroom;
                 if (touchedTo < position)
                     touchedTo = position & -PAGE;
                 long n = 0;
                 for (; touchedTo < target && running; touchedTo += PAGE, n++)
                     storeFor(touchedTo, position).compareAndSwapLong(touchedTo, 0L, 0L);
                 pagesTouched.addAndGet(n);
+                if (touchedTo - position > mostAhead)
+                    mostAhead = touchedTo - position;
             } catch (Throwable t) {
                 failed = true;
                 LOG.warn("pretouch of queue {} stopped: {}", queue.fileAbsolutePath(), t.toString());

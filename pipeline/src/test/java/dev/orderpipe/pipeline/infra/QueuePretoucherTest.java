@@ -51,6 +51,32 @@ class QueuePretoucherTest {
         }
     }
 
+    /**
+     * Bursts far larger than a round's worth, rounds far apart: the headroom follows the writer's rate but stays
+     * within {@link QueuePretoucher#MAX_HEADROOM}, so the file holds no more than that beyond its records (it followed
+     * eight rounds' advance before, without bound: a replica's 323 MB copy was touched to 2.4 GB).
+     */
+    @Test
+    void touchesNoMoreThanTheMostHeadroomAheadOfABurstyWriter(@TempDir Path dir) throws Exception {
+        try (ChronicleQueue queue = net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder
+                .binary(dir).rollCycle(RollCycles.FAST_DAILY).build()) {
+            OrderInfo r = new OrderInfo();
+            try (QueuePretoucher pretoucher = new QueuePretoucher("test", List.of(queue),
+                    TimeUnit.MILLISECONDS.toNanos(300)).start();
+                 ExcerptAppender appender = queue.createAppender()) {
+                int perBurst = (24 << 20) / OrderInfo.BINARY_LENGTH;
+                for (int burst = 0, seq = 0; burst < 4; burst++) {
+                    for (int i = 0; i < perBurst; i++, seq++)
+                        appender.writeBytes(r.reset().orderId(seq + 1).writerSeq(seq));
+                    Thread.sleep(400); // a round between bursts sees 24 MB more
+                }
+                assertTrue(pretoucher.pagesTouched() > 0);
+                assertTrue(pretoucher.mostAhead() <= QueuePretoucher.MAX_HEADROOM + 4096,
+                        "touched " + pretoucher.mostAhead() + " bytes ahead of the writer");
+            }
+        }
+    }
+
     @Test
     void aPipelineWithPretouchProcessesAnOrderFile(@TempDir Path dir) throws Exception {
         Path orders = dir.resolve("orders.csv");
