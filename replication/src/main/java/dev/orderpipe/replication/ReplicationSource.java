@@ -40,7 +40,7 @@ import java.util.zip.CRC32C;
 
 /**
  * {@code orderpipe replicate}: the primary side. Streams every queue of a data directory (orders, checked,
- * executions and any other queue there, found again every second) to each replica, record by record (as many to a
+ * executions and any other queue there, looked for every 100 ms) to each replica, record by record (as many to a
  * message as one Aeron frame holds): the raw bytes of the record as the queue holds them, with the queue and the
  * index. Reads only; the pipeline runs beside it.
  *
@@ -59,7 +59,8 @@ import java.util.zip.CRC32C;
 public final class ReplicationSource implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ReplicationSource.class);
     private static final long ANNOUNCE_NANOS = 200_000_000L;
-    private static final long RESCAN_NANOS = 1_000_000_000L;
+    /** How often new queues are looked for: a pipeline started after replicate creates its queues with their first records. */
+    private static final long RESCAN_NANOS = 100_000_000L;
     private static final long STATUS_NANOS = 100_000_000L;
 
     private final Path dataDir;
@@ -73,6 +74,8 @@ public final class ReplicationSource implements AutoCloseable {
     private final List<Source> sources = new ArrayList<>();
     /** Upstream first. */
     private final List<Source> inOrder = new ArrayList<>();
+    /** The queues that could not be opened and why, each said once. */
+    private final java.util.Set<String> unopenable = new java.util.HashSet<>();
     private final ExpandableArrayBuffer out = new ExpandableArrayBuffer(1024);
     private final CRC32C crc = new CRC32C();
     /** Reads every control message (an acknowledgement after each batch the replica wrote): one for all. */
@@ -198,8 +201,10 @@ public final class ReplicationSource implements AutoCloseable {
             try {
                 q = open(dataDir.resolve(name));
             } catch (RuntimeException e) {
-                // a queue being created right now (its first file half-written): looked at again next second
-                LOG.warn("replicate: queue {} cannot be opened yet: {}", name, e.getMessage());
+                // a queue being created right now (its first file half-written): looked at again in the next rescan;
+                // said once per queue and problem, not ten times a second
+                if (unopenable.add(name + ": " + e.getMessage()))
+                    LOG.warn("replicate: queue {} cannot be opened yet: {}", name, e.getMessage());
                 continue;
             }
             Source s = new Source(sources.size(), name, q);
