@@ -246,7 +246,7 @@ public final class Bench {
             if (o.scenarios.contains(Scenario.RESTART))
                 restart(config);
             if (o.scenarios.contains(Scenario.REPLICATION))
-                ReplicationBench.run(w, base, o.quick, report, log);
+                ReplicationBench.run(w, base, config, o.quick, report, log);
             ceiling(rows, layouts, config);
             ratios(rows, layouts);
             report.header.add(String.format(Locale.ROOT, "load average after: %s", loadAverage()));
@@ -370,6 +370,12 @@ public final class Bench {
      */
     static LatencyRecorder drive(SystemUnderTest sut, Workload w, SendSchedule schedule, int warmup, Path dir,
                                  BitSet keepOff) {
+        return drive(sut, w, schedule, warmup, dir, keepOff, ReplayDriver.SPIN_NANOS);
+    }
+
+    /** {@link #drive} with the driver spinning the last {@code spinNanos} of each wait ({@link ReplayDriver#spinNanos}). */
+    static LatencyRecorder drive(SystemUnderTest sut, Workload w, SendSchedule schedule, int warmup, Path dir,
+                                 BitSet keepOff, long spinNanos) {
         long startNanos = System.nanoTime() + ReplayDriver.START_LEAD_NANOS;
         LatencyRecorder recorder = new LatencyRecorder(schedule, warmup, startNanos,
                 LatencyHistograms.endToEndOnly());
@@ -377,7 +383,7 @@ public final class Bench {
         try (ReplayDriver driver = new ReplayDriver(w::source, sut.input(), schedule, startNanos, sut.sendFlags())) {
             if (!sut.checksums())
                 driver.withoutChecksum();
-            driver.keepOff(keepOff).start("bench-driver");
+            driver.keepOff(keepOff).spinNanos(spinNanos).start("bench-driver");
             new RunWatch("bench run", driver, recorder, sut::failure, STALL_TIMEOUT, dir).awaitDone(null);
         }
         return recorder;

@@ -9,7 +9,10 @@ import dev.orderpipe.pipeline.codes.Side;
 import dev.orderpipe.pipeline.codes.TimeInForce;
 import dev.orderpipe.pipeline.config.PipelineConfig;
 import dev.orderpipe.pipeline.infra.Queues;
+import dev.orderpipe.replay.LatencyRecorder;
+import dev.orderpipe.replay.Pacing;
 import dev.orderpipe.replay.RecordSource;
+import dev.orderpipe.replay.SendSchedule;
 import dev.orderpipe.replication.Endpoint;
 import dev.orderpipe.replication.Replica;
 import dev.orderpipe.replication.ReplicationLoop;
@@ -19,44 +22,65 @@ import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
+import net.openhft.chronicle.wire.DocumentContext;
 import org.HdrHistogram.Histogram;
 import org.agrona.concurrent.IdleStrategy;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.ToLongFunction;
 import java.util.concurrent.locks.LockSupport;
 
 /**
  * The {@code replication} scenario: {@code orderpipe replicate} and {@code orderpipe replica} in this JVM (each with
- * its embedded media driver, over loopback UDP, so both hosts' work shares this machine's CPUs) on an {@code orders}
- * queue the bench writes the workload's records to. Three rows:
+ * its embedded media driver, over loopback UDP, so both hosts' work shares this machine's CPUs). First on an
+ * {@code orders} queue the bench writes the workload's records to, after a burst that warms both sides up (not
+ * reported):
  * <ul>
- *     <li>{@code async-lag} at 100,000 orders/s: the latency replication adds, from each record's write on the
+ *     <li>{@code async-lag} at 100,000 records/s: the latency replication adds, from each record's write on the
  *     primary (its {@code ingressNanos}) to the moment a reader of the replica's copy reads it;</li>
  *     <li>{@code throughput}, flat out: a burst of records written at once, until the replica's copy has the last;</li>
  *     <li>{@code acked-write}: an {@link OrderEntry} write with {@code replication.ackedReplicas: 1}, which returns
  *     once the replica acknowledged it, one write after another.</li>
+ * </ul>
+ * Then the real pipeline (the config's groups) at 100,000 orders/s, which writes about four records per order across
+ * {@code orders}, {@code checked} and {@code executions}, once alone and once with every queue replicated beside it:
+ * <ul>
+ *     <li>{@code pipeline} and {@code pipeline+replication}: the pipeline's own end-to-end latency without and with
+ *     replication sharing the host's CPUs (the driver parks between sends, as the bench's own writer does: a spinning
+ *     driver would take one of two CPUs);</li>
+ *     <li>{@code pipeline-lag}: from each report's write on the primary (its {@code matchNanos}) to its read from the
+ *     replica's copy of {@code executions}.</li>
  * </ul>
  */
 final class ReplicationBench {
     static final String SECTION = "replication";
     static final double RATE = 100_000;
     private static final long WAIT_NANOS = 120_000_000_000L;
+    /**
+     * The start of the pipeline rows left out of them: the pipeline's code warms up, and the copy of its
+     * {@code checked} and {@code executions} starts once replicate finds them (they appear with their first record,
+     * and replicate looks every 100 ms), then catches up.
+     */
+    private static final long PIPELINE_SKIP_NANOS = 2_000_000_000L;
 
     private ReplicationBench() {
     }
 
-    static void run(Workload w, Path base, boolean quick, BenchReport report, PrintWriter log) {
+    static void run(Workload w, Path base, PipelineConfig config, boolean quick, BenchReport report, PrintWriter log) {
         Path primary = base.resolve("replication-primary");
         Path standby = base.resolve("replication-standby");
         int lagOrders = quick ? Math.min(w.count(), 20_000) : Math.max(w.count(), 300_000);
         int burst = quick ? 20_000 : 500_000;
         int acked = quick ? 200 : 5_000;
-        log.printf("%-10s %-20s %,d orders at %,.0f/s, a burst of %,d, %,d acknowledged writes...%n", SECTION,
-                "replicate/replica", lagOrders, RATE, burst, acked);
+        int warm = quick ? 2_000 : 200_000;
+        log.printf("%-10s %-20s a burst of %,d to warm up, %,d records at %,.0f/s, a burst of %,d, %,d acknowledged"
+                + " writes...%n", SECTION, "replicate/replica", warm, lagOrders, RATE, burst, acked);
         log.flush();
         Endpoint replicaAt = Endpoint.freeLoopback();
         Endpoint controlAt = Endpoint.freeLoopback();
@@ -70,8 +94,16 @@ final class ReplicationBench {
                          new ReplicationSettings(base.resolve("aeron-replica").toString(), false, null, 0));
                  ReplicationLoop p = new ReplicationLoop("replicate", source::run);
                  ReplicationLoop r = new ReplicationLoop("replica", replica::run)) {
-                Copy copy = Copy.await(standby.resolve("orders"), 1, p, r);
+                Copy copy = Copy.await(standby.resolve("orders"), p, r);
                 try (copy) {
+                    copy.readUntil(ordersUpTo(1), ORDER_WRITTEN, 0, new Histogram(3_600_000_000_000L, 3));
+                    // the first records through replicate and replica run in the interpreter: a burst first, so
+                    // the rows measure the copy as it runs all day (the pipeline rows have their warm-up run too)
+                    AtomicReference<Long> warmed = new AtomicReference<>();
+                    Thread warming = copy.reader(ordersUpTo(writer.written() + warm), ORDER_WRITTEN, 0,
+                            new Histogram(3_600_000_000_000L, 3), warmed);
+                    writer.write(warm);
+                    join(warming, p, r);
                     report.add(lag(writer, copy, lagOrders, p, r));
                     report.add(throughput(writer, copy, burst, p, r));
                 }
@@ -80,6 +112,103 @@ final class ReplicationBench {
                 r.check();
             }
         }
+        pipeline(w, base, config, quick, report, log);
+    }
+
+    /** When a record read from a copy was written on the primary: an order by its writer, a report by matching. */
+    private static final ToLongFunction<OrderInfo> ORDER_WRITTEN = OrderInfo::ingressNanos;
+    private static final ToLongFunction<OrderInfo> REPORT_WRITTEN = OrderInfo::matchNanos;
+
+    /** Reads a copy up to the bench writer's record {@code writerSeq}. */
+    private static Until ordersUpTo(long writerSeq) {
+        return (record, index) -> record.writerId() == 1 && record.writerSeq() >= writerSeq;
+    }
+
+    /**
+     * The pipeline rows: the config's pipeline at {@link #RATE} orders/s alone, then again with {@code replicate}
+     * and {@code replica} on all its queues, a reader of the replica's {@code executions} measuring each report's lag.
+     */
+    private static void pipeline(Workload w, Path base, PipelineConfig config, boolean quick, BenchReport report,
+                                 PrintWriter log) {
+        int n = Math.min(w.count(), quick ? 20_000 : 800_000);
+        long skip = quick ? 0 : PIPELINE_SKIP_NANOS;
+        // the same start left out of every pipeline row: the orders sent in the first two seconds (a tenth in a quick run)
+        int warmup = quick ? Math.min(n / 10, 10_000) : (int) (RATE * skip / 1e9);
+        log.printf("%-10s %-20s %,d orders at %,.0f/s, alone and replicated...%n", SECTION, "pipeline", n, RATE);
+        log.flush();
+        SendSchedule schedule = SendSchedule.of(Pacing.rate(RATE), n);
+        Path alone = base.resolve("replication-pipeline-alone");
+        try (SystemUnderTest sut = SystemUnderTest.pipeline(alone, config, false)) {
+            report.add(pipelineRow("pipeline", Bench.drive(sut, w, schedule, warmup, alone, new BitSet(), 0), n,
+                    warmup, "the pipeline alone (the config's groups), for the row below"));
+        } finally {
+            Bench.deleteTree(alone);
+        }
+        Path primary = base.resolve("replication-pipeline-primary");
+        Path standby = base.resolve("replication-pipeline-standby");
+        Endpoint replicaAt = Endpoint.freeLoopback();
+        Endpoint controlAt = Endpoint.freeLoopback();
+        try (SystemUnderTest sut = SystemUnderTest.pipeline(primary, config, false);
+             ReplicationSource source = new ReplicationSource(primary, List.of(replicaAt), controlAt,
+                     new ReplicationSettings(base.resolve("aeron-pipeline-primary").toString(), false, null, 1 << 24));
+             Replica replica = new Replica(standby, replicaAt, "bench",
+                     new ReplicationSettings(base.resolve("aeron-pipeline-replica").toString(), false, null, 0));
+             ReplicationLoop p = new ReplicationLoop("replicate", source::run);
+             ReplicationLoop r = new ReplicationLoop("replica", replica::run)) {
+            // the primary's last report, known once every order is accounted for: the copy is read up to it
+            AtomicLong lastReport = new AtomicLong(Long.MAX_VALUE);
+            Histogram lag = new Histogram(3_600_000_000_000L, 3);
+            AtomicReference<Long> done = new AtomicReference<>();
+            AtomicReference<Copy> copy = new AtomicReference<>();
+            long primaryCpu = p.cpuNanos();
+            long replicaCpu = r.cpuNanos();
+            long recordFrom = System.nanoTime() + skip;
+            Thread reader = readerThread(() -> {
+                Copy c = Copy.await(standby.resolve("executions"), p, r);
+                copy.set(c);
+                done.set(c.readUntil((record, index) -> index >= lastReport.get(), REPORT_WRITTEN, recordFrom, lag));
+            });
+            LatencyRecorder recorder = Bench.drive(sut, w, schedule, warmup, primary, new BitSet(), 0);
+            try (ChronicleQueue executions = SingleChronicleQueueBuilder.binary(primary.resolve("executions"))
+                    .readOnly(true).build()) {
+                if (executions.lastIndex() < 0)
+                    throw new IllegalStateException("the pipeline wrote no report");
+                lastReport.set(executions.lastIndex());
+            }
+            join(reader, p, r);
+            if (copy.get() != null)
+                copy.get().close();
+            report.add(pipelineRow("pipeline+replication", recorder, n, warmup, "the pipeline while replicate and"
+                    + " replica copy all its queues beside it"));
+            BenchRow row = new BenchRow(SECTION, "pipeline-lag", BenchRow.Kind.LATENCY, RATE).percentiles(lag);
+            row.count = n;
+            row.achieved = recorder.accounted() * 1e9 / Math.max(1, recorder.lastAccountedNanos()
+                    - recorder.startNanos());
+            row.note = String.format(Locale.ROOT, "from a report's write on the primary to its read from the replica's"
+                    + " executions copy, %,d records in all (%.2f per order)%s; CPU per record: replicate %.2f us,"
+                    + " replica %.2f us", source.recordsSent(), (double) source.recordsSent() / n,
+                    skip > 0 ? String.format(Locale.ROOT, ", the first %.0f s not recorded", skip / 1e9) : "",
+                    (p.cpuNanos() - primaryCpu) / 1e3 / source.recordsSent(),
+                    (r.cpuNanos() - replicaCpu) / 1e3 / source.recordsSent());
+            report.add(row);
+        } finally {
+            Bench.deleteTree(primary);
+            Bench.deleteTree(standby);
+        }
+    }
+
+    private static BenchRow pipelineRow(String variant, LatencyRecorder recorder, int n, int warmup, String note) {
+        BenchRow row = new BenchRow(SECTION, variant, BenchRow.Kind.LATENCY, RATE)
+                .percentiles(recorder.histograms().endToEnd());
+        row.count = n;
+        row.achieved = recorder.accounted() * 1e9 / Math.max(1, recorder.lastAccountedNanos()
+                - recorder.startNanos());
+        row.reports = recorder.counts().reports();
+        row.note = note + String.format(Locale.ROOT, "; the driver parks between sends and sends every order due"
+                + " when it wakes (a spinning driver would take one of two CPUs); %,d reports; first %,d orders not"
+                + " recorded",
+                row.reports, warmup);
+        return row;
     }
 
     /** The primary's writer: the workload's records, in a loop, each stamped with its write time. */
@@ -119,7 +248,7 @@ final class ReplicationBench {
     private static BenchRow lag(Writer writer, Copy copy, int n, ReplicationLoop p, ReplicationLoop r) {
         Histogram h = new Histogram(3_600_000_000_000L, 3);
         AtomicReference<Long> done = new AtomicReference<>();
-        Thread reader = copy.reader(writer.written() + n, h, done);
+        Thread reader = copy.reader(ordersUpTo(writer.written() + n), ORDER_WRITTEN, 0, h, done);
         long primaryCpu = p.cpuNanos();
         long replicaCpu = r.cpuNanos();
         long start = System.nanoTime();
@@ -150,7 +279,8 @@ final class ReplicationBench {
 
     private static BenchRow throughput(Writer writer, Copy copy, int n, ReplicationLoop p, ReplicationLoop r) {
         AtomicReference<Long> done = new AtomicReference<>();
-        Thread reader = copy.reader(writer.written() + n, new Histogram(3_600_000_000_000L, 3), done);
+        Thread reader = copy.reader(ordersUpTo(writer.written() + n), ORDER_WRITTEN, 0,
+                new Histogram(3_600_000_000_000L, 3), done);
         long primaryCpu = p.cpuNanos();
         long replicaCpu = r.cpuNanos();
         long start = System.nanoTime();
@@ -204,12 +334,37 @@ final class ReplicationBench {
         }
         p.check();
         r.check();
+        Throwable failed = READER_FAILURE.get();
+        if (failed != null)
+            throw new IllegalStateException("the reader of the replica's copy failed: " + failed, failed);
         if (reader.isAlive())
             throw new IllegalStateException("the replica's copy did not catch up in " + WAIT_NANOS / 1_000_000_000
                     + " s");
     }
 
-    /** A reader of the replica's copy. */
+    /** What stopped the last reader thread that failed ({@link #join} throws it). */
+    private static final AtomicReference<Throwable> READER_FAILURE = new AtomicReference<>();
+
+    /** Starts {@code body} on a thread of its own that reads a copy; a failure is kept for {@link #join}. */
+    private static Thread readerThread(Runnable body) {
+        READER_FAILURE.set(null);
+        Thread t = new Thread(() -> {
+            try {
+                body.run();
+            } catch (Throwable e) {
+                READER_FAILURE.set(e);
+            }
+        }, "replica-reader");
+        t.start();
+        return t;
+    }
+
+    /** Where a reader of a copy stops: at the first record for which it is true. */
+    private interface Until {
+        boolean reached(OrderInfo record, long index);
+    }
+
+    /** A reader of the replica's copy of one queue. */
     private static final class Copy implements AutoCloseable {
         private final ChronicleQueue queue;
         private final OrderInfo record = new OrderInfo();
@@ -220,56 +375,72 @@ final class ReplicationBench {
             this.queue = queue;
         }
 
-        /** Waits until the copy holds {@code records} records. */
-        static Copy await(Path dir, long records, ReplicationLoop p, ReplicationLoop r) {
+        /** Waits until the replica made its copy of the queue in {@code dir}, and opens it. */
+        static Copy await(Path dir, ReplicationLoop p, ReplicationLoop r) {
             long end = System.nanoTime() + WAIT_NANOS;
             while (!Queues.isQueueDir(dir)) {
                 p.check();
                 r.check();
                 if (System.nanoTime() > end)
-                    throw new IllegalStateException("the replica made no copy of the orders queue in time");
-                Thread.onSpinWait();
+                    throw new IllegalStateException("the replica made no copy of " + dir.getFileName() + " in time");
+                LockSupport.parkNanos(100_000);
             }
-            Copy c = new Copy(SingleChronicleQueueBuilder.binary(dir).readOnly(true).build());
-            Histogram none = new Histogram(3_600_000_000_000L, 3);
-            c.readUntil(records, none);
-            return c;
+            return new Copy(SingleChronicleQueueBuilder.binary(dir).readOnly(true).build());
         }
 
-        /** Starts a thread that reads until {@code target} ({@link #readUntil}) and sets {@code done} to when. */
-        Thread reader(long target, Histogram ages, AtomicReference<Long> done) {
-            Thread t = new Thread(() -> done.set(readUntil(target, ages)), "replica-reader");
-            t.start();
-            return t;
+        /** Starts a thread that reads until {@code until} ({@link #readUntil}) and sets {@code done} to when. */
+        Thread reader(Until until, ToLongFunction<OrderInfo> written, long recordFrom, Histogram ages,
+                      AtomicReference<Long> done) {
+            return readerThread(() -> done.set(readUntil(until, written, recordFrom, ages)));
         }
 
         /**
-         * Reads until the record with writerSeq {@code target}, recording each one's age since its write; returns
-         * the time it was read. Runs on its own thread (a tailer, created here, belongs to it).
+         * Reads until the first record {@code until} is true of, recording each one's age since it was
+         * {@code written} on the primary (those read from {@code recordFrom} on); returns the time it was read. Runs on
+         * its own thread (a tailer, created here, belongs to it).
          */
-        long readUntil(long target, Histogram ages) {
+        long readUntil(Until until, ToLongFunction<OrderInfo> written, long recordFrom, Histogram ages) {
             ExcerptTailer t = queue.createTailer();
-            if (position >= 0)
-                t.moveToIndex(position);
-            long end = System.nanoTime() + WAIT_NANOS;
-            // waits as the replication loops do: a spinning reader would take one of this host's two CPUs from them
-            IdleStrategy idle = ReplicationLoop.idleStrategy();
-            while (System.nanoTime() < end) {
-                if (!t.readBytes(record.reset())) {
-                    idle.idle();
-                    continue;
+            try {
+                if (position >= 0)
+                    t.moveToIndex(position);
+                long end = System.nanoTime() + WAIT_NANOS;
+                // waits as the replication loops do: a spinning reader would take one of this host's two CPUs
+                IdleStrategy idle = ReplicationLoop.idleStrategy();
+                long lastRead = -1;
+                while (System.nanoTime() < end) {
+                    long index = -1;
+                    try (DocumentContext dc = t.readingDocument()) {
+                        if (dc.isPresent()) {
+                            index = dc.index();
+                            record.reset().readMarshallable(dc.wire().bytes());
+                        }
+                    }
+                    long now = System.nanoTime();
+                    if (index < 0) {
+                        // a target known only after its record was read (the pipeline's last report) is seen here
+                        if (lastRead >= 0 && until.reached(record, lastRead)) {
+                            position = t.index();
+                            return now;
+                        }
+                        idle.idle();
+                        continue;
+                    }
+                    idle.reset();
+                    lastRead = index;
+                    if (now - recordFrom >= 0)
+                        ages.recordValue(Math.max(0, now - written.applyAsLong(record)));
+                    if (until.reached(record, index)) {
+                        position = t.index();
+                        return now;
+                    }
                 }
-                idle.reset();
-                long now = System.nanoTime();
-                ages.recordValue(Math.max(0, now - record.ingressNanos()));
-                if (record.writerId() == 1 && record.writerSeq() >= target) {
-                    position = t.index();
-                    t.close();
-                    return now;
-                }
+                throw new IllegalStateException("the replica's copy of " + queue.file().getName() + " did not reach"
+                        + " the record awaited in " + WAIT_NANOS / 1_000_000_000 + " s (the last read: "
+                        + Long.toHexString(lastRead) + ")");
+            } finally {
+                t.close();
             }
-            t.close();
-            return end;
         }
 
         @Override

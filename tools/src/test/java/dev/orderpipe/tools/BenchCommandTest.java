@@ -109,6 +109,36 @@ class BenchCommandTest {
         assertTrue(Files.list(dir.resolve("data")).findAny().isEmpty(), "the bench data is deleted afterwards");
     }
 
+    /**
+     * {@code --scenarios replication}: replicate and replica on a written queue, then the pipeline alone and with all
+     * its queues replicated, each row there; the replica's copy of the pipeline's reports is read to the last one.
+     */
+    @Test
+    void aQuickReplicationRunPrintsItsRows(@TempDir Path dir) throws Exception {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cl = new CommandLine(new BenchCommand());
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        int code = cl.execute("--quick", "--out", dir.resolve("out").toString(), "--data",
+                dir.resolve("data").toString(), "--scenarios", "replication");
+        String table = out.toString();
+        assertEquals(0, code, err + "\n" + table);
+        List<String> lines = table.lines().toList();
+        assertRow(lines, "replication", "async-lag", "100,000", table);
+        assertRow(lines, "replication", "throughput", "max", table);
+        assertRow(lines, "replication", "acked-write", "max", table);
+        assertRow(lines, "replication", "pipeline", "100,000", table);
+        assertRow(lines, "replication", "pipeline+replication", "100,000", table);
+        assertRow(lines, "replication", "pipeline-lag", "100,000", table);
+        // every queue of the pipeline is copied: orders, checked and at least one report per order
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("replication ") && l.contains(" pipeline-lag ")
+                && l.matches(".* [0-9,]+ records in all \\(([3-9]|[1-9][0-9])\\.[0-9]{2} per order\\).*")), table);
+        assertTrue(lines.stream().anyMatch(l -> l.contains(" pipeline+replication ")
+                && l.contains("the driver parks between sends")), table);
+        assertTrue(Files.list(dir.resolve("data")).findAny().isEmpty(), "the bench data is deleted afterwards");
+    }
+
     private static void assertRow(List<String> lines, String section, String variant, String rate, String table) {
         boolean found = lines.stream().anyMatch(l -> l.startsWith(section + " ") && l.contains(" " + variant + " ")
                 && l.contains(" " + rate + " "));
