@@ -13,7 +13,8 @@ import java.util.Locale;
 
 /**
  * The bench's output: a header describing where and how it ran, and the rows, printed as a text table and written
- * as {@code bench.md} (the same table in Markdown) and {@code bench.csv} (raw numbers, nanoseconds).
+ * as {@code bench.md} (the same table in Markdown), {@code bench.csv} (raw numbers, nanoseconds) and two charts
+ * ({@link BenchCharts}).
  */
 final class BenchReport {
     static final String[] COLUMNS = {"section", "variant", "rate/s", "achieved/s", "n", "p50", "p99", "p99.9",
@@ -82,7 +83,7 @@ final class BenchReport {
         out.flush();
     }
 
-    /** Writes bench.md and bench.csv into {@code dir}. */
+    /** Writes bench.md, bench.csv and the charts into {@code dir}. */
     void write(Path dir) {
         try {
             Files.createDirectories(dir);
@@ -113,6 +114,7 @@ final class BenchReport {
                         num(r.p9999), num(r.max), Long.toString(r.gcCount), num(r.gcPercent), num(r.bytesPerOrder),
                         Long.toString(r.reports), '"' + r.note.replace("\"", "'") + '"')).append('\n');
             AtomicFile.writeString(dir.resolve("bench.csv"), csv);
+            BenchCharts.write(rows, dir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the bench report to " + dir + ": " + e.getMessage(), e);
         }

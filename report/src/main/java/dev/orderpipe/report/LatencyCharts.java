@@ -5,10 +5,14 @@ import dev.orderpipe.pipeline.util.AtomicFile;
 import org.knowm.xchart.AnnotationLine;
 import org.knowm.xchart.AnnotationText;
 import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
 import org.knowm.xchart.VectorGraphicsEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.AxesChartStyler;
+import org.knowm.xchart.style.CategoryStyler;
 import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.XYStyler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
@@ -88,7 +92,7 @@ public final class LatencyCharts {
      * @param colour line colour
      * @param dashed dashed rather than solid
      */
-    record Series(String label, double[] x, double[] y, Color colour, boolean dashed) {
+    public record Series(String label, double[] x, double[] y, Color colour, boolean dashed) {
         boolean isEmpty() {
             return x.length == 0;
         }
@@ -262,6 +266,13 @@ public final class LatencyCharts {
         XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title)
                 .xAxisTitle(xTitle).yAxisTitle(yTitle).build();
         XYStyler st = chart.getStyler();
+        style(st);
+        st.setMarkerSize(5);
+        return chart;
+    }
+
+    /** The look every chart shares: white, a light grid, the plot frame as the axis, readable fonts. */
+    private static void style(AxesChartStyler st) {
         st.setChartBackgroundColor(Color.WHITE);
         st.setPlotBackgroundColor(Color.WHITE);
         st.setPlotBorderColor(FRAME);
@@ -284,10 +295,66 @@ public final class LatencyCharts {
         st.setAnnotationLineStroke(new BasicStroke(1f));
         st.setAnnotationTextFont(st.getAxisTickLabelsFont());
         st.setAnnotationTextFontColor(INK);
-        st.setMarkerSize(5);
         st.setLocale(Locale.ROOT);
         st.setAntiAlias(true);
+    }
+
+    /**
+     * Latency by offered rate, both axes logarithmic (the bench: one colour per variant, p50 solid and p99 dashed);
+     * dashed lines stay out of the legend, where the solid line of the same colour names them.
+     *
+     * @return the chart, or null when no series has a point
+     */
+    public static XYChart byRate(String title, List<Series> series) {
+        List<Series> drawn = nonEmpty(nonEmpty(series).stream().map(LatencyCharts::positive).toList());
+        if (drawn.isEmpty())
+            return null;
+        XYChart chart = base(title, "Offered rate (orders/s, log scale)", "Latency (µs, log scale)");
+        XYStyler st = chart.getStyler();
+        st.setXAxisLogarithmic(true);
+        st.setYAxisLogarithmic(true);
+        st.setXAxisDecimalPattern("#,##0");
+        st.setYAxisDecimalPattern("#,##0.#");
+        st.setLegendPosition(Styler.LegendPosition.OutsideE);
+        st.setLegendLayout(Styler.LegendLayout.Vertical);
+        for (Series s : drawn) {
+            add(chart, s);
+            XYSeries xy = chart.getSeriesMap().get(s.label());
+            xy.setMarker(SeriesMarkers.CIRCLE);
+            xy.setShowInLegend(!s.dashed());
+        }
         return chart;
+    }
+
+    /**
+     * One bar per label (the bench's flat-out throughput per variant), in the given order.
+     *
+     * @return the chart, or null when there is no bar
+     */
+    public static CategoryChart bars(String title, String yTitle, List<String> labels, List<Double> values) {
+        if (labels.isEmpty())
+            return null;
+        CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT).title(title).yAxisTitle(yTitle)
+                .build();
+        CategoryStyler st = chart.getStyler();
+        style(st);
+        st.setLegendVisible(false);
+        st.setXAxisLabelRotation(30);
+        st.setYAxisMin(0.0);
+        st.setYAxisDecimalPattern("#,##0");
+        st.setLabelsVisible(true);
+        st.setLabelsFont(st.getAxisTickLabelsFont());
+        st.setLabelsFontColor(INK);
+        st.setLabelsFontColorAutomaticEnabled(false);
+        st.setLabelsPosition(1.0);
+        st.setSeriesColors(new Color[]{END_TO_END});
+        chart.addSeries(yTitle, labels, values);
+        return chart;
+    }
+
+    /** The colour of the {@code i}-th of several lines that stand for no histogram (the bench's variants). */
+    public static Color nth(int i) {
+        return i == 0 ? END_TO_END : i == 1 ? P99 : STAGE_COLOURS[(i - 2) % STAGE_COLOURS.length];
     }
 
     private static void add(XYChart chart, Series s) {
@@ -362,7 +429,7 @@ public final class LatencyCharts {
     }
 
     /** Writes the chart as a PNG file. */
-    static void png(XYChart chart, Path file) {
+    public static void png(org.knowm.xchart.internal.chartpart.Chart<?, ?> chart, Path file) {
         try (AtomicFile out = AtomicFile.create(file)) {
             BitmapEncoder.saveBitmapWithDPI(chart, out.temp().toString(), BitmapEncoder.BitmapFormat.PNG, PNG_DPI);
             out.commit();

@@ -104,6 +104,11 @@ class BenchCommandTest {
         assertTrue(md.contains("| pipeline | pipeline:latency | 2,000 |"), md);
         assertTrue(md.contains("- groups of pipeline:latency (layout latency): hot: "), md);
         assertTrue(csv.startsWith("section,variant,kind,rate,"), csv);
+        // the charts: PNGs an image reader opens, at the reports' size (760 x 430 points at 144 dpi)
+        for (String chart : List.of("bench-throughput.png", "bench-latency.png")) {
+            java.awt.image.BufferedImage image = javax.imageio.ImageIO.read(dir.resolve("out").resolve(chart).toFile());
+            assertTrue(image != null && image.getWidth() == 1520 && image.getHeight() == 860, chart);
+        }
         assertEquals(lines.stream().filter(l -> l.matches("^(floor|pipeline|allocating|peer|ratio|restart)  .*")).count(),
                 csv.lines().count() - 1, csv);
         assertTrue(Files.list(dir.resolve("data")).findAny().isEmpty(), "the bench data is deleted afterwards");
