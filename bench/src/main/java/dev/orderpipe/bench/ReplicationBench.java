@@ -8,6 +8,7 @@ import dev.orderpipe.pipeline.codes.OrderType;
 import dev.orderpipe.pipeline.codes.Side;
 import dev.orderpipe.pipeline.codes.TimeInForce;
 import dev.orderpipe.pipeline.config.PipelineConfig;
+import dev.orderpipe.pipeline.infra.CpuPlacement;
 import dev.orderpipe.pipeline.infra.Queues;
 import dev.orderpipe.replay.LatencyRecorder;
 import dev.orderpipe.replay.Pacing;
@@ -33,8 +34,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.ToLongFunction;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.ToLongFunction;
 
 /**
  * The {@code replication} scenario: {@code orderpipe replicate} and {@code orderpipe replica} in this JVM (each with
@@ -83,7 +84,7 @@ final class ReplicationBench {
                 + " writes...%n", SECTION, "replicate/replica", warm, lagOrders, RATE, burst, acked);
         log.flush();
         Endpoint replicaAt = Endpoint.freeLoopback();
-        Endpoint controlAt = Endpoint.freeLoopback();
+        Endpoint controlAt = otherThan(replicaAt);
         try (ChronicleQueue queue = Queues.open(primary.resolve("orders"), net.openhft.chronicle.queue.RollCycles.FAST_DAILY);
              ExcerptAppender appender = queue.createAppender()) {
             Writer writer = new Writer(appender, w);
@@ -115,6 +116,14 @@ final class ReplicationBench {
         pipeline(w, base, config, quick, report, log);
     }
 
+    /** A free loopback endpoint other than {@code taken} (two draws of a free port can give the same one). */
+    private static Endpoint otherThan(Endpoint taken) {
+        Endpoint e = Endpoint.freeLoopback();
+        while (e.toString().equals(taken.toString()))
+            e = Endpoint.freeLoopback();
+        return e;
+    }
+
     /** When a record read from a copy was written on the primary: an order by its writer, a report by matching. */
     private static final ToLongFunction<OrderInfo> ORDER_WRITTEN = OrderInfo::ingressNanos;
     private static final ToLongFunction<OrderInfo> REPORT_WRITTEN = OrderInfo::matchNanos;
@@ -137,9 +146,10 @@ final class ReplicationBench {
         log.printf("%-10s %-20s %,d orders at %,.0f/s, alone and replicated...%n", SECTION, "pipeline", n, RATE);
         log.flush();
         SendSchedule schedule = SendSchedule.of(Pacing.rate(RATE), n);
+        BitSet pinned = CpuPlacement.pinned(config); // the driver keeps off the CPUs the config pins groups to
         Path alone = base.resolve("replication-pipeline-alone");
         try (SystemUnderTest sut = SystemUnderTest.pipeline(alone, config, false)) {
-            report.add(pipelineRow("pipeline", Bench.drive(sut, w, schedule, warmup, alone, new BitSet(), 0), n,
+            report.add(pipelineRow("pipeline", Bench.drive(sut, w, schedule, warmup, alone, pinned, 0), n,
                     warmup, "the pipeline alone (the config's groups), for the row below"));
         } finally {
             Bench.deleteTree(alone);
@@ -147,7 +157,7 @@ final class ReplicationBench {
         Path primary = base.resolve("replication-pipeline-primary");
         Path standby = base.resolve("replication-pipeline-standby");
         Endpoint replicaAt = Endpoint.freeLoopback();
-        Endpoint controlAt = Endpoint.freeLoopback();
+        Endpoint controlAt = otherThan(replicaAt);
         try (SystemUnderTest sut = SystemUnderTest.pipeline(primary, config, false);
              ReplicationSource source = new ReplicationSource(primary, List.of(replicaAt), controlAt,
                      new ReplicationSettings(base.resolve("aeron-pipeline-primary").toString(), false, null, 1 << 24));
@@ -168,7 +178,7 @@ final class ReplicationBench {
                 copy.set(c);
                 done.set(c.readUntil((record, index) -> index >= lastReport.get(), REPORT_WRITTEN, recordFrom, lag));
             });
-            LatencyRecorder recorder = Bench.drive(sut, w, schedule, warmup, primary, new BitSet(), 0);
+            LatencyRecorder recorder = Bench.drive(sut, w, schedule, warmup, primary, pinned, 0);
             try (ChronicleQueue executions = SingleChronicleQueueBuilder.binary(primary.resolve("executions"))
                     .readOnly(true).build()) {
                 if (executions.lastIndex() < 0)
