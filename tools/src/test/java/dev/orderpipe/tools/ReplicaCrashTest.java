@@ -131,6 +131,71 @@ class ReplicaCrashTest {
         RetainedPrimary.verifyAndFailOver(retained, standby);
     }
 
+    /**
+     * Disk trouble on a stopped standby: an older cycle file of its {@code orders} copy is emptied (0 bytes, as a file
+     * cut short by a full or failing disk, or a careless truncate). A crash can leave only a queue's newest file
+     * half created, so this one is damage: the replica's start must refuse the copy with one line and exit 1. It
+     * moved the file aside as half created, came in step (the primary compares only the last records) and acknowledged
+     * every queue with no lag, its copy missing that cycle's orders with nothing but {@code verify} to say so.
+     */
+    @Test
+    void aStandbyWhoseOlderCycleFileWasEmptiedIsRefusedNotResumed(@TempDir Path dir) throws Exception {
+        Path orders = dir.resolve("orders.csv");
+        assertEquals(0, Cli.run("generate", "-n", "3000", "--seed", "43", "--out", orders.toString()).exitCode);
+        Path config = RetainedPrimary.retentionConfig(dir.resolve("seconds.yaml"));
+        Path primary = dir.resolve("primary");
+        RetainedPrimary.feedInThreeCycles(Files.readAllLines(orders), dir.resolve("feed.csv"), primary, config);
+        Path standby = dir.resolve("standby");
+        Endpoint replicaAt = Endpoint.freeLoopback();
+        String[] replicaArgs = {"replica", "-d", standby.toString(), "--listen", replicaAt.toString(), "--name",
+                "standby", "--aeron-dir", dir.resolve("aeron-r").toString()};
+        List<String> info = ChildJvmOptions.quick("-Dorg.slf4j.simpleLogger.log.dev.orderpipe.replication=info");
+        try (ReplicationSource source = new ReplicationSource(primary, List.of(replicaAt), Endpoint.freeLoopback(),
+                new ReplicationSettings(dir.resolve("aeron-p").toString(), false, null, 1 << 20));
+             ReplicationLoop p = new ReplicationLoop("primary", source::run)) {
+            Process replica = ChildJvm.start(info, dir, "replica-copy", replicaArgs);
+            try {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+                while (!lastIndexes(primary).equals(lastIndexes(standby))) {
+                    p.check();
+                    assertTrue(replica.isAlive() && System.nanoTime() < deadline, ChildJvm.log(dir, "replica-copy"));
+                    Thread.sleep(50);
+                }
+                replica.destroy(); // SIGTERM: stops cleanly
+                assertTrue(replica.waitFor(30, TimeUnit.SECONDS), ChildJvm.log(dir, "replica-copy"));
+                assertEquals(0, replica.exitValue(), ChildJvm.log(dir, "replica-copy"));
+            } finally {
+                replica.destroyForcibly();
+            }
+            List<Path> cycles;
+            try (Stream<Path> files = Files.list(standby.resolve("orders"))) {
+                cycles = files.filter(f -> f.toString().endsWith(".cq4")).sorted().toList();
+            }
+            assertTrue(cycles.size() >= 2, "orders spans cycles: " + cycles);
+            Path emptied = cycles.get(0);
+            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(emptied,
+                    java.nio.file.StandardOpenOption.WRITE)) {
+                ch.truncate(0);
+            }
+
+            replica = ChildJvm.start(info, dir, "replica-damaged", replicaArgs);
+            try {
+                if (!replica.waitFor(60, TimeUnit.SECONDS))
+                    throw new AssertionError("the replica went on with " + emptied.getFileName() + " emptied, its"
+                            + " copy missing that cycle's orders:\n" + ChildJvm.log(dir, "replica-damaged"));
+            } finally {
+                replica.destroyForcibly();
+            }
+            String log = ChildJvm.log(dir, "replica-damaged");
+            assertEquals(ExitCodes.FAILURE, replica.exitValue(), log);
+            String err = Files.readString(dir.resolve("replica-damaged.err")).strip();
+            assertTrue(err.startsWith("orderpipe: ") && !err.contains("\n") && err.contains(emptied.getFileName()
+                    .toString()), "one line naming the file:\n" + log);
+            assertTrue(!log.contains("in step with primary"), log);
+            assertTrue(Files.exists(emptied), "the emptied file is left where it was, for the operator");
+        }
+    }
+
     /** The data directory's queues: its subdirectories and those of snapshots/ holding cycle files. */
     private static List<String> queueNames(Path data) throws IOException {
         List<String> names = new ArrayList<>();
