@@ -196,6 +196,52 @@ class ReplicaCrashTest {
         }
     }
 
+    /**
+     * A standby whose {@code orders} queue directory cannot be written (read-only permissions here; a read-only mount
+     * of it, which root cannot write either, does the same: checked by hand with {@code mount -o remount,ro,bind}).
+     * Chronicle falls back to a read-only queue with a stack trace, each append then throws inside Aeron's fragment
+     * handler, which logs and drops it, and the replica ended after three "gaps" blaming the primary ("the primary's
+     * queue skips records there"). It must end with one line naming the directory it cannot write, exit 1.
+     * Skipped where permissions do not stop this user (root).
+     */
+    @Test
+    void aStandbyQueueDirectoryThatCannotBeWrittenIsOneLineNamingIt(@TempDir Path dir) throws Exception {
+        Path orders = dir.resolve("orders.csv");
+        assertEquals(0, Cli.run("generate", "-n", "500", "--seed", "44", "--out", orders.toString()).exitCode);
+        Path primary = dir.resolve("primary");
+        Cli run = Cli.run("run", "-i", orders.toString(), "-d", primary.toString(), "--exit-when-done",
+                "--status-every", "0");
+        assertEquals(0, run.exitCode, run.toString());
+        Path standby = dir.resolve("standby");
+        Path readOnly = Files.createDirectories(standby.resolve("orders"));
+        Files.setPosixFilePermissions(readOnly, java.nio.file.attribute.PosixFilePermissions.fromString("r-xr-xr-x"));
+        try {
+            org.junit.jupiter.api.Assumptions.assumeFalse(Files.isWritable(readOnly),
+                    "permissions do not stop this user (root) from writing " + readOnly);
+            Endpoint replicaAt = Endpoint.freeLoopback();
+            try (ReplicationSource source = new ReplicationSource(primary, List.of(replicaAt),
+                    Endpoint.freeLoopback(), new ReplicationSettings(dir.resolve("aeron-p").toString(), false, null,
+                    1 << 20));
+                 ReplicationLoop p = new ReplicationLoop("primary", source::run)) {
+                Process replica = ChildJvm.start(dir, "replica-ro", "replica", "-d", standby.toString(), "--listen",
+                        replicaAt.toString(), "--name", "standby", "--aeron-dir", dir.resolve("aeron-r").toString());
+                try {
+                    assertTrue(replica.waitFor(60, TimeUnit.SECONDS), ChildJvm.log(dir, "replica-ro"));
+                } finally {
+                    replica.destroyForcibly();
+                }
+                String log = ChildJvm.log(dir, "replica-ro");
+                assertEquals(ExitCodes.FAILURE, replica.exitValue(), log);
+                String err = Files.readString(dir.resolve("replica-ro.err")).strip();
+                assertTrue(err.startsWith("orderpipe: ") && !err.contains("\n") && err.contains(readOnly.toString())
+                        && err.contains("cannot be written"), "one line naming the directory:\n" + log);
+            }
+        } finally {
+            Files.setPosixFilePermissions(readOnly, java.nio.file.attribute.PosixFilePermissions.fromString(
+                    "rwxr-xr-x"));
+        }
+    }
+
     /** The data directory's queues: its subdirectories and those of snapshots/ holding cycle files. */
     private static List<String> queueNames(Path data) throws IOException {
         List<String> names = new ArrayList<>();
