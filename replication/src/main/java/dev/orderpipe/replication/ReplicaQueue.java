@@ -76,6 +76,7 @@ final class ReplicaQueue implements AutoCloseable {
                         + "): it is not a copy of this primary's; move it away and start the replica again");
         }
         refuseDamagedOlderFiles(name, dir);
+        refuseUnwritable(name, dir);
         this.clock = new CycleClock(rollCycle);
         this.queue = CycleFiles.openRepaired(name, dir, rollCycle, SyncMode.NONE, clock);
         this.kind = RecordKind.ofQueueName(name);
@@ -118,6 +119,31 @@ final class ReplicaQueue implements AutoCloseable {
                         + " 'orderpipe verify' on the replica's data directory and restore it from a copy, or move it"
                         + " away and replicate it again");
         }
+    }
+
+    /**
+     * Refuses a queue directory (or a file in it) this process cannot write, a read-only mount too (which root cannot
+     * write either), before Chronicle opens it: Chronicle falls back to a read-only queue with a stack trace, and each
+     * append then fails inside Aeron's fragment handler, which logs and drops it, so the replica took the records
+     * after it for gaps and ended blaming the primary.
+     */
+    private static void refuseUnwritable(String name, Path dir) {
+        if (!java.nio.file.Files.isDirectory(dir))
+            return;
+        java.util.List<Path> unwritable = new java.util.ArrayList<>();
+        if (!java.nio.file.Files.isWritable(dir))
+            unwritable.add(dir);
+        try (java.util.stream.Stream<Path> list = java.nio.file.Files.list(dir)) {
+            list.filter(java.nio.file.Files::isRegularFile).filter(f -> !java.nio.file.Files.isWritable(f))
+                    .forEach(unwritable::add);
+        } catch (java.io.IOException e) {
+            throw new ReplicationException("cannot list the replica's queue " + dir + ": " + e.getMessage());
+        }
+        if (!unwritable.isEmpty())
+            throw new ReplicationException("queue " + name + ": " + unwritable.get(0) + " cannot be written"
+                    + " (read-only file system or permissions" + (unwritable.size() > 1 ? ", and "
+                    + (unwritable.size() - 1) + " more" : "") + "): the replica writes its copy there; make it"
+                    + " writable and start the replica again");
     }
 
     String name() {
