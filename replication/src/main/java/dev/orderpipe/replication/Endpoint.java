@@ -68,6 +68,25 @@ public record Endpoint(String host, int port) {
         }
     }
 
+    /**
+     * Whether this endpoint (a {@code --to}) is the socket {@code listen} binds: the same port, and the same address
+     * (resolved), or, for a wildcard {@code listen}, an address of this host. A stream sent there comes back to the
+     * sender and never reaches a replica.
+     */
+    public boolean sameSocketAs(Endpoint listen) {
+        if (port != listen.port)
+            return false;
+        if (!listen.wildcard())
+            return resolvedHost().equals(listen.resolvedHost());
+        try {
+            InetAddress a = InetAddress.getByName(host);
+            return a.isAnyLocalAddress() || a.isLoopbackAddress()
+                    || java.net.NetworkInterface.getByInetAddress(a) != null;
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
     /** Whether the host is a multicast group address. */
     public boolean multicast() {
         try {

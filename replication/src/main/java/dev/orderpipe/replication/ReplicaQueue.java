@@ -75,6 +75,8 @@ final class ReplicaQueue implements AutoCloseable {
                         + " (epoch " + recorded.epoch() + "), the primary's " + rollCycle + " (epoch " + epoch
                         + "): it is not a copy of this primary's; move it away and start the replica again");
         }
+        refuseDamagedOlderFiles(name, dir);
+        refuseUnwritable(name, dir);
         this.clock = new CycleClock(rollCycle);
         this.queue = CycleFiles.openRepaired(name, dir, rollCycle, SyncMode.NONE, clock);
         this.kind = RecordKind.ofQueueName(name);
@@ -89,6 +91,59 @@ final class ReplicaQueue implements AutoCloseable {
             throw e;
         }
         this.lastIndex = queue.lastIndex();
+    }
+
+    /**
+     * Refuses a copy with a cycle file that is not ready (empty, or its first header not complete) before its newest:
+     * the start-up repair moves such a file aside as one a crash left half created, but the replica is its copy's only
+     * writer and writes a cycle only once the one before is complete and its own start repaired the rest, so only its
+     * newest file can be left so. An older one was emptied or damaged since (a full or failing disk, a truncate):
+     * moved aside, the copy would come in step (the primary compares only its last records) without that cycle.
+     */
+    private static void refuseDamagedOlderFiles(String name, Path dir) {
+        if (!java.nio.file.Files.isDirectory(dir))
+            return;
+        java.util.List<Path> files;
+        try (java.util.stream.Stream<Path> list = java.nio.file.Files.list(dir)) {
+            files = list.filter(p -> p.getFileName().toString().endsWith(Queues.QUEUE_FILE_SUFFIX)).sorted()
+                    .toList();
+        } catch (java.io.IOException e) {
+            throw new ReplicationException("cannot list the replica's queue " + dir + ": " + e.getMessage());
+        }
+        for (int i = 0; i < files.size() - 1; i++) {
+            Path file = files.get(i);
+            if (!CycleFiles.headerReady(file))
+                throw new ReplicationException("queue " + name + ": " + file + " is empty or its header is"
+                        + " incomplete, but " + files.get(files.size() - 1).getFileName() + " follows it: only a"
+                        + " copy's newest file can be left so by a crash, so it was cut short or damaged since; run"
+                        + " 'orderpipe verify' on the replica's data directory and restore it from a copy, or move it"
+                        + " away and replicate it again");
+        }
+    }
+
+    /**
+     * Refuses a queue directory (or a file in it) this process cannot write, a read-only mount too (which root cannot
+     * write either), before Chronicle opens it: Chronicle falls back to a read-only queue with a stack trace, and each
+     * append then fails inside Aeron's fragment handler, which logs and drops it, so the replica took the records
+     * after it for gaps and ended blaming the primary.
+     */
+    private static void refuseUnwritable(String name, Path dir) {
+        if (!java.nio.file.Files.isDirectory(dir))
+            return;
+        java.util.List<Path> unwritable = new java.util.ArrayList<>();
+        if (!java.nio.file.Files.isWritable(dir))
+            unwritable.add(dir);
+        try (java.util.stream.Stream<Path> list = java.nio.file.Files.list(dir)) {
+            list.filter(java.nio.file.Files::isRegularFile).filter(f -> !java.nio.file.Files.isWritable(f))
+                    .forEach(unwritable::add);
+        } catch (java.io.IOException e) {
+            throw new ReplicationException("cannot list the replica's queue " + dir + ": " + e.getMessage());
+        }
+        if (!unwritable.isEmpty())
+            throw new ReplicationException("queue " + name + ": " + unwritable.get(0) + " cannot be written"
+                    + " (read-only file system or permissions" + (unwritable.size() > 1 ? ", and "
+                    + (unwritable.size() - 1) + " more" : "") + "): the replica writes its copy there; make it"
+                    + " writable and start the replica again");
     }
 
     String name() {

@@ -108,6 +108,26 @@ class CommandsTest {
                 c.oneLineError());
     }
 
+    /**
+     * {@code replicate --to} naming replicate's own {@code --listen} (as written, or a local address on the port of a
+     * wildcard --listen) sends the stream to itself: no replica can ever be reached there. It ran on silently, with
+     * no replica in {@code stats}; it must be refused with one line before anything starts.
+     */
+    @Test
+    void replicateToItsOwnListenIsOneLine() {
+        String[][] cases = {{"127.0.0.1:40990", "127.0.0.1:40990"}, {"localhost:40990", "127.0.0.1:40990"},
+                {"127.0.0.1:40991,127.0.0.1:40990", "0.0.0.0:40990"}};
+        for (String[] c : cases) {
+            Cli r = Cli.run("replicate", "--data", "no/such/dir", "--to", c[0], "--listen", c[1]);
+            assertEquals(2, r.exitCode, String.join(" ", c) + ": " + r);
+            assertTrue(r.oneLineError().startsWith("orderpipe: --to names replicate's own --listen " + c[1]),
+                    r.toString());
+        }
+        Cli other = Cli.run("replicate", "--data", "no/such/dir", "--to", "127.0.0.1:40991", "--listen",
+                "0.0.0.0:40990"); // another port: accepted, then refused for the data directory
+        assertEquals(1, other.exitCode, other.toString());
+    }
+
     @Test
     void generateIsDeterministicAndWellFormed(@TempDir Path dir) throws IOException {
         Path a = dir.resolve("a.csv"), b = dir.resolve("b.csv"), other = dir.resolve("c.csv");

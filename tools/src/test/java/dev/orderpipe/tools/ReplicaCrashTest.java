@@ -131,6 +131,117 @@ class ReplicaCrashTest {
         RetainedPrimary.verifyAndFailOver(retained, standby);
     }
 
+    /**
+     * Disk trouble on a stopped standby: an older cycle file of its {@code orders} copy is emptied (0 bytes, as a file
+     * cut short by a full or failing disk, or a careless truncate). A crash can leave only a queue's newest file
+     * half created, so this one is damage: the replica's start must refuse the copy with one line and exit 1. It
+     * moved the file aside as half created, came in step (the primary compares only the last records) and acknowledged
+     * every queue with no lag, its copy missing that cycle's orders with nothing but {@code verify} to say so.
+     */
+    @Test
+    void aStandbyWhoseOlderCycleFileWasEmptiedIsRefusedNotResumed(@TempDir Path dir) throws Exception {
+        Path orders = dir.resolve("orders.csv");
+        assertEquals(0, Cli.run("generate", "-n", "3000", "--seed", "43", "--out", orders.toString()).exitCode);
+        Path config = RetainedPrimary.retentionConfig(dir.resolve("seconds.yaml"));
+        Path primary = dir.resolve("primary");
+        RetainedPrimary.feedInThreeCycles(Files.readAllLines(orders), dir.resolve("feed.csv"), primary, config);
+        Path standby = dir.resolve("standby");
+        Endpoint replicaAt = Endpoint.freeLoopback();
+        String[] replicaArgs = {"replica", "-d", standby.toString(), "--listen", replicaAt.toString(), "--name",
+                "standby", "--aeron-dir", dir.resolve("aeron-r").toString()};
+        List<String> info = ChildJvmOptions.quick("-Dorg.slf4j.simpleLogger.log.dev.orderpipe.replication=info");
+        try (ReplicationSource source = new ReplicationSource(primary, List.of(replicaAt), Endpoint.freeLoopback(),
+                new ReplicationSettings(dir.resolve("aeron-p").toString(), false, null, 1 << 20));
+             ReplicationLoop p = new ReplicationLoop("primary", source::run)) {
+            Process replica = ChildJvm.start(info, dir, "replica-copy", replicaArgs);
+            try {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+                while (!lastIndexes(primary).equals(lastIndexes(standby))) {
+                    p.check();
+                    assertTrue(replica.isAlive() && System.nanoTime() < deadline, ChildJvm.log(dir, "replica-copy"));
+                    Thread.sleep(50);
+                }
+                replica.destroy(); // SIGTERM: stops cleanly
+                assertTrue(replica.waitFor(30, TimeUnit.SECONDS), ChildJvm.log(dir, "replica-copy"));
+                assertEquals(0, replica.exitValue(), ChildJvm.log(dir, "replica-copy"));
+            } finally {
+                replica.destroyForcibly();
+            }
+            List<Path> cycles;
+            try (Stream<Path> files = Files.list(standby.resolve("orders"))) {
+                cycles = files.filter(f -> f.toString().endsWith(".cq4")).sorted().toList();
+            }
+            assertTrue(cycles.size() >= 2, "orders spans cycles: " + cycles);
+            Path emptied = cycles.get(0);
+            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(emptied,
+                    java.nio.file.StandardOpenOption.WRITE)) {
+                ch.truncate(0);
+            }
+
+            replica = ChildJvm.start(info, dir, "replica-damaged", replicaArgs);
+            try {
+                if (!replica.waitFor(60, TimeUnit.SECONDS))
+                    throw new AssertionError("the replica went on with " + emptied.getFileName() + " emptied, its"
+                            + " copy missing that cycle's orders:\n" + ChildJvm.log(dir, "replica-damaged"));
+            } finally {
+                replica.destroyForcibly();
+            }
+            String log = ChildJvm.log(dir, "replica-damaged");
+            assertEquals(ExitCodes.FAILURE, replica.exitValue(), log);
+            String err = Files.readString(dir.resolve("replica-damaged.err")).strip();
+            assertTrue(err.startsWith("orderpipe: ") && !err.contains("\n") && err.contains(emptied.getFileName()
+                    .toString()), "one line naming the file:\n" + log);
+            assertTrue(!log.contains("in step with primary"), log);
+            assertTrue(Files.exists(emptied), "the emptied file is left where it was, for the operator");
+        }
+    }
+
+    /**
+     * A standby whose {@code orders} queue directory cannot be written (read-only permissions here; a read-only mount
+     * of it, which root cannot write either, does the same: checked by hand with {@code mount -o remount,ro,bind}).
+     * Chronicle falls back to a read-only queue with a stack trace, each append then throws inside Aeron's fragment
+     * handler, which logs and drops it, and the replica ended after three "gaps" blaming the primary ("the primary's
+     * queue skips records there"). It must end with one line naming the directory it cannot write, exit 1.
+     * Skipped where permissions do not stop this user (root).
+     */
+    @Test
+    void aStandbyQueueDirectoryThatCannotBeWrittenIsOneLineNamingIt(@TempDir Path dir) throws Exception {
+        Path orders = dir.resolve("orders.csv");
+        assertEquals(0, Cli.run("generate", "-n", "500", "--seed", "44", "--out", orders.toString()).exitCode);
+        Path primary = dir.resolve("primary");
+        Cli run = Cli.run("run", "-i", orders.toString(), "-d", primary.toString(), "--exit-when-done",
+                "--status-every", "0");
+        assertEquals(0, run.exitCode, run.toString());
+        Path standby = dir.resolve("standby");
+        Path readOnly = Files.createDirectories(standby.resolve("orders"));
+        Files.setPosixFilePermissions(readOnly, java.nio.file.attribute.PosixFilePermissions.fromString("r-xr-xr-x"));
+        try {
+            org.junit.jupiter.api.Assumptions.assumeFalse(Files.isWritable(readOnly),
+                    "permissions do not stop this user (root) from writing " + readOnly);
+            Endpoint replicaAt = Endpoint.freeLoopback();
+            try (ReplicationSource source = new ReplicationSource(primary, List.of(replicaAt),
+                    Endpoint.freeLoopback(), new ReplicationSettings(dir.resolve("aeron-p").toString(), false, null,
+                    1 << 20));
+                 ReplicationLoop p = new ReplicationLoop("primary", source::run)) {
+                Process replica = ChildJvm.start(dir, "replica-ro", "replica", "-d", standby.toString(), "--listen",
+                        replicaAt.toString(), "--name", "standby", "--aeron-dir", dir.resolve("aeron-r").toString());
+                try {
+                    assertTrue(replica.waitFor(60, TimeUnit.SECONDS), ChildJvm.log(dir, "replica-ro"));
+                } finally {
+                    replica.destroyForcibly();
+                }
+                String log = ChildJvm.log(dir, "replica-ro");
+                assertEquals(ExitCodes.FAILURE, replica.exitValue(), log);
+                String err = Files.readString(dir.resolve("replica-ro.err")).strip();
+                assertTrue(err.startsWith("orderpipe: ") && !err.contains("\n") && err.contains(readOnly.toString())
+                        && err.contains("cannot be written"), "one line naming the directory:\n" + log);
+            }
+        } finally {
+            Files.setPosixFilePermissions(readOnly, java.nio.file.attribute.PosixFilePermissions.fromString(
+                    "rwxr-xr-x"));
+        }
+    }
+
     /** The data directory's queues: its subdirectories and those of snapshots/ holding cycle files. */
     private static List<String> queueNames(Path data) throws IOException {
         List<String> names = new ArrayList<>();

@@ -45,8 +45,14 @@ public final class ReplicateCommand implements Callable<Integer> {
     public Integer call() {
         if (Integer.bitCount(termLength) != 1 || termLength < 65536 || termLength > 1 << 30)
             throw UserException.usage("--term-length " + termLength + " is not a power of two from 65536 to 1073741824");
-        try (ReplicationSource source = new ReplicationSource(data, ReplicationOptions.endpoints(to, "--to"),
-                ReplicationOptions.endpoint(listen, "--listen"), options.settings(termLength))) {
+        java.util.List<dev.orderpipe.replication.Endpoint> replicas = ReplicationOptions.endpoints(to, "--to");
+        dev.orderpipe.replication.Endpoint control = ReplicationOptions.endpoint(listen, "--listen");
+        for (dev.orderpipe.replication.Endpoint e : replicas)
+            if (e.sameSocketAs(control))
+                throw UserException.usage("--to names replicate's own --listen " + control + " (" + e + "): the"
+                        + " stream would come back to replicate, never reach a replica; give the replicas' --listen"
+                        + " endpoints");
+        try (ReplicationSource source = new ReplicationSource(data, replicas, control, options.settings(termLength))) {
             Signal.handle(new Signal("INT"), s -> stopped = true);
             Signal.handle(new Signal("TERM"), s -> stopped = true);
             spec.commandLine().getOut().println("replicating " + data + " to " + to + " (control on " + listen + ")");
