@@ -70,6 +70,8 @@ public final class Replica implements AutoCloseable {
     private boolean needFresh;
     private volatile boolean imageChanged;
     private boolean progress;
+    /** An acknowledgement the control publication refused, to be sent again ({@link #poll}). */
+    private boolean ackOwed;
     private long helloSentAt;
     private int gapsInARow;
     private long recordsWritten;
@@ -153,8 +155,10 @@ public final class Replica implements AutoCloseable {
         int fragments = data.poll(assembler, 256);
         if (failure != null)
             throw failure;
-        if (progress)
-            sendAck();
+        // an acknowledgement the control publication refused is made again each round until it goes: an acknowledged
+        // write waits for it, and no later record may come to carry a later one
+        if (progress || ackOwed)
+            ackOwed = !sendAck();
         return work + fragments + media.doDriverWork();
     }
 
@@ -420,9 +424,14 @@ public final class Replica implements AutoCloseable {
             control.offer(out, 0, at); // lost when not connected yet: the next announce brings it again
     }
 
-    private void sendAck() {
+    /**
+     * Sends the replica's last index of each confirmed queue; false when the control publication refused it for now
+     * (back pressure, a new term begun: Aeron's ADMIN_ACTION, the primary not yet connected) and it must be sent again.
+     */
+    private boolean sendAck() {
         if (control == null)
-            return;
+            return true; // no primary to tell yet: its resume asks for the indexes
+
         int at = Messages.header(out, Messages.ACK, session);
         out.putInt(at, slot, Messages.ORDER);
         out.putLong(at + 4, nonce, Messages.ORDER);
@@ -440,7 +449,8 @@ public final class Replica implements AutoCloseable {
             count++;
         }
         out.putInt(countAt, count, Messages.ORDER);
-        control.offer(out, 0, at); // an ack lost to back pressure is superseded by the next
+        long result = control.offer(out, 0, at);
+        return result >= 0 || result == Publication.CLOSED || result == Publication.MAX_POSITION_EXCEEDED;
     }
 
     /** Whether the replica is in step with a primary (has had its resume). */
