@@ -138,7 +138,7 @@ class BenchCommandTest {
         assertRow(lines, "replication", "pipeline-lag", "100,000", table);
         // every queue of the pipeline is copied: orders, checked and at least one report per order
         assertTrue(lines.stream().anyMatch(l -> l.startsWith("replication ") && l.contains(" pipeline-lag ")
-                && l.matches(".* [0-9,]+ records in all \\(([3-9]|[1-9][0-9])\\.[0-9]{2} per order\\).*")), table);
+                && l.matches(".* [0-9,]+ records copied in all \\(([3-9]|[1-9][0-9])\\.[0-9]{2} per order\\).*")), table);
         assertTrue(lines.stream().anyMatch(l -> l.contains(" pipeline+replication ")
                 && l.contains("the driver parks between sends")), table);
         assertTrue(Files.list(dir.resolve("data")).findAny().isEmpty(), "the bench data is deleted afterwards");
