@@ -27,8 +27,10 @@ import java.util.concurrent.locks.LockSupport;
  * {@code Pretoucher} did, with public queue and bytes API only:
  * <ul>
  *     <li>every {@code intervalNanos} it reads the write position of the current cycle's file;</li>
- *     <li>it touches every page from there to {@code headroom} bytes ahead with a compare-and-swap of 0 for 0, which faults the page in for writing and never
- *     changes a byte; Chronicle's own pretoucher touched pages the same way;</li>
+ *     <li>it touches every page from there to {@code headroom} bytes ahead (what the writer adds in eight intervals at
+ *     its last rate, from {@link #MIN_HEADROOM} to {@link #MAX_HEADROOM}) with a compare-and-swap of 0 for 0, which
+ *     faults the page in for writing and never changes a byte; Chronicle's own pretoucher touched pages the same
+ *     way;</li>
  *     <li>touching through the queue's own {@link MappedFile} maps the next chunk before the appender needs it; the
  *     pretoucher holds its reference to that chunk until the writer has moved into it, so the appender's
  *     {@code MappedFile} hands the writer the mapping that is already there.</li>
