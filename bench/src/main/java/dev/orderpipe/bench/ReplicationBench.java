@@ -87,7 +87,7 @@ final class ReplicationBench {
                 + " writes...%n", SECTION, "replicate/replica", warm, lagOrders, RATE, burst, acked);
         log.flush();
         Endpoint replicaAt = Endpoint.freeLoopback();
-        Endpoint controlAt = otherThan(replicaAt);
+        Endpoint controlAt = Endpoint.freeLoopbackOtherThan(replicaAt);
         try (ChronicleQueue queue = Queues.open(primary.resolve("orders"), net.openhft.chronicle.queue.RollCycles.FAST_DAILY);
              ExcerptAppender appender = queue.createAppender()) {
             Writer writer = new Writer(appender, w);
@@ -117,14 +117,6 @@ final class ReplicationBench {
             }
         }
         pipeline(w, base, config, quick, report, log);
-    }
-
-    /** A free loopback endpoint other than {@code taken} (two draws of a free port can give the same one). */
-    private static Endpoint otherThan(Endpoint taken) {
-        Endpoint e = Endpoint.freeLoopback();
-        while (e.toString().equals(taken.toString()))
-            e = Endpoint.freeLoopback();
-        return e;
     }
 
     /** When a record read from a copy was written on the primary: an order by its writer, a report by matching. */
@@ -159,7 +151,7 @@ final class ReplicationBench {
         Path primary = base.resolve("replication-pipeline-primary");
         Path standby = base.resolve("replication-pipeline-standby");
         Endpoint replicaAt = Endpoint.freeLoopback();
-        Endpoint controlAt = otherThan(replicaAt);
+        Endpoint controlAt = Endpoint.freeLoopbackOtherThan(replicaAt);
         try (SystemUnderTest sut = SystemUnderTest.pipeline(primary, config, false);
              ReplicationSource source = new ReplicationSource(primary, List.of(replicaAt), controlAt,
                      new ReplicationSettings(base.resolve("aeron-pipeline-primary").toString(), false, null, 1 << 24));

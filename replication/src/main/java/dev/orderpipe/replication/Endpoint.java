@@ -59,6 +59,14 @@ public record Endpoint(String host, int port) {
         }
     }
 
+    /** A free loopback endpoint other than {@code taken} (two draws of a free port can give the same one). */
+    public static Endpoint freeLoopbackOtherThan(Endpoint taken) {
+        Endpoint e = freeLoopback();
+        while (e.equals(taken))
+            e = freeLoopback();
+        return e;
+    }
+
     /** The host's address, or the host as written when it does not resolve (that is reported where it is used). */
     private String resolvedHost() {
         try {

@@ -17,7 +17,12 @@ import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.wire.DocumentContext;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
 import java.util.zip.CRC32C;
 
 /**
@@ -101,13 +106,13 @@ final class ReplicaQueue implements AutoCloseable {
      * moved aside, the copy would come in step (the primary compares only its last records) without that cycle.
      */
     private static void refuseDamagedOlderFiles(String name, Path dir) {
-        if (!java.nio.file.Files.isDirectory(dir))
+        if (!Files.isDirectory(dir))
             return;
-        java.util.List<Path> files;
-        try (java.util.stream.Stream<Path> list = java.nio.file.Files.list(dir)) {
+        List<Path> files;
+        try (Stream<Path> list = Files.list(dir)) {
             files = list.filter(p -> p.getFileName().toString().endsWith(Queues.QUEUE_FILE_SUFFIX)).sorted()
                     .toList();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new ReplicationException("cannot list the replica's queue " + dir + ": " + e.getMessage());
         }
         for (int i = 0; i < files.size() - 1; i++) {
@@ -128,15 +133,15 @@ final class ReplicaQueue implements AutoCloseable {
      * after it for gaps and ended blaming the primary.
      */
     private static void refuseUnwritable(String name, Path dir) {
-        if (!java.nio.file.Files.isDirectory(dir))
+        if (!Files.isDirectory(dir))
             return;
-        java.util.List<Path> unwritable = new java.util.ArrayList<>();
-        if (!java.nio.file.Files.isWritable(dir))
+        List<Path> unwritable = new ArrayList<>();
+        if (!Files.isWritable(dir))
             unwritable.add(dir);
-        try (java.util.stream.Stream<Path> list = java.nio.file.Files.list(dir)) {
-            list.filter(java.nio.file.Files::isRegularFile).filter(f -> !java.nio.file.Files.isWritable(f))
+        try (Stream<Path> list = Files.list(dir)) {
+            list.filter(Files::isRegularFile).filter(f -> !Files.isWritable(f))
                     .forEach(unwritable::add);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new ReplicationException("cannot list the replica's queue " + dir + ": " + e.getMessage());
         }
         if (!unwritable.isEmpty())

@@ -28,6 +28,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class AckedDurabilityTest {
     private static final int ORDERS = 300;
+    private static final long AAPL = Symbols.encode("AAPL");
+    private static final long PRICE = Prices.parse("189.25");
 
     @TempDir
     Path tmp;
@@ -39,15 +41,13 @@ class AckedDurabilityTest {
         PipelineConfig config = TestPipelines.config(primary, null);
         config.replication.ackedReplicas = 1;
         config.replication.ackTimeoutMs = 300;
-        long aapl = Symbols.encode("AAPL");
-        long price = Prices.parse("189.25");
         Endpoint replicaAt = Endpoint.freeLoopback();
         Endpoint controlAt = Endpoint.freeLoopback();
         try (OrderEntry entry = OrderEntry.open(config, 7)) {
             // nothing replicates yet: the write is on the primary's queue, and fails after the timeout
             long start = System.nanoTime();
             NotAcknowledgedException e = assertThrows(NotAcknowledgedException.class,
-                    () -> entry.newOrder(1, 1, aapl, Side.BUY, OrderType.LIMIT, TimeInForce.GTC, price, 100));
+                    () -> entry.newOrder(1, 1, AAPL, Side.BUY, OrderType.LIMIT, TimeInForce.GTC, PRICE, 100));
             long waited = (System.nanoTime() - start) / 1_000_000;
             assertTrue(waited >= 300 && waited < 5_000, "waited " + waited + " ms");
             assertTrue(e.getMessage().matches("the record at 0x[0-9a-f]+ \\(cycle \\d+, record 0\\) of orders was not"
@@ -66,7 +66,7 @@ class AckedDurabilityTest {
                 try (OrderEntry acked = OrderEntry.open(config, 8)) {
                     for (int i = 0; i < ORDERS; i++) {
                         long t0 = System.nanoTime();
-                        long index = acked.newOrder(2 + i, 1, aapl, Side.BUY, OrderType.LIMIT, TimeInForce.GTC, price,
+                        long index = acked.newOrder(2 + i, 1, AAPL, Side.BUY, OrderType.LIMIT, TimeInForce.GTC, PRICE,
                                 100);
                         micros[i] = (System.nanoTime() - t0) / 1_000;
                         // returned: so the replica's copy holds it already
@@ -83,8 +83,8 @@ class AckedDurabilityTest {
                 r.close(); // the replica goes down: writes are no longer acknowledged
                 config.replication.ackTimeoutMs = 300;
                 try (OrderEntry acked = OrderEntry.open(config, 8)) {
-                    assertThrows(NotAcknowledgedException.class, () -> acked.newOrder(10_000, 1, aapl, Side.BUY,
-                            OrderType.LIMIT, TimeInForce.GTC, price, 100));
+                    assertThrows(NotAcknowledgedException.class, () -> acked.newOrder(10_000, 1, AAPL, Side.BUY,
+                            OrderType.LIMIT, TimeInForce.GTC, PRICE, 100));
                 }
             }
         }
@@ -101,22 +101,20 @@ class AckedDurabilityTest {
         Path primary = tmp.resolve("primary");
         Path standby = tmp.resolve("standby");
         PipelineConfig config = TestPipelines.config(primary, null);
-        long aapl = Symbols.encode("AAPL");
-        long price = Prices.parse("189.25");
         try (OrderEntry other = OrderEntry.open(TestPipelines.config(standby, null), 9)) {
             for (int i = 0; i < 20; i++)
-                other.newOrder(500 + i, 2, aapl, Side.SELL, OrderType.LIMIT, TimeInForce.GTC, price, 300);
+                other.newOrder(500 + i, 2, AAPL, Side.SELL, OrderType.LIMIT, TimeInForce.GTC, PRICE, 300);
         }
         try (OrderEntry async = OrderEntry.open(config, 7)) {
             for (int i = 0; i < 19; i++)
-                async.newOrder(1 + i, 1, aapl, Side.BUY, OrderType.LIMIT, TimeInForce.GTC, price, 100);
+                async.newOrder(1 + i, 1, AAPL, Side.BUY, OrderType.LIMIT, TimeInForce.GTC, PRICE, 100);
         }
         config.replication.ackedReplicas = 1;
         config.replication.ackTimeoutMs = 3_000;
         java.util.concurrent.CompletableFuture<Object> write = new java.util.concurrent.CompletableFuture<>();
         Thread writer = new Thread(() -> {
             try (OrderEntry acked = OrderEntry.open(config, 8)) {
-                write.complete(acked.newOrder(100, 1, aapl, Side.BUY, OrderType.LIMIT, TimeInForce.GTC, price, 100));
+                write.complete(acked.newOrder(100, 1, AAPL, Side.BUY, OrderType.LIMIT, TimeInForce.GTC, PRICE, 100));
             } catch (Throwable t) {
                 write.complete(t);
             }
@@ -159,15 +157,11 @@ class AckedDurabilityTest {
         Path primary = tmp.resolve("primary");
         Path standby = tmp.resolve("standby");
         PipelineConfig config = TestPipelines.config(primary, null);
-        long aapl = Symbols.encode("AAPL");
-        long price = Prices.parse("189.25");
         try (OrderEntry first = OrderEntry.open(config, 7)) {
-            first.newOrder(1, 1, aapl, Side.BUY, OrderType.LIMIT, TimeInForce.GTC, price, 100);
+            first.newOrder(1, 1, AAPL, Side.BUY, OrderType.LIMIT, TimeInForce.GTC, PRICE, 100);
         }
         Endpoint replicaAt = Endpoint.freeLoopback();
-        Endpoint controlAt = Endpoint.freeLoopback();
-        while (controlAt.toString().equals(replicaAt.toString()))
-            controlAt = Endpoint.freeLoopback();
+        Endpoint controlAt = Endpoint.freeLoopbackOtherThan(replicaAt);
         String before = System.getProperty("aeron.term.buffer.length");
         System.setProperty("aeron.term.buffer.length", "65536"); // the replica's driver: its control publication
         Replica replica;
@@ -191,7 +185,7 @@ class AckedDurabilityTest {
             config.replication.ackTimeoutMs = 5_000;
             try (OrderEntry acked = OrderEntry.open(config, 8)) {
                 for (int i = 0; i < writes; i++) {
-                    long index = acked.newOrder(2 + i, 1, aapl, Side.BUY, OrderType.LIMIT, TimeInForce.GTC, price,
+                    long index = acked.newOrder(2 + i, 1, AAPL, Side.BUY, OrderType.LIMIT, TimeInForce.GTC, PRICE,
                             100);
                     assertTrue(copy.lastIndex() >= index, "write " + i);
                 }

@@ -83,10 +83,9 @@ class ReplicationStallTest {
             Path standby = dir.resolve("standby");
             SetTimeProvider clock = new SetTimeProvider("2026-01-05T10:00:00");
             TestPipelines.writeOrders(primary.resolve("orders"), RollCycles.FAST_DAILY, clock, 1, 200);
-            String replicaAt = Endpoint.freeLoopback().toString();
-            String controlAt = Endpoint.freeLoopback().toString();
-            while (controlAt.equals(replicaAt)) // two draws of a free port can give the same one
-                controlAt = Endpoint.freeLoopback().toString();
+            Endpoint replica = Endpoint.freeLoopback();
+            String replicaAt = replica.toString();
+            String controlAt = Endpoint.freeLoopbackOtherThan(replica).toString();
             return new Pair(primary, standby, clock, new String[] {"replica", "-d", standby.toString(), "--listen",
                     replicaAt, "--name", "standby", "--aeron-dir", dir.resolve("aeron-standby").toString()},
                     new String[] {"replicate", "-d", primary.toString(), "--to", replicaAt, "--listen", controlAt,

@@ -1,5 +1,6 @@
 package dev.orderpipe.tools.cli;
 
+import dev.orderpipe.replication.Endpoint;
 import dev.orderpipe.replication.ReplicationSource;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -9,6 +10,7 @@ import picocli.CommandLine.Spec;
 import sun.misc.Signal;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code orderpipe replicate}: streams a data directory's queues to standby replicas over Aeron. */
@@ -45,9 +47,9 @@ public final class ReplicateCommand implements Callable<Integer> {
     public Integer call() {
         if (Integer.bitCount(termLength) != 1 || termLength < 65536 || termLength > 1 << 30)
             throw UserException.usage("--term-length " + termLength + " is not a power of two from 65536 to 1073741824");
-        java.util.List<dev.orderpipe.replication.Endpoint> replicas = ReplicationOptions.endpoints(to, "--to");
-        dev.orderpipe.replication.Endpoint control = ReplicationOptions.endpoint(listen, "--listen");
-        for (dev.orderpipe.replication.Endpoint e : replicas)
+        List<Endpoint> replicas = ReplicationOptions.endpoints(to, "--to");
+        Endpoint control = ReplicationOptions.endpoint(listen, "--listen");
+        for (Endpoint e : replicas)
             if (e.sameSocketAs(control))
                 throw UserException.usage("--to names replicate's own --listen " + control + " (" + e + "): the"
                         + " stream would come back to replicate, never reach a replica; give the replicas' --listen"
