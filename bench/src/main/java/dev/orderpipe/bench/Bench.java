@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -119,6 +120,8 @@ public final class Bench {
     private final BenchReport report = new BenchReport();
     /** Fewest orders sent at a rate unless --orders-per-rate or --quick says otherwise. */
     static final int MIN_ORDERS_PER_RATE = 2_000;
+    /** The rate of the paced part of each variant's warm-up. */
+    static final int PACED_WARMUP_RATE = 10_000;
     /** CPUs any variant pins groups to: the floor's driver and the watching thread keep off them. */
     private BitSet pinnedCpus = new BitSet();
     private Path base;
@@ -194,9 +197,11 @@ public final class Bench {
             Workload w = Workload.generate(config, maxCount, o.seed, base.resolve("orders.csv"));
             describe(config, layouts, w);
             Map<String, BenchRow> rows = new LinkedHashMap<>();
-            Factory floor = (dir, p) -> SystemUnderTest.floor(dir, config, p, true);
+            // the floor's reader spins where the latency layout's group does: on the CPU a variant pins
+            int floorCpu = pinnedCpus.isEmpty() ? -1 : pinnedCpus.nextSetBit(0);
+            Factory floor = (dir, p) -> SystemUnderTest.floor(dir, config, p, true, floorCpu);
             if (o.scenarios.contains(Scenario.FLOOR) || o.scenarios.contains(Scenario.PRETOUCH)) {
-                Factory noCrc = (dir, p) -> SystemUnderTest.floor(dir, config, p, false);
+                Factory noCrc = (dir, p) -> SystemUnderTest.floor(dir, config, p, false, floorCpu);
                 boolean checksumOff = o.scenarios.contains(Scenario.FLOOR);
                 warm("floor", w, floor, pinnedCpus);
                 // both branches of the checksum are compiled before either variant is measured
@@ -285,26 +290,38 @@ public final class Bench {
         }
     }
 
+    /**
+     * The unreported warm-up of a variant: {@code warmupOrders} flat out, then a tenth of that paced at
+     * {@link #PACED_WARMUP_RATE}. Why paced as well: code the JIT compiled flat out, where every poll finds a record, is
+     * compiled again when polls come up empty. Measured on the 2-core build machine with the flat-out warm-up alone
+     * (the latency layout at 10,000/s): 223 methods deoptimized and recompiled in the first 1.5 s of the 10,000/s row,
+     * and the compiler threads took 455 ms of CPU 0 from the sender and 178 ms of CPU 1 from the spinning group in that
+     * 3 s row: p99 3.9 ms.
+     */
     private void warm(String variant, Workload w, Factory f, BitSet keepOff) {
-        log.printf("warming up %s (%,d orders flat out, not reported)...%n", variant, Math.min(o.warmupOrders,
-                w.count()));
+        int flat = Math.min(o.warmupOrders, w.count());
+        int paced = Math.min(o.warmupOrders / 10, w.count());
+        log.printf("warming up %s (%,d orders flat out, then %,d at %,d/s; not reported)...%n", variant, flat, paced,
+                PACED_WARMUP_RATE);
         log.flush();
-        measure("warmup", variant, w, f, keepOff, false, 0, Math.min(o.warmupOrders, w.count()));
+        measure("warmup", variant, w, f, keepOff, false, 0, flat);
+        if (paced > 0)
+            measure("warmup", variant, w, f, keepOff, false, PACED_WARMUP_RATE, paced);
     }
 
     private BenchRow measure(String section, String variant, Workload w, Factory f, BitSet keepOff,
                              boolean pretouch, double rate, int count) {
         Path dir = base.resolve("run" + (++runNo));
-        int warmup = rate == 0 ? 0 : Math.min(count / 10, 10_000);
+        int warmup = rate == 0 ? 0 : leftOut(rate, count);
         log.printf("%-10s %-20s %s: %,d orders...%n", section, variant,
                 rate == 0 ? "max" : String.format(Locale.ROOT, "%,.0f/s", rate), count);
         log.flush();
         SendSchedule schedule = SendSchedule.of(rate == 0 ? Pacing.max() : Pacing.rate(rate), count);
         // this thread, and every thread it starts (unpinned groups, the recorder), keeps off the CPUs this variant
         // pins, only while this variant runs: a thread inherits its creator's CPUs, and a variant that pins nothing
-        // may use every CPU. The floor's reader is free to take the CPU its driver keeps off, as the latency layout's
+        // may use every CPU. The floor's reader pins itself to the CPU its driver keeps off, as the latency layout's
         // spinning group does.
-        BitSet affinityBefore = variant.startsWith("floor") ? null : CpuPlacement.keepOff(keepOff, "bench");
+        BitSet affinityBefore = CpuPlacement.keepOff(keepOff, "bench");
         try {
             return measureOn(section, variant, w, f, keepOff, pretouch, rate, count, dir, warmup, schedule);
         } finally {
@@ -317,6 +334,9 @@ public final class Bench {
                                SendSchedule schedule) {
         SystemUnderTest sut = f.create(dir, pretouch); // started: every stage has opened
         try {
+            System.gc(); // the garbage of what ran before is not this row's to collect
+            if (rate > 0 && !o.quick) // --quick checks that rows run; it measures nothing
+                awaitJitQuiet();
             List<Thread> stageThreads = sut.stageThreads();
             long[] allocBefore = allocated(stageThreads);
             long gcCountBefore = gcCount();
@@ -355,6 +375,9 @@ public final class Bench {
                 notes.add(String.format(Locale.ROOT, "%,d reports", row.reports));
             if (warmup > 0)
                 notes.add("first " + warmup + " not recorded");
+            if (rate > 0) // how much of the tail is the sender's: it shares CPU 0 with the JIT and the rest
+                notes.add(String.format(Locale.ROOT, "sent late p99 %s us", BenchReport.micros(
+                        recorder.histograms().send().getValueAtPercentile(99))));
             row.note = String.join("; ", notes);
             return row;
         } finally {
@@ -362,6 +385,52 @@ public final class Bench {
             deleteTree(dir);
         }
     }
+
+    /**
+     * Orders of a paced row left out of its histogram: its first second, at least a tenth of the row, at most 10,000
+     * and at most half. Each row starts a new pipeline, and in its first second the JIT compiles again what the new
+     * queues' first writes and reads change (measured on the 2-core build machine, the latency layout at 10,000/s: the
+     * first tenth left out, p99 0.4 to 2.4 ms, nearly all of it the sender's lateness while the C2 compiler took its
+     * CPU; the first second left out, 38 to 45 µs).
+     */
+    static int leftOut(double rate, int count) {
+        return (int) Math.min(Math.max(count / 10, Math.ceil(rate)), Math.min(10_000, count / 2));
+    }
+
+    /**
+     * Waits until the JIT has compiled nothing for {@link #JIT_QUIET_MS} (at most {@link #JIT_QUIET_MAX_MS}); returns how
+     * long it waited, in milliseconds.
+     */
+    static long awaitJitQuiet() {
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        if (jit == null || !jit.isCompilationTimeMonitoringSupported())
+            return 0;
+        long start = System.nanoTime();
+        long last = jit.getTotalCompilationTime();
+        long quietSince = start;
+        while (true) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            long now = System.nanoTime();
+            long t = jit.getTotalCompilationTime();
+            if (t != last) {
+                last = t;
+                quietSince = now;
+            } else if (now - quietSince >= TimeUnit.MILLISECONDS.toNanos(JIT_QUIET_MS)) {
+                break;
+            }
+            if (now - start >= TimeUnit.MILLISECONDS.toNanos(JIT_QUIET_MAX_MS))
+                break;
+        }
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+    }
+
+    static final long JIT_QUIET_MS = 500;
+    static final long JIT_QUIET_MAX_MS = 5_000;
 
     /**
      * Sends the first {@code schedule.count()} orders of the workload through a started system with the replay's own
@@ -378,7 +447,7 @@ public final class Bench {
                                  BitSet keepOff, long spinNanos) {
         long startNanos = System.nanoTime() + ReplayDriver.START_LEAD_NANOS;
         LatencyRecorder recorder = new LatencyRecorder(schedule, warmup, startNanos,
-                LatencyHistograms.endToEndOnly());
+                schedule.isPaced() ? LatencyHistograms.endToEndAndSend() : LatencyHistograms.endToEndOnly());
         sut.attach(recorder);
         try (ReplayDriver driver = new ReplayDriver(w::source, sut.input(), schedule, startNanos, sut.sendFlags())) {
             if (!sut.checksums())
@@ -614,8 +683,9 @@ public final class Bench {
                 + ", record " + OrderInfo.BINARY_LENGTH + " bytes");
         h.add("pipeline config: " + o.configOrigin + "; each pipeline variant runs on its layout's stage groups, the"
                 + " allocating variant on the config's own (measured on their egress stage's thread); the floor's"
-                + " reading thread spins" + (pinnedCpus.isEmpty() ? "" : "; the sending thread of every variant and"
-                + " of the floor keeps off the CPUs " + pinnedCpus + " that a variant pins"));
+                + " reading thread spins" + (pinnedCpus.isEmpty() ? "" : " on CPU " + pinnedCpus.nextSetBit(0)
+                + "; the sending thread of every variant and of the floor keeps off the CPUs " + pinnedCpus
+                + " that a variant pins, and so do the JVM's other threads while a group is pinned"));
         for (Layout l : layouts)
             h.add("groups of " + l.variant() + " (layout " + l.name() + "): "
                     + EffectiveGroup.describe(EffectiveGroup.of(l.config()), " | ")
@@ -623,8 +693,11 @@ public final class Bench {
         if (o.scenarios.contains(Scenario.ALLOCATING))
             h.add("groups of allocating: " + EffectiveGroup.describe(EffectiveGroup.of(config), " | "));
         h.add(String.format(Locale.ROOT, "workload: %,d generated orders (OrderGenerator seed %d), each run sends the"
-                + " first rate x %.1f s (or --orders-per-rate); warm-up run per variant: %,d orders",
-                w.count(), o.seed, o.seconds, Math.min(o.warmupOrders, w.count())));
+                + " first rate x %.1f s (or --orders-per-rate); warm-up runs per variant: %,d orders flat out, then"
+                + " %,d at %,d/s; each run starts after a System.gc(); a paced run starts sending once the JIT has"
+                + " compiled nothing for %d ms (at most %d s) and leaves out its first second (at least a tenth, at most 10,000 orders)", w.count(), o.seed,
+                o.seconds, Math.min(o.warmupOrders, w.count()), Math.min(o.warmupOrders / 10, w.count()),
+                PACED_WARMUP_RATE, JIT_QUIET_MS, JIT_QUIET_MAX_MS / 1000));
         h.add("load average before: " + loadAverage());
     }
 

@@ -48,7 +48,7 @@ final class BenchReport {
                 r.note};
     }
 
-    private static String micros(double nanos) {
+    static String micros(double nanos) {
         double us = nanos / 1000;
         return String.format(Locale.ROOT, us < 10 ? "%.2f" : us < 1000 ? "%.1f" : "%,.0f", us);
     }

@@ -117,7 +117,7 @@ final class FixBench {
         log.printf("%-10s %-20s %s: %,d orders...%n", SECTION, variant,
                 rate == 0 ? "max" : String.format(Locale.ROOT, "%,.0f/s", rate), count);
         log.flush();
-        int warmup = rate == 0 ? 0 : Math.min(count / 10, 10_000);
+        int warmup = rate == 0 ? 0 : Bench.leftOut(rate, count);
         Path out = base.resolve("fix-run" + (++runNo));
         BenchRow row = new BenchRow(SECTION, variant, rate == 0 ? BenchRow.Kind.THROUGHPUT : BenchRow.Kind.LATENCY,
                 rate);

@@ -148,11 +148,12 @@ abstract class SystemUnderTest implements AutoCloseable {
     }
 
     /**
-     * The floor: one queue, appended in one thread and read in another (a runner that spins); nothing in between.
+     * The floor: one queue, appended in one thread and read in another (a runner that spins, on {@code cpu} unless it is
+     * -1); nothing in between.
      * Without {@code checksums} the writer's and the reader's records skip the CRC32C
      * ({@link OrderInfo#withoutChecksum()}), so the difference between the two measures what the checksum costs.
      */
-    static SystemUnderTest floor(Path dir, PipelineConfig config, boolean pretouch, boolean checksums) {
+    static SystemUnderTest floor(Path dir, PipelineConfig config, boolean pretouch, boolean checksums, int cpu) {
         return started(new SystemUnderTest() {
             private final ChronicleQueue queue = open(dir.resolve("floor"), config);
             private final QueuePretoucher pretoucher = pretouch ? new QueuePretoucher("floor", List.of(queue),
@@ -160,7 +161,7 @@ abstract class SystemUnderTest implements AutoCloseable {
             private final FloorReader reader = new FloorReader(queue, checksums);
 
             {
-                run("floor", List.of(reader), -1, BusyPauser.INSTANCE); // the floor: a reader that spins
+                run("floor", List.of(reader), cpu, BusyPauser.INSTANCE); // the floor: a reader that spins
             }
 
             @Override

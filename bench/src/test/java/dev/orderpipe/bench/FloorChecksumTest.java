@@ -36,7 +36,7 @@ class FloorChecksumTest {
         for (boolean checksums : new boolean[]{false, true}) {
             Path run = dir.resolve(checksums ? "on" : "off");
             // the floor's reader fails the run on a record whose checksum it checks and finds wrong
-            AllocatingEquivalenceTest.sendAll(SystemUnderTest.floor(run, config, false, checksums), w, run);
+            AllocatingEquivalenceTest.sendAll(SystemUnderTest.floor(run, config, false, checksums, -1), w, run);
         }
 
         try (ChronicleQueue q = raw(dir.resolve("off/floor")); ExcerptTailer t = q.createTailer()) {

@@ -54,7 +54,11 @@ public final class LatencyHistograms {
             Replayer.RISK, Replayer.MATCHING, Replayer.EGRESS, Replayer.GATEWAY_OUT};
 
     private LatencyHistograms(boolean perHop, boolean viaFix) {
-        send = perHop ? histogram() : null;
+        this(perHop, viaFix, perHop);
+    }
+
+    private LatencyHistograms(boolean perHop, boolean viaFix, boolean withSend) {
+        send = withSend ? histogram() : null;
         risk = perHop ? histogram() : null;
         matching = perHop ? histogram() : null;
         egress = perHop ? histogram() : null;
@@ -80,9 +84,17 @@ public final class LatencyHistograms {
         return new LatencyHistograms(true, true);
     }
 
-    /** End to end only: the bench's, whose floor has no stages to time (and which records no more than it reports). */
+    /** End to end only: the bench's flat-out rows, whose floor has no stages to time. */
     public static LatencyHistograms endToEndOnly() {
         return new LatencyHistograms(false, false);
+    }
+
+    /**
+     * End to end and {@code send} (how late the sender wrote each order), no intervals: the bench's paced rows, which
+     * report how much of their tail is the sender's.
+     */
+    public static LatencyHistograms endToEndAndSend() {
+        return new LatencyHistograms(false, false, true);
     }
 
     private static Histogram histogram() {
@@ -95,9 +107,12 @@ public final class LatencyHistograms {
             measuredFromNanos = intended; // before its samples: a reader that sees them sees this
         long e2e = clamp(now - intended);
         endToEnd.recordValue(e2e);
-        if (intervals == null)
-            return;
         long s = clamp(r.ingressNanos() - intended);
+        if (intervals == null) {
+            if (send != null)
+                send.recordValue(s);
+            return;
+        }
         long k = clamp(r.riskNanos() - r.ingressNanos());
         long m = clamp(r.matchNanos() - r.riskNanos());
         long g = clamp(now - r.matchNanos());

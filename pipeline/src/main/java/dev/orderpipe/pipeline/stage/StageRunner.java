@@ -144,13 +144,14 @@ public final class StageRunner implements Runnable {
     @Override
     public void run() {
         AffinityLock lock = null;
+        CpuPlacement.Moved moved = null;
         int opened = 0;
         Stage current = null;
         try {
             if (cpu < 0)
                 CpuPlacement.keepOff(keepOff, "group " + name);
             if (cpu >= 0) {
-                lock = AffinityLock.acquireLock(cpu);
+                lock = CpuPlacement.pin(cpu);
                 if (!lock.isBound()) {
                     throw new ConfigException("group '" + name + "' could not reserve CPU " + cpu
                             + " (it may be taken or not reservable: set cpu: -1 to run unpinned)");
@@ -164,6 +165,14 @@ public final class StageRunner implements Runnable {
                 opened++;
             }
             current = null;
+            if (boundCpu >= 0) {
+                // the JVM's own threads (JIT compilers, GC) and those opening started never keep off by themselves
+                BitSet pinned = (BitSet) keepOff.clone();
+                pinned.set(boundCpu);
+                moved = CpuPlacement.moveOthersOff(pinned);
+                if (!moved.isEmpty())
+                    LOG.info("group {}: {} other threads of this JVM moved off CPU {}", name, moved.size(), boundCpu);
+            }
             for (StageLink link : links)
                 link.counters.opened(link.stage.inputIndex()); // a restarted stage's lag counts from its resume point
             this.opened = true;
@@ -183,8 +192,10 @@ public final class StageRunner implements Runnable {
                     LOG.warn("closing stage {} failed: {}", stages[i].name(), t.toString());
                 }
             }
+            if (moved != null)
+                moved.restore();
             if (lock != null)
-                lock.release();
+                CpuPlacement.unpin(lock);
             openedOrFailed.countDown(); // a group that failed to open releases its waiters too
         }
     }

@@ -18,10 +18,12 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.BitSet;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
@@ -232,6 +234,52 @@ class StageRunnerTest {
         }
         assertEquals(all, Affinity.getAffinity());
         assertEquals(null, CpuPlacement.keepOff(new BitSet(), "nothing pinned"));
+    }
+
+    @Test
+    void aPinnedGroupMovesTheJvmsOtherThreadsOffItsCpuUntilItStops(@TempDir Path dir) throws Exception {
+        BitSet all = AffinityLock.BASE_AFFINITY;
+        Assumptions.assumeTrue(Files.isDirectory(Path.of("/proc/self/task")) && all.cardinality() >= 2
+                && Affinity.getAffinity().equals(all), "needs Linux, two CPUs and a settable thread affinity");
+        int cpu = all.length() - 1;
+        BitSet rest = (BitSet) all.clone();
+        rest.clear(cpu);
+        CompletableFuture<Integer> bystander = new CompletableFuture<>();
+        CountDownLatch done = new CountDownLatch(1);
+        Thread b = new Thread(() -> { // never places itself, as the JIT compiler's and the GC's threads
+            bystander.complete(Affinity.getThreadId());
+            try {
+                done.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "bystander");
+        b.start();
+        CompletableFuture<Throwable> failed = new CompletableFuture<>();
+        try (ChronicleQueue q = Queues.open(dir.resolve("orders"), RollCycles.FAST_DAILY)) {
+            int tid = bystander.get(10, TimeUnit.SECONDS);
+            StageRunner runner = new StageRunner("hot", cpu, Pauser.busy(), 60_000,
+                    (s, index, error) -> failed.complete(error),
+                    List.of(StageLink.source(new Reader(new QueueInput("orders", q)), () -> false)));
+            try {
+                runner.start();
+                waitUntil(() -> rest.equals(CpuPlacement.allowedCpus(tid)) || failed.isDone(),
+                        "the bystander moved off CPU " + cpu);
+                Assumptions.assumeFalse(failed.isDone(), () -> "CPU " + cpu + " could not be reserved: "
+                        + failed.getNow(null));
+                assertEquals(cpu, runner.boundCpu());
+                assertEquals(rest, Affinity.getAffinity(), "the thread that started the group moved too");
+            } finally {
+                runner.stop();
+                runner.join(5_000);
+            }
+            assertEquals(all, CpuPlacement.allowedCpus(tid), "given its CPUs back when the group stopped");
+            assertEquals(all, Affinity.getAffinity());
+        } finally {
+            done.countDown();
+            b.join(5_000);
+            Affinity.setAffinity(all);
+        }
     }
 
     private static void waitUntil(BooleanSupplier condition, String what) throws InterruptedException {

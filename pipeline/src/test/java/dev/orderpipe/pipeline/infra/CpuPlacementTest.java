@@ -1,0 +1,101 @@
+package dev.orderpipe.pipeline.infra;
+
+import net.openhft.affinity.Affinity;
+import net.openhft.affinity.AffinityLock;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.BitSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Moving the threads that never place themselves (the JVM's own, a library's) off a pinned CPU, on real threads. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class CpuPlacementTest {
+
+    @Test
+    void readsLinuxCpuLists() {
+        assertEquals(bits(0, 1, 2, 3, 5, 7, 8), CpuPlacement.parseCpuList("0-3,5,7-8"));
+        assertEquals(bits(0), CpuPlacement.parseCpuList("0"));
+        assertEquals(new BitSet(), CpuPlacement.parseCpuList(""));
+    }
+
+    @Test
+    void everyThreadButThePinnedOnesLeavesThePinnedCpuAndGetsItsCpusBack() throws Exception {
+        BitSet all = AffinityLock.BASE_AFFINITY;
+        Assumptions.assumeTrue(Files.isDirectory(Path.of("/proc/self/task")) && all.cardinality() >= 2
+                && Affinity.getAffinity().equals(all), "needs Linux, two CPUs and a settable thread affinity");
+        int last = all.length() - 1;
+        BitSet pinned = bits(last);
+        BitSet rest = (BitSet) all.clone();
+        rest.andNot(pinned);
+
+        CountDownLatch done = new CountDownLatch(1);
+        // a thread that never places itself, as the JIT compiler's and the GC's
+        CompletableFuture<Integer> bystander = new CompletableFuture<>();
+        Thread b = new Thread(() -> {
+            bystander.complete(Affinity.getThreadId());
+            await(done);
+        }, "bystander");
+        // a thread pinned the way a stage group pins itself
+        CompletableFuture<Integer> pinnedTid = new CompletableFuture<>();
+        CountDownLatch unpin = new CountDownLatch(1);
+        Thread p = new Thread(() -> {
+            AffinityLock lock = CpuPlacement.pin(last);
+            try {
+                pinnedTid.complete(lock.isBound() ? Affinity.getThreadId() : -1);
+                await(unpin);
+            } finally {
+                CpuPlacement.unpin(lock);
+            }
+        }, "pinned");
+        b.start();
+        p.start();
+        try {
+            int bTid = bystander.get(10, TimeUnit.SECONDS);
+            int pTid = pinnedTid.get(10, TimeUnit.SECONDS);
+            Assumptions.assumeTrue(pTid > 0, "CPU " + last + " could not be reserved (another process holds it)");
+            assertEquals(all, CpuPlacement.allowedCpus(bTid));
+
+            CpuPlacement.Moved moved = CpuPlacement.moveOthersOff(pinned);
+            assertEquals(rest, CpuPlacement.allowedCpus(bTid), "the bystander keeps off the pinned CPU");
+            assertEquals(rest, Affinity.getAffinity(), "so does the thread that asked");
+            assertEquals(pinned, CpuPlacement.allowedCpus(pTid), "the pinned thread stays where it is");
+            assertTrue(moved.names().contains("bystander"), moved.names().toString());
+            assertTrue(moved.size() >= 3, "the JVM's own threads move too: " + moved.names());
+
+            moved.restore();
+            assertEquals(all, CpuPlacement.allowedCpus(bTid), "given back");
+            assertEquals(all, Affinity.getAffinity());
+            assertEquals(pinned, CpuPlacement.allowedCpus(pTid));
+        } finally {
+            done.countDown();
+            unpin.countDown();
+            b.join(5_000);
+            p.join(5_000);
+            Affinity.setAffinity(all);
+        }
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static BitSet bits(int... cpus) {
+        BitSet b = new BitSet();
+        for (int c : cpus)
+            b.set(c);
+        return b;
+    }
+}
