@@ -18,8 +18,8 @@ import org.HdrHistogram.Histogram;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.CompilationMXBean;
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -122,6 +122,10 @@ public final class Bench {
     static final int MIN_ORDERS_PER_RATE = 2_000;
     /** The rate of the paced part of each variant's warm-up. */
     static final int PACED_WARMUP_RATE = 10_000;
+    /** A paced run starts once the JIT has compiled nothing for this long... */
+    static final long JIT_QUIET_MS = 500;
+    /** ...or after this long at most. */
+    static final long JIT_QUIET_MAX_MS = 5_000;
     /** CPUs any variant pins groups to: the floor's driver and the watching thread keep off them. */
     private BitSet pinnedCpus = new BitSet();
     private Path base;
@@ -389,22 +393,19 @@ public final class Bench {
     /**
      * Orders of a paced row left out of its histogram: its first second, at least a tenth of the row, at most 10,000
      * and at most half. Each row starts a new pipeline, and in its first second the JIT compiles again what the new
-     * queues' first writes and reads change (measured on the 2-core build machine, the latency layout at 10,000/s: the
-     * first tenth left out, p99 0.4 to 2.4 ms, nearly all of it the sender's lateness while the C2 compiler took its
-     * CPU; the first second left out, 38 to 45 µs).
+     * queues' first writes and reads change (measured on the 2-core build machine, the latency layout at 10,000/s after
+     * the paced warm-up and the wait for a quiet JIT: the first tenth left out, p99 422 to 570 µs in three runs; the
+     * first second, 38 to 45 µs in three).
      */
     static int leftOut(double rate, int count) {
         return (int) Math.min(Math.max(count / 10, Math.ceil(rate)), Math.min(10_000, count / 2));
     }
 
-    /**
-     * Waits until the JIT has compiled nothing for {@link #JIT_QUIET_MS} (at most {@link #JIT_QUIET_MAX_MS}); returns how
-     * long it waited, in milliseconds.
-     */
-    static long awaitJitQuiet() {
+    /** Waits until the JIT has compiled nothing for {@link #JIT_QUIET_MS} (at most {@link #JIT_QUIET_MAX_MS}). */
+    static void awaitJitQuiet() {
         CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
         if (jit == null || !jit.isCompilationTimeMonitoringSupported())
-            return 0;
+            return;
         long start = System.nanoTime();
         long last = jit.getTotalCompilationTime();
         long quietSince = start;
@@ -426,11 +427,7 @@ public final class Bench {
             if (now - start >= TimeUnit.MILLISECONDS.toNanos(JIT_QUIET_MAX_MS))
                 break;
         }
-        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
     }
-
-    static final long JIT_QUIET_MS = 500;
-    static final long JIT_QUIET_MAX_MS = 5_000;
 
     /**
      * Sends the first {@code schedule.count()} orders of the workload through a started system with the replay's own
@@ -695,9 +692,9 @@ public final class Bench {
         h.add(String.format(Locale.ROOT, "workload: %,d generated orders (OrderGenerator seed %d), each run sends the"
                 + " first rate x %.1f s (or --orders-per-rate); warm-up runs per variant: %,d orders flat out, then"
                 + " %,d at %,d/s; each run starts after a System.gc(); a paced run starts sending once the JIT has"
-                + " compiled nothing for %d ms (at most %d s) and leaves out its first second (at least a tenth, at most 10,000 orders)", w.count(), o.seed,
-                o.seconds, Math.min(o.warmupOrders, w.count()), Math.min(o.warmupOrders / 10, w.count()),
-                PACED_WARMUP_RATE, JIT_QUIET_MS, JIT_QUIET_MAX_MS / 1000));
+                + " compiled nothing for %d ms (at most %d s) and leaves out its first second (at least a tenth, at"
+                + " most 10,000 orders)", w.count(), o.seed, o.seconds, Math.min(o.warmupOrders, w.count()),
+                Math.min(o.warmupOrders / 10, w.count()), PACED_WARMUP_RATE, JIT_QUIET_MS, JIT_QUIET_MAX_MS / 1000));
         h.add("load average before: " + loadAverage());
     }
 
