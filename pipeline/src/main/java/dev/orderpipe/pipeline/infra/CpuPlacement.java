@@ -43,6 +43,8 @@ public final class CpuPlacement {
     /** Native ids of the threads pinned through {@link #pin}: a sweep leaves them where they are. */
     private static final Set<Integer> PINNED_THREADS = new HashSet<>();
     private static final Path TASKS = Path.of("/proc/self/task");
+    /** Sweeps of {@link #moveOthersOff} at most, for threads started while one ran. */
+    private static final int MAX_PASSES = 10;
 
     private CpuPlacement() {
     }
@@ -80,36 +82,44 @@ public final class CpuPlacement {
         if (pinned.isEmpty() || !Files.isDirectory(TASKS))
             return moved;
         synchronized (PLACEMENT) {
-            List<Path> tasks = new ArrayList<>();
-            try (DirectoryStream<Path> dir = Files.newDirectoryStream(TASKS)) {
-                dir.forEach(tasks::add);
-            } catch (IOException e) {
-                LOG.warn("cannot list this process's threads ({}): threads of the JVM may share the pinned CPUs {}",
-                        e.toString(), pinned);
-                return moved;
-            }
-            for (Path task : tasks) {
-                int tid;
-                try {
-                    tid = Integer.parseInt(task.getFileName().toString());
-                } catch (NumberFormatException e) {
-                    continue;
+            // A thread started while a pass runs, by a thread the pass has listed but not yet moved, starts on the pinned
+            // CPUs (it inherits its creator's) and was not listed: passes repeat until one has nothing new to move.
+            Set<Integer> seen = new HashSet<>();
+            for (int pass = 0; pass < MAX_PASSES; pass++) {
+                List<Path> tasks = new ArrayList<>();
+                try (DirectoryStream<Path> dir = Files.newDirectoryStream(TASKS)) {
+                    dir.forEach(tasks::add);
+                } catch (IOException e) {
+                    LOG.warn("cannot list this process's threads ({}): threads of the JVM may share the pinned CPUs {}",
+                            e.toString(), pinned);
+                    break;
                 }
-                if (PINNED_THREADS.contains(tid))
-                    continue;
-                BitSet allowed = allowedCpus(task);
-                if (allowed == null || !allowed.intersects(pinned))
-                    continue;
-                BitSet rest = (BitSet) allowed.clone();
-                rest.andNot(pinned);
-                if (rest.isEmpty())
-                    continue;
-                try {
-                    LinuxHelper.sched_setaffinity(tid, rest);
-                    moved.add(tid, allowed, rest, threadName(task));
-                } catch (RuntimeException | LinkageError e) {
-                    LOG.debug("thread {} not moved off CPUs {}: {}", tid, pinned, e.toString()); // it ended
+                int before = moved.size();
+                for (Path task : tasks) {
+                    int tid;
+                    try {
+                        tid = Integer.parseInt(task.getFileName().toString());
+                    } catch (NumberFormatException e) {
+                        continue;
+                    }
+                    if (!seen.add(tid) || PINNED_THREADS.contains(tid))
+                        continue;
+                    BitSet allowed = allowedCpus(task);
+                    if (allowed == null || !allowed.intersects(pinned))
+                        continue;
+                    BitSet rest = (BitSet) allowed.clone();
+                    rest.andNot(pinned);
+                    if (rest.isEmpty())
+                        continue;
+                    try {
+                        LinuxHelper.sched_setaffinity(tid, rest);
+                        moved.add(tid, allowed, rest, threadName(task));
+                    } catch (RuntimeException | LinkageError e) {
+                        LOG.debug("thread {} not moved off CPUs {}: {}", tid, pinned, e.toString()); // it ended
+                    }
                 }
+                if (moved.size() == before)
+                    break;
             }
         }
         if (!moved.isEmpty())
