@@ -51,12 +51,14 @@ public final class CpuPlacement {
 
     /**
      * Binds the calling thread to {@code cpu} (reserving it through OpenHFT Affinity) and registers it as pinned, so
-     * {@link #moveOthersOff} leaves it there. Check {@link AffinityLock#isBound()}; give the lock to {@link #unpin}.
+     * {@link #moveOthersOff} leaves it there. Check {@link AffinityLock#isBound()} and {@link AffinityLock#cpuId()}:
+     * Affinity binds a CPU it cannot reserve to another free one, and a thread bound elsewhere is not registered. Give
+     * the lock to {@link #unpin}.
      */
     public static AffinityLock pin(int cpu) {
         synchronized (PLACEMENT) {
             AffinityLock lock = AffinityLock.acquireLock(cpu);
-            if (lock.isBound())
+            if (lock.isBound() && lock.cpuId() == cpu)
                 PINNED_THREADS.add(Affinity.getThreadId());
             return lock;
         }
