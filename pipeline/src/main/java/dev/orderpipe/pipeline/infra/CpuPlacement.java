@@ -87,6 +87,7 @@ public final class CpuPlacement {
             // A thread started while a pass runs, by a thread the pass has listed but not yet moved, starts on the pinned
             // CPUs (it inherits its creator's) and was not listed: passes repeat until one has nothing new to move.
             Set<Integer> seen = new HashSet<>();
+            Set<Integer> placedThemselves = new HashSet<>(); // off the pinned CPUs already when the sweep began
             for (int pass = 0; pass < MAX_PASSES; pass++) {
                 List<Path> tasks = new ArrayList<>();
                 try (DirectoryStream<Path> dir = Files.newDirectoryStream(TASKS)) {
@@ -107,6 +108,8 @@ public final class CpuPlacement {
                     if (!seen.add(tid) || PINNED_THREADS.contains(tid))
                         continue;
                     BitSet allowed = allowedCpus(task);
+                    if (allowed != null && pass == 0 && !allowed.intersects(pinned))
+                        placedThemselves.add(tid);
                     if (allowed == null || !allowed.intersects(pinned))
                         continue;
                     BitSet rest = (BitSet) allowed.clone();
@@ -123,6 +126,7 @@ public final class CpuPlacement {
                 if (moved.size() == before)
                     break;
             }
+            moved.swept(placedThemselves, pinned);
         }
         if (!moved.isEmpty())
             LOG.debug("moved {} threads off the pinned CPUs {}: {}", moved.size(), pinned, moved.names());
@@ -181,6 +185,18 @@ public final class CpuPlacement {
         }
 
         private final List<Entry> entries = new ArrayList<>();
+        /**
+         * The threads that kept off the pinned CPUs by themselves before the sweep, and the process's CPUs less the
+         * pinned ones (null when nothing was swept).
+         */
+        private Set<Integer> placedThemselves;
+        private BitSet kept;
+
+        private void swept(Set<Integer> placedThemselves, BitSet pinned) {
+            this.placedThemselves = placedThemselves;
+            this.kept = (BitSet) AffinityLock.BASE_AFFINITY.clone();
+            kept.andNot(pinned);
+        }
 
         private void add(int tid, BitSet before, BitSet after, String name) {
             entries.add(new Entry(tid, before, after, name));
@@ -204,7 +220,9 @@ public final class CpuPlacement {
 
         /**
          * Gives each moved thread that still runs where it was put its CPUs back (one that has ended, or was placed
-         * again since, is left alone). Safe to call more than once.
+         * again since, is left alone), and so every other thread that runs on the process's CPUs less the pinned ones
+         * but did not keep off them by itself before the sweep: started since, it inherited them from a thread moved
+         * (or from one keeping off), and nothing else would give them back. Safe to call more than once.
          */
         public void restore() {
             synchronized (PLACEMENT) {
@@ -212,13 +230,36 @@ public final class CpuPlacement {
                     BitSet now = allowedCpus(e.tid);
                     if (now == null || !now.equals(e.after))
                         continue;
-                    try {
-                        LinuxHelper.sched_setaffinity(e.tid, e.before);
-                    } catch (RuntimeException | LinkageError x) {
-                        LOG.debug("thread {} not given its CPUs back: {}", e.tid, x.toString());
-                    }
+                    setAffinity(e.tid, e.before);
                 }
                 entries.clear();
+                if (placedThemselves != null && !kept.isEmpty()) {
+                    try (DirectoryStream<Path> dir = Files.newDirectoryStream(TASKS)) {
+                        for (Path task : dir) {
+                            int tid;
+                            try {
+                                tid = Integer.parseInt(task.getFileName().toString());
+                            } catch (NumberFormatException e) {
+                                continue;
+                            }
+                            if (placedThemselves.contains(tid) || PINNED_THREADS.contains(tid)
+                                    || !kept.equals(allowedCpus(task)))
+                                continue;
+                            setAffinity(tid, AffinityLock.BASE_AFFINITY);
+                        }
+                    } catch (IOException | RuntimeException e) {
+                        LOG.debug("threads started while the group ran not given their CPUs back: {}", e.toString());
+                    }
+                }
+                placedThemselves = null;
+            }
+        }
+
+        private static void setAffinity(int tid, BitSet cpus) {
+            try {
+                LinuxHelper.sched_setaffinity(tid, cpus);
+            } catch (RuntimeException | LinkageError x) {
+                LOG.debug("thread {} not given its CPUs back: {}", tid, x.toString()); // it ended
             }
         }
     }

@@ -328,6 +328,57 @@ class StageRunnerTest {
         }
     }
 
+    /**
+     * A thread started while a pinned group runs, by a thread the group moved off its CPU (the command's own, a pool's),
+     * inherits the narrowed CPUs: when the group stops it gets the CPU back too, as the threads moved did.
+     */
+    @Test
+    void aThreadStartedWhileAPinnedGroupRunsGetsItsCpuBackWhenTheGroupStops(@TempDir Path dir) throws Exception {
+        BitSet all = AffinityLock.BASE_AFFINITY;
+        Assumptions.assumeTrue(Files.isDirectory(Path.of("/proc/self/task")) && all.cardinality() >= 2
+                && Affinity.getAffinity().equals(all), "needs Linux, two CPUs and a settable thread affinity");
+        int cpu = all.length() - 1;
+        BitSet rest = (BitSet) all.clone();
+        rest.clear(cpu);
+        CompletableFuture<Throwable> failed = new CompletableFuture<>();
+        CountDownLatch done = new CountDownLatch(1);
+        Thread later = null;
+        try (ChronicleQueue q = Queues.open(dir.resolve("orders"), RollCycles.FAST_DAILY)) {
+            StageRunner runner = new StageRunner("hot", cpu, Pauser.busy(), 60_000,
+                    (s, index, error) -> failed.complete(error),
+                    List.of(StageLink.source(new Reader(new QueueInput("orders", q)), () -> false)));
+            int tid;
+            try {
+                runner.start();
+                waitUntil(() -> rest.equals(Affinity.getAffinity()) || failed.isDone(), "this thread moved off CPU " + cpu);
+                Assumptions.assumeFalse(failed.isDone(), () -> "CPU " + cpu + " could not be reserved: "
+                        + failed.getNow(null));
+                CompletableFuture<Integer> started = new CompletableFuture<>();
+                later = new Thread(() -> {
+                    started.complete(Affinity.getThreadId());
+                    try {
+                        done.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }, "later");
+                later.start();
+                tid = started.get(10, TimeUnit.SECONDS);
+                assertEquals(rest, CpuPlacement.allowedCpus(tid), "started off CPU " + cpu + ", as its creator");
+            } finally {
+                runner.stop();
+                runner.join(5_000);
+            }
+            assertEquals(all, Affinity.getAffinity(), "the thread moved got its CPUs back");
+            assertEquals(all, CpuPlacement.allowedCpus(tid), "so did the thread started while the group ran");
+        } finally {
+            done.countDown();
+            if (later != null)
+                later.join(5_000);
+            Affinity.setAffinity(all);
+        }
+    }
+
     private static void waitUntil(BooleanSupplier condition, String what) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (!condition.getAsBoolean()) {
