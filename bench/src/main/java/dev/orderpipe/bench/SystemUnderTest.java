@@ -1,5 +1,6 @@
 package dev.orderpipe.bench;
 
+import dev.orderpipe.pipeline.OperatorError;
 import dev.orderpipe.pipeline.OrderInfo;
 import dev.orderpipe.pipeline.infra.QueueInput;
 import dev.orderpipe.pipeline.Pipeline;
@@ -115,7 +116,9 @@ abstract class SystemUnderTest implements AutoCloseable {
     /** Starts a group of the bench's own stages on a {@link StageRunner}, the pipeline's runner. */
     StageRunner run(String group, List<Stage> stages, int cpu, Pauser pauser) {
         StageRunner runner = new StageRunner(group, stages, cpu, pauser, (stage, index, error) -> {
-            failure = new IllegalStateException("bench stage '" + (stage == null ? group : stage.name())
+            // one the operator must act on (the CPU it pins to is taken) is reported as its one line
+            failure = error instanceof OperatorError && error instanceof RuntimeException r ? r
+                    : new IllegalStateException("bench stage '" + (stage == null ? group : stage.name())
                     + "' failed: " + error, error);
             runners.forEach(StageRunner::stop);
         });

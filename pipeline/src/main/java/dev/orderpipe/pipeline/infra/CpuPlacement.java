@@ -43,18 +43,22 @@ public final class CpuPlacement {
     /** Native ids of the threads pinned through {@link #pin}: a sweep leaves them where they are. */
     private static final Set<Integer> PINNED_THREADS = new HashSet<>();
     private static final Path TASKS = Path.of("/proc/self/task");
+    /** Sweeps of {@link #moveOthersOff} at most, for threads started while one ran. */
+    private static final int MAX_PASSES = 10;
 
     private CpuPlacement() {
     }
 
     /**
      * Binds the calling thread to {@code cpu} (reserving it through OpenHFT Affinity) and registers it as pinned, so
-     * {@link #moveOthersOff} leaves it there. Check {@link AffinityLock#isBound()}; give the lock to {@link #unpin}.
+     * {@link #moveOthersOff} leaves it there. Check {@link AffinityLock#isBound()} and {@link AffinityLock#cpuId()}:
+     * Affinity binds a CPU it cannot reserve to another free one, and a thread bound elsewhere is not registered. Give
+     * the lock to {@link #unpin}.
      */
     public static AffinityLock pin(int cpu) {
         synchronized (PLACEMENT) {
             AffinityLock lock = AffinityLock.acquireLock(cpu);
-            if (lock.isBound())
+            if (lock.isBound() && lock.cpuId() == cpu)
                 PINNED_THREADS.add(Affinity.getThreadId());
             return lock;
         }
@@ -80,37 +84,49 @@ public final class CpuPlacement {
         if (pinned.isEmpty() || !Files.isDirectory(TASKS))
             return moved;
         synchronized (PLACEMENT) {
-            List<Path> tasks = new ArrayList<>();
-            try (DirectoryStream<Path> dir = Files.newDirectoryStream(TASKS)) {
-                dir.forEach(tasks::add);
-            } catch (IOException e) {
-                LOG.warn("cannot list this process's threads ({}): threads of the JVM may share the pinned CPUs {}",
-                        e.toString(), pinned);
-                return moved;
-            }
-            for (Path task : tasks) {
-                int tid;
-                try {
-                    tid = Integer.parseInt(task.getFileName().toString());
-                } catch (NumberFormatException e) {
-                    continue;
+            // A thread started while a pass runs, by a thread the pass has listed but not yet moved, starts on the pinned
+            // CPUs (it inherits its creator's) and was not listed: passes repeat until one has nothing new to move.
+            Set<Integer> seen = new HashSet<>();
+            Set<Integer> placedThemselves = new HashSet<>(); // off the pinned CPUs already when the sweep began
+            for (int pass = 0; pass < MAX_PASSES; pass++) {
+                List<Path> tasks = new ArrayList<>();
+                try (DirectoryStream<Path> dir = Files.newDirectoryStream(TASKS)) {
+                    dir.forEach(tasks::add);
+                } catch (IOException e) {
+                    LOG.warn("cannot list this process's threads ({}): threads of the JVM may share the pinned CPUs {}",
+                            e.toString(), pinned);
+                    break;
                 }
-                if (PINNED_THREADS.contains(tid))
-                    continue;
-                BitSet allowed = allowedCpus(task);
-                if (allowed == null || !allowed.intersects(pinned))
-                    continue;
-                BitSet rest = (BitSet) allowed.clone();
-                rest.andNot(pinned);
-                if (rest.isEmpty())
-                    continue;
-                try {
-                    LinuxHelper.sched_setaffinity(tid, rest);
-                    moved.add(tid, allowed, rest, threadName(task));
-                } catch (RuntimeException | LinkageError e) {
-                    LOG.debug("thread {} not moved off CPUs {}: {}", tid, pinned, e.toString()); // it ended
+                int before = moved.size();
+                for (Path task : tasks) {
+                    int tid;
+                    try {
+                        tid = Integer.parseInt(task.getFileName().toString());
+                    } catch (NumberFormatException e) {
+                        continue;
+                    }
+                    if (!seen.add(tid) || PINNED_THREADS.contains(tid))
+                        continue;
+                    BitSet allowed = allowedCpus(task);
+                    if (allowed != null && pass == 0 && !allowed.intersects(pinned))
+                        placedThemselves.add(tid);
+                    if (allowed == null || !allowed.intersects(pinned))
+                        continue;
+                    BitSet rest = (BitSet) allowed.clone();
+                    rest.andNot(pinned);
+                    if (rest.isEmpty())
+                        continue;
+                    try {
+                        LinuxHelper.sched_setaffinity(tid, rest);
+                        moved.add(tid, allowed, rest, threadName(task));
+                    } catch (RuntimeException | LinkageError e) {
+                        LOG.debug("thread {} not moved off CPUs {}: {}", tid, pinned, e.toString()); // it ended
+                    }
                 }
+                if (moved.size() == before)
+                    break;
             }
+            moved.swept(placedThemselves, pinned);
         }
         if (!moved.isEmpty())
             LOG.debug("moved {} threads off the pinned CPUs {}: {}", moved.size(), pinned, moved.names());
@@ -169,6 +185,18 @@ public final class CpuPlacement {
         }
 
         private final List<Entry> entries = new ArrayList<>();
+        /**
+         * The threads that kept off the pinned CPUs by themselves before the sweep, and the process's CPUs less the
+         * pinned ones (null when nothing was swept).
+         */
+        private Set<Integer> placedThemselves;
+        private BitSet kept;
+
+        private void swept(Set<Integer> placedThemselves, BitSet pinned) {
+            this.placedThemselves = placedThemselves;
+            this.kept = (BitSet) AffinityLock.BASE_AFFINITY.clone();
+            kept.andNot(pinned);
+        }
 
         private void add(int tid, BitSet before, BitSet after, String name) {
             entries.add(new Entry(tid, before, after, name));
@@ -192,7 +220,9 @@ public final class CpuPlacement {
 
         /**
          * Gives each moved thread that still runs where it was put its CPUs back (one that has ended, or was placed
-         * again since, is left alone). Safe to call more than once.
+         * again since, is left alone), and so every other thread that runs on the process's CPUs less the pinned ones
+         * but did not keep off them by itself before the sweep: started since, it inherited them from a thread moved
+         * (or from one keeping off), and nothing else would give them back. Safe to call more than once.
          */
         public void restore() {
             synchronized (PLACEMENT) {
@@ -200,13 +230,36 @@ public final class CpuPlacement {
                     BitSet now = allowedCpus(e.tid);
                     if (now == null || !now.equals(e.after))
                         continue;
-                    try {
-                        LinuxHelper.sched_setaffinity(e.tid, e.before);
-                    } catch (RuntimeException | LinkageError x) {
-                        LOG.debug("thread {} not given its CPUs back: {}", e.tid, x.toString());
-                    }
+                    setAffinity(e.tid, e.before);
                 }
                 entries.clear();
+                if (placedThemselves != null && !kept.isEmpty()) {
+                    try (DirectoryStream<Path> dir = Files.newDirectoryStream(TASKS)) {
+                        for (Path task : dir) {
+                            int tid;
+                            try {
+                                tid = Integer.parseInt(task.getFileName().toString());
+                            } catch (NumberFormatException e) {
+                                continue;
+                            }
+                            if (placedThemselves.contains(tid) || PINNED_THREADS.contains(tid)
+                                    || !kept.equals(allowedCpus(task)))
+                                continue;
+                            setAffinity(tid, AffinityLock.BASE_AFFINITY);
+                        }
+                    } catch (IOException | RuntimeException e) {
+                        LOG.debug("threads started while the group ran not given their CPUs back: {}", e.toString());
+                    }
+                }
+                placedThemselves = null;
+            }
+        }
+
+        private static void setAffinity(int tid, BitSet cpus) {
+            try {
+                LinuxHelper.sched_setaffinity(tid, cpus);
+            } catch (RuntimeException | LinkageError x) {
+                LOG.debug("thread {} not given its CPUs back: {}", tid, x.toString()); // it ended
             }
         }
     }

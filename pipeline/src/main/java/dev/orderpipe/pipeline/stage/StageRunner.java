@@ -152,7 +152,9 @@ public final class StageRunner implements Runnable {
                 CpuPlacement.keepOff(keepOff, "group " + name);
             if (cpu >= 0) {
                 lock = CpuPlacement.pin(cpu);
-                if (!lock.isBound()) {
+                // Affinity binds a CPU it cannot reserve to another free one: spinning there, the group would share a
+                // CPU with every thread that keeps off the one the config names
+                if (!lock.isBound() || lock.cpuId() != cpu) {
                     throw new ConfigException("group '" + name + "' could not reserve CPU " + cpu
                             + " (it may be taken or not reservable: set cpu: -1 to run unpinned)");
                 }

@@ -8,7 +8,13 @@ import org.junit.jupiter.api.Timeout;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -80,6 +86,73 @@ class CpuPlacementTest {
             unpin.countDown();
             b.join(5_000);
             p.join(5_000);
+            Affinity.setAffinity(all);
+        }
+    }
+
+    /**
+     * A thread inherits its creator's CPUs: a thread started while the sweep runs, by a creator it has listed but not yet
+     * moved, starts on the pinned CPU and was never listed. Here a creator the sweep reaches last (after a few hundred
+     * idle threads) starts threads all the while.
+     */
+    @Test
+    void aThreadStartedWhileTheSweepRunsKeepsOffThePinnedCpuToo() throws Exception {
+        BitSet all = AffinityLock.BASE_AFFINITY;
+        Assumptions.assumeTrue(Files.isDirectory(Path.of("/proc/self/task")) && all.cardinality() >= 2
+                && Affinity.getAffinity().equals(all), "needs Linux, two CPUs and a settable thread affinity");
+        BitSet pinned = bits(all.length() - 1);
+        BitSet rest = (BitSet) all.clone();
+        rest.andNot(pinned);
+        CountDownLatch done = new CountDownLatch(1);
+        List<Thread> idle = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            Thread t = new Thread(() -> await(done), "idle-" + i);
+            t.setDaemon(true);
+            t.start();
+            idle.add(t);
+        }
+        Map<Thread, Integer> children = new ConcurrentHashMap<>();
+        AtomicBoolean spawning = new AtomicBoolean(true);
+        CountDownLatch spawnerUp = new CountDownLatch(1);
+        Thread spawner = new Thread(() -> {
+            spawnerUp.countDown();
+            for (int n = 0; spawning.get() && n < 5_000; n++) {
+                Thread c = new Thread(() -> {
+                    children.put(Thread.currentThread(), Affinity.getThreadId());
+                    await(done);
+                }, "child-" + n);
+                c.setDaemon(true);
+                c.start();
+                LockSupport.parkNanos(20_000);
+            }
+        }, "spawner");
+        spawner.setDaemon(true);
+        spawner.start();
+        CpuPlacement.Moved moved = null;
+        try {
+            spawnerUp.await();
+            Thread.sleep(20);
+            moved = CpuPlacement.moveOthersOff(pinned);
+            spawning.set(false);
+            spawner.join(10_000);
+            Thread.sleep(50); // every child has registered its id
+            List<String> onPinned = new ArrayList<>();
+            for (Map.Entry<Thread, Integer> c : children.entrySet()) {
+                BitSet cpus = CpuPlacement.allowedCpus(c.getValue());
+                if (cpus != null && cpus.intersects(pinned))
+                    onPinned.add(c.getKey().getName() + " " + cpus);
+            }
+            assertTrue(children.size() > 10, "children started: " + children.size());
+            assertTrue(onPinned.isEmpty(), onPinned.size() + " of " + children.size()
+                    + " threads started while the sweep ran may run on the pinned CPU: "
+                    + onPinned.subList(0, Math.min(5, onPinned.size())));
+        } finally {
+            spawning.set(false);
+            done.countDown();
+            if (moved != null)
+                moved.restore();
+            for (Thread t : idle)
+                t.join(5_000);
             Affinity.setAffinity(all);
         }
     }

@@ -1,6 +1,7 @@
 package dev.orderpipe.pipeline.stage;
 
 import dev.orderpipe.pipeline.OrderInfo;
+import dev.orderpipe.pipeline.config.ConfigException;
 import dev.orderpipe.pipeline.infra.CpuPlacement;
 import dev.orderpipe.pipeline.infra.QueueInput;
 import dev.orderpipe.pipeline.infra.Queues;
@@ -236,6 +237,51 @@ class StageRunnerTest {
         assertEquals(null, CpuPlacement.keepOff(new BitSet(), "nothing pinned"));
     }
 
+    /**
+     * A group that asks for a CPU OpenHFT Affinity will not reserve (CPU 0 by default: it stays for the operating system)
+     * fails with its one line. Affinity's acquireLock(cpu) binds the thread to any other free CPU instead, and the group
+     * spun there while the config, the logs and every thread that keeps off pinned CPUs took it to be on the CPU asked
+     * for: on a 2-core machine the senders ran beside the spinning group, and the sweep moved no thread (the CPU asked
+     * for and the one bound left no CPU for them).
+     */
+    @Test
+    void aGroupThatAsksForACpuItCannotReserveFailsInsteadOfSpinningOnAnother(@TempDir Path dir) throws Exception {
+        int cpu = -1;
+        for (int c = AffinityLock.BASE_AFFINITY.nextSetBit(0); c >= 0; c = AffinityLock.BASE_AFFINITY.nextSetBit(c + 1))
+            if (!AffinityLock.RESERVED_AFFINITY.get(c)) {
+                cpu = c;
+                break;
+            }
+        Assumptions.assumeTrue(cpu >= 0 && AffinityLock.RESERVED_AFFINITY.intersects(AffinityLock.BASE_AFFINITY),
+                "needs a CPU of this process Affinity does not reserve, and one it does");
+        CompletableFuture<Throwable> failed = new CompletableFuture<>();
+        CompletableFuture<BitSet> openedOn = new CompletableFuture<>();
+        try (ChronicleQueue q = Queues.open(dir.resolve("orders"), RollCycles.FAST_DAILY)) {
+            Reader reader = new Reader(new QueueInput("orders", q)) {
+                @Override
+                public void open() {
+                    openedOn.complete(Affinity.getAffinity());
+                    super.open();
+                }
+            };
+            StageRunner runner = new StageRunner("hot", cpu, Pauser.busy(), 60_000,
+                    (s, index, error) -> failed.complete(error), List.of(StageLink.source(reader, () -> false)));
+            try {
+                runner.start();
+                waitUntil(() -> failed.isDone() || openedOn.isDone(), "the group failed or opened");
+                assertTrue(failed.isDone(), "group asked for CPU " + cpu + " opened on " + openedOn.getNow(null)
+                        + ", bound to CPU " + runner.boundCpu());
+                assertInstanceOf(ConfigException.class, failed.get());
+                assertTrue(failed.get().getMessage().contains("could not reserve CPU " + cpu),
+                        failed.get().getMessage());
+                assertEquals(-1, runner.boundCpu());
+            } finally {
+                runner.stop();
+                runner.join(5_000);
+            }
+        }
+    }
+
     @Test
     void aPinnedGroupMovesTheJvmsOtherThreadsOffItsCpuUntilItStops(@TempDir Path dir) throws Exception {
         BitSet all = AffinityLock.BASE_AFFINITY;
@@ -278,6 +324,57 @@ class StageRunnerTest {
         } finally {
             done.countDown();
             b.join(5_000);
+            Affinity.setAffinity(all);
+        }
+    }
+
+    /**
+     * A thread started while a pinned group runs, by a thread the group moved off its CPU (the command's own, a pool's),
+     * inherits the narrowed CPUs: when the group stops it gets the CPU back too, as the threads moved did.
+     */
+    @Test
+    void aThreadStartedWhileAPinnedGroupRunsGetsItsCpuBackWhenTheGroupStops(@TempDir Path dir) throws Exception {
+        BitSet all = AffinityLock.BASE_AFFINITY;
+        Assumptions.assumeTrue(Files.isDirectory(Path.of("/proc/self/task")) && all.cardinality() >= 2
+                && Affinity.getAffinity().equals(all), "needs Linux, two CPUs and a settable thread affinity");
+        int cpu = all.length() - 1;
+        BitSet rest = (BitSet) all.clone();
+        rest.clear(cpu);
+        CompletableFuture<Throwable> failed = new CompletableFuture<>();
+        CountDownLatch done = new CountDownLatch(1);
+        Thread later = null;
+        try (ChronicleQueue q = Queues.open(dir.resolve("orders"), RollCycles.FAST_DAILY)) {
+            StageRunner runner = new StageRunner("hot", cpu, Pauser.busy(), 60_000,
+                    (s, index, error) -> failed.complete(error),
+                    List.of(StageLink.source(new Reader(new QueueInput("orders", q)), () -> false)));
+            int tid;
+            try {
+                runner.start();
+                waitUntil(() -> rest.equals(Affinity.getAffinity()) || failed.isDone(), "this thread moved off CPU " + cpu);
+                Assumptions.assumeFalse(failed.isDone(), () -> "CPU " + cpu + " could not be reserved: "
+                        + failed.getNow(null));
+                CompletableFuture<Integer> started = new CompletableFuture<>();
+                later = new Thread(() -> {
+                    started.complete(Affinity.getThreadId());
+                    try {
+                        done.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }, "later");
+                later.start();
+                tid = started.get(10, TimeUnit.SECONDS);
+                assertEquals(rest, CpuPlacement.allowedCpus(tid), "started off CPU " + cpu + ", as its creator");
+            } finally {
+                runner.stop();
+                runner.join(5_000);
+            }
+            assertEquals(all, Affinity.getAffinity(), "the thread moved got its CPUs back");
+            assertEquals(all, CpuPlacement.allowedCpus(tid), "so did the thread started while the group ran");
+        } finally {
+            done.countDown();
+            if (later != null)
+                later.join(5_000);
             Affinity.setAffinity(all);
         }
     }
