@@ -1,5 +1,6 @@
 package dev.orderpipe.tools;
 
+import dev.orderpipe.pipeline.ExitCodes;
 import dev.orderpipe.pipeline.config.GroupPauser;
 import dev.orderpipe.pipeline.config.PipelineConfig;
 import dev.orderpipe.tools.cli.BenchCommand;
@@ -142,6 +143,13 @@ class BenchCommandTest {
         assertTrue(lines.stream().anyMatch(l -> l.contains(" pipeline+replication ")
                 && l.contains("the driver parks between sends")), table);
         assertTrue(Files.list(dir.resolve("data")).findAny().isEmpty(), "the bench data is deleted afterwards");
+    }
+
+    @Test
+    void aCpuNumberBelowMinusOneIsRefusedWithOneLine(@TempDir Path dir) {
+        Cli r = Cli.run("bench", "--quick", "--pin-cpu", "-2", "--out", dir.resolve("out").toString());
+        assertEquals(ExitCodes.USAGE, r.exitCode, r.toString());
+        assertEquals("orderpipe: --pin-cpu must be a CPU number (or -1: none), was -2", r.oneLineError());
     }
 
     private static void assertRow(List<String> lines, String section, String variant, String rate, String table) {

@@ -87,6 +87,7 @@ public final class CpuPlacement {
             // A thread started while a pass runs, by a thread the pass has listed but not yet moved, starts on the pinned
             // CPUs (it inherits its creator's) and was not listed: passes repeat until one has nothing new to move.
             Set<Integer> seen = new HashSet<>();
+            List<String> stuck = new ArrayList<>(); // may run on pinned CPUs only
             Set<Integer> placedThemselves = new HashSet<>(); // off the pinned CPUs already when the sweep began
             for (int pass = 0; pass < MAX_PASSES; pass++) {
                 List<Path> tasks = new ArrayList<>();
@@ -114,8 +115,10 @@ public final class CpuPlacement {
                         continue;
                     BitSet rest = (BitSet) allowed.clone();
                     rest.andNot(pinned);
-                    if (rest.isEmpty())
+                    if (rest.isEmpty()) {
+                        stuck.add(threadName(task));
                         continue;
+                    }
                     try {
                         LinuxHelper.sched_setaffinity(tid, rest);
                         moved.add(tid, allowed, rest, threadName(task));
@@ -127,6 +130,10 @@ public final class CpuPlacement {
                     break;
             }
             moved.swept(placedThemselves, pinned);
+            if (!stuck.isEmpty())
+                LOG.warn("{} threads of this process may run on the pinned CPUs {} only (was it started on those"
+                        + " alone, with taskset?): they take turns with the pinned group there: {}", stuck.size(),
+                        pinned, stuck);
         }
         if (!moved.isEmpty())
             LOG.debug("moved {} threads off the pinned CPUs {}: {}", moved.size(), pinned, moved.names());

@@ -54,16 +54,6 @@ public final class QueuePretoucher implements AutoCloseable {
      * of 323 MB was touched to 2.4 GB, its thread busy a whole CPU at 100,000 orders/s.
      */
     public static final long MAX_HEADROOM = 64L << 20;
-    /**
-     * Pages touched at most in one go: then the thread parks for {@link #BURST_PAUSE_NANOS}, so a thread it shares a
-     * CPU with (a sender on a 2-core machine) waits for one burst, not for a whole round. A first touch costs about
-     * 12 µs on the 2-core build machine, a burst about 0.2 ms; without bursts a round took the sender's
-     * CPU for up to 3.6 ms at a time before (perf sched, the latency layout at 10,000 orders/s: the sender shares CPU 0 with
-     * this thread).
-     */
-    static final int BURST_PAGES = 16;
-    /** The pause between bursts (parked: about 60 to 80 µs on the build machine, enough for 250 MB/s and more). */
-    static final long BURST_PAUSE_NANOS = 20_000;
     /** Default time between rounds. */
     public static final long DEFAULT_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
     private static final long PAGE = 4096;
@@ -197,11 +187,8 @@ public final class QueuePretoucher implements AutoCloseable {
                 if (touchedTo < position)
                     touchedTo = position & -PAGE;
                 long n = 0;
-                for (; touchedTo < target && running; touchedTo += PAGE, n++) {
-                    if (n > 0 && n % BURST_PAGES == 0)
-                        LockSupport.parkNanos(BURST_PAUSE_NANOS); // the CPU back to whoever shares it
+                for (; touchedTo < target && running; touchedTo += PAGE, n++)
                     storeFor(touchedTo, position).compareAndSwapLong(touchedTo, 0L, 0L);
-                }
                 pagesTouched.addAndGet(n);
                 if (touchedTo - position > mostAhead)
                     mostAhead = touchedTo - position;

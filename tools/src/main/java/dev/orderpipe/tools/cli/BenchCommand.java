@@ -108,6 +108,8 @@ public final class BenchCommand implements Callable<Integer> {
             throw UserException.usage("--seconds must be > 0, was " + seconds);
         if (warmupOrders < 0)
             throw UserException.usage("--warmup-orders must be >= 0, was " + warmupOrders);
+        if (pinCpu < -1)
+            throw UserException.usage("--pin-cpu must be a CPU number (or -1: none), was " + pinCpu);
         o.rates = List.copyOf(rates);
         o.ordersPerRate = ordersPerRate;
         o.seconds = seconds;
