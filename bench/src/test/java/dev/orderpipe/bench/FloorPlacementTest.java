@@ -2,7 +2,7 @@ package dev.orderpipe.bench;
 
 import dev.orderpipe.pipeline.OperatorError;
 import dev.orderpipe.pipeline.config.PipelineConfig;
-import dev.orderpipe.pipeline.infra.CpuPlacement;
+import dev.orderpipe.pipeline.infra.PlacementFixture;
 import net.openhft.affinity.AffinityLock;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -10,8 +10,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -28,29 +26,12 @@ class FloorPlacementTest {
     @Test
     void aFloorWhoseCpuIsTakenFailsWithTheGroupsOneLine(@TempDir Path dir) throws Exception {
         int cpu = AffinityLock.BASE_AFFINITY.length() - 1;
-        CompletableFuture<Boolean> held = new CompletableFuture<>();
-        CountDownLatch release = new CountDownLatch(1);
-        Thread holder = new Thread(() -> { // holds the CPU, as another process's spinning group does
-            AffinityLock lock = CpuPlacement.pin(cpu);
-            try {
-                held.complete(lock.isBound() && lock.cpuId() == cpu);
-                release.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } finally {
-                CpuPlacement.unpin(lock);
-            }
-        }, "holder");
-        holder.start();
-        try {
-            Assumptions.assumeTrue(held.get(10, TimeUnit.SECONDS), "CPU " + cpu + " could not be reserved");
+        try (PlacementFixture.Waiting holder = PlacementFixture.Waiting.holding(cpu)) { // as another process's spinning group
+            Assumptions.assumeTrue(holder.tid > 0, "CPU " + cpu + " could not be reserved");
             RuntimeException e = assertThrows(RuntimeException.class,
                     () -> SystemUnderTest.floor(dir.resolve("run"), PipelineConfig.loadDefault(), false, true, cpu));
             assertInstanceOf(OperatorError.class, e, "reported as an internal error: " + e);
             assertTrue(e.getMessage().contains("could not reserve CPU " + cpu), e.getMessage());
-        } finally {
-            release.countDown();
-            holder.join(5_000);
         }
     }
 }

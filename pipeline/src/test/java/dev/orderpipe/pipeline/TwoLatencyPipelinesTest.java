@@ -3,18 +3,15 @@ package dev.orderpipe.pipeline;
 import dev.orderpipe.pipeline.config.Layouts;
 import dev.orderpipe.pipeline.config.PipelineConfig;
 import dev.orderpipe.pipeline.infra.CpuPlacement;
+import dev.orderpipe.pipeline.infra.PlacementFixture;
 import net.openhft.affinity.Affinity;
-import net.openhft.affinity.AffinityLock;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.BitSet;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -30,27 +27,14 @@ class TwoLatencyPipelinesTest {
 
     @Test
     void aSecondLatencyPipelineFailsAndLeavesTheFirstsPlacementAlone(@TempDir Path dir) throws Exception {
-        BitSet all = AffinityLock.BASE_AFFINITY;
-        Assumptions.assumeTrue(Files.isDirectory(Path.of("/proc/self/task")) && all.cardinality() >= 2
-                && Affinity.getAffinity().equals(all), "needs Linux, two CPUs and a settable thread affinity");
+        BitSet all = PlacementFixture.assumePlaceable();
         PipelineConfig first = Layouts.apply(TestPipelines.config(dir.resolve("a"), null), Layouts.LATENCY);
         PipelineConfig second = Layouts.apply(TestPipelines.config(dir.resolve("b"), null), Layouts.LATENCY);
         int cpu = CpuPlacement.pinned(first).nextSetBit(0);
         BitSet rest = (BitSet) all.clone();
         rest.clear(cpu);
-        CompletableFuture<Integer> bystander = new CompletableFuture<>();
-        CountDownLatch done = new CountDownLatch(1);
-        Thread b = new Thread(() -> {
-            bystander.complete(Affinity.getThreadId());
-            try {
-                done.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "bystander");
-        b.start();
-        try {
-            int tid = bystander.get(10, TimeUnit.SECONDS);
+        try (PlacementFixture.Waiting b = PlacementFixture.Waiting.bystander("bystander")) {
+            int tid = b.tid;
             try (Pipeline a = Pipeline.start(first, Pipeline.FailureReport.CALLER)) {
                 try {
                     a.awaitStarted(30, TimeUnit.SECONDS);
@@ -69,8 +53,6 @@ class TwoLatencyPipelinesTest {
             }
             assertEquals(all, CpuPlacement.allowedCpus(tid), "given back when the first stopped");
         } finally {
-            done.countDown();
-            b.join(5_000);
             Affinity.setAffinity(all);
         }
     }

@@ -90,25 +90,19 @@ public final class CpuPlacement {
             List<String> stuck = new ArrayList<>(); // may run on pinned CPUs only
             Set<Integer> placedThemselves = new HashSet<>(); // off the pinned CPUs already when the sweep began
             for (int pass = 0; pass < MAX_PASSES; pass++) {
-                List<Path> tasks = new ArrayList<>();
-                try (DirectoryStream<Path> dir = Files.newDirectoryStream(TASKS)) {
-                    dir.forEach(tasks::add);
+                List<Integer> tids;
+                try {
+                    tids = threadIds();
                 } catch (IOException e) {
                     LOG.warn("cannot list this process's threads ({}): threads of the JVM may share the pinned CPUs {}",
                             e.toString(), pinned);
                     break;
                 }
                 int before = moved.size();
-                for (Path task : tasks) {
-                    int tid;
-                    try {
-                        tid = Integer.parseInt(task.getFileName().toString());
-                    } catch (NumberFormatException e) {
-                        continue;
-                    }
+                for (int tid : tids) {
                     if (!seen.add(tid) || PINNED_THREADS.contains(tid))
                         continue;
-                    BitSet allowed = allowedCpus(task);
+                    BitSet allowed = allowedCpus(tid);
                     if (allowed != null && pass == 0 && !allowed.intersects(pinned))
                         placedThemselves.add(tid);
                     if (allowed == null || !allowed.intersects(pinned))
@@ -116,12 +110,12 @@ public final class CpuPlacement {
                     BitSet rest = (BitSet) allowed.clone();
                     rest.andNot(pinned);
                     if (rest.isEmpty()) {
-                        stuck.add(threadName(task));
+                        stuck.add(threadName(tid));
                         continue;
                     }
                     try {
                         LinuxHelper.sched_setaffinity(tid, rest);
-                        moved.add(tid, allowed, rest, threadName(task));
+                        moved.add(tid, allowed, rest, threadName(tid));
                     } catch (RuntimeException | LinkageError e) {
                         LOG.debug("thread {} not moved off CPUs {}: {}", tid, pinned, e.toString()); // it ended
                     }
@@ -145,10 +139,7 @@ public final class CpuPlacement {
      * /proc/self/task/TID/status}); null when it has ended or elsewhere.
      */
     public static BitSet allowedCpus(int tid) {
-        return allowedCpus(TASKS.resolve(Integer.toString(tid)));
-    }
-
-    private static BitSet allowedCpus(Path task) {
+        Path task = TASKS.resolve(Integer.toString(tid));
         try {
             for (String line : Files.readAllLines(task.resolve("status")))
                 if (line.startsWith("Cpus_allowed_list:"))
@@ -161,11 +152,26 @@ public final class CpuPlacement {
         return null;
     }
 
-    private static String threadName(Path task) {
+    /** The native ids of this process's threads now (Linux: {@code /proc/self/task}). */
+    private static List<Integer> threadIds() throws IOException {
+        List<Integer> tids = new ArrayList<>();
+        try (DirectoryStream<Path> dir = Files.newDirectoryStream(TASKS)) {
+            for (Path task : dir) {
+                try {
+                    tids.add(Integer.parseInt(task.getFileName().toString()));
+                } catch (NumberFormatException e) {
+                    // not a thread
+                }
+            }
+        }
+        return tids;
+    }
+
+    private static String threadName(int tid) {
         try {
-            return Files.readString(task.resolve("comm")).trim();
+            return Files.readString(TASKS.resolve(Integer.toString(tid)).resolve("comm")).trim();
         } catch (IOException e) {
-            return task.getFileName().toString();
+            return Integer.toString(tid);
         }
     }
 
@@ -241,19 +247,11 @@ public final class CpuPlacement {
                 }
                 entries.clear();
                 if (placedThemselves != null && !kept.isEmpty()) {
-                    try (DirectoryStream<Path> dir = Files.newDirectoryStream(TASKS)) {
-                        for (Path task : dir) {
-                            int tid;
-                            try {
-                                tid = Integer.parseInt(task.getFileName().toString());
-                            } catch (NumberFormatException e) {
-                                continue;
-                            }
-                            if (placedThemselves.contains(tid) || PINNED_THREADS.contains(tid)
-                                    || !kept.equals(allowedCpus(task)))
-                                continue;
-                            setAffinity(tid, AffinityLock.BASE_AFFINITY);
-                        }
+                    try {
+                        for (int tid : threadIds())
+                            if (!placedThemselves.contains(tid) && !PINNED_THREADS.contains(tid)
+                                    && kept.equals(allowedCpus(tid)))
+                                setAffinity(tid, AffinityLock.BASE_AFFINITY);
                     } catch (IOException | RuntimeException e) {
                         LOG.debug("threads started while the group ran not given their CPUs back: {}", e.toString());
                     }

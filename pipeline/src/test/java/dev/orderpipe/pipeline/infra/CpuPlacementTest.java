@@ -1,13 +1,10 @@
 package dev.orderpipe.pipeline.infra;
 
 import net.openhft.affinity.Affinity;
-import net.openhft.affinity.AffinityLock;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
@@ -15,7 +12,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -35,57 +31,28 @@ class CpuPlacementTest {
 
     @Test
     void everyThreadButThePinnedOnesLeavesThePinnedCpuAndGetsItsCpusBack() throws Exception {
-        BitSet all = AffinityLock.BASE_AFFINITY;
-        Assumptions.assumeTrue(Files.isDirectory(Path.of("/proc/self/task")) && all.cardinality() >= 2
-                && Affinity.getAffinity().equals(all), "needs Linux, two CPUs and a settable thread affinity");
+        BitSet all = PlacementFixture.assumePlaceable();
         int last = all.length() - 1;
         BitSet pinned = bits(last);
         BitSet rest = (BitSet) all.clone();
         rest.andNot(pinned);
-
-        CountDownLatch done = new CountDownLatch(1);
-        // a thread that never places itself, as the JIT compiler's and the GC's
-        CompletableFuture<Integer> bystander = new CompletableFuture<>();
-        Thread b = new Thread(() -> {
-            bystander.complete(Affinity.getThreadId());
-            await(done);
-        }, "bystander");
-        // a thread pinned the way a stage group pins itself
-        CompletableFuture<Integer> pinnedTid = new CompletableFuture<>();
-        CountDownLatch unpin = new CountDownLatch(1);
-        Thread p = new Thread(() -> {
-            AffinityLock lock = CpuPlacement.pin(last);
-            try {
-                pinnedTid.complete(lock.isBound() ? Affinity.getThreadId() : -1);
-                await(unpin);
-            } finally {
-                CpuPlacement.unpin(lock);
-            }
-        }, "pinned");
-        b.start();
-        p.start();
-        try {
-            int bTid = bystander.get(10, TimeUnit.SECONDS);
-            int pTid = pinnedTid.get(10, TimeUnit.SECONDS);
-            Assumptions.assumeTrue(pTid > 0, "CPU " + last + " could not be reserved (another process holds it)");
-            assertEquals(all, CpuPlacement.allowedCpus(bTid));
+        try (PlacementFixture.Waiting b = PlacementFixture.Waiting.bystander("bystander");
+             PlacementFixture.Waiting p = PlacementFixture.Waiting.holding(last)) { // pinned as a stage group pins itself
+            Assumptions.assumeTrue(p.tid > 0, "CPU " + last + " could not be reserved (another process holds it)");
+            assertEquals(all, CpuPlacement.allowedCpus(b.tid));
 
             CpuPlacement.Moved moved = CpuPlacement.moveOthersOff(pinned);
-            assertEquals(rest, CpuPlacement.allowedCpus(bTid), "the bystander keeps off the pinned CPU");
+            assertEquals(rest, CpuPlacement.allowedCpus(b.tid), "the bystander keeps off the pinned CPU");
             assertEquals(rest, Affinity.getAffinity(), "so does the thread that asked");
-            assertEquals(pinned, CpuPlacement.allowedCpus(pTid), "the pinned thread stays where it is");
+            assertEquals(pinned, CpuPlacement.allowedCpus(p.tid), "the pinned thread stays where it is");
             assertTrue(moved.names().contains("bystander"), moved.names().toString());
             assertTrue(moved.size() >= 3, "the JVM's own threads move too: " + moved.names());
 
             moved.restore();
-            assertEquals(all, CpuPlacement.allowedCpus(bTid), "given back");
+            assertEquals(all, CpuPlacement.allowedCpus(b.tid), "given back");
             assertEquals(all, Affinity.getAffinity());
-            assertEquals(pinned, CpuPlacement.allowedCpus(pTid));
+            assertEquals(pinned, CpuPlacement.allowedCpus(p.tid));
         } finally {
-            done.countDown();
-            unpin.countDown();
-            b.join(5_000);
-            p.join(5_000);
             Affinity.setAffinity(all);
         }
     }
@@ -97,16 +64,14 @@ class CpuPlacementTest {
      */
     @Test
     void aThreadStartedWhileTheSweepRunsKeepsOffThePinnedCpuToo() throws Exception {
-        BitSet all = AffinityLock.BASE_AFFINITY;
-        Assumptions.assumeTrue(Files.isDirectory(Path.of("/proc/self/task")) && all.cardinality() >= 2
-                && Affinity.getAffinity().equals(all), "needs Linux, two CPUs and a settable thread affinity");
+        BitSet all = PlacementFixture.assumePlaceable();
         BitSet pinned = bits(all.length() - 1);
         BitSet rest = (BitSet) all.clone();
         rest.andNot(pinned);
         CountDownLatch done = new CountDownLatch(1);
         List<Thread> idle = new ArrayList<>();
         for (int i = 0; i < 300; i++) {
-            Thread t = new Thread(() -> await(done), "idle-" + i);
+            Thread t = new Thread(() -> PlacementFixture.await(done), "idle-" + i);
             t.setDaemon(true);
             t.start();
             idle.add(t);
@@ -119,7 +84,7 @@ class CpuPlacementTest {
             for (int n = 0; spawning.get() && n < 5_000; n++) {
                 Thread c = new Thread(() -> {
                     children.put(Thread.currentThread(), Affinity.getThreadId());
-                    await(done);
+                    PlacementFixture.await(done);
                 }, "child-" + n);
                 c.setDaemon(true);
                 c.start();
@@ -154,14 +119,6 @@ class CpuPlacementTest {
             for (Thread t : idle)
                 t.join(5_000);
             Affinity.setAffinity(all);
-        }
-    }
-
-    private static void await(CountDownLatch latch) {
-        try {
-            latch.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 

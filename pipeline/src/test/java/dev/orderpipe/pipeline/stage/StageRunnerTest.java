@@ -3,6 +3,7 @@ package dev.orderpipe.pipeline.stage;
 import dev.orderpipe.pipeline.OrderInfo;
 import dev.orderpipe.pipeline.config.ConfigException;
 import dev.orderpipe.pipeline.infra.CpuPlacement;
+import dev.orderpipe.pipeline.infra.PlacementFixture;
 import dev.orderpipe.pipeline.infra.QueueInput;
 import dev.orderpipe.pipeline.infra.Queues;
 import net.openhft.affinity.Affinity;
@@ -19,12 +20,10 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.BitSet;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
@@ -264,8 +263,7 @@ class StageRunnerTest {
                     super.open();
                 }
             };
-            StageRunner runner = new StageRunner("hot", cpu, Pauser.busy(), 60_000,
-                    (s, index, error) -> failed.complete(error), List.of(StageLink.source(reader, () -> false)));
+            StageRunner runner = pinned(cpu, reader, failed);
             try {
                 runner.start();
                 waitUntil(() -> failed.isDone() || openedOn.isDone(), "the group failed or opened");
@@ -284,32 +282,17 @@ class StageRunnerTest {
 
     @Test
     void aPinnedGroupMovesTheJvmsOtherThreadsOffItsCpuUntilItStops(@TempDir Path dir) throws Exception {
-        BitSet all = AffinityLock.BASE_AFFINITY;
-        Assumptions.assumeTrue(Files.isDirectory(Path.of("/proc/self/task")) && all.cardinality() >= 2
-                && Affinity.getAffinity().equals(all), "needs Linux, two CPUs and a settable thread affinity");
+        BitSet all = PlacementFixture.assumePlaceable();
         int cpu = all.length() - 1;
         BitSet rest = (BitSet) all.clone();
         rest.clear(cpu);
-        CompletableFuture<Integer> bystander = new CompletableFuture<>();
-        CountDownLatch done = new CountDownLatch(1);
-        Thread b = new Thread(() -> { // never places itself, as the JIT compiler's and the GC's threads
-            bystander.complete(Affinity.getThreadId());
-            try {
-                done.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "bystander");
-        b.start();
         CompletableFuture<Throwable> failed = new CompletableFuture<>();
-        try (ChronicleQueue q = Queues.open(dir.resolve("orders"), RollCycles.FAST_DAILY)) {
-            int tid = bystander.get(10, TimeUnit.SECONDS);
-            StageRunner runner = new StageRunner("hot", cpu, Pauser.busy(), 60_000,
-                    (s, index, error) -> failed.complete(error),
-                    List.of(StageLink.source(new Reader(new QueueInput("orders", q)), () -> false)));
+        try (PlacementFixture.Waiting b = PlacementFixture.Waiting.bystander("bystander");
+             ChronicleQueue q = Queues.open(dir.resolve("orders"), RollCycles.FAST_DAILY)) {
+            StageRunner runner = pinned(cpu, new Reader(new QueueInput("orders", q)), failed);
             try {
                 runner.start();
-                waitUntil(() -> rest.equals(CpuPlacement.allowedCpus(tid)) || failed.isDone(),
+                waitUntil(() -> rest.equals(CpuPlacement.allowedCpus(b.tid)) || failed.isDone(),
                         "the bystander moved off CPU " + cpu);
                 Assumptions.assumeFalse(failed.isDone(), () -> "CPU " + cpu + " could not be reserved: "
                         + failed.getNow(null));
@@ -319,11 +302,9 @@ class StageRunnerTest {
                 runner.stop();
                 runner.join(5_000);
             }
-            assertEquals(all, CpuPlacement.allowedCpus(tid), "given its CPUs back when the group stopped");
+            assertEquals(all, CpuPlacement.allowedCpus(b.tid), "given its CPUs back when the group stopped");
             assertEquals(all, Affinity.getAffinity());
         } finally {
-            done.countDown();
-            b.join(5_000);
             Affinity.setAffinity(all);
         }
     }
@@ -334,49 +315,38 @@ class StageRunnerTest {
      */
     @Test
     void aThreadStartedWhileAPinnedGroupRunsGetsItsCpuBackWhenTheGroupStops(@TempDir Path dir) throws Exception {
-        BitSet all = AffinityLock.BASE_AFFINITY;
-        Assumptions.assumeTrue(Files.isDirectory(Path.of("/proc/self/task")) && all.cardinality() >= 2
-                && Affinity.getAffinity().equals(all), "needs Linux, two CPUs and a settable thread affinity");
+        BitSet all = PlacementFixture.assumePlaceable();
         int cpu = all.length() - 1;
         BitSet rest = (BitSet) all.clone();
         rest.clear(cpu);
         CompletableFuture<Throwable> failed = new CompletableFuture<>();
-        CountDownLatch done = new CountDownLatch(1);
-        Thread later = null;
+        PlacementFixture.Waiting later = null;
         try (ChronicleQueue q = Queues.open(dir.resolve("orders"), RollCycles.FAST_DAILY)) {
-            StageRunner runner = new StageRunner("hot", cpu, Pauser.busy(), 60_000,
-                    (s, index, error) -> failed.complete(error),
-                    List.of(StageLink.source(new Reader(new QueueInput("orders", q)), () -> false)));
-            int tid;
+            StageRunner runner = pinned(cpu, new Reader(new QueueInput("orders", q)), failed);
             try {
                 runner.start();
                 waitUntil(() -> rest.equals(Affinity.getAffinity()) || failed.isDone(), "this thread moved off CPU " + cpu);
                 Assumptions.assumeFalse(failed.isDone(), () -> "CPU " + cpu + " could not be reserved: "
                         + failed.getNow(null));
-                CompletableFuture<Integer> started = new CompletableFuture<>();
-                later = new Thread(() -> {
-                    started.complete(Affinity.getThreadId());
-                    try {
-                        done.await();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                }, "later");
-                later.start();
-                tid = started.get(10, TimeUnit.SECONDS);
-                assertEquals(rest, CpuPlacement.allowedCpus(tid), "started off CPU " + cpu + ", as its creator");
+                later = PlacementFixture.Waiting.bystander("later");
+                assertEquals(rest, CpuPlacement.allowedCpus(later.tid), "started off CPU " + cpu + ", as its creator");
             } finally {
                 runner.stop();
                 runner.join(5_000);
             }
             assertEquals(all, Affinity.getAffinity(), "the thread moved got its CPUs back");
-            assertEquals(all, CpuPlacement.allowedCpus(tid), "so did the thread started while the group ran");
+            assertEquals(all, CpuPlacement.allowedCpus(later.tid), "so did the thread started while the group ran");
         } finally {
-            done.countDown();
             if (later != null)
-                later.join(5_000);
+                later.close();
             Affinity.setAffinity(all);
         }
+    }
+
+    /** A group of {@code reader} pinned to {@code cpu}, spinning; its failure completes {@code failed}. */
+    private static StageRunner pinned(int cpu, Reader reader, CompletableFuture<Throwable> failed) {
+        return new StageRunner("hot", cpu, Pauser.busy(), 60_000, (s, index, error) -> failed.complete(error),
+                List.of(StageLink.source(reader, () -> false)));
     }
 
     private static void waitUntil(BooleanSupplier condition, String what) throws InterruptedException {
