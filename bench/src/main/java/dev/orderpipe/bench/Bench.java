@@ -483,56 +483,81 @@ public final class Bench {
     /**
      * Where the flat-out run's time went, stage by stage: each stage's busy time (its {@code doWork()} calls that found
      * work, timed by its runner) per order and per record it read, beside the records written and read per order on
-     * each queue. The stages' sum against the time per order shows what the runner's polling and idle calls took.
+     * each queue. With the queue cost ({@link QueueCost}, at the layout's pretouch), each stage's busy time is split
+     * into its queue work (the records it read and wrote, at that cost) and the rest: its own work (risk's checks,
+     * matching's book, egress's counts and the recorder). The stages' sum against the time per order shows what the
+     * runner's polling and idle calls took.
+     *
+     * @param write ns to write a record, or NaN when the queue cost was not measured
+     * @param read  ns to read one
      */
-    static String stageCosts(String variant, BenchRow max) {
-        StringBuilder b = new StringBuilder("stages of " + variant + " flat out, busy ns per order (per record read):");
+    static String stageCosts(String variant, BenchRow max, double write, double read) {
+        StringBuilder b = new StringBuilder("stages of " + variant + " flat out, busy ns per order (per record read");
+        b.append(Double.isNaN(write) ? "):" : "; own work beyond its queue work at the cost above):");
+        double reports = (double) max.reports / max.count;
         double sum = 0;
         for (MetricsSnapshot.Stage st : max.stages.stages()) {
             if (st.recordsIn() <= 0)
                 continue;
             double perOrder = (double) st.busyNanos() / max.count;
             sum += perOrder;
-            b.append(String.format(Locale.ROOT, " %s %.0f (%.0f per %s),", st.name(), perOrder,
+            b.append(String.format(Locale.ROOT, " %s %.0f (%.0f per %s", st.name(), perOrder,
                     st.nanosPerRecord(), st.name().equals("egress") ? "report" : "record"));
+            double queueWork = switch (st.name()) {
+                case "risk" -> read + write; // an order read, a checked record written
+                case "matching" -> read + reports * write; // a checked record read, its reports written
+                case "egress" -> reports * read;
+                default -> Double.NaN; // ingress reads a file or an entry point, not a queue of the bench's
+            };
+            if (!Double.isNaN(queueWork))
+                b.append(String.format(Locale.ROOT, "; own %.0f", perOrder - queueWork));
+            b.append("),");
         }
         double spent = 1e9 / max.achieved;
         b.append(String.format(Locale.ROOT, " together %.0f of the %.0f ns per order; records per order: orders 1"
                 + " written (by the sender's thread) and 1 read, checked 1 and 1, executions %.2f and %.2f", sum, spent,
-                (double) max.reports / max.count, (double) max.reports / max.count));
+                reports, reports));
         return b.toString();
     }
 
     /**
      * Where the pipeline's time goes against what its queues alone cost: per order, its thread reads the order, writes
      * and reads one checked record, and writes and reads the order's reports (counted in the flat-out run); one
-     * thread doing nothing but those writes and reads at the floor's single-thread cost ({@link QueueCost}) is the
-     * ceiling for this design on this machine. A header line per layout gives the pipeline's flat-out throughput as a
-     * fraction of it; the rest of an order's time is the stages' own work (risk, matching, the runner's polling).
+     * thread doing nothing but those writes and reads at the floor's single-thread cost ({@link QueueCost}, on fresh
+     * pages or with the pretoucher ahead, as the layout runs) is the ceiling for this design on this machine. A header
+     * line per layout gives the pipeline's flat-out throughput as a fraction of it; the rest of an order's time is the
+     * stages' own work (risk, matching, the runner's polling), split by stage in the line after.
      */
     private void ceiling(Map<String, BenchRow> rows, List<Layout> layouts, PipelineConfig config) {
         if (!o.scenarios.contains(Scenario.PIPELINE) || !o.scenarios.contains(Scenario.FLOOR))
             return;
-        double[] cost = QueueCost.measure(base, config, o.quick ? 20_000 : 500_000);
-        report.header.add(String.format(Locale.ROOT, "queue cost (one thread, median of %d rounds): %.0f ns to write a"
-                + " record, %.0f ns to read one (the stages' own write and read paths, checksums on)", QueueCost.ROUNDS,
-                cost[0], cost[1]));
+        QueueCost.Cost cost = QueueCost.measure(base, config, o.quick ? 20_000 : 500_000);
+        report.header.add(String.format(Locale.ROOT, "queue cost (one thread, the stages' own write and read paths,"
+                        + " checksums on, median of %d rounds each): on fresh pages %.0f ns to write a record and %.0f"
+                        + " to read one (the writer took %.1f page faults per 1,000 writes); with the pretoucher ahead"
+                        + " %.0f ns to write and %.0f to read (%.1f page faults per 1,000 writes)", QueueCost.ROUNDS,
+                cost.freshWrite(), cost.freshRead(), cost.freshFaults(), cost.touchedWrite(), cost.touchedRead(),
+                cost.touchedFaults()));
         for (Layout l : layouts) {
             BenchRow max = rows.get(l.variant() + "@max");
             if (max == null || max.count == 0)
                 continue;
+            boolean pretouch = l.config().pretouch;
+            double write = cost.write(pretouch);
+            double read = cost.read(pretouch);
             double reports = (double) max.reports / max.count;
             // the order read once; checked written and read once; each report written once and read once
-            double perOrder = cost[1] + (cost[0] + cost[1]) + reports * (cost[0] + cost[1]);
+            double perOrder = read + (write + read) + reports * (write + read);
             double ceiling = 1e9 / perOrder;
             double spent = 1e9 / max.achieved;
-            report.header.add(String.format(Locale.ROOT, "ceiling of %s: per order 1 orders read, 1 checked written and"
-                    + " read, %.2f reports written and read: %.0f ns of queue work, so at most %,.0f orders/s on one"
-                    + " thread; flat out it did %,.0f orders/s, %.2f of that ceiling (%.0f ns per order, %.0f ns of it"
-                    + " beyond the queues)", l.variant(), reports, perOrder, ceiling, max.achieved,
-                    max.achieved / ceiling, spent, spent - perOrder));
+            report.header.add(String.format(Locale.ROOT, "ceiling of %s (pretouch %s, so the cost %s): per order 1"
+                            + " orders read, 1 checked written and read, %.2f reports written and read: %.0f ns of queue"
+                            + " work, so at most %,.0f orders/s on one thread; flat out it did %,.0f orders/s, %.2f of"
+                            + " that ceiling (%.0f ns per order, %.0f ns of it beyond the queues)", l.variant(),
+                    pretouch ? "on" : "off", pretouch ? "with the pretoucher ahead" : "on fresh pages", reports,
+                    perOrder, ceiling, max.achieved, max.achieved / ceiling, spent, spent - perOrder));
             if (max.stages != null)
-                report.header.add(stageCosts(l.variant(), max));
+                report.header.add(stageCosts(l.variant(), max, write, read));
         }
     }
 

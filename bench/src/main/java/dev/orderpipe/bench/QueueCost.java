@@ -5,12 +5,17 @@ import dev.orderpipe.pipeline.config.PipelineConfig;
 import dev.orderpipe.pipeline.infra.DiskSpaceGuard;
 import dev.orderpipe.pipeline.infra.QueueInput;
 import dev.orderpipe.pipeline.infra.QueueOutput;
+import dev.orderpipe.pipeline.infra.QueuePretoucher;
 import dev.orderpipe.pipeline.infra.Queues;
 import dev.orderpipe.pipeline.stage.SyncPolicy;
 import net.openhft.chronicle.queue.ChronicleQueue;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The floor's cost of one record on one thread: records written through the stages' own write path
@@ -18,43 +23,89 @@ import java.util.Arrays;
  * pipeline's one thread writes and reads every record of every hop. Checksums on. From these and the records an order
  * costs, the bench puts a ceiling on the pipeline's throughput on this machine: the rate at which one thread could do
  * nothing but those writes and reads.
+ *
+ * <p>Measured two ways, in alternating rounds, because a write costs very different amounts in each and a layout runs
+ * in one of them: on fresh pages (the writer takes the first-touch fault of every page, 4 KB for 22 records, as a
+ * layout without {@code pretouch} does) and with a {@link QueuePretoucher} running ahead of the writer (as a layout
+ * with {@code pretouch: true} does). The page faults the writing thread took are counted too, so the figure says
+ * whether the pretoucher kept ahead.
  */
 final class QueueCost {
     static final int ROUNDS = 5;
+    /** Records written between two checks that the pretoucher is ahead (about 180 KB). */
+    private static final int BURST = 1_000;
 
     /**
-     * Median nanoseconds per record written and per record read, over {@link #ROUNDS} rounds, each in a new queue:
-     * [write, read].
+     * Medians over {@link #ROUNDS} rounds each, nanoseconds per record, and the writer's page faults per 1,000
+     * records written (NaN where the platform does not tell).
      */
-    static double[] measure(Path base, PipelineConfig config, int recordsPerRound) {
-        double[] writes = new double[ROUNDS];
-        double[] reads = new double[ROUNDS];
-        round(base.resolve("queue-cost-warm"), config, recordsPerRound); // compiled before a round counts
-        for (int r = 0; r < ROUNDS; r++) {
-            double[] one = round(base.resolve("queue-cost-" + r), config, recordsPerRound);
-            writes[r] = one[0];
-            reads[r] = one[1];
+    record Cost(double freshWrite, double freshRead, double freshFaults, double touchedWrite, double touchedRead,
+                double touchedFaults) {
+        /** The write cost a layout pays: with the pretoucher ahead when it pretouches, on fresh pages otherwise. */
+        double write(boolean pretouch) {
+            return pretouch ? touchedWrite : freshWrite;
         }
-        Arrays.sort(writes);
-        Arrays.sort(reads);
-        return new double[]{writes[ROUNDS / 2], reads[ROUNDS / 2]};
+
+        double read(boolean pretouch) {
+            return pretouch ? touchedRead : freshRead;
+        }
     }
 
-    private static double[] round(Path dir, PipelineConfig config, int records) {
+    static Cost measure(Path base, PipelineConfig config, int recordsPerRound) {
+        double[][] fresh = new double[3][ROUNDS];
+        double[][] touched = new double[3][ROUNDS];
+        round(base.resolve("queue-cost-warm"), config, recordsPerRound, false); // compiled before a round counts
+        round(base.resolve("queue-cost-warm-touched"), config, recordsPerRound, true);
+        for (int r = 0; r < ROUNDS; r++) {
+            // alternated, so drift in the machine hits both alike
+            double[] f = round(base.resolve("queue-cost-" + r), config, recordsPerRound, false);
+            double[] t = round(base.resolve("queue-cost-touched-" + r), config, recordsPerRound, true);
+            for (int k = 0; k < 3; k++) {
+                fresh[k][r] = f[k];
+                touched[k][r] = t[k];
+            }
+        }
+        return new Cost(median(fresh[0]), median(fresh[1]), median(fresh[2]), median(touched[0]),
+                median(touched[1]), median(touched[2]));
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
+    }
+
+    /** [ns per write, ns per read, the writer's page faults per 1,000 writes]. */
+    private static double[] round(Path dir, PipelineConfig config, int records, boolean pretouch) {
         OrderInfo out = new OrderInfo().orderId(1001).account(7).symbol(123456).price(1_892_500).quantity(300)
                 .writerId(1);
         OrderInfo in = new OrderInfo();
         long sink = 0;
         long written;
         long read;
+        long faults;
+        QueuePretoucher pretoucher = null;
         try (ChronicleQueue queue = Queues.open(dir, config.rollCycle());
              DiskSpaceGuard guard = new DiskSpaceGuard(dir, 0);
              QueueOutput output = new QueueOutput("queue-cost", queue, guard, SyncPolicy.none(), null).open();
              QueueInput input = new QueueInput("queue-cost", queue).open()) {
+            output.write(out.writerSeq(1)); // the cycle's file exists: the pretoucher touches only files that do
+            if (pretouch) {
+                pretoucher = new QueuePretoucher("queue-cost", List.of(queue),
+                        QueuePretoucher.DEFAULT_INTERVAL_NANOS).start();
+                awaitAhead(pretoucher, QueuePretoucher.MIN_HEADROOM);
+            }
+            long faultsBefore = pageFaultsOfThisThread();
             long start = System.nanoTime();
-            for (int i = 0; i < records; i++)
-                output.write(out.writerSeq(i + 1));
+            for (int i = 1; i < records; ) {
+                for (int end = Math.min(records, i + BURST); i < end; i++)
+                    output.write(out.writerSeq(i + 1));
+                if (pretoucher != null)
+                    Thread.onSpinWait(); // a pause the writer would take between orders; the touching goes on
+            }
             written = System.nanoTime() - start;
+            long faultsAfter = pageFaultsOfThisThread();
+            faults = faultsBefore < 0 || faultsAfter < 0 ? -1 : faultsAfter - faultsBefore;
             start = System.nanoTime();
             for (int i = 0; i < records; i++) {
                 if (!input.read(in))
@@ -63,11 +114,37 @@ final class QueueCost {
             }
             read = System.nanoTime() - start;
         } finally {
+            if (pretoucher != null)
+                pretoucher.close();
             Bench.deleteTree(dir);
         }
         if (sink == 42)
             System.out.print(""); // keeps the read value live
-        return new double[]{(double) written / records, (double) read / records};
+        int timed = records - 1;
+        return new double[]{(double) written / timed, (double) read / records,
+                faults < 0 ? Double.NaN : 1000.0 * faults / timed};
+    }
+
+    /** Waits (1 s at most) until the pretoucher has touched {@code bytes} ahead of the writer. */
+    private static void awaitAhead(QueuePretoucher pretoucher, long bytes) {
+        long deadline = System.nanoTime() + 1_000_000_000L;
+        while (pretoucher.pagesTouched() * 4096 < bytes && System.nanoTime() < deadline)
+            Thread.onSpinWait();
+    }
+
+    /**
+     * The minor page faults the calling thread has taken so far ({@code /proc/thread-self/stat}, Linux), or -1 where
+     * it cannot be read.
+     */
+    static long pageFaultsOfThisThread() {
+        try {
+            String stat = Files.readString(Paths.get("/proc/thread-self/stat"));
+            // the fields after the command name (which may hold spaces) in brackets; minflt is the 10th field
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(fields[7]);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
     }
 
     private QueueCost() {

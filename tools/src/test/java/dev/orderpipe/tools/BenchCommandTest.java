@@ -78,14 +78,24 @@ class BenchCommandTest {
         assertTrue(table.contains("in memory on one thread: no risk, no persistence, no reports written"), table);
         assertRow(lines, "ratio", "pipeline vs parity-match (throughput)", "max", table);
         assertRow(lines, "ratio", "pipeline:latency vs parity-match (throughput)", "max", table);
-        // where the time goes: the queues' single-thread cost and the ceiling it puts on each layout
-        assertTrue(lines.stream().anyMatch(l -> l.matches("queue cost \\(one thread, median of 5 rounds\\): [0-9]+ ns"
-                + " to write a record, [0-9]+ ns to read one .*")), table);
-        for (String variant : List.of("pipeline", "pipeline:latency"))
-            assertTrue(lines.stream().anyMatch(l -> l.matches("ceiling of " + variant + ": per order 1 orders read, 1"
-                    + " checked written and read, [0-9.]+ reports written and read: [0-9]+ ns of queue work, so at most"
-                    + " [0-9,]+ orders/s on one thread; flat out it did [0-9,]+ orders/s, [0-9.]+ of that ceiling .*")),
-                    table);
+        // where the time goes: the queues' single-thread cost, on fresh pages and pretouched, and the ceiling it puts
+        // on each layout at the cost of the way that layout runs
+        assertTrue(lines.stream().anyMatch(l -> l.matches("queue cost \\(one thread, .*, median of 5 rounds each\\): on"
+                + " fresh pages [0-9]+ ns to write a record and [0-9]+ to read one \\(the writer took [0-9.]+ page faults"
+                + " per 1,000 writes\\); with the pretoucher ahead [0-9]+ ns to write and [0-9]+ to read \\([0-9.]+ page"
+                + " faults per 1,000 writes\\)")), table);
+        for (String variant : List.of("pipeline", "pipeline:latency")) {
+            String pretouch = variant.equals("pipeline") ? "off, so the cost on fresh pages"
+                    : "on, so the cost with the pretoucher ahead";
+            assertTrue(lines.stream().anyMatch(l -> l.matches("ceiling of " + variant + " \\(pretouch " + pretouch
+                    + "\\): per order 1 orders read, 1 checked written and read, [0-9.]+ reports written and read: [0-9]+"
+                    + " ns of queue work, so at most [0-9,]+ orders/s on one thread; flat out it did [0-9,]+ orders/s,"
+                    + " [0-9.]+ of that ceiling .*")), table);
+            // each stage's busy time, and its own work beyond its queue work
+            assertTrue(lines.stream().anyMatch(l -> l.matches("stages of " + variant + " flat out, busy ns per order .*"
+                    + " risk [0-9]+ \\([0-9]+ per record; own -?[0-9]+\\), matching [0-9]+ \\([0-9]+ per record; own -?[0-9]+\\),"
+                    + " egress [0-9]+ \\([0-9]+ per report; own -?[0-9]+\\), together .*")), table);
+        }
         assertRow(lines, "ratio", "pipeline vs allocating (throughput)", "max", table);
         assertTrue(table.contains("machine: ") && table.contains("JVM flags: ") && table.contains("pipeline config: "),
                 table);
