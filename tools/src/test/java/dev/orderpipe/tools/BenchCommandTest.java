@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -160,6 +161,17 @@ class BenchCommandTest {
         Cli r = Cli.run("bench", "--quick", "--pin-cpu", "-2", "--out", dir.resolve("out").toString());
         assertEquals(ExitCodes.USAGE, r.exitCode, r.toString());
         assertEquals("orderpipe: --pin-cpu must be a CPU number (or -1: none), was -2", r.oneLineError());
+    }
+
+    /** The flag the user wrote is named, not the config key it sets. */
+    @Test
+    void aCpuTheMachineDoesNotHaveIsRefusedNamingTheFlag(@TempDir Path dir) {
+        int cpus = PipelineConfig.cpusPresent();
+        Cli r = Cli.run("bench", "--quick", "--pin-cpu", String.valueOf(cpus), "--out", dir.resolve("out").toString());
+        assertEquals(ExitCodes.USAGE, r.exitCode, r.toString());
+        assertEquals("orderpipe: --pin-cpu " + cpus + " is not present: this machine has CPUs 0.." + (cpus - 1)
+                + " (-1 leaves every variant unpinned)", r.oneLineError());
+        assertFalse(Files.exists(dir.resolve("out")), "nothing measured, nothing written");
     }
 
     private static void assertRow(List<String> lines, String section, String variant, String rate, String table) {

@@ -118,6 +118,11 @@ public final class PipelineConfig extends StrictConfig {
         }
     }
 
+    /** The CPUs a group may name in {@code cpu}: 0 to this less one (a CPU outside the JVM's affinity counts). */
+    public static int cpusPresent() {
+        return Math.max(Runtime.getRuntime().availableProcessors(), AffinityLock.BASE_AFFINITY.length());
+    }
+
     /** Checks every setting and cross-field constraint; throws on the first problem. */
     public PipelineConfig validate() {
         if (dataDir == null || dataDir.isBlank())
@@ -305,7 +310,7 @@ public final class PipelineConfig extends StrictConfig {
             throw new ConfigException("groups is empty: put the stages " + STAGES + " in one or more groups");
         // the process's CPUs, not the calling thread's (what availableProcessors counts on Linux): a replay or bench
         // thread kept off a pinned CPU (CpuPlacement) validates the config of the pipeline it starts
-        int cpus = Math.max(Runtime.getRuntime().availableProcessors(), AffinityLock.BASE_AFFINITY.length());
+        int cpus = cpusPresent();
         Map<String, String> placed = new HashMap<>();
         Set<Integer> cpusUsed = new HashSet<>();
         Set<String> names = new HashSet<>();

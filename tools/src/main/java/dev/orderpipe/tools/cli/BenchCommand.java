@@ -110,6 +110,9 @@ public final class BenchCommand implements Callable<Integer> {
             throw UserException.usage("--warmup-orders must be >= 0, was " + warmupOrders);
         if (pinCpu < -1)
             throw UserException.usage("--pin-cpu must be a CPU number (or -1: none), was " + pinCpu);
+        if (pinCpu >= PipelineConfig.cpusPresent())
+            throw UserException.usage("--pin-cpu " + pinCpu + " is not present: this machine has CPUs 0.."
+                    + (PipelineConfig.cpusPresent() - 1) + " (-1 leaves every variant unpinned)");
         o.rates = List.copyOf(rates);
         o.ordersPerRate = ordersPerRate;
         o.seconds = seconds;
