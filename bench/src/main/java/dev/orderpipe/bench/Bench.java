@@ -534,10 +534,9 @@ public final class Bench {
         QueueCost.Cost cost = QueueCost.measure(base, config, o.quick ? 20_000 : 500_000);
         report.header.add(String.format(Locale.ROOT, "queue cost (one thread, the stages' own write and read paths,"
                         + " checksums on, median of %d rounds each): on fresh pages %.0f ns to write a record and %.0f"
-                        + " to read one (the writer took %.1f page faults per 1,000 writes); with the pretoucher ahead"
-                        + " %.0f ns to write and %.0f to read (%.1f page faults per 1,000 writes)", QueueCost.ROUNDS,
-                cost.freshWrite(), cost.freshRead(), cost.freshFaults(), cost.touchedWrite(), cost.touchedRead(),
-                cost.touchedFaults()));
+                        + " to read one (%s); with the pretoucher ahead %.0f ns to write and %.0f to read (%s)",
+                QueueCost.ROUNDS, cost.freshWrite(), cost.freshRead(), faults("the writer took", cost.freshFaults()),
+                cost.touchedWrite(), cost.touchedRead(), faults("", cost.touchedFaults())));
         for (Layout l : layouts) {
             BenchRow max = rows.get(l.variant() + "@max");
             if (max == null || max.count == 0)
@@ -559,6 +558,14 @@ public final class Bench {
             if (max.stages != null)
                 report.header.add(stageCosts(l.variant(), max, write, read));
         }
+    }
+
+    /** "{@code lead} N page faults per 1,000 writes", or that they were not counted (no /proc/thread-self here). */
+    private static String faults(String lead, double perThousand) {
+        if (Double.isNaN(perThousand))
+            return "the writer's page faults not counted on this platform";
+        return String.format(Locale.ROOT, "%s%.1f page faults per 1,000 writes", lead.isEmpty() ? "" : lead + " ",
+                perThousand);
     }
 
     /**
