@@ -74,14 +74,23 @@ class QueueCostTest {
         }
     }
 
-    /** Both ways measured: every figure a positive time, the faults counted for both. */
+    /**
+     * Both ways measured: every figure a positive time; where the platform counts the writer's page faults, the writer
+     * on fresh pages takes them and the writer behind the pretoucher takes far fewer (else "with the pretoucher ahead"
+     * would be a second measurement on fresh pages); where it does not, both are NaN (the bench says "not counted").
+     */
     @Test
     void theCostIsMeasuredOnFreshPagesAndWithThePretoucherAhead(@TempDir Path dir) {
         QueueCost.Cost cost = QueueCost.measure(dir, PipelineConfig.loadDefault(), 5_000);
         for (double ns : new double[]{cost.freshWrite(), cost.freshRead(), cost.touchedWrite(), cost.touchedRead()})
             assertTrue(ns > 0 && Double.isFinite(ns), cost.toString());
-        assertTrue(cost.freshFaults() > 0, "a writer filling new pages takes faults: " + cost);
-        assertTrue(cost.touchedFaults() >= 0, cost.toString());
+        if (QueueCost.pageFaultsOfThisThread() < 0) {
+            assertTrue(Double.isNaN(cost.freshFaults()) && Double.isNaN(cost.touchedFaults()), cost.toString());
+        } else {
+            assertTrue(cost.freshFaults() > 0, "a writer filling new pages takes faults: " + cost);
+            assertTrue(cost.touchedFaults() >= 0 && cost.touchedFaults() < cost.freshFaults() / 4,
+                    "the pretoucher kept ahead of the writer: " + cost);
+        }
         assertEquals(cost.touchedWrite(), cost.write(true));
         assertEquals(cost.freshWrite(), cost.write(false));
         assertEquals(cost.touchedRead(), cost.read(true));
