@@ -305,6 +305,8 @@ public final class Bench {
     private void warm(String variant, Workload w, Factory f, BitSet keepOff) {
         int flat = Math.min(o.warmupOrders, w.count());
         int paced = Math.min(o.warmupOrders / 10, w.count());
+        if (flat == 0)
+            return; // --warmup-orders 0: no warm-up (a run of 0 orders would wait for an order forever)
         log.printf("warming up %s (%,d orders flat out, then %,d at %,d/s; not reported)...%n", variant, flat, paced,
                 PACED_WARMUP_RATE);
         log.flush();

@@ -13,11 +13,13 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -172,6 +174,20 @@ class BenchCommandTest {
         assertEquals("orderpipe: --pin-cpu " + cpus + " is not present: this machine has CPUs 0.." + (cpus - 1)
                 + " (-1 leaves every variant unpinned)", r.oneLineError());
         assertFalse(Files.exists(dir.resolve("out")), "nothing measured, nothing written");
+    }
+
+    /**
+     * --warmup-orders 0 (accepted: "must be >= 0") leaves the warm-up out; it used to start a flat-out warm-up of 0
+     * orders, which never ended (a CPU spinning until the bench was killed).
+     */
+    @Test
+    void noWarmUpOrdersIsNoWarmUp(@TempDir Path dir) {
+        Cli r = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> Cli.run("bench", "--quick", "--warmup-orders",
+                "0", "--scenarios", "pipeline", "--layouts", "config", "--rates", "2000", "--data",
+                dir.resolve("data").toString(), "--out", dir.resolve("out").toString()), "bench --warmup-orders 0 hung");
+        assertEquals(ExitCodes.OK, r.exitCode, r.toString());
+        assertFalse(r.err.contains("warmup "), "no warm-up run: " + r);
+        assertTrue(Files.exists(dir.resolve("out").resolve("bench.md")), r.toString());
     }
 
     private static void assertRow(List<String> lines, String section, String variant, String rate, String table) {
