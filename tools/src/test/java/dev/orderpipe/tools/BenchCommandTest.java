@@ -4,6 +4,7 @@ import dev.orderpipe.pipeline.ExitCodes;
 import dev.orderpipe.pipeline.config.GroupPauser;
 import dev.orderpipe.pipeline.config.PipelineConfig;
 import dev.orderpipe.tools.cli.BenchCommand;
+import net.openhft.affinity.AffinityLock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -173,6 +174,25 @@ class BenchCommandTest {
         assertEquals(ExitCodes.USAGE, r.exitCode, r.toString());
         assertEquals("orderpipe: --pin-cpu " + cpus + " is not present: this machine has CPUs 0.." + (cpus - 1)
                 + " (-1 leaves every variant unpinned)", r.oneLineError());
+        assertFalse(Files.exists(dir.resolve("out")), "nothing measured, nothing written");
+    }
+
+    /**
+     * A CPU the machine has but Affinity does not reserve (CPU 0 by default) is refused up front naming the flag, not
+     * after the orders are generated with "group 'floor' could not reserve CPU 0 (... set cpu: -1 ...)", exit 1.
+     */
+    @Test
+    void aCpuThatCannotBeReservedIsRefusedNamingTheFlag(@TempDir Path dir) {
+        int cpu = -1;
+        for (int c = 0; c < PipelineConfig.cpusPresent() && cpu < 0; c++)
+            if (!AffinityLock.RESERVED_AFFINITY.get(c))
+                cpu = c;
+        assumeTrue(cpu >= 0, "every CPU here is reservable");
+        int pin = cpu;
+        Cli r = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> Cli.run("bench", "--quick", "--pin-cpu",
+                String.valueOf(pin), "--scenarios", "floor", "--rates", "1000", "--out", dir.resolve("out").toString()));
+        assertEquals(ExitCodes.USAGE, r.exitCode, r.toString());
+        assertTrue(r.oneLineError().startsWith("orderpipe: --pin-cpu " + pin + " cannot be reserved: "), r.toString());
         assertFalse(Files.exists(dir.resolve("out")), "nothing measured, nothing written");
     }
 

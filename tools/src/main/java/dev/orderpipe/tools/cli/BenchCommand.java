@@ -5,6 +5,7 @@ import dev.orderpipe.pipeline.ExitCodes;
 import dev.orderpipe.pipeline.config.Layouts;
 import dev.orderpipe.pipeline.config.PipelineConfig;
 import dev.orderpipe.pipeline.config.StageGroupConfig;
+import net.openhft.affinity.AffinityLock;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -113,6 +114,12 @@ public final class BenchCommand implements Callable<Integer> {
         if (pinCpu >= PipelineConfig.cpusPresent())
             throw UserException.usage("--pin-cpu " + pinCpu + " is not present: this machine has CPUs 0.."
                     + (PipelineConfig.cpusPresent() - 1) + " (-1 leaves every variant unpinned)");
+        // a present CPU that Affinity will not reserve (CPU 0 unless affinity.reserved says otherwise) failed later,
+        // when the first pinned group started, naming the config key cpu and a group the user never named
+        if (pinCpu >= 0 && !AffinityLock.RESERVED_AFFINITY.get(pinCpu))
+            throw UserException.usage("--pin-cpu " + pinCpu + " cannot be reserved: the CPUs a group can be pinned to"
+                    + " here are " + (AffinityLock.RESERVED_AFFINITY.isEmpty() ? "none"
+                    : AffinityLock.RESERVED_AFFINITY.toString()) + " (-1 leaves every variant unpinned)");
         o.rates = List.copyOf(rates);
         o.ordersPerRate = ordersPerRate;
         o.seconds = seconds;
