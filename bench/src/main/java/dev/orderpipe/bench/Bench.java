@@ -800,8 +800,10 @@ public final class Bench {
             Files.createDirectories(parent);
             return Files.createTempDirectory(parent, "orderpipe-bench-");
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create a bench data directory under " + requested + ": "
-                    + e.getMessage(), e);
+            // FileAlreadyExistsException's message is the path alone: say what is in the way
+            String why = requested != null && Files.exists(requested) && !Files.isDirectory(requested)
+                    ? "it is a file, not a directory" : e.getMessage();
+            throw new UncheckedIOException("cannot create a bench data directory under " + requested + ": " + why, e);
         }
     }
 

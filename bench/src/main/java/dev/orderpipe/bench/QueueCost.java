@@ -32,8 +32,6 @@ import java.util.List;
  */
 final class QueueCost {
     static final int ROUNDS = 5;
-    /** Records written between two checks that the pretoucher is ahead (about 180 KB). */
-    private static final int BURST = 1_000;
 
     /**
      * Medians over {@link #ROUNDS} rounds each, nanoseconds per record, and the writer's page faults per 1,000
@@ -52,6 +50,9 @@ final class QueueCost {
     }
 
     static Cost measure(Path base, PipelineConfig config, int recordsPerRound) {
+        if (recordsPerRound < 2)
+            throw new IllegalArgumentException("a round times the writes after the first: at least 2 records, was "
+                    + recordsPerRound);
         double[][] fresh = new double[3][ROUNDS];
         double[][] touched = new double[3][ROUNDS];
         round(base.resolve("queue-cost-warm"), config, recordsPerRound, false); // compiled before a round counts
@@ -84,29 +85,25 @@ final class QueueCost {
         long written;
         long read;
         long faults;
-        QueuePretoucher pretoucher = null;
         try (ChronicleQueue queue = Queues.open(dir, config.rollCycle());
              DiskSpaceGuard guard = new DiskSpaceGuard(dir, 0);
              QueueOutput output = new QueueOutput("queue-cost", queue, guard, SyncPolicy.none(), null).open();
              QueueInput input = new QueueInput("queue-cost", queue).open()) {
             output.write(out.writerSeq(1)); // the cycle's file exists: the pretoucher touches only files that do
-            if (pretouch) {
-                pretoucher = new QueuePretoucher("queue-cost", List.of(queue),
-                        QueuePretoucher.DEFAULT_INTERVAL_NANOS).start();
-                awaitAhead(pretoucher, QueuePretoucher.MIN_HEADROOM);
-            }
-            long faultsBefore = pageFaultsOfThisThread();
-            long start = System.nanoTime();
-            for (int i = 1; i < records; ) {
-                for (int end = Math.min(records, i + BURST); i < end; i++)
-                    output.write(out.writerSeq(i + 1));
+            // closed before the queue (declared after it), as the pipeline closes its pretoucher
+            try (QueuePretoucher pretoucher = pretouch ? new QueuePretoucher("queue-cost", List.of(queue),
+                    QueuePretoucher.DEFAULT_INTERVAL_NANOS).start() : null) {
                 if (pretoucher != null)
-                    Thread.onSpinWait(); // a pause the writer would take between orders; the touching goes on
+                    awaitAhead(pretoucher, QueuePretoucher.MIN_HEADROOM);
+                long faultsBefore = pageFaultsOfThisThread();
+                long start = System.nanoTime();
+                for (int i = 1; i < records; i++)
+                    output.write(out.writerSeq(i + 1));
+                written = System.nanoTime() - start;
+                long faultsAfter = pageFaultsOfThisThread();
+                faults = faultsBefore < 0 || faultsAfter < 0 ? -1 : faultsAfter - faultsBefore;
             }
-            written = System.nanoTime() - start;
-            long faultsAfter = pageFaultsOfThisThread();
-            faults = faultsBefore < 0 || faultsAfter < 0 ? -1 : faultsAfter - faultsBefore;
-            start = System.nanoTime();
+            long start = System.nanoTime();
             for (int i = 0; i < records; i++) {
                 if (!input.read(in))
                     throw new IllegalStateException("a record written is not readable");
@@ -114,8 +111,6 @@ final class QueueCost {
             }
             read = System.nanoTime() - start;
         } finally {
-            if (pretoucher != null)
-                pretoucher.close();
             Bench.deleteTree(dir);
         }
         if (sink == 42)

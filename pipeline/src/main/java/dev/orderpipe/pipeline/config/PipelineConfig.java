@@ -118,9 +118,14 @@ public final class PipelineConfig extends StrictConfig {
         }
     }
 
-    /** The CPUs a group may name in {@code cpu}: 0 to this less one (a CPU outside the JVM's affinity counts). */
+    /**
+     * The CPUs a group may name in {@code cpu}: 0 to this less one. The machine's CPUs, not only those the process may
+     * run on: under {@code taskset} or a cpuset the JVM counts fewer processors, and its own affinity ends below the
+     * CPUs a pinned group takes.
+     */
     public static int cpusPresent() {
-        return Math.max(Runtime.getRuntime().availableProcessors(), AffinityLock.BASE_AFFINITY.length());
+        return Math.max(Math.max(Runtime.getRuntime().availableProcessors(), AffinityLock.BASE_AFFINITY.length()),
+                AffinityLock.cpuLayout().cpus());
     }
 
     /** Checks every setting and cross-field constraint; throws on the first problem. */
