@@ -682,7 +682,7 @@ public final class Bench {
                 codec[0], codec[1], codec[0] - codec[1]));
     }
 
-    private static double median(double[] values) {
+    static double median(double[] values) {
         double[] v = values.clone();
         Arrays.sort(v);
         int m = v.length / 2;

@@ -14,7 +14,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -66,14 +65,8 @@ final class QueueCost {
                 touched[k][r] = t[k];
             }
         }
-        return new Cost(median(fresh[0]), median(fresh[1]), median(fresh[2]), median(touched[0]),
-                median(touched[1]), median(touched[2]));
-    }
-
-    private static double median(double[] values) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        return sorted[sorted.length / 2];
+        return new Cost(Bench.median(fresh[0]), Bench.median(fresh[1]), Bench.median(fresh[2]),
+                Bench.median(touched[0]), Bench.median(touched[1]), Bench.median(touched[2]));
     }
 
     /** [ns per write, ns per read, the writer's page faults per 1,000 writes]. */
