@@ -4,27 +4,20 @@ import dev.orderpipe.pipeline.ExitCodes;
 import dev.orderpipe.pipeline.TestPipelines;
 import dev.orderpipe.pipeline.infra.ChildJvmOptions;
 import dev.orderpipe.pipeline.infra.CrashPoints;
-import dev.orderpipe.pipeline.infra.Queues;
-import dev.orderpipe.pipeline.integrity.QueueMetadata;
 import dev.orderpipe.replication.Endpoint;
 import dev.orderpipe.replication.ReplicationLoop;
 import dev.orderpipe.replication.ReplicationSettings;
 import dev.orderpipe.replication.ReplicationSource;
-import net.openhft.chronicle.queue.ChronicleQueue;
-import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -48,14 +41,15 @@ class ReplicaCrashTest {
         RetainedPrimary.Retained retained = RetainedPrimary.create(dir, "41");
         Path primary = retained.primary();
         Cli retain = retained.retain();
-        List<String> historyStarts = sideFiles(primary).stream().filter(f -> f.endsWith("/retention.txt")).toList();
+        List<String> historyStarts = DataDirCopies.sideFiles(primary).stream()
+                .filter(f -> f.endsWith("/retention.txt")).toList();
         assertTrue(!historyStarts.isEmpty(), retain.out);
         List<String> reports = TestPipelines.rawRecords(primary.resolve("executions"));
         long position = Long.parseLong(reports.get(reports.size() / 2).split(" ")[0], 16);
         Path positionFile = primary.resolve("consumers/audit.position");
         Files.createDirectories(positionFile.getParent());
         Files.write(positionFile, ByteBuffer.allocate(8).putLong(position).array());
-        List<String> files = sideFiles(primary);
+        List<String> files = DataDirCopies.sideFiles(primary);
         assertTrue(files.contains("risk-configs.txt") && files.contains("consumers/audit.position"), files.toString());
 
         // each file before the records is killed half written and then right after its rename; then the batch
@@ -100,13 +94,11 @@ class ReplicaCrashTest {
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
                 // in step (it compared its last records with the primary's) and holding everything
                 while (!ChildJvm.log(dir, "replica-last").contains("in step with primary")
-                        || !lastIndexes(primary).equals(lastIndexes(standby)) || !sameSideFiles(primary, standby)) {
+                        || !DataDirCopies.caughtUp(primary, standby)) {
                     p.check();
                     assertTrue(replica.isAlive(), ChildJvm.log(dir, "replica-last"));
-                    assertTrue(System.nanoTime() < deadline, "the replica never caught up: primary "
-                            + lastIndexes(primary) + ", replica " + lastIndexes(standby) + ", side files "
-                            + sideFiles(primary) + " and " + sideFiles(standby) + "\n"
-                            + ChildJvm.log(dir, "replica-last"));
+                    assertTrue(System.nanoTime() < deadline, "the replica never caught up: "
+                            + DataDirCopies.describe(primary, standby) + "\n" + ChildJvm.log(dir, "replica-last"));
                     Thread.sleep(50);
                 }
                 replica.destroy(); // SIGTERM: stops cleanly, releasing the data directory
@@ -118,12 +110,12 @@ class ReplicaCrashTest {
         }
         System.out.println("replica crashes: " + crashes);
         // the copy: every queue's records at the same indexes, every side file, and nothing a crash left behind
-        assertEquals(queueNames(primary), queueNames(standby));
-        for (String q : queueNames(primary))
+        assertEquals(DataDirCopies.queueNames(primary), DataDirCopies.queueNames(standby));
+        for (String q : DataDirCopies.queueNames(primary))
             assertEquals(TestPipelines.rawRecords(primary.resolve(q)), TestPipelines.rawRecords(standby.resolve(q)),
                     "queue " + q);
-        assertEquals(sideFiles(primary), sideFiles(standby));
-        assertTrue(sameSideFiles(primary, standby), "the side files, byte for byte");
+        assertEquals(DataDirCopies.sideFiles(primary), DataDirCopies.sideFiles(standby));
+        assertTrue(DataDirCopies.sameSideFiles(primary, standby), "the side files, byte for byte");
         try (Stream<Path> all = Files.walk(standby)) {
             assertEquals(List.of(), all.filter(f -> f.getFileName().toString().startsWith(".tmp-")).toList(),
                     "no half-written side file is left on the standby");
@@ -156,7 +148,7 @@ class ReplicaCrashTest {
             Process replica = ChildJvm.start(info, dir, "replica-copy", replicaArgs);
             try {
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-                while (!lastIndexes(primary).equals(lastIndexes(standby))) {
+                while (!DataDirCopies.lastIndexes(primary).equals(DataDirCopies.lastIndexes(standby))) {
                     p.check();
                     assertTrue(replica.isAlive() && System.nanoTime() < deadline, ChildJvm.log(dir, "replica-copy"));
                     Thread.sleep(50);
@@ -240,54 +232,5 @@ class ReplicaCrashTest {
             Files.setPosixFilePermissions(readOnly, java.nio.file.attribute.PosixFilePermissions.fromString(
                     "rwxr-xr-x"));
         }
-    }
-
-    /** The data directory's queues: its subdirectories and those of snapshots/ holding cycle files. */
-    private static List<String> queueNames(Path data) throws IOException {
-        List<String> names = new ArrayList<>();
-        for (Path base : List.of(data, data.resolve("snapshots"))) {
-            if (!Files.isDirectory(base))
-                continue;
-            try (Stream<Path> dirs = Files.list(base)) {
-                dirs.filter(Queues::isQueueDir).forEach(d -> names.add(data.relativize(d).toString()));
-            }
-        }
-        names.sort(null);
-        return names;
-    }
-
-    /** The side files of a data directory a replica receives, as paths relative to it. */
-    private static List<String> sideFiles(Path data) throws IOException {
-        if (!Files.isDirectory(data))
-            return List.of();
-        try (Stream<Path> all = Files.walk(data)) {
-            return all.filter(Files::isRegularFile).map(f -> data.relativize(f).toString())
-                    .filter(f -> f.equals("risk-configs.txt") || f.endsWith("/retention.txt")
-                            || f.startsWith("consumers/"))
-                    .sorted().toList();
-        }
-    }
-
-    private static boolean sameSideFiles(Path primary, Path standby) throws IOException {
-        List<String> files = sideFiles(primary);
-        if (!files.equals(sideFiles(standby)))
-            return false;
-        for (String f : files)
-            if (!java.util.Arrays.equals(Files.readAllBytes(primary.resolve(f)),
-                    Files.readAllBytes(standby.resolve(f))))
-                return false;
-        return true;
-    }
-
-    private static Map<String, Long> lastIndexes(Path data) throws IOException {
-        Map<String, Long> m = new TreeMap<>();
-        for (String q : queueNames(data)) {
-            Path d = data.resolve(q);
-            try (ChronicleQueue queue = SingleChronicleQueueBuilder.binary(d).readOnly(true)
-                    .rollCycle(QueueMetadata.read(q, d).rollCycle()).build()) {
-                m.put(q, queue.lastIndex());
-            }
-        }
-        return m;
     }
 }
