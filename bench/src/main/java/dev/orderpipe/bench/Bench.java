@@ -191,7 +191,7 @@ public final class Bench {
 
     private void execute(PipelineConfig config, List<Layout> layouts) {
         base = createBase(o.data);
-        try {
+        try (Scratch baseDir = new Scratch(base)) {
             int maxCount = 0;
             for (double rate : o.rates)
                 maxCount = Math.max(maxCount, count(rate));
@@ -222,13 +222,12 @@ public final class Bench {
             if (o.scenarios.contains(Scenario.DISK)) {
                 Path disk = createBase(o.diskData != null ? o.diskData : Path.of(System.getProperty("java.io.tmpdir")));
                 Path saved = base;
-                base = disk;
-                try {
+                try (Scratch diskDir = new Scratch(disk)) {
+                    base = disk;
                     series(rows, "floor-disk", "floor-disk", w, floor, pinnedCpus, false, false);
                     series(rows, "floor-disk", "floor-disk+pretouch", w, floor, pinnedCpus, true, false);
                 } finally {
                     base = saved;
-                    deleteTree(disk);
                 }
             }
             if (o.scenarios.contains(Scenario.PIPELINE) || o.scenarios.contains(Scenario.PRETOUCH)) {
@@ -259,8 +258,6 @@ public final class Bench {
             ceiling(rows, layouts, config);
             ratios(rows, layouts);
             report.header.add(String.format(Locale.ROOT, "load average after: %s", loadAverage()));
-        } finally {
-            deleteTree(base);
         }
     }
 
@@ -338,8 +335,8 @@ public final class Bench {
     private BenchRow measureOn(String section, String variant, Workload w, Factory f, BitSet keepOff,
                                boolean pretouch, double rate, int count, Path dir, int warmup,
                                SendSchedule schedule) {
-        SystemUnderTest sut = f.create(dir, pretouch); // started: every stage has opened
-        try {
+        // started: every stage has opened; closed before its directory is deleted
+        try (Scratch rowDir = new Scratch(dir); SystemUnderTest sut = f.create(dir, pretouch)) {
             System.gc(); // the garbage of what ran before is not this row's to collect
             if (rate > 0 && !o.quick) // --quick checks that rows run; it measures nothing
                 awaitJitQuiet();
@@ -386,9 +383,6 @@ public final class Bench {
                         recorder.histograms().send().getValueAtPercentile(99))));
             row.note = String.join("; ", notes);
             return row;
-        } finally {
-            sut.close();
-            deleteTree(dir);
         }
     }
 
@@ -804,6 +798,17 @@ public final class Bench {
             String why = requested != null && Files.exists(requested) && !Files.isDirectory(requested)
                     ? "it is a file, not a directory" : e.getMessage();
             throw new UncheckedIOException("cannot create a bench data directory under " + requested + ": " + why, e);
+        }
+    }
+
+    /**
+     * A bench directory deleted when closed. In a try-with-resources a failure to delete it is added to the body's
+     * failure (suppressed) instead of replacing it, so the bench reports what went wrong first.
+     */
+    record Scratch(Path dir) implements AutoCloseable {
+        @Override
+        public void close() {
+            deleteTree(dir);
         }
     }
 

@@ -122,22 +122,22 @@ final class FixBench {
         BenchRow row = new BenchRow(SECTION, variant, rate == 0 ? BenchRow.Kind.THROUGHPUT : BenchRow.Kind.LATENCY,
                 rate);
         ReplayResult result;
-        try {
-            result = Replayer.run(new ReplayOptions()
-                    .capture(capture)
-                    .config(config, "bench")
-                    .outDir(out)
-                    .pacing(rate == 0 ? Pacing.max() : Pacing.rate(rate))
-                    .limit(count)
-                    .warmup(warmup)
-                    .viaFix(viaFix)
-                    .dropQueues(true));
-        } catch (ReplayException e) {
-            // the gateway refused a request the pipeline took in the capture (an order with more cancels and
-            // replaces, all waiting, than the replay's gateway lets wait: 64): no number, the reason in the row
-            return unmeasured(row, count, e.getMessage());
-        } finally {
-            Bench.deleteTree(out);
+        try (Bench.Scratch runDir = new Bench.Scratch(out)) {
+            try {
+                result = Replayer.run(new ReplayOptions()
+                        .capture(capture)
+                        .config(config, "bench")
+                        .outDir(out)
+                        .pacing(rate == 0 ? Pacing.max() : Pacing.rate(rate))
+                        .limit(count)
+                        .warmup(warmup)
+                        .viaFix(viaFix)
+                        .dropQueues(true));
+            } catch (ReplayException e) {
+                // the gateway refused a request the pipeline took in the capture (an order with more cancels and
+                // replaces, all waiting, than the replay's gateway lets wait: 64): no number, the reason in the row
+                return unmeasured(row, count, e.getMessage());
+            }
         }
         RunSummary s = result.summary();
         if (!result.matches())

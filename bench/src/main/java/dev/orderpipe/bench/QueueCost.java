@@ -78,7 +78,8 @@ final class QueueCost {
         long written;
         long read;
         long faults;
-        try (ChronicleQueue queue = Queues.open(dir, config.rollCycle());
+        try (Bench.Scratch roundDir = new Bench.Scratch(dir); // deleted after the queue is closed
+             ChronicleQueue queue = Queues.open(dir, config.rollCycle());
              DiskSpaceGuard guard = new DiskSpaceGuard(dir, 0);
              QueueOutput output = new QueueOutput("queue-cost", queue, guard, SyncPolicy.none(), null).open();
              QueueInput input = new QueueInput("queue-cost", queue).open()) {
@@ -103,8 +104,6 @@ final class QueueCost {
                 sink += in.writerSeq();
             }
             read = System.nanoTime() - start;
-        } finally {
-            Bench.deleteTree(dir);
         }
         if (sink == 42)
             System.out.print(""); // keeps the read value live

@@ -142,17 +142,18 @@ final class ReplicationBench {
         SendSchedule schedule = SendSchedule.of(Pacing.rate(RATE), n);
         BitSet pinned = CpuPlacement.pinned(config); // the driver keeps off the CPUs the config pins groups to
         Path alone = base.resolve("replication-pipeline-alone");
-        try (SystemUnderTest sut = SystemUnderTest.pipeline(alone, config, false)) {
+        try (Bench.Scratch aloneDir = new Bench.Scratch(alone);
+             SystemUnderTest sut = SystemUnderTest.pipeline(alone, config, false)) {
             report.add(pipelineRow("pipeline", Bench.drive(sut, w, schedule, warmup, alone, pinned, 0), n,
                     warmup, "the pipeline alone (the config's groups), for the row below"));
-        } finally {
-            Bench.deleteTree(alone);
         }
         Path primary = base.resolve("replication-pipeline-primary");
         Path standby = base.resolve("replication-pipeline-standby");
         Endpoint replicaAt = Endpoint.freeLoopback();
         Endpoint controlAt = Endpoint.freeLoopbackOtherThan(replicaAt);
-        try (SystemUnderTest sut = SystemUnderTest.pipeline(primary, config, false);
+        try (Bench.Scratch primaryDir = new Bench.Scratch(primary);
+             Bench.Scratch standbyDir = new Bench.Scratch(standby);
+             SystemUnderTest sut = SystemUnderTest.pipeline(primary, config, false);
              ReplicationSource source = new ReplicationSource(primary, List.of(replicaAt), controlAt,
                      new ReplicationSettings(base.resolve("aeron-pipeline-primary").toString(), false, null, 1 << 24));
              Replica replica = new Replica(standby, replicaAt, "bench",
@@ -191,9 +192,6 @@ final class ReplicationBench {
                     (p.cpuNanos() - primaryCpu) / 1e3 / source.recordsSent(),
                     (r.cpuNanos() - replicaCpu) / 1e3 / source.recordsSent());
             report.add(row);
-        } finally {
-            Bench.deleteTree(primary);
-            Bench.deleteTree(standby);
         }
     }
 

@@ -50,7 +50,7 @@ final class RestartCost {
         config.ingress.file = "";
         config.egress.csvFile = "";
         config.validate();
-        try {
+        try (Bench.Scratch restartDir = new Bench.Scratch(dir)) {
             long[] sent = {0};
             if (history > 0) {
                 log.printf("%-10s %-20s writing a history of %,d orders...%n", "restart", "restart", history);
@@ -64,8 +64,6 @@ final class RestartCost {
                 log.printf("%-10s %-20s the restart %s%n", "restart", "restart", restored
                         ? "restored snapshots of risk and matching" : "restored no snapshot: it re-fed the history");
             return seconds;
-        } finally {
-            Bench.deleteTree(dir);
         }
     }
 
