@@ -132,6 +132,7 @@ public final class Bench {
     private int runNo;
     /** Flat-out throughput of the floor's checksum rounds, with and without CRC32C (null until measured). */
     private double[] checksumOn;
+    private double[] codec;
     private double[] checksumOff;
     /** The peer's variant name and its measured rounds. */
     static final String PEER = "parity-match";
@@ -530,9 +531,11 @@ public final class Bench {
         QueueCost.Cost cost = QueueCost.measure(base, config, o.quick ? 20_000 : 500_000);
         report.header.add(String.format(Locale.ROOT, "queue cost (one thread, the stages' own write and read paths,"
                         + " checksums on, median of %d rounds each): on fresh pages %.0f ns to write a record and %.0f"
-                        + " to read one (%s); with the pretoucher ahead %.0f ns to write and %.0f to read (%s)",
+                        + " to read one (%s); with the pretoucher ahead %.0f ns to write and %.0f to read (%s); of a"
+                        + " record's write and read, %.0f ns is our codec (encoding, CRC32C and decoding, on the heap:"
+                        + " the codec line), the rest Chronicle's",
                 QueueCost.ROUNDS, cost.freshWrite(), cost.freshRead(), faults("the writer took", cost.freshFaults()),
-                cost.touchedWrite(), cost.touchedRead(), faults("", cost.touchedFaults())));
+                cost.touchedWrite(), cost.touchedRead(), faults("", cost.touchedFaults()), codecCost()[0]));
         for (Layout l : layouts) {
             BenchRow max = rows.get(l.variant() + "@max");
             if (max == null || max.count == 0)
@@ -668,12 +671,22 @@ public final class Bench {
                 line.append(String.format(Locale.ROOT, "; p50 at %,.0f/s %+.0f ns", rate, a.p50 - b.p50));
         }
         report.header.add(line.toString());
-        int perRound = o.quick ? 20_000 : 1_000_000;
-        double[] codec = CodecCost.measure(perRound);
+        double[] codec = codecCost();
         report.header.add(String.format(Locale.ROOT, "checksum cost (codec, one thread, median of %d rounds of %,d):"
                         + " %.1f ns to write and read back a record with CRC32C vs %.1f ns without, %+.1f ns per hop"
-                        + " (the pipeline makes 3 hops per order)", CodecCost.ROUNDS, perRound,
+                        + " (the pipeline makes 3 hops per order)", CodecCost.ROUNDS, codecRecords(),
                 codec[0], codec[1], codec[0] - codec[1]));
+    }
+
+    private int codecRecords() {
+        return o.quick ? 20_000 : 1_000_000;
+    }
+
+    /** {@link CodecCost} of this run, measured once for the lines that give it: [with checksum, without]. */
+    private double[] codecCost() {
+        if (codec == null)
+            codec = CodecCost.measure(codecRecords());
+        return codec;
     }
 
     static double median(double[] values) {

@@ -91,7 +91,9 @@ class BenchCommandTest {
                 + " platform)";
         assertTrue(lines.stream().anyMatch(l -> l.matches("queue cost \\(one thread, .*, median of 5 rounds each\\): on"
                 + " fresh pages [0-9]+ ns to write a record and [0-9]+ to read one \\(" + faults + "\\); with the"
-                + " pretoucher ahead [0-9]+ ns to write and [0-9]+ to read \\(" + touchedFaults + "\\)")), table);
+                + " pretoucher ahead [0-9]+ ns to write and [0-9]+ to read \\(" + touchedFaults + "\\); of a record's"
+                + " write and read, [0-9]+ ns is our codec \\(encoding, CRC32C and decoding, on the heap: the codec"
+                + " line\\), the rest Chronicle's")), table);
         for (String variant : List.of("pipeline", "pipeline:latency")) {
             String pretouch = variant.equals("pipeline") ? "off, so the cost on fresh pages"
                     : "on, so the cost with the pretoucher ahead";
