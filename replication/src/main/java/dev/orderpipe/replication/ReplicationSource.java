@@ -90,6 +90,14 @@ public final class ReplicationSource implements AutoCloseable {
     private long recordsSent;
     /** A replica came in step since the side files were last looked at: all of them are looked at next. */
     private boolean resumed;
+    /** The version of each history start (by side file id) whose {@link #historyNeeds} were taken. */
+    private long[] historyVersions = new long[8];
+    /**
+     * By side file id, for a history start: the last index of each snapshot queue (by source id, -1 for none or not a
+     * snapshot queue) when its current version was seen. The retention pass that wrote it cut only where a snapshot
+     * written before covers, so a replica that holds records of the queue gets it once it acknowledged those.
+     */
+    private long[][] historyNeeds = new long[8][];
 
     /**
      * @param dataDir  the primary's data directory
@@ -270,6 +278,7 @@ public final class ReplicationSource implements AutoCloseable {
         if (any) { // after the bounds: a history line written before a record within them is read now (SideFiles)
             sideFiles.refresh(now, newRecords, resumed);
             resumed = false;
+            noteHistoryStarts();
         }
         if (any)
             for (Slot slot : slots)
@@ -388,6 +397,8 @@ public final class ReplicationSource implements AutoCloseable {
         for (SideFiles.SideFile f : sideFiles.files()) {
             if (f.position != positions || f.version == 0 || slot.fileVersion(f.id) == f.version)
                 continue;
+            if (f.historyStart && !historyStartDue(slot, f))
+                continue;
             if (positions && f.positionIndex() > executionsSent(slot))
                 continue;
             int at = Messages.header(out, Messages.FILE, session);
@@ -402,6 +413,58 @@ public final class ReplicationSource implements AutoCloseable {
             }
             slot.fileSent(f.id, f.version);
         }
+        return true;
+    }
+
+    /**
+     * Takes, for each history start whose version changed, the snapshot queues' last indexes now: the snapshots the
+     * retention pass that wrote it relied on were written before it, so they are within these.
+     */
+    private void noteHistoryStarts() {
+        for (SideFiles.SideFile f : sideFiles.files()) {
+            if (!f.historyStart || f.version == 0)
+                continue;
+            if (historyVersions.length <= f.id) {
+                historyVersions = java.util.Arrays.copyOf(historyVersions, f.id * 2 + 1);
+                historyNeeds = java.util.Arrays.copyOf(historyNeeds, f.id * 2 + 1);
+            }
+            if (historyVersions[f.id] == f.version)
+                continue;
+            long[] needs = new long[sources.size()];
+            for (Source s : sources)
+                needs[s.id] = s.name.startsWith(SnapshotStore.DIR + "/") ? s.advanceEnd() : -1;
+            historyNeeds[f.id] = needs;
+            historyVersions[f.id] = f.version;
+        }
+    }
+
+    /**
+     * Whether the history start {@code f} may go to the replica of {@code slot} now. To a replica that holds none of
+     * its queue (it starts at the history start), at once, before the queue's records. To one that holds records of
+     * it (in step, or coming back), only once it acknowledged every snapshot queue up to its last index when this
+     * version was seen: sent before, a replica stopped in between (the primary dying) would hold a history start
+     * later than every snapshot it holds, and a fail-over run on it refuses to start (no snapshot it can restore, the
+     * input cut), though it holds every record. Until then the replica keeps its older start: it holds the records
+     * the pass removed.
+     */
+    private boolean historyStartDue(Slot slot, SideFiles.SideFile f) {
+        String queue = f.name.substring(0, f.name.length() - HistoryStart.FILE.length() - 1);
+        if (holdsNone(slot, queue))
+            return true;
+        long[] needs = f.id < historyNeeds.length ? historyNeeds[f.id] : null;
+        if (needs == null || historyVersions[f.id] != f.version)
+            return false; // not taken yet (this round's look): next round
+        for (int i = 0; i < needs.length; i++)
+            if (needs[i] >= 0 && slot.queues[i].ackIndex < needs[i])
+                return false;
+        return true;
+    }
+
+    /** Whether the replica of {@code slot} holds no record of {@code queue}: none at its hello, none sent since. */
+    private boolean holdsNone(Slot slot, String queue) {
+        for (Source s : sources)
+            if (s.name.equals(queue))
+                return slot.queues[s.id].sentIndex < 0;
         return true;
     }
 

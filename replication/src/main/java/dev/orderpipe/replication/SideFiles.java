@@ -29,8 +29,11 @@ import java.util.zip.CRC32C;
  * after taking the queues' bounds in every round that found new records and sends a new version before that round's
  * records; the replica so never holds a {@code checked} record without the line that names its config. A history
  * start matters to a replica that starts after a retention pass: the primary looks at them in the round in which a
- * replica comes in step (before anything is sent to it) and every 100 ms besides; a replica in step already holds
- * the records a retention pass removes. Positions are best-effort: read every 100 ms and sent only once the replica
+ * replica comes in step and every 100 ms besides, and sends one to a replica that holds none of its queue before
+ * anything else. A replica that holds records of the queue (in step, or coming back) holds the records a retention
+ * pass removes, and gets a changed history start only once it acknowledged every snapshot queue up to where it ended
+ * when the change was seen (ReplicationSource#historyStartDue): the pass cut only where a snapshot covers, and a
+ * replica stopped holding the new start without that snapshot could not fail over. Positions are best-effort: read every 100 ms and sent only once the replica
  * has been sent the report a position names, so a consumer on the standby resumes at most that long (and the
  * replica's lag) before where it was, and sees those reports again.
  *
@@ -152,7 +155,7 @@ final class SideFiles {
         final String name;
         final Path path;
         final boolean position;
-        /** A queue's history start: looked at when a replica comes in step and every 100 ms. */
+        /** A queue's history start: looked at when a replica comes in step and every 100 ms (sent as the class says). */
         final boolean historyStart;
         byte[] bytes;
         int crc;
