@@ -38,7 +38,18 @@ class HistoryStartOrderTest {
     private static final List<String> PIPELINE_QUEUES = List.of("orders", "checked", "executions");
 
     @Test
-    void aChangedHistoryStartReachesAReplicaOnlyAfterTheSnapshotsItRelieson(@TempDir Path dir) throws Exception {
+    void aChangedHistoryStartReachesAReplicaInStepOnlyAfterTheSnapshotsItReliesOn(@TempDir Path dir) throws Exception {
+        failOverAfterAPass(dir, false);
+    }
+
+    /** The same replica stopped before the pass and started again after it: its resume sends every side file again. */
+    @Test
+    void aChangedHistoryStartReachesAReplicaComingBackOnlyAfterTheSnapshotsItReliesOn(@TempDir Path dir)
+            throws Exception {
+        failOverAfterAPass(dir, true);
+    }
+
+    private static void failOverAfterAPass(Path dir, boolean comesBack) throws Exception {
         Path orders = dir.resolve("orders.csv");
         assertEquals(0, Cli.run("generate", "-n", "3000", "--seed", "47", "--out", orders.toString()).exitCode);
         List<String> lines = Files.readAllLines(orders);
@@ -79,15 +90,17 @@ class HistoryStartOrderTest {
         String stopped;
         // the replica's receiver window (its driver's; replication widens it to 2 MiB unless Aeron's property is set)
         System.setProperty(WINDOW_PROPERTY, "32k");
+        Replica replica = null;
         try (ReplicationSource source = new ReplicationSource(primary, List.of(replicaAt), Endpoint.freeLoopback(),
-                primarySettings);
-             Replica replica = new Replica(standby, replicaAt, "standby", replicaSettings)) {
+                primarySettings)) {
+            replica = new Replica(standby, replicaAt, "standby", replicaSettings);
+            Replica first = replica;
             // the replica acknowledges records of the third run on each of the pipeline's queues (so a retention pass
             // may cut them there); the snapshots, sent last, are still behind a window of the third run's executions
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (!PIPELINE_QUEUES.stream().allMatch(q -> cycle(source.ackedIndex(0, q)) == cycle(primaryLast.get(q)))) {
                 source.doWork();
-                replica.poll();
+                first.poll();
                 assertTrue(System.nanoTime() < deadline, "the replica never acknowledged the third run: "
                         + DataDirCopies.describe(primary, standby));
             }
@@ -98,12 +111,18 @@ class HistoryStartOrderTest {
             // the primary publishes the acknowledgements a retention pass honours
             Thread.sleep(110);
             source.doWork();
+            if (comesBack) {
+                replica.close();
+                replica = null;
+            }
 
             Cli retain = Cli.run("retain", "--data", primary.toString(), "--config", config.toString());
             assertEquals(0, retain.exitCode, retain.toString());
             HistoryStart cut = HistoryStart.read(primary.resolve("orders"));
             assertNotNull(cut, "the pass cut orders: " + retain);
 
+            if (comesBack)
+                replica = new Replica(standby, replicaAt, "standby", replicaSettings);
             // the replica runs until it holds the new history start of orders; the primary dies then
             deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (!cut.equals(HistoryStart.read(standby.resolve("orders")))) {
@@ -117,6 +136,8 @@ class HistoryStartOrderTest {
                     + ", history start of orders " + cut;
         } finally {
             System.clearProperty(WINDOW_PROPERTY);
+            if (replica != null)
+                replica.close();
         }
 
         // fail-over: the standby runs the whole input; its executions must end as the primary's for the same input
