@@ -29,6 +29,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -425,8 +426,8 @@ public final class ReplicationSource implements AutoCloseable {
             if (!f.historyStart || f.version == 0)
                 continue;
             if (historyVersions.length <= f.id) {
-                historyVersions = java.util.Arrays.copyOf(historyVersions, f.id * 2 + 1);
-                historyNeeds = java.util.Arrays.copyOf(historyNeeds, f.id * 2 + 1);
+                historyVersions = Arrays.copyOf(historyVersions, f.id * 2 + 1);
+                historyNeeds = Arrays.copyOf(historyNeeds, f.id * 2 + 1);
             }
             if (historyVersions[f.id] == f.version)
                 continue;
@@ -765,7 +766,7 @@ public final class ReplicationSource implements AutoCloseable {
 
         void add(Source s) {
             if (queues.length <= s.id)
-                queues = java.util.Arrays.copyOf(queues, s.id * 2 + 1);
+                queues = Arrays.copyOf(queues, s.id * 2 + 1);
             SlotQueue sq = new SlotQueue(s);
             queues[s.id] = sq;
             // a queue found after the replica's hello starts where the replica's copy ends
@@ -794,7 +795,7 @@ public final class ReplicationSource implements AutoCloseable {
 
         void fileSent(int file, long version) {
             if (file >= fileVersions.length)
-                fileVersions = java.util.Arrays.copyOf(fileVersions, file * 2 + 1);
+                fileVersions = Arrays.copyOf(fileVersions, file * 2 + 1);
             fileVersions[file] = version;
         }
 

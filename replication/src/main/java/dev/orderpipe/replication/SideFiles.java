@@ -33,9 +33,9 @@ import java.util.zip.CRC32C;
  * anything else. A replica that holds records of the queue (in step, or coming back) holds the records a retention
  * pass removes, and gets a changed history start only once it acknowledged every snapshot queue up to where it ended
  * when the change was seen (ReplicationSource#historyStartDue): the pass cut only where a snapshot covers, and a
- * replica stopped holding the new start without that snapshot could not fail over. Positions are best-effort: read every 100 ms and sent only once the replica
- * has been sent the report a position names, so a consumer on the standby resumes at most that long (and the
- * replica's lag) before where it was, and sees those reports again.
+ * replica stopped holding the new start without that snapshot could not fail over. Positions are best-effort: read
+ * every 100 ms and sent only once the replica has been sent the report a position names, so a consumer on the standby
+ * resumes at most that long (and the replica's lag) before where it was, and sees those reports again.
  *
  * <p>Cost: a look is a stat of the file (5 us and more on a virtual machine; the missing file's exception of the
  * NIO call costs three times that, so a missing file is looked for without one). Looking at every file in every
@@ -155,7 +155,7 @@ final class SideFiles {
         final String name;
         final Path path;
         final boolean position;
-        /** A queue's history start: looked at when a replica comes in step and every 100 ms (sent as the class says). */
+        /** A queue's history start: looked at as a replica comes in step and every 100 ms (sent as the class says). */
         final boolean historyStart;
         byte[] bytes;
         int crc;

@@ -29,8 +29,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  *
  * <p>Deterministic: primary and replica are driven by hand in this thread ({@link ReplicationSource#doWork},
  * {@link Replica#poll}) with a 32 KiB receiver window and a snapshot every 50 inputs (hundreds of KiB of snapshots
- * a run), so the replica holds at most a window of the run's snapshots when the pass runs, and the replica is stopped at the first round after which it holds the primary's new
- * history start of {@code orders}.
+ * a run), so the replica holds at most a window of the run's snapshots when the pass runs, and the replica is stopped
+ * at the first round after which it holds the primary's new history start of {@code orders}.
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class HistoryStartOrderTest {
@@ -60,8 +60,8 @@ class HistoryStartOrderTest {
         Path primary = dir.resolve("primary");
         Path standby = dir.resolve("standby");
         Path input = dir.resolve("feed.csv");
-        feed(lines, 1, input, primary, config);
-        feed(lines, 2, input, primary, config);
+        RetainedPrimary.feedPart(lines, 1, input, primary, config);
+        RetainedPrimary.feedPart(lines, 2, input, primary, config);
 
         // the standby a replica in step of the first two runs, every queue and side file
         Endpoint replicaAt = Endpoint.freeLoopback();
@@ -85,7 +85,7 @@ class HistoryStartOrderTest {
         }
 
         // a third run in a cycle of its own, with its snapshots
-        feed(lines, 3, input, primary, config);
+        RetainedPrimary.feedPart(lines, 3, input, primary, config);
         Map<String, Long> primaryLast = DataDirCopies.lastIndexes(primary);
         String stopped;
         // the replica's receiver window (its driver's; replication widens it to 2 MiB unless Aeron's property is set)
@@ -98,7 +98,8 @@ class HistoryStartOrderTest {
             // the replica acknowledges records of the third run on each of the pipeline's queues (so a retention pass
             // may cut them there); the snapshots, sent last, are still behind a window of the third run's executions
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (!PIPELINE_QUEUES.stream().allMatch(q -> cycle(source.ackedIndex(0, q)) == cycle(primaryLast.get(q)))) {
+            while (!PIPELINE_QUEUES.stream()
+                    .allMatch(q -> cycle(source.ackedIndex(0, q)) == cycle(primaryLast.get(q)))) {
                 source.doWork();
                 first.poll();
                 assertTrue(System.nanoTime() < deadline, "the replica never acknowledged the third run: "
@@ -153,13 +154,5 @@ class HistoryStartOrderTest {
     /** The cycle of a queue's index (-1: none). */
     private static long cycle(long index) {
         return index < 0 ? -1 : TestRollCycles.TEST_SECONDLY.toCycle(index);
-    }
-
-    /** Runs the pipeline on the first {@code part}/4 of {@code lines}, in a cycle of its own. */
-    private static void feed(List<String> lines, int part, Path input, Path primary, Path config) throws Exception {
-        Files.write(input, lines.subList(0, 1 + part * (lines.size() - 1) / 4));
-        Thread.sleep(1_050 - System.currentTimeMillis() % 1_000);
-        Cli r = RetainedPrimary.run(input, primary, config);
-        assertEquals(0, r.exitCode, r.toString());
     }
 }

@@ -72,12 +72,16 @@ final class RetainedPrimary {
 
     /** Runs the pipeline on {@code primary} on the first 1/4, 2/4, 3/4 of {@code lines}, each in a cycle of its own. */
     static void feedInThreeCycles(List<String> lines, Path input, Path primary, Path config) throws Exception {
-        for (int part = 1; part <= 3; part++) {
-            Files.write(input, lines.subList(0, 1 + part * (lines.size() - 1) / 4));
-            Thread.sleep(1_050 - System.currentTimeMillis() % 1_000);
-            Cli r = run(input, primary, config);
-            assertEquals(0, r.exitCode, r.toString());
-        }
+        for (int part = 1; part <= 3; part++)
+            feedPart(lines, part, input, primary, config);
+    }
+
+    /** Runs the pipeline on {@code primary} on the first {@code part}/4 of {@code lines}, in a cycle of its own. */
+    static void feedPart(List<String> lines, int part, Path input, Path primary, Path config) throws Exception {
+        Files.write(input, lines.subList(0, 1 + part * (lines.size() - 1) / 4));
+        Thread.sleep(1_050 - System.currentTimeMillis() % 1_000);
+        Cli r = run(input, primary, config);
+        assertEquals(0, r.exitCode, r.toString());
     }
 
     static Cli run(Path input, Path data, Path config) {
