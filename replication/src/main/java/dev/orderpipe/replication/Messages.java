@@ -13,15 +13,19 @@ import java.nio.charset.StandardCharsets;
  * replica's hello: the records after it start where the hello asked; then the primary's {@link #PROTOCOL}),
  * {@link #QUEUE} (a queue's id in this session, its name, roll cycle and epoch), {@link #RECORDS} (a queue id, a count,
  * and that many records of the queue, in order, each its index, a CRC32C of its bytes, their length and the raw bytes
- * of the record as the queue holds them), {@link #DIVERGED} (the primary cannot serve this replica's copy),
- * {@link #FILE} (a side file of the data directory, {@link SideFiles}: its name, a CRC32C and length of its bytes, the
- * bytes).
+ * of the record as the queue holds them), {@link #PART} (a part of one record too large for one message of the stream,
+ * whose term length bounds a message to an eighth of it: the queue id, the record's index, CRC32C and length, the
+ * part's offset and bytes; the parts of a record go in order, nothing between them), {@link #DIVERGED} (the primary
+ * cannot serve this replica's copy), {@link #FILE} (a side file of the data directory, {@link SideFiles}: its name, a
+ * CRC32C and length of its bytes, the bytes).
  * Replica to primary, on the control stream: {@link #HELLO} (its name, a fresh nonce, its last index per queue, then
  * its {@link #PROTOCOL}) and {@link #ACK} (its last written index per queue id).
  *
  * <p>Protocol 1 (before {@link #PROTOCOL} was sent) carried one record per message ({@link #RECORD}); each message
  * costs the publication, the media drivers and the replica's poll a frame header and a callback, so protocol 2 sends
- * as many records as one frame holds in one message. A primary refuses a hello of another protocol with a
+ * as many records as one frame holds in one message. Protocol 2 sent a record larger than a message of the stream
+ * can hold (a snapshot's chunk of up to 1 MiB, against 512 KiB at the default term length) whole, which Aeron refused:
+ * the primary stopped; protocol 3 sends it in {@link #PART}s. A primary refuses a hello of another protocol with a
  * {@link #DIVERGED} the replica stops on with one line, and a replica refuses a resume of another.
  */
 final class Messages {
@@ -37,13 +41,14 @@ final class Messages {
     static final int DIVERGED = 5;
     static final int FILE = 6;
     static final int RECORDS = 7;
+    static final int PART = 8;
     static final int HELLO = 11;
     static final int ACK = 12;
 
     /** type, session */
     static final int HEADER = 4 + 8;
     /** This version's protocol: RESUME and HELLO end with it (none: protocol 1). */
-    static final int PROTOCOL = 2;
+    static final int PROTOCOL = 3;
     /** Offsets of a RECORDS message after the header: queue id, count, then the records. */
     static final int RECORDS_QUEUE = HEADER;
     static final int RECORDS_COUNT = RECORDS_QUEUE + 4;
@@ -53,6 +58,16 @@ final class Messages {
     static final int RECORD_CRC = RECORD_INDEX + 8;
     static final int RECORD_LENGTH = RECORD_CRC + 4;
     static final int RECORD_BYTES = RECORD_LENGTH + 4;
+    /**
+     * Offsets of a PART message after the header: queue id, the record's index, CRC32C of all its bytes, their length,
+     * this part's offset in them, then this part's bytes (to the message's end).
+     */
+    static final int PART_QUEUE = HEADER;
+    static final int PART_INDEX = PART_QUEUE + 4;
+    static final int PART_CRC = PART_INDEX + 8;
+    static final int PART_LENGTH = PART_CRC + 4;
+    static final int PART_OFFSET = PART_LENGTH + 4;
+    static final int PART_BYTES = PART_OFFSET + 4;
     /** Why a primary refuses a replica in a DIVERGED that ends with this marker: another protocol, not a copy. */
     static final int DIVERGED_PROTOCOL = 1;
 

@@ -60,6 +60,14 @@ public final class Replica implements AutoCloseable {
      */
     private boolean[] confirmed = new boolean[16];
     private byte[] record = new byte[512];
+    /**
+     * The record arriving in parts ({@link Messages#PART}): its queue id and index, and how many of its bytes are in
+     * {@link #record}; -1 when none (a part that does not continue it is dropped: the primary sends the record again
+     * from its first part after the next resume).
+     */
+    private int partQueue = -1;
+    private long partIndex;
+    private int partFilled;
     private Publication control;
     private String controlChannel;
     private long session;
@@ -186,14 +194,15 @@ public final class Replica implements AutoCloseable {
                     return;
                 int id = buffer.getInt(offset + Messages.RECORDS_QUEUE, Messages.ORDER);
                 int count = buffer.getInt(offset + Messages.RECORDS_COUNT, Messages.ORDER);
-                ReplicaQueue q = id >= 0 && id < byId.length ? byId[id] : null;
-                if (q == null)
-                    throw new ReplicationException("the primary sent a record of queue id " + id + " it never"
-                            + " announced: replica and primary speak different versions; run the same orderpipe on"
-                            + " both");
+                ReplicaQueue q = queueOf(id);
                 int at = offset + Messages.RECORDS_FIRST;
                 for (int i = 0; i < count && inStep; i++) // a gap drops the rest: the primary resumes before it
                     at = record(id, q, buffer, at);
+            }
+            case Messages.PART -> {
+                if (!inStep || msgSession != session)
+                    return;
+                part(buffer, offset, length);
             }
             case Messages.RECORD -> throw protocolMismatch(1);
             case Messages.ANNOUNCE -> {
@@ -222,6 +231,7 @@ public final class Replica implements AutoCloseable {
                     if (protocol != Messages.PROTOCOL)
                         throw protocolMismatch(protocol);
                     inStep = true;
+                    partQueue = -1;
                     byId = new ReplicaQueue[16];
                     confirmed = new boolean[16];
                     LOG.info("replica {}: in step with primary session {}", name, Long.toHexString(session));
@@ -282,6 +292,54 @@ public final class Replica implements AutoCloseable {
         if (record.length < len)
             record = new byte[len];
         buffer.getBytes(at + Messages.RECORD_BYTES, record, 0, len);
+        apply(id, q, index, len, crc);
+        return at + Messages.RECORD_BYTES + len;
+    }
+
+    /** The queue the primary announced as {@code id} in this session. */
+    private ReplicaQueue queueOf(int id) {
+        ReplicaQueue q = id >= 0 && id < byId.length ? byId[id] : null;
+        if (q == null)
+            throw new ReplicationException("the primary sent a record of queue id " + id + " it never announced:"
+                    + " replica and primary speak different versions; run the same orderpipe on both");
+        return q;
+    }
+
+    /** Takes a part of a record too large for one message; the record is applied when its last part is in. */
+    private void part(DirectBuffer buffer, int offset, int length) {
+        int id = buffer.getInt(offset + Messages.PART_QUEUE, Messages.ORDER);
+        ReplicaQueue q = queueOf(id);
+        long index = buffer.getLong(offset + Messages.PART_INDEX, Messages.ORDER);
+        int crc = buffer.getInt(offset + Messages.PART_CRC, Messages.ORDER);
+        int len = buffer.getInt(offset + Messages.PART_LENGTH, Messages.ORDER);
+        int from = buffer.getInt(offset + Messages.PART_OFFSET, Messages.ORDER);
+        int n = length - Messages.PART_BYTES;
+        if (from == 0) {
+            partQueue = id;
+            partIndex = index;
+            partFilled = 0;
+            if (record.length < len)
+                record = new byte[len];
+        } else if (id != partQueue || index != partIndex || from != partFilled) {
+            partQueue = -1; // its first parts were not seen here
+            return;
+        }
+        if (n < 0 || partFilled + n > len)
+            throw new ReplicationException("the primary sent a part of record " + Long.toHexString(index) + " of "
+                    + q.name() + " beyond its length: replica and primary speak different versions; run the same"
+                    + " orderpipe on both");
+        buffer.getBytes(offset + Messages.PART_BYTES, record, partFilled, n);
+        partFilled += n;
+        if (partFilled < len) {
+            CrashPoints.hit(CrashPoints.Point.REPLICA_PART_RECEIVED);
+            return;
+        }
+        partQueue = -1;
+        apply(id, q, index, len, crc);
+    }
+
+    /** Applies the record in {@link #record} ({@code len} bytes) to {@code q} at {@code index}. */
+    private void apply(int id, ReplicaQueue q, long index, int len, int crc) {
         int applied = q.apply(index, record, len, crc);
         if (applied == ReplicaQueue.GAP) {
             gap(q, index);
@@ -292,7 +350,6 @@ public final class Replica implements AutoCloseable {
                 recordsWritten++;
             progress = true;
         }
-        return at + Messages.RECORD_BYTES + len;
     }
 
     private static ReplicationException protocolMismatch(int primaryProtocol) {

@@ -348,6 +348,22 @@ public final class ReplicationSource implements AutoCloseable {
                     dc.rollbackOnClose(); // read again by the next batch
                     break;
                 }
+                if (bodyAt + len > slot.publication.maxMessageLength()) {
+                    // more than one message of this stream holds (an eighth of its term): alone, in parts
+                    b.checkLimit(len);
+                    bytes.read(b.byteArray(), 0, len);
+                    crc.reset();
+                    crc.update(b.byteArray(), 0, len);
+                    slot.parts = true;
+                    slot.partOffset = 0;
+                    slot.partQueue = s.id;
+                    slot.partCrc = (int) crc.getValue();
+                    slot.batchLength = len;
+                    slot.batchCount = 1;
+                    slot.batchLast = index;
+                    slot.batchQueue = sq;
+                    return true;
+                }
                 b.checkLimit(bodyAt + len);
                 bytes.read(b.byteArray(), bodyAt, len); // straight into the message: one copy
                 crc.reset();
@@ -377,16 +393,48 @@ public final class ReplicationSource implements AutoCloseable {
      * and is offered again next round before anything else: its records were read, so the tailer is past them.
      */
     private boolean offerBatch(Slot slot) {
-        long result = slot.publication.offer(slot.batch, 0, slot.batchLength);
+        if (slot.parts ? !offerParts(slot) : !offer(slot, slot.batch, slot.batchLength))
+            return false;
+        slot.batchQueue.sentIndex = slot.batchLast;
+        recordsSent += slot.batchCount;
+        slot.batchLength = 0;
+        slot.parts = false;
+        return true;
+    }
+
+    /**
+     * Offers the parts of the one record in the slot's batch that are not out yet ({@link Messages#PART}), each as
+     * much as one message of the stream holds; true when the last is out. A part refused is offered again next round,
+     * and nothing goes between two parts of a record.
+     */
+    private boolean offerParts(Slot slot) {
+        ExpandableArrayBuffer m = slot.part;
+        int room = slot.publication.maxMessageLength() - Messages.PART_BYTES;
+        while (slot.partOffset < slot.batchLength) {
+            int n = Math.min(room, slot.batchLength - slot.partOffset);
+            Messages.header(m, Messages.PART, session);
+            m.putInt(Messages.PART_QUEUE, slot.partQueue, Messages.ORDER);
+            m.putLong(Messages.PART_INDEX, slot.batchLast, Messages.ORDER);
+            m.putInt(Messages.PART_CRC, slot.partCrc, Messages.ORDER);
+            m.putInt(Messages.PART_LENGTH, slot.batchLength, Messages.ORDER);
+            m.putInt(Messages.PART_OFFSET, slot.partOffset, Messages.ORDER);
+            m.putBytes(Messages.PART_BYTES, slot.batch, slot.partOffset, n);
+            if (!offer(slot, m, Messages.PART_BYTES + n))
+                return false;
+            slot.partOffset += n;
+        }
+        return true;
+    }
+
+    /** Offers {@code length} bytes of {@code message} on the slot's publication; false (and noted) when refused. */
+    private boolean offer(Slot slot, ExpandableArrayBuffer message, int length) {
+        long result = slot.publication.offer(message, 0, length);
         if (result == Publication.ADMIN_ACTION) // the term rotated: offered again at once, as Aeron advises
-            result = slot.publication.offer(slot.batch, 0, slot.batchLength);
+            result = slot.publication.offer(message, 0, length);
         if (result < 0) {
             offerFailed(slot, result);
             return false;
         }
-        slot.batchQueue.sentIndex = slot.batchLast;
-        recordsSent += slot.batchCount;
-        slot.batchLength = 0;
         return true;
     }
 
@@ -572,6 +620,7 @@ public final class ReplicationSource implements AutoCloseable {
         slot.nonce = 0;
         slot.pendingNonce = 0;
         slot.batchLength = 0; // the tailers rewind: a batch read before is read again if the replica lacks it
+        slot.parts = false; // a record sent in parts: from its first part
         slot.rename(replica);
         String diverged = null;
         for (Map.Entry<String, Long> e : indexes.entrySet()) {
@@ -756,6 +805,13 @@ public final class ReplicationSource implements AutoCloseable {
         int batchCount;
         long batchLast;
         SlotQueue batchQueue;
+        /** The batch is one record's bytes, sent in parts ({@link #offerParts}): the next part's offset, its queue. */
+        boolean parts;
+        int partOffset;
+        int partQueue;
+        int partCrc;
+        /** A part's message. */
+        final ExpandableArrayBuffer part = new ExpandableArrayBuffer(1024);
 
         Slot(int id, Endpoint to, ExclusivePublication publication) {
             this.id = id;

@@ -24,8 +24,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * grants.
  */
 class ProtocolVersionTest {
-    private static final String MISMATCH = "replica and primary speak different replication protocols (%s 1, %s 2):"
-            + " run the same orderpipe version on both hosts";
+    private static final String MISMATCH = "replica and primary speak different replication protocols (%s 1, %s "
+            + Messages.PROTOCOL + "): run the same orderpipe version on both hosts";
 
     @TempDir
     Path tmp;

@@ -64,6 +64,11 @@ public final class CrashPoints {
         REPLICA_RECORD_PARTIAL,
         /** Replica: right after a record was written, before the batch it came in was acknowledged. */
         REPLICA_RECORD_WRITTEN,
+        /**
+         * Replica: a part of a record too large for one message taken, before its last part arrived (nothing of the
+         * record written yet).
+         */
+        REPLICA_PART_RECEIVED,
         /** Replica: in the middle of writing a side file: half of its bytes are in the file beside the old one. */
         REPLICA_SIDE_FILE_PARTIAL,
         /** Replica: right after a side file was renamed over the old one, before it is read back. */
