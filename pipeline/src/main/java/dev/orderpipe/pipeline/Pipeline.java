@@ -11,12 +11,14 @@ import dev.orderpipe.pipeline.csv.OrderFileReader;
 import dev.orderpipe.pipeline.infra.CpuPlacement;
 import dev.orderpipe.pipeline.infra.CrashPoints;
 import dev.orderpipe.pipeline.infra.CycleFiles;
+import dev.orderpipe.pipeline.infra.HistoryCutException;
 import dev.orderpipe.pipeline.infra.HistoryStart;
 import dev.orderpipe.pipeline.infra.DataDirLock;
 import dev.orderpipe.pipeline.infra.DiskSpaceGuard;
 import dev.orderpipe.pipeline.infra.QueueInput;
 import dev.orderpipe.pipeline.infra.QueueOutput;
 import dev.orderpipe.pipeline.infra.QueuePretoucher;
+import dev.orderpipe.pipeline.infra.Queues;
 import dev.orderpipe.pipeline.integrity.QueueVerifier;
 import dev.orderpipe.pipeline.integrity.RecordKind;
 import dev.orderpipe.pipeline.metrics.MetricsFile;
@@ -217,8 +219,19 @@ public final class Pipeline implements AutoCloseable {
     /** Opens a queue, first repairing a file a crash left half-created ({@link CycleFiles}): before any reader. */
     private ChronicleQueue queue(String name) {
         ChronicleQueue q = CycleFiles.openRepaired(name, dataDir.resolve(name), config.rollCycle(), config.syncMode());
-        if (HistoryStart.read(dataDir.resolve(name)) != null)
+        HistoryStart history = HistoryStart.read(dataDir.resolve(name));
+        if (history != null) {
             q.refreshDirectoryListing(); // a retention pass killed before it refreshed left Chronicle's lowest cycle
+            if (q.lastIndex() < 0) { // a pass keeps the records after the cut: no crash of a pipeline leaves this
+                String at = Queues.describeIndex(q, history.firstIndex());
+                q.close();
+                throw new HistoryCutException("queue " + name + " holds no record, yet its " + HistoryStart.FILE
+                        + " says its history starts at index " + at + " (" + history.recordsBefore() + " records"
+                        + " before it removed by retention): a copy that stopped before the queue's records came (a"
+                        + " replica stopped as it started: run it again until it holds the primary's records) or a"
+                        + " queue whose files were removed (put them back)");
+            }
+        }
         queues.put(name, q);
         return q;
     }

@@ -1,9 +1,11 @@
 package dev.orderpipe.pipeline.retention;
 
+import dev.orderpipe.pipeline.OperatorError;
 import dev.orderpipe.pipeline.OrderInfo;
 import dev.orderpipe.pipeline.Pipeline;
 import dev.orderpipe.pipeline.TestPipelines;
 import dev.orderpipe.pipeline.config.PipelineConfig;
+import dev.orderpipe.pipeline.infra.HistoryCutException;
 import dev.orderpipe.pipeline.infra.HistoryStart;
 import dev.orderpipe.pipeline.infra.QueueInput;
 import dev.orderpipe.pipeline.infra.Queues;
@@ -13,6 +15,7 @@ import dev.orderpipe.pipeline.integrity.RecordKind;
 import dev.orderpipe.pipeline.metrics.ReplicationStatus;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.RollCycle;
+import net.openhft.chronicle.queue.RollCycles;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -32,6 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -169,6 +173,29 @@ class RetentionTest {
 
         assertFalse(Retention.run(config, false, null).anything(), "a second pass finds nothing more");
         feedRestAndCompare(config);
+    }
+
+    /**
+     * A queue that has a history start and no record (what a replica killed right after it came in step left: the
+     * primary sends the history starts before any record) is refused at start with one line: re-feeding the input
+     * into it wrote reports from seq 1 where the history start counts thousands before, and egress stopped much later
+     * calling executions damaged.
+     */
+    @Test
+    void aQueueWithAHistoryStartAndNoRecordIsRefusedAtStart(@TempDir Path dir) throws Exception {
+        Path data = dir.resolve("standby");
+        Path input = dir.resolve("orders.csv");
+        Files.writeString(input, TestPipelines.mixedOrders(5, 100));
+        Files.createDirectories(data.resolve("orders"));
+        new HistoryStart(RollCycles.FAST_DAILY.toIndex(20_000, 0), 2_250, 2_250).write(data.resolve("orders"));
+        HistoryCutException e = assertThrows(HistoryCutException.class,
+                () -> Pipeline.start(TestPipelines.config(data, input)).close());
+        assertTrue(e.getMessage().startsWith("queue orders holds no record, yet its retention.txt says its history"
+                + " starts at index "), e.getMessage());
+        assertTrue(e.getMessage().contains("(2250 records before it removed by retention)"), e.getMessage());
+        assertTrue(e instanceof OperatorError, "one line, no stack trace");
+        // nothing left locked or written: the directory is as it was
+        assertFalse(Files.exists(data.resolve("checked")) && Queues.isQueueDir(data.resolve("checked")));
     }
 
     @Test
