@@ -15,9 +15,9 @@ import java.nio.charset.StandardCharsets;
  * and that many records of the queue, in order, each its index, a CRC32C of its bytes, their length and the raw bytes
  * of the record as the queue holds them), {@link #PART} (a part of one record too large for one message of the stream,
  * whose term length bounds a message to an eighth of it: the queue id, the record's index, CRC32C and length, the
- * part's offset and bytes; the parts of a record go in order, nothing between them), {@link #DIVERGED} (the primary
- * cannot serve this replica's copy), {@link #FILE} (a side file of the data directory, {@link SideFiles}: its name, a
- * CRC32C and length of its bytes, the bytes).
+ * part's offset and bytes; the parts of a record go in order, no other record between them, side files and
+ * announcements may), {@link #DIVERGED} (the primary cannot serve this replica's copy), {@link #FILE} (a side file of
+ * the data directory, {@link SideFiles}: its name, a CRC32C and length of its bytes, the bytes).
  * Replica to primary, on the control stream: {@link #HELLO} (its name, a fresh nonce, its last index per queue, then
  * its {@link #PROTOCOL}) and {@link #ACK} (its last written index per queue id).
  *

@@ -91,14 +91,6 @@ public final class ReplicationSource implements AutoCloseable {
     private long recordsSent;
     /** A replica came in step since the side files were last looked at: all of them are looked at next. */
     private boolean resumed;
-    /** The version of each history start (by side file id) whose {@link #historyNeeds} were taken. */
-    private long[] historyVersions = new long[8];
-    /**
-     * By side file id, for a history start: the last index of each snapshot queue (by source id, -1 for none or not a
-     * snapshot queue) when its current version was seen. The retention pass that wrote it cut only where a snapshot
-     * written before covers, so a replica that holds records of the queue gets it once it acknowledged those.
-     */
-    private long[][] historyNeeds = new long[8][];
 
     /**
      * @param dataDir  the primary's data directory
@@ -405,7 +397,7 @@ public final class ReplicationSource implements AutoCloseable {
     /**
      * Offers the parts of the one record in the slot's batch that are not out yet ({@link Messages#PART}), each as
      * much as one message of the stream holds; true when the last is out. A part refused is offered again next round,
-     * and nothing goes between two parts of a record.
+     * and no other record goes between two parts of a record (a side file or an announcement may).
      */
     private boolean offerParts(Slot slot) {
         ExpandableArrayBuffer m = slot.part;
@@ -471,19 +463,13 @@ public final class ReplicationSource implements AutoCloseable {
      */
     private void noteHistoryStarts() {
         for (SideFiles.SideFile f : sideFiles.files()) {
-            if (!f.historyStart || f.version == 0)
-                continue;
-            if (historyVersions.length <= f.id) {
-                historyVersions = Arrays.copyOf(historyVersions, f.id * 2 + 1);
-                historyNeeds = Arrays.copyOf(historyNeeds, f.id * 2 + 1);
-            }
-            if (historyVersions[f.id] == f.version)
+            if (!f.historyStart || f.version == 0 || f.needsVersion == f.version)
                 continue;
             long[] needs = new long[sources.size()];
             for (Source s : sources)
                 needs[s.id] = s.name.startsWith(SnapshotStore.DIR + "/") ? s.advanceEnd() : -1;
-            historyNeeds[f.id] = needs;
-            historyVersions[f.id] = f.version;
+            f.needs = needs;
+            f.needsVersion = f.version;
         }
     }
 
@@ -500,8 +486,8 @@ public final class ReplicationSource implements AutoCloseable {
         String queue = f.name.substring(0, f.name.length() - HistoryStart.FILE.length() - 1);
         if (holdsNone(slot, queue))
             return true;
-        long[] needs = f.id < historyNeeds.length ? historyNeeds[f.id] : null;
-        if (needs == null || historyVersions[f.id] != f.version)
+        long[] needs = f.needs;
+        if (needs == null || f.needsVersion != f.version)
             return false; // not taken yet (this round's look): next round
         for (int i = 0; i < needs.length; i++)
             if (needs[i] >= 0 && slot.queues[i].ackIndex < needs[i])

@@ -161,6 +161,14 @@ final class SideFiles {
         int crc;
         /** 0 while the file does not exist. */
         long version;
+        /**
+         * A history start's: the last index of each snapshot queue (by source id, -1 for none or not a snapshot queue)
+         * when version {@link #needsVersion} was seen. The retention pass that wrote it cut only where a snapshot
+         * written before covers, so a replica holding records of the queue gets it once it acknowledged those
+         * (ReplicationSource#historyStartDue).
+         */
+        long[] needs;
+        long needsVersion;
         private Object key;
         private long modified;
         private long size = -1;

@@ -2,6 +2,11 @@ package dev.orderpipe.tools;
 
 import dev.orderpipe.pipeline.infra.Queues;
 import dev.orderpipe.pipeline.integrity.QueueMetadata;
+import dev.orderpipe.replication.Endpoint;
+import dev.orderpipe.replication.Replica;
+import dev.orderpipe.replication.ReplicationLoop;
+import dev.orderpipe.replication.ReplicationSettings;
+import dev.orderpipe.replication.ReplicationSource;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 
@@ -13,7 +18,10 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * What the replication tests compare between a primary's data directory and a replica's copy: every queue (the
@@ -82,5 +90,27 @@ final class DataDirCopies {
     static String describe(Path primary, Path standby) throws IOException {
         return "primary " + lastIndexes(primary) + ", replica " + lastIndexes(standby) + ", side files "
                 + sideFiles(primary) + " and " + sideFiles(standby);
+    }
+
+    /**
+     * Replicates {@code primary} to {@code standby} in this JVM (each side on a loop of its own) until the standby
+     * holds every queue of the primary, the snapshots' too (a primary sends them last), and every side file; 60 s at
+     * most.
+     */
+    static void replicateUntilCaughtUp(Path primary, Path standby, Endpoint replicaAt, ReplicationSettings primarySide,
+                                       ReplicationSettings replicaSide) throws Exception {
+        try (ReplicationSource source = new ReplicationSource(primary, List.of(replicaAt), Endpoint.freeLoopback(),
+                primarySide);
+             Replica replica = new Replica(standby, replicaAt, "standby", replicaSide);
+             ReplicationLoop p = new ReplicationLoop("primary", source::run);
+             ReplicationLoop r = new ReplicationLoop("replica", replica::run)) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!caughtUp(primary, standby)) {
+                p.check();
+                r.check();
+                assertTrue(System.nanoTime() < deadline, "the replica never caught up: " + describe(primary, standby));
+                Thread.sleep(20);
+            }
+        }
     }
 }

@@ -3,7 +3,6 @@ package dev.orderpipe.tools;
 import dev.orderpipe.pipeline.infra.HistoryStart;
 import dev.orderpipe.replication.Endpoint;
 import dev.orderpipe.replication.Replica;
-import dev.orderpipe.replication.ReplicationLoop;
 import dev.orderpipe.replication.ReplicationSettings;
 import dev.orderpipe.replication.ReplicationSource;
 import net.openhft.chronicle.queue.rollcycles.TestRollCycles;
@@ -69,20 +68,7 @@ class HistoryStartOrderTest {
                 1 << 19);
         ReplicationSettings replicaSettings = new ReplicationSettings(dir.resolve("aeron-r").toString(), false, null,
                 0);
-        try (ReplicationSource source = new ReplicationSource(primary, List.of(replicaAt), Endpoint.freeLoopback(),
-                primarySettings);
-             Replica replica = new Replica(standby, replicaAt, "standby", replicaSettings);
-             ReplicationLoop p = new ReplicationLoop("primary", source::run);
-             ReplicationLoop r = new ReplicationLoop("replica", replica::run)) {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (!DataDirCopies.caughtUp(primary, standby)) {
-                p.check();
-                r.check();
-                assertTrue(System.nanoTime() < deadline, "the replica never caught up: "
-                        + DataDirCopies.describe(primary, standby));
-                Thread.sleep(20);
-            }
-        }
+        DataDirCopies.replicateUntilCaughtUp(primary, standby, replicaAt, primarySettings, replicaSettings);
 
         // a third run in a cycle of its own, with its snapshots
         RetainedPrimary.feedPart(lines, 3, input, primary, config);

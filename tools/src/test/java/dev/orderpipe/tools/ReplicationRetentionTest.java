@@ -2,10 +2,7 @@ package dev.orderpipe.tools;
 
 import dev.orderpipe.pipeline.infra.HistoryStart;
 import dev.orderpipe.replication.Endpoint;
-import dev.orderpipe.replication.Replica;
-import dev.orderpipe.replication.ReplicationLoop;
 import dev.orderpipe.replication.ReplicationSettings;
-import dev.orderpipe.replication.ReplicationSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,22 +34,9 @@ class ReplicationRetentionTest {
 
         Path standby = dir.resolve("standby");
         Endpoint replicaAt = Endpoint.freeLoopback();
-        try (ReplicationSource source = new ReplicationSource(primary, List.of(replicaAt), Endpoint.freeLoopback(),
-                new ReplicationSettings(dir.resolve("aeron-p").toString(), false, null, 1 << 20));
-             Replica replica = new Replica(standby, replicaAt, "standby",
-                     new ReplicationSettings(dir.resolve("aeron-r").toString(), false, null, 0));
-             ReplicationLoop p = new ReplicationLoop("primary", source::run);
-             ReplicationLoop r = new ReplicationLoop("replica", replica::run)) {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            // every queue, the snapshots' too (copied after the pipeline's queues: a fail-over restores from them)
-            while (!DataDirCopies.caughtUp(primary, standby)) {
-                p.check();
-                r.check();
-                assertTrue(System.nanoTime() < deadline, "the replica never caught up: "
-                        + DataDirCopies.describe(primary, standby));
-                Thread.sleep(20);
-            }
-        }
+        DataDirCopies.replicateUntilCaughtUp(primary, standby, replicaAt,
+                new ReplicationSettings(dir.resolve("aeron-p").toString(), false, null, 1 << 20),
+                new ReplicationSettings(dir.resolve("aeron-r").toString(), false, null, 0));
         for (String q : QUEUES)
             assertEquals(HistoryStart.read(primary.resolve(q)), HistoryStart.read(standby.resolve(q)),
                     q + ": the standby's history starts where the primary's does");
