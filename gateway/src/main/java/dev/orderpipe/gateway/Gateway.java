@@ -89,6 +89,8 @@ public final class Gateway implements AutoCloseable {
      */
     private final ByteBuffer[] spareBacklogs = new ByteBuffer[MAX_LINKS];
     private int spareBacklogCount;
+    /** Backlogs allocated so far (at most MAX_LINKS), for a test to tell the gateway's direct memory from others'. */
+    private volatile int backlogsAllocated;
     private final ServerSocketChannel server;
     /** Says when a connection waits: accept() itself allocates on every call, even when none does. */
     private Selector acceptSelector;
@@ -357,8 +359,7 @@ public final class Gateway implements AutoCloseable {
             }
             c.configureBlocking(false);
             c.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            ByteBuffer backlog = spareBacklogCount > 0 ? spareBacklogs[--spareBacklogCount]
-                    : ByteBuffer.allocateDirect(Link.OUTBOX_CAPACITY);
+            ByteBuffer backlog = spareBacklogCount > 0 ? spareBacklogs[--spareBacklogCount] : newBacklog();
             spareBacklogs[spareBacklogCount] = null;
             links[at] = new Link(c, backlog, fixConfig, this, now);
             if (at == linkCount)
@@ -442,6 +443,16 @@ public final class Gateway implements AutoCloseable {
         ByteBuffer backlog = l.outbox.release(); // null when closed before (a link replaced, then its accept failed)
         if (backlog != null)
             spareBacklogs[spareBacklogCount++] = backlog;
+    }
+
+    private ByteBuffer newBacklog() {
+        backlogsAllocated++; // only the gateway's thread writes it
+        return ByteBuffer.allocateDirect(Link.OUTBOX_CAPACITY);
+    }
+
+    /** Outbound backlogs allocated since start: never more than the connections the gateway holds at once (64). */
+    int backlogsAllocated() {
+        return backlogsAllocated;
     }
 
     // ---------------------------------------------------------------- inbound
