@@ -358,8 +358,10 @@ public final class Bench {
             row.count = count;
             row.achieved = recorder.accounted() * 1e9 / elapsed;
             row.reports = recorder.counts().reports();
-            if (rate == 0)
+            if (rate == 0) {
                 row.stages = sut.stageCounters();
+                row.handedOver = sut.readsHandedOver();
+            }
             if (!stageThreads.isEmpty()) {
                 row.gcCount = gcCount;
                 row.gcPercent = 100.0 * TimeUnit.MILLISECONDS.toNanos(gcTime) / elapsed;
@@ -487,8 +489,9 @@ public final class Bench {
      *
      * @param write ns to write a record, or NaN when the queue cost was not measured
      * @param read  ns to read one
+     * @param take  ns to take one from a handoff (the stage before on the same thread wrote it)
      */
-    static String stageCosts(String variant, BenchRow max, double write, double read) {
+    static String stageCosts(String variant, BenchRow max, double write, double read, double take) {
         StringBuilder b = new StringBuilder("stages of " + variant + " flat out, busy ns per order (per record read");
         b.append(Double.isNaN(write) ? "):" : "; own work beyond its queue work at the cost above):");
         double reports = (double) max.reports / max.count;
@@ -502,8 +505,9 @@ public final class Bench {
                     st.nanosPerRecord(), st.name().equals("egress") ? "report" : "record"));
             double queueWork = switch (st.name()) {
                 case "risk" -> read + write; // an order read, a checked record written
-                case "matching" -> read + reports * write; // a checked record read, its reports written
-                case "egress" -> reports * read;
+                // a checked record read or taken, its reports written
+                case "matching" -> max.checkedRead(read, take) + reports * write;
+                case "egress" -> max.reportsRead(read, take);
                 default -> Double.NaN; // ingress reads a file or an entry point, not a queue of the bench's
             };
             if (!Double.isNaN(queueWork))
@@ -512,8 +516,7 @@ public final class Bench {
         }
         double spent = 1e9 / max.achieved;
         b.append(String.format(Locale.ROOT, " together %.0f of the %.0f ns per order; records per order: orders 1"
-                + " written (by the sender's thread) and 1 read, checked 1 and 1, executions %.2f and %.2f", sum, spent,
-                reports, reports));
+                + " written (by the sender's thread) and 1 read, %s", sum, spent, max.recordsPerOrder()));
         return b.toString();
     }
 
@@ -533,9 +536,11 @@ public final class Bench {
                         + " checksums on, median of %d rounds each): on fresh pages %.0f ns to write a record and %.0f"
                         + " to read one (%s); with the pretoucher ahead %.0f ns to write and %.0f to read (%s); of a"
                         + " record's write and read, %.0f ns is our codec (encoding, CRC32C and decoding, on the heap:"
-                        + " the codec line), the rest Chronicle's",
+                        + " the codec line), the rest Chronicle's; a record taken from the handoff instead of read"
+                        + " (written by the stage before on the same thread) %.0f ns",
                 QueueCost.ROUNDS, cost.freshWrite(), cost.freshRead(), faults("the writer took", cost.freshFaults()),
-                cost.touchedWrite(), cost.touchedRead(), faults("", cost.touchedFaults()), codecCost()[0]));
+                cost.touchedWrite(), cost.touchedRead(), faults("", cost.touchedFaults()), codecCost()[0],
+                cost.take()));
         for (Layout l : layouts) {
             BenchRow max = rows.get(l.variant() + "@max");
             if (max == null || max.count == 0)
@@ -544,18 +549,20 @@ public final class Bench {
             double write = cost.write(pretouch);
             double read = cost.read(pretouch);
             double reports = (double) max.reports / max.count;
-            // the order read once; checked written and read once; each report written once and read once
-            double perOrder = read + (write + read) + reports * (write + read);
+            // the order read once; checked written once and read or taken once; each report written once and read
+            // or taken once
+            double perOrder = read + write + max.checkedRead(read, cost.take()) + reports * write
+                    + max.reportsRead(read, cost.take());
             double ceiling = 1e9 / perOrder;
             double spent = 1e9 / max.achieved;
             report.header.add(String.format(Locale.ROOT, "ceiling of %s (pretouch %s, so the cost %s): per order 1"
-                            + " orders read, 1 checked written and read, %.2f reports written and read: %.0f ns of queue"
-                            + " work, so at most %,.0f orders/s on one thread; flat out it did %,.0f orders/s, %.2f of"
-                            + " that ceiling (%.0f ns per order, %.0f ns of it beyond the queues)", l.variant(),
-                    pretouch ? "on" : "off", pretouch ? "with the pretoucher ahead" : "on fresh pages", reports,
-                    perOrder, ceiling, max.achieved, max.achieved / ceiling, spent, spent - perOrder));
+                            + " orders read, %s: %.0f ns of queue work, so at most %,.0f orders/s on one thread; flat"
+                            + " out it did %,.0f orders/s, %.2f of that ceiling (%.0f ns per order, %.0f ns of it"
+                            + " beyond the queues)", l.variant(), pretouch ? "on" : "off",
+                    pretouch ? "with the pretoucher ahead" : "on fresh pages", max.recordsPerOrder(), perOrder,
+                    ceiling, max.achieved, max.achieved / ceiling, spent, spent - perOrder));
             if (max.stages != null)
-                report.header.add(stageCosts(l.variant(), max, write, read));
+                report.header.add(stageCosts(l.variant(), max, write, read, cost.take()));
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.orderpipe.bench;
 
+import java.util.Locale;
+
 import dev.orderpipe.pipeline.metrics.MetricsSnapshot;
 import org.HdrHistogram.Histogram;
 
@@ -31,7 +33,29 @@ final class BenchRow {
     long reports;
     /** Flat out on the real pipeline: each stage's counters at the end (records in, busy nanoseconds), else null. */
     MetricsSnapshot stages;
+    /** Flat out: the checked records and the reports taken from a handoff rather than read from the queue. */
+    long[] handedOver = new long[2];
     String note = "";
+
+    /** Per order, ns to read or take the checked record, at {@code read} a read and {@code take} a take. */
+    double checkedRead(double read, double take) {
+        double taken = (double) handedOver[0] / count;
+        return taken * take + (1 - taken) * read;
+    }
+
+    /** Per order, ns to read or take its reports. */
+    double reportsRead(double read, double take) {
+        double taken = (double) handedOver[1] / count;
+        return taken * take + ((double) reports / count - taken) * read;
+    }
+
+    /** "checked 1 and 1 (T taken from the handoff), executions R and R (T taken ...)" per order. */
+    String recordsPerOrder() {
+        double reportsPerOrder = (double) reports / count;
+        return String.format(Locale.ROOT, "checked 1 written and 1 read (%.2f of it taken from the handoff), executions"
+                        + " %.2f written and %.2f read (%.2f of them taken from the handoff)",
+                (double) handedOver[0] / count, reportsPerOrder, reportsPerOrder, (double) handedOver[1] / count);
+    }
 
     BenchRow(String section, String variant, Kind kind, double rate) {
         this.section = section;

@@ -3,10 +3,12 @@ package dev.orderpipe.bench;
 import dev.orderpipe.pipeline.OrderInfo;
 import dev.orderpipe.pipeline.config.PipelineConfig;
 import dev.orderpipe.pipeline.infra.DiskSpaceGuard;
+import dev.orderpipe.pipeline.infra.Handoff;
 import dev.orderpipe.pipeline.infra.QueueInput;
 import dev.orderpipe.pipeline.infra.QueueOutput;
 import dev.orderpipe.pipeline.infra.QueuePretoucher;
 import dev.orderpipe.pipeline.infra.Queues;
+import dev.orderpipe.pipeline.stage.Stage;
 import dev.orderpipe.pipeline.stage.SyncPolicy;
 import net.openhft.chronicle.queue.ChronicleQueue;
 
@@ -37,7 +39,7 @@ final class QueueCost {
      * records written (NaN where the platform does not tell).
      */
     record Cost(double freshWrite, double freshRead, double freshFaults, double touchedWrite, double touchedRead,
-                double touchedFaults) {
+                double touchedFaults, double take) {
         /** The write cost a layout pays: with the pretoucher ahead when it pretouches, on fresh pages otherwise. */
         double write(boolean pretouch) {
             return pretouch ? touchedWrite : freshWrite;
@@ -52,24 +54,32 @@ final class QueueCost {
         if (recordsPerRound < 2)
             throw new IllegalArgumentException("a round times the writes after the first: at least 2 records, was "
                     + recordsPerRound);
-        double[][] fresh = new double[3][ROUNDS];
-        double[][] touched = new double[3][ROUNDS];
+        double[][] fresh = new double[4][ROUNDS];
+        double[][] touched = new double[4][ROUNDS];
         round(base.resolve("queue-cost-warm"), config, recordsPerRound, false); // compiled before a round counts
         round(base.resolve("queue-cost-warm-touched"), config, recordsPerRound, true);
         for (int r = 0; r < ROUNDS; r++) {
             // alternated, so drift in the machine hits both alike
             double[] f = round(base.resolve("queue-cost-" + r), config, recordsPerRound, false);
             double[] t = round(base.resolve("queue-cost-touched-" + r), config, recordsPerRound, true);
-            for (int k = 0; k < 3; k++) {
+            for (int k = 0; k < 4; k++) {
                 fresh[k][r] = f[k];
                 touched[k][r] = t[k];
             }
         }
+        double[] takes = new double[2 * ROUNDS];
+        System.arraycopy(fresh[3], 0, takes, 0, ROUNDS);
+        System.arraycopy(touched[3], 0, takes, ROUNDS, ROUNDS);
         return new Cost(Bench.median(fresh[0]), Bench.median(fresh[1]), Bench.median(fresh[2]),
-                Bench.median(touched[0]), Bench.median(touched[1]), Bench.median(touched[2]));
+                Bench.median(touched[0]), Bench.median(touched[1]), Bench.median(touched[2]), Bench.median(takes));
     }
 
-    /** [ns per write, ns per read, the writer's page faults per 1,000 writes]. */
+    /**
+     * [ns per write, ns per read, the writer's page faults per 1,000 writes, ns per record taken from a
+     * {@link Handoff}]. The last: records written in runs of {@link Stage#MAX_RECORDS_PER_CALL}, each run then taken
+     * by a reader of the same queue on the same thread, as risk hands its records to matching; only the takes are
+     * timed.
+     */
     private static double[] round(Path dir, PipelineConfig config, int records, boolean pretouch) {
         OrderInfo out = new OrderInfo().orderId(1001).account(7).symbol(123456).price(1_892_500).quantity(300)
                 .writerId(1);
@@ -78,6 +88,7 @@ final class QueueCost {
         long written;
         long read;
         long faults;
+        long taken;
         try (Bench.Scratch roundDir = new Bench.Scratch(dir); // deleted after the queue is closed
              ChronicleQueue queue = Queues.open(dir, config.rollCycle());
              DiskSpaceGuard guard = new DiskSpaceGuard(dir, 0);
@@ -104,12 +115,39 @@ final class QueueCost {
                 sink += in.writerSeq();
             }
             read = System.nanoTime() - start;
+            taken = handedOver(queue, guard, out, in, records);
         }
         if (sink == 42)
             System.out.print(""); // keeps the read value live
         int timed = records - 1;
         return new double[]{(double) written / timed, (double) read / records,
-                faults < 0 ? Double.NaN : 1000.0 * faults / timed};
+                faults < 0 ? Double.NaN : 1000.0 * faults / timed, (double) taken / records};
+    }
+
+    /** ns spent taking {@code records} more records from a handoff, written after the ones already on the queue. */
+    private static long handedOver(ChronicleQueue queue, DiskSpaceGuard guard, OrderInfo out, OrderInfo in,
+                                   int records) {
+        Handoff handoff = new Handoff(4 * Stage.MAX_RECORDS_PER_CALL);
+        long taken = 0;
+        long seq = out.writerSeq();
+        try (QueueOutput output = new QueueOutput("queue-cost", queue, guard, SyncPolicy.none(), null).open()
+                .handTo(handoff);
+             QueueInput input = new QueueInput("queue-cost", queue).openAtEnd().takeFrom(handoff)) {
+            for (int done = 0; done < records; done += Stage.MAX_RECORDS_PER_CALL) {
+                int run = Math.min(Stage.MAX_RECORDS_PER_CALL, records - done);
+                for (int i = 0; i < run; i++)
+                    output.write(out.writerSeq(++seq));
+                long start = System.nanoTime();
+                for (int i = 0; i < run; i++)
+                    if (!input.read(in) || in.writerSeq() != seq - run + 1 + i)
+                        throw new IllegalStateException("a record handed over is not the one written");
+                taken += System.nanoTime() - start;
+            }
+            if (input.readsFromHandoff() != records)
+                throw new IllegalStateException("the reader read " + (records - input.readsFromHandoff())
+                        + " records from the queue, not from the handoff");
+        }
+        return taken;
     }
 
     /** Waits (1 s at most) until the pretoucher has touched {@code bytes} ahead of the writer. */

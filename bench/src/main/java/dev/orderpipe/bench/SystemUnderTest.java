@@ -67,6 +67,14 @@ abstract class SystemUnderTest implements AutoCloseable {
         return null;
     }
 
+    /**
+     * The checked records and reports the stages took from a handoff rather than read from the queue
+     * ({@link Pipeline#readsHandedOver}), or {0, 0}.
+     */
+    long[] readsHandedOver() {
+        return new long[2];
+    }
+
     /** What stopped a stage, or null. */
     RuntimeException failure() {
         return failure;
@@ -245,6 +253,11 @@ abstract class SystemUnderTest implements AutoCloseable {
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
+            }
+
+            @Override
+            long[] readsHandedOver() {
+                return pipeline.readsHandedOver();
             }
 
             @Override

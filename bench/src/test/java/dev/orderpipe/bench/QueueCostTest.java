@@ -42,7 +42,7 @@ class QueueCostTest {
                 stage("matching", orders, 1_000L * orders),
                 stage("egress", 2_190, 250L * orders)));
 
-        String line = Bench.stageCosts("pipeline:latency", max, 200, 80);
+        String line = Bench.stageCosts("pipeline:latency", max, 200, 80, 30);
 
         // risk: an order read and a checked record written; matching: a checked record read and 2.19 reports
         // written; egress: 2.19 reports read
@@ -51,10 +51,20 @@ class QueueCostTest {
         assertTrue(line.contains(" egress 250 (114 per report; own 75),"), line);
         assertFalse(line.contains("ingress"), "a stage that read nothing is left out: " + line);
         assertTrue(line.contains("together 1850 of the 2000 ns per order"), line);
-        assertTrue(line.contains("executions 2.19 and 2.19"), line);
+        assertTrue(line.contains("checked 1 written and 1 read (0.00 of it taken from the handoff), executions 2.19"
+                + " written and 2.19 read (0.00 of them taken from the handoff)"), line);
 
-        String unmeasured = Bench.stageCosts("pipeline:latency", max, Double.NaN, Double.NaN);
+        String unmeasured = Bench.stageCosts("pipeline:latency", max, Double.NaN, Double.NaN, Double.NaN);
         assertTrue(unmeasured.contains(" risk 600 (600 per record),") && !unmeasured.contains("own"), unmeasured);
+
+        // matching took every checked record from risk, egress every report from matching: at the take's cost
+        max.handedOver = new long[]{orders, 2_190};
+        String handed = Bench.stageCosts("pipeline:latency", max, 200, 80, 30);
+        assertTrue(handed.contains(" risk 600 (600 per record; own 320),"), handed);
+        assertTrue(handed.contains(" matching 1000 (1000 per record; own 532),"), handed);
+        assertTrue(handed.contains(" egress 250 (114 per report; own 184),"), handed);
+        assertTrue(handed.contains("checked 1 written and 1 read (1.00 of it taken from the handoff), executions 2.19"
+                + " written and 2.19 read (2.19 of them taken from the handoff)"), handed);
     }
 
     /** The fault count the bench prints moves when this thread touches pages it never touched. */
@@ -82,7 +92,8 @@ class QueueCostTest {
     @Test
     void theCostIsMeasuredOnFreshPagesAndWithThePretoucherAhead(@TempDir Path dir) {
         QueueCost.Cost cost = QueueCost.measure(dir, PipelineConfig.loadDefault(), 5_000);
-        for (double ns : new double[]{cost.freshWrite(), cost.freshRead(), cost.touchedWrite(), cost.touchedRead()})
+        for (double ns : new double[]{cost.freshWrite(), cost.freshRead(), cost.touchedWrite(), cost.touchedRead(),
+                cost.take()})
             assertTrue(ns > 0 && Double.isFinite(ns), cost.toString());
         if (QueueCost.pageFaultsOfThisThread() < 0) {
             assertTrue(Double.isNaN(cost.freshFaults()) && Double.isNaN(cost.touchedFaults()), cost.toString());

@@ -15,6 +15,7 @@ import dev.orderpipe.pipeline.infra.HistoryCutException;
 import dev.orderpipe.pipeline.infra.HistoryStart;
 import dev.orderpipe.pipeline.infra.DataDirLock;
 import dev.orderpipe.pipeline.infra.DiskSpaceGuard;
+import dev.orderpipe.pipeline.infra.Handoff;
 import dev.orderpipe.pipeline.infra.QueueInput;
 import dev.orderpipe.pipeline.infra.QueueOutput;
 import dev.orderpipe.pipeline.infra.QueuePretoucher;
@@ -97,6 +98,11 @@ public final class Pipeline implements AutoCloseable {
         CALLER
     }
 
+    /** Risk's records handed to matching on their thread, null when they run on different threads. */
+    private Handoff checkedHandoff;
+    /** Matching's reports handed to egress on their thread, null when they run on different threads. */
+    private Handoff executionsHandoff;
+
     private Pipeline(PipelineConfig config, FailureReport failureReport, SnapshotSeed seed) {
         this.config = config;
         this.failureReport = failureReport;
@@ -160,6 +166,13 @@ public final class Pipeline implements AutoCloseable {
                     stages.add(byName.get(name));
                 runners.add(new StageRunner(g.name, g.cpu, GroupPauser.of(g, "groups[" + i + "]").create(),
                         config.stallTimeoutMs, this::onStageFailure, stages).keepOff(CpuPlacement.pinned(config)));
+            }
+            // a stage reading the queue a stage of its own group writes takes the records from it, not from the queue
+            for (StageGroupConfig g : config.groups) {
+                if (g.stages.contains("risk") && g.stages.contains("matching"))
+                    checkedHandoff = handOver(checkedOut, matchingInput, CHECKED_HANDOFF);
+                if (g.stages.contains("matching") && g.stages.contains("egress"))
+                    executionsHandoff = handOver(executionsOut, egressInput, EXECUTIONS_HANDOFF);
             }
         } catch (RuntimeException e) {
             queues.values().forEach(ChronicleQueue::close);
@@ -246,6 +259,31 @@ public final class Pipeline implements AutoCloseable {
     }
 
     /** A stage's one output: the queue with the disk guard, the sync policy and its crash point. */
+    /**
+     * Records the handoff from risk to matching holds: risk writes at most {@link Stage#MAX_RECORDS_PER_CALL} a call,
+     * and matching, next in the group, takes them in its next call.
+     */
+    static final int CHECKED_HANDOFF = 4 * Stage.MAX_RECORDS_PER_CALL;
+    /** Reports the handoff from matching to egress holds: beyond it (a sweep, a session close) egress reads the queue. */
+    static final int EXECUTIONS_HANDOFF = 1024;
+
+    private static Handoff handOver(QueueOutput writer, QueueInput reader, int capacity) {
+        Handoff handoff = new Handoff(capacity);
+        writer.handTo(handoff);
+        reader.takeFrom(handoff);
+        return handoff;
+    }
+
+    /**
+     * The records matching and egress took from the stage before them on their thread ({@link Handoff}) rather than
+     * read back from the queue, since the start: {checked records, reports}; 0 where the two run on different
+     * threads. Counted by the stages' thread: from another thread, a count of a moment ago.
+     */
+    public long[] readsHandedOver() {
+        return new long[]{checkedHandoff == null ? 0 : checkedHandoff.takenCount(),
+                executionsHandoff == null ? 0 : executionsHandoff.takenCount()};
+    }
+
     private QueueOutput output(String name, ChronicleQueue queue, CrashPoints.Point writtenPoint) {
         return new QueueOutput(name, queue, diskGuard, new SyncPolicy(config.syncEveryRecords), writtenPoint);
     }

@@ -85,14 +85,25 @@ class PipelineTest {
         for (ExecType type : new ExecType[]{ExecType.TRADE, ExecType.CANCELED, ExecType.REPLACED, ExecType.EXPIRED,
                 ExecType.REJECTED})
             assertTrue(one.counts().reportsByType().getOrDefault(type.name(), 0L) > 0, "the file produces " + type);
+        // on one thread, matching takes risk's records and egress matching's from the handoff, not from the queue
+        long[] handed = one.readsHandedOver();
+        long reports = expected.size();
+        assertTrue(handed[0] > 4_900 && handed[1] > reports * 9 / 10, "taken from the handoff: " + handed[0]
+                + " checked records of 5,000, " + handed[1] + " reports of " + reports);
         String[][] layouts = {{"ingress,risk", "matching", "egress"}, {"ingress", "risk", "matching", "egress"},
-                {"ingress,risk,matching", "egress"}};
+                {"ingress,risk,matching", "egress"}, {"ingress", "risk", "matching,egress"}};
+        boolean[][] handsOver = {{false, false}, {false, false}, {true, false}, {false, true}};
         for (int i = 0; i < layouts.length; i++) {
             Pipeline split = TestPipelines.runToEnd(TestPipelines.groups(
                     TestPipelines.config(dir.resolve("split" + i), input), layouts[i]));
+            String groups = String.join(" | ", layouts[i]);
             assertEquals(expected, TestPipelines.executionLines(split.queuePath("executions")),
-                    "executions with groups " + String.join(" | ", layouts[i]));
+                    "executions with groups " + groups);
             assertEquals(one.counts().reportsByType(), split.counts().reportsByType());
+            long[] taken = split.readsHandedOver();
+            for (int q = 0; q < 2; q++)
+                assertEquals(handsOver[i][q], taken[q] > 0, "with groups " + groups + " taken from the handoff: "
+                        + taken[0] + " checked records, " + taken[1] + " reports");
         }
     }
 

@@ -8,6 +8,7 @@ import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.TailerDirection;
 import net.openhft.chronicle.queue.impl.RollingChronicleQueue;
+import net.openhft.chronicle.wire.DocumentContext;
 
 /**
  * The one way orderpipe reads {@link OrderInfo} records off a queue: stages, replay, export, dump, tail and the
@@ -26,6 +27,11 @@ import net.openhft.chronicle.queue.impl.RollingChronicleQueue;
  * its expectation from the record before its start. After a failure every read throws it again: nothing behind it
  * is read as data. Backward reads (a short look back from the end) are not checked.
  *
+ * <p>A stage that reads the queue the stage before it on the same thread writes takes each record that stage has just
+ * appended from their {@link Handoff} instead of reading it back ({@link #takeFrom}): the same record, with the same
+ * index and the same order check, without the cost of a read. Its tailer then stays where it was, and is moved up
+ * only when a record is not in the handoff (see there).
+ *
  * <p>The tailer is created by {@link #open()} on the thread that reads. Allocation-free per read.
  */
 public final class QueueInput implements AutoCloseable {
@@ -43,6 +49,15 @@ public final class QueueInput implements AutoCloseable {
     private long reading = -1;
     /** The record the queue's first one follows, null for a queue that starts afresh ({@link #startAfter}). */
     private OrderInfo startAfter;
+    /** Where the writer before this reader on the same thread hands over what it appends, or null. */
+    private Handoff handoff;
+    /** The index the next record taken from the handoff must follow: the last read, -1 after a move. */
+    private long expectAfter = -1;
+    /** Records were taken from the handoff since the tailer last read: the tailer stands before them. */
+    private boolean tailerBehind;
+    /** The queue holds a record beyond what was read that the handoff did not have: read from the tailer next. */
+    private boolean resync;
+    private long fromHandoff;
 
     /**
      * A reader of a queue whose kind it takes from the first record ({@link RecordKind#of}): for a tool
@@ -80,7 +95,29 @@ public final class QueueInput implements AutoCloseable {
             continuity.seed(startAfter);
         else
             continuity.startAt(history);
+        moved();
         return this;
+    }
+
+    /**
+     * Makes the reader take the records the writer of this queue on the same thread appends from {@code handoff}
+     * rather than read them back ({@link Handoff}). Only for a reader on the thread of that writer.
+     */
+    public QueueInput takeFrom(Handoff handoff) {
+        this.handoff = handoff;
+        return this;
+    }
+
+    /** Reads taken from the handoff rather than from the queue. */
+    public long readsFromHandoff() {
+        return fromHandoff;
+    }
+
+    /** The tailer was placed anew: the next record taken from the handoff must follow what the tailer reads. */
+    private void moved() {
+        expectAfter = -1;
+        tailerBehind = false;
+        resync = false;
     }
 
     /**
@@ -137,6 +174,8 @@ public final class QueueInput implements AutoCloseable {
         }
         continuity.seed(last);
         readThrough = lastIndex;
+        moved();
+        expectAfter = lastIndex;
         return this;
     }
 
@@ -149,6 +188,15 @@ public final class QueueInput implements AutoCloseable {
     public boolean read(OrderInfo into) {
         if (failure != null)
             throw failure;
+        if (handoff != null && !resync) {
+            int found = handoff.take(expectAfter, into);
+            if (found == Handoff.TAKEN)
+                return taken(handoff.takenIndex(), into);
+            if (found == Handoff.EMPTY && tailerBehind)
+                return false; // the one writer appended nothing since
+        }
+        if (tailerBehind)
+            catchUp();
         ExcerptTailer t = tailer;
         reading = t.index();
         boolean read;
@@ -171,7 +219,39 @@ public final class QueueInput implements AutoCloseable {
         reading = -1;
         lastReadIndex = index;
         readThrough = index;
+        expectAfter = index;
         return true;
+    }
+
+    /** {@code into} came from the handoff: the order check, as for a record read. */
+    private boolean taken(long index, OrderInfo into) {
+        if (continuity != null && !continuity.accept(into)) {
+            reading = index;
+            throw fail(index, continuity.problem(queue.rollCycle()));
+        }
+        lastReadIndex = index;
+        readThrough = index;
+        expectAfter = index;
+        tailerBehind = true;
+        fromHandoff++;
+        return true;
+    }
+
+    /** Moves the tailer past the last record, which was taken from the handoff: the next read is the one after it. */
+    private void catchUp() {
+        long at = lastReadIndex;
+        try {
+            if (!tailer.moveToIndex(at))
+                throw fail(at, "the record read last is not on the queue any more");
+            try (DocumentContext dc = tailer.readingDocument()) {
+                if (!dc.isPresent())
+                    throw fail(at, "the record read last cannot be read again");
+            }
+        } catch (InternalError | IllegalStateException e) {
+            throw fail(cutShort(at, e));
+        }
+        tailerBehind = false;
+        resync = false;
     }
 
     private QueueDamagedException fail(long index, String what) {
@@ -198,6 +278,7 @@ public final class QueueInput implements AutoCloseable {
         long last = lastIndex();
         if (last < 0 || readThrough >= last)
             return false;
+        resync = tailerBehind; // not in the handoff: from the queue
         if (read(into))
             return true;
         throw fail(tailer.index(), "no record can be read here although the queue's last index is "
@@ -232,7 +313,10 @@ public final class QueueInput implements AutoCloseable {
      */
     public boolean atEnd() {
         long last = lastIndex();
-        return last < 0 || readThrough >= last;
+        if (last < 0 || readThrough >= last)
+            return true;
+        resync = tailerBehind; // a record beyond the last read that the handoff does not hold: the tailer reads it
+        return false;
     }
 
     /**
@@ -301,6 +385,7 @@ public final class QueueInput implements AutoCloseable {
         } catch (InternalError | IllegalStateException e) {
             throw cutShort(index, e);
         }
+        moved();
         if (there && continuity != null)
             seedBefore(index);
         return there;
@@ -327,6 +412,8 @@ public final class QueueInput implements AutoCloseable {
 
     /** Where the next read will be (the tailer's index). */
     public long position() {
+        if (tailerBehind)
+            catchUp();
         return tailer.index();
     }
 

@@ -19,6 +19,8 @@ public final class QueueOutput implements AutoCloseable {
     private final SyncPolicy syncPolicy;
     private final CrashPoints.Point writtenPoint;
     private ExcerptAppender appender;
+    /** Where each record written is handed to the reader of this queue on the same thread, or null. */
+    private Handoff handoff;
     private long written;
     /** The index of the last record on the queue when {@link #readLast} was asked, -1 for none. */
     private long lastAtOpen = -1;
@@ -51,8 +53,19 @@ public final class QueueOutput implements AutoCloseable {
         appender.writeBytes(record);
         syncPolicy.afterWrite(appender);
         written++;
+        if (handoff != null)
+            handoff.put(appender.lastIndexAppended(), record);
         if (writtenPoint != null)
             CrashPoints.hit(writtenPoint);
+    }
+
+    /**
+     * Hands every record written from now on to the reader of this queue that runs on the writer's thread
+     * ({@link QueueInput#takeFrom}), after it is on the queue.
+     */
+    public QueueOutput handTo(Handoff handoff) {
+        this.handoff = handoff;
+        return this;
     }
 
     /**
