@@ -93,8 +93,11 @@ public final class SnapshotStore implements AutoCloseable {
     /**
      * Called after each input whose outputs are all written: whether a snapshot is due now (a session close, the
      * count of inputs, the time). Allocation-free.
+     *
+     * @param nowNanos {@link System#nanoTime()} of a moment ago: the stage's stamp on the output it just wrote, so
+     *     that the check costs no clock read of its own
      */
-    public boolean due(boolean sessionClose) {
+    public boolean due(boolean sessionClose, long nowNanos) {
         if (appender == null)
             return false;
         inputsSince++;
@@ -102,7 +105,7 @@ public final class SnapshotStore implements AutoCloseable {
             return true;
         if (config.everyInputs > 0 && inputsSince >= config.everyInputs)
             return true;
-        return everyNanos > 0 && System.nanoTime() - lastNanos >= everyNanos;
+        return everyNanos > 0 && nowNanos - lastNanos >= everyNanos;
     }
 
     /**

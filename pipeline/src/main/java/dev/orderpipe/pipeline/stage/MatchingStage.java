@@ -156,7 +156,7 @@ public final class MatchingStage extends QueueInputStage implements ReportSink {
         // between inputs only: every report of this one is written (none held back), and not while rebuilding
         boolean close = in.action() == Action.SESSION_CLOSE && !in.isRejected();
         snapshots.writeOn(); // a step more of the one under way, if any
-        if (rebuilding == null && snapshots.due(close)) {
+        if (rebuilding == null && snapshots.due(close, lastStamp)) {
             SnapshotWriter w = snapshots.begin(inputIndex, output.lastIndex(), lastStamp, engine.lastSessionDate(),
                     close ? SnapshotStore.AT_SESSION_CLOSE : 0);
             w.putLong(seq);

@@ -152,7 +152,7 @@ public final class RiskStage extends QueueInputStage {
         output.write(out);
         boolean close = in.action() == Action.SESSION_CLOSE && !out.isRejected();
         snapshots.writeOn(); // a step more of the one under way, if any
-        if (snapshots.due(close)) {
+        if (snapshots.due(close, out.riskNanos())) {
             SnapshotWriter w = snapshots.begin(inputIndex, output.lastIndex(), out.riskNanos(), engine.sessionDate(),
                     close ? SnapshotStore.AT_SESSION_CLOSE : 0);
             snapshots.stepwise(engine.beginSave(w));

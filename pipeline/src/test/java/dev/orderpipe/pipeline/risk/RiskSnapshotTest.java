@@ -156,14 +156,14 @@ class RiskSnapshotTest {
         feed(risk, 1, IDS);
         try (ChronicleQueue q = SingleChronicleQueueBuilder.binary(dir).build();
              SnapshotStore store = store(q, config, 3)) {
-            assertFalse(store.due(false));
-            assertFalse(store.due(false));
-            assertTrue(store.due(false), "the third input");
+            assertFalse(store.due(false, System.nanoTime()));
+            assertFalse(store.due(false, System.nanoTime()));
+            assertTrue(store.due(false, System.nanoTime()), "the third input");
             begin(store, risk, 2);
             for (int input = 3; input <= 5; input++) {
                 store.writeOn();
                 assertTrue(store.underWay(), "still being written after input " + input);
-                assertEquals(input == 5, store.due(false), "input " + input);
+                assertEquals(input == 5, store.due(false, System.nanoTime()), "input " + input);
             }
             assertEquals(0, store.finishedAtOnce());
         }
