@@ -258,7 +258,6 @@ public final class Pipeline implements AutoCloseable {
         return new SnapshotStore(stage, q, config.snapshots, shape);
     }
 
-    /** A stage's one output: the queue with the disk guard, the sync policy and its crash point. */
     /**
      * Records the handoff from risk to matching holds: risk writes at most {@link Stage#MAX_RECORDS_PER_CALL} a call,
      * and matching, next in the group, takes them in its next call.
@@ -284,6 +283,7 @@ public final class Pipeline implements AutoCloseable {
                 executionsHandoff == null ? 0 : executionsHandoff.takenCount()};
     }
 
+    /** A stage's one output: the queue with the disk guard, the sync policy and its crash point. */
     private QueueOutput output(String name, ChronicleQueue queue, CrashPoints.Point writtenPoint) {
         return new QueueOutput(name, queue, diskGuard, new SyncPolicy(config.syncEveryRecords), writtenPoint);
     }

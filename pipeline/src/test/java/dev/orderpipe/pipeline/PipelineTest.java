@@ -107,6 +107,44 @@ class PipelineTest {
         }
     }
 
+    /**
+     * On a quiet feed the executions CSV does not wait for its buffer to fill or the pipeline to stop: a reader of
+     * the file sees every report soon after egress has handled it.
+     */
+    @Test
+    void aLivePipelinesCsvHoldsEveryReportSoonAfterTheFeedGoesQuiet(@TempDir Path dir) throws Exception {
+        Path input = dir.resolve("orders.csv");
+        Files.writeString(input, TestPipelines.mixedOrders(5, 40), StandardCharsets.UTF_8);
+        PipelineConfig config = TestPipelines.config(dir.resolve("data"), input);
+        config.ingress.follow = true; // a live feed: the pipeline keeps running
+        Path csv = dir.resolve("executions.csv");
+        config.egress.csvFile = csv.toString();
+        try (Pipeline pipeline = Pipeline.start(config)) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            int reports = -1;
+            int lines = -1;
+            while (System.nanoTime() < deadline) {
+                reports = hasCycleFile(pipeline.queuePath("executions"))
+                        ? TestPipelines.executionLines(pipeline.queuePath("executions")).size() : 0;
+                lines = Files.exists(csv) ? Files.readAllLines(csv, StandardCharsets.UTF_8).size() - 1 : -1;
+                if (reports > 0 && lines == reports && pipeline.failure() == null)
+                    break;
+                Thread.sleep(50);
+            }
+            assertTrue(reports > 40, "the 40 orders made reports: " + reports);
+            assertEquals(reports, lines, "CSV lines (header aside) in the file of a running pipeline");
+            assertFalse(pipeline.awaitFinished(0, TimeUnit.SECONDS), "still running: the feed is followed");
+        }
+    }
+
+    private static boolean hasCycleFile(Path queueDir) throws IOException {
+        if (!Files.isDirectory(queueDir))
+            return false;
+        try (var files = Files.list(queueDir)) {
+            return files.anyMatch(f -> f.toString().endsWith(".cq4"));
+        }
+    }
+
     @Test
     void aStageThatThrowsStopsThePipelineNamingStageAndIndex(@TempDir Path dir) throws Exception {
         Path data = dir.resolve("data");

@@ -160,6 +160,11 @@ public final class AsciiOut implements Closeable {
         return new String(bytes, java.nio.charset.StandardCharsets.US_ASCII);
     }
 
+    /** Bytes written to this writer and not yet to its file. */
+    public int buffered() {
+        return buf.position();
+    }
+
     /**
      * Writes out all but the last {@code keep} buffered bytes: for the crash test of a torn line (a crash while a
      * line is half on disk), never on a normal path.

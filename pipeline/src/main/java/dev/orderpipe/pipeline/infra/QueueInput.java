@@ -180,9 +180,10 @@ public final class QueueInput implements AutoCloseable {
     }
 
     /**
-     * Reads the next record into {@code into} (reset first).
+     * Reads the next record into {@code into}, every field of it overwritten (from the queue, or from the
+     * {@link Handoff} when it holds the record).
      *
-     * @return false when there is no next record (yet)
+     * @return false when there is no next record (yet); {@code into} is then not to be used
      * @throws QueueDamagedException when the next record cannot be read as written
      */
     public boolean read(OrderInfo into) {

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The end of the pipeline: reads execution reports off {@code executions}, stamps its own time, keeps the run's
@@ -28,11 +29,15 @@ public final class EgressStage extends QueueInputStage {
      * reports every round while orders keep coming, and every report's delivery would wait behind that backlog.
      */
     static final int REPORTS_PER_CALL = 4 * MAX_RECORDS_PER_CALL;
+    /** How long the CSV's buffered lines wait, egress idle, before they are written to the file. */
+    static final long CSV_QUIET_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final Path csvFile;
     private final DiskSpaceGuard diskGuard;
     private final ExecutionCounts counts = new ExecutionCounts();
     private AsciiOut csv;
+    /** {@code egressNanos} of the last CSV line buffered and not yet written to the file. */
+    private long csvBufferedNanos;
     private long csvDoneSeq;
     private volatile ExecutionListener listener;
     private final long skipThrough;
@@ -139,8 +144,22 @@ public final class EgressStage extends QueueInputStage {
         if (diskGuard.isLow())
             throw diskGuard.stop(csvFile.toString());
         ExecutionCsv.line(csv, in);
+        csvBufferedNanos = in.egressNanos();
         if (CrashPoints.armed(CrashPoints.Point.EGRESS_CSV_LINE))
             tearLineAndCrash();
+    }
+
+    /**
+     * A turn with no report to handle: the CSV lines still in the buffer are written to the file once egress has had
+     * nothing to do for {@link #CSV_QUIET_NANOS}, so that a reader of the file ({@code tail -f}) sees a report within
+     * about that on a quiet feed; while reports keep coming the buffer is written when it fills. A clock read only
+     * while lines wait.
+     */
+    @Override
+    protected int idle() {
+        if (csv != null && csv.buffered() > 0 && System.nanoTime() - csvBufferedNanos >= CSV_QUIET_NANOS)
+            csv.flush();
+        return 0;
     }
 
     /** The crash test's torn line: half of the line just formatted reaches the file, then the crash point. */
