@@ -23,6 +23,7 @@ public final class RetentionThread implements AutoCloseable {
     private final Thread thread;
     private volatile boolean stopped;
     private volatile long passes;
+    private volatile long failedPasses;
 
     /** @param queues the pipeline's open queues by name (their directory listing is refreshed after a pass) */
     public RetentionThread(PipelineConfig config, Function<String, ChronicleQueue> queues) {
@@ -61,9 +62,20 @@ public final class RetentionThread implements AutoCloseable {
         } catch (RetentionBusyException e) {
             LOG.info("{}", e.getMessage());
         } catch (RuntimeException e) {
-            LOG.warn("retention pass failed (tried again at the next roll): {}", e.toString());
+            if (stopped) { // close() interrupted it: its reads end in ClosedByInterruptException, like a kill
+                LOG.info("retention pass cut short by the pipeline's stop (a pass at the next roll after a start"
+                        + " goes on): {}", e.toString());
+            } else {
+                failedPasses++;
+                LOG.warn("retention pass failed (tried again at the next roll): {}", e.toString());
+            }
         }
         passes++;
+    }
+
+    /** Passes that failed while the pipeline ran, not cut short by its stop (for tests). */
+    long failedPasses() {
+        return failedPasses;
     }
 
     /** Passes made (for tests). */

@@ -328,6 +328,34 @@ class RetentionTest {
         feedRestAndCompare(config); // a restart on the cut directory
     }
 
+    /**
+     * A stop interrupts a pass under way: its reads end in ClosedByInterruptException, which is the stop's doing, not a
+     * failure to warn of; a pass that fails while the pipeline runs is one.
+     */
+    @Test
+    void aPassCutShortByTheStopIsNotAFailure(@TempDir Path dir) throws Exception {
+        PipelineConfig config = feed(dir, 2);
+        RetentionThread stopping = new RetentionThread(config, name -> null);
+        stopping.close(); // the pipeline stops: from here on a pass is cut short by the interrupt
+        Thread.currentThread().interrupt();
+        try {
+            stopping.pass();
+        } finally {
+            Thread.interrupted();
+        }
+        assertEquals(1, stopping.passes());
+        assertEquals(0, stopping.failedPasses(), "cut short by the stop, not failed");
+
+        RetentionThread running = new RetentionThread(config, name -> null);
+        Thread.currentThread().interrupt(); // the same cut, the pipeline running: a failure
+        try {
+            running.pass();
+        } finally {
+            Thread.interrupted();
+        }
+        assertEquals(1, running.failedPasses());
+    }
+
     @Test
     void anArchiveInsideTheDataDirectoryIsRefused(@TempDir Path dir) {
         PipelineConfig config = TestPipelines.config(dir.resolve("data"), null);
