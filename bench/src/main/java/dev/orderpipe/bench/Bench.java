@@ -132,8 +132,9 @@ public final class Bench {
     private int runNo;
     /** Flat-out throughput of the floor's checksum rounds, with and without CRC32C (null until measured). */
     private double[] checksumOn;
-    private double[] codec;
     private double[] checksumOff;
+    /** The codec's cost, with and without checksum ({@link #codecCost}), null until measured. */
+    private double[] codec;
     /** The peer's variant name and its measured rounds. */
     static final String PEER = "parity-match";
     static final int PEER_ROUNDS = 5;

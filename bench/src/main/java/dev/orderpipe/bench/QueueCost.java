@@ -1,6 +1,7 @@
 package dev.orderpipe.bench;
 
 import dev.orderpipe.pipeline.OrderInfo;
+import dev.orderpipe.pipeline.Pipeline;
 import dev.orderpipe.pipeline.config.PipelineConfig;
 import dev.orderpipe.pipeline.infra.DiskSpaceGuard;
 import dev.orderpipe.pipeline.infra.Handoff;
@@ -127,7 +128,7 @@ final class QueueCost {
     /** ns spent taking {@code records} more records from a handoff, written after the ones already on the queue. */
     private static long handedOver(ChronicleQueue queue, DiskSpaceGuard guard, OrderInfo out, OrderInfo in,
                                    int records) {
-        Handoff handoff = new Handoff(4 * Stage.MAX_RECORDS_PER_CALL);
+        Handoff handoff = new Handoff(Pipeline.CHECKED_HANDOFF);
         long taken = 0;
         long seq = out.writerSeq();
         try (QueueOutput output = new QueueOutput("queue-cost", queue, guard, SyncPolicy.none(), null).open()
@@ -143,8 +144,8 @@ final class QueueCost {
                         throw new IllegalStateException("a record handed over is not the one written");
                 taken += System.nanoTime() - start;
             }
-            if (input.readsFromHandoff() != records)
-                throw new IllegalStateException("the reader read " + (records - input.readsFromHandoff())
+            if (handoff.takenCount() != records)
+                throw new IllegalStateException("the reader read " + (records - handoff.takenCount())
                         + " records from the queue, not from the handoff");
         }
         return taken;

@@ -78,6 +78,10 @@ public final class Pipeline implements AutoCloseable {
     private final Object lock = new Object();
     private final DataDirLock dirLock;
     private final DiskSpaceGuard diskGuard;
+    /** Risk's records handed to matching on their thread, null when they run on different threads. */
+    private Handoff checkedHandoff;
+    /** Matching's reports handed to egress on their thread, null when they run on different threads. */
+    private Handoff executionsHandoff;
     private QueuePretoucher pretoucher;
     /** Retention at each roll ({@code retention.enabled}), null when off. */
     private RetentionThread retention;
@@ -97,11 +101,6 @@ public final class Pipeline implements AutoCloseable {
          */
         CALLER
     }
-
-    /** Risk's records handed to matching on their thread, null when they run on different threads. */
-    private Handoff checkedHandoff;
-    /** Matching's reports handed to egress on their thread, null when they run on different threads. */
-    private Handoff executionsHandoff;
 
     private Pipeline(PipelineConfig config, FailureReport failureReport, SnapshotSeed seed) {
         this.config = config;
@@ -262,7 +261,7 @@ public final class Pipeline implements AutoCloseable {
      * Records the handoff from risk to matching holds: risk writes at most {@link Stage#MAX_RECORDS_PER_CALL} a call,
      * and matching, next in the group, takes them in its next call.
      */
-    static final int CHECKED_HANDOFF = 4 * Stage.MAX_RECORDS_PER_CALL;
+    public static final int CHECKED_HANDOFF = 4 * Stage.MAX_RECORDS_PER_CALL;
     /** Reports the handoff from matching to egress holds: beyond it (a sweep, a session close) egress reads the queue. */
     static final int EXECUTIONS_HANDOFF = 1024;
 

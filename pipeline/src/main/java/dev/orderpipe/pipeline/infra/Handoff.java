@@ -17,7 +17,7 @@ import dev.orderpipe.pipeline.OrderInfo;
  * ({@link RecordContinuity}) is applied to it like to any other.
  *
  * <p>A fixed ring of reused records: nothing is allocated after construction. When the writer gets more than
- * {@link #capacity()} records ahead of the reader the oldest are dropped, and the reader reads those from the queue.
+ * its capacity of records ahead of the reader the oldest are dropped, and the reader reads those from the queue.
  */
 public final class Handoff {
     private final OrderInfo[] records;
@@ -26,7 +26,6 @@ public final class Handoff {
     /** The next put goes to {@code head & mask}; the next take looks at {@code tail & mask}. */
     private long head;
     private long tail;
-    private long put;
     private long taken;
 
     /** @param capacity records held at most, rounded up to a power of two */
@@ -39,11 +38,6 @@ public final class Handoff {
         mask = size - 1;
     }
 
-    /** Records held at most. */
-    public int capacity() {
-        return records.length;
-    }
-
     /** After {@code record} was appended at {@code index}: keeps a copy (the oldest goes when the ring is full). */
     void put(long index, OrderInfo record) {
         int i = (int) (head & mask);
@@ -52,7 +46,6 @@ public final class Handoff {
         head++;
         if (head - tail > records.length)
             tail = head - records.length;
-        put++;
     }
 
     /** What {@link #take} found. */
@@ -92,7 +85,7 @@ public final class Handoff {
 
     /** Records put since construction. */
     public long putCount() {
-        return put;
+        return head;
     }
 
     /** Records taken since construction: the reads that did not go through the queue. */

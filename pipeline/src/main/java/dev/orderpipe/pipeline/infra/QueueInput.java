@@ -57,7 +57,6 @@ public final class QueueInput implements AutoCloseable {
     private boolean tailerBehind;
     /** The queue holds a record beyond what was read that the handoff did not have: read from the tailer next. */
     private boolean resync;
-    private long fromHandoff;
 
     /**
      * A reader of a queue whose kind it takes from the first record ({@link RecordKind#of}): for a tool
@@ -106,11 +105,6 @@ public final class QueueInput implements AutoCloseable {
     public QueueInput takeFrom(Handoff handoff) {
         this.handoff = handoff;
         return this;
-    }
-
-    /** Reads taken from the handoff rather than from the queue. */
-    public long readsFromHandoff() {
-        return fromHandoff;
     }
 
     /** The tailer was placed anew: the next record taken from the handoff must follow what the tailer reads. */
@@ -234,7 +228,6 @@ public final class QueueInput implements AutoCloseable {
         readThrough = index;
         expectAfter = index;
         tailerBehind = true;
-        fromHandoff++;
         return true;
     }
 
