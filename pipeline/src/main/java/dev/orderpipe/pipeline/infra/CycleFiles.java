@@ -43,8 +43,12 @@ import java.util.stream.Stream;
  * holds no record by construction, so it is moved aside as Chronicle's own writer does when it finds one
  * ({@code <file>-<millis>.discard}, kept for inspection) and the writer creates it afresh on its next write. A not-ready file that nevertheless holds records (its chain of
  * documents after the header contains data) was not left by a crash in that window: it is refused, never discarded.
- * A not-ready {@code metadata.cq4t} (the queue's table store: the range of cycles, which Chronicle rebuilds from the
- * directory when it opens the queue, and the write lock) is moved aside the same way.
+ * A {@code metadata.cq4t} (the queue's table store: the range of cycles, which Chronicle rebuilds from the
+ * directory when it opens the queue, and the write lock) whose header was begun and not finished is moved aside the
+ * same way. One whose first header word is still 0 is left alone: Chronicle creates the file, maps it and only then
+ * takes its lock to begin the header, so a 0 is also what another process starting on the same new directory shows
+ * in that window (moving it aside made that process fail on the missing file), and Chronicle begins a 0 header
+ * itself when it opens the queue.
  */
 public final class CycleFiles {
     private static final Logger LOG = LoggerFactory.getLogger(CycleFiles.class);
@@ -89,7 +93,7 @@ public final class CycleFiles {
     public static ChronicleQueue openRepaired(String queue, Path dir, RollCycle rollCycle, SyncMode syncMode,
                                               TimeProvider clock) {
         Path metadata = dir.resolve(Queues.METADATA_FILE);
-        if (Files.exists(metadata) && !headerReady(metadata))
+        if (Files.exists(metadata) && headerBegunNotFinished(metadata))
             repairTableStore(queue, metadata);
         ChronicleQueue q = Queues.open(dir, rollCycle, syncMode, clock);
         try {
@@ -159,6 +163,15 @@ public final class CycleFiles {
      */
     public static boolean leftHalfCreated(Path file) {
         return !headerReady(file) && !holdsData(file);
+    }
+
+    /**
+     * Whether the first header word of {@code file} was begun (set to not-complete, which Chronicle does holding the
+     * file's lock) and is not complete: a 0 word is a file whose creator has not begun it yet, or never will.
+     */
+    private static boolean headerBegunNotFinished(Path file) {
+        int header = firstHeader(file);
+        return header != 0 && !Wires.isReady(header);
     }
 
     /** Whether the first header of {@code file} (a cycle file or {@code metadata.cq4t}) is complete. */

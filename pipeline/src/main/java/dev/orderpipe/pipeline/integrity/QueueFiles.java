@@ -79,7 +79,7 @@ final class QueueFiles {
                         + " the config's rollCycle and epoch 0 (the cycle files are named for " + fallback + ")");
             } else if (!CycleFiles.headerReady(metadata)) {
                 repair = QueueDamagedException.repairable(name, Queues.METADATA_FILE, Queues.METADATA_FILE
-                        + " was left half-created by a crash: starting the pipeline moves it aside and recreates it"
+                        + " was left half-created by a crash: starting the pipeline recreates it"
                         + " with the config's rollCycle (the cycle files are named for " + fallback + ")");
             } else {
                 QueueMetadata recorded = QueueMetadata.read(name, dir);

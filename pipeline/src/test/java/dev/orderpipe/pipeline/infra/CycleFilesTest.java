@@ -21,6 +21,7 @@ import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.text.SimpleDateFormat;
 import java.util.ArrayList;
 import java.util.Date;
@@ -38,7 +39,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The start-up check of queue files ({@link CycleFiles}): the newest cycle file left half-created by a crash at a
  * roll, after complete older ones, in each state a kill leaves (0 bytes; first header word 0; the not-complete bit),
  * is moved aside, and a tailer opened afterwards reads the old records and the new ones the writer adds; a file whose
- * header looks unfinished but which holds records is refused.
+ * header looks unfinished but which holds records is refused. A {@code metadata.cq4t} whose header a crash left
+ * begun is moved aside; one whose header nobody has begun (another process is creating it) is left to Chronicle.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class CycleFilesTest {
@@ -110,11 +112,20 @@ class CycleFilesTest {
     }
 
     @Test
-    void aMetadataFileAnotherProcessIsCreatingIsWaitedForNotRefused(@TempDir Path dir) throws Exception {
-        // two processes start on a new data directory together: one holds metadata.cq4t's lock while it creates it
+    void aMetadataFileAnotherProcessHasBegunIsWaitedForNotRefused(@TempDir Path dir) throws Exception {
+        // two processes start on a new data directory together: one holds metadata.cq4t's lock while it writes it
+        metadataBeingCreated(dir, 0x8000_0000);
+    }
+
+    @Test
+    void aMetadataFileAnotherProcessHasNotBegunIsWaitedForNotRefused(@TempDir Path dir) throws Exception {
+        metadataBeingCreated(dir, 0);
+    }
+
+    private static void metadataBeingCreated(Path dir, int header) throws Exception {
         Path queue = Files.createDirectories(dir.resolve("orders"));
         Path metadata = queue.resolve(Queues.METADATA_FILE);
-        Files.write(metadata, new byte[4096]); // first header 0: not ready
+        writeMetadata(metadata, header);
         Process holder = new ProcessBuilder(JvmOptions.javaCommand(List.of("-Xmx64m"), LockHolder.class.getName(),
                 metadata.toString(), "1500")).redirectErrorStream(true).start();
         try {
@@ -128,6 +139,53 @@ class CycleFilesTest {
             }
         } finally {
             holder.destroyForcibly();
+        }
+    }
+
+    /**
+     * Chronicle creates metadata.cq4t, maps it and only then takes its lock to begin the header: a process starting
+     * beside another on a new directory sees a first header word of 0 and nobody holding the lock. Moving that file
+     * aside made the other process fail on the missing file (NoSuchFileException from Chronicle's lock, seen in
+     * AckedFailoverTest); the file must stay where it is, the same file, and Chronicle begins it.
+     */
+    @Test
+    void aMetadataFileNobodyHasBegunIsLeftInPlaceForChronicle(@TempDir Path dir) throws Exception {
+        Path queue = Files.createDirectories(dir.resolve("orders"));
+        Path metadata = queue.resolve(Queues.METADATA_FILE);
+        writeMetadata(metadata, 0);
+        Object created = Files.readAttributes(metadata, BasicFileAttributes.class).fileKey();
+        try (ChronicleQueue q = CycleFiles.openRepaired("orders", queue, SECONDLY, SyncMode.NONE)) {
+            assertTrue(discarded(queue).isEmpty(), "nothing moved aside");
+            assertEquals(created, Files.readAttributes(metadata, BasicFileAttributes.class).fileKey(),
+                    "the file the other process created and mapped");
+            assertTrue(CycleFiles.headerReady(metadata), "Chronicle wrote its header");
+            write(q, 1, 3);
+            // the other process's Chronicle opens the same file and sees the same queue
+            try (ChronicleQueue other = Queues.open(queue, SECONDLY)) {
+                assertEquals(List.of(1L, 2L, 3L), orderIds(other));
+            }
+        }
+    }
+
+    /** A crash after Chronicle began metadata.cq4t's header (nobody holds its lock any more): moved aside. */
+    @Test
+    void aMetadataFileACrashLeftBegunIsMovedAside(@TempDir Path dir) throws Exception {
+        Path queue = Files.createDirectories(dir.resolve("orders"));
+        Path metadata = queue.resolve(Queues.METADATA_FILE);
+        writeMetadata(metadata, 0x8000_0000);
+        try (ChronicleQueue q = CycleFiles.openRepaired("orders", queue, SECONDLY, SyncMode.NONE)) {
+            assertEquals(1, discarded(queue).size(), "kept beside the queue as <file>-<millis>.discard");
+            assertTrue(CycleFiles.headerReady(metadata), "created again");
+            write(q, 1, 3);
+            assertEquals(List.of(1L, 2L, 3L), orderIds(q));
+        }
+    }
+
+    /** A metadata file of Chronicle's mapped size whose first header word is {@code header}, the rest zeros. */
+    private static void writeMetadata(Path metadata, int header) throws IOException {
+        try (RandomAccessFile f = new RandomAccessFile(metadata.toFile(), "rw")) {
+            f.setLength(131_072);
+            f.writeInt(Integer.reverseBytes(header)); // little-endian, as Chronicle writes it
         }
     }
 
