@@ -585,6 +585,26 @@ class DamagedFilesTest {
         assertArrayEquals(exported, export(data, dir.resolve("after.csv")));
     }
 
+    /** metadata.cq4t cut inside its header (not a crash's leftover): damage for verify, run and the tools alike. */
+    @Test
+    void aMetadataFileCutInsideItsHeaderIsDamageEverywhere(@TempDir Path dir) throws IOException {
+        Path data = copy(dir);
+        Path executions = data.resolve("executions");
+        Path metadata = executions.resolve(Queues.METADATA_FILE);
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(metadata.toFile(), "rw")) {
+            f.setLength(100);
+        }
+        Cli verify = Cli.run("verify", data.toString());
+        assertEquals(ExitCodes.FAILURE, verify.exitCode, verify.toString());
+        assertTrue(verify.out.contains("executions: damaged at metadata.cq4t: metadata.cq4t ends inside its header: it"
+                + " was cut short after it was written"), verify.out);
+        assertOneLine("export", Cli.run("export", executions.toString(), "--out", dir.resolve("x.csv").toString()),
+                ExitCodes.FAILURE, "metadata.cq4t ends inside its header");
+        assertOneLine("run", run(data), ExitCodes.FAILURE, "orderpipe: queue executions is damaged at metadata.cq4t:"
+                + " metadata.cq4t ends inside its header: it was cut short after it was written" + REMEDY);
+        assertEquals(100, Files.size(metadata), "never touched");
+    }
+
     private static String defaultConfig() throws IOException {
         try (InputStream in = PipelineConfig.class.getResourceAsStream(PipelineConfig.EMBEDDED_DEFAULT)) {
             String yaml = new String(in.readAllBytes(), StandardCharsets.UTF_8);

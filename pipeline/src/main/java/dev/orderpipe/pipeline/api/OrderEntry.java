@@ -1,6 +1,7 @@
 package dev.orderpipe.pipeline.api;
 
 import dev.orderpipe.pipeline.OrderInfo;
+import dev.orderpipe.pipeline.infra.CycleFiles;
 import dev.orderpipe.pipeline.infra.QueueInput;
 import dev.orderpipe.pipeline.infra.Queues;
 import dev.orderpipe.pipeline.Symbols;
@@ -100,6 +101,7 @@ public final class OrderEntry implements AutoCloseable {
         ReplicaAcks acks = config.replication.ackedReplicas == 0 ? null : new ReplicaAcks(ordersQueue.getParent(),
                 config.ingress.queue, config.rollCycle(), config.replication.ackedReplicas,
                 config.replication.ackTimeoutMs);
+        CycleFiles.requireTableStoreUsable(config.ingress.queue, ordersQueue);
         return new OrderEntry(config.ingress.queue, Queues.open(ordersQueue, config.rollCycle()), writerId, true,
                 acks);
     }

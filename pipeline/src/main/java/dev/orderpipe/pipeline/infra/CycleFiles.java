@@ -92,9 +92,7 @@ public final class CycleFiles {
      */
     public static ChronicleQueue openRepaired(String queue, Path dir, RollCycle rollCycle, SyncMode syncMode,
                                               TimeProvider clock) {
-        Path metadata = dir.resolve(Queues.METADATA_FILE);
-        if (Files.exists(metadata) && headerBegunNotFinished(metadata))
-            repairTableStore(queue, metadata);
+        settleTableStore(queue, dir, true);
         ChronicleQueue q = Queues.open(dir, rollCycle, syncMode, clock);
         try {
             if (!notReady(dir).isEmpty())
@@ -107,18 +105,53 @@ public final class CycleFiles {
     }
 
     /**
+     * For a writer that does not repair (another process's {@code OrderEntry}): refuses, in one line, a queue whose
+     * {@code metadata.cq4t} a crash left begun and not finished, or which ends inside its header, instead of
+     * Chronicle's stack trace after its 10 s lock timeout. A file another process is creating right now is waited
+     * for, as {@link #openRepaired} does.
+     *
+     * @throws RefusedException naming the file and what to do
+     */
+    public static void requireTableStoreUsable(String queue, Path dir) {
+        settleTableStore(queue, dir, false);
+    }
+
+    /**
+     * The checks of {@code metadata.cq4t} before Chronicle opens the queue: one that ends inside its header is
+     * refused; one whose header is begun and not finished is waited for while another process holds its lock (it is
+     * creating it), then, if still unfinished, moved aside when {@code repair}, else refused.
+     */
+    private static void settleTableStore(String queue, Path dir, boolean repair) {
+        Path metadata = dir.resolve(Queues.METADATA_FILE);
+        if (!Files.exists(metadata))
+            return;
+        if (headerCutShort(metadata))
+            throw new RefusedException("queue " + queue + ": " + metadata + " ends inside its header ("
+                    + size(metadata) + " bytes; its header word announces " + (4 + headerLength(metadata))
+                    + "): it is damaged; run 'orderpipe verify' on the data directory and restore it from a copy");
+        if (headerBegunNotFinished(metadata))
+            repairTableStore(queue, metadata, repair);
+    }
+
+    /**
      * A not-ready {@code metadata.cq4t}: another process creating it right now (two processes starting on a new data
      * directory together: it holds the file's lock for the milliseconds that takes) is waited for, up to
-     * {@value #LOCK_TIMEOUT_MS} ms; one a crash left half-created (nobody holds its lock) is moved aside.
+     * {@value #LOCK_TIMEOUT_MS} ms; one a crash left half-created (nobody holds its lock) is moved aside when
+     * {@code repair}, else refused.
      */
-    private static void repairTableStore(String queue, Path metadata) {
+    private static void repairTableStore(String queue, Path metadata, boolean repair) {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(LOCK_TIMEOUT_MS);
         try (FileChannel ch = FileChannel.open(metadata, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             while (true) {
                 try (FileLock lock = ch.tryLock()) {
                     if (lock != null) {
-                        if (!headerReady(metadata))
-                            moveAside(queue, metadata);
+                        if (headerReady(metadata))
+                            return;
+                        if (!repair)
+                            throw new RefusedException("queue " + queue + ": " + metadata + " was left half-created"
+                                    + " by a crash: start the pipeline on its data directory ('orderpipe run'),"
+                                    + " which repairs it, before writing to the queue");
+                        moveAside(queue, metadata);
                         return;
                     }
                 }
@@ -170,13 +203,27 @@ public final class CycleFiles {
      * file's lock) and is not complete: a 0 word is a file whose creator has not begun it yet, or never will.
      */
     private static boolean headerBegunNotFinished(Path file) {
-        int header = firstHeader(file);
-        return header != 0 && !Wires.isReady(header);
+        return firstHeader(file) != 0 && !headerReady(file);
     }
 
-    /** Whether the first header of {@code file} (a cycle file or {@code metadata.cq4t}) is complete. */
+    /**
+     * Whether the first header of {@code file} (a cycle file or {@code metadata.cq4t}) is complete: a whole word, ready.
+     * A file of 1 to 3 bytes is not, whatever they hold.
+     */
     public static boolean headerReady(Path file) {
-        return Wires.isReady(firstHeader(file));
+        return Wires.isReady(firstHeader(file)) && size(file) >= 4;
+    }
+
+    /**
+     * Whether {@code file}'s first header is ready but the file ends before the header document that word announces:
+     * damage, never a crash's leftover (Chronicle maps the file at its full size before it writes the header).
+     */
+    public static boolean headerCutShort(Path file) {
+        return headerReady(file) && size(file) < 4L + headerLength(file);
+    }
+
+    private static int headerLength(Path file) {
+        return firstHeader(file) & Wires.LENGTH_MASK;
     }
 
     /** The queue's cycle files whose first header is not ready, oldest first. */
@@ -207,10 +254,21 @@ public final class CycleFiles {
                 Integer.toHexString(header), bytes, aside.getFileName());
     }
 
-    /** The first header word, 0 for a file shorter than one (not ready either way). */
+    /**
+     * The first header word; of a file shorter than one, its bytes padded with zeros (0 only when they are all 0, as
+     * Chronicle leaves a file it has created and not begun). Anything but a regular file (a directory, a FIFO that
+     * would block the read forever) is refused.
+     */
     private static int firstHeader(Path file) {
+        if (!Files.isRegularFile(file))
+            throw new UncheckedIOException("cannot read " + file + ": not a regular file",
+                    new IOException("not a regular file"));
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            return readInt(ch, 0);
+            ByteBuffer b = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
+            while (b.hasRemaining() && ch.read(b, b.position()) > 0) {
+                // read up to a word
+            }
+            return b.getInt(0); // the bytes not read are still 0
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
         }

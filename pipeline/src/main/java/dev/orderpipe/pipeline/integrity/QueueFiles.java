@@ -81,6 +81,9 @@ final class QueueFiles {
                 repair = QueueDamagedException.repairable(name, Queues.METADATA_FILE, Queues.METADATA_FILE
                         + " was left half-created by a crash: starting the pipeline recreates it"
                         + " with the config's rollCycle (the cycle files are named for " + fallback + ")");
+            } else if (CycleFiles.headerCutShort(metadata)) {
+                throw new QueueDamagedException(name, -1, Queues.METADATA_FILE, Queues.METADATA_FILE + " ends inside"
+                        + " its header: it was cut short after it was written");
             } else {
                 QueueMetadata recorded = QueueMetadata.read(name, dir);
                 rollCycle = recorded.rollCycle();

@@ -16,6 +16,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
@@ -179,6 +180,77 @@ class CycleFilesTest {
             write(q, 1, 3);
             assertEquals(List.of(1L, 2L, 3L), orderIds(q));
         }
+    }
+
+    /**
+     * A metadata file cut to a few bytes that are not all 0 (truncated by hand or by a disk): Chronicle would grow it
+     * and read those bytes as a ready header, then fail on its 10 s lock timeout; it is moved aside like a begun one.
+     */
+    @Test
+    void aMetadataFileOfAFewBytesNotAllZeroIsMovedAside(@TempDir Path dir) throws Exception {
+        Path queue = Files.createDirectories(dir.resolve("orders"));
+        Path metadata = queue.resolve(Queues.METADATA_FILE);
+        Files.write(metadata, new byte[]{(byte) 0x94, 0, 0});
+        assertFalse(CycleFiles.headerReady(metadata));
+        try (ChronicleQueue q = CycleFiles.openRepaired("orders", queue, SECONDLY, SyncMode.NONE)) {
+            assertEquals(1, discarded(queue).size());
+            write(q, 1, 3);
+            assertEquals(List.of(1L, 2L, 3L), orderIds(q));
+        }
+    }
+
+    /** A complete metadata file cut inside its header document: damage, refused in one line, never touched. */
+    @Test
+    void aMetadataFileCutInsideItsHeaderIsRefused(@TempDir Path dir) throws Exception {
+        Path queue = dir.resolve("orders");
+        try (ChronicleQueue q = Queues.open(queue, SECONDLY)) {
+            write(q, 1, 3);
+        }
+        Path metadata = queue.resolve(Queues.METADATA_FILE);
+        try (RandomAccessFile f = new RandomAccessFile(metadata.toFile(), "rw")) {
+            f.setLength(100);
+        }
+        assertTrue(CycleFiles.headerReady(metadata));
+        CycleFiles.RefusedException e = assertThrows(CycleFiles.RefusedException.class,
+                () -> CycleFiles.openRepaired("orders", queue, SECONDLY, SyncMode.NONE).close());
+        assertTrue(e.getMessage().startsWith("queue orders: " + metadata + " ends inside its header (100 bytes;"),
+                e.getMessage());
+        assertFalse(e.getMessage().contains("\n"));
+        assertEquals(100, Files.size(metadata), "never touched");
+        assertTrue(discarded(queue).isEmpty());
+    }
+
+    /**
+     * A writer that does not repair (another process's OrderEntry) refuses a metadata file a crash left begun, in one
+     * line and at once, instead of Chronicle's stack trace after its 10 s lock timeout; the file stays for the
+     * pipeline's repair.
+     */
+    @Test
+    void aWriterThatDoesNotRepairRefusesABegunMetadataFileInOneLine(@TempDir Path dir) throws Exception {
+        Path queue = Files.createDirectories(dir.resolve("orders"));
+        Path metadata = queue.resolve(Queues.METADATA_FILE);
+        writeMetadata(metadata, 0x8000_0000);
+        long start = System.nanoTime();
+        CycleFiles.RefusedException e = assertThrows(CycleFiles.RefusedException.class,
+                () -> CycleFiles.requireTableStoreUsable("orders", queue));
+        assertTrue(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start) < 5, "no lock timeout");
+        assertEquals("queue orders: " + metadata + " was left half-created by a crash: start the pipeline on its data"
+                + " directory ('orderpipe run'), which repairs it, before writing to the queue", e.getMessage());
+        assertTrue(Files.exists(metadata));
+        assertTrue(discarded(queue).isEmpty());
+        writeMetadata(metadata, 0); // created, not begun: Chronicle's to begin
+        CycleFiles.requireTableStoreUsable("orders", queue);
+    }
+
+    /** A FIFO where metadata.cq4t should be would block a read forever: refused in one line instead. */
+    @Test
+    void aMetadataFileThatIsNotARegularFileIsRefused(@TempDir Path dir) throws Exception {
+        Path queue = Files.createDirectories(dir.resolve("orders"));
+        Path metadata = queue.resolve(Queues.METADATA_FILE);
+        assertEquals(0, new ProcessBuilder("mkfifo", metadata.toString()).start().waitFor());
+        UncheckedIOException e = assertThrows(UncheckedIOException.class,
+                () -> CycleFiles.openRepaired("orders", queue, SECONDLY, SyncMode.NONE).close());
+        assertEquals("cannot read " + metadata + ": not a regular file", e.getMessage());
     }
 
     /** A metadata file of Chronicle's mapped size whose first header word is {@code header}, the rest zeros. */
