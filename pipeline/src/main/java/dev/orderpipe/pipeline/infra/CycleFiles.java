@@ -126,9 +126,10 @@ public final class CycleFiles {
         if (!Files.exists(metadata))
             return;
         if (headerCutShort(metadata))
-            throw new RefusedException("queue " + queue + ": " + metadata + " ends inside its header ("
-                    + size(metadata) + " bytes; its header word announces " + (4 + headerLength(metadata))
-                    + "): it is damaged; run 'orderpipe verify' on the data directory and restore it from a copy");
+            throw new RefusedException("queue " + queue + ": " + metadata + " ends inside its header (its header"
+                    + " word announces " + (4L + headerLength(metadata)) + " bytes, the file holds " + size(metadata)
+                    + ": cut short, or the word damaged); run 'orderpipe verify' on the data directory and restore it"
+                    + " from a copy");
         if (headerBegunNotFinished(metadata))
             repairTableStore(queue, metadata, repair);
     }
@@ -216,7 +217,8 @@ public final class CycleFiles {
 
     /**
      * Whether {@code file}'s first header is ready but the file ends before the header document that word announces:
-     * damage, never a crash's leftover (Chronicle maps the file at its full size before it writes the header).
+     * damage (the file cut short, or the word itself damaged), never a crash's leftover (Chronicle maps the file at
+     * its full size before it writes the header).
      */
     public static boolean headerCutShort(Path file) {
         return headerReady(file) && size(file) < 4L + headerLength(file);

@@ -83,7 +83,7 @@ final class QueueFiles {
                         + " with the config's rollCycle (the cycle files are named for " + fallback + ")");
             } else if (CycleFiles.headerCutShort(metadata)) {
                 throw new QueueDamagedException(name, -1, Queues.METADATA_FILE, Queues.METADATA_FILE + " ends inside"
-                        + " its header: it was cut short after it was written");
+                        + " its header (cut short, or its header word damaged)");
             } else {
                 QueueMetadata recorded = QueueMetadata.read(name, dir);
                 rollCycle = recorded.rollCycle();

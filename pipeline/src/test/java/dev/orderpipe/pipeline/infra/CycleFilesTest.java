@@ -213,11 +213,36 @@ class CycleFilesTest {
         assertTrue(CycleFiles.headerReady(metadata));
         CycleFiles.RefusedException e = assertThrows(CycleFiles.RefusedException.class,
                 () -> CycleFiles.openRepaired("orders", queue, SECONDLY, SyncMode.NONE).close());
-        assertTrue(e.getMessage().startsWith("queue orders: " + metadata + " ends inside its header (100 bytes;"),
-                e.getMessage());
+        assertTrue(e.getMessage().startsWith("queue orders: " + metadata + " ends inside its header (its header"
+                + " word announces "), e.getMessage());
+        assertTrue(e.getMessage().contains(" bytes, the file holds 100: cut short, or the word damaged); run"
+                + " 'orderpipe verify' on the data directory and restore it from a copy"), e.getMessage());
         assertFalse(e.getMessage().contains("\n"));
         assertEquals(100, Files.size(metadata), "never touched");
         assertTrue(discarded(queue).isEmpty());
+    }
+
+    /**
+     * A damaged header word that reads as ready (garbage announcing a header longer than the file): refused in one
+     * line at once, where Chronicle failed on its 10 s lock timeout with a message about a lock.
+     */
+    @Test
+    void aMetadataFileWithAGarbageHeaderWordIsRefusedAtOnce(@TempDir Path dir) throws Exception {
+        Path queue = dir.resolve("orders");
+        try (ChronicleQueue q = Queues.open(queue, SECONDLY)) {
+            write(q, 1, 3);
+        }
+        Path metadata = queue.resolve(Queues.METADATA_FILE);
+        try (RandomAccessFile f = new RandomAccessFile(metadata.toFile(), "rw")) {
+            f.writeInt(Integer.reverseBytes(0x1234_5678));
+        }
+        long start = System.nanoTime();
+        CycleFiles.RefusedException e = assertThrows(CycleFiles.RefusedException.class,
+                () -> CycleFiles.openRepaired("orders", queue, SECONDLY, SyncMode.NONE).close());
+        assertTrue(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start) < 5, "no lock timeout");
+        assertTrue(e.getMessage().contains("ends inside its header (its header word announces 305419900 bytes, the"
+                + " file holds "), e.getMessage());
+        assertThrows(CycleFiles.RefusedException.class, () -> CycleFiles.requireTableStoreUsable("orders", queue));
     }
 
     /**
