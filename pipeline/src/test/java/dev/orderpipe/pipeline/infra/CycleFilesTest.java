@@ -203,10 +203,7 @@ class CycleFilesTest {
     @Test
     void aMetadataFileCutInsideItsHeaderIsRefused(@TempDir Path dir) throws Exception {
         Path queue = dir.resolve("orders");
-        try (ChronicleQueue q = Queues.open(queue, SECONDLY)) {
-            write(q, 1, 3);
-        }
-        Path metadata = queue.resolve(Queues.METADATA_FILE);
+        Path metadata = writtenQueuesMetadata(queue);
         try (RandomAccessFile f = new RandomAccessFile(metadata.toFile(), "rw")) {
             f.setLength(100);
         }
@@ -229,10 +226,7 @@ class CycleFilesTest {
     @Test
     void aMetadataFileWithAGarbageHeaderWordIsRefusedAtOnce(@TempDir Path dir) throws Exception {
         Path queue = dir.resolve("orders");
-        try (ChronicleQueue q = Queues.open(queue, SECONDLY)) {
-            write(q, 1, 3);
-        }
-        Path metadata = queue.resolve(Queues.METADATA_FILE);
+        Path metadata = writtenQueuesMetadata(queue);
         try (RandomAccessFile f = new RandomAccessFile(metadata.toFile(), "rw")) {
             f.writeInt(Integer.reverseBytes(0x1234_5678));
         }
@@ -276,6 +270,14 @@ class CycleFilesTest {
         UncheckedIOException e = assertThrows(UncheckedIOException.class,
                 () -> CycleFiles.openRepaired("orders", queue, SECONDLY, SyncMode.NONE).close());
         assertEquals("cannot read " + metadata + ": not a regular file", e.getMessage());
+    }
+
+    /** Writes 3 records to a new queue in {@code queue} and closes it: its complete metadata file. */
+    private static Path writtenQueuesMetadata(Path queue) {
+        try (ChronicleQueue q = Queues.open(queue, SECONDLY)) {
+            write(q, 1, 3);
+        }
+        return queue.resolve(Queues.METADATA_FILE);
     }
 
     /** A metadata file of Chronicle's mapped size whose first header word is {@code header}, the rest zeros. */
