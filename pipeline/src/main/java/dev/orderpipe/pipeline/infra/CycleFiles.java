@@ -125,12 +125,12 @@ public final class CycleFiles {
         Path metadata = dir.resolve(Queues.METADATA_FILE);
         if (!Files.exists(metadata))
             return;
-        if (headerCutShort(metadata))
+        Head head = head(metadata);
+        if (head.cutShort())
             throw new RefusedException("queue " + queue + ": " + metadata + " ends inside its header (its header"
-                    + " word announces " + (4L + headerLength(metadata)) + " bytes, the file holds " + size(metadata)
-                    + ": cut short, or the word damaged); run 'orderpipe verify' on the data directory and restore it"
-                    + " from a copy");
-        if (headerBegunNotFinished(metadata))
+                    + " word announces " + head.announced() + " bytes, the file holds " + head.size() + ": cut short,"
+                    + " or the word damaged); run 'orderpipe verify' on the data directory and restore it from a copy");
+        if (head.begunNotFinished())
             repairTableStore(queue, metadata, repair);
     }
 
@@ -176,7 +176,7 @@ public final class CycleFiles {
             lock.lock();
             try {
                 for (Path file : notReady(dir)) {
-                    int header = firstHeader(file);
+                    int header = head(file).word();
                     if (holdsData(file))
                         throw new RefusedException("queue " + queue + ": " + file + " has an incomplete first header"
                                 + " (0x" + Integer.toHexString(header) + ") but holds records, so a crash while it was"
@@ -199,33 +199,49 @@ public final class CycleFiles {
         return !headerReady(file) && !holdsData(file);
     }
 
-    /**
-     * Whether the first header word of {@code file} was begun (set to not-complete, which Chronicle does holding the
-     * file's lock) and is not complete: a 0 word is a file whose creator has not begun it yet, or never will.
-     */
-    private static boolean headerBegunNotFinished(Path file) {
-        return firstHeader(file) != 0 && !headerReady(file);
-    }
-
-    /**
-     * Whether the first header of {@code file} (a cycle file or {@code metadata.cq4t}) is complete: a whole word, ready.
-     * A file of 1 to 3 bytes is not, whatever they hold.
-     */
+    /** Whether the first header of {@code file} (a cycle file or {@code metadata.cq4t}) is complete ({@link Head}). */
     public static boolean headerReady(Path file) {
-        return Wires.isReady(firstHeader(file)) && size(file) >= 4;
+        return head(file).ready();
+    }
+
+    /** Whether {@code file}'s first header is ready but the file ends inside the header document ({@link Head}). */
+    public static boolean headerCutShort(Path file) {
+        return head(file).cutShort();
     }
 
     /**
-     * Whether {@code file}'s first header is ready but the file ends before the header document that word announces:
-     * damage (the file cut short, or the word itself damaged), never a crash's leftover (Chronicle maps the file at
-     * its full size before it writes the header).
+     * A file's first header word and its size, read once.
+     *
+     * @param word the first header word; of a file shorter than one, its bytes padded with zeros (0 only when they
+     *             are all 0, as Chronicle leaves a file it has created and not begun)
      */
-    public static boolean headerCutShort(Path file) {
-        return headerReady(file) && size(file) < 4L + headerLength(file);
-    }
+    private record Head(int word, long size) {
+        /** Complete: a whole word, ready. A file of 1 to 3 bytes is not, whatever they hold. */
+        boolean ready() {
+            return Wires.isReady(word) && size >= 4;
+        }
 
-    private static int headerLength(Path file) {
-        return firstHeader(file) & Wires.LENGTH_MASK;
+        /**
+         * Begun (set to not-complete, which Chronicle does holding the file's lock) and not complete: a 0 word is a
+         * file whose creator has not begun it yet, or never will.
+         */
+        boolean begunNotFinished() {
+            return word != 0 && !ready();
+        }
+
+        /** The bytes the header document takes with its word: what a ready word announces. */
+        long announced() {
+            return 4L + (word & Wires.LENGTH_MASK);
+        }
+
+        /**
+         * Ready, but the file ends before the header document the word announces: damage (the file cut short, or the
+         * word itself damaged), never a crash's leftover (Chronicle maps the file at its full size before it writes
+         * the header).
+         */
+        boolean cutShort() {
+            return ready() && size < announced();
+        }
     }
 
     /** The queue's cycle files whose first header is not ready, oldest first. */
@@ -241,8 +257,7 @@ public final class CycleFiles {
 
     /** Renames a file holding no record to {@code <name>-<millis>.discard}, as Chronicle's writer does. */
     private static void moveAside(String queue, Path file) {
-        int header = firstHeader(file);
-        long bytes = size(file);
+        Head head = head(file);
         Path aside = file.resolveSibling(file.getFileName() + "-" + System.currentTimeMillis() + DISCARD_SUFFIX);
         try {
             Files.move(file, aside, StandardCopyOption.ATOMIC_MOVE);
@@ -253,24 +268,19 @@ public final class CycleFiles {
         }
         LOG.warn("queue {}: {} was left half-created by a crash (first header 0x{}, {} bytes, no record in it):"
                 + " moved aside to {}; Chronicle creates it again", queue, file.getFileName(),
-                Integer.toHexString(header), bytes, aside.getFileName());
+                Integer.toHexString(head.word()), head.size(), aside.getFileName());
     }
 
     /**
-     * The first header word; of a file shorter than one, its bytes padded with zeros (0 only when they are all 0, as
-     * Chronicle leaves a file it has created and not begun). Anything but a regular file (a directory, a FIFO that
-     * would block the read forever) is refused.
+     * The first header word and size of {@code file}. Anything but a regular file (a directory, a FIFO that would
+     * block the read forever) is refused.
      */
-    private static int firstHeader(Path file) {
+    private static Head head(Path file) {
         if (!Files.isRegularFile(file))
             throw new UncheckedIOException("cannot read " + file + ": not a regular file",
                     new IOException("not a regular file"));
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            ByteBuffer b = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
-            while (b.hasRemaining() && ch.read(b, b.position()) > 0) {
-                // read up to a word
-            }
-            return b.getInt(0); // the bytes not read are still 0
+            return new Head(readInt(ch, 0), ch.size());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
         }
@@ -341,19 +351,12 @@ public final class CycleFiles {
         return true;
     }
 
+    /** The little-endian word at {@code pos}; where the file ends inside it, its bytes padded with zeros. */
     private static int readInt(FileChannel ch, long pos) throws IOException {
         ByteBuffer b = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
         while (b.hasRemaining() && ch.read(b, pos + b.position()) > 0) {
             // read the word
         }
-        return b.hasRemaining() ? 0 : b.getInt(0);
-    }
-
-    private static long size(Path file) {
-        try {
-            return Files.size(file);
-        } catch (IOException e) {
-            return -1;
-        }
+        return b.getInt(0); // the bytes not read are still 0
     }
 }
