@@ -605,6 +605,29 @@ class DamagedFilesTest {
         assertEquals(100, Files.size(metadata), "never touched");
     }
 
+    /**
+     * metadata.cq4t a symbolic link to nothing: run would have created the link's target outside the data
+     * directory; now verify, run and the tools name it as damage in one line, and nothing is created.
+     */
+    @Test
+    void aMetadataFileThatIsADanglingSymbolicLinkIsDamageEverywhere(@TempDir Path dir) throws IOException {
+        Path data = copy(dir);
+        Path executions = data.resolve("executions");
+        Path metadata = executions.resolve(Queues.METADATA_FILE);
+        Path elsewhere = Files.createDirectories(dir.resolve("outside")).resolve("metadata.cq4t");
+        Files.delete(metadata);
+        Files.createSymbolicLink(metadata, elsewhere);
+        String what = "metadata.cq4t is a symbolic link to " + elsewhere + ", which does not exist";
+        Cli verify = Cli.run("verify", data.toString());
+        assertEquals(ExitCodes.FAILURE, verify.exitCode, verify.toString());
+        assertTrue(verify.out.contains("executions: damaged at metadata.cq4t: " + what), verify.out);
+        assertOneLine("export", Cli.run("export", executions.toString(), "--out", dir.resolve("x.csv").toString()),
+                ExitCodes.FAILURE, what);
+        assertOneLine("run", run(data), ExitCodes.FAILURE, what);
+        assertFalse(Files.exists(elsewhere), "nothing created where the link points");
+        assertTrue(Files.isSymbolicLink(metadata));
+    }
+
     private static String defaultConfig() throws IOException {
         try (InputStream in = PipelineConfig.class.getResourceAsStream(PipelineConfig.EMBEDDED_DEFAULT)) {
             String yaml = new String(in.readAllBytes(), StandardCharsets.UTF_8);

@@ -123,6 +123,10 @@ public final class CycleFiles {
      */
     private static void settleTableStore(String queue, Path dir, boolean repair) {
         Path metadata = dir.resolve(Queues.METADATA_FILE);
+        String dangling = danglingLink(metadata);
+        if (dangling != null) // Chronicle would create the link's target, wherever it points
+            throw new RefusedException("queue " + queue + ": " + metadata + " is " + dangling + ": remove the link,"
+                    + " or restore its target");
         if (!Files.exists(metadata))
             return;
         Head head = head(metadata);
@@ -132,6 +136,22 @@ public final class CycleFiles {
                     + " or the word damaged); run 'orderpipe verify' on the data directory and restore it from a copy");
         if (head.begunNotFinished())
             repairTableStore(queue, metadata, repair);
+    }
+
+    /**
+     * For a symbolic link whose target does not exist, what it is ("a symbolic link to T, which does not exist"); null
+     * for anything else (no file, a file, a link to one).
+     */
+    public static String danglingLink(Path file) {
+        if (!Files.isSymbolicLink(file) || Files.exists(file))
+            return null;
+        String target;
+        try {
+            target = Files.readSymbolicLink(file).toString();
+        } catch (IOException e) {
+            target = "a path that cannot be read (" + e.getMessage() + ")";
+        }
+        return "a symbolic link to " + target + ", which does not exist";
     }
 
     /**

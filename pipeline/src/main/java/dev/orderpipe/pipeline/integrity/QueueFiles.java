@@ -72,6 +72,9 @@ final class QueueFiles {
         long epoch = 0;
         QueueDamagedException repair = null;
         Path metadata = dir.resolve(Queues.METADATA_FILE);
+        String dangling = CycleFiles.danglingLink(metadata);
+        if (dangling != null)
+            throw new QueueDamagedException(name, -1, Queues.METADATA_FILE, Queues.METADATA_FILE + " is " + dangling);
         if (!paths.isEmpty()) {
             if (!Files.exists(metadata)) {
                 repair = QueueDamagedException.repairable(name, Queues.METADATA_FILE, Queues.METADATA_FILE

@@ -272,6 +272,35 @@ class CycleFilesTest {
         assertEquals("cannot read " + metadata + ": not a regular file", e.getMessage());
     }
 
+    /**
+     * A metadata.cq4t that is a symbolic link to nothing: Chronicle would create the link's target, wherever it
+     * points (outside the data directory); refused in one line instead, and nothing is created.
+     */
+    @Test
+    void aMetadataFileThatIsADanglingSymbolicLinkIsRefusedAndItsTargetNeverCreated(@TempDir Path dir)
+            throws Exception {
+        Path queue = Files.createDirectories(dir.resolve("orders"));
+        Path metadata = queue.resolve(Queues.METADATA_FILE);
+        Path elsewhere = Files.createDirectories(dir.resolve("elsewhere")).resolve("metadata.cq4t");
+        Files.createSymbolicLink(metadata, elsewhere);
+        CycleFiles.RefusedException e = assertThrows(CycleFiles.RefusedException.class,
+                () -> CycleFiles.openRepaired("orders", queue, SECONDLY, SyncMode.NONE).close());
+        assertEquals("queue orders: " + metadata + " is a symbolic link to " + elsewhere + ", which does not exist:"
+                + " remove the link, or restore its target", e.getMessage());
+        assertThrows(CycleFiles.RefusedException.class, () -> CycleFiles.requireTableStoreUsable("orders", queue));
+        assertFalse(Files.exists(elsewhere), "nothing created where the link points");
+        assertTrue(Files.isSymbolicLink(metadata), "the link is left as it was");
+
+        // a link to a file that exists is the user's choice: used as the file itself
+        Files.delete(metadata);
+        Path real = writtenQueuesMetadata(dir.resolve("real"));
+        Files.createSymbolicLink(metadata, real);
+        try (ChronicleQueue q = CycleFiles.openRepaired("orders", queue, SECONDLY, SyncMode.NONE)) {
+            write(q, 1, 3);
+        }
+        assertTrue(Files.isSymbolicLink(metadata));
+    }
+
     /** Writes 3 records to a new queue in {@code queue} and closes it: its complete metadata file. */
     private static Path writtenQueuesMetadata(Path queue) {
         try (ChronicleQueue q = Queues.open(queue, SECONDLY)) {
