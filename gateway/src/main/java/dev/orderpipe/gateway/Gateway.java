@@ -22,6 +22,7 @@ import dev.orderpipe.pipeline.config.ConfigException;
 import dev.orderpipe.pipeline.config.PipelineConfig;
 import dev.orderpipe.pipeline.infra.CrashPoints;
 import dev.orderpipe.pipeline.infra.DataDirLock;
+import dev.orderpipe.pipeline.infra.DiskSpaceGuard;
 import net.openhft.chronicle.queue.RollCycle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -522,6 +523,11 @@ public final class Gateway implements AutoCloseable {
         s.answering(seq);
         try {
             dispatch(s, m, t, type, seq);
+        } catch (DiskSpaceGuard.DiskFullException e) {
+            // the disk filled in the instant between the check and the write, after the request was journaled: the
+            // gateway stops as a crash there would, and writes the order when it starts again
+            throw new DiskSpaceGuard.DiskFullException("gateway stopped: " + e.getMessage() + "; the request it had"
+                    + " taken (MsgSeqNum " + seq + ") is written when it starts again");
         } catch (RuntimeException e) {
             malformed(s, seq, e);
         }
@@ -819,6 +825,10 @@ public final class Gateway implements AutoCloseable {
             clOrdIdLength = 0;
             return;
         }
+        if (refusedForDisk(s, m, seq)) {
+            clOrdIdLength = 0;
+            return;
+        }
         RequestJournal j = journal;
         j.action = RequestJournal.NEW;
         j.orderId = lastOrderId + 1;
@@ -866,6 +876,8 @@ public final class Gateway implements AutoCloseable {
                 businessReject(s, seq, m.getMsgType(), 0, tableFull);
                 return;
             }
+            if (refusedForDisk(s, m, seq))
+                return;
             RequestJournal j = journal;
             j.action = replace ? RequestJournal.REPLACE : RequestJournal.CANCEL;
             j.orderId = orderId;
@@ -879,6 +891,21 @@ public final class Gateway implements AutoCloseable {
         } finally {
             clOrdIdLength = 0;
         }
+    }
+
+    /**
+     * A request taken while the disk holding the orders queue is nearly full would be refused by the queue's writer
+     * after it was journaled: it is answered now with a BusinessMessageReject(j), BusinessRejectReason(380) 4
+     * (application not available) and the reason, and nothing is journaled or written; the same request sent again
+     * once space is freed is taken.
+     */
+    private boolean refusedForDisk(FixSession s, FIXMessage m, long seq) {
+        String why = entry.refusal();
+        if (why == null)
+            return false;
+        businessReject(s, seq, m.getMsgType(), 4, why);
+        LOG.warn("session {}: request {} refused: {}", s.config.directoryName(), seq, why);
+        return true;
     }
 
     /**

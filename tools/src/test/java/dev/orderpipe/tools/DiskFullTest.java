@@ -1,12 +1,11 @@
 package dev.orderpipe.tools;
 
+import dev.orderpipe.pipeline.SmallTmpfs;
 import dev.orderpipe.pipeline.TestPipelines;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -22,18 +21,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class DiskFullTest {
 
-    private static boolean run(String... cmd) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        p.getInputStream().readAllBytes();
-        return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
-    }
-
     @Test
     void stopsBeforeTheDiskFillsAndKeepsWhatItWroteReadable(@TempDir Path dir) throws Exception {
-        Path mount = Files.createDirectories(dir.resolve("small-fs"));
-        Assumptions.assumeTrue(run("mount", "-t", "tmpfs", "-o", "size=40m", "tmpfs", mount.toString()),
-                "skipped: cannot mount a 40 MB tmpfs here (needs root)");
-        try {
+        try (SmallTmpfs fs = SmallTmpfs.mount(dir.resolve("small-fs"), 40)) {
+            Path mount = fs.path();
             Path orders = dir.resolve("orders.csv");
             assertEquals(0, Cli.run("generate", "-n", "300000", "--out", orders.toString()).exitCode);
             Path config = dir.resolve("small.yaml");
@@ -65,8 +56,6 @@ class DiskFullTest {
             Cli c = Cli.run("run", "-c", config.toString(), "--data", data.toString());
             assertEquals(1, c.exitCode, c.toString());
             assertTrue(c.oneLineError().contains("less than minFreeDiskMb 39"), c.err);
-        } finally {
-            run("umount", "-l", mount.toString());
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.orderpipe.pipeline.api;
 
 import dev.orderpipe.pipeline.OrderInfo;
 import dev.orderpipe.pipeline.infra.CycleFiles;
+import dev.orderpipe.pipeline.infra.DiskSpaceGuard;
 import dev.orderpipe.pipeline.infra.QueueInput;
 import dev.orderpipe.pipeline.infra.Queues;
 import dev.orderpipe.pipeline.Symbols;
@@ -31,6 +32,10 @@ import java.nio.file.Path;
  * and throws {@link IllegalArgumentException}; business checks (known symbol, price band, notional, duplicates) are
  * the risk stage's, and end as REJECTED execution reports.
  *
+ * <p>A full disk: while the filesystem of the queue has less free than the config's {@code minFreeDiskMb} (64 MB by
+ * default), every call throws {@link DiskSpaceGuard.DiskFullException} and writes nothing (the pipeline's stages stop
+ * at the same mark); once space is freed the same call succeeds. {@link #refusal()} tells before a call.
+ *
  * <p>Threading: an instance, like the Chronicle appender inside it, belongs to one thread. Use one per thread, each
  * with its own writer id.
  *
@@ -54,12 +59,21 @@ public final class OrderEntry implements AutoCloseable {
     private final boolean ownsQueue;
     /** Acknowledged durability: null unless the config asks replicas to acknowledge each write. */
     private final ReplicaAcks acks;
+    /**
+     * Refuses each write while the disk is nearly full (a write into a mapped page the filesystem cannot back is a
+     * SIGBUS, which left a damaged record on the queue); null on the pipeline's own queue, whose guard stops it.
+     */
+    private final DiskSpaceGuard diskGuard;
+    private final String name;
 
-    private OrderEntry(String name, ChronicleQueue queue, long writerId, boolean ownsQueue, ReplicaAcks acks) {
+    private OrderEntry(String name, ChronicleQueue queue, long writerId, boolean ownsQueue, ReplicaAcks acks,
+                       DiskSpaceGuard diskGuard) {
+        this.name = name;
         this.queue = queue;
         this.writerId = writerId;
         this.ownsQueue = ownsQueue;
         this.acks = acks;
+        this.diskGuard = diskGuard;
         this.appender = queue.createAppender();
         this.writerSeq = lastWritten(name, queue, writerId, record);
     }
@@ -72,7 +86,7 @@ public final class OrderEntry implements AutoCloseable {
      */
     public static OrderEntry on(String name, ChronicleQueue queue, long writerId) {
         requireWriterId(writerId);
-        return new OrderEntry(name, queue, writerId, false, null);
+        return new OrderEntry(name, queue, writerId, false, null, null);
     }
 
     /**
@@ -102,8 +116,17 @@ public final class OrderEntry implements AutoCloseable {
                 config.ingress.queue, config.rollCycle(), config.replication.ackedReplicas,
                 config.replication.ackTimeoutMs);
         CycleFiles.requireTableStoreUsable(config.ingress.queue, ordersQueue);
-        return new OrderEntry(config.ingress.queue, Queues.open(ordersQueue, config.rollCycle()), writerId, true,
-                acks);
+        ChronicleQueue queue = Queues.open(ordersQueue, config.rollCycle());
+        DiskSpaceGuard guard = null;
+        try {
+            guard = new DiskSpaceGuard(ordersQueue, config.minFreeDiskMb);
+            return new OrderEntry(config.ingress.queue, queue, writerId, true, acks, guard);
+        } catch (RuntimeException e) {
+            if (guard != null)
+                guard.close();
+            queue.close();
+            throw e;
+        }
     }
 
     private static void requireWriterId(long writerId) {
@@ -156,6 +179,7 @@ public final class OrderEntry implements AutoCloseable {
         else if (price != 0)
             throw new IllegalArgumentException("a MARKET order takes no price (pass 0), was " + price);
         requirePositive(quantity, "quantity");
+        requireRoom();
         record.reset().action(Action.NEW).orderId(orderId).account(account).symbol(symbol).side(side).orderType(type)
                 .timeInForce(tif).price(price).quantity(quantity);
         return append();
@@ -168,6 +192,7 @@ public final class OrderEntry implements AutoCloseable {
     public long cancel(long orderId, long account) {
         requirePositive(orderId, "orderId");
         requirePositive(account, "account");
+        requireRoom();
         record.reset().action(Action.CANCEL).orderId(orderId).account(account);
         return append();
     }
@@ -199,6 +224,7 @@ public final class OrderEntry implements AutoCloseable {
             throw new IllegalArgumentException("side must be BUY or SELL");
         requirePositive(newPrice, "newPrice");
         requirePositive(newQuantity, "newQuantity");
+        requireRoom();
         record.reset().action(Action.REPLACE).orderId(orderId).account(account).symbol(symbol).side(side)
                 .orderType(OrderType.LIMIT).timeInForce(tif).price(newPrice).quantity(newQuantity);
         return append();
@@ -212,6 +238,7 @@ public final class OrderEntry implements AutoCloseable {
     public long openSession(long tradingDate) {
         if (!TradingDates.isValid(tradingDate))
             throw new IllegalArgumentException("tradingDate must be a date YYYYMMDD, was " + tradingDate);
+        requireRoom();
         record.reset().action(Action.SESSION_OPEN).tradingDate(tradingDate);
         return append();
     }
@@ -224,8 +251,24 @@ public final class OrderEntry implements AutoCloseable {
     public long closeSession(long tradingDate) {
         if (tradingDate != 0 && !TradingDates.isValid(tradingDate))
             throw new IllegalArgumentException("tradingDate must be a date YYYYMMDD or 0, was " + tradingDate);
+        requireRoom();
         record.reset().action(Action.SESSION_CLOSE).tradingDate(tradingDate);
         return append();
+    }
+
+    /**
+     * Why a write would be refused now, or null when it would not: the disk holding the queue has less free than the
+     * config's {@code minFreeDiskMb} (a gateway checks before it takes a request, so it can answer it). Allocates only
+     * when it refuses.
+     */
+    public String refusal() {
+        return diskGuard != null && diskGuard.isLow() ? diskGuard.refuse(name).getMessage() : null;
+    }
+
+    /** Refuses a write on a nearly full disk, before the record changes (so lastAppended() stays the last one). */
+    private void requireRoom() {
+        if (diskGuard != null && diskGuard.isLow())
+            throw diskGuard.refuse(name);
     }
 
     private long append() {
@@ -266,6 +309,8 @@ public final class OrderEntry implements AutoCloseable {
         if (acks != null)
             acks.close();
         appender.close();
+        if (diskGuard != null)
+            diskGuard.close();
         if (ownsQueue)
             queue.close();
     }

@@ -8,7 +8,8 @@ import java.nio.file.Path;
 
 /**
  * Watches the free space of the data directory's filesystem from a thread of its own and tells the stages to stop
- * writing before it runs out. Chronicle writes through memory-mapped files, and touching a mapped page that the
+ * writing before it runs out, and the writers of other processes ({@link dev.orderpipe.pipeline.api.OrderEntry}: a
+ * feed handler, the FIX gateway) to refuse each write until space is freed. Chronicle writes through memory-mapped files, and touching a mapped page that the
  * filesystem cannot back is a SIGBUS: the JVM either dies or turns it into an InternalError in the middle of a record.
  * Stopping while {@code minFreeDiskMb} is still free keeps every record written so far whole and readable.
  *
@@ -33,6 +34,7 @@ public final class DiskSpaceGuard implements AutoCloseable {
         try {
             this.store = Files.getFileStore(dataDir);
             this.lastFreeBytes = store.getUsableSpace();
+            this.low = lastFreeBytes < minFreeBytes; // right from the start, for a writer that checks at once
         } catch (IOException e) {
             throw new java.io.UncheckedIOException("cannot watch free space of " + dataDir + ": " + e.getMessage(), e);
         }
@@ -47,8 +49,7 @@ public final class DiskSpaceGuard implements AutoCloseable {
             try {
                 long free = store.getUsableSpace();
                 lastFreeBytes = free;
-                if (free < minFreeBytes)
-                    low = true;
+                low = free < minFreeBytes; // clears once space is freed: a writer that can wait goes on
                 Thread.sleep(POLL_MILLIS);
             } catch (InterruptedException e) {
                 return;
@@ -70,6 +71,16 @@ public final class DiskSpaceGuard implements AutoCloseable {
                 + "; everything written is readable: free space and restart to resume");
     }
 
+    /**
+     * The exception a writer that can wait ({@link dev.orderpipe.pipeline.api.OrderEntry}) throws instead of writing
+     * to {@code queue}: nothing is written, and the same write succeeds once space is freed.
+     */
+    public DiskFullException refuse(String queue) {
+        return new DiskFullException("queue '" + queue + "' refused the write before the disk filled: " + dataDir
+                + " has " + (lastFreeBytes >> 20) + " MB free, below minFreeDiskMb " + (minFreeBytes >> 20)
+                + "; nothing was written: free space and write again");
+    }
+
     @Override
     public void close() {
         running = false;
@@ -80,7 +91,7 @@ public final class DiskSpaceGuard implements AutoCloseable {
     public static final class DiskFullException extends RuntimeException implements OperatorError {
         private static final long serialVersionUID = 1L;
 
-        DiskFullException(String message) {
+        public DiskFullException(String message) {
             super(message, null, false, false);
         }
     }
