@@ -677,7 +677,7 @@ public final class Gateway implements AutoCloseable {
     }
 
     private void logoutAndClose(FixSession s, String text) {
-        s.begin('5').addField(FIX44Tags.Text).setString(text);
+        s.begin('5').addField(FIX44Tags.Text).setString(fit(text));
         s.sendAdmin();
         s.logoutSent = true;
         s.link.fail();
@@ -690,8 +690,13 @@ public final class Gateway implements AutoCloseable {
         if (refTag != 0)
             r.addField(FIX44Tags.RefTagID).setInt(refTag);
         r.addField(FIX44Tags.SessionRejectReason).setInt(reason);
-        r.addField(FIX44Tags.Text).setString(text);
+        r.addField(FIX44Tags.Text).setString(fit(text));
         s.sendApp(-1); // a Reject is resent, not gap-filled
+    }
+
+    /** A Text(58) cut to what a field holds ({@value #FIELD_CAPACITY} bytes; the gateway's texts are ASCII). */
+    private static String fit(String text) {
+        return text.length() <= FIELD_CAPACITY ? text : text.substring(0, FIELD_CAPACITY);
     }
 
     private void businessReject(FixSession s, long refSeq, FIXValue refMsgType, int reason, String text) {
@@ -701,7 +706,7 @@ public final class Gateway implements AutoCloseable {
         if (clOrdIdLength > 0)
             r.addField(FIX44Tags.BusinessRejectRefID).setString(chars.wrap(clOrdId, 0, clOrdIdLength));
         r.addField(FIX44Tags.BusinessRejectReason).setInt(reason);
-        r.addField(FIX44Tags.Text).setString(text);
+        r.addField(FIX44Tags.Text).setString(fit(text));
         s.sendApp(-1);
     }
 
@@ -903,7 +908,7 @@ public final class Gateway implements AutoCloseable {
         String why = entry.refusal();
         if (why == null)
             return false;
-        businessReject(s, seq, m.getMsgType(), 4, why);
+        businessReject(s, seq, m.getMsgType(), 4, why + "; nothing taken: send again later");
         LOG.warn("session {}: request {} refused: {}", s.config.directoryName(), seq, why);
         return true;
     }
@@ -924,7 +929,7 @@ public final class Gateway implements AutoCloseable {
         r.addField(FIX44Tags.OrdStatus).setChar(slot >= 0 ? ordStatus(OrderStatus.of(table.status(slot))) : '8');
         r.addField(FIX44Tags.CxlRejResponseTo).setChar(replace ? '2' : '1');
         r.addField(FIX44Tags.CxlRejReason).setInt(reason);
-        r.addField(FIX44Tags.Text).setString(text);
+        r.addField(FIX44Tags.Text).setString(fit(text));
         s.sendApp(-1);
     }
 

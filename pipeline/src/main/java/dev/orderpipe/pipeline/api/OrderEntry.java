@@ -257,12 +257,12 @@ public final class OrderEntry implements AutoCloseable {
     }
 
     /**
-     * Why a write would be refused now, or null when it would not: the disk holding the queue has less free than the
-     * config's {@code minFreeDiskMb} (a gateway checks before it takes a request, so it can answer it). Allocates only
-     * when it refuses.
+     * Why a write would be refused now, in a few words ("disk nearly full: 31 MB free, below minFreeDiskMb 64"), or
+     * null when it would not (a gateway checks before it takes a request, so it can answer it). Allocates only when it
+     * refuses.
      */
     public String refusal() {
-        return diskGuard != null && diskGuard.isLow() ? diskGuard.refuse(name).getMessage() : null;
+        return diskGuard != null && diskGuard.isLow() ? diskGuard.shortReason() : null;
     }
 
     /** Refuses a write on a nearly full disk, before the record changes (so lastAppended() stays the last one). */

@@ -81,6 +81,11 @@ public final class DiskSpaceGuard implements AutoCloseable {
                 + "; nothing was written: free space and write again");
     }
 
+    /** Why writers refuse now, in a few words without the path (for a FIX text of 128 bytes at most). */
+    public String shortReason() {
+        return "disk nearly full: " + (lastFreeBytes >> 20) + " MB free, below minFreeDiskMb " + (minFreeBytes >> 20);
+    }
+
     @Override
     public void close() {
         running = false;
