@@ -5,6 +5,7 @@ import dev.orderpipe.pipeline.config.PipelineConfig;
 import dev.orderpipe.pipeline.metrics.MetricsSnapshot;
 import dev.orderpipe.pipeline.config.EffectiveGroup;
 import dev.orderpipe.pipeline.infra.CpuPlacement;
+import dev.orderpipe.pipeline.infra.DiskSpaceGuard;
 import dev.orderpipe.pipeline.util.FileTrees;
 import dev.orderpipe.pipeline.util.ThreadAllocation;
 import dev.orderpipe.replay.LatencyHistograms;
@@ -446,7 +447,9 @@ public final class Bench {
         LatencyRecorder recorder = new LatencyRecorder(schedule, warmup, startNanos,
                 schedule.isPaced() ? LatencyHistograms.endToEndAndSend() : LatencyHistograms.endToEndOnly());
         sut.attach(recorder);
-        try (ReplayDriver driver = new ReplayDriver(w::source, sut.input(), schedule, startNanos, sut.sendFlags())) {
+        try (DiskSpaceGuard noFloor = new DiskSpaceGuard(dir, 0); // the bench's systems keep no free-space floor
+             ReplayDriver driver = new ReplayDriver(w::source, sut.input(), noFloor, schedule, startNanos,
+                     sut.sendFlags())) {
             if (!sut.checksums())
                 driver.withoutChecksum();
             driver.keepOff(keepOff).spinNanos(spinNanos).start("bench-driver");

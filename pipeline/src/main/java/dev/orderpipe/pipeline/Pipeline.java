@@ -272,6 +272,11 @@ public final class Pipeline implements AutoCloseable {
         return handoff;
     }
 
+    /** The guard that stops the stages before the disk fills: for a writer of this process that must stop with them. */
+    public DiskSpaceGuard diskGuard() {
+        return diskGuard;
+    }
+
     /**
      * The records matching and egress took from the stage before them on their thread ({@link Handoff}) rather than
      * read back from the queue, since the start: {checked records, reports}; 0 where the two run on different

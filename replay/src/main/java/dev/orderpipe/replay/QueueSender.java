@@ -1,24 +1,27 @@
 package dev.orderpipe.replay;
 
 import dev.orderpipe.pipeline.OrderInfo;
-import net.openhft.chronicle.queue.ExcerptAppender;
+import dev.orderpipe.pipeline.infra.QueueOutput;
 
-/** Appends each order to the driven pipeline's {@code orders} queue, ingressNanos the write time. */
+/**
+ * Appends each order to the driven pipeline's {@code orders} queue through the stages' one write path
+ * ({@link QueueOutput}: its disk guard stops the sender before the disk fills, as it stops the stages), ingressNanos
+ * the write time.
+ */
 final class QueueSender implements OrderSender {
-    private final ExcerptAppender appender;
+    private final QueueOutput output;
 
-    QueueSender(ExcerptAppender appender) {
-        this.appender = appender;
+    QueueSender(QueueOutput output) {
+        this.output = output;
     }
 
     @Override
     public void send(OrderInfo r, long seq) {
-        r.ingressNanos(System.nanoTime());
-        appender.writeBytes(r);
+        output.write(r.ingressNanos(System.nanoTime()));
     }
 
     @Override
     public void close() {
-        appender.close();
+        output.close();
     }
 }

@@ -2,6 +2,9 @@ package dev.orderpipe.replay;
 
 import dev.orderpipe.pipeline.OrderInfo;
 import dev.orderpipe.pipeline.infra.CpuPlacement;
+import dev.orderpipe.pipeline.infra.DiskSpaceGuard;
+import dev.orderpipe.pipeline.infra.QueueOutput;
+import dev.orderpipe.pipeline.stage.SyncPolicy;
 import dev.orderpipe.pipeline.util.ThreadAllocation;
 import net.openhft.chronicle.queue.ChronicleQueue;
 
@@ -57,12 +60,14 @@ public final class ReplayDriver implements AutoCloseable {
     /**
      * @param source     opens the orders on the sending thread
      * @param orders     the queue to append to (its own instance: the appender is created on the sending thread)
+     * @param diskGuard  the driven pipeline's: the sender stops before the disk fills, as its stages do
      * @param startNanos the start of the schedule (System.nanoTime()), as given to the recorder
      * @param flags      flags set on every record sent
      */
-    public ReplayDriver(Supplier<? extends RecordSource> source, ChronicleQueue orders, SendSchedule schedule,
-                        long startNanos, int flags) {
-        this(source, () -> new QueueSender(orders.createAppender()), schedule, startNanos, flags);
+    public ReplayDriver(Supplier<? extends RecordSource> source, ChronicleQueue orders, DiskSpaceGuard diskGuard,
+                        SendSchedule schedule, long startNanos, int flags) {
+        this(source, () -> new QueueSender(new QueueOutput("orders", orders, diskGuard, SyncPolicy.none(), null)
+                .open()), schedule, startNanos, flags);
     }
 
     /**

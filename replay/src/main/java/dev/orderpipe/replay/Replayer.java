@@ -480,8 +480,7 @@ public final class Replayer {
                     recorder = new LatencyRecorder(schedule.send, options.warmup(), startNanos,
                             LatencyHistograms.perHop());
                     driver = new ReplayDriver(() -> CaptureReader.open(capture, maxLineLength, session), orders,
-                            schedule.send,
-                            startNanos, 0);
+                            pipeline.diskGuard(), schedule.send, startNanos, 0);
                 } else {
                     recorder = new LatencyRecorder(schedule.send, options.warmup(), startNanos,
                             LatencyHistograms.viaFix()).viaGateway(route.writerId(), route.stamps());
