@@ -617,7 +617,8 @@ class DamagedFilesTest {
         Path elsewhere = Files.createDirectories(dir.resolve("outside")).resolve("metadata.cq4t");
         Files.delete(metadata);
         Files.createSymbolicLink(metadata, elsewhere);
-        String what = "metadata.cq4t is a symbolic link to " + elsewhere + ", which does not exist";
+        String what = "metadata.cq4t is a symbolic link to " + elsewhere + ", which leads to no file (missing, or a"
+                + " loop of links)";
         Cli verify = Cli.run("verify", data.toString());
         assertEquals(ExitCodes.FAILURE, verify.exitCode, verify.toString());
         assertTrue(verify.out.contains("executions: damaged at metadata.cq4t: " + what), verify.out);
@@ -626,6 +627,17 @@ class DamagedFilesTest {
         assertOneLine("run", run(data), ExitCodes.FAILURE, what);
         assertFalse(Files.exists(elsewhere), "nothing created where the link points");
         assertTrue(Files.isSymbolicLink(metadata));
+
+        // a writer of another process (OrderEntry: `session`, a feed handler, the gateway) on a cycle file of orders
+        // that is a link to nothing: it created the link's target and wrote there from index 0
+        Path orders = data.resolve("orders");
+        Path cycle = DamagedFiles.newestCycleFile(orders);
+        Path outside = dir.resolve("outside").resolve(cycle.getFileName().toString());
+        Files.delete(cycle);
+        Files.createSymbolicLink(cycle, outside);
+        assertOneLine("session", Cli.run("session", "open", "--date", "2026-12-01", "--data", data.toString()),
+                ExitCodes.FAILURE, cycle + " is a symbolic link to " + outside + ", which leads to no file");
+        assertFalse(Files.exists(outside), "nothing created where the link points");
     }
 
     private static String defaultConfig() throws IOException {

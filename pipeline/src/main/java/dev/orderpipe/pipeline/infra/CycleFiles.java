@@ -123,12 +123,8 @@ public final class CycleFiles {
      */
     private static void settleTableStore(String queue, Path dir, boolean repair) {
         Path metadata = dir.resolve(Queues.METADATA_FILE);
-        String dangling = danglingLink(metadata);
-        if (dangling != null) // Chronicle would create the link's target, wherever it points
-            throw new RefusedException("queue " + queue + ": " + metadata + " is " + dangling + ": remove the link,"
-                    + " or restore its target");
         if (!Files.exists(metadata))
-            return;
+            return; // a link to nothing is refused when the queue opens (Queues.open: refuseDanglingLinks)
         Head head = head(metadata);
         if (head.cutShort())
             throw new RefusedException("queue " + queue + ": " + metadata + " ends inside its header (its header"
@@ -139,8 +135,8 @@ public final class CycleFiles {
     }
 
     /**
-     * For a symbolic link whose target does not exist, what it is ("a symbolic link to T, which does not exist"); null
-     * for anything else (no file, a file, a link to one).
+     * For a symbolic link that does not lead to a file, what it is ("a symbolic link to T, which leads to no file
+     * (missing, or a loop of links)"); null for anything else (no file, a file, a link to one).
      */
     public static String danglingLink(Path file) {
         if (!Files.isSymbolicLink(file) || Files.exists(file))
@@ -151,7 +147,35 @@ public final class CycleFiles {
         } catch (IOException e) {
             target = "a path that cannot be read (" + e.getMessage() + ")";
         }
-        return "a symbolic link to " + target + ", which does not exist";
+        return "a symbolic link to " + target + ", which leads to no file (missing, or a loop of links)";
+    }
+
+    /**
+     * Refuses, in one line, a queue directory that is a symbolic link to nothing, or whose {@code metadata.cq4t} or a
+     * cycle file is: Chronicle would create the link's target, wherever it points (outside the data directory), or
+     * fail with a stack trace. Every queue orderpipe opens to write passes here ({@link Queues#open}).
+     *
+     * @throws RefusedException naming the link and what to do
+     */
+    static void refuseDanglingLinks(Path dir) {
+        refuseIfDangling(dir, dir);
+        if (!Files.isDirectory(dir))
+            return; // created by Chronicle, or refused by it in its own words
+        refuseIfDangling(dir, dir.resolve(Queues.METADATA_FILE));
+        try (Stream<Path> list = Files.list(dir)) {
+            for (Path p : (Iterable<Path>) list::iterator)
+                if (p.getFileName().toString().endsWith(Queues.QUEUE_FILE_SUFFIX))
+                    refuseIfDangling(dir, p);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list queue directory " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void refuseIfDangling(Path dir, Path file) {
+        String dangling = danglingLink(file);
+        if (dangling != null)
+            throw new RefusedException("queue " + dir + ": " + file + " is " + dangling + ": remove the link, or"
+                    + " restore its target");
     }
 
     /**

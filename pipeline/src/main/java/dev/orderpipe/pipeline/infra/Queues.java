@@ -46,6 +46,7 @@ public final class Queues {
      * the system clock): a replica writes each record into the cycle the primary wrote it to.
      */
     public static ChronicleQueue open(Path dir, RollCycle rollCycle, SyncMode syncMode, TimeProvider clock) {
+        CycleFiles.refuseDanglingLinks(dir);
         SingleChronicleQueueBuilder builder = CrashPoints.armed(CrashPoints.Point.CYCLE_FILE_CREATED)
                 ? new CycleFileCrashPoint() : SingleChronicleQueueBuilder.builder();
         if (clock != null)

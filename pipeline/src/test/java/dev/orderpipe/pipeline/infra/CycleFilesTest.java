@@ -273,26 +273,53 @@ class CycleFilesTest {
     }
 
     /**
-     * A metadata.cq4t that is a symbolic link to nothing: Chronicle would create the link's target, wherever it
-     * points (outside the data directory); refused in one line instead, and nothing is created.
+     * A queue directory, metadata.cq4t or cycle file that is a symbolic link to nothing: Chronicle would create the
+     * link's target, wherever it points (outside the data directory), or fail with a stack trace; every opening of a
+     * queue to write (the pipeline's repair, an OrderEntry, the gateway's own queues: all through Queues.open)
+     * refuses it in one line instead, and nothing is created.
      */
     @Test
-    void aMetadataFileThatIsADanglingSymbolicLinkIsRefusedAndItsTargetNeverCreated(@TempDir Path dir)
-            throws Exception {
+    void aDanglingSymbolicLinkInAQueueIsRefusedAndItsTargetNeverCreated(@TempDir Path dir) throws Exception {
         Path queue = Files.createDirectories(dir.resolve("orders"));
+        Path elsewhere = Files.createDirectories(dir.resolve("elsewhere"));
+        String what = ", which leads to no file (missing, or a loop of links): remove the link, or restore its target";
+
         Path metadata = queue.resolve(Queues.METADATA_FILE);
-        Path elsewhere = Files.createDirectories(dir.resolve("elsewhere")).resolve("metadata.cq4t");
-        Files.createSymbolicLink(metadata, elsewhere);
+        Files.createSymbolicLink(metadata, elsewhere.resolve("metadata.cq4t"));
         CycleFiles.RefusedException e = assertThrows(CycleFiles.RefusedException.class,
                 () -> CycleFiles.openRepaired("orders", queue, SECONDLY, SyncMode.NONE).close());
-        assertEquals("queue orders: " + metadata + " is a symbolic link to " + elsewhere + ", which does not exist:"
-                + " remove the link, or restore its target", e.getMessage());
-        assertThrows(CycleFiles.RefusedException.class, () -> CycleFiles.requireTableStoreUsable("orders", queue));
-        assertFalse(Files.exists(elsewhere), "nothing created where the link points");
-        assertTrue(Files.isSymbolicLink(metadata), "the link is left as it was");
+        assertEquals("queue " + queue + ": " + metadata + " is a symbolic link to " + elsewhere.resolve("metadata.cq4t")
+                + what, e.getMessage());
+        assertThrows(CycleFiles.RefusedException.class, () -> Queues.open(queue, SECONDLY).close());
+        Files.delete(metadata);
+
+        // a cycle file, this cycle's or a later one's (what a writer's roll would create)
+        Path cycle = queue.resolve("20991231-235959T.cq4");
+        Files.createSymbolicLink(cycle, elsewhere.resolve("cycle.cq4"));
+        e = assertThrows(CycleFiles.RefusedException.class, () -> Queues.open(queue, SECONDLY).close());
+        assertEquals("queue " + queue + ": " + cycle + " is a symbolic link to " + elsewhere.resolve("cycle.cq4")
+                + what, e.getMessage());
+        Files.delete(cycle);
+
+        // a loop of links
+        Files.createSymbolicLink(metadata, queue.resolve("a"));
+        Files.createSymbolicLink(queue.resolve("a"), metadata);
+        assertThrows(CycleFiles.RefusedException.class, () -> Queues.open(queue, SECONDLY).close());
+        Files.delete(metadata);
+        Files.delete(queue.resolve("a"));
+
+        // the queue directory itself
+        Path linked = dir.resolve("checked");
+        Files.createSymbolicLink(linked, elsewhere.resolve("gone"));
+        e = assertThrows(CycleFiles.RefusedException.class, () -> Queues.open(linked, SECONDLY).close());
+        assertEquals("queue " + linked + ": " + linked + " is a symbolic link to " + elsewhere.resolve("gone") + what,
+                e.getMessage());
+
+        try (Stream<Path> created = Files.list(elsewhere)) {
+            assertEquals(List.of(), created.toList(), "nothing created where a link points");
+        }
 
         // a link to a file that exists is the user's choice: used as the file itself
-        Files.delete(metadata);
         Path real = writtenQueuesMetadata(dir.resolve("real"));
         Files.createSymbolicLink(metadata, real);
         try (ChronicleQueue q = CycleFiles.openRepaired("orders", queue, SECONDLY, SyncMode.NONE)) {
