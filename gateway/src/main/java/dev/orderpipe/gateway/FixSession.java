@@ -3,6 +3,7 @@ package dev.orderpipe.gateway;
 import com.paritytrading.philadelphia.FIXMessage;
 import com.paritytrading.philadelphia.FIXValue;
 import dev.orderpipe.pipeline.infra.CrashPoints;
+import dev.orderpipe.pipeline.infra.DiskSpaceGuard;
 import net.openhft.chronicle.queue.RollCycle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,7 +66,7 @@ final class FixSession implements AutoCloseable {
     private long resendEnd;
     private long resendGapStart;
 
-    FixSession(SessionConfig config, Path dir, RollCycle rollCycle, FixClock clock) {
+    FixSession(SessionConfig config, Path dir, RollCycle rollCycle, FixClock clock, DiskSpaceGuard diskGuard) {
         this.config = config;
         this.dropCopy = config.sessionType() == SessionConfig.Type.DROP_COPY;
         this.account = config.account;
@@ -75,7 +76,7 @@ final class FixSession implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create " + dir + ": " + e.getMessage(), e);
         }
-        this.out = new OutboundStore(dir.resolve("out"), rollCycle);
+        this.out = new OutboundStore(dir.resolve("out"), rollCycle, diskGuard);
         this.inSeqFile = new SeqFile(dir.resolve("in.seq"));
         this.message = Gateway.newMessage();
         this.stored = Gateway.newMessage();

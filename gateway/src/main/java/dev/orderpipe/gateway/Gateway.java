@@ -131,6 +131,8 @@ public final class Gateway implements AutoCloseable {
     private long account;
     /** The order-entry session with account 0, which takes every account without a session of its own, or null. */
     private final FixSession anyAccount;
+    /** Watches the free space of the gateway's files: below a quarter of minFreeDiskMb it stops (StateQueue). */
+    private final DiskSpaceGuard diskGuard;
 
     private Gateway(GatewayConfig config, Path dataDir) {
         checkHeap(config, Runtime.getRuntime().maxMemory()); // before anything is opened or allocated
@@ -151,7 +153,16 @@ public final class Gateway implements AutoCloseable {
             throw new BadFileException("a gateway is already running on " + dataDir + " (" + state.resolve(LOCK_FILE)
                     + " is locked" + (owner.isEmpty() ? "" : " by " + owner) + "): stop it first");
         }
-        RollCycle rollCycle = PipelineConfig.loadDefault().rollCycle();
+        this.diskGuard = new DiskSpaceGuard(state, config.minFreeDiskMb);
+        if (diskGuard.freeBytes() < StateQueue.floorBytes(diskGuard)) {
+            diskGuard.close();
+            lock.close();
+            throw new DiskSpaceGuard.DiskFullException("gateway not started: " + state + " has "
+                    + (diskGuard.freeBytes() >> 20) + " MB free, below a quarter of minFreeDiskMb "
+                    + config.minFreeDiskMb + ": free space and start it again");
+        }
+        PipelineConfig layout = PipelineConfig.loadDefault();
+        RollCycle rollCycle = layout.rollCycle();
         this.fixConfig = FIXConfig.newBuilder().setVersion(FIXVersion.FIX_4_4).setMaxFieldCount(MAX_FIELDS)
                 .setFieldCapacity(FIELD_CAPACITY).setRxBufferCapacity(4 * MAX_MESSAGE).setTxBufferCapacity(MAX_MESSAGE)
                 .build();
@@ -166,7 +177,8 @@ public final class Gateway implements AutoCloseable {
         int copies = 0;
         for (int i = 0; i < sessions.length; i++) {
             SessionConfig s = config.sessions.get(i);
-            sessions[i] = new FixSession(s, state.resolve("sessions").resolve(s.directoryName()), rollCycle, clock);
+            sessions[i] = new FixSession(s, state.resolve("sessions").resolve(s.directoryName()), rollCycle, clock,
+                    diskGuard);
             if (sessions[i].dropCopy)
                 copies++;
         }
@@ -179,8 +191,10 @@ public final class Gateway implements AutoCloseable {
         for (int i = 0, c = 0; i < sessions.length; i++)
             if (sessions[i].dropCopy)
                 dropCopies[c++] = sessions[i];
-        this.journal = new RequestJournal(state.resolve("requests"), rollCycle);
-        this.entry = OrderEntry.open(dataDir, config.writerId);
+        this.journal = new RequestJournal(state.resolve("requests"), rollCycle, diskGuard);
+        layout.dataDir = dataDir.toString();
+        layout.minFreeDiskMb = config.minFreeDiskMb; // the orders it takes stop at the gateway's own mark
+        this.entry = OrderEntry.open(layout, config.writerId);
         this.lastOrderId = config.writerId * ORDER_ID_BASE;
         this.feed = ExecutionFeed.open(dataDir, null, ExecutionFeed.Start.BEGINNING);
         clock.update(System.currentTimeMillis());
@@ -524,10 +538,7 @@ public final class Gateway implements AutoCloseable {
         try {
             dispatch(s, m, t, type, seq);
         } catch (DiskSpaceGuard.DiskFullException e) {
-            // the disk filled in the instant between the check and the write, after the request was journaled: the
-            // gateway stops as a crash there would, and writes the order when it starts again
-            throw new DiskSpaceGuard.DiskFullException("gateway stopped: " + e.getMessage() + "; the request it had"
-                    + " taken (MsgSeqNum " + seq + ") is written when it starts again");
+            throw e; // the gateway stops, in its one line (see writeRequest and StateQueue#requireRoom)
         } catch (RuntimeException e) {
             malformed(s, seq, e);
         }
@@ -947,7 +958,14 @@ public final class Gateway implements AutoCloseable {
         j.seenExecIndex = lastExecIndexHandled;
         j.append();
         applyJournal(Long.MAX_VALUE, Long.MAX_VALUE);
-        writeOrder(j);
+        try {
+            writeOrder(j);
+        } catch (DiskSpaceGuard.DiskFullException e) {
+            // the disk fell below the mark in the instant between the check and the write, after the request was
+            // journaled: the gateway stops as a crash there would, and writes the order when it starts again
+            throw new DiskSpaceGuard.DiskFullException("gateway stopped: " + e.getMessage() + "; the request it had"
+                    + " taken (MsgSeqNum " + seq + ") is written when it starts again");
+        }
         CrashPoints.hit(CrashPoints.Point.GATEWAY_ORDER_WRITTEN);
     }
 
@@ -1324,6 +1342,7 @@ public final class Gateway implements AutoCloseable {
         journal.close();
         for (FixSession s : sessions)
             s.close();
+        diskGuard.close();
         lock.close();
     }
 }

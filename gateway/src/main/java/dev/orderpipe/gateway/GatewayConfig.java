@@ -52,6 +52,14 @@ public final class GatewayConfig extends StrictConfig {
      */
     @Range(min = 100, max = 60_000, note = "milliseconds")
     public int logonTimeoutMillis = 5_000;
+    /**
+     * The free space, in MB, below which the gateway takes no request: each is answered with a BusinessMessageReject
+     * (reason 4) and nothing is written, so the orders queue is never written into pages the disk cannot back; set it
+     * as the pipeline's. Below a quarter of it the gateway stops, in one line, before its own files (the messages it
+     * stores, its request journal) can fill the disk; started again once space is freed, it resumes. 0 turns both off.
+     */
+    @Range(min = 0, max = 1L << 30, note = "MB, 1 PB at most; 0 turns the guard off")
+    public long minFreeDiskMb = 64;
     /** How long the event loop parks when it found nothing to do; 0 spins. */
     @Range(min = 0, max = 100_000, note = "microseconds")
     public int idleParkMicros = 50;

@@ -1,5 +1,6 @@
 package dev.orderpipe.gateway;
 
+import dev.orderpipe.pipeline.infra.DiskSpaceGuard;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.wire.DocumentContext;
@@ -38,8 +39,8 @@ final class OutboundStore extends StateQueue {
     int readLength;
     final byte[] readBody = new byte[Gateway.MAX_MESSAGE];
 
-    OutboundStore(Path dir, RollCycle rollCycle) {
-        super(dir, rollCycle);
+    OutboundStore(Path dir, RollCycle rollCycle, DiskSpaceGuard guard) {
+        super(dir, rollCycle, guard);
         while (next()) {
             lastSeq = readSeq;
             if (readAnswers > lastAnswered)
@@ -66,6 +67,7 @@ final class OutboundStore extends StateQueue {
 
     /** Stores message {@code seq}; {@code answers}: the inbound MsgSeqNum it answers, 0 for none. */
     void append(long seq, long execIndex, byte kind, long answers, byte[] body, int length) {
+        requireRoom();
         try (DocumentContext dc = appender.writingDocument()) {
             Bytes<?> b = dc.wire().bytes();
             b.writeLong(seq);

@@ -1,5 +1,6 @@
 package dev.orderpipe.gateway;
 
+import dev.orderpipe.pipeline.infra.DiskSpaceGuard;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.wire.DocumentContext;
@@ -42,12 +43,13 @@ final class RequestJournal extends StateQueue {
      */
     long seenExecIndex;
 
-    RequestJournal(Path dir, RollCycle rollCycle) {
-        super(dir, rollCycle);
+    RequestJournal(Path dir, RollCycle rollCycle, DiskSpaceGuard guard) {
+        super(dir, rollCycle, guard);
     }
 
     /** Appends the request in the fields. */
     void append() {
+        requireRoom();
         try (DocumentContext dc = appender.writingDocument()) {
             Bytes<?> b = dc.wire().bytes();
             b.writeLong(writerSeq);

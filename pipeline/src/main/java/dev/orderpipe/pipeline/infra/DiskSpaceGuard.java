@@ -59,6 +59,16 @@ public final class DiskSpaceGuard implements AutoCloseable {
         }
     }
 
+    /** The free space the last poll found, in bytes. */
+    public long freeBytes() {
+        return lastFreeBytes;
+    }
+
+    /** The minimum free space, in bytes (0: the guard is off). */
+    public long minFreeBytes() {
+        return minFreeBytes;
+    }
+
     /** Whether writers must stop: free space fell below the minimum. */
     public boolean isLow() {
         return low;
