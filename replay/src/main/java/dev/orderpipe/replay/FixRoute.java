@@ -75,6 +75,8 @@ public final class FixRoute implements AutoCloseable {
     private GatewayConfig gatewayConfig;
     /** The most cancels and replaces the capture has of one order: as many may wait at the gateway at once. */
     private int maxRequestsOfOneOrder;
+    /** The gateway's free-space mark: the pipeline config's, so both stop at the same one. */
+    private long minFreeDiskMb = new GatewayConfig().minFreeDiskMb;
     private Gateway gateway;
     private Sender sender;
     private long recorded;
@@ -141,13 +143,23 @@ public final class FixRoute implements AutoCloseable {
         return ReplayException.usage("cannot replay through FIX: " + why + "; replay it without --via fix");
     }
 
-    /** The gateway's config: one ORDER_ENTRY session for every account, a free loopback port, room for every order. */
+    /** Gives the gateway the pipeline config's {@code minFreeDiskMb}; call before the gateway starts. Returns this. */
+    FixRoute minFreeDiskMb(long mb) {
+        minFreeDiskMb = mb;
+        return this;
+    }
+
+    /**
+     * The gateway's config: one ORDER_ENTRY session for every account, a free loopback port, room for every order,
+     * the pipeline's free-space mark.
+     */
     GatewayConfig gatewayConfig() {
         if (gatewayConfig != null)
             return gatewayConfig;
         GatewayConfig c = new GatewayConfig();
         c.address = "127.0.0.1";
         c.port = 0;
+        c.minFreeDiskMb = minFreeDiskMb;
         // every cancel and replace of an order may be waiting at once at max pacing: room for all of them (up to
         // the key's maximum; beyond it the gateway refuses one and the run fails naming it), then for every order
         c.maxPendingRequests = Math.min(MAX_PENDING_REQUESTS, Math.max(c.maxPendingRequests, maxRequestsOfOneOrder));
@@ -295,8 +307,10 @@ public final class FixRoute implements AutoCloseable {
             return;
         // MsgSeqNum 1 is the Logon, then one request per send
         long record = clOrdId >= 0 ? clOrdId + 1 : refSeqNum - 1;
+        // a refusal for the disk is the machine's state, not the capture's (the gateway's BusinessMessageReject 4)
+        boolean disk = text.toString().startsWith("disk nearly full");
         refusal = "the gateway refused capture record " + record + " itself (" + text + "), so the pipeline never"
-                + " saw it: replay this capture without --via fix";
+                + " saw it: " + (disk ? "free space and replay again" : "replay this capture without --via fix");
     }
 
     /** The sending side: the client, and its receiving thread. */

@@ -144,7 +144,8 @@ public final class Replayer {
                         + " and found none: " + (options.verify() ? "give --expected FILE|QUEUE (an executions CSV or"
                         + " queue) or a capture with its executions queue beside it" : "drop --no-verify"));
             int maxLineLength = config.ingress.maxLineLength;
-            route = FixRoute.plan(() -> CaptureReader.open(capture, maxLineLength), schedule.count);
+            route = FixRoute.plan(() -> CaptureReader.open(capture, maxLineLength), schedule.count)
+                    .minFreeDiskMb(config.minFreeDiskMb);
         }
         prepareOutDir(outDir, dataDir, options.overwrite());
 

@@ -172,7 +172,13 @@ class ReplayViaFixTest {
         Pipeline captured = TestCaptures.capture(dir.resolve("capture"), file, null);
         FixRoute route = FixRoute.plan(() -> CaptureReader.open(captured.queuePath("orders"), 4096), 9);
         assertEquals(7, route.gatewayConfig().maxPendingRequests);
+        assertEquals(64, route.gatewayConfig().minFreeDiskMb, "the gateway's default mark unless told");
         route.close();
+        // the replay gives its gateway the pipeline config's free-space mark (it took the gateway's 64 whatever -c said)
+        FixRoute marked = FixRoute.plan(() -> CaptureReader.open(captured.queuePath("orders"), 4096), 9)
+                .minFreeDiskMb(8);
+        assertEquals(8, marked.gatewayConfig().minFreeDiskMb);
+        marked.close();
 
         ReplayResult result = Replayer.run(options(captured, dir.resolve("run")).pacing(Pacing.max()));
         assertEquals(0, result.exitCode(), String.valueOf(result.verification()));
