@@ -640,6 +640,29 @@ class DamagedFilesTest {
         assertFalse(Files.exists(outside), "nothing created where the link points");
     }
 
+    /**
+     * A queue directory gone (moved away, or a link to nothing) while the next queue holds what was made from it:
+     * verify said "absent" and "sound", exit 0, where run refuses the directory as records lost. Now damage.
+     */
+    @Test
+    void aQueueGoneWhileTheNextHoldsWhatWasMadeFromItIsDamage(@TempDir Path dir) throws IOException {
+        Path data = copy(dir);
+        Files.move(data.resolve("orders"), dir.resolve("orders.moved"));
+        Cli verify = Cli.run("verify", data.toString());
+        assertEquals(ExitCodes.FAILURE, verify.exitCode, verify.toString());
+        assertTrue(verify.out.contains("MISSING (records made from it are on the next queue)"), verify.out);
+        assertTrue(verify.out.matches("(?s).*orders: damaged at the data directory: the queue is missing, but checked"
+                + " holds [0-9,]+ records made from its records \\(records were lost\\).*"), verify.out);
+        assertTrue(verify.out.contains(" is damaged (orders)"), verify.out);
+
+        Files.move(dir.resolve("orders.moved"), data.resolve("orders"));
+        Files.move(data.resolve("checked"), dir.resolve("checked.moved"));
+        Cli again = Cli.run("verify", data.toString());
+        assertEquals(ExitCodes.FAILURE, again.exitCode, again.toString());
+        assertTrue(again.out.contains("checked: damaged at the data directory: the queue is missing, but executions"
+                + " holds "), again.out);
+    }
+
     private static String defaultConfig() throws IOException {
         try (InputStream in = PipelineConfig.class.getResourceAsStream(PipelineConfig.EMBEDDED_DEFAULT)) {
             String yaml = new String(in.readAllBytes(), StandardCharsets.UTF_8);

@@ -140,6 +140,11 @@ public final class DataDirVerifier {
                 executions.behind = notMatched;
             while (eHave)
                 eHave = nextExecution();
+            // a queue that is gone while the next one holds what was made from it: not a sound directory
+            if (!orders.present() && c != null && c.records() > 0)
+                orders.missing(checked, c.records());
+            if (!checked.present() && e != null && e.records() > 0)
+                checked.missing(executions, e.records());
         }
 
         /**
@@ -269,6 +274,8 @@ public final class DataDirVerifier {
         private final QueueDamagedException metadataRepair;
         private long behind = -1;
         private String note;
+        /** The queue is absent while the next queue holds records made from its records. */
+        private QueueDamagedException missing;
 
         QueueReport(String name, Path dir, RollCycle fallback, RecordKind kind) {
             this.name = name;
@@ -323,7 +330,14 @@ public final class DataDirVerifier {
 
         /** The first problem, or null when the queue is sound. */
         public QueueDamagedException problem() {
-            return listing != null ? listing : scanner == null ? null : scanner.damage();
+            return listing != null ? listing : missing != null ? missing : scanner == null ? null : scanner.damage();
+        }
+
+        /** Absent, while {@code next} holds {@code records} records made from this queue's: they were lost. */
+        void missing(QueueReport next, long records) {
+            missing = new QueueDamagedException(name, -1, "the data directory", String.format(Locale.ROOT,
+                    "the queue is missing, but %s holds %,d records made from its records (records were lost)",
+                    next.name, records));
         }
 
         /**

@@ -57,7 +57,8 @@ public final class VerifyCommand implements Callable<Integer> {
         long bytes = 0;
         for (DataDirVerifier.QueueReport q : report.queues()) {
             if (!q.present()) {
-                out.printf("%-12s %12s %6s %18s %18s  %s%n", q.name(), "-", "-", "-", "-", "absent");
+                out.printf("%-12s %12s %6s %18s %18s  %s%n", q.name(), "-", "-", "-", "-",
+                        q.problem() == null ? "absent" : "MISSING (records made from it are on the next queue)");
                 continue;
             }
             bytes += q.bytes();
