@@ -1,5 +1,7 @@
 package dev.orderpipe.gateway;
 
+import dev.orderpipe.pipeline.infra.CycleFiles;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.MappedByteBuffer;
@@ -16,6 +18,7 @@ final class SeqFile implements AutoCloseable {
     private final MappedByteBuffer map;
 
     SeqFile(Path file) {
+        CycleFiles.refuseDanglingLink(file); // opening would create the link's target, wherever it points
         try {
             channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
                     StandardOpenOption.WRITE);

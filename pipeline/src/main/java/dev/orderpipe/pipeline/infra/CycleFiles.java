@@ -171,6 +171,18 @@ public final class CycleFiles {
         }
     }
 
+    /**
+     * Refuses, in one line, a file orderpipe is about to create or open (a lock file, the gateway's sequence files)
+     * that is a symbolic link to nothing: opening it would create the link's target, wherever it points.
+     *
+     * @throws RefusedException naming the link and what to do
+     */
+    public static void refuseDanglingLink(Path file) {
+        String dangling = danglingLink(file);
+        if (dangling != null)
+            throw new RefusedException(file + " is " + dangling + ": remove the link, or restore its target");
+    }
+
     private static void refuseIfDangling(Path dir, Path file) {
         String dangling = danglingLink(file);
         if (dangling != null)

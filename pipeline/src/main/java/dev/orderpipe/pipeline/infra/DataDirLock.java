@@ -61,6 +61,8 @@ public final class DataDirLock implements AutoCloseable {
      */
     public static DataDirLock tryAcquire(Path dataDir, String name) {
         Path file = dataDir.resolve(name);
+        CycleFiles.refuseDanglingLink(dataDir);
+        CycleFiles.refuseDanglingLink(file);
         FileChannel channel = null;
         try {
             Files.createDirectories(dataDir);

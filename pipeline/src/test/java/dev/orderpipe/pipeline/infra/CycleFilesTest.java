@@ -315,6 +315,14 @@ class CycleFilesTest {
         assertEquals("queue " + linked + ": " + linked + " is a symbolic link to " + elsewhere.resolve("gone") + what,
                 e.getMessage());
 
+        // a lock file (the pipeline's, retention's, the gateway's): opening it would create the target
+        Path data = Files.createDirectories(dir.resolve("data"));
+        Files.createSymbolicLink(data.resolve(DataDirLock.FILE), elsewhere.resolve("pipeline.lock"));
+        e = assertThrows(CycleFiles.RefusedException.class, () -> DataDirLock.tryAcquire(data, DataDirLock.FILE));
+        assertEquals(data.resolve(DataDirLock.FILE) + " is a symbolic link to " + elsewhere.resolve("pipeline.lock")
+                + ", which leads to no file (missing, or a loop of links): remove the link, or restore its target",
+                e.getMessage());
+
         try (Stream<Path> created = Files.list(elsewhere)) {
             assertEquals(List.of(), created.toList(), "nothing created where a link points");
         }
