@@ -630,6 +630,7 @@ class DamagedFilesTest {
 
         // a writer of another process (OrderEntry: `session`, a feed handler, the gateway) on a cycle file of orders
         // that is a link to nothing: it created the link's target and wrote there from index 0
+        data = DamagedFiles.copyTree(fixture, dir.resolve("data2"));
         Path orders = data.resolve("orders");
         Path cycle = DamagedFiles.newestCycleFile(orders);
         Path outside = dir.resolve("outside").resolve(cycle.getFileName().toString());
@@ -637,6 +638,11 @@ class DamagedFilesTest {
         Files.createSymbolicLink(cycle, outside);
         assertOneLine("session", Cli.run("session", "open", "--date", "2026-12-01", "--data", data.toString()),
                 ExitCodes.FAILURE, cycle + " is a symbolic link to " + outside + ", which leads to no file");
+        String link = cycle.getFileName() + " is a symbolic link to " + outside + ", which leads to no file";
+        assertOneLine("run", run(data), ExitCodes.FAILURE, link); // it said "no such file"
+        Cli verifyLink = Cli.run("verify", data.toString());
+        assertEquals(ExitCodes.FAILURE, verifyLink.exitCode, verifyLink.toString());
+        assertTrue(verifyLink.out.contains("orders: damaged at " + cycle.getFileName() + ": " + link), verifyLink.out);
         assertFalse(Files.exists(outside), "nothing created where the link points");
     }
 

@@ -75,6 +75,11 @@ final class QueueFiles {
         String dangling = CycleFiles.danglingLink(metadata);
         if (dangling != null)
             throw new QueueDamagedException(name, -1, Queues.METADATA_FILE, Queues.METADATA_FILE + " is " + dangling);
+        for (Path p : paths) {
+            String link = CycleFiles.danglingLink(p);
+            if (link != null)
+                throw new QueueDamagedException(name, -1, p.getFileName().toString(), p.getFileName() + " is " + link);
+        }
         if (!paths.isEmpty()) {
             if (!Files.exists(metadata)) {
                 repair = QueueDamagedException.repairable(name, Queues.METADATA_FILE, Queues.METADATA_FILE
