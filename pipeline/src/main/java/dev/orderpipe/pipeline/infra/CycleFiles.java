@@ -178,16 +178,15 @@ public final class CycleFiles {
      * @throws RefusedException naming the link and what to do
      */
     public static void refuseDanglingLink(Path file) {
-        String dangling = danglingLink(file);
-        if (dangling != null)
-            throw new RefusedException(file + " is " + dangling + ": remove the link, or restore its target");
+        refuseIfDangling(null, file);
     }
 
-    private static void refuseIfDangling(Path dir, Path file) {
+    /** {@link #refuseDanglingLink}, the message naming the queue in {@code queueDir} when not null. */
+    private static void refuseIfDangling(Path queueDir, Path file) {
         String dangling = danglingLink(file);
         if (dangling != null)
-            throw new RefusedException("queue " + dir + ": " + file + " is " + dangling + ": remove the link, or"
-                    + " restore its target");
+            throw new RefusedException((queueDir == null ? "" : "queue " + queueDir + ": ") + file + " is " + dangling
+                    + ": remove the link, or restore its target");
     }
 
     /**
